@@ -1,0 +1,12 @@
+//! Pure business rules. Nothing here does I/O or reads the clock: callers pass `now`.
+//! Rule ids (R-…) refer to `../shared/SPEC.md`.
+
+pub mod account;
+pub mod authkey;
+pub mod email;
+pub mod kana;
+pub mod mask;
+pub mod numbers;
+pub mod password;
+pub mod staff;
+pub mod text;
