@@ -2,4 +2,9 @@
 //! back office. See README.md for the architecture picture.
 #![forbid(unsafe_code)]
 
+pub mod clock;
+pub mod config;
 pub mod domain;
+pub mod mail;
+pub mod secret;
+pub mod storage;

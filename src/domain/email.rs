@@ -75,5 +75,24 @@ pub fn parse_confirmed(first: &str, second: &str) -> Result<Email, EmailError> {
 /// R-REG-3: a free-mail domain on an employer account is a warning.
 #[must_use]
 pub fn is_free_mail(email: &Email, free_domains: &[String]) -> bool {
-    free_domains.iter().any(|d| d.eq_ignore_ascii_case(email.domain()))
+    free_domains
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(email.domain()))
+}
+
+/// STUB list; the domain helper provides the full one.
+#[must_use]
+pub fn default_free_mail_domains() -> Vec<String> {
+    ["gmail.com", "yahoo.co.jp"]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect()
+}
+
+impl Email {
+    /// Comparison key for uniqueness (R-REG-2): local part as typed, domain lower-cased.
+    #[must_use]
+    pub fn key(&self) -> String {
+        self.0.clone()
+    }
 }

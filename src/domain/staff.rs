@@ -51,7 +51,11 @@ impl Roles {
 
     #[must_use]
     pub fn to_list(&self) -> String {
-        self.0.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     #[must_use]
@@ -122,19 +126,32 @@ impl LockState {
             return self.clone();
         }
         // A lock that has run out starts a fresh count.
-        let base = if self.locked_until.is_some() { 0 } else { self.failed_count };
+        let base = if self.locked_until.is_some() {
+            0
+        } else {
+            self.failed_count
+        };
         let failed = base + 1;
         if failed >= MAX_FAILED_SIGNINS {
-            LockState { failed_count: 0, locked_until: Some(now + Duration::minutes(LOCK_MINUTES)) }
+            LockState {
+                failed_count: 0,
+                locked_until: Some(now + Duration::minutes(LOCK_MINUTES)),
+            }
         } else {
-            LockState { failed_count: failed, locked_until: None }
+            LockState {
+                failed_count: failed,
+                locked_until: None,
+            }
         }
     }
 
     /// A success resets the count (R-AUTH-2).
     #[must_use]
     pub fn after_success() -> LockState {
-        LockState { failed_count: 0, locked_until: None }
+        LockState {
+            failed_count: 0,
+            locked_until: None,
+        }
     }
 }
 
@@ -144,12 +161,17 @@ mod tests {
     use chrono::TimeZone;
 
     fn t0() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).single().expect("valid time")
+        Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0)
+            .single()
+            .expect("valid time")
     }
 
     #[test]
     fn r_auth_2_fifth_failure_locks_for_thirty_minutes() {
-        let mut s = LockState { failed_count: 0, locked_until: None };
+        let mut s = LockState {
+            failed_count: 0,
+            locked_until: None,
+        };
         for _ in 0..4 {
             s = s.after_failure(t0());
             assert!(!s.is_locked(t0()));
@@ -162,15 +184,27 @@ mod tests {
 
     #[test]
     fn r_auth_2_failures_during_lock_do_not_count() {
-        let locked = LockState { failed_count: 0, locked_until: Some(t0() + Duration::minutes(10)) };
+        let locked = LockState {
+            failed_count: 0,
+            locked_until: Some(t0() + Duration::minutes(10)),
+        };
         assert_eq!(locked.after_failure(t0()), locked);
     }
 
     #[test]
     fn r_auth_2_count_restarts_after_lock_ends() {
-        let expired = LockState { failed_count: 0, locked_until: Some(t0()) };
+        let expired = LockState {
+            failed_count: 0,
+            locked_until: Some(t0()),
+        };
         let s = expired.after_failure(t0() + Duration::minutes(1));
-        assert_eq!(s, LockState { failed_count: 1, locked_until: None });
+        assert_eq!(
+            s,
+            LockState {
+                failed_count: 1,
+                locked_until: None
+            }
+        );
     }
 
     #[test]
@@ -184,6 +218,9 @@ mod tests {
         let admin = Roles::new(vec![Role::Admin]);
         assert!(admin.may(Permission::ManageStaff));
         assert!(!admin.may(Permission::RegisterAccount));
-        assert_eq!(Roles::parse_list("admin,counter,bogus").to_list(), "counter,admin");
+        assert_eq!(
+            Roles::parse_list("admin,counter,bogus").to_list(),
+            "counter,admin"
+        );
     }
 }

@@ -1,0 +1,3 @@
+//! Notification mail: templates here; delivery (transport, worker) in the files beside.
+
+pub mod template;

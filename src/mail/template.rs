@@ -1,0 +1,199 @@
+//! Mail templates from `assets/mail/` (R-MAIL-4): Japanese, UTF-8, first line `Subject: …`,
+//! a `---` line, then the body with `{{name}}` placeholders. The office footer is appended.
+
+use std::collections::BTreeMap;
+
+/// Every notice the program sends. `code()` is what the outbox row stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    /// R-REG-4 employer: 「アカウント仮登録完了通知」
+    AccountRegisteredEmployer,
+    /// R-REG-4 job seeker: 「パスワード登録申込受付通知」
+    AccountRegisteredSeeker,
+    /// R-KEY-3
+    KeyReissued,
+}
+
+impl Template {
+    pub const ALL: [Template; 3] = [
+        Template::AccountRegisteredEmployer,
+        Template::AccountRegisteredSeeker,
+        Template::KeyReissued,
+    ];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Template::AccountRegisteredEmployer => "account_registered_employer",
+            Template::AccountRegisteredSeeker => "account_registered_seeker",
+            Template::KeyReissued => "key_reissued",
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Template::AccountRegisteredEmployer => {
+                include_str!("../../assets/mail/account_registered_employer.txt")
+            }
+            Template::AccountRegisteredSeeker => {
+                include_str!("../../assets/mail/account_registered_seeker.txt")
+            }
+            Template::KeyReissued => include_str!("../../assets/mail/key_reissued.txt"),
+        }
+    }
+
+    /// Whether the mail carries an auth key, and so must be scrubbed once sent (R-KEY-2).
+    #[must_use]
+    pub fn carries_key(self) -> bool {
+        self.source().contains("{{auth_key}}")
+    }
+}
+
+const FOOTER: &str = include_str!("../../assets/mail/footer.txt");
+
+/// The office details every mail ends with.
+#[derive(Debug, Clone, Default)]
+pub struct Footer {
+    pub office_name: String,
+    pub phone: String,
+    pub hours: String,
+    pub extra: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TemplateError {
+    #[error("template {0}: no `Subject:` line and `---` separator")]
+    Shape(&'static str),
+    #[error("template {template}: no value for {{{{{name}}}}}")]
+    Missing {
+        template: &'static str,
+        name: String,
+    },
+}
+
+/// Fills the template. A placeholder without a value is an error, never an empty hole in a
+/// customer's mail.
+///
+/// # Errors
+/// A malformed template or a missing value.
+pub fn render(
+    t: Template,
+    vars: &BTreeMap<&str, String>,
+    footer: &Footer,
+) -> Result<Rendered, TemplateError> {
+    let src = t.source();
+    let (head, body) = src
+        .split_once("\n---\n")
+        .ok_or(TemplateError::Shape(t.code()))?;
+    let subject = head
+        .strip_prefix("Subject: ")
+        .ok_or(TemplateError::Shape(t.code()))?;
+    let mut all = vars.clone();
+    all.insert("office_name", footer.office_name.clone());
+    let line = |s: &str| {
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!("{s}\n")
+        }
+    };
+    all.insert("office_phone_line", line(&footer.phone));
+    all.insert("office_hours_line", line(&footer.hours));
+    all.insert("extra_footer", line(&footer.extra));
+    let fill = |text: &str| fill(text, &all, t.code());
+    Ok(Rendered {
+        subject: fill(subject.trim())?,
+        body: format!("{}{}", fill(body)?, fill(FOOTER)?),
+    })
+}
+
+fn fill(
+    text: &str,
+    vars: &BTreeMap<&str, String>,
+    template: &'static str,
+) -> Result<String, TemplateError> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return Ok(out);
+        };
+        let name = &after[..end];
+        let value = vars.get(name).ok_or_else(|| TemplateError::Missing {
+            template,
+            name: name.to_string(),
+        })?;
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn footer() -> Footer {
+        Footer {
+            office_name: "飯田橋".into(),
+            phone: "03-3812-8609".into(),
+            hours: String::new(),
+            extra: String::new(),
+        }
+    }
+
+    #[test]
+    fn r_reg_4_employer_mail_names_the_notice_and_carries_the_key() {
+        let vars = BTreeMap::from([
+            ("auth_key", "ABCD-EFGH-JKMN".to_string()),
+            ("key_expires_jst", "2026-11-23 15:00".to_string()),
+        ]);
+        let r = render(Template::AccountRegisteredEmployer, &vars, &footer()).expect("render");
+        assert_eq!(r.subject, "【ハローワーク】アカウント仮登録完了通知");
+        assert!(r.body.contains("認証キー： ABCD-EFGH-JKMN"));
+        assert!(r.body.contains("ハローワーク飯田橋\n03-3812-8609\n"));
+        assert!(!r.body.contains("{{"));
+    }
+
+    #[test]
+    fn r_reg_4_seeker_mail_subject() {
+        let vars = BTreeMap::from([
+            ("auth_key", "K".to_string()),
+            ("key_expires_jst", "x".to_string()),
+            ("name", "山田 太郎".to_string()),
+        ]);
+        let r = render(Template::AccountRegisteredSeeker, &vars, &footer()).expect("render");
+        assert_eq!(r.subject, "【ハローワーク】パスワード登録申込受付通知");
+        assert!(r.body.starts_with("山田 太郎 様"));
+    }
+
+    #[test]
+    fn r_mail_4_missing_value_is_an_error() {
+        let err = render(Template::KeyReissued, &BTreeMap::new(), &footer()).expect_err("missing");
+        assert!(matches!(err, TemplateError::Missing { .. }));
+    }
+
+    #[test]
+    fn every_template_renders_with_its_values() {
+        let vars = BTreeMap::from([
+            ("auth_key", "K".to_string()),
+            ("key_expires_jst", "x".to_string()),
+            ("name", "n".to_string()),
+        ]);
+        for t in Template::ALL {
+            let r = render(t, &vars, &footer()).expect("render");
+            assert!(r.subject.starts_with("【ハローワーク】"), "{t:?}");
+            assert_eq!(t.carries_key(), r.body.contains("K\n"), "{t:?}");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The `accounts` table (customers: employers and job seekers).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{Result, StorageError};
+use crate::clock::to_db;
+use crate::domain::account::{AccountKind, AccountState};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub kind: AccountKind,
+    pub email: String,
+    pub state: AccountState,
+    pub establishment_number: Option<String>,
+    pub seeker_number: Option<String>,
+    pub name: Option<String>,
+    pub name_kana: Option<String>,
+    pub birth_date: Option<String>,
+    pub created_at: String,
+    pub activated_at: Option<String>,
+    pub provisional_deadline: Option<String>,
+    pub opened_at: Option<String>,
+    pub invalid_at: Option<String>,
+    pub withdrawn_at: Option<String>,
+}
+
+const COLS: &str = "id, kind, email, state, establishment_number, seeker_number, name, name_kana, birth_date, \
+                    created_at, activated_at, provisional_deadline, opened_at, invalid_at, withdrawn_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
+    let kind: String = r.get(1)?;
+    let state: String = r.get(3)?;
+    let bad = |what: &str, v: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("{what} {v}").into(),
+        )
+    };
+    Ok(AccountRow {
+        id: r.get(0)?,
+        kind: AccountKind::parse(&kind).ok_or_else(|| bad("kind", &kind))?,
+        email: r.get(2)?,
+        state: AccountState::parse(&state).ok_or_else(|| bad("state", &state))?,
+        establishment_number: r.get(4)?,
+        seeker_number: r.get(5)?,
+        name: r.get(6)?,
+        name_kana: r.get(7)?,
+        birth_date: r.get(8)?,
+        created_at: r.get(9)?,
+        activated_at: r.get(10)?,
+        provisional_deadline: r.get(11)?,
+        opened_at: r.get(12)?,
+        invalid_at: r.get(13)?,
+        withdrawn_at: r.get(14)?,
+    })
+}
+
+pub struct NewAccount<'a> {
+    pub kind: AccountKind,
+    pub email: &'a str,
+    pub email_key: &'a str,
+    pub establishment_number: Option<&'a str>,
+    pub seeker_number: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub name_kana: Option<&'a str>,
+    pub birth_date: Option<&'a str>,
+    pub registered_by: i64,
+}
+
+/// Inserts a key-pending account. A live account with the same email key makes this fail with
+/// a UNIQUE violation (see `is_unique_violation`).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Result<i64> {
+    let now = to_db(now);
+    conn.prepare_cached(
+        "INSERT INTO accounts (kind, email, email_key, state, establishment_number, seeker_number, name,
+                               name_kana, birth_date, registered_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'key_pending', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+    )?
+    .execute(params![
+        a.kind.code(),
+        a.email,
+        a.email_key,
+        a.establishment_number,
+        a.seeker_number,
+        a.name,
+        a.name_kana,
+        a.birth_date,
+        a.registered_by,
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The live account holding this email key, if any (R-REG-2).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn live_by_email_key(conn: &Connection, email_key: &str) -> Result<Option<AccountRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM accounts WHERE email_key = ?1 AND state IN ('key_pending', 'activated', 'opened')"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([email_key], from_row)
+        .optional()?)
+}
+
+/// Every account ever registered with this email key, newest first.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn all_by_email_key(conn: &Connection, email_key: &str) -> Result<Vec<AccountRow>> {
+    let sql = format!("SELECT {COLS} FROM accounts WHERE email_key = ?1 ORDER BY id DESC");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([email_key], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<AccountRow>> {
+    let sql = format!("SELECT {COLS} FROM accounts WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// Number of live accounts already registered for an establishment (R-REG-5).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn live_count_for_establishment(conn: &Connection, number: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM accounts WHERE establishment_number = ?1
+               AND state IN ('key_pending', 'activated', 'opened')",
+        )?
+        .query_row([number], |r| r.get(0))?)
+}
+
+/// R-KEY-4: the customer set a password with the key.
+///
+/// # Errors
+/// On SQLite failure, or when the account is not key-pending any more.
+pub fn mark_activated(
+    conn: &Connection,
+    id: i64,
+    now: DateTime<Utc>,
+    deadline: Option<&str>,
+) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE accounts SET state = 'activated', activated_at = ?2, provisional_deadline = ?3, updated_at = ?2
+         WHERE id = ?1 AND state = 'key_pending'",
+        params![id, to_db(now), deadline],
+    )?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StorageError::Corrupt(format!(
+            "account {id} is not key-pending"
+        )))
+    }
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?)
+}

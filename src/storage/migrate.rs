@@ -1,0 +1,51 @@
+//! Schema creation and versioned upgrades keyed on `PRAGMA user_version`.
+//! Version 1 is `schema.sql`; each later version is one entry in `UPGRADES`, applied in order,
+//! each in its own transaction.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{Result, StorageError};
+
+const SCHEMA_V1: &str = include_str!("../../schema.sql");
+
+/// `UPGRADES[i]` takes the database from version `i + 1` to `i + 2`.
+const UPGRADES: &[&str] = &[];
+
+#[must_use]
+pub fn current_version() -> i64 {
+    1 + i64::try_from(UPGRADES.len()).unwrap_or(0)
+}
+
+pub(super) fn upgrade(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let supported = current_version();
+    if found > supported {
+        return Err(StorageError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    if found == 0 {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have created it while we waited for the lock.
+        let again: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if again == 0 {
+            tx.execute_batch(SCHEMA_V1)?;
+            tx.pragma_update(None, "user_version", 1)?;
+        }
+        tx.commit()?;
+    }
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let v: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let Some(sql) = usize::try_from(v - 1).ok().and_then(|i| UPGRADES.get(i)) else {
+            return Ok(());
+        };
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", v + 1)?;
+        tx.commit()?;
+    }
+}
