@@ -7,4 +7,6 @@ pub mod config;
 pub mod domain;
 pub mod mail;
 pub mod secret;
+pub mod service;
 pub mod storage;
+pub mod tui;

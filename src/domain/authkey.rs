@@ -52,3 +52,43 @@ pub enum ActivationOutcome {
     Locked,
     NoKey,
 }
+
+/// STUB of the pure decision (the domain helper provides the tested one).
+#[must_use]
+pub fn judge(
+    state: KeyState,
+    expires_at: DateTime<Utc>,
+    wrong_tries: i64,
+    matches: bool,
+    now: DateTime<Utc>,
+) -> ActivationOutcome {
+    match state {
+        KeyState::Used => return ActivationOutcome::Used,
+        KeyState::Replaced => return ActivationOutcome::Replaced,
+        KeyState::Locked => return ActivationOutcome::Locked,
+        KeyState::Live => {}
+    }
+    if now >= expires_at {
+        ActivationOutcome::Expired
+    } else if wrong_tries >= MAX_WRONG_TRIES {
+        ActivationOutcome::Locked
+    } else if matches {
+        ActivationOutcome::Activated
+    } else if wrong_tries + 1 >= MAX_WRONG_TRIES {
+        ActivationOutcome::Locked
+    } else {
+        ActivationOutcome::Wrong {
+            tries_left: MAX_WRONG_TRIES - wrong_tries - 1,
+        }
+    }
+}
+
+/// STUB: groups of four for the mail.
+#[must_use]
+pub fn format_for_mail(key: &str) -> String {
+    key.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}

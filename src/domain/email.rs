@@ -96,3 +96,11 @@ impl Email {
         self.0.clone()
     }
 }
+
+impl EmailError {
+    /// STUB: stable code for messages.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        "invalid"
+    }
+}

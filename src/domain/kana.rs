@@ -20,3 +20,11 @@ pub fn normalize_kana(input: &str) -> Result<String, KanaError> {
     }
     Ok(s.to_string())
 }
+
+impl KanaError {
+    /// STUB: stable code for messages.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        "invalid"
+    }
+}

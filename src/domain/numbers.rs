@@ -40,3 +40,11 @@ pub fn five_eight_number(input: &str) -> Result<String, NumberError> {
     }
     Ok(format!("{}-{}", &d[..5], &d[5..]))
 }
+
+impl NumberError {
+    /// STUB: stable code for messages.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        "invalid"
+    }
+}

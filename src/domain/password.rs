@@ -29,3 +29,11 @@ pub fn check_policy(password: &str, staff_name: &str) -> Result<(), PasswordErro
     }
     Ok(())
 }
+
+impl PasswordError {
+    /// STUB: stable code for messages.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        "invalid"
+    }
+}

@@ -1,0 +1,619 @@
+//! Counter registration of account email (R-REG-1..6), auth keys (R-KEY-1..6) and the account
+//! screen's data.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+use crate::clock::{fmt_jst, jst_date, to_db};
+use crate::config::Config;
+use crate::domain::account::{AccountKind, AccountState, MAX_ADDITIONAL_ACCOUNTS};
+use crate::domain::authkey::{self, ActivationOutcome, KeyState};
+use crate::domain::email::{self, Email, EmailError};
+use crate::domain::mask::mask_email;
+use crate::domain::staff::Permission;
+use crate::domain::{kana, numbers};
+use crate::mail::template::Template;
+use crate::secret;
+use crate::storage::accounts::{AccountRow, NewAccount};
+use crate::storage::keys::{KeyPurpose, KeyRow};
+use crate::storage::outbox::MailRow;
+use crate::storage::{self, Store, is_unique_violation};
+
+use super::{
+    Audit, Ctx, FieldIssue, QueuedInfo, QueuedMail, Result, ServiceError, audit, queue_mail,
+    require,
+};
+
+/// What the clerk typed, kept as typed so that a refused form loses nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterInput {
+    pub kind: Option<AccountKind>,
+    pub email: String,
+    pub email_confirm: String,
+    /// Employer, optional.
+    pub establishment_number: String,
+    /// Seeker: `YYYY-MM-DD` (full-width digits and other separators accepted).
+    pub birth_date: String,
+    pub name: String,
+    pub name_kana: String,
+    pub seeker_number: String,
+    /// The clerk has seen the warnings (orange) and accepts the input as it is.
+    pub accept_warnings: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Valid {
+    kind: AccountKind,
+    email: Email,
+    establishment_number: Option<String>,
+    birth_date: Option<String>,
+    name: Option<String>,
+    name_kana: Option<String>,
+    seeker_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Registered {
+    pub account_id: i64,
+    pub kind: AccountKind,
+    pub email: String,
+    pub key_expires_at: DateTime<Utc>,
+    pub mail: QueuedInfo,
+}
+
+/// Parses an email entry; full-width input becomes a warning with its half-width form (R-REG-2).
+fn email_field(field: &'static str, input: &str, issues: &mut Vec<FieldIssue>) -> Option<Email> {
+    match Email::parse(input) {
+        Ok(e) => Some(e),
+        Err(EmailError::FullWidth { converted }) => {
+            issues.push(FieldIssue::warning(field, "email_fullwidth").with(converted.clone()));
+            Email::parse(&converted).ok()
+        }
+        Err(e) => {
+            let issue = FieldIssue::error(field, e.code());
+            issues.push(match e {
+                EmailError::TooLong { len } => issue.with(len.to_string()),
+                _ => issue,
+            });
+            None
+        }
+    }
+}
+
+fn parse_birth_date(input: &str, today: NaiveDate) -> std::result::Result<NaiveDate, &'static str> {
+    let digits = numbers::normalize_digits(input);
+    let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return Err("required");
+    }
+    if digits.len() != 8 {
+        return Err("date_format");
+    }
+    let d = NaiveDate::parse_from_str(&digits, "%Y%m%d").map_err(|_| "date_format")?;
+    if d >= today || today.year() - d.year() > 120 {
+        return Err("birth_date_range");
+    }
+    Ok(d)
+}
+
+fn validate(i: &RegisterInput, cfg: &Config, today: NaiveDate) -> (Option<Valid>, Vec<FieldIssue>) {
+    let mut issues = Vec::new();
+    let Some(kind) = i.kind else {
+        return (None, vec![FieldIssue::error("kind", "required")]);
+    };
+    let email = email_field("email", &i.email, &mut issues);
+    let mut confirm_issues = Vec::new();
+    let confirm = email_field("email_confirm", &i.email_confirm, &mut confirm_issues);
+    if let (Some(a), Some(b)) = (&email, &confirm) {
+        if a.key() != b.key() {
+            issues.push(FieldIssue::error("email_confirm", "email_mismatch"));
+        }
+    } else if email.is_some() {
+        issues.push(FieldIssue::error(
+            "email_confirm",
+            if i.email_confirm.trim().is_empty() {
+                "required"
+            } else {
+                "email_mismatch"
+            },
+        ));
+    }
+    // R-REG-3: company address recommended for employers.
+    if let (Some(e), AccountKind::Employer) = (&email, kind) {
+        if email::is_free_mail(e, &cfg.mail.free_mail_domains) {
+            issues
+                .push(FieldIssue::warning("email", "email_free_mail").with(e.domain().to_string()));
+        }
+    }
+    let mut v = Valid {
+        kind,
+        email: email
+            .clone()
+            .unwrap_or_else(|| Email::parse("x@x.invalid").unwrap_or_else(|_| unreachable_email())),
+        establishment_number: None,
+        birth_date: None,
+        name: None,
+        name_kana: None,
+        seeker_number: None,
+    };
+    match kind {
+        AccountKind::Employer => {
+            if !i.establishment_number.trim().is_empty() {
+                match numbers::establishment_number(&i.establishment_number) {
+                    Ok(n) => v.establishment_number = Some(n),
+                    Err(e) => issues.push(FieldIssue::error("establishment_number", e.code())),
+                }
+            }
+        }
+        AccountKind::Seeker => {
+            match parse_birth_date(&i.birth_date, today) {
+                Ok(d) => v.birth_date = Some(d.format("%Y-%m-%d").to_string()),
+                Err(code) => issues.push(FieldIssue::error("birth_date", code)),
+            }
+            let name = i.name.trim();
+            if name.is_empty() {
+                issues.push(FieldIssue::error("name", "required"));
+            } else if name.chars().count() > 30 {
+                issues.push(FieldIssue::error("name", "too_long").with("30"));
+            } else {
+                v.name = Some(crate::domain::text::sanitize(name, false));
+            }
+            match kana::normalize_kana(&i.name_kana) {
+                Ok(k) => v.name_kana = Some(k),
+                Err(e) => issues.push(FieldIssue::error("name_kana", e.code())),
+            }
+            match numbers::five_eight_number(&i.seeker_number) {
+                Ok(n) => v.seeker_number = Some(n),
+                Err(e) => issues.push(FieldIssue::error("seeker_number", e.code())),
+            }
+        }
+    }
+    let ok = email.is_some() && !issues.iter().any(|x| x.severity == super::Severity::Error);
+    (ok.then_some(v), issues)
+}
+
+#[cold]
+fn unreachable_email() -> Email {
+    // Only a placeholder for the invalid path; `validate` never returns it.
+    Email::parse("a@b.c").unwrap_or_else(|_| unreachable_email())
+}
+
+/// R-REG-1..5: registers an account email at the counter, issues an auth key and queues the
+/// mail that carries it (R-REG-4, R-KEY-1).
+///
+/// # Errors
+/// `Invalid` with every field issue (warnings only when not accepted), `EmailInUse` (R-REG-2),
+/// `Denied`.
+pub fn register(
+    store: &mut Store,
+    cfg: &Config,
+    ctx: &Ctx,
+    input: &RegisterInput,
+) -> Result<Registered> {
+    let (valid, issues) = validate(input, cfg, jst_date(ctx.now));
+    let blocking = issues.iter().any(|x| x.severity == super::Severity::Error)
+        || (!issues.is_empty() && !input.accept_warnings);
+    let Some(v) = valid.filter(|_| !blocking) else {
+        return Err(ServiceError::Invalid(issues));
+    };
+    // The key and its hash are made before the write lock is taken.
+    let key = authkey::generate(&mut rand::rng());
+    let key_hash = secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let expires = authkey::expires_at(ctx.now);
+
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::RegisterAccount)?;
+    let email_key = v.email.key();
+    if let Some(holder) = storage::accounts::live_by_email_key(&tx, &email_key)? {
+        return Err(ServiceError::EmailInUse {
+            account_id: holder.id,
+            kind: holder.kind,
+        });
+    }
+    if let Some(n) = &v.establishment_number {
+        if storage::accounts::live_count_for_establishment(&tx, n)? > MAX_ADDITIONAL_ACCOUNTS {
+            return Err(ServiceError::Invalid(vec![
+                FieldIssue::error("establishment_number", "establishment_accounts_full")
+                    .with((MAX_ADDITIONAL_ACCOUNTS + 1).to_string()),
+            ]));
+        }
+    }
+    let account_id = storage::accounts::insert(
+        &tx,
+        &NewAccount {
+            kind: v.kind,
+            email: v.email.as_str(),
+            email_key: &email_key,
+            establishment_number: v.establishment_number.as_deref(),
+            seeker_number: v.seeker_number.as_deref(),
+            name: v.name.as_deref(),
+            name_kana: v.name_kana.as_deref(),
+            birth_date: v.birth_date.as_deref(),
+            registered_by: ctx.staff_id,
+        },
+        ctx.now,
+    )
+    .map_err(|e| match &e {
+        storage::StorageError::Sqlite(s) if is_unique_violation(s) => ServiceError::EmailInUse {
+            account_id: 0,
+            kind: v.kind,
+        },
+        _ => e.into(),
+    })?;
+    let key_id = storage::keys::insert(
+        &tx,
+        account_id,
+        KeyPurpose::Registration,
+        &key_hash,
+        ctx.now,
+        expires,
+        ctx.staff_id,
+    )?;
+    let template = match v.kind {
+        AccountKind::Employer => Template::AccountRegisteredEmployer,
+        AccountKind::Seeker => Template::AccountRegisteredSeeker,
+    };
+    let mut vars = key_vars(&key, expires);
+    if let Some(n) = &v.name {
+        vars.insert("name", n.clone());
+    }
+    let mail = queue_mail(
+        &tx,
+        cfg,
+        ctx,
+        QueuedMail {
+            template,
+            to: v.email.as_str(),
+            account_id: Some(account_id),
+            vars,
+            auth_key: Some((key_id, expires)),
+        },
+    )?;
+    let warnings: Vec<&str> = issues.iter().map(|x| x.code).collect();
+    audit(
+        &tx,
+        ctx,
+        Some(&roles),
+        Audit {
+            action: "account.register",
+            subject: Some(format!("account:{account_id}")),
+            purpose: None,
+            outcome: "ok",
+            detail: Some(format!(
+                "kind={} email={} warnings_accepted=[{}]",
+                v.kind.code(),
+                mask_email(v.email.as_str()),
+                warnings.join(",")
+            )),
+        },
+    )?;
+    tx.commit()?;
+    Ok(Registered {
+        account_id,
+        kind: v.kind,
+        email: v.email.as_str().to_string(),
+        key_expires_at: expires,
+        mail,
+    })
+}
+
+fn key_vars<'a>(key: &str, expires: DateTime<Utc>) -> BTreeMap<&'a str, String> {
+    BTreeMap::from([
+        ("auth_key", authkey::format_for_mail(key)),
+        ("key_expires_jst", fmt_jst(expires)),
+    ])
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reissued {
+    pub account_id: i64,
+    pub key_expires_at: DateTime<Utc>,
+    pub mail: QueuedInfo,
+    /// Unsent mails of the old key that were cancelled (R-MAIL-6).
+    pub cancelled_mails: usize,
+}
+
+/// R-KEY-3: a new key; the previous key of the same purpose dies and its unsent mail is
+/// cancelled (R-MAIL-6).
+///
+/// # Errors
+/// `NotFound`, `State` when the account is past key entry, `Denied`.
+pub fn reissue_key(
+    store: &mut Store,
+    cfg: &Config,
+    ctx: &Ctx,
+    account_id: i64,
+) -> Result<Reissued> {
+    let key = authkey::generate(&mut rand::rng());
+    let key_hash = secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let expires = authkey::expires_at(ctx.now);
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::ReissueKey)?;
+    let acc = storage::accounts::by_id(&tx, account_id)?.ok_or(ServiceError::NotFound)?;
+    if acc.state != AccountState::KeyPending {
+        return Err(ServiceError::State(acc.state.code().to_string()));
+    }
+    let old = storage::keys::replace_live(&tx, account_id, KeyPurpose::Registration)?;
+    let mut cancelled = 0;
+    for k in &old {
+        cancelled +=
+            storage::outbox::cancel_unsent_for_key(&tx, *k, "認証キー再発行により取消", ctx.now)?;
+    }
+    let key_id = storage::keys::insert(
+        &tx,
+        account_id,
+        KeyPurpose::Registration,
+        &key_hash,
+        ctx.now,
+        expires,
+        ctx.staff_id,
+    )?;
+    let mail = queue_mail(
+        &tx,
+        cfg,
+        ctx,
+        QueuedMail {
+            template: Template::KeyReissued,
+            to: &acc.email,
+            account_id: Some(account_id),
+            vars: key_vars(&key, expires),
+            auth_key: Some((key_id, expires)),
+        },
+    )?;
+    audit(
+        &tx,
+        ctx,
+        Some(&roles),
+        Audit {
+            action: "account.reissue_key",
+            subject: Some(format!("account:{account_id}")),
+            purpose: None,
+            outcome: "ok",
+            detail: Some(format!(
+                "replaced={} cancelled_mails={cancelled}",
+                old.len()
+            )),
+        },
+    )?;
+    tx.commit()?;
+    Ok(Reissued {
+        account_id,
+        key_expires_at: expires,
+        mail,
+        cancelled_mails: cancelled,
+    })
+}
+
+/// How many of the newest keys an activation attempt is compared with (each costs one argon2).
+const KEYS_COMPARED: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Activation {
+    pub account_id: i64,
+    pub outcome: String,
+    pub tries_left: Option<i64>,
+    pub provisional_deadline: Option<String>,
+}
+
+/// Provisional deadline for an employer account (R-DL-1): completion date + 14 days.
+fn provisional_deadline(kind: AccountKind, completed: DateTime<Utc>) -> Option<String> {
+    (kind == AccountKind::Employer).then(|| {
+        (jst_date(completed) + Duration::days(14))
+            .format("%Y-%m-%d")
+            .to_string()
+    })
+}
+
+/// R-KEY-4, R-KEY-6: the customer set a password with the key. Records the completion time;
+/// tells wrong, expired, used, replaced and locked keys apart.
+///
+/// # Errors
+/// `NotFound` when no live account has this email; `Denied`.
+pub fn activate(
+    store: &mut Store,
+    ctx: &Ctx,
+    email_input: &str,
+    key_input: &str,
+) -> Result<(ActivationOutcome, Activation)> {
+    let email = Email::parse(email_input).map_err(|_| ServiceError::NotFound)?;
+    let typed = authkey::normalize_input(key_input);
+    let acc = storage::accounts::live_by_email_key(store.conn(), &email.key())?
+        .ok_or(ServiceError::NotFound)?;
+    let keys = storage::keys::for_account(store.conn(), acc.id, KeyPurpose::Registration)?;
+    // argon2 outside the write lock.
+    let matched: Option<i64> = keys
+        .iter()
+        .take(KEYS_COMPARED)
+        .find(|k| secret::verify(&typed, &k.key_hash))
+        .map(|k| k.id);
+
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::ActivateAccount)?;
+    let keys = storage::keys::for_account(&tx, acc.id, KeyPurpose::Registration)?;
+    let live = keys.iter().find(|k| k.state == KeyState::Live);
+    let outcome = match (
+        matched.and_then(|id| keys.iter().find(|k| k.id == id)),
+        live,
+    ) {
+        (Some(k), _) => authkey::judge(k.state, k.expires_at, k.wrong_tries, true, ctx.now),
+        (None, Some(k)) => authkey::judge(k.state, k.expires_at, k.wrong_tries, false, ctx.now),
+        (None, None) => keys
+            .first()
+            .map_or(ActivationOutcome::NoKey, |k| match k.state {
+                KeyState::Used => ActivationOutcome::Used,
+                KeyState::Locked => ActivationOutcome::Locked,
+                KeyState::Replaced | KeyState::Live => ActivationOutcome::NoKey,
+            }),
+    };
+    let mut result = Activation {
+        account_id: acc.id,
+        outcome: outcome_code(outcome).into(),
+        tries_left: None,
+        provisional_deadline: None,
+    };
+    match outcome {
+        ActivationOutcome::Activated => {
+            let k: &KeyRow = matched
+                .and_then(|id| keys.iter().find(|k| k.id == id))
+                .ok_or(ServiceError::NotFound)?;
+            storage::keys::set_state(&tx, k.id, KeyState::Used, k.wrong_tries, ctx.now)?;
+            let deadline = provisional_deadline(acc.kind, ctx.now);
+            storage::accounts::mark_activated(&tx, acc.id, ctx.now, deadline.as_deref())?;
+            result.provisional_deadline = deadline;
+        }
+        ActivationOutcome::Wrong { tries_left } => {
+            if let Some(k) = live {
+                storage::keys::set_state(&tx, k.id, KeyState::Live, k.wrong_tries + 1, ctx.now)?;
+            }
+            result.tries_left = Some(tries_left);
+        }
+        ActivationOutcome::Locked => {
+            if let Some(k) = live {
+                storage::keys::set_state(&tx, k.id, KeyState::Locked, k.wrong_tries + 1, ctx.now)?;
+            }
+        }
+        _ => {}
+    }
+    audit(
+        &tx,
+        ctx,
+        Some(&roles),
+        Audit {
+            action: "account.activate",
+            subject: Some(format!("account:{}", acc.id)),
+            purpose: None,
+            outcome: outcome_code(outcome),
+            detail: None,
+        },
+    )?;
+    tx.commit()?;
+    Ok((outcome, result))
+}
+
+#[must_use]
+pub fn outcome_code(o: ActivationOutcome) -> &'static str {
+    match o {
+        ActivationOutcome::Activated => "activated",
+        ActivationOutcome::Wrong { .. } => "wrong",
+        ActivationOutcome::Expired => "expired",
+        ActivationOutcome::Used => "used",
+        ActivationOutcome::Replaced => "replaced",
+        ActivationOutcome::Locked => "locked",
+        ActivationOutcome::NoKey => "no_key",
+    }
+}
+
+/// The key as the account screen shows it (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeyInfo {
+    pub state: &'static str,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub expired: bool,
+    pub wrong_tries: i64,
+}
+
+/// The account screen's data (R-REG-6, R-MAIL-5).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountView {
+    pub account: AccountRow,
+    pub key: Option<KeyInfo>,
+    pub mails: Vec<MailRow>,
+}
+
+impl AccountView {
+    /// "Key expired" is a live key past its time (R-REG-6).
+    #[must_use]
+    pub fn key_expired(&self) -> bool {
+        self.account.state == AccountState::KeyPending
+            && self
+                .key
+                .as_ref()
+                .is_none_or(|k| k.expired || k.state != "live")
+    }
+}
+
+/// Finds the account for an email (the live one, else the newest) and records the view
+/// (R-AUD-1, R-ID-5: with its purpose).
+///
+/// # Errors
+/// `NotFound`, `Denied`.
+pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> Result<AccountView> {
+    let key = Email::parse(email_input)
+        .or_else(|e| match e {
+            EmailError::FullWidth { converted } => Email::parse(&converted),
+            other => Err(other),
+        })
+        .map_err(|_| ServiceError::NotFound)?
+        .key();
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::ViewAccount)?;
+    let found = storage::accounts::all_by_email_key(&tx, &key)?;
+    let acc = found
+        .iter()
+        .find(|a| a.state.is_live())
+        .or_else(|| found.first())
+        .cloned();
+    audit(
+        &tx,
+        ctx,
+        Some(&roles),
+        Audit {
+            action: "account.view",
+            subject: Some(acc.as_ref().map_or_else(
+                || format!("email:{}", mask_email(&key)),
+                |a| format!("account:{}", a.id),
+            )),
+            purpose: Some(purpose.to_string()),
+            outcome: if acc.is_some() { "ok" } else { "not_found" },
+            detail: None,
+        },
+    )?;
+    let view = match acc {
+        Some(a) => Some(load_view(&tx, a, ctx.now)?),
+        None => None,
+    };
+    tx.commit()?;
+    view.ok_or(ServiceError::NotFound)
+}
+
+/// The same data by id, for a refresh of a screen already open (no new audit row: the view
+/// was recorded when it was opened).
+///
+/// # Errors
+/// `NotFound`, `Denied`.
+pub fn refresh(store: &Store, ctx: &Ctx, account_id: i64) -> Result<AccountView> {
+    require(store.conn(), ctx, Permission::ViewAccount)?;
+    let acc = storage::accounts::by_id(store.conn(), account_id)?.ok_or(ServiceError::NotFound)?;
+    load_view(store.conn(), acc, ctx.now)
+}
+
+fn load_view(
+    conn: &rusqlite::Connection,
+    acc: AccountRow,
+    now: DateTime<Utc>,
+) -> Result<AccountView> {
+    let key = storage::keys::for_account(conn, acc.id, KeyPurpose::Registration)?
+        .into_iter()
+        .next()
+        .map(|k| KeyInfo {
+            state: storage::keys::state_code(k.state),
+            issued_at: k.issued_at,
+            expires_at: k.expires_at,
+            expired: now >= k.expires_at,
+            wrong_tries: k.wrong_tries,
+        });
+    let mails = storage::outbox::for_account(conn, acc.id)?;
+    Ok(AccountView {
+        account: acc,
+        key,
+        mails,
+    })
+}
+
+/// For tests and tools: the RFC 3339 form used in rows.
+#[must_use]
+pub fn db_time(t: DateTime<Utc>) -> String {
+    to_db(t)
+}

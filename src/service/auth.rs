@@ -1,0 +1,244 @@
+//! Staff sign-in (R-AUTH-1, R-AUTH-2, R-AUTH-4) and password change.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::to_db;
+use crate::domain::password;
+use crate::domain::staff::{LockState, Roles};
+use crate::domain::text::sanitize;
+use crate::secret;
+use crate::storage::audit::AuditEntry;
+use crate::storage::{self, Store};
+
+use super::{Ctx, FieldIssue, Result, ServiceError};
+
+/// A signed-in staff member.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub ctx: Ctx,
+    pub display_name: String,
+    pub roles: Roles,
+    /// R-AUTH-4: the first sign-in after an admin reset must change the password first.
+    pub must_change_password: bool,
+}
+
+/// Why a sign-in failed. The person typing is told only 「IDまたはパスワードが違います」
+/// whatever the reason (R-AUTH-2); the reason goes to the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFailure {
+    UnknownName,
+    WrongPassword,
+    Locked,
+    Disabled,
+}
+
+impl SignInFailure {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            SignInFailure::UnknownName => "unknown_name",
+            SignInFailure::WrongPassword => "wrong_password",
+            SignInFailure::Locked => "locked",
+            SignInFailure::Disabled => "disabled",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("sign-in refused ({})", .0.code())]
+    Refused(SignInFailure),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<storage::StorageError> for SignInError {
+    fn from(e: storage::StorageError) -> Self {
+        SignInError::Service(e.into())
+    }
+}
+
+impl From<rusqlite::Error> for SignInError {
+    fn from(e: rusqlite::Error) -> Self {
+        SignInError::Service(e.into())
+    }
+}
+
+/// A hash to verify against when the name is unknown, so that an unknown name takes as long as
+/// a wrong password and timing does not tell which staff names exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| secret::hash("madoguchi-timing-equaliser").unwrap_or_default())
+}
+
+/// # Errors
+/// `Refused` for any failed sign-in (see [`SignInFailure`]), or a storage failure.
+pub fn sign_in(
+    store: &mut Store,
+    name: &str,
+    pw: &str,
+    terminal: &str,
+    now: DateTime<Utc>,
+) -> std::result::Result<Session, SignInError> {
+    let row = storage::staff::by_name(store.conn(), name)?;
+    // argon2 runs before the write lock is taken: other terminals never wait for it.
+    let ok = match &row {
+        Some(r) => secret::verify(pw, &r.password_hash),
+        None => {
+            // Same work as a real check; the answer is always "no".
+            let _ = secret::verify(pw, dummy_hash());
+            false
+        }
+    };
+    let rehash = match &row {
+        Some(r) if ok && secret::needs_rehash(&r.password_hash) => secret::hash(pw).ok(),
+        _ => None,
+    };
+    let tx = store.immediate()?;
+    // Re-read inside the transaction: concurrent failures must all count.
+    let row = storage::staff::by_name(&tx, name)?;
+    let mut entry = AuditEntry {
+        at_utc: to_db(now),
+        terminal: terminal.to_string(),
+        action: "signin".into(),
+        subject: Some(format!(
+            "staff:{}",
+            sanitize(&name.chars().take(64).collect::<String>(), false)
+        )),
+        ..AuditEntry::default()
+    };
+    let outcome: std::result::Result<storage::staff::StaffRow, SignInFailure> = match row {
+        None => Err(SignInFailure::UnknownName),
+        Some(r) => {
+            entry.staff_id = Some(r.id);
+            entry.staff_name = Some(r.name.clone());
+            entry.staff_roles = Some(r.roles.to_list());
+            if r.disabled {
+                Err(SignInFailure::Disabled)
+            } else if r.lock.is_locked(now) {
+                // Failures during the lock do not count (R-AUTH-2).
+                Err(SignInFailure::Locked)
+            } else if !ok {
+                let next = r.lock.after_failure(now);
+                storage::staff::set_lock(&tx, r.id, &next, now)?;
+                if next.is_locked(now) {
+                    entry.detail = Some(format!(
+                        "locked until {}",
+                        next.locked_until.map(to_db).unwrap_or_default()
+                    ));
+                }
+                Err(SignInFailure::WrongPassword)
+            } else {
+                storage::staff::set_lock(&tx, r.id, &LockState::after_success(), now)?;
+                if let Some(h) = &rehash {
+                    storage::staff::set_password(&tx, r.id, h, r.must_change_password, now)?;
+                    entry.detail = Some("password re-hashed with current parameters".into());
+                }
+                Ok(r)
+            }
+        }
+    };
+    entry.outcome = match &outcome {
+        Ok(_) => "ok".into(),
+        Err(f) => f.code().into(),
+    };
+    storage::audit::append(&tx, &entry)?;
+    tx.commit()?;
+    let r = outcome.map_err(SignInError::Refused)?;
+    Ok(Session {
+        ctx: Ctx {
+            staff_id: r.id,
+            staff_name: r.name,
+            terminal: terminal.to_string(),
+            now,
+        },
+        display_name: r.display_name,
+        roles: r.roles,
+        must_change_password: r.must_change_password,
+    })
+}
+
+/// The staff member changes their own password (R-AUTH-1, R-AUTH-4).
+///
+/// # Errors
+/// `Invalid` with the field issue (wrong current password, policy), or a storage failure.
+pub fn change_password(
+    store: &mut Store,
+    ctx: &Ctx,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<()> {
+    let me = storage::staff::by_id(store.conn(), ctx.staff_id)?.ok_or(ServiceError::Denied)?;
+    if me.disabled {
+        return Err(ServiceError::Denied);
+    }
+    let mut issues = Vec::new();
+    if !secret::verify(current, &me.password_hash) {
+        issues.push(FieldIssue::error("current", "password_wrong"));
+    }
+    if new != confirm {
+        issues.push(FieldIssue::error("confirm", "password_mismatch"));
+    } else if let Err(e) = password::check_policy(new, &me.name) {
+        issues.push(FieldIssue::error("new", e.code()));
+    } else if new == current {
+        issues.push(FieldIssue::error("new", "password_unchanged"));
+    }
+    if !issues.is_empty() {
+        return Err(ServiceError::Invalid(issues));
+    }
+    let hash = secret::hash(new).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let tx = store.immediate()?;
+    storage::staff::set_password(&tx, me.id, &hash, false, ctx.now)?;
+    super::audit(
+        &tx,
+        ctx,
+        Some(&me.roles),
+        super::Audit {
+            action: "staff.change_password",
+            subject: Some(format!("staff:{}", me.name)),
+            purpose: None,
+            outcome: "ok",
+            detail: None,
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Re-checks a signed-in session: for the idle-lock unlock (R-AUTH-3) the password is asked
+/// again; a disabled account cannot unlock.
+///
+/// # Errors
+/// `Denied` when disabled or the password is wrong.
+pub fn unlock(store: &mut Store, ctx: &Ctx, pw: &str) -> Result<()> {
+    let me = storage::staff::by_id(store.conn(), ctx.staff_id)?.ok_or(ServiceError::Denied)?;
+    let ok = !me.disabled && !me.lock.is_locked(ctx.now) && secret::verify(pw, &me.password_hash);
+    let tx = store.immediate()?;
+    if !ok && !me.disabled && !me.lock.is_locked(ctx.now) {
+        let me2 = storage::staff::by_id(&tx, ctx.staff_id)?.ok_or(ServiceError::Denied)?;
+        storage::staff::set_lock(&tx, me.id, &me2.lock.after_failure(ctx.now), ctx.now)?;
+    } else if ok {
+        storage::staff::set_lock(&tx, me.id, &LockState::after_success(), ctx.now)?;
+    }
+    super::audit(
+        &tx,
+        ctx,
+        Some(&me.roles),
+        super::Audit {
+            action: "session.unlock",
+            subject: Some(format!("staff:{}", me.name)),
+            purpose: None,
+            outcome: if ok { "ok" } else { "refused" },
+            detail: None,
+        },
+    )?;
+    tx.commit()?;
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::Denied)
+    }
+}

@@ -1,0 +1,247 @@
+//! Use cases. Each public function is one IMMEDIATE transaction that re-checks who is acting,
+//! re-checks the state, writes its rows, its audit row (R-AUD-1) and, where a customer must be
+//! told, its outbox row (R-MAIL-1) — all or nothing. The CLI and the TUI call the same functions.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod setup;
+pub mod staff;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+use crate::clock::to_db;
+use crate::config::Config;
+use crate::domain::staff::{Permission, Roles};
+use crate::mail::template::{self, Footer, Template};
+use crate::storage::audit::AuditEntry;
+use crate::storage::{self, StorageError, outbox, settings};
+
+/// Who acts, from where, and when. Built once per sign-in / CLI invocation; `now` is refreshed
+/// per action by the caller.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub staff_id: i64,
+    pub staff_name: String,
+    pub terminal: String,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx {
+    #[must_use]
+    pub fn at(&self, now: DateTime<Utc>) -> Ctx {
+        Ctx {
+            now,
+            ..self.clone()
+        }
+    }
+}
+
+/// What a use case can refuse. The UI turns each into one short message (`i18n`), the log gets
+/// the detail.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The acting staff member may not do this, or is disabled (R-AUTH-3).
+    #[error("not permitted")]
+    Denied,
+    #[error("not found")]
+    NotFound,
+    /// R-REG-2: the address belongs to a live account.
+    #[error("email in use by account {account_id}")]
+    EmailInUse {
+        account_id: i64,
+        kind: crate::domain::account::AccountKind,
+    },
+    /// Field errors (red) or unconfirmed warnings (orange): the form keeps what was typed.
+    #[error("input has {} problem(s)", .0.len())]
+    Invalid(Vec<FieldIssue>),
+    /// The item is not in a state that allows this any more.
+    #[error("state changed: {0}")]
+    State(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<rusqlite::Error> for ServiceError {
+    fn from(e: rusqlite::Error) -> Self {
+        ServiceError::Storage(StorageError::Sqlite(e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// 赤: must be fixed.
+    Error,
+    /// 橙: may be accepted after the clerk confirms.
+    Warning,
+}
+
+/// One problem with one field; `code` is stable and mapped to words by `i18n`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldIssue {
+    pub field: &'static str,
+    pub severity: Severity,
+    pub code: &'static str,
+    /// A value the message shows (a converted address, a count, …).
+    pub param: Option<String>,
+}
+
+impl FieldIssue {
+    #[must_use]
+    pub fn error(field: &'static str, code: &'static str) -> FieldIssue {
+        FieldIssue {
+            field,
+            severity: Severity::Error,
+            code,
+            param: None,
+        }
+    }
+
+    #[must_use]
+    pub fn warning(field: &'static str, code: &'static str) -> FieldIssue {
+        FieldIssue {
+            field,
+            severity: Severity::Warning,
+            code,
+            param: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with(mut self, param: impl Into<String>) -> FieldIssue {
+        self.param = Some(param.into());
+        self
+    }
+}
+
+/// Loads the acting staff member inside the transaction and checks the permission, so a staff
+/// member disabled by an admin cannot act even in a session that was already open (R-AUTH-3).
+pub(crate) fn require(conn: &Connection, ctx: &Ctx, p: Permission) -> Result<Roles> {
+    let me = storage::staff::by_id(conn, ctx.staff_id)?.ok_or(ServiceError::Denied)?;
+    if me.disabled || !me.roles.may(p) {
+        return Err(ServiceError::Denied);
+    }
+    Ok(me.roles)
+}
+
+/// One audit row for an action by `ctx`.
+pub(crate) struct Audit<'a> {
+    pub action: &'a str,
+    pub subject: Option<String>,
+    pub purpose: Option<String>,
+    pub outcome: &'a str,
+    pub detail: Option<String>,
+}
+
+pub(crate) fn audit(
+    conn: &Connection,
+    ctx: &Ctx,
+    roles: Option<&Roles>,
+    a: Audit<'_>,
+) -> Result<i64> {
+    Ok(storage::audit::append(
+        conn,
+        &AuditEntry {
+            at_utc: to_db(ctx.now),
+            staff_id: Some(ctx.staff_id),
+            staff_name: Some(ctx.staff_name.clone()),
+            staff_roles: roles.map(Roles::to_list),
+            terminal: ctx.terminal.clone(),
+            action: a.action.to_string(),
+            subject: a.subject,
+            purpose: a.purpose,
+            outcome: a.outcome.to_string(),
+            detail: a.detail,
+        },
+    )?)
+}
+
+/// Office identity: config first, else what `init` stored.
+#[must_use]
+pub fn office(conn: &Connection, cfg: &Config) -> (String, String) {
+    let get = |k: &str| settings::get(conn, k).ok().flatten().unwrap_or_default();
+    let code = if cfg.office.code.is_empty() {
+        get("office_code")
+    } else {
+        cfg.office.code.clone()
+    };
+    let name = if cfg.office.name.is_empty() {
+        get("office_name")
+    } else {
+        cfg.office.name.clone()
+    };
+    (code, name)
+}
+
+/// A mail to queue with the change that causes it.
+pub(crate) struct QueuedMail<'a> {
+    pub template: Template,
+    pub to: &'a str,
+    pub account_id: Option<i64>,
+    pub vars: BTreeMap<&'a str, String>,
+    pub auth_key: Option<(i64, DateTime<Utc>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QueuedInfo {
+    pub outbox_id: i64,
+    pub subject: String,
+    pub to: String,
+}
+
+pub(crate) fn queue_mail(
+    conn: &Connection,
+    cfg: &Config,
+    ctx: &Ctx,
+    m: QueuedMail<'_>,
+) -> Result<QueuedInfo> {
+    let (code, name) = office(conn, cfg);
+    let footer = Footer {
+        office_name: name,
+        phone: cfg.office.phone.clone(),
+        hours: cfg.office.hours.clone(),
+        extra: cfg.mail.footer.clone(),
+    };
+    let r = template::render(m.template, &m.vars, &footer)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let message_id = new_message_id(&code, &cfg.mail.from);
+    let id = outbox::insert(
+        conn,
+        &outbox::NewMail {
+            message_id: &message_id,
+            account_id: m.account_id,
+            template: m.template.code(),
+            to_addr: m.to,
+            subject: &r.subject,
+            body: &r.body,
+            auth_key_id: m.auth_key.map(|k| k.0),
+            key_expires_at: m.auth_key.map(|k| k.1),
+        },
+        ctx.now,
+    )?;
+    Ok(QueuedInfo {
+        outbox_id: id,
+        subject: r.subject,
+        to: m.to.to_string(),
+    })
+}
+
+/// A Message-ID fixed when the mail is queued, so every retry carries the same one (R-MAIL-2).
+fn new_message_id(office_code: &str, from: &str) -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let a: u64 = rng.random();
+    let b: u64 = rng.random();
+    let domain = from
+        .rsplit_once('@')
+        .map_or("madoguchi.invalid", |(_, d)| d);
+    format!("<{a:016x}{b:016x}.{office_code}@{domain}>")
+}

@@ -1,0 +1,93 @@
+//! `madoguchi init`: the office identity and the first admin.
+
+use crate::clock::to_db;
+use crate::domain::password;
+use crate::domain::staff::{Role, Roles};
+use crate::secret;
+use crate::storage::audit::AuditEntry;
+use crate::storage::{self, Store, settings};
+
+use super::{FieldIssue, Result, ServiceError};
+
+pub struct InitInput<'a> {
+    pub office_code: &'a str,
+    pub office_name: &'a str,
+    pub admin_name: &'a str,
+    pub admin_display_name: &'a str,
+    pub admin_password: &'a str,
+    pub terminal: &'a str,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// True when no staff exists yet: the TUI then offers to create the first admin.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn needs_first_admin(store: &Store) -> Result<bool> {
+    Ok(storage::staff::count(store.conn())? == 0)
+}
+
+/// Stores the office and creates the first admin. Refused once any staff exists, so it cannot
+/// be used to add an admin behind the others' back.
+///
+/// # Errors
+/// Invalid input, or the database already has staff.
+pub fn init(store: &mut Store, i: &InitInput<'_>) -> Result<i64> {
+    let mut issues = Vec::new();
+    if !(i.office_code.len() == 5 && i.office_code.chars().all(|c| c.is_ascii_digit())) {
+        issues.push(FieldIssue::error("office_code", "office_code_format"));
+    }
+    if i.office_name.trim().is_empty() {
+        issues.push(FieldIssue::error("office_name", "required"));
+    }
+    if let Some(code) = super::staff::name_issue(i.admin_name) {
+        issues.push(FieldIssue::error("name", code));
+    }
+    if let Err(e) = password::check_policy(i.admin_password, i.admin_name) {
+        issues.push(FieldIssue::error("password", e.code()));
+    }
+    if !issues.is_empty() {
+        return Err(ServiceError::Invalid(issues));
+    }
+    let hash = secret::hash(i.admin_password).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let tx = store.immediate()?;
+    if storage::staff::count(&tx)? > 0 {
+        return Err(ServiceError::State("already initialised".into()));
+    }
+    settings::set(&tx, "office_code", i.office_code)?;
+    settings::set(&tx, "office_name", i.office_name.trim())?;
+    let roles = Roles::new(vec![Role::Admin]);
+    let display = if i.admin_display_name.trim().is_empty() {
+        i.admin_name
+    } else {
+        i.admin_display_name.trim()
+    };
+    let id = storage::staff::insert(
+        &tx,
+        &storage::staff::NewStaff {
+            name: i.admin_name,
+            display_name: display,
+            roles: &roles,
+            password_hash: &hash,
+            must_change_password: false,
+        },
+        i.now,
+    )?;
+    storage::audit::append(
+        &tx,
+        &AuditEntry {
+            at_utc: to_db(i.now),
+            staff_id: Some(id),
+            staff_name: Some(i.admin_name.to_string()),
+            staff_roles: Some(roles.to_list()),
+            terminal: i.terminal.to_string(),
+            action: "init".into(),
+            subject: Some(format!("office:{}", i.office_code)),
+            outcome: "ok".into(),
+            detail: Some(format!("first admin {}", i.admin_name)),
+            ..AuditEntry::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(id)
+}
