@@ -1,46 +1,86 @@
 //! Account email rules (R-REG-2, R-REG-3).
-// STUB: the domain helper replaces this with the complete rules and tests.
+//!
+//! R-REG-2: half-width ASCII only, at most 100 characters, exactly one `@`, a local part of RFC 5322
+//! `atext` characters and single dots, a domain of at least two labels (letters, digits, inner
+//! hyphens) whose last label is not all digits. Surrounding whitespace (U+3000 included) is
+//! trimmed. Full-width input is refused with the half-width form the clerk may confirm.
+//! The domain is compared case-insensitively; the local part is kept exactly as typed.
 
+use unicode_normalization::UnicodeNormalization;
+
+/// R-REG-2: longest accepted address, in characters.
+pub const MAX_LEN: usize = 100;
+/// RFC 5321 §4.5.3.1.1: longest local part.
+pub const MAX_LOCAL_LEN: usize = 64;
+/// RFC 1035: longest domain label.
+pub const MAX_LABEL_LEN: usize = 63;
+
+/// Why an email was refused. The variant list is stable; the UI maps [`EmailError::code`] to
+/// Japanese/English messages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EmailError {
+    /// Nothing but whitespace was typed.
     #[error("empty")]
     Empty,
+    /// More than [`MAX_LEN`] characters (after trimming).
     #[error("too long: {len}")]
     TooLong { len: usize },
-    /// Full-width input; `converted` is the half-width form the clerk may accept.
+    /// Full-width input; `converted` is the valid half-width (NFKC) form the clerk may accept.
     #[error("full-width")]
     FullWidth { converted: String },
+    /// A character outside half-width ASCII (and not a full-width form with a valid conversion).
     #[error("non-ascii")]
     NonAscii,
+    /// No `@`, or more than one.
     #[error("at sign")]
     AtSign,
+    /// The part after `@` is not a valid domain.
     #[error("domain")]
     Domain,
+    /// The part before `@` is empty, too long, or has a character or dot placement not allowed.
     #[error("local part")]
     LocalPart,
+    /// The two typed entries do not denote the same address (R-REG-1).
     #[error("mismatch")]
     Mismatch,
 }
 
-/// A validated email address: trimmed, domain lower-cased.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl EmailError {
+    /// Stable `snake_case` code for messages and logs.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            EmailError::Empty => "empty",
+            EmailError::TooLong { .. } => "too_long",
+            EmailError::FullWidth { .. } => "full_width",
+            EmailError::NonAscii => "non_ascii",
+            EmailError::AtSign => "at_sign",
+            EmailError::Domain => "domain",
+            EmailError::LocalPart => "local_part",
+            EmailError::Mismatch => "mismatch",
+        }
+    }
+}
+
+/// A validated email address: trimmed, local part as typed, domain lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
 impl Email {
     /// Validates per R-REG-2.
     ///
     /// # Errors
-    /// The first rule the input breaks.
+    /// The first rule the input breaks, in this order: `Empty`, `FullWidth`/`NonAscii`,
+    /// `TooLong`, `AtSign`, `LocalPart`, `Domain`.
     pub fn parse(input: &str) -> Result<Email, EmailError> {
         let s = input.trim();
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
-        let (local, domain) = s.split_once('@').ok_or(EmailError::AtSign)?;
-        if !domain.contains('.') {
-            return Err(EmailError::Domain);
+        if !s.is_ascii() {
+            return Err(full_width_or_non_ascii(s));
         }
-        Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
+        parse_ascii(s)
     }
 
     #[must_use]
@@ -48,9 +88,24 @@ impl Email {
         &self.0
     }
 
+    /// The part before `@`, as typed.
+    #[must_use]
+    pub fn local_part(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(l, _)| l)
+    }
+
+    /// The part after `@`, lower-cased.
     #[must_use]
     pub fn domain(&self) -> &str {
         self.0.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+
+    /// Comparison key for the uniqueness check (R-REG-2): local part as typed, `@`, domain
+    /// lower-cased. Two entries denote the same address exactly when their keys are equal.
+    #[must_use]
+    pub fn key(&self) -> String {
+        // The stored form already has the domain lower-cased.
+        self.0.clone()
     }
 }
 
@@ -60,47 +115,487 @@ impl std::fmt::Display for Email {
     }
 }
 
-/// Both entries must be the same address (R-REG-1: typed twice).
-///
-/// # Errors
-/// The rule the first entry breaks, or `Mismatch`.
-pub fn parse_confirmed(first: &str, second: &str) -> Result<Email, EmailError> {
-    let e = Email::parse(first)?;
-    if first.trim() != second.trim() {
-        return Err(EmailError::Mismatch);
-    }
-    Ok(e)
+/// Full-width forms block U+FF01..=U+FF5E (＠, ．, ａ, １, …): the characters an IME in
+/// full-width mode produces in place of printable ASCII.
+fn is_full_width_ascii(c: char) -> bool {
+    ('\u{FF01}'..='\u{FF5E}').contains(&c)
 }
 
-/// R-REG-3: a free-mail domain on an employer account is a warning.
+/// Input with non-ASCII characters: `FullWidth` when every such character is a full-width form
+/// and the NFKC result is a valid address, otherwise `NonAscii`.
+fn full_width_or_non_ascii(s: &str) -> EmailError {
+    if s.chars().all(|c| c.is_ascii() || is_full_width_ascii(c)) {
+        let converted: String = s.nfkc().collect();
+        if converted.is_ascii()
+            && let Ok(e) = parse_ascii(converted.trim())
+        {
+            return EmailError::FullWidth { converted: e.0 };
+        }
+    }
+    EmailError::NonAscii
+}
+
+/// Rules after trimming, for input known to be ASCII.
+fn parse_ascii(s: &str) -> Result<Email, EmailError> {
+    let len = s.chars().count();
+    if len > MAX_LEN {
+        return Err(EmailError::TooLong { len });
+    }
+    let mut parts = s.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(EmailError::AtSign);
+    };
+    check_local(local)?;
+    check_domain(domain)?;
+    Ok(Email(format!("{local}@{}", domain.to_ascii_lowercase())))
+}
+
+/// RFC 5322 `atext`: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+fn is_atext(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c)
+}
+
+/// Dot-atom local part: atext runs separated by single dots.
+fn check_local(local: &str) -> Result<(), EmailError> {
+    let ok = !local.is_empty()
+        && local.len() <= MAX_LOCAL_LEN
+        && local
+            .split('.')
+            .all(|run| !run.is_empty() && run.chars().all(is_atext));
+    if ok {
+        Ok(())
+    } else {
+        Err(EmailError::LocalPart)
+    }
+}
+
+/// At least two labels of letters, digits and inner hyphens; last label not all digits.
+fn check_domain(domain: &str) -> Result<(), EmailError> {
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= MAX_LABEL_LEN
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    let tld_ok = labels
+        .last()
+        .is_some_and(|t| !t.chars().all(|c| c.is_ascii_digit()));
+    if labels.len() >= 2 && labels.iter().all(|l| label_ok(l)) && tld_ok {
+        Ok(())
+    } else {
+        Err(EmailError::Domain)
+    }
+}
+
+/// The address an entry denotes: the parsed key, or the key of the offered full-width
+/// conversion. `None` when the entry is not an address.
+fn denoted_key(entry: &str) -> Option<String> {
+    match Email::parse(entry) {
+        Ok(e) => Some(e.key()),
+        Err(EmailError::FullWidth { converted }) => Some(converted),
+        Err(_) => None,
+    }
+}
+
+/// Both entries must denote the same address (R-REG-1: typed twice). Entries are compared after
+/// trimming and lower-casing the domain; the local part must match exactly.
+///
+/// When both denote the same address but the first is full-width, the result is the first
+/// entry's `FullWidth { converted }`, so the clerk confirms the conversion once.
+///
+/// # Errors
+/// The rule the first entry breaks (other than `FullWidth`), else `Mismatch` when the second
+/// entry denotes no address or another one, else `FullWidth` of the first.
+pub fn parse_confirmed(first: &str, second: &str) -> Result<Email, EmailError> {
+    let first_result = Email::parse(first);
+    let first_key = match &first_result {
+        Ok(e) => e.key(),
+        Err(EmailError::FullWidth { converted }) => converted.clone(),
+        Err(e) => return Err(e.clone()),
+    };
+    if denoted_key(second).as_deref() != Some(first_key.as_str()) {
+        return Err(EmailError::Mismatch);
+    }
+    first_result
+}
+
+/// R-REG-3: a free-mail domain on an employer account is a warning. Case-insensitive exact
+/// domain match (a subdomain of a listed domain does not match); list entries are trimmed.
 #[must_use]
 pub fn is_free_mail(email: &Email, free_domains: &[String]) -> bool {
     free_domains
         .iter()
-        .any(|d| d.eq_ignore_ascii_case(email.domain()))
+        .any(|d| d.trim().eq_ignore_ascii_case(email.domain()))
 }
 
-/// STUB list; the domain helper provides the full one.
+/// R-REG-3: the default list of free-mail and mobile-carrier domains (configurable elsewhere).
 #[must_use]
 pub fn default_free_mail_domains() -> Vec<String> {
-    ["gmail.com", "yahoo.co.jp"]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect()
+    [
+        "gmail.com",
+        "yahoo.co.jp",
+        "ymail.ne.jp",
+        "outlook.jp",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.co.jp",
+        "icloud.com",
+        "me.com",
+        "live.jp",
+        "aol.com",
+        "gmx.com",
+        "yandex.com",
+        "protonmail.com",
+        "proton.me",
+        "docomo.ne.jp",
+        "ezweb.ne.jp",
+        "au.com",
+        "softbank.ne.jp",
+        "i.softbank.jp",
+        "nifty.com",
+        "biglobe.ne.jp",
+        "excite.co.jp",
+        "goo.jp",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect()
 }
 
-impl Email {
-    /// Comparison key for uniqueness (R-REG-2): local part as typed, domain lower-cased.
-    #[must_use]
-    pub fn key(&self) -> String {
-        self.0.clone()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ok(s: &str) -> Email {
+        Email::parse(s).expect("valid address")
     }
-}
 
-impl EmailError {
-    /// STUB: stable code for messages.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        "invalid"
+    #[test]
+    fn r_reg_2_accepts_ordinary_addresses() {
+        assert_eq!(ok("taro@example.co.jp").as_str(), "taro@example.co.jp");
+        assert_eq!(
+            ok("taro.yamada+job@mail.example.com").as_str(),
+            "taro.yamada+job@mail.example.com"
+        );
+        assert_eq!(ok("a@b.jp").as_str(), "a@b.jp");
+        assert_eq!(
+            ok("o'brien_x-y@ex-ample.co.jp").as_str(),
+            "o'brien_x-y@ex-ample.co.jp"
+        );
+        assert_eq!(
+            ok("!#$%&'*+-/=?^_`{|}~@example.com").local_part(),
+            "!#$%&'*+-/=?^_`{|}~"
+        );
+        assert_eq!(ok("user@123.example.com").domain(), "123.example.com");
+    }
+
+    #[test]
+    fn r_reg_2_trims_surrounding_whitespace_including_ideographic_space() {
+        assert_eq!(ok("  taro@example.co.jp\t").as_str(), "taro@example.co.jp");
+        assert_eq!(
+            ok("\u{3000}taro@example.co.jp\u{3000}").as_str(),
+            "taro@example.co.jp"
+        );
+    }
+
+    #[test]
+    fn r_reg_2_lowercases_domain_keeps_local_part() {
+        let e = ok("Taro.Yamada@Example.CO.JP");
+        assert_eq!(e.as_str(), "Taro.Yamada@example.co.jp");
+        assert_eq!(e.local_part(), "Taro.Yamada");
+        assert_eq!(e.domain(), "example.co.jp");
+        assert_eq!(e.key(), "Taro.Yamada@example.co.jp");
+        assert_eq!(e.to_string(), "Taro.Yamada@example.co.jp");
+    }
+
+    #[test]
+    fn r_reg_2_key_is_case_insensitive_on_domain_only() {
+        assert_eq!(ok("taro@EXAMPLE.com").key(), ok("taro@example.com").key());
+        assert_ne!(ok("Taro@example.com").key(), ok("taro@example.com").key());
+    }
+
+    #[test]
+    fn r_reg_2_empty() {
+        assert_eq!(Email::parse(""), Err(EmailError::Empty));
+        assert_eq!(Email::parse(" \u{3000}\t"), Err(EmailError::Empty));
+    }
+
+    #[test]
+    fn r_reg_2_accepts_100_characters() {
+        let local = "a".repeat(64);
+        let domain = format!("{}.co.jp", "b".repeat(100 - 64 - 1 - 6));
+        let s = format!("{local}@{domain}");
+        assert_eq!(s.len(), 100);
+        assert_eq!(ok(&s).as_str(), s);
+    }
+
+    #[test]
+    fn r_reg_2_rejects_101_characters() {
+        let local = "a".repeat(64);
+        let domain = format!("{}.co.jp", "b".repeat(101 - 64 - 1 - 6));
+        let s = format!("{local}@{domain}");
+        assert_eq!(s.len(), 101);
+        assert_eq!(Email::parse(&s), Err(EmailError::TooLong { len: 101 }));
+    }
+
+    #[test]
+    fn r_reg_2_local_part_longer_than_64_is_refused() {
+        let s = format!("{}@example.jp", "a".repeat(65));
+        assert_eq!(Email::parse(&s), Err(EmailError::LocalPart));
+    }
+
+    #[test]
+    fn r_reg_2_exactly_one_at_sign() {
+        assert_eq!(Email::parse("taro.example.com"), Err(EmailError::AtSign));
+        assert_eq!(Email::parse("taro@@example.com"), Err(EmailError::AtSign));
+        assert_eq!(Email::parse("ta@ro@example.com"), Err(EmailError::AtSign));
+        assert_eq!(
+            Email::parse("\"ta@ro\"@example.com"),
+            Err(EmailError::AtSign)
+        );
+    }
+
+    #[test]
+    fn r_reg_2_local_part_rules() {
+        for bad in [
+            "@example.com",
+            ".taro@example.com",
+            "taro.@example.com",
+            "ta..ro@example.com",
+            "ta ro@example.com",
+            "ta(ro)@example.com",
+            "ta,ro@example.com",
+            "\"taro\"@example.com",
+            "ta\\ro@example.com",
+            "ta:ro@example.com",
+            "ta;ro@example.com",
+            "<taro>@example.com",
+            "ta[ro]@example.com",
+        ] {
+            assert_eq!(Email::parse(bad), Err(EmailError::LocalPart), "{bad}");
+        }
+    }
+
+    #[test]
+    fn r_reg_2_domain_rules() {
+        for bad in [
+            "taro@",
+            "taro@localhost",
+            "taro@example",
+            "taro@.example.com",
+            "taro@example.com.",
+            "taro@example..com",
+            "taro@-example.com",
+            "taro@example-.com",
+            "taro@exa_mple.com",
+            "taro@exa mple.com",
+            "taro@192.168.0.1",
+            "taro@[192.168.0.1]",
+            "taro@example.123",
+        ] {
+            assert_eq!(Email::parse(bad), Err(EmailError::Domain), "{bad}");
+        }
+        let long_label = format!("taro@{}.jp", "a".repeat(64));
+        assert_eq!(Email::parse(&long_label), Err(EmailError::Domain));
+        assert!(Email::parse(&format!("taro@{}.jp", "a".repeat(63))).is_ok());
+        assert!(Email::parse("taro@ex-am-ple.co.jp").is_ok());
+        assert!(Email::parse("taro@example.c0m").is_ok());
+    }
+
+    #[test]
+    fn r_reg_2_full_width_offers_half_width_conversion() {
+        assert_eq!(
+            Email::parse("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ"),
+            Err(EmailError::FullWidth {
+                converted: "taro@example.co.jp".to_string()
+            })
+        );
+        // Only the at sign is full-width.
+        assert_eq!(
+            Email::parse("taro＠example.co.jp"),
+            Err(EmailError::FullWidth {
+                converted: "taro@example.co.jp".to_string()
+            })
+        );
+        // Conversion lower-cases the domain like a normal parse.
+        assert_eq!(
+            Email::parse("Ｔａｒｏ＠ＥＸＡＭＰＬＥ．ＪＰ\u{3000}"),
+            Err(EmailError::FullWidth {
+                converted: "Taro@example.jp".to_string()
+            })
+        );
+    }
+
+    #[test]
+    fn r_reg_2_full_width_without_valid_conversion_is_non_ascii() {
+        // Converts, but the result has no at sign.
+        assert_eq!(
+            Email::parse("ｔａｒｏ．ｅｘａｍｐｌｅ．ｊｐ"),
+            Err(EmailError::NonAscii)
+        );
+        // An ideographic space inside converts to a space, which is not allowed.
+        assert_eq!(
+            Email::parse("ta\u{3000}ro@example.jp"),
+            Err(EmailError::NonAscii)
+        );
+    }
+
+    #[test]
+    fn r_reg_2_other_non_ascii_is_refused() {
+        assert_eq!(Email::parse("たろう@example.jp"), Err(EmailError::NonAscii));
+        assert_eq!(Email::parse("taro@例え.jp"), Err(EmailError::NonAscii));
+        assert_eq!(Email::parse("tarö@example.jp"), Err(EmailError::NonAscii));
+        // Half-width katakana is not a full-width ASCII form.
+        assert_eq!(Email::parse("ﾀﾛｳ@example.jp"), Err(EmailError::NonAscii));
+        // Compatibility characters outside the full-width block are not offered a conversion.
+        assert_eq!(Email::parse("taro①@example.jp"), Err(EmailError::NonAscii));
+    }
+
+    #[test]
+    fn r_reg_1_confirmed_entries_must_match() {
+        assert_eq!(
+            parse_confirmed("taro@example.co.jp", " taro@EXAMPLE.co.jp "),
+            Ok(ok("taro@example.co.jp"))
+        );
+        assert_eq!(
+            parse_confirmed("taro@example.co.jp", "tar0@example.co.jp"),
+            Err(EmailError::Mismatch)
+        );
+        assert_eq!(
+            parse_confirmed("taro@example.co.jp", "Taro@example.co.jp"),
+            Err(EmailError::Mismatch)
+        );
+        assert_eq!(
+            parse_confirmed("taro@example.co.jp", ""),
+            Err(EmailError::Mismatch)
+        );
+        assert_eq!(
+            parse_confirmed("taro@example.co.jp", "taro@"),
+            Err(EmailError::Mismatch)
+        );
+    }
+
+    #[test]
+    fn r_reg_1_confirmed_first_entry_error_comes_first() {
+        assert_eq!(parse_confirmed("", ""), Err(EmailError::Empty));
+        assert_eq!(parse_confirmed("taro", "taro"), Err(EmailError::AtSign));
+        assert_eq!(
+            parse_confirmed("taro@x", "other@example.jp"),
+            Err(EmailError::Domain)
+        );
+    }
+
+    #[test]
+    fn r_reg_1_confirmed_full_width_asks_for_confirmation_once() {
+        let fw = Err(EmailError::FullWidth {
+            converted: "taro@example.jp".to_string(),
+        });
+        assert_eq!(
+            parse_confirmed(
+                "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ",
+                "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"
+            ),
+            fw
+        );
+        assert_eq!(
+            parse_confirmed("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "taro@example.jp"),
+            fw
+        );
+        assert_eq!(
+            parse_confirmed("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ", "jiro@example.jp"),
+            Err(EmailError::Mismatch)
+        );
+        // After the clerk confirms, the UI passes the converted text.
+        assert_eq!(
+            parse_confirmed("taro@example.jp", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"),
+            Ok(ok("taro@example.jp"))
+        );
+    }
+
+    #[test]
+    fn r_reg_3_free_mail_is_exact_case_insensitive_domain_match() {
+        let list = default_free_mail_domains();
+        assert!(is_free_mail(&ok("taro@gmail.com"), &list));
+        assert!(is_free_mail(&ok("taro@GMail.COM"), &list));
+        assert!(is_free_mail(&ok("taro@i.softbank.jp"), &list));
+        assert!(is_free_mail(&ok("taro@docomo.ne.jp"), &list));
+        assert!(!is_free_mail(&ok("taro@example.co.jp"), &list));
+        assert!(!is_free_mail(&ok("taro@mail.gmail.com"), &list));
+        assert!(!is_free_mail(&ok("taro@gmail.com.example.jp"), &list));
+        let custom = vec![" Example.JP ".to_string()];
+        assert!(is_free_mail(&ok("taro@example.jp"), &custom));
+        assert!(!is_free_mail(&ok("taro@example.jp"), &[]));
+    }
+
+    #[test]
+    fn r_reg_3_default_list_is_valid_lowercase_and_unique() {
+        let list = default_free_mail_domains();
+        assert_eq!(list.len(), 24);
+        for d in &list {
+            assert_eq!(d, &d.to_ascii_lowercase());
+            assert!(Email::parse(&format!("x@{d}")).is_ok(), "{d}");
+        }
+        let mut sorted = list.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), list.len());
+    }
+
+    #[test]
+    fn r_reg_2_error_codes_are_stable() {
+        let all = [
+            (EmailError::Empty, "empty"),
+            (EmailError::TooLong { len: 101 }, "too_long"),
+            (
+                EmailError::FullWidth {
+                    converted: String::new(),
+                },
+                "full_width",
+            ),
+            (EmailError::NonAscii, "non_ascii"),
+            (EmailError::AtSign, "at_sign"),
+            (EmailError::Domain, "domain"),
+            (EmailError::LocalPart, "local_part"),
+            (EmailError::Mismatch, "mismatch"),
+        ];
+        for (e, code) in all {
+            assert_eq!(e.code(), code);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn r_reg_2_never_panics(a in ".*", b in ".*") {
+            let _ = Email::parse(&a);
+            let _ = parse_confirmed(&a, &b);
+        }
+
+        #[test]
+        fn r_reg_2_ok_output_obeys_the_rules(s in "[ -~\u{3000}\u{FF01}-\u{FF5E}]{0,120}") {
+            match Email::parse(&s) {
+                Ok(e) => {
+                    prop_assert!(e.as_str().is_ascii());
+                    prop_assert!(e.as_str().len() <= MAX_LEN);
+                    prop_assert_eq!(e.as_str().matches('@').count(), 1);
+                    prop_assert_eq!(Email::parse(e.as_str()), Ok(e.clone()));
+                }
+                Err(EmailError::FullWidth { converted }) => {
+                    prop_assert!(Email::parse(&converted).is_ok());
+                }
+                Err(_) => {}
+            }
+        }
+
+        #[test]
+        fn r_reg_2_generated_valid_addresses_parse(
+            local in "[a-z0-9_+-]{1,20}(\\.[a-z0-9_+-]{1,10}){0,2}",
+            domain in "[a-z0-9]{1,10}(\\.[a-z0-9]{1,10}){0,2}\\.[a-z]{2,6}",
+        ) {
+            let s = format!("{local}@{domain}");
+            prop_assert_eq!(Email::parse(&s).map(|e| e.key()), Ok(s.clone()));
+        }
     }
 }
