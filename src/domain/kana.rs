@@ -190,11 +190,3 @@ mod tests {
         }
     }
 }
-
-impl KanaError {
-    /// STUB: stable code for messages.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        "invalid"
-    }
-}
