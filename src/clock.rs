@@ -17,7 +17,18 @@ pub fn jst() -> FixedOffset {
 /// stopping a counter; `main` reports it once at start.
 #[must_use]
 pub fn now() -> DateTime<Utc> {
-    override_from_env().unwrap_or_else(Utc::now)
+    let fixed = FIXED.read().map(|g| *g).unwrap_or(None);
+    fixed.or_else(override_from_env).unwrap_or_else(Utc::now)
+}
+
+static FIXED: std::sync::RwLock<Option<DateTime<Utc>>> = std::sync::RwLock::new(None);
+
+/// Fixes the time for this process (screen tests, training); `None` returns to the environment
+/// and the real clock. Safe to call from tests, unlike changing the environment.
+pub fn set_fixed(t: Option<DateTime<Utc>>) {
+    if let Ok(mut g) = FIXED.write() {
+        *g = t;
+    }
 }
 
 /// The override, when set and valid.

@@ -2,11 +2,14 @@
 //! back office. See README.md for the architecture picture.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod i18n;
 pub mod mail;
 pub mod secret;
 pub mod service;
 pub mod storage;
 pub mod tui;
+pub mod ui;

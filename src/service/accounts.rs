@@ -120,11 +120,10 @@ fn validate(i: &RegisterInput, cfg: &Config, today: NaiveDate) -> (Option<Valid>
         ));
     }
     // R-REG-3: company address recommended for employers.
-    if let (Some(e), AccountKind::Employer) = (&email, kind) {
-        if email::is_free_mail(e, &cfg.mail.free_mail_domains) {
-            issues
-                .push(FieldIssue::warning("email", "email_free_mail").with(e.domain().to_string()));
-        }
+    if let (Some(e), AccountKind::Employer) = (&email, kind)
+        && email::is_free_mail(e, &cfg.mail.free_mail_domains)
+    {
+        issues.push(FieldIssue::warning("email", "email_free_mail").with(e.domain().to_string()));
     }
     let mut v = Valid {
         kind,
@@ -211,13 +210,13 @@ pub fn register(
             kind: holder.kind,
         });
     }
-    if let Some(n) = &v.establishment_number {
-        if storage::accounts::live_count_for_establishment(&tx, n)? > MAX_ADDITIONAL_ACCOUNTS {
-            return Err(ServiceError::Invalid(vec![
-                FieldIssue::error("establishment_number", "establishment_accounts_full")
-                    .with((MAX_ADDITIONAL_ACCOUNTS + 1).to_string()),
-            ]));
-        }
+    if let Some(n) = &v.establishment_number
+        && storage::accounts::live_count_for_establishment(&tx, n)? > MAX_ADDITIONAL_ACCOUNTS
+    {
+        return Err(ServiceError::Invalid(vec![
+            FieldIssue::error("establishment_number", "establishment_accounts_full")
+                .with((MAX_ADDITIONAL_ACCOUNTS + 1).to_string()),
+        ]));
     }
     let account_id = storage::accounts::insert(
         &tx,

@@ -1,9 +1,19 @@
-//! The only code that touches the terminal.
-// STUB: replaced by the real event loop.
+//! The only code that touches the terminal: set-up and guaranteed restore, the input thread,
+//! and the event loop that redraws only when something changed.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
+use anyhow::Context;
+use crossterm::event::{self, Event, KeyEventKind};
+
+use crate::app::App;
 use crate::config::Config;
+use crate::storage::Store;
+use crate::ui;
 
 /// What the terminal front end needs to start.
 #[derive(Debug, Clone)]
@@ -16,11 +26,117 @@ pub struct TuiOptions {
     pub banner: Option<String>,
 }
 
+/// Everything the loop waits for, from every thread, on one channel.
+#[derive(Debug)]
+pub enum LoopEvent {
+    Key(crossterm::event::KeyEvent),
+    Resize,
+    /// The terminal went away (SSH link dropped, tty closed): quit, never spin.
+    InputClosed,
+}
+
+/// How often time-driven state is looked at (idle lock, clock, other sessions' changes).
+const TICK: Duration = Duration::from_millis(500);
+
+/// Restores the terminal when dropped: on quit, on `?` errors and while unwinding a panic
+/// (ratatui's init also installs a panic hook that restores before the message is printed).
+struct TerminalGuard {
+    terminal: ratatui::DefaultTerminal,
+}
+
+impl TerminalGuard {
+    fn enter() -> anyhow::Result<TerminalGuard> {
+        let terminal = ratatui::try_init().context("端末を初期化できません")?;
+        Ok(TerminalGuard { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+fn spawn_input(tx: Sender<LoopEvent>) {
+    std::thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            loop {
+                let ev = match event::read() {
+                    Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => LoopEvent::Key(k),
+                    Ok(Event::Resize(..)) => LoopEvent::Resize,
+                    Ok(_) => continue,
+                    Err(_) => LoopEvent::InputClosed,
+                };
+                let closed = matches!(ev, LoopEvent::InputClosed);
+                if tx.send(ev).is_err() || closed {
+                    return;
+                }
+            }
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| tracing::error!("input thread: {e}"));
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the loop so the guard restores the terminal.
+fn stop_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        if let Err(e) = signal_hook::flag::register(sig, Arc::clone(&flag)) {
+            tracing::warn!("signal {sig}: {e}");
+        }
+    }
+    flag
+}
+
 /// Runs the TUI until the user quits.
 ///
 /// # Errors
 /// The terminal cannot be set up, or the database cannot be opened.
 pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
-    let _ = opts;
-    anyhow::bail!("TUI not built yet")
+    let store = Store::open(&opts.db_path)
+        .with_context(|| format!("データベース {} を開けません", opts.db_path.display()))?;
+    let mut app = App::new(store, opts.config, opts.terminal, opts.banner)?;
+    let stop = stop_flag();
+    let (tx, rx) = mpsc::channel();
+    let mut guard = TerminalGuard::enter()?;
+    spawn_input(tx);
+    guard.terminal.draw(|f| ui::draw(f, &app))?;
+    let mut last_tick = Instant::now();
+    loop {
+        let mut changed = false;
+        match rx.recv_timeout(TICK) {
+            Ok(first) => {
+                // Handle everything already waiting (fast typing, a paste) before one redraw.
+                for ev in std::iter::once(first).chain(rx.try_iter()) {
+                    match ev {
+                        LoopEvent::Key(k) => changed |= app.on_key(k),
+                        LoopEvent::Resize => changed = true,
+                        LoopEvent::InputClosed => app.quit = true,
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => app.quit = true,
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            changed |= app.on_tick(last_tick);
+        }
+        if stop.load(Ordering::Relaxed) {
+            app.quit = true;
+        }
+        if app.quit {
+            break;
+        }
+        if changed {
+            guard.terminal.draw(|f| ui::draw(f, &app))?;
+        }
+    }
+    drop(guard);
+    Ok(())
 }

@@ -1,0 +1,45 @@
+//! Sign-in, first run, password change and the idle lock.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::app::App;
+use crate::app::form::Form;
+use crate::app::signin::{ChangePassword, FirstRun, SignIn};
+use crate::i18n::ui::Msg;
+use crate::ui::{theme, widgets};
+
+fn form_box(frame: &mut Frame<'_>, app: &App, title: &str, intro: &[&str], form: &Form, area: Rect, w: u16) {
+    let fields = u16::try_from(form.fields.len()).unwrap_or(8) * 2;
+    let intro_h = u16::try_from(intro.len()).unwrap_or(0);
+    let r = widgets::centered(area, w, fields + intro_h + 4);
+    let b = widgets::block(app, title);
+    let inner = b.inner(r).inner(ratatui::layout::Margin::new(1, 0));
+    frame.render_widget(b, r);
+    let [intro_area, _, form_area] =
+        Layout::vertical([Constraint::Length(intro_h), Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let lines: Vec<Line<'_>> = intro.iter().map(|l| Line::from(*l)).collect();
+    frame.render_widget(Paragraph::new(lines).style(theme::dim()), intro_area);
+    widgets::form(frame, app, form, form_area, 22);
+}
+
+pub fn draw_sign_in(frame: &mut Frame<'_>, app: &App, s: &SignIn, area: Rect) {
+    form_box(frame, app, app.t(Msg::SignInTitle), &[app.t(Msg::SignInIntro)], &s.form, area, 64);
+}
+
+pub fn draw_first_run(frame: &mut Frame<'_>, app: &App, s: &FirstRun, area: Rect) {
+    form_box(frame, app, app.t(Msg::FirstRunTitle), &[app.t(Msg::FirstRunIntro)], &s.form, area, 76);
+}
+
+pub fn draw_change_password(frame: &mut Frame<'_>, app: &App, s: &ChangePassword, area: Rect) {
+    let intro = if s.forced { app.t(Msg::ForcedChangeIntro) } else { app.t(Msg::ChangePasswordIntro) };
+    form_box(frame, app, app.t(Msg::ChangePasswordTitle), &[intro], &s.form, area, 72);
+}
+
+pub fn draw_locked(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let Some(form) = &app.lock else { return };
+    let who = app.session.as_ref().map(|s| format!("{}（{}）", s.display_name, s.ctx.staff_name)).unwrap_or_default();
+    form_box(frame, app, app.t(Msg::LockedTitle), &[app.t(Msg::LockedIntro), &who], form, area, 64);
+}

@@ -1,0 +1,535 @@
+//! Keys to actions, one table per context. The hint bar and the help overlay are generated from
+//! these tables, so what is shown is what works. F-keys are accelerators only: every action
+//! also has a letter, Ctrl, Enter, Esc or Tab path (F-keys arrive in several encodings over SSH).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::i18n::ui::Msg;
+
+/// Everything a key can ask for. Text editing keys are handled by the form, not here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Help,
+    Back,
+    Cancel,
+    Quit,
+    Submit,
+    NextField,
+    PrevField,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Select,
+    Yes,
+    No,
+    Lock,
+    Search,
+    Reissue,
+    Refresh,
+    NewItem,
+    ToggleDisable,
+    UnlockStaff,
+    ResetPassword,
+    ChangePassword,
+    SignOut,
+    Menu(u8),
+}
+
+/// A key as written in the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+}
+
+impl Key {
+    #[must_use]
+    pub fn matches(self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        match (self, ev.code) {
+            (Key::Char(c), KeyCode::Char(x)) => !ctrl && x == c,
+            (Key::Ctrl(c), KeyCode::Char(x)) => ctrl && x.eq_ignore_ascii_case(&c),
+            (Key::F(n), KeyCode::F(m)) => n == m,
+            (Key::Enter, KeyCode::Enter) => true,
+            (Key::Esc, KeyCode::Esc) => true,
+            (Key::Tab, KeyCode::Tab) => !ev.modifiers.contains(KeyModifiers::SHIFT),
+            (Key::BackTab, KeyCode::BackTab) => true,
+            (Key::BackTab, KeyCode::Tab) => ev.modifiers.contains(KeyModifiers::SHIFT),
+            (Key::Up, KeyCode::Up) => true,
+            (Key::Down, KeyCode::Down) => true,
+            (Key::PageUp, KeyCode::PageUp) => true,
+            (Key::PageDown, KeyCode::PageDown) => true,
+            _ => false,
+        }
+    }
+
+    /// How the key is written in hints and help.
+    #[must_use]
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(' ') => "Space".into(),
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("^{}", c.to_ascii_uppercase()),
+            Key::F(n) => format!("F{n}"),
+            Key::Enter => "Enter".into(),
+            Key::Esc => "Esc".into(),
+            Key::Tab => "Tab".into(),
+            Key::BackTab => "S-Tab".into(),
+            Key::Up => "↑".into(),
+            Key::Down => "↓".into(),
+            Key::PageUp => "PgUp".into(),
+            Key::PageDown => "PgDn".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub label: Msg,
+    /// Shown in the bottom hint bar (the help overlay shows every binding).
+    pub hint: bool,
+}
+
+const fn b(keys: &'static [Key], action: Action, label: Msg, hint: bool) -> Binding {
+    Binding {
+        keys,
+        action,
+        label,
+        hint,
+    }
+}
+
+/// Screens where letters type into a field: only Ctrl, F-keys and Enter/Esc/Tab act.
+pub const FORM: &[Binding] = &[
+    b(
+        &[Key::Ctrl('s'), Key::F(2)],
+        Action::Submit,
+        Msg::KeySubmit,
+        true,
+    ),
+    b(
+        &[Key::Tab, Key::Down],
+        Action::NextField,
+        Msg::KeyNextField,
+        true,
+    ),
+    b(
+        &[Key::BackTab, Key::Up],
+        Action::PrevField,
+        Msg::KeyPrevField,
+        false,
+    ),
+    b(&[Key::Enter], Action::Select, Msg::KeyEnterNext, false),
+    b(&[Key::Esc, Key::F(3)], Action::Back, Msg::KeyBack, true),
+    b(
+        &[Key::Ctrl('x'), Key::F(12)],
+        Action::Cancel,
+        Msg::KeyCancel,
+        false,
+    ),
+    b(
+        &[Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(&[Key::Ctrl('l')], Action::Lock, Msg::KeyLock, false),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// Sign-in: no lock, no back.
+pub const SIGNIN: &[Binding] = &[
+    b(&[Key::Enter], Action::Select, Msg::KeyEnterNext, true),
+    b(
+        &[Key::Tab, Key::Down],
+        Action::NextField,
+        Msg::KeyNextField,
+        true,
+    ),
+    b(
+        &[Key::BackTab, Key::Up],
+        Action::PrevField,
+        Msg::KeyPrevField,
+        false,
+    ),
+    b(
+        &[Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Esc, Key::Ctrl('q'), Key::F(3)],
+        Action::Quit,
+        Msg::KeyQuit,
+        true,
+    ),
+];
+
+pub const HOME: &[Binding] = &[
+    b(&[Key::Char('1')], Action::Menu(1), Msg::MenuRegister, false),
+    b(&[Key::Char('2')], Action::Menu(2), Msg::MenuAccount, false),
+    b(&[Key::Char('3')], Action::Menu(3), Msg::MenuStaff, false),
+    b(
+        &[Key::Char('4')],
+        Action::Menu(4),
+        Msg::MenuChangePassword,
+        false,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j'), Key::Tab],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::Enter], Action::Select, Msg::KeyOpen, true),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        true,
+    ),
+    b(&[Key::Char('o')], Action::SignOut, Msg::KeySignOut, true),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('q'), Key::Ctrl('q'), Key::F(3)],
+        Action::Quit,
+        Msg::KeyQuit,
+        true,
+    ),
+];
+
+/// The account screen once an account is shown (the search field has FORM keys).
+pub const ACCOUNT: &[Binding] = &[
+    b(
+        &[Key::Char('r'), Key::F(6)],
+        Action::Reissue,
+        Msg::KeyReissue,
+        true,
+    ),
+    b(
+        &[Key::Char('/'), Key::Char('s'), Key::Tab],
+        Action::Search,
+        Msg::KeySearch,
+        true,
+    ),
+    b(
+        &[Key::Char('n')],
+        Action::NewItem,
+        Msg::KeyRegisterNew,
+        false,
+    ),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        false,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The result panel after a registration.
+pub const RESULT: &[Binding] = &[
+    b(
+        &[Key::Enter, Key::Char('a')],
+        Action::Select,
+        Msg::KeyOpenAccount,
+        true,
+    ),
+    b(
+        &[Key::Char('n')],
+        Action::NewItem,
+        Msg::KeyRegisterNew,
+        true,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+pub const STAFF: &[Binding] = &[
+    b(
+        &[Key::Char('a'), Key::F(7)],
+        Action::NewItem,
+        Msg::KeyAddStaff,
+        true,
+    ),
+    b(
+        &[Key::Char('d')],
+        Action::ToggleDisable,
+        Msg::KeyToggleDisable,
+        true,
+    ),
+    b(
+        &[Key::Char('u')],
+        Action::UnlockStaff,
+        Msg::KeyUnlockStaff,
+        true,
+    ),
+    b(
+        &[Key::Char('p')],
+        Action::ResetPassword,
+        Msg::KeyResetPassword,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// Read-only lists (the audit log).
+pub const STAFF_READONLY: &[Binding] = &[
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, true),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        true,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        true,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// A yes/no question.
+pub const CONFIRM: &[Binding] = &[
+    b(
+        &[Key::Char('y'), Key::Char('Y')],
+        Action::Yes,
+        Msg::KeyYes,
+        true,
+    ),
+    b(
+        &[Key::Char('n'), Key::Char('N'), Key::Esc, Key::F(12)],
+        Action::No,
+        Msg::KeyNo,
+        true,
+    ),
+];
+
+/// A message that only needs to be read.
+pub const NOTICE: &[Binding] = &[b(
+    &[Key::Enter, Key::Esc, Key::Char('q')],
+    Action::Back,
+    Msg::KeyClose,
+    true,
+)];
+
+/// The idle lock: only the password field and quit.
+pub const LOCKED: &[Binding] = &[
+    b(&[Key::Enter], Action::Submit, Msg::KeyUnlock, true),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeySignOutQuit, true),
+];
+
+pub const HELP: &[Binding] = &[
+    b(
+        &[Key::Esc, Key::Char('q'), Key::Enter, Key::F(1), Key::F(3)],
+        Action::Back,
+        Msg::KeyClose,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyDown,
+        false,
+    ),
+];
+
+/// The first binding in `table` that the key matches.
+#[must_use]
+pub fn resolve(table: &[Binding], ev: &KeyEvent) -> Option<Action> {
+    table
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .map(|b| b.action)
+}
+
+/// `Enter/^S` style: the keys of a binding as shown to people (first two at most).
+#[must_use]
+pub fn keys_label(b: &Binding) -> String {
+    b.keys
+        .iter()
+        .take(2)
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn every_f_key_has_a_non_f_alternative() {
+        for table in [
+            FORM,
+            SIGNIN,
+            HOME,
+            ACCOUNT,
+            RESULT,
+            STAFF,
+            STAFF_READONLY,
+            CONFIRM,
+            NOTICE,
+            LOCKED,
+            HELP,
+        ] {
+            for b in table {
+                if b.keys.iter().any(|k| matches!(k, Key::F(_))) {
+                    assert!(
+                        b.keys.iter().any(|k| !matches!(k, Key::F(_))),
+                        "{:?} has only F-keys",
+                        b.action
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn form_letters_are_not_commands() {
+        for c in ['a', 'q', 'r', '?', '/', ' '] {
+            assert_eq!(
+                resolve(FORM, &key(KeyCode::Char(c), KeyModifiers::NONE)),
+                None,
+                "{c}"
+            );
+        }
+        assert_eq!(
+            resolve(FORM, &key(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            Some(Action::Submit)
+        );
+        assert_eq!(
+            resolve(FORM, &key(KeyCode::F(3), KeyModifiers::NONE)),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            resolve(FORM, &key(KeyCode::Tab, KeyModifiers::SHIFT)),
+            Some(Action::PrevField)
+        );
+    }
+}

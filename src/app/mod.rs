@@ -1,0 +1,557 @@
+//! Application state and what every key does to it. No terminal here: `tui/` feeds key events
+//! and ticks in, `ui/` draws `&App`. Use cases are called through `service/`, so the TUI and
+//! the CLI share every rule.
+
+pub mod account;
+pub mod audit;
+pub mod form;
+pub mod home;
+pub mod keymap;
+pub mod register;
+pub mod signin;
+pub mod staff;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::InputRequest;
+
+use crate::clock;
+use crate::config::Config;
+use crate::domain::staff::Permission;
+use crate::i18n::ui::Msg;
+use crate::i18n::{Lang, cli as msgs};
+use crate::service::auth::Session;
+use crate::service::{Ctx, ServiceError};
+use crate::storage::Store;
+use crate::storage::outbox::MailState;
+
+use form::{Edit, Form};
+use keymap::{Action, Binding};
+
+/// Below this the screen asks to be made larger.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+#[derive(Debug)]
+pub enum Screen {
+    SignIn(signin::SignIn),
+    FirstRun(signin::FirstRun),
+    ChangePassword(signin::ChangePassword),
+    Home(home::Home),
+    Register(register::Register),
+    /// Boxed: it holds the whole account view.
+    Account(Box<account::Account>),
+    Staff(staff::StaffList),
+    StaffAdd(staff::StaffAdd),
+    Audit(audit::AuditView),
+}
+
+/// Something to do once the user says yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    RegisterAcceptingWarnings,
+    Reissue(i64),
+    StaffDisable { name: String, disable: bool },
+    StaffUnlock(String),
+    StaffReset(String),
+    SignOut,
+    Quit,
+}
+
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Confirm {
+        title: String,
+        lines: Vec<String>,
+        pending: Pending,
+    },
+    Notice {
+        title: String,
+        lines: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+/// The one-line message above the hint bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub tone: Tone,
+    pub text: String,
+}
+
+/// Outbox counts for the header (R-MAIL-5/7 at a glance).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailCounts {
+    pub waiting: i64,
+    pub failed: i64,
+}
+
+pub struct App {
+    pub store: Store,
+    pub cfg: Config,
+    pub lang: Lang,
+    pub terminal_id: String,
+    pub office_code: String,
+    pub office_name: String,
+    pub session: Option<Session>,
+    pub screen: Screen,
+    /// Screens to go back to (F3/Esc).
+    pub back: Vec<Screen>,
+    pub overlay: Option<Overlay>,
+    /// R-AUTH-3: the idle lock sits over everything and keeps it as it was.
+    pub lock: Option<Form>,
+    pub flash: Option<Flash>,
+    pub mail: MailCounts,
+    pub banner: Option<String>,
+    pub quit: bool,
+    /// The JST minute shown in the header; a tick redraws only when it changes.
+    pub clock_text: String,
+    last_activity: Instant,
+    data_version: i64,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("screen", &self.screen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// # Errors
+    /// On SQLite failure while reading the first state.
+    pub fn new(
+        store: Store,
+        cfg: Config,
+        terminal_id: String,
+        banner: Option<String>,
+    ) -> Result<App, ServiceError> {
+        let lang = Lang::from(cfg.ui.language);
+        let first_run = crate::service::setup::needs_first_admin(&store)?;
+        let (office_code, office_name) = crate::service::office(store.conn(), &cfg);
+        let data_version = store.data_version()?;
+        let screen = if first_run {
+            Screen::FirstRun(signin::FirstRun::new())
+        } else {
+            Screen::SignIn(signin::SignIn::new())
+        };
+        let mut app = App {
+            store,
+            cfg,
+            lang,
+            terminal_id,
+            office_code,
+            office_name,
+            session: None,
+            screen,
+            back: Vec::new(),
+            overlay: None,
+            lock: None,
+            flash: None,
+            mail: MailCounts::default(),
+            banner,
+            quit: false,
+            clock_text: String::new(),
+            last_activity: Instant::now(),
+            data_version,
+        };
+        app.clock_text = app.clock_now();
+        app.refresh_mail_counts();
+        Ok(app)
+    }
+
+    #[must_use]
+    pub fn t(&self, m: Msg) -> &'static str {
+        m.text(self.lang)
+    }
+
+    fn clock_now(&self) -> String {
+        clock::fmt_jst(clock::now())
+    }
+
+    /// The acting staff member, at the current time.
+    #[must_use]
+    pub fn ctx(&self) -> Option<Ctx> {
+        self.session.as_ref().map(|s| s.ctx.at(clock::now()))
+    }
+
+    #[must_use]
+    pub fn may(&self, p: Permission) -> bool {
+        self.session.as_ref().is_some_and(|s| s.roles.may(p))
+    }
+
+    pub fn flash(&mut self, tone: Tone, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            tone,
+            text: text.into(),
+        });
+    }
+
+    /// One short message for a refused use case; the detail goes to the log.
+    pub fn flash_error(&mut self, e: &ServiceError) {
+        tracing::warn!(error = %e, "action refused");
+        let text = msgs::error_message(self.lang, e);
+        self.flash(Tone::Error, text);
+    }
+
+    /// The key table in force: the hint bar and the help overlay are drawn from it.
+    #[must_use]
+    pub fn bindings(&self) -> &'static [Binding] {
+        if self.lock.is_some() {
+            return keymap::LOCKED;
+        }
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => keymap::HELP,
+            Some(Overlay::Confirm { .. }) => keymap::CONFIRM,
+            Some(Overlay::Notice { .. }) => keymap::NOTICE,
+            None => self.screen_bindings(),
+        }
+    }
+
+    /// The current screen's own key table (what the help overlay lists).
+    #[must_use]
+    pub fn screen_bindings(&self) -> &'static [Binding] {
+        match &self.screen {
+            Screen::SignIn(_) | Screen::FirstRun(_) => keymap::SIGNIN,
+            Screen::ChangePassword(_) | Screen::StaffAdd(_) => keymap::FORM,
+            Screen::Home(_) => keymap::HOME,
+            Screen::Register(r) if r.result.is_some() => keymap::RESULT,
+            Screen::Register(_) => keymap::FORM,
+            Screen::Account(a) if a.searching() => keymap::FORM,
+            Screen::Account(_) => keymap::ACCOUNT,
+            Screen::Staff(_) => keymap::STAFF,
+            Screen::Audit(_) => keymap::STAFF_READONLY,
+        }
+    }
+
+    /// The form whose focused field gets typed characters, if any.
+    fn active_form(&mut self) -> Option<&mut Form> {
+        if let Some(f) = self.lock.as_mut() {
+            return Some(f);
+        }
+        if self.overlay.is_some() {
+            return None;
+        }
+        match &mut self.screen {
+            Screen::SignIn(s) => Some(&mut s.form),
+            Screen::FirstRun(s) => Some(&mut s.form),
+            Screen::ChangePassword(s) => Some(&mut s.form),
+            Screen::Register(r) if r.result.is_none() => Some(&mut r.form),
+            Screen::Account(a) if a.searching() => Some(&mut a.search),
+            Screen::StaffAdd(s) => Some(&mut s.form),
+            _ => None,
+        }
+    }
+
+    /// Handles one key press. Returns whether anything changed (and so must be redrawn).
+    pub fn on_key(&mut self, ev: KeyEvent) -> bool {
+        self.last_activity = Instant::now();
+        if let Some(action) = keymap::resolve(self.bindings(), &ev) {
+            self.flash_clear_on_action(action);
+            self.act(action);
+            return true;
+        }
+        // Not a command: editing keys for the focused field.
+        if let Some(edit) = edit_request(&ev)
+            && let Some(form) = self.active_form()
+        {
+            let r = form.edit(edit);
+            if r == form::EditResult::ChoiceChanged
+                && let Screen::Register(reg) = &mut self.screen
+            {
+                reg.rebuild_for_kind();
+            }
+            return r != form::EditResult::Ignored;
+        }
+        false
+    }
+
+    fn flash_clear_on_action(&mut self, action: Action) {
+        if !matches!(action, Action::Help) {
+            self.flash = None;
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        if self.lock.is_some() {
+            self.act_locked(action);
+            return;
+        }
+        if let Some(ov) = self.overlay.clone() {
+            self.act_overlay(&ov, action);
+            return;
+        }
+        match action {
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Quit => self.ask_quit(),
+            Action::Lock if self.session.is_some() => self.lock_now(),
+            Action::Cancel => self.go_home(),
+            _ => self.act_screen(action),
+        }
+    }
+
+    fn act_screen(&mut self, action: Action) {
+        match &self.screen {
+            Screen::SignIn(_) | Screen::FirstRun(_) | Screen::ChangePassword(_) => {
+                signin::act(self, action)
+            }
+            Screen::Home(_) => home::act(self, action),
+            Screen::Register(_) => register::act(self, action),
+            Screen::Account(_) => account::act(self, action),
+            Screen::Staff(_) | Screen::StaffAdd(_) => staff::act(self, action),
+            Screen::Audit(_) => audit::act(self, action),
+        }
+    }
+
+    fn act_overlay(&mut self, ov: &Overlay, action: Action) {
+        match (ov, action) {
+            (Overlay::Help { scroll }, Action::Up) => {
+                self.overlay = Some(Overlay::Help {
+                    scroll: scroll.saturating_sub(1),
+                })
+            }
+            (Overlay::Help { scroll }, Action::Down) => {
+                self.overlay = Some(Overlay::Help { scroll: scroll + 1 })
+            }
+            (Overlay::Help { scroll }, Action::PageUp) => {
+                self.overlay = Some(Overlay::Help {
+                    scroll: scroll.saturating_sub(10),
+                })
+            }
+            (Overlay::Help { scroll }, Action::PageDown) => {
+                self.overlay = Some(Overlay::Help {
+                    scroll: scroll + 10,
+                })
+            }
+            (Overlay::Confirm { pending, .. }, Action::Yes) => {
+                let p = pending.clone();
+                self.overlay = None;
+                self.run_pending(p);
+            }
+            (_, Action::No | Action::Back) => self.overlay = None,
+            _ => {}
+        }
+    }
+
+    fn run_pending(&mut self, p: Pending) {
+        match p {
+            Pending::Quit => self.quit = true,
+            Pending::SignOut => self.sign_out(None),
+            Pending::RegisterAcceptingWarnings => register::submit(self, true),
+            Pending::Reissue(id) => account::reissue(self, id),
+            Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
+                staff::run_pending(self, p)
+            }
+        }
+    }
+
+    pub fn confirm(&mut self, title: impl Into<String>, lines: Vec<String>, pending: Pending) {
+        self.overlay = Some(Overlay::Confirm {
+            title: title.into(),
+            lines,
+            pending,
+        });
+    }
+
+    fn ask_quit(&mut self) {
+        if self.session.is_some() {
+            let title = self.t(Msg::ConfirmQuit).to_string();
+            self.confirm(title, Vec::new(), Pending::Quit);
+        } else {
+            self.quit = true;
+        }
+    }
+
+    /// Opens a screen, remembering the current one for Back.
+    pub fn push(&mut self, s: Screen) {
+        let old = std::mem::replace(&mut self.screen, s);
+        self.back.push(old);
+    }
+
+    /// Back one screen (home is the bottom once signed in).
+    pub fn pop(&mut self) {
+        match self.back.pop() {
+            Some(s) => self.screen = s,
+            None if self.session.is_some() => self.screen = Screen::Home(home::Home::default()),
+            None => {}
+        }
+        self.reload_screen();
+    }
+
+    pub fn go_home(&mut self) {
+        if self.session.is_some() {
+            self.back.clear();
+            self.screen = Screen::Home(home::Home::default());
+        }
+    }
+
+    pub fn signed_in(&mut self, s: Session) {
+        let forced = s.must_change_password;
+        self.session = Some(s);
+        self.back.clear();
+        self.screen = if forced {
+            Screen::ChangePassword(signin::ChangePassword::new(true))
+        } else {
+            Screen::Home(home::Home::default())
+        };
+        self.banner = None;
+        self.refresh_mail_counts();
+    }
+
+    pub fn sign_out(&mut self, why: Option<String>) {
+        self.session = None;
+        self.back.clear();
+        self.overlay = None;
+        self.lock = None;
+        self.screen = Screen::SignIn(signin::SignIn::new());
+        if let Some(w) = why {
+            self.flash(Tone::Warning, w);
+        }
+    }
+
+    fn lock_now(&mut self) {
+        self.lock = Some(Form::new(vec![form::Field::password(
+            "password",
+            Msg::FieldPassword,
+        )]));
+    }
+
+    fn act_locked(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Submit => {
+                let pw = self
+                    .lock
+                    .as_ref()
+                    .map(|f| f.value("password"))
+                    .unwrap_or_default();
+                let Some(ctx) = self.ctx() else { return };
+                match crate::service::auth::unlock(&mut self.store, &ctx, &pw) {
+                    Ok(()) => {
+                        self.lock = None;
+                        self.flash = None;
+                    }
+                    Err(ServiceError::Denied) => {
+                        if let Some(f) = self.lock.as_mut() {
+                            f.set_value("password", "");
+                        }
+                        let text = self.t(Msg::UnlockFailed).to_string();
+                        self.flash(Tone::Error, text);
+                        // A disabled account cannot come back (R-AUTH-3).
+                        if self.staff_disabled() {
+                            let why = self.t(Msg::SignedOutDisabled).to_string();
+                            self.sign_out(Some(why));
+                        }
+                    }
+                    Err(e) => self.flash_error(&e),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn staff_disabled(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| {
+            crate::storage::staff::by_id(self.store.conn(), s.ctx.staff_id)
+                .ok()
+                .flatten()
+                .is_none_or(|r| r.disabled)
+        })
+    }
+
+    /// Time passes: idle lock (R-AUTH-3), the header clock, other sessions' changes.
+    /// Returns whether anything changed.
+    pub fn on_tick(&mut self, now: Instant) -> bool {
+        let mut changed = false;
+        let idle = Duration::from_secs(u64::from(self.cfg.session.idle_lock_minutes) * 60);
+        if self.session.is_some()
+            && self.lock.is_none()
+            && now.duration_since(self.last_activity) >= idle
+        {
+            self.lock_now();
+            changed = true;
+        }
+        let c = self.clock_now();
+        if c != self.clock_text {
+            self.clock_text = c;
+            changed = true;
+        }
+        if let Ok(v) = self.store.data_version()
+            && v != self.data_version
+        {
+            self.data_version = v;
+            if self.session.is_some() && self.staff_disabled() {
+                let why = self.t(Msg::SignedOutDisabled).to_string();
+                self.sign_out(Some(why));
+            }
+            self.reload_screen();
+            self.refresh_mail_counts();
+            changed = true;
+        }
+        changed
+    }
+
+    /// For tests: pretend the last key was pressed at `t`.
+    pub fn set_last_activity(&mut self, t: Instant) {
+        self.last_activity = t;
+    }
+
+    /// Re-reads what the current screen shows, keeping its cursor (another session changed
+    /// the data).
+    pub fn reload_screen(&mut self) {
+        let Some(ctx) = self.ctx() else { return };
+        match &mut self.screen {
+            Screen::Account(a) => a.reload(&self.store, &ctx),
+            Screen::Staff(s) => s.reload(&self.store, &ctx),
+            Screen::Audit(a) => a.reload(&self.store, &ctx),
+            _ => {}
+        }
+    }
+
+    pub fn refresh_mail_counts(&mut self) {
+        if let Ok(counts) = crate::storage::outbox::counts(self.store.conn()) {
+            let get = |s: MailState| counts.iter().find(|c| c.0 == s).map_or(0, |c| c.1);
+            self.mail = MailCounts {
+                waiting: get(MailState::Queued) + get(MailState::Sending),
+                failed: get(MailState::Failed),
+            };
+        }
+    }
+}
+
+/// Keys that edit the focused field (never commands).
+fn edit_request(ev: &KeyEvent) -> Option<Edit> {
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = ev.modifiers.contains(KeyModifiers::ALT);
+    Some(match ev.code {
+        KeyCode::Char(' ') if !ctrl && !alt => Edit::Toggle,
+        KeyCode::Char('a') if ctrl => Edit::Input(InputRequest::GoToStart),
+        KeyCode::Char('e') if ctrl => Edit::Input(InputRequest::GoToEnd),
+        KeyCode::Char('u') if ctrl => Edit::Input(InputRequest::DeleteLine),
+        KeyCode::Char('k') if ctrl => Edit::Input(InputRequest::DeleteTillEnd),
+        KeyCode::Char('w') if ctrl => Edit::Input(InputRequest::DeletePrevWord),
+        KeyCode::Char('h') if ctrl => Edit::Input(InputRequest::DeletePrevChar),
+        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => {
+            Edit::Input(InputRequest::InsertChar(c))
+        }
+        KeyCode::Backspace => Edit::Input(InputRequest::DeletePrevChar),
+        KeyCode::Delete => Edit::Input(InputRequest::DeleteNextChar),
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Input(InputRequest::GoToStart),
+        KeyCode::End => Edit::Input(InputRequest::GoToEnd),
+        _ => return None,
+    })
+}

@@ -1,0 +1,252 @@
+//! Screen text: every label, message and help page of the TUI, in Japanese and English.
+//! The macro makes a missing translation a compile error.
+
+use super::Lang;
+use crate::app::Screen;
+
+macro_rules! messages {
+    ($($name:ident => $ja:expr, $en:expr;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            #[must_use]
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::Ja) => $ja, (Msg::$name, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // Keys (hint bar and help)
+    KeySubmit => "登録・実行", "Submit";
+    KeyNextField => "次の項目", "Next field";
+    KeyPrevField => "前の項目", "Previous field";
+    KeyEnterNext => "次へ（最後の項目で実行）", "Next (submit on the last field)";
+    KeyBack => "戻る", "Back";
+    KeyCancel => "取消してメニューへ", "Cancel to menu";
+    KeyHelp => "ヘルプ", "Help";
+    KeyLock => "画面ロック", "Lock screen";
+    KeyQuit => "終了", "Quit";
+    KeyUp => "上へ", "Up";
+    KeyDown => "下へ", "Down";
+    KeyPageUp => "前のページ", "Page up";
+    KeyPageDown => "次のページ", "Page down";
+    KeyOpen => "開く", "Open";
+    KeySignOut => "サインアウト", "Sign out";
+    KeyReissue => "認証キー再発行", "Re-issue key";
+    KeySearch => "検索し直す", "New search";
+    KeyRegisterNew => "新規登録", "New registration";
+    KeyRefresh => "再読込", "Reload";
+    KeyOpenAccount => "アカウント画面へ", "Open account";
+    KeyAddStaff => "職員追加", "Add staff";
+    KeyToggleDisable => "無効化・有効化", "Disable/enable";
+    KeyUnlockStaff => "ロック解除", "Unlock";
+    KeyResetPassword => "パスワード再設定", "Reset password";
+    KeyYes => "はい", "Yes";
+    KeyNo => "いいえ", "No";
+    KeyClose => "閉じる", "Close";
+    KeyUnlock => "ロック解除", "Unlock";
+    KeySignOutQuit => "サインアウトして終了", "Sign out and quit";
+
+    // Fields
+    FieldStaffName => "職員ID", "Staff ID";
+    FieldPassword => "パスワード", "Password";
+    FieldCurrentPassword => "現在のパスワード", "Current password";
+    FieldNewPassword => "新しいパスワード", "New password";
+    FieldConfirmPassword => "新しいパスワード（確認）", "New password (again)";
+    FieldOfficeCode => "安定所番号", "Office code";
+    FieldOfficeName => "安定所名", "Office name";
+    FieldDisplayName => "氏名（表示名）", "Display name";
+    FieldRoles => "役割", "Roles";
+    FieldKind => "アカウント種別", "Account kind";
+    FieldEmail => "メールアドレス", "Email address";
+    FieldEmailConfirm => "メールアドレス（確認）", "Email (again)";
+    FieldEstablishmentNumber => "事業所番号", "Establishment no.";
+    FieldBirthDate => "生年月日", "Date of birth";
+    FieldName => "氏名", "Name";
+    FieldNameKana => "氏名（カナ）", "Name (kana)";
+    FieldSeekerNumber => "求職番号", "Job-seeker no.";
+
+    // Hints under a focused field
+    HintOfficeCode => "5桁の数字（例: 13010）", "5 digits (e.g. 13010)";
+    HintStaffName => "半角英小文字・数字・. _ -（2〜32文字）", "a-z, 0-9, . _ - (2 to 32 characters)";
+    HintPassword => "12文字以上。よく使われるパスワードは使えません", "12 characters or more; common passwords are refused";
+    HintRoles => "←→で選び、Spaceで切替（複数可）", "Left/right to choose, Space to toggle";
+    HintKind => "←→ または Space で切替", "Left/right or Space to switch";
+    HintEmail => "半角英数字。全角で入力した場合は変換を確認します", "Half-width ASCII; full-width input is offered a conversion";
+    HintEmailConfirm => "もう一度入力してください（貼り付けでなく打ち直し）", "Type it again (do not paste)";
+    HintEstablishmentNumber => "分かる場合のみ。4-6-1桁（例: 1301-999999-9）", "If known: 4-6-1 digits (e.g. 1301-999999-9)";
+    HintBirthDate => "例: 1985-04-01（全角・区切りなしも可）", "e.g. 1985-04-01";
+    HintName => "漢字氏名（30文字以内）", "Name in kanji (30 characters max)";
+    HintNameKana => "全角カタカナ（ひらがな・半角カナは変換されます）", "Katakana (hiragana and half-width kana are converted)";
+    HintSeekerNumber => "5-8桁（例: 13010-12345678）", "5-8 digits (e.g. 13010-12345678)";
+    HintSearchEmail => "メールアドレスを入力して Enter", "Type the email address and press Enter";
+
+    // Kinds, roles, states
+    KindEmployer => "求人者", "Employer";
+    KindSeeker => "求職者", "Job seeker";
+    RoleCounter => "窓口", "Counter";
+    RoleSupervisor => "統括", "Supervisor";
+    RoleAdmin => "管理者", "Admin";
+    RoleAuditor => "監査", "Auditor";
+    StateKeyPending => "認証キー待ち", "Waiting for key";
+    ValidUntil => "まで有効", "valid until";
+    StateKeyExpired => "認証キー期限切れ（再発行が必要）", "Key expired (re-issue needed)";
+    StateActivated => "登録完了（仮登録期間中）", "Activated (provisional period)";
+    StateOpened => "マイページ開設済", "My Page opened";
+    StateInvalid => "無効", "Invalid";
+    StateWithdrawn => "取下げ", "Withdrawn";
+    MailQueued => "送信待ち", "Queued";
+    MailSending => "送信中", "Sending";
+    MailSent => "送信済", "Sent";
+    MailStateFailed => "送信失敗", "Failed";
+    MailHeld => "保留", "Held";
+    MailCancelled => "取消", "Cancelled";
+    MailExpired => "期限切れ", "Expired";
+    MailWaiting => "メール待ち", "Mail queued";
+    MailFailed => "失敗", "failed";
+    StaffDisabled => "無効", "disabled";
+    StaffLocked => "ロック中", "locked";
+    StaffMustChange => "PW変更待ち", "must change PW";
+
+    // Titles and intros
+    SignInTitle => "サインイン", "Sign in";
+    SignInIntro => "職員IDとパスワードを入力してください。", "Enter your staff ID and password.";
+    FirstRunTitle => "初期設定（最初の管理者）", "First run: the first admin";
+    FirstRunIntro => "職員がまだ登録されていません。安定所と最初の管理者を登録します。", "No staff yet. Register the office and its first admin.";
+    ChangePasswordTitle => "パスワード変更", "Change password";
+    ChangePasswordIntro => "現在のパスワードと新しいパスワードを入力してください。", "Enter your current and new password.";
+    ForcedChangeIntro => "管理者がパスワードを再設定しました。続けるには変更してください。", "An admin reset your password. Change it to continue.";
+    LockedTitle => "画面ロック中", "Screen locked";
+    LockedIntro => "一定時間操作がなかったためロックしました。パスワードで解除します。", "Locked after inactivity. Enter your password to unlock.";
+    HomeTitle => "メニュー", "Menu";
+    HomeFoot => "数字キーまたは ↑↓ と Enter で選びます。? でヘルプ。", "Press a number, or arrows and Enter. ? for help.";
+    MenuRegister => "窓口登録", "Counter registration";
+    MenuRegisterDesc => "アカウント（メールアドレス）登録と認証キー送付", "Register an account email and mail the auth key";
+    MenuAccount => "アカウント照会", "Account";
+    MenuAccountDesc => "状態・認証キー・メール送信状況・再発行", "State, auth key, mails sent, re-issue";
+    MenuStaff => "職員管理", "Staff";
+    MenuStaffDesc => "職員の追加・無効化・ロック解除・再設定", "Add, disable, unlock, reset staff";
+    MenuAudit => "監査ログ", "Audit log";
+    MenuAuditDesc => "操作記録と改ざん検査", "Actions recorded, tamper check";
+    MenuChangePassword => "パスワード変更", "Change password";
+    MenuChangePasswordDesc => "自分のパスワードを変更", "Change your own password";
+    RegisterTitle => "窓口登録（アカウント）", "Counter registration";
+    RegisterIntro => "Tab/↓で移動、最後の項目で Enter（または ^S）で登録します。", "Tab/Down to move; Enter on the last field (or ^S) registers.";
+    AccountTitle => "アカウント照会", "Account";
+    AccountEmpty => "メールアドレスで検索してください。", "Search by email address.";
+    AccountState => "状態", "State";
+    StaffTitle => "職員管理", "Staff";
+    StaffAddTitle => "職員の追加", "Add a staff member";
+    StaffAddIntro => "仮パスワードを発行します。初回サインイン時に変更が必要です。", "A temporary password is issued; it must be changed at first sign-in.";
+    AuditTitle => "監査ログ（新しい順）", "Audit log (newest first)";
+    HelpTitle => "ヘルプ（Esc で閉じる）", "Help (Esc to close)";
+
+    // Labels
+    LabelAccountId => "アカウントID", "Account ID";
+    LabelKeyExpires => "認証キー有効期限", "Key valid until";
+    LabelMailQueued => "送信したメール", "Mail queued";
+    LabelKey => "認証キー", "Auth key";
+    LabelActivated => "登録完了日時", "Activated at";
+    LabelDeadline => "仮登録期限", "Provisional deadline";
+    LabelRegisteredAt => "窓口登録日時", "Registered at";
+    Issued => "発行", "issued";
+    ExpiresAt => "有効期限", "valid until";
+    WrongTries => "誤入力", "wrong tries";
+    NotGiven => "（未入力）", "(not given)";
+    ColTime => "日時", "Time";
+    ColSubject => "件名・対象", "Subject";
+    ColState => "状態", "State";
+    ColReply => "応答", "Reply";
+    ColStaff => "職員", "Staff";
+    ColAction => "操作", "Action";
+    ColOutcome => "結果", "Outcome";
+    ColTerminal => "端末", "Terminal";
+    ChainOk => "改ざん検査: 正常", "Chain verifies";
+    ChainBroken => "改ざん検査: 不整合あり", "Chain broken at";
+    Rows => "件", "rows";
+
+    // Messages
+    SignInFailed => "IDまたはパスワードが違います。", "ID or password is wrong.";
+    SignedOut => "サインアウトしました。", "Signed out.";
+    SignedOutDisabled => "この職員IDは無効化されました。管理者に確認してください。", "This staff ID was disabled. Ask an admin.";
+    UnlockFailed => "パスワードが違います。", "Wrong password.";
+    FirstRunDone => "初期設定が完了しました。職員管理から職員を追加してください。", "Set up. Add staff from the Staff screen.";
+    PasswordChanged => "パスワードを変更しました。", "Password changed.";
+    FixRedFields => "赤字の項目を直してください。入力内容はそのまま残っています。", "Fix the fields in red; what you typed is kept.";
+    ConfirmWarnings => "注意があります。このまま登録しますか？", "There are warnings. Register as it is?";
+    Registered => "登録しました。認証キーのメールを送信待ちに入れました。", "Registered. The auth-key mail is queued.";
+    RegisteredHeadline => "登録しました", "Registered";
+    RegisteredNote => "認証キーはメールでお客様に届きます（画面には表示しません）。50分以内の入力をご案内ください。", "The key reaches the customer by mail only. Ask them to use it within 50 minutes.";
+    AccountNotFound => "そのメールアドレスのアカウントはありません。", "No account with that email address.";
+    ReissueNotPending => "認証キー待ちのアカウントではないため、再発行できません。", "Not waiting for a key: nothing to re-issue.";
+    ConfirmReissue => "認証キーを再発行しますか？", "Re-issue the auth key?";
+    ConfirmReissueTo => "送信先:", "To:";
+    ConfirmReissueEffect => "前の認証キーは使えなくなり、未送信のメールは取消されます。", "The previous key stops working and its unsent mail is cancelled.";
+    Reissued => "再発行しました。新しい認証キーの有効期限:", "Re-issued. New key valid until";
+    AlertMailFailed => "！ 最新のメールが送信に失敗しています。アドレスを確認し再発行してください。", "! The latest mail failed. Check the address and re-issue.";
+    AlertMailExpired => "！ 最新の認証キーのメールは期限切れで送られませんでした。再発行してください。", "! The latest key mail expired unsent. Re-issue.";
+    AlertMailStuck => "！ 最新のメールが5分以上送信待ちです。メール送信の状態を確認してください。", "! The latest mail has waited over 5 minutes. Check mail delivery.";
+    ConfirmQuit => "終了しますか？（サインアウトします）", "Quit? (You will be signed out.)";
+    ConfirmSignOut => "サインアウトしますか？", "Sign out?";
+    ConfirmDisable => "この職員を無効化しますか？（開いている画面でも操作できなくなります）", "Disable this staff member? (Open sessions stop working too.)";
+    ConfirmEnable => "この職員を有効に戻しますか？", "Enable this staff member again?";
+    ConfirmUnlock => "この職員のロックを解除しますか？", "Unlock this staff member?";
+    ConfirmReset => "この職員のパスワードを再設定しますか？", "Reset this staff member's password?";
+    ConfirmResetEffect => "仮パスワードを発行します。次回サインイン時に変更が必要です。", "A temporary password is issued; it must be changed at next sign-in.";
+    StaffAdded => "職員を追加しました", "Staff member added";
+    PasswordReset => "パスワードを再設定しました", "Password reset";
+    TemporaryPassword => "仮パスワード", "Temporary password";
+    TemporaryPasswordNote => "本人に直接伝えてください。この画面を閉じると再表示できません。", "Tell the person directly; it cannot be shown again.";
+    Done => "完了しました。", "Done.";
+    TooSmall => "画面を広げてください", "Please enlarge the terminal";
+
+    // Help pages (for counter staff)
+    HelpEditing => "入力欄の操作: ←→ 移動 / Home・^A 先頭 / End・^E 末尾 / BS 1文字削除 / ^U 全部削除 / ^W 1語削除\n日本語入力（IME）はカーソル位置に表示されます。F キーが効かない端末では、^ 付きのキーを使ってください。", "Editing: Left/Right move, Home/^A start, End/^E end, BS delete, ^U clear, ^W delete word.\nIf F-keys do not work on your terminal, use the ^ keys.";
+    HelpSignIn => "職員IDとパスワードでサインインします。\n5回続けて間違えると30分間サインインできません。解除は管理者に依頼してください。\n15分操作がないと画面がロックされ、パスワードで再開できます（入力中の内容は残ります）。", "Sign in with your staff ID and password.\nFive wrong passwords in a row lock the ID for 30 minutes; an admin can unlock it.\nAfter 15 idle minutes the screen locks; your password reopens it with everything kept.";
+    HelpFirstRun => "最初に一度だけ、安定所番号・安定所名と管理者を登録します。\n管理者はその後、職員管理で窓口・統括・監査の職員を追加します。", "Once, at first start: register the office and its admin.\nThe admin then adds counter, supervisor and auditor staff.";
+    HelpChangePassword => "12文字以上のパスワードにしてください。記号などの決まりはありません。\nよく使われるパスワードや職員IDを含むものは使えません。", "Use 12 characters or more; no composition rules.\nCommon passwords and ones containing your ID are refused.";
+    HelpHome => "使う業務を番号キーで選びます。表示されるのは、あなたの役割で使える業務だけです。\nl で画面ロック、o でサインアウト、q で終了します。", "Choose a job by its number. Only the jobs your roles allow are listed.\nl locks the screen, o signs out, q quits.";
+    HelpRegister => "お客様のメールアドレスを2回入力していただき、登録します。\n求人者: 事業所番号が分かれば入力します。フリーメールは注意（橙）が出ますが、確認すれば登録できます。\n求職者: 生年月日・氏名・カナ・求職番号も入力します。\n赤字は直さないと登録できません。入力した内容は消えません。\n登録すると認証キー（50分有効）をメールで送ります。キーは画面に表示されません。", "Ask the customer to give the email twice.\nEmployer: the establishment number if known. Free-mail addresses get an orange warning you can accept.\nJob seeker: date of birth, name, kana and job-seeker number too.\nRed must be fixed; nothing you typed is lost.\nOn success an auth key (valid 50 minutes) is mailed; it is never shown on screen.";
+    HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、r で再発行します。\n再発行すると前のキーは使えなくなります。\n照会した記録は監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nEvery look is recorded in the audit log.";
+    HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";
+    HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.";
+}
+
+/// The help page for a screen.
+#[must_use]
+pub fn help_for(screen: &Screen) -> Msg {
+    match screen {
+        Screen::SignIn(_) => Msg::HelpSignIn,
+        Screen::FirstRun(_) => Msg::HelpFirstRun,
+        Screen::ChangePassword(_) => Msg::HelpChangePassword,
+        Screen::Home(_) => Msg::HelpHome,
+        Screen::Register(_) => Msg::HelpRegister,
+        Screen::Account(_) => Msg::HelpAccount,
+        Screen::Staff(_) | Screen::StaffAdd(_) => Msg::HelpStaff,
+        Screen::Audit(_) => Msg::HelpAudit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for m in Msg::ALL {
+            assert!(!m.text(Lang::Ja).is_empty(), "{m:?}");
+            assert!(!m.text(Lang::En).is_empty(), "{m:?}");
+            assert!(
+                m.text(Lang::En).is_ascii() || *m == Msg::KeyUp || *m == Msg::KeyDown,
+                "{m:?} English has non-ASCII"
+            );
+        }
+    }
+}

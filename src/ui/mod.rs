@@ -1,0 +1,75 @@
+//! Draws `&App` into a frame, nothing else: no state changes, no I/O.
+
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph};
+
+use crate::app::{App, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen};
+use crate::i18n::ui::Msg;
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, app, area);
+        return;
+    }
+    let [header, body, flash, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    widgets::header(frame, app, header);
+    if app.lock.is_some() {
+        // Personal data stays hidden while locked; the screen's state is kept underneath.
+        screens::signin::draw_locked(frame, app, body);
+    } else {
+        match &app.screen {
+            Screen::SignIn(s) => screens::signin::draw_sign_in(frame, app, s, body),
+            Screen::FirstRun(s) => screens::signin::draw_first_run(frame, app, s, body),
+            Screen::ChangePassword(s) => screens::signin::draw_change_password(frame, app, s, body),
+            Screen::Home(h) => screens::home::draw(frame, app, h, body),
+            Screen::Register(r) => screens::register::draw(frame, app, r, body),
+            Screen::Account(a) => screens::account::draw(frame, app, a, body),
+            Screen::Staff(s) => screens::staff::draw_list(frame, app, s, body),
+            Screen::StaffAdd(s) => screens::staff::draw_add(frame, app, s, body),
+            Screen::Audit(a) => screens::audit::draw(frame, app, a, body),
+        }
+        match &app.overlay {
+            Some(Overlay::Help { scroll }) => widgets::help(frame, app, *scroll, body),
+            Some(Overlay::Confirm { title, lines, .. }) => {
+                widgets::confirm(frame, app, title, lines, body)
+            }
+            Some(Overlay::Notice { title, lines }) => {
+                widgets::notice(frame, app, title, lines, body)
+            }
+            None => {}
+        }
+    }
+    widgets::flash(frame, app, flash);
+    widgets::hint_bar(frame, app, hints);
+}
+
+fn draw_too_small(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    frame.render_widget(Clear, area);
+    let lines = vec![
+        Line::from(app.t(Msg::TooSmall)),
+        Line::from(format!(
+            "{}×{} → {MIN_WIDTH}×{MIN_HEIGHT}",
+            area.width, area.height
+        )),
+    ];
+    let y = area.height.saturating_sub(2) / 2;
+    let r = Rect {
+        y: area.y + y,
+        height: area.height.saturating_sub(y).min(2),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(lines).centered(), r);
+}

@@ -1,0 +1,8 @@
+//! One file per screen: each draws its part of `&App` into the body area.
+
+pub mod account;
+pub mod audit;
+pub mod home;
+pub mod register;
+pub mod signin;
+pub mod staff;

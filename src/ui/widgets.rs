@@ -1,0 +1,335 @@
+//! Pieces every screen uses: header, message line, hint bar, forms, dialogs.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::theme;
+use crate::app::form::{FieldKind, Form};
+use crate::app::keymap::{self, Binding};
+use crate::app::{App, staff};
+use crate::i18n::ui::Msg;
+use crate::service::Severity;
+
+/// Display width of a string (double-width characters count two).
+#[must_use]
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Pads (or cuts) `s` to exactly `w` columns without splitting a double-width character.
+#[must_use]
+pub fn fit(s: &str, w: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push_str(&" ".repeat(w - used));
+    out
+}
+
+/// A titled box in the configured border style.
+#[must_use]
+pub fn block<'a>(app: &App, title: &'a str) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme::border_set(app.cfg.ui.ascii_borders))
+        .title(Span::styled(format!(" {title} "), theme::title()))
+}
+
+pub fn header(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let narrow = area.width < 110;
+    let left = if narrow {
+        format!(" 窓口  {} {}", app.office_code, app.office_name)
+    } else {
+        format!(" 窓口 madoguchi  {} {}", app.office_code, app.office_name)
+    };
+    let mut right = String::new();
+    if let Some(s) = &app.session {
+        let roles: Vec<&str> = s
+            .roles
+            .iter()
+            .map(|r| app.t(staff::role_label(r)))
+            .collect();
+        right.push_str(&format!("{}（{}）  ", s.display_name, roles.join("・")));
+    }
+    // "2026-11-24 10:30" → "11-24 10:30" when space is short.
+    let clock = if narrow {
+        app.clock_text.get(5..).unwrap_or(&app.clock_text)
+    } else {
+        &app.clock_text
+    };
+    right.push_str(&format!("{clock} JST"));
+    if app.session.is_some() {
+        right.push_str(&format!(
+            "  {} {}",
+            app.t(Msg::MailWaiting),
+            app.mail.waiting
+        ));
+        if app.mail.failed > 0 {
+            right.push_str(&format!(" {} {}", app.t(Msg::MailFailed), app.mail.failed));
+        }
+    }
+    right.push(' ');
+    let total = usize::from(area.width);
+    let gap = total.saturating_sub(width(&left) + width(&right));
+    let line = if gap == 0 {
+        fit(&format!("{left} {right}"), total)
+    } else {
+        format!("{left}{}{right}", " ".repeat(gap))
+    };
+    frame.render_widget(Paragraph::new(Span::styled(line, theme::header())), area);
+}
+
+pub fn flash(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    if let Some(f) = &app.flash {
+        let text = fit(&format!(" {}", f.text), usize::from(area.width));
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme::tone(f.tone))),
+            area,
+        );
+    } else if let Some(b) = &app.banner {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(&format!(" {b}"), usize::from(area.width)),
+                theme::dim(),
+            )),
+            area,
+        );
+    }
+}
+
+/// Generated from the key table in force, so it never lists a key that does nothing.
+pub fn hint_bar(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    let max = usize::from(area.width);
+    for b in app.bindings().iter().filter(|b| b.hint) {
+        let k = keymap::keys_label(b);
+        let label = app.t(b.label);
+        let w = width(&k) + width(label) + 3;
+        if used + w > max {
+            break;
+        }
+        spans.push(Span::styled(format!(" {k} "), theme::key()));
+        spans.push(Span::raw(format!("{label} ")));
+        used += w;
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Draws a form: label, input, and under it the field's issue (red/orange) or hint (grey).
+/// Puts the terminal cursor on the focused text field, so an IME window follows it.
+pub fn form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect, label_width: u16) {
+    let rows = Layout::vertical(form.fields.iter().map(|_| Constraint::Length(2))).split(area);
+    for (i, (f, row)) in form.fields.iter().zip(rows.iter()).enumerate() {
+        let focused = i == form.focus;
+        let [label_area, input_area] =
+            Layout::horizontal([Constraint::Length(label_width), Constraint::Min(10)])
+                .areas(Rect { height: 1, ..*row });
+        let marker = if focused { "> " } else { "  " };
+        let label = fit(
+            &format!("{marker}{}", app.t(f.label)),
+            usize::from(label_width),
+        );
+        let label_style = if focused {
+            theme::title()
+        } else {
+            Style::new()
+        };
+        frame.render_widget(Paragraph::new(Span::styled(label, label_style)), label_area);
+        let input_w = usize::from(input_area.width.saturating_sub(1));
+        match &f.kind {
+            FieldKind::Text | FieldKind::Password => {
+                let shown = if f.kind == FieldKind::Password {
+                    "*".repeat(f.input.value().chars().count())
+                } else {
+                    f.input.value().to_string()
+                };
+                let visual_cursor = if f.kind == FieldKind::Password {
+                    f.input.cursor()
+                } else {
+                    f.input.visual_cursor()
+                };
+                let scroll = visual_cursor.saturating_sub(input_w.saturating_sub(1));
+                let visible = skip_columns(&shown, scroll);
+                let style = if focused {
+                    theme::input().add_modifier(Modifier::BOLD)
+                } else {
+                    theme::input()
+                };
+                frame.render_widget(
+                    Paragraph::new(Span::styled(fit(&visible, input_w), style)),
+                    input_area,
+                );
+                if focused && app.overlay.is_none() {
+                    let x = input_area.x + u16::try_from(visual_cursor - scroll).unwrap_or(0);
+                    frame.set_cursor_position((
+                        x.min(input_area.right().saturating_sub(1)),
+                        input_area.y,
+                    ));
+                }
+            }
+            FieldKind::Choice { options, selected } => {
+                let mut spans = Vec::new();
+                for (j, (_, m)) in options.iter().enumerate() {
+                    let style = if j == *selected {
+                        theme::focused()
+                    } else {
+                        theme::dim()
+                    };
+                    spans.push(Span::styled(format!(" {} ", app.t(*m)), style));
+                    spans.push(Span::raw(" "));
+                }
+                frame.render_widget(Paragraph::new(Line::from(spans)), input_area);
+            }
+            FieldKind::Flags {
+                options,
+                on,
+                cursor,
+            } => {
+                let mut spans = Vec::new();
+                for (j, ((_, m), on)) in options.iter().zip(on).enumerate() {
+                    let mark = if *on { "[x]" } else { "[ ]" };
+                    let style = if focused && j == *cursor {
+                        theme::focused()
+                    } else {
+                        Style::new()
+                    };
+                    spans.push(Span::styled(format!("{mark}{}", app.t(*m)), style));
+                    spans.push(Span::raw(" "));
+                }
+                frame.render_widget(Paragraph::new(Line::from(spans)), input_area);
+            }
+        }
+        let note_area = Rect {
+            x: input_area.x,
+            y: row.y + 1,
+            width: input_area.width,
+            height: 1,
+        };
+        if row.height < 2 {
+            continue;
+        }
+        let note = match f.issues.first() {
+            Some((Severity::Error, t)) => {
+                Span::styled(fit(t, usize::from(note_area.width)), theme::error())
+            }
+            Some((Severity::Warning, t)) => {
+                Span::styled(fit(t, usize::from(note_area.width)), theme::warning())
+            }
+            None => match (focused, f.hint) {
+                (true, Some(h)) => {
+                    Span::styled(fit(app.t(h), usize::from(note_area.width)), theme::dim())
+                }
+                _ => Span::raw(""),
+            },
+        };
+        frame.render_widget(Paragraph::new(note), note_area);
+    }
+}
+
+/// Drops the first `cols` display columns (for a field scrolled to its cursor).
+fn skip_columns(s: &str, cols: usize) -> String {
+    let mut used = 0;
+    s.chars()
+        .skip_while(|c| {
+            if used >= cols {
+                return false;
+            }
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            true
+        })
+        .collect()
+}
+
+/// A centred rectangle of at most `w`×`h` inside `area`.
+#[must_use]
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+fn dialog(frame: &mut Frame<'_>, app: &App, title: &str, lines: Vec<Line<'_>>, area: Rect) {
+    let h = u16::try_from(lines.len()).unwrap_or(20) + 4;
+    let r = centered(area, 64, h);
+    // Clear whole cells so no half of a double-width character is left at the edges.
+    frame.render_widget(Clear, r);
+    let inner = block(app, title).inner(r);
+    frame.render_widget(block(app, title), r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        inner.inner(ratatui::layout::Margin::new(1, 1)),
+    );
+}
+
+pub fn confirm(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], area: Rect) {
+    let mut ls: Vec<Line<'_>> = lines.iter().map(|l| Line::from(l.as_str())).collect();
+    ls.push(Line::from(""));
+    ls.push(Line::from(vec![
+        Span::styled(" Y ", theme::key()),
+        Span::raw(format!(" {}   ", app.t(Msg::KeyYes))),
+        Span::styled(" N ", theme::key()),
+        Span::raw(format!(" {}", app.t(Msg::KeyNo))),
+    ]));
+    dialog(frame, app, title, ls, area);
+}
+
+pub fn notice(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], area: Rect) {
+    let mut ls: Vec<Line<'_>> = lines.iter().map(|l| Line::from(l.as_str())).collect();
+    ls.push(Line::from(""));
+    ls.push(Line::from(vec![
+        Span::styled(" Enter ", theme::key()),
+        Span::raw(format!(" {}", app.t(Msg::KeyClose))),
+    ]));
+    dialog(frame, app, title, ls, area);
+}
+
+/// F1 / ? : every key of the screen underneath, then the screen's help text.
+pub fn help(frame: &mut Frame<'_>, app: &App, scroll: u16, area: Rect) {
+    let r = centered(area, 76, area.height);
+    frame.render_widget(Clear, r);
+    let b = block(app, app.t(Msg::HelpTitle));
+    let inner = b.inner(r);
+    frame.render_widget(b, r);
+    let mut lines = Vec::new();
+    let list = |lines: &mut Vec<Line<'_>>, table: &[Binding]| {
+        for b in table {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+            lines.push(Line::from(vec![
+                Span::styled(fit(&keys.join(" / "), 24), theme::title()),
+                Span::raw(app.t(b.label).to_string()),
+            ]));
+        }
+    };
+    list(&mut lines, app.screen_bindings());
+    lines.push(Line::from(""));
+    for l in app.t(crate::i18n::ui::help_for(&app.screen)).lines() {
+        lines.push(Line::from(l.to_string()));
+    }
+    lines.push(Line::from(""));
+    for l in app.t(Msg::HelpEditing).lines() {
+        lines.push(Line::from(l.to_string()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}

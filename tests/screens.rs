@@ -1,0 +1,341 @@
+//! Screen tests: the real App on a real database file, drawn on ratatui's TestBackend, at
+//! 80×24 and 120×40, with Japanese names. Snapshots live in tests/snapshots/.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use madoguchi::app::{App, Screen};
+use madoguchi::clock;
+use madoguchi::config::Config;
+use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::service::{self, Ctx};
+use madoguchi::storage::Store;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const ADMIN_PW: &str = "kanri-sha-2026-pass";
+const CLERK_PW: &str = "madoguchi-tanaka-pw";
+
+fn t0() -> DateTime<Utc> {
+    clock::parse_rfc3339("2026-11-24T01:30:00Z").expect("time")
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: App,
+}
+
+/// A database with the office, an admin and a counter clerk 田中 花子 (password set, not forced).
+fn fixture() -> Fixture {
+    clock::set_fixed(Some(t0()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("m.db");
+    let mut store = Store::open(&path).expect("open");
+    let admin = service::setup::init(
+        &mut store,
+        &service::setup::InitInput {
+            office_code: "13010",
+            office_name: "飯田橋",
+            admin_name: "admin",
+            admin_display_name: "管理 太郎",
+            admin_password: ADMIN_PW,
+            terminal: "test",
+            now: t0(),
+        },
+    )
+    .expect("init");
+    let ctx = Ctx {
+        staff_id: admin,
+        staff_name: "admin".into(),
+        terminal: "test".into(),
+        now: t0(),
+    };
+    service::staff::add(
+        &mut store,
+        &ctx,
+        "tanaka",
+        "田中 花子",
+        &Roles::new(vec![Role::Counter]),
+    )
+    .expect("add");
+    let hash = madoguchi::secret::hash(CLERK_PW).expect("hash");
+    let id = madoguchi::storage::staff::by_name(store.conn(), "tanaka")
+        .expect("q")
+        .expect("row")
+        .id;
+    madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, t0()).expect("pw");
+    let app = App::new(store, Config::default(), "pts/1".into(), None).expect("app");
+    Fixture { _dir: dir, app }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn sign_in(app: &mut App, name: &str, pw: &str) {
+    type_text(app, name);
+    press(app, KeyCode::Tab);
+    type_text(app, pw);
+    press(app, KeyCode::Enter);
+}
+
+fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| madoguchi::ui::draw(f, app)).expect("draw");
+    t
+}
+
+fn screen_text(app: &App, w: u16, h: u16) -> String {
+    let t = render(app, w, h);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            out.push_str(sym);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24).backend());
+    insta::assert_snapshot!(format!("{name}_120x40"), render(app, 120, 40).backend());
+}
+
+#[test]
+fn sign_in_screen() {
+    let f = fixture();
+    snap("signin", &f.app);
+}
+
+#[test]
+fn r_auth_2_wrong_password_says_only_id_or_password_wrong() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "tanaka", "not-the-password");
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("IDまたはパスワードが違います"), "{text}");
+    assert!(matches!(f.app.screen, Screen::SignIn(_)));
+    snap("signin_failed", &f.app);
+    let mut g = fixture();
+    sign_in(&mut g.app, "nobody", "whatever-password");
+    assert!(
+        screen_text(&g.app, 80, 24).contains("IDまたはパスワードが違います"),
+        "unknown ID: same message"
+    );
+}
+
+#[test]
+fn home_for_counter_clerk() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    assert!(matches!(f.app.screen, Screen::Home(_)), "{:?}", f.app.flash);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("田中 花子"), "{text}");
+    assert!(text.contains("窓口登録"));
+    assert!(
+        !text.contains("職員管理"),
+        "a counter clerk does not manage staff"
+    );
+    snap("home_counter", &f.app);
+}
+
+fn open_register(f: &mut Fixture) {
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    press(&mut f.app, KeyCode::Char('1'));
+    assert!(matches!(f.app.screen, Screen::Register(_)));
+}
+
+#[test]
+fn r_reg_2_registration_errors_keep_what_was_typed() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "tanaka@@example.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "tanaka@example.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "1301-99999");
+    ctrl(&mut f.app, 's');
+    let text = screen_text(&f.app, 80, 24);
+    assert!(
+        text.contains("tanaka@@example.co.jp"),
+        "typed value kept: {text}"
+    );
+    assert!(text.contains("1301-99999"));
+    let Screen::Register(r) = &f.app.screen else {
+        panic!("still on the form")
+    };
+    assert!(r.result.is_none());
+    assert!(r.form.has_errors());
+    snap("register_errors", &f.app);
+}
+
+#[test]
+fn r_reg_4_registration_shows_result_panel_with_key_expiry_and_mail() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "１３０１－９９９９９９－９");
+    press(&mut f.app, KeyCode::Enter);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("登録しました"), "{text}");
+    // 01:30Z is 10:30 JST; the key is valid 50 minutes (R-KEY-1).
+    assert!(text.contains("2026-11-24 11:20 JST"), "{text}");
+    assert!(text.contains("アカウント仮登録完了通知"), "{text}");
+    snap("register_result", &f.app);
+    // Enter opens the account screen with the queued mail.
+    press(&mut f.app, KeyCode::Enter);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("認証キー待ち"), "{text}");
+    assert!(text.contains("送信待ち"), "{text}");
+    snap("account_after_register", &f.app);
+}
+
+#[test]
+fn r_reg_3_free_mail_warning_is_confirmed_then_registered() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "yamada.hanako@gmail.com");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "yamada.hanako@gmail.com");
+    ctrl(&mut f.app, 's');
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("このまま登録しますか"), "{text}");
+    snap("register_warning_confirm", &f.app);
+    press(&mut f.app, KeyCode::Char('y'));
+    let Screen::Register(r) = &f.app.screen else {
+        panic!("register")
+    };
+    assert!(r.result.is_some(), "accepted warning registers");
+}
+
+#[test]
+fn seeker_form_with_japanese_name() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Right);
+    for s in [
+        "suzuki.ichiro@example.jp",
+        "suzuki.ichiro@example.jp",
+        "1980-05-05",
+        "鈴木 一郎",
+        "すずき いちろう",
+        "13010-1234567",
+    ] {
+        press(&mut f.app, KeyCode::Tab);
+        type_text(&mut f.app, s);
+    }
+    ctrl(&mut f.app, 's');
+    let text = screen_text(&f.app, 80, 24);
+    // 12 digits: the job-seeker number is refused, the kana is accepted after conversion.
+    assert!(text.contains("鈴木 一郎"), "{text}");
+    snap("register_seeker_error", &f.app);
+}
+
+#[test]
+fn account_screen_not_found_and_found() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    press(&mut f.app, KeyCode::Char('2'));
+    type_text(&mut f.app, "nobody@example.jp");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(screen_text(&f.app, 80, 24).contains("アカウントはありません"));
+    snap("account_not_found", &f.app);
+}
+
+#[test]
+fn too_small_asks_to_enlarge() {
+    let f = fixture();
+    let text = screen_text(&f.app, 60, 20);
+    assert!(text.contains("画面を広げてください"), "{text}");
+}
+
+#[test]
+fn help_overlay_lists_every_key_of_the_screen() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::F(1));
+    let text = screen_text(&f.app, 120, 40);
+    for k in ["^S", "Esc", "F12", "Tab"] {
+        assert!(text.contains(k), "{k} missing: {text}");
+    }
+    snap("help_register", &f.app);
+}
+
+#[test]
+fn r_auth_3_idle_lock_keeps_the_half_filled_form() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "half@filled.example.jp");
+    let later = std::time::Instant::now() + std::time::Duration::from_secs(15 * 60 + 1);
+    assert!(f.app.on_tick(later));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("画面ロック中"), "{text}");
+    assert!(
+        !text.contains("half@filled"),
+        "personal data hidden while locked"
+    );
+    snap("locked", &f.app);
+    type_text(&mut f.app, "wrong-password!!");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.lock.is_some());
+    type_text(&mut f.app, CLERK_PW);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(f.app.lock.is_none());
+    assert!(
+        screen_text(&f.app, 80, 24).contains("half@filled.example.jp"),
+        "form survived the lock"
+    );
+}
+
+#[test]
+fn r_auth_3_disabled_staff_is_signed_out_of_an_open_session() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    let dir = f._dir.path().join("m.db");
+    let mut other = Store::open(&dir).expect("second connection");
+    let ctx = Ctx {
+        staff_id: 1,
+        staff_name: "admin".into(),
+        terminal: "t2".into(),
+        now: t0(),
+    };
+    service::staff::disable(&mut other, &ctx, "tanaka").expect("disable");
+    f.app.on_tick(std::time::Instant::now());
+    assert!(matches!(f.app.screen, Screen::SignIn(_)));
+    assert!(screen_text(&f.app, 80, 24).contains("無効化されました"));
+}
+
+#[test]
+fn admin_sees_staff_screen() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "admin", ADMIN_PW);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("職員管理"), "{text}");
+    press(&mut f.app, KeyCode::Char('1'));
+    assert!(matches!(f.app.screen, Screen::Staff(_)));
+    snap("staff_list", &f.app);
+}
