@@ -1,7 +1,7 @@
 //! Home: the jobs the signed-in role may do.
 
 use super::keymap::Action;
-use super::{App, Pending, Screen, account, audit, register, signin, staff};
+use super::{App, Pending, Screen, audit, register, signin, staff};
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 
