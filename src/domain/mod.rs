@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod authkey;
+pub mod calendar;
+pub mod deadline;
 pub mod email;
 pub mod kana;
 pub mod mask;
