@@ -11,4 +11,5 @@ pub mod mask;
 pub mod numbers;
 pub mod password;
 pub mod staff;
+pub mod submission;
 pub mod text;
