@@ -6,6 +6,8 @@ pub mod authkey;
 pub mod calendar;
 pub mod deadline;
 pub mod email;
+pub mod establishment;
+pub mod job;
 pub mod kana;
 pub mod mask;
 pub mod numbers;
