@@ -15,3 +15,4 @@ pub mod password;
 pub mod staff;
 pub mod submission;
 pub mod text;
+pub mod validate;
