@@ -3,3 +3,4 @@
 #![forbid(unsafe_code)]
 
 pub mod domain;
+pub mod i18n;
