@@ -16,3 +16,4 @@ pub mod staff;
 pub mod submission;
 pub mod text;
 pub mod validate;
+pub mod visit;
