@@ -3,10 +3,17 @@
 
 pub mod account;
 pub mod authkey;
+pub mod calendar;
+pub mod deadline;
 pub mod email;
+pub mod establishment;
+pub mod job;
 pub mod kana;
 pub mod mask;
 pub mod numbers;
 pub mod password;
 pub mod staff;
+pub mod submission;
 pub mod text;
+pub mod validate;
+pub mod visit;

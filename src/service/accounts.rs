@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::clock::{fmt_jst, jst_date, to_db};
 use crate::config::Config;
@@ -12,7 +12,7 @@ use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::email::{self, Email, EmailError};
 use crate::domain::mask::mask_email;
 use crate::domain::staff::Permission;
-use crate::domain::{kana, numbers};
+use crate::domain::{deadline, kana, numbers};
 use crate::mail::template::Template;
 use crate::secret;
 use crate::storage::accounts::{AccountRow, NewAccount};
@@ -395,10 +395,12 @@ pub struct Activation {
     pub provisional_deadline: Option<String>,
 }
 
-/// Provisional deadline for an employer account (R-DL-1): completion date + 14 days.
+/// Provisional deadline for an employer account: completion date + 14 days (R-DL-1), moved back
+/// to the previous open day when the office is closed (R-DL-2).
 fn provisional_deadline(kind: AccountKind, completed: DateTime<Utc>) -> Option<String> {
     (kind == AccountKind::Employer).then(|| {
-        (jst_date(completed) + Duration::days(14))
+        deadline::deadline(jst_date(completed), super::calendar())
+            .date
             .format("%Y-%m-%d")
             .to_string()
     })

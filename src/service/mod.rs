@@ -164,6 +164,19 @@ pub(crate) fn audit(
     )?)
 }
 
+/// The closed-day calendar (R-DL-2): the bundled national holidays and the year-end closure.
+/// Office-specific closures are added by the calendar commands.
+#[must_use]
+pub fn calendar() -> &'static crate::domain::calendar::Calendar {
+    static CAL: std::sync::OnceLock<crate::domain::calendar::Calendar> = std::sync::OnceLock::new();
+    CAL.get_or_init(|| {
+        crate::domain::calendar::Calendar::bundled().unwrap_or_else(|e| {
+            tracing::error!("bundled holiday calendar: {e}");
+            crate::domain::calendar::Calendar::from_csv("date,name,source\n").unwrap_or_default()
+        })
+    })
+}
+
 /// Office identity: config first, else what `init` stored.
 #[must_use]
 pub fn office(conn: &Connection, cfg: &Config) -> (String, String) {

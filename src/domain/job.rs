@@ -1,0 +1,662 @@
+//! Job offer data (求人情報) as it arrives in `job.submitted` / `job.resubmitted` (R-IO-1).
+//!
+//! The layout follows the eight input screens of the Internet Service's 求人仮登録
+//! (seed 004): 1 求人区分等, 2 事業所情報, 3 仕事内容, 4 賃金・手当, 5 労働時間,
+//! 6 保険・年金・定年等, 7 求人PR情報, 8 選考方法; plus the work location and employment type.
+//!
+//! Every field has a default so that a payload missing a field still parses and validation
+//! (`domain::validate`) reports it field by field; unknown fields are ignored. Enums serialize as
+//! stable snake_case codes; `label()` gives the Japanese label.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+
+use super::establishment::flag_ja;
+use super::submission::{FieldChange, diff_fields};
+
+/// Defines a fieldless enum with a stable serde code and a Japanese label per variant.
+macro_rules! coded_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in screen order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// Stable code (serde, database).
+            #[must_use]
+            pub fn code(self) -> &'static str {
+                match self { $(Self::$variant => $code),+ }
+            }
+
+            /// Japanese label as on the Internet Service's form.
+            #[must_use]
+            pub fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+
+            /// The value for a stable code.
+            #[must_use]
+            pub fn parse(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
+coded_enum! {
+    /// 求人区分.
+    JobCategoryKind {
+        General = "general", "一般";
+        Student = "student", "学生";
+        Disabled = "disabled", "障害者";
+    }
+}
+
+coded_enum! {
+    /// 求人情報・事業所名の公開範囲 (1–4).
+    PublicationScope {
+        WithName = "with_name", "事業所名等を含む求人情報を公開する";
+        HelloWorkSeekersOnly = "hello_work_seekers_only",
+            "ハローワークの求職者に限定し、事業所名等を含む求人情報を公開する";
+        WithoutName = "without_name", "事業所名等を含まない求人情報を公開する";
+        NotPublished = "not_published", "求人情報を公開しない";
+    }
+}
+
+impl PublicationScope {
+    /// The number on the form, 1–4.
+    #[must_use]
+    pub fn number(self) -> u8 {
+        match self {
+            Self::WithName => 1,
+            Self::HelloWorkSeekersOnly => 2,
+            Self::WithoutName => 3,
+            Self::NotPublished => 4,
+        }
+    }
+
+    /// The scope for a form number 1–4.
+    #[must_use]
+    pub fn from_number(n: u8) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.number() == n)
+    }
+}
+
+coded_enum! {
+    /// 雇用形態.
+    EmploymentType {
+        Regular = "regular", "正社員";
+        NonRegular = "non_regular", "正社員以外";
+        FixedTermDispatch = "fixed_term_dispatch", "有期雇用派遣労働者";
+        IndefiniteDispatch = "indefinite_dispatch", "無期雇用派遣労働者";
+        PartTime = "part_time", "パート労働者";
+        FixedTermDispatchPartTime = "fixed_term_dispatch_part_time", "有期雇用派遣パート";
+        IndefiniteDispatchPartTime = "indefinite_dispatch_part_time", "無期雇用派遣パート";
+    }
+}
+
+impl EmploymentType {
+    /// A part-time (パート) employment type.
+    #[must_use]
+    pub fn is_part_time(self) -> bool {
+        matches!(
+            self,
+            Self::PartTime | Self::FixedTermDispatchPartTime | Self::IndefiniteDispatchPartTime
+        )
+    }
+
+    /// A dispatch (派遣) employment type.
+    #[must_use]
+    pub fn is_dispatch(self) -> bool {
+        matches!(
+            self,
+            Self::FixedTermDispatch
+                | Self::IndefiniteDispatch
+                | Self::FixedTermDispatchPartTime
+                | Self::IndefiniteDispatchPartTime
+        )
+    }
+}
+
+coded_enum! {
+    /// 賃金形態.
+    WageKind {
+        Monthly = "monthly", "月給";
+        Daily = "daily", "日給";
+        Hourly = "hourly", "時給";
+        Annual = "annual", "年俸制";
+        Other = "other", "その他";
+    }
+}
+
+coded_enum! {
+    /// 交替制（シフト制）・フレックスタイム制・裁量労働制・変形労働時間制.
+    WorkingTimeKind {
+        Normal = "normal", "なし（通常）";
+        Shift = "shift", "交替制（シフト制）";
+        Flex = "flex", "フレックスタイム制";
+        Discretionary = "discretionary", "裁量労働制";
+        Variable = "variable", "変形労働時間制";
+    }
+}
+
+// `coded_enum!` fixes the derive list, so `#[default]` cannot be used.
+#[allow(clippy::derivable_impls)]
+impl Default for WorkingTimeKind {
+    fn default() -> Self {
+        Self::Normal
+    }
+}
+
+coded_enum! {
+    /// 加入保険等.
+    InsuranceKind {
+        Employment = "employment", "雇用保険";
+        WorkersCompensation = "workers_compensation", "労災保険";
+        PublicServiceCompensation = "public_service_compensation", "公務災害補償";
+        Health = "health", "健康保険";
+        Pension = "pension", "厚生年金";
+        Zaikei = "zaikei", "財形";
+        Other = "other", "その他";
+    }
+}
+
+/// Section 1: 求人区分.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Category {
+    /// 一般・学生・障害者 (required).
+    pub kind: Option<JobCategoryKind>,
+    /// パート.
+    pub part_time: bool,
+    /// トライアル雇用求人.
+    pub trial_employment: bool,
+    /// 派遣・請負.
+    pub dispatch_or_contract: bool,
+    /// 障害者（短時間）トライアル雇用求人.
+    pub disability_short_time_trial: bool,
+}
+
+/// Section 1: オンライン提供を不可とする機関 (either, both or none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OnlineOptOut {
+    /// 民間人材ビジネス.
+    pub private_placement: bool,
+    /// 地方自治体（地方版ハローワーク）.
+    pub local_government: bool,
+}
+
+/// Section 2: which establishment the offer belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EstablishmentLink {
+    /// A registered establishment, by 事業所番号.
+    EstablishmentNumber(String),
+    /// A new establishment, by the id of its own (provisional) submission (R-REV-4).
+    SubmissionId(String),
+}
+
+impl EstablishmentLink {
+    /// Display value: 「事業所番号 1301-999999-9」 / 「事業所仮登録 …」.
+    #[must_use]
+    pub fn display_ja(&self) -> String {
+        match self {
+            Self::EstablishmentNumber(n) => format!("事業所番号 {n}"),
+            Self::SubmissionId(id) => format!("事業所仮登録 {id}"),
+        }
+    }
+}
+
+/// 就業場所. `None` on the offer means "same as the establishment".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkLocation {
+    pub postal_code: String,
+    pub address: String,
+}
+
+/// Section 4: 賃金.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Wage {
+    /// 賃金形態 (required).
+    pub kind: Option<WageKind>,
+    /// その他の内容 (≤ 40 characters, required for その他).
+    pub other_text: String,
+    /// 賃金の額 下限, yen (required).
+    pub min: Option<i64>,
+    /// 賃金の額 上限, yen (optional: a fixed wage has only the lower bound).
+    pub max: Option<i64>,
+}
+
+/// Section 4: 賞与 (前年度実績).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bonus {
+    pub has_bonus: bool,
+    /// 賞与月数 as a decimal string (≤ 2 decimals); a JSON number is accepted too.
+    #[serde(deserialize_with = "string_or_number")]
+    pub months: Option<String>,
+    /// 賞与金額 下限, yen.
+    pub amount_min: Option<i64>,
+    /// 賞与金額 上限, yen.
+    pub amount_max: Option<i64>,
+}
+
+/// Section 5: 労働時間.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkingHours {
+    pub kind: WorkingTimeKind,
+    /// 就業時間 始業, `HH:MM`.
+    #[serde(with = "hhmm")]
+    pub start: Option<NaiveTime>,
+    /// 就業時間 終業, `HH:MM` (may be earlier than the start: night work).
+    #[serde(with = "hhmm")]
+    pub end: Option<NaiveTime>,
+    /// 6ヶ月経過後の年次有給休暇日数 (0–40).
+    pub paid_leave_days: Option<i64>,
+    /// 年間休日数 (required, 0–366).
+    pub annual_holidays: Option<i64>,
+}
+
+/// Section 6: 加入保険等.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Insurance {
+    /// At least one.
+    pub kinds: BTreeSet<InsuranceKind>,
+    /// その他の加入保険等 (≤ 6 characters).
+    pub other_text: String,
+}
+
+/// Section 6: 就業規則.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkRules {
+    /// フルタイムに適用される就業規則あり.
+    pub full_time: bool,
+    /// パートタイムに適用される就業規則あり.
+    pub part_time: bool,
+}
+
+/// 求人情報.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobOffer {
+    // 1 求人区分等
+    pub category: Category,
+    pub publication_scope: Option<PublicationScope>,
+    pub online_opt_out: OnlineOptOut,
+    // 2 事業所情報
+    pub establishment: Option<EstablishmentLink>,
+    // 3 仕事内容
+    /// 職種 (≤ 28 characters, required).
+    pub title: String,
+    /// 職業分類コード.
+    pub occupation_code: Option<String>,
+    /// 必要な免許・資格.
+    pub licences: Vec<String>,
+    pub employment_type: Option<EmploymentType>,
+    pub work_location: Option<WorkLocation>,
+    // 4 賃金・手当
+    pub wage: Wage,
+    pub bonus: Bonus,
+    // 5 労働時間
+    pub hours: WorkingHours,
+    // 6 保険・年金・定年等
+    pub insurance: Insurance,
+    pub work_rules: WorkRules,
+    // 7 求人PR情報
+    /// 事業所からのメッセージ (≤ 600 characters, 20 lines × 30).
+    pub pr_message: String,
+    // 8 選考方法
+    /// 採用人数 (1–999).
+    pub hires: Option<i64>,
+    /// ハローワークへの連絡事項.
+    pub note_to_hello_work: String,
+}
+
+fn opt_label<T>(v: Option<T>, label: impl Fn(T) -> &'static str) -> String {
+    v.map(label).unwrap_or_default().to_string()
+}
+
+fn opt_num(v: Option<i64>) -> String {
+    v.map(|n| n.to_string()).unwrap_or_default()
+}
+
+fn opt_time(v: Option<NaiveTime>) -> String {
+    v.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
+}
+
+impl JobOffer {
+    /// The fields as (stable path, display value) pairs, in screen order. The paths are those
+    /// validation findings use.
+    #[must_use]
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let c = &self.category;
+        let (loc_postal, loc_address) = match &self.work_location {
+            Some(l) => (l.postal_code.clone(), l.address.clone()),
+            None => (String::new(), "（事業所所在地と同じ）".to_string()),
+        };
+        vec![
+            ("category.kind", opt_label(c.kind, JobCategoryKind::label)),
+            ("category.part_time", flag_ja(c.part_time)),
+            ("category.trial_employment", flag_ja(c.trial_employment)),
+            (
+                "category.dispatch_or_contract",
+                flag_ja(c.dispatch_or_contract),
+            ),
+            (
+                "category.disability_short_time_trial",
+                flag_ja(c.disability_short_time_trial),
+            ),
+            (
+                "publication_scope",
+                self.publication_scope
+                    .map(|s| format!("{}. {}", s.number(), s.label()))
+                    .unwrap_or_default(),
+            ),
+            (
+                "online_opt_out.private_placement",
+                flag_ja(self.online_opt_out.private_placement),
+            ),
+            (
+                "online_opt_out.local_government",
+                flag_ja(self.online_opt_out.local_government),
+            ),
+            (
+                "establishment",
+                self.establishment
+                    .as_ref()
+                    .map(EstablishmentLink::display_ja)
+                    .unwrap_or_default(),
+            ),
+            ("title", self.title.clone()),
+            (
+                "occupation_code",
+                self.occupation_code.clone().unwrap_or_default(),
+            ),
+            ("licences", self.licences.join("、")),
+            (
+                "employment_type",
+                opt_label(self.employment_type, EmploymentType::label),
+            ),
+            ("work_location.postal_code", loc_postal),
+            ("work_location.address", loc_address),
+            ("wage.kind", opt_label(self.wage.kind, WageKind::label)),
+            ("wage.other_text", self.wage.other_text.clone()),
+            ("wage.min", opt_num(self.wage.min)),
+            ("wage.max", opt_num(self.wage.max)),
+            ("bonus.has_bonus", flag_ja(self.bonus.has_bonus)),
+            (
+                "bonus.months",
+                self.bonus.months.clone().unwrap_or_default(),
+            ),
+            ("bonus.amount_min", opt_num(self.bonus.amount_min)),
+            ("bonus.amount_max", opt_num(self.bonus.amount_max)),
+            ("hours.kind", self.hours.kind.label().to_string()),
+            ("hours.start", opt_time(self.hours.start)),
+            ("hours.end", opt_time(self.hours.end)),
+            ("hours.paid_leave_days", opt_num(self.hours.paid_leave_days)),
+            ("hours.annual_holidays", opt_num(self.hours.annual_holidays)),
+            (
+                "insurance.kinds",
+                self.insurance
+                    .kinds
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join("・"),
+            ),
+            ("insurance.other_text", self.insurance.other_text.clone()),
+            ("work_rules.full_time", flag_ja(self.work_rules.full_time)),
+            ("work_rules.part_time", flag_ja(self.work_rules.part_time)),
+            ("pr_message", self.pr_message.clone()),
+            ("hires", opt_num(self.hires)),
+            ("note_to_hello_work", self.note_to_hello_work.clone()),
+        ]
+    }
+
+    /// A dispatch or contracting offer (派遣・請負): flagged, or a dispatch employment type.
+    #[must_use]
+    pub fn is_dispatch_or_contract(&self) -> bool {
+        self.category.dispatch_or_contract || self.employment_type.is_some_and(|t| t.is_dispatch())
+    }
+}
+
+/// What changed between two versions of an offer, for the reviewer.
+#[must_use]
+pub fn diff(old: &JobOffer, new: &JobOffer) -> Vec<FieldChange> {
+    diff_fields(&old.fields(), &new.fields())
+}
+
+/// Accepts `"2.5"` or `2.5` (or `null`) as an optional decimal string.
+fn string_or_number<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Number(serde_json::Number),
+    }
+    Ok(Option::<Raw>::deserialize(deserializer)?.map(|r| match r {
+        Raw::Text(s) => s,
+        Raw::Number(n) => n.to_string(),
+    }))
+}
+
+/// `Option<NaiveTime>` as `"HH:MM"` (reading `"HH:MM:SS"` too).
+mod hhmm {
+    use chrono::NaiveTime;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::ref_option)] // serde's `with` passes `&Option<T>`
+    pub fn serialize<S: Serializer>(v: &Option<NaiveTime>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(t) => s.serialize_str(&t.format("%H:%M").to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveTime>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        NaiveTime::parse_from_str(text, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("time {text:?} is not HH:MM")))
+    }
+}
+
+/// A complete, valid offer (test fixture).
+#[cfg(test)]
+pub(crate) fn sample() -> JobOffer {
+    JobOffer {
+        category: Category {
+            kind: Some(JobCategoryKind::General),
+            ..Category::default()
+        },
+        publication_scope: Some(PublicationScope::WithName),
+        online_opt_out: OnlineOptOut::default(),
+        establishment: Some(EstablishmentLink::EstablishmentNumber(
+            "1301-999999-9".into(),
+        )),
+        title: "介護職員".into(),
+        occupation_code: Some("360-01".into()),
+        licences: vec!["介護福祉士".into()],
+        employment_type: Some(EmploymentType::Regular),
+        work_location: None,
+        wage: Wage {
+            kind: Some(WageKind::Monthly),
+            other_text: String::new(),
+            min: Some(220_000),
+            max: Some(280_000),
+        },
+        bonus: Bonus {
+            has_bonus: true,
+            months: Some("2.50".into()),
+            amount_min: Some(300_000),
+            amount_max: Some(600_000),
+        },
+        hours: WorkingHours {
+            kind: WorkingTimeKind::Normal,
+            start: NaiveTime::from_hms_opt(8, 30, 0),
+            end: NaiveTime::from_hms_opt(17, 15, 0),
+            paid_leave_days: Some(10),
+            annual_holidays: Some(120),
+        },
+        insurance: Insurance {
+            kinds: [
+                InsuranceKind::Employment,
+                InsuranceKind::WorkersCompensation,
+                InsuranceKind::Health,
+                InsuranceKind::Pension,
+            ]
+            .into_iter()
+            .collect(),
+            other_text: String::new(),
+        },
+        work_rules: WorkRules {
+            full_time: true,
+            part_time: false,
+        },
+        pr_message: "働きやすい職場です。".into(),
+        hires: Some(2),
+        note_to_hello_work: String::new(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_io_1_job_json_round_trip() {
+        let j = sample();
+        let json = serde_json::to_string(&j).unwrap();
+        assert!(json.contains(r#""start":"08:30""#), "{json}");
+        assert!(json.contains(r#""kind":"monthly""#), "{json}");
+        assert!(
+            json.contains(r#""publication_scope":"with_name""#),
+            "{json}"
+        );
+        let back: JobOffer = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, j);
+    }
+
+    #[test]
+    fn r_io_1_job_json_lenient_fields() {
+        let j: JobOffer = serde_json::from_str(
+            r#"{
+                "title": "事務",
+                "bonus": {"has_bonus": true, "months": 2.5},
+                "hours": {"start": "09:00:00", "end": "", "kind": "shift"},
+                "establishment": {"submission_id": "sub-42"},
+                "insurance": {"kinds": ["health", "employment", "health"]},
+                "unknown_section": {"x": 1}
+            }"#,
+        )
+        .unwrap();
+        assert_eq!(j.bonus.months.as_deref(), Some("2.5"));
+        assert_eq!(j.hours.start, NaiveTime::from_hms_opt(9, 0, 0));
+        assert_eq!(j.hours.end, None);
+        assert_eq!(j.hours.kind, WorkingTimeKind::Shift);
+        assert_eq!(
+            j.establishment,
+            Some(EstablishmentLink::SubmissionId("sub-42".into()))
+        );
+        assert_eq!(j.insurance.kinds.len(), 2);
+        assert_eq!(j.wage, Wage::default());
+        assert!(serde_json::from_str::<JobOffer>(r#"{"hours":{"start":"25:00"}}"#).is_err());
+        assert!(serde_json::from_str::<JobOffer>(r#"{"wage":{"kind":"weekly"}}"#).is_err());
+    }
+
+    #[test]
+    fn spec_5_enum_codes_and_labels() {
+        assert_eq!(WageKind::Annual.label(), "年俸制");
+        assert_eq!(WageKind::parse("other"), Some(WageKind::Other));
+        assert_eq!(JobCategoryKind::Disabled.label(), "障害者");
+        assert_eq!(InsuranceKind::Zaikei.label(), "財形");
+        for n in 1..=4 {
+            assert_eq!(PublicationScope::from_number(n).unwrap().number(), n);
+        }
+        assert_eq!(PublicationScope::from_number(5), None);
+        assert_eq!(
+            PublicationScope::NotPublished.label(),
+            "求人情報を公開しない"
+        );
+        for t in EmploymentType::ALL {
+            assert_eq!(EmploymentType::parse(t.code()), Some(*t));
+            let json = serde_json::to_string(t).unwrap();
+            assert_eq!(json, format!("\"{}\"", t.code()));
+        }
+        assert!(EmploymentType::IndefiniteDispatchPartTime.is_part_time());
+        assert!(EmploymentType::IndefiniteDispatchPartTime.is_dispatch());
+        assert!(!EmploymentType::Regular.is_dispatch());
+    }
+
+    #[test]
+    fn spec_2_3_job_diff_shows_labels() {
+        let old = sample();
+        let mut new = sample();
+        new.wage.min = Some(230_000);
+        new.wage.kind = Some(WageKind::Hourly);
+        new.insurance.kinds.insert(InsuranceKind::Zaikei);
+        new.work_location = Some(WorkLocation {
+            postal_code: "100-0001".into(),
+            address: "東京都千代田区千代田1-1".into(),
+        });
+        let changes = diff(&old, &new);
+        let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "work_location.postal_code",
+                "work_location.address",
+                "wage.kind",
+                "wage.min",
+                "insurance.kinds"
+            ]
+        );
+        assert_eq!(changes[2].old, "月給");
+        assert_eq!(changes[2].new, "時給");
+        assert_eq!(
+            changes[4].new,
+            "雇用保険・労災保険・健康保険・厚生年金・財形"
+        );
+        assert!(diff(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn r_visit_1_dispatch_detection() {
+        let mut j = sample();
+        assert!(!j.is_dispatch_or_contract());
+        j.employment_type = Some(EmploymentType::FixedTermDispatch);
+        assert!(j.is_dispatch_or_contract());
+        j.employment_type = Some(EmploymentType::Regular);
+        j.category.dispatch_or_contract = true;
+        assert!(j.is_dispatch_or_contract());
+    }
+}

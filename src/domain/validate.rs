@@ -1,0 +1,1310 @@
+//! Field validation of establishment and job offer submissions (SPEC §5).
+//!
+//! Validation runs on the normalised value ([`normalize_establishment`], [`normalize_job`]):
+//! - number fields (事業所番号, 法人番号, postal code, phone, occupation code): NFKC (full-width
+//!   digits become ASCII), every hyphen-like character becomes `-`, spaces are dropped; a value of
+//!   the right shape is re-formatted canonically (`1301-999999-9`, `100-0000`);
+//! - kana names: NFKC (half-width kana become full-width), hiragana become katakana,
+//!   hyphen-likes become 「ー」, spaces become one full-width space;
+//! - free text: half-width katakana become full-width, control characters (and so terminal
+//!   escape sequences) are removed, surrounding spaces trimmed; the PR message and the note keep
+//!   their line breaks (CRLF → LF). Other characters are kept as typed (no NFKC: 「（株）」 stays).
+//!
+//! Length limits count characters (`char`s) after normalisation, as the Internet Service does.
+//!
+//! The PR message is laid out as the printed 「求人・事業所PRシート」: lines of at most 30
+//! characters, longer lines wrapping, at most 20 lines in all (so 600 characters without a line
+//! break fill it exactly). An error is reported when the laid-out text needs more than 20 lines.
+//!
+//! Usual wage ranges (a wage outside is a warning, not an error; `WageKind::Other` is not
+//! checked), in yen:
+//!
+//! | 賃金形態 | low | high |
+//! |---|---|---|
+//! | 月給 | 100,000 | 2,000,000 |
+//! | 日給 | 5,000 | 100,000 |
+//! | 時給 | 900 | 10,000 |
+//! | 年俸制 | 1,200,000 | 30,000,000 |
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::establishment::Establishment;
+use super::job::{
+    EstablishmentLink, InsuranceKind, JobCategoryKind, JobOffer, WageKind, WorkLocation,
+};
+
+/// Error (赤, must fix) or warning (橙, confirm to accept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// Stable code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable field path, e.g. `wage.min` (the same paths as `fields()` and diffs).
+    pub field: &'static str,
+    pub severity: Severity,
+    /// Stable rule code, e.g. `wage_min_gt_max`; see [`rules`].
+    pub rule: &'static str,
+    /// Rule parameter for the message (a limit, a range `low-high`, an offending character).
+    pub param: Option<String>,
+}
+
+impl Finding {
+    fn error(field: &'static str, rule: &'static str, param: Option<String>) -> Self {
+        Self {
+            field,
+            severity: Severity::Error,
+            rule,
+            param,
+        }
+    }
+
+    fn warning(field: &'static str, rule: &'static str, param: Option<String>) -> Self {
+        Self {
+            field,
+            severity: Severity::Warning,
+            rule,
+            param,
+        }
+    }
+}
+
+/// Stable rule codes.
+pub mod rules {
+    /// A required field is empty.
+    pub const REQUIRED: &str = "required";
+    /// Wrong shape; param: the expected shape (`4-6-1`, `3-4`, `10-11`, `13`, `digits`).
+    pub const FORMAT: &str = "format";
+    /// 法人番号 check digit is wrong.
+    pub const CHECK_DIGIT: &str = "check_digit";
+    /// Not full-width katakana; param: the first offending character.
+    pub const KANA: &str = "kana";
+    /// Too many characters; param: the limit.
+    pub const TOO_LONG: &str = "too_long";
+    /// Number outside its range; param: `low-high`.
+    pub const OUT_OF_RANGE: &str = "out_of_range";
+    /// An amount must be more than 0 yen.
+    pub const NOT_POSITIVE: &str = "not_positive";
+    /// 賃金 lower bound above the upper bound.
+    pub const WAGE_MIN_GT_MAX: &str = "wage_min_gt_max";
+    /// Warning: wage outside the usual range for its kind; param: `low-high`.
+    pub const WAGE_UNUSUAL: &str = "wage_unusual";
+    /// 賞与金額 lower bound above the upper bound.
+    pub const BONUS_MIN_GT_MAX: &str = "bonus_min_gt_max";
+    /// 賞与月数 is not a number.
+    pub const NOT_A_NUMBER: &str = "not_a_number";
+    /// 賞与月数 has too many decimals; param: the limit (2).
+    pub const DECIMALS: &str = "decimals";
+    /// Warning: bonus details given although 賞与 is なし.
+    pub const BONUS_WITHOUT_FLAG: &str = "bonus_without_flag";
+    /// No 加入保険等 chosen.
+    pub const INSURANCE_NONE: &str = "insurance_none";
+    /// その他 chosen but its text is empty.
+    pub const OTHER_TEXT_REQUIRED: &str = "other_text_required";
+    /// Warning: その他 text given but その他 not chosen.
+    pub const OTHER_TEXT_UNUSED: &str = "other_text_unused";
+    /// 始業 and 終業 are the same time.
+    pub const SAME_START_END: &str = "same_start_end";
+    /// PR message needs more than 20 lines of 30 characters; param: 20.
+    pub const PR_TOO_MANY_LINES: &str = "pr_too_many_lines";
+    /// Warning: PR message at 90 % or more of its 600 characters; param: 600.
+    pub const PR_NEAR_LIMIT: &str = "pr_near_limit";
+    /// Warning: パート flag and 雇用形態 disagree.
+    pub const PART_TIME_MISMATCH: &str = "part_time_mismatch";
+    /// Warning: a dispatch 雇用形態 without the 派遣・請負 flag.
+    pub const DISPATCH_MISMATCH: &str = "dispatch_mismatch";
+    /// Warning: 障害者トライアル flag on an offer whose 求人区分 is not 障害者.
+    pub const DISABILITY_TRIAL_MISMATCH: &str = "disability_trial_mismatch";
+}
+
+/// Limits (SPEC §5).
+pub const TITLE_MAX: usize = 28;
+pub const WAGE_OTHER_MAX: usize = 40;
+pub const INSURANCE_OTHER_MAX: usize = 6;
+pub const PR_MAX: usize = 600;
+pub const PR_LINES: usize = 20;
+pub const PR_LINE_WIDTH: usize = 30;
+/// PR warning threshold: 90 % of [`PR_MAX`].
+pub const PR_WARN_AT: usize = PR_MAX * 9 / 10;
+pub const HIRES_RANGE: (i64, i64) = (1, 999);
+pub const ANNUAL_HOLIDAYS_RANGE: (i64, i64) = (0, 366);
+pub const PAID_LEAVE_RANGE: (i64, i64) = (0, 40);
+pub const BONUS_MONTHS_DECIMALS: usize = 2;
+
+/// Usual range of a wage kind, in yen; `None` for その他.
+#[must_use]
+pub fn usual_wage_range(kind: WageKind) -> Option<(i64, i64)> {
+    match kind {
+        WageKind::Monthly => Some((100_000, 2_000_000)),
+        WageKind::Daily => Some((5_000, 100_000)),
+        WageKind::Hourly => Some((900, 10_000)),
+        WageKind::Annual => Some((1_200_000, 30_000_000)),
+        WageKind::Other => None,
+    }
+}
+
+/// Whether any finding is an error (the submission cannot be approved as it is).
+#[must_use]
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation helpers
+
+fn is_hyphen_like(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'
+            | '\u{2011}'
+            | '\u{2012}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2015}'
+            | '\u{2212}'
+            | '\u{2043}'
+            | '\u{FE63}'
+            | '\u{FF0D}'
+            | '\u{30FC}'
+            | '\u{FF70}'
+            | '\u{02D7}'
+    )
+}
+
+/// NFKC, hyphen-likes to `-`, whitespace and a leading 〒 dropped.
+fn normalize_number_text(input: &str) -> String {
+    input
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '〒')
+        .map(|c| if is_hyphen_like(c) { '-' } else { c })
+        .collect::<String>()
+        .nfc()
+        .collect()
+}
+
+/// Digit groups of a hyphenated or plain number, or `None` when other characters occur.
+fn digit_groups(normalized: &str) -> Option<Vec<&str>> {
+    if normalized
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || c == '-'))
+    {
+        return None;
+    }
+    Some(normalized.split('-').filter(|g| !g.is_empty()).collect())
+}
+
+/// Checks a `a-b-c` shaped number (hyphens optional) and formats it canonically.
+fn grouped_number(input: &str, shape: &[usize]) -> Result<String, String> {
+    let n = normalize_number_text(input);
+    let Some(groups) = digit_groups(&n) else {
+        return Err(n);
+    };
+    let digits: String = groups.concat();
+    let total: usize = shape.iter().sum();
+    let shape_ok = if groups.len() == 1 {
+        digits.len() == total
+    } else {
+        groups.iter().map(|g| g.len()).eq(shape.iter().copied())
+    };
+    if !shape_ok {
+        return Err(n);
+    }
+    let mut out = Vec::with_capacity(shape.len());
+    let mut at = 0;
+    for len in shape {
+        out.push(&digits[at..at + len]);
+        at += len;
+    }
+    Ok(out.join("-"))
+}
+
+/// 法人番号 check digit (SPEC §5): 9 − (Σ Pn×Qn mod 9) over the 12 base digits, Pn counted
+/// from the last digit, Qn = 1 for odd n, 2 for even n.
+fn corporate_check_digit(base12: &str) -> Option<u32> {
+    if base12.len() != 12 {
+        return None;
+    }
+    let mut sum = 0;
+    for (i, c) in base12.chars().rev().enumerate() {
+        let p = c.to_digit(10)?;
+        let q = if i % 2 == 0 { 1 } else { 2 };
+        sum += p * q;
+    }
+    Some(9 - sum % 9)
+}
+
+/// Phone: digits and hyphens (parentheses count as hyphens); 10 or 11 digits.
+fn normalize_phone(input: &str) -> String {
+    let n: String = normalize_number_text(input)
+        .chars()
+        .map(|c| if c == '(' || c == ')' { '-' } else { c })
+        .collect();
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Half-width katakana runs to full-width (NFKC on those runs only, composing dakuten).
+fn widen_halfwidth_kana(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut run = String::new();
+    for c in input.chars() {
+        if ('\u{FF61}'..='\u{FF9F}').contains(&c) {
+            run.push(c);
+        } else {
+            if !run.is_empty() {
+                out.extend(run.nfkc());
+                run.clear();
+            }
+            out.push(c);
+        }
+    }
+    out.extend(run.nfkc());
+    out
+}
+
+/// Single-line free text: half-width kana widened, controls removed, trimmed.
+fn normalize_line(input: &str) -> String {
+    let cleaned: String = input.chars().filter(|c| !c.is_control()).collect();
+    widen_halfwidth_kana(cleaned.trim())
+}
+
+/// Multi-line free text: CRLF/CR to LF, tabs to a space, other controls removed, trailing
+/// spaces of each line and surrounding blank lines dropped.
+fn normalize_multiline(input: &str) -> String {
+    let unified = input.replace("\r\n", "\n").replace('\r', "\n");
+    let cleaned: String = unified
+        .chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let cleaned = widen_halfwidth_kana(&cleaned);
+    let lines: Vec<&str> = cleaned.lines().map(str::trim_end).collect();
+    lines.join("\n").trim_matches('\n').to_string()
+}
+
+/// Kana name: NFKC, hiragana → katakana, hyphen-likes → ー, spaces → one full-width space.
+fn normalize_kana_name(input: &str) -> String {
+    let mut out = String::new();
+    let mut pending_space = false;
+    for c in input.nfkc() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push('\u{3000}');
+            pending_space = false;
+        }
+        let c = match c {
+            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            c if is_hyphen_like(c) => 'ー',
+            c => c,
+        };
+        out.push(c);
+    }
+    out.nfc().collect()
+}
+
+fn is_kana_name_char(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{3000}')
+}
+
+fn printable(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        c.to_string()
+    }
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn opt_nonempty(s: Option<String>) -> Option<String> {
+    s.filter(|v| !v.is_empty())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field checks (on normalised values)
+
+fn check_required(out: &mut Vec<Finding>, field: &'static str, value: &str) -> bool {
+    if value.is_empty() {
+        out.push(Finding::error(field, rules::REQUIRED, None));
+        false
+    } else {
+        true
+    }
+}
+
+fn check_max_len(out: &mut Vec<Finding>, field: &'static str, value: &str, max: usize) {
+    if char_len(value) > max {
+        out.push(Finding::error(
+            field,
+            rules::TOO_LONG,
+            Some(max.to_string()),
+        ));
+    }
+}
+
+fn check_range(out: &mut Vec<Finding>, field: &'static str, value: i64, (low, high): (i64, i64)) {
+    if value < low || value > high {
+        out.push(Finding::error(
+            field,
+            rules::OUT_OF_RANGE,
+            Some(format!("{low}-{high}")),
+        ));
+    }
+}
+
+fn check_grouped(out: &mut Vec<Finding>, field: &'static str, value: &str, shape: &[usize]) {
+    if grouped_number(value, shape).is_err() {
+        let want: Vec<String> = shape.iter().map(usize::to_string).collect();
+        out.push(Finding::error(field, rules::FORMAT, Some(want.join("-"))));
+    }
+}
+
+fn check_kana(out: &mut Vec<Finding>, field: &'static str, value: &str) {
+    if let Some(c) = value.chars().find(|c| !is_kana_name_char(*c)) {
+        out.push(Finding::error(field, rules::KANA, Some(printable(c))));
+    }
+}
+
+fn check_corporate_number(out: &mut Vec<Finding>, field: &'static str, value: &str) {
+    let n = normalize_number_text(value);
+    let digits: String = n.chars().filter(|c| *c != '-').collect();
+    if digits.len() != 13 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        out.push(Finding::error(field, rules::FORMAT, Some("13".into())));
+        return;
+    }
+    let (check, base) = digits.split_at(1);
+    if corporate_check_digit(base)
+        .map(|d| d.to_string())
+        .as_deref()
+        != Some(check)
+    {
+        out.push(Finding::error(field, rules::CHECK_DIGIT, None));
+    }
+}
+
+fn check_phone(out: &mut Vec<Finding>, field: &'static str, value: &str) {
+    let ok = value.chars().all(|c| c.is_ascii_digit() || c == '-')
+        && matches!(value.chars().filter(char::is_ascii_digit).count(), 10 | 11);
+    if !ok {
+        out.push(Finding::error(field, rules::FORMAT, Some("10-11".into())));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Establishment
+
+/// The establishment as validation sees it (see the module docs).
+#[must_use]
+pub fn normalize_establishment(e: &Establishment) -> Establishment {
+    Establishment {
+        establishment_number: opt_nonempty(
+            e.establishment_number
+                .as_deref()
+                .map(|v| grouped_number(v, &[4, 6, 1]).unwrap_or_else(|raw| raw)),
+        ),
+        corporate_number: opt_nonempty(
+            e.corporate_number
+                .as_deref()
+                .map(|v| normalize_number_text(v).replace('-', "")),
+        ),
+        name: normalize_line(&e.name),
+        name_kana: normalize_kana_name(&e.name_kana),
+        representative_title: normalize_line(&e.representative_title),
+        representative_name: normalize_line(&e.representative_name),
+        postal_code: grouped_number(&e.postal_code, &[3, 4]).unwrap_or_else(|raw| raw),
+        address: normalize_line(&e.address),
+        phone: normalize_phone(&e.phone),
+        dispatch_licence: e.dispatch_licence,
+        employment_insurance: e.employment_insurance,
+    }
+}
+
+/// SPEC §5 findings for an establishment (validated after normalisation).
+#[must_use]
+pub fn validate_establishment(e: &Establishment) -> Vec<Finding> {
+    check_establishment(e).1
+}
+
+/// The normalised establishment and its findings.
+#[must_use]
+pub fn check_establishment(e: &Establishment) -> (Establishment, Vec<Finding>) {
+    let n = normalize_establishment(e);
+    let mut out = Vec::new();
+    if let Some(v) = &n.establishment_number {
+        check_grouped(&mut out, "establishment_number", v, &[4, 6, 1]);
+    }
+    if let Some(v) = &n.corporate_number {
+        check_corporate_number(&mut out, "corporate_number", v);
+    }
+    check_required(&mut out, "name", &n.name);
+    if check_required(&mut out, "name_kana", &n.name_kana) {
+        check_kana(&mut out, "name_kana", &n.name_kana);
+    }
+    check_required(&mut out, "representative_name", &n.representative_name);
+    if check_required(&mut out, "postal_code", &n.postal_code) {
+        check_grouped(&mut out, "postal_code", &n.postal_code, &[3, 4]);
+    }
+    check_required(&mut out, "address", &n.address);
+    if check_required(&mut out, "phone", &n.phone) {
+        check_phone(&mut out, "phone", &n.phone);
+    }
+    (n, out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job offer
+
+/// The offer as validation sees it (see the module docs).
+#[must_use]
+pub fn normalize_job(j: &JobOffer) -> JobOffer {
+    let mut n = j.clone();
+    n.establishment = j.establishment.as_ref().map(|l| match l {
+        EstablishmentLink::EstablishmentNumber(v) => EstablishmentLink::EstablishmentNumber(
+            grouped_number(v, &[4, 6, 1]).unwrap_or_else(|raw| raw),
+        ),
+        EstablishmentLink::SubmissionId(v) => EstablishmentLink::SubmissionId(normalize_line(v)),
+    });
+    n.title = normalize_line(&j.title);
+    n.occupation_code = opt_nonempty(j.occupation_code.as_deref().map(normalize_number_text));
+    n.licences = j
+        .licences
+        .iter()
+        .map(|l| normalize_line(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    n.work_location = j.work_location.as_ref().map(|l| WorkLocation {
+        postal_code: grouped_number(&l.postal_code, &[3, 4]).unwrap_or_else(|raw| raw),
+        address: normalize_line(&l.address),
+    });
+    n.wage.other_text = normalize_line(&j.wage.other_text);
+    n.bonus.months = opt_nonempty(j.bonus.months.as_deref().map(normalize_number_text));
+    n.insurance.other_text = normalize_line(&j.insurance.other_text);
+    n.pr_message = normalize_multiline(&j.pr_message);
+    n.note_to_hello_work = normalize_multiline(&j.note_to_hello_work);
+    n
+}
+
+/// SPEC §5 findings for a job offer (validated after normalisation).
+#[must_use]
+pub fn validate_job(j: &JobOffer) -> Vec<Finding> {
+    check_job(j).1
+}
+
+/// Lines the PR message needs when laid out 30 characters wide.
+#[must_use]
+pub fn pr_layout_lines(text: &str) -> usize {
+    if text.is_empty() {
+        return 0;
+    }
+    text.split('\n')
+        .map(|l| char_len(l).div_ceil(PR_LINE_WIDTH).max(1))
+        .sum()
+}
+
+/// Whether `s` is a non-negative decimal with at most `max` decimals; `None` if not a number.
+fn decimals_ok(s: &str, max: usize) -> Option<bool> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || (s.contains('.') && frac.is_empty()) {
+        return None;
+    }
+    Some(frac.len() <= max)
+}
+
+/// The normalised offer and its findings.
+#[must_use]
+#[allow(clippy::too_many_lines)] // one flat list of SPEC §5 rules reads best
+pub fn check_job(j: &JobOffer) -> (JobOffer, Vec<Finding>) {
+    let n = normalize_job(j);
+    let mut out = Vec::new();
+
+    // 1 求人区分等
+    if n.category.kind.is_none() {
+        out.push(Finding::error("category.kind", rules::REQUIRED, None));
+    }
+    if n.category.disability_short_time_trial && n.category.kind != Some(JobCategoryKind::Disabled)
+    {
+        out.push(Finding::warning(
+            "category.disability_short_time_trial",
+            rules::DISABILITY_TRIAL_MISMATCH,
+            None,
+        ));
+    }
+    if n.publication_scope.is_none() {
+        out.push(Finding::error("publication_scope", rules::REQUIRED, None));
+    }
+
+    // 2 事業所
+    match &n.establishment {
+        None => out.push(Finding::error("establishment", rules::REQUIRED, None)),
+        Some(EstablishmentLink::EstablishmentNumber(v)) => {
+            check_grouped(&mut out, "establishment", v, &[4, 6, 1]);
+        }
+        Some(EstablishmentLink::SubmissionId(v)) => {
+            check_required(&mut out, "establishment", v);
+        }
+    }
+
+    // 3 仕事内容
+    if check_required(&mut out, "title", &n.title) {
+        check_max_len(&mut out, "title", &n.title, TITLE_MAX);
+    }
+    if let Some(code) = &n.occupation_code
+        && !code.chars().all(|c| c.is_ascii_digit() || c == '-')
+    {
+        out.push(Finding::error(
+            "occupation_code",
+            rules::FORMAT,
+            Some("digits".into()),
+        ));
+    }
+    match n.employment_type {
+        None => out.push(Finding::error("employment_type", rules::REQUIRED, None)),
+        Some(t) => {
+            if t.is_part_time() != n.category.part_time {
+                out.push(Finding::warning(
+                    "category.part_time",
+                    rules::PART_TIME_MISMATCH,
+                    None,
+                ));
+            }
+            if t.is_dispatch() && !n.category.dispatch_or_contract {
+                out.push(Finding::warning(
+                    "category.dispatch_or_contract",
+                    rules::DISPATCH_MISMATCH,
+                    None,
+                ));
+            }
+        }
+    }
+    if let Some(loc) = &n.work_location {
+        if check_required(&mut out, "work_location.postal_code", &loc.postal_code) {
+            check_grouped(
+                &mut out,
+                "work_location.postal_code",
+                &loc.postal_code,
+                &[3, 4],
+            );
+        }
+        check_required(&mut out, "work_location.address", &loc.address);
+    }
+
+    // 4 賃金・手当
+    match n.wage.kind {
+        None => out.push(Finding::error("wage.kind", rules::REQUIRED, None)),
+        Some(WageKind::Other) => {
+            if check_required(&mut out, "wage.other_text", &n.wage.other_text) {
+                check_max_len(
+                    &mut out,
+                    "wage.other_text",
+                    &n.wage.other_text,
+                    WAGE_OTHER_MAX,
+                );
+            }
+        }
+        Some(_) => {
+            if !n.wage.other_text.is_empty() {
+                out.push(Finding::warning(
+                    "wage.other_text",
+                    rules::OTHER_TEXT_UNUSED,
+                    None,
+                ));
+            }
+        }
+    }
+    match n.wage.min {
+        None => out.push(Finding::error("wage.min", rules::REQUIRED, None)),
+        Some(v) if v <= 0 => out.push(Finding::error("wage.min", rules::NOT_POSITIVE, None)),
+        Some(_) => {}
+    }
+    if let Some(v) = n.wage.max
+        && v <= 0
+    {
+        out.push(Finding::error("wage.max", rules::NOT_POSITIVE, None));
+    }
+    if let (Some(lo), Some(hi)) = (n.wage.min, n.wage.max)
+        && lo > hi
+    {
+        out.push(Finding::error("wage.min", rules::WAGE_MIN_GT_MAX, None));
+    }
+    if let Some((low, high)) = n.wage.kind.and_then(usual_wage_range) {
+        let param = Some(format!("{low}-{high}"));
+        for (field, value) in [("wage.min", n.wage.min), ("wage.max", n.wage.max)] {
+            if let Some(v) = value
+                && v > 0
+                && (v < low || v > high)
+            {
+                out.push(Finding::warning(field, rules::WAGE_UNUSUAL, param.clone()));
+            }
+        }
+    }
+    let b = &n.bonus;
+    if let Some(m) = &b.months {
+        match decimals_ok(m, BONUS_MONTHS_DECIMALS) {
+            None => out.push(Finding::error("bonus.months", rules::NOT_A_NUMBER, None)),
+            Some(false) => out.push(Finding::error(
+                "bonus.months",
+                rules::DECIMALS,
+                Some(BONUS_MONTHS_DECIMALS.to_string()),
+            )),
+            Some(true) => {}
+        }
+    }
+    for (field, value) in [
+        ("bonus.amount_min", b.amount_min),
+        ("bonus.amount_max", b.amount_max),
+    ] {
+        if let Some(v) = value
+            && v <= 0
+        {
+            out.push(Finding::error(field, rules::NOT_POSITIVE, None));
+        }
+    }
+    if let (Some(lo), Some(hi)) = (b.amount_min, b.amount_max)
+        && lo > hi
+    {
+        out.push(Finding::error(
+            "bonus.amount_min",
+            rules::BONUS_MIN_GT_MAX,
+            None,
+        ));
+    }
+    if !b.has_bonus && (b.months.is_some() || b.amount_min.is_some() || b.amount_max.is_some()) {
+        out.push(Finding::warning(
+            "bonus.has_bonus",
+            rules::BONUS_WITHOUT_FLAG,
+            None,
+        ));
+    }
+
+    // 5 労働時間
+    let h = &n.hours;
+    if h.kind == super::job::WorkingTimeKind::Normal {
+        if h.start.is_none() {
+            out.push(Finding::error("hours.start", rules::REQUIRED, None));
+        }
+        if h.end.is_none() {
+            out.push(Finding::error("hours.end", rules::REQUIRED, None));
+        }
+    }
+    if let (Some(s), Some(e)) = (h.start, h.end)
+        && s == e
+    {
+        out.push(Finding::error("hours.end", rules::SAME_START_END, None));
+    }
+    if let Some(v) = h.paid_leave_days {
+        check_range(&mut out, "hours.paid_leave_days", v, PAID_LEAVE_RANGE);
+    }
+    match h.annual_holidays {
+        None => out.push(Finding::error(
+            "hours.annual_holidays",
+            rules::REQUIRED,
+            None,
+        )),
+        Some(v) => check_range(&mut out, "hours.annual_holidays", v, ANNUAL_HOLIDAYS_RANGE),
+    }
+
+    // 6 保険・就業規則
+    let ins = &n.insurance;
+    if ins.kinds.is_empty() {
+        out.push(Finding::error(
+            "insurance.kinds",
+            rules::INSURANCE_NONE,
+            None,
+        ));
+    }
+    if ins.kinds.contains(&InsuranceKind::Other) {
+        if ins.other_text.is_empty() {
+            out.push(Finding::error(
+                "insurance.other_text",
+                rules::OTHER_TEXT_REQUIRED,
+                None,
+            ));
+        }
+    } else if !ins.other_text.is_empty() {
+        out.push(Finding::warning(
+            "insurance.other_text",
+            rules::OTHER_TEXT_UNUSED,
+            None,
+        ));
+    }
+    check_max_len(
+        &mut out,
+        "insurance.other_text",
+        &ins.other_text,
+        INSURANCE_OTHER_MAX,
+    );
+
+    // 7 PR
+    let pr_chars = char_len(&n.pr_message);
+    if pr_chars > PR_MAX {
+        out.push(Finding::error(
+            "pr_message",
+            rules::TOO_LONG,
+            Some(PR_MAX.to_string()),
+        ));
+    } else if pr_chars >= PR_WARN_AT {
+        out.push(Finding::warning(
+            "pr_message",
+            rules::PR_NEAR_LIMIT,
+            Some(PR_MAX.to_string()),
+        ));
+    }
+    if pr_layout_lines(&n.pr_message) > PR_LINES {
+        out.push(Finding::error(
+            "pr_message",
+            rules::PR_TOO_MANY_LINES,
+            Some(PR_LINES.to_string()),
+        ));
+    }
+
+    // 8 選考方法
+    match n.hires {
+        None => out.push(Finding::error("hires", rules::REQUIRED, None)),
+        Some(v) => check_range(&mut out, "hires", v, HIRES_RANGE),
+    }
+
+    (n, out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::domain::establishment;
+    use crate::domain::job::{self, InsuranceKind, WorkingTimeKind};
+    use chrono::NaiveTime;
+    use proptest::prelude::*;
+
+    fn rules_of(findings: &[Finding]) -> Vec<(&'static str, &'static str)> {
+        findings.iter().map(|f| (f.field, f.rule)).collect()
+    }
+
+    fn job_with(edit: impl FnOnce(&mut JobOffer)) -> Vec<Finding> {
+        let mut j = job::sample();
+        edit(&mut j);
+        validate_job(&j)
+    }
+
+    fn est_with(edit: impl FnOnce(&mut Establishment)) -> Vec<Finding> {
+        let mut e = establishment::sample();
+        edit(&mut e);
+        validate_establishment(&e)
+    }
+
+    #[test]
+    fn spec_5_samples_are_valid() {
+        assert_eq!(validate_establishment(&establishment::sample()), vec![]);
+        assert_eq!(validate_job(&job::sample()), vec![]);
+    }
+
+    #[test]
+    fn spec_5_corporate_check_digit() {
+        // 国税庁 7000012050002 (published example).
+        assert_eq!(corporate_check_digit("000012050002"), Some(7));
+        assert!(est_with(|e| e.corporate_number = Some("7000012050002".into())).is_empty());
+        // The seed's 1234567890123 fails the check digit.
+        let f = est_with(|e| e.corporate_number = Some("1234567890123".into()));
+        assert_eq!(rules_of(&f), vec![("corporate_number", rules::CHECK_DIGIT)]);
+        let f = est_with(|e| e.corporate_number = Some("12345".into()));
+        assert_eq!(rules_of(&f), vec![("corporate_number", rules::FORMAT)]);
+        // Full-width digits and spaces are normalised.
+        let e = establishment::Establishment {
+            corporate_number: Some("７ ０００ ０１２ ０５０ ００２".into()),
+            ..establishment::sample()
+        };
+        let (n, f) = check_establishment(&e);
+        assert_eq!(n.corporate_number.as_deref(), Some("7000012050002"));
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn spec_5_establishment_number_4_6_1() {
+        for ok in [
+            "1301-999999-9",
+            "13019999999",
+            "１３０１－９９９９９９－９",
+            "1301ー999999ー9",
+        ] {
+            let e = Establishment {
+                establishment_number: Some(ok.into()),
+                ..establishment::sample()
+            };
+            let (n, f) = check_establishment(&e);
+            assert!(f.is_empty(), "{ok}: {f:?}");
+            assert_eq!(n.establishment_number.as_deref(), Some("1301-999999-9"));
+        }
+        for bad in [
+            "130-1999999-9",
+            "1301-99999-9",
+            "1301999999",
+            "1301-999999-9X",
+        ] {
+            let f = est_with(|e| e.establishment_number = Some(bad.into()));
+            assert_eq!(
+                rules_of(&f),
+                vec![("establishment_number", rules::FORMAT)],
+                "{bad}"
+            );
+            assert_eq!(f[0].param.as_deref(), Some("4-6-1"));
+        }
+        // New establishments have none; an empty string counts as none.
+        assert!(est_with(|e| e.establishment_number = None).is_empty());
+        assert!(est_with(|e| e.establishment_number = Some(" ".into())).is_empty());
+    }
+
+    #[test]
+    fn spec_5_postal_code_and_phone() {
+        let e = Establishment {
+            postal_code: "〒１００　０００１".into(),
+            phone: "０３（１２３４）５６７８".into(),
+            ..establishment::sample()
+        };
+        let (n, f) = check_establishment(&e);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(n.postal_code, "100-0001");
+        assert_eq!(n.phone, "03-1234-5678");
+        assert!(est_with(|e| e.phone = "090-1234-5678".into()).is_empty());
+        assert!(est_with(|e| e.phone = "0312345678".into()).is_empty());
+        let f = est_with(|e| e.phone = "03-1234-567".into());
+        assert_eq!(rules_of(&f), vec![("phone", rules::FORMAT)]);
+        let f = est_with(|e| e.phone = "03-1234-5678 内線3".into());
+        assert_eq!(rules_of(&f), vec![("phone", rules::FORMAT)]);
+        let f = est_with(|e| e.postal_code = "1000-000".into());
+        assert_eq!(rules_of(&f), vec![("postal_code", rules::FORMAT)]);
+        let f = est_with(|e| e.postal_code = String::new());
+        assert_eq!(rules_of(&f), vec![("postal_code", rules::REQUIRED)]);
+    }
+
+    #[test]
+    fn spec_5_kana_names_are_converted_and_checked() {
+        let e = Establishment {
+            name_kana: "ｶﾌﾞｼｷｶﾞｲｼｬ　はろーわーくけあ".into(),
+            ..establishment::sample()
+        };
+        let (n, f) = check_establishment(&e);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(n.name_kana, "カブシキガイシャ\u{3000}ハローワークケア");
+        let e = Establishment {
+            name_kana: "  ハロ-ワ-ク   ケア ".into(),
+            ..establishment::sample()
+        };
+        assert_eq!(
+            normalize_establishment(&e).name_kana,
+            "ハローワーク\u{3000}ケア"
+        );
+        let f = est_with(|e| e.name_kana = "株式会社ケア".into());
+        assert_eq!(rules_of(&f), vec![("name_kana", rules::KANA)]);
+        assert_eq!(f[0].param.as_deref(), Some("株"));
+        let f = est_with(|e| e.name_kana = "ケア\u{1b}[31m".into());
+        assert_eq!(f[0].param.as_deref(), Some("U+001B"));
+    }
+
+    #[test]
+    fn spec_5_required_establishment_fields() {
+        let f = validate_establishment(&Establishment::default());
+        assert_eq!(
+            rules_of(&f),
+            vec![
+                ("name", rules::REQUIRED),
+                ("name_kana", rules::REQUIRED),
+                ("representative_name", rules::REQUIRED),
+                ("postal_code", rules::REQUIRED),
+                ("address", rules::REQUIRED),
+                ("phone", rules::REQUIRED),
+            ]
+        );
+        assert!(has_errors(&f));
+    }
+
+    #[test]
+    fn spec_5_free_text_is_cleaned_not_rewritten() {
+        let e = Establishment {
+            name: " ｶﾌﾞｼｷ（株）ＡＢＣ\u{1b}[2J ".into(),
+            ..establishment::sample()
+        };
+        assert_eq!(normalize_establishment(&e).name, "カブシキ（株）ＡＢＣ[2J");
+    }
+
+    #[test]
+    fn spec_5_required_job_fields() {
+        let f = validate_job(&JobOffer::default());
+        assert_eq!(
+            rules_of(&f),
+            vec![
+                ("category.kind", rules::REQUIRED),
+                ("publication_scope", rules::REQUIRED),
+                ("establishment", rules::REQUIRED),
+                ("title", rules::REQUIRED),
+                ("employment_type", rules::REQUIRED),
+                ("wage.kind", rules::REQUIRED),
+                ("wage.min", rules::REQUIRED),
+                ("hours.start", rules::REQUIRED),
+                ("hours.end", rules::REQUIRED),
+                ("hours.annual_holidays", rules::REQUIRED),
+                ("insurance.kinds", rules::INSURANCE_NONE),
+                ("hires", rules::REQUIRED),
+            ]
+        );
+    }
+
+    #[test]
+    fn spec_5_job_title_at_most_28() {
+        assert!(job_with(|j| j.title = "あ".repeat(28)).is_empty());
+        let f = job_with(|j| j.title = "あ".repeat(29));
+        assert_eq!(rules_of(&f), vec![("title", rules::TOO_LONG)]);
+        assert_eq!(f[0].param.as_deref(), Some("28"));
+        let f = job_with(|j| j.title = "　".into());
+        assert_eq!(rules_of(&f), vec![("title", rules::REQUIRED)]);
+    }
+
+    #[test]
+    fn spec_5_wage_rules() {
+        let f = job_with(|j| {
+            j.wage.min = Some(300_000);
+            j.wage.max = Some(250_000);
+        });
+        assert_eq!(rules_of(&f), vec![("wage.min", rules::WAGE_MIN_GT_MAX)]);
+        assert_eq!(f[0].severity, Severity::Error);
+        assert!(job_with(|j| j.wage.max = None).is_empty());
+        assert!(job_with(|j| j.wage.max = Some(220_000)).is_empty());
+        let f = job_with(|j| j.wage.min = Some(0));
+        assert_eq!(rules_of(&f), vec![("wage.min", rules::NOT_POSITIVE)]);
+        let f = job_with(|j| j.wage.kind = Some(WageKind::Other));
+        assert_eq!(rules_of(&f), vec![("wage.other_text", rules::REQUIRED)]);
+        assert!(
+            job_with(|j| {
+                j.wage.kind = Some(WageKind::Other);
+                j.wage.other_text = "出来高".into();
+            })
+            .is_empty()
+        );
+        let f = job_with(|j| {
+            j.wage.kind = Some(WageKind::Other);
+            j.wage.other_text = "あ".repeat(41);
+        });
+        assert_eq!(rules_of(&f), vec![("wage.other_text", rules::TOO_LONG)]);
+        let f = job_with(|j| j.wage.other_text = "x".into());
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn spec_5_wage_far_from_usual_range_is_a_warning() {
+        let f = job_with(|j| {
+            j.wage.min = Some(90_000);
+            j.wage.max = Some(2_500_000);
+        });
+        assert_eq!(
+            rules_of(&f),
+            vec![
+                ("wage.min", rules::WAGE_UNUSUAL),
+                ("wage.max", rules::WAGE_UNUSUAL)
+            ]
+        );
+        assert!(!has_errors(&f));
+        assert_eq!(f[0].param.as_deref(), Some("100000-2000000"));
+        let hourly = |min| {
+            job_with(move |j| {
+                j.wage.kind = Some(WageKind::Hourly);
+                j.wage.min = Some(min);
+                j.wage.max = None;
+            })
+        };
+        assert!(hourly(1_100).is_empty());
+        assert_eq!(
+            rules_of(&hourly(800)),
+            vec![("wage.min", rules::WAGE_UNUSUAL)]
+        );
+        assert_eq!(
+            rules_of(&hourly(12_000)),
+            vec![("wage.min", rules::WAGE_UNUSUAL)]
+        );
+        let f = job_with(|j| {
+            j.wage.kind = Some(WageKind::Other);
+            j.wage.other_text = "歩合".into();
+            j.wage.min = Some(1);
+            j.wage.max = Some(99_999_999);
+        });
+        assert!(f.is_empty(), "その他 has no usual range: {f:?}");
+    }
+
+    #[test]
+    fn spec_5_bonus_months_at_most_two_decimals() {
+        for ok in ["2", "2.5", "2.55", "０.５", "0"] {
+            assert!(
+                job_with(|j| j.bonus.months = Some(ok.into())).is_empty(),
+                "{ok}"
+            );
+        }
+        let f = job_with(|j| j.bonus.months = Some("2.555".into()));
+        assert_eq!(rules_of(&f), vec![("bonus.months", rules::DECIMALS)]);
+        for bad in ["二", "2.", ".5", "-1", "1e2", "2,5"] {
+            let f = job_with(|j| j.bonus.months = Some(bad.into()));
+            assert_eq!(
+                rules_of(&f),
+                vec![("bonus.months", rules::NOT_A_NUMBER)],
+                "{bad}"
+            );
+        }
+        let f = job_with(|j| {
+            j.bonus.amount_min = Some(700_000);
+        });
+        assert_eq!(
+            rules_of(&f),
+            vec![("bonus.amount_min", rules::BONUS_MIN_GT_MAX)]
+        );
+        let f = job_with(|j| j.bonus.has_bonus = false);
+        assert_eq!(
+            rules_of(&f),
+            vec![("bonus.has_bonus", rules::BONUS_WITHOUT_FLAG)]
+        );
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn spec_5_hours_holidays_and_paid_leave() {
+        for (v, ok) in [(0, true), (366, true), (367, false), (-1, false)] {
+            let f = job_with(|j| j.hours.annual_holidays = Some(v));
+            assert_eq!(f.is_empty(), ok, "{v}");
+            if !ok {
+                assert_eq!(
+                    rules_of(&f),
+                    vec![("hours.annual_holidays", rules::OUT_OF_RANGE)]
+                );
+                assert_eq!(f[0].param.as_deref(), Some("0-366"));
+            }
+        }
+        for (v, ok) in [(0, true), (40, true), (41, false), (-1, false)] {
+            assert_eq!(
+                job_with(|j| j.hours.paid_leave_days = Some(v)).is_empty(),
+                ok,
+                "{v}"
+            );
+        }
+        assert!(job_with(|j| j.hours.paid_leave_days = None).is_empty());
+        let f = job_with(|j| j.hours.end = j.hours.start);
+        assert_eq!(rules_of(&f), vec![("hours.end", rules::SAME_START_END)]);
+        // Night work crosses midnight.
+        assert!(
+            job_with(|j| {
+                j.hours.start = NaiveTime::from_hms_opt(22, 0, 0);
+                j.hours.end = NaiveTime::from_hms_opt(6, 0, 0);
+            })
+            .is_empty()
+        );
+        // Flex time needs no fixed start/end.
+        assert!(
+            job_with(|j| {
+                j.hours.kind = WorkingTimeKind::Flex;
+                j.hours.start = None;
+                j.hours.end = None;
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn spec_5_insurance_at_least_one_and_other_text() {
+        let f = job_with(|j| j.insurance.kinds.clear());
+        assert_eq!(
+            rules_of(&f),
+            vec![("insurance.kinds", rules::INSURANCE_NONE)]
+        );
+        let f = job_with(|j| {
+            j.insurance.kinds.insert(InsuranceKind::Other);
+        });
+        assert_eq!(
+            rules_of(&f),
+            vec![("insurance.other_text", rules::OTHER_TEXT_REQUIRED)]
+        );
+        assert!(
+            job_with(|j| {
+                j.insurance.kinds.insert(InsuranceKind::Other);
+                j.insurance.other_text = "企業年金基金".into();
+            })
+            .is_empty()
+        );
+        let f = job_with(|j| {
+            j.insurance.kinds.insert(InsuranceKind::Other);
+            j.insurance.other_text = "企業年金基金等".into();
+        });
+        assert_eq!(
+            rules_of(&f),
+            vec![("insurance.other_text", rules::TOO_LONG)]
+        );
+    }
+
+    #[test]
+    fn spec_5_pr_message_limits() {
+        // 600 characters without a break fill 20 lines of 30 exactly: a warning only.
+        let f = job_with(|j| j.pr_message = "あ".repeat(600));
+        assert_eq!(rules_of(&f), vec![("pr_message", rules::PR_NEAR_LIMIT)]);
+        assert!(!has_errors(&f));
+        let f = job_with(|j| j.pr_message = "あ".repeat(539));
+        assert!(f.is_empty());
+        let f = job_with(|j| j.pr_message = "あ".repeat(540));
+        assert_eq!(rules_of(&f), vec![("pr_message", rules::PR_NEAR_LIMIT)]);
+        let f = job_with(|j| j.pr_message = "あ".repeat(601));
+        assert_eq!(
+            rules_of(&f),
+            vec![
+                ("pr_message", rules::TOO_LONG),
+                ("pr_message", rules::PR_TOO_MANY_LINES)
+            ]
+        );
+        // 21 short lines.
+        let f = job_with(|j| j.pr_message = ["短い行"; 21].join("\n"));
+        assert_eq!(rules_of(&f), vec![("pr_message", rules::PR_TOO_MANY_LINES)]);
+        assert!(job_with(|j| j.pr_message = ["短い行"; 20].join("\r\n")).is_empty());
+        // A 31-character line takes two lines: 10 of them need 20 lines, 11 need 22.
+        let line31 = "あ".repeat(31);
+        assert!(job_with(|j| j.pr_message = [line31.as_str(); 10].join("\n")).is_empty());
+        let f = job_with(|j| j.pr_message = [line31.as_str(); 11].join("\n"));
+        assert_eq!(rules_of(&f), vec![("pr_message", rules::PR_TOO_MANY_LINES)]);
+        assert_eq!(pr_layout_lines(""), 0);
+        assert_eq!(pr_layout_lines("a\n\nb"), 3);
+        // Trailing blank lines and CRLF are normalised away.
+        let (n, _) = check_job(&JobOffer {
+            pr_message: "一行目  \r\n二行目\r\n\r\n".into(),
+            ..job::sample()
+        });
+        assert_eq!(n.pr_message, "一行目\n二行目");
+    }
+
+    #[test]
+    fn spec_5_hires_1_to_999() {
+        for (v, ok) in [(1, true), (999, true), (0, false), (1000, false)] {
+            assert_eq!(job_with(|j| j.hires = Some(v)).is_empty(), ok, "{v}");
+        }
+    }
+
+    #[test]
+    fn spec_5_establishment_link_and_work_location() {
+        let f = job_with(|j| {
+            j.establishment = Some(job::EstablishmentLink::EstablishmentNumber("1301".into()));
+        });
+        assert_eq!(rules_of(&f), vec![("establishment", rules::FORMAT)]);
+        assert!(
+            job_with(|j| {
+                j.establishment = Some(job::EstablishmentLink::SubmissionId("sub-1".into()));
+            })
+            .is_empty()
+        );
+        let f = job_with(|j| {
+            j.work_location = Some(job::WorkLocation {
+                postal_code: "１００－０００１".into(),
+                address: String::new(),
+            });
+        });
+        assert_eq!(
+            rules_of(&f),
+            vec![("work_location.address", rules::REQUIRED)]
+        );
+    }
+
+    #[test]
+    fn spec_5_category_consistency_warnings() {
+        let f = job_with(|j| j.employment_type = Some(job::EmploymentType::PartTime));
+        assert_eq!(
+            rules_of(&f),
+            vec![("category.part_time", rules::PART_TIME_MISMATCH)]
+        );
+        let f = job_with(|j| j.employment_type = Some(job::EmploymentType::FixedTermDispatch));
+        assert_eq!(
+            rules_of(&f),
+            vec![("category.dispatch_or_contract", rules::DISPATCH_MISMATCH)]
+        );
+        let f = job_with(|j| j.category.disability_short_time_trial = true);
+        assert_eq!(
+            rules_of(&f),
+            vec![(
+                "category.disability_short_time_trial",
+                rules::DISABILITY_TRIAL_MISMATCH
+            )]
+        );
+        assert!(f.iter().all(|x| x.severity == Severity::Warning));
+    }
+
+    proptest! {
+        #[test]
+        fn spec_5_establishment_validation_never_panics(
+            num in proptest::option::of(".*"),
+            corp in proptest::option::of("[0-9０-９ー\\-]{0,16}"),
+            name in ".*",
+            kana in ".*",
+            postal in ".*",
+            phone in "[0-9０-９()（）\\- ]{0,16}|.*",
+        ) {
+            let e = Establishment {
+                establishment_number: num,
+                corporate_number: corp,
+                name,
+                name_kana: kana,
+                postal_code: postal,
+                phone,
+                ..Establishment::default()
+            };
+            let (n, _) = check_establishment(&e);
+            // Normalisation is idempotent.
+            prop_assert_eq!(normalize_establishment(&n), n);
+        }
+
+        #[test]
+        fn spec_5_job_validation_never_panics(
+            title in ".*",
+            other in ".*",
+            months in proptest::option::of("[0-9.０-９]{0,6}|.*"),
+            min in proptest::option::of(any::<i64>()),
+            max in proptest::option::of(any::<i64>()),
+            holidays in proptest::option::of(any::<i64>()),
+            leave in proptest::option::of(any::<i64>()),
+            hires in proptest::option::of(any::<i64>()),
+            pr in ".*",
+            note in ".*",
+        ) {
+            let mut j = job::sample();
+            j.title = title;
+            j.wage.other_text = other.clone();
+            j.insurance.other_text = other;
+            j.bonus.months = months;
+            j.wage.min = min;
+            j.wage.max = max;
+            j.bonus.amount_min = max;
+            j.hours.annual_holidays = holidays;
+            j.hours.paid_leave_days = leave;
+            j.hires = hires;
+            j.pr_message = pr;
+            j.note_to_hello_work = note;
+            let (n, _) = check_job(&j);
+            prop_assert_eq!(normalize_job(&n), n);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Messages for validation findings (SPEC §5): they name the field and the rule.
+//!
+//! `「賃金（下限）: 上限より大きい値です」`. Parameters come from the rule (limits, ranges) or,
+//! for `kana`, from the data; callers still pass the message through the terminal sanitiser.
+
+use super::Lang;
+use crate::domain::validate::{Finding, Severity, rules};
+
+/// The field's label; an unknown path is returned as it is.
+#[must_use]
+pub fn field_label(lang: Lang, field: &str) -> &str {
+    let (ja, en) = match field {
+        "establishment_number" => ("事業所番号", "Establishment number"),
+        "corporate_number" => ("法人番号", "Corporate number"),
+        "name" => ("事業所名", "Establishment name"),
+        "name_kana" => ("事業所名（カナ）", "Establishment name (kana)"),
+        "representative_title" => ("代表者役職", "Representative's title"),
+        "representative_name" => ("代表者名", "Representative's name"),
+        "postal_code" => ("郵便番号", "Postal code"),
+        "address" => ("所在地", "Address"),
+        "phone" => ("電話番号", "Phone"),
+        "dispatch_licence" => ("労働者派遣事業の許可", "Dispatch licence"),
+        "employment_insurance" => ("雇用保険適用", "Employment insurance"),
+        "category.kind" => ("求人区分", "Job category"),
+        "category.part_time" => ("求人区分（パート）", "Job category (part-time)"),
+        "category.trial_employment" => ("トライアル雇用求人", "Trial employment"),
+        "category.dispatch_or_contract" => ("派遣・請負", "Dispatch or contracting"),
+        "category.disability_short_time_trial" => (
+            "障害者（短時間）トライアル雇用求人",
+            "Disability short-time trial employment",
+        ),
+        "publication_scope" => ("公開範囲", "Publication scope"),
+        "online_opt_out.private_placement" => (
+            "オンライン提供不可（民間人材ビジネス）",
+            "No online provision (private placement)",
+        ),
+        "online_opt_out.local_government" => (
+            "オンライン提供不可（地方自治体）",
+            "No online provision (local government)",
+        ),
+        "establishment" => ("事業所", "Establishment"),
+        "title" => ("職種", "Job title"),
+        "occupation_code" => ("職業分類", "Occupation code"),
+        "licences" => ("必要な免許・資格", "Required licences"),
+        "employment_type" => ("雇用形態", "Employment type"),
+        "work_location.postal_code" => ("就業場所（郵便番号）", "Work location (postal code)"),
+        "work_location.address" => ("就業場所（住所）", "Work location (address)"),
+        "wage.kind" => ("賃金形態", "Wage type"),
+        "wage.other_text" => ("賃金形態（その他の内容）", "Wage type (other)"),
+        "wage.min" => ("賃金（下限）", "Wage (minimum)"),
+        "wage.max" => ("賃金（上限）", "Wage (maximum)"),
+        "bonus.has_bonus" => ("賞与", "Bonus"),
+        "bonus.months" => ("賞与月数", "Bonus months"),
+        "bonus.amount_min" => ("賞与金額（下限）", "Bonus amount (minimum)"),
+        "bonus.amount_max" => ("賞与金額（上限）", "Bonus amount (maximum)"),
+        "hours.kind" => ("労働時間制", "Working-time system"),
+        "hours.start" => ("就業時間（始業）", "Working hours (start)"),
+        "hours.end" => ("就業時間（終業）", "Working hours (end)"),
+        "hours.paid_leave_days" => ("6ヶ月経過後の年次有給休暇日数", "Paid leave after 6 months"),
+        "hours.annual_holidays" => ("年間休日数", "Annual holidays"),
+        "insurance.kinds" => ("加入保険等", "Insurance"),
+        "insurance.other_text" => ("その他の加入保険等", "Insurance (other)"),
+        "work_rules.full_time" => ("就業規則（フルタイム）", "Work rules (full-time)"),
+        "work_rules.part_time" => ("就業規則（パートタイム）", "Work rules (part-time)"),
+        "pr_message" => ("事業所からのメッセージ", "Message from the establishment"),
+        "hires" => ("採用人数", "Number of hires"),
+        "note_to_hello_work" => ("ハローワークへの連絡事項", "Note to Hello Work"),
+        _ => return field,
+    };
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// Label of a severity: 「エラー」「警告」.
+#[must_use]
+pub fn severity_label(lang: Lang, severity: Severity) -> &'static str {
+    match (lang, severity) {
+        (Lang::Ja, Severity::Error) => "エラー",
+        (Lang::Ja, Severity::Warning) => "警告",
+        (Lang::En, Severity::Error) => "error",
+        (Lang::En, Severity::Warning) => "warning",
+    }
+}
+
+/// What the rule says, without the field.
+#[must_use]
+pub fn rule_message(lang: Lang, f: &Finding) -> String {
+    let p = f.param.as_deref().unwrap_or("");
+    let range = p.split_once('-');
+    let ja = lang == Lang::Ja;
+    match f.rule {
+        rules::REQUIRED => pick(ja, "入力してください", "is required"),
+        rules::FORMAT => match p {
+            "4-6-1" => pick(
+                ja,
+                "4桁-6桁-1桁の数字で入力してください",
+                "must be 4-6-1 digits",
+            ),
+            "3-4" => pick(ja, "3桁-4桁の数字で入力してください", "must be 3-4 digits"),
+            "10-11" => pick(
+                ja,
+                "10桁または11桁の数字で入力してください",
+                "must have 10 or 11 digits",
+            ),
+            "13" => pick(ja, "13桁の数字で入力してください", "must be 13 digits"),
+            _ => pick(ja, "数字で入力してください", "must be digits"),
+        },
+        rules::CHECK_DIGIT => pick(
+            ja,
+            "チェックデジットが正しくありません",
+            "has a wrong check digit",
+        ),
+        rules::KANA => {
+            if ja {
+                format!("全角カタカナで入力してください（「{p}」は使えません）")
+            } else {
+                format!("must be full-width katakana (\"{p}\" is not allowed)")
+            }
+        }
+        rules::TOO_LONG => {
+            if ja {
+                format!("{p}文字以内で入力してください")
+            } else {
+                format!("must be at most {p} characters")
+            }
+        }
+        rules::OUT_OF_RANGE => {
+            let (lo, hi) = range.unwrap_or((p, p));
+            if ja {
+                format!("{lo}～{hi}の範囲で入力してください")
+            } else {
+                format!("must be between {lo} and {hi}")
+            }
+        }
+        rules::NOT_POSITIVE => pick(ja, "1円以上で入力してください", "must be at least 1 yen"),
+        rules::WAGE_MIN_GT_MAX => pick(ja, "上限より大きい値です", "is above the maximum"),
+        rules::WAGE_UNUSUAL => {
+            let (lo, hi) = range.unwrap_or((p, p));
+            if ja {
+                format!(
+                    "通常の範囲（{}円～{}円）を外れています。確認してください",
+                    yen(lo),
+                    yen(hi)
+                )
+            } else {
+                format!(
+                    "is outside the usual range ({} to {} yen); please confirm",
+                    yen(lo),
+                    yen(hi)
+                )
+            }
+        }
+        rules::BONUS_MIN_GT_MAX => pick(ja, "上限より大きい値です", "is above the maximum"),
+        rules::NOT_A_NUMBER => pick(ja, "数値で入力してください", "must be a number"),
+        rules::DECIMALS => {
+            if ja {
+                format!("小数点以下{p}桁までで入力してください")
+            } else {
+                format!("must have at most {p} decimals")
+            }
+        }
+        rules::BONUS_WITHOUT_FLAG => pick(
+            ja,
+            "賞与「なし」ですが月数・金額が入力されています",
+            "is \"none\" but months or amounts are given",
+        ),
+        rules::INSURANCE_NONE => pick(
+            ja,
+            "1つ以上選択してください",
+            "needs at least one selection",
+        ),
+        rules::OTHER_TEXT_REQUIRED => pick(
+            ja,
+            "「その他」を選んだときは内容を入力してください",
+            "is required when \"other\" is selected",
+        ),
+        rules::OTHER_TEXT_UNUSED => pick(
+            ja,
+            "「その他」が選ばれていないため使われません",
+            "is ignored because \"other\" is not selected",
+        ),
+        rules::SAME_START_END => pick(ja, "始業と同じ時刻です", "is the same as the start time"),
+        rules::PR_TOO_MANY_LINES => {
+            if ja {
+                format!("1行30文字で{p}行を超えます")
+            } else {
+                format!("needs more than {p} lines of 30 characters")
+            }
+        }
+        rules::PR_NEAR_LIMIT => {
+            if ja {
+                format!("上限（{p}文字）に近づいています")
+            } else {
+                format!("is close to its limit of {p} characters")
+            }
+        }
+        rules::PART_TIME_MISMATCH => pick(
+            ja,
+            "雇用形態（パートかどうか）と一致しません",
+            "does not match the employment type (part-time or not)",
+        ),
+        rules::DISPATCH_MISMATCH => pick(
+            ja,
+            "雇用形態が派遣ですが「派遣・請負」が選ばれていません",
+            "is not set although the employment type is dispatch",
+        ),
+        rules::DISABILITY_TRIAL_MISMATCH => pick(
+            ja,
+            "求人区分が「障害者」ではありません",
+            "requires the category \"disabled\"",
+        ),
+        other => {
+            if ja {
+                format!("入力内容を確認してください（{other}）")
+            } else {
+                format!("please check ({other})")
+            }
+        }
+    }
+}
+
+/// The full message: 「賃金（下限）: 上限より大きい値です」.
+#[must_use]
+pub fn finding_message(lang: Lang, f: &Finding) -> String {
+    format!("{}: {}", field_label(lang, f.field), rule_message(lang, f))
+}
+
+fn pick(ja: bool, ja_text: &str, en_text: &str) -> String {
+    if ja { ja_text } else { en_text }.to_string()
+}
+
+/// `2000000` → `2,000,000`; anything else unchanged.
+fn yen(digits: &str) -> String {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return digits.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::establishment::Establishment;
+    use crate::domain::job::{self, JobOffer};
+    use crate::domain::validate::{validate_establishment, validate_job};
+
+    fn finding(field: &'static str, rule: &'static str, param: Option<&str>) -> Finding {
+        Finding {
+            field,
+            severity: Severity::Error,
+            rule,
+            param: param.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn spec_5_messages_name_field_and_rule() {
+        assert_eq!(
+            finding_message(Lang::Ja, &finding("wage.min", rules::WAGE_MIN_GT_MAX, None)),
+            "賃金（下限）: 上限より大きい値です"
+        );
+        assert_eq!(
+            finding_message(Lang::En, &finding("wage.min", rules::WAGE_MIN_GT_MAX, None)),
+            "Wage (minimum): is above the maximum"
+        );
+        assert_eq!(
+            finding_message(Lang::Ja, &finding("title", rules::TOO_LONG, Some("28"))),
+            "職種: 28文字以内で入力してください"
+        );
+        assert_eq!(
+            finding_message(
+                Lang::Ja,
+                &finding("wage.min", rules::WAGE_UNUSUAL, Some("100000-2000000"))
+            ),
+            "賃金（下限）: 通常の範囲（100,000円～2,000,000円）を外れています。確認してください"
+        );
+        assert_eq!(
+            finding_message(
+                Lang::Ja,
+                &finding("hours.annual_holidays", rules::OUT_OF_RANGE, Some("0-366"))
+            ),
+            "年間休日数: 0～366の範囲で入力してください"
+        );
+        assert_eq!(
+            finding_message(
+                Lang::Ja,
+                &finding("establishment_number", rules::FORMAT, Some("4-6-1"))
+            ),
+            "事業所番号: 4桁-6桁-1桁の数字で入力してください"
+        );
+        assert_eq!(field_label(Lang::Ja, "no.such.field"), "no.such.field");
+        assert_eq!(severity_label(Lang::Ja, Severity::Warning), "警告");
+        assert_eq!(yen("1200000"), "1,200,000");
+        assert_eq!(yen("900"), "900");
+    }
+
+    #[test]
+    fn spec_5_every_finding_of_empty_payloads_has_a_specific_message() {
+        let mut all = validate_job(&JobOffer::default());
+        all.extend(validate_establishment(&Establishment::default()));
+        let mut j = job::sample();
+        j.title = "x".repeat(40);
+        j.pr_message = "あ".repeat(700);
+        j.bonus.months = Some("1.234".into());
+        all.extend(validate_job(&j));
+        for f in &all {
+            for lang in [Lang::Ja, Lang::En] {
+                let m = finding_message(lang, f);
+                assert!(!m.starts_with(f.field), "{m}");
+                assert!(!m.contains("please check ("), "{m}");
+                assert!(!m.contains("確認してください（"), "{m}");
+            }
+        }
+    }
+}
