@@ -174,7 +174,12 @@ fn show_issues(app: &mut App, e: ServiceError) {
                     return;
                 }
             }
-            let text = app.t(Msg::FixRedFields).to_string();
+            let m = if matches!(app.screen, Screen::ChangePassword(_)) {
+                Msg::FixRedPasswords
+            } else {
+                Msg::FixRedFields
+            };
+            let text = app.t(m).to_string();
             app.flash(Tone::Error, text);
         }
         other => app.flash_error(&other),
@@ -248,8 +253,17 @@ fn submit_change(app: &mut App) {
             app.flash(Tone::Success, text);
         }
         Err(e) => {
+            // Passwords are never kept after a refusal; the current one stays only when it
+            // was right, so the clerk retypes just the new pair.
+            let current_wrong =
+                matches!(&e, ServiceError::Invalid(v) if v.iter().any(|i| i.field == "current"));
             if let Screen::ChangePassword(s) = &mut app.screen {
-                for id in ["current", "new", "confirm"] {
+                let clear: &[&str] = if current_wrong {
+                    &["current", "new", "confirm"]
+                } else {
+                    &["new", "confirm"]
+                };
+                for id in clear {
                     s.form.set_value(id, "");
                 }
             }

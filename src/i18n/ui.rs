@@ -180,6 +180,7 @@ messages! {
     FirstRunDone => "初期設定が完了しました。職員管理から職員を追加してください。", "Set up. Add staff from the Staff screen.";
     PasswordChanged => "パスワードを変更しました。", "Password changed.";
     FixRedFields => "赤字の項目を直してください。入力内容はそのまま残っています。", "Fix the fields in red; what you typed is kept.";
+    FixRedPasswords => "赤字の項目を直して、パスワードを入力し直してください。", "Fix the fields in red and type the passwords again.";
     ConfirmWarnings => "注意があります。このまま登録しますか？", "There are warnings. Register as it is?";
     Registered => "登録しました。認証キーのメールを送信待ちに入れました。", "Registered. The auth-key mail is queued.";
     RegisteredHeadline => "登録しました", "Registered";

@@ -266,8 +266,15 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn dialog(frame: &mut Frame<'_>, app: &App, title: &str, lines: Vec<Line<'_>>, area: Rect) {
-    let h = u16::try_from(lines.len()).unwrap_or(20) + 4;
-    let r = centered(area, 64, h);
+    const W: u16 = 64;
+    // Border and margin take 4 columns; long lines wrap, so count the rows they take.
+    let inner_w = usize::from(W - 4);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum();
+    let h = u16::try_from(rows).unwrap_or(20) + 4;
+    let r = centered(area, W, h);
     // Clear whole cells so no half of a double-width character is left at the edges.
     frame.render_widget(Clear, r);
     let inner = block(app, title).inner(r);

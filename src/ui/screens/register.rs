@@ -44,7 +44,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, r: &Register, area: Rect) {
             Line::from(""),
             Line::from(Span::styled(app.t(Msg::RegisteredNote), theme::dim())),
         ];
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(
+            Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+            inner,
+        );
         return;
     }
     let [intro, _, form] = Layout::vertical([

@@ -34,7 +34,7 @@ fn form_box(
     .areas(inner);
     let lines: Vec<Line<'_>> = intro.iter().map(|l| Line::from(*l)).collect();
     frame.render_widget(Paragraph::new(lines).style(theme::dim()), intro_area);
-    widgets::form(frame, app, form, form_area, 22);
+    widgets::form(frame, app, form, form_area, 26);
 }
 
 pub fn draw_sign_in(frame: &mut Frame<'_>, app: &App, s: &SignIn, area: Rect) {
