@@ -472,7 +472,7 @@ pub fn keys_label(b: &Binding) -> String {
         .take(2)
         .map(|k| k.label())
         .collect::<Vec<_>>()
-        .join("/")
+        .join(" ")
 }
 
 #[cfg(test)]
