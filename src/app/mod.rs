@@ -206,6 +206,21 @@ impl App {
         self.flash(Tone::Error, text);
     }
 
+    /// Each issue with its message in the user's language, for `Form::set_issues`.
+    #[must_use]
+    pub fn issue_texts(
+        &self,
+        issues: Vec<crate::service::FieldIssue>,
+    ) -> Vec<(crate::service::FieldIssue, String)> {
+        issues
+            .into_iter()
+            .map(|i| {
+                let t = msgs::issue_message(self.lang, &i);
+                (i, t)
+            })
+            .collect()
+    }
+
     /// The key table in force: the hint bar and the help overlay are drawn from it.
     #[must_use]
     pub fn bindings(&self) -> &'static [Binding] {

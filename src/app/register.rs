@@ -190,13 +190,7 @@ pub fn submit(app: &mut App, accept_warnings: bool) {
         }
         Err(ServiceError::Invalid(issues)) => {
             let only_warnings = issues.iter().all(|i| i.severity == Severity::Warning);
-            let texts: Vec<_> = issues
-                .into_iter()
-                .map(|i| {
-                    let t = msgs::issue_message(lang, &i);
-                    (i, t)
-                })
-                .collect();
+            let texts = app.issue_texts(issues);
             let lines: Vec<String> = texts.iter().map(|(_, t)| t.clone()).collect();
             if let Screen::Register(r) = &mut app.screen {
                 let loose = r.form.set_issues(texts);

@@ -5,7 +5,6 @@ use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Screen, Tone};
 use crate::clock;
-use crate::i18n::cli as msgs;
 use crate::i18n::ui::Msg;
 use crate::service::auth::{self, SignInError};
 use crate::service::{ServiceError, setup};
@@ -157,16 +156,9 @@ fn submit_sign_in(app: &mut App) {
 }
 
 fn show_issues(app: &mut App, e: ServiceError) {
-    let lang = app.lang;
     match e {
         ServiceError::Invalid(issues) => {
-            let texts: Vec<_> = issues
-                .into_iter()
-                .map(|i| {
-                    let t = msgs::issue_message(lang, &i);
-                    (i, t)
-                })
-                .collect();
+            let texts = app.issue_texts(issues);
             if let Some(f) = form_of(app) {
                 let loose = f.set_issues(texts);
                 if let Some(first) = loose.into_iter().next() {

@@ -5,7 +5,6 @@ use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Overlay, Pending, Screen, Tone};
 use crate::domain::staff::{Role, Roles};
-use crate::i18n::cli as msgs;
 use crate::i18n::ui::Msg;
 use crate::service::staff::{self, StaffSummary};
 use crate::service::{Ctx, ServiceError};
@@ -147,14 +146,7 @@ fn submit_add(app: &mut App) {
             app.overlay = Some(Overlay::Notice { title, lines });
         }
         Err(ServiceError::Invalid(issues)) => {
-            let lang = app.lang;
-            let texts: Vec<_> = issues
-                .into_iter()
-                .map(|i| {
-                    let t = msgs::issue_message(lang, &i);
-                    (i, t)
-                })
-                .collect();
+            let texts = app.issue_texts(issues);
             if let Screen::StaffAdd(add) = &mut app.screen {
                 add.form.set_issues(texts);
             }

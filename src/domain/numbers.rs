@@ -50,6 +50,9 @@ pub fn is_hyphen_like(c: char) -> bool {
             | '\u{30FC}'
             | '\u{FF70}'
             | '\u{FF0D}'
+            | '\u{2043}'
+            | '\u{FE63}'
+            | '\u{02D7}'
     )
 }
 
@@ -81,15 +84,43 @@ fn digits_exact(input: &str, len: usize) -> Result<String, NumberError> {
     }
 }
 
-/// 事業所番号 4-6-1, returned as `1301-999999-9`.
-///
-/// Hyphens are not required and their position is not checked: after normalisation the input
-/// must be exactly 11 digits.
+/// Digits of a number written in groups (`4-6-1`, `5-8`, `3-4`): hyphens are optional, but
+/// when present they must separate exactly those groups, since a hyphen in the wrong place
+/// usually means a digit was dropped or doubled.
+fn grouped_digits(input: &str, shape: &[usize]) -> Result<String, NumberError> {
+    if is_blank(input) {
+        return Err(NumberError::Empty);
+    }
+    let nfkc: String = input.nfkc().collect();
+    let groups: Vec<&str> = nfkc
+        .split(|c: char| is_hyphen_like(c) || c.is_whitespace())
+        .filter(|g| !g.is_empty())
+        .collect();
+    if groups
+        .iter()
+        .any(|g| !g.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(NumberError::Format);
+    }
+    let total: usize = shape.iter().sum();
+    let fits = if groups.len() == 1 {
+        groups[0].len() == total
+    } else {
+        groups.iter().map(|g| g.len()).eq(shape.iter().copied())
+    };
+    if fits {
+        Ok(groups.concat())
+    } else {
+        Err(NumberError::Format)
+    }
+}
+
+/// 事業所番号 4-6-1, returned as `1301-999999-9`. Plain 11 digits are accepted too.
 ///
 /// # Errors
 /// `Empty` for blank input, `Format` when it is not 11 digits.
 pub fn establishment_number(input: &str) -> Result<String, NumberError> {
-    let d = digits_exact(input, 11)?;
+    let d = grouped_digits(input, &[4, 6, 1])?;
     Ok(format!("{}-{}-{}", &d[..4], &d[4..10], &d[10..]))
 }
 
@@ -139,7 +170,7 @@ pub fn corporate_number(input: &str) -> Result<String, NumberError> {
 /// # Errors
 /// `Empty` for blank input, `Format` when it is not 13 digits.
 pub fn five_eight_number(input: &str) -> Result<String, NumberError> {
-    let d = digits_exact(input, 13)?;
+    let d = grouped_digits(input, &[5, 8])?;
     Ok(format!("{}-{}", &d[..5], &d[5..]))
 }
 
@@ -153,7 +184,7 @@ pub fn postal_code(input: &str) -> Result<String, NumberError> {
     if is_blank(input) {
         return Err(NumberError::Empty);
     }
-    let d = digits_exact(without_mark, 7).map_err(|_| NumberError::Format)?;
+    let d = grouped_digits(without_mark, &[3, 4]).map_err(|_| NumberError::Format)?;
     Ok(format!("{}-{}", &d[..3], &d[3..]))
 }
 
@@ -415,5 +446,36 @@ mod tests {
             let once = establishment_number(&d).expect("11 digits");
             prop_assert_eq!(establishment_number(&once), Ok(once.clone()));
         }
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+
+    #[test]
+    fn spec_5_hyphens_must_separate_the_right_groups() {
+        assert_eq!(
+            establishment_number("13019999999").as_deref(),
+            Ok("1301-999999-9")
+        );
+        assert_eq!(
+            establishment_number("１３０１ー９９９９９９ー９").as_deref(),
+            Ok("1301-999999-9")
+        );
+        assert_eq!(
+            establishment_number("130-1999999-9"),
+            Err(NumberError::Format)
+        );
+        assert_eq!(
+            five_eight_number("1301-012345678"),
+            Err(NumberError::Format)
+        );
+        assert_eq!(
+            five_eight_number("13010 12345678").as_deref(),
+            Ok("13010-12345678")
+        );
+        assert_eq!(postal_code("1020-072"), Err(NumberError::Format));
+        assert_eq!(postal_code("〒102-0072").as_deref(), Ok("102-0072"));
     }
 }

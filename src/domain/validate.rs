@@ -32,6 +32,7 @@ use super::establishment::Establishment;
 use super::job::{
     EstablishmentLink, InsuranceKind, JobCategoryKind, JobOffer, WageKind, WorkLocation,
 };
+use super::numbers;
 
 /// Error (赤, must fix) or warning (橙, confirm to accept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -166,85 +167,24 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Normalisation helpers
 
-fn is_hyphen_like(c: char) -> bool {
-    matches!(
-        c,
-        '-' | '\u{2010}'
-            | '\u{2011}'
-            | '\u{2012}'
-            | '\u{2013}'
-            | '\u{2014}'
-            | '\u{2015}'
-            | '\u{2212}'
-            | '\u{2043}'
-            | '\u{FE63}'
-            | '\u{FF0D}'
-            | '\u{30FC}'
-            | '\u{FF70}'
-            | '\u{02D7}'
-    )
-}
-
 /// NFKC, hyphen-likes to `-`, whitespace and a leading 〒 dropped.
 fn normalize_number_text(input: &str) -> String {
     input
         .nfkc()
         .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '〒')
-        .map(|c| if is_hyphen_like(c) { '-' } else { c })
+        .map(|c| if numbers::is_hyphen_like(c) { '-' } else { c })
         .collect::<String>()
         .nfc()
         .collect()
 }
 
-/// Digit groups of a hyphenated or plain number, or `None` when other characters occur.
-fn digit_groups(normalized: &str) -> Option<Vec<&str>> {
-    if normalized
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || c == '-'))
-    {
-        return None;
-    }
-    Some(normalized.split('-').filter(|g| !g.is_empty()).collect())
-}
-
-/// Checks a `a-b-c` shaped number (hyphens optional) and formats it canonically.
-fn grouped_number(input: &str, shape: &[usize]) -> Result<String, String> {
-    let n = normalize_number_text(input);
-    let Some(groups) = digit_groups(&n) else {
-        return Err(n);
-    };
-    let digits: String = groups.concat();
-    let total: usize = shape.iter().sum();
-    let shape_ok = if groups.len() == 1 {
-        digits.len() == total
-    } else {
-        groups.iter().map(|g| g.len()).eq(shape.iter().copied())
-    };
-    if !shape_ok {
-        return Err(n);
-    }
-    let mut out = Vec::with_capacity(shape.len());
-    let mut at = 0;
-    for len in shape {
-        out.push(&digits[at..at + len]);
-        at += len;
-    }
-    Ok(out.join("-"))
-}
-
-/// 法人番号 check digit (SPEC §5): 9 − (Σ Pn×Qn mod 9) over the 12 base digits, Pn counted
-/// from the last digit, Qn = 1 for odd n, 2 for even n.
-fn corporate_check_digit(base12: &str) -> Option<u32> {
-    if base12.len() != 12 {
-        return None;
-    }
-    let mut sum = 0;
-    for (i, c) in base12.chars().rev().enumerate() {
-        let p = c.to_digit(10)?;
-        let q = if i % 2 == 0 { 1 } else { 2 };
-        sum += p * q;
-    }
-    Some(9 - sum % 9)
+/// The canonical form of a grouped number, or the normalised text when it does not fit (so
+/// that the finding shows what was received).
+fn grouped_number(
+    input: &str,
+    parse: fn(&str) -> Result<String, numbers::NumberError>,
+) -> Result<String, String> {
+    parse(input).map_err(|_| normalize_number_text(input))
 }
 
 /// Phone: digits and hyphens (parentheses count as hyphens); 10 or 11 digits.
@@ -320,7 +260,7 @@ fn normalize_kana_name(input: &str) -> String {
         }
         let c = match c {
             '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-            c if is_hyphen_like(c) => 'ー',
+            c if numbers::is_hyphen_like(c) => 'ー',
             c => c,
         };
         out.push(c);
@@ -380,10 +320,18 @@ fn check_range(out: &mut Vec<Finding>, field: &'static str, value: i64, (low, hi
     }
 }
 
-fn check_grouped(out: &mut Vec<Finding>, field: &'static str, value: &str, shape: &[usize]) {
-    if grouped_number(value, shape).is_err() {
-        let want: Vec<String> = shape.iter().map(usize::to_string).collect();
-        out.push(Finding::error(field, rules::FORMAT, Some(want.join("-"))));
+fn check_grouped(out: &mut Vec<Finding>, field: &'static str, value: &str, shape: &str) {
+    let parse = if shape == "3-4" {
+        numbers::postal_code
+    } else {
+        numbers::establishment_number
+    };
+    if parse(value).is_err() {
+        out.push(Finding::error(
+            field,
+            rules::FORMAT,
+            Some(shape.to_string()),
+        ));
     }
 }
 
@@ -394,19 +342,12 @@ fn check_kana(out: &mut Vec<Finding>, field: &'static str, value: &str) {
 }
 
 fn check_corporate_number(out: &mut Vec<Finding>, field: &'static str, value: &str) {
-    let n = normalize_number_text(value);
-    let digits: String = n.chars().filter(|c| *c != '-').collect();
-    if digits.len() != 13 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        out.push(Finding::error(field, rules::FORMAT, Some("13".into())));
-        return;
-    }
-    let (check, base) = digits.split_at(1);
-    if corporate_check_digit(base)
-        .map(|d| d.to_string())
-        .as_deref()
-        != Some(check)
-    {
-        out.push(Finding::error(field, rules::CHECK_DIGIT, None));
+    match numbers::corporate_number(value) {
+        Ok(_) => {}
+        Err(numbers::NumberError::CheckDigit) => {
+            out.push(Finding::error(field, rules::CHECK_DIGIT, None))
+        }
+        Err(_) => out.push(Finding::error(field, rules::FORMAT, Some("13".into()))),
     }
 }
 
@@ -426,9 +367,9 @@ fn check_phone(out: &mut Vec<Finding>, field: &'static str, value: &str) {
 pub fn normalize_establishment(e: &Establishment) -> Establishment {
     Establishment {
         establishment_number: opt_nonempty(
-            e.establishment_number
-                .as_deref()
-                .map(|v| grouped_number(v, &[4, 6, 1]).unwrap_or_else(|raw| raw)),
+            e.establishment_number.as_deref().map(|v| {
+                grouped_number(v, numbers::establishment_number).unwrap_or_else(|raw| raw)
+            }),
         ),
         corporate_number: opt_nonempty(
             e.corporate_number
@@ -439,7 +380,7 @@ pub fn normalize_establishment(e: &Establishment) -> Establishment {
         name_kana: normalize_kana_name(&e.name_kana),
         representative_title: normalize_line(&e.representative_title),
         representative_name: normalize_line(&e.representative_name),
-        postal_code: grouped_number(&e.postal_code, &[3, 4]).unwrap_or_else(|raw| raw),
+        postal_code: grouped_number(&e.postal_code, numbers::postal_code).unwrap_or_else(|raw| raw),
         address: normalize_line(&e.address),
         phone: normalize_phone(&e.phone),
         dispatch_licence: e.dispatch_licence,
@@ -459,7 +400,7 @@ pub fn check_establishment(e: &Establishment) -> (Establishment, Vec<Finding>) {
     let n = normalize_establishment(e);
     let mut out = Vec::new();
     if let Some(v) = &n.establishment_number {
-        check_grouped(&mut out, "establishment_number", v, &[4, 6, 1]);
+        check_grouped(&mut out, "establishment_number", v, "4-6-1");
     }
     if let Some(v) = &n.corporate_number {
         check_corporate_number(&mut out, "corporate_number", v);
@@ -470,7 +411,7 @@ pub fn check_establishment(e: &Establishment) -> (Establishment, Vec<Finding>) {
     }
     check_required(&mut out, "representative_name", &n.representative_name);
     if check_required(&mut out, "postal_code", &n.postal_code) {
-        check_grouped(&mut out, "postal_code", &n.postal_code, &[3, 4]);
+        check_grouped(&mut out, "postal_code", &n.postal_code, "3-4");
     }
     check_required(&mut out, "address", &n.address);
     if check_required(&mut out, "phone", &n.phone) {
@@ -488,7 +429,7 @@ pub fn normalize_job(j: &JobOffer) -> JobOffer {
     let mut n = j.clone();
     n.establishment = j.establishment.as_ref().map(|l| match l {
         EstablishmentLink::EstablishmentNumber(v) => EstablishmentLink::EstablishmentNumber(
-            grouped_number(v, &[4, 6, 1]).unwrap_or_else(|raw| raw),
+            grouped_number(v, numbers::establishment_number).unwrap_or_else(|raw| raw),
         ),
         EstablishmentLink::SubmissionId(v) => EstablishmentLink::SubmissionId(normalize_line(v)),
     });
@@ -501,7 +442,7 @@ pub fn normalize_job(j: &JobOffer) -> JobOffer {
         .filter(|l| !l.is_empty())
         .collect();
     n.work_location = j.work_location.as_ref().map(|l| WorkLocation {
-        postal_code: grouped_number(&l.postal_code, &[3, 4]).unwrap_or_else(|raw| raw),
+        postal_code: grouped_number(&l.postal_code, numbers::postal_code).unwrap_or_else(|raw| raw),
         address: normalize_line(&l.address),
     });
     n.wage.other_text = normalize_line(&j.wage.other_text);
@@ -566,7 +507,7 @@ pub fn check_job(j: &JobOffer) -> (JobOffer, Vec<Finding>) {
     match &n.establishment {
         None => out.push(Finding::error("establishment", rules::REQUIRED, None)),
         Some(EstablishmentLink::EstablishmentNumber(v)) => {
-            check_grouped(&mut out, "establishment", v, &[4, 6, 1]);
+            check_grouped(&mut out, "establishment", v, "4-6-1");
         }
         Some(EstablishmentLink::SubmissionId(v)) => {
             check_required(&mut out, "establishment", v);
@@ -611,7 +552,7 @@ pub fn check_job(j: &JobOffer) -> (JobOffer, Vec<Finding>) {
                 &mut out,
                 "work_location.postal_code",
                 &loc.postal_code,
-                &[3, 4],
+                "3-4",
             );
         }
         check_required(&mut out, "work_location.address", &loc.address);
@@ -829,7 +770,7 @@ mod tests {
     #[test]
     fn spec_5_corporate_check_digit() {
         // 国税庁 7000012050002 (published example).
-        assert_eq!(corporate_check_digit("000012050002"), Some(7));
+        assert_eq!(numbers::corporate_check_digit("000012050002"), Some(7));
         assert!(est_with(|e| e.corporate_number = Some("7000012050002".into())).is_empty());
         // The seed's 1234567890123 fails the check digit.
         let f = est_with(|e| e.corporate_number = Some("1234567890123".into()));

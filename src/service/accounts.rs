@@ -197,9 +197,7 @@ pub fn register(
         return Err(ServiceError::Invalid(issues));
     };
     // The key and its hash are made before the write lock is taken.
-    let key = authkey::generate(&mut rand::rng());
-    let key_hash = secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let expires = authkey::expires_at(ctx.now);
+    let (key, key_hash, expires) = new_key(ctx.now)?;
 
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::RegisterAccount)?;
@@ -297,6 +295,14 @@ pub fn register(
     })
 }
 
+/// A fresh auth key, its argon2id hash and its expiry (R-KEY-1, R-KEY-2). Hashing costs tens
+/// of milliseconds: callers do it before taking the write lock.
+fn new_key(now: DateTime<Utc>) -> Result<(String, String, DateTime<Utc>)> {
+    let key = authkey::generate(&mut rand::rng());
+    let hash = secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok((key, hash, authkey::expires_at(now)))
+}
+
 fn key_vars<'a>(key: &str, expires: DateTime<Utc>) -> BTreeMap<&'a str, String> {
     BTreeMap::from([
         ("auth_key", authkey::format_for_mail(key)),
@@ -324,9 +330,7 @@ pub fn reissue_key(
     ctx: &Ctx,
     account_id: i64,
 ) -> Result<Reissued> {
-    let key = authkey::generate(&mut rand::rng());
-    let key_hash = secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let expires = authkey::expires_at(ctx.now);
+    let (key, key_hash, expires) = new_key(ctx.now)?;
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ReissueKey)?;
     let acc = storage::accounts::by_id(&tx, account_id)?.ok_or(ServiceError::NotFound)?;
@@ -449,7 +453,7 @@ pub fn activate(
     };
     let mut result = Activation {
         account_id: acc.id,
-        outcome: outcome_code(outcome).into(),
+        outcome: outcome.code().into(),
         tries_left: None,
         provisional_deadline: None,
     };
@@ -484,25 +488,12 @@ pub fn activate(
             action: "account.activate",
             subject: Some(format!("account:{}", acc.id)),
             purpose: None,
-            outcome: outcome_code(outcome),
+            outcome: outcome.code(),
             detail: None,
         },
     )?;
     tx.commit()?;
     Ok((outcome, result))
-}
-
-#[must_use]
-pub fn outcome_code(o: ActivationOutcome) -> &'static str {
-    match o {
-        ActivationOutcome::Activated => "activated",
-        ActivationOutcome::Wrong { .. } => "wrong",
-        ActivationOutcome::Expired => "expired",
-        ActivationOutcome::Used => "used",
-        ActivationOutcome::Replaced => "replaced",
-        ActivationOutcome::Locked => "locked",
-        ActivationOutcome::NoKey => "no_key",
-    }
 }
 
 /// The key as the account screen shows it (never the key itself).
@@ -599,7 +590,7 @@ fn load_view(
         .into_iter()
         .next()
         .map(|k| KeyInfo {
-            state: storage::keys::state_code(k.state),
+            state: k.state.code(),
             issued_at: k.issued_at,
             expires_at: k.expires_at,
             expired: now >= k.expires_at,

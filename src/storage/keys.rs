@@ -23,27 +23,6 @@ impl KeyPurpose {
     }
 }
 
-#[must_use]
-pub fn state_code(s: KeyState) -> &'static str {
-    match s {
-        KeyState::Live => "live",
-        KeyState::Used => "used",
-        KeyState::Replaced => "replaced",
-        KeyState::Locked => "locked",
-    }
-}
-
-fn parse_state(s: &str) -> Option<KeyState> {
-    [
-        KeyState::Live,
-        KeyState::Used,
-        KeyState::Replaced,
-        KeyState::Locked,
-    ]
-    .into_iter()
-    .find(|k| state_code(*k) == s)
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRow {
     pub id: i64,
@@ -71,7 +50,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
         id: r.get(0)?,
         account_id: r.get(1)?,
         key_hash: r.get(2)?,
-        state: parse_state(&state).ok_or_else(|| conv(3, "key state"))?,
+        state: KeyState::parse(&state).ok_or_else(|| conv(3, "key state"))?,
         wrong_tries: r.get(4)?,
         issued_at: from_db(&issued).ok_or_else(|| conv(5, "issued_at"))?,
         expires_at: from_db(&expires).ok_or_else(|| conv(6, "expires_at"))?,
@@ -140,7 +119,7 @@ pub fn set_state(
     let used_at = (state == KeyState::Used).then(|| to_db(now));
     conn.execute(
         "UPDATE auth_keys SET state = ?2, wrong_tries = ?3, used_at = coalesce(?4, used_at) WHERE id = ?1",
-        params![id, state_code(state), wrong_tries, used_at],
+        params![id, state.code(), wrong_tries, used_at],
     )?;
     Ok(())
 }
