@@ -10,7 +10,7 @@ use madoguchi::service::accounts::{self, RegisterInput};
 use madoguchi::service::{Ctx, auth, setup, staff};
 use madoguchi::storage::Store;
 
-const ADMIN_PW: &str = "admin-secret-passphrase";
+const ADMIN_PW: &str = "root-of-trust-phrase";
 const CLERK_PW: &str = "clerk-secret-passphrase";
 
 fn main() {

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
 const NOW: &str = "2026-04-01T01:00:00Z"; // 10:00 in Japan
-const ADMIN_PW: &str = "admin-secret-passphrase";
+const ADMIN_PW: &str = "root-of-trust-phrase";
 const CLERK_PW: &str = "clerk-secret-passphrase";
 
 struct Run {
@@ -479,14 +479,14 @@ fn cli_demo_builds_a_database_without_the_tui() {
     let r = Run { dir };
     let o = r.run(None, &["demo", "--no-tui"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("demo-admin-pass"), "{}", o.stdout);
+    assert!(o.stdout.contains("demo-kanri-pass"), "{}", o.stdout);
     assert!(o.stdout.contains("田中 花子"), "{}", o.stdout);
     // Demo staff are not forced to change their password.
-    let o = r.run(Some("demo-admin-pass"), &["--as", "admin", "staff", "list"]);
+    let o = r.run(Some("demo-kanri-pass"), &["--as", "admin", "staff", "list"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(!o.stdout.contains("要パスワード変更"), "{}", o.stdout);
     let o = r.run(
-        Some("demo-tanaka-pass"),
+        Some("demo-hanako-pass"),
         &[
             "--as",
             "tanaka",
@@ -498,7 +498,7 @@ fn cli_demo_builds_a_database_without_the_tui() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("期限切れ"), "{}", o.stdout);
     let o = r.run(
-        Some("demo-tanaka-pass"),
+        Some("demo-hanako-pass"),
         &[
             "--as",
             "tanaka",

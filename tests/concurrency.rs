@@ -23,13 +23,13 @@ fn prepare(db: &Path) {
             office_name: "飯田橋",
             admin_name: "admin",
             admin_display_name: "",
-            admin_password: "admin-secret-passphrase",
+            admin_password: "root-of-trust-phrase",
             terminal: "test",
             now,
         },
     )
     .expect("init");
-    let admin = auth::sign_in(&mut store, "admin", "admin-secret-passphrase", "t", now)
+    let admin = auth::sign_in(&mut store, "admin", "root-of-trust-phrase", "t", now)
         .expect("admin")
         .ctx;
     let temp = staff::add(

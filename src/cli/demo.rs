@@ -23,15 +23,15 @@ pub struct DemoArgs {
 
 /// Sign-in ID, display name, roles, password.
 pub const DEMO_STAFF: [(&str, &str, &[Role], &str); 4] = [
-    ("admin", "管理 太郎", &[Role::Admin], "demo-admin-pass"),
-    ("tanaka", "田中 花子", &[Role::Counter], "demo-tanaka-pass"),
+    ("admin", "管理 太郎", &[Role::Admin], "demo-kanri-pass"),
+    ("tanaka", "田中 花子", &[Role::Counter], "demo-hanako-pass"),
     (
         "suzuki",
         "鈴木 一郎",
         &[Role::Supervisor],
-        "demo-suzuki-pass",
+        "demo-ichiro-pass",
     ),
-    ("sato", "佐藤 恵", &[Role::Auditor], "demo-sato-pass"),
+    ("sato", "佐藤 恵", &[Role::Auditor], "demo-megumi-pass"),
 ];
 
 /// `--db`, else a fresh folder under the temp dir. `MADOGUCHI_DB` is deliberately ignored:
