@@ -7,9 +7,8 @@ use serde::Deserialize;
 
 use crate::domain::email::default_free_mail_domains;
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(default, deny_unknown_fields)]
-#[derive(Default)]
 pub struct Config {
     pub office: Office,
     pub session: Session,

@@ -1,1 +1,68 @@
-fn main() {}
+//! Entry point: owner-only files, parse the command line, log to a file, dispatch.
+//! Exit statuses are listed in `cli::code` and README.md.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use madoguchi::cli::{self, Cli};
+use madoguchi::i18n::cli::{Msg, msg};
+
+fn main() -> ExitCode {
+    // Every file this process creates (database, -wal, log, spool) is owner-only.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    let args = Cli::parse();
+    let status = match cli::settings(&args) {
+        Ok(s) => {
+            let _ = start_logging(&madoguchi::paths::log_file_for(&s.db_path));
+            warn_bad_now(s.lang);
+            tracing::info!(command = ?args.command.as_ref().map(command_name), "start");
+            cli::run(args, s)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            cli::code::USAGE
+        }
+    };
+    ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// The command's name only: arguments may hold personal data.
+fn command_name(c: &cli::Command) -> &'static str {
+    match c {
+        cli::Command::Init(_) => "init",
+        cli::Command::Passwd => "passwd",
+        cli::Command::Staff { .. } => "staff",
+        cli::Command::Account { .. } => "account",
+        cli::Command::Audit { .. } => "audit",
+        cli::Command::Mail { .. } => "mail",
+        cli::Command::Demo(_) => "demo",
+    }
+}
+
+/// Logs go to a file beside the database, never to the terminal (the TUI owns it).
+fn start_logging(file: &std::path::Path) -> Option<()> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    std::fs::create_dir_all(dir).ok()?;
+    let appender = tracing_appender::rolling::never(dir, file.file_name()?);
+    tracing_subscriber::fmt()
+        .with_writer(appender)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init()
+        .ok()
+}
+
+/// SPEC §6: a `MADOGUCHI_NOW` that does not parse is ignored; say so once.
+fn warn_bad_now(lang: madoguchi::i18n::Lang) {
+    if let Ok(v) = std::env::var(madoguchi::clock::NOW_ENV)
+        && madoguchi::clock::parse_rfc3339(&v).is_none()
+    {
+        let value = madoguchi::cli::safe(&v);
+        tracing::warn!("MADOGUCHI_NOW ignored: {value}");
+        eprintln!("{}", msg(lang, &Msg::NowInvalid { value: &value }));
+    }
+}

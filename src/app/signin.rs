@@ -19,7 +19,7 @@ impl SignIn {
     pub fn new() -> SignIn {
         SignIn {
             form: Form::new(vec![
-                Field::text("name", Msg::FieldStaffName),
+                Field::text("staff_name", Msg::FieldStaffName),
                 Field::password("password", Msg::FieldPassword),
             ]),
         }
@@ -44,7 +44,7 @@ impl FirstRun {
             form: Form::new(vec![
                 Field::text("office_code", Msg::FieldOfficeCode).with_hint(Msg::HintOfficeCode),
                 Field::text("office_name", Msg::FieldOfficeName),
-                Field::text("name", Msg::FieldStaffName).with_hint(Msg::HintStaffName),
+                Field::text("staff_name", Msg::FieldStaffName).with_hint(Msg::HintStaffName),
                 Field::text("display_name", Msg::FieldDisplayName),
                 Field::password("password", Msg::FieldNewPassword).with_hint(Msg::HintPassword),
                 Field::password("confirm", Msg::FieldConfirmPassword),
@@ -137,7 +137,7 @@ fn submit_sign_in(app: &mut App) {
     let Screen::SignIn(s) = &mut app.screen else {
         return;
     };
-    let name = s.form.value("name").trim().to_string();
+    let name = s.form.value("staff_name").trim().to_string();
     let pw = s.form.value("password");
     s.form.set_value("password", "");
     let terminal = app.terminal_id.clone();
@@ -186,7 +186,7 @@ fn submit_first_run(app: &mut App) {
     let (code, office, name, display, pw, confirm) = (
         v("office_code"),
         v("office_name"),
-        v("name"),
+        v("staff_name"),
         v("display_name"),
         v("password"),
         v("confirm"),

@@ -44,7 +44,7 @@ impl StaffAdd {
     pub fn new() -> StaffAdd {
         StaffAdd {
             form: Form::new(vec![
-                Field::text("name", Msg::FieldStaffName).with_hint(Msg::HintStaffName),
+                Field::text("staff_name", Msg::FieldStaffName).with_hint(Msg::HintStaffName),
                 Field::text("display_name", Msg::FieldDisplayName),
                 Field::flags(
                     "roles",
@@ -125,7 +125,7 @@ fn submit_add(app: &mut App) {
     let Screen::StaffAdd(add) = &app.screen else {
         return;
     };
-    let name = add.form.value("name").trim().to_string();
+    let name = add.form.value("staff_name").trim().to_string();
     let display = add.form.value("display_name");
     let roles = Roles::parse_list(
         &add.form

@@ -1,22 +1,796 @@
-//! STUB: replaced at merge by the complete messages for service errors and field issues.
+//! Messages of the command line, and the field/rule/error words the TUI reuses
+//! (`issue_message`, `error_message`, `field_label`). Japanese is the default (SPEC §5: errors
+//! name the field and the rule, in Japanese).
 
 use super::Lang;
-use crate::service::{FieldIssue, ServiceError};
+use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::staff::Role;
+use crate::service::{FieldIssue, ServiceError, Severity};
+use crate::storage::outbox::MailState;
 
+fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// The name of a form field as the clerk knows it.
 #[must_use]
-pub fn field_label(_lang: Lang, field: &str) -> &'static str {
+pub fn field_label(lang: Lang, field: &str) -> &'static str {
     match field {
-        "email" => "メールアドレス",
-        _ => "項目",
+        "email" => pick(lang, "メールアドレス", "Email"),
+        "email_confirm" => pick(lang, "メールアドレス（確認）", "Email (again)"),
+        "establishment_number" => pick(lang, "事業所番号", "Establishment number"),
+        "corporate_number" => pick(lang, "法人番号", "Corporate number"),
+        "birth_date" => pick(lang, "生年月日", "Date of birth"),
+        "name" => pick(lang, "氏名", "Name"),
+        "name_kana" => pick(lang, "氏名（カナ）", "Name (katakana)"),
+        "seeker_number" => pick(lang, "求職番号", "Job-seeker number"),
+        "kind" => pick(lang, "種別", "Account type"),
+        "office_code" => pick(lang, "安定所コード", "Office code"),
+        "office_name" => pick(lang, "安定所名", "Office name"),
+        "staff_name" => pick(lang, "職員ID", "Staff ID"),
+        "display_name" => pick(lang, "表示名", "Display name"),
+        "roles" => pick(lang, "役割", "Roles"),
+        "password" => pick(lang, "パスワード", "Password"),
+        "current" => pick(lang, "現在のパスワード", "Current password"),
+        "new" => pick(lang, "新しいパスワード", "New password"),
+        "confirm" => pick(lang, "新しいパスワード（確認）", "New password (again)"),
+        "auth_key" => pick(lang, "認証キー", "Auth key"),
+        "purpose" => pick(lang, "目的", "Purpose"),
+        _ => pick(lang, "入力", "Input"),
+    }
+}
+
+/// The rule a field broke, without the field name.
+fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String {
+    let p = param.unwrap_or("");
+    let is_email = matches!(field, "email" | "email_confirm");
+    let s = |ja: &'static str, en: &'static str| pick(lang, ja, en).to_string();
+    match code {
+        "required" | "empty" => s("入力してください", "is required"),
+        "email_mismatch" | "mismatch" => s(
+            "1回目の入力と一致しません",
+            "does not match the first entry",
+        ),
+        "email_fullwidth" | "full_width" if p.is_empty() => s(
+            "全角文字が含まれています。半角で入力してください",
+            "contains full-width characters; type it in half-width",
+        ),
+        "email_fullwidth" | "full_width" => match lang {
+            Lang::Ja => {
+                format!("全角文字が含まれています。半角に変換した「{p}」でよければ確認してください")
+            }
+            Lang::En => format!(
+                "contains full-width characters. Confirm if the half-width form \"{p}\" is right"
+            ),
+        },
+        "email_free_mail" => match lang {
+            Lang::Ja => format!(
+                "フリーメール（{p}）です。求人者アカウントには会社のアドレスをお勧めします。このままでよければ確認してください"
+            ),
+            Lang::En => format!(
+                "is a free-mail address ({p}); a company address is recommended for employers. Confirm to keep it"
+            ),
+        },
+        "establishment_accounts_full" => match lang {
+            Lang::Ja => {
+                format!("この事業所のアカウントは上限（代表1件＋追加10件、計{p}件）に達しています")
+            }
+            Lang::En => format!(
+                "this establishment already has the maximum of {p} accounts (1 primary + 10 additional)"
+            ),
+        },
+        "staff_name_format" => s(
+            "2〜32文字の半角英小文字・数字・「.」「_」「-」で、英小文字で始めてください",
+            "use 2-32 characters a-z, 0-9, '.', '_', '-', starting with a letter",
+        ),
+        "staff_name_taken" => s("既に使われています", "is already taken"),
+        "password_wrong" => s(
+            "現在のパスワードが違います",
+            "the current password is wrong",
+        ),
+        "password_mismatch" => s(
+            "確認用の入力と一致しません",
+            "does not match the confirmation",
+        ),
+        "password_unchanged" => s(
+            "現在と同じパスワードは使えません",
+            "must differ from the current password",
+        ),
+        "date_format" => s(
+            "YYYY-MM-DD の形式で入力してください（例: 1990-04-01）",
+            "use the form YYYY-MM-DD (e.g. 1990-04-01)",
+        ),
+        "birth_date_range" => s(
+            "ありえない日付です（今日より前、120年以内）",
+            "is not a plausible date (before today, within 120 years)",
+        ),
+        "too_long" if is_email => match lang {
+            Lang::Ja => format!("100文字以内で入力してください（{p}文字あります）"),
+            Lang::En => format!("must be at most 100 characters (has {p})"),
+        },
+        "too_long" if !p.is_empty() => match lang {
+            Lang::Ja => format!("{p}文字以内で入力してください"),
+            Lang::En => format!("must be at most {p} characters"),
+        },
+        "too_long" if field == "password" || field == "new" => s(
+            "128文字以内にしてください",
+            "must be at most 128 characters",
+        ),
+        "too_long" => s("長すぎます", "is too long"),
+        "office_code_format" => s("5桁の数字で入力してください", "must be 5 digits"),
+        "non_ascii" => s(
+            "半角の英数字と記号だけが使えます",
+            "may contain half-width ASCII characters only",
+        ),
+        "at_sign" => s(
+            "「@」をちょうど1つ含めてください",
+            "must contain exactly one '@'",
+        ),
+        "local_part" => s(
+            "「@」より前の部分が正しくありません",
+            "the part before '@' is not valid",
+        ),
+        "domain" => s(
+            "「@」より後のドメインが正しくありません（「.」を含むドメインが必要です）",
+            "the domain after '@' is not valid (it needs a dot)",
+        ),
+        "format" => match field {
+            "establishment_number" => s(
+                "4桁-6桁-1桁の数字で入力してください（例: 1301-999999-9）",
+                "use 4-6-1 digits (e.g. 1301-999999-9)",
+            ),
+            "seeker_number" | "job_number" => s(
+                "5桁-8桁の数字で入力してください（例: 13010-12345678）",
+                "use 5-8 digits (e.g. 13010-12345678)",
+            ),
+            "corporate_number" => s("13桁の数字で入力してください", "use 13 digits"),
+            _ => s("形式が正しくありません", "has the wrong format"),
+        },
+        "check_digit" => s(
+            "チェックデジットが合いません。番号を確かめてください",
+            "the check digit does not match; check the number",
+        ),
+        "not_kana" => s(
+            "カタカナで入力してください（ひらがな・半角カナは変換されます）",
+            "use katakana (hiragana and half-width kana are converted)",
+        ),
+        "too_short" => s("12文字以上にしてください", "must be at least 12 characters"),
+        "common" => s(
+            "よく使われるパスワードのため使えません",
+            "is a commonly used password",
+        ),
+        "same_as_name" => s(
+            "職員IDと同じパスワードは使えません",
+            "must not be the same as the staff ID",
+        ),
+        _ => s("入力内容が正しくありません", "is not valid"),
+    }
+}
+
+/// One line naming the field and the rule, e.g.
+/// 「メールアドレス: 全角文字が含まれています。半角に変換した「taro@example.jp」でよければ確認してください」.
+#[must_use]
+pub fn issue_message(lang: Lang, issue: &FieldIssue) -> String {
+    // The staff forms call the sign-in ID `name`; its rules say which name they mean.
+    let field = if issue.code.starts_with("staff_name") {
+        "staff_name"
+    } else {
+        issue.field
+    };
+    format!(
+        "{}: {}",
+        field_label(lang, field),
+        rule_text(lang, issue.field, issue.code, issue.param.as_deref())
+    )
+}
+
+/// 「エラー」 (red, must fix) or 「警告」 (orange, confirm to accept).
+#[must_use]
+pub fn severity_label(lang: Lang, s: Severity) -> &'static str {
+    match s {
+        Severity::Error => pick(lang, "エラー", "error"),
+        Severity::Warning => pick(lang, "警告", "warning"),
     }
 }
 
 #[must_use]
-pub fn issue_message(lang: Lang, i: &FieldIssue) -> String {
-    format!("{}: {}", field_label(lang, i.field), i.code)
+pub fn kind_label(lang: Lang, k: AccountKind) -> &'static str {
+    match k {
+        AccountKind::Employer => pick(lang, "求人者", "employer"),
+        AccountKind::Seeker => pick(lang, "求職者", "job seeker"),
+    }
 }
 
 #[must_use]
-pub fn error_message(_lang: Lang, e: &ServiceError) -> String {
-    e.to_string()
+pub fn account_state_label(lang: Lang, s: AccountState) -> &'static str {
+    match s {
+        AccountState::KeyPending => pick(lang, "認証キー未使用", "auth key pending"),
+        AccountState::Activated => pick(lang, "パスワード登録済（仮登録期間中）", "activated"),
+        AccountState::Opened => pick(lang, "開設済", "opened"),
+        AccountState::Invalid => pick(lang, "無効", "invalid"),
+        AccountState::Withdrawn => pick(lang, "取下げ", "withdrawn"),
+    }
+}
+
+#[must_use]
+pub fn mail_state_label(lang: Lang, s: MailState) -> &'static str {
+    match s {
+        MailState::Queued => pick(lang, "送信待ち", "queued"),
+        MailState::Sending => pick(lang, "送信中", "sending"),
+        MailState::Sent => pick(lang, "送信済", "sent"),
+        MailState::Failed => pick(lang, "送信失敗", "failed"),
+        MailState::Held => pick(lang, "保留", "held"),
+        MailState::Cancelled => pick(lang, "取消", "cancelled"),
+        MailState::Expired => pick(lang, "期限切れ（未送信）", "expired (not sent)"),
+    }
+}
+
+#[must_use]
+pub fn role_label(lang: Lang, r: Role) -> &'static str {
+    match r {
+        Role::Counter => pick(lang, "窓口職員", "counter"),
+        Role::Supervisor => pick(lang, "統括・承認者", "supervisor"),
+        Role::Admin => pick(lang, "システム管理者", "admin"),
+        Role::Auditor => pick(lang, "監査", "auditor"),
+    }
+}
+
+fn state_change_text(lang: Lang, what: &str) -> String {
+    if let Some(s) = AccountState::parse(what) {
+        return match lang {
+            Lang::Ja => format!(
+                "アカウントが「{}」のため実行できません",
+                account_state_label(lang, s)
+            ),
+            Lang::En => format!(
+                "not possible: the account is {}",
+                account_state_label(lang, s)
+            ),
+        };
+    }
+    match what {
+        "already initialised" => pick(
+            lang,
+            "このデータベースは既に初期化されています",
+            "this database is already initialised",
+        )
+        .to_string(),
+        "cannot disable yourself" => pick(
+            lang,
+            "自分自身を無効にすることはできません",
+            "you cannot disable yourself",
+        )
+        .to_string(),
+        other => match lang {
+            Lang::Ja => format!("状態が変わったため実行できません（{other}）"),
+            Lang::En => format!("the state has changed ({other})"),
+        },
+    }
+}
+
+/// One short message for a refused use case; `Invalid` gives one line per issue.
+#[must_use]
+pub fn error_message(lang: Lang, e: &ServiceError) -> String {
+    match e {
+        ServiceError::Denied => pick(
+            lang,
+            "この操作を行う権限がありません（職員アカウントが無効の場合を含みます）",
+            "You are not permitted to do this (or your staff account is disabled)",
+        )
+        .to_string(),
+        ServiceError::NotFound => pick(lang, "該当するものが見つかりません", "Not found").into(),
+        ServiceError::EmailInUse { account_id, kind } => {
+            let k = kind_label(lang, *kind);
+            match (lang, *account_id) {
+                (Lang::Ja, 0) => format!(
+                    "メールアドレス: 既に使われています（他の端末で同時に{k}アカウントとして登録されました）"
+                ),
+                (Lang::En, 0) => {
+                    format!("Email: already in use (just registered as a {k} account elsewhere)")
+                }
+                (Lang::Ja, id) => {
+                    format!("メールアドレス: 既に使われています（{k}アカウント #{id} が使用中）")
+                }
+                (Lang::En, id) => format!("Email: already in use by {k} account #{id}"),
+            }
+        }
+        ServiceError::Invalid(issues) => issues
+            .iter()
+            .map(|i| issue_message(lang, i))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ServiceError::State(s) => state_change_text(lang, s),
+        ServiceError::Storage(_) | ServiceError::Internal(_) => pick(
+            lang,
+            "データベースの処理に失敗しました。続く場合は管理者に連絡してください（詳細はログファイル）",
+            "The database operation failed; if it persists, tell the administrator (details in the log file)",
+        )
+        .to_string(),
+    }
+}
+
+/// Fixed words of the command line's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    SignInFailed,
+    NeedAs,
+    PasswordPrompt,
+    PasswordAgainPrompt,
+    NewPasswordPrompt,
+    NewPasswordAgainPrompt,
+    PasswordsDiffer,
+    PasswordChanged,
+    AuthKeyPrompt,
+    InvalidHeader,
+    AcceptWarningsHint,
+    WarningsAccepted,
+    Kind,
+    Email,
+    State,
+    KeyExpires,
+    Mails,
+    NoMails,
+    Subject,
+    StaffHeader,
+    Active,
+    Disabled,
+    Locked,
+    MustChange,
+    AuditHeader,
+    MailNotYet,
+    TuiFailed,
+    InternalError,
+    DemoRefusesExisting,
+    DemoStaffHeader,
+}
+
+#[must_use]
+pub fn label(lang: Lang, l: Label) -> &'static str {
+    use Label as L;
+    match l {
+        L::SignInFailed => pick(
+            lang,
+            "IDまたはパスワードが違います",
+            "ID or password is wrong",
+        ),
+        L::NeedAs => pick(
+            lang,
+            "操作する職員を --as 職員ID で指定してください",
+            "Name the staff member acting with --as NAME",
+        ),
+        L::PasswordPrompt => pick(lang, "パスワード: ", "Password: "),
+        L::PasswordAgainPrompt => pick(lang, "パスワード（確認）: ", "Password (again): "),
+        L::NewPasswordPrompt => pick(lang, "新しいパスワード: ", "New password: "),
+        L::NewPasswordAgainPrompt => {
+            pick(lang, "新しいパスワード（確認）: ", "New password (again): ")
+        }
+        L::PasswordsDiffer => pick(lang, "パスワードが一致しません", "The passwords differ"),
+        L::PasswordChanged => pick(lang, "パスワードを変更しました", "Password changed"),
+        L::AuthKeyPrompt => pick(lang, "認証キー: ", "Auth key: "),
+        L::InvalidHeader => pick(lang, "入力内容に問題があります:", "The input has problems:"),
+        L::AcceptWarningsHint => pick(
+            lang,
+            "警告を確認のうえこのまま登録する場合は --accept-warnings を付けてください",
+            "To register as it is after checking the warnings, add --accept-warnings",
+        ),
+        L::WarningsAccepted => pick(
+            lang,
+            "（警告を確認のうえ登録しました）",
+            "(registered with the warnings accepted)",
+        ),
+        L::Kind => pick(lang, "種別", "Type"),
+        L::Email => pick(lang, "メールアドレス", "Email"),
+        L::State => pick(lang, "状態", "State"),
+        L::KeyExpires => pick(lang, "認証キー有効期限", "Auth key expires"),
+        L::Mails => pick(lang, "送信メール", "Mail"),
+        L::NoMails => pick(lang, "（メールはありません）", "(no mail)"),
+        L::Subject => pick(lang, "件名", "Subject"),
+        L::StaffHeader => pick(
+            lang,
+            "職員ID\t表示名\t役割\t状態",
+            "ID\tName\tRoles\tStatus",
+        ),
+        L::Active => pick(lang, "有効", "active"),
+        L::Disabled => pick(lang, "無効", "disabled"),
+        L::Locked => pick(lang, "ロック中", "locked"),
+        L::MustChange => pick(lang, "要パスワード変更", "must change password"),
+        L::AuditHeader => pick(
+            lang,
+            "#\t日時（日本時間）\t職員\t端末\t操作\t対象\t目的\t結果",
+            "#\tTime (JST)\tStaff\tTerminal\tAction\tSubject\tPurpose\tOutcome",
+        ),
+        L::MailNotYet => pick(
+            lang,
+            "メール送信はまだ実装されていません",
+            "Mail delivery is not built yet",
+        ),
+        L::TuiFailed => pick(
+            lang,
+            "画面（TUI）を開けませんでした",
+            "The terminal screen (TUI) could not be opened",
+        ),
+        L::InternalError => pick(
+            lang,
+            "処理に失敗しました（詳細はログファイル）",
+            "The command failed (details in the log file)",
+        ),
+        L::DemoRefusesExisting => pick(
+            lang,
+            "デモは新しいデータベースにだけ作れます。既にあるファイルは使いません",
+            "The demo only creates a new database; it never uses an existing file",
+        ),
+        L::DemoStaffHeader => pick(
+            lang,
+            "デモ用の職員（職員ID / パスワード / 氏名・役割）:",
+            "Demo staff (ID / password / name, role):",
+        ),
+    }
+}
+
+/// Messages with values in them.
+#[derive(Debug, Clone)]
+pub enum Msg<'a> {
+    MustChangePassword {
+        name: &'a str,
+    },
+    NoDatabase {
+        path: &'a str,
+    },
+    Initialised {
+        code: &'a str,
+        name: &'a str,
+        admin: &'a str,
+    },
+    StaffAdded {
+        name: &'a str,
+        password: &'a str,
+    },
+    StaffDisabled {
+        name: &'a str,
+    },
+    StaffEnabled {
+        name: &'a str,
+    },
+    StaffUnlocked {
+        name: &'a str,
+    },
+    PasswordReset {
+        name: &'a str,
+        password: &'a str,
+    },
+    AccountHeading {
+        id: i64,
+        kind: AccountKind,
+    },
+    Registered {
+        id: i64,
+        kind: AccountKind,
+    },
+    QueuedMail {
+        subject: &'a str,
+        id: i64,
+    },
+    KeyValidUntil {
+        at: &'a str,
+    },
+    Reissued {
+        cancelled: usize,
+    },
+    KeyPending {
+        until: &'a str,
+    },
+    KeyExpired {
+        at: &'a str,
+    },
+    ActivatedOn {
+        at: &'a str,
+        deadline: Option<&'a str>,
+    },
+    Activation {
+        outcome: &'a str,
+        tries_left: Option<i64>,
+        deadline: Option<&'a str>,
+    },
+    AuditOk {
+        rows: i64,
+    },
+    AuditBroken {
+        id: i64,
+        reason: &'a str,
+    },
+    NowInvalid {
+        value: &'a str,
+    },
+    DemoCreated {
+        path: &'a str,
+    },
+}
+
+/// Fills a message.
+#[must_use]
+#[allow(clippy::too_many_lines)]
+pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
+    let ja = lang == Lang::Ja;
+    match *m {
+        Msg::MustChangePassword { name } => {
+            if ja {
+                format!(
+                    "初回サインインのためパスワードの変更が必要です: madoguchi --as {name} passwd"
+                )
+            } else {
+                format!("You must change your password first: madoguchi --as {name} passwd")
+            }
+        }
+        Msg::NoDatabase { path } => {
+            if ja {
+                format!("データベース {path} がありません。先に madoguchi init を実行してください")
+            } else {
+                format!("No database at {path}; run `madoguchi init` first")
+            }
+        }
+        Msg::Initialised { code, name, admin } => {
+            if ja {
+                format!("初期化しました: 安定所 {code} {name}、システム管理者 {admin}")
+            } else {
+                format!("Initialised: office {code} {name}, admin {admin}")
+            }
+        }
+        Msg::StaffAdded { name, password } => {
+            if ja {
+                format!(
+                    "職員 {name} を追加しました。\n仮パスワード（この一度だけ表示します）: {password}\n初回サインイン時に変更が必要です。"
+                )
+            } else {
+                format!(
+                    "Staff {name} added.\nTemporary password (shown this once): {password}\nIt must be changed at the first sign-in."
+                )
+            }
+        }
+        Msg::StaffDisabled { name } => {
+            if ja {
+                format!("職員 {name} を無効にしました")
+            } else {
+                format!("Staff {name} disabled")
+            }
+        }
+        Msg::StaffEnabled { name } => {
+            if ja {
+                format!("職員 {name} を有効にしました")
+            } else {
+                format!("Staff {name} enabled")
+            }
+        }
+        Msg::StaffUnlocked { name } => {
+            if ja {
+                format!("職員 {name} のロックを解除しました")
+            } else {
+                format!("Staff {name} unlocked")
+            }
+        }
+        Msg::PasswordReset { name, password } => {
+            if ja {
+                format!(
+                    "職員 {name} のパスワードをリセットしました。\n仮パスワード（この一度だけ表示します）: {password}\n次回サインイン時に変更が必要です。"
+                )
+            } else {
+                format!(
+                    "Password of {name} reset.\nTemporary password (shown this once): {password}\nIt must be changed at the next sign-in."
+                )
+            }
+        }
+        Msg::Registered { id, kind } => {
+            let k = kind_label(lang, kind);
+            if ja {
+                format!("登録しました: {k}アカウント #{id}")
+            } else {
+                format!("Registered: {k} account #{id}")
+            }
+        }
+        Msg::AccountHeading { id, kind } => {
+            let k = kind_label(lang, kind);
+            if ja {
+                format!("アカウント #{id}（{k}）")
+            } else {
+                format!("Account #{id} ({k})")
+            }
+        }
+        Msg::QueuedMail { subject, id } => {
+            if ja {
+                format!("送信待ちメール: {subject}（#{id}）")
+            } else {
+                format!("Mail queued: {subject} (#{id})")
+            }
+        }
+        Msg::KeyValidUntil { at } => {
+            if ja {
+                format!("認証キーの有効期限: {at}（日本時間）")
+            } else {
+                format!("Auth key valid until: {at} (JST)")
+            }
+        }
+        Msg::Reissued { cancelled } => {
+            if ja {
+                format!(
+                    "認証キーを再発行しました。前のキーは無効です（未送信メール {cancelled} 通を取消）"
+                )
+            } else {
+                format!(
+                    "Auth key re-issued; the previous key is void ({cancelled} unsent mail(s) cancelled)"
+                )
+            }
+        }
+        Msg::KeyPending { until } => {
+            if ja {
+                format!("認証キー未使用（{until} まで有効）")
+            } else {
+                format!("auth key pending (valid until {until})")
+            }
+        }
+        Msg::KeyExpired { at } => {
+            if ja {
+                format!("認証キー期限切れ（{at} に失効）。再発行してください")
+            } else {
+                format!("auth key expired (at {at}); re-issue it")
+            }
+        }
+        Msg::ActivatedOn { at, deadline } => match (ja, deadline) {
+            (true, Some(d)) => format!("パスワード登録完了 {at}（仮登録期限 {d}）"),
+            (true, None) => format!("パスワード登録完了 {at}"),
+            (false, Some(d)) => format!("activated {at} (provisional deadline {d})"),
+            (false, None) => format!("activated {at}"),
+        },
+        Msg::Activation {
+            outcome,
+            tries_left,
+            deadline,
+        } => activation_text(lang, outcome, tries_left, deadline),
+        Msg::AuditOk { rows } => {
+            if ja {
+                format!("監査ログの連鎖は正常です（{rows} 行）")
+            } else {
+                format!("The audit log chain is intact ({rows} rows)")
+            }
+        }
+        Msg::AuditBroken { id, reason } => {
+            if ja {
+                format!("監査ログが改ざんされています: 行 #{id}（{reason}）")
+            } else {
+                format!("The audit log has been tampered with: row #{id} ({reason})")
+            }
+        }
+        Msg::NowInvalid { value } => {
+            if ja {
+                format!(
+                    "注意: MADOGUCHI_NOW「{value}」は RFC 3339 の日時ではないため無視し、実際の時刻を使います"
+                )
+            } else {
+                format!("Note: MADOGUCHI_NOW \"{value}\" is not RFC 3339; using the real clock")
+            }
+        }
+        Msg::DemoCreated { path } => {
+            if ja {
+                format!("デモ用データベースを作りました: {path}")
+            } else {
+                format!("Demo database created: {path}")
+            }
+        }
+    }
+}
+
+/// R-KEY-6: wrong, expired, used, replaced and locked keys are told apart.
+fn activation_text(
+    lang: Lang,
+    outcome: &str,
+    tries_left: Option<i64>,
+    deadline: Option<&str>,
+) -> String {
+    let ja = lang == Lang::Ja;
+    match outcome {
+        "activated" => match (ja, deadline) {
+            (true, Some(d)) => format!("有効化しました（仮登録の期限 {d}）"),
+            (true, None) => "有効化しました".into(),
+            (false, Some(d)) => format!("Activated (provisional deadline {d})"),
+            (false, None) => "Activated".into(),
+        },
+        "wrong" => {
+            let n = tries_left.unwrap_or(0);
+            if ja {
+                format!("認証キーが違います（あと {n} 回）")
+            } else {
+                format!("Wrong auth key ({n} tries left)")
+            }
+        }
+        "expired" => pick(
+            lang,
+            "認証キーの有効期限が切れています。再発行してください",
+            "The auth key has expired; re-issue it",
+        )
+        .into(),
+        "used" => pick(
+            lang,
+            "この認証キーは使用済みです",
+            "This auth key has already been used",
+        )
+        .into(),
+        "replaced" => pick(
+            lang,
+            "この認証キーは再発行により無効になっています。新しいキーを使ってください",
+            "This auth key was replaced by a re-issue; use the new one",
+        )
+        .into(),
+        "locked" => pick(
+            lang,
+            "10回間違えたため認証キーは無効です。再発行してください",
+            "The auth key is void after 10 wrong tries; re-issue it",
+        )
+        .into(),
+        _ => pick(
+            lang,
+            "有効な認証キーがありません",
+            "There is no valid auth key",
+        )
+        .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_reg_2_fullwidth_hint_names_field_and_converted_form() {
+        let i = FieldIssue::warning("email", "email_fullwidth").with("taro@example.jp");
+        assert_eq!(
+            issue_message(Lang::Ja, &i),
+            "メールアドレス: 全角文字が含まれています。半角に変換した「taro@example.jp」でよければ確認してください"
+        );
+        assert!(issue_message(Lang::En, &i).starts_with("Email: "));
+    }
+
+    #[test]
+    fn r_reg_2_email_in_use_names_the_holder() {
+        let e = ServiceError::EmailInUse {
+            account_id: 7,
+            kind: AccountKind::Employer,
+        };
+        assert!(error_message(Lang::Ja, &e).contains("求人者アカウント #7"));
+    }
+
+    #[test]
+    fn every_listed_code_has_its_own_words() {
+        let codes = [
+            "required",
+            "email_mismatch",
+            "email_fullwidth",
+            "email_free_mail",
+            "establishment_accounts_full",
+            "staff_name_format",
+            "staff_name_taken",
+            "password_wrong",
+            "password_mismatch",
+            "password_unchanged",
+            "date_format",
+            "birth_date_range",
+            "too_long",
+            "office_code_format",
+            "non_ascii",
+            "at_sign",
+            "local_part",
+            "domain",
+            "format",
+            "check_digit",
+            "not_kana",
+            "too_short",
+            "common",
+            "same_as_name",
+        ];
+        let fallback = rule_text(Lang::Ja, "x", "no-such-code", None);
+        for c in codes {
+            assert_ne!(rule_text(Lang::Ja, "email", c, Some("9")), fallback, "{c}");
+            assert_ne!(rule_text(Lang::En, "email", c, Some("9")), fallback, "{c}");
+        }
+    }
 }

@@ -232,10 +232,19 @@ pub fn register(
         ctx.now,
     )
     .map_err(|e| match &e {
-        storage::StorageError::Sqlite(s) if is_unique_violation(s) => ServiceError::EmailInUse {
-            account_id: 0,
-            kind: v.kind,
-        },
+        // Only reachable if the check above raced another writer; name the holder all the same.
+        storage::StorageError::Sqlite(s) if is_unique_violation(s) => {
+            match storage::accounts::live_by_email_key(&tx, &email_key) {
+                Ok(Some(h)) => ServiceError::EmailInUse {
+                    account_id: h.id,
+                    kind: h.kind,
+                },
+                _ => ServiceError::EmailInUse {
+                    account_id: 0,
+                    kind: v.kind,
+                },
+            }
+        }
         _ => e.into(),
     })?;
     let key_id = storage::keys::insert(

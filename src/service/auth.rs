@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use crate::clock::to_db;
 use crate::domain::password;
 use crate::domain::staff::{LockState, Roles};
-use crate::domain::text::sanitize;
 use crate::secret;
 use crate::storage::audit::AuditEntry;
 use crate::storage::{self, Store};
@@ -103,10 +102,12 @@ pub fn sign_in(
         at_utc: to_db(now),
         terminal: terminal.to_string(),
         action: "signin".into(),
-        subject: Some(format!(
-            "staff:{}",
-            sanitize(&name.chars().take(64).collect::<String>(), false)
-        )),
+        // People type their password into the ID field now and then: only something shaped like
+        // a staff ID is recorded (R-AUD-1: never a password in the log).
+        subject: Some(match super::staff::name_issue(name) {
+            None => format!("staff:{name}"),
+            Some(_) => "staff:?".to_string(),
+        }),
         ..AuditEntry::default()
     };
     let outcome: std::result::Result<storage::staff::StaffRow, SignInFailure> = match row {

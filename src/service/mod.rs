@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cli_support;
 pub mod setup;
 pub mod staff;
 
@@ -126,7 +127,8 @@ impl FieldIssue {
 /// member disabled by an admin cannot act even in a session that was already open (R-AUTH-3).
 pub(crate) fn require(conn: &Connection, ctx: &Ctx, p: Permission) -> Result<Roles> {
     let me = storage::staff::by_id(conn, ctx.staff_id)?.ok_or(ServiceError::Denied)?;
-    if me.disabled || !me.roles.may(p) {
+    // R-AUTH-4: nothing but the password change until the reset password is replaced.
+    if me.disabled || me.must_change_password || !me.roles.may(p) {
         return Err(ServiceError::Denied);
     }
     Ok(me.roles)

@@ -41,7 +41,7 @@ pub fn init(store: &mut Store, i: &InitInput<'_>) -> Result<i64> {
         issues.push(FieldIssue::error("office_name", "required"));
     }
     if let Some(code) = super::staff::name_issue(i.admin_name) {
-        issues.push(FieldIssue::error("name", code));
+        issues.push(FieldIssue::error("staff_name", code));
     }
     if let Err(e) = password::check_policy(i.admin_password, i.admin_name) {
         issues.push(FieldIssue::error("password", e.code()));

@@ -76,7 +76,7 @@ pub fn add(
 ) -> Result<String> {
     let mut issues = Vec::new();
     if let Some(code) = name_issue(name) {
-        issues.push(FieldIssue::error("name", code));
+        issues.push(FieldIssue::error("staff_name", code));
     }
     if roles.iter().next().is_none() {
         issues.push(FieldIssue::error("roles", "required"));
@@ -90,7 +90,7 @@ pub fn add(
     let my_roles = require(&tx, ctx, Permission::ManageStaff)?;
     if storage::staff::by_name(&tx, name)?.is_some() {
         return Err(ServiceError::Invalid(vec![FieldIssue::error(
-            "name",
+            "staff_name",
             "staff_name_taken",
         )]));
     }

@@ -126,6 +126,9 @@ pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<AuditRow>> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VerifyReport {
     pub rows: i64,
+    /// The newest row's id and hash. Write it down somewhere else (a paper log, another
+    /// machine): rows cut off the end of the chain can only be noticed against such a copy.
+    pub head: Option<(i64, String)>,
     /// The first row whose hash or link does not match, with what is wrong.
     pub first_bad: Option<(i64, String)>,
 }
@@ -148,9 +151,10 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
             Some((_, ph)) if *ph != row.prev_hash => {
                 Some("link to previous row broken".to_string())
             }
-            None if row.prev_hash != GENESIS && row.id == 1 => {
-                Some("first row does not start the chain".into())
-            }
+            // No retention trimming exists yet, so the chain must start at row 1 from genesis:
+            // deleting the oldest rows is caught here.
+            None if row.id != 1 => Some(format!("rows before {} missing", row.id)),
+            None if row.prev_hash != GENESIS => Some("first row does not start the chain".into()),
             _ if row_hash(row.id, &row.entry, &row.prev_hash) != row.hash => {
                 Some("content does not match its hash".into())
             }
@@ -159,6 +163,7 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
         if let Some(p) = problem {
             return Ok(VerifyReport {
                 rows: n,
+                head: None,
                 first_bad: Some((row.id, p)),
             });
         }
@@ -166,6 +171,7 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
     }
     Ok(VerifyReport {
         rows: n,
+        head: prev,
         first_bad: None,
     })
 }

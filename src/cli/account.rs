@@ -1,0 +1,313 @@
+//! `madoguchi account ...`: counter registration (R-REG-1..6), the account screen's data,
+//! re-issue (R-KEY-3) and activation (R-KEY-4, R-KEY-6).
+
+use chrono::{DateTime, Utc};
+
+use super::{CliCtx, code, safe};
+use crate::clock::{fmt_jst, fmt_jst_hm, from_db, jst_date};
+use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::authkey::ActivationOutcome;
+use crate::domain::staff::Permission;
+use crate::i18n::cli::{Label, Msg, account_state_label, label, mail_state_label, msg};
+use crate::service::accounts::{self, AccountView, RegisterInput};
+use crate::service::cli_support;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KindArg {
+    /// 求人者
+    Employer,
+    /// 求職者
+    Seeker,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RegisterArgs {
+    #[arg(long, value_enum)]
+    pub kind: KindArg,
+    #[arg(long)]
+    pub email: String,
+    /// The address typed a second time (R-REG-1); defaults to --email
+    #[arg(long)]
+    pub email_confirm: Option<String>,
+    /// Employer: 事業所番号 when known (4-6-1 digits)
+    #[arg(long, default_value = "")]
+    pub establishment_number: String,
+    /// Seeker: YYYY-MM-DD
+    #[arg(long, default_value = "")]
+    pub birth_date: String,
+    /// Seeker: 氏名 (kanji)
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// Seeker: 氏名（カナ）
+    #[arg(long, default_value = "")]
+    pub kana: String,
+    /// Seeker: 求職番号 (5-8 digits)
+    #[arg(long, default_value = "")]
+    pub seeker_number: String,
+    /// Register even though there are warnings (e.g. a free-mail domain, R-REG-3)
+    #[arg(long)]
+    pub accept_warnings: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AccountCmd {
+    /// Register an account email at the counter: issues an auth key and queues its mail
+    Register(RegisterArgs),
+    /// State, auth key and every mail of the account (R-REG-6, R-MAIL-5)
+    Show {
+        email: String,
+        /// Why the record is viewed (R-ID-5); goes into the audit log
+        #[arg(long, default_value = "問合せ対応")]
+        purpose: String,
+    },
+    /// Re-issue the auth key; the previous key and its unsent mail die (R-KEY-3, R-MAIL-6)
+    ReissueKey { email: String },
+    /// Record an activation; reads the auth key from stdin (R-KEY-4, R-KEY-6)
+    Activate { email: String },
+}
+
+/// # Errors
+/// Sign-in failure, refusals of the use cases (see `cli::report`).
+pub fn run(cmd: &AccountCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
+    match cmd {
+        AccountCmd::Register(a) => register(a, ctx),
+        AccountCmd::Show { email, purpose } => show(ctx, email, purpose),
+        AccountCmd::ReissueKey { email } => reissue(ctx, email),
+        AccountCmd::Activate { email } => activate(ctx, email),
+    }
+}
+
+/// The form as typed; `--email-confirm` defaults to `--email`.
+#[must_use]
+pub fn register_input(a: &RegisterArgs) -> RegisterInput {
+    RegisterInput {
+        kind: Some(match a.kind {
+            KindArg::Employer => AccountKind::Employer,
+            KindArg::Seeker => AccountKind::Seeker,
+        }),
+        email: a.email.clone(),
+        email_confirm: a.email_confirm.clone().unwrap_or_else(|| a.email.clone()),
+        establishment_number: a.establishment_number.clone(),
+        birth_date: a.birth_date.clone(),
+        name: a.name.clone(),
+        name_kana: a.kana.clone(),
+        seeker_number: a.seeker_number.clone(),
+        accept_warnings: a.accept_warnings,
+    }
+}
+
+fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
+    let s = ctx.session()?;
+    let r = accounts::register(
+        &mut ctx.store(),
+        &ctx.config,
+        &s.ctx.at(ctx.now()),
+        &register_input(a),
+    )?;
+    let expires = fmt_jst(r.key_expires_at);
+    if ctx.json {
+        let mut v = serde_json::to_value(&r)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("ok".into(), true.into());
+            o.insert("key_expires_jst".into(), expires.clone().into());
+        }
+        ctx.print_json(&v)?;
+    } else {
+        println!(
+            "{}",
+            msg(
+                ctx.lang,
+                &Msg::Registered {
+                    id: r.account_id,
+                    kind: r.kind
+                }
+            )
+        );
+        println!("{}: {}", label(ctx.lang, Label::Email), safe(&r.email));
+        println!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }));
+        println!(
+            "{}",
+            msg(
+                ctx.lang,
+                &Msg::QueuedMail {
+                    subject: &r.mail.subject,
+                    id: r.mail.outbox_id
+                }
+            )
+        );
+    }
+    Ok(code::OK)
+}
+
+fn jst_text(db: &str) -> String {
+    from_db(db).map_or_else(|| safe(db), fmt_jst)
+}
+
+/// R-REG-6: the state at a glance.
+fn state_line(ctx: &CliCtx, v: &AccountView, now: DateTime<Utc>) -> String {
+    let a = &v.account;
+    let lang = ctx.lang;
+    match a.state {
+        AccountState::KeyPending if v.key_expired() => {
+            let at = v
+                .key
+                .as_ref()
+                .map_or_else(String::new, |k| fmt_jst(k.expires_at));
+            msg(lang, &Msg::KeyExpired { at: &at })
+        }
+        AccountState::KeyPending => {
+            let until = v.key.as_ref().map_or_else(String::new, |k| {
+                if jst_date(k.expires_at) == jst_date(now) {
+                    fmt_jst_hm(k.expires_at)
+                } else {
+                    fmt_jst(k.expires_at)
+                }
+            });
+            msg(lang, &Msg::KeyPending { until: &until })
+        }
+        AccountState::Activated => {
+            let at = a.activated_at.as_deref().map(jst_text).unwrap_or_default();
+            msg(
+                lang,
+                &Msg::ActivatedOn {
+                    at: &at,
+                    deadline: a.provisional_deadline.as_deref(),
+                },
+            )
+        }
+        other => {
+            let at = match other {
+                AccountState::Opened => a.opened_at.as_deref(),
+                AccountState::Invalid => a.invalid_at.as_deref(),
+                _ => a.withdrawn_at.as_deref(),
+            };
+            let l = account_state_label(lang, other);
+            at.map_or_else(|| l.to_string(), |t| format!("{l} {}", jst_text(t)))
+        }
+    }
+}
+
+fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
+    let s = ctx.session()?;
+    let now = ctx.now();
+    let v = accounts::show(&mut ctx.store(), &s.ctx.at(now), email, purpose)?;
+    let state = state_line(ctx, &v, now);
+    if ctx.json {
+        let mut j = serde_json::to_value(&v)?;
+        if let Some(o) = j.as_object_mut() {
+            o.insert("key_expired".into(), v.key_expired().into());
+            o.insert("state_text".into(), state.into());
+        }
+        ctx.print_json(&j)?;
+        return Ok(code::OK);
+    }
+    let lang = ctx.lang;
+    let a = &v.account;
+    let l = |x| label(lang, x);
+    println!(
+        "{}",
+        msg(
+            lang,
+            &Msg::AccountHeading {
+                id: a.id,
+                kind: a.kind
+            }
+        )
+    );
+    println!("{}: {}", l(Label::Email), safe(&a.email));
+    println!("{}: {}", l(Label::State), state);
+    let fields = [
+        ("establishment_number", &a.establishment_number),
+        ("seeker_number", &a.seeker_number),
+        ("name", &a.name),
+        ("name_kana", &a.name_kana),
+        ("birth_date", &a.birth_date),
+    ];
+    for (f, val) in fields {
+        if let Some(x) = val {
+            println!("{}: {}", crate::i18n::cli::field_label(lang, f), safe(x));
+        }
+    }
+    println!("{}:", l(Label::Mails));
+    if v.mails.is_empty() {
+        println!("  {}", l(Label::NoMails));
+    }
+    for m in &v.mails {
+        let mut line = format!(
+            "  #{} {} [{}] {}",
+            m.id,
+            jst_text(&m.created_at),
+            mail_state_label(lang, m.state),
+            safe(&m.subject)
+        );
+        if let Some(r) = &m.last_reply {
+            line.push_str(&format!(" — {}", safe(r)));
+        }
+        println!("{line}");
+    }
+    Ok(code::OK)
+}
+
+fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
+    let s = ctx.session()?;
+    let sctx = s.ctx.at(ctx.now());
+    let id = cli_support::live_account_id(&ctx.store(), &sctx, Permission::ReissueKey, email)?;
+    let r = accounts::reissue_key(&mut ctx.store(), &ctx.config, &sctx, id)?;
+    let expires = fmt_jst(r.key_expires_at);
+    if ctx.json {
+        let mut v = serde_json::to_value(&r)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("ok".into(), true.into());
+            o.insert("key_expires_jst".into(), expires.into());
+        }
+        ctx.print_json(&v)?;
+    } else {
+        println!(
+            "{}",
+            msg(
+                ctx.lang,
+                &Msg::Reissued {
+                    cancelled: r.cancelled_mails
+                }
+            )
+        );
+        println!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }));
+        println!(
+            "{}",
+            msg(
+                ctx.lang,
+                &Msg::QueuedMail {
+                    subject: &r.mail.subject,
+                    id: r.mail.outbox_id
+                }
+            )
+        );
+    }
+    Ok(code::OK)
+}
+
+fn activate(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
+    let s = ctx.session()?;
+    let key = super::prompt::auth_key(ctx.lang)?;
+    let (outcome, r) = accounts::activate(&mut ctx.store(), &s.ctx.at(ctx.now()), email, &key)?;
+    if ctx.json {
+        ctx.print_json(&r)?;
+    } else {
+        println!(
+            "{}",
+            msg(
+                ctx.lang,
+                &Msg::Activation {
+                    outcome: &r.outcome,
+                    tries_left: r.tries_left,
+                    deadline: r.provisional_deadline.as_deref(),
+                }
+            )
+        );
+    }
+    Ok(if outcome == ActivationOutcome::Activated {
+        code::OK
+    } else {
+        code::REFUSED
+    })
+}

@@ -1,0 +1,134 @@
+//! What every command gets: the opened store, the configuration, the language, the output
+//! form, the terminal identity, and the sign-in of the staff member named by `--as`.
+
+use std::cell::{RefCell, RefMut};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::prompt;
+use super::{Exit, code};
+use crate::config::Config;
+use crate::i18n::Lang;
+use crate::i18n::cli::{Label, Msg, label, msg};
+use crate::service::auth::{self, Session, SignInError};
+use crate::storage::Store;
+
+pub struct CliCtx {
+    pub db_path: PathBuf,
+    pub config: Config,
+    pub lang: Lang,
+    /// `--json`: data goes to stdout as one JSON document.
+    pub json: bool,
+    /// tty and SSH client, for the audit log (R-AUD-1).
+    pub terminal: String,
+    /// `--as` / `MADOGUCHI_AS`: the staff member acting.
+    pub as_name: Option<String>,
+    store: RefCell<Store>,
+}
+
+/// Everything but the store, decided before it is opened.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub db_path: PathBuf,
+    pub config: Config,
+    pub lang: Lang,
+    pub json: bool,
+    pub terminal: String,
+    pub as_name: Option<String>,
+}
+
+impl CliCtx {
+    /// Opens the database: `create` only for `init` (elsewhere a missing file is a typo, not a
+    /// wish for an empty database).
+    ///
+    /// # Errors
+    /// No database (exit 4) or one that cannot be opened.
+    pub fn open(s: Settings, create: bool) -> anyhow::Result<CliCtx> {
+        if !create && !s.db_path.exists() {
+            let path = s.db_path.display().to_string();
+            return Err(Exit::new(
+                code::NOT_FOUND,
+                msg(s.lang, &Msg::NoDatabase { path: &path }),
+            )
+            .into());
+        }
+        let store = Store::open(&s.db_path)?;
+        Ok(CliCtx {
+            db_path: s.db_path,
+            config: s.config,
+            lang: s.lang,
+            json: s.json,
+            terminal: s.terminal,
+            as_name: s.as_name,
+            store: RefCell::new(store),
+        })
+    }
+
+    /// The one store of this invocation. Commands run one at a time, so the borrow never
+    /// overlaps another.
+    pub fn store(&self) -> RefMut<'_, Store> {
+        self.store.borrow_mut()
+    }
+
+    /// The current time (`MADOGUCHI_NOW` honoured).
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        crate::clock::now()
+    }
+
+    /// Signs in the `--as` staff member (password from `MADOGUCHI_PASSWORD` or a no-echo
+    /// prompt). R-AUTH-4: refused while a password change is pending.
+    ///
+    /// # Errors
+    /// No `--as` (exit 2), a failed sign-in (exit 4, the one message R-AUTH-2 allows), a
+    /// pending password change (exit 3).
+    pub fn session(&self) -> anyhow::Result<Session> {
+        let (s, _) = self.authenticate()?;
+        if s.must_change_password {
+            return Err(Exit::new(
+                code::REFUSED,
+                msg(
+                    self.lang,
+                    &Msg::MustChangePassword {
+                        name: &s.ctx.staff_name,
+                    },
+                ),
+            )
+            .into());
+        }
+        Ok(s)
+    }
+
+    /// Signs in without the R-AUTH-4 check, returning the password typed (for `passwd`).
+    ///
+    /// # Errors
+    /// As [`CliCtx::session`].
+    pub fn authenticate(&self) -> anyhow::Result<(Session, String)> {
+        let Some(name) = self.as_name.as_deref().filter(|n| !n.is_empty()) else {
+            return Err(Exit::new(code::USAGE, label(self.lang, Label::NeedAs)).into());
+        };
+        let pw = prompt::password(self.lang, Label::PasswordPrompt)?;
+        let r = auth::sign_in(&mut self.store(), name, &pw, &self.terminal, self.now());
+        match r {
+            Ok(s) => {
+                tracing::info!(staff = %s.ctx.staff_name, "signed in");
+                Ok((s, pw))
+            }
+            Err(SignInError::Refused(why)) => {
+                tracing::warn!(reason = why.code(), "sign-in refused");
+                Err(Exit::new(code::DENIED, label(self.lang, Label::SignInFailed)).into())
+            }
+            Err(SignInError::Service(e)) => Err(e.into()),
+        }
+    }
+
+    /// Prints a value as JSON on stdout.
+    ///
+    /// # Errors
+    /// Only if the value cannot be serialised.
+    pub fn print_json<T: serde::Serialize + ?Sized>(&self, v: &T) -> anyhow::Result<()> {
+        println!("{}", serde_json::to_string_pretty(v)?);
+        Ok(())
+    }
+}

@@ -1,0 +1,298 @@
+//! The command line (clap derive). Every command calls the same `service/` functions as the
+//! TUI; with no subcommand the TUI starts. Words come from `i18n::cli`.
+
+pub mod account;
+pub mod audit;
+pub mod context;
+pub mod demo;
+pub mod init;
+pub mod mail;
+pub mod prompt;
+pub mod staff;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use context::{CliCtx, Settings};
+
+use crate::config::Config;
+use crate::i18n::Lang;
+use crate::i18n::cli::{Label, error_message, issue_message, label, severity_label};
+use crate::service::{ServiceError, Severity};
+
+/// Exit statuses (documented in README.md).
+pub mod code {
+    /// Done.
+    pub const OK: i32 = 0;
+    /// Something failed (database, file, terminal); details in the log file.
+    pub const ERROR: i32 = 1;
+    /// Bad command line or configuration file (clap uses 2 as well).
+    pub const USAGE: i32 = 2;
+    /// Refused by a rule: invalid input, unaccepted warnings, email in use, state changed,
+    /// a key that did not activate, a password change pending.
+    pub const REFUSED: i32 = 3;
+    /// Not found, not permitted, or the sign-in failed.
+    pub const DENIED: i32 = 4;
+    pub const NOT_FOUND: i32 = 4;
+    /// `audit verify`: the hash chain is broken.
+    pub const TAMPERED: i32 = 5;
+}
+
+/// An error that already carries its message and exit status.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Exit {
+    #[must_use]
+    pub fn new(code: i32, message: impl Into<String>) -> Exit {
+        Exit {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Ja,
+    En,
+}
+
+/// 窓口 (madoguchi): Hello Work counter and back-office terminal application.
+#[derive(Debug, Parser)]
+#[command(name = "madoguchi", version)]
+pub struct Cli {
+    /// Database file [env: MADOGUCHI_DB] (default: the data dir's madoguchi.db)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Configuration file [env: MADOGUCHI_CONFIG] (default: the config dir's madoguchi.toml)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Language of messages (default: config ui.language, else ja)
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Staff member acting; the password comes from MADOGUCHI_PASSWORD or a prompt
+    #[arg(long = "as", global = true, value_name = "NAME", env = "MADOGUCHI_AS")]
+    pub as_name: Option<String>,
+    /// Print data as JSON on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database: office identity and the first admin
+    Init(init::InitArgs),
+    /// Change your own password (required after an admin reset, R-AUTH-4)
+    Passwd,
+    /// Staff accounts (admin)
+    Staff {
+        #[command(subcommand)]
+        cmd: staff::StaffCmd,
+    },
+    /// Customer accounts: register at the counter, show, re-issue the auth key, activate
+    Account {
+        #[command(subcommand)]
+        cmd: account::AccountCmd,
+    },
+    /// The audit log
+    Audit {
+        #[command(subcommand)]
+        cmd: audit::AuditCmd,
+    },
+    /// Notification mail
+    Mail {
+        #[command(subcommand)]
+        cmd: mail::MailCmd,
+    },
+    /// A throw-away database with sample staff and accounts, then the TUI
+    Demo(demo::DemoArgs),
+}
+
+/// Resolves paths, configuration and language before anything else runs.
+///
+/// # Errors
+/// A configuration file that cannot be read or parsed (exit 2).
+pub fn settings(cli: &Cli) -> anyhow::Result<Settings> {
+    let db_path = match &cli.command {
+        Some(Command::Demo(_)) => demo::db_path(cli.db.clone()),
+        _ => crate::paths::resolve_db(cli.db.clone(), std::env::var_os(crate::paths::DB_ENV))?,
+    };
+    let config_path = crate::paths::resolve_config(
+        cli.config.clone(),
+        std::env::var_os(crate::paths::CONFIG_ENV),
+    );
+    let config = match &config_path {
+        Some(p) => Config::load(p).map_err(|e| Exit::new(code::USAGE, e.to_string()))?,
+        None => Config::default(),
+    };
+    let lang = match cli.lang {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => config.ui.language.into(),
+    };
+    Ok(Settings {
+        db_path,
+        config,
+        lang,
+        json: cli.json,
+        terminal: crate::terminal_id::current(),
+        as_name: cli.as_name.clone(),
+    })
+}
+
+/// Runs the command and returns the exit status; every failure is reported here, once.
+#[must_use]
+pub fn run(cli: Cli, s: Settings) -> i32 {
+    let (lang, json) = (s.lang, s.json);
+    match dispatch(cli, s) {
+        Ok(c) => c,
+        Err(e) => report(lang, json, &e),
+    }
+}
+
+fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
+    let Some(command) = cli.command else {
+        return tui(s, None);
+    };
+    let create = matches!(command, Command::Init(_));
+    if let Command::Demo(args) = &command {
+        return demo::run(args, s);
+    }
+    let ctx = CliCtx::open(s, create)?;
+    match command {
+        Command::Init(a) => init::run(&a, &ctx),
+        Command::Passwd => init::passwd(&ctx),
+        Command::Staff { cmd } => staff::run(&cmd, &ctx),
+        Command::Account { cmd } => account::run(&cmd, &ctx),
+        Command::Audit { cmd } => audit::run(&cmd, &ctx),
+        Command::Mail { cmd } => mail::run(&cmd, &ctx),
+        Command::Demo(_) => Ok(code::OK),
+    }
+}
+
+/// Starts the TUI on the database.
+///
+/// # Errors
+/// The terminal or the database could not be set up.
+pub fn tui(s: Settings, banner: Option<String>) -> anyhow::Result<i32> {
+    let lang = s.lang;
+    crate::tui::run(crate::tui::TuiOptions {
+        db_path: s.db_path,
+        config: s.config,
+        terminal: s.terminal,
+        banner,
+    })
+    .map_err(|e| {
+        tracing::error!("tui: {e:#}");
+        Exit::new(
+            code::ERROR,
+            format!("{}: {e}", label(lang, Label::TuiFailed)),
+        )
+    })?;
+    Ok(code::OK)
+}
+
+/// Exit status for a refused use case.
+#[must_use]
+pub fn service_code(e: &ServiceError) -> i32 {
+    match e {
+        ServiceError::Invalid(_) | ServiceError::EmailInUse { .. } | ServiceError::State(_) => {
+            code::REFUSED
+        }
+        ServiceError::Denied | ServiceError::NotFound => code::DENIED,
+        ServiceError::Storage(_) | ServiceError::Internal(_) => code::ERROR,
+    }
+}
+
+fn service_error_kind(e: &ServiceError) -> &'static str {
+    match e {
+        ServiceError::Invalid(_) => "invalid",
+        ServiceError::EmailInUse { .. } => "email_in_use",
+        ServiceError::State(_) => "state",
+        ServiceError::Denied => "denied",
+        ServiceError::NotFound => "not_found",
+        ServiceError::Storage(_) | ServiceError::Internal(_) => "internal",
+    }
+}
+
+/// Prints the one short message (stderr; with `--json` also a JSON document on stdout) and
+/// logs the detail.
+fn report(lang: Lang, json: bool, e: &anyhow::Error) -> i32 {
+    let (status, kind, message, issues) = if let Some(x) = e.downcast_ref::<Exit>() {
+        tracing::warn!(code = x.code, "refused: {}", x.message);
+        (x.code, "refused", x.message.clone(), Vec::new())
+    } else if let Some(se) = e.downcast_ref::<ServiceError>() {
+        tracing::warn!("service: {se}");
+        let status = service_code(se);
+        let issues = match se {
+            ServiceError::Invalid(v) => v.clone(),
+            _ => Vec::new(),
+        };
+        let message = if let ServiceError::Invalid(v) = se {
+            invalid_text(lang, v)
+        } else {
+            error_message(lang, se)
+        };
+        (status, service_error_kind(se), message, issues)
+    } else {
+        tracing::error!("{e:#}");
+        let message = format!("{}: {e}", label(lang, Label::InternalError));
+        (code::ERROR, "error", message, Vec::new())
+    };
+    if json {
+        let issues: Vec<serde_json::Value> = issues
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "field": i.field, "severity": i.severity, "code": i.code,
+                    "param": i.param, "message": issue_message(lang, i),
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "ok": false, "error": kind, "exit_code": status, "message": message, "issues": issues,
+        });
+        println!("{doc}");
+    }
+    eprintln!("{message}");
+    status
+}
+
+/// Every field issue, errors and warnings told apart (SPEC §5), with the hint to accept
+/// warnings when they are all that is left.
+#[must_use]
+pub fn invalid_text(lang: Lang, issues: &[crate::service::FieldIssue]) -> String {
+    let mut out = vec![label(lang, Label::InvalidHeader).to_string()];
+    for i in issues {
+        out.push(format!(
+            "  [{}] {}",
+            severity_label(lang, i.severity),
+            issue_message(lang, i)
+        ));
+    }
+    if issues.iter().any(|i| i.severity == Severity::Warning) {
+        out.push(label(lang, Label::AcceptWarningsHint).to_string());
+    }
+    out.join("\n")
+}
+
+/// Text that came from the database or from outside is shown without control characters.
+#[must_use]
+pub fn safe(s: &str) -> String {
+    crate::domain::text::sanitize(s, false)
+}

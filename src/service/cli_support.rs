@@ -1,0 +1,26 @@
+//! Small look-ups the command line needs on top of the use cases.
+
+use crate::domain::email::{Email, EmailError};
+use crate::domain::staff::Permission;
+use crate::storage::{self, Store};
+
+use super::{Ctx, Result, ServiceError, require};
+
+/// The live account holding `email` (typed as the clerk typed it), for commands that act on an
+/// account by its address (`account reissue-key`). Checked against the permission first, so
+/// that someone who may not re-issue cannot probe which addresses exist.
+///
+/// # Errors
+/// `Denied`, `NotFound`.
+pub fn live_account_id(store: &Store, ctx: &Ctx, p: Permission, email: &str) -> Result<i64> {
+    require(store.conn(), ctx, p)?;
+    let e = Email::parse(email)
+        .or_else(|e| match e {
+            EmailError::FullWidth { converted } => Email::parse(&converted),
+            other => Err(other),
+        })
+        .map_err(|_| ServiceError::NotFound)?;
+    storage::accounts::live_by_email_key(store.conn(), &e.key())?
+        .map(|a| a.id)
+        .ok_or(ServiceError::NotFound)
+}

@@ -1,0 +1,514 @@
+//! The real binary, as a clerk or a script runs it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
+const NOW: &str = "2026-04-01T01:00:00Z"; // 10:00 in Japan
+const ADMIN_PW: &str = "root-of-trust-phrase";
+const CLERK_PW: &str = "clerk-secret-passphrase";
+
+struct Run {
+    dir: tempfile::TempDir,
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Out {
+    fn from(o: Output) -> Out {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("madoguchi.db")
+    }
+
+    fn cmd(&self, password: Option<&str>, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--db")
+            .arg(self.db())
+            .args(args)
+            .env("MADOGUCHI_NOW", NOW)
+            .env("MADOGUCHI_CONFIG", self.dir.path().join("none.toml"))
+            .env_remove("MADOGUCHI_DB")
+            .env_remove("MADOGUCHI_AS")
+            .env_remove("MADOGUCHI_PASSWORD")
+            .env_remove("MADOGUCHI_NEW_PASSWORD")
+            .stdin(Stdio::null());
+        if let Some(p) = password {
+            c.env("MADOGUCHI_PASSWORD", p);
+        }
+        c
+    }
+
+    fn run(&self, password: Option<&str>, args: &[&str]) -> Out {
+        self.cmd(password, args).output().expect("run").into()
+    }
+
+    fn with_stdin(&self, password: Option<&str>, args: &[&str], input: &str) -> Out {
+        let mut child = self
+            .cmd(password, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("wait").into()
+    }
+
+    fn clerk(&self, args: &[&str]) -> Out {
+        let mut a = vec!["--as", "tanaka"];
+        a.extend_from_slice(args);
+        self.run(Some(CLERK_PW), &a)
+    }
+}
+
+/// init, a counter clerk `tanaka` who has changed the temporary password.
+fn ready() -> Run {
+    let r = Run {
+        dir: tempfile::tempdir().expect("tempdir"),
+    };
+    let o = r.run(
+        Some(ADMIN_PW),
+        &[
+            "init",
+            "--office-code",
+            "13010",
+            "--office-name",
+            "飯田橋",
+            "--admin",
+            "admin",
+        ],
+    );
+    assert_eq!(o.code, 0, "init: {}", o.stderr);
+    assert!(o.stdout.contains("初期化しました"), "{}", o.stdout);
+    let o = r.run(
+        Some(ADMIN_PW),
+        &[
+            "--as",
+            "admin",
+            "staff",
+            "add",
+            "tanaka",
+            "--role",
+            "counter",
+            "--display-name",
+            "田中 花子",
+            "--json",
+        ],
+    );
+    assert_eq!(o.code, 0, "staff add: {}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    let temp = v["temporary_password"].as_str().expect("temp").to_string();
+    // R-AUTH-4: nothing but the password change before that.
+    let o = r.run(
+        Some(&temp),
+        &["--as", "tanaka", "account", "show", "nobody@example.co.jp"],
+    );
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(o.stderr.contains("passwd"), "{}", o.stderr);
+    let o = r
+        .cmd(Some(&temp), &["--as", "tanaka", "passwd"])
+        .env("MADOGUCHI_NEW_PASSWORD", CLERK_PW)
+        .output()
+        .expect("passwd");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    r
+}
+
+fn newest_key(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    let body: String = conn
+        .query_row(
+            "SELECT body FROM outbox WHERE body IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("body");
+    let line = body
+        .lines()
+        .find(|l| l.contains("認証キー："))
+        .expect("key line");
+    line.split_once('：')
+        .expect("colon")
+        .1
+        .split_whitespace()
+        .next()
+        .expect("key")
+        .to_string()
+}
+
+#[test]
+fn cli_register_show_reissue_activate_and_verify() {
+    let r = ready();
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "info@iidabashi-shoji.co.jp",
+        "--establishment-number",
+        "1301-999999-9",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("登録しました: 求人者アカウント #1"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("2026-04-01 10:50（日本時間）"),
+        "R-KEY-1 expiry in JST: {}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("アカウント仮登録完了通知"),
+        "{}",
+        o.stdout
+    );
+
+    let o = r.clerk(&["account", "show", "info@iidabashi-shoji.co.jp"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("認証キー未使用（10:50 まで有効）"),
+        "R-REG-6: {}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("[送信待ち]"), "R-MAIL-5: {}", o.stdout);
+
+    let o = r.clerk(&["account", "reissue-key", "info@iidabashi-shoji.co.jp"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("認証キーを再発行しました"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("1 通を取消"), "R-MAIL-6: {}", o.stdout);
+    let o = r.clerk(&["account", "show", "info@iidabashi-shoji.co.jp"]);
+    assert!(o.stdout.contains("[取消]"), "{}", o.stdout);
+
+    let key = newest_key(&r.db());
+    let o = r.with_stdin(
+        Some(CLERK_PW),
+        &[
+            "--as",
+            "tanaka",
+            "account",
+            "activate",
+            "info@iidabashi-shoji.co.jp",
+        ],
+        "ZZZZ-ZZZZ-ZZZZ\n",
+    );
+    assert_eq!(o.code, 3, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("認証キーが違います（あと 9 回）"),
+        "{}",
+        o.stdout
+    );
+    let o = r.with_stdin(
+        Some(CLERK_PW),
+        &[
+            "--as",
+            "tanaka",
+            "account",
+            "activate",
+            "info@iidabashi-shoji.co.jp",
+        ],
+        &format!("{key}\n"),
+    );
+    assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("有効化しました"), "{}", o.stdout);
+    let o = r.with_stdin(
+        Some(CLERK_PW),
+        &[
+            "--as",
+            "tanaka",
+            "account",
+            "activate",
+            "info@iidabashi-shoji.co.jp",
+        ],
+        &format!("{key}\n"),
+    );
+    assert_eq!(o.code, 3);
+    assert!(o.stdout.contains("使用済み"), "R-KEY-6: {}", o.stdout);
+
+    let o = r.run(None, &["audit", "verify"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("正常"), "{}", o.stdout);
+
+    let conn = rusqlite::Connection::open(r.db()).expect("open");
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome = 'ok2' WHERE id = 4;",
+    )
+    .expect("tamper");
+    let o = r.run(None, &["audit", "verify"]);
+    assert_eq!(o.code, 5, "R-AUD-2: {}", o.stdout);
+    assert!(
+        o.stderr.contains("#4"),
+        "names the first bad row: {}",
+        o.stderr
+    );
+}
+
+#[test]
+fn cli_register_json_is_parseable() {
+    let r = ready();
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "seeker",
+        "--email",
+        "yamada.taro@example.ne.jp",
+        "--birth-date",
+        "1990-04-01",
+        "--name",
+        "山田 太郎",
+        "--kana",
+        "ヤマダ タロウ",
+        "--seeker-number",
+        "13010-12345678",
+        "--json",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["account_id"], 1);
+    assert_eq!(v["kind"], "seeker");
+    assert_eq!(v["key_expires_jst"], "2026-04-01 10:50");
+    assert_eq!(
+        v["mail"]["subject"],
+        "【ハローワーク】パスワード登録申込受付通知"
+    );
+
+    let o = r.clerk(&["account", "show", "yamada.taro@example.ne.jp", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["account"]["state"], "key_pending");
+    assert_eq!(v["key_expired"], false);
+    assert_eq!(v["mails"][0]["state"], "queued");
+}
+
+#[test]
+fn r_reg_1_validation_failure_exits_3_with_every_issue_in_japanese() {
+    let r = ready();
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "a@example.co.jp",
+        "--email-confirm",
+        "b@example.co.jp",
+    ]);
+    assert_eq!(o.code, 3);
+    assert!(
+        o.stderr
+            .contains("[エラー] メールアドレス（確認）: 1回目の入力と一致しません"),
+        "{}",
+        o.stderr
+    );
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "seeker",
+        "--email",
+        "s@example.co.jp",
+        "--json",
+    ]);
+    assert_eq!(o.code, 3);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    let fields: Vec<&str> = v["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter_map(|i| i["field"].as_str())
+        .collect();
+    for f in ["birth_date", "name", "name_kana", "seeker_number"] {
+        assert!(fields.contains(&f), "{f} missing from {fields:?}");
+    }
+}
+
+#[test]
+fn r_reg_3_free_mail_warning_refused_unless_accepted() {
+    let r = ready();
+    let args = [
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "shop@gmail.com",
+    ];
+    let o = r.clerk(&args);
+    assert_eq!(o.code, 3);
+    assert!(
+        o.stderr.contains("[警告] メールアドレス: フリーメール"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("--accept-warnings"), "{}", o.stderr);
+    let mut accepted = args.to_vec();
+    accepted.push("--accept-warnings");
+    let o = r.clerk(&accepted);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+#[test]
+fn r_reg_2_duplicate_names_the_holder_and_exits_3() {
+    let r = ready();
+    let args = [
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "dup@example.co.jp",
+    ];
+    assert_eq!(r.clerk(&args).code, 0);
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "dup@EXAMPLE.co.jp",
+    ]);
+    assert_eq!(o.code, 3);
+    assert!(
+        o.stderr
+            .contains("既に使われています（求人者アカウント #1 が使用中）"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn r_reg_2_fullwidth_email_gets_the_half_width_hint() {
+    let r = ready();
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "ｔａｒｏ@example.co.jp",
+    ]);
+    assert_eq!(o.code, 3, "{}", o.stdout);
+    assert!(
+        o.stderr
+            .contains("全角文字が含まれています。半角に変換した「taro@example.co.jp」"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn cli_lang_en_gives_english() {
+    let r = ready();
+    let o = r.clerk(&[
+        "--lang",
+        "en",
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "a@example.co.jp",
+        "--email-confirm",
+        "b@example.co.jp",
+    ]);
+    assert_eq!(o.code, 3);
+    assert!(
+        o.stderr
+            .contains("Email (again): does not match the first entry"),
+        "{}",
+        o.stderr
+    );
+    let o = r.run(
+        Some("not-the-password"),
+        &["--lang", "en", "--as", "tanaka", "staff", "list"],
+    );
+    assert_eq!(o.code, 4);
+    assert!(
+        o.stderr.contains("ID or password is wrong"),
+        "R-AUTH-2: {}",
+        o.stderr
+    );
+}
+
+#[test]
+fn spec_6_invalid_now_is_reported_once() {
+    let r = ready();
+    let o = r
+        .cmd(None, &["audit", "verify"])
+        .env("MADOGUCHI_NOW", "yesterday")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("MADOGUCHI_NOW").count(), 1, "{err}");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn cli_demo_builds_a_database_without_the_tui() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = Run { dir };
+    let o = r.run(None, &["demo", "--no-tui"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("demo-kanri-pass"), "{}", o.stdout);
+    assert!(o.stdout.contains("田中 花子"), "{}", o.stdout);
+    // Demo staff are not forced to change their password.
+    let o = r.run(Some("demo-kanri-pass"), &["--as", "admin", "staff", "list"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!o.stdout.contains("要パスワード変更"), "{}", o.stdout);
+    let o = r.run(
+        Some("demo-hanako-pass"),
+        &[
+            "--as",
+            "tanaka",
+            "account",
+            "show",
+            "recruit@kagurazaka-kogyo.co.jp",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("期限切れ"), "{}", o.stdout);
+    let o = r.run(
+        Some("demo-hanako-pass"),
+        &[
+            "--as",
+            "tanaka",
+            "account",
+            "show",
+            "jinji@korakuen-foods.co.jp",
+        ],
+    );
+    assert!(o.stdout.contains("パスワード登録完了"), "{}", o.stdout);
+    // Never on top of an existing file.
+    let o = r.run(None, &["demo", "--no-tui"]);
+    assert_eq!(o.code, 3, "{}", o.stderr);
+}
