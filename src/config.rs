@@ -236,12 +236,18 @@ impl Config {
     fn check_mail(&self) -> Result<(), String> {
         let m = &self.mail;
         if m.batch_size == 0 || m.poll_seconds == 0 || m.send_deadline_seconds == 0 {
-            return Err("mail.batch_size, mail.poll_seconds, mail.send_deadline_seconds は 1 以上です".into());
+            return Err(
+                "mail.batch_size, mail.poll_seconds, mail.send_deadline_seconds は 1 以上です"
+                    .into(),
+            );
         }
         // A worker stops starting sends at half the lease, so a send that starts must finish
         // (deadline) before the lease ends: otherwise two workers could send the same row.
         if m.lease_seconds < 2 * m.send_deadline_seconds + 1 {
-            return Err("mail.lease_seconds は mail.send_deadline_seconds の 2 倍より長くしてください".into());
+            return Err(
+                "mail.lease_seconds は mail.send_deadline_seconds の 2 倍より長くしてください"
+                    .into(),
+            );
         }
         if m.retry_first_seconds == 0 || m.retry_max_seconds < m.retry_first_seconds {
             return Err("mail.retry_first_seconds は 1 以上、retry_max_seconds 以下です".into());
@@ -299,6 +305,12 @@ mod tests {
         assert_eq!(cfg.smtp.host, "mail.example.go.jp");
         assert!(Config::parse("[smtp]\npassword = \"x\"\n", Path::new("c.toml")).is_err());
         assert!(Config::parse("[smtp]\nusername = \"u\"\n", Path::new("c.toml")).is_err());
-        assert!(Config::parse("[mail]\nlease_seconds = 10\nsend_deadline_seconds = 10\n", Path::new("c.toml")).is_err());
+        assert!(
+            Config::parse(
+                "[mail]\nlease_seconds = 10\nsend_deadline_seconds = 10\n",
+                Path::new("c.toml")
+            )
+            .is_err()
+        );
     }
 }

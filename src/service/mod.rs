@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod mail;
 pub mod setup;
 pub mod staff;
 

@@ -474,11 +474,13 @@ mod tests {
             .expect("plan");
         let n = stmt.parameter_count();
         let params: Vec<String> = (0..n).map(|_| "x".to_string()).collect();
-        stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3))
-            .expect("rows")
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .expect("plan rows")
-            .join(" | ")
+        stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            r.get::<_, String>(3)
+        })
+        .expect("rows")
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .expect("plan rows")
+        .join(" | ")
     }
 
     #[test]
