@@ -93,12 +93,15 @@ pub fn run_once(
     let m = &cfg.mail;
     let lease = secs(m.lease_seconds);
     let mut report = PassReport::default();
+    outbox::secure_delete_on(store.conn())?;
+    let mut scrubbed = 0;
     let claimed = {
         let tx = store.immediate()?;
         report.expired = outbox::expire_key_mails(&tx, now)?;
         report.lease_recovered = outbox::requeue_expired_leases(&tx, now)?;
         let rows = outbox::claim_due(&tx, worker_id, now, now + lease, m.batch_size)?;
         tx.commit()?;
+        scrubbed += report.expired;
         rows
     };
     report.claimed = claimed.len();
@@ -134,6 +137,7 @@ pub fn run_once(
         let recorded = match &outcome {
             Outcome::Sent(reply) => {
                 report.sent += 1;
+                scrubbed += usize::from(carries_key(c));
                 outbox::mark_sent(&tx, c.id, worker_id, reply, carries_key(c), t)?
             }
             Outcome::Permanent(reply) => {
@@ -163,6 +167,9 @@ pub fn run_once(
                 "mail outcome not recorded: the lease was no longer ours"
             );
         }
+    }
+    if scrubbed > 0 {
+        outbox::checkpoint_truncate(store.conn())?;
     }
     if report.did_anything() {
         let tx = store.immediate()?;

@@ -241,6 +241,7 @@ impl MailAction {
 /// `NotFound`; `State(current state)` when the action does not apply (or `key_expired` for a
 /// retry of a key mail past its key); `Denied`.
 pub fn act(store: &mut Store, ctx: &Ctx, id: i64, action: MailAction) -> Result<MailLine> {
+    outbox::secure_delete_on(store.conn())?;
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ViewMail)?;
     let row = outbox::by_id(&tx, id)?.ok_or(ServiceError::NotFound)?;
@@ -285,6 +286,9 @@ pub fn act(store: &mut Store, ctx: &Ctx, id: i64, action: MailAction) -> Result<
     )?;
     let after = outbox::by_id(&tx, id)?.ok_or(ServiceError::NotFound)?;
     tx.commit()?;
+    if applied && action == MailAction::Cancel && after.key_expires_at.is_some() {
+        outbox::checkpoint_truncate(store.conn())?; // R-KEY-2
+    }
     if !applied {
         return Err(ServiceError::State(
             refusal.unwrap_or_else(|| after.state.code().to_string()),

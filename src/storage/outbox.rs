@@ -384,6 +384,27 @@ pub fn mark_failed(
         == 1)
 }
 
+/// R-KEY-2: a scrubbed body must not survive in free space of the page it lived in. Per
+/// connection; the worker and the operator actions turn it on before they scrub.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn secure_delete_on(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    Ok(())
+}
+
+/// R-KEY-2: after a scrub, copies the WAL into the database file and truncates it, so the old
+/// page images (with the key) do not stay in the `-wal` file. Waits (busy timeout) for readers
+/// of older snapshots; when it cannot finish, the frames are overwritten by later writes.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn checkpoint_truncate(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
 // ---- operator view and actions (R-MAIL-7) ----------------------------------------------------
 
 /// One mail by id.
