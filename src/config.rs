@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::email::default_free_mail_domains;
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub office: Office,
@@ -156,18 +156,6 @@ pub struct Ui {
     pub ascii_borders: bool,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            office: Office::default(),
-            session: Session::default(),
-            mail: Mail::default(),
-            smtp: Smtp::default(),
-            ui: Ui::default(),
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("設定ファイル {path} を読めません: {source}")]
@@ -221,9 +209,9 @@ impl Config {
             path: path.to_path_buf(),
             message: message.into(),
         };
-        if !cfg.office.code.is_empty()
-            && !(cfg.office.code.len() == 5 && cfg.office.code.chars().all(|c| c.is_ascii_digit()))
-        {
+        let code_ok =
+            cfg.office.code.len() == 5 && cfg.office.code.chars().all(|c| c.is_ascii_digit());
+        if !cfg.office.code.is_empty() && !code_ok {
             return Err(invalid("office.code は 5 桁の数字です"));
         }
         if cfg.session.idle_lock_minutes == 0 || cfg.session.idle_lock_minutes > 240 {

@@ -57,7 +57,10 @@ fn r_mail_2_kill_9_mid_batch_loses_nothing() {
     // Kill it in the middle of the run, after a batch or two but well before the end.
     let start = Instant::now();
     while server.received_count() < 120 {
-        assert!(start.elapsed() < Duration::from_secs(30), "child sent nothing");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "child sent nothing"
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
     child.kill().unwrap(); // SIGKILL
@@ -92,7 +95,11 @@ fn r_mail_2_kill_9_mid_batch_loses_nothing() {
     // Duplicates: at most the one in flight when the child died (sent, not yet recorded), and
     // it carries the same Message-ID (that is how it is counted here).
     let dups: usize = seen.values().map(|n| n - 1).sum();
-    assert!(dups <= 1, "{dups} duplicates (received {} at kill)", at_kill);
+    assert!(
+        dups <= 1,
+        "{dups} duplicates (received {} at kill)",
+        at_kill
+    );
     let st = worker::status(&store).unwrap();
     assert_eq!((st.queued, st.sending, st.failed), (0, 0, 0));
 }

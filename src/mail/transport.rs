@@ -81,7 +81,7 @@ struct Smtp {
 }
 
 enum Kind {
-    Smtp(Smtp),
+    Smtp(Box<Smtp>),
     Spool(PathBuf),
 }
 
@@ -173,10 +173,10 @@ impl Transport {
         };
         let (from, reply_to) = senders(cfg)?;
         Ok(Transport {
-            kind: Kind::Smtp(Smtp {
+            kind: Kind::Smtp(Box::new(Smtp {
                 settings: Arc::new(settings),
                 conn: Mutex::new(None),
-            }),
+            })),
             from,
             reply_to,
             deadline: Duration::from_secs(cfg.mail.send_deadline_seconds.max(1)),
