@@ -13,6 +13,7 @@ pub struct Config {
     pub office: Office,
     pub session: Session,
     pub mail: Mail,
+    pub smtp: Smtp,
     pub ui: Ui,
 }
 
@@ -50,6 +51,24 @@ pub struct Mail {
     pub footer: String,
     /// R-REG-3: free-mail domains that get a warning on employer accounts.
     pub free_mail_domains: Vec<String>,
+    /// R-MAIL-1: where `.eml` files go when no `[smtp] host` is set. Empty: `spool/` beside the
+    /// database.
+    pub spool_dir: String,
+    /// Whether this process (a TUI) runs the background sync worker.
+    pub worker: bool,
+    /// Seconds between background passes (a poke runs one at once).
+    pub poll_seconds: u64,
+    /// Rows claimed per pass.
+    pub batch_size: u32,
+    /// R-MAIL-2: a claimed row is another worker's again after this many seconds (crash mid-send).
+    pub lease_seconds: u64,
+    /// Overall deadline of one send, whatever lettre's own timeouts do.
+    pub send_deadline_seconds: u64,
+    /// R-MAIL-3: first retry after a temporary failure; doubles per attempt up to `retry_max_seconds`.
+    pub retry_first_seconds: u64,
+    pub retry_max_seconds: u64,
+    /// R-MAIL-3: a mail still failing temporarily this long after it was queued is given up (failed).
+    pub give_up_hours: u64,
 }
 
 impl Default for Mail {
@@ -59,6 +78,64 @@ impl Default for Mail {
             reply_to: String::new(),
             footer: String::new(),
             free_mail_domains: default_free_mail_domains(),
+            spool_dir: String::new(),
+            worker: true,
+            poll_seconds: 5,
+            batch_size: 50,
+            lease_seconds: 300,
+            send_deadline_seconds: 60,
+            retry_first_seconds: 60,
+            retry_max_seconds: 3600,
+            give_up_hours: 120,
+        }
+    }
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain text; only sensible towards a relay on the same host.
+    None,
+    /// STARTTLS required (port 587 style).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465 style).
+    Tls,
+}
+
+/// `[smtp]`: with an empty `host`, mail goes to the spool folder instead (R-MAIL-1). The password
+/// never sits in this file: `password_file` (first line) or `password_env` (a variable name).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    /// Default: 25 for `none`, 587 for `starttls`, 465 for `tls`.
+    pub port: Option<u16>,
+    pub security: Security,
+    pub username: String,
+    pub password_file: String,
+    pub password_env: String,
+    /// lettre's own (connect / per-command) timeout.
+    pub timeout_seconds: u64,
+    /// An extra PEM CA to trust (private CA, tests).
+    pub ca_file: String,
+    /// EHLO name; default: this host's name.
+    pub hello_name: String,
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        Smtp {
+            host: String::new(),
+            port: None,
+            security: Security::Starttls,
+            username: String::new(),
+            password_file: String::new(),
+            password_env: String::new(),
+            timeout_seconds: 30,
+            ca_file: String::new(),
+            hello_name: String::new(),
         }
     }
 }
@@ -141,7 +218,34 @@ impl Config {
         if cfg.session.idle_lock_minutes == 0 || cfg.session.idle_lock_minutes > 240 {
             return Err(invalid("session.idle_lock_minutes は 1〜240 分です"));
         }
+        cfg.check_mail().map_err(|m| invalid(&m))?;
         Ok(cfg)
+    }
+
+    fn check_mail(&self) -> Result<(), String> {
+        let m = &self.mail;
+        if m.batch_size == 0 || m.poll_seconds == 0 || m.send_deadline_seconds == 0 {
+            return Err(
+                "mail.batch_size, mail.poll_seconds, mail.send_deadline_seconds は 1 以上です"
+                    .into(),
+            );
+        }
+        // A worker stops starting sends at half the lease, so a send that starts must finish
+        // (deadline) before the lease ends: otherwise two workers could send the same row.
+        if m.lease_seconds < 2 * m.send_deadline_seconds + 1 {
+            return Err(
+                "mail.lease_seconds は mail.send_deadline_seconds の 2 倍より長くしてください"
+                    .into(),
+            );
+        }
+        if m.retry_first_seconds == 0 || m.retry_max_seconds < m.retry_first_seconds {
+            return Err("mail.retry_first_seconds は 1 以上、retry_max_seconds 以下です".into());
+        }
+        let s = &self.smtp;
+        if !s.username.is_empty() && s.password_file.is_empty() && s.password_env.is_empty() {
+            return Err("smtp.username には smtp.password_file か smtp.password_env が必要です（パスワードを設定ファイルに書かないでください）".into());
+        }
+        Ok(())
     }
 }
 
@@ -180,5 +284,22 @@ mod tests {
         assert_eq!(cfg.office.name, "飯田橋");
         assert_eq!(cfg.ui.language, Language::En);
         assert_eq!(cfg.session.idle_lock_minutes, 5);
+    }
+
+    #[test]
+    fn smtp_section_parses_and_never_takes_a_password() {
+        let text = "[smtp]\nhost = \"mail.example.go.jp\"\nsecurity = \"tls\"\nusername = \"u\"\npassword_env = \"MADOGUCHI_SMTP_PASSWORD\"\n";
+        let cfg = Config::parse(text, Path::new("c.toml")).expect("ok");
+        assert_eq!(cfg.smtp.security, Security::Tls);
+        assert_eq!(cfg.smtp.host, "mail.example.go.jp");
+        assert!(Config::parse("[smtp]\npassword = \"x\"\n", Path::new("c.toml")).is_err());
+        assert!(Config::parse("[smtp]\nusername = \"u\"\n", Path::new("c.toml")).is_err());
+        assert!(
+            Config::parse(
+                "[mail]\nlease_seconds = 10\nsend_deadline_seconds = 10\n",
+                Path::new("c.toml")
+            )
+            .is_err()
+        );
     }
 }

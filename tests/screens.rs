@@ -339,3 +339,30 @@ fn admin_sees_staff_screen() {
     assert!(matches!(f.app.screen, Screen::Staff(_)));
     snap("staff_list", &f.app);
 }
+
+#[test]
+fn r_mail_7_mail_queue_shows_counts_and_acts_after_confirm() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    ctrl(&mut f.app, 's');
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('3'));
+    assert!(
+        matches!(f.app.screen, Screen::MailQueue(_)),
+        "{:?}",
+        f.app.screen
+    );
+    let text = screen_text(&f.app, 100, 30);
+    assert!(text.contains("送信待ち 1"), "{text}");
+    assert!(text.contains("saiyou@yamada-kensetsu"), "{text}");
+    snap("mail_queue", &f.app);
+    press(&mut f.app, KeyCode::Char('h'));
+    assert!(screen_text(&f.app, 100, 30).contains("保留にしますか"));
+    press(&mut f.app, KeyCode::Char('y'));
+    let text = screen_text(&f.app, 100, 30);
+    assert!(text.contains("保留 1"), "{text}");
+}

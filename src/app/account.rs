@@ -191,7 +191,7 @@ pub fn reissue(app: &mut App, account_id: i64) {
                 clock::fmt_jst_hm(r.key_expires_at)
             );
             app.flash(Tone::Success, text);
-            app.refresh_mail_counts();
+            app.mail_was_queued();
         }
         Err(e) => app.flash_error(&e),
     }

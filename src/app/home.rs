@@ -16,6 +16,7 @@ pub enum MenuItem {
     Account,
     Staff,
     Audit,
+    Mail,
     ChangePassword,
 }
 
@@ -27,6 +28,7 @@ impl MenuItem {
             MenuItem::Account => Msg::MenuAccount,
             MenuItem::Staff => Msg::MenuStaff,
             MenuItem::Audit => Msg::MenuAudit,
+            MenuItem::Mail => Msg::MenuMail,
             MenuItem::ChangePassword => Msg::MenuChangePassword,
         }
     }
@@ -38,6 +40,7 @@ impl MenuItem {
             MenuItem::Account => Msg::MenuAccountDesc,
             MenuItem::Staff => Msg::MenuStaffDesc,
             MenuItem::Audit => Msg::MenuAuditDesc,
+            MenuItem::Mail => Msg::MenuMailDesc,
             MenuItem::ChangePassword => Msg::MenuChangePasswordDesc,
         }
     }
@@ -55,6 +58,9 @@ pub fn items(app: &App) -> Vec<MenuItem> {
     }
     if app.may(Permission::ManageStaff) {
         v.push(MenuItem::Staff);
+    }
+    if app.may(Permission::ViewMail) {
+        v.push(MenuItem::Mail);
     }
     if app.may(Permission::ViewAudit) {
         v.push(MenuItem::Audit);
@@ -112,6 +118,10 @@ pub fn open(app: &mut App, item: MenuItem) {
             a.reload(&app.store, &ctx);
             a.verify_now(&app.store);
             Screen::Audit(a)
+        }
+        MenuItem::Mail => {
+            super::mailq::open(app);
+            return;
         }
         MenuItem::ChangePassword => Screen::ChangePassword(signin::ChangePassword::new(false)),
     };

@@ -34,6 +34,11 @@ pub enum Action {
     ChangePassword,
     SignOut,
     Menu(u8),
+    Filter,
+    MailRetry,
+    MailHold,
+    MailRelease,
+    MailCancel,
 }
 
 /// A key as written in the tables.
@@ -380,6 +385,69 @@ pub const STAFF_READONLY: &[Binding] = &[
         Action::Refresh,
         Msg::KeyRefresh,
         true,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The mail queue (R-MAIL-7).
+pub const MAILQ: &[Binding] = &[
+    b(
+        &[Key::Char('r'), Key::F(6)],
+        Action::MailRetry,
+        Msg::KeyMailRetry,
+        true,
+    ),
+    b(&[Key::Char('h')], Action::MailHold, Msg::KeyMailHold, true),
+    b(
+        &[Key::Char('e')],
+        Action::MailRelease,
+        Msg::KeyMailRelease,
+        true,
+    ),
+    b(
+        &[Key::Char('c')],
+        Action::MailCancel,
+        Msg::KeyMailCancel,
+        true,
+    ),
+    b(&[Key::Char('f')], Action::Filter, Msg::KeyFilter, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
     ),
     b(
         &[Key::Esc, Key::Char('q'), Key::F(3)],

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod form;
 pub mod home;
 pub mod keymap;
+pub mod mailq;
 pub mod register;
 pub mod signin;
 pub mod staff;
@@ -45,6 +46,7 @@ pub enum Screen {
     Staff(staff::StaffList),
     StaffAdd(staff::StaffAdd),
     Audit(audit::AuditView),
+    MailQueue(mailq::MailQueue),
 }
 
 /// Something to do once the user says yes.
@@ -57,6 +59,7 @@ pub enum Pending {
     StaffReset(String),
     SignOut,
     Quit,
+    Mail(i64, crate::service::mail::MailAction),
 }
 
 #[derive(Debug, Clone)]
@@ -91,10 +94,12 @@ pub struct Flash {
 }
 
 /// Outbox counts for the header (R-MAIL-5/7 at a glance).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MailCounts {
     pub waiting: i64,
     pub failed: i64,
+    /// The background worker's last failure (server down, refused…), if any.
+    pub last_error: Option<String>,
 }
 
 pub struct App {
@@ -113,6 +118,8 @@ pub struct App {
     pub lock: Option<Form>,
     pub flash: Option<Flash>,
     pub mail: MailCounts,
+    /// Set when an action queued mail: the event loop wakes the delivery worker.
+    pub mail_queued: bool,
     pub banner: Option<String>,
     pub quit: bool,
     /// The JST minute shown in the header; a tick redraws only when it changes.
@@ -161,6 +168,7 @@ impl App {
             lock: None,
             flash: None,
             mail: MailCounts::default(),
+            mail_queued: false,
             banner,
             quit: false,
             clock_text: String::new(),
@@ -248,6 +256,7 @@ impl App {
             Screen::Account(_) => keymap::ACCOUNT,
             Screen::Staff(_) => keymap::STAFF,
             Screen::Audit(_) => keymap::STAFF_READONLY,
+            Screen::MailQueue(_) => keymap::MAILQ,
         }
     }
 
@@ -327,6 +336,7 @@ impl App {
             Screen::Account(_) => account::act(self, action),
             Screen::Staff(_) | Screen::StaffAdd(_) => staff::act(self, action),
             Screen::Audit(_) => audit::act(self, action),
+            Screen::MailQueue(_) => mailq::act(self, action),
         }
     }
 
@@ -366,6 +376,7 @@ impl App {
             Pending::SignOut => self.sign_out(None),
             Pending::RegisterAcceptingWarnings => register::submit(self, true),
             Pending::Reissue(id) => account::reissue(self, id),
+            Pending::Mail(id, a) => mailq::run_pending(self, id, a),
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
                 staff::run_pending(self, p)
             }
@@ -538,11 +549,30 @@ impl App {
     pub fn refresh_mail_counts(&mut self) {
         if let Ok(counts) = crate::storage::outbox::counts(self.store.conn()) {
             let get = |s: MailState| counts.iter().find(|c| c.0 == s).map_or(0, |c| c.1);
-            self.mail = MailCounts {
-                waiting: get(MailState::Queued) + get(MailState::Sending),
-                failed: get(MailState::Failed),
-            };
+            self.mail.waiting = get(MailState::Queued) + get(MailState::Sending);
+            self.mail.failed = get(MailState::Failed);
         }
+    }
+
+    /// The background delivery worker reports. Returns whether the header changed.
+    pub fn on_mail_status(&mut self, s: &crate::mail::worker::MailStatus) -> bool {
+        let next = MailCounts {
+            waiting: s.queued + s.sending,
+            failed: s.failed,
+            last_error: s
+                .last_error
+                .as_deref()
+                .map(|e| crate::domain::text::sanitize(e, false)),
+        };
+        let changed = next != self.mail;
+        self.mail = next;
+        changed
+    }
+
+    /// An action queued mail: ask the worker to send it now, and show it in the header.
+    pub fn mail_was_queued(&mut self) {
+        self.mail_queued = true;
+        self.refresh_mail_counts();
     }
 }
 

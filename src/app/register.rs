@@ -186,7 +186,7 @@ pub fn submit(app: &mut App, accept_warnings: bool) {
             }
             let text = app.t(Msg::Registered).to_string();
             app.flash(Tone::Success, text);
-            app.refresh_mail_counts();
+            app.mail_was_queued();
         }
         Err(ServiceError::Invalid(issues)) => {
             let only_warnings = issues.iter().all(|i| i.severity == Severity::Warning);

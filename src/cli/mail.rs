@@ -1,21 +1,29 @@
-//! `madoguchi mail ...`: a placeholder until mail delivery lands.
+//! `madoguchi mail ...`: delivery passes and the operator's queue actions (R-MAIL-1, R-MAIL-7).
+//! The commands themselves live in `mail::cli`; this wires them to the CLI's context.
 
-use super::{CliCtx, code};
-use crate::i18n::cli::{Label, label};
+pub use crate::mail::cli::MailCmd;
 
-#[derive(Debug, clap::Subcommand)]
-pub enum MailCmd {
-    /// One delivery pass over the outbox
-    Sync,
-}
+use super::CliCtx;
+use crate::i18n::Lang;
 
+/// `mail sync` runs without a sign-in (it is the delivery service); every operator action
+/// signs in the `--as` staff member first.
+///
 /// # Errors
-/// None yet.
+/// Sign-in failure, storage failure.
 pub fn run(cmd: &MailCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
-    match cmd {
-        MailCmd::Sync => {
-            println!("{}", label(ctx.lang, Label::MailNotYet));
-            Ok(code::ERROR)
-        }
-    }
+    let session = match cmd {
+        MailCmd::Sync { .. } => None,
+        _ => Some(ctx.session()?),
+    };
+    let acting = session.as_ref().map(|s| s.ctx.at(ctx.now()));
+    let mut store = ctx.store();
+    crate::mail::cli::run_cmd(
+        cmd,
+        &mut store,
+        &ctx.config,
+        acting.as_ref(),
+        ctx.json,
+        ctx.lang == Lang::En,
+    )
 }

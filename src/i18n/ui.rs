@@ -48,6 +48,11 @@ messages! {
     KeyToggleDisable => "無効化・有効化", "Disable/enable";
     KeyUnlockStaff => "ロック解除", "Unlock";
     KeyResetPassword => "パスワード再設定", "Reset password";
+    KeyMailRetry => "再送", "Retry";
+    KeyMailHold => "保留", "Hold";
+    KeyMailRelease => "保留解除", "Release";
+    KeyMailCancel => "取消", "Cancel mail";
+    KeyFilter => "絞込み切替", "Filter";
     KeyYes => "はい", "Yes";
     KeyNo => "いいえ", "No";
     KeyClose => "閉じる", "Close";
@@ -135,6 +140,8 @@ messages! {
     MenuStaffDesc => "職員の追加・無効化・ロック解除・再設定", "Add, disable, unlock, reset staff";
     MenuAudit => "監査ログ", "Audit log";
     MenuAuditDesc => "操作記録と改ざん検査", "Actions recorded, tamper check";
+    MenuMail => "メール送信状況", "Mail queue";
+    MenuMailDesc => "送信待ち・失敗の確認、再送・保留・取消", "Queued and failed mail; retry, hold, cancel";
     MenuChangePassword => "パスワード変更", "Change password";
     MenuChangePasswordDesc => "自分のパスワードを変更", "Change your own password";
     RegisterTitle => "窓口登録（アカウント）", "Counter registration";
@@ -146,6 +153,24 @@ messages! {
     StaffAddTitle => "職員の追加", "Add a staff member";
     StaffAddIntro => "仮パスワードを発行します。初回サインイン時に変更が必要です。", "A temporary password is issued; it must be changed at first sign-in.";
     AuditTitle => "監査ログ（新しい順）", "Audit log (newest first)";
+    MailQueueTitle => "メール送信状況", "Mail queue";
+    MailFilterAll => "すべて", "all";
+    LabelFilter => "表示", "Showing";
+    LabelOldest => "最も古い送信待ち", "Oldest waiting";
+    ColAge => "経過", "Age";
+    ColNext => "次回", "Next";
+    ColTries => "回数", "Tries";
+    ColTo => "宛先", "To";
+    MailWorkerError => "送信エラー", "send error";
+    ConfirmMailRetry => "このメールを今すぐ再送しますか？", "Retry this mail now?";
+    ConfirmMailHold => "このメールを保留にしますか？", "Hold this mail?";
+    ConfirmMailRelease => "保留を解除して送信しますか？", "Release this mail for sending?";
+    ConfirmMailCancel => "このメールを取消しますか？", "Cancel this mail?";
+    MailRetryEffect => "送信待ちに戻し、すぐに送ります。", "It is queued again and sent at once.";
+    MailHoldEffect => "解除するまで送りません。", "It is not sent until released.";
+    MailReleaseEffect => "送信待ちに戻します。", "It is queued again.";
+    MailCancelEffect => "取消すと送れません。認証キーのメールなら本文も消去します。", "It will never be sent; a key mail's body is erased.";
+    HelpMailQueue => "送信待ち・送信済・失敗などの件数と、1通ごとの経過時間・次回の送信予定・サーバーの応答を表示します。\n失敗（5xx）は r で再送できます。宛先の誤りが疑われるときは、アカウント照会で確認してから再発行してください。\nh 保留、e 保留解除、c 取消、f で表示する状態を切替、g で再読込します。\n一覧の表示も監査ログに残ります。", "Counts by state, and for each mail its age, next attempt and the server's last reply.\nA failed (5xx) mail can be retried with r; if the address looks wrong, check the account and re-issue.\nh hold, e release, c cancel, f cycles the state shown, g reloads.\nViewing the list is recorded in the audit log.";
     HelpTitle => "ヘルプ（Esc で閉じる）", "Help (Esc to close)";
 
     // Labels
@@ -232,6 +257,7 @@ pub fn help_for(screen: &Screen) -> Msg {
         Screen::Account(_) => Msg::HelpAccount,
         Screen::Staff(_) | Screen::StaffAdd(_) => Msg::HelpStaff,
         Screen::Audit(_) => Msg::HelpAudit,
+        Screen::MailQueue(_) => Msg::HelpMailQueue,
     }
 }
 

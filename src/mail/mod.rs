@@ -1,3 +1,8 @@
-//! Notification mail: templates here; delivery (transport, worker) in the files beside.
+//! Notification mail (R-MAIL-1..7): templates, transport (SMTP via lettre, or a spool folder),
+//! the sync worker (lease, backoff, deadline per send; never on the UI thread) and the `mail`
+//! subcommands.
 
+pub mod cli;
 pub mod template;
+pub mod transport;
+pub mod worker;

@@ -12,14 +12,45 @@ pub enum Template {
     AccountRegisteredSeeker,
     /// R-KEY-3
     KeyReissued,
+    /// R-REV-6 「仮登録の期限が近づいています」: `deadline`, `days_left`, `item`.
+    ProvisionalReminder,
+    /// R-REV-3 「本登録完了のお知らせ」: `establishment_name`, `establishment_number`,
+    /// `registered_items` (lines, may be empty).
+    RegistrationCompleted,
+    /// R-REV-2 差戻し: `item`, `reason`, `comment` (may be empty), `deadline`.
+    Returned,
+    /// R-REV-2 不受理: `item`, `reason`, `comment` (may be empty).
+    Rejected,
+    /// R-DL-3 期限切れにより無効: `deadline`.
+    Invalidated,
+    /// R-ID-2 「登録ID（メールアドレス）のお知らせ」: `login_id`.
+    IdNotice,
+    /// R-ID-4 to the old address: `changed_at_jst`, `new_login_id_masked`.
+    EmailChangedOld,
+    /// R-ID-4 to the new address, with its fresh key: `login_id`, `auth_key`, `key_expires_jst`.
+    EmailChangedNew,
 }
 
 impl Template {
-    pub const ALL: [Template; 3] = [
+    pub const ALL: [Template; 11] = [
         Template::AccountRegisteredEmployer,
         Template::AccountRegisteredSeeker,
         Template::KeyReissued,
+        Template::ProvisionalReminder,
+        Template::RegistrationCompleted,
+        Template::Returned,
+        Template::Rejected,
+        Template::Invalidated,
+        Template::IdNotice,
+        Template::EmailChangedOld,
+        Template::EmailChangedNew,
     ];
+
+    /// The template a stored `code()` names.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Template> {
+        Template::ALL.into_iter().find(|t| t.code() == code)
+    }
 
     #[must_use]
     pub fn code(self) -> &'static str {
@@ -27,6 +58,14 @@ impl Template {
             Template::AccountRegisteredEmployer => "account_registered_employer",
             Template::AccountRegisteredSeeker => "account_registered_seeker",
             Template::KeyReissued => "key_reissued",
+            Template::ProvisionalReminder => "provisional_reminder",
+            Template::RegistrationCompleted => "registration_completed",
+            Template::Returned => "returned",
+            Template::Rejected => "rejected",
+            Template::Invalidated => "invalidated",
+            Template::IdNotice => "id_notice",
+            Template::EmailChangedOld => "email_changed_old",
+            Template::EmailChangedNew => "email_changed_new",
         }
     }
 
@@ -39,6 +78,18 @@ impl Template {
                 include_str!("../../assets/mail/account_registered_seeker.txt")
             }
             Template::KeyReissued => include_str!("../../assets/mail/key_reissued.txt"),
+            Template::ProvisionalReminder => {
+                include_str!("../../assets/mail/provisional_reminder.txt")
+            }
+            Template::RegistrationCompleted => {
+                include_str!("../../assets/mail/registration_completed.txt")
+            }
+            Template::Returned => include_str!("../../assets/mail/returned.txt"),
+            Template::Rejected => include_str!("../../assets/mail/rejected.txt"),
+            Template::Invalidated => include_str!("../../assets/mail/invalidated.txt"),
+            Template::IdNotice => include_str!("../../assets/mail/id_notice.txt"),
+            Template::EmailChangedOld => include_str!("../../assets/mail/email_changed_old.txt"),
+            Template::EmailChangedNew => include_str!("../../assets/mail/email_changed_new.txt"),
         }
     }
 
@@ -183,17 +234,82 @@ mod tests {
         assert!(matches!(err, TemplateError::Missing { .. }));
     }
 
-    #[test]
-    fn every_template_renders_with_its_values() {
-        let vars = BTreeMap::from([
+    fn all_vars() -> BTreeMap<&'static str, String> {
+        BTreeMap::from([
             ("auth_key", "K".to_string()),
             ("key_expires_jst", "x".to_string()),
             ("name", "n".to_string()),
-        ]);
+            ("deadline", "2026年3月31日".to_string()),
+            ("days_left", "3".to_string()),
+            ("item", "求人 13010-12345678".to_string()),
+            ("establishment_name", "株式会社テスト".to_string()),
+            ("establishment_number", "1301-999999-9".to_string()),
+            ("registered_items", String::new()),
+            ("reason", "労働条件の明示が不足".to_string()),
+            ("comment", String::new()),
+            ("login_id", "tanaka@example.co.jp".to_string()),
+            ("changed_at_jst", "2026-11-23 14:00".to_string()),
+            ("new_login_id_masked", "ta****@ex*****.co.jp".to_string()),
+        ])
+    }
+
+    #[test]
+    fn every_template_renders_with_its_values() {
+        let vars = all_vars();
         for t in Template::ALL {
             let r = render(t, &vars, &footer()).expect("render");
             assert!(r.subject.starts_with("【ハローワーク】"), "{t:?}");
             assert_eq!(t.carries_key(), r.body.contains("K\n"), "{t:?}");
+            assert!(!r.body.contains("{{"), "{t:?}");
+            assert_eq!(Template::from_code(t.code()), Some(t));
+        }
+    }
+
+    #[test]
+    fn spec_notices_have_their_subjects() {
+        let vars = all_vars();
+        let subject = |t| render(t, &vars, &footer()).expect("render").subject;
+        assert!(subject(Template::ProvisionalReminder).contains("仮登録の期限が近づいています"));
+        assert!(subject(Template::RegistrationCompleted).contains("本登録完了のお知らせ"));
+        assert!(subject(Template::Returned).contains("差戻し"));
+        assert!(subject(Template::Rejected).contains("不受理"));
+        assert!(subject(Template::Invalidated).contains("期限切れにより"));
+        assert!(subject(Template::IdNotice).contains("登録ID（メールアドレス）のお知らせ"));
+        assert!(subject(Template::EmailChangedOld).contains("変更"));
+        assert!(subject(Template::EmailChangedNew).contains("変更"));
+    }
+
+    #[test]
+    fn r_id_4_only_the_new_address_gets_the_key() {
+        assert!(Template::EmailChangedNew.carries_key());
+        assert!(!Template::EmailChangedOld.carries_key());
+        let r = render(Template::EmailChangedOld, &all_vars(), &footer()).expect("render");
+        assert!(r.body.contains("ta****@ex*****.co.jp"));
+        assert!(!r.body.contains("tanaka@"));
+    }
+
+    #[test]
+    fn each_notice_needs_its_own_values() {
+        for (t, name) in [
+            (Template::ProvisionalReminder, "deadline"),
+            (Template::RegistrationCompleted, "establishment_number"),
+            (Template::Returned, "reason"),
+            (Template::Rejected, "reason"),
+            (Template::Invalidated, "deadline"),
+            (Template::IdNotice, "login_id"),
+            (Template::EmailChangedOld, "new_login_id_masked"),
+            (Template::EmailChangedNew, "auth_key"),
+        ] {
+            let mut vars = all_vars();
+            vars.remove(name);
+            let err = render(t, &vars, &footer()).expect_err("missing");
+            assert_eq!(
+                err,
+                TemplateError::Missing {
+                    template: t.code(),
+                    name: name.to_string()
+                }
+            );
         }
     }
 }

@@ -389,6 +389,13 @@ pub fn reissue_key(
         },
     )?;
     tx.commit()?;
+    if cancelled > 0 {
+        // The cancelled mails carried the old key: push their old page images out of the WAL
+        // too (R-KEY-2). Best effort: a busy reader only delays it to the next checkpoint.
+        if let Err(e) = storage::outbox::checkpoint_truncate(store.conn()) {
+            tracing::warn!("checkpoint after re-issue: {e}");
+        }
+    }
     Ok(Reissued {
         account_id,
         key_expires_at: expires,

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod cli_support;
+pub mod mail;
 pub mod setup;
 pub mod staff;
 

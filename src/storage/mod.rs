@@ -120,6 +120,9 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted and overwritten content (scrubbed mail bodies, purged personal data) is
+        // zeroed, not left in free pages (R-KEY-2, R-DL-3).
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
         self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }

@@ -197,3 +197,326 @@ pub fn body(conn: &Connection, id: i64) -> Result<Option<String>> {
         .optional()?
         .flatten())
 }
+
+// ---- delivery (R-MAIL-2, R-MAIL-3, R-MAIL-6) -------------------------------------------------
+// Every statement below filters on `state` first, so it runs on the `outbox_due (state,
+// next_attempt_at)` index (checked by `tests::delivery_queries_use_the_index`).
+
+/// A row claimed for sending, with what the transport needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: i64,
+    pub message_id: String,
+    pub template: String,
+    pub to_addr: String,
+    pub subject: String,
+    /// `None` only for a damaged row (a scrubbed body is never queued).
+    pub body: Option<String>,
+    pub key_expires_at: Option<String>,
+    pub attempts: i64,
+    pub created_at: String,
+}
+
+/// R-MAIL-6: key mails whose key has expired are neither sent nor retried; the body (the key's
+/// only plaintext) goes with them (R-KEY-2). Covers rows in flight whose lease ran out.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn expire_key_mails(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
+    let now = to_db(now);
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'expired', body = NULL, lease_owner = NULL, lease_until = NULL,
+                    last_reply = coalesce(last_reply || ' / ', '') || '認証キーの有効期限切れ', updated_at = ?1
+             WHERE state IN ('queued', 'held', 'failed', 'sending') AND key_expires_at IS NOT NULL
+               AND key_expires_at <= ?1 AND (state <> 'sending' OR lease_until <= ?1)",
+        )?
+        .execute([now])?)
+}
+
+/// R-MAIL-2: a row left in `sending` past its lease (its worker crashed or hung) is due again:
+/// at-least-once, the same Message-ID.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn requeue_expired_leases(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
+    let now = to_db(now);
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?1,
+                    updated_at = ?1
+             WHERE state = 'sending' AND lease_until <= ?1",
+        )?
+        .execute([now])?)
+}
+
+/// R-MAIL-2: claims up to `limit` due rows for `owner` until `lease_until`. Call inside an
+/// IMMEDIATE transaction: the write lock makes the claim atomic between processes.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn claim_due(
+    conn: &Connection,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<Claimed>> {
+    let now = to_db(now);
+    let mut stmt = conn.prepare_cached(
+        "UPDATE outbox SET state = 'sending', lease_owner = ?1, lease_until = ?2, attempts = attempts + 1,
+                updated_at = ?3
+         WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?3
+                      ORDER BY next_attempt_at LIMIT ?4)
+         RETURNING id, message_id, template, to_addr, subject, body, key_expires_at, attempts, created_at,
+                   next_attempt_at",
+    )?;
+    let mut rows = stmt
+        .query_map(params![owner, to_db(lease_until), now, limit], |r| {
+            Ok((
+                Claimed {
+                    id: r.get(0)?,
+                    message_id: r.get(1)?,
+                    template: r.get(2)?,
+                    to_addr: r.get(3)?,
+                    subject: r.get(4)?,
+                    body: r.get(5)?,
+                    key_expires_at: r.get(6)?,
+                    attempts: r.get(7)?,
+                    created_at: r.get(8)?,
+                },
+                r.get::<_, String>(9)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // RETURNING gives no order: send the longest-waiting first.
+    rows.sort_by(|a, b| (&a.1, a.0.id).cmp(&(&b.1, b.0.id)));
+    Ok(rows.into_iter().map(|(c, _)| c).collect())
+}
+
+/// Sent: the server's reply kept; a key mail's body scrubbed (R-KEY-2). False when the row was
+/// no longer ours (lease lost), which the caller logs.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn mark_sent(
+    conn: &Connection,
+    id: i64,
+    owner: &str,
+    reply: &str,
+    scrub_body: bool,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'sent', sent_at = ?4, updated_at = ?4, last_reply = ?3,
+                    lease_owner = NULL, lease_until = NULL,
+                    body = CASE WHEN ?5 THEN NULL ELSE body END
+             WHERE id = ?1 AND state = 'sending' AND lease_owner = ?2",
+        )?
+        .execute(params![id, owner, reply, to_db(now), scrub_body])?
+        == 1)
+}
+
+/// R-MAIL-3 temporary failure: queued again for `next_at`.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn mark_deferred(
+    conn: &Connection,
+    id: i64,
+    owner: &str,
+    reply: &str,
+    next_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', next_attempt_at = ?4, updated_at = ?5, last_reply = ?3,
+                    lease_owner = NULL, lease_until = NULL
+             WHERE id = ?1 AND state = 'sending' AND lease_owner = ?2",
+        )?
+        .execute(params![id, owner, reply, to_db(next_at), to_db(now)])?
+        == 1)
+}
+
+/// A claimed row the worker did not try (the server was down, or the pass ran out of lease
+/// time): queued again for `next_at`, and the attempt the claim counted is given back.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn release_untried(
+    conn: &Connection,
+    id: i64,
+    owner: &str,
+    next_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'queued', next_attempt_at = ?3, updated_at = ?4,
+                    attempts = max(attempts - 1, 0), lease_owner = NULL, lease_until = NULL
+             WHERE id = ?1 AND state = 'sending' AND lease_owner = ?2",
+        )?
+        .execute(params![id, owner, to_db(next_at), to_db(now)])?
+        == 1)
+}
+
+/// R-MAIL-3 permanent failure (5xx) or retries given up: failed, with the reply, until an
+/// operator retries it by hand.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn mark_failed(
+    conn: &Connection,
+    id: i64,
+    owner: &str,
+    reply: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'failed', updated_at = ?4, last_reply = ?3, lease_owner = NULL,
+                    lease_until = NULL
+             WHERE id = ?1 AND state = 'sending' AND lease_owner = ?2",
+        )?
+        .execute(params![id, owner, reply, to_db(now)])?
+        == 1)
+}
+
+/// R-KEY-2: a scrubbed body must not survive in free space of the page it lived in. Per
+/// connection; the worker and the operator actions turn it on before they scrub.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn secure_delete_on(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    Ok(())
+}
+
+/// R-KEY-2: after a scrub, copies the WAL into the database file and truncates it, so the old
+/// page images (with the key) do not stay in the `-wal` file. Waits (busy timeout) for readers
+/// of older snapshots; when it cannot finish, the frames are overwritten by later writes.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn checkpoint_truncate(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
+// ---- operator view and actions (R-MAIL-7) ----------------------------------------------------
+
+/// One mail by id.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<MailRow>> {
+    use rusqlite::OptionalExtension;
+    let sql = format!("SELECT {COLS} FROM outbox WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// The queue like `mailq`: one state by next attempt (on `outbox_due`), or every state newest
+/// first (on the primary key).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn list(conn: &Connection, state: Option<MailState>, limit: u32) -> Result<Vec<MailRow>> {
+    let rows = match state {
+        Some(s) => {
+            let sql = format!(
+                "SELECT {COLS} FROM outbox WHERE state = ?1 ORDER BY next_attempt_at, id LIMIT ?2"
+            );
+            conn.prepare_cached(&sql)?
+                .query_map(params![s.code(), limit], from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        }
+        None => {
+            let sql = format!("SELECT {COLS} FROM outbox ORDER BY id DESC LIMIT ?1");
+            conn.prepare_cached(&sql)?
+                .query_map([limit], from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        }
+    };
+    Ok(rows)
+}
+
+/// When the oldest mail still waiting (queued or sending) was queued.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn oldest_waiting(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT min(created_at) FROM outbox WHERE state IN ('queued', 'sending')")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Moves one row from one of `from` to `to` (an operator action). `due_now` also makes it due
+/// at once; a key mail's body is scrubbed when it is cancelled. False when the row was not in
+/// one of `from` (someone else acted first, or a worker holds it).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_state(
+    conn: &Connection,
+    id: i64,
+    from: &[MailState],
+    to: MailState,
+    due_now: bool,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let from: Vec<&str> = from.iter().map(|s| s.code()).collect();
+    let from = from.join(",");
+    Ok(conn
+        .prepare_cached(
+            "UPDATE outbox SET state = ?3, updated_at = ?4, lease_owner = NULL, lease_until = NULL,
+                    next_attempt_at = CASE WHEN ?5 THEN ?4 ELSE next_attempt_at END,
+                    last_reply = CASE WHEN ?6 = '' THEN last_reply ELSE ?6 END,
+                    body = CASE WHEN ?3 = 'cancelled' AND key_expires_at IS NOT NULL THEN NULL ELSE body END
+             WHERE id = ?1 AND instr(',' || ?2 || ',', ',' || state || ',') > 0",
+        )?
+        .execute(params![id, from, to.code(), to_db(now), due_now, note])?
+        == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::Store;
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("plan");
+        let n = stmt.parameter_count();
+        let params: Vec<String> = (0..n).map(|_| "x".to_string()).collect();
+        stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            r.get::<_, String>(3)
+        })
+        .expect("rows")
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .expect("plan rows")
+        .join(" | ")
+    }
+
+    #[test]
+    fn delivery_queries_use_the_index() {
+        let store = Store::open_in_memory().expect("store");
+        let c = store.conn();
+        for sql in [
+            "SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT 5",
+            "UPDATE outbox SET state = 'queued' WHERE state = 'sending' AND lease_until <= ?1",
+            "UPDATE outbox SET state = 'expired' WHERE state IN ('queued', 'held', 'failed', 'sending') AND key_expires_at <= ?1",
+            "SELECT min(created_at) FROM outbox WHERE state IN ('queued', 'sending')",
+            "SELECT id FROM outbox WHERE state = ?1 ORDER BY next_attempt_at, id LIMIT 5",
+        ] {
+            let p = plan(c, sql);
+            assert!(p.contains("outbox_due"), "{sql}: {p}");
+        }
+    }
+}

@@ -103,6 +103,13 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut app = App::new(store, opts.config, opts.terminal, opts.banner)?;
     let stop = stop_flag();
     let (tx, rx) = mpsc::channel();
+    // Delivery runs on its own thread with its own connection: SMTP never blocks the keys.
+    let (mail_tx, mail_rx) = mpsc::channel();
+    let worker = app
+        .cfg
+        .mail
+        .worker
+        .then(|| crate::mail::worker::spawn_background(&opts.db_path, &app.cfg, mail_tx));
     let mut guard = TerminalGuard::enter()?;
     spawn_input(tx);
     guard.terminal.draw(|f| ui::draw(f, &app))?;
@@ -123,6 +130,14 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => app.quit = true,
         }
+        for status in mail_rx.try_iter() {
+            changed |= app.on_mail_status(&status);
+        }
+        if std::mem::take(&mut app.mail_queued)
+            && let Some(w) = &worker
+        {
+            w.poke();
+        }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
             changed |= app.on_tick(last_tick);
@@ -138,5 +153,9 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         }
     }
     drop(guard);
+    // Restore the terminal first; then let an in-flight send finish (bounded by its deadline).
+    if let Some(w) = worker {
+        w.stop();
+    }
     Ok(())
 }

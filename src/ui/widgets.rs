@@ -78,6 +78,9 @@ pub fn header(frame: &mut Frame<'_>, app: &App, area: Rect) {
         if app.mail.failed > 0 {
             right.push_str(&format!(" {} {}", app.t(Msg::MailFailed), app.mail.failed));
         }
+        if app.mail.last_error.is_some() {
+            right.push_str(&format!(" {}", app.t(Msg::MailWorkerError)));
+        }
     }
     right.push(' ');
     let total = usize::from(area.width);

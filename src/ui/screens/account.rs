@@ -88,7 +88,7 @@ pub fn mail_state_label(s: MailState) -> Msg {
     }
 }
 
-fn mail_style(s: MailState) -> Style {
+pub fn mail_style(s: MailState) -> Style {
     match s {
         MailState::Failed => theme::error(),
         MailState::Expired | MailState::Held => theme::warning(),

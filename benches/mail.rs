@@ -1,0 +1,79 @@
+//! Mails per second from the outbox to a local aiosmtpd, one worker pass over `N` queued mails
+//! (claim, send over one kept connection, record each outcome), next to Python's `smtplib`
+//! sending the same kind of messages over one connection to the same server.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Instant;
+
+use madoguchi::mail::transport::Transport;
+use madoguchi::mail::worker::run_once;
+use madoguchi::storage::Store;
+
+const N: usize = 300;
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test` / nextest only list or smoke-run the target.
+    if std::env::args().any(|a| a == "--bench") {
+        compare();
+    }
+    divan::main();
+}
+
+fn compare() {
+    let server = support::SmtpServer::start("accept", &[]);
+    let py = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/benches/smtplib_send.py"
+        ))
+        .args([server.port.to_string(), N.to_string()])
+        .output()
+        .unwrap();
+    let py_rate = String::from_utf8_lossy(&py.stdout).trim().to_string();
+    let ours = pass_rate(server.port);
+    println!(
+        "mail to local aiosmtpd, {N} mails: madoguchi worker {ours:.1} mails/s; python smtplib {py_rate} mails/s"
+    );
+    drop(server);
+}
+
+fn setup(
+    port: u16,
+) -> (
+    tempfile::TempDir,
+    Store,
+    Transport,
+    madoguchi::config::Config,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("b.db")).unwrap();
+    let mut cfg = support::smtp_config(port);
+    cfg.mail.batch_size = u32::try_from(N).unwrap();
+    cfg.mail.lease_seconds = 600;
+    support::queue(&mut store, N, madoguchi::clock::now());
+    let tr = Transport::from_config(&cfg, None, dir.path()).unwrap();
+    (dir, store, tr, cfg)
+}
+
+fn pass_rate(port: u16) -> f64 {
+    let (_d, mut store, tr, cfg) = setup(port);
+    let start = Instant::now();
+    let r = run_once(&mut store, &tr, &cfg, "bench", madoguchi::clock::now()).unwrap();
+    assert_eq!(r.sent, N);
+    #[allow(clippy::cast_precision_loss)]
+    let rate = N as f64 / start.elapsed().as_secs_f64();
+    rate
+}
+
+/// One pass of `N` mails (divan reports the time per pass; mails/s = N / time).
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn worker_pass(b: divan::Bencher) {
+    let server = support::SmtpServer::start("accept", &[]);
+    b.with_inputs(|| setup(server.port))
+        .bench_local_values(|(_d, mut store, tr, cfg)| {
+            run_once(&mut store, &tr, &cfg, "bench", madoguchi::clock::now()).unwrap()
+        });
+}

@@ -1,0 +1,282 @@
+//! `madoguchi mail …` (R-MAIL-1, R-MAIL-7). `sync` needs no signed-in staff member (its audit
+//! rows name the system actor `mail-sync`); the operator actions do. To be wired in as
+//! `src/cli/mail.rs`: `MailCmd` is the clap subcommand, `run_cmd` does the work.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use super::transport::Transport;
+use super::worker::{self, PassReport};
+use crate::config::Config;
+use crate::service::mail::{self as svc, MailAction, MailLine};
+use crate::service::{Ctx, ServiceError};
+use crate::storage::Store;
+use crate::storage::outbox::MailState;
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+pub enum MailCmd {
+    /// Send due mail once (or keep watching with --watch until SIGTERM / Ctrl-C).
+    Sync {
+        /// Keep running: a pass every `mail.poll_seconds`.
+        #[arg(long)]
+        watch: bool,
+        /// Write .eml files to DIR instead of sending (overrides [smtp] and mail.spool_dir).
+        #[arg(long, value_name = "DIR")]
+        spool: Option<PathBuf>,
+    },
+    /// Counts by state and the age of the oldest waiting mail.
+    Status,
+    /// The queue, like mailq.
+    List {
+        /// queued, sending, sent, failed, held, cancelled or expired.
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// One mail.
+    Show { id: i64 },
+    /// Queue a failed or held mail again, due now.
+    Retry { id: i64 },
+    /// Keep a queued or failed mail from being sent.
+    Hold { id: i64 },
+    /// Queue a held mail again, due now.
+    Release { id: i64 },
+    /// Cancel a mail that has not been sent.
+    Cancel { id: i64 },
+}
+
+/// Exit status: 0 done; 1 refused (state, not found, denied); 2 sync saw failures.
+///
+/// # Errors
+/// The database or the transport configuration fails.
+pub fn run_cmd(
+    cmd: &MailCmd,
+    store: &mut Store,
+    cfg: &Config,
+    ctx: Option<&Ctx>,
+    json: bool,
+    lang_en: bool,
+) -> anyhow::Result<i32> {
+    let out = Out { json, en: lang_en };
+    match cmd {
+        MailCmd::Sync { watch, spool } => sync(store, cfg, *watch, spool.as_deref(), out),
+        other => {
+            let ctx = ctx.context(out.t(
+                "このコマンドにはサインインが必要です",
+                "this command needs a signed-in staff member",
+            ))?;
+            let ctx = ctx.at(crate::clock::now());
+            operator(other, store, &ctx, out)
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Out {
+    json: bool,
+    en: bool,
+}
+
+impl Out {
+    fn t(self, ja: &'static str, en: &'static str) -> &'static str {
+        if self.en { en } else { ja }
+    }
+
+    fn json<T: serde::Serialize>(self, v: &T) -> anyhow::Result<()> {
+        println!("{}", serde_json::to_string(v)?);
+        Ok(())
+    }
+}
+
+fn sync(
+    store: &mut Store,
+    cfg: &Config,
+    watch: bool,
+    spool: Option<&Path>,
+    out: Out,
+) -> anyhow::Result<i32> {
+    let default_spool = store
+        .path()
+        .map_or_else(|| PathBuf::from("spool"), worker::default_spool_dir);
+    let transport = Transport::from_config(cfg, spool, &default_spool)?;
+    let worker_id = worker::new_worker_id("cli");
+    if !watch {
+        let r = worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now())?;
+        print_report(&r, transport.describe(), out)?;
+        return Ok(if r.failed > 0 { 2 } else { 0 });
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    let interval = Duration::from_secs(cfg.mail.poll_seconds.max(1));
+    while !stop.load(Ordering::Relaxed) {
+        let r = worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now())?;
+        if r.did_anything() {
+            print_report(&r, transport.describe(), out)?;
+        }
+        // A full batch means more is due: go on at once.
+        if r.claimed < cfg.mail.batch_size as usize {
+            let mut slept = Duration::ZERO;
+            while slept < interval && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                slept += Duration::from_millis(100);
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn print_report(r: &PassReport, via: &str, out: Out) -> anyhow::Result<()> {
+    if out.json {
+        return out.json(r);
+    }
+    if out.en {
+        println!(
+            "sent {} / deferred {} / failed {} / expired {} ({via})",
+            r.sent, r.deferred, r.failed, r.expired
+        );
+    } else {
+        println!(
+            "送信 {} 件 / 再送待ち {} 件 / 失敗 {} 件 / 期限切れ {} 件（{via}）",
+            r.sent, r.deferred, r.failed, r.expired
+        );
+    }
+    if let Some(e) = &r.last_error {
+        println!(
+            "{}: {}",
+            out.t("最後のエラー", "last error"),
+            crate::domain::text::sanitize(e, false)
+        );
+    }
+    Ok(())
+}
+
+fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Result<i32> {
+    let result = match cmd {
+        MailCmd::Sync { .. } => return Ok(0),
+        MailCmd::Status => svc::status(store, ctx).map(|s| {
+            if out.json {
+                return out.json(&s);
+            }
+            for (state, n) in &s.counts {
+                println!("{:<10} {n:>6}", state.code());
+            }
+            if let Some(a) = s.oldest_waiting_age_seconds {
+                println!("{}: {}", out.t("最古の待ち", "oldest waiting"), fmt_age(a));
+            }
+            Ok(())
+        }),
+        MailCmd::List { state } => {
+            let state = match state.as_deref().map(|s| (s, MailState::parse(s))) {
+                None => None,
+                Some((_, Some(s))) => Some(s),
+                Some((s, None)) => {
+                    eprintln!("{}: {s}", out.t("不明な状態", "unknown state"));
+                    return Ok(1);
+                }
+            };
+            svc::list(store, ctx, state).map(|rows| {
+                if out.json {
+                    return out.json(&rows);
+                }
+                for r in &rows {
+                    print_line(r);
+                }
+                Ok(())
+            })
+        }
+        MailCmd::Show { id } => svc::show(store, ctx, *id).map(|d| {
+            if out.json {
+                return out.json(&d);
+            }
+            print_line(&d.line);
+            println!("Message-ID: {}", d.line.message_id);
+            println!("Subject: {}", d.line.subject);
+            match &d.body {
+                Some(b) => println!("\n{}", crate::domain::text::sanitize(b, true)),
+                None if d.body_scrubbed => {
+                    println!("{}", out.t("（本文は消去済み）", "(body scrubbed)"))
+                }
+                None => println!("{}", out.t("（本文は表示できません）", "(body not shown)")),
+            }
+            Ok(())
+        }),
+        MailCmd::Retry { id } => act(store, ctx, *id, MailAction::Retry, out),
+        MailCmd::Hold { id } => act(store, ctx, *id, MailAction::Hold, out),
+        MailCmd::Release { id } => act(store, ctx, *id, MailAction::Release, out),
+        MailCmd::Cancel { id } => act(store, ctx, *id, MailAction::Cancel, out),
+    };
+    match result {
+        Ok(printed) => printed.map(|()| 0),
+        Err(e) => refused(&e, out),
+    }
+}
+
+fn act(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    action: MailAction,
+    out: Out,
+) -> Result<anyhow::Result<()>, ServiceError> {
+    svc::act(store, ctx, id, action).map(|l| {
+        if out.json {
+            return out.json(&l);
+        }
+        print_line(&l);
+        Ok(())
+    })
+}
+
+fn refused(e: &ServiceError, out: Out) -> anyhow::Result<i32> {
+    let msg = match e {
+        ServiceError::Denied => out.t("権限がありません", "not permitted").to_string(),
+        ServiceError::NotFound => out.t("そのメールはありません", "no such mail").to_string(),
+        ServiceError::State(s) if s == "key_expired" => out
+            .t(
+                "認証キーの有効期限が切れています。認証キーを再発行してください",
+                "the auth key has expired: re-issue the key",
+            )
+            .to_string(),
+        ServiceError::State(s) => format!(
+            "{}: {s}",
+            out.t("この状態ではできません", "not possible in state")
+        ),
+        other => return Err(anyhow::anyhow!("{other}")),
+    };
+    if out.json {
+        println!("{}", serde_json::json!({ "error": msg }));
+    } else {
+        eprintln!("{msg}");
+    }
+    Ok(1)
+}
+
+fn fmt_age(s: i64) -> String {
+    if s >= 86_400 {
+        format!("{}d{}h", s / 86_400, s % 86_400 / 3600)
+    } else if s >= 3600 {
+        format!("{}h{}m", s / 3600, s % 3600 / 60)
+    } else {
+        format!("{}m{}s", s / 60, s % 60)
+    }
+}
+
+fn print_line(l: &MailLine) {
+    let clean = |s: &str| crate::domain::text::sanitize(s, false);
+    println!(
+        "{:>6} {:<9} {:>7} try={} next={} {} {} | {}",
+        l.id,
+        l.state.code(),
+        fmt_age(l.age_seconds),
+        l.attempts,
+        l.next_attempt_at.as_deref().unwrap_or("-"),
+        clean(&l.to),
+        clean(&l.subject),
+        clean(l.last_reply.as_deref().unwrap_or("")),
+    );
+}

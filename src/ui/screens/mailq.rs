@@ -1,0 +1,121 @@
+//! The mail queue (R-MAIL-7).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+
+use crate::app::App;
+use crate::app::mailq::MailQueue;
+use crate::clock;
+use crate::domain::text::sanitize;
+use crate::i18n::ui::Msg;
+use crate::storage::outbox::MailState;
+use crate::ui::screens::account::{mail_state_label, mail_style};
+use crate::ui::{theme, widgets};
+
+/// `3分`, `2時間`, `5日` (or `3m`, `2h`, `5d`).
+fn age(app: &App, secs: i64) -> String {
+    let en = app.lang == crate::i18n::Lang::En;
+    let (n, ja, e) = match secs {
+        s if s < 60 => (s, "秒", "s"),
+        s if s < 3600 => (s / 60, "分", "m"),
+        s if s < 86_400 => (s / 3600, "時間", "h"),
+        s => (s / 86_400, "日", "d"),
+    };
+    format!("{n}{}", if en { e } else { ja })
+}
+
+pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
+    let b = widgets::block(app, app.t(Msg::MailQueueTitle));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [counts, table_area] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+    let mut spans = Vec::new();
+    if let Some(s) = &q.status {
+        for (state, n) in &s.counts {
+            spans.push(Span::styled(
+                format!("{} {n}", app.t(mail_state_label(*state))),
+                mail_style(*state),
+            ));
+            spans.push(Span::raw("  "));
+        }
+    }
+    let filter = q
+        .state_filter()
+        .map_or(app.t(Msg::MailFilterAll), |s| app.t(mail_state_label(s)));
+    let mut second = vec![Span::raw(format!("{}: {filter}", app.t(Msg::LabelFilter)))];
+    if let Some(secs) = q.status.as_ref().and_then(|s| s.oldest_waiting_age_seconds) {
+        second.push(Span::raw(format!(
+            "   {}: {}",
+            app.t(Msg::LabelOldest),
+            age(app, secs)
+        )));
+    }
+    if let Some(e) = &app.mail.last_error {
+        second.push(Span::styled(
+            format!("   {}: {e}", app.t(Msg::MailWorkerError)),
+            theme::error(),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(spans), Line::from(second)]),
+        counts,
+    );
+    let rows: Vec<Row<'_>> = q
+        .lines
+        .iter()
+        .map(|l| {
+            let next = if matches!(l.state, MailState::Queued | MailState::Sending) {
+                l.next_attempt_at
+                    .as_deref()
+                    .and_then(clock::from_db)
+                    .map(clock::fmt_jst_hm)
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            Row::new(vec![
+                l.id.to_string(),
+                app.t(mail_state_label(l.state)).to_string(),
+                age(app, l.age_seconds),
+                next,
+                l.attempts.to_string(),
+                sanitize(&l.to, false),
+                sanitize(&l.subject, false),
+                sanitize(l.last_reply.as_deref().unwrap_or(""), false),
+            ])
+            .style(mail_style(l.state))
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(5),
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Length(6),
+            Constraint::Length(4),
+            Constraint::Length(22),
+            Constraint::Min(12),
+            Constraint::Length(18),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            "ID",
+            app.t(Msg::ColState),
+            app.t(Msg::ColAge),
+            app.t(Msg::ColNext),
+            app.t(Msg::ColTries),
+            app.t(Msg::ColTo),
+            app.t(Msg::ColSubject),
+            app.t(Msg::ColReply),
+        ])
+        .style(theme::title()),
+    )
+    .row_highlight_style(theme::focused());
+    let mut state = TableState::default().with_selected(Some(q.cursor));
+    frame.render_stateful_widget(table, table_area, &mut state);
+}

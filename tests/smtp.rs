@@ -1,0 +1,410 @@
+//! Notification mail against a real SMTP server process (aiosmtpd, `tests/support/smtp_server.py`):
+//! R-MAIL-1..7, R-KEY-2. Time is moved through the `now` the worker is given, never slept.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use chrono::Duration as D;
+use madoguchi::config::{Config, Security};
+use madoguchi::mail::template::{self, Footer, Template};
+use madoguchi::mail::transport::Transport;
+use madoguchi::mail::worker::{self, run_once};
+use madoguchi::service::{self, Ctx};
+use madoguchi::storage::Store;
+use madoguchi::storage::outbox::{self, MailState, NewMail};
+use support::{SmtpServer, free_port, queue, smtp_config, state_of, t};
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("m.db")).unwrap();
+    (dir, s)
+}
+
+fn transport(cfg: &Config) -> Transport {
+    Transport::from_config(cfg, None, std::path::Path::new("/nonexistent")).unwrap()
+}
+
+const KEY: &str = "QWER-TYUI-OPAS";
+
+/// A registration mail with an auth key, rendered from the real template.
+fn queue_key_mail(store: &mut Store, now: chrono::DateTime<chrono::Utc>) -> (i64, String, String) {
+    let vars = std::collections::BTreeMap::from([
+        ("auth_key", KEY.to_string()),
+        ("key_expires_jst", "2026-11-23 15:00".to_string()),
+    ]);
+    let footer = Footer {
+        office_name: "飯田橋".into(),
+        phone: "03-3812-8609".into(),
+        hours: "平日 8:30〜17:15".into(),
+        extra: String::new(),
+    };
+    let r = template::render(Template::AccountRegisteredEmployer, &vars, &footer).unwrap();
+    let tx = store.immediate().unwrap();
+    let id = outbox::insert(
+        &tx,
+        &NewMail {
+            message_id: "<key-mail.13010@example.go.jp>",
+            account_id: None,
+            template: Template::AccountRegisteredEmployer.code(),
+            to_addr: "tanaka@example.co.jp",
+            subject: &r.subject,
+            body: &r.body,
+            auth_key_id: None,
+            key_expires_at: Some(now + D::minutes(50)),
+        },
+        now,
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    (id, r.subject, r.body)
+}
+
+#[test]
+fn r_mail_4_japanese_subject_and_body_arrive_exactly() {
+    let server = SmtpServer::start("accept", &[]);
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    let (id, subject, body) = queue_key_mail(&mut store, now);
+    let cfg = smtp_config(server.port);
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+    assert_eq!((r.claimed, r.sent), (1, 1), "{r:?}");
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    let m = &got[0];
+    assert_eq!(m.subject, subject);
+    assert_eq!(m.body.replace("\r\n", "\n"), body);
+    assert_eq!(m.message_id, "<key-mail.13010@example.go.jp>");
+    assert_eq!(m.from, "iidabashi@example.go.jp");
+    assert_eq!(m.reply_to, "madoguchi-info@example.go.jp");
+    assert_eq!(m.envelope_to, ["tanaka@example.co.jp"]);
+    assert_eq!(m.content_type, "text/plain");
+    assert_eq!(m.charset.as_deref(), Some("utf-8"));
+    assert_eq!(m.cte, "base64");
+    assert!(!m.date.is_empty());
+    let row = state_of(&store, id);
+    assert_eq!(row.state, MailState::Sent);
+    assert!(row.last_reply.unwrap().starts_with("250"));
+    // R-KEY-2: the key's only plaintext is gone once sent.
+    assert!(!row.has_body);
+    assert_eq!(outbox::body(store.conn(), id).unwrap(), None);
+}
+
+#[test]
+fn starttls_with_the_test_ca_and_refused_without_it() {
+    let server = SmtpServer::start_tls();
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    queue(&mut store, 1, now);
+    let mut cfg = smtp_config(server.port);
+    cfg.smtp.security = Security::Starttls;
+    // Without the CA the certificate is not trusted: deferred, never sent in clear.
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+    assert_eq!((r.sent, r.deferred), (0, 1), "{r:?}");
+    cfg.smtp.ca_file = server.ca_file().display().to_string();
+    let later = now + D::minutes(2);
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", later).unwrap();
+    assert_eq!(r.sent, 1, "{r:?}");
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].tls);
+}
+
+#[test]
+fn r_mail_3_server_down_is_deferred_and_retried_later() {
+    let port = free_port();
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    let ids = queue(&mut store, 3, now);
+    let cfg = smtp_config(port);
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+    // One attempt fails at the connection; the other two are not even tried.
+    assert_eq!(
+        (r.claimed, r.deferred, r.untried, r.sent),
+        (3, 1, 2, 0),
+        "{r:?}"
+    );
+    let row = state_of(&store, 1);
+    assert_eq!(row.state, MailState::Queued);
+    assert_eq!(row.attempts, 1);
+    assert!(row.last_reply.is_some());
+    assert_eq!(state_of(&store, 2).attempts, 0);
+    // Not due yet 30 s later.
+    let r = run_once(
+        &mut store,
+        &transport(&cfg),
+        &cfg,
+        "w1",
+        now + D::seconds(30),
+    )
+    .unwrap();
+    assert_eq!(r.claimed, 0);
+    // The server comes up; a minute later everything goes.
+    let server = SmtpServer::start_opts("accept", &[], false, port);
+    let r = run_once(
+        &mut store,
+        &transport(&cfg),
+        &cfg,
+        "w1",
+        now + D::seconds(70),
+    )
+    .unwrap();
+    assert_eq!(r.sent, 3, "{r:?}");
+    let mut got: Vec<String> = server
+        .received()
+        .into_iter()
+        .map(|m| m.message_id)
+        .collect();
+    got.sort();
+    assert_eq!(got, ids);
+}
+
+#[test]
+fn r_mail_3_451_is_deferred_with_backoff_then_sent() {
+    let server = SmtpServer::start("tempfail", &["--count", "2"]);
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    queue(&mut store, 1, now);
+    let cfg = smtp_config(server.port);
+    let tr = transport(&cfg);
+    let r = run_once(&mut store, &tr, &cfg, "w1", now).unwrap();
+    assert_eq!(r.deferred, 1, "{r:?}");
+    let row = state_of(&store, 1);
+    assert!(
+        row.last_reply.as_deref().unwrap().contains("451"),
+        "{row:?}"
+    );
+    let next1 = madoguchi::clock::from_db(&row.next_attempt_at).unwrap();
+    assert!(next1 - now >= D::seconds(60) && next1 - now < D::seconds(65));
+    let r = run_once(&mut store, &tr, &cfg, "w1", next1).unwrap();
+    assert_eq!(r.deferred, 1, "{r:?}");
+    let next2 = madoguchi::clock::from_db(&state_of(&store, 1).next_attempt_at).unwrap();
+    // Doubling: the second wait is two minutes.
+    assert!(next2 - next1 >= D::seconds(120) && next2 - next1 < D::seconds(125));
+    let r = run_once(&mut store, &tr, &cfg, "w1", next2).unwrap();
+    assert_eq!(r.sent, 1, "{r:?}");
+    assert_eq!(state_of(&store, 1).attempts, 3);
+    assert_eq!(server.received().len(), 1);
+}
+
+fn admin_ctx(store: &mut Store, now: chrono::DateTime<chrono::Utc>) -> Ctx {
+    let id = service::setup::init(
+        store,
+        &service::setup::InitInput {
+            office_code: "13010",
+            office_name: "飯田橋",
+            admin_name: "admin1",
+            admin_display_name: "管理者",
+            admin_password: "kiwi-umbrella-lantern-42",
+            terminal: "test",
+            now,
+        },
+    )
+    .unwrap();
+    Ctx {
+        staff_id: id,
+        staff_name: "admin1".into(),
+        terminal: "test".into(),
+        now,
+    }
+}
+
+#[test]
+fn r_mail_3_r_mail_7_550_fails_visibly_and_can_be_retried_by_hand() {
+    let server = SmtpServer::start("reject", &[]);
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    queue(&mut store, 1, now);
+    let cfg = smtp_config(server.port);
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+    assert_eq!(r.failed, 1, "{r:?}");
+    let ctx = admin_ctx(&mut store, now);
+    let status = service::mail::status(&mut store, &ctx).unwrap();
+    assert!(status.counts.contains(&(MailState::Failed, 1)));
+    let failed = service::mail::list(&mut store, &ctx, Some(MailState::Failed)).unwrap();
+    assert_eq!(failed.len(), 1);
+    let reply = failed[0].last_reply.as_deref().unwrap();
+    assert!(
+        reply.contains("550") && reply.contains("User unknown"),
+        "{reply}"
+    );
+    // An admin may see the queue but not the addresses (no ViewAccount).
+    assert_eq!(failed[0].to, "us***@ex*****.co.jp");
+    let shown = service::mail::show(&mut store, &ctx, 1).unwrap();
+    assert_eq!(shown.body, None);
+    assert!(!shown.body_scrubbed);
+    // Not sent again by itself …
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now + D::days(1)).unwrap();
+    assert_eq!(r.claimed, 0);
+    // … but by hand; hold / release / cancel follow the state machine.
+    let l = service::mail::hold(&mut store, &ctx, 1).unwrap();
+    assert_eq!(l.state, MailState::Held);
+    assert!(service::mail::hold(&mut store, &ctx, 1).is_err());
+    let l = service::mail::retry(&mut store, &ctx, 1).unwrap();
+    assert_eq!(l.state, MailState::Queued);
+    let l = service::mail::cancel(&mut store, &ctx, 1).unwrap();
+    assert_eq!(l.state, MailState::Cancelled);
+    assert!(matches!(
+        service::mail::release(&mut store, &ctx, 1),
+        Err(service::ServiceError::State(s)) if s == "cancelled"
+    ));
+    let actions: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'mail.%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(actions >= 9, "{actions}");
+}
+
+#[test]
+fn a_stalled_server_times_out_within_the_deadline_and_is_deferred() {
+    let server = SmtpServer::start("stall", &[]);
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    queue(&mut store, 2, now);
+    let mut cfg = smtp_config(server.port);
+    cfg.mail.send_deadline_seconds = 1;
+    cfg.smtp.timeout_seconds = 60; // lettre's own timeout would not save us
+    let started = Instant::now();
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert_eq!((r.deferred, r.untried), (1, 1), "{r:?}");
+    let row = state_of(&store, 1);
+    assert_eq!(row.state, MailState::Queued);
+    assert!(row.last_reply.unwrap().contains("timeout"));
+}
+
+#[test]
+fn r_mail_6_a_key_mail_is_not_sent_after_its_key_expired() {
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    let (id, _, _) = queue_key_mail(&mut store, now);
+    let cfg = smtp_config(free_port()); // down: the mail stays queued …
+    run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+    assert_eq!(state_of(&store, id).state, MailState::Queued);
+    // … until the key is dead: expired, body gone, and no retry by hand.
+    let later = now + D::minutes(51);
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", later).unwrap();
+    assert_eq!((r.expired, r.claimed), (1, 0), "{r:?}");
+    let row = state_of(&store, id);
+    assert_eq!(row.state, MailState::Expired);
+    assert!(!row.has_body);
+    let ctx = admin_ctx(&mut store, later);
+    assert!(matches!(
+        service::mail::retry(&mut store, &ctx, id),
+        Err(service::ServiceError::State(_))
+    ));
+}
+
+#[test]
+fn r_key_2_neither_key_nor_body_is_left_in_the_database_files() {
+    let server = SmtpServer::start("accept", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mut store = Store::open(&path).unwrap();
+    let now = t("2026-11-23T05:00:00Z");
+    let (_, _, body) = queue_key_mail(&mut store, now);
+    let cfg = smtp_config(server.port);
+    let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+    assert_eq!(r.sent, 1);
+    let needle_body = body.lines().find(|l| l.contains("パスワード登録")).unwrap();
+    for suffix in ["", "-wal", "-journal"] {
+        let p = format!("{}{suffix}", path.display());
+        let Ok(bytes) = std::fs::read(&p) else {
+            continue;
+        };
+        let contains = |n: &[u8]| bytes.windows(n.len()).any(|w| w == n);
+        assert!(!contains(KEY.as_bytes()), "key in {p}");
+        assert!(!contains(KEY.replace('-', "").as_bytes()), "key in {p}");
+        assert!(!contains(needle_body.as_bytes()), "body in {p}");
+    }
+}
+
+#[test]
+fn r_mail_1_without_smtp_mail_goes_to_the_spool_folder() {
+    let (d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    queue(&mut store, 2, now);
+    let cfg = Config::default();
+    let spool = worker::default_spool_dir(store.path().unwrap());
+    let tr = Transport::from_config(&cfg, None, &spool).unwrap();
+    let r = run_once(&mut store, &tr, &cfg, "w1", now).unwrap();
+    assert_eq!(r.sent, 2);
+    let n = std::fs::read_dir(d.path().join("spool")).unwrap().count();
+    assert_eq!(n, 2);
+}
+
+#[test]
+fn r_mail_2_three_workers_send_each_of_1000_mails_exactly_once() {
+    let server = SmtpServer::start("accept", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let now = t("2026-11-23T05:00:00Z");
+    let ids = {
+        let mut s = Store::open(&path).unwrap();
+        queue(&mut s, 1000, now)
+    };
+    let mut cfg = smtp_config(server.port);
+    cfg.mail.batch_size = 20;
+    let handles: Vec<_> = (0..3)
+        .map(|w| {
+            let cfg = cfg.clone();
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut s = Store::open(&path).unwrap();
+                let tr = transport(&cfg);
+                let mut sent = 0;
+                loop {
+                    let r = run_once(&mut s, &tr, &cfg, &format!("w{w}"), now).unwrap();
+                    sent += r.sent;
+                    if r.claimed == 0 {
+                        let left = worker::status(&s).unwrap();
+                        if left.queued + left.sending == 0 {
+                            return sent;
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    let per: Vec<usize> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(per.iter().sum::<usize>(), 1000, "{per:?}");
+    let mut got: Vec<String> = server
+        .received()
+        .into_iter()
+        .map(|m| m.message_id)
+        .collect();
+    got.sort();
+    assert_eq!(got.len(), 1000);
+    got.dedup();
+    assert_eq!(got, ids, "each exactly once");
+}
+
+#[test]
+fn background_worker_posts_status_and_stops() {
+    let server = SmtpServer::start("accept", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mut s = Store::open(&path).unwrap();
+    let mut cfg = smtp_config(server.port);
+    cfg.mail.poll_seconds = 60;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = worker::spawn_background(&path, &cfg, tx);
+    let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(first.queued, 0);
+    queue(&mut s, 3, madoguchi::clock::now());
+    h.poke();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.received_count() < 3 {
+        assert!(Instant::now() < deadline, "background worker did not send");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let started = Instant::now();
+    h.stop();
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
