@@ -133,7 +133,7 @@ messages! {
     HomeTitle => "メニュー", "Menu";
     HomeFoot => "数字キーまたは ↑↓ と Enter で選びます。? でヘルプ。", "Press a number, or arrows and Enter. ? for help.";
     MenuRegister => "窓口登録", "Counter registration";
-    MenuRegisterDesc => "アカウント（メールアドレス）登録と認証キー送付", "Register an account email and mail the auth key";
+    MenuRegisterDesc => "メールアドレス登録と認証キー送付", "Register an account email and mail the auth key";
     MenuAccount => "アカウント照会", "Account";
     MenuAccountDesc => "状態・認証キー・メール送信状況・再発行", "State, auth key, mails sent, re-issue";
     MenuStaff => "職員管理", "Staff";

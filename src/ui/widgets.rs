@@ -100,14 +100,6 @@ pub fn flash(frame: &mut Frame<'_>, app: &App, area: Rect) {
             Paragraph::new(Span::styled(text, theme::tone(f.tone))),
             area,
         );
-    } else if let Some(b) = &app.banner {
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                fit(&format!(" {b}"), usize::from(area.width)),
-                theme::dim(),
-            )),
-            area,
-        );
     }
 }
 

@@ -63,6 +63,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
         Paragraph::new(vec![Line::from(spans), Line::from(second)]),
         counts,
     );
+    // At 80 columns the next-attempt and try-count columns give way to the address and reply.
+    let wide = table_area.width >= 100;
     let rows: Vec<Row<'_>> = q
         .lines
         .iter()
@@ -76,46 +78,44 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
             } else {
                 String::new()
             };
-            Row::new(vec![
+            let mut cells = vec![
                 l.id.to_string(),
                 app.t(mail_state_label(l.state)).to_string(),
                 age(app, l.age_seconds),
-                next,
-                l.attempts.to_string(),
-                sanitize(&l.to, false),
-                sanitize(&l.subject, false),
-                sanitize(l.last_reply.as_deref().unwrap_or(""), false),
-            ])
-            .style(mail_style(l.state))
+            ];
+            if wide {
+                cells.push(next);
+                cells.push(l.attempts.to_string());
+            }
+            cells.push(sanitize(&l.to, false));
+            cells.push(sanitize(&l.subject, false).replace("【ハローワーク】", ""));
+            cells.push(sanitize(l.last_reply.as_deref().unwrap_or(""), false));
+            Row::new(cells).style(mail_style(l.state))
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(5),
-            Constraint::Length(9),
-            Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(4),
-            Constraint::Length(22),
-            Constraint::Min(12),
-            Constraint::Length(18),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "ID",
-            app.t(Msg::ColState),
-            app.t(Msg::ColAge),
-            app.t(Msg::ColNext),
-            app.t(Msg::ColTries),
-            app.t(Msg::ColTo),
-            app.t(Msg::ColSubject),
-            app.t(Msg::ColReply),
-        ])
-        .style(theme::title()),
-    )
-    .row_highlight_style(theme::focused());
+    let mut widths = vec![
+        Constraint::Length(4),
+        Constraint::Length(8),
+        Constraint::Length(6),
+    ];
+    let mut header = vec!["ID", app.t(Msg::ColState), app.t(Msg::ColAge)];
+    if wide {
+        widths.extend([Constraint::Length(6), Constraint::Length(4)]);
+        header.extend([app.t(Msg::ColNext), app.t(Msg::ColTries)]);
+    }
+    widths.extend([
+        Constraint::Length(22),
+        Constraint::Min(14),
+        Constraint::Length(18),
+    ]);
+    header.extend([
+        app.t(Msg::ColTo),
+        app.t(Msg::ColSubject),
+        app.t(Msg::ColReply),
+    ]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::title()))
+        .row_highlight_style(theme::focused());
     let mut state = TableState::default().with_selected(Some(q.cursor));
     frame.render_stateful_widget(table, table_area, &mut state);
 }

@@ -38,14 +38,29 @@ fn form_box(
 }
 
 pub fn draw_sign_in(frame: &mut Frame<'_>, app: &App, s: &SignIn, area: Rect) {
+    // The demo's sign-ins stay readable under the form until someone signs in.
+    let banner: Vec<Line<'_>> = app
+        .banner
+        .as_deref()
+        .map(|b| b.lines().map(Line::from).collect())
+        .unwrap_or_default();
+    let h = u16::try_from(banner.len())
+        .unwrap_or(0)
+        .min(area.height / 2);
+    let [form_area, banner_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(h)]).areas(area);
     form_box(
         frame,
         app,
         app.t(Msg::SignInTitle),
         &[app.t(Msg::SignInIntro)],
         &s.form,
-        area,
+        form_area,
         64,
+    );
+    frame.render_widget(
+        Paragraph::new(banner).style(theme::dim()),
+        banner_area.inner(ratatui::layout::Margin::new(2, 0)),
     );
 }
 
