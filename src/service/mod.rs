@@ -5,6 +5,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
+pub mod export;
+pub mod import;
 pub mod setup;
 pub mod staff;
 
