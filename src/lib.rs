@@ -6,6 +6,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod r#gen;
 pub mod i18n;
 pub mod mail;
 pub mod secret;

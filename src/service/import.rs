@@ -42,7 +42,7 @@ use crate::storage::{self, Store, StorageError};
 use super::{Ctx, Result, ServiceError, require};
 
 /// Lines per transaction: big enough for speed, small enough that other sessions wait briefly.
-pub const BATCH_LINES: usize = 2000;
+pub const BATCH_LINES: usize = 5000;
 /// Longest line read; longer ones are rejected (`too_long`) without being held in memory.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Rejects listed in the summary (all of them are in `import_rejects`).
@@ -236,6 +236,7 @@ pub fn import_events(
     inputs: &mut [Input<'_>],
     mut progress: impl FnMut(&Progress),
 ) -> Result<ImportSummary> {
+    storage::imports::tune_for_bulk(store.conn())?;
     let cal = super::calendar::effective(store.conn())?;
     let mut run = Run {
         now,
