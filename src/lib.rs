@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod cli_submissions;
 pub mod clock;
 pub mod config;
 pub mod domain;
