@@ -13,8 +13,8 @@ use clap::{Args, Subcommand};
 use crate::clock;
 use crate::config::Config;
 use crate::domain::text::sanitize;
-use crate::i18n::Lang;
 use crate::r#gen::{GenOptions, generate, prepare_accounts};
+use crate::i18n::Lang;
 use crate::service::{self, Ctx, import};
 use crate::storage::Store;
 
@@ -94,8 +94,8 @@ pub fn run_import(
                 size: None,
             });
         } else {
-            let file = std::fs::File::open(f)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+            let file =
+                std::fs::File::open(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
             let size = file.metadata().ok().map(|m| m.len());
             inputs.push(import::Input {
                 name: f.display().to_string(),
@@ -113,7 +113,11 @@ pub fn run_import(
                 .filter(|t| *t > 0)
                 .map(|t| format!(" {:>3}%", p.bytes.saturating_mul(100) / t))
                 .unwrap_or_default();
-            eprint!("\r{}{pct} {} lines", pick(lang, "取込中", "importing"), p.lines);
+            eprint!(
+                "\r{}{pct} {} lines",
+                pick(lang, "取込中", "importing"),
+                p.lines
+            );
             shown = true;
         }
     })?;
@@ -145,7 +149,11 @@ pub fn run_import(
             )?;
         }
         if summary.rejected > summary.rejects.len() as u64 {
-            writeln!(out, "… ({} more in import_rejects)", summary.rejected - summary.rejects.len() as u64)?;
+            writeln!(
+                out,
+                "… ({} more in import_rejects)",
+                summary.rejected - summary.rejects.len() as u64
+            )?;
         }
         if summary.calendar_warnings > 0 {
             writeln!(
@@ -160,7 +168,11 @@ pub fn run_import(
             )?;
         }
     }
-    Ok(if summary.rejected == 0 { 0 } else { EXIT_REJECTED })
+    Ok(if summary.rejected == 0 {
+        0
+    } else {
+        EXIT_REJECTED
+    })
 }
 
 /// `madoguchi export --since DATE [--out FILE]`.
@@ -235,8 +247,12 @@ pub fn run_calendar(
     let need = || ctx.ok_or_else(|| anyhow::anyhow!("calendar changes need an admin (--as NAME)"));
     match cmd {
         CalendarCmd::Add { date, reason } => {
-            let r = service::calendar::add_closure(store, &need()?.at(clock::now()), *date, reason)?;
-            println!("{date} {}", pick(lang, "閉庁日を追加しました", "closure added"));
+            let r =
+                service::calendar::add_closure(store, &need()?.at(clock::now()), *date, reason)?;
+            println!(
+                "{date} {}",
+                pick(lang, "閉庁日を追加しました", "closure added")
+            );
             if r.no_official_data {
                 eprintln!(
                     "{}",
@@ -249,7 +265,8 @@ pub fn run_calendar(
             }
         }
         CalendarCmd::Remove { date } => {
-            let reason = service::calendar::remove_closure(store, &need()?.at(clock::now()), *date)?;
+            let reason =
+                service::calendar::remove_closure(store, &need()?.at(clock::now()), *date)?;
             println!(
                 "{date} {} ({})",
                 pick(lang, "閉庁日を削除しました", "closure removed"),
@@ -270,10 +287,18 @@ pub fn run_calendar(
                 );
             }
             for (d, name) in &v.holidays {
-                println!("{d} {} {}", pick(lang, "祝日", "holiday"), sanitize(name, false));
+                println!(
+                    "{d} {} {}",
+                    pick(lang, "祝日", "holiday"),
+                    sanitize(name, false)
+                );
             }
             for (d, reason) in &v.closures {
-                println!("{d} {} {}", pick(lang, "閉庁", "closure"), sanitize(reason, false));
+                println!(
+                    "{d} {} {}",
+                    pick(lang, "閉庁", "closure"),
+                    sanitize(reason, false)
+                );
             }
         }
     }

@@ -25,9 +25,8 @@ use crate::domain::authkey;
 use crate::domain::establishment::Establishment;
 use crate::domain::interchange::{Event, EventBody};
 use crate::domain::job::{
-    Bonus, Category, EmploymentType, EstablishmentLink, Insurance, InsuranceKind,
-    JobCategoryKind, JobOffer, PublicationScope, Wage, WageKind, WorkRules, WorkingHours,
-    WorkingTimeKind,
+    Bonus, Category, EmploymentType, EstablishmentLink, Insurance, InsuranceKind, JobCategoryKind,
+    JobOffer, PublicationScope, Wage, WageKind, WorkRules, WorkingHours, WorkingTimeKind,
 };
 use crate::domain::numbers::corporate_check_digit;
 use crate::secret;
@@ -106,7 +105,16 @@ const PLACES: &[(&str, &str)] = &[
     ("北海道札幌市中央区", "011"),
     ("宮城県仙台市青葉区", "022"),
 ];
-const TOWNS: &[&str] = &["本町", "栄町", "緑町", "旭町", "中央", "駅前", "錦", "大手町"];
+const TOWNS: &[&str] = &[
+    "本町",
+    "栄町",
+    "緑町",
+    "旭町",
+    "中央",
+    "駅前",
+    "錦",
+    "大手町",
+];
 const TITLES: &[&str] = &[
     "介護職員",
     "一般事務",
@@ -228,12 +236,17 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
             establishment_sid.to_string(),
         )),
         title: (*pick(rng, TITLES)).to_string(),
-        occupation_code: Some(format!("{:03}-{:02}", rng.random_range(1..100), rng.random_range(1..10))),
+        occupation_code: Some(format!(
+            "{:03}-{:02}",
+            rng.random_range(1..100),
+            rng.random_range(1..10)
+        )),
         employment_type: Some(employment_type),
         wage,
         bonus: Bonus {
             has_bonus,
-            months: has_bonus.then(|| format!("{}.{}", rng.random_range(1..4), rng.random_range(0..10))),
+            months: has_bonus
+                .then(|| format!("{}.{}", rng.random_range(1..4), rng.random_range(0..10))),
             amount_min: None,
             amount_max: None,
         },
@@ -266,7 +279,10 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
 }
 
 fn email(seed: u64, i: u64) -> String {
-    format!("gen{seed}.{i:05}@{}", DOMAINS[usize::try_from(i).unwrap_or(0) % DOMAINS.len()])
+    format!(
+        "gen{seed}.{i:05}@{}",
+        DOMAINS[usize::try_from(i).unwrap_or(0) % DOMAINS.len()]
+    )
 }
 
 /// Creates `opts.accounts` key-pending employer accounts with known keys (see the module docs),
@@ -368,7 +384,11 @@ pub fn prepare_accounts(
 ///
 /// # Errors
 /// When the writer fails, or jobs are asked for without establishments or accounts.
-pub fn generate(opts: &GenOptions, accounts: &[GenAccount], w: &mut dyn Write) -> std::io::Result<u64> {
+pub fn generate(
+    opts: &GenOptions,
+    accounts: &[GenAccount],
+    w: &mut dyn Write,
+) -> std::io::Result<u64> {
     let invalid = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, m.to_string());
     if accounts.is_empty() && opts.establishments + opts.jobs > 0 {
         return Err(invalid("submissions need at least one account"));

@@ -58,7 +58,11 @@ fn stream(o: &GenOptions, keys: &[GenAccount]) -> Vec<u8> {
     out
 }
 
-fn run(store: &mut Store, now: DateTime<Utc>, files: Vec<(&str, Vec<u8>)>) -> import::ImportSummary {
+fn run(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    files: Vec<(&str, Vec<u8>)>,
+) -> import::ImportSummary {
     let mut inputs: Vec<import::Input<'_>> = files
         .into_iter()
         .map(|(n, b)| import::Input {
@@ -79,16 +83,27 @@ fn r_io_2_same_file_twice_applies_once() {
     let s = stream(&o, &keys);
     let now = t("2026-04-07T00:00:00Z");
     let first = run(&mut fx.store, now, vec![("a.jsonl", s.clone())]);
-    assert_eq!((first.rejected, first.duplicate), (0, 0), "{:?}", first.rejects);
+    assert_eq!(
+        (first.rejected, first.duplicate),
+        (0, 0),
+        "{:?}",
+        first.rejects
+    );
     assert_eq!(first.applied, 27);
     let second = run(&mut fx.store, now, vec![("a.jsonl", s)]);
-    assert_eq!((second.applied, second.duplicate, second.rejected), (0, 27, 0));
+    assert_eq!(
+        (second.applied, second.duplicate, second.rejected),
+        (0, 27, 0)
+    );
     let subs = storage::submissions::count(fx.store.conn()).expect("count");
     assert!(subs >= 5 + 18, "{subs}");
     // One audit row per batch, not per line.
     let audit = storage::audit::recent(fx.store.conn(), 10).expect("audit");
     assert_eq!(
-        audit.iter().filter(|a| a.entry.action == "import.batch").count(),
+        audit
+            .iter()
+            .filter(|a| a.entry.action == "import.batch")
+            .count(),
         2
     );
 }
@@ -112,7 +127,10 @@ fn r_io_2_one_bad_line_among_a_thousand() {
     assert_eq!(r.rejects[0].line, 501);
     assert_eq!(r.rejects[0].file, "b.jsonl");
     assert_eq!(r.rejects[0].reason, "bad_json");
-    assert_eq!(storage::imports::reject_count(fx.store.conn()).expect("n"), 1);
+    assert_eq!(
+        storage::imports::reject_count(fx.store.conn()).expect("n"),
+        1
+    );
 }
 
 #[test]
@@ -122,7 +140,11 @@ fn r_io_2_truncated_last_line_is_a_reject() {
     let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
     let mut s = stream(&o, &keys);
     s.truncate(s.len() - 40);
-    let r = run(&mut fx.store, t("2026-04-07T00:00:00Z"), vec![("c.jsonl", s)]);
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("c.jsonl", s)],
+    );
     assert_eq!((r.applied, r.rejected), (4, 1), "{:?}", r.rejects);
     assert_eq!(r.rejects[0].reason, "truncated");
     assert_eq!(r.rejects[0].line, 5);
@@ -281,7 +303,10 @@ fn r_io_3_export_registered_since() {
         let sub = storage::submissions::by_external_id(&tx, "job-42-0000000")
             .expect("q")
             .expect("job");
-        assert!(storage::submissions::set_registered(&tx, sub.id, Some("13010-00000001"), now).expect("j"));
+        assert!(
+            storage::submissions::set_registered(&tx, sub.id, Some("13010-00000001"), now)
+                .expect("j")
+        );
         tx.commit().expect("commit");
     }
     let mut out = Vec::new();
@@ -300,7 +325,10 @@ fn r_io_3_export_registered_since() {
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
     assert_eq!(lines[0]["type"], "establishment.registered");
-    assert_eq!(lines[0]["establishment"]["establishment_number"], "1301-000001-1");
+    assert_eq!(
+        lines[0]["establishment"]["establishment_number"],
+        "1301-000001-1"
+    );
     assert_eq!(lines[1]["type"], "job.registered");
     assert_eq!(lines[1]["job_number"], "13010-00000001");
     assert!(lines[1]["job"]["title"].is_string());
@@ -328,4 +356,60 @@ fn gen_is_deterministic() {
         ..o
     };
     assert_eq!(stream(&o, &keys), stream(&o, &keys));
+}
+
+#[test]
+fn r_io_1_example_file_parses() {
+    let text = include_str!("../assets/examples/events.jsonl");
+    let types: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            madoguchi::domain::interchange::parse_line(l.as_bytes())
+                .expect("example line")
+                .body
+                .event_type()
+                .code()
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "account.activated",
+            "establishment.submitted",
+            "job.submitted",
+            "job.resubmitted",
+            "account.withdrawn"
+        ]
+    );
+}
+
+/// SPEC §5: escape sequences in outside text never reach storage as control characters.
+#[test]
+fn spec_5_escape_sequences_in_names_are_not_stored_raw() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 1, 1, 0);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let s = String::from_utf8(stream(&o, &keys)).expect("utf8");
+    let s = s.replacen("株式会社", "株式会社\\u001b]0;pwned\\u0007\\u001b[2J", 1);
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("s.jsonl", s.into_bytes())],
+    );
+    assert_eq!(r.rejected, 0, "{:?}", r.rejects);
+    let v = storage::submissions::versions(fx.store.conn(), 1).expect("versions");
+    let payload = &v[0].payload;
+    assert!(payload.contains("株式会社"));
+    assert!(
+        !payload.contains('\u{1b}') && !payload.contains("\\u001b"),
+        "{payload}"
+    );
+    let sub = storage::submissions::by_id(fx.store.conn(), 1)
+        .expect("q")
+        .expect("row");
+    assert!(
+        !sub.display_name.chars().any(char::is_control),
+        "{}",
+        sub.display_name
+    );
 }

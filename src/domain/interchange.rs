@@ -184,7 +184,10 @@ impl Event {
     pub fn to_wire(&self) -> Wire {
         let mut w = Wire {
             event_id: Some(self.event_id.clone()),
-            occurred_at: Some(self.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            occurred_at: Some(
+                self.occurred_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            ),
             kind: Some(self.body.event_type().code().to_string()),
             email: Some(self.body.email().to_string()),
             ..Wire::default()
@@ -402,22 +405,33 @@ mod tests {
         assert_eq!(code("[1]"), reasons::BAD_JSON);
         assert_eq!(code("{}"), reasons::MISSING_FIELD);
         assert_eq!(
-            code(r#"{"event_id":"e","occurred_at":"yesterday","type":"account.withdrawn","email":"a@b"}"#),
+            code(
+                r#"{"event_id":"e","occurred_at":"yesterday","type":"account.withdrawn","email":"a@b"}"#
+            ),
             reasons::BAD_TIME
         );
         assert_eq!(
-            code(&format!(r#"{{"event_id":"e","occurred_at":"{T}","type":"account.deleted","email":"a@b"}}"#)),
+            code(&format!(
+                r#"{{"event_id":"e","occurred_at":"{T}","type":"account.deleted","email":"a@b"}}"#
+            )),
             reasons::UNKNOWN_TYPE
         );
         assert_eq!(
-            code(&format!(r#"{{"event_id":"e","occurred_at":"{T}","type":"job.submitted","email":"a@b","submission_id":"s"}}"#)),
+            code(&format!(
+                r#"{{"event_id":"e","occurred_at":"{T}","type":"job.submitted","email":"a@b","submission_id":"s"}}"#
+            )),
             reasons::MISSING_FIELD
         );
         assert_eq!(
-            code(&format!(r#"{{"event_id":"e\u001b[2J","occurred_at":"{T}","type":"account.withdrawn","email":"a@b"}}"#)),
+            code(&format!(
+                r#"{{"event_id":"e\u001b[2J","occurred_at":"{T}","type":"account.withdrawn","email":"a@b"}}"#
+            )),
             reasons::BAD_ID
         );
-        assert_eq!(parse_line(&[0xff, 0xfe]).unwrap_err().code, reasons::BAD_UTF8);
+        assert_eq!(
+            parse_line(&[0xff, 0xfe]).unwrap_err().code,
+            reasons::BAD_UTF8
+        );
     }
 
     #[test]
@@ -436,7 +450,10 @@ mod tests {
             r#"{{"event_id":"e1","occurred_at":"{T}","type":"account.withdrawn","email":"a@b.jp"}}"#
         );
         assert!(line(&full).is_ok());
-        assert_eq!(line(&full[..full.len() - 5]).unwrap_err().code, reasons::BAD_JSON);
+        assert_eq!(
+            line(&full[..full.len() - 5]).unwrap_err().code,
+            reasons::BAD_JSON
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveTime, TimeZone};
 use crate::clock::{jst, to_db};
 use crate::domain::staff::Permission;
 use crate::storage::audit::AuditEntry;
-use crate::storage::{self, Store, StorageError};
+use crate::storage::{self, StorageError, Store};
 
 use super::{Ctx, Result, ServiceError, require};
 

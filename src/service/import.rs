@@ -37,7 +37,7 @@ use crate::storage::audit::AuditEntry;
 use crate::storage::imports::{RAW_MAX, Reject};
 use crate::storage::keys::KeyPurpose;
 use crate::storage::submissions::{JobFlags, NewSubmission, SubmissionHead};
-use crate::storage::{self, Store, StorageError};
+use crate::storage::{self, StorageError, Store};
 
 use super::{Ctx, Result, ServiceError, require};
 
@@ -292,13 +292,16 @@ pub fn import_events(
     Ok(summary)
 }
 
+/// (line index, typed key, (key id, stored hash) of the newest keys).
+type KeyWork = (usize, String, Vec<(i64, String)>);
+
 /// argon2 outside the write lock: for each activation line, the id of the key it matches.
 fn preverify(
     store: &Store,
     run: &mut Run<'_>,
     parsed: &[std::result::Result<Event, ParseError>],
 ) -> Result<HashMap<usize, i64>> {
-    let mut work: Vec<(usize, String, Vec<(i64, String)>)> = Vec::new();
+    let mut work: Vec<KeyWork> = Vec::new();
     for (i, p) in parsed.iter().enumerate() {
         if let Ok(Event {
             body: EventBody::AccountActivated { email, auth_key },
@@ -315,7 +318,7 @@ fn preverify(
             work.push((i, authkey::normalize_input(auth_key), hashes));
         }
     }
-    let check = |w: &[(usize, String, Vec<(i64, String)>)]| -> Vec<(usize, i64)> {
+    let check = |w: &[KeyWork]| -> Vec<(usize, i64)> {
         w.iter()
             .filter_map(|(i, typed, hashes)| {
                 hashes
@@ -489,12 +492,19 @@ fn apply(
     if ev.occurred_at > run.now + Duration::minutes(FUTURE_SLACK_MINUTES) {
         return Ok(reject(
             reasons::FUTURE_TIME,
-            format!("occurred_at {} is after {}", to_db(ev.occurred_at), to_db(run.now)),
+            format!(
+                "occurred_at {} is after {}",
+                to_db(ev.occurred_at),
+                to_db(run.now)
+            ),
         ));
     }
     let email = ev.body.email();
     let Some(acc) = run.account(conn, email)? else {
-        return Ok(reject(reasons::UNKNOWN_ACCOUNT, "no live account with this email"));
+        return Ok(reject(
+            reasons::UNKNOWN_ACCOUNT,
+            "no live account with this email",
+        ));
     };
     match &ev.body {
         EventBody::AccountActivated { .. } => {
@@ -666,8 +676,7 @@ fn submit_establishment(
         return Ok(reject(reasons::VALIDATION, errors_detail(&findings)));
     }
     let has_warnings = !findings.is_empty();
-    let payload =
-        serde_json::to_string(&n).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let payload = serde_json::to_string(&n).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let fj = findings_json(&findings);
     let at = ev.occurred_at;
     match storage::submissions::by_external_id(conn, submission_id)? {
@@ -819,14 +828,16 @@ fn submit_job(
     let has_warnings = !findings.is_empty();
     let at = ev.occurred_at;
     let head = storage::submissions::by_external_id(conn, submission_id)?;
-    let payload =
-        serde_json::to_string(&n).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let payload = serde_json::to_string(&n).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let fj = findings_json(&findings);
     let flags = job_flags(&n);
     if resubmit {
         let Some(head) = head.filter(|h| h.kind == SubmissionKind::Job && h.account_id == acc.id)
         else {
-            return Ok(reject(reasons::UNKNOWN_SUBMISSION, submission_id.to_string()));
+            return Ok(reject(
+                reasons::UNKNOWN_SUBMISSION,
+                submission_id.to_string(),
+            ));
         };
         let Some(state) = next_state_for_new_version(&head) else {
             return Ok(reject(
