@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod r#gen;
 pub mod i18n;
 pub mod mail;
 pub mod paths;

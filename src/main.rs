@@ -36,6 +36,10 @@ fn command_name(c: &cli::Command) -> &'static str {
         cli::Command::Account { .. } => "account",
         cli::Command::Audit { .. } => "audit",
         cli::Command::Mail { .. } => "mail",
+        cli::Command::Import(_) => "import",
+        cli::Command::Export(_) => "export",
+        cli::Command::Gen(_) => "gen",
+        cli::Command::Calendar { .. } => "calendar",
         cli::Command::Demo(_) => "demo",
     }
 }

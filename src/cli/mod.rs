@@ -9,6 +9,7 @@ pub mod init;
 pub mod mail;
 pub mod prompt;
 pub mod staff;
+pub mod submissions;
 
 use std::path::PathBuf;
 
@@ -119,6 +120,17 @@ pub enum Command {
         #[command(subcommand)]
         cmd: mail::MailCmd,
     },
+    /// Import interchange events (JSON Lines) from the Internet Service; "-" reads stdin
+    Import(submissions::ImportArgs),
+    /// Export registered establishments and job offers as JSON Lines (R-IO-3)
+    Export(submissions::ExportArgs),
+    /// Write a valid event stream of any size (creates its accounts in the database)
+    Gen(submissions::GenArgs),
+    /// Office closures of the closed-day calendar (R-DL-2)
+    Calendar {
+        #[command(subcommand)]
+        cmd: submissions::CalendarCmd,
+    },
     /// A throw-away database with sample staff and accounts, then the TUI
     Demo(demo::DemoArgs),
 }
@@ -181,7 +193,42 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         Command::Account { cmd } => account::run(&cmd, &ctx),
         Command::Audit { cmd } => audit::run(&cmd, &ctx),
         Command::Mail { cmd } => mail::run(&cmd, &ctx),
+        Command::Import(mut a) => {
+            // Without --as the import runs as the system (the Internet Service's feed).
+            let acting = signed_in_if_named(&ctx)?;
+            a.json = ctx.json;
+            submissions::run_import(&a, &mut ctx.store(), &ctx.config, acting.as_ref(), ctx.lang)
+        }
+        Command::Export(a) => {
+            let acting = ctx.session()?.ctx.at(ctx.now());
+            submissions::run_export(&a, &mut ctx.store(), &ctx.config, Some(&acting), ctx.lang)
+        }
+        Command::Gen(a) => {
+            let acting = ctx.session()?.ctx.at(ctx.now());
+            submissions::run_gen(&a, &mut ctx.store(), &ctx.config, Some(&acting), ctx.lang)
+        }
+        Command::Calendar { cmd } => {
+            let acting = match cmd {
+                submissions::CalendarCmd::List { .. } => None,
+                _ => Some(ctx.session()?.ctx.at(ctx.now())),
+            };
+            submissions::run_calendar(
+                &cmd,
+                &mut ctx.store(),
+                &ctx.config,
+                acting.as_ref(),
+                ctx.lang,
+            )
+        }
         Command::Demo(_) => Ok(code::OK),
+    }
+}
+
+/// The `--as` staff member when one is named, else nobody (the system).
+fn signed_in_if_named(ctx: &CliCtx) -> anyhow::Result<Option<crate::service::Ctx>> {
+    match ctx.as_name {
+        Some(_) => Ok(Some(ctx.session()?.ctx.at(ctx.now()))),
+        None => Ok(None),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod email;
 pub mod establishment;
+pub mod interchange;
 pub mod job;
 pub mod kana;
 pub mod mask;

@@ -416,14 +416,22 @@ pub struct Activation {
 }
 
 /// Provisional deadline for an employer account: completion date + 14 days (R-DL-1), moved back
-/// to the previous open day when the office is closed (R-DL-2).
-fn provisional_deadline(kind: AccountKind, completed: DateTime<Utc>) -> Option<String> {
-    (kind == AccountKind::Employer).then(|| {
-        deadline::deadline(jst_date(completed), super::calendar())
+/// to the previous open day when the office is closed, office closures included (R-DL-2).
+fn provisional_deadline(
+    conn: &rusqlite::Connection,
+    kind: AccountKind,
+    completed: DateTime<Utc>,
+) -> Result<Option<String>> {
+    if kind != AccountKind::Employer {
+        return Ok(None);
+    }
+    let cal = super::calendar::effective(conn)?;
+    Ok(Some(
+        deadline::deadline(jst_date(completed), &cal)
             .date
             .format("%Y-%m-%d")
-            .to_string()
-    })
+            .to_string(),
+    ))
 }
 
 /// R-KEY-4, R-KEY-6: the customer set a password with the key. Records the completion time;
@@ -479,7 +487,7 @@ pub fn activate(
                 .and_then(|id| keys.iter().find(|k| k.id == id))
                 .ok_or(ServiceError::NotFound)?;
             storage::keys::set_state(&tx, k.id, KeyState::Used, k.wrong_tries, ctx.now)?;
-            let deadline = provisional_deadline(acc.kind, ctx.now);
+            let deadline = provisional_deadline(&tx, acc.kind, ctx.now)?;
             storage::accounts::mark_activated(&tx, acc.id, ctx.now, deadline.as_deref())?;
             result.provisional_deadline = deadline;
         }

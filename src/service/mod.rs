@@ -5,7 +5,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod cli_support;
+pub mod export;
+pub mod import;
 pub mod mail;
 pub mod setup;
 pub mod staff;

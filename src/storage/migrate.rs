@@ -11,7 +11,7 @@ use super::{Result, StorageError};
 const SCHEMA_V1: &str = include_str!("../../schema.sql");
 
 /// `UPGRADES[i]` takes the database from version `i + 1` to `i + 2`.
-const UPGRADES: &[&str] = &[];
+const UPGRADES: &[&str] = &[include_str!("../../assets/sql/002_submissions.sql")];
 
 #[must_use]
 pub fn current_version() -> i64 {

@@ -3,11 +3,15 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod closures;
+pub mod establishments;
+pub mod imports;
 pub mod keys;
 pub mod migrate;
 pub mod outbox;
 pub mod settings;
 pub mod staff;
+pub mod submissions;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,0 +1,319 @@
+//! CLI pieces for the interchange and the calendar, to be wired into `cli` by its owner:
+//! `import`, `export`, `gen` and `calendar`. Each `run_*` returns the process exit status.
+//!
+//! Exit codes: 0 ok; 1 error (database, unreadable input, refused permission); 2 usage error
+//! (bad arguments: clap's own code); 3 `import` finished but some lines were rejected.
+
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use clap::{Args, Subcommand};
+
+use crate::clock;
+use crate::config::Config;
+use crate::domain::text::sanitize;
+use crate::r#gen::{GenOptions, generate, prepare_accounts};
+use crate::i18n::Lang;
+use crate::service::{self, Ctx, import};
+use crate::storage::Store;
+
+/// Exit status when some lines were rejected.
+pub const EXIT_REJECTED: i32 = 3;
+/// Files bigger than this show a progress line on a terminal.
+const PROGRESS_MIN_BYTES: u64 = 1 << 20;
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// JSON Lines files ("-" reads standard input).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Set from the global `--json`.
+    #[arg(skip)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// First Japan date of registration to include (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: NaiveDate,
+    /// Output file (standard output when absent).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenArgs {
+    #[arg(long, default_value_t = 10)]
+    pub establishments: u64,
+    #[arg(long, default_value_t = 30)]
+    pub jobs: u64,
+    /// Key-pending employer accounts created in the database for the stream to activate.
+    #[arg(long, default_value_t = 2)]
+    pub accounts: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum CalendarCmd {
+    /// Add an office closure (admin).
+    Add { date: NaiveDate, reason: String },
+    /// List a year's closures and holidays.
+    List { year: Option<i32> },
+    /// Remove an office closure (admin).
+    Remove { date: NaiveDate },
+}
+
+fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// `madoguchi import FILE…`.
+///
+/// # Errors
+/// A file cannot be opened or the database fails (exit 1 at the caller).
+pub fn run_import(
+    args: &ImportArgs,
+    store: &mut Store,
+    cfg: &Config,
+    ctx: Option<&Ctx>,
+    lang: Lang,
+) -> anyhow::Result<i32> {
+    let stdin = std::io::stdin();
+    let mut inputs = Vec::new();
+    for f in &args.files {
+        if f.as_os_str() == "-" {
+            inputs.push(import::Input {
+                name: "-".into(),
+                reader: Box::new(stdin.lock()),
+                size: None,
+            });
+        } else {
+            let file =
+                std::fs::File::open(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+            let size = file.metadata().ok().map(|m| m.len());
+            inputs.push(import::Input {
+                name: f.display().to_string(),
+                reader: Box::new(BufReader::with_capacity(1 << 16, file)),
+                size,
+            });
+        }
+    }
+    let show = std::io::stderr().is_terminal();
+    let mut shown = false;
+    let summary = import::import_events(store, cfg, ctx, clock::now(), &mut inputs, |p| {
+        if show && p.total_bytes.is_none_or(|t| t >= PROGRESS_MIN_BYTES) {
+            let pct = p
+                .total_bytes
+                .filter(|t| *t > 0)
+                .map(|t| format!(" {:>3}%", p.bytes.saturating_mul(100) / t))
+                .unwrap_or_default();
+            eprint!(
+                "\r{}{pct} {} lines",
+                pick(lang, "取込中", "importing"),
+                p.lines
+            );
+            shown = true;
+        }
+    })?;
+    if shown {
+        eprintln!();
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string(&summary)?)?;
+    } else {
+        writeln!(
+            out,
+            "{} {}  {} {}  {} {}",
+            pick(lang, "適用", "applied"),
+            summary.applied,
+            pick(lang, "重複", "duplicate"),
+            summary.duplicate,
+            pick(lang, "不採用", "rejected"),
+            summary.rejected
+        )?;
+        for r in &summary.rejects {
+            writeln!(
+                out,
+                "{}:{} {} {}",
+                sanitize(&r.file, false),
+                r.line,
+                r.reason,
+                sanitize(&r.detail, false)
+            )?;
+        }
+        if summary.rejected > summary.rejects.len() as u64 {
+            writeln!(
+                out,
+                "… ({} more in import_rejects)",
+                summary.rejected - summary.rejects.len() as u64
+            )?;
+        }
+        if summary.calendar_warnings > 0 {
+            writeln!(
+                out,
+                "{}: {}",
+                pick(
+                    lang,
+                    "祝日の公式データがない年の期限",
+                    "deadlines in a year without official holiday data"
+                ),
+                summary.calendar_warnings
+            )?;
+        }
+    }
+    Ok(if summary.rejected == 0 {
+        0
+    } else {
+        EXIT_REJECTED
+    })
+}
+
+/// `madoguchi export --since DATE [--out FILE]`.
+///
+/// # Errors
+/// The output cannot be written or the database fails.
+pub fn run_export(
+    args: &ExportArgs,
+    store: &mut Store,
+    _cfg: &Config,
+    ctx: Option<&Ctx>,
+    lang: Lang,
+) -> anyhow::Result<i32> {
+    let s = match &args.out {
+        Some(p) => {
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+            );
+            service::export::export_registered(store, ctx, clock::now(), args.since, &mut f)?
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            service::export::export_registered(store, ctx, clock::now(), args.since, &mut out)?
+        }
+    };
+    eprintln!(
+        "{} {}  {} {}",
+        pick(lang, "事業所", "establishments"),
+        s.establishments,
+        pick(lang, "求人", "jobs"),
+        s.jobs
+    );
+    Ok(0)
+}
+
+/// `madoguchi gen`: creates the accounts in the database and writes the stream to stdout.
+///
+/// # Errors
+/// Needs a signed-in staff member (`ctx`) to register the accounts; database or write failure.
+pub fn run_gen(
+    args: &GenArgs,
+    store: &mut Store,
+    _cfg: &Config,
+    ctx: Option<&Ctx>,
+    _lang: Lang,
+) -> anyhow::Result<i32> {
+    let ctx = ctx.ok_or_else(|| anyhow::anyhow!("gen needs a staff member (--as NAME)"))?;
+    let opts = GenOptions {
+        establishments: args.establishments,
+        jobs: args.jobs,
+        accounts: args.accounts,
+        seed: args.seed,
+        start: stream_start(clock::now(), args),
+    };
+    let keys = prepare_accounts(store, ctx.staff_id, &opts)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    generate(&opts, &keys, &mut out)?;
+    Ok(0)
+}
+
+/// The stream spans an hour of activations and then 30 ms per submission; it is placed so that
+/// its last event is a minute in the past, so that an import right away accepts every line.
+fn stream_start(
+    now: chrono::DateTime<chrono::Utc>,
+    args: &GenArgs,
+) -> chrono::DateTime<chrono::Utc> {
+    let events =
+        i64::try_from(args.establishments.saturating_add(args.jobs)).unwrap_or(i64::MAX / 60);
+    now - chrono::Duration::hours(1)
+        - chrono::Duration::milliseconds(events.saturating_mul(30))
+        - chrono::Duration::minutes(1)
+}
+
+/// `madoguchi calendar add|list|remove`.
+///
+/// # Errors
+/// Database failure; refusals (not admin, duplicate date) are printed with exit 1.
+pub fn run_calendar(
+    cmd: &CalendarCmd,
+    store: &mut Store,
+    _cfg: &Config,
+    ctx: Option<&Ctx>,
+    lang: Lang,
+) -> anyhow::Result<i32> {
+    let need = || ctx.ok_or_else(|| anyhow::anyhow!("calendar changes need an admin (--as NAME)"));
+    match cmd {
+        CalendarCmd::Add { date, reason } => {
+            let r =
+                service::calendar::add_closure(store, &need()?.at(clock::now()), *date, reason)?;
+            println!(
+                "{date} {}",
+                pick(lang, "閉庁日を追加しました", "closure added")
+            );
+            if r.no_official_data {
+                eprintln!(
+                    "{}",
+                    pick(
+                        lang,
+                        "注意: この年の祝日は公式データがありません",
+                        "warning: no official holiday data for this year"
+                    )
+                );
+            }
+        }
+        CalendarCmd::Remove { date } => {
+            let reason =
+                service::calendar::remove_closure(store, &need()?.at(clock::now()), *date)?;
+            println!(
+                "{date} {} ({})",
+                pick(lang, "閉庁日を削除しました", "closure removed"),
+                sanitize(&reason, false)
+            );
+        }
+        CalendarCmd::List { year } => {
+            let year = year.unwrap_or_else(|| clock::jst_date(clock::now()).year());
+            let v = service::calendar::list(store, year)?;
+            if !v.official_data {
+                eprintln!(
+                    "{}",
+                    pick(
+                        lang,
+                        "注意: この年の祝日は公式データがありません",
+                        "warning: no official holiday data for this year"
+                    )
+                );
+            }
+            for (d, name) in &v.holidays {
+                println!(
+                    "{d} {} {}",
+                    pick(lang, "祝日", "holiday"),
+                    sanitize(name, false)
+                );
+            }
+            for (d, reason) in &v.closures {
+                println!(
+                    "{d} {} {}",
+                    pick(lang, "閉庁", "closure"),
+                    sanitize(reason, false)
+                );
+            }
+        }
+    }
+    Ok(0)
+}

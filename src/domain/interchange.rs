@@ -1,0 +1,491 @@
+//! The inbound interchange (R-IO-1): one JSON object per line. See `docs/interchange.md` for
+//! every field. Parsing is pure and total: any byte string gives an [`Event`] or a
+//! [`ParseError`] with a stable reason code, never a panic.
+//!
+//! Envelope: `event_id` (string, 1–128 characters, no control characters), `occurred_at`
+//! (RFC 3339 with offset), `type`, then the payload fields of the type at the same level:
+//!
+//! | type | fields |
+//! |---|---|
+//! | `account.activated` | `email`, `auth_key` |
+//! | `establishment.submitted` | `email`, `submission_id`, `establishment` (object) |
+//! | `job.submitted` | `email`, `submission_id`, `job` (object) |
+//! | `job.resubmitted` | `email`, `submission_id`, `job` (object) |
+//! | `account.withdrawn` | `email`, `reason` (optional) |
+//!
+//! Unknown fields are ignored, so the Internet Service can add some without breaking imports.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::establishment::Establishment;
+use super::job::JobOffer;
+
+/// Longest accepted `event_id` / `submission_id`, in characters.
+pub const ID_MAX: usize = 128;
+
+/// The event types, with their wire names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    AccountActivated,
+    EstablishmentSubmitted,
+    JobSubmitted,
+    JobResubmitted,
+    AccountWithdrawn,
+}
+
+impl EventType {
+    pub const ALL: [Self; 5] = [
+        Self::AccountActivated,
+        Self::EstablishmentSubmitted,
+        Self::JobSubmitted,
+        Self::JobResubmitted,
+        Self::AccountWithdrawn,
+    ];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::AccountActivated => "account.activated",
+            Self::EstablishmentSubmitted => "establishment.submitted",
+            Self::JobSubmitted => "job.submitted",
+            Self::JobResubmitted => "job.resubmitted",
+            Self::AccountWithdrawn => "account.withdrawn",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == s)
+    }
+}
+
+/// One parsed event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub event_id: String,
+    pub occurred_at: DateTime<Utc>,
+    pub body: EventBody,
+}
+
+/// The payload of an event, by type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventBody {
+    AccountActivated {
+        email: String,
+        auth_key: String,
+    },
+    EstablishmentSubmitted {
+        email: String,
+        submission_id: String,
+        establishment: Box<Establishment>,
+    },
+    JobSubmitted {
+        email: String,
+        submission_id: String,
+        job: Box<JobOffer>,
+    },
+    JobResubmitted {
+        email: String,
+        submission_id: String,
+        job: Box<JobOffer>,
+    },
+    AccountWithdrawn {
+        email: String,
+        reason: Option<String>,
+    },
+}
+
+impl EventBody {
+    #[must_use]
+    pub fn event_type(&self) -> EventType {
+        match self {
+            Self::AccountActivated { .. } => EventType::AccountActivated,
+            Self::EstablishmentSubmitted { .. } => EventType::EstablishmentSubmitted,
+            Self::JobSubmitted { .. } => EventType::JobSubmitted,
+            Self::JobResubmitted { .. } => EventType::JobResubmitted,
+            Self::AccountWithdrawn { .. } => EventType::AccountWithdrawn,
+        }
+    }
+
+    /// Every event is about one account, named by its email.
+    #[must_use]
+    pub fn email(&self) -> &str {
+        match self {
+            Self::AccountActivated { email, .. }
+            | Self::EstablishmentSubmitted { email, .. }
+            | Self::JobSubmitted { email, .. }
+            | Self::JobResubmitted { email, .. }
+            | Self::AccountWithdrawn { email, .. } => email,
+        }
+    }
+}
+
+/// Why a line is not an event. `code` is stable (stored in `import_rejects.reason`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct ParseError {
+    pub code: &'static str,
+    pub detail: String,
+    /// The line's event id when it could be read, so the reject can name it.
+    pub event_id: Option<String>,
+}
+
+/// Reason codes of [`ParseError`].
+pub mod reasons {
+    /// Not UTF-8.
+    pub const BAD_UTF8: &str = "bad_utf8";
+    /// Not a JSON object, or a field of the wrong JSON type.
+    pub const BAD_JSON: &str = "bad_json";
+    /// A required envelope or payload field is missing or empty; detail: the field.
+    pub const MISSING_FIELD: &str = "missing_field";
+    /// `event_id` or `submission_id` too long or with control characters.
+    pub const BAD_ID: &str = "bad_id";
+    /// `occurred_at` is not RFC 3339.
+    pub const BAD_TIME: &str = "bad_time";
+    /// `type` is not one of the five.
+    pub const UNKNOWN_TYPE: &str = "unknown_type";
+}
+
+/// The wire form, shared by the parser and the writer (`gen`). Every field is optional here
+/// so that a missing one is reported by name.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Wire {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub establishment: Option<Establishment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobOffer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Only the id, read when the full parse failed, so the reject still names the event.
+#[derive(Deserialize)]
+struct IdOnly {
+    event_id: Option<String>,
+}
+
+impl Event {
+    /// The wire form of this event.
+    #[must_use]
+    pub fn to_wire(&self) -> Wire {
+        let mut w = Wire {
+            event_id: Some(self.event_id.clone()),
+            occurred_at: Some(
+                self.occurred_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            ),
+            kind: Some(self.body.event_type().code().to_string()),
+            email: Some(self.body.email().to_string()),
+            ..Wire::default()
+        };
+        match &self.body {
+            EventBody::AccountActivated { auth_key, .. } => w.auth_key = Some(auth_key.clone()),
+            EventBody::EstablishmentSubmitted {
+                submission_id,
+                establishment,
+                ..
+            } => {
+                w.submission_id = Some(submission_id.clone());
+                w.establishment = Some((**establishment).clone());
+            }
+            EventBody::JobSubmitted {
+                submission_id, job, ..
+            }
+            | EventBody::JobResubmitted {
+                submission_id, job, ..
+            } => {
+                w.submission_id = Some(submission_id.clone());
+                w.job = Some((**job).clone());
+            }
+            EventBody::AccountWithdrawn { reason, .. } => w.reason.clone_from(reason),
+        }
+        w
+    }
+
+    /// One JSON line, without the newline.
+    #[must_use]
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(&self.to_wire()).unwrap_or_default()
+    }
+}
+
+fn err(code: &'static str, detail: impl Into<String>, event_id: Option<&str>) -> ParseError {
+    ParseError {
+        code,
+        detail: detail.into(),
+        event_id: event_id.map(str::to_string),
+    }
+}
+
+fn check_id(field: &str, v: &str, event_id: Option<&str>) -> Result<(), ParseError> {
+    if v.trim().is_empty() {
+        return Err(err(reasons::MISSING_FIELD, field, event_id));
+    }
+    if v.chars().count() > ID_MAX || v.chars().any(char::is_control) {
+        return Err(err(
+            reasons::BAD_ID,
+            format!("{field}: at most {ID_MAX} characters, no control characters"),
+            event_id,
+        ));
+    }
+    Ok(())
+}
+
+fn required(v: Option<String>, field: &str, event_id: &str) -> Result<String, ParseError> {
+    match v {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        _ => Err(err(reasons::MISSING_FIELD, field, Some(event_id))),
+    }
+}
+
+/// Parses one line (without its line break; a trailing `\r` and a leading BOM are ignored).
+///
+/// # Errors
+/// A [`ParseError`] with a reason from [`reasons`].
+pub fn parse_line(line: &[u8]) -> Result<Event, ParseError> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+    let text =
+        std::str::from_utf8(line).map_err(|e| err(reasons::BAD_UTF8, e.to_string(), None))?;
+    let wire: Wire = serde_json::from_str(text).map_err(|e| {
+        let id = serde_json::from_str::<IdOnly>(text)
+            .ok()
+            .and_then(|i| i.event_id)
+            .filter(|id| check_id("event_id", id, None).is_ok());
+        err(reasons::BAD_JSON, e.to_string(), id.as_deref())
+    })?;
+    let Some(event_id) = wire.event_id else {
+        return Err(err(reasons::MISSING_FIELD, "event_id", None));
+    };
+    check_id("event_id", &event_id, None)?;
+    let id = Some(event_id.as_str());
+    let occurred_at = wire
+        .occurred_at
+        .ok_or_else(|| err(reasons::MISSING_FIELD, "occurred_at", id))
+        .and_then(|t| {
+            DateTime::parse_from_rfc3339(t.trim())
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|e| err(reasons::BAD_TIME, format!("occurred_at: {e}"), id))
+        })?;
+    let kind = wire
+        .kind
+        .ok_or_else(|| err(reasons::MISSING_FIELD, "type", id))?;
+    let Some(ty) = EventType::parse(kind.trim()) else {
+        return Err(err(
+            reasons::UNKNOWN_TYPE,
+            kind.chars().take(64).collect::<String>(),
+            id,
+        ));
+    };
+    let email = required(wire.email, "email", &event_id)?;
+    let submission_id = |w: Option<String>| -> Result<String, ParseError> {
+        let s = required(w, "submission_id", &event_id)?;
+        check_id("submission_id", &s, id)?;
+        Ok(s)
+    };
+    let body = match ty {
+        EventType::AccountActivated => EventBody::AccountActivated {
+            email,
+            auth_key: required(wire.auth_key, "auth_key", &event_id)?,
+        },
+        EventType::EstablishmentSubmitted => EventBody::EstablishmentSubmitted {
+            email,
+            submission_id: submission_id(wire.submission_id)?,
+            establishment: Box::new(
+                wire.establishment
+                    .ok_or_else(|| err(reasons::MISSING_FIELD, "establishment", id))?,
+            ),
+        },
+        EventType::JobSubmitted | EventType::JobResubmitted => {
+            let submission_id = submission_id(wire.submission_id)?;
+            let job = Box::new(
+                wire.job
+                    .ok_or_else(|| err(reasons::MISSING_FIELD, "job", id))?,
+            );
+            if ty == EventType::JobSubmitted {
+                EventBody::JobSubmitted {
+                    email,
+                    submission_id,
+                    job,
+                }
+            } else {
+                EventBody::JobResubmitted {
+                    email,
+                    submission_id,
+                    job,
+                }
+            }
+        }
+        EventType::AccountWithdrawn => EventBody::AccountWithdrawn {
+            email,
+            reason: wire.reason.filter(|r| !r.trim().is_empty()),
+        },
+    };
+    Ok(Event {
+        event_id,
+        occurred_at,
+        body,
+    })
+}
+
+/// The first `max` bytes of a line as text (invalid UTF-8 replaced, cut at a character
+/// boundary), for the rejects table.
+#[must_use]
+pub fn truncate_raw(line: &[u8], max: usize) -> String {
+    let s = String::from_utf8_lossy(line);
+    if s.len() <= max {
+        return s.into_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const T: &str = "2026-04-06T09:30:00+09:00";
+
+    fn line(s: &str) -> Result<Event, ParseError> {
+        parse_line(s.as_bytes())
+    }
+
+    #[test]
+    fn r_io_1_activation_parses() {
+        let e = line(&format!(
+            r#"{{"event_id":"e1","occurred_at":"{T}","type":"account.activated","email":"a@b.jp","auth_key":"ABCD-EFGH-JKMN"}}"#
+        ))
+        .unwrap();
+        assert_eq!(e.event_id, "e1");
+        assert_eq!(e.occurred_at.to_rfc3339(), "2026-04-06T00:30:00+00:00");
+        assert_eq!(
+            e.body,
+            EventBody::AccountActivated {
+                email: "a@b.jp".into(),
+                auth_key: "ABCD-EFGH-JKMN".into()
+            }
+        );
+    }
+
+    #[test]
+    fn r_io_1_job_with_crlf_and_bom_and_unknown_fields() {
+        let s = format!(
+            "\u{feff}{{\"event_id\":\"e2\",\"occurred_at\":\"{T}\",\"type\":\"job.submitted\",\"email\":\"a@b.jp\",\"submission_id\":\"J1\",\"job\":{{\"title\":\"介護職員\"}},\"x\":[1]}}\r"
+        );
+        let e = line(&s).unwrap();
+        let EventBody::JobSubmitted { job, .. } = e.body else {
+            panic!("type")
+        };
+        assert_eq!(job.title, "介護職員");
+    }
+
+    #[test]
+    fn r_io_2_reasons() {
+        let code = |s: &str| line(s).unwrap_err().code;
+        assert_eq!(code("not json"), reasons::BAD_JSON);
+        assert_eq!(code("[1]"), reasons::BAD_JSON);
+        assert_eq!(code("{}"), reasons::MISSING_FIELD);
+        assert_eq!(
+            code(
+                r#"{"event_id":"e","occurred_at":"yesterday","type":"account.withdrawn","email":"a@b"}"#
+            ),
+            reasons::BAD_TIME
+        );
+        assert_eq!(
+            code(&format!(
+                r#"{{"event_id":"e","occurred_at":"{T}","type":"account.deleted","email":"a@b"}}"#
+            )),
+            reasons::UNKNOWN_TYPE
+        );
+        assert_eq!(
+            code(&format!(
+                r#"{{"event_id":"e","occurred_at":"{T}","type":"job.submitted","email":"a@b","submission_id":"s"}}"#
+            )),
+            reasons::MISSING_FIELD
+        );
+        assert_eq!(
+            code(&format!(
+                r#"{{"event_id":"e\u001b[2J","occurred_at":"{T}","type":"account.withdrawn","email":"a@b"}}"#
+            )),
+            reasons::BAD_ID
+        );
+        assert_eq!(
+            parse_line(&[0xff, 0xfe]).unwrap_err().code,
+            reasons::BAD_UTF8
+        );
+    }
+
+    #[test]
+    fn r_io_2_bad_payload_still_names_the_event() {
+        let e = line(&format!(
+            r#"{{"event_id":"e9","occurred_at":"{T}","type":"job.submitted","email":"a@b","submission_id":"s","job":{{"wage":{{"min":"lots"}}}}}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(e.code, reasons::BAD_JSON);
+        assert_eq!(e.event_id.as_deref(), Some("e9"));
+    }
+
+    #[test]
+    fn r_io_2_truncated_line_is_bad_json() {
+        let full = format!(
+            r#"{{"event_id":"e1","occurred_at":"{T}","type":"account.withdrawn","email":"a@b.jp"}}"#
+        );
+        assert!(line(&full).is_ok());
+        assert_eq!(
+            line(&full[..full.len() - 5]).unwrap_err().code,
+            reasons::BAD_JSON
+        );
+    }
+
+    #[test]
+    fn r_io_1_round_trip_through_wire() {
+        let e = Event {
+            event_id: "x".into(),
+            occurred_at: DateTime::parse_from_rfc3339("2026-04-06T00:30:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            body: EventBody::AccountWithdrawn {
+                email: "a@b.jp".into(),
+                reason: Some("事業廃止".into()),
+            },
+        };
+        assert_eq!(line(&e.to_json_line()).unwrap(), e);
+    }
+
+    #[test]
+    fn truncate_raw_cuts_at_char_boundary() {
+        assert_eq!(truncate_raw("あいう".as_bytes(), 4), "あ");
+        assert_eq!(truncate_raw(b"abc", 10), "abc");
+    }
+
+    proptest! {
+        #[test]
+        fn r_io_2_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = parse_line(&bytes);
+        }
+
+        #[test]
+        fn r_io_2_parser_never_panics_on_near_json(s in r#"\{("(event_id|occurred_at|type|email|job|establishment|submission_id)":("[^"]{0,12}"|\{[^}]{0,20}\}|[0-9]{1,3}|null),?){0,8}\}"#) {
+            let _ = parse_line(s.as_bytes());
+        }
+    }
+}

@@ -1,0 +1,905 @@
+//! R-IO-1, R-IO-2: the interchange import. Lines are read in batches; each batch is one
+//! IMMEDIATE transaction with one audit row (`import.batch`), each line inside its own
+//! savepoint, so a bad line is rolled back alone and recorded in `import_rejects` while the
+//! others apply. An event id already in `imported_events` is counted as a duplicate.
+//!
+//! Activation keys are checked with argon2 before the batch takes the write lock (in parallel
+//! when there are several), like `service::accounts::activate`; the outcome is then judged
+//! inside the transaction on the fresh key rows with `domain::authkey::judge`.
+//!
+//! Times: the event's `occurred_at` is when the customer acted, so activations are judged at
+//! that time and the provisional deadline counts from its Japan date (R-DL-1). An event more
+//! than [`FUTURE_SLACK_MINUTES`] after `now` is refused.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+
+use crate::clock::{from_db, jst_date, to_db};
+use crate::config::Config;
+use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::authkey::{self, ActivationOutcome, KeyState};
+use crate::domain::calendar::Calendar;
+use crate::domain::email::{Email, EmailError};
+use crate::domain::establishment::Establishment;
+use crate::domain::interchange::{self, Event, EventBody, ParseError};
+use crate::domain::job::{EstablishmentLink, JobCategoryKind, JobOffer};
+use crate::domain::staff::Permission;
+use crate::domain::submission::{self, SubmissionEvent, SubmissionKind, SubmissionState};
+use crate::domain::text::sanitize;
+use crate::domain::validate::{self, Finding};
+use crate::domain::{deadline, visit};
+use crate::secret;
+use crate::storage::accounts::AccountRow;
+use crate::storage::audit::AuditEntry;
+use crate::storage::imports::{RAW_MAX, Reject};
+use crate::storage::keys::KeyPurpose;
+use crate::storage::submissions::{JobFlags, NewSubmission, SubmissionHead};
+use crate::storage::{self, StorageError, Store};
+
+use super::{Ctx, Result, ServiceError, require};
+
+/// Lines per transaction: big enough for speed, small enough that other sessions wait briefly.
+pub const BATCH_LINES: usize = 5000;
+/// Longest line read; longer ones are rejected (`too_long`) without being held in memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Rejects listed in the summary (all of them are in `import_rejects`).
+pub const REJECTS_LISTED: usize = 1000;
+/// Clock skew tolerated between the Internet Service and the office.
+pub const FUTURE_SLACK_MINUTES: i64 = 10;
+/// How many of the newest keys an activation is compared with (as `service::accounts`).
+const KEYS_COMPARED: usize = 5;
+/// Start of the R-VISIT-1 "since 2020-01" window: 2020-01-01 00:00 JST in UTC.
+const VISIT_SINCE: &str = "2019-12-31T15:00:00Z";
+
+/// Reject reason codes beyond the parser's (`domain::interchange::reasons`).
+pub mod reasons {
+    pub const TOO_LONG: &str = "too_long";
+    /// The last line of a file has no line break and does not parse: cut off.
+    pub const TRUNCATED: &str = "truncated";
+    pub const FUTURE_TIME: &str = "future_time";
+    /// No live account with this email.
+    pub const UNKNOWN_ACCOUNT: &str = "unknown_account";
+    /// The account may not submit (not activated yet, or a job seeker).
+    pub const ACCOUNT_STATE: &str = "account_state";
+    /// Field validation found errors (SPEC §5); detail lists `field:rule`.
+    pub const VALIDATION: &str = "validation";
+    /// `job.submitted` for a submission id that exists.
+    pub const DUPLICATE_SUBMISSION: &str = "duplicate_submission";
+    /// A resubmission for an unknown submission id (or another account's, or another kind).
+    pub const UNKNOWN_SUBMISSION: &str = "unknown_submission";
+    /// The submission is not in a state that takes a new version.
+    pub const SUBMISSION_STATE: &str = "submission_state";
+    /// The offer's establishment is neither a known 事業所番号 nor this account's submission.
+    pub const UNKNOWN_ESTABLISHMENT: &str = "unknown_establishment";
+    /// A constraint of the database refused the line.
+    pub const CONFLICT: &str = "conflict";
+    /// Activation refused: `key_` + the R-KEY-6 outcome (`key_wrong`, `key_expired`, …).
+    pub const KEY_PREFIX: &str = "key_";
+}
+
+/// One input: a name for messages and rejects ("-" for stdin), the reader and, when known, its
+/// size in bytes (for the progress bar).
+pub struct Input<'a> {
+    pub name: String,
+    pub reader: Box<dyn BufRead + 'a>,
+    pub size: Option<u64>,
+}
+
+/// Reported after every batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub lines: u64,
+    pub bytes: u64,
+    pub total_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RejectLine {
+    pub file: String,
+    pub line: u64,
+    pub event_id: Option<String>,
+    pub reason: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub applied: u64,
+    pub duplicate: u64,
+    pub rejected: u64,
+    /// The first [`REJECTS_LISTED`] rejects, in input order.
+    pub rejects: Vec<RejectLine>,
+    /// Activations whose deadline falls in a year without official holiday data (R-DL-2).
+    pub calendar_warnings: u64,
+    pub batches: u64,
+}
+
+/// One line as read.
+struct RawLine {
+    file: usize,
+    line: u64,
+    bytes: Vec<u8>,
+    /// Ended with a line break (only the last line of a file may not).
+    complete: bool,
+    oversize: bool,
+}
+
+/// Reads one line of at most `max` bytes into `buf` (the rest of a longer line is skipped).
+/// Returns `None` at the end of input, else (complete, oversize, bytes consumed).
+fn read_bounded(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<(bool, bool, u64)>> {
+    buf.clear();
+    let mut consumed = 0u64;
+    let mut oversize = false;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((consumed > 0).then_some((false, oversize, consumed)));
+        }
+        let (chunk, done) = match avail.iter().position(|b| *b == b'\n') {
+            Some(i) => (&avail[..i], Some(i + 1)),
+            None => (avail, None),
+        };
+        let room = max.saturating_sub(buf.len());
+        if chunk.len() > room {
+            oversize = true;
+        }
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = done.unwrap_or(avail.len());
+        r.consume(used);
+        consumed += used as u64;
+        if done.is_some() {
+            return Ok(Some((true, oversize, consumed)));
+        }
+    }
+}
+
+/// What one line did.
+enum Outcome {
+    Applied,
+    Duplicate,
+    /// Refused; `keep` when the line's effects stay (a wrong key counts as a try).
+    Rejected {
+        reason: String,
+        detail: String,
+        keep: bool,
+    },
+}
+
+fn reject(reason: &str, detail: impl Into<String>) -> Outcome {
+    Outcome::Rejected {
+        reason: reason.to_string(),
+        detail: detail.into(),
+        keep: false,
+    }
+}
+
+/// Per-import state.
+struct Run<'c> {
+    now: DateTime<Utc>,
+    cal: &'c Calendar,
+    /// email key → live account; cleared per batch (other sessions may change accounts).
+    accounts: HashMap<String, Option<AccountRow>>,
+    calendar_warnings: u64,
+}
+
+fn email_key(input: &str) -> Option<String> {
+    Email::parse(input)
+        .or_else(|e| match e {
+            EmailError::FullWidth { converted } => Email::parse(&converted),
+            other => Err(other),
+        })
+        .ok()
+        .map(|e| e.key())
+}
+
+impl Run<'_> {
+    fn account(&mut self, conn: &Connection, email: &str) -> Result<Option<AccountRow>> {
+        let Some(key) = email_key(email) else {
+            return Ok(None);
+        };
+        if let Some(a) = self.accounts.get(&key) {
+            return Ok(a.clone());
+        }
+        let a = storage::accounts::live_by_email_key(conn, &key)?;
+        self.accounts.insert(key, a.clone());
+        Ok(a)
+    }
+
+    fn forget(&mut self, email: &str) {
+        if let Some(key) = email_key(email) {
+            self.accounts.remove(&key);
+        }
+    }
+}
+
+/// Imports every input in order. `ctx` is the acting staff member (needs the activation
+/// permission), or `None` for the system (a scheduled import); `now` is the import time.
+///
+/// # Errors
+/// Only when the database fails or an input cannot be read; every bad line is a reject.
+pub fn import_events(
+    store: &mut Store,
+    _cfg: &Config,
+    ctx: Option<&Ctx>,
+    now: DateTime<Utc>,
+    inputs: &mut [Input<'_>],
+    mut progress: impl FnMut(&Progress),
+) -> Result<ImportSummary> {
+    storage::imports::tune_for_bulk(store.conn())?;
+    let cal = super::calendar::effective(store.conn())?;
+    let mut run = Run {
+        now,
+        cal: &cal,
+        accounts: HashMap::new(),
+        calendar_warnings: 0,
+    };
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let total_bytes = inputs
+        .iter()
+        .map(|i| i.size)
+        .try_fold(0u64, |acc, s| s.map(|s| acc + s));
+    let mut summary = ImportSummary::default();
+    let mut prog = Progress {
+        lines: 0,
+        bytes: 0,
+        total_bytes,
+    };
+    let mut batch: Vec<RawLine> = Vec::with_capacity(BATCH_LINES);
+    let mut buf = Vec::new();
+    for (fi, input) in inputs.iter_mut().enumerate() {
+        let mut line_no = 0u64;
+        while let Some((complete, oversize, n)) =
+            read_bounded(input.reader.as_mut(), &mut buf, MAX_LINE_BYTES).map_err(|e| {
+                ServiceError::Internal(format!("{}: {e}", sanitize(&input.name, false)))
+            })?
+        {
+            line_no += 1;
+            prog.bytes += n;
+            prog.lines += 1;
+            if !oversize && buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            batch.push(RawLine {
+                file: fi,
+                line: line_no,
+                bytes: std::mem::take(&mut buf),
+                complete,
+                oversize,
+            });
+            if batch.len() >= BATCH_LINES {
+                run_batch(store, ctx, &mut run, &names, &batch, &mut summary)?;
+                batch.clear();
+                progress(&prog);
+            }
+        }
+    }
+    if !batch.is_empty() {
+        run_batch(store, ctx, &mut run, &names, &batch, &mut summary)?;
+    }
+    progress(&prog);
+    summary.calendar_warnings = run.calendar_warnings;
+    Ok(summary)
+}
+
+/// (line index, typed key, (key id, stored hash) of the newest keys).
+type KeyWork = (usize, String, Vec<(i64, String)>);
+
+/// argon2 outside the write lock: for each activation line, the id of the key it matches.
+fn preverify(
+    store: &Store,
+    run: &mut Run<'_>,
+    parsed: &[std::result::Result<Event, ParseError>],
+) -> Result<HashMap<usize, i64>> {
+    let mut work: Vec<KeyWork> = Vec::new();
+    for (i, p) in parsed.iter().enumerate() {
+        if let Ok(Event {
+            body: EventBody::AccountActivated { email, auth_key },
+            ..
+        }) = p
+            && let Some(acc) = run.account(store.conn(), email)?
+        {
+            let keys = storage::keys::for_account(store.conn(), acc.id, KeyPurpose::Registration)?;
+            let hashes = keys
+                .into_iter()
+                .take(KEYS_COMPARED)
+                .map(|k| (k.id, k.key_hash))
+                .collect();
+            work.push((i, authkey::normalize_input(auth_key), hashes));
+        }
+    }
+    let check = |w: &[KeyWork]| -> Vec<(usize, i64)> {
+        w.iter()
+            .filter_map(|(i, typed, hashes)| {
+                hashes
+                    .iter()
+                    .find(|(_, h)| secret::verify(typed, h))
+                    .map(|(id, _)| (*i, *id))
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if work.len() < 2 || threads < 2 {
+        return Ok(check(&work).into_iter().collect());
+    }
+    let chunk = work.len().div_ceil(threads);
+    let found = std::thread::scope(|s| {
+        let handles: Vec<_> = work.chunks(chunk).map(|c| s.spawn(|| check(c))).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect::<Vec<_>>()
+    });
+    Ok(found.into_iter().collect())
+}
+
+fn run_batch(
+    store: &mut Store,
+    ctx: Option<&Ctx>,
+    run: &mut Run<'_>,
+    names: &[String],
+    lines: &[RawLine],
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    run.accounts.clear();
+    let parsed: Vec<std::result::Result<Event, ParseError>> = lines
+        .iter()
+        .map(|l| {
+            if l.oversize {
+                Err(ParseError {
+                    code: reasons::TOO_LONG,
+                    detail: format!("longer than {MAX_LINE_BYTES} bytes"),
+                    event_id: None,
+                })
+            } else {
+                interchange::parse_line(&l.bytes).map_err(|mut e| {
+                    if !l.complete {
+                        e.detail = format!("last line cut off: {}", e.detail);
+                        e.code = reasons::TRUNCATED;
+                    }
+                    e
+                })
+            }
+        })
+        .collect();
+    let matched = preverify(store, run, &parsed)?;
+    run.accounts.clear();
+
+    let mut tx = store.immediate()?;
+    let roles = match ctx {
+        Some(c) => Some(require(&tx, c, Permission::ActivateAccount)?),
+        None => None,
+    };
+    let (mut applied, mut duplicate, mut rejected) = (0u64, 0u64, 0u64);
+    for (i, (raw, p)) in lines.iter().zip(&parsed).enumerate() {
+        let file = &names[raw.file];
+        let (outcome, event_id) = match p {
+            Err(e) => (
+                Outcome::Rejected {
+                    reason: e.code.to_string(),
+                    detail: e.detail.clone(),
+                    keep: false,
+                },
+                e.event_id.clone(),
+            ),
+            Ok(ev) => {
+                let sp = tx.savepoint()?;
+                let out = match apply(&sp, run, ev, matched.get(&i).copied()) {
+                    Ok(o) => o,
+                    Err(ServiceError::Storage(StorageError::Sqlite(e)))
+                        if matches!(e, rusqlite::Error::SqliteFailure(f, _)
+                            if f.code == rusqlite::ErrorCode::ConstraintViolation) =>
+                    {
+                        reject(reasons::CONFLICT, e.to_string())
+                    }
+                    Err(e) => return Err(e),
+                };
+                match &out {
+                    Outcome::Applied
+                    | Outcome::Rejected { keep: true, .. }
+                    | Outcome::Duplicate => {
+                        if !matches!(out, Outcome::Duplicate) {
+                            storage::imports::record(&sp, &ev.event_id, run.now, file, raw.line)?;
+                        }
+                        sp.commit()?;
+                    }
+                    Outcome::Rejected { keep: false, .. } => {
+                        // Dropping the savepoint rolls the line back.
+                        drop(sp);
+                        run.accounts.clear();
+                    }
+                }
+                (out, Some(ev.event_id.clone()))
+            }
+        };
+        match outcome {
+            Outcome::Applied => applied += 1,
+            Outcome::Duplicate => duplicate += 1,
+            Outcome::Rejected { reason, detail, .. } => {
+                rejected += 1;
+                let r = Reject {
+                    file: file.clone(),
+                    line: raw.line,
+                    event_id: event_id.clone(),
+                    reason,
+                    detail,
+                    raw: interchange::truncate_raw(&raw.bytes, RAW_MAX),
+                };
+                storage::imports::insert_reject(&tx, &r, run.now)?;
+                if summary.rejects.len() < REJECTS_LISTED {
+                    summary.rejects.push(RejectLine {
+                        file: r.file,
+                        line: r.line,
+                        event_id,
+                        reason: r.reason,
+                        detail: r.detail,
+                    });
+                }
+            }
+        }
+    }
+    let files: Vec<String> = {
+        let mut f: Vec<usize> = lines.iter().map(|l| l.file).collect();
+        f.dedup();
+        f.into_iter().map(|i| sanitize(&names[i], false)).collect()
+    };
+    let first = lines.first().map_or(0, |l| l.line);
+    let last = lines.last().map_or(0, |l| l.line);
+    storage::audit::append(
+        &tx,
+        &AuditEntry {
+            at_utc: to_db(run.now),
+            staff_id: ctx.map(|c| c.staff_id),
+            staff_name: Some(ctx.map_or_else(|| "system".to_string(), |c| c.staff_name.clone())),
+            staff_roles: roles.as_ref().map(crate::domain::staff::Roles::to_list),
+            terminal: ctx.map_or_else(|| "import".to_string(), |c| c.terminal.clone()),
+            action: "import.batch".into(),
+            subject: Some(format!("files:{}", files.join(","))),
+            purpose: None,
+            outcome: if rejected == 0 { "ok" } else { "partial" }.into(),
+            detail: Some(format!(
+                "lines={first}-{last} applied={applied} duplicate={duplicate} rejected={rejected}"
+            )),
+        },
+    )?;
+    tx.commit()?;
+    summary.applied += applied;
+    summary.duplicate += duplicate;
+    summary.rejected += rejected;
+    summary.batches += 1;
+    Ok(())
+}
+
+fn apply(
+    conn: &Connection,
+    run: &mut Run<'_>,
+    ev: &Event,
+    matched_key: Option<i64>,
+) -> Result<Outcome> {
+    if storage::imports::is_imported(conn, &ev.event_id)? {
+        return Ok(Outcome::Duplicate);
+    }
+    if ev.occurred_at > run.now + Duration::minutes(FUTURE_SLACK_MINUTES) {
+        return Ok(reject(
+            reasons::FUTURE_TIME,
+            format!(
+                "occurred_at {} is after {}",
+                to_db(ev.occurred_at),
+                to_db(run.now)
+            ),
+        ));
+    }
+    let email = ev.body.email();
+    let Some(acc) = run.account(conn, email)? else {
+        return Ok(reject(
+            reasons::UNKNOWN_ACCOUNT,
+            "no live account with this email",
+        ));
+    };
+    match &ev.body {
+        EventBody::AccountActivated { .. } => {
+            let out = activate(conn, run, &acc, ev.occurred_at, matched_key)?;
+            run.forget(email);
+            Ok(out)
+        }
+        EventBody::AccountWithdrawn { .. } => {
+            storage::imports::withdraw_account(conn, acc.id, ev.occurred_at)?;
+            storage::submissions::withdraw_pending(conn, acc.id, ev.occurred_at)?;
+            run.forget(email);
+            Ok(Outcome::Applied)
+        }
+        EventBody::EstablishmentSubmitted {
+            submission_id,
+            establishment,
+            ..
+        } => {
+            if let Some(o) = may_submit(&acc) {
+                return Ok(o);
+            }
+            submit_establishment(conn, &acc, ev, submission_id, establishment)
+        }
+        EventBody::JobSubmitted {
+            submission_id, job, ..
+        } => {
+            if let Some(o) = may_submit(&acc) {
+                return Ok(o);
+            }
+            submit_job(conn, &acc, ev, submission_id, job, false)
+        }
+        EventBody::JobResubmitted {
+            submission_id, job, ..
+        } => {
+            if let Some(o) = may_submit(&acc) {
+                return Ok(o);
+            }
+            submit_job(conn, &acc, ev, submission_id, job, true)
+        }
+    }
+}
+
+fn may_submit(acc: &AccountRow) -> Option<Outcome> {
+    if acc.kind != AccountKind::Employer {
+        return Some(reject(reasons::ACCOUNT_STATE, "not an employer account"));
+    }
+    if !matches!(acc.state, AccountState::Activated | AccountState::Opened) {
+        return Some(reject(
+            reasons::ACCOUNT_STATE,
+            format!("account is {}", acc.state.code()),
+        ));
+    }
+    None
+}
+
+/// The same rule as `service::accounts::activate` (R-KEY-1, R-KEY-4, R-KEY-6), judged at the
+/// time the customer entered the key.
+fn activate(
+    conn: &Connection,
+    run: &mut Run<'_>,
+    acc: &AccountRow,
+    at: DateTime<Utc>,
+    matched: Option<i64>,
+) -> Result<Outcome> {
+    let keys = storage::keys::for_account(conn, acc.id, KeyPurpose::Registration)?;
+    let matched_key = matched.and_then(|id| keys.iter().find(|k| k.id == id));
+    let live = keys.iter().find(|k| k.state == KeyState::Live);
+    let outcome = match (matched_key, live) {
+        (Some(k), _) => authkey::judge(k.state, k.expires_at, k.wrong_tries, true, at),
+        (None, Some(k)) => authkey::judge(k.state, k.expires_at, k.wrong_tries, false, at),
+        (None, None) => keys
+            .first()
+            .map_or(ActivationOutcome::NoKey, |k| match k.state {
+                KeyState::Used => ActivationOutcome::Used,
+                KeyState::Locked => ActivationOutcome::Locked,
+                KeyState::Replaced | KeyState::Live => ActivationOutcome::NoKey,
+            }),
+    };
+    let refused = |detail: String| Outcome::Rejected {
+        reason: format!("{}{}", reasons::KEY_PREFIX, outcome.code()),
+        detail,
+        keep: true,
+    };
+    match outcome {
+        ActivationOutcome::Activated => {
+            let Some(k) = matched_key else {
+                return Ok(reject(reasons::CONFLICT, "matched key vanished"));
+            };
+            if acc.state != AccountState::KeyPending {
+                return Ok(refused(format!("account is {}", acc.state.code())));
+            }
+            storage::keys::set_state(conn, k.id, KeyState::Used, k.wrong_tries, at)?;
+            let dl = (acc.kind == AccountKind::Employer)
+                .then(|| deadline::deadline(jst_date(at), run.cal));
+            if dl.is_some_and(|d| d.calendar_warning) {
+                run.calendar_warnings += 1;
+            }
+            let dl = dl.map(|d| d.date.format("%Y-%m-%d").to_string());
+            storage::accounts::mark_activated(conn, acc.id, at, dl.as_deref())?;
+            Ok(Outcome::Applied)
+        }
+        ActivationOutcome::Wrong { tries_left } => {
+            if let Some(k) = live {
+                storage::keys::set_state(conn, k.id, KeyState::Live, k.wrong_tries + 1, at)?;
+            }
+            Ok(refused(format!("tries_left={tries_left}")))
+        }
+        ActivationOutcome::Locked => {
+            if let Some(k) = live {
+                storage::keys::set_state(conn, k.id, KeyState::Locked, k.wrong_tries + 1, at)?;
+            }
+            Ok(refused("key locked".into()))
+        }
+        other => Ok(refused(other.code().to_string())),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct FindingJson<'a> {
+    field: &'a str,
+    severity: &'a str,
+    rule: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param: Option<&'a str>,
+}
+
+/// The findings as stored in `submission_versions.findings`.
+#[must_use]
+pub fn findings_json(findings: &[Finding]) -> String {
+    let v: Vec<FindingJson<'_>> = findings
+        .iter()
+        .map(|f| FindingJson {
+            field: f.field,
+            severity: f.severity.code(),
+            rule: f.rule,
+            param: f.param.as_deref(),
+        })
+        .collect();
+    serde_json::to_string(&v).unwrap_or_else(|_| "[]".into())
+}
+
+fn errors_detail(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .filter(|f| f.severity == validate::Severity::Error)
+        .map(|f| format!("{}:{}", f.field, f.rule))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Which state a new version leaves the submission in: received stays received (the employer
+/// corrected it before review), returned goes back to received (resubmit); others refuse.
+fn next_state_for_new_version(head: &SubmissionHead) -> Option<SubmissionState> {
+    match head.state {
+        SubmissionState::Received => Some(SubmissionState::Received),
+        s => submission::transition(s, SubmissionEvent::Resubmit).ok(),
+    }
+}
+
+fn submit_establishment(
+    conn: &Connection,
+    acc: &AccountRow,
+    ev: &Event,
+    submission_id: &str,
+    e: &Establishment,
+) -> Result<Outcome> {
+    let (n, findings) = validate::check_establishment(e);
+    if validate::has_errors(&findings) {
+        return Ok(reject(reasons::VALIDATION, errors_detail(&findings)));
+    }
+    let has_warnings = !findings.is_empty();
+    let payload = serde_json::to_string(&n).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let fj = findings_json(&findings);
+    let at = ev.occurred_at;
+    match storage::submissions::by_external_id(conn, submission_id)? {
+        None => {
+            let est_id = match n
+                .establishment_number
+                .as_deref()
+                .map(|num| storage::establishments::id_by_number(conn, num))
+                .transpose()?
+                .flatten()
+            {
+                Some(id) => id,
+                None => storage::establishments::insert(conn, &n, acc.id, at)?,
+            };
+            let id = storage::submissions::insert(
+                conn,
+                &NewSubmission {
+                    external_id: submission_id,
+                    kind: SubmissionKind::Establishment,
+                    account_id: acc.id,
+                    establishment_id: Some(est_id),
+                    display_name: &n.name,
+                    deadline: acc.provisional_deadline.as_deref(),
+                    has_warnings,
+                    flags: JobFlags::default(),
+                },
+                at,
+            )?;
+            storage::submissions::insert_version(conn, id, 1, &payload, &fj, at, &ev.event_id)?;
+        }
+        Some(head) => {
+            if head.kind != SubmissionKind::Establishment || head.account_id != acc.id {
+                return Ok(reject(
+                    reasons::DUPLICATE_SUBMISSION,
+                    "submission id in use by another submission",
+                ));
+            }
+            let Some(state) = next_state_for_new_version(&head) else {
+                return Ok(reject(
+                    reasons::SUBMISSION_STATE,
+                    format!("submission is {}", head.state.code()),
+                ));
+            };
+            let version = head.current_version + 1;
+            storage::submissions::insert_version(
+                conn,
+                head.id,
+                version,
+                &payload,
+                &fj,
+                at,
+                &ev.event_id,
+            )?;
+            storage::submissions::set_new_version(
+                conn,
+                head.id,
+                version,
+                state,
+                &n.name,
+                has_warnings,
+                JobFlags::default(),
+                at,
+            )?;
+            if let Some(est) = head.establishment_id {
+                storage::establishments::update_provisional(conn, est, &n, at)?;
+            }
+        }
+    }
+    Ok(Outcome::Applied)
+}
+
+fn job_flags(j: &JobOffer) -> JobFlags {
+    JobFlags {
+        disabled_only: j.category.kind == Some(JobCategoryKind::Disabled),
+        trial: j.category.trial_employment,
+        disability_short_trial: j.category.disability_short_time_trial,
+    }
+}
+
+fn resolve_establishment(
+    conn: &Connection,
+    acc: &AccountRow,
+    link: Option<&EstablishmentLink>,
+) -> Result<Option<i64>> {
+    Ok(match link {
+        Some(EstablishmentLink::EstablishmentNumber(num)) => {
+            storage::establishments::id_by_number(conn, num)?
+        }
+        Some(EstablishmentLink::SubmissionId(sid)) => {
+            storage::submissions::by_external_id(conn, sid)?
+                .filter(|h| h.kind == SubmissionKind::Establishment && h.account_id == acc.id)
+                .and_then(|h| h.establishment_id)
+        }
+        None => None,
+    })
+}
+
+/// R-VISIT-1 reasons for a job offer, from the establishment's registered offers.
+fn store_visit_reasons(
+    conn: &Connection,
+    submission_id: i64,
+    establishment_id: i64,
+    job: &JobOffer,
+    at: DateTime<Utc>,
+    replace: bool,
+) -> Result<()> {
+    let h = storage::submissions::history(conn, establishment_id, submission_id, VISIT_SINCE)?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    let history = visit::EstablishmentHistory {
+        prior_mypage_offers: count(h.registered_jobs),
+        mypage_opened_at_counter: storage::establishments::opened_at_counter(
+            conn,
+            establishment_id,
+        )?,
+        prior_disability_only_since_2020: count(h.disabled_only_since),
+        prior_trial_since_2020: count(h.trial_since),
+        prior_disability_short_trial_since_2020: count(h.disability_short_trial_since),
+        last_offer_date: h
+            .last_received_at
+            .as_deref()
+            .and_then(from_db)
+            .map(jst_date),
+        staff_flagged: None,
+    };
+    let reasons: Vec<(&str, String)> = visit::visit_reasons(job, &history, jst_date(at))
+        .iter()
+        .map(|r| (r.code(), r.label_ja()))
+        .collect();
+    if replace {
+        storage::submissions::set_visit_reasons(conn, submission_id, &reasons)
+    } else {
+        storage::submissions::add_visit_reasons(conn, submission_id, &reasons)
+    }
+    .map_err(Into::into)
+}
+
+fn submit_job(
+    conn: &Connection,
+    acc: &AccountRow,
+    ev: &Event,
+    submission_id: &str,
+    job: &JobOffer,
+    resubmit: bool,
+) -> Result<Outcome> {
+    let (n, findings) = validate::check_job(job);
+    if validate::has_errors(&findings) {
+        return Ok(reject(reasons::VALIDATION, errors_detail(&findings)));
+    }
+    let has_warnings = !findings.is_empty();
+    let at = ev.occurred_at;
+    let head = storage::submissions::by_external_id(conn, submission_id)?;
+    let payload = serde_json::to_string(&n).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let fj = findings_json(&findings);
+    let flags = job_flags(&n);
+    if resubmit {
+        let Some(head) = head.filter(|h| h.kind == SubmissionKind::Job && h.account_id == acc.id)
+        else {
+            return Ok(reject(
+                reasons::UNKNOWN_SUBMISSION,
+                submission_id.to_string(),
+            ));
+        };
+        let Some(state) = next_state_for_new_version(&head) else {
+            return Ok(reject(
+                reasons::SUBMISSION_STATE,
+                format!("submission is {}", head.state.code()),
+            ));
+        };
+        let version = head.current_version + 1;
+        storage::submissions::insert_version(
+            conn,
+            head.id,
+            version,
+            &payload,
+            &fj,
+            at,
+            &ev.event_id,
+        )?;
+        storage::submissions::set_new_version(
+            conn,
+            head.id,
+            version,
+            state,
+            &n.title,
+            has_warnings,
+            flags,
+            at,
+        )?;
+        if let Some(est) = head.establishment_id {
+            store_visit_reasons(conn, head.id, est, &n, at, true)?;
+        }
+        return Ok(Outcome::Applied);
+    }
+    if head.is_some() {
+        return Ok(reject(
+            reasons::DUPLICATE_SUBMISSION,
+            submission_id.to_string(),
+        ));
+    }
+    let Some(est) = resolve_establishment(conn, acc, n.establishment.as_ref())? else {
+        return Ok(reject(
+            reasons::UNKNOWN_ESTABLISHMENT,
+            n.establishment
+                .as_ref()
+                .map(EstablishmentLink::display_ja)
+                .unwrap_or_default(),
+        ));
+    };
+    let id = storage::submissions::insert(
+        conn,
+        &NewSubmission {
+            external_id: submission_id,
+            kind: SubmissionKind::Job,
+            account_id: acc.id,
+            establishment_id: Some(est),
+            display_name: &n.title,
+            deadline: acc.provisional_deadline.as_deref(),
+            has_warnings,
+            flags,
+        },
+        at,
+    )?;
+    storage::submissions::insert_version(conn, id, 1, &payload, &fj, at, &ev.event_id)?;
+    store_visit_reasons(conn, id, est, &n, at, false)?;
+    Ok(Outcome::Applied)
+}

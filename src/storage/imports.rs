@@ -1,0 +1,122 @@
+//! Interchange bookkeeping (R-IO-2): `imported_events` (an event id is applied once) and
+//! `import_rejects` (a bad line is kept with its file, line and reason). Also the account
+//! changes an event causes that `storage::accounts` has no statement for.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use super::Result;
+use crate::clock::to_db;
+
+pub const SQL_IS_IMPORTED: &str = "SELECT 1 FROM imported_events WHERE event_id = ?1";
+const SQL_RECORD: &str =
+    "INSERT INTO imported_events (event_id, applied_at, file, line) VALUES (?1, ?2, ?3, ?4)";
+const SQL_REJECT: &str = "INSERT INTO import_rejects (file, line, event_id, reason, detail, raw, at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+pub const SQL_WITHDRAW_ACCOUNT: &str = "UPDATE accounts SET state = 'withdrawn', withdrawn_at = ?2, updated_at = ?2 \
+     WHERE id = ?1 AND state IN ('key_pending', 'activated', 'opened')";
+pub const SQL_RECENT_REJECTS: &str = "SELECT id, file, line, event_id, reason, detail, raw, at FROM import_rejects \
+     WHERE at >= ?1 ORDER BY at DESC, id DESC LIMIT ?2";
+
+/// # Errors
+/// On SQLite failure.
+pub fn is_imported(conn: &Connection, event_id: &str) -> Result<bool> {
+    Ok(conn.prepare_cached(SQL_IS_IMPORTED)?.exists([event_id])?)
+}
+
+/// # Errors
+/// On SQLite failure (already recorded: UNIQUE violation).
+pub fn record(
+    conn: &Connection,
+    event_id: &str,
+    now: DateTime<Utc>,
+    file: &str,
+    line: u64,
+) -> Result<()> {
+    conn.prepare_cached(SQL_RECORD)?.execute(params![
+        event_id,
+        to_db(now),
+        file,
+        i64::try_from(line).unwrap_or(i64::MAX)
+    ])?;
+    Ok(())
+}
+
+/// One rejected line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reject {
+    pub file: String,
+    pub line: u64,
+    pub event_id: Option<String>,
+    pub reason: String,
+    pub detail: String,
+    /// The line as given, at most [`RAW_MAX`] bytes.
+    pub raw: String,
+}
+
+/// Bytes of a rejected line that are kept.
+pub const RAW_MAX: usize = 2000;
+
+/// # Errors
+/// On SQLite failure.
+pub fn insert_reject(conn: &Connection, r: &Reject, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(SQL_REJECT)?.execute(params![
+        r.file,
+        i64::try_from(r.line).unwrap_or(i64::MAX),
+        r.event_id,
+        r.reason,
+        r.detail,
+        r.raw,
+        to_db(now)
+    ])?;
+    Ok(())
+}
+
+/// Rejects recorded at or after `since`, newest first.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn recent_rejects(conn: &Connection, since: DateTime<Utc>, limit: i64) -> Result<Vec<Reject>> {
+    let mut stmt = conn.prepare_cached(SQL_RECENT_REJECTS)?;
+    let rows = stmt
+        .query_map(params![to_db(since), limit], |r| {
+            Ok(Reject {
+                file: r.get(1)?,
+                line: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                event_id: r.get(3)?,
+                reason: r.get(4)?,
+                detail: r.get(5)?,
+                raw: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// `account.withdrawn`: the account leaves the live states. Returns whether it was live.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn withdraw_account(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(SQL_WITHDRAW_ACCOUNT)?
+        .execute(params![account_id, to_db(now)])?
+        == 1)
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn reject_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM import_rejects", [], |r| r.get(0))?)
+}
+
+/// A bigger page cache for this connection while a large import runs (the default 2 MiB makes
+/// SQLite re-read index pages from the file for every line).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn tune_for_bulk(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}

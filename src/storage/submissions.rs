@@ -1,0 +1,406 @@
+//! The `submissions`, `submission_versions` and `submission_visit_reasons` tables (SPEC §2.3).
+//! A resubmission adds a version; nothing received is overwritten.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{Result, StorageError};
+use crate::clock::to_db;
+use crate::domain::submission::{SubmissionKind, SubmissionState};
+
+pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id, state, current_version \
+     FROM submissions WHERE external_id = ?1";
+const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
+     display_name, deadline, received_at, current_version, has_warnings, disabled_only, trial, \
+     disability_short_trial, updated_at) \
+     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?7)";
+const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, state = ?3, display_name = ?4, \
+     has_warnings = ?5, disabled_only = ?6, trial = ?7, disability_short_trial = ?8, updated_at = ?9 \
+     WHERE id = ?1";
+const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
+     received_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+pub const SQL_DELETE_VISIT: &str = "DELETE FROM submission_visit_reasons WHERE submission_id = ?1";
+const SQL_INSERT_VISIT: &str =
+    "INSERT INTO submission_visit_reasons (submission_id, code, label) VALUES (?1, ?2, ?3)";
+/// R-VISIT-1 history of an establishment: its registered job offers other than this one.
+pub const SQL_HISTORY: &str = "SELECT count(*), \
+     coalesce(sum(disabled_only AND received_at >= ?3), 0), \
+     coalesce(sum(trial AND received_at >= ?3), 0), \
+     coalesce(sum(disability_short_trial AND received_at >= ?3), 0), \
+     max(received_at) \
+     FROM submissions WHERE establishment_id = ?1 AND kind = 'job' AND state = 'registered' AND id <> ?2";
+pub const SQL_WITHDRAW_PENDING: &str = "UPDATE submissions SET state = 'withdrawn', updated_at = ?2 \
+     WHERE account_id = ?1 AND state IN ('received', 'checked', 'returned')";
+/// Registered job offers since a time with their current version, for the export (R-IO-3).
+pub const SQL_JOBS_REGISTERED_SINCE: &str = "SELECT s.id, s.job_number, s.registered_at, e.establishment_number, \
+     v.payload FROM submissions s \
+     JOIN submission_versions v ON v.submission_id = s.id AND v.version = s.current_version \
+     LEFT JOIN establishments e ON e.id = s.establishment_id \
+     WHERE s.kind = 'job' AND s.state = 'registered' AND s.registered_at >= ?1 \
+     ORDER BY s.registered_at, s.id";
+
+/// What the import needs to know about an existing submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionHead {
+    pub id: i64,
+    pub kind: SubmissionKind,
+    pub account_id: i64,
+    pub establishment_id: Option<i64>,
+    pub state: SubmissionState,
+    pub current_version: i64,
+}
+
+fn bad(what: &str, v: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("{what} {v}").into(),
+    )
+}
+
+fn kind_of(s: &str) -> rusqlite::Result<SubmissionKind> {
+    SubmissionKind::parse(s).ok_or_else(|| bad("kind", s))
+}
+
+fn state_of(s: &str) -> rusqlite::Result<SubmissionState> {
+    SubmissionState::parse(s).ok_or_else(|| bad("state", s))
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<SubmissionHead>> {
+    Ok(conn
+        .prepare_cached(SQL_BY_EXTERNAL)?
+        .query_row([external_id], |r| {
+            Ok(SubmissionHead {
+                id: r.get(0)?,
+                kind: kind_of(&r.get::<_, String>(1)?)?,
+                account_id: r.get(2)?,
+                establishment_id: r.get(3)?,
+                state: state_of(&r.get::<_, String>(4)?)?,
+                current_version: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// R-VISIT-1 flags of a job offer, kept on the row so that the history is one indexed query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobFlags {
+    pub disabled_only: bool,
+    pub trial: bool,
+    pub disability_short_trial: bool,
+}
+
+pub struct NewSubmission<'a> {
+    pub external_id: &'a str,
+    pub kind: SubmissionKind,
+    pub account_id: i64,
+    pub establishment_id: Option<i64>,
+    pub display_name: &'a str,
+    pub deadline: Option<&'a str>,
+    pub has_warnings: bool,
+    pub flags: JobFlags,
+}
+
+/// A new submission in state `received`, version 1 (the version row is written separately).
+///
+/// # Errors
+/// On SQLite failure (the external id taken: UNIQUE violation).
+pub fn insert(conn: &Connection, s: &NewSubmission<'_>, received_at: DateTime<Utc>) -> Result<i64> {
+    conn.prepare_cached(SQL_INSERT)?.execute(params![
+        s.external_id,
+        s.kind.code(),
+        s.account_id,
+        s.establishment_id,
+        s.display_name,
+        s.deadline,
+        to_db(received_at),
+        s.has_warnings,
+        s.flags.disabled_only,
+        s.flags.trial,
+        s.flags.disability_short_trial,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Moves a submission to a new current version (a resubmission).
+///
+/// # Errors
+/// On SQLite failure.
+#[allow(clippy::too_many_arguments)]
+pub fn set_new_version(
+    conn: &Connection,
+    id: i64,
+    version: i64,
+    state: SubmissionState,
+    display_name: &str,
+    has_warnings: bool,
+    flags: JobFlags,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(SQL_NEW_VERSION)?.execute(params![
+        id,
+        version,
+        state.code(),
+        display_name,
+        has_warnings,
+        flags.disabled_only,
+        flags.trial,
+        flags.disability_short_trial,
+        to_db(now),
+    ])?;
+    Ok(())
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn insert_version(
+    conn: &Connection,
+    submission_id: i64,
+    version: i64,
+    payload: &str,
+    findings: &str,
+    received_at: DateTime<Utc>,
+    event_id: &str,
+) -> Result<()> {
+    conn.prepare_cached(SQL_INSERT_VERSION)?.execute(params![
+        submission_id,
+        version,
+        payload,
+        findings,
+        to_db(received_at),
+        event_id
+    ])?;
+    Ok(())
+}
+
+/// Replaces the visit reasons of a submission (code, Japanese label).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
+    conn.prepare_cached(SQL_DELETE_VISIT)?.execute([id])?;
+    let mut stmt = conn.prepare_cached(SQL_INSERT_VISIT)?;
+    for (code, label) in reasons {
+        stmt.execute(params![id, code, label])?;
+    }
+    Ok(())
+}
+
+/// Adds visit reasons to a submission that has none yet (a new one).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn add_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(SQL_INSERT_VISIT)?;
+    for (code, label) in reasons {
+        stmt.execute(params![id, code, label])?;
+    }
+    Ok(())
+}
+
+/// Raw history counts; the service turns them into `domain::visit::EstablishmentHistory`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryCounts {
+    pub registered_jobs: i64,
+    pub disabled_only_since: i64,
+    pub trial_since: i64,
+    pub disability_short_trial_since: i64,
+    pub last_received_at: Option<String>,
+}
+
+/// `since` is the RFC 3339 UTC start of the "since 2020-01" window.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn history(
+    conn: &Connection,
+    establishment_id: i64,
+    exclude_id: i64,
+    since: &str,
+) -> Result<HistoryCounts> {
+    Ok(conn.prepare_cached(SQL_HISTORY)?.query_row(
+        params![establishment_id, exclude_id, since],
+        |r| {
+            Ok(HistoryCounts {
+                registered_jobs: r.get(0)?,
+                disabled_only_since: r.get(1)?,
+                trial_since: r.get(2)?,
+                disability_short_trial_since: r.get(3)?,
+                last_received_at: r.get(4)?,
+            })
+        },
+    )?)
+}
+
+/// The employer withdrew: every pending submission of the account becomes withdrawn.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn withdraw_pending(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(SQL_WITHDRAW_PENDING)?
+        .execute(params![account_id, to_db(now)])?)
+}
+
+/// R-REV-3: approval (used by the review use case and tests). Returns whether the submission
+/// was checked or received.
+///
+/// # Errors
+/// On SQLite failure (job number taken: UNIQUE violation).
+pub fn set_registered(
+    conn: &Connection,
+    id: i64,
+    job_number: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let now = to_db(now);
+    let n = conn.execute(
+        "UPDATE submissions SET state = 'registered', job_number = ?2, registered_at = ?3, updated_at = ?3
+         WHERE id = ?1 AND state IN ('received', 'checked')",
+        params![id, job_number, now],
+    )?;
+    Ok(n == 1)
+}
+
+/// A registered job offer as exported (R-IO-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredJob {
+    pub id: i64,
+    pub job_number: Option<String>,
+    pub registered_at: String,
+    pub establishment_number: Option<String>,
+    pub payload: String,
+}
+
+/// # Errors
+/// On SQLite failure, or what `f` returns.
+pub fn for_each_registered_job_since(
+    conn: &Connection,
+    since: &str,
+    mut f: impl FnMut(RegisteredJob) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(SQL_JOBS_REGISTERED_SINCE)?;
+    let mut rows = stmt.query([since])?;
+    while let Some(r) = rows.next()? {
+        f(RegisteredJob {
+            id: r.get(0)?,
+            job_number: r.get(1)?,
+            registered_at: r.get(2)?,
+            establishment_number: r.get(3)?,
+            payload: r.get(4)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// A whole submission row, for the detail screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRow {
+    pub id: i64,
+    pub external_id: String,
+    pub kind: SubmissionKind,
+    pub account_id: i64,
+    pub establishment_id: Option<i64>,
+    pub state: SubmissionState,
+    pub display_name: String,
+    pub deadline: Option<String>,
+    pub received_at: String,
+    pub current_version: i64,
+    pub assigned_staff: Option<i64>,
+    pub follow_up_date: Option<String>,
+    pub job_number: Option<String>,
+    pub registered_at: Option<String>,
+}
+
+fn row_from(r: &Row<'_>) -> rusqlite::Result<SubmissionRow> {
+    Ok(SubmissionRow {
+        id: r.get(0)?,
+        external_id: r.get(1)?,
+        kind: kind_of(&r.get::<_, String>(2)?)?,
+        account_id: r.get(3)?,
+        establishment_id: r.get(4)?,
+        state: state_of(&r.get::<_, String>(5)?)?,
+        display_name: r.get(6)?,
+        deadline: r.get(7)?,
+        received_at: r.get(8)?,
+        current_version: r.get(9)?,
+        assigned_staff: r.get(10)?,
+        follow_up_date: r.get(11)?,
+        job_number: r.get(12)?,
+        registered_at: r.get(13)?,
+    })
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<SubmissionRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, external_id, kind, account_id, establishment_id, state, display_name, deadline,
+                    received_at, current_version, assigned_staff, follow_up_date, job_number, registered_at
+             FROM submissions WHERE id = ?1",
+        )?
+        .query_row([id], row_from)
+        .optional()?)
+}
+
+/// One stored version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRow {
+    pub version: i64,
+    pub payload: String,
+    pub findings: String,
+    pub received_at: String,
+    pub event_id: String,
+}
+
+/// Every version of a submission, oldest first.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT version, payload, findings, received_at, event_id FROM submission_versions
+         WHERE submission_id = ?1 ORDER BY version",
+    )?;
+    let rows = stmt
+        .query_map([submission_id], |r| {
+            Ok(VersionRow {
+                version: r.get(0)?,
+                payload: r.get(1)?,
+                findings: r.get(2)?,
+                received_at: r.get(3)?,
+                event_id: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The stored visit reasons (code, label).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn visit_reasons(conn: &Connection, submission_id: i64) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, label FROM submission_visit_reasons WHERE submission_id = ?1",
+    )?;
+    let rows = stmt
+        .query_map([submission_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))?)
+}
+
+/// A stored JSON column that does not parse.
+#[must_use]
+pub fn corrupt(what: &str, e: &serde_json::Error) -> StorageError {
+    StorageError::Corrupt(format!("{what}: {e}"))
+}

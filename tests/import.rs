@@ -1,0 +1,415 @@
+//! R-IO-1, R-IO-2, R-DL-1/2 through the import, on real database files.
+
+use std::io::Cursor;
+
+use chrono::{DateTime, Utc};
+use madoguchi::clock;
+use madoguchi::config::Config;
+use madoguchi::r#gen::{GenAccount, GenOptions, generate, prepare_accounts};
+use madoguchi::service::{self, Ctx, import};
+use madoguchi::storage::{self, Store};
+
+fn t(s: &str) -> DateTime<Utc> {
+    clock::parse_rfc3339(s).expect("time")
+}
+
+struct Fx {
+    _dir: tempfile::TempDir,
+    store: Store,
+    admin: i64,
+}
+
+fn fixture() -> Fx {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("m.db")).expect("open");
+    let admin = service::setup::init(
+        &mut store,
+        &service::setup::InitInput {
+            office_code: "13010",
+            office_name: "飯田橋",
+            admin_name: "admin",
+            admin_display_name: "管理 太郎",
+            admin_password: "kanri-sha-2026-pass",
+            terminal: "test",
+            now: t("2026-01-05T00:00:00Z"),
+        },
+    )
+    .expect("init");
+    Fx {
+        _dir: dir,
+        store,
+        admin,
+    }
+}
+
+fn opts(start: &str, accounts: u64, establishments: u64, jobs: u64) -> GenOptions {
+    GenOptions {
+        establishments,
+        jobs,
+        accounts,
+        seed: 42,
+        start: t(start),
+    }
+}
+
+fn stream(o: &GenOptions, keys: &[GenAccount]) -> Vec<u8> {
+    let mut out = Vec::new();
+    generate(o, keys, &mut out).expect("gen");
+    out
+}
+
+fn run(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    files: Vec<(&str, Vec<u8>)>,
+) -> import::ImportSummary {
+    let mut inputs: Vec<import::Input<'_>> = files
+        .into_iter()
+        .map(|(n, b)| import::Input {
+            name: n.to_string(),
+            size: Some(b.len() as u64),
+            reader: Box::new(Cursor::new(b)),
+        })
+        .collect();
+    import::import_events(store, &Config::default(), None, now, &mut inputs, |_| {})
+        .expect("import")
+}
+
+#[test]
+fn r_io_2_same_file_twice_applies_once() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 2, 5, 20);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let s = stream(&o, &keys);
+    let now = t("2026-04-07T00:00:00Z");
+    let first = run(&mut fx.store, now, vec![("a.jsonl", s.clone())]);
+    assert_eq!(
+        (first.rejected, first.duplicate),
+        (0, 0),
+        "{:?}",
+        first.rejects
+    );
+    assert_eq!(first.applied, 27);
+    let second = run(&mut fx.store, now, vec![("a.jsonl", s)]);
+    assert_eq!(
+        (second.applied, second.duplicate, second.rejected),
+        (0, 27, 0)
+    );
+    let subs = storage::submissions::count(fx.store.conn()).expect("count");
+    assert!(subs >= 5 + 18, "{subs}");
+    // One audit row per batch, not per line.
+    let audit = storage::audit::recent(fx.store.conn(), 10).expect("audit");
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.entry.action == "import.batch")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn r_io_2_one_bad_line_among_a_thousand() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 1, 100, 898);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let s = String::from_utf8(stream(&o, &keys)).expect("utf8");
+    let mut lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines.len(), 999);
+    lines.insert(500, "{\"event_id\": \"broken\", oops");
+    let body = lines.join("\n") + "\n";
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("b.jsonl", body.into_bytes())],
+    );
+    assert_eq!((r.applied, r.rejected), (999, 1), "{:?}", r.rejects);
+    assert_eq!(r.rejects[0].line, 501);
+    assert_eq!(r.rejects[0].file, "b.jsonl");
+    assert_eq!(r.rejects[0].reason, "bad_json");
+    assert_eq!(
+        storage::imports::reject_count(fx.store.conn()).expect("n"),
+        1
+    );
+}
+
+#[test]
+fn r_io_2_truncated_last_line_is_a_reject() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 1, 2, 2);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let mut s = stream(&o, &keys);
+    s.truncate(s.len() - 40);
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("c.jsonl", s)],
+    );
+    assert_eq!((r.applied, r.rejected), (4, 1), "{:?}", r.rejects);
+    assert_eq!(r.rejects[0].reason, "truncated");
+    assert_eq!(r.rejects[0].line, 5);
+}
+
+#[test]
+fn r_key_6_wrong_key_is_a_reject_with_the_outcome_and_unknowns_are_kept() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 1, 0, 0);
+    prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let email = "gen42.00000@sakura-shoji.co.jp";
+    let lines = format!(
+        "{}\n{}\n{}\n",
+        format_args!(
+            r#"{{"event_id":"w1","occurred_at":"2026-04-06T09:35:00+09:00","type":"account.activated","email":"{email}","auth_key":"AAAA-AAAA-AAAA"}}"#
+        ),
+        r#"{"event_id":"w2","occurred_at":"2026-04-06T09:35:00+09:00","type":"account.withdrawn","email":"nobody@example.co.jp"}"#,
+        format_args!(
+            r#"{{"event_id":"w3","occurred_at":"2026-04-06T09:36:00+09:00","type":"job.submitted","email":"{email}","submission_id":"j","job":{{}}}}"#
+        ),
+    );
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("k.jsonl", lines.into_bytes())],
+    );
+    let reasons: Vec<&str> = r.rejects.iter().map(|x| x.reason.as_str()).collect();
+    assert_eq!(reasons, ["key_wrong", "unknown_account", "account_state"]);
+    assert_eq!(r.rejects[0].detail, "tries_left=9");
+}
+
+/// R-DL-1 / R-DL-2 through the import: the activation's Japan date + 14 days, moved back.
+#[test]
+fn r_dl_2_deadlines_through_import() {
+    let cases = [
+        // completion (UTC, = JST morning), expected deadline
+        ("2025-06-01T00:30:00Z", "2025-06-13"), // raw Sunday 6/15 → Friday
+        ("2025-07-07T00:30:00Z", "2025-07-18"), // raw 海の日 Monday 7/21 → Friday
+        ("2025-12-17T00:30:00Z", "2025-12-26"), // raw 12/31 year-end → Friday 12/26
+        ("2025-04-22T00:30:00Z", "2025-05-02"), // raw 5/6 Golden Week → Friday 5/2
+        ("2026-03-17T00:30:00Z", "2026-03-31"), // seed check
+    ];
+    for (i, (start, want)) in cases.into_iter().enumerate() {
+        let mut fx = fixture();
+        let mut o = opts(start, 1, 1, 1);
+        o.seed = 100 + i as u64;
+        let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+        let s = stream(&o, &keys);
+        let now = t(start) + chrono::Duration::days(1);
+        let r = run(&mut fx.store, now, vec![("d.jsonl", s)]);
+        assert_eq!(r.rejected, 0, "{start}: {:?}", r.rejects);
+        let acc = storage::accounts::all_by_email_key(fx.store.conn(), &keys[0].email)
+            .expect("q")
+            .remove(0);
+        assert_eq!(acc.provisional_deadline.as_deref(), Some(want), "{start}");
+        let sub = storage::submissions::by_id(fx.store.conn(), 1)
+            .expect("q")
+            .expect("row");
+        assert_eq!(sub.deadline.as_deref(), Some(want), "submission carries it");
+    }
+}
+
+#[test]
+fn r_dl_2_office_closure_moves_the_deadline_and_is_admin_only() {
+    let mut fx = fixture();
+    let ctx = Ctx {
+        staff_id: fx.admin,
+        staff_name: "admin".into(),
+        terminal: "test".into(),
+        now: t("2025-05-01T00:00:00Z"),
+    };
+    let added = service::calendar::add_closure(
+        &mut fx.store,
+        &ctx,
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 13).expect("d"),
+        "庁舎点検",
+    )
+    .expect("add");
+    assert!(!added.no_official_data);
+    let o = opts("2025-06-01T00:30:00Z", 1, 0, 0);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let r = run(
+        &mut fx.store,
+        t("2025-06-02T00:00:00Z"),
+        vec![("e.jsonl", stream(&o, &keys))],
+    );
+    assert_eq!(r.applied, 1);
+    let acc = storage::accounts::all_by_email_key(fx.store.conn(), &keys[0].email)
+        .expect("q")
+        .remove(0);
+    assert_eq!(acc.provisional_deadline.as_deref(), Some("2025-06-12"));
+    let view = service::calendar::list(&fx.store, 2025).expect("list");
+    assert_eq!(view.closures.len(), 1);
+    assert!(view.holidays.len() > 10);
+    service::calendar::remove_closure(
+        &mut fx.store,
+        &ctx,
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 13).expect("d"),
+    )
+    .expect("remove");
+}
+
+/// Every query the import and export run uses an index, never a full scan of a big table.
+#[test]
+fn storage_import_export_queries_use_indexes() {
+    let fx = fixture();
+    let queries = [
+        storage::establishments::SQL_BY_NUMBER,
+        storage::establishments::SQL_REGISTERED_SINCE,
+        storage::submissions::SQL_BY_EXTERNAL,
+        storage::submissions::SQL_HISTORY,
+        storage::submissions::SQL_WITHDRAW_PENDING,
+        storage::submissions::SQL_JOBS_REGISTERED_SINCE,
+        storage::submissions::SQL_DELETE_VISIT,
+        storage::imports::SQL_IS_IMPORTED,
+        storage::imports::SQL_WITHDRAW_ACCOUNT,
+        storage::imports::SQL_RECENT_REJECTS,
+        storage::closures::SQL_RANGE,
+    ];
+    for q in queries {
+        let mut stmt = fx
+            .store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {q}"))
+            .expect("prepare");
+        // Unbound parameters are NULL: the plan is what matters.
+        let mut rows = stmt.raw_query();
+        let mut plan: Vec<String> = Vec::new();
+        while let Some(r) = rows.next().expect("row") {
+            plan.push(r.get::<_, String>(3).expect("detail"));
+        }
+        for step in &plan {
+            assert!(
+                !step.starts_with("SCAN") || step.contains("USING"),
+                "{q}\n{plan:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn r_io_3_export_registered_since() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 1, 2, 3);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("x.jsonl", stream(&o, &keys))],
+    );
+    assert_eq!(r.rejected, 0);
+    let now = t("2026-04-08T01:00:00Z");
+    {
+        let tx = fx.store.immediate().expect("tx");
+        assert!(storage::establishments::set_registered(&tx, 1, "1301-000001-1", now).expect("e"));
+        let sub = storage::submissions::by_external_id(&tx, "job-42-0000000")
+            .expect("q")
+            .expect("job");
+        assert!(
+            storage::submissions::set_registered(&tx, sub.id, Some("13010-00000001"), now)
+                .expect("j")
+        );
+        tx.commit().expect("commit");
+    }
+    let mut out = Vec::new();
+    let s = service::export::export_registered(
+        &mut fx.store,
+        None,
+        now,
+        chrono::NaiveDate::from_ymd_opt(2026, 4, 8).expect("d"),
+        &mut out,
+    )
+    .expect("export");
+    assert_eq!((s.establishments, s.jobs), (1, 1));
+    let text = String::from_utf8(out).expect("utf8");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines[0]["type"], "establishment.registered");
+    assert_eq!(
+        lines[0]["establishment"]["establishment_number"],
+        "1301-000001-1"
+    );
+    assert_eq!(lines[1]["type"], "job.registered");
+    assert_eq!(lines[1]["job_number"], "13010-00000001");
+    assert!(lines[1]["job"]["title"].is_string());
+    let none = service::export::export_registered(
+        &mut fx.store,
+        None,
+        now,
+        chrono::NaiveDate::from_ymd_opt(2026, 4, 9).expect("d"),
+        &mut Vec::new(),
+    )
+    .expect("export");
+    assert_eq!((none.establishments, none.jobs), (0, 0));
+}
+
+#[test]
+fn gen_is_deterministic() {
+    let o = opts("2026-04-06T00:30:00Z", 0, 0, 0);
+    let keys = vec![GenAccount {
+        email: "a@example.co.jp".into(),
+        key: "ABCDEFGHJKMN".into(),
+    }];
+    let o = GenOptions {
+        establishments: 3,
+        jobs: 10,
+        ..o
+    };
+    assert_eq!(stream(&o, &keys), stream(&o, &keys));
+}
+
+#[test]
+fn r_io_1_example_file_parses() {
+    let text = include_str!("../assets/examples/events.jsonl");
+    let types: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            madoguchi::domain::interchange::parse_line(l.as_bytes())
+                .expect("example line")
+                .body
+                .event_type()
+                .code()
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "account.activated",
+            "establishment.submitted",
+            "job.submitted",
+            "job.resubmitted",
+            "account.withdrawn"
+        ]
+    );
+}
+
+/// SPEC §5: escape sequences in outside text never reach storage as control characters.
+#[test]
+fn spec_5_escape_sequences_in_names_are_not_stored_raw() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 1, 1, 0);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let s = String::from_utf8(stream(&o, &keys)).expect("utf8");
+    let s = s.replacen("株式会社", "株式会社\\u001b]0;pwned\\u0007\\u001b[2J", 1);
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("s.jsonl", s.into_bytes())],
+    );
+    assert_eq!(r.rejected, 0, "{:?}", r.rejects);
+    let v = storage::submissions::versions(fx.store.conn(), 1).expect("versions");
+    let payload = &v[0].payload;
+    assert!(payload.contains("株式会社"));
+    assert!(
+        !payload.contains('\u{1b}') && !payload.contains("\\u001b"),
+        "{payload}"
+    );
+    let sub = storage::submissions::by_id(fx.store.conn(), 1)
+        .expect("q")
+        .expect("row");
+    assert!(
+        !sub.display_name.chars().any(char::is_control),
+        "{}",
+        sub.display_name
+    );
+}
