@@ -83,11 +83,15 @@ pub enum ReviewCmd {
         )]
         tick: Vec<String>,
     },
-    /// 本登録 (supervisor; not the checker)
-    Approve { id: i64 },
-    /// 差戻し with a listed reason (number or text) and free text
+    /// 本登録 (supervisor; not the checker); several IDs are done one by one
+    Approve {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// 差戻し with a listed reason (number or text) and free text; several IDs one by one
     Return {
-        id: i64,
+        #[arg(required = true)]
+        ids: Vec<i64>,
         #[arg(long)]
         reason: String,
         #[arg(long, default_value = "")]
@@ -251,12 +255,44 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
     let a = s.ctx.at(ctx.now());
     let cfg = &ctx.config;
     let mut store = ctx.store();
+    // Several items: each its own transaction; a refusal is reported and the rest go on.
+    let batch: Option<(&Vec<i64>, bool)> = match cmd {
+        ReviewCmd::Approve { ids } => Some((ids, true)),
+        ReviewCmd::Return { ids, .. } => Some((ids, false)),
+        _ => None,
+    };
+    if let Some((ids, approve)) = batch {
+        let mut refused = 0;
+        for id in ids {
+            let a = s.ctx.at(ctx.now());
+            let r = match cmd {
+                ReviewCmd::Return { reason, text, .. } => {
+                    review::return_item(&mut store, cfg, &a, *id, reason, text, None)
+                }
+                _ if approve => review::approve(&mut store, cfg, &a, *id, None),
+                _ => continue,
+            };
+            match r {
+                Ok(o) => print_outcome(ctx, &o)?,
+                Err(
+                    e @ (crate::service::ServiceError::State(_)
+                    | crate::service::ServiceError::NotFound),
+                ) => {
+                    refused += 1;
+                    eprintln!("#{id}: {}", crate::i18n::cli::error_message(ctx.lang, &e));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        return Ok(if refused == 0 {
+            code::OK
+        } else {
+            code::REFUSED
+        });
+    }
     let o = match cmd {
         ReviewCmd::Check { id, tick } => review::check(&mut store, &a, *id, tick, None)?,
-        ReviewCmd::Approve { id } => review::approve(&mut store, cfg, &a, *id, None)?,
-        ReviewCmd::Return { id, reason, text } => {
-            review::return_item(&mut store, cfg, &a, *id, reason, text, None)?
-        }
+        ReviewCmd::Approve { .. } | ReviewCmd::Return { .. } => return Ok(code::OK),
         ReviewCmd::Reject { id, reason, text } => {
             review::reject(&mut store, cfg, &a, *id, reason, text, None)?
         }

@@ -109,7 +109,7 @@ messages! {
     ConfirmCheck => "確認済にしますか", "Mark as checked?";
     CheckEffect => "次の確認項目をすべて確認したものとして記録し、承認待ちの一覧へ移します。", "Records every checklist item below as ticked and moves the item to awaiting approval.";
     ConfirmApprove => "本登録しますか", "Approve (full registration)?";
-    ApproveEffect => "番号を付与し、求人者マイページを開設し、「本登録完了のお知らせ」を送ります。", "Assigns the numbers, opens the employer's My Page and mails 「本登録完了のお知らせ」.";
+    ApproveEffect => "番号を付与し、求人者マイページを開設し、「本登録完了のお知らせ」を送ります。", "Assigns the numbers, opens the employer's My Page and mails the registration notice.";
     ConfirmReturn => "差戻しますか", "Return to the employer?";
     ReturnEffect => "理由を添えて求人者に差戻しのメールを送ります。", "Mails the employer the return with the reason.";
     ConfirmReject => "不受理にしますか", "Reject?";
@@ -127,7 +127,7 @@ messages! {
     DashMail => "メール", "Mail";
     DashLocked => "ロック中の職員", "Locked staff";
     LabelSubmissions => "仮登録", "Submissions";
-    HelpQueue => "1〜7 で一覧を切り替え（件数つき）。Enter で内容を開き、/ で名称・カナ・番号の絞込み、s で並び替え（期限順・受付順・名称順）。残りは開庁日数で、期限超過は赤、残り2開庁日以内は橙。他の端末の処理は自動で反映されます。", "1–7 switch lists (with counts). Enter opens the item, / filters by name, kana or number, s changes the order (deadline, received, name). Days left are open days: overdue in red, at most 2 in orange. Changes from other terminals appear by themselves.";
+    HelpQueue => "1〜7 で一覧を切り替え（件数つき）。Enter で内容を開き、/ で名称・カナ・番号の絞込み、s で並び替え（期限順・受付順・名称順）。残りは開庁日数で、期限超過は赤、残り2開庁日以内は橙。他の端末の処理は自動で反映されます。", "1-7 switch lists (with counts). Enter opens the item, / filters by name, kana or number, s changes the order (deadline, received, name). Days left are open days: overdue in red, at most 2 in orange. Changes from other terminals appear by themselves.";
     HelpDetail => "c 確認（チェックリスト）、a 本登録（統括のみ・確認者以外）、r 差戻し、x 不受理（統括）、v 来所記録、t 担当、u 担当解除。各操作は確認画面で内容を示してから実行します。他の職員が先に処理した場合は、その職員名と新しい状態を表示します。", "c check (checklist), a approve (supervisor, not the checker), r return, x reject (supervisor), v record the visit, t claim, u release. Each action says what will happen before it runs. When someone else acted first, you are told who and the new state.";
     HelpDashboard => "一覧ごとの件数、本日の職員別処理件数、最も期限が近い案件、区分別の審査中求人、メールの状況、ロック中の職員。", "Counts per list, today's throughput per staff, the oldest item, pending offers by category, mail health, locked staff.";
 
