@@ -924,7 +924,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         account_id: row.account_id,
         deadline: row.deadline.clone(),
         days_left: dl.map(|d: DaysLeft| d.open_days),
-        urgency: dl.map(|d| urgency(d)).map(Urgency::code),
+        urgency: dl.map(urgency).map(Urgency::code),
         received_at: from_db(&row.received_at).map_or(row.received_at.clone(), fmt_jst),
         assigned: staff_name(row.assigned_staff)?,
         follow_up_date: row.follow_up_date.clone(),

@@ -823,6 +823,7 @@ pub fn locked_staff(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<String>
 ///
 /// # Errors
 /// On SQLite failure.
+#[allow(clippy::type_complexity)]
 pub fn for_account(
     conn: &Connection,
     account_id: i64,
@@ -955,6 +956,7 @@ pub fn withdrawn_before(conn: &Connection, before: &str, limit: u32) -> Result<V
 ///
 /// # Errors
 /// On SQLite failure.
+#[allow(clippy::type_complexity)]
 pub fn account_brief(
     conn: &Connection,
     id: i64,
@@ -1143,6 +1145,7 @@ pub fn add_tombstone(conn: &Connection, t: &Tombstone<'_>, now: DateTime<Utc>) -
 ///
 /// # Errors
 /// On SQLite failure.
+#[allow(clippy::type_complexity)]
 pub fn tombstones(conn: &Connection) -> Result<Vec<(String, i64, String, String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT what, subject_id, state_before, reason, purged_at FROM purge_tombstones ORDER BY id",
