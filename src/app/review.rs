@@ -412,7 +412,15 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<Submissi
             let msg = crate::i18n::cli::error_message(app.lang, &ServiceError::State(s));
             app.overlay = Some(Overlay::Notice {
                 title: app.t(Msg::ActedFirstTitle).to_string(),
-                lines: vec![msg],
+                // Who first, then the new state, on its own line (fits 80 columns).
+                lines: msg
+                    .split_inclusive("た")
+                    .map(|p| {
+                        p.trim_start_matches('（')
+                            .trim_end_matches('）')
+                            .to_string()
+                    })
+                    .collect(),
             });
         }
         Err(e) => app.flash_error(&e),
