@@ -15,6 +15,7 @@ pub struct Config {
     pub mail: Mail,
     pub smtp: Smtp,
     pub ui: Ui,
+    pub review: Review,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -25,6 +26,40 @@ pub struct Office {
     pub name: String,
     pub phone: String,
     pub hours: String,
+}
+
+/// `[review]`: R-REV-2 reasons offered for 差戻し and 不受理, and the sweep interval (R-DL-3).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Review {
+    pub return_reasons: Vec<String>,
+    pub reject_reasons: Vec<String>,
+    /// The TUI and `mail sync --watch` run the deadline sweep at most this often.
+    pub sweep_interval_minutes: u32,
+}
+
+impl Default for Review {
+    fn default() -> Self {
+        let v = |xs: &[&str]| xs.iter().map(|s| (*s).to_string()).collect();
+        Review {
+            return_reasons: v(&[
+                "入力内容に誤りがあります",
+                "労働条件の記載が不足しています",
+                "仕事内容が具体的ではありません",
+                "賃金・就業時間の記載を確認してください",
+                "事業所情報と求人情報が一致しません",
+                "その他",
+            ]),
+            reject_reasons: v(&[
+                "法令に違反する内容が含まれています",
+                "雇用関係ではありません（業務委託・請負等）",
+                "必要な労働条件が明示されていません",
+                "求人の実態が確認できません",
+                "その他",
+            ]),
+            sweep_interval_minutes: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -217,6 +252,11 @@ impl Config {
         }
         if cfg.session.idle_lock_minutes == 0 || cfg.session.idle_lock_minutes > 240 {
             return Err(invalid("session.idle_lock_minutes は 1〜240 分です"));
+        }
+        if cfg.review.return_reasons.is_empty() || cfg.review.reject_reasons.is_empty() {
+            return Err(invalid(
+                "review.return_reasons と review.reject_reasons には理由を1つ以上書いてください",
+            ));
         }
         cfg.check_mail().map_err(|m| invalid(&m))?;
         Ok(cfg)

@@ -41,6 +41,10 @@ fn command_name(c: &cli::Command) -> &'static str {
         cli::Command::Gen(_) => "gen",
         cli::Command::Calendar { .. } => "calendar",
         cli::Command::Demo(_) => "demo",
+        cli::Command::Queue { .. } => "queue",
+        cli::Command::Review { .. } => "review",
+        cli::Command::Visit { .. } => "visit",
+        cli::Command::Sweep => "sweep",
     }
 }
 

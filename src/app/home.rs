@@ -17,6 +17,8 @@ pub enum MenuItem {
     Staff,
     Audit,
     Mail,
+    Queue,
+    Dashboard,
     ChangePassword,
 }
 
@@ -29,6 +31,8 @@ impl MenuItem {
             MenuItem::Staff => Msg::MenuStaff,
             MenuItem::Audit => Msg::MenuAudit,
             MenuItem::Mail => Msg::MenuMail,
+            MenuItem::Queue => Msg::MenuQueue,
+            MenuItem::Dashboard => Msg::MenuDashboard,
             MenuItem::ChangePassword => Msg::MenuChangePassword,
         }
     }
@@ -41,6 +45,8 @@ impl MenuItem {
             MenuItem::Staff => Msg::MenuStaffDesc,
             MenuItem::Audit => Msg::MenuAuditDesc,
             MenuItem::Mail => Msg::MenuMailDesc,
+            MenuItem::Queue => Msg::MenuQueueDesc,
+            MenuItem::Dashboard => Msg::MenuDashboardDesc,
             MenuItem::ChangePassword => Msg::MenuChangePasswordDesc,
         }
     }
@@ -64,6 +70,12 @@ pub fn items(app: &App) -> Vec<MenuItem> {
     }
     if app.may(Permission::ViewAudit) {
         v.push(MenuItem::Audit);
+    }
+    if app.may(Permission::ViewQueues) {
+        v.push(MenuItem::Queue);
+    }
+    if app.may(Permission::ViewDashboard) {
+        v.push(MenuItem::Dashboard);
     }
     v.push(MenuItem::ChangePassword);
     v
@@ -121,6 +133,14 @@ pub fn open(app: &mut App, item: MenuItem) {
         }
         MenuItem::Mail => {
             super::mailq::open(app);
+            return;
+        }
+        MenuItem::Queue => {
+            super::review::open_queues(app);
+            return;
+        }
+        MenuItem::Dashboard => {
+            super::review::open_dashboard(app);
             return;
         }
         MenuItem::ChangePassword => Screen::ChangePassword(signin::ChangePassword::new(false)),

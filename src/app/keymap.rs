@@ -39,6 +39,15 @@ pub enum Action {
     MailHold,
     MailRelease,
     MailCancel,
+    /// Review (R-REV-1..6)
+    Sort,
+    ReviewCheck,
+    ReviewApprove,
+    ReviewReturn,
+    ReviewReject,
+    ReviewClaim,
+    ReviewRelease,
+    ReviewVisit,
 }
 
 /// A key as written in the tables.
@@ -193,6 +202,10 @@ pub const HOME: &[Binding] = &[
         Msg::MenuChangePassword,
         false,
     ),
+    b(&[Key::Char('5')], Action::Menu(5), Msg::KeyMenuItem, false),
+    b(&[Key::Char('6')], Action::Menu(6), Msg::KeyMenuItem, false),
+    b(&[Key::Char('7')], Action::Menu(7), Msg::KeyMenuItem, false),
+    b(&[Key::Char('8')], Action::Menu(8), Msg::KeyMenuItem, false),
     b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
     b(
         &[Key::Down, Key::Char('j'), Key::Tab],
@@ -434,6 +447,142 @@ pub const MAILQ: &[Binding] = &[
         Action::Refresh,
         Msg::KeyRefresh,
         true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The review queues (R-REV-6).
+pub const QUEUE: &[Binding] = &[
+    b(&[Key::Enter], Action::Select, Msg::KeyOpen, true),
+    b(
+        &[Key::Char('1')],
+        Action::Menu(1),
+        Msg::QueueUnassigned,
+        false,
+    ),
+    b(&[Key::Char('2')], Action::Menu(2), Msg::QueueMine, false),
+    b(&[Key::Char('3')], Action::Menu(3), Msg::QueueOverdue, false),
+    b(&[Key::Char('4')], Action::Menu(4), Msg::QueueDueSoon, false),
+    b(&[Key::Char('5')], Action::Menu(5), Msg::QueueChecked, false),
+    b(
+        &[Key::Char('6')],
+        Action::Menu(6),
+        Msg::QueueReturned,
+        false,
+    ),
+    b(&[Key::Char('7')], Action::Menu(7), Msg::QueueVisit, false),
+    b(&[Key::Tab], Action::NextField, Msg::KeyNextQueue, true),
+    b(&[Key::BackTab], Action::PrevField, Msg::KeyPrevQueue, false),
+    b(&[Key::Char('/')], Action::Filter, Msg::KeyQueueFilter, true),
+    b(&[Key::Char('s')], Action::Sort, Msg::KeySort, true),
+    b(&[Key::Char('t')], Action::ReviewClaim, Msg::KeyClaim, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        false,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The submission detail with its review actions (each behind a confirm step).
+pub const DETAIL: &[Binding] = &[
+    b(&[Key::Char('c')], Action::ReviewCheck, Msg::KeyCheck, true),
+    b(
+        &[Key::Char('a')],
+        Action::ReviewApprove,
+        Msg::KeyApprove,
+        true,
+    ),
+    b(
+        &[Key::Char('r')],
+        Action::ReviewReturn,
+        Msg::KeyReturn,
+        true,
+    ),
+    b(
+        &[Key::Char('x')],
+        Action::ReviewReject,
+        Msg::KeyReject,
+        true,
+    ),
+    b(&[Key::Char('v')], Action::ReviewVisit, Msg::KeyVisit, true),
+    b(&[Key::Char('t')], Action::ReviewClaim, Msg::KeyClaim, true),
+    b(
+        &[Key::Char('u')],
+        Action::ReviewRelease,
+        Msg::KeyRelease,
+        false,
+    ),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        false,
     ),
     b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
     b(

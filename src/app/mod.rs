@@ -9,6 +9,7 @@ pub mod home;
 pub mod keymap;
 pub mod mailq;
 pub mod register;
+pub mod review;
 pub mod signin;
 pub mod staff;
 
@@ -47,6 +48,9 @@ pub enum Screen {
     StaffAdd(staff::StaffAdd),
     Audit(audit::AuditView),
     MailQueue(mailq::MailQueue),
+    Queue(review::QueueView),
+    Detail(Box<review::DetailView>),
+    Dashboard(review::DashboardView),
 }
 
 /// Something to do once the user says yes.
@@ -54,12 +58,20 @@ pub enum Screen {
 pub enum Pending {
     RegisterAcceptingWarnings,
     Reissue(i64),
-    StaffDisable { name: String, disable: bool },
+    StaffDisable {
+        name: String,
+        disable: bool,
+    },
     StaffUnlock(String),
     StaffReset(String),
     SignOut,
     Quit,
     Mail(i64, crate::service::mail::MailAction),
+    Review(
+        i64,
+        review::ReviewKey,
+        Option<crate::domain::submission::SubmissionState>,
+    ),
 }
 
 #[derive(Debug, Clone)]
@@ -257,6 +269,11 @@ impl App {
             Screen::Staff(_) => keymap::STAFF,
             Screen::Audit(_) => keymap::STAFF_READONLY,
             Screen::MailQueue(_) => keymap::MAILQ,
+            Screen::Queue(q) if q.filter_form.is_some() => keymap::FORM,
+            Screen::Queue(_) => keymap::QUEUE,
+            Screen::Detail(d) if d.reason.is_some() => keymap::FORM,
+            Screen::Detail(_) => keymap::DETAIL,
+            Screen::Dashboard(_) => keymap::STAFF_READONLY,
         }
     }
 
@@ -275,6 +292,8 @@ impl App {
             Screen::Register(r) if r.result.is_none() => Some(&mut r.form),
             Screen::Account(a) if a.searching() => Some(&mut a.search),
             Screen::StaffAdd(s) => Some(&mut s.form),
+            Screen::Queue(q) => q.filter_form.as_mut(),
+            Screen::Detail(d) => d.reason.as_mut().map(|r| &mut r.1),
             _ => None,
         }
     }
@@ -337,6 +356,9 @@ impl App {
             Screen::Staff(_) | Screen::StaffAdd(_) => staff::act(self, action),
             Screen::Audit(_) => audit::act(self, action),
             Screen::MailQueue(_) => mailq::act(self, action),
+            Screen::Queue(_) => review::act_queue(self, action),
+            Screen::Detail(_) => review::act_detail(self, action),
+            Screen::Dashboard(_) => review::act_dashboard(self, action),
         }
     }
 
@@ -377,6 +399,7 @@ impl App {
             Pending::RegisterAcceptingWarnings => register::submit(self, true),
             Pending::Reissue(id) => account::reissue(self, id),
             Pending::Mail(id, a) => mailq::run_pending(self, id, a),
+            Pending::Review(id, k, seen) => review::run_pending(self, id, k, seen),
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
                 staff::run_pending(self, p)
             }
@@ -542,6 +565,11 @@ impl App {
             Screen::Account(a) => a.reload(&self.store, &ctx),
             Screen::Staff(s) => s.reload(&self.store, &ctx),
             Screen::Audit(a) => a.reload(&self.store, &ctx),
+            Screen::Queue(q) => {
+                let _ = q.reload(&self.store, &ctx);
+            }
+            Screen::Detail(d) => d.reload(&self.store, &ctx),
+            Screen::Dashboard(d) => d.reload(&self.store, &ctx),
             _ => {}
         }
     }

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod init;
 pub mod mail;
 pub mod prompt;
+pub mod review;
 pub mod staff;
 pub mod submissions;
 
@@ -133,6 +134,23 @@ pub enum Command {
     },
     /// A throw-away database with sample staff and accounts, then the TUI
     Demo(demo::DemoArgs),
+    /// Review work lists (R-REV-6)
+    Queue {
+        #[command(subcommand)]
+        cmd: review::QueueCmd,
+    },
+    /// Review actions: check, approve, return, reject, claim, release, handover, comment
+    Review {
+        #[command(subcommand)]
+        cmd: review::ReviewCmd,
+    },
+    /// Counter visits (R-VISIT-1)
+    Visit {
+        #[command(subcommand)]
+        cmd: review::VisitCmd,
+    },
+    /// The deadline sweep (R-DL-3): expire, purge, remind
+    Sweep,
 }
 
 /// Resolves paths, configuration and language before anything else runs.
@@ -221,6 +239,10 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
             )
         }
         Command::Demo(_) => Ok(code::OK),
+        Command::Queue { cmd } => review::run_queue(&cmd, &ctx),
+        Command::Review { cmd } => review::run_review(&cmd, &ctx),
+        Command::Visit { cmd } => review::run_visit(&cmd, &ctx),
+        Command::Sweep => review::run_sweep(&ctx),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod kana;
 pub mod mask;
 pub mod numbers;
 pub mod password;
+pub mod review;
 pub mod staff;
 pub mod submission;
 pub mod text;

@@ -84,21 +84,37 @@ pub enum Permission {
     ManageStaff,
     ViewMail,
     ViewAudit,
+    /// R-REV-6 queues (read-only for auditors).
+    ViewQueues,
+    /// Open a submission's detail (personal data): counter and supervisor.
+    ViewSubmission,
+    /// Claim, check, return, comment, record a visit (R-REV-1).
+    Review,
+    /// 本登録 and 不受理: supervisor only (R-REV-1, SPEC §1).
+    Approve,
+    /// Supervisor dashboard (supervisor, auditor).
+    ViewDashboard,
 }
 
 #[must_use]
 fn role_may(role: Role, p: Permission) -> bool {
     use Permission as P;
     match role {
-        Role::Counter => matches!(
-            p,
-            P::RegisterAccount | P::ReissueKey | P::ViewAccount | P::ActivateAccount | P::ViewMail
-        ),
+        Role::Counter => {
+            matches!(
+                p,
+                P::RegisterAccount
+                    | P::ReissueKey
+                    | P::ViewAccount
+                    | P::ActivateAccount
+                    | P::ViewMail
+            ) || matches!(p, P::ViewQueues | P::ViewSubmission | P::Review)
+        }
         Role::Supervisor => !matches!(p, P::ManageStaff),
         // R-… SPEC §1: admin manages staff, settings and calendar; approving needs supervisor.
         Role::Admin => matches!(p, P::ManageStaff | P::ViewMail | P::ActivateAccount),
         // Read-only: the audit log, no personal data.
-        Role::Auditor => matches!(p, P::ViewAudit),
+        Role::Auditor => matches!(p, P::ViewAudit) || matches!(p, P::ViewQueues | P::ViewDashboard),
     }
 }
 

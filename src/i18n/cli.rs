@@ -238,6 +238,35 @@ pub fn role_label(lang: Lang, r: Role) -> &'static str {
     }
 }
 
+/// R-REV-1, R-REV-4, R-VISIT-1 refusals of review actions.
+fn review_refusal_text(lang: Lang, code: &str) -> Option<String> {
+    let (ja, en) = match code {
+        "four_eyes_checker" => (
+            "確認した職員は本登録できません（二者確認）",
+            "the person who checked cannot approve (four-eyes)",
+        ),
+        "four_eyes_enterer" => (
+            "入力した職員は本登録できません（二者確認）",
+            "the person who entered it cannot approve (four-eyes)",
+        ),
+        "visit_required" => (
+            "窓口来所が必要です。来所を記録してから本登録してください",
+            "a counter visit is required: record it before approving",
+        ),
+        "establishment_not_registered" => (
+            "事業所が本登録されていません（事業所と同時の本登録もできません）",
+            "the establishment is not registered (nor can it be approved with this)",
+        ),
+        "not_assigned_to_you" => ("担当者ではありません", "not assigned to you"),
+        "colleague_cannot_review" => (
+            "引き継ぎ先の職員は審査できません",
+            "that colleague cannot review",
+        ),
+        _ => return None,
+    };
+    Some(pick(lang, ja, en).to_string())
+}
+
 fn state_change_text(lang: Lang, what: &str) -> String {
     if let Some(s) = AccountState::parse(what) {
         return match lang {
@@ -250,6 +279,19 @@ fn state_change_text(lang: Lang, what: &str) -> String {
                 account_state_label(lang, s)
             ),
         };
+    }
+    if let Some(rest) = what.strip_prefix("acted_first|") {
+        // R-REV-5: who acted first and the state now.
+        let (who, state) = rest.split_once('|').unwrap_or((rest, ""));
+        let st: String = crate::domain::submission::SubmissionState::parse(state)
+            .map_or_else(|| state.to_string(), |s| s.label_ja().to_string());
+        return match lang {
+            Lang::Ja => format!("{who}さんが先に処理しました（現在の状態: {st}）"),
+            Lang::En => format!("{who} acted first (now: {state})"),
+        };
+    }
+    if let Some(t) = review_refusal_text(lang, what) {
+        return t;
     }
     match what {
         "already initialised" => pick(

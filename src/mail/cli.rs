@@ -113,7 +113,10 @@ fn sync(
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
     let interval = Duration::from_secs(cfg.mail.poll_seconds.max(1));
+    let sweep_every = Duration::from_secs(u64::from(cfg.review.sweep_interval_minutes.max(1)) * 60);
     while !stop.load(Ordering::Relaxed) {
+        // R-DL-3: the deadline sweep, at most once per interval across all processes.
+        let _ = crate::service::sweep::maybe_run(store, cfg, crate::clock::now(), sweep_every);
         let r = worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now())?;
         if r.did_anything() {
             print_report(&r, transport.describe(), out)?;

@@ -10,8 +10,11 @@ pub mod cli_support;
 pub mod export;
 pub mod import;
 pub mod mail;
+pub mod queue;
+pub mod review;
 pub mod setup;
 pub mod staff;
+pub mod sweep;
 
 use std::collections::BTreeMap;
 

@@ -9,6 +9,7 @@ pub mod imports;
 pub mod keys;
 pub mod migrate;
 pub mod outbox;
+pub mod review;
 pub mod settings;
 pub mod staff;
 pub mod submissions;

@@ -350,6 +350,7 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<SubmissionRow>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionRow {
     pub version: i64,
+    /// Empty once purged (R-DL-3).
     pub payload: String,
     pub findings: String,
     pub received_at: String,
@@ -369,7 +370,7 @@ pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>
         .query_map([submission_id], |r| {
             Ok(VersionRow {
                 version: r.get(0)?,
-                payload: r.get(1)?,
+                payload: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
                 findings: r.get(2)?,
                 received_at: r.get(3)?,
                 event_id: r.get(4)?,

@@ -41,6 +41,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             Screen::StaffAdd(s) => screens::staff::draw_add(frame, app, s, body),
             Screen::Audit(a) => screens::audit::draw(frame, app, a, body),
             Screen::MailQueue(q) => screens::mailq::draw(frame, app, q, body),
+            Screen::Queue(q) => screens::review::draw_queue(frame, app, q, body),
+            Screen::Detail(d) => screens::review::draw_detail(frame, app, d, body),
+            Screen::Dashboard(d) => screens::review::draw_dashboard(frame, app, d, body),
         }
         match &app.overlay {
             Some(Overlay::Help { scroll }) => widgets::help(frame, app, *scroll, body),

@@ -5,5 +5,6 @@ pub mod audit;
 pub mod home;
 pub mod mailq;
 pub mod register;
+pub mod review;
 pub mod signin;
 pub mod staff;

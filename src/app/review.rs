@@ -1,0 +1,429 @@
+//! Review screens (SPEC §2.3): the work queues (R-REV-6), the submission detail with its
+//! actions behind confirm steps (R-REV-1..5, R-VISIT-1), and the supervisor dashboard.
+//! `reload` keeps the cursor on the same item when another session changes the data.
+
+use super::form::{Field, Form};
+use super::keymap::Action;
+use super::{App, Overlay, Pending, Screen, Tone};
+use crate::domain::review::CHECKLIST;
+use crate::domain::submission::SubmissionState;
+use crate::i18n::ui::Msg;
+use crate::service::queue::{self, Dashboard, QueueLine};
+use crate::service::review::{self, Detail};
+use crate::service::{Ctx, ServiceError};
+use crate::storage::Store;
+use crate::storage::review::{Queue, Sort};
+
+/// Lines read per queue view.
+pub const PAGE: u32 = 200;
+/// Purpose recorded when a submission is opened from the queues (R-ID-5).
+pub const REVIEW_PURPOSE: &str = "本登録審査";
+
+#[derive(Debug)]
+pub struct QueueView {
+    pub queue: Queue,
+    pub sort: Sort,
+    pub filter: String,
+    /// Some while the `/` filter is typed.
+    pub filter_form: Option<Form>,
+    pub counts: Vec<(Queue, i64)>,
+    pub lines: Vec<QueueLine>,
+    pub cursor: usize,
+}
+
+impl QueueView {
+    #[must_use]
+    pub fn new() -> QueueView {
+        QueueView {
+            queue: Queue::Unassigned,
+            sort: Sort::Deadline,
+            filter: String::new(),
+            filter_form: None,
+            counts: Vec::new(),
+            lines: Vec::new(),
+            cursor: 0,
+        }
+    }
+
+    /// Re-reads counts and lines; the cursor stays on the same item (or the same row).
+    ///
+    /// # Errors
+    /// `Denied` and storage failures.
+    pub fn reload(&mut self, store: &Store, ctx: &Ctx) -> Result<(), ServiceError> {
+        let keep = self.selected().map(|l| l.row.id);
+        self.counts = queue::counts(store, ctx)?;
+        self.lines = queue::list(store, ctx, self.queue, self.sort, &self.filter, PAGE)?;
+        self.cursor = keep
+            .and_then(|id| self.lines.iter().position(|l| l.row.id == id))
+            .unwrap_or(self.cursor)
+            .min(self.lines.len().saturating_sub(1));
+        Ok(())
+    }
+
+    #[must_use]
+    pub fn selected(&self) -> Option<&QueueLine> {
+        self.lines.get(self.cursor)
+    }
+
+    #[must_use]
+    pub fn count(&self, q: Queue) -> i64 {
+        self.counts.iter().find(|c| c.0 == q).map_or(0, |c| c.1)
+    }
+}
+
+impl Default for QueueView {
+    fn default() -> Self {
+        QueueView::new()
+    }
+}
+
+#[derive(Debug)]
+pub struct DetailView {
+    pub detail: Detail,
+    pub scroll: u16,
+    /// Some while a return / reject reason is typed: (is_reject, form).
+    pub reason: Option<(bool, Form)>,
+}
+
+impl DetailView {
+    pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
+        if let Ok(d) = review::reread(store, ctx, self.detail.id) {
+            self.detail = d;
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct DashboardView {
+    pub data: Option<Dashboard>,
+}
+
+impl DashboardView {
+    pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
+        if let Ok(d) = queue::dashboard(store, ctx) {
+            self.data = Some(d);
+        }
+    }
+}
+
+/// Opens the queues (menu).
+pub fn open_queues(app: &mut App) {
+    let Some(ctx) = app.ctx() else { return };
+    let mut q = QueueView::new();
+    match q.reload(&app.store, &ctx) {
+        Ok(()) => app.push(Screen::Queue(q)),
+        Err(e) => app.flash_error(&e),
+    }
+}
+
+/// Opens the dashboard (menu).
+pub fn open_dashboard(app: &mut App) {
+    let Some(ctx) = app.ctx() else { return };
+    let mut d = DashboardView::default();
+    d.reload(&app.store, &ctx);
+    app.push(Screen::Dashboard(d));
+}
+
+/// Opens a submission's detail: one audit row `submission.view` with the purpose (R-ID-5).
+pub fn open_detail(app: &mut App, id: i64) {
+    let Some(ctx) = app.ctx() else { return };
+    match review::detail(&mut app.store, &ctx, id, REVIEW_PURPOSE) {
+        Ok(detail) => app.push(Screen::Detail(Box::new(DetailView {
+            detail,
+            scroll: 0,
+            reason: None,
+        }))),
+        Err(e) => app.flash_error(&e),
+    }
+}
+
+fn reload_queue(app: &mut App) {
+    let Some(ctx) = app.ctx() else { return };
+    if let Screen::Queue(q) = &mut app.screen
+        && let Err(e) = q.reload(&app.store, &ctx)
+    {
+        app.flash_error(&e);
+    }
+}
+
+pub fn act_queue(app: &mut App, action: Action) {
+    let Screen::Queue(q) = &mut app.screen else {
+        return;
+    };
+    if let Some(form) = &q.filter_form {
+        match action {
+            Action::Submit | Action::Select => {
+                q.filter = form.value("filter");
+                q.filter_form = None;
+                q.cursor = 0;
+                reload_queue(app);
+            }
+            Action::Back => q.filter_form = None,
+            _ => {}
+        }
+        return;
+    }
+    let last = q.lines.len().saturating_sub(1);
+    let pos = Queue::ALL.iter().position(|x| *x == q.queue).unwrap_or(0);
+    match action {
+        Action::Up => q.cursor = q.cursor.saturating_sub(1),
+        Action::Down => q.cursor = (q.cursor + 1).min(last),
+        Action::PageUp => q.cursor = q.cursor.saturating_sub(10),
+        Action::PageDown => q.cursor = (q.cursor + 10).min(last),
+        Action::Menu(n) => {
+            if let Some(x) = Queue::ALL.get(usize::from(n).saturating_sub(1)) {
+                q.queue = *x;
+                q.cursor = 0;
+                reload_queue(app);
+            }
+        }
+        Action::NextField | Action::PrevField => {
+            let n = Queue::ALL.len();
+            let next = if action == Action::NextField {
+                (pos + 1) % n
+            } else {
+                (pos + n - 1) % n
+            };
+            q.queue = Queue::ALL[next];
+            q.cursor = 0;
+            reload_queue(app);
+        }
+        Action::Sort => {
+            let i = Sort::ALL.iter().position(|s| *s == q.sort).unwrap_or(0);
+            q.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
+            reload_queue(app);
+        }
+        Action::Filter => {
+            let mut f = Form::new(vec![
+                Field::text("filter", Msg::LabelQueueFilter).with_hint(Msg::KeyQueueFilter),
+            ]);
+            f.set_value("filter", &q.filter);
+            q.filter_form = Some(f);
+        }
+        Action::Refresh => reload_queue(app),
+        Action::Select => {
+            if let Some(id) = q.selected().map(|l| l.row.id) {
+                open_detail(app, id);
+            }
+        }
+        Action::ReviewClaim => {
+            if let Some(l) = q.selected() {
+                let id = l.row.id;
+                let line = format!("#{id} {}", l.row.display_name);
+                let title = app.t(Msg::ConfirmClaim).to_string();
+                app.confirm(
+                    title,
+                    vec![line],
+                    Pending::Review(id, ReviewKey::Claim, None),
+                );
+            }
+        }
+        Action::Back => app.pop(),
+        _ => {}
+    }
+}
+
+/// A review action waiting for its confirm step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewKey {
+    Claim,
+    Release,
+    Check,
+    Approve,
+    Visit,
+    /// Reason text as typed (number or text), free text.
+    Return(String, String),
+    Reject(String, String),
+}
+
+pub fn act_detail(app: &mut App, action: Action) {
+    let reasons_return = app.cfg.review.return_reasons.clone();
+    let reasons_reject = app.cfg.review.reject_reasons.clone();
+    let Screen::Detail(d) = &mut app.screen else {
+        return;
+    };
+    if let Some((reject, form)) = &d.reason {
+        match action {
+            Action::Submit => {
+                let (reject, reason, text) = (*reject, form.value("reason"), form.value("text"));
+                let list = if reject {
+                    &reasons_reject
+                } else {
+                    &reasons_return
+                };
+                let picked = review::pick_reason(list, &reason);
+                let id = d.detail.id;
+                let seen = d.detail.state;
+                match picked {
+                    Ok(r) => {
+                        let (title, effect, key) = if reject {
+                            (
+                                Msg::ConfirmReject,
+                                Msg::RejectEffect,
+                                ReviewKey::Reject(reason, text.clone()),
+                            )
+                        } else {
+                            (
+                                Msg::ConfirmReturn,
+                                Msg::ReturnEffect,
+                                ReviewKey::Return(reason, text.clone()),
+                            )
+                        };
+                        let mut lines = vec![
+                            format!("#{id} {}", d.detail.display_name),
+                            format!("理由: {r}"),
+                        ];
+                        if !text.is_empty() {
+                            lines.push(format!(
+                                "補足: {}",
+                                crate::domain::text::sanitize(&text, false)
+                            ));
+                        }
+                        lines.push(app.t(effect).to_string());
+                        let title = app.t(title).to_string();
+                        app.confirm(title, lines, Pending::Review(id, key, Some(seen)));
+                    }
+                    Err(e) => app.flash_error(&e),
+                }
+            }
+            Action::Back => d.reason = None,
+            _ => {}
+        }
+        return;
+    }
+    let id = d.detail.id;
+    let seen = d.detail.state;
+    let name = d.detail.display_name.clone();
+    match action {
+        Action::Up => d.scroll = d.scroll.saturating_sub(1),
+        Action::Down => d.scroll = d.scroll.saturating_add(1),
+        Action::PageUp => d.scroll = d.scroll.saturating_sub(10),
+        Action::PageDown => d.scroll = d.scroll.saturating_add(10),
+        Action::Refresh => {
+            let Some(ctx) = app.ctx() else { return };
+            if let Screen::Detail(d) = &mut app.screen {
+                d.reload(&app.store, &ctx);
+            }
+        }
+        Action::ReviewReturn | Action::ReviewReject => {
+            let reject = action == Action::ReviewReject;
+            let form = Form::new(vec![
+                Field::text("reason", Msg::FieldReason).with_hint(Msg::HintReason),
+                Field::text("text", Msg::FieldReasonText),
+            ]);
+            d.reason = Some((reject, form));
+        }
+        Action::ReviewCheck => {
+            let mut lines = vec![format!("#{id} {name}"), app.t(Msg::CheckEffect).to_string()];
+            lines.extend(CHECKLIST.iter().map(|(_, l)| format!("  [x] {l}")));
+            let title = app.t(Msg::ConfirmCheck).to_string();
+            app.confirm(
+                title,
+                lines,
+                Pending::Review(id, ReviewKey::Check, Some(seen)),
+            );
+        }
+        Action::ReviewApprove => {
+            let lines = vec![
+                format!("#{id} {name}"),
+                app.t(Msg::ApproveEffect).to_string(),
+            ];
+            let title = app.t(Msg::ConfirmApprove).to_string();
+            app.confirm(
+                title,
+                lines,
+                Pending::Review(id, ReviewKey::Approve, Some(seen)),
+            );
+        }
+        Action::ReviewVisit => {
+            let title = app.t(Msg::ConfirmVisit).to_string();
+            app.confirm(
+                title,
+                vec![format!("#{id} {name}")],
+                Pending::Review(id, ReviewKey::Visit, None),
+            );
+        }
+        Action::ReviewClaim => {
+            let title = app.t(Msg::ConfirmClaim).to_string();
+            app.confirm(
+                title,
+                vec![format!("#{id} {name}")],
+                Pending::Review(id, ReviewKey::Claim, None),
+            );
+        }
+        Action::ReviewRelease => {
+            let title = app.t(Msg::ConfirmRelease).to_string();
+            app.confirm(
+                title,
+                vec![format!("#{id} {name}")],
+                Pending::Review(id, ReviewKey::Release, None),
+            );
+        }
+        Action::Back => app.pop(),
+        _ => {}
+    }
+}
+
+pub fn act_dashboard(app: &mut App, action: Action) {
+    match action {
+        Action::Refresh => {
+            let Some(ctx) = app.ctx() else { return };
+            if let Screen::Dashboard(d) = &mut app.screen {
+                d.reload(&app.store, &ctx);
+            }
+        }
+        Action::Back => app.pop(),
+        _ => {}
+    }
+}
+
+/// Runs a confirmed review action; someone acting first is shown as a notice (R-REV-5).
+pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<SubmissionState>) {
+    let Some(ctx) = app.ctx() else { return };
+    let cfg = app.cfg.clone();
+    let store = &mut app.store;
+    let r = match &key {
+        ReviewKey::Claim => review::claim(store, &ctx, id),
+        ReviewKey::Release => review::release(store, &ctx, id),
+        ReviewKey::Check => {
+            let ticks: Vec<String> = CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect();
+            review::check(store, &ctx, id, &ticks, seen)
+        }
+        ReviewKey::Approve => review::approve(store, &cfg, &ctx, id, seen),
+        ReviewKey::Visit => review::record_visit(store, &ctx, id, crate::clock::jst_date(ctx.now)),
+        ReviewKey::Return(r, t) => review::return_item(store, &cfg, &ctx, id, r, t, seen),
+        ReviewKey::Reject(r, t) => review::reject(store, &cfg, &ctx, id, r, t, seen),
+    };
+    match r {
+        Ok(o) => {
+            if let Screen::Detail(d) = &mut app.screen {
+                d.reason = None;
+            }
+            let mut text = format!("#{} {}", o.id, app.t(Msg::Done));
+            for reg in &o.registered {
+                text.push_str(&format!("  {}", reg.number));
+            }
+            app.flash(Tone::Success, text);
+            if !o.mails.is_empty() {
+                app.mail_was_queued();
+            }
+        }
+        Err(ServiceError::State(s)) if s.starts_with(review::ACTED_FIRST) => {
+            let msg = crate::i18n::cli::error_message(app.lang, &ServiceError::State(s));
+            app.overlay = Some(Overlay::Notice {
+                title: app.t(Msg::ActedFirstTitle).to_string(),
+                // Who first, then the new state, on its own line (fits 80 columns).
+                lines: msg
+                    .split_inclusive("た")
+                    .map(|p| {
+                        p.trim_start_matches('（')
+                            .trim_end_matches('）')
+                            .to_string()
+                    })
+                    .collect(),
+            });
+        }
+        Err(e) => app.flash_error(&e),
+    }
+    app.reload_screen();
+}

@@ -1,0 +1,388 @@
+//! `madoguchi queue …`, `madoguchi review …`, `madoguchi visit record …`, `madoguchi sweep`
+//! (SPEC §2.3, R-REV-1..6, R-VISIT-1, R-DL-3). The same service functions as the TUI.
+
+use chrono::NaiveDate;
+
+use super::{CliCtx, code, safe};
+use crate::service::review::{self, Outcome};
+use crate::service::{queue, sweep};
+use crate::storage::review::{Queue, Sort};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum QueueArg {
+    Unassigned,
+    Mine,
+    Overdue,
+    DueSoon,
+    Checked,
+    Returned,
+    Visit,
+}
+
+impl From<QueueArg> for Queue {
+    fn from(q: QueueArg) -> Queue {
+        match q {
+            QueueArg::Unassigned => Queue::Unassigned,
+            QueueArg::Mine => Queue::Mine,
+            QueueArg::Overdue => Queue::Overdue,
+            QueueArg::DueSoon => Queue::DueSoon,
+            QueueArg::Checked => Queue::Checked,
+            QueueArg::Returned => Queue::Returned,
+            QueueArg::Visit => Queue::Visit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SortArg {
+    Deadline,
+    Received,
+    Name,
+}
+
+impl From<SortArg> for Sort {
+    fn from(s: SortArg) -> Sort {
+        match s {
+            SortArg::Deadline => Sort::Deadline,
+            SortArg::Received => Sort::Received,
+            SortArg::Name => Sort::Name,
+        }
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum QueueCmd {
+    /// One work list, sorted by deadline by default (R-REV-6)
+    List {
+        #[arg(long, value_enum, default_value = "unassigned")]
+        queue: QueueArg,
+        #[arg(long, value_enum, default_value = "deadline")]
+        sort: SortArg,
+        /// Name, kana or number contains TEXT
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// How many items each list holds
+    Counts,
+    /// Supervisor dashboard
+    Dashboard,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ReviewCmd {
+    /// 確認 with the checklist ticked (all items; see `--tick help`)
+    Check {
+        id: i64,
+        /// Checklist codes, comma separated: identity,conditions,lawful,findings,contact
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "identity,conditions,lawful,findings,contact"
+        )]
+        tick: Vec<String>,
+    },
+    /// 本登録 (supervisor; not the checker); several IDs are done one by one
+    Approve {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// 差戻し with a listed reason (number or text) and free text; several IDs one by one
+    Return {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "")]
+        text: String,
+    },
+    /// 不受理 (supervisor) with a listed reason and free text
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "")]
+        text: String,
+    },
+    /// 担当する
+    Claim { id: i64 },
+    /// 担当を外す
+    Release { id: i64 },
+    /// Hand the item to a colleague
+    Handover {
+        id: i64,
+        #[arg(long)]
+        to: String,
+    },
+    /// Add a comment
+    Comment { id: i64, text: String },
+    /// Set (or clear without --date) the follow-up date
+    FollowUp {
+        id: i64,
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// The item in full (audited with its purpose)
+    Show {
+        id: i64,
+        #[arg(long, default_value = "本登録審査")]
+        purpose: String,
+    },
+    /// The configured reasons for return and reject
+    Reasons,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum VisitCmd {
+    /// Record the counter visit (R-VISIT-1); today unless --date
+    Record {
+        id: i64,
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// Staff flag: the item needs a visit
+    Flag { id: i64, note: String },
+}
+
+/// # Errors
+/// Sign-in, `Denied`, storage failures.
+pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
+    let s = ctx.session()?;
+    let actor = s.ctx.at(ctx.now());
+    let store = ctx.store();
+    match cmd {
+        QueueCmd::List {
+            queue: q,
+            sort,
+            filter,
+            limit,
+        } => {
+            let lines = queue::list(
+                &store,
+                &actor,
+                (*q).into(),
+                (*sort).into(),
+                filter.as_deref().unwrap_or(""),
+                *limit,
+            )?;
+            if ctx.json {
+                ctx.print_json(&lines)?;
+            } else {
+                for l in &lines {
+                    let r = &l.row;
+                    println!(
+                        "{:>6}  {:<13} {:<6} {:<10} {:>4}  {}  {}",
+                        r.id,
+                        r.kind.label_ja(),
+                        r.state.label_ja(),
+                        r.deadline.as_deref().unwrap_or("-"),
+                        l.days_left.map_or("-".into(), |d| d.to_string()),
+                        safe(&r.display_name),
+                        safe(r.establishment_name.as_deref().unwrap_or("")),
+                    );
+                }
+            }
+        }
+        QueueCmd::Counts => {
+            let c = queue::counts(&store, &actor)?;
+            if ctx.json {
+                let m: serde_json::Map<String, serde_json::Value> = c
+                    .iter()
+                    .map(|(q, n)| (q.code().to_string(), (*n).into()))
+                    .collect();
+                ctx.print_json(&m)?;
+            } else {
+                for (q, n) in c {
+                    println!("{:<12} {n}", q.code());
+                }
+            }
+        }
+        QueueCmd::Dashboard => {
+            let d = queue::dashboard(&store, &actor)?;
+            if ctx.json {
+                ctx.print_json(&d)?;
+            } else {
+                for (q, n) in &d.counts {
+                    println!("{:<12} {n}", q.code());
+                }
+                for (who, a, n) in &d.throughput {
+                    println!("{who} {a} {n}");
+                }
+            }
+        }
+    }
+    Ok(code::OK)
+}
+
+fn print_outcome(ctx: &CliCtx, o: &Outcome) -> anyhow::Result<()> {
+    if ctx.json {
+        return ctx.print_json(o);
+    }
+    println!("#{} {} -> {}", o.id, o.action, o.state.label_ja());
+    for r in &o.registered {
+        println!("  #{} {} {}", r.id, r.kind.label_ja(), r.number);
+    }
+    for (id, why) in &o.skipped {
+        println!("  #{id} skipped: {why}");
+    }
+    for m in &o.mails {
+        println!("  mail: {}", safe(m));
+    }
+    Ok(())
+}
+
+/// # Errors
+/// Sign-in, refusals (exit 3/4), storage failures.
+pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
+    if let ReviewCmd::Reasons = cmd {
+        if ctx.json {
+            ctx.print_json(&serde_json::json!({
+                "return": ctx.config.review.return_reasons,
+                "reject": ctx.config.review.reject_reasons,
+            }))?;
+        } else {
+            for (i, r) in ctx.config.review.return_reasons.iter().enumerate() {
+                println!("return {}: {r}", i + 1);
+            }
+            for (i, r) in ctx.config.review.reject_reasons.iter().enumerate() {
+                println!("reject {}: {r}", i + 1);
+            }
+        }
+        return Ok(code::OK);
+    }
+    let s = ctx.session()?;
+    let a = s.ctx.at(ctx.now());
+    let cfg = &ctx.config;
+    let mut store = ctx.store();
+    // Several items: each its own transaction; a refusal is reported and the rest go on.
+    let batch: Option<(&Vec<i64>, bool)> = match cmd {
+        ReviewCmd::Approve { ids } => Some((ids, true)),
+        ReviewCmd::Return { ids, .. } => Some((ids, false)),
+        _ => None,
+    };
+    if let Some((ids, approve)) = batch {
+        let mut refused = 0;
+        for id in ids {
+            let a = s.ctx.at(ctx.now());
+            let r = match cmd {
+                ReviewCmd::Return { reason, text, .. } => {
+                    review::return_item(&mut store, cfg, &a, *id, reason, text, None)
+                }
+                _ if approve => review::approve(&mut store, cfg, &a, *id, None),
+                _ => continue,
+            };
+            match r {
+                Ok(o) => print_outcome(ctx, &o)?,
+                Err(
+                    e @ (crate::service::ServiceError::State(_)
+                    | crate::service::ServiceError::NotFound),
+                ) => {
+                    refused += 1;
+                    eprintln!("#{id}: {}", crate::i18n::cli::error_message(ctx.lang, &e));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        return Ok(if refused == 0 {
+            code::OK
+        } else {
+            code::REFUSED
+        });
+    }
+    let o = match cmd {
+        ReviewCmd::Check { id, tick } => review::check(&mut store, &a, *id, tick, None)?,
+        ReviewCmd::Approve { .. } | ReviewCmd::Return { .. } => return Ok(code::OK),
+        ReviewCmd::Reject { id, reason, text } => {
+            review::reject(&mut store, cfg, &a, *id, reason, text, None)?
+        }
+        ReviewCmd::Claim { id } => review::claim(&mut store, &a, *id)?,
+        ReviewCmd::Release { id } => review::release(&mut store, &a, *id)?,
+        ReviewCmd::Handover { id, to } => review::hand_over(&mut store, &a, *id, to)?,
+        ReviewCmd::Comment { id, text } => review::comment(&mut store, &a, *id, text)?,
+        ReviewCmd::FollowUp { id, date } => review::follow_up(&mut store, &a, *id, *date)?,
+        ReviewCmd::Show { id, purpose } => {
+            let d = review::detail(&mut store, &a, *id, purpose)?;
+            if ctx.json {
+                ctx.print_json(&d)?;
+            } else {
+                println!(
+                    "#{} {} {} {}",
+                    d.id,
+                    d.kind.label_ja(),
+                    d.state.label_ja(),
+                    d.display_name
+                );
+                println!(
+                    "deadline: {} ({:?})",
+                    d.deadline.as_deref().unwrap_or("-"),
+                    d.days_left
+                );
+                for r in &d.visit_reasons {
+                    println!("visit: {r}");
+                }
+                for (k, v) in &d.fields {
+                    println!("  {k}: {v}");
+                }
+                for h in &d.history {
+                    println!(
+                        "  {} {} {}",
+                        h.at,
+                        h.staff_name.as_deref().unwrap_or("system"),
+                        h.action
+                    );
+                }
+            }
+            return Ok(code::OK);
+        }
+        ReviewCmd::Reasons => return Ok(code::OK),
+    };
+    print_outcome(ctx, &o)?;
+    Ok(code::OK)
+}
+
+/// # Errors
+/// Sign-in, refusals, storage failures.
+pub fn run_visit(cmd: &VisitCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
+    let s = ctx.session()?;
+    let a = s.ctx.at(ctx.now());
+    let mut store = ctx.store();
+    let o = match cmd {
+        VisitCmd::Record { id, date } => {
+            let d = date.unwrap_or_else(|| crate::clock::jst_date(a.now));
+            review::record_visit(&mut store, &a, *id, d)?
+        }
+        VisitCmd::Flag { id, note } => review::flag_visit(&mut store, &a, *id, note)?,
+    };
+    print_outcome(ctx, &o)?;
+    Ok(code::OK)
+}
+
+/// `madoguchi sweep`: runs as the system (no sign-in), like `mail sync`.
+///
+/// # Errors
+/// Storage failures.
+pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
+    let now = ctx.now();
+    let r = sweep::run(&mut ctx.store(), &ctx.config, now)?;
+    crate::storage::settings::set(
+        ctx.store().conn(),
+        sweep::LAST_RUN_KEY,
+        &crate::clock::to_db(now),
+    )?;
+    if ctx.json {
+        ctx.print_json(&r)?;
+    } else {
+        println!(
+            "invalidated {} / expired {} / purged submissions {} establishments {} accounts {} / reminders {} / cancelled mails {}",
+            r.invalidated_accounts,
+            r.expired_submissions,
+            r.purged_submissions,
+            r.purged_establishments,
+            r.purged_accounts,
+            r.reminders,
+            r.cancelled_mails
+        );
+    }
+    Ok(code::OK)
+}

@@ -1,0 +1,447 @@
+//! Review and approval rules (SPEC §2.3): which actions each state allows, four-eyes
+//! (R-REV-1), the supervisor-only approval, the establishment-first rule (R-REV-4), the visit
+//! rule (R-VISIT-1) and how establishment and job numbers are made (R-REV-3).
+//!
+//! Pure: the service loads the facts inside its transaction and asks here.
+
+use super::submission::{SubmissionEvent, SubmissionKind, SubmissionState, transition};
+
+impl serde::Serialize for SubmissionState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl serde::Serialize for SubmissionKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// Everything staff can do to a queue item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReviewAction {
+    /// 担当する
+    Claim,
+    /// 担当を外す
+    Release,
+    /// 引き継ぐ (to a colleague)
+    HandOver,
+    /// 確認
+    Check,
+    /// 差戻し
+    Return,
+    /// 不受理
+    Reject,
+    /// 本登録
+    Approve,
+    /// 窓口来所の記録 (R-VISIT-1)
+    RecordVisit,
+    /// コメント
+    Comment,
+    /// フォロー日
+    FollowUp,
+}
+
+impl ReviewAction {
+    pub const ALL: [ReviewAction; 10] = [
+        Self::Claim,
+        Self::Release,
+        Self::HandOver,
+        Self::Check,
+        Self::Return,
+        Self::Reject,
+        Self::Approve,
+        Self::RecordVisit,
+        Self::Comment,
+        Self::FollowUp,
+    ];
+
+    /// Stable code (history rows, audit log `review.<code>`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Claim => "claim",
+            Self::Release => "release",
+            Self::HandOver => "handover",
+            Self::Check => "check",
+            Self::Return => "return",
+            Self::Reject => "reject",
+            Self::Approve => "approve",
+            Self::RecordVisit => "visit",
+            Self::Comment => "comment",
+            Self::FollowUp => "follow_up",
+        }
+    }
+
+    /// The state-machine event behind the action, when it changes the state.
+    #[must_use]
+    pub fn event(self) -> Option<SubmissionEvent> {
+        match self {
+            Self::Check => Some(SubmissionEvent::Check),
+            Self::Return => Some(SubmissionEvent::Return),
+            Self::Reject => Some(SubmissionEvent::Reject),
+            Self::Approve => Some(SubmissionEvent::Approve),
+            _ => None,
+        }
+    }
+
+    /// A decisive action ends the review (R-REV-5 counts exactly one per item).
+    #[must_use]
+    pub fn is_decisive(self) -> bool {
+        matches!(self, Self::Approve | Self::Return | Self::Reject)
+    }
+}
+
+/// Whether `action` applies in `state`: state changes follow `submission::transition`; the
+/// bookkeeping actions (claim, comment, visit, …) need a pending item.
+#[must_use]
+pub fn allows(state: SubmissionState, action: ReviewAction) -> bool {
+    match action.event() {
+        Some(e) => transition(state, e).is_ok(),
+        None => state.is_pending(),
+    }
+}
+
+/// The actions a state allows, in key order.
+#[must_use]
+pub fn allowed_actions(state: SubmissionState) -> Vec<ReviewAction> {
+    ReviewAction::ALL
+        .into_iter()
+        .filter(|a| allows(state, *a))
+        .collect()
+}
+
+/// Why an approval (or another action) is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("cannot {} when {}", .0.code(), .1.code())]
+    State(ReviewAction, SubmissionState),
+    /// R-REV-1: the approver checked it.
+    #[error("four-eyes: the approver checked this item")]
+    ApproverChecked,
+    /// R-REV-1: the approver entered it.
+    #[error("four-eyes: the approver entered this item")]
+    ApproverEntered,
+    /// R-REV-1: approve is supervisor-only.
+    #[error("approval needs the supervisor role")]
+    NotSupervisor,
+    /// R-VISIT-1: visit reasons and no visit recorded.
+    #[error("a counter visit must be recorded first")]
+    VisitRequired,
+    /// R-REV-4: the establishment is neither registered nor approved in the same action.
+    #[error("the establishment is not registered")]
+    EstablishmentNotRegistered,
+}
+
+impl Refusal {
+    /// Stable code (CLI JSON, i18n).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::State(..) => "state",
+            Self::ApproverChecked => "four_eyes_checker",
+            Self::ApproverEntered => "four_eyes_enterer",
+            Self::NotSupervisor => "not_supervisor",
+            Self::VisitRequired => "visit_required",
+            Self::EstablishmentNotRegistered => "establishment_not_registered",
+        }
+    }
+}
+
+/// R-REV-1 four-eyes, the one place: the approver is neither the checker nor the person who
+/// entered the item. Holding the supervisor role changes nothing.
+///
+/// # Errors
+/// [`Refusal::ApproverChecked`] or [`Refusal::ApproverEntered`].
+pub fn four_eyes(
+    approver: i64,
+    checked_by: Option<i64>,
+    entered_by: Option<i64>,
+) -> Result<(), Refusal> {
+    if checked_by == Some(approver) {
+        return Err(Refusal::ApproverChecked);
+    }
+    if entered_by == Some(approver) {
+        return Err(Refusal::ApproverEntered);
+    }
+    Ok(())
+}
+
+/// The facts one approval is decided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApprovalFacts {
+    pub kind: SubmissionKind,
+    pub state: SubmissionState,
+    pub approver: i64,
+    pub approver_is_supervisor: bool,
+    pub checked_by: Option<i64>,
+    pub entered_by: Option<i64>,
+    /// R-VISIT-1: reasons exist (or staff flagged it).
+    pub visit_needed: bool,
+    pub visit_recorded: bool,
+    /// R-REV-4 (jobs): the establishment is registered already, or approved in this action.
+    pub establishment_registered_or_in_action: bool,
+}
+
+/// R-REV-1, R-REV-4, R-VISIT-1 and the state machine, in that order of telling.
+///
+/// # Errors
+/// The first rule that refuses.
+pub fn may_approve(f: &ApprovalFacts) -> Result<(), Refusal> {
+    if !allows(f.state, ReviewAction::Approve) {
+        return Err(Refusal::State(ReviewAction::Approve, f.state));
+    }
+    if !f.approver_is_supervisor {
+        return Err(Refusal::NotSupervisor);
+    }
+    four_eyes(f.approver, f.checked_by, f.entered_by)?;
+    if f.visit_needed && !f.visit_recorded {
+        return Err(Refusal::VisitRequired);
+    }
+    if f.kind == SubmissionKind::Job && !f.establishment_registered_or_in_action {
+        return Err(Refusal::EstablishmentNotRegistered);
+    }
+    Ok(())
+}
+
+/// Office prefix of establishment numbers: the first 4 digits of the 5-digit office code.
+#[must_use]
+pub fn office_prefix(office_code: &str) -> Option<&str> {
+    (office_code.len() == 5 && office_code.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| &office_code[..4])
+}
+
+/// Last digit of an establishment number, over its first 10 digits (prefix + serial).
+///
+/// Rule (madoguchi's own; the national rule is not public): modulus 11 with weights
+/// 2, 3, 4, 5, 6, 7, 2, 3, 4, 5 from the rightmost digit; check = 11 − (Σ mod 11), where
+/// 10 and 11 give 0. Catches every single-digit error and most adjacent swaps.
+#[must_use]
+pub fn establishment_check_digit(ten: &str) -> Option<u8> {
+    if ten.len() != 10 || !ten.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    const W: [u32; 6] = [2, 3, 4, 5, 6, 7];
+    let sum: u32 = ten
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * W[i % 6])
+        .sum();
+    let c = 11 - sum % 11;
+    Some(if c >= 10 {
+        0
+    } else {
+        u8::try_from(c).unwrap_or(0)
+    })
+}
+
+/// R-REV-3: `1301-000123-X`. `None` when the office code is not 5 digits or the serial does
+/// not fit 6 digits.
+#[must_use]
+pub fn establishment_number(office_code: &str, serial: u32) -> Option<String> {
+    let prefix = office_prefix(office_code)?;
+    if serial == 0 || serial > 999_999 {
+        return None;
+    }
+    let ten = format!("{prefix}{serial:06}");
+    let check = establishment_check_digit(&ten)?;
+    Some(format!("{prefix}-{serial:06}-{check}"))
+}
+
+/// R-REV-3: `13010-00000123`. `None` when the office code is not 5 digits or the serial does
+/// not fit 8 digits.
+#[must_use]
+pub fn job_number(office_code: &str, serial: u32) -> Option<String> {
+    office_prefix(office_code)?;
+    if serial == 0 || serial > 99_999_999 {
+        return None;
+    }
+    Some(format!("{office_code}-{serial:08}"))
+}
+
+/// The checklist a clerk ticks when checking (確認). Codes are stored; labels are shown.
+pub const CHECKLIST: [(&str, &str); 5] = [
+    ("identity", "事業所の実在・所在地を確認した"),
+    ("conditions", "労働条件（賃金・時間・休日）が明示されている"),
+    ("lawful", "法令違反・雇用関係でない内容がない"),
+    ("findings", "入力チェックの警告を確認した"),
+    ("contact", "連絡先（電話・担当者）を確認した"),
+];
+
+/// Whether `code` is a checklist item.
+#[must_use]
+pub fn is_checklist_item(code: &str) -> bool {
+    CHECKLIST.iter().any(|(c, _)| *c == code)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use SubmissionState as S;
+
+    fn facts() -> ApprovalFacts {
+        ApprovalFacts {
+            kind: SubmissionKind::Job,
+            state: S::Checked,
+            approver: 2,
+            approver_is_supervisor: true,
+            checked_by: Some(1),
+            entered_by: None,
+            visit_needed: false,
+            visit_recorded: false,
+            establishment_registered_or_in_action: true,
+        }
+    }
+
+    #[test]
+    fn r_rev_1_actions_per_state_follow_the_state_machine() {
+        use ReviewAction as A;
+        assert_eq!(
+            allowed_actions(S::Received),
+            vec![
+                A::Claim,
+                A::Release,
+                A::HandOver,
+                A::Check,
+                A::Return,
+                A::Reject,
+                A::RecordVisit,
+                A::Comment,
+                A::FollowUp
+            ]
+        );
+        assert!(allows(S::Checked, A::Approve));
+        assert!(!allows(S::Checked, A::Check));
+        assert!(allows(S::Returned, A::Reject));
+        assert!(!allows(S::Returned, A::Return));
+        assert!(!allows(S::Returned, A::Approve));
+        for s in [
+            S::Registered,
+            S::Rejected,
+            S::Expired,
+            S::Purged,
+            S::Withdrawn,
+        ] {
+            assert!(allowed_actions(s).is_empty(), "{s}");
+        }
+    }
+
+    #[test]
+    fn r_rev_1_every_state_event_pair_agrees_with_transition() {
+        for s in S::ALL {
+            for a in ReviewAction::ALL {
+                if let Some(e) = a.event() {
+                    assert_eq!(allows(s, a), transition(s, e).is_ok(), "{s} {}", a.code());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn r_rev_1_four_eyes_checker_cannot_approve_even_as_supervisor() {
+        let f = ApprovalFacts {
+            checked_by: Some(2),
+            ..facts()
+        };
+        assert_eq!(may_approve(&f), Err(Refusal::ApproverChecked));
+        assert_eq!(four_eyes(2, Some(2), None), Err(Refusal::ApproverChecked));
+    }
+
+    #[test]
+    fn r_rev_1_four_eyes_enterer_cannot_approve() {
+        let f = ApprovalFacts {
+            entered_by: Some(2),
+            ..facts()
+        };
+        assert_eq!(may_approve(&f), Err(Refusal::ApproverEntered));
+        assert_eq!(four_eyes(2, Some(1), Some(3)), Ok(()));
+    }
+
+    #[test]
+    fn r_rev_1_approve_needs_supervisor_and_a_check() {
+        let f = ApprovalFacts {
+            approver_is_supervisor: false,
+            ..facts()
+        };
+        assert_eq!(may_approve(&f), Err(Refusal::NotSupervisor));
+        let f = ApprovalFacts {
+            state: S::Received,
+            ..facts()
+        };
+        assert_eq!(
+            may_approve(&f),
+            Err(Refusal::State(ReviewAction::Approve, S::Received))
+        );
+        assert_eq!(may_approve(&facts()), Ok(()));
+    }
+
+    #[test]
+    fn r_visit_1_approval_refused_until_visit_recorded() {
+        let f = ApprovalFacts {
+            visit_needed: true,
+            ..facts()
+        };
+        assert_eq!(may_approve(&f), Err(Refusal::VisitRequired));
+        let f = ApprovalFacts {
+            visit_needed: true,
+            visit_recorded: true,
+            ..facts()
+        };
+        assert_eq!(may_approve(&f), Ok(()));
+    }
+
+    #[test]
+    fn r_rev_4_job_needs_registered_establishment() {
+        let f = ApprovalFacts {
+            establishment_registered_or_in_action: false,
+            ..facts()
+        };
+        assert_eq!(may_approve(&f), Err(Refusal::EstablishmentNotRegistered));
+        let f = ApprovalFacts {
+            kind: SubmissionKind::Establishment,
+            establishment_registered_or_in_action: false,
+            ..facts()
+        };
+        assert_eq!(may_approve(&f), Ok(()));
+    }
+
+    #[test]
+    fn r_rev_3_number_formats() {
+        let n = establishment_number("13010", 123).unwrap();
+        assert!(n.starts_with("1301-000123-"), "{n}");
+        assert_eq!(crate::domain::numbers::establishment_number(&n).unwrap(), n);
+        assert_eq!(job_number("13010", 123).unwrap(), "13010-00000123");
+        assert_eq!(
+            crate::domain::numbers::five_eight_number("13010-00000123").unwrap(),
+            "13010-00000123"
+        );
+        assert_eq!(establishment_number("1301", 1), None);
+        assert_eq!(establishment_number("13010", 1_000_000), None);
+        assert_eq!(job_number("13010", 100_000_000), None);
+        assert_eq!(job_number("abcde", 1), None);
+    }
+
+    #[test]
+    fn r_rev_3_check_digit_catches_single_digit_errors() {
+        let base = "1301000123";
+        let c = establishment_check_digit(base).unwrap();
+        for i in 0..10 {
+            for d in b'0'..=b'9' {
+                let mut s = base.as_bytes().to_vec();
+                if s[i] == d {
+                    continue;
+                }
+                s[i] = d;
+                let other = String::from_utf8(s).unwrap();
+                let oc = establishment_check_digit(&other).unwrap();
+                // Mod 11 maps 10 and 11 to 0, so only a change landing on that pair can hide.
+                if oc == c {
+                    assert!(c == 0, "{other}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Work queues (R-REV-6) and the supervisor dashboard. Reading only: no transaction, the
+//! acting staff member is re-checked on every call (R-AUTH-3). Queue lines show names and
+//! numbers, not personal data, so listing is not audited; opening an item is.
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+
+use crate::clock::{jst_date, to_db};
+use crate::domain::deadline::{REMINDER_OPEN_DAYS, Urgency, days_left, urgency};
+use crate::domain::kana::search_key;
+use crate::domain::staff::Permission;
+use crate::domain::text::sanitize;
+use crate::storage::review::{self as rs, Queue, QueueArgs, QueueRow, Sort};
+use crate::storage::{self, Store};
+
+use super::{Ctx, Result, require};
+
+/// One line of a queue with its days left.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QueueLine {
+    #[serde(flatten)]
+    pub row: QueueRow,
+    /// Open days left (negative when overdue); None without a deadline.
+    pub days_left: Option<i64>,
+    pub urgency: Option<Urgency>,
+}
+
+impl serde::Serialize for Urgency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// The bound values of every queue query for `ctx` now.
+///
+/// # Errors
+/// Storage failures (the office calendar).
+pub fn args(conn: &Connection, ctx: &Ctx, filter: &str, limit: u32) -> Result<QueueArgs> {
+    let cal = super::calendar::effective(conn)?;
+    let today = jst_date(ctx.now);
+    let soon = cal
+        .add_open_days(today, REMINDER_OPEN_DAYS)
+        .unwrap_or(today + Duration::days(REMINDER_OPEN_DAYS));
+    let f = sanitize(filter.trim(), false);
+    Ok(QueueArgs {
+        me: ctx.staff_id,
+        today: today.to_string(),
+        soon: soon.to_string(),
+        filter: (!f.is_empty()).then(|| {
+            let key = search_key(&f);
+            (f, key)
+        }),
+        limit,
+        offset: 0,
+    })
+}
+
+/// The first `limit` lines of a queue.
+///
+/// # Errors
+/// `Denied`, storage failures.
+pub fn list(
+    store: &Store,
+    ctx: &Ctx,
+    q: Queue,
+    sort: Sort,
+    filter: &str,
+    limit: u32,
+) -> Result<Vec<QueueLine>> {
+    let conn = store.conn();
+    require(conn, ctx, Permission::ViewQueues)?;
+    let a = args(conn, ctx, filter, limit)?;
+    let cal = super::calendar::effective(conn)?;
+    let today = jst_date(ctx.now);
+    Ok(rs::queue_page(conn, q, sort, &a)?
+        .into_iter()
+        .map(|mut row| {
+            row.display_name = sanitize(&row.display_name, false);
+            row.establishment_name = row.establishment_name.map(|n| sanitize(&n, false));
+            let dl = row
+                .deadline
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .map(|d| days_left(d, today, &cal));
+            QueueLine {
+                row,
+                days_left: dl.map(|d| d.open_days),
+                urgency: dl.map(urgency),
+            }
+        })
+        .collect())
+}
+
+/// Counts of every queue, in `Queue::ALL` order.
+///
+/// # Errors
+/// `Denied`, storage failures.
+pub fn counts(store: &Store, ctx: &Ctx) -> Result<Vec<(Queue, i64)>> {
+    let conn = store.conn();
+    require(conn, ctx, Permission::ViewQueues)?;
+    let a = args(conn, ctx, "", 0)?;
+    Queue::ALL
+        .into_iter()
+        .map(|q| Ok((q, rs::queue_count(conn, q, &a)?)))
+        .collect()
+}
+
+/// The supervisor dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Dashboard {
+    pub counts: Vec<(Queue, i64)>,
+    /// Today's state changes per staff member: (name, action, count).
+    pub throughput: Vec<(String, String, i64)>,
+    /// The pending item with the earliest deadline: (id, name, deadline).
+    pub oldest: Option<(i64, String, Option<String>)>,
+    /// Pending job offers by category (一般・学生・障害者).
+    pub by_category: Vec<(String, i64)>,
+    /// Outbox counts by state.
+    pub mail: Vec<(String, i64)>,
+    pub mail_oldest_waiting: Option<String>,
+    pub locked_staff: Vec<String>,
+}
+
+/// # Errors
+/// `Denied`, storage failures.
+pub fn dashboard(store: &Store, ctx: &Ctx) -> Result<Dashboard> {
+    let conn = store.conn();
+    require(conn, ctx, Permission::ViewDashboard)?;
+    let a = args(conn, ctx, "", 0)?;
+    let counts = Queue::ALL
+        .into_iter()
+        .map(|q| Ok((q, rs::queue_count(conn, q, &a)?)))
+        .collect::<Result<Vec<_>>>()?;
+    // Today from 00:00 JST.
+    let midnight = jst_date(ctx.now)
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t - Duration::hours(9))
+        .map(|t| to_db(t.and_utc()))
+        .unwrap_or_default();
+    Ok(Dashboard {
+        counts,
+        throughput: rs::throughput_since(conn, &midnight)?
+            .into_iter()
+            .map(|(n, a, c)| (sanitize(&n, false), a, c))
+            .collect(),
+        oldest: rs::oldest_pending(conn)?.map(|(i, n, d)| (i, sanitize(&n, false), d)),
+        by_category: rs::pending_jobs_by_category(conn)?,
+        mail: storage::outbox::counts(conn)?
+            .into_iter()
+            .map(|(s, n)| (s.code().to_string(), n))
+            .collect(),
+        mail_oldest_waiting: storage::outbox::oldest_waiting(conn)?,
+        locked_staff: rs::locked_staff(conn, ctx.now)?
+            .into_iter()
+            .map(|n| sanitize(&n, false))
+            .collect(),
+    })
+}

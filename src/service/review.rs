@@ -1,0 +1,981 @@
+//! Review use cases (SPEC §2.3): claim, release, hand over, check, record a visit, return,
+//! reject, approve, comment, follow-up date, and the detail view. Each is one IMMEDIATE
+//! transaction that re-reads the item, re-checks the rule and the state, writes the change,
+//! a history row, an audit row and, where the employer is told, an outbox row.
+//!
+//! R-REV-5: a state change is an UPDATE guarded by the state read in the same transaction,
+//! and a caller may pass the state its user saw (`seen`): when another session changed it
+//! first, the action is refused with `ServiceError::State("acted_first|<name>|<state>")`,
+//! which `i18n` turns into 「〇〇さんが先に処理しました」.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use crate::clock::{fmt_jst, from_db, jst_date};
+use crate::config::Config;
+use crate::domain::deadline::{DaysLeft, Urgency, days_left, urgency};
+use crate::domain::review::{self, ApprovalFacts, Refusal, ReviewAction};
+use crate::domain::staff::{Permission, Role};
+use crate::domain::submission::{SubmissionKind, SubmissionState, transition};
+use crate::domain::text::sanitize;
+use crate::mail::template::Template;
+use crate::storage::review::{self as rs, Facts, NewHistory};
+use crate::storage::{self, Store};
+
+use super::{Audit, Ctx, FieldIssue, QueuedMail, Result, ServiceError, audit, queue_mail, require};
+
+/// Longest free text of a reason or comment, in characters.
+pub const TEXT_MAX: usize = 400;
+
+/// The prefix of the R-REV-5 state error.
+pub const ACTED_FIRST: &str = "acted_first";
+
+/// What an action did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Outcome {
+    pub id: i64,
+    pub action: &'static str,
+    pub state: SubmissionState,
+    /// Mails queued (subject).
+    pub mails: Vec<String>,
+    /// Items approved with it (R-REV-4 establishment + jobs), with their numbers.
+    pub registered: Vec<Registered>,
+    /// Checked jobs of the establishment left for later, with the reason code.
+    pub skipped: Vec<(i64, &'static str)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Registered {
+    pub id: i64,
+    pub kind: SubmissionKind,
+    pub number: String,
+}
+
+fn refusal(r: Refusal) -> ServiceError {
+    match r {
+        Refusal::NotSupervisor => ServiceError::Denied,
+        other => ServiceError::State(other.code().to_string()),
+    }
+}
+
+/// R-REV-5: who changed the state last, and the state now.
+fn acted_first(conn: &Connection, f: &Facts) -> Result<ServiceError> {
+    let who = rs::last_state_change(conn, f.id)?
+        .and_then(|h| h.staff_name)
+        .unwrap_or_else(|| "システム".into());
+    Ok(ServiceError::State(format!(
+        "{ACTED_FIRST}|{}|{}",
+        sanitize(&who, false),
+        f.state.code()
+    )))
+}
+
+fn load(conn: &Connection, id: i64) -> Result<Facts> {
+    rs::facts(conn, id)?.ok_or(ServiceError::NotFound)
+}
+
+/// The item as its user saw it must still be so; and the action must apply now. When another
+/// person moved it, the refusal says who (R-REV-5).
+fn guard(
+    conn: &Connection,
+    f: &Facts,
+    action: ReviewAction,
+    seen: Option<SubmissionState>,
+) -> Result<()> {
+    let moved = seen.is_some_and(|s| s != f.state);
+    if moved || !review::allows(f.state, action) {
+        if moved || rs::last_state_change(conn, f.id)?.is_some() {
+            return Err(acted_first(conn, f)?);
+        }
+        return Err(ServiceError::State(f.state.code().to_string()));
+    }
+    Ok(())
+}
+
+fn subject(id: i64) -> String {
+    format!("submission:{id}")
+}
+
+fn history(
+    conn: &Connection,
+    ctx: &Ctx,
+    id: i64,
+    action: &str,
+    states: Option<(SubmissionState, SubmissionState)>,
+    detail: Option<&str>,
+) -> Result<()> {
+    rs::add_history(
+        conn,
+        &NewHistory {
+            submission_id: id,
+            staff_id: Some(ctx.staff_id),
+            action,
+            from_state: states.map(|s| s.0),
+            to_state: states.map(|s| s.1),
+            detail,
+        },
+        ctx.now,
+    )?;
+    Ok(())
+}
+
+fn audit_ok(
+    conn: &Connection,
+    ctx: &Ctx,
+    roles: &crate::domain::staff::Roles,
+    action: &str,
+    id: i64,
+    detail: Option<String>,
+) -> Result<()> {
+    audit(
+        conn,
+        ctx,
+        Some(roles),
+        Audit {
+            action,
+            subject: Some(subject(id)),
+            purpose: None,
+            outcome: "ok",
+            detail,
+        },
+    )?;
+    Ok(())
+}
+
+fn clean_text(s: &str) -> Result<String> {
+    let t = sanitize(s.trim(), true);
+    if t.chars().count() > TEXT_MAX {
+        return Err(ServiceError::Invalid(vec![
+            FieldIssue::error("comment", "too_long").with(TEXT_MAX.to_string()),
+        ]));
+    }
+    Ok(t)
+}
+
+/// 担当する (R-REV-6). Refused when a colleague holds it (use hand over).
+///
+/// # Errors
+/// `Denied`, `NotFound`, `State` (not pending, or someone else claimed it first).
+pub fn claim(store: &mut Store, ctx: &Ctx, id: i64) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::Claim, None)?;
+    if let Some(other) = f.assigned_staff.filter(|s| *s != ctx.staff_id) {
+        let name = storage::staff::by_id(&tx, other)?
+            .map(|s| s.display_name)
+            .unwrap_or_default();
+        return Err(ServiceError::State(format!(
+            "{ACTED_FIRST}|{}|{}",
+            sanitize(&name, false),
+            f.state.code()
+        )));
+    }
+    rs::set_assigned(&tx, id, Some(ctx.staff_id), ctx.now)?;
+    history(&tx, ctx, id, "claim", None, None)?;
+    audit_ok(&tx, ctx, &roles, "review.claim", id, None)?;
+    tx.commit()?;
+    Ok(simple(id, "claim", f.state))
+}
+
+fn simple(id: i64, action: &'static str, state: SubmissionState) -> Outcome {
+    Outcome {
+        id,
+        action,
+        state,
+        mails: Vec::new(),
+        registered: Vec::new(),
+        skipped: Vec::new(),
+    }
+}
+
+/// 担当を外す: only the holder (or a supervisor) releases.
+///
+/// # Errors
+/// `Denied`, `NotFound`, `State`.
+pub fn release(store: &mut Store, ctx: &Ctx, id: i64) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::Release, None)?;
+    if f.assigned_staff != Some(ctx.staff_id) && !roles.has(Role::Supervisor) {
+        return Err(ServiceError::State("not_assigned_to_you".into()));
+    }
+    rs::set_assigned(&tx, id, None, ctx.now)?;
+    history(&tx, ctx, id, "release", None, None)?;
+    audit_ok(&tx, ctx, &roles, "review.release", id, None)?;
+    tx.commit()?;
+    Ok(simple(id, "release", f.state))
+}
+
+/// 引き継ぎ: hands the item to a colleague who may review (by sign-in name).
+///
+/// # Errors
+/// `Denied`, `NotFound` (item or colleague), `State`.
+pub fn hand_over(store: &mut Store, ctx: &Ctx, id: i64, to_name: &str) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::HandOver, None)?;
+    let to = storage::staff::by_name(&tx, to_name.trim())?.ok_or(ServiceError::NotFound)?;
+    if to.disabled || !to.roles.may(Permission::Review) {
+        return Err(ServiceError::State("colleague_cannot_review".into()));
+    }
+    if f.assigned_staff.is_some_and(|s| s != ctx.staff_id) && !roles.has(Role::Supervisor) {
+        return Err(ServiceError::State("not_assigned_to_you".into()));
+    }
+    rs::set_assigned(&tx, id, Some(to.id), ctx.now)?;
+    let detail = format!("to:{}", to.name);
+    history(&tx, ctx, id, "handover", None, Some(&detail))?;
+    audit_ok(&tx, ctx, &roles, "review.handover", id, Some(detail))?;
+    tx.commit()?;
+    Ok(simple(id, "handover", f.state))
+}
+
+/// 確認 with the ticked checklist (codes of `domain::review::CHECKLIST`; all must be ticked).
+///
+/// # Errors
+/// `Denied`, `NotFound`, `Invalid` (unknown or missing ticks), `State`.
+pub fn check(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    ticks: &[String],
+    seen: Option<SubmissionState>,
+) -> Result<Outcome> {
+    let mut missing = Vec::new();
+    for (code, _) in review::CHECKLIST {
+        if !ticks.iter().any(|t| t == code) {
+            missing.push(FieldIssue::error("checklist", "required").with(code));
+        }
+    }
+    if ticks.iter().any(|t| !review::is_checklist_item(t)) || !missing.is_empty() {
+        missing.push(FieldIssue::error("checklist", "required"));
+        missing.truncate(review::CHECKLIST.len());
+        return Err(ServiceError::Invalid(missing));
+    }
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::Check, seen)?;
+    let to = transition(f.state, crate::domain::submission::SubmissionEvent::Check)
+        .map_err(|_| ServiceError::State(f.state.code().into()))?;
+    if !rs::move_state(&tx, id, f.state, to, Some(ctx.staff_id), ctx.now)? {
+        return Err(acted_first(&tx, &f)?);
+    }
+    rs::set_checked_by(&tx, id, ctx.staff_id, ctx.now)?;
+    let items = serde_json::to_string(ticks).unwrap_or_else(|_| "[]".into());
+    rs::save_check(&tx, id, f.current_version, ctx.staff_id, &items, ctx.now)?;
+    history(&tx, ctx, id, "check", Some((f.state, to)), Some(&items))?;
+    audit_ok(&tx, ctx, &roles, "review.check", id, None)?;
+    tx.commit()?;
+    Ok(simple(id, "check", to))
+}
+
+/// R-VISIT-1: records the counter visit (date, who).
+///
+/// # Errors
+/// `Denied`, `NotFound`, `State`.
+pub fn record_visit(store: &mut Store, ctx: &Ctx, id: i64, date: NaiveDate) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::RecordVisit, None)?;
+    let d = date.to_string();
+    rs::set_visit(&tx, id, &d, ctx.staff_id, ctx.now)?;
+    history(&tx, ctx, id, "visit", None, Some(&d))?;
+    audit_ok(&tx, ctx, &roles, "review.visit", id, Some(d))?;
+    tx.commit()?;
+    Ok(simple(id, "visit", f.state))
+}
+
+/// R-VISIT-1 "staff flagged it": the item needs a visit.
+///
+/// # Errors
+/// `Denied`, `NotFound`, `State`.
+pub fn flag_visit(store: &mut Store, ctx: &Ctx, id: i64, note: &str) -> Result<Outcome> {
+    let note = clean_text(note)?;
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::RecordVisit, None)?;
+    rs::set_visit_flag(&tx, id, &note, ctx.now)?;
+    history(&tx, ctx, id, "visit_flag", None, Some(&note))?;
+    audit_ok(&tx, ctx, &roles, "review.visit_flag", id, None)?;
+    tx.commit()?;
+    Ok(simple(id, "visit_flag", f.state))
+}
+
+/// A comment on the item.
+///
+/// # Errors
+/// `Denied`, `NotFound`, `Invalid` (empty, long), `State`.
+pub fn comment(store: &mut Store, ctx: &Ctx, id: i64, text: &str) -> Result<Outcome> {
+    let text = clean_text(text)?;
+    if text.is_empty() {
+        return Err(ServiceError::Invalid(vec![FieldIssue::error(
+            "comment", "required",
+        )]));
+    }
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    rs::add_comment(&tx, id, ctx.staff_id, &text, ctx.now)?;
+    history(&tx, ctx, id, "comment", None, None)?;
+    audit_ok(&tx, ctx, &roles, "review.comment", id, None)?;
+    tx.commit()?;
+    Ok(simple(id, "comment", f.state))
+}
+
+/// フォロー日 (None clears it).
+///
+/// # Errors
+/// `Denied`, `NotFound`, `State`.
+pub fn follow_up(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    date: Option<NaiveDate>,
+) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::FollowUp, None)?;
+    let d = date.map(|d| d.to_string());
+    rs::set_follow_up(&tx, id, d.as_deref(), ctx.now)?;
+    history(&tx, ctx, id, "follow_up", None, d.as_deref())?;
+    audit_ok(&tx, ctx, &roles, "review.follow_up", id, d)?;
+    tx.commit()?;
+    Ok(simple(id, "follow_up", f.state))
+}
+
+/// A reason picked from the configured list: 1-based number or the exact text.
+///
+/// # Errors
+/// `Invalid` when it is neither.
+pub fn pick_reason(list: &[String], input: &str) -> Result<String> {
+    let t = input.trim();
+    if let Ok(n) = t.parse::<usize>()
+        && let Some(r) = n.checked_sub(1).and_then(|i| list.get(i))
+    {
+        return Ok(r.clone());
+    }
+    list.iter()
+        .find(|r| r.as_str() == t)
+        .cloned()
+        .ok_or_else(|| ServiceError::Invalid(vec![FieldIssue::error("reason", "not_in_list")]))
+}
+
+fn employer_mail(
+    conn: &Connection,
+    cfg: &Config,
+    ctx: &Ctx,
+    account_id: i64,
+    template: Template,
+    vars: BTreeMap<&str, String>,
+) -> Result<Option<String>> {
+    let Some(email) = rs::account_email(conn, account_id)? else {
+        return Ok(None);
+    };
+    let q = queue_mail(
+        conn,
+        cfg,
+        ctx,
+        QueuedMail {
+            template,
+            to: &email,
+            account_id: Some(account_id),
+            vars,
+            auth_key: None,
+        },
+    )?;
+    Ok(Some(q.subject))
+}
+
+fn item_label(f: &Facts) -> String {
+    format!(
+        "{}「{}」",
+        f.kind.label_ja(),
+        sanitize(&f.display_name, false)
+    )
+}
+
+/// 差戻し (R-REV-2): a listed reason plus free text; the employer is mailed.
+///
+/// # Errors
+/// `Denied`, `NotFound`, `Invalid` (reason not listed, long text), `State`.
+pub fn return_item(
+    store: &mut Store,
+    cfg: &Config,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+    text: &str,
+    seen: Option<SubmissionState>,
+) -> Result<Outcome> {
+    let reason = pick_reason(&cfg.review.return_reasons, reason)?;
+    let text = clean_text(text)?;
+    decide(
+        store,
+        cfg,
+        ctx,
+        id,
+        ReviewAction::Return,
+        Permission::Review,
+        &reason,
+        &text,
+        seen,
+    )
+}
+
+/// 不受理 (R-REV-2, supervisor): a listed reason plus free text; the employer is mailed.
+///
+/// # Errors
+/// `Denied`, `NotFound`, `Invalid`, `State`.
+pub fn reject(
+    store: &mut Store,
+    cfg: &Config,
+    ctx: &Ctx,
+    id: i64,
+    reason: &str,
+    text: &str,
+    seen: Option<SubmissionState>,
+) -> Result<Outcome> {
+    let reason = pick_reason(&cfg.review.reject_reasons, reason)?;
+    let text = clean_text(text)?;
+    decide(
+        store,
+        cfg,
+        ctx,
+        id,
+        ReviewAction::Reject,
+        Permission::Approve,
+        &reason,
+        &text,
+        seen,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide(
+    store: &mut Store,
+    cfg: &Config,
+    ctx: &Ctx,
+    id: i64,
+    action: ReviewAction,
+    perm: Permission,
+    reason: &str,
+    text: &str,
+    seen: Option<SubmissionState>,
+) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, perm)?;
+    let f = load(&tx, id)?;
+    guard(&tx, &f, action, seen)?;
+    let event = action
+        .event()
+        .ok_or(ServiceError::Internal("no event".into()))?;
+    let to = transition(f.state, event).map_err(|_| ServiceError::State(f.state.code().into()))?;
+    if !rs::move_state(&tx, id, f.state, to, Some(ctx.staff_id), ctx.now)? {
+        return Err(acted_first(&tx, &f)?);
+    }
+    let detail = if text.is_empty() {
+        reason.to_string()
+    } else {
+        format!("{reason} / {text}")
+    };
+    history(
+        &tx,
+        ctx,
+        id,
+        action.code(),
+        Some((f.state, to)),
+        Some(&detail),
+    )?;
+    let mut vars = BTreeMap::new();
+    vars.insert("item", item_label(&f));
+    vars.insert("reason", reason.to_string());
+    vars.insert(
+        "comment",
+        if text.is_empty() {
+            String::new()
+        } else {
+            format!("  補足： {text}\n")
+        },
+    );
+    let template = if action == ReviewAction::Return {
+        vars.insert("deadline", f.deadline.clone().unwrap_or_default());
+        Template::Returned
+    } else {
+        Template::Rejected
+    };
+    let mail = employer_mail(&tx, cfg, ctx, f.account_id, template, vars)?;
+    audit_ok(
+        &tx,
+        ctx,
+        &roles,
+        &format!("review.{}", action.code()),
+        id,
+        Some(reason.to_string()),
+    )?;
+    tx.commit()?;
+    let mut o = simple(id, action.code(), to);
+    o.mails = mail.into_iter().collect();
+    Ok(o)
+}
+
+fn facts_for(f: &Facts, approver: i64, supervisor: bool, est_ok: bool) -> ApprovalFacts {
+    ApprovalFacts {
+        kind: f.kind,
+        state: f.state,
+        approver,
+        approver_is_supervisor: supervisor,
+        checked_by: f.checked_by,
+        entered_by: f.entered_by,
+        visit_needed: f.visit_needed,
+        visit_recorded: f.visit_date.is_some(),
+        establishment_registered_or_in_action: est_ok,
+    }
+}
+
+fn assign_number(
+    conn: &Connection,
+    counter: &str,
+    make: impl Fn(u32) -> Option<String>,
+    taken: impl Fn(&Connection, &str) -> Result<bool>,
+) -> Result<String> {
+    for _ in 0..1000 {
+        let serial = rs::next_serial(conn, counter)?;
+        let n = u32::try_from(serial)
+            .ok()
+            .and_then(&make)
+            .ok_or_else(|| ServiceError::Internal(format!("number range of {counter} used up")))?;
+        if !taken(conn, &n)? {
+            return Ok(n);
+        }
+    }
+    Err(ServiceError::Internal(format!(
+        "no free number in {counter}"
+    )))
+}
+
+fn register_one(conn: &Connection, ctx: &Ctx, f: &Facts, office_code: &str) -> Result<Registered> {
+    match f.kind {
+        SubmissionKind::Establishment => {
+            let est = f.establishment_id.ok_or_else(|| {
+                ServiceError::Internal("establishment submission without row".into())
+            })?;
+            let (existing, _, _) =
+                rs::establishment_brief(conn, est)?.ok_or(ServiceError::NotFound)?;
+            let number = match existing {
+                Some(n) => n,
+                None => assign_number(
+                    conn,
+                    &format!("establishment:{office_code}"),
+                    |s| review::establishment_number(office_code, s),
+                    |c, n| Ok(storage::establishments::id_by_number(c, n)?.is_some()),
+                )?,
+            };
+            storage::establishments::set_registered(conn, est, &number, ctx.now)?;
+            if !rs::set_registered(conn, f.id, None, ctx.staff_id, ctx.now)? {
+                return Err(acted_first(conn, f)?);
+            }
+            Ok(Registered {
+                id: f.id,
+                kind: f.kind,
+                number,
+            })
+        }
+        SubmissionKind::Job => {
+            let number = assign_number(
+                conn,
+                &format!("job:{office_code}"),
+                |s| review::job_number(office_code, s),
+                |c, n| Ok(rs::job_number_taken(c, n)?),
+            )?;
+            if !rs::set_registered(conn, f.id, Some(&number), ctx.staff_id, ctx.now)? {
+                return Err(acted_first(conn, f)?);
+            }
+            Ok(Registered {
+                id: f.id,
+                kind: f.kind,
+                number,
+            })
+        }
+    }
+}
+
+/// 本登録 (R-REV-1, R-REV-3, R-REV-4, R-VISIT-1; supervisor). An establishment is approved
+/// together with its checked job offers that pass the rules; a job whose establishment is
+/// provisional is approved together with the establishment when that one is checked and
+/// passes. Assigns the numbers, opens the employer's My Page, mails 「本登録完了のお知らせ」.
+///
+/// # Errors
+/// `Denied` (not a supervisor), `NotFound`, `State` (four-eyes, visit, establishment, state).
+pub fn approve(
+    store: &mut Store,
+    cfg: &Config,
+    ctx: &Ctx,
+    id: i64,
+    seen: Option<SubmissionState>,
+) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Approve)?;
+    let supervisor = roles.has(Role::Supervisor);
+    let f = load(&tx, id)?;
+    guard(&tx, &f, ReviewAction::Approve, seen)?;
+    let (office_code, _) = super::office(&tx, cfg);
+    review::office_prefix(&office_code)
+        .ok_or_else(|| ServiceError::Internal("office code is not 5 digits".into()))?;
+
+    // Which items this action approves, establishment first (R-REV-4).
+    let mut items: Vec<Facts> = Vec::new();
+    let mut skipped = Vec::new();
+    match f.kind {
+        SubmissionKind::Establishment => {
+            review::may_approve(&facts_for(&f, ctx.staff_id, supervisor, true)).map_err(refusal)?;
+            items.push(f.clone());
+            if let Some(est) = f.establishment_id {
+                for jid in rs::checked_jobs_of(&tx, est)? {
+                    let j = load(&tx, jid)?;
+                    match review::may_approve(&facts_for(&j, ctx.staff_id, supervisor, true)) {
+                        Ok(()) => items.push(j),
+                        Err(r) => skipped.push((jid, r.code())),
+                    }
+                }
+            }
+        }
+        SubmissionKind::Job => {
+            let est = f.establishment_id;
+            let est_state = match est {
+                Some(e) => rs::establishment_brief(&tx, e)?.map(|b| b.1),
+                None => None,
+            };
+            let registered = est_state.as_deref() == Some("registered");
+            if !registered {
+                // Approve the establishment in the same action when it can be.
+                let Some(e) = est else {
+                    return Err(refusal(Refusal::EstablishmentNotRegistered));
+                };
+                let Some((esid, _)) = rs::establishment_submission(&tx, e)? else {
+                    return Err(refusal(Refusal::EstablishmentNotRegistered));
+                };
+                let ef = load(&tx, esid)?;
+                review::may_approve(&facts_for(&ef, ctx.staff_id, supervisor, true))
+                    .map_err(|_| refusal(Refusal::EstablishmentNotRegistered))?;
+                review::may_approve(&facts_for(&f, ctx.staff_id, supervisor, true))
+                    .map_err(refusal)?;
+                items.push(ef);
+            } else {
+                review::may_approve(&facts_for(&f, ctx.staff_id, supervisor, true))
+                    .map_err(refusal)?;
+            }
+            items.push(f.clone());
+        }
+    }
+
+    let mut registered = Vec::new();
+    for it in &items {
+        let r = register_one(&tx, ctx, it, &office_code)?;
+        history(
+            &tx,
+            ctx,
+            it.id,
+            "approve",
+            Some((it.state, SubmissionState::Registered)),
+            Some(&r.number),
+        )?;
+        audit_ok(
+            &tx,
+            ctx,
+            &roles,
+            "review.approve",
+            it.id,
+            Some(r.number.clone()),
+        )?;
+        registered.push(r);
+    }
+    // R-REV-3: the employer's My Page counts as opened once its establishment is registered.
+    rs::open_account(&tx, f.account_id, ctx.now)?;
+
+    let (est_name, est_number) = match f.establishment_id {
+        Some(e) => rs::establishment_brief(&tx, e)?
+            .map(|(n, _, name)| (name, n.unwrap_or_default()))
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    let lines: String = items
+        .iter()
+        .zip(&registered)
+        .filter(|(it, _)| it.kind == SubmissionKind::Job)
+        .map(|(it, r)| {
+            format!(
+                "  求人番号： {}（{}）\n",
+                r.number,
+                sanitize(&it.display_name, false)
+            )
+        })
+        .collect();
+    let mut vars = BTreeMap::new();
+    vars.insert("establishment_name", sanitize(&est_name, false));
+    vars.insert("establishment_number", est_number);
+    vars.insert("registered_items", lines);
+    let mail = employer_mail(
+        &tx,
+        cfg,
+        ctx,
+        f.account_id,
+        Template::RegistrationCompleted,
+        vars,
+    )?;
+    tx.commit()?;
+    Ok(Outcome {
+        id,
+        action: "approve",
+        state: SubmissionState::Registered,
+        mails: mail.into_iter().collect(),
+        registered,
+        skipped,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Detail view
+
+/// A stored validation finding (red error / orange warning).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredFinding {
+    pub field: String,
+    pub severity: String,
+    pub rule: String,
+    #[serde(default)]
+    pub param: Option<String>,
+}
+
+/// Everything the detail screen shows. Text from outside is sanitised here.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Detail {
+    pub id: i64,
+    pub external_id: String,
+    pub kind: SubmissionKind,
+    pub state: SubmissionState,
+    pub display_name: String,
+    pub account_id: i64,
+    pub deadline: Option<String>,
+    pub days_left: Option<i64>,
+    pub urgency: Option<&'static str>,
+    pub received_at: String,
+    pub assigned: Option<String>,
+    pub follow_up_date: Option<String>,
+    pub job_number: Option<String>,
+    pub establishment_number: Option<String>,
+    pub establishment_state: Option<String>,
+    pub checked_by: Option<String>,
+    pub visit_needed: bool,
+    pub visit_date: Option<String>,
+    pub visit_reasons: Vec<String>,
+    pub visit_flag: Option<String>,
+    pub checklist: Vec<String>,
+    /// (field label path, value) of the current version, all sections.
+    pub fields: Vec<(String, String)>,
+    pub findings: Vec<StoredFinding>,
+    /// Changes from the previous version: (field, old, new).
+    pub diff: Vec<(String, String, String)>,
+    pub versions: i64,
+    pub history: Vec<rs::HistoryRow>,
+    pub comments: Vec<rs::CommentRow>,
+    pub allowed: Vec<&'static str>,
+}
+
+fn flatten(kind: SubmissionKind, payload: &str) -> Option<Vec<(&'static str, String)>> {
+    if payload.is_empty() {
+        return None;
+    }
+    match kind {
+        SubmissionKind::Job => serde_json::from_str::<crate::domain::job::JobOffer>(payload)
+            .ok()
+            .map(|j| j.fields()),
+        SubmissionKind::Establishment => {
+            serde_json::from_str::<crate::domain::establishment::Establishment>(payload)
+                .ok()
+                .map(|e| e.fields())
+        }
+    }
+}
+
+fn diff_of(kind: SubmissionKind, old: &str, new: &str) -> Vec<(String, String, String)> {
+    let changes = match kind {
+        SubmissionKind::Job => {
+            match (
+                serde_json::from_str::<crate::domain::job::JobOffer>(old),
+                serde_json::from_str::<crate::domain::job::JobOffer>(new),
+            ) {
+                (Ok(a), Ok(b)) => crate::domain::job::diff(&a, &b),
+                _ => Vec::new(),
+            }
+        }
+        SubmissionKind::Establishment => {
+            match (
+                serde_json::from_str::<crate::domain::establishment::Establishment>(old),
+                serde_json::from_str::<crate::domain::establishment::Establishment>(new),
+            ) {
+                (Ok(a), Ok(b)) => crate::domain::establishment::diff(&a, &b),
+                _ => Vec::new(),
+            }
+        }
+    };
+    changes
+        .into_iter()
+        .map(|c| {
+            (
+                c.field.to_string(),
+                sanitize(&c.old, false),
+                sanitize(&c.new, false),
+            )
+        })
+        .collect()
+}
+
+/// Opens a submission (R-ID-5: with a purpose; one audit row `submission.view`).
+///
+/// # Errors
+/// `Denied`, `NotFound`, storage failures.
+pub fn detail(store: &mut Store, ctx: &Ctx, id: i64, purpose: &str) -> Result<Detail> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::ViewSubmission)?;
+    let d = read_detail(&tx, ctx, id)?;
+    audit(
+        &tx,
+        ctx,
+        Some(&roles),
+        Audit {
+            action: "submission.view",
+            subject: Some(subject(id)),
+            purpose: Some(sanitize(purpose, false)),
+            outcome: "ok",
+            detail: None,
+        },
+    )?;
+    tx.commit()?;
+    Ok(d)
+}
+
+/// The same reading without an audit row: the screen's refresh after a change elsewhere
+/// (the view was audited when opened).
+///
+/// # Errors
+/// `Denied`, `NotFound`, storage failures.
+pub fn reread(store: &Store, ctx: &Ctx, id: i64) -> Result<Detail> {
+    let conn = store.conn();
+    require(conn, ctx, Permission::ViewSubmission)?;
+    read_detail(conn, ctx, id)
+}
+
+fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
+    let row = storage::submissions::by_id(conn, id)?.ok_or(ServiceError::NotFound)?;
+    let f = load(conn, id)?;
+    let versions = storage::submissions::versions(conn, id)?;
+    let current = versions.iter().find(|v| v.version == row.current_version);
+    let fields = current
+        .and_then(|v| flatten(row.kind, &v.payload))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), sanitize(&v, true)))
+        .collect();
+    let findings: Vec<StoredFinding> = current
+        .and_then(|v| serde_json::from_str(&v.findings).ok())
+        .unwrap_or_default();
+    let diff = match versions.len() {
+        n if n >= 2 => diff_of(row.kind, &versions[n - 2].payload, &versions[n - 1].payload),
+        _ => Vec::new(),
+    };
+    let cal = super::calendar::effective(conn)?;
+    let today = jst_date(ctx.now);
+    let dl = row
+        .deadline
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .filter(|_| row.state.is_pending())
+        .map(|d| days_left(d, today, &cal));
+    let staff_name = |sid: Option<i64>| -> Result<Option<String>> {
+        Ok(match sid {
+            Some(s) => storage::staff::by_id(conn, s)?.map(|r| r.display_name),
+            None => None,
+        })
+    };
+    let (est_number, est_state) = match row.establishment_id {
+        Some(e) => rs::establishment_brief(conn, e)?
+            .map(|(n, s, _)| (n, Some(s)))
+            .unwrap_or_default(),
+        None => (None, None),
+    };
+    let checklist = rs::check_items(conn, id, row.current_version)?
+        .and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
+        .unwrap_or_default();
+    let visit_flag: Option<String> = rs::visit_flag(conn, id)?;
+    Ok(Detail {
+        id,
+        external_id: sanitize(&row.external_id, false),
+        kind: row.kind,
+        state: row.state,
+        display_name: sanitize(&row.display_name, false),
+        account_id: row.account_id,
+        deadline: row.deadline.clone(),
+        days_left: dl.map(|d: DaysLeft| d.open_days),
+        urgency: dl.map(urgency).map(Urgency::code),
+        received_at: from_db(&row.received_at).map_or(row.received_at.clone(), fmt_jst),
+        assigned: staff_name(row.assigned_staff)?,
+        follow_up_date: row.follow_up_date.clone(),
+        job_number: row.job_number.clone(),
+        establishment_number: est_number,
+        establishment_state: est_state,
+        checked_by: staff_name(f.checked_by)?,
+        visit_needed: f.visit_needed,
+        visit_date: f.visit_date.clone(),
+        visit_reasons: storage::submissions::visit_reasons(conn, id)?
+            .into_iter()
+            .map(|(_, l)| sanitize(&l, false))
+            .collect(),
+        visit_flag: visit_flag.map(|v| sanitize(&v, false)),
+        checklist,
+        fields,
+        findings,
+        diff,
+        versions: i64::try_from(versions.len()).unwrap_or(0),
+        history: rs::history(conn, id)?
+            .into_iter()
+            .map(|mut h| {
+                h.detail = h.detail.map(|d| sanitize(&d, false));
+                h
+            })
+            .collect(),
+        comments: rs::comments(conn, id)?
+            .into_iter()
+            .map(|mut c| {
+                c.body = c.body.map(|b| sanitize(&b, true));
+                c
+            })
+            .collect(),
+        allowed: review::allowed_actions(row.state)
+            .into_iter()
+            .map(ReviewAction::code)
+            .collect(),
+    })
+}
+
+/// Submissions of an account for the account screen: (id, kind, state, name, deadline).
+///
+/// # Errors
+/// Storage failures.
+#[allow(clippy::type_complexity)]
+pub fn for_account(
+    store: &Store,
+    account_id: i64,
+) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
+    Ok(rs::for_account(store.conn(), account_id)?
+        .into_iter()
+        .map(|(a, b, c, d, e)| (a, b, c, sanitize(&d, false), e))
+        .collect())
+}

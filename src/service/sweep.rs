@@ -1,0 +1,422 @@
+//! The deadline sweep (R-DL-3, R-REV-6, R-MAIL-6): once a provisional deadline has passed the
+//! account becomes invalid, its pending submissions expire and every piece of its personal data
+//! is overwritten (NULL or empty), leaving a tombstone (ids, dates, state, who/when); its unsent
+//! mail is cancelled, after the 「期限切れにより無効」 notice was queued to the address (which then
+//! lives on only in that outbox row). The reminder goes once, 3 open days before the deadline.
+//! Withdrawn accounts are purged 31 days after withdrawal.
+//!
+//! Idempotent and safe with several processes: one IMMEDIATE transaction per account, each
+//! re-reading the account's state and doing nothing when another process got there first.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::Connection;
+
+use crate::clock::{from_db, jst_date, to_db};
+use crate::config::Config;
+use crate::domain::deadline::{days_left, reminder_date};
+use crate::domain::submission::{SubmissionEvent, SubmissionState, transition};
+use crate::mail::template::Template;
+use crate::storage::audit::AuditEntry;
+use crate::storage::review::{self as rs, NewHistory, Tombstone};
+use crate::storage::{self, Store, settings};
+
+use super::{Ctx, QueuedMail, Result, queue_mail};
+
+/// Withdrawn accounts keep their data this long (days).
+pub const WITHDRAWN_KEEP_DAYS: i64 = 31;
+/// Accounts handled per pass and step; the next pass continues.
+const BATCH: u32 = 500;
+/// The `settings` key of the last automatic run.
+pub const LAST_RUN_KEY: &str = "sweep_last_run";
+
+/// What one sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepReport {
+    pub invalidated_accounts: usize,
+    pub expired_submissions: usize,
+    pub purged_submissions: usize,
+    pub purged_establishments: usize,
+    pub purged_accounts: usize,
+    pub cancelled_mails: usize,
+    pub reminders: usize,
+    pub invalidation_mails: usize,
+}
+
+impl SweepReport {
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == SweepReport::default()
+    }
+}
+
+fn system_ctx(now: DateTime<Utc>) -> Ctx {
+    Ctx {
+        staff_id: 0,
+        staff_name: "sweep".into(),
+        terminal: "sweep".into(),
+        now,
+    }
+}
+
+fn system_audit(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> Result<()> {
+    storage::audit::append(
+        conn,
+        &AuditEntry {
+            at_utc: to_db(now),
+            staff_id: None,
+            staff_name: Some("sweep".into()),
+            staff_roles: None,
+            terminal: "sweep".into(),
+            action: action.into(),
+            subject: Some(subject),
+            purpose: None,
+            outcome: "ok".into(),
+            detail: Some(detail),
+        },
+    )?;
+    Ok(())
+}
+
+/// Runs every step once. `now` is the current time (the JST date decides the deadlines).
+///
+/// # Errors
+/// Storage failures (what was committed before stays; the next run continues).
+pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepReport> {
+    let mut rep = SweepReport::default();
+    let today = jst_date(now);
+    let today_s = today.to_string();
+    // 1. Deadlines passed (R-DL-3).
+    loop {
+        let ids = rs::accounts_past_deadline(store.conn(), &today_s, BATCH)?;
+        if ids.is_empty() {
+            break;
+        }
+        let mut progressed = false;
+        for id in ids {
+            progressed |= expire_account(store, cfg, now, &today_s, id, &mut rep)?;
+        }
+        if !progressed {
+            break;
+        }
+    }
+    // 2. Reminders 3 open days before (R-REV-6), once.
+    let cal = super::calendar::effective(store.conn())?;
+    let until = (today + Duration::days(30)).to_string();
+    for (account, deadline) in rs::reminder_candidates(store.conn(), &today_s, &until)? {
+        let Ok(d) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else {
+            continue;
+        };
+        if reminder_date(d, &cal) > today {
+            continue;
+        }
+        let left = days_left(d, today, &cal).open_days;
+        if remind(store, cfg, now, account, &deadline, left)? {
+            rep.reminders += 1;
+        }
+    }
+    // 3. Withdrawn accounts after 31 days.
+    let before = to_db(now - Duration::days(WITHDRAWN_KEEP_DAYS));
+    loop {
+        let ids = rs::withdrawn_before(store.conn(), &before, BATCH)?;
+        if ids.is_empty() {
+            break;
+        }
+        let mut progressed = false;
+        for id in ids {
+            let tx = store.immediate()?;
+            let Some((state, _, _, purged)) = rs::account_brief(&tx, id)? else {
+                continue;
+            };
+            if state != "withdrawn" || purged {
+                continue;
+            }
+            purge_account_data(&tx, now, id, "withdrawn_31_days", None, &mut rep)?;
+            system_audit(
+                &tx,
+                now,
+                "sweep.purge_withdrawn",
+                format!("account:{id}"),
+                "R-DL-3".into(),
+            )?;
+            tx.commit()?;
+            progressed = true;
+        }
+        if !progressed {
+            break;
+        }
+    }
+    Ok(rep)
+}
+
+fn expire_account(
+    store: &mut Store,
+    cfg: &Config,
+    now: DateTime<Utc>,
+    today: &str,
+    id: i64,
+    rep: &mut SweepReport,
+) -> Result<bool> {
+    let tx = store.immediate()?;
+    // Re-check inside the lock: another process may have done it.
+    let Some((state, email, deadline, _)) = rs::account_brief(&tx, id)? else {
+        return Ok(false);
+    };
+    let Some(deadline) = deadline.filter(|d| d.as_str() < today) else {
+        return Ok(false);
+    };
+    if state != "activated" || !rs::invalidate_account(&tx, id, now)? {
+        return Ok(false);
+    }
+    rep.invalidated_accounts += 1;
+    // The notice first, while the address is still known (R-DL-3); it keeps the address.
+    let keep = if email.is_empty() {
+        None
+    } else {
+        let mut vars = BTreeMap::new();
+        vars.insert("deadline", deadline.clone());
+        let q = queue_mail(
+            &tx,
+            cfg,
+            &system_ctx(now),
+            QueuedMail {
+                template: Template::Invalidated,
+                to: &email,
+                account_id: Some(id),
+                vars,
+                auth_key: None,
+            },
+        )?;
+        rep.invalidation_mails += 1;
+        Some(q.outbox_id)
+    };
+    purge_account_data(&tx, now, id, "deadline_passed", keep, rep)?;
+    system_audit(
+        &tx,
+        now,
+        "sweep.expire",
+        format!("account:{id}"),
+        format!("deadline {deadline} (R-DL-3)"),
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Expires pending submissions, purges every non-registered submission, the provisional
+/// establishments and the account itself, each with a tombstone; cancels the unsent mail.
+fn purge_account_data(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    account_id: i64,
+    reason: &str,
+    keep_mail: Option<i64>,
+    rep: &mut SweepReport,
+) -> Result<()> {
+    let mut establishments = Vec::new();
+    for (sid, kind, state, est, deadline, received) in rs::purgeable_of_account(conn, account_id)? {
+        let mut before = state;
+        if let Ok(expired) = transition(state, SubmissionEvent::DeadlinePassed) {
+            rs::move_state(conn, sid, state, expired, None, now)?;
+            history(conn, now, sid, "deadline_passed", state, expired)?;
+            rep.expired_submissions += 1;
+            before = expired;
+        }
+        if let Ok(purged) = transition(before, SubmissionEvent::Purge) {
+            rs::move_state(conn, sid, before, purged, None, now)?;
+            history(conn, now, sid, "purge", before, purged)?;
+        }
+        rs::purge_submission(conn, sid, now)?;
+        rs::add_tombstone(
+            conn,
+            &Tombstone {
+                what: "submission",
+                subject_id: sid,
+                account_id: Some(account_id),
+                establishment_id: est,
+                kind: Some(&kind),
+                state_before: state.code(),
+                deadline: deadline.as_deref(),
+                received_at: Some(&received),
+                reason,
+                purged_by: "sweep",
+            },
+            now,
+        )?;
+        rep.purged_submissions += 1;
+        if let Some(e) = est
+            && !establishments.contains(&e)
+        {
+            establishments.push(e);
+        }
+    }
+    for e in establishments {
+        if rs::purge_establishment(conn, e, now)? {
+            rs::add_tombstone(
+                conn,
+                &Tombstone {
+                    what: "establishment",
+                    subject_id: e,
+                    account_id: Some(account_id),
+                    establishment_id: Some(e),
+                    kind: None,
+                    state_before: "provisional",
+                    deadline: None,
+                    received_at: None,
+                    reason,
+                    purged_by: "sweep",
+                },
+                now,
+            )?;
+            rep.purged_establishments += 1;
+        }
+    }
+    let brief = rs::account_brief(conn, account_id)?;
+    if rs::purge_account(conn, account_id, now)? {
+        rs::add_tombstone(
+            conn,
+            &Tombstone {
+                what: "account",
+                subject_id: account_id,
+                account_id: Some(account_id),
+                establishment_id: None,
+                kind: None,
+                state_before: brief.as_ref().map_or("", |b| b.0.as_str()),
+                deadline: brief.as_ref().and_then(|b| b.2.as_deref()),
+                received_at: None,
+                reason,
+                purged_by: "sweep",
+            },
+            now,
+        )?;
+        rep.purged_accounts += 1;
+    }
+    rep.cancelled_mails += rs::cancel_account_mail(conn, account_id, keep_mail, now)?;
+    Ok(())
+}
+
+fn history(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    id: i64,
+    action: &str,
+    from: SubmissionState,
+    to: SubmissionState,
+) -> Result<()> {
+    rs::add_history(
+        conn,
+        &NewHistory {
+            submission_id: id,
+            staff_id: None,
+            action,
+            from_state: Some(from),
+            to_state: Some(to),
+            detail: None,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+fn remind(
+    store: &mut Store,
+    cfg: &Config,
+    now: DateTime<Utc>,
+    account: i64,
+    deadline: &str,
+    left: i64,
+) -> Result<bool> {
+    let tx = store.immediate()?;
+    let Some((state, email, Some(d), _)) = rs::account_brief(&tx, account)? else {
+        return Ok(false);
+    };
+    if state != "activated" || d != deadline || email.is_empty() {
+        return Ok(false);
+    }
+    // Claim the reminder first: a second process's insert does nothing.
+    if !rs::record_reminder(&tx, account, deadline, None, now)? {
+        return Ok(false);
+    }
+    let names = rs::pending_names(&tx, account)?;
+    let item = if names.is_empty() {
+        "事業所情報・求人情報".to_string()
+    } else {
+        names
+            .iter()
+            .map(|n| crate::domain::text::sanitize(n, false))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut vars = BTreeMap::new();
+    vars.insert("deadline", deadline.to_string());
+    vars.insert("days_left", left.to_string());
+    vars.insert("item", item);
+    queue_mail(
+        &tx,
+        cfg,
+        &system_ctx(now),
+        QueuedMail {
+            template: Template::ProvisionalReminder,
+            to: &email,
+            account_id: Some(account),
+            vars,
+            auth_key: None,
+        },
+    )?;
+    system_audit(
+        &tx,
+        now,
+        "sweep.reminder",
+        format!("account:{account}"),
+        format!("deadline {deadline}"),
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Runs the sweep when the last run (any process, stored in `settings`) is at least
+/// `interval` ago; for the TUI's background and `mail sync --watch`. Errors are logged.
+#[must_use]
+pub fn maybe_run(
+    store: &mut Store,
+    cfg: &Config,
+    now: DateTime<Utc>,
+    interval: std::time::Duration,
+) -> Option<SweepReport> {
+    let due = (|| -> Result<bool> {
+        let tx = store.immediate()?;
+        let last = settings::get(&tx, LAST_RUN_KEY)?.and_then(|s| from_db(&s));
+        let interval = Duration::from_std(interval).unwrap_or(Duration::minutes(10));
+        if last.is_some_and(|l| now < l + interval && now >= l) {
+            return Ok(false);
+        }
+        settings::set(&tx, LAST_RUN_KEY, &to_db(now))?;
+        tx.commit()?;
+        Ok(true)
+    })();
+    match due {
+        Ok(true) => match run(store, cfg, now) {
+            Ok(r) => {
+                if !r.is_empty() {
+                    tracing::info!(?r, "sweep");
+                }
+                Some(r)
+            }
+            Err(e) => {
+                tracing::error!("sweep: {e}");
+                None
+            }
+        },
+        Ok(false) => None,
+        Err(e) => {
+            tracing::error!("sweep schedule: {e}");
+            None
+        }
+    }
+}

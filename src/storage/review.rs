@@ -1,0 +1,1243 @@
+//! Review bookkeeping (SPEC §2.3): state changes guarded by the expected state (R-REV-5),
+//! history, comments, check lists, number serials (R-REV-3), the work queues (R-REV-6), the
+//! dashboard, and the deadline sweep's reads and purges (R-DL-3, R-MAIL-6).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params, params};
+
+use super::Result;
+use crate::clock::to_db;
+use crate::domain::submission::{SubmissionKind, SubmissionState};
+
+fn bad(what: &str, v: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("{what} {v}").into(),
+    )
+}
+
+fn state_of(s: &str) -> rusqlite::Result<SubmissionState> {
+    SubmissionState::parse(s).ok_or_else(|| bad("state", s))
+}
+
+fn kind_of(s: &str) -> rusqlite::Result<SubmissionKind> {
+    SubmissionKind::parse(s).ok_or_else(|| bad("kind", s))
+}
+
+/// What a review action is decided on, read inside its transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub id: i64,
+    pub kind: SubmissionKind,
+    pub state: SubmissionState,
+    pub account_id: i64,
+    pub establishment_id: Option<i64>,
+    pub display_name: String,
+    pub deadline: Option<String>,
+    pub current_version: i64,
+    pub assigned_staff: Option<i64>,
+    pub checked_by: Option<i64>,
+    pub entered_by: Option<i64>,
+    pub visit_needed: bool,
+    pub visit_date: Option<String>,
+    pub last_actor: Option<i64>,
+    pub job_number: Option<String>,
+}
+
+const FACTS: &str = "SELECT id, kind, state, account_id, establishment_id, display_name, deadline, \
+     current_version, assigned_staff, checked_by, entered_by, visit_needed, visit_date, last_actor, job_number \
+     FROM submissions WHERE id = ?1";
+
+/// # Errors
+/// On SQLite failure.
+pub fn facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
+    Ok(conn
+        .prepare_cached(FACTS)?
+        .query_row([id], |r| {
+            Ok(Facts {
+                id: r.get(0)?,
+                kind: kind_of(&r.get::<_, String>(1)?)?,
+                state: state_of(&r.get::<_, String>(2)?)?,
+                account_id: r.get(3)?,
+                establishment_id: r.get(4)?,
+                display_name: r.get(5)?,
+                deadline: r.get(6)?,
+                current_version: r.get(7)?,
+                assigned_staff: r.get(8)?,
+                checked_by: r.get(9)?,
+                entered_by: r.get(10)?,
+                visit_needed: r.get(11)?,
+                visit_date: r.get(12)?,
+                last_actor: r.get(13)?,
+                job_number: r.get(14)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Moves the state from `from` to `to` only if it still is `from` (R-REV-5). Returns whether
+/// it moved.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn move_state(
+    conn: &Connection,
+    id: i64,
+    from: SubmissionState,
+    to: SubmissionState,
+    actor: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE submissions SET state = ?3, last_actor = ?4, updated_at = ?5
+             WHERE id = ?1 AND state = ?2",
+        )?
+        .execute(params![id, from.code(), to.code(), actor, to_db(now)])?;
+    Ok(n == 1)
+}
+
+/// Records who checked and when (R-REV-1).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_checked_by(conn: &Connection, id: i64, staff: i64, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("UPDATE submissions SET checked_by = ?2, checked_at = ?3 WHERE id = ?1")?
+        .execute(params![id, staff, to_db(now)])?;
+    Ok(())
+}
+
+/// R-REV-3: registration with its job number (jobs) and time.
+///
+/// # Errors
+/// On SQLite failure (a job number taken: UNIQUE violation).
+pub fn set_registered(
+    conn: &Connection,
+    id: i64,
+    job_number: Option<&str>,
+    actor: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE submissions SET state = 'registered', job_number = ?2, registered_at = ?3,
+                    updated_at = ?3, last_actor = ?4
+             WHERE id = ?1 AND state = 'checked'",
+        )?
+        .execute(params![id, job_number, to_db(now), actor])?;
+    Ok(n == 1)
+}
+
+/// 担当: `Some` claims or hands over, `None` releases.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_assigned(
+    conn: &Connection,
+    id: i64,
+    staff: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE submissions SET assigned_staff = ?2, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, staff, to_db(now)])?;
+    Ok(())
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn set_follow_up(
+    conn: &Connection,
+    id: i64,
+    date: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE submissions SET follow_up_date = ?2, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, date, to_db(now)])?;
+    Ok(())
+}
+
+/// R-VISIT-1: the counter visit (date, who).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_visit(
+    conn: &Connection,
+    id: i64,
+    date: &str,
+    staff: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE submissions SET visit_date = ?2, visit_by = ?3, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, date, staff, to_db(now)])?;
+    Ok(())
+}
+
+/// R-VISIT-1 "staff flagged it".
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_visit_flag(conn: &Connection, id: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE submissions SET visit_flag = ?2, visit_needed = 1, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, note, to_db(now)])?;
+    Ok(())
+}
+
+/// Test and fixture helper: the staff member who entered the item at the counter.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_entered_by(conn: &Connection, id: i64, staff: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE submissions SET entered_by = ?2 WHERE id = ?1")?
+        .execute(params![id, staff])?;
+    Ok(())
+}
+
+/// One history line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub at: String,
+    pub staff_id: Option<i64>,
+    pub staff_name: Option<String>,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// A history line to write.
+pub struct NewHistory<'a> {
+    pub submission_id: i64,
+    pub staff_id: Option<i64>,
+    pub action: &'a str,
+    pub from_state: Option<SubmissionState>,
+    pub to_state: Option<SubmissionState>,
+    pub detail: Option<&'a str>,
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn add_history(conn: &Connection, h: &NewHistory<'_>, now: DateTime<Utc>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO submission_history (submission_id, at, staff_id, action, from_state, to_state, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        h.submission_id,
+        to_db(now),
+        h.staff_id,
+        h.action,
+        h.from_state.map(SubmissionState::code),
+        h.to_state.map(SubmissionState::code),
+        h.detail
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Every history line of an item, oldest first, with the staff member's display name.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn history(conn: &Connection, submission_id: i64) -> Result<Vec<HistoryRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT h.id, h.at, h.staff_id, s.display_name, h.action, h.from_state, h.to_state, h.detail
+         FROM submission_history h LEFT JOIN staff s ON s.id = h.staff_id
+         WHERE h.submission_id = ?1 ORDER BY h.id",
+    )?;
+    let rows = stmt
+        .query_map([submission_id], |r| {
+            Ok(HistoryRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                staff_id: r.get(2)?,
+                staff_name: r.get(3)?,
+                action: r.get(4)?,
+                from_state: r.get(5)?,
+                to_state: r.get(6)?,
+                detail: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The last state change of an item (who acted first, R-REV-5).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn last_state_change(conn: &Connection, submission_id: i64) -> Result<Option<HistoryRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT h.id, h.at, h.staff_id, s.display_name, h.action, h.from_state, h.to_state, h.detail
+             FROM submission_history h LEFT JOIN staff s ON s.id = h.staff_id
+             WHERE h.submission_id = ?1 AND h.to_state IS NOT NULL ORDER BY h.id DESC LIMIT 1",
+        )?
+        .query_row([submission_id], |r| {
+            Ok(HistoryRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                staff_id: r.get(2)?,
+                staff_name: r.get(3)?,
+                action: r.get(4)?,
+                from_state: r.get(5)?,
+                to_state: r.get(6)?,
+                detail: r.get(7)?,
+            })
+        })
+        .optional()?)
+}
+
+/// One comment.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommentRow {
+    pub id: i64,
+    pub at: String,
+    pub staff_name: String,
+    pub body: Option<String>,
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn add_comment(
+    conn: &Connection,
+    submission_id: i64,
+    staff: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO submission_comments (submission_id, at, staff_id, body) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![submission_id, to_db(now), staff, body])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn comments(conn: &Connection, submission_id: i64) -> Result<Vec<CommentRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.at, coalesce(s.display_name, ''), c.body FROM submission_comments c
+         LEFT JOIN staff s ON s.id = c.staff_id WHERE c.submission_id = ?1 ORDER BY c.id",
+    )?;
+    let rows = stmt
+        .query_map([submission_id], |r| {
+            Ok(CommentRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                staff_name: r.get(2)?,
+                body: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The checklist ticked when checking (JSON array of codes).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn save_check(
+    conn: &Connection,
+    submission_id: i64,
+    version: i64,
+    staff: i64,
+    items_json: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO submission_checks (submission_id, version, staff_id, at, items) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (submission_id, version) DO UPDATE SET staff_id = ?3, at = ?4, items = ?5",
+    )?
+    .execute(params![submission_id, version, staff, to_db(now), items_json])?;
+    Ok(())
+}
+
+/// The ticked checklist of the current version, if checked.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn check_items(conn: &Connection, submission_id: i64, version: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT items FROM submission_checks WHERE submission_id = ?1 AND version = ?2",
+        )?
+        .query_row(params![submission_id, version], |r| r.get(0))
+        .optional()?)
+}
+
+/// R-REV-3: the next serial of a counter, inside the caller's transaction (unique because
+/// the write lock is held until commit).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn next_serial(conn: &Connection, name: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO number_counters (name, value) VALUES (?1, 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        )?
+        .query_row([name], |r| r.get(0))?)
+}
+
+/// Checked job offers of an establishment waiting for it (approved together, R-REV-4).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM submissions WHERE establishment_id = ?1 AND kind = 'job' AND state = 'checked'
+         ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([establishment_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
+/// The establishment submission (id, state) that carries `establishment_id`, if any.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn establishment_submission(
+    conn: &Connection,
+    establishment_id: i64,
+) -> Result<Option<(i64, SubmissionState)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, state FROM submissions WHERE establishment_id = ?1 AND kind = 'establishment'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([establishment_id], |r| {
+            Ok((r.get(0)?, state_of(&r.get::<_, String>(1)?)?))
+        })
+        .optional()?)
+}
+
+/// The establishment's registration facts: (number, state, name).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn establishment_brief(
+    conn: &Connection,
+    id: i64,
+) -> Result<Option<(Option<String>, String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT establishment_number, state, name FROM establishments WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// R-REV-3: the employer's My Page counts as opened once its establishment is registered.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn open_account(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let now = to_db(now);
+    let n = conn
+        .prepare_cached(
+            "UPDATE accounts SET state = 'opened', opened_at = coalesce(opened_at, ?2), updated_at = ?2
+             WHERE id = ?1 AND state = 'activated'",
+        )?
+        .execute(params![account_id, now])?;
+    Ok(n == 1)
+}
+
+/// Whether a job number is in use.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn job_number_taken(conn: &Connection, number: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM submissions WHERE job_number = ?1")?
+        .query_row([number], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The staff note that asked for a visit, if any.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn visit_flag(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT visit_flag FROM submissions WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// The account's email (for mail) while it has one.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn account_email(conn: &Connection, account_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT email FROM accounts WHERE id = ?1 AND email <> ''")?
+        .query_row([account_id], |r| r.get(0))
+        .optional()?)
+}
+
+// ---------------------------------------------------------------------------------------
+// Queues (R-REV-6)
+
+/// The work lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Queue {
+    Unassigned,
+    Mine,
+    Overdue,
+    DueSoon,
+    Checked,
+    Returned,
+    Visit,
+}
+
+impl Queue {
+    pub const ALL: [Queue; 7] = [
+        Queue::Unassigned,
+        Queue::Mine,
+        Queue::Overdue,
+        Queue::DueSoon,
+        Queue::Checked,
+        Queue::Returned,
+        Queue::Visit,
+    ];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Queue::Unassigned => "unassigned",
+            Queue::Mine => "mine",
+            Queue::Overdue => "overdue",
+            Queue::DueSoon => "due-soon",
+            Queue::Checked => "checked",
+            Queue::Returned => "returned",
+            Queue::Visit => "visit",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Queue> {
+        Queue::ALL.into_iter().find(|q| q.code() == s)
+    }
+
+    fn condition(self) -> &'static str {
+        match self {
+            Queue::Unassigned => {
+                "s.assigned_staff IS NULL AND s.state IN ('received', 'checked', 'returned')"
+            }
+            Queue::Mine => {
+                "s.assigned_staff = :me AND s.state IN ('received', 'checked', 'returned')"
+            }
+            Queue::Overdue => {
+                "s.state IN ('received', 'checked', 'returned') AND s.deadline < :today"
+            }
+            Queue::DueSoon => {
+                "s.state IN ('received', 'checked', 'returned') AND s.deadline >= :today AND s.deadline <= :soon"
+            }
+            Queue::Checked => "s.state = 'checked'",
+            Queue::Returned => "s.state = 'returned'",
+            Queue::Visit => {
+                "s.visit_needed = 1 AND s.visit_date IS NULL AND s.state IN ('received', 'checked', 'returned')"
+            }
+        }
+    }
+
+    fn params(self) -> &'static [&'static str] {
+        match self {
+            Queue::Mine => &[":me"],
+            Queue::Overdue => &[":today"],
+            Queue::DueSoon => &[":today", ":soon"],
+            _ => &[],
+        }
+    }
+}
+
+/// Queue order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Deadline,
+    Received,
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Deadline, Sort::Received, Sort::Name];
+
+    fn order(self) -> &'static str {
+        match self {
+            Sort::Deadline => "s.deadline, s.id",
+            Sort::Received => "s.received_at, s.id",
+            Sort::Name => "s.display_name, s.id",
+        }
+    }
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Deadline => "deadline",
+            Sort::Received => "received",
+            Sort::Name => "name",
+        }
+    }
+}
+
+/// The values a queue query binds.
+#[derive(Debug, Clone, Default)]
+pub struct QueueArgs {
+    pub me: i64,
+    pub today: String,
+    /// Last day of "due within 3 open days".
+    pub soon: String,
+    /// `/` filter: plain text (name, numbers) and its kana search key.
+    pub filter: Option<(String, String)>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One queue line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QueueRow {
+    pub id: i64,
+    pub kind: SubmissionKind,
+    pub state: SubmissionState,
+    pub display_name: String,
+    pub deadline: Option<String>,
+    pub received_at: String,
+    pub assigned_staff: Option<i64>,
+    pub assigned_name: Option<String>,
+    pub establishment_name: Option<String>,
+    pub establishment_number: Option<String>,
+    pub job_number: Option<String>,
+    pub external_id: String,
+    pub visit_needed: bool,
+    pub visit_date: Option<String>,
+    pub follow_up_date: Option<String>,
+}
+
+const FILTER: &str = " AND (s.display_name LIKE :pat ESCAPE '\\' OR e.name LIKE :pat ESCAPE '\\' \
+     OR e.kana_key LIKE :kpat ESCAPE '\\' OR e.name_key LIKE :kpat ESCAPE '\\' \
+     OR e.establishment_number LIKE :pat ESCAPE '\\' OR s.job_number LIKE :pat ESCAPE '\\' \
+     OR s.external_id LIKE :pat ESCAPE '\\')";
+
+/// The SQL of one queue page (public so the EXPLAIN test and the bench see the same text).
+#[must_use]
+pub fn queue_sql(q: Queue, sort: Sort, filtered: bool) -> String {
+    format!(
+        "SELECT s.id, s.kind, s.state, s.display_name, s.deadline, s.received_at, s.assigned_staff, \
+         st.display_name, e.name, e.establishment_number, s.job_number, s.external_id, s.visit_needed, \
+         s.visit_date, s.follow_up_date \
+         FROM submissions s LEFT JOIN establishments e ON e.id = s.establishment_id \
+         LEFT JOIN staff st ON st.id = s.assigned_staff \
+         WHERE {}{} ORDER BY {} LIMIT :limit OFFSET :offset",
+        q.condition(),
+        if filtered { FILTER } else { "" },
+        sort.order()
+    )
+}
+
+/// The SQL of a queue count.
+#[must_use]
+pub fn count_sql(q: Queue) -> String {
+    format!("SELECT count(*) FROM submissions s WHERE {}", q.condition())
+}
+
+fn like_pattern(s: &str) -> String {
+    let mut out = String::from("%");
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+fn bind<'a>(q: Queue, a: &'a QueueArgs, extra: &mut Vec<(&'a str, Box<dyn ToSql + 'a>)>) {
+    for p in q.params() {
+        match *p {
+            ":me" => extra.push((":me", Box::new(a.me))),
+            ":today" => extra.push((":today", Box::new(a.today.as_str()))),
+            ":soon" => extra.push((":soon", Box::new(a.soon.as_str()))),
+            _ => {}
+        }
+    }
+}
+
+/// One page of a queue.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn queue_page(conn: &Connection, q: Queue, sort: Sort, a: &QueueArgs) -> Result<Vec<QueueRow>> {
+    let filtered = a.filter.is_some();
+    let sql = queue_sql(q, sort, filtered);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut ps: Vec<(&str, Box<dyn ToSql>)> = Vec::new();
+    bind(q, a, &mut ps);
+    ps.push((":limit", Box::new(a.limit)));
+    ps.push((":offset", Box::new(a.offset)));
+    if let Some((plain, key)) = &a.filter {
+        ps.push((":pat", Box::new(like_pattern(plain))));
+        ps.push((":kpat", Box::new(like_pattern(key))));
+    }
+    let refs: Vec<(&str, &dyn ToSql)> = ps.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+    let rows = stmt
+        .query_map(refs.as_slice(), queue_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+    Ok(QueueRow {
+        id: r.get(0)?,
+        kind: kind_of(&r.get::<_, String>(1)?)?,
+        state: state_of(&r.get::<_, String>(2)?)?,
+        display_name: r.get(3)?,
+        deadline: r.get(4)?,
+        received_at: r.get(5)?,
+        assigned_staff: r.get(6)?,
+        assigned_name: r.get(7)?,
+        establishment_name: r.get(8)?,
+        establishment_number: r.get(9)?,
+        job_number: r.get(10)?,
+        external_id: r.get(11)?,
+        visit_needed: r.get(12)?,
+        visit_date: r.get(13)?,
+        follow_up_date: r.get(14)?,
+    })
+}
+
+/// How many items a queue holds.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn queue_count(conn: &Connection, q: Queue, a: &QueueArgs) -> Result<i64> {
+    let sql = count_sql(q);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut ps: Vec<(&str, Box<dyn ToSql>)> = Vec::new();
+    bind(q, a, &mut ps);
+    let refs: Vec<(&str, &dyn ToSql)> = ps.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+    Ok(stmt.query_row(refs.as_slice(), |r| r.get(0))?)
+}
+
+/// `EXPLAIN QUERY PLAN` detail lines of a statement with every named parameter NULL.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn explain(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let n = stmt.parameter_count();
+    for i in 1..=n {
+        stmt.raw_bind_parameter(i, rusqlite::types::Null)?;
+    }
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(r.get::<_, String>(3)?);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Dashboard
+
+/// Today's decisive actions per staff member (display name, action, count).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn throughput_since(conn: &Connection, since: &str) -> Result<Vec<(String, String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(s.display_name, '-'), h.action, count(*) FROM submission_history h
+         LEFT JOIN staff s ON s.id = h.staff_id
+         WHERE h.at >= ?1 AND h.to_state IS NOT NULL AND h.staff_id IS NOT NULL
+         GROUP BY h.staff_id, h.action ORDER BY 1, 2",
+    )?;
+    let rows = stmt
+        .query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The pending item with the earliest deadline: (id, name, deadline).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn oldest_pending(conn: &Connection) -> Result<Option<(i64, String, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, display_name, deadline FROM submissions
+             WHERE state IN ('received', 'checked', 'returned') ORDER BY deadline, id LIMIT 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// Pending job offers by category code (一般・学生・障害者) from the current version.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn pending_jobs_by_category(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(json_extract(v.payload, '$.category.kind'), '?'), count(*)
+         FROM submissions s JOIN submission_versions v
+           ON v.submission_id = s.id AND v.version = s.current_version
+         WHERE s.state IN ('received', 'checked', 'returned') AND s.kind = 'job'
+         GROUP BY 1 ORDER BY 1",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Staff members locked out now (R-AUTH-2): display names.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn locked_staff(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT display_name FROM staff WHERE locked_until IS NOT NULL AND locked_until > ?1 ORDER BY name",
+    )?;
+    let rows = stmt
+        .query_map([to_db(now)], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+/// The account's submissions for the account screen: (id, kind, state, name, deadline).
+///
+/// # Errors
+/// On SQLite failure.
+#[allow(clippy::type_complexity)]
+pub fn for_account(
+    conn: &Connection,
+    account_id: i64,
+) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, state, display_name, deadline FROM submissions WHERE account_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([account_id], |r| {
+            Ok((
+                r.get(0)?,
+                kind_of(&r.get::<_, String>(1)?)?,
+                state_of(&r.get::<_, String>(2)?)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ---------------------------------------------------------------------------------------
+// Sweep (R-DL-3)
+
+/// Activated accounts whose deadline is before `today` (not opened): to invalidate.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn accounts_past_deadline(conn: &Connection, today: &str, limit: u32) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM accounts WHERE state = 'activated' AND provisional_deadline IS NOT NULL
+           AND provisional_deadline < ?1 ORDER BY provisional_deadline, id LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![today, limit], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
+/// Pending submissions whose deadline is before `today` (of any account).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM submissions WHERE state IN ('received', 'checked', 'returned') AND deadline < ?1
+         ORDER BY deadline, id LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![today, limit], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
+/// Activated accounts with a deadline in `[today, until]` and no reminder for it yet:
+/// (account id, deadline).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn reminder_candidates(
+    conn: &Connection,
+    today: &str,
+    until: &str,
+) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.provisional_deadline FROM accounts a
+         WHERE a.state = 'activated' AND a.provisional_deadline IS NOT NULL
+           AND a.provisional_deadline >= ?1 AND a.provisional_deadline <= ?2
+           AND NOT EXISTS (SELECT 1 FROM deadline_reminders r
+                           WHERE r.account_id = a.id AND r.deadline = a.provisional_deadline)
+         ORDER BY a.provisional_deadline, a.id",
+    )?;
+    let rows = stmt
+        .query_map(params![today, until], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Records the reminder; false when another process recorded it first.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn record_reminder(
+    conn: &Connection,
+    account_id: i64,
+    deadline: &str,
+    outbox_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO deadline_reminders (account_id, deadline, sent_at, outbox_id) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![account_id, deadline, to_db(now), outbox_id])?;
+    Ok(n == 1)
+}
+
+/// Names of an account's pending submissions (for the reminder's `item`).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn pending_names(conn: &Connection, account_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT display_name FROM submissions WHERE account_id = ?1
+           AND state IN ('received', 'checked', 'returned') ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([account_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+/// Withdrawn accounts not yet purged whose withdrawal is before `before` (RFC 3339 UTC).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn withdrawn_before(conn: &Connection, before: &str, limit: u32) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM accounts WHERE state = 'withdrawn' AND purged_at IS NULL AND withdrawn_at < ?1
+         ORDER BY withdrawn_at, id LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![before, limit], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(rows)
+}
+
+/// An account as the sweep needs it: (state, email, deadline, purged).
+///
+/// # Errors
+/// On SQLite failure.
+#[allow(clippy::type_complexity)]
+pub fn account_brief(
+    conn: &Connection,
+    id: i64,
+) -> Result<Option<(String, String, Option<String>, bool)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT state, email, provisional_deadline, purged_at IS NOT NULL FROM accounts WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?)
+}
+
+/// R-DL-3: the account becomes invalid (only from activated).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn invalidate_account(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let now = to_db(now);
+    let n = conn
+        .prepare_cached(
+            "UPDATE accounts SET state = 'invalid', invalid_at = ?2, updated_at = ?2
+             WHERE id = ?1 AND state = 'activated'",
+        )?
+        .execute(params![id, now])?;
+    Ok(n == 1)
+}
+
+/// Submissions of an account that hold personal data and are not registered:
+/// (id, kind, state, establishment id, deadline, received at).
+///
+/// # Errors
+/// On SQLite failure.
+#[allow(clippy::type_complexity)]
+pub fn purgeable_of_account(
+    conn: &Connection,
+    account_id: i64,
+) -> Result<
+    Vec<(
+        i64,
+        String,
+        SubmissionState,
+        Option<i64>,
+        Option<String>,
+        String,
+    )>,
+> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, state, establishment_id, deadline, received_at FROM submissions
+         WHERE account_id = ?1 AND state <> 'registered' AND purged_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([account_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                state_of(&r.get::<_, String>(2)?)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Overwrites a submission's personal data with NULL / empty (R-DL-3): versions' payloads,
+/// the display name, comments, staff visit note.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn purge_submission(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let now = to_db(now);
+    conn.prepare_cached("UPDATE submission_versions SET payload = NULL WHERE submission_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("UPDATE submission_comments SET body = NULL WHERE submission_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached(
+        "UPDATE submissions SET display_name = '', visit_flag = CASE WHEN visit_flag IS NULL THEN NULL ELSE '' END,
+                purged_at = ?2, updated_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id, now])?;
+    Ok(())
+}
+
+/// Overwrites a provisional establishment's personal data (R-DL-3); registered ones stay.
+/// Returns whether it was provisional.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn purge_establishment(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE establishments SET corporate_number = NULL, name = '', name_kana = '', name_key = '',
+                    kana_key = '', representative_title = '', representative_name = '', postal_code = '',
+                    postal_digits = '', address = '', phone = '', phone_digits = '', state = 'purged',
+                    updated_at = ?2
+             WHERE id = ?1 AND state = 'provisional'",
+        )?
+        .execute(params![id, to_db(now)])?;
+    Ok(n == 1)
+}
+
+/// Overwrites an account's personal data; the row stays as the tombstone's anchor.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn purge_account(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let now = to_db(now);
+    let n = conn
+        .prepare_cached(
+            "UPDATE accounts SET email = '', email_key = 'purged:' || id, name = NULL, name_kana = NULL,
+                    birth_date = NULL, seeker_number = NULL, purged_at = ?2, updated_at = ?2
+             WHERE id = ?1 AND purged_at IS NULL AND state IN ('invalid', 'withdrawn')",
+        )?
+        .execute(params![id, now])?;
+    Ok(n == 1)
+}
+
+/// R-MAIL-6: the account's unsent mail is cancelled, except `keep` (the invalidation notice);
+/// every other body of the account's mail is erased (it may name the establishment).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn cancel_account_mail(
+    conn: &Connection,
+    account_id: i64,
+    keep: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let now = to_db(now);
+    let keep = keep.unwrap_or(0);
+    let n = conn
+        .prepare_cached(
+            "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = 'account purged (R-DL-3)',
+                    lease_owner = NULL, lease_until = NULL, updated_at = ?3
+             WHERE account_id = ?1 AND id <> ?2 AND state IN ('queued', 'held', 'failed')",
+        )?
+        .execute(params![account_id, keep, now])?;
+    conn.prepare_cached(
+        "UPDATE outbox SET body = NULL WHERE account_id = ?1 AND id <> ?2 AND body IS NOT NULL
+           AND state NOT IN ('sending')",
+    )?
+    .execute(params![account_id, keep])?;
+    Ok(n)
+}
+
+/// A tombstone row (R-DL-3).
+pub struct Tombstone<'a> {
+    pub what: &'a str,
+    pub subject_id: i64,
+    pub account_id: Option<i64>,
+    pub establishment_id: Option<i64>,
+    pub kind: Option<&'a str>,
+    pub state_before: &'a str,
+    pub deadline: Option<&'a str>,
+    pub received_at: Option<&'a str>,
+    pub reason: &'a str,
+    pub purged_by: &'a str,
+}
+
+/// # Errors
+/// On SQLite failure.
+pub fn add_tombstone(conn: &Connection, t: &Tombstone<'_>, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO purge_tombstones (what, subject_id, account_id, establishment_id, kind, state_before,
+                deadline, received_at, reason, purged_at, purged_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        t.what,
+        t.subject_id,
+        t.account_id,
+        t.establishment_id,
+        t.kind,
+        t.state_before,
+        t.deadline,
+        t.received_at,
+        t.reason,
+        to_db(now),
+        t.purged_by
+    ])?;
+    Ok(())
+}
+
+/// Tombstones of one subject: (what, state before, reason, purged at, by).
+///
+/// # Errors
+/// On SQLite failure.
+#[allow(clippy::type_complexity)]
+pub fn tombstones(conn: &Connection) -> Result<Vec<(String, i64, String, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT what, subject_id, state_before, reason, purged_at FROM purge_tombstones ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Audit: named params helper kept here so every SQL stays under `storage/`.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn count_decisive_audit(conn: &Connection, subject: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM audit_log WHERE subject = :s AND outcome = 'ok'
+               AND action IN ('review.approve', 'review.return', 'review.reject')",
+        )?
+        .query_row(named_params! {":s": subject}, |r| r.get(0))?)
+}
+
+/// Benchmark and load-test data: `establishments` establishments (each with an opened
+/// account and its establishment submission) and `jobs` job submissions spread over them, in
+/// every state, deadlines ±30 days around `now`. One transaction, set-based SQL.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn bench_fill(
+    store: &mut super::Store,
+    establishments: usize,
+    jobs: usize,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let today = crate::clock::jst_date(now).to_string();
+    let ts = to_db(now);
+    let tx = store.immediate()?;
+    let ne = i64::try_from(establishments).unwrap_or(0);
+    let nj = i64::try_from(jobs).unwrap_or(0);
+    tx.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+         INSERT INTO accounts (id, kind, email, email_key, state, created_at, activated_at,
+                               provisional_deadline, updated_at)
+         SELECT 1000000 + i, 'employer', 'b' || i || '@example.jp', 'b' || i || '@example.jp', 'activated',
+                ?2, ?2, date(?3, ((i * 7919) % 61 - 30) || ' days'), ?2 FROM n",
+        params![ne, ts, today],
+    )?;
+    tx.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+         INSERT INTO establishments (id, name, name_kana, name_key, kana_key, representative_title,
+                representative_name, postal_code, postal_digits, address, phone, phone_digits, account_id,
+                state, created_at, updated_at)
+         SELECT 1000000 + i,
+                '株式会社' || CASE i % 10 WHEN 0 THEN '若葉商事' WHEN 1 THEN '青空運輸' WHEN 2 THEN 'みどり介護'
+                    WHEN 3 THEN '飯田橋食品' ELSE 'サンプル工業' END || i,
+                'カブシキガイシャ' || i, 'kabushiki' || i, 'カブシキガイシャ' || i, '代表取締役', '代表 太郎',
+                '102-0072', '1020072', '東京都千代田区飯田橋', '03-0000-0000', '0300000000', 1000000 + i,
+                'provisional', ?2, ?2 FROM n",
+        params![ne, ts],
+    )?;
+    let state = "CASE WHEN k % 20 < 14 THEN 'received' WHEN k % 20 < 16 THEN 'checked' \
+                 WHEN k % 20 = 16 THEN 'returned' WHEN k % 20 < 19 THEN 'registered' ELSE 'rejected' END";
+    tx.execute(
+        &format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1),
+                  m(k, e, kind, name) AS (
+                    SELECT i, i, 'establishment', (SELECT name FROM establishments WHERE id = 1000000 + i) FROM n
+                    UNION ALL
+                    SELECT ?1 + j, 1 + (j % ?1), 'job',
+                           CASE j % 4 WHEN 0 THEN '一般事務' WHEN 1 THEN '倉庫内作業' WHEN 2 THEN '介護職員'
+                           ELSE '法人営業' END || j
+                    FROM (WITH RECURSIVE q(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM q WHERE j < ?2) SELECT j FROM q))
+             INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, display_name,
+                    deadline, received_at, current_version, assigned_staff, visit_needed, updated_at)
+             SELECT 'B' || k, kind, 1000000 + e, 1000000 + e, {state}, name,
+                    date(?3, (((e * 7919) % 61) - 30) || ' days'),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', '2026-10-01', (k % 50000) || ' minutes'), 1,
+                    CASE WHEN k % 10 = 0 THEN 1 END, k % 5 = 0, ?4
+             FROM m"
+        ),
+        params![ne, nj, today, ts],
+    )?;
+    tx.execute(
+        "INSERT INTO submission_versions (submission_id, version, payload, findings, received_at, event_id)
+         SELECT id, 1, '{\"category\":{\"kind\":\"general\"}}', '[]', received_at, 'bench-' || id FROM submissions
+         WHERE external_id LIKE 'B%'",
+        [],
+    )?;
+    tx.commit()?;
+    store.conn().execute_batch("ANALYZE")?;
+    Ok(())
+}

@@ -1,0 +1,373 @@
+//! Review screens: queues (R-REV-6), submission detail (SPEC §2.3), supervisor dashboard.
+//! Every text from outside was sanitised by the service; names are shown, never raw bytes.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+
+use crate::app::App;
+use crate::app::review::{DashboardView, DetailView, QueueView};
+use crate::domain::deadline::Urgency;
+use crate::domain::text::sanitize;
+use crate::i18n::findings::field_label;
+use crate::i18n::ui::Msg;
+use crate::storage::review::{Queue, Sort};
+use crate::ui::{theme, widgets};
+
+#[must_use]
+pub fn queue_label(q: Queue) -> Msg {
+    match q {
+        Queue::Unassigned => Msg::QueueUnassigned,
+        Queue::Mine => Msg::QueueMine,
+        Queue::Overdue => Msg::QueueOverdue,
+        Queue::DueSoon => Msg::QueueDueSoon,
+        Queue::Checked => Msg::QueueChecked,
+        Queue::Returned => Msg::QueueReturned,
+        Queue::Visit => Msg::QueueVisit,
+    }
+}
+
+fn sort_label(s: Sort) -> Msg {
+    match s {
+        Sort::Deadline => Msg::SortDeadline,
+        Sort::Received => Msg::SortReceived,
+        Sort::Name => Msg::SortName,
+    }
+}
+
+/// Overdue red, at most 2 open days orange (R-DL-3, R-REV-6).
+#[must_use]
+pub fn urgency_style(u: Option<Urgency>) -> Style {
+    match u {
+        Some(Urgency::Overdue) => theme::error(),
+        Some(Urgency::Soon) => theme::warning(),
+        _ => Style::new(),
+    }
+}
+
+pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
+    let b = widgets::block(app, app.t(Msg::QueueTitle));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let [tabs, info, table_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let mut lines: Vec<Line<'_>> = vec![Line::default(), Line::default()];
+    for (i, x) in Queue::ALL.iter().enumerate() {
+        let text = format!("{} {} {}  ", i + 1, app.t(queue_label(*x)), q.count(*x));
+        let style = if *x == q.queue {
+            theme::focused()
+        } else {
+            Style::new()
+        };
+        lines[usize::from(i >= 4)]
+            .spans
+            .push(Span::styled(text, style));
+    }
+    frame.render_widget(Paragraph::new(lines), tabs);
+    let mut inf = vec![Span::raw(format!(
+        "{}: {}",
+        app.t(Msg::LabelSort),
+        app.t(sort_label(q.sort))
+    ))];
+    if let Some(form) = &q.filter_form {
+        inf.push(Span::styled(
+            format!(
+                "   {}: {}_",
+                app.t(Msg::LabelQueueFilter),
+                form.value("filter")
+            ),
+            theme::input(),
+        ));
+    } else if !q.filter.is_empty() {
+        inf.push(Span::raw(format!(
+            "   {}: {}",
+            app.t(Msg::LabelQueueFilter),
+            sanitize(&q.filter, false)
+        )));
+    }
+    frame.render_widget(Paragraph::new(Line::from(inf)), info);
+    if q.lines.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(app.t(Msg::QueueEmpty), theme::dim())),
+            table_area,
+        );
+        return;
+    }
+    let rows: Vec<Row<'_>> = q
+        .lines
+        .iter()
+        .map(|l| {
+            let r = &l.row;
+            let left = l.days_left.map_or("-".to_string(), |d| d.to_string());
+            Row::new(vec![
+                r.id.to_string(),
+                r.kind.label_ja().replace("情報", ""),
+                r.state.label_ja().to_string(),
+                r.deadline.clone().unwrap_or_else(|| "-".into()),
+                left,
+                widgets::fit(&r.display_name, 24),
+                widgets::fit(r.establishment_name.as_deref().unwrap_or(""), 20),
+                r.assigned_name.clone().unwrap_or_default(),
+            ])
+            .style(urgency_style(l.urgency))
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(5),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(10),
+        Constraint::Length(4),
+        Constraint::Min(14),
+        Constraint::Length(20),
+        Constraint::Length(10),
+    ];
+    let header = Row::new(vec![
+        "ID",
+        app.t(Msg::ColKind),
+        app.t(Msg::ColState),
+        app.t(Msg::ColDeadline),
+        app.t(Msg::ColDaysLeft),
+        app.t(Msg::ColName),
+        app.t(Msg::ColEstablishment),
+        app.t(Msg::ColAssigned),
+    ])
+    .style(theme::title());
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(theme::focused());
+    let mut state = TableState::default().with_selected(Some(q.cursor));
+    frame.render_stateful_widget(table, table_area, &mut state);
+}
+
+fn heading(text: &str) -> Line<'static> {
+    Line::from(Span::styled(format!("■ {text}"), theme::title()))
+}
+
+pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect) {
+    let d = &v.detail;
+    let b = widgets::block(app, app.t(Msg::DetailTitle));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let (body, form_area) = if v.reason.is_some() {
+        let [a, f] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
+        (a, Some(f))
+    } else {
+        (inner, None)
+    };
+    let mut l: Vec<Line<'_>> = Vec::new();
+    l.push(Line::from(vec![
+        Span::styled(format!("#{} ", d.id), theme::title()),
+        Span::raw(format!(
+            "{}  {}  [{}]",
+            d.kind.label_ja(),
+            d.display_name,
+            d.state.label_ja()
+        )),
+    ]));
+    let dl_style = match d.urgency {
+        Some("overdue") => theme::error(),
+        Some("soon") => theme::warning(),
+        _ => Style::new(),
+    };
+    l.push(Line::from(vec![
+        Span::raw(format!("{}: ", app.t(Msg::ColDeadline))),
+        Span::styled(
+            format!(
+                "{}  ({} {})",
+                d.deadline.as_deref().unwrap_or("-"),
+                app.t(Msg::LabelDaysLeft),
+                d.days_left.map_or("-".into(), |x| x.to_string())
+            ),
+            dl_style,
+        ),
+        Span::raw(format!(
+            "   {}: {}",
+            app.t(Msg::LabelAssigned),
+            d.assigned.as_deref().unwrap_or("-")
+        )),
+    ]));
+    l.push(Line::from(format!(
+        "{}: {} {}  {}",
+        app.t(Msg::LabelNumbers),
+        d.establishment_number.as_deref().unwrap_or("-"),
+        d.job_number.as_deref().unwrap_or(""),
+        d.external_id
+    )));
+    if d.visit_needed || !d.visit_reasons.is_empty() {
+        l.push(heading(app.t(Msg::LabelVisitReasons)));
+        for r in &d.visit_reasons {
+            l.push(Line::from(Span::styled(
+                format!("  ・{r}"),
+                theme::warning(),
+            )));
+        }
+        if let Some(f) = &d.visit_flag {
+            l.push(Line::from(Span::styled(
+                format!("  ・{f}"),
+                theme::warning(),
+            )));
+        }
+        l.push(Line::from(format!(
+            "  {}: {}",
+            app.t(Msg::LabelVisitRecorded),
+            d.visit_date.as_deref().unwrap_or("-")
+        )));
+    }
+    if !d.findings.is_empty() {
+        l.push(heading(app.t(Msg::LabelFindings)));
+        for f in &d.findings {
+            let style = if f.severity == "error" {
+                theme::error()
+            } else {
+                theme::warning()
+            };
+            l.push(Line::from(Span::styled(
+                format!(
+                    "  [{}] {}: {}",
+                    if f.severity == "error" {
+                        "エラー"
+                    } else {
+                        "警告"
+                    },
+                    field_label(app.lang, &f.field),
+                    f.rule
+                ),
+                style,
+            )));
+        }
+    }
+    if !d.checklist.is_empty() {
+        l.push(heading(app.t(Msg::LabelChecklist)));
+        for (code, label) in crate::domain::review::CHECKLIST {
+            let mark = if d.checklist.iter().any(|c| c == code) {
+                "x"
+            } else {
+                " "
+            };
+            l.push(Line::from(format!("  [{mark}] {label}")));
+        }
+    }
+    l.push(heading(d.kind.label_ja()));
+    let mut section = String::new();
+    for (k, val) in &d.fields {
+        let sec = k.split('.').next().unwrap_or("");
+        if sec != section {
+            section = sec.to_string();
+        }
+        l.push(Line::from(format!(
+            "  {}: {}",
+            field_label(app.lang, k),
+            val.replace('\n', " ")
+        )));
+    }
+    if !d.diff.is_empty() {
+        l.push(heading(&format!(
+            "{} (v{})",
+            app.t(Msg::LabelDiff),
+            d.versions
+        )));
+        for (f, old, new) in &d.diff {
+            l.push(Line::from(format!(
+                "  {}: {old} → {new}",
+                field_label(app.lang, f)
+            )));
+        }
+    }
+    l.push(heading(app.t(Msg::LabelHistory)));
+    for h in &d.history {
+        let at = crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
+        l.push(Line::from(format!(
+            "  {at} {} {}{}",
+            h.staff_name.as_deref().unwrap_or("システム"),
+            h.action,
+            h.to_state
+                .as_deref()
+                .and_then(crate::domain::submission::SubmissionState::parse)
+                .map_or(String::new(), |s| format!(" → {}", s.label_ja()))
+        )));
+    }
+    if !d.comments.is_empty() {
+        l.push(heading(app.t(Msg::LabelComments)));
+        for c in &d.comments {
+            l.push(Line::from(format!(
+                "  {} {}: {}",
+                c.at,
+                c.staff_name,
+                c.body.as_deref().unwrap_or("")
+            )));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(l)
+            .wrap(Wrap { trim: false })
+            .scroll((v.scroll, 0)),
+        body,
+    );
+    if let (Some((reject, form)), Some(fa)) = (&v.reason, form_area) {
+        let list = if *reject {
+            &app.cfg.review.reject_reasons
+        } else {
+            &app.cfg.review.return_reasons
+        };
+        let [choices, f] = Layout::vertical([Constraint::Length(2), Constraint::Min(2)]).areas(fa);
+        let text: String = list
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("{} {r}  ", i + 1))
+            .collect();
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme::dim())).wrap(Wrap { trim: true }),
+            choices,
+        );
+        widgets::form(frame, app, form, f, 16);
+    }
+}
+
+pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area: Rect) {
+    let b = widgets::block(app, app.t(Msg::DashboardTitle));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    let Some(d) = &v.data else { return };
+    let mut l: Vec<Line<'_>> = Vec::new();
+    let counts: Vec<Span<'_>> = d
+        .counts
+        .iter()
+        .map(|(q, n)| Span::raw(format!("{} {n}  ", app.t(queue_label(*q)))))
+        .collect();
+    l.push(Line::from(counts));
+    l.push(heading(app.t(Msg::DashThroughput)));
+    for (who, a, n) in &d.throughput {
+        l.push(Line::from(format!("  {who}  {a} {n}")));
+    }
+    l.push(heading(app.t(Msg::DashOldest)));
+    if let Some((id, name, dl)) = &d.oldest {
+        l.push(Line::from(format!(
+            "  #{id} {name}  {}",
+            dl.as_deref().unwrap_or("-")
+        )));
+    }
+    l.push(heading(app.t(Msg::DashCategory)));
+    l.push(Line::from(
+        d.by_category
+            .iter()
+            .map(|(c, n)| format!("  {c} {n}"))
+            .collect::<String>(),
+    ));
+    l.push(heading(app.t(Msg::DashMail)));
+    l.push(Line::from(
+        d.mail
+            .iter()
+            .map(|(s, n)| format!("  {s} {n}"))
+            .collect::<String>(),
+    ));
+    l.push(heading(app.t(Msg::DashLocked)));
+    l.push(Line::from(format!("  {}", d.locked_staff.join("、"))));
+    frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: false }), inner);
+}

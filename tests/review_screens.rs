@@ -1,0 +1,328 @@
+//! Review screens (SPEC §2.3, R-REV-5/6, R-VISIT-1): every queue, the detail view with visit
+//! reasons, the confirm dialogs, and the "someone acted first" notice. TestBackend + insta.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use madoguchi::app::{App, Screen};
+use madoguchi::clock;
+use madoguchi::config::Config;
+use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::domain::submission::SubmissionKind;
+use madoguchi::service::{self, Ctx};
+use madoguchi::storage::submissions::{JobFlags, NewSubmission};
+use madoguchi::storage::{self, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const PW: &str = "review-screens-passphrase";
+
+fn t0() -> DateTime<Utc> {
+    clock::parse_rfc3339("2026-11-24T01:30:00Z").unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: App,
+    boss: Ctx,
+    items: Vec<i64>,
+}
+
+fn staff(store: &mut Store, admin: &Ctx, name: &str, display: &str, roles: Vec<Role>) -> Ctx {
+    service::staff::add(store, admin, name, display, &Roles::new(roles)).unwrap();
+    let hash = madoguchi::secret::hash(PW).unwrap();
+    let id = storage::staff::by_name(store.conn(), name)
+        .unwrap()
+        .unwrap()
+        .id;
+    storage::staff::set_password(store.conn(), id, &hash, false, t0()).unwrap();
+    Ctx {
+        staff_id: id,
+        staff_name: name.into(),
+        terminal: "test".into(),
+        now: t0(),
+    }
+}
+
+fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
+    let tx = store.immediate().unwrap();
+    let email = format!("jigyosho{n}@example.co.jp");
+    let acc = storage::accounts::insert(
+        &tx,
+        &storage::accounts::NewAccount {
+            kind: AccountKind::Employer,
+            email: &email,
+            email_key: &email,
+            establishment_number: None,
+            seeker_number: None,
+            name: None,
+            name_kana: None,
+            birth_date: None,
+            registered_by: clerk,
+        },
+        t0(),
+    )
+    .unwrap();
+    storage::accounts::mark_activated(&tx, acc, t0(), Some(deadline)).unwrap();
+    let names = [
+        "株式会社若葉不動産",
+        "有限会社青空運輸",
+        "飯田橋食品株式会社",
+        "合同会社みどり介護",
+    ];
+    let e = Establishment {
+        establishment_number: None,
+        corporate_number: None,
+        name: names[n % names.len()].into(),
+        name_kana: "ワカバフドウサン".into(),
+        representative_title: "代表取締役".into(),
+        representative_name: "若葉 一郎".into(),
+        postal_code: "102-0072".into(),
+        address: "東京都千代田区飯田橋3-4-1".into(),
+        phone: "03-3812-8609".into(),
+        dispatch_licence: false,
+        employment_insurance: true,
+    };
+    let eid = storage::establishments::insert(&tx, &e, acc, t0()).unwrap();
+    let id = storage::submissions::insert(
+        &tx,
+        &NewSubmission {
+            external_id: &format!("E-{n}"),
+            kind: SubmissionKind::Establishment,
+            account_id: acc,
+            establishment_id: Some(eid),
+            display_name: &e.name,
+            deadline: Some(deadline),
+            has_warnings: false,
+            flags: JobFlags::default(),
+        },
+        t0(),
+    )
+    .unwrap();
+    storage::submissions::insert_version(
+        &tx,
+        id,
+        1,
+        &serde_json::to_string(&e).unwrap(),
+        r#"[{"field":"phone","severity":"warning","rule":"phone_mobile"}]"#,
+        t0(),
+        &format!("ev-{n}"),
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    id
+}
+
+fn fixture() -> Fixture {
+    clock::set_fixed(Some(t0()));
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("m.db")).unwrap();
+    let admin_id = service::setup::init(
+        &mut store,
+        &service::setup::InitInput {
+            office_code: "13010",
+            office_name: "飯田橋",
+            admin_name: "admin",
+            admin_display_name: "管理 太郎",
+            admin_password: "kanri-sha-2026-pass",
+            terminal: "test",
+            now: t0(),
+        },
+    )
+    .unwrap();
+    let admin = Ctx {
+        staff_id: admin_id,
+        staff_name: "admin".into(),
+        terminal: "test".into(),
+        now: t0(),
+    };
+    let clerk = staff(
+        &mut store,
+        &admin,
+        "tanaka",
+        "田中 花子",
+        vec![Role::Counter],
+    );
+    let boss = staff(
+        &mut store,
+        &admin,
+        "suzuki",
+        "鈴木 一郎",
+        vec![Role::Supervisor],
+    );
+    // Tue 2026-11-24: overdue, due soon, normal; then checked, returned, visit, mine.
+    let items = vec![
+        submission(&mut store, 0, "2026-11-20", clerk.staff_id),
+        submission(&mut store, 1, "2026-11-26", clerk.staff_id),
+        submission(&mut store, 2, "2026-12-08", clerk.staff_id),
+        submission(&mut store, 3, "2026-12-09", clerk.staff_id),
+    ];
+    let cfg = Config::default();
+    let ticks: Vec<String> = madoguchi::domain::review::CHECKLIST
+        .iter()
+        .map(|(c, _)| (*c).to_string())
+        .collect();
+    service::review::check(&mut store, &clerk, items[2], &ticks, None).unwrap();
+    service::review::return_item(&mut store, &cfg, &clerk, items[3], "2", "", None).unwrap();
+    service::review::claim(&mut store, &clerk, items[1]).unwrap();
+    storage::submissions::set_visit_reasons(
+        store.conn(),
+        items[0],
+        &[("first_mypage", "マイページからの初めての求人".to_string())],
+    )
+    .unwrap();
+    let app = App::new(store, cfg, "pts/1".into(), None).unwrap();
+    let mut f = Fixture {
+        _dir: dir,
+        app,
+        boss,
+        items,
+    };
+    type_text(&mut f.app, "tanaka");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, PW);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(matches!(f.app.screen, Screen::Home(_)));
+    f
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| madoguchi::ui::draw(f, app)).unwrap();
+    t
+}
+
+fn text(app: &App) -> String {
+    let t = render(app, 100, 30);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..30 {
+        let mut skip = 0;
+        for x in 0..100 {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            out.push_str(sym);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24).backend());
+    insta::assert_snapshot!(format!("{name}_120x40"), render(app, 120, 40).backend());
+}
+
+fn open_queues(f: &mut Fixture) {
+    // Counter menu: 1 register, 2 account, 3 mail, 4 queues.
+    press(&mut f.app, KeyCode::Char('4'));
+    assert!(
+        matches!(f.app.screen, Screen::Queue(_)),
+        "{:?}",
+        f.app.flash
+    );
+}
+
+#[test]
+fn r_rev_6_each_queue_with_counts_and_days_left() {
+    let mut f = fixture();
+    open_queues(&mut f);
+    let names = [
+        "unassigned",
+        "mine",
+        "overdue",
+        "due_soon",
+        "checked",
+        "returned",
+        "visit",
+    ];
+    for (i, n) in names.iter().enumerate() {
+        press(
+            &mut f.app,
+            KeyCode::Char(char::from(b'1' + u8::try_from(i).unwrap())),
+        );
+        snap(&format!("queue_{n}"), &f.app);
+    }
+    press(&mut f.app, KeyCode::Char('1'));
+    let t = text(&f.app);
+    assert!(t.contains("未担当 3"), "{t}");
+    assert!(t.contains("期限超過 1"), "{t}");
+    // `/` filter by name.
+    press(&mut f.app, KeyCode::Char('/'));
+    type_text(&mut f.app, "みどり");
+    press(&mut f.app, KeyCode::Enter);
+    let t = text(&f.app);
+    assert!(
+        t.contains("合同会社みどり介護") && !t.contains("若葉不動産"),
+        "{t}"
+    );
+}
+
+#[test]
+fn detail_with_visit_reasons_and_confirm_dialogs() {
+    let mut f = fixture();
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('3')); // overdue: the one with a visit reason
+    press(&mut f.app, KeyCode::Enter);
+    assert!(
+        matches!(f.app.screen, Screen::Detail(_)),
+        "{:?}",
+        f.app.flash
+    );
+    let t = text(&f.app);
+    assert!(t.contains("マイページからの初めての求人"), "{t}");
+    snap("detail_visit", &f.app);
+    press(&mut f.app, KeyCode::Char('c'));
+    snap("confirm_check", &f.app);
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('a'));
+    snap("confirm_approve", &f.app);
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('r'));
+    snap("return_reason_form", &f.app);
+}
+
+#[test]
+fn r_rev_5_someone_acted_first_is_told_who_and_the_new_state() {
+    let mut f = fixture();
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('2')); // mine: the claimed one
+    press(&mut f.app, KeyCode::Enter);
+    assert!(matches!(f.app.screen, Screen::Detail(_)));
+    // A supervisor rejects it from another terminal before the clerk confirms the check.
+    let boss = f.boss.clone();
+    let id = f.items[1];
+    service::review::reject(
+        &mut f.app.store,
+        &Config::default(),
+        &boss,
+        id,
+        "1",
+        "",
+        None,
+    )
+    .unwrap();
+    press(&mut f.app, KeyCode::Char('c'));
+    press(&mut f.app, KeyCode::Char('y'));
+    let t = text(&f.app);
+    assert!(t.contains("鈴木 一郎さんが先に処理しました"), "{t}");
+    assert!(t.contains("不受理"), "{t}");
+    snap("acted_first", &f.app);
+}
