@@ -84,16 +84,30 @@ pub enum Permission {
     ManageStaff,
     ViewMail,
     ViewAudit,
+    /// R-ID-1: search customers and open their record (masked).
+    Lookup,
+    /// R-ID-2: reveal a login ID after the identity check, or mail it to the customer.
+    RevealId,
+    /// R-ID-4: change a login ID at the counter.
+    ChangeId,
+    /// R-ID-4: approve another staff member's ID change (`[id_change] needs_supervisor`).
+    ApproveIdChange,
 }
 
 #[must_use]
 fn role_may(role: Role, p: Permission) -> bool {
     use Permission as P;
     match role {
-        Role::Counter => matches!(
-            p,
-            P::RegisterAccount | P::ReissueKey | P::ViewAccount | P::ActivateAccount | P::ViewMail
-        ),
+        Role::Counter => {
+            matches!(
+                p,
+                P::RegisterAccount
+                    | P::ReissueKey
+                    | P::ViewAccount
+                    | P::ActivateAccount
+                    | P::ViewMail
+            ) || matches!(p, P::Lookup | P::RevealId | P::ChangeId)
+        }
         Role::Supervisor => !matches!(p, P::ManageStaff),
         // R-… SPEC §1: admin manages staff, settings and calendar; approving needs supervisor.
         Role::Admin => matches!(p, P::ManageStaff | P::ViewMail | P::ActivateAccount),

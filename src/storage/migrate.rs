@@ -11,7 +11,10 @@ use super::{Result, StorageError};
 const SCHEMA_V1: &str = include_str!("../../schema.sql");
 
 /// `UPGRADES[i]` takes the database from version `i + 1` to `i + 2`.
-const UPGRADES: &[&str] = &[include_str!("../../assets/sql/002_submissions.sql")];
+const UPGRADES: &[&str] = &[
+    include_str!("../../assets/sql/002_submissions.sql"),
+    include_str!("../../assets/sql/004_lookup.sql"),
+];
 
 #[must_use]
 pub fn current_version() -> i64 {
