@@ -41,6 +41,7 @@ fn command_name(c: &cli::Command) -> &'static str {
         cli::Command::Gen(_) => "gen",
         cli::Command::Calendar { .. } => "calendar",
         cli::Command::Demo(_) => "demo",
+        cli::Command::Lookup(_) => "lookup",
     }
 }
 

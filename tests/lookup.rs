@@ -250,6 +250,15 @@ fn r_id_1_search_by_every_key_including_width_kana_kind_and_short_names() {
     assert_eq!(ab.len(), 1);
     assert_eq!(ab[0].name, "ＡＢ商事");
     assert_eq!(find(&mut e, SearchKey::Kana("えー".into())).len(), 1);
+    // …and after a legal form: 株式会社ハローワーク… for ハロ, カブシキガイシャ　ハロ… for ﾊﾛ.
+    assert_eq!(
+        find(&mut e, SearchKey::Name("ハロ".into()))[0].account_id,
+        emp
+    );
+    assert_eq!(
+        find(&mut e, SearchKey::Kana("ﾊﾛ".into()))[0].account_id,
+        emp
+    );
     // The masked form of the spec.
     let h = &find(&mut e, SearchKey::CorporateNumber("7000012050002".into()))[0];
     assert_eq!(h.email_masked.as_deref(), Some("ta****@ex*****.co.jp"));

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod context;
 pub mod demo;
 pub mod init;
+pub mod lookup;
 pub mod mail;
 pub mod prompt;
 pub mod staff;
@@ -133,6 +134,8 @@ pub enum Command {
     },
     /// A throw-away database with sample staff and accounts, then the TUI
     Demo(demo::DemoArgs),
+    /// Forgotten-ID lookup: search customers (masked), reveal after the identity check, mail the ID
+    Lookup(lookup::LookupArgs),
 }
 
 /// Resolves paths, configuration and language before anything else runs.
@@ -221,6 +224,7 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
             )
         }
         Command::Demo(_) => Ok(code::OK),
+        Command::Lookup(a) => lookup::run(&a, &ctx),
     }
 }
 

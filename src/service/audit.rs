@@ -81,7 +81,7 @@ pub fn list(store: &Store, ctx: &Ctx, f: &Filter, limit: i64) -> Result<Vec<Audi
 /// One CSV field: quoted when needed; a leading `= + - @` is prefixed with `'` so that a
 /// spreadsheet never runs it as a formula.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.len() > 1 && s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
         s.to_string()

@@ -207,6 +207,20 @@ fn query_for_log(n: &Normal) -> String {
     }
 }
 
+/// Legal forms that open many names, in kanji and kana (for 1-2 character searches).
+const LEGAL_FORMS: [&str; 10] = [
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "一般社団法人",
+    "社会福祉法人",
+    "カブシキガイシャ",
+    "ユウゲンガイシャ",
+    "ゴウドウガイシャ",
+    "イッパンシャダンホウジン",
+    "シャカイフクシホウジン",
+];
+
 fn rank_of(key: &str, needle: &str) -> u8 {
     if key == needle {
         0
@@ -322,6 +336,18 @@ fn run_search(conn: &rusqlite::Connection, n: &Normal) -> Result<Vec<Hit>> {
             };
             // Exact and prefix matches from the B-tree first: they always make the list.
             let mut ests = q::establishments_by_prefix(conn, *which, needle, CANDIDATES)?;
+            if needle.chars().count() < 3 {
+                // Too short for trigrams: also the name right after a legal form
+                // (株式会社光… for 光工), each one more index range.
+                for form in LEGAL_FORMS {
+                    let p = format!("{}{needle}", search_key(form));
+                    for e in q::establishments_by_prefix(conn, *which, &p, CANDIDATES)? {
+                        if !ests.iter().any(|x| x.id == e.id) {
+                            ests.push(e);
+                        }
+                    }
+                }
+            }
             if needle.chars().count() >= 3 {
                 for e in q::establishments_containing(conn, *which, needle, CANDIDATES)? {
                     if !ests.iter().any(|x| x.id == e.id) {
