@@ -1,7 +1,7 @@
 //! Home: the jobs the signed-in role may do.
 
 use super::keymap::Action;
-use super::{App, Pending, Screen, audit, register, signin, staff};
+use super::{App, Pending, Screen, audit, lookup, register, signin, staff};
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 
@@ -18,6 +18,7 @@ pub enum MenuItem {
     Audit,
     Mail,
     ChangePassword,
+    Lookup,
 }
 
 impl MenuItem {
@@ -30,6 +31,7 @@ impl MenuItem {
             MenuItem::Audit => Msg::MenuAudit,
             MenuItem::Mail => Msg::MenuMail,
             MenuItem::ChangePassword => Msg::MenuChangePassword,
+            MenuItem::Lookup => Msg::MenuLookup,
         }
     }
 
@@ -42,6 +44,7 @@ impl MenuItem {
             MenuItem::Audit => Msg::MenuAuditDesc,
             MenuItem::Mail => Msg::MenuMailDesc,
             MenuItem::ChangePassword => Msg::MenuChangePasswordDesc,
+            MenuItem::Lookup => Msg::MenuLookupDesc,
         }
     }
 }
@@ -64,6 +67,9 @@ pub fn items(app: &App) -> Vec<MenuItem> {
     }
     if app.may(Permission::ViewAudit) {
         v.push(MenuItem::Audit);
+    }
+    if app.may(Permission::Lookup) {
+        v.push(MenuItem::Lookup);
     }
     v.push(MenuItem::ChangePassword);
     v
@@ -114,7 +120,7 @@ pub fn open(app: &mut App, item: MenuItem) {
         }
         MenuItem::Audit => {
             let Some(ctx) = app.ctx() else { return };
-            let mut a = audit::AuditView::default();
+            let mut a = audit::AuditView::new();
             a.reload(&app.store, &ctx);
             a.verify_now(&app.store);
             Screen::Audit(a)
@@ -124,6 +130,7 @@ pub fn open(app: &mut App, item: MenuItem) {
             return;
         }
         MenuItem::ChangePassword => Screen::ChangePassword(signin::ChangePassword::new(false)),
+        MenuItem::Lookup => Screen::Lookup(Box::new(lookup::Lookup::new())),
     };
     app.push(screen);
 }

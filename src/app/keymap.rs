@@ -39,6 +39,11 @@ pub enum Action {
     MailHold,
     MailRelease,
     MailCancel,
+    Reveal,
+    MailId,
+    ChangeId,
+    Report,
+    Export,
 }
 
 /// A key as written in the tables.
@@ -193,6 +198,9 @@ pub const HOME: &[Binding] = &[
         Msg::MenuChangePassword,
         false,
     ),
+    b(&[Key::Char('5')], Action::Menu(5), Msg::MenuLookup, false),
+    b(&[Key::Char('6')], Action::Menu(6), Msg::MenuLookup, false),
+    b(&[Key::Char('7')], Action::Menu(7), Msg::MenuLookup, false),
     b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
     b(
         &[Key::Down, Key::Char('j'), Key::Tab],
@@ -470,6 +478,164 @@ pub const MAILQ: &[Binding] = &[
     b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
 ];
 
+/// Lookup results (R-ID-1): open a customer, search again, next visitor.
+pub const LOOKUP_RESULTS: &[Binding] = &[
+    b(&[Key::Enter], Action::Select, Msg::KeyOpen, true),
+    b(
+        &[Key::Char('/'), Key::Char('s')],
+        Action::Search,
+        Msg::KeySearch,
+        true,
+    ),
+    b(
+        &[Key::Char('n')],
+        Action::NewItem,
+        Msg::KeyNextVisitor,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// One customer's record in the lookup (R-ID-2, R-ID-4).
+pub const LOOKUP_DETAIL: &[Binding] = &[
+    b(&[Key::Char('v')], Action::Reveal, Msg::KeyReveal, true),
+    b(&[Key::Char('m')], Action::MailId, Msg::KeyMailId, true),
+    b(&[Key::Char('c')], Action::ChangeId, Msg::KeyChangeId, true),
+    b(
+        &[Key::Char('n')],
+        Action::NewItem,
+        Msg::KeyNextVisitor,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The audit viewer (R-AUD-1..3).
+pub const AUDIT: &[Binding] = &[
+    b(&[Key::Char('f')], Action::Filter, Msg::KeyAuditFilter, true),
+    b(&[Key::Char('r')], Action::Report, Msg::KeyAuditReport, true),
+    b(&[Key::Char('x')], Action::Export, Msg::KeyAuditExport, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefreshVerify,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The R-AUD-3 report.
+pub const AUDIT_REPORT: &[Binding] = &[
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, true),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        true,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::Char('r'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
 /// A yes/no question.
 pub const CONFIRM: &[Binding] = &[
     b(
@@ -561,6 +727,10 @@ mod tests {
             RESULT,
             STAFF,
             STAFF_READONLY,
+            LOOKUP_RESULTS,
+            LOOKUP_DETAIL,
+            AUDIT,
+            AUDIT_REPORT,
             CONFIRM,
             NOTICE,
             LOCKED,

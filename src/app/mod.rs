@@ -7,6 +7,7 @@ pub mod audit;
 pub mod form;
 pub mod home;
 pub mod keymap;
+pub mod lookup;
 pub mod mailq;
 pub mod register;
 pub mod signin;
@@ -47,6 +48,8 @@ pub enum Screen {
     StaffAdd(staff::StaffAdd),
     Audit(audit::AuditView),
     MailQueue(mailq::MailQueue),
+    /// Boxed: it holds results and four forms.
+    Lookup(Box<lookup::Lookup>),
 }
 
 /// Something to do once the user says yes.
@@ -54,12 +57,23 @@ pub enum Screen {
 pub enum Pending {
     RegisterAcceptingWarnings,
     Reissue(i64),
-    StaffDisable { name: String, disable: bool },
+    StaffDisable {
+        name: String,
+        disable: bool,
+    },
     StaffUnlock(String),
     StaffReset(String),
     SignOut,
     Quit,
     Mail(i64, crate::service::mail::MailAction),
+    LookupReveal(i64),
+    LookupMailId(i64),
+    LookupChange(i64),
+    AuditExport {
+        path: String,
+        since: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -124,6 +138,8 @@ pub struct App {
     pub quit: bool,
     /// The JST minute shown in the header; a tick redraws only when it changes.
     pub clock_text: String,
+    /// R-ID-5: the purpose of the current visitor and of each customer seen this session.
+    pub visit: lookup::Visit,
     last_activity: Instant,
     data_version: i64,
 }
@@ -172,6 +188,7 @@ impl App {
             banner,
             quit: false,
             clock_text: String::new(),
+            visit: lookup::Visit::default(),
             last_activity: Instant::now(),
             data_version,
         };
@@ -255,8 +272,13 @@ impl App {
             Screen::Account(a) if a.searching() => keymap::FORM,
             Screen::Account(_) => keymap::ACCOUNT,
             Screen::Staff(_) => keymap::STAFF,
-            Screen::Audit(_) => keymap::STAFF_READONLY,
+            Screen::Audit(a) if a.editing() => keymap::FORM,
+            Screen::Audit(a) if a.mode == audit::Mode::Report => keymap::AUDIT_REPORT,
+            Screen::Audit(_) => keymap::AUDIT,
             Screen::MailQueue(_) => keymap::MAILQ,
+            Screen::Lookup(l) if l.form().is_some() => keymap::FORM,
+            Screen::Lookup(l) if l.mode == lookup::Mode::Detail => keymap::LOOKUP_DETAIL,
+            Screen::Lookup(_) => keymap::LOOKUP_RESULTS,
         }
     }
 
@@ -275,6 +297,8 @@ impl App {
             Screen::Register(r) if r.result.is_none() => Some(&mut r.form),
             Screen::Account(a) if a.searching() => Some(&mut a.search),
             Screen::StaffAdd(s) => Some(&mut s.form),
+            Screen::Lookup(l) => l.form_mut(),
+            Screen::Audit(a) => a.form_mut(),
             _ => None,
         }
     }
@@ -337,6 +361,7 @@ impl App {
             Screen::Staff(_) | Screen::StaffAdd(_) => staff::act(self, action),
             Screen::Audit(_) => audit::act(self, action),
             Screen::MailQueue(_) => mailq::act(self, action),
+            Screen::Lookup(_) => lookup::act(self, action),
         }
     }
 
@@ -379,6 +404,12 @@ impl App {
             Pending::Mail(id, a) => mailq::run_pending(self, id, a),
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
                 staff::run_pending(self, p)
+            }
+            Pending::LookupReveal(_) | Pending::LookupMailId(_) | Pending::LookupChange(_) => {
+                lookup::run_pending(self, &p)
+            }
+            Pending::AuditExport { path, since, until } => {
+                audit::run_export(self, &path, since, until)
             }
         }
     }
@@ -438,6 +469,7 @@ impl App {
 
     pub fn sign_out(&mut self, why: Option<String>) {
         self.session = None;
+        self.visit = lookup::Visit::default();
         self.back.clear();
         self.overlay = None;
         self.lock = None;

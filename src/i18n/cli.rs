@@ -45,6 +45,9 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "document" => pick(lang, "本人確認書類", "Identity document"),
         "note" => pick(lang, "確認内容メモ", "Check note"),
         "path" => pick(lang, "保存先ファイル", "File path"),
+        "other" => pick(lang, "その他の目的", "Other purpose"),
+        "since" => pick(lang, "開始日", "From"),
+        "until" => pick(lang, "終了日", "Until"),
         _ => pick(lang, "入力", "Input"),
     }
 }

@@ -41,6 +41,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             Screen::StaffAdd(s) => screens::staff::draw_add(frame, app, s, body),
             Screen::Audit(a) => screens::audit::draw(frame, app, a, body),
             Screen::MailQueue(q) => screens::mailq::draw(frame, app, q, body),
+            Screen::Lookup(l) => screens::lookup::draw(frame, app, l, body),
         }
         match &app.overlay {
             Some(Overlay::Help { scroll }) => widgets::help(frame, app, *scroll, body),
