@@ -182,7 +182,11 @@ pub fn act(app: &mut App, action: Action) {
     let quick = l.mode == Mode::Search
         && l.search.focused().is_some_and(|f| f.id == "query")
         && l.search.get("kind").map(Field::choice_code).as_deref() != Some("seeker_kana");
-    if quick && action == Action::Select {
+    // Enter on a purpose other than その他 needs no text: go on.
+    let quick_purpose = l.mode == Mode::Purpose
+        && l.purpose.focused().is_some_and(|f| f.id == "purpose")
+        && l.purpose.get("purpose").map(Field::choice_code).as_deref() != Some(PURPOSES[3]);
+    if (quick || quick_purpose) && action == Action::Select {
         return submit_form(app);
     }
     if let Some(form) = l.form_mut() {
@@ -349,6 +353,7 @@ fn open_selected(app: &mut App) {
     let Some(hit) = l.result.as_ref().and_then(|r| r.hits.get(l.cursor)) else {
         return;
     };
+    let hit = hit.clone();
     let Some(id) = hit.account_id else {
         let text = app.t(Msg::LkNoAccount).to_string();
         app.flash(Tone::Warning, text);
@@ -363,8 +368,10 @@ fn open_selected(app: &mut App) {
         .or_else(|| app.visit.purpose.clone())
         .unwrap_or_default();
     match lookup::view(&mut app.store, &ctx, &purpose, id) {
-        Ok(v) => {
+        Ok(mut v) => {
             app.visit.per_customer.insert(id, purpose);
+            // The line chosen (an account may hold several establishments), as listed.
+            v.hit = hit;
             if let Some(l) = screen(app) {
                 l.detail = Some(v);
                 l.revealed = None;
@@ -516,6 +523,8 @@ pub fn run_pending(app: &mut App, p: &Pending) {
                     if let Some(l) = screen(app) {
                         l.done = Some(text.clone());
                         l.change = Lookup::new().change;
+                        // The old ID shown before is not the login any more.
+                        l.revealed = None;
                         l.mode = Mode::Detail;
                         // The record shows the new address (masked) without another view row.
                         if let (

@@ -107,6 +107,9 @@ messages! {
     LkNoAccount => "この事業所にはアカウントがありません", "This establishment has no account";
     LkTruncated => "ほかにも該当があります。条件を絞ってください", "More matched; narrow the search";
     LkColNumber => "番号", "Number";
+    LkColKind => "種別", "Kind";
+    LkShortKeyPending => "キー待ち", "Key pending";
+    LkShortActivated => "登録完了", "Activated";
     LkColName => "名称・氏名", "Name";
     LkColKana => "カナ", "Kana";
     LkColEmail => "ID（伏字）", "ID (masked)";

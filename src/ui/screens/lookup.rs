@@ -20,6 +20,17 @@ fn kind(app: &App, k: AccountKind) -> &'static str {
     }
 }
 
+fn short_state(app: &App, s: Option<AccountState>) -> &'static str {
+    match s {
+        None => "-",
+        Some(AccountState::KeyPending) => app.t(Msg::LkShortKeyPending),
+        Some(AccountState::Activated) => app.t(Msg::LkShortActivated),
+        Some(AccountState::Opened) => app.t(Msg::StateOpened),
+        Some(AccountState::Invalid) => app.t(Msg::StateInvalid),
+        Some(AccountState::Withdrawn) => app.t(Msg::StateWithdrawn),
+    }
+}
+
 fn state(app: &App, s: Option<AccountState>) -> &'static str {
     match s {
         None => "-",
@@ -110,7 +121,7 @@ fn draw_results(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
                 number(h),
                 h.name.clone(),
                 h.email_masked.clone().unwrap_or_else(|| "-".into()),
-                state(app, h.state).to_string(),
+                short_state(app, h.state).to_string(),
                 h.phone_masked.clone().unwrap_or_default(),
             ])
             .style(style)
@@ -120,16 +131,16 @@ fn draw_results(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
         rows,
         [
             Constraint::Length(6),
-            Constraint::Length(14),
-            Constraint::Length(22),
-            Constraint::Length(24),
-            Constraint::Length(14),
-            Constraint::Min(8),
+            Constraint::Length(13),
+            Constraint::Min(10),
+            Constraint::Length(30),
+            Constraint::Length(8),
+            Constraint::Length(13),
         ],
     )
     .header(
         Row::new(vec![
-            app.t(Msg::FieldKind),
+            app.t(Msg::LkColKind),
             app.t(Msg::LkColNumber),
             app.t(Msg::LkColName),
             app.t(Msg::LkColEmail),
