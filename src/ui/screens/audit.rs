@@ -89,12 +89,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
         rows,
         [
             Constraint::Length(16),
-            Constraint::Length(10),
-            Constraint::Length(20),
-            Constraint::Length(12),
-            Constraint::Length(10),
             Constraint::Length(8),
-            Constraint::Min(6),
+            Constraint::Length(18),
+            Constraint::Length(12),
+            Constraint::Length(8),
+            Constraint::Length(6),
+            Constraint::Min(4),
         ],
     )
     .header(

@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
         Mode::Results => draw_results(frame, app, l, body),
         Mode::Detail => draw_detail(frame, app, l, body),
         Mode::Identity => {
-            let [d, f] = Layout::vertical([Constraint::Length(6), Constraint::Min(1)]).areas(body);
+            let [d, f] = Layout::vertical([Constraint::Length(7), Constraint::Min(1)]).areas(body);
             draw_detail(frame, app, l, d);
             let [t, f] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(f);
             frame.render_widget(
@@ -91,14 +91,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
             widgets::form(frame, app, &l.identity, f, 16);
         }
         Mode::Change => {
-            let [d, f] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(body);
+            let [d, f] = Layout::vertical([Constraint::Length(5), Constraint::Min(1)]).areas(body);
             draw_detail(frame, app, l, d);
             let [t, f] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(f);
             frame.render_widget(
                 Paragraph::new(Line::styled(app.t(Msg::LkChangeTitle), theme::title())),
                 t,
             );
-            widgets::form(frame, app, &l.change, f, 26);
+            widgets::form(frame, app, &l.change, f, 30);
         }
     }
 }
@@ -107,6 +107,7 @@ fn draw_results(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
     let Some(r) = &l.result else { return };
     let [table_area, foot] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let wide = area.width >= 100;
     let rows: Vec<Row<'_>> = r
         .hits
         .iter()
@@ -116,40 +117,40 @@ fn draw_results(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
             } else {
                 theme::dim()
             };
-            Row::new(vec![
+            let mut cells = vec![
                 kind(app, h.kind).to_string(),
                 number(h),
-                h.name.clone(),
                 h.email_masked.clone().unwrap_or_else(|| "-".into()),
                 short_state(app, h.state).to_string(),
-                h.phone_masked.clone().unwrap_or_default(),
-            ])
-            .style(style)
+                h.name.clone(),
+            ];
+            if wide {
+                cells.push(h.phone_masked.clone().unwrap_or_default());
+            }
+            Row::new(cells).style(style)
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(6),
-            Constraint::Length(13),
-            Constraint::Min(10),
-            Constraint::Length(30),
-            Constraint::Length(8),
-            Constraint::Length(13),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            app.t(Msg::LkColKind),
-            app.t(Msg::LkColNumber),
-            app.t(Msg::LkColName),
-            app.t(Msg::LkColEmail),
-            app.t(Msg::ColState),
-            app.t(Msg::LkColPhone),
-        ])
-        .style(theme::title()),
-    )
-    .row_highlight_style(theme::focused());
+    let mut widths = vec![
+        Constraint::Length(6),
+        Constraint::Length(13),
+        Constraint::Length(if wide { 30 } else { 24 }),
+        Constraint::Length(8),
+        Constraint::Min(10),
+    ];
+    let mut header = vec![
+        app.t(Msg::LkColKind),
+        app.t(Msg::LkColNumber),
+        app.t(Msg::LkColEmail),
+        app.t(Msg::ColState),
+        app.t(Msg::LkColName),
+    ];
+    if wide {
+        widths.push(Constraint::Length(13));
+        header.push(app.t(Msg::LkColPhone));
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::title()))
+        .row_highlight_style(theme::focused());
     let mut st = TableState::default().with_selected(Some(l.cursor));
     frame.render_stateful_widget(table, table_area, &mut st);
     let text = if r.truncated {
@@ -173,9 +174,9 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
                 format!("#{} ", h.account_id.unwrap_or_default()),
                 theme::title(),
             ),
-            Span::raw(format!("{}  {}  ", kind(app, h.kind), h.name)),
-            Span::raw(h.name_kana.clone()),
+            Span::raw(format!("{}  {}", kind(app, h.kind), h.name)),
         ]),
+        Line::raw(h.name_kana.clone()),
         Line::from(vec![
             label(Msg::LkColNumber),
             Span::raw(number(h)),
