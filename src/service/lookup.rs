@@ -341,7 +341,8 @@ fn run_search(conn: &rusqlite::Connection, n: &Normal) -> Result<Vec<Hit>> {
                 // (株式会社光… for 光工), each one more index range.
                 for form in LEGAL_FORMS {
                     let p = format!("{}{needle}", search_key(form));
-                    for e in q::establishments_by_prefix(conn, *which, &p, CANDIDATES)? {
+                    let room = i64::try_from(MAX_HITS + 1).unwrap_or(CANDIDATES);
+                    for e in q::establishments_by_prefix(conn, *which, &p, room)? {
                         if !ests.iter().any(|x| x.id == e.id) {
                             ests.push(e);
                         }
@@ -355,6 +356,9 @@ fn run_search(conn: &rusqlite::Connection, n: &Normal) -> Result<Vec<Hit>> {
                     }
                 }
             }
+            // Rank on the keys first, then read accounts only for what can be shown.
+            ests.sort_by_cached_key(|e| (rank_of(&key_of(e), needle), e.id));
+            ests.truncate(MAX_HITS + 1);
             hits_for_establishments(conn, &ests, |e| rank_of(&key_of(e), needle))
         }
         Normal::SeekerNumber(v) => {

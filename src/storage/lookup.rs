@@ -80,10 +80,16 @@ pub fn establishments_by(
         ExactKey::PhoneDigits => "phone_digits",
         ExactKey::PostalDigits => "postal_digits",
     };
-    let sql = format!(
+    est_query(conn, &sql_establishments_by(col), params![value, limit])
+}
+
+/// The exact-key query's text (`?1` value, `?2` limit); public so that the benchmark runs the
+/// very same SQL in the `sqlite3` shell.
+#[must_use]
+pub fn sql_establishments_by(col: &str) -> String {
+    format!(
         "SELECT {EST_COLS} FROM establishments e WHERE e.{col} = ?1 AND e.state != 'purged' ORDER BY e.id LIMIT ?2"
-    );
-    est_query(conn, &sql, params![value, limit])
+    )
 }
 
 /// Which name column.
