@@ -332,7 +332,8 @@ fn report(b: &mut Bench, samples: usize) {
         line(&format!("storage exact: {what}"), times, shell);
     }
     // The whole use case: search + audit row + commit.
-    let searches: Vec<(&str, Box<dyn Fn(u64) -> SearchKey>)> = vec![
+    type KeyOf = Box<dyn Fn(u64) -> SearchKey>;
+    let searches: Vec<(&str, KeyOf)> = vec![
         ("search email", Box::new(|i| SearchKey::Email(email(i)))),
         (
             "search establishment number",

@@ -71,6 +71,7 @@ fn account(
     .expect("account")
 }
 
+#[allow(clippy::too_many_arguments)]
 fn establishment(
     store: &Store,
     number: &str,

@@ -1,7 +1,7 @@
 //! Home: the jobs the signed-in role may do.
 
 use super::keymap::Action;
-use super::{App, Pending, Screen, audit, lookup, register, signin, staff};
+use super::{App, Pending, Screen, audit, register, signin, staff};
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 
@@ -130,7 +130,7 @@ pub fn open(app: &mut App, item: MenuItem) {
             return;
         }
         MenuItem::ChangePassword => Screen::ChangePassword(signin::ChangePassword::new(false)),
-        MenuItem::Lookup => Screen::Lookup(Box::new(lookup::Lookup::new())),
+        MenuItem::Lookup => Screen::Lookup(Box::default()),
     };
     app.push(screen);
 }

@@ -765,65 +765,6 @@ fn activation_text(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn r_reg_2_fullwidth_hint_names_field_and_converted_form() {
-        let i = FieldIssue::warning("email", "email_fullwidth").with("taro@example.jp");
-        assert_eq!(
-            issue_message(Lang::Ja, &i),
-            "メールアドレス: 全角文字が含まれています。半角に変換した「taro@example.jp」でよければ確認してください"
-        );
-        assert!(issue_message(Lang::En, &i).starts_with("Email: "));
-    }
-
-    #[test]
-    fn r_reg_2_email_in_use_names_the_holder() {
-        let e = ServiceError::EmailInUse {
-            account_id: 7,
-            kind: AccountKind::Employer,
-        };
-        assert!(error_message(Lang::Ja, &e).contains("求人者アカウント #7"));
-    }
-
-    #[test]
-    fn every_listed_code_has_its_own_words() {
-        let codes = [
-            "required",
-            "email_mismatch",
-            "email_fullwidth",
-            "email_free_mail",
-            "establishment_accounts_full",
-            "staff_name_format",
-            "staff_name_taken",
-            "password_wrong",
-            "password_mismatch",
-            "password_unchanged",
-            "date_format",
-            "birth_date_range",
-            "too_long",
-            "office_code_format",
-            "non_ascii",
-            "at_sign",
-            "local_part",
-            "domain",
-            "format",
-            "check_digit",
-            "not_kana",
-            "too_short",
-            "common",
-            "same_as_name",
-        ];
-        let fallback = rule_text(Lang::Ja, "x", "no-such-code", None);
-        for c in codes {
-            assert_ne!(rule_text(Lang::Ja, "email", c, Some("9")), fallback, "{c}");
-            assert_ne!(rule_text(Lang::En, "email", c, Some("9")), fallback, "{c}");
-        }
-    }
-}
-
 /// Words of the lookup and audit commands (R-ID-*, R-AUD-3), by key.
 #[must_use]
 pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
@@ -884,5 +825,64 @@ pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
         "report_after_hours" => pick(lang, "時間外・閉庁日のアクセス", "After-hours access"),
         "none" => pick(lang, "（なし）", "(none)"),
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_reg_2_fullwidth_hint_names_field_and_converted_form() {
+        let i = FieldIssue::warning("email", "email_fullwidth").with("taro@example.jp");
+        assert_eq!(
+            issue_message(Lang::Ja, &i),
+            "メールアドレス: 全角文字が含まれています。半角に変換した「taro@example.jp」でよければ確認してください"
+        );
+        assert!(issue_message(Lang::En, &i).starts_with("Email: "));
+    }
+
+    #[test]
+    fn r_reg_2_email_in_use_names_the_holder() {
+        let e = ServiceError::EmailInUse {
+            account_id: 7,
+            kind: AccountKind::Employer,
+        };
+        assert!(error_message(Lang::Ja, &e).contains("求人者アカウント #7"));
+    }
+
+    #[test]
+    fn every_listed_code_has_its_own_words() {
+        let codes = [
+            "required",
+            "email_mismatch",
+            "email_fullwidth",
+            "email_free_mail",
+            "establishment_accounts_full",
+            "staff_name_format",
+            "staff_name_taken",
+            "password_wrong",
+            "password_mismatch",
+            "password_unchanged",
+            "date_format",
+            "birth_date_range",
+            "too_long",
+            "office_code_format",
+            "non_ascii",
+            "at_sign",
+            "local_part",
+            "domain",
+            "format",
+            "check_digit",
+            "not_kana",
+            "too_short",
+            "common",
+            "same_as_name",
+        ];
+        let fallback = rule_text(Lang::Ja, "x", "no-such-code", None);
+        for c in codes {
+            assert_ne!(rule_text(Lang::Ja, "email", c, Some("9")), fallback, "{c}");
+            assert_ne!(rule_text(Lang::En, "email", c, Some("9")), fallback, "{c}");
+        }
     }
 }
