@@ -53,6 +53,7 @@ fn fixture(cfg: Config) -> Fixture {
     for (name, display, role) in [
         ("tanaka", "田中 花子", Role::Counter),
         ("sato", "佐藤 恵", Role::Auditor),
+        ("suzuki", "鈴木 一郎", Role::Supervisor),
     ] {
         service::staff::add(&mut store, &ctx, name, display, &Roles::new(vec![role])).expect("add");
         let id = storage::staff::by_name(store.conn(), name)
@@ -279,4 +280,52 @@ fn r_aud_3_auditor_sees_the_audit_viewer_and_report_but_no_lookup() {
     snap("audit_viewer_filtered", &f.app);
     press(&mut f.app, KeyCode::Char('r'));
     snap("audit_report", &f.app);
+}
+
+#[test]
+fn r_id_4_change_waits_for_a_supervisor_who_approves_on_the_record() {
+    let mut cfg = Config::default();
+    cfg.id_change.needs_supervisor = true;
+    let mut f = searched(cfg);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('c'));
+    type_text(&mut f.app, "hanako@newco.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "hanako@newco.jp");
+    press(&mut f.app, KeyCode::Tab);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "免許証確認");
+    ctrl(&mut f.app, 's');
+    assert!(screen_text(&f.app, 80, 24).contains("統括の承認があるまで変更されません"));
+    press(&mut f.app, KeyCode::Char('y'));
+    let email = |app: &App| {
+        storage::accounts::by_id(app.store.conn(), 1)
+            .expect("q")
+            .expect("row")
+            .email
+    };
+    assert_eq!(email(&f.app), "tanaka@example.co.jp");
+    // The clerk cannot approve their own request.
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('y'));
+    assert_eq!(email(&f.app), "tanaka@example.co.jp");
+
+    f.app.sign_out(None);
+    sign_in(&mut f.app, "suzuki");
+    // Supervisor menu: 窓口登録, アカウント照会, メール送信状況, 監査ログ, ID照会, パスワード変更.
+    press(&mut f.app, KeyCode::Char('5'));
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "1301-123456-7");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    snap("lookup_pending_change_supervisor", &f.app);
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('y'));
+    assert_eq!(email(&f.app), "hanako@newco.jp");
+    let rows = audit_actions(&f.app);
+    let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert!(actions.contains(&"account.change_email_request"));
+    assert_eq!(actions.last(), Some(&"account.change_email"));
 }

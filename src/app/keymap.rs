@@ -44,6 +44,8 @@ pub enum Action {
     ChangeId,
     Report,
     Export,
+    Approve,
+    Reject,
 }
 
 /// A key as written in the tables.
@@ -526,6 +528,18 @@ pub const LOOKUP_DETAIL: &[Binding] = &[
     b(&[Key::Char('v')], Action::Reveal, Msg::KeyReveal, true),
     b(&[Key::Char('m')], Action::MailId, Msg::KeyMailId, true),
     b(&[Key::Char('c')], Action::ChangeId, Msg::KeyChangeId, true),
+    b(
+        &[Key::Char('a')],
+        Action::Approve,
+        Msg::KeyApproveChange,
+        false,
+    ),
+    b(
+        &[Key::Char('x')],
+        Action::Reject,
+        Msg::KeyRejectChange,
+        false,
+    ),
     b(
         &[Key::Char('n')],
         Action::NewItem,

@@ -218,6 +218,8 @@ pub fn act(app: &mut App, action: Action) {
             l.mode = Mode::Change;
         }
         (Mode::Detail, Action::MailId) => ask_mail(app),
+        (Mode::Detail, Action::Approve) => ask_decide(app, true),
+        (Mode::Detail, Action::Reject) => ask_decide(app, false),
         (_, Action::Back) => back(app),
         _ => {}
     }
@@ -468,6 +470,27 @@ fn ask_change(app: &mut App) {
     app.confirm(title, lines, Pending::LookupChange(id));
 }
 
+/// R-ID-4: a supervisor decides the change waiting on this record (the service refuses the
+/// requester and staff without the permission).
+fn ask_decide(app: &mut App, approve: bool) {
+    let Some(l) = screen(app) else { return };
+    let Some(request) = l.detail.as_ref().and_then(|d| d.pending_change) else {
+        return;
+    };
+    let title = app
+        .t(if approve {
+            Msg::LkConfirmApprove
+        } else {
+            Msg::LkConfirmReject
+        })
+        .to_string();
+    let lines = vec![
+        format!("#{request}"),
+        app.t(Msg::LkConfirmAudited).to_string(),
+    ];
+    app.confirm(title, lines, Pending::LookupDecide { request, approve });
+}
+
 /// Runs a confirmed lookup action.
 pub fn run_pending(app: &mut App, p: &Pending) {
     let Some(ctx) = app.ctx() else { return };
@@ -541,6 +564,35 @@ pub fn run_pending(app: &mut App, p: &Pending) {
                     app.mail_was_queued();
                 }
                 Err(e) => refused(app, &e),
+            }
+        }
+        Pending::LookupDecide { request, approve } => {
+            match lookup::decide_change(&mut app.store, &cfg, &ctx, request, approve) {
+                Ok(out) => {
+                    let new_masked = match out {
+                        Some(ChangeOutcome::Changed {
+                            new_email_masked, ..
+                        }) => Some(new_email_masked),
+                        _ => None,
+                    };
+                    let text = match &new_masked {
+                        Some(m) => format!("{} {m}", app.t(Msg::LkChanged)),
+                        None => app.t(Msg::LkRejected).to_string(),
+                    };
+                    if let Some(l) = screen(app) {
+                        l.done = Some(text.clone());
+                        l.revealed = None;
+                        if let Some(d) = l.detail.as_mut() {
+                            d.pending_change = None;
+                            if new_masked.is_some() {
+                                d.hit.email_masked = new_masked;
+                            }
+                        }
+                    }
+                    app.flash(Tone::Success, text);
+                    app.mail_was_queued();
+                }
+                Err(e) => app.flash_error(&e),
             }
         }
         _ => {}

@@ -69,6 +69,10 @@ pub enum Pending {
     LookupReveal(i64),
     LookupMailId(i64),
     LookupChange(i64),
+    LookupDecide {
+        request: i64,
+        approve: bool,
+    },
     AuditExport {
         path: String,
         since: chrono::NaiveDate,
@@ -405,9 +409,10 @@ impl App {
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
                 staff::run_pending(self, p)
             }
-            Pending::LookupReveal(_) | Pending::LookupMailId(_) | Pending::LookupChange(_) => {
-                lookup::run_pending(self, &p)
-            }
+            Pending::LookupReveal(_)
+            | Pending::LookupMailId(_)
+            | Pending::LookupChange(_)
+            | Pending::LookupDecide { .. } => lookup::run_pending(self, &p),
             Pending::AuditExport { path, since, until } => {
                 audit::run_export(self, &path, since, until)
             }

@@ -64,6 +64,11 @@ messages! {
     KeyReveal => "本人確認してID表示", "Reveal ID (identity check)";
     KeyMailId => "IDをメールで通知", "Mail the ID";
     KeyChangeId => "ID変更", "Change ID";
+    KeyApproveChange => "ID変更を承認", "Approve ID change";
+    KeyRejectChange => "ID変更を却下", "Reject ID change";
+    LkConfirmApprove => "承認待ちのID変更を承認しますか？（すぐに変更され、通知が送られます）", "Approve the pending ID change? (It applies now and the notices go out.)";
+    LkConfirmReject => "承認待ちのID変更を却下しますか？", "Reject the pending ID change?";
+    LkRejected => "ID変更を却下しました", "ID change rejected";
     KeyAuditFilter => "絞込み", "Filter";
     KeyAuditReport => "照会レポート", "Report";
     KeyAuditExport => "CSV書出し", "Export CSV";
@@ -117,7 +122,7 @@ messages! {
     LkMasked => "ID（伏字）", "ID (masked)";
     LkRevealed => "ID（本人確認済み）", "ID (identity checked)";
     LkPasswordNote => "パスワードはハローワークでも表示・確認できません。お客様には、ログイン画面の「パスワードを忘れた方」から再設定していただくよう案内してください。", "Passwords can never be shown, not even here. Tell the customer to reset it from the login page (forgot password).";
-    LkPendingChange => "統括の承認待ちのID変更があります", "An ID change is waiting for approval";
+    LkPendingChange => "統括の承認待ちのID変更があります（統括: a 承認、x 却下）", "An ID change is waiting for approval (supervisor: a approve, x reject)";
     LkConfirmAudited => "この操作は目的・端末とともに監査ログに記録されます。", "This is recorded in the audit log with the purpose and terminal.";
     LkConfirmReveal => "本人確認を記録して、IDを画面に表示しますか？", "Record the identity check and show the ID?";
     LkConfirmMail => "登録IDをメールで通知しますか？", "Mail the login ID?";
