@@ -15,6 +15,14 @@ use crate::storage::audit::{AuditRow, VerifyReport};
 
 const ROWS: i64 = 500;
 
+/// A confirmed CSV export: where to and which JST days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportJob {
+    pub path: String,
+    pub since: NaiveDate,
+    pub until: NaiveDate,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
     #[default]
@@ -226,7 +234,11 @@ fn submit(app: &mut App) {
                 app.t(Msg::AuExportEffect).to_string(),
             ];
             let title = app.t(Msg::AuConfirmExport).to_string();
-            app.confirm(title, lines, Pending::AuditExport { path, since, until });
+            app.confirm(
+                title,
+                lines,
+                Pending::AuditExport(ExportJob { path, since, until }),
+            );
         }
         Mode::List | Mode::Report => {}
     }
@@ -250,7 +262,8 @@ fn open_report(app: &mut App) {
 }
 
 /// Writes the CSV file (never over an existing file).
-pub fn run_export(app: &mut App, path: &str, since: NaiveDate, until: NaiveDate) {
+pub fn run_export(app: &mut App, job: &ExportJob) {
+    let (path, since, until) = (job.path.as_str(), job.since, job.until);
     let Some(ctx) = app.ctx() else { return };
     let file = std::fs::OpenOptions::new()
         .write(true)

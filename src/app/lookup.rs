@@ -488,7 +488,7 @@ fn ask_decide(app: &mut App, approve: bool) {
         format!("#{request}"),
         app.t(Msg::LkConfirmAudited).to_string(),
     ];
-    app.confirm(title, lines, Pending::LookupDecide { request, approve });
+    app.confirm(title, lines, Pending::LookupDecide(request, approve));
 }
 
 /// Runs a confirmed lookup action.
@@ -566,7 +566,7 @@ pub fn run_pending(app: &mut App, p: &Pending) {
                 Err(e) => refused(app, &e),
             }
         }
-        Pending::LookupDecide { request, approve } => {
+        Pending::LookupDecide(request, approve) => {
             match lookup::decide_change(&mut app.store, &cfg, &ctx, request, approve) {
                 Ok(out) => {
                     let new_masked = match out {

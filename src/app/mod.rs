@@ -57,10 +57,7 @@ pub enum Screen {
 pub enum Pending {
     RegisterAcceptingWarnings,
     Reissue(i64),
-    StaffDisable {
-        name: String,
-        disable: bool,
-    },
+    StaffDisable { name: String, disable: bool },
     StaffUnlock(String),
     StaffReset(String),
     SignOut,
@@ -69,15 +66,8 @@ pub enum Pending {
     LookupReveal(i64),
     LookupMailId(i64),
     LookupChange(i64),
-    LookupDecide {
-        request: i64,
-        approve: bool,
-    },
-    AuditExport {
-        path: String,
-        since: chrono::NaiveDate,
-        until: chrono::NaiveDate,
-    },
+    LookupDecide(i64, bool),
+    AuditExport(audit::ExportJob),
 }
 
 #[derive(Debug, Clone)]
@@ -412,10 +402,8 @@ impl App {
             Pending::LookupReveal(_)
             | Pending::LookupMailId(_)
             | Pending::LookupChange(_)
-            | Pending::LookupDecide { .. } => lookup::run_pending(self, &p),
-            Pending::AuditExport { path, since, until } => {
-                audit::run_export(self, &path, since, until)
-            }
+            | Pending::LookupDecide(..) => lookup::run_pending(self, &p),
+            Pending::AuditExport(job) => audit::run_export(self, &job),
         }
     }
 

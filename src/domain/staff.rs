@@ -98,16 +98,12 @@ pub enum Permission {
 fn role_may(role: Role, p: Permission) -> bool {
     use Permission as P;
     match role {
-        Role::Counter => {
-            matches!(
-                p,
-                P::RegisterAccount
-                    | P::ReissueKey
-                    | P::ViewAccount
-                    | P::ActivateAccount
-                    | P::ViewMail
-            ) || matches!(p, P::Lookup | P::RevealId | P::ChangeId)
-        }
+        // SPEC §1: counter staff do ID lookups (R-ID-1..4); approving a change is a supervisor's.
+        Role::Counter if matches!(p, P::Lookup | P::RevealId | P::ChangeId) => true,
+        Role::Counter => matches!(
+            p,
+            P::RegisterAccount | P::ReissueKey | P::ViewAccount | P::ActivateAccount | P::ViewMail
+        ),
         Role::Supervisor => !matches!(p, P::ManageStaff),
         // R-… SPEC §1: admin manages staff, settings and calendar; approving needs supervisor.
         Role::Admin => matches!(p, P::ManageStaff | P::ViewMail | P::ActivateAccount),
