@@ -16,6 +16,14 @@ pub struct Config {
     pub smtp: Smtp,
     pub ui: Ui,
     pub review: Review,
+    pub id_change: IdChange,
+}
+
+/// R-ID-4: whether an ID change at the counter waits for a supervisor's approval.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdChange {
+    pub needs_supervisor: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -26,6 +34,22 @@ pub struct Office {
     pub name: String,
     pub phone: String,
     pub hours: String,
+    /// R-AUD-3: office hours (JST, "HH:MM"); access outside them is reported as after-hours.
+    pub open: String,
+    pub close: String,
+}
+
+impl Office {
+    /// Opening and closing time; the defaults 08:30–17:15 when unset.
+    #[must_use]
+    pub fn hours_range(&self) -> (chrono::NaiveTime, chrono::NaiveTime) {
+        let t = |s: &str, d: (u32, u32)| {
+            chrono::NaiveTime::parse_from_str(s, "%H:%M").unwrap_or_else(|_| {
+                chrono::NaiveTime::from_hms_opt(d.0, d.1, 0).unwrap_or(chrono::NaiveTime::MIN)
+            })
+        };
+        (t(&self.open, (8, 30)), t(&self.close, (17, 15)))
+    }
 }
 
 /// `[review]`: R-REV-2 reasons offered for 差戻し and 不受理, and the sweep interval (R-DL-3).
@@ -257,6 +281,14 @@ impl Config {
             return Err(invalid(
                 "review.return_reasons と review.reject_reasons には理由を1つ以上書いてください",
             ));
+        }
+        for (k, v) in [
+            ("office.open", &cfg.office.open),
+            ("office.close", &cfg.office.close),
+        ] {
+            if !v.is_empty() && chrono::NaiveTime::parse_from_str(v, "%H:%M").is_err() {
+                return Err(invalid(&format!("{k} は \"08:30\" の形の時刻です")));
+            }
         }
         cfg.check_mail().map_err(|m| invalid(&m))?;
         Ok(cfg)

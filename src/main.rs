@@ -45,6 +45,7 @@ fn command_name(c: &cli::Command) -> &'static str {
         cli::Command::Review { .. } => "review",
         cli::Command::Visit { .. } => "visit",
         cli::Command::Sweep => "sweep",
+        cli::Command::Lookup(_) => "lookup",
     }
 }
 

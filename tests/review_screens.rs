@@ -231,7 +231,7 @@ fn snap(name: &str, app: &App) {
 }
 
 fn open_queues(f: &mut Fixture) {
-    // Counter menu: 1 register, 2 account, 3 mail, 4 queues.
+    // Counter menu: 1 register, 2 account, 3 ID lookup, 4 queues.
     press(&mut f.app, KeyCode::Char('4'));
     assert!(
         matches!(f.app.screen, Screen::Queue(_)),

@@ -350,7 +350,7 @@ fn r_mail_7_mail_queue_shows_counts_and_acts_after_confirm() {
     type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
     ctrl(&mut f.app, 's');
     press(&mut f.app, KeyCode::Esc);
-    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Char('5'));
     assert!(
         matches!(f.app.screen, Screen::MailQueue(_)),
         "{:?}",

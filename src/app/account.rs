@@ -135,7 +135,13 @@ fn search(app: &mut App) {
         return;
     }
     let Some(ctx) = app.ctx() else { return };
-    match accounts::show(&mut app.store, &ctx, &email, COUNTER_PURPOSE) {
+    // R-ID-5: the purpose the current visitor gave at the lookup, if any.
+    let purpose = app
+        .visit
+        .purpose
+        .clone()
+        .unwrap_or_else(|| COUNTER_PURPOSE.to_string());
+    match accounts::show(&mut app.store, &ctx, &email, &purpose) {
         Ok(v) => {
             if let Screen::Account(a) = &mut app.screen {
                 a.view = Some(v);

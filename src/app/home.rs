@@ -20,6 +20,7 @@ pub enum MenuItem {
     Queue,
     Dashboard,
     ChangePassword,
+    Lookup,
 }
 
 impl MenuItem {
@@ -34,6 +35,7 @@ impl MenuItem {
             MenuItem::Queue => Msg::MenuQueue,
             MenuItem::Dashboard => Msg::MenuDashboard,
             MenuItem::ChangePassword => Msg::MenuChangePassword,
+            MenuItem::Lookup => Msg::MenuLookup,
         }
     }
 
@@ -48,6 +50,7 @@ impl MenuItem {
             MenuItem::Queue => Msg::MenuQueueDesc,
             MenuItem::Dashboard => Msg::MenuDashboardDesc,
             MenuItem::ChangePassword => Msg::MenuChangePasswordDesc,
+            MenuItem::Lookup => Msg::MenuLookupDesc,
         }
     }
 }
@@ -55,28 +58,22 @@ impl MenuItem {
 /// The menu for the signed-in roles, in a fixed order (numbers stay put for a given role).
 #[must_use]
 pub fn items(app: &App) -> Vec<MenuItem> {
-    let mut v = Vec::new();
-    if app.may(Permission::RegisterAccount) {
-        v.push(MenuItem::Register);
-    }
-    if app.may(Permission::ViewAccount) {
-        v.push(MenuItem::Account);
-    }
-    if app.may(Permission::ManageStaff) {
-        v.push(MenuItem::Staff);
-    }
-    if app.may(Permission::ViewMail) {
-        v.push(MenuItem::Mail);
-    }
-    if app.may(Permission::ViewAudit) {
-        v.push(MenuItem::Audit);
-    }
-    if app.may(Permission::ViewQueues) {
-        v.push(MenuItem::Queue);
-    }
-    if app.may(Permission::ViewDashboard) {
-        v.push(MenuItem::Dashboard);
-    }
+    // Counter work first, then supervision, then administration; a role's numbers never move.
+    let table = [
+        (MenuItem::Register, Permission::RegisterAccount),
+        (MenuItem::Account, Permission::ViewAccount),
+        (MenuItem::Lookup, Permission::Lookup),
+        (MenuItem::Queue, Permission::ViewQueues),
+        (MenuItem::Dashboard, Permission::ViewDashboard),
+        (MenuItem::Staff, Permission::ManageStaff),
+        (MenuItem::Mail, Permission::ViewMail),
+        (MenuItem::Audit, Permission::ViewAudit),
+    ];
+    let mut v: Vec<MenuItem> = table
+        .into_iter()
+        .filter(|(_, p)| app.may(*p))
+        .map(|(m, _)| m)
+        .collect();
     v.push(MenuItem::ChangePassword);
     v
 }
@@ -126,7 +123,7 @@ pub fn open(app: &mut App, item: MenuItem) {
         }
         MenuItem::Audit => {
             let Some(ctx) = app.ctx() else { return };
-            let mut a = audit::AuditView::default();
+            let mut a = audit::AuditView::new();
             a.reload(&app.store, &ctx);
             a.verify_now(&app.store);
             Screen::Audit(a)
@@ -144,6 +141,7 @@ pub fn open(app: &mut App, item: MenuItem) {
             return;
         }
         MenuItem::ChangePassword => Screen::ChangePassword(signin::ChangePassword::new(false)),
+        MenuItem::Lookup => Screen::Lookup(Box::default()),
     };
     app.push(screen);
 }

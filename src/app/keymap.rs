@@ -39,6 +39,13 @@ pub enum Action {
     MailHold,
     MailRelease,
     MailCancel,
+    Reveal,
+    MailId,
+    ChangeId,
+    Report,
+    Export,
+    Approve,
+    Reject,
     /// Review (R-REV-1..6)
     Sort,
     ReviewCheck,
@@ -206,6 +213,7 @@ pub const HOME: &[Binding] = &[
     b(&[Key::Char('6')], Action::Menu(6), Msg::KeyMenuItem, false),
     b(&[Key::Char('7')], Action::Menu(7), Msg::KeyMenuItem, false),
     b(&[Key::Char('8')], Action::Menu(8), Msg::KeyMenuItem, false),
+    b(&[Key::Char('9')], Action::Menu(9), Msg::KeyMenuItem, false),
     b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
     b(
         &[Key::Down, Key::Char('j'), Key::Tab],
@@ -619,6 +627,176 @@ pub const DETAIL: &[Binding] = &[
     b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
 ];
 
+/// Lookup results (R-ID-1): open a customer, search again, next visitor.
+pub const LOOKUP_RESULTS: &[Binding] = &[
+    b(&[Key::Enter], Action::Select, Msg::KeyOpen, true),
+    b(
+        &[Key::Char('/'), Key::Char('s')],
+        Action::Search,
+        Msg::KeySearch,
+        true,
+    ),
+    b(
+        &[Key::Char('n')],
+        Action::NewItem,
+        Msg::KeyNextVisitor,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// One customer's record in the lookup (R-ID-2, R-ID-4).
+pub const LOOKUP_DETAIL: &[Binding] = &[
+    b(&[Key::Char('v')], Action::Reveal, Msg::KeyReveal, true),
+    b(&[Key::Char('m')], Action::MailId, Msg::KeyMailId, true),
+    b(&[Key::Char('c')], Action::ChangeId, Msg::KeyChangeId, true),
+    b(
+        &[Key::Char('a')],
+        Action::Approve,
+        Msg::KeyApproveChange,
+        false,
+    ),
+    b(
+        &[Key::Char('x')],
+        Action::Reject,
+        Msg::KeyRejectChange,
+        false,
+    ),
+    b(
+        &[Key::Char('n')],
+        Action::NewItem,
+        Msg::KeyNextVisitor,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The audit viewer (R-AUD-1..3).
+pub const AUDIT: &[Binding] = &[
+    b(&[Key::Char('f')], Action::Filter, Msg::KeyAuditFilter, true),
+    b(&[Key::Char('r')], Action::Report, Msg::KeyAuditReport, true),
+    b(&[Key::Char('x')], Action::Export, Msg::KeyAuditExport, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefreshVerify,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The R-AUD-3 report.
+pub const AUDIT_REPORT: &[Binding] = &[
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, true),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        true,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::Char('r'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
 /// A yes/no question.
 pub const CONFIRM: &[Binding] = &[
     b(
@@ -710,6 +888,13 @@ mod tests {
             RESULT,
             STAFF,
             STAFF_READONLY,
+            MAILQ,
+            QUEUE,
+            DETAIL,
+            LOOKUP_RESULTS,
+            LOOKUP_DETAIL,
+            AUDIT,
+            AUDIT_REPORT,
             CONFIRM,
             NOTICE,
             LOCKED,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod form;
 pub mod home;
 pub mod keymap;
+pub mod lookup;
 pub mod mailq;
 pub mod register;
 pub mod review;
@@ -51,6 +52,8 @@ pub enum Screen {
     Queue(review::QueueView),
     Detail(Box<review::DetailView>),
     Dashboard(review::DashboardView),
+    /// Boxed: it holds results and four forms.
+    Lookup(Box<lookup::Lookup>),
 }
 
 /// Something to do once the user says yes.
@@ -72,6 +75,11 @@ pub enum Pending {
         review::ReviewKey,
         Option<crate::domain::submission::SubmissionState>,
     ),
+    LookupReveal(i64),
+    LookupMailId(i64),
+    LookupChange(i64),
+    LookupDecide(i64, bool),
+    AuditExport(audit::ExportJob),
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +144,8 @@ pub struct App {
     pub quit: bool,
     /// The JST minute shown in the header; a tick redraws only when it changes.
     pub clock_text: String,
+    /// R-ID-5: the purpose of the current visitor and of each customer seen this session.
+    pub visit: lookup::Visit,
     last_activity: Instant,
     data_version: i64,
 }
@@ -184,6 +194,7 @@ impl App {
             banner,
             quit: false,
             clock_text: String::new(),
+            visit: lookup::Visit::default(),
             last_activity: Instant::now(),
             data_version,
         };
@@ -267,13 +278,18 @@ impl App {
             Screen::Account(a) if a.searching() => keymap::FORM,
             Screen::Account(_) => keymap::ACCOUNT,
             Screen::Staff(_) => keymap::STAFF,
-            Screen::Audit(_) => keymap::STAFF_READONLY,
+            Screen::Audit(a) if a.editing() => keymap::FORM,
+            Screen::Audit(a) if a.mode == audit::Mode::Report => keymap::AUDIT_REPORT,
+            Screen::Audit(_) => keymap::AUDIT,
             Screen::MailQueue(_) => keymap::MAILQ,
             Screen::Queue(q) if q.filter_form.is_some() => keymap::FORM,
             Screen::Queue(_) => keymap::QUEUE,
             Screen::Detail(d) if d.reason.is_some() => keymap::FORM,
             Screen::Detail(_) => keymap::DETAIL,
             Screen::Dashboard(_) => keymap::STAFF_READONLY,
+            Screen::Lookup(l) if l.form().is_some() => keymap::FORM,
+            Screen::Lookup(l) if l.mode == lookup::Mode::Detail => keymap::LOOKUP_DETAIL,
+            Screen::Lookup(_) => keymap::LOOKUP_RESULTS,
         }
     }
 
@@ -294,6 +310,8 @@ impl App {
             Screen::StaffAdd(s) => Some(&mut s.form),
             Screen::Queue(q) => q.filter_form.as_mut(),
             Screen::Detail(d) => d.reason.as_mut().map(|r| &mut r.1),
+            Screen::Lookup(l) => l.form_mut(),
+            Screen::Audit(a) => a.form_mut(),
             _ => None,
         }
     }
@@ -359,6 +377,7 @@ impl App {
             Screen::Queue(_) => review::act_queue(self, action),
             Screen::Detail(_) => review::act_detail(self, action),
             Screen::Dashboard(_) => review::act_dashboard(self, action),
+            Screen::Lookup(_) => lookup::act(self, action),
         }
     }
 
@@ -403,6 +422,11 @@ impl App {
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
                 staff::run_pending(self, p)
             }
+            Pending::LookupReveal(_)
+            | Pending::LookupMailId(_)
+            | Pending::LookupChange(_)
+            | Pending::LookupDecide(..) => lookup::run_pending(self, &p),
+            Pending::AuditExport(job) => audit::run_export(self, &job),
         }
     }
 
@@ -461,6 +485,7 @@ impl App {
 
     pub fn sign_out(&mut self, why: Option<String>) {
         self.session = None;
+        self.visit = lookup::Visit::default();
         self.back.clear();
         self.overlay = None;
         self.lock = None;

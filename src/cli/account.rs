@@ -64,6 +64,25 @@ pub enum AccountCmd {
     ReissueKey { email: String },
     /// Record an activation; reads the auth key from stdin (R-KEY-4, R-KEY-6)
     Activate { email: String },
+    /// Change the login email after the identity check (R-ID-4): the new address gets a key,
+    /// both addresses a notice
+    ChangeEmail {
+        old: String,
+        new: String,
+        /// 運転免許証, マイナンバーカード, 健康保険証, 在留カード, 社員証＋名刺, その他
+        #[arg(long)]
+        document: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long, default_value = "ID照会")]
+        purpose: String,
+    },
+    /// ID changes waiting for a supervisor's approval
+    PendingChanges,
+    /// Approve another staff member's ID change (supervisor)
+    ApproveChange { request_id: i64 },
+    /// Reject an ID change waiting for approval (supervisor)
+    RejectChange { request_id: i64 },
 }
 
 /// # Errors
@@ -74,6 +93,20 @@ pub fn run(cmd: &AccountCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
         AccountCmd::Show { email, purpose } => show(ctx, email, purpose),
         AccountCmd::ReissueKey { email } => reissue(ctx, email),
         AccountCmd::Activate { email } => activate(ctx, email),
+        AccountCmd::ChangeEmail {
+            old,
+            new,
+            document,
+            note,
+            purpose,
+        } => super::lookup::change_email(ctx, old, new, document, note, purpose),
+        AccountCmd::PendingChanges => super::lookup::decide(ctx, None),
+        AccountCmd::ApproveChange { request_id } => {
+            super::lookup::decide(ctx, Some((*request_id, true)))
+        }
+        AccountCmd::RejectChange { request_id } => {
+            super::lookup::decide(ctx, Some((*request_id, false)))
+        }
     }
 }
 

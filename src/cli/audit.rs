@@ -9,10 +9,42 @@ use crate::service::audit;
 pub enum AuditCmd {
     /// Check the hash chain; exit 5 and the first bad row when it is broken
     Verify,
-    /// The newest rows (supervisor, auditor)
+    /// The newest rows (supervisor, auditor), filtered
     List {
         #[arg(long, default_value_t = 50)]
         limit: i64,
+        /// Staff sign-in name
+        #[arg(long)]
+        staff: Option<String>,
+        /// An action (lookup.reveal) or a prefix ending in "." (lookup.)
+        #[arg(long)]
+        action: Option<String>,
+        /// The customer or object as logged (account:12)
+        #[arg(long)]
+        subject: Option<String>,
+        /// First JST day, YYYY-MM-DD
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// Last JST day, YYYY-MM-DD (inclusive)
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+    },
+    /// Write the rows of JST days SINCE..=UNTIL as CSV to stdout (the export is logged)
+    Export {
+        #[arg(long)]
+        since: chrono::NaiveDate,
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
+    },
+    /// R-AUD-3: lookups per staff per day, lookups not followed by business, after-hours access
+    Report {
+        /// One JST day (default: today)
+        #[arg(long, conflicts_with_all = ["since", "until"])]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        until: Option<chrono::NaiveDate>,
     },
 }
 
@@ -59,11 +91,44 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             }
             Ok(status)
         }
-        AuditCmd::List { limit } => {
+        AuditCmd::Export { since, until } => {
             let s = ctx.session()?;
-            let rows = audit::recent(
+            let until = until.unwrap_or_else(|| crate::clock::jst_date(ctx.now()));
+            let mut out = std::io::stdout().lock();
+            let n = audit::export_csv(
+                &mut ctx.store(),
+                &s.ctx.at(ctx.now()),
+                *since,
+                until,
+                &mut out,
+            )?;
+            eprintln!(
+                "{n} {}",
+                crate::i18n::cli::lookup_word(ctx.lang, "exported")
+            );
+            Ok(code::OK)
+        }
+        AuditCmd::Report { date, since, until } => report(ctx, *date, *since, *until),
+        AuditCmd::List {
+            limit,
+            staff,
+            action,
+            subject,
+            since,
+            until,
+        } => {
+            let s = ctx.session()?;
+            let filter = audit::Filter {
+                staff: staff.clone(),
+                action: action.clone(),
+                subject: subject.clone(),
+                since: *since,
+                until: *until,
+            };
+            let rows = audit::list(
                 &ctx.store(),
                 &s.ctx.at(ctx.now()),
+                &filter,
                 (*limit).clamp(1, 10_000),
             )?;
             if ctx.json {
@@ -90,4 +155,53 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             Ok(code::OK)
         }
     }
+}
+
+fn report(
+    ctx: &CliCtx,
+    date: Option<chrono::NaiveDate>,
+    since: Option<chrono::NaiveDate>,
+    until: Option<chrono::NaiveDate>,
+) -> anyhow::Result<i32> {
+    use crate::i18n::cli::lookup_word as w;
+    let s = ctx.session()?;
+    let today = crate::clock::jst_date(ctx.now());
+    let (from, to) = match (date, since, until) {
+        (Some(d), _, _) => (d, d),
+        (None, Some(a), b) => (a, b.unwrap_or(today)),
+        (None, None, Some(b)) => (b, b),
+        (None, None, None) => (today, today),
+    };
+    let r = audit::report(&ctx.store(), &ctx.config, &s.ctx.at(ctx.now()), from, to)?;
+    if ctx.json {
+        ctx.print_json(&r)?;
+        return Ok(code::OK);
+    }
+    let lang = ctx.lang;
+    println!("== {} ({from} .. {to})", w(lang, "report_per_day"));
+    for d in &r.per_staff_day {
+        println!("{}\t{}\t{}", d.date, safe(&d.staff), d.lookups);
+    }
+    for (title, lines) in [
+        ("report_unfollowed", &r.unfollowed),
+        ("report_after_hours", &r.after_hours),
+    ] {
+        println!("== {} ({})", w(lang, title), lines.len());
+        if lines.is_empty() {
+            println!("{}", w(lang, "none"));
+        }
+        for l in lines {
+            let at = from_db(&l.at_utc).map_or_else(|| l.at_utc.clone(), fmt_jst);
+            let opt = |v: &Option<String>| v.as_deref().map_or_else(|| "-".to_string(), safe);
+            println!(
+                "#{}\t{at}\t{}\t{}\t{}\t{}",
+                l.id,
+                safe(&l.staff),
+                safe(&l.action),
+                opt(&l.subject),
+                opt(&l.purpose)
+            );
+        }
+    }
+    Ok(code::OK)
 }

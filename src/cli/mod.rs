@@ -6,6 +6,7 @@ pub mod audit;
 pub mod context;
 pub mod demo;
 pub mod init;
+pub mod lookup;
 pub mod mail;
 pub mod prompt;
 pub mod review;
@@ -151,6 +152,8 @@ pub enum Command {
     },
     /// The deadline sweep (R-DL-3): expire, purge, remind
     Sweep,
+    /// Forgotten-ID lookup: search customers (masked), reveal after the identity check, mail the ID
+    Lookup(lookup::LookupArgs),
 }
 
 /// Resolves paths, configuration and language before anything else runs.
@@ -243,6 +246,7 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         Command::Review { cmd } => review::run_review(&cmd, &ctx),
         Command::Visit { cmd } => review::run_visit(&cmd, &ctx),
         Command::Sweep => review::run_sweep(&ctx),
+        Command::Lookup(a) => lookup::run(&a, &ctx),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod establishment;
 pub mod interchange;
 pub mod job;
 pub mod kana;
+pub mod lookup;
 pub mod mask;
 pub mod numbers;
 pub mod password;

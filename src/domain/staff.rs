@@ -94,27 +94,41 @@ pub enum Permission {
     Approve,
     /// Supervisor dashboard (supervisor, auditor).
     ViewDashboard,
+    /// R-ID-1: search customers and open their record (masked).
+    Lookup,
+    /// R-ID-2: reveal a login ID after the identity check, or mail it to the customer.
+    RevealId,
+    /// R-ID-4: change a login ID at the counter.
+    ChangeId,
+    /// R-ID-4: approve another staff member's ID change (`[id_change] needs_supervisor`).
+    ApproveIdChange,
 }
 
 #[must_use]
 fn role_may(role: Role, p: Permission) -> bool {
     use Permission as P;
     match role {
-        Role::Counter => {
-            matches!(
-                p,
-                P::RegisterAccount
-                    | P::ReissueKey
-                    | P::ViewAccount
-                    | P::ActivateAccount
-                    | P::ViewMail
-            ) || matches!(p, P::ViewQueues | P::ViewSubmission | P::Review)
-        }
+        Role::Counter => matches!(
+            p,
+            P::RegisterAccount
+                | P::ReissueKey
+                | P::ViewAccount
+                | P::ActivateAccount
+                | P::ViewMail
+                | P::ViewQueues
+                | P::ViewSubmission
+                | P::Review
+                // SPEC §1: counter staff do ID lookups (R-ID-1..4); approving a change is a
+                // supervisor's.
+                | P::Lookup
+                | P::RevealId
+                | P::ChangeId
+        ),
         Role::Supervisor => !matches!(p, P::ManageStaff),
         // R-… SPEC §1: admin manages staff, settings and calendar; approving needs supervisor.
         Role::Admin => matches!(p, P::ManageStaff | P::ViewMail | P::ActivateAccount),
         // Read-only: the audit log, no personal data.
-        Role::Auditor => matches!(p, P::ViewAudit) || matches!(p, P::ViewQueues | P::ViewDashboard),
+        Role::Auditor => matches!(p, P::ViewAudit | P::ViewQueues | P::ViewDashboard),
     }
 }
 

@@ -39,6 +39,15 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "confirm" => pick(lang, "新しいパスワード（確認）", "New password (again)"),
         "auth_key" => pick(lang, "認証キー", "Auth key"),
         "purpose" => pick(lang, "目的", "Purpose"),
+        "query" => pick(lang, "検索語", "Search text"),
+        "new_email" => pick(lang, "新しいメールアドレス", "New email"),
+        "new_email_confirm" => pick(lang, "新しいメールアドレス（確認）", "New email (again)"),
+        "document" => pick(lang, "本人確認書類", "Identity document"),
+        "note" => pick(lang, "確認内容メモ", "Check note"),
+        "path" => pick(lang, "保存先ファイル", "File path"),
+        "other" => pick(lang, "その他の目的", "Other purpose"),
+        "since" => pick(lang, "開始日", "From"),
+        "until" => pick(lang, "終了日", "Until"),
         _ => pick(lang, "入力", "Input"),
     }
 }
@@ -149,6 +158,14 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "corporate_number" => s("13桁の数字で入力してください", "use 13 digits"),
             _ => s("形式が正しくありません", "has the wrong format"),
         },
+        "email_same" => s(
+            "今のメールアドレスと同じです",
+            "is the same as the current address",
+        ),
+        "unknown_document" => s(
+            "運転免許証・マイナンバーカード・健康保険証・在留カード・社員証＋名刺・その他 から選んでください",
+            "choose one of the listed identity documents",
+        ),
         "check_digit" => s(
             "チェックデジットが合いません。番号を確かめてください",
             "the check digit does not match; check the number",
@@ -304,6 +321,18 @@ fn state_change_text(lang: Lang, what: &str) -> String {
             lang,
             "自分自身を無効にすることはできません",
             "you cannot disable yourself",
+        )
+        .to_string(),
+        "change_pending" => pick(
+            lang,
+            "このアカウントには承認待ちのID変更があります",
+            "an ID change for this account is already waiting for approval",
+        )
+        .to_string(),
+        "decided" => pick(
+            lang,
+            "このID変更は既に承認または却下されています",
+            "this ID change has already been decided",
         )
         .to_string(),
         other => match lang {
@@ -775,6 +804,69 @@ fn activation_text(
             "There is no valid auth key",
         )
         .into(),
+    }
+}
+
+/// Words of the lookup and audit commands (R-ID-*, R-AUD-3), by key.
+#[must_use]
+pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
+    match key {
+        "no_hits" => pick(
+            lang,
+            "該当するお客様は見つかりませんでした",
+            "No customer found",
+        ),
+        "truncated" => pick(
+            lang,
+            "ほかにも該当があります。条件を絞ってください",
+            "More matched; narrow the search",
+        ),
+        "password_note" => pick(
+            lang,
+            "パスワードはハローワークでも表示・確認できません。お客様にはログイン画面の「パスワードを忘れた方」から再設定していただいてください",
+            "Passwords can never be shown, not even here; the customer resets one from the login page (\"forgot password\")",
+        ),
+        "revealed" => pick(
+            lang,
+            "登録ID（本人確認済み）",
+            "Login ID (identity checked)",
+        ),
+        "mailed" => pick(
+            lang,
+            "登録ID（メールアドレス）のお知らせを登録アドレスあてに送信予約しました",
+            "The login-ID notice was queued to the registered address",
+        ),
+        "changed" => pick(
+            lang,
+            "IDを変更しました。新しいアドレスに認証キーを、新旧両方のアドレスに通知を送信予約しました",
+            "Login ID changed: the new address gets an auth key, both addresses a notice",
+        ),
+        "pending" => pick(
+            lang,
+            "ID変更は統括の承認待ちになりました（申請番号）",
+            "The ID change waits for a supervisor's approval (request no.)",
+        ),
+        "rejected" => pick(lang, "ID変更を却下しました", "ID change rejected"),
+        "need_key" => pick(
+            lang,
+            "検索条件を1つ指定してください（--establishment-number, --corporate-number, --name, --kana, --phone, --postal, --seeker-number, --kana-name と --birth-date, --email）",
+            "Give one search key (--establishment-number, --corporate-number, --name, --kana, --phone, --postal, --seeker-number, --kana-name with --birth-date, --email)",
+        ),
+        "need_identity" => pick(
+            lang,
+            "表示には本人確認（--document と --note）が必要です",
+            "Revealing needs the identity check (--document and --note)",
+        ),
+        "exported" => pick(lang, "件を書き出しました", "rows written"),
+        "report_per_day" => pick(lang, "職員別・日別の照会件数", "Lookups per staff per day"),
+        "report_unfollowed" => pick(
+            lang,
+            "照会後30分以内に手続のない照会",
+            "Lookups not followed by business within 30 minutes",
+        ),
+        "report_after_hours" => pick(lang, "時間外・閉庁日のアクセス", "After-hours access"),
+        "none" => pick(lang, "（なし）", "(none)"),
+        _ => "",
     }
 }
 

@@ -131,6 +131,108 @@ messages! {
     HelpDetail => "c 確認（チェックリスト）、a 本登録（統括のみ・確認者以外）、r 差戻し、x 不受理（統括）、v 来所記録、t 担当、u 担当解除。各操作は確認画面で内容を示してから実行します。他の職員が先に処理した場合は、その職員名と新しい状態を表示します。", "c check (checklist), a approve (supervisor, not the checker), r return, x reject (supervisor), v record the visit, t claim, u release. Each action says what will happen before it runs. When someone else acted first, you are told who and the new state.";
     HelpDashboard => "一覧ごとの件数、本日の職員別処理件数、最も期限が近い案件、区分別の審査中求人、メールの状況、ロック中の職員。", "Counts per list, today's throughput per staff, the oldest item, pending offers by category, mail health, locked staff.";
 
+    // Forgotten-ID lookup (SPEC §2.4) and the audit viewer (R-AUD-3)
+    KeyNextVisitor => "次のお客様", "Next visitor";
+    KeyReveal => "本人確認してID表示", "Reveal ID (identity check)";
+    KeyMailId => "IDをメールで通知", "Mail the ID";
+    KeyChangeId => "ID変更", "Change ID";
+    KeyApproveChange => "ID変更を承認", "Approve ID change";
+    KeyRejectChange => "ID変更を却下", "Reject ID change";
+    LkConfirmApprove => "承認待ちのID変更を承認しますか？（すぐに変更され、通知が送られます）", "Approve the pending ID change? (It applies now and the notices go out.)";
+    LkConfirmReject => "承認待ちのID変更を却下しますか？", "Reject the pending ID change?";
+    LkRejected => "ID変更を却下しました", "ID change rejected";
+    KeyAuditFilter => "絞込み", "Filter";
+    KeyAuditReport => "照会レポート", "Report";
+    KeyAuditExport => "CSV書出し", "Export CSV";
+    KeyRefreshVerify => "再読込・改ざん検査", "Reload and verify";
+    MenuLookup => "ID照会", "ID lookup";
+    MenuLookupDesc => "IDを忘れたお客様の検索・ID通知・ID変更", "Find a customer's forgotten login ID, mail it, change it";
+    LkTitle => "ID照会", "ID lookup";
+    LkSearchBy => "検索方法", "Search by";
+    LkQuery => "検索語", "Search text";
+    LkQueryHint => "全角・半角、ひらがな・カタカナ、空白の違いは区別しません", "Width, kana kind and spaces are ignored";
+    LkBirthHint => "求職者カナ検索のとき: 例 1990-04-01", "Seeker kana search only: e.g. 1990-04-01";
+    LkCorporateNumber => "法人番号", "Corporate no.";
+    LkEstablishmentName => "事業所名", "Establishment name";
+    LkEstablishmentKana => "事業所名カナ", "Establishment kana";
+    LkPhone => "電話番号", "Phone";
+    LkPostal => "郵便番号", "Postal code";
+    LkSeekerKana => "求職者カナ＋生年月日", "Seeker kana + birth date";
+    LkPurposeTitle => "照会の目的（お客様ごとに1回）", "Purpose of the lookup (once per customer)";
+    LkPurposeAsk => "このお客様の記録を見る目的を選んでください。目的は監査ログに残ります。", "Choose why this customer's records are looked at; it goes into the audit log.";
+    LkPurpose => "目的", "Purpose";
+    LkPurposeId => "ID照会", "ID lookup";
+    LkPurposeReview => "本登録審査", "Registration review";
+    LkPurposeInquiry => "問合せ対応", "Inquiry";
+    LkPurposeOther => "その他", "Other";
+    LkPurposeOtherText => "その他の目的", "Other purpose";
+    LkCurrentPurpose => "目的", "Purpose";
+    LkDocument => "本人確認書類", "Identity document";
+    LkDocLicence => "運転免許証", "Driver's licence";
+    LkDocMyNumber => "マイナンバーカード", "My Number card";
+    LkDocInsurance => "健康保険証", "Health insurance card";
+    LkDocResidence => "在留カード", "Residence card";
+    LkDocStaffCard => "社員証＋名刺", "Staff ID + business card";
+    LkDocOther => "その他", "Other";
+    LkNote => "確認内容メモ", "Check note";
+    LkNoteHint => "例: 番号末尾1234、氏名・生年月日一致", "e.g. number ends 1234, name and birth date match";
+    LkNewEmail => "新しいメールアドレス", "New email";
+    LkNewEmailConfirm => "新しいメールアドレス（確認）", "New email (again)";
+    LkIdentityTitle => "本人確認（IDを表示する前に）", "Identity check (before the ID is shown)";
+    LkChangeTitle => "ID（メールアドレス）の変更", "Change of login ID (email)";
+    LkNoHits => "該当するお客様は見つかりませんでした", "No customer found";
+    LkNoAccount => "この事業所にはアカウントがありません", "This establishment has no account";
+    LkTruncated => "ほかにも該当があります。条件を絞ってください", "More matched; narrow the search";
+    LkColNumber => "番号", "Number";
+    LkColKind => "種別", "Kind";
+    LkShortKeyPending => "キー待ち", "Key pending";
+    LkShortActivated => "登録完了", "Activated";
+    LkColName => "名称・氏名", "Name";
+    LkColKana => "カナ", "Kana";
+    LkColEmail => "ID（伏字）", "ID (masked)";
+    LkColPhone => "電話", "Phone";
+    LkMasked => "ID（伏字）", "ID (masked)";
+    LkRevealed => "ID（本人確認済み）", "ID (identity checked)";
+    LkPasswordNote => "パスワードはハローワークでも表示・確認できません。お客様には、ログイン画面の「パスワードを忘れた方」から再設定していただくよう案内してください。", "Passwords can never be shown, not even here. Tell the customer to reset it from the login page (forgot password).";
+    LkPendingChange => "統括の承認待ちのID変更があります（統括: a 承認、x 却下）", "An ID change is waiting for approval (supervisor: a approve, x reject)";
+    LkConfirmAudited => "この操作は目的・端末とともに監査ログに記録されます。", "This is recorded in the audit log with the purpose and terminal.";
+    LkConfirmReveal => "本人確認を記録して、IDを画面に表示しますか？", "Record the identity check and show the ID?";
+    LkConfirmMail => "登録IDをメールで通知しますか？", "Mail the login ID?";
+    LkConfirmMailEffect => "「登録ID（メールアドレス）のお知らせ」を登録アドレスに送ります。画面には表示しません。", "The login-ID notice goes to the registered address; it is not shown here.";
+    LkConfirmChange => "ID（メールアドレス）を変更しますか？", "Change the login ID?";
+    LkConfirmChangeKey => "新しいアドレスに認証キー（50分有効）を送ります。", "The new address gets an auth key (valid 50 minutes).";
+    LkConfirmChangeBoth => "新旧両方のアドレスに変更の通知を送ります。", "Both the old and the new address get a notice.";
+    LkConfirmChangeOldKey => "今の認証キーは使えなくなります。", "The current auth key stops working.";
+    LkConfirmChangeApproval => "統括の承認があるまで変更されません（申請として登録します）。", "Nothing changes until a supervisor approves (recorded as a request).";
+    LkMailed => "登録IDのお知らせを送信予約しました", "Login-ID notice queued";
+    LkChanged => "IDを変更しました", "Login ID changed to";
+    LkChangePending => "ID変更を申請しました（統括の承認待ち）", "ID change requested (waiting for approval)";
+    AuFilterTitle => "監査ログの絞込み", "Filter the audit log";
+    AuExportTitle => "監査ログのCSV書出し", "Export the audit log as CSV";
+    AuReportTitle => "照会レポート", "Lookup report";
+    AuStaff => "職員ID", "Staff ID";
+    AuStaffHint => "空欄: 全員", "Empty: everyone";
+    AuSubject => "対象", "Subject";
+    AuSubjectHint => "例: account:12（空欄: すべて）", "e.g. account:12 (empty: all)";
+    AuAction => "操作", "Action";
+    AuActionHint => "例: lookup.reveal、「lookup.」で照会すべて", "e.g. lookup.reveal; lookup. for every lookup";
+    AuSince => "開始日", "From";
+    AuUntil => "終了日", "Until";
+    AuDateHint => "YYYY-MM-DD（日本時間、空欄: 指定なし・今日）", "YYYY-MM-DD, JST (empty: none / today)";
+    AuPath => "保存先ファイル", "File path";
+    AuPathHint => "例: /home/suzuki/audit-2026-11.csv（既存のファイルには上書きしません）", "e.g. /home/suzuki/audit.csv (an existing file is never overwritten)";
+    AuConfirmExport => "監査ログをCSVファイルに書き出しますか？", "Write the audit log to a CSV file?";
+    AuExportEffect => "書き出したことも監査ログに記録されます。ファイルの取扱いに注意してください。", "The export itself is logged; handle the file with care.";
+    AuExportFailed => "ファイルを作れませんでした", "Could not create the file";
+    AuExported => "CSVを書き出しました", "CSV written";
+    AuFiltered => "絞込み中", "Filtered";
+    AuReportPerDay => "職員別・日別の照会件数", "Lookups per staff per day";
+    AuReportUnfollowed => "照会後30分以内に手続のない照会", "Lookups not followed by business within 30 minutes";
+    AuReportAfterHours => "時間外・閉庁日のアクセス", "After-hours and closed-day access";
+    AuNone => "（なし）", "(none)";
+    ColPurpose => "目的", "Purpose";
+    HelpLookup => "1. 検索方法を ←→ で選び、検索語を入れて Enter。最初にお客様ごとの目的を聞きます。\n2. 一覧は伏字です。Enter でお客様の記録を開きます（記録を見たことも残ります）。\n3. v: 本人確認書類とメモを記録してIDを表示。m: 登録アドレスにIDを通知（画面には出ません）。c: ID変更（新しいアドレスを2回、本人確認）。\nパスワードは誰にも表示できません。ログイン画面の「パスワードを忘れた方」を案内します。\nn で次のお客様（目的を聞き直します）。すべて監査ログに残ります。", "1. Choose the key with left/right, type, Enter. The purpose is asked once per customer.\n2. Results are masked; Enter opens the record (the view is logged).\n3. v: record the identity check and show the ID. m: mail the ID to the registered address. c: change the ID (new address twice, identity check).\nPasswords can never be shown; point to the login page's forgot-password link.\nn: next visitor (purpose asked again). Everything is logged.";
+
     // Fields
     FieldStaffName => "職員ID", "Staff ID";
     FieldPassword => "パスワード", "Password";
@@ -314,7 +416,7 @@ messages! {
     HelpRegister => "お客様のメールアドレスを2回入力していただき、登録します。\n求人者: 事業所番号が分かれば入力します。フリーメールは注意（橙）が出ますが、確認すれば登録できます。\n求職者: 生年月日・氏名・カナ・求職番号も入力します。\n赤字は直さないと登録できません。入力した内容は消えません。\n登録すると認証キー（50分有効）をメールで送ります。キーは画面に表示されません。", "Ask the customer to give the email twice.\nEmployer: the establishment number if known. Free-mail addresses get an orange warning you can accept.\nJob seeker: date of birth, name, kana and job-seeker number too.\nRed must be fixed; nothing you typed is lost.\nOn success an auth key (valid 50 minutes) is mailed; it is never shown on screen.";
     HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、r で再発行します。\n再発行すると前のキーは使えなくなります。\n照会した記録は監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nEvery look is recorded in the audit log.";
     HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";
-    HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.";
+    HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。\nf: 職員・対象・操作・期間で絞込み。r: 照会レポート（職員別・日別の件数、手続のない照会、時間外アクセス）。x: CSVに書出し。g: 再読込と改ざん検査。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.\nf: filter by staff, subject, action, dates. r: the lookup report. x: export CSV. g: reload and verify.";
 }
 
 /// The help page for a screen.
@@ -333,6 +435,7 @@ pub fn help_for(screen: &Screen) -> Msg {
         Screen::Queue(_) => Msg::HelpQueue,
         Screen::Detail(_) => Msg::HelpDetail,
         Screen::Dashboard(_) => Msg::HelpDashboard,
+        Screen::Lookup(_) => Msg::HelpLookup,
     }
 }
 

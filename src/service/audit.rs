@@ -20,3 +20,241 @@ pub fn recent(store: &Store, ctx: &Ctx, limit: i64) -> Result<Vec<AuditRow>> {
     require(store.conn(), ctx, Permission::ViewAudit)?;
     Ok(audit::recent(store.conn(), limit)?)
 }
+
+/// What the audit viewer filters on (R-AUD-3 viewer). Dates are JST days, inclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Staff sign-in name.
+    pub staff: Option<String>,
+    /// An action (`lookup.reveal`) or a prefix ending in `.` (`lookup.`).
+    pub action: Option<String>,
+    /// `account:12`, `staff:3`, … as written in the log.
+    pub subject: Option<String>,
+    pub since: Option<chrono::NaiveDate>,
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// The UTC instant a JST day starts, as stored.
+#[must_use]
+pub fn jst_day_start(d: chrono::NaiveDate) -> String {
+    let local = d.and_time(chrono::NaiveTime::MIN);
+    crate::clock::to_db(local.and_utc() - chrono::Duration::hours(9))
+}
+
+fn to_query(store: &Store, f: &Filter, limit: i64) -> Result<Option<audit::AuditQuery>> {
+    let staff_id = match f.staff.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(name) => match crate::storage::staff::by_name(store.conn(), name)? {
+            Some(s) => Some(s.id),
+            // No such staff member: nothing matches.
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let nonempty = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    Ok(Some(audit::AuditQuery {
+        staff_id,
+        action: nonempty(&f.action),
+        subject: nonempty(&f.subject),
+        since: f.since.map(jst_day_start),
+        until: f.until.and_then(|d| d.succ_opt()).map(jst_day_start),
+        limit,
+    }))
+}
+
+/// Rows matching the filter, newest first.
+///
+/// # Errors
+/// `Denied` unless the staff member may read the log.
+pub fn list(store: &Store, ctx: &Ctx, f: &Filter, limit: i64) -> Result<Vec<AuditRow>> {
+    require(store.conn(), ctx, Permission::ViewAudit)?;
+    match to_query(store, f, limit)? {
+        Some(q) => Ok(audit::query(store.conn(), &q)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// One CSV field: quoted when needed; a leading `= + - @` is prefixed with `'` so that a
+/// spreadsheet never runs it as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.len() > 1 && s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub const CSV_HEADER: &str = "id,at_utc,at_jst,staff_id,staff_name,staff_roles,terminal,action,subject,purpose,outcome,detail,prev_hash,hash";
+
+/// Writes the rows of the JST days `since..=until` as CSV (UTF-8, header line), oldest first;
+/// returns how many rows. The export itself is one audit row.
+///
+/// # Errors
+/// `Denied`; a write failure as `Internal`.
+pub fn export_csv(
+    store: &mut Store,
+    ctx: &Ctx,
+    since: chrono::NaiveDate,
+    until: chrono::NaiveDate,
+    out: &mut dyn std::io::Write,
+) -> Result<i64> {
+    let roles = require(store.conn(), ctx, Permission::ViewAudit)?;
+    let io = |e: std::io::Error| crate::storage::StorageError::Corrupt(format!("write: {e}"));
+    let (from, to) = (
+        jst_day_start(since),
+        jst_day_start(until.succ_opt().unwrap_or(until)),
+    );
+    let mut n = 0;
+    writeln!(out, "{CSV_HEADER}").map_err(io)?;
+    audit::for_each_between(store.conn(), &from, &to, |r| {
+        let e = &r.entry;
+        let opt = |v: &Option<String>| csv_field(v.as_deref().unwrap_or(""));
+        let jst = crate::clock::from_db(&e.at_utc)
+            .map(crate::clock::fmt_jst)
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.id,
+            csv_field(&e.at_utc),
+            csv_field(&jst),
+            e.staff_id.map(|i| i.to_string()).unwrap_or_default(),
+            opt(&e.staff_name),
+            opt(&e.staff_roles),
+            csv_field(&e.terminal),
+            csv_field(&e.action),
+            opt(&e.subject),
+            opt(&e.purpose),
+            csv_field(&e.outcome),
+            opt(&e.detail),
+            r.prev_hash,
+            r.hash
+        )
+        .map_err(io)?;
+        n += 1;
+        Ok(())
+    })?;
+    out.flush().map_err(io)?;
+    let tx = store.immediate()?;
+    super::audit(
+        &tx,
+        ctx,
+        Some(&roles),
+        super::Audit {
+            action: "audit.export",
+            subject: None,
+            purpose: None,
+            outcome: "ok",
+            detail: Some(format!("since={since} until={until} rows={n}")),
+        },
+    )?;
+    tx.commit()?;
+    Ok(n)
+}
+
+/// One row of the report's lists.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportLine {
+    pub id: i64,
+    pub at_utc: String,
+    pub staff: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub purpose: Option<String>,
+}
+
+/// R-AUD-3: lookups per staff per day, lookups not followed by any transaction within
+/// `domain::lookup::FOLLOW_MINUTES`, access outside office hours or on closed days.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Report {
+    pub since: chrono::NaiveDate,
+    pub until: chrono::NaiveDate,
+    pub per_staff_day: Vec<crate::domain::lookup::StaffDay>,
+    pub unfollowed: Vec<ReportLine>,
+    pub after_hours: Vec<ReportLine>,
+}
+
+/// # Errors
+/// `Denied` unless the staff member may read the log.
+pub fn report(
+    store: &Store,
+    cfg: &crate::config::Config,
+    ctx: &Ctx,
+    since: chrono::NaiveDate,
+    until: chrono::NaiveDate,
+) -> Result<Report> {
+    use crate::domain::lookup::{self as rules, LogEvent};
+    require(store.conn(), ctx, Permission::ViewAudit)?;
+    let from = jst_day_start(since);
+    let to = jst_day_start(until.succ_opt().unwrap_or(until));
+    let to_t = crate::clock::from_db(&to).unwrap_or(ctx.now);
+    let tail = crate::clock::to_db(to_t + chrono::Duration::minutes(rules::FOLLOW_MINUTES));
+    let mut rows = Vec::new();
+    audit::for_each_between(store.conn(), &from, &tail, |r| {
+        // Rows without a staff member (the system, imports) are not access by staff.
+        if r.entry.staff_id.is_some() {
+            rows.push(r);
+        }
+        Ok(())
+    })?;
+    let events: Vec<LogEvent> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(LogEvent {
+                id: r.id,
+                at: crate::clock::from_db(&r.entry.at_utc)?,
+                staff: r.entry.staff_name.clone().unwrap_or_default(),
+                action: r.entry.action.clone(),
+                subject: r.entry.subject.clone(),
+            })
+        })
+        .collect();
+    let (open, close) = cfg.office.hours_range();
+    let cal = super::calendar::effective(store.conn())?;
+    let rep = rules::report(&events, |t| t < to_t, rules::Hours { open, close }, &cal);
+    let line = |id: &i64| {
+        rows.iter().find(|r| r.id == *id).map(|r| ReportLine {
+            id: r.id,
+            at_utc: r.entry.at_utc.clone(),
+            staff: r.entry.staff_name.clone().unwrap_or_default(),
+            action: r.entry.action.clone(),
+            subject: r.entry.subject.clone(),
+            purpose: r.entry.purpose.clone(),
+        })
+    };
+    Ok(Report {
+        since,
+        until,
+        per_staff_day: rep.per_staff_day,
+        unfollowed: rep.unfollowed.iter().filter_map(line).collect(),
+        after_hours: rep.after_hours.iter().filter_map(line).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_aud_3_csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn jst_day_starts_at_15_utc_the_day_before() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+        assert_eq!(jst_day_start(d), "2026-11-23T15:00:00Z");
+    }
+}

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cli_support;
 pub mod export;
 pub mod import;
+pub mod lookup;
 pub mod mail;
 pub mod queue;
 pub mod review;

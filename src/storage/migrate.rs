@@ -14,6 +14,7 @@ const SCHEMA_V1: &str = include_str!("../../schema.sql");
 const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/002_submissions.sql"),
     include_str!("../../assets/sql/003_review.sql"),
+    include_str!("../../assets/sql/004_lookup.sql"),
 ];
 
 #[must_use]

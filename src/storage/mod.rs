@@ -7,6 +7,7 @@ pub mod closures;
 pub mod establishments;
 pub mod imports;
 pub mod keys;
+pub mod lookup;
 pub mod migrate;
 pub mod outbox;
 pub mod review;

@@ -106,7 +106,11 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     // Delivery runs on its own thread with its own connection: SMTP never blocks the keys.
     let (mail_tx, mail_rx) = mpsc::channel();
     // With `mail.worker = false` it only reports the queue and runs the deadline sweep.
-    let worker = Some(crate::mail::worker::spawn_background(&opts.db_path, &app.cfg, mail_tx));
+    let worker = Some(crate::mail::worker::spawn_background(
+        &opts.db_path,
+        &app.cfg,
+        mail_tx,
+    ));
     let mut guard = TerminalGuard::enter()?;
     spawn_input(tx);
     guard.terminal.draw(|f| ui::draw(f, &app))?;

@@ -44,6 +44,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             Screen::Queue(q) => screens::review::draw_queue(frame, app, q, body),
             Screen::Detail(d) => screens::review::draw_detail(frame, app, d, body),
             Screen::Dashboard(d) => screens::review::draw_dashboard(frame, app, d, body),
+            Screen::Lookup(l) => screens::lookup::draw(frame, app, l, body),
         }
         match &app.overlay {
             Some(Overlay::Help { scroll }) => widgets::help(frame, app, *scroll, body),

@@ -175,8 +175,27 @@ pub fn form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect, label_wid
                 }
             }
             FieldKind::Choice { options, selected } => {
+                // When the options do not fit, a window around the selected one, with ‹ › marks.
+                let w = |j: usize| width(app.t(options[j].1)) + 3;
+                let avail = usize::from(input_area.width).saturating_sub(4);
+                let (mut lo, mut hi) = (*selected, *selected + 1);
+                let mut used = w(*selected);
+                while lo > 0 || hi < options.len() {
+                    if hi < options.len() && used + w(hi) <= avail {
+                        used += w(hi);
+                        hi += 1;
+                    } else if lo > 0 && used + w(lo - 1) <= avail {
+                        lo -= 1;
+                        used += w(lo);
+                    } else {
+                        break;
+                    }
+                }
                 let mut spans = Vec::new();
-                for (j, (_, m)) in options.iter().enumerate() {
+                if lo > 0 {
+                    spans.push(Span::styled("‹ ", theme::dim()));
+                }
+                for (j, (_, m)) in options.iter().enumerate().take(hi).skip(lo) {
                     let style = if j == *selected {
                         theme::focused()
                     } else {
@@ -184,6 +203,9 @@ pub fn form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect, label_wid
                     };
                     spans.push(Span::styled(format!(" {} ", app.t(*m)), style));
                     spans.push(Span::raw(" "));
+                }
+                if hi < options.len() {
+                    spans.push(Span::styled("›", theme::dim()));
                 }
                 frame.render_widget(Paragraph::new(Line::from(spans)), input_area);
             }

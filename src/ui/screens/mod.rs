@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod home;
+pub mod lookup;
 pub mod mailq;
 pub mod register;
 pub mod review;

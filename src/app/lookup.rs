@@ -1,0 +1,600 @@
+//! The forgotten-ID lookup screen (SPEC §2.4): search by any key (R-ID-1), results masked
+//! (R-ID-2), the purpose asked once per customer (R-ID-5), reveal after the identity check, the
+//! ID notice mail, and the ID change (R-ID-4) — each behind a confirm step that says what will
+//! happen. Every search, view, reveal, mail and change is one audit row (service/lookup.rs).
+
+use std::collections::BTreeMap;
+
+use super::form::{Field, Form};
+use super::keymap::Action;
+use super::{App, Pending, Screen, Tone};
+use crate::domain::lookup::{IdentityCheck, PURPOSES};
+use crate::i18n::ui::Msg;
+use crate::service::lookup::{self, ChangeOutcome, CustomerView, SearchKey, SearchResult};
+use crate::service::{FieldIssue, ServiceError};
+
+/// What the customer at the counter is here for (R-ID-5): asked once per visitor, remembered
+/// per customer for the rest of the session.
+#[derive(Debug, Default, Clone)]
+pub struct Visit {
+    pub purpose: Option<String>,
+    pub per_customer: BTreeMap<i64, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Search,
+    Purpose,
+    Results,
+    Detail,
+    Identity,
+    Change,
+}
+
+#[derive(Debug)]
+pub struct Lookup {
+    pub mode: Mode,
+    pub search: Form,
+    pub purpose: Form,
+    pub identity: Form,
+    pub change: Form,
+    pub result: Option<SearchResult>,
+    pub cursor: usize,
+    pub detail: Option<CustomerView>,
+    /// The login ID shown after the identity check (cleared when the record is left).
+    pub revealed: Option<String>,
+    /// What the last action did, shown on the detail panel.
+    pub done: Option<String>,
+}
+
+/// Search key kinds in the form's choice, with their labels.
+pub const KINDS: [(&str, Msg); 9] = [
+    ("establishment_number", Msg::FieldEstablishmentNumber),
+    ("corporate_number", Msg::LkCorporateNumber),
+    ("name", Msg::LkEstablishmentName),
+    ("kana", Msg::LkEstablishmentKana),
+    ("phone", Msg::LkPhone),
+    ("postal", Msg::LkPostal),
+    ("seeker_number", Msg::FieldSeekerNumber),
+    ("seeker_kana", Msg::LkSeekerKana),
+    ("email", Msg::FieldEmail),
+];
+
+fn document_options() -> Vec<(&'static str, Msg)> {
+    vec![
+        ("drivers_licence", Msg::LkDocLicence),
+        ("my_number_card", Msg::LkDocMyNumber),
+        ("health_insurance", Msg::LkDocInsurance),
+        ("residence_card", Msg::LkDocResidence),
+        ("staff_id_and_card", Msg::LkDocStaffCard),
+        ("other", Msg::LkDocOther),
+    ]
+}
+
+impl Lookup {
+    #[must_use]
+    pub fn new() -> Lookup {
+        Lookup {
+            mode: Mode::Search,
+            search: Form::new(vec![
+                Field::choice("kind", Msg::LkSearchBy, KINDS.to_vec()),
+                Field::text("query", Msg::LkQuery).with_hint(Msg::LkQueryHint),
+                Field::text("birth_date", Msg::FieldBirthDate).with_hint(Msg::LkBirthHint),
+            ]),
+            purpose: Form::new(vec![
+                Field::choice(
+                    "purpose",
+                    Msg::LkPurpose,
+                    vec![
+                        (PURPOSES[0], Msg::LkPurposeId),
+                        (PURPOSES[1], Msg::LkPurposeReview),
+                        (PURPOSES[2], Msg::LkPurposeInquiry),
+                        (PURPOSES[3], Msg::LkPurposeOther),
+                    ],
+                ),
+                Field::text("other", Msg::LkPurposeOtherText),
+            ]),
+            identity: Form::new(vec![
+                Field::choice("document", Msg::LkDocument, document_options()),
+                Field::text("note", Msg::LkNote).with_hint(Msg::LkNoteHint),
+            ]),
+            change: Form::new(vec![
+                Field::text("new_email", Msg::LkNewEmail),
+                Field::text("new_email_confirm", Msg::LkNewEmailConfirm),
+                Field::choice("document", Msg::LkDocument, document_options()),
+                Field::text("note", Msg::LkNote).with_hint(Msg::LkNoteHint),
+            ]),
+            result: None,
+            cursor: 0,
+            detail: None,
+            revealed: None,
+            done: None,
+        }
+    }
+
+    /// The form that has the keyboard, if any.
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        match self.mode {
+            Mode::Search => Some(&mut self.search),
+            Mode::Purpose => Some(&mut self.purpose),
+            Mode::Identity => Some(&mut self.identity),
+            Mode::Change => Some(&mut self.change),
+            Mode::Results | Mode::Detail => None,
+        }
+    }
+
+    #[must_use]
+    pub fn form(&self) -> Option<&Form> {
+        match self.mode {
+            Mode::Search => Some(&self.search),
+            Mode::Purpose => Some(&self.purpose),
+            Mode::Identity => Some(&self.identity),
+            Mode::Change => Some(&self.change),
+            Mode::Results | Mode::Detail => None,
+        }
+    }
+
+    fn key(&self) -> SearchKey {
+        let q = self.search.value("query");
+        match self
+            .search
+            .get("kind")
+            .map(Field::choice_code)
+            .unwrap_or_default()
+            .as_str()
+        {
+            "establishment_number" => SearchKey::EstablishmentNumber(q),
+            "corporate_number" => SearchKey::CorporateNumber(q),
+            "kana" => SearchKey::Kana(q),
+            "phone" => SearchKey::Phone(q),
+            "postal" => SearchKey::Postal(q),
+            "seeker_number" => SearchKey::SeekerNumber(q),
+            "seeker_kana" => SearchKey::SeekerKana {
+                kana: q,
+                birth_date: self.search.value("birth_date"),
+            },
+            "email" => SearchKey::Email(q),
+            _ => SearchKey::Name(q),
+        }
+    }
+
+    fn account_id(&self) -> Option<i64> {
+        self.detail.as_ref().and_then(|d| d.hit.account_id)
+    }
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Lookup::new()
+    }
+}
+
+fn screen(app: &mut App) -> Option<&mut Lookup> {
+    match &mut app.screen {
+        Screen::Lookup(l) => Some(l),
+        _ => None,
+    }
+}
+
+pub fn act(app: &mut App, action: Action) {
+    let Some(l) = screen(app) else { return };
+    // Enter on the search text searches, unless a birth date is still to come.
+    let quick = l.mode == Mode::Search
+        && l.search.focused().is_some_and(|f| f.id == "query")
+        && l.search.get("kind").map(Field::choice_code).as_deref() != Some("seeker_kana");
+    // Enter on a purpose other than その他 needs no text: go on.
+    let quick_purpose = l.mode == Mode::Purpose
+        && l.purpose.focused().is_some_and(|f| f.id == "purpose")
+        && l.purpose.get("purpose").map(Field::choice_code).as_deref() != Some(PURPOSES[3]);
+    if (quick || quick_purpose) && action == Action::Select {
+        return submit_form(app);
+    }
+    if let Some(form) = l.form_mut() {
+        match action {
+            Action::NextField => form.next(),
+            Action::PrevField => form.prev(),
+            Action::Select if !form.on_last() => form.next(),
+            Action::Select | Action::Submit => submit_form(app),
+            Action::Back => back(app),
+            _ => {}
+        }
+        return;
+    }
+    match (l.mode, action) {
+        (Mode::Results, Action::Up) => l.cursor = l.cursor.saturating_sub(1),
+        (Mode::Results, Action::Down) => {
+            let n = l.result.as_ref().map_or(0, |r| r.hits.len());
+            l.cursor = (l.cursor + 1).min(n.saturating_sub(1));
+        }
+        (Mode::Results, Action::Select) => open_selected(app),
+        (Mode::Results, Action::Search) => l.mode = Mode::Search,
+        (_, Action::NewItem) => new_visitor(app),
+        (Mode::Detail, Action::Reveal) => {
+            l.identity.clear_issues();
+            l.mode = Mode::Identity;
+        }
+        (Mode::Detail, Action::ChangeId) => {
+            l.change.clear_issues();
+            l.mode = Mode::Change;
+        }
+        (Mode::Detail, Action::MailId) => ask_mail(app),
+        (Mode::Detail, Action::Approve) => ask_decide(app, true),
+        (Mode::Detail, Action::Reject) => ask_decide(app, false),
+        (_, Action::Back) => back(app),
+        _ => {}
+    }
+}
+
+fn back(app: &mut App) {
+    let Some(l) = screen(app) else { return };
+    l.mode = match l.mode {
+        Mode::Search | Mode::Results => {
+            app.pop();
+            return;
+        }
+        Mode::Purpose => Mode::Search,
+        Mode::Detail => {
+            l.revealed = None;
+            l.done = None;
+            if l.result.is_some() {
+                Mode::Results
+            } else {
+                Mode::Search
+            }
+        }
+        Mode::Identity | Mode::Change => Mode::Detail,
+    };
+}
+
+/// `n`: the next visitor. The purpose is asked again; what was shown is cleared.
+fn new_visitor(app: &mut App) {
+    app.visit.purpose = None;
+    if let Some(l) = screen(app) {
+        *l = Lookup::new();
+    }
+}
+
+fn submit_form(app: &mut App) {
+    let Some(l) = screen(app) else { return };
+    match l.mode {
+        Mode::Search => {
+            if app.visit.purpose.is_none() {
+                if let Some(l) = screen(app) {
+                    l.purpose.focus = 0;
+                    l.mode = Mode::Purpose;
+                }
+                return;
+            }
+            run_search(app);
+        }
+        Mode::Purpose => {
+            let code = l
+                .purpose
+                .get("purpose")
+                .map(Field::choice_code)
+                .unwrap_or_default();
+            let text = if code == PURPOSES[3] {
+                l.purpose.value("other")
+            } else {
+                code
+            };
+            match crate::domain::lookup::purpose(&text) {
+                Ok(p) => {
+                    app.visit.purpose = Some(p);
+                    run_search(app);
+                }
+                Err(c) => set_issues(app, vec![FieldIssue::error("other", c)]),
+            }
+        }
+        Mode::Identity => ask_reveal(app),
+        Mode::Change => ask_change(app),
+        Mode::Results | Mode::Detail => {}
+    }
+}
+
+fn set_issues(app: &mut App, issues: Vec<FieldIssue>) {
+    let texts = app.issue_texts(issues);
+    let mut loose = Vec::new();
+    if let Some(form) = screen(app).and_then(Lookup::form_mut) {
+        loose = form.set_issues(texts);
+    }
+    if !loose.is_empty() {
+        app.flash(Tone::Error, loose.join(" / "));
+    }
+}
+
+fn refused(app: &mut App, e: &ServiceError) {
+    match e {
+        ServiceError::Invalid(v) => set_issues(app, v.clone()),
+        other => app.flash_error(other),
+    }
+}
+
+fn run_search(app: &mut App) {
+    let Some(ctx) = app.ctx() else { return };
+    let purpose = app.visit.purpose.clone().unwrap_or_default();
+    let Some(l) = screen(app) else { return };
+    let key = l.key();
+    let r = lookup::search(&mut app.store, &ctx, &purpose, &key);
+    match r {
+        Ok(r) => {
+            let empty = r.hits.is_empty();
+            if let Some(l) = screen(app) {
+                l.result = Some(r);
+                l.cursor = 0;
+                l.mode = if empty { Mode::Search } else { Mode::Results };
+            }
+            if empty {
+                let text = app.t(Msg::LkNoHits).to_string();
+                app.flash(Tone::Warning, text);
+            }
+        }
+        Err(ServiceError::Invalid(v)) => {
+            // A bad query goes back to the search form with the issue on its field.
+            let v: Vec<FieldIssue> = v
+                .into_iter()
+                .map(|mut i| {
+                    if i.field != "birth_date" {
+                        i.field = "query";
+                    }
+                    i
+                })
+                .collect();
+            if let Some(l) = screen(app) {
+                l.mode = Mode::Search;
+            }
+            set_issues(app, v);
+        }
+        Err(e) => app.flash_error(&e),
+    }
+}
+
+fn open_selected(app: &mut App) {
+    let Some(ctx) = app.ctx() else { return };
+    let Some(l) = screen(app) else { return };
+    let Some(hit) = l.result.as_ref().and_then(|r| r.hits.get(l.cursor)) else {
+        return;
+    };
+    let hit = hit.clone();
+    let Some(id) = hit.account_id else {
+        let text = app.t(Msg::LkNoAccount).to_string();
+        app.flash(Tone::Warning, text);
+        return;
+    };
+    // R-ID-5: the purpose given for this customer earlier in the session, else the visit's.
+    let purpose = app
+        .visit
+        .per_customer
+        .get(&id)
+        .cloned()
+        .or_else(|| app.visit.purpose.clone())
+        .unwrap_or_default();
+    match lookup::view(&mut app.store, &ctx, &purpose, id) {
+        Ok(mut v) => {
+            app.visit.per_customer.insert(id, purpose);
+            // The line chosen (an account may hold several establishments), as listed.
+            v.hit = hit;
+            if let Some(l) = screen(app) {
+                l.detail = Some(v);
+                l.revealed = None;
+                l.done = None;
+                l.mode = Mode::Detail;
+            }
+        }
+        Err(e) => app.flash_error(&e),
+    }
+}
+
+fn purpose_for(app: &App, id: i64) -> String {
+    app.visit
+        .per_customer
+        .get(&id)
+        .cloned()
+        .or_else(|| app.visit.purpose.clone())
+        .unwrap_or_default()
+}
+
+fn identity_from(form: &Form) -> Result<IdentityCheck, FieldIssue> {
+    let doc = form
+        .get("document")
+        .map(Field::choice_code)
+        .unwrap_or_default();
+    IdentityCheck::new(&doc, &form.value("note")).map_err(|(f, c)| FieldIssue::error(f, c))
+}
+
+fn ask_reveal(app: &mut App) {
+    let Some(l) = screen(app) else { return };
+    let Some(id) = l.account_id() else { return };
+    let check = match identity_from(&l.identity) {
+        Ok(c) => c,
+        Err(i) => return set_issues(app, vec![i]),
+    };
+    let lines = vec![
+        format!(
+            "{}: {}（{}）",
+            app.t(Msg::LkDocument),
+            check.document.label_ja(),
+            check.note
+        ),
+        format!("{}: {}", app.t(Msg::LkPurpose), purpose_for(app, id)),
+        app.t(Msg::LkConfirmAudited).to_string(),
+    ];
+    let title = app.t(Msg::LkConfirmReveal).to_string();
+    app.confirm(title, lines, Pending::LookupReveal(id));
+}
+
+fn ask_mail(app: &mut App) {
+    let Some(l) = screen(app) else { return };
+    let Some(d) = &l.detail else { return };
+    let Some(id) = d.hit.account_id else { return };
+    let to = d.hit.email_masked.clone().unwrap_or_default();
+    let lines = vec![
+        format!("{}: {to}", app.t(Msg::ColTo)),
+        app.t(Msg::LkConfirmMailEffect).to_string(),
+        app.t(Msg::LkConfirmAudited).to_string(),
+    ];
+    let title = app.t(Msg::LkConfirmMail).to_string();
+    app.confirm(title, lines, Pending::LookupMailId(id));
+}
+
+fn ask_change(app: &mut App) {
+    let Some(l) = screen(app) else { return };
+    let Some(d) = &l.detail else { return };
+    let Some(id) = d.hit.account_id else { return };
+    let old = d.hit.email_masked.clone().unwrap_or_default();
+    let new = l.change.value("new_email").trim().to_string();
+    let again = l.change.value("new_email_confirm").trim().to_string();
+    let mut issues = Vec::new();
+    if new.is_empty() {
+        issues.push(FieldIssue::error("new_email", "required"));
+    } else if new != again {
+        issues.push(FieldIssue::error("new_email_confirm", "email_mismatch"));
+    }
+    if let Err(i) = identity_from(&l.change) {
+        issues.push(i);
+    }
+    if !issues.is_empty() {
+        return set_issues(app, issues);
+    }
+    let mut lines = vec![
+        format!("{old} → {}", crate::domain::text::sanitize(&new, false)),
+        app.t(Msg::LkConfirmChangeKey).to_string(),
+        app.t(Msg::LkConfirmChangeBoth).to_string(),
+        app.t(Msg::LkConfirmChangeOldKey).to_string(),
+    ];
+    if app.cfg.id_change.needs_supervisor {
+        lines.push(app.t(Msg::LkConfirmChangeApproval).to_string());
+    }
+    lines.push(app.t(Msg::LkConfirmAudited).to_string());
+    let title = app.t(Msg::LkConfirmChange).to_string();
+    app.confirm(title, lines, Pending::LookupChange(id));
+}
+
+/// R-ID-4: a supervisor decides the change waiting on this record (the service refuses the
+/// requester and staff without the permission).
+fn ask_decide(app: &mut App, approve: bool) {
+    let Some(l) = screen(app) else { return };
+    let Some(request) = l.detail.as_ref().and_then(|d| d.pending_change) else {
+        return;
+    };
+    let title = app
+        .t(if approve {
+            Msg::LkConfirmApprove
+        } else {
+            Msg::LkConfirmReject
+        })
+        .to_string();
+    let lines = vec![
+        format!("#{request}"),
+        app.t(Msg::LkConfirmAudited).to_string(),
+    ];
+    app.confirm(title, lines, Pending::LookupDecide(request, approve));
+}
+
+/// Runs a confirmed lookup action.
+pub fn run_pending(app: &mut App, p: &Pending) {
+    let Some(ctx) = app.ctx() else { return };
+    let cfg = app.cfg.clone();
+    match *p {
+        Pending::LookupReveal(id) => {
+            let Some(check) = screen(app).and_then(|l| identity_from(&l.identity).ok()) else {
+                return;
+            };
+            let purpose = purpose_for(app, id);
+            match lookup::reveal(&mut app.store, &ctx, &purpose, id, &check) {
+                Ok(email) => {
+                    if let Some(l) = screen(app) {
+                        l.revealed = Some(crate::domain::text::sanitize(&email, false));
+                        l.identity.set_value("note", "");
+                        l.mode = Mode::Detail;
+                    }
+                }
+                Err(e) => refused(app, &e),
+            }
+        }
+        Pending::LookupMailId(id) => {
+            let purpose = purpose_for(app, id);
+            match lookup::mail_id(&mut app.store, &cfg, &ctx, &purpose, id) {
+                Ok(m) => {
+                    let text = format!("{} ({})", app.t(Msg::LkMailed), m.to);
+                    if let Some(l) = screen(app) {
+                        l.done = Some(text.clone());
+                    }
+                    app.flash(Tone::Success, text);
+                    app.mail_was_queued();
+                }
+                Err(e) => app.flash_error(&e),
+            }
+        }
+        Pending::LookupChange(id) => {
+            let Some(l) = screen(app) else { return };
+            let new = l.change.value("new_email").trim().to_string();
+            let Ok(check) = identity_from(&l.change) else {
+                return;
+            };
+            let purpose = purpose_for(app, id);
+            match lookup::change_email(&mut app.store, &cfg, &ctx, &purpose, id, &new, &check) {
+                Ok(out) => {
+                    let text = match &out {
+                        ChangeOutcome::Changed {
+                            new_email_masked, ..
+                        } => format!("{} {new_email_masked}", app.t(Msg::LkChanged)),
+                        ChangeOutcome::Pending { request_id, .. } => {
+                            format!("{} #{request_id}", app.t(Msg::LkChangePending))
+                        }
+                    };
+                    if let Some(l) = screen(app) {
+                        l.done = Some(text.clone());
+                        l.change = Lookup::new().change;
+                        // The old ID shown before is not the login any more.
+                        l.revealed = None;
+                        l.mode = Mode::Detail;
+                        // The record shows the new address (masked) without another view row.
+                        if let (
+                            ChangeOutcome::Changed {
+                                new_email_masked, ..
+                            },
+                            Some(d),
+                        ) = (&out, l.detail.as_mut())
+                        {
+                            d.hit.email_masked = Some(new_email_masked.clone());
+                        }
+                    }
+                    app.flash(Tone::Success, text);
+                    app.mail_was_queued();
+                }
+                Err(e) => refused(app, &e),
+            }
+        }
+        Pending::LookupDecide(request, approve) => {
+            match lookup::decide_change(&mut app.store, &cfg, &ctx, request, approve) {
+                Ok(out) => {
+                    let new_masked = match out {
+                        Some(ChangeOutcome::Changed {
+                            new_email_masked, ..
+                        }) => Some(new_email_masked),
+                        _ => None,
+                    };
+                    let text = match &new_masked {
+                        Some(m) => format!("{} {m}", app.t(Msg::LkChanged)),
+                        None => app.t(Msg::LkRejected).to_string(),
+                    };
+                    if let Some(l) = screen(app) {
+                        l.done = Some(text.clone());
+                        l.revealed = None;
+                        if let Some(d) = l.detail.as_mut() {
+                            d.pending_change = None;
+                            if new_masked.is_some() {
+                                d.hit.email_masked = new_masked;
+                            }
+                        }
+                    }
+                    app.flash(Tone::Success, text);
+                    app.mail_was_queued();
+                }
+                Err(e) => app.flash_error(&e),
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,206 @@
+//! `madoguchi lookup`, `account change-email`, `audit list|export|report` through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::service::{self, Ctx};
+use madoguchi::storage::Store;
+use madoguchi::storage::accounts::NewAccount;
+
+const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
+const NOW: &str = "2026-11-24T01:30:00Z";
+const PW: &str = "madoguchi-cli-lookup-pw";
+
+fn prepare(path: &Path) {
+    let now = madoguchi::clock::parse_rfc3339(NOW).expect("time");
+    let mut store = Store::open(path).expect("open");
+    let admin = service::setup::init(
+        &mut store,
+        &service::setup::InitInput {
+            office_code: "13010",
+            office_name: "飯田橋",
+            admin_name: "admin",
+            admin_display_name: "管理 太郎",
+            admin_password: "kanri-sha-2026-pass",
+            terminal: "test",
+            now,
+        },
+    )
+    .expect("init");
+    let ctx = Ctx {
+        staff_id: admin,
+        staff_name: "admin".into(),
+        terminal: "test".into(),
+        now,
+    };
+    let hash = madoguchi::secret::hash(PW).expect("hash");
+    for (name, role) in [
+        ("tanaka", Role::Counter),
+        ("suzuki", Role::Supervisor),
+        ("sato", Role::Auditor),
+    ] {
+        service::staff::add(&mut store, &ctx, name, name, &Roles::new(vec![role])).expect("add");
+        let id = madoguchi::storage::staff::by_name(store.conn(), name)
+            .expect("q")
+            .expect("row")
+            .id;
+        madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, now).expect("pw");
+    }
+    madoguchi::storage::accounts::insert(
+        store.conn(),
+        &NewAccount {
+            kind: AccountKind::Seeker,
+            email: "taro.yamada@example.jp",
+            email_key: "taro.yamada@example.jp",
+            establishment_number: None,
+            seeker_number: Some("13010-00012345"),
+            name: Some("山田 太郎"),
+            name_kana: Some("ヤマダ　タロウ"),
+            birth_date: Some("1990-04-01"),
+            registered_by: admin,
+        },
+        now,
+    )
+    .expect("account");
+}
+
+fn run(db: &Path, who: &str, args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(["--as", who])
+        .args(args)
+        .env("MADOGUCHI_NOW", NOW)
+        .env("MADOGUCHI_PASSWORD", PW)
+        .env("MADOGUCHI_CONFIG", db.with_extension("toml"))
+        .output()
+        .expect("run");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("m.db");
+    prepare(&path);
+    (dir, path)
+}
+
+#[test]
+fn r_id_1_cli_lookup_masks_then_reveals_with_identity_check() {
+    let (_d, db) = db();
+    let (code, out, err) = run(
+        &db,
+        "tanaka",
+        &[
+            "lookup",
+            "--kana-name",
+            "ﾔﾏﾀﾞ ﾀﾛｳ",
+            "--birth-date",
+            "1990/04/01",
+            "--purpose",
+            "問合せ対応",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ta*********@ex*****.jp"), "{out}");
+    assert!(!out.contains("taro.yamada@example.jp"));
+    assert!(out.contains("パスワード"));
+    let (code, out, _) = run(
+        &db,
+        "tanaka",
+        &[
+            "--json",
+            "lookup",
+            "--seeker-number",
+            "１３０１０－０００１２３４５",
+        ],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["hits"][0]["account_id"], 1);
+    // --reveal needs --document and --note (clap refuses), then shows the ID.
+    let (code, _, _) = run(&db, "tanaka", &["lookup", "--reveal", "1"]);
+    assert_eq!(code, 2);
+    let (code, out, err) = run(
+        &db,
+        "tanaka",
+        &[
+            "lookup",
+            "--reveal",
+            "1",
+            "--document",
+            "在留カード",
+            "--note",
+            "番号末尾12",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("taro.yamada@example.jp"));
+    // The auditor may not.
+    let (code, _, _) = run(
+        &db,
+        "sato",
+        &[
+            "lookup",
+            "--reveal",
+            "1",
+            "--document",
+            "在留カード",
+            "--note",
+            "x",
+        ],
+    );
+    assert_eq!(code, 4);
+}
+
+#[test]
+fn r_id_4_cli_change_email_then_audit_list_export_report() {
+    let (_d, db) = db();
+    let (code, out, err) = run(
+        &db,
+        "tanaka",
+        &[
+            "account",
+            "change-email",
+            "taro.yamada@example.jp",
+            "taro.new@example.jp",
+            "--document",
+            "運転免許証",
+            "--note",
+            "末尾1234",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ta******@ex*****.jp"), "{out}");
+    let (code, out, _) = run(
+        &db,
+        "suzuki",
+        &[
+            "audit",
+            "list",
+            "--action",
+            "account.",
+            "--subject",
+            "account:1",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("account.change_email"), "{out}");
+    assert!(!out.contains("taro.new@example.jp"));
+    let (code, out, _) = run(&db, "sato", &["audit", "export", "--since", "2026-11-24"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("id,at_utc,at_jst"), "{out}");
+    assert!(out.contains("account.change_email"));
+    let (code, out, _) = run(&db, "sato", &["audit", "report", "--date", "2026-11-24"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("職員別・日別の照会件数"), "{out}");
+    // A counter clerk cannot read the log.
+    let (code, _, _) = run(&db, "tanaka", &["audit", "report"]);
+    assert_eq!(code, 4);
+}

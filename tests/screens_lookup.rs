@@ -1,0 +1,332 @@
+//! Screen tests of the ID lookup and the audit viewer (SPEC §2.4, R-AUD-3): the real App on a
+//! real database file, drawn on ratatui's TestBackend; snapshots are the screen's text.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use madoguchi::app::{App, Screen};
+use madoguchi::clock;
+use madoguchi::config::Config;
+use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::service::{self, Ctx};
+use madoguchi::storage::accounts::NewAccount;
+use madoguchi::storage::{self, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const PW: &str = "madoguchi-screen-pw";
+
+fn t0() -> DateTime<Utc> {
+    clock::parse_rfc3339("2026-11-24T01:30:00Z").expect("time")
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: App,
+}
+
+fn fixture(cfg: Config) -> Fixture {
+    clock::set_fixed(Some(t0()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("m.db")).expect("open");
+    let admin = service::setup::init(
+        &mut store,
+        &service::setup::InitInput {
+            office_code: "13010",
+            office_name: "飯田橋",
+            admin_name: "admin",
+            admin_display_name: "管理 太郎",
+            admin_password: "kanri-sha-2026-pass",
+            terminal: "test",
+            now: t0(),
+        },
+    )
+    .expect("init");
+    let ctx = Ctx {
+        staff_id: admin,
+        staff_name: "admin".into(),
+        terminal: "test".into(),
+        now: t0(),
+    };
+    let hash = madoguchi::secret::hash(PW).expect("hash");
+    for (name, display, role) in [
+        ("tanaka", "田中 花子", Role::Counter),
+        ("sato", "佐藤 恵", Role::Auditor),
+        ("suzuki", "鈴木 一郎", Role::Supervisor),
+    ] {
+        service::staff::add(&mut store, &ctx, name, display, &Roles::new(vec![role])).expect("add");
+        let id = storage::staff::by_name(store.conn(), name)
+            .expect("q")
+            .expect("row")
+            .id;
+        storage::staff::set_password(store.conn(), id, &hash, false, t0()).expect("pw");
+    }
+    let acc = storage::accounts::insert(
+        store.conn(),
+        &NewAccount {
+            kind: AccountKind::Employer,
+            email: "tanaka@example.co.jp",
+            email_key: "tanaka@example.co.jp",
+            establishment_number: None,
+            seeker_number: None,
+            name: None,
+            name_kana: None,
+            birth_date: None,
+            registered_by: admin,
+        },
+        t0(),
+    )
+    .expect("account");
+    storage::establishments::insert(
+        store.conn(),
+        &Establishment {
+            establishment_number: Some("1301-123456-7".into()),
+            corporate_number: Some("7000012050002".into()),
+            name: "株式会社ハローワーク飯田橋".into(),
+            name_kana: "カブシキガイシャ　ハローワークイイダバシ".into(),
+            representative_title: "代表取締役".into(),
+            representative_name: "飯田 一郎".into(),
+            postal_code: "112-8577".into(),
+            address: "東京都文京区後楽1-9-20".into(),
+            phone: "03-3812-8609".into(),
+            dispatch_licence: false,
+            employment_insurance: true,
+        },
+        acc,
+        t0(),
+    )
+    .expect("establishment");
+    let app = App::new(store, cfg, "pts/1".into(), None).expect("app");
+    Fixture { _dir: dir, app }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn sign_in(app: &mut App, name: &str) {
+    type_text(app, name);
+    press(app, KeyCode::Tab);
+    type_text(app, PW);
+    press(app, KeyCode::Enter);
+}
+
+fn screen_text(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| madoguchi::ui::draw(f, app)).expect("draw");
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            out.push_str(sym);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), screen_text(app, 80, 24));
+}
+
+fn audit_actions(app: &App) -> Vec<(String, Option<String>, String)> {
+    let mut rows = storage::audit::recent(app.store.conn(), 1000).expect("rows");
+    rows.reverse();
+    rows.into_iter()
+        .filter(|r| r.entry.action.starts_with("lookup.") || r.entry.action.starts_with("account."))
+        .map(|r| (r.entry.action, r.entry.purpose, r.entry.terminal))
+        .collect()
+}
+
+/// Signed in as the clerk, on the lookup screen, searched the name ハローワーク (purpose ID照会).
+fn searched(cfg: Config) -> Fixture {
+    let mut f = fixture(cfg);
+    sign_in(&mut f.app, "tanaka");
+    // Counter menu: 窓口登録, アカウント照会, ID照会, 審査キュー, メール送信状況, パスワード変更.
+    press(&mut f.app, KeyCode::Char('3'));
+    assert!(matches!(f.app.screen, Screen::Lookup(_)));
+    // Search by 事業所名: two to the right from 事業所番号.
+    press(&mut f.app, KeyCode::Right);
+    press(&mut f.app, KeyCode::Right);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "ﾊﾛｰﾜｰｸ");
+    press(&mut f.app, KeyCode::Enter);
+    f
+}
+
+#[test]
+fn r_id_1_r_id_5_search_asks_the_purpose_once_then_lists_masked_results() {
+    let mut f = searched(Config::default());
+    // R-ID-5: the purpose is asked before anything is searched.
+    snap("lookup_purpose_prompt", &f.app);
+    assert!(audit_actions(&f.app).is_empty());
+    press(&mut f.app, KeyCode::Enter);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("ta****@ex*****.co.jp"), "{text}");
+    assert!(!text.contains("tanaka@example.co.jp"));
+    snap("lookup_results_masked", &f.app);
+    // A second search for the same visitor does not ask again.
+    press(&mut f.app, KeyCode::Char('/'));
+    ctrl(&mut f.app, 's');
+    assert!(screen_text(&f.app, 80, 24).contains("株式会社ハローワーク"));
+    let rows = audit_actions(&f.app);
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|r| r.0 == "lookup.search" && r.1.as_deref() == Some("ID照会") && r.2 == "pts/1")
+    );
+}
+
+#[test]
+fn r_id_2_reveal_needs_the_identity_check_and_a_confirm_step() {
+    let mut f = searched(Config::default());
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    snap("lookup_detail_masked", &f.app);
+    press(&mut f.app, KeyCode::Char('v'));
+    // No note: refused on the field, nothing shown.
+    ctrl(&mut f.app, 's');
+    snap("lookup_identity_note_required", &f.app);
+    type_text(&mut f.app, "番号末尾1234 氏名一致");
+    ctrl(&mut f.app, 's');
+    snap("lookup_reveal_confirm", &f.app);
+    press(&mut f.app, KeyCode::Char('y'));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("tanaka@example.co.jp"), "{text}");
+    snap("lookup_revealed", &f.app);
+    let rows = audit_actions(&f.app);
+    let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec!["lookup.search", "lookup.view", "lookup.reveal"]
+    );
+    // Leaving the record hides the ID again.
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(!screen_text(&f.app, 80, 24).contains("tanaka@example.co.jp"));
+}
+
+#[test]
+fn r_id_4_id_change_form_confirm_and_result() {
+    let mut f = searched(Config::default());
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('c'));
+    type_text(&mut f.app, "hanako@newco.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "hanako@newco.jq");
+    press(&mut f.app, KeyCode::Tab);
+    press(&mut f.app, KeyCode::Right);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "カード確認");
+    ctrl(&mut f.app, 's');
+    // Typed twice differently: refused on the field, what was typed is kept.
+    snap("lookup_change_mismatch", &f.app);
+    // The focus is on the field in error.
+    press(&mut f.app, KeyCode::Backspace);
+    type_text(&mut f.app, "p");
+    ctrl(&mut f.app, 's');
+    snap("lookup_change_confirm", &f.app);
+    press(&mut f.app, KeyCode::Char('y'));
+    snap("lookup_changed", &f.app);
+    let email = storage::accounts::by_id(f.app.store.conn(), 1)
+        .expect("q")
+        .expect("row")
+        .email;
+    assert_eq!(email, "hanako@newco.jp");
+    let rows = audit_actions(&f.app);
+    assert_eq!(
+        rows.last().map(|r| r.0.as_str()),
+        Some("account.change_email")
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.0 == "account.change_email")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn r_aud_3_auditor_sees_the_audit_viewer_and_report_but_no_lookup() {
+    let mut f = fixture(Config::default());
+    sign_in(&mut f.app, "sato");
+    let home = screen_text(&f.app, 80, 24);
+    assert!(!home.contains("ID照会"), "{home}");
+    // Auditor menu: 審査キュー, ダッシュボード, 監査ログ, パスワード変更.
+    press(&mut f.app, KeyCode::Char('3'));
+    assert!(matches!(f.app.screen, Screen::Audit(_)));
+    snap("audit_viewer_auditor", &f.app);
+    press(&mut f.app, KeyCode::Char('f'));
+    type_text(&mut f.app, "sato");
+    ctrl(&mut f.app, 's');
+    snap("audit_viewer_filtered", &f.app);
+    press(&mut f.app, KeyCode::Char('r'));
+    snap("audit_report", &f.app);
+}
+
+#[test]
+fn r_id_4_change_waits_for_a_supervisor_who_approves_on_the_record() {
+    let mut cfg = Config::default();
+    cfg.id_change.needs_supervisor = true;
+    let mut f = searched(cfg);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Char('c'));
+    type_text(&mut f.app, "hanako@newco.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "hanako@newco.jp");
+    press(&mut f.app, KeyCode::Tab);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "免許証確認");
+    ctrl(&mut f.app, 's');
+    assert!(screen_text(&f.app, 80, 24).contains("統括の承認があるまで変更されません"));
+    press(&mut f.app, KeyCode::Char('y'));
+    let email = |app: &App| {
+        storage::accounts::by_id(app.store.conn(), 1)
+            .expect("q")
+            .expect("row")
+            .email
+    };
+    assert_eq!(email(&f.app), "tanaka@example.co.jp");
+    // The clerk cannot approve their own request.
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('y'));
+    assert_eq!(email(&f.app), "tanaka@example.co.jp");
+
+    f.app.sign_out(None);
+    sign_in(&mut f.app, "suzuki");
+    // Supervisor menu: 窓口登録, アカウント照会, ID照会, …
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "1301-123456-7");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    snap("lookup_pending_change_supervisor", &f.app);
+    press(&mut f.app, KeyCode::Char('a'));
+    press(&mut f.app, KeyCode::Char('y'));
+    assert_eq!(email(&f.app), "hanako@newco.jp");
+    let rows = audit_actions(&f.app);
+    let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert!(actions.contains(&"account.change_email_request"));
+    assert_eq!(actions.last(), Some(&"account.change_email"));
+}
