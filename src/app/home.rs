@@ -1,7 +1,7 @@
 //! Home: the jobs the signed-in role may do.
 
 use super::keymap::Action;
-use super::{App, Pending, Screen, audit, register, signin, staff};
+use super::{App, Pending, Screen, audit, calendar, register, signin, staff};
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 
@@ -17,6 +17,7 @@ pub enum MenuItem {
     Staff,
     Audit,
     Mail,
+    Calendar,
     ChangePassword,
 }
 
@@ -29,6 +30,7 @@ impl MenuItem {
             MenuItem::Staff => Msg::MenuStaff,
             MenuItem::Audit => Msg::MenuAudit,
             MenuItem::Mail => Msg::MenuMail,
+            MenuItem::Calendar => Msg::MenuCalendar,
             MenuItem::ChangePassword => Msg::MenuChangePassword,
         }
     }
@@ -41,6 +43,7 @@ impl MenuItem {
             MenuItem::Staff => Msg::MenuStaffDesc,
             MenuItem::Audit => Msg::MenuAuditDesc,
             MenuItem::Mail => Msg::MenuMailDesc,
+            MenuItem::Calendar => Msg::MenuCalendarDesc,
             MenuItem::ChangePassword => Msg::MenuChangePasswordDesc,
         }
     }
@@ -64,6 +67,9 @@ pub fn items(app: &App) -> Vec<MenuItem> {
     }
     if app.may(Permission::ViewAudit) {
         v.push(MenuItem::Audit);
+    }
+    if calendar::may_view(app) {
+        v.push(MenuItem::Calendar);
     }
     v.push(MenuItem::ChangePassword);
     v
@@ -121,6 +127,10 @@ pub fn open(app: &mut App, item: MenuItem) {
         }
         MenuItem::Mail => {
             super::mailq::open(app);
+            return;
+        }
+        MenuItem::Calendar => {
+            calendar::open(app);
             return;
         }
         MenuItem::ChangePassword => Screen::ChangePassword(signin::ChangePassword::new(false)),

@@ -39,6 +39,9 @@ pub enum Action {
     MailHold,
     MailRelease,
     MailCancel,
+    PrevYear,
+    NextYear,
+    RemoveItem,
 }
 
 /// A key as written in the tables.
@@ -470,6 +473,108 @@ pub const MAILQ: &[Binding] = &[
     b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
 ];
 
+/// The closed-day calendar for admins: office closures can be added and removed.
+pub const CALENDAR: &[Binding] = &[
+    b(
+        &[Key::Char('a'), Key::F(7)],
+        Action::NewItem,
+        Msg::KeyAddClosure,
+        true,
+    ),
+    b(
+        &[Key::Char('d'), Key::F(8)],
+        Action::RemoveItem,
+        Msg::KeyRemoveClosure,
+        true,
+    ),
+    b(&[Key::Char('p')], Action::PrevYear, Msg::KeyPrevYear, true),
+    b(&[Key::Char('n')], Action::NextYear, Msg::KeyNextYear, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        false,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The closed-day calendar, read-only (supervisors).
+pub const CALENDAR_READONLY: &[Binding] = &[
+    b(&[Key::Char('p')], Action::PrevYear, Msg::KeyPrevYear, true),
+    b(&[Key::Char('n')], Action::NextYear, Msg::KeyNextYear, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        false,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
 /// A yes/no question.
 pub const CONFIRM: &[Binding] = &[
     b(
@@ -561,6 +666,9 @@ mod tests {
             RESULT,
             STAFF,
             STAFF_READONLY,
+            MAILQ,
+            CALENDAR,
+            CALENDAR_READONLY,
             CONFIRM,
             NOTICE,
             LOCKED,

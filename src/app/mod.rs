@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod form;
 pub mod home;
 pub mod keymap;
@@ -47,6 +48,8 @@ pub enum Screen {
     StaffAdd(staff::StaffAdd),
     Audit(audit::AuditView),
     MailQueue(mailq::MailQueue),
+    Calendar(calendar::CalendarView),
+    CalendarAdd(calendar::CalendarAdd),
 }
 
 /// Something to do once the user says yes.
@@ -60,6 +63,7 @@ pub enum Pending {
     SignOut,
     Quit,
     Mail(i64, crate::service::mail::MailAction),
+    CalendarRemove(chrono::NaiveDate),
 }
 
 #[derive(Debug, Clone)]
@@ -248,7 +252,9 @@ impl App {
     pub fn screen_bindings(&self) -> &'static [Binding] {
         match &self.screen {
             Screen::SignIn(_) | Screen::FirstRun(_) => keymap::SIGNIN,
-            Screen::ChangePassword(_) | Screen::StaffAdd(_) => keymap::FORM,
+            Screen::ChangePassword(_) | Screen::StaffAdd(_) | Screen::CalendarAdd(_) => {
+                keymap::FORM
+            }
             Screen::Home(_) => keymap::HOME,
             Screen::Register(r) if r.result.is_some() => keymap::RESULT,
             Screen::Register(_) => keymap::FORM,
@@ -257,6 +263,8 @@ impl App {
             Screen::Staff(_) => keymap::STAFF,
             Screen::Audit(_) => keymap::STAFF_READONLY,
             Screen::MailQueue(_) => keymap::MAILQ,
+            Screen::Calendar(c) if c.editable => keymap::CALENDAR,
+            Screen::Calendar(_) => keymap::CALENDAR_READONLY,
         }
     }
 
@@ -275,6 +283,7 @@ impl App {
             Screen::Register(r) if r.result.is_none() => Some(&mut r.form),
             Screen::Account(a) if a.searching() => Some(&mut a.search),
             Screen::StaffAdd(s) => Some(&mut s.form),
+            Screen::CalendarAdd(c) => Some(&mut c.form),
             _ => None,
         }
     }
@@ -337,6 +346,7 @@ impl App {
             Screen::Staff(_) | Screen::StaffAdd(_) => staff::act(self, action),
             Screen::Audit(_) => audit::act(self, action),
             Screen::MailQueue(_) => mailq::act(self, action),
+            Screen::Calendar(_) | Screen::CalendarAdd(_) => calendar::act(self, action),
         }
     }
 
@@ -377,6 +387,7 @@ impl App {
             Pending::RegisterAcceptingWarnings => register::submit(self, true),
             Pending::Reissue(id) => account::reissue(self, id),
             Pending::Mail(id, a) => mailq::run_pending(self, id, a),
+            Pending::CalendarRemove(date) => calendar::run_pending(self, date),
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
                 staff::run_pending(self, p)
             }
@@ -542,6 +553,7 @@ impl App {
             Screen::Account(a) => a.reload(&self.store, &ctx),
             Screen::Staff(s) => s.reload(&self.store, &ctx),
             Screen::Audit(a) => a.reload(&self.store, &ctx),
+            Screen::Calendar(c) => c.reload(&self.store),
             _ => {}
         }
     }

@@ -58,6 +58,10 @@ messages! {
     KeyClose => "閉じる", "Close";
     KeyUnlock => "ロック解除", "Unlock";
     KeySignOutQuit => "サインアウトして終了", "Sign out and quit";
+    KeyAddClosure => "閉庁日追加", "Add closure";
+    KeyRemoveClosure => "閉庁日削除", "Remove closure";
+    KeyPrevYear => "前年", "Previous year";
+    KeyNextYear => "翌年", "Next year";
 
     // Fields
     FieldStaffName => "職員ID", "Staff ID";
@@ -231,6 +235,32 @@ messages! {
     TemporaryPassword => "仮パスワード", "Temporary password";
     TemporaryPasswordNote => "本人に直接伝えてください。この画面を閉じると再表示できません。", "Tell the person directly; it cannot be shown again.";
     Done => "完了しました。", "Done.";
+    CalendarTitle => "閉庁日カレンダー", "Closed days";
+    CalendarAddTitle => "閉庁日の追加", "Add an office closure";
+    CalendarAddIntro => "この安定所だけの閉庁日を登録します。仮登録の期限の計算に使われます。", "A day this office is closed; deadlines move around it.";
+    CalendarNoOfficialData => "！ この年の祝日は公式データがありません。期限が変わることがあります。", "! No official holiday data for this year: deadlines may still change.";
+    CalendarWeekends => "土曜・日曜は毎週閉庁日です（一覧には載りません）。", "Saturdays and Sundays are always closed (not listed).";
+    CalendarEmpty => "この年の閉庁日はありません。", "No closed days listed for this year.";
+    CalendarReadOnly => "閲覧のみ（追加・削除は管理者）", "Read-only (admins add and remove)";
+    ColDate => "日付", "Date";
+    ColWeekday => "曜日", "Day";
+    ColKind => "種類", "Kind";
+    ColNameReason => "名称・理由", "Name / reason";
+    DayHoliday => "祝日", "Holiday";
+    DayYearEnd => "年末年始", "Year-end";
+    DayOffice => "庁舎閉庁", "Office";
+    YearEndText => "年末年始の閉庁（12/29〜1/3）", "Year-end closure (12/29-1/3)";
+    FieldClosureDate => "日付", "Date";
+    FieldClosureReason => "理由", "Reason";
+    HintClosureDate => "例: 2026-05-01", "e.g. 2026-05-01";
+    HintClosureReason => "40文字以内（例: 庁舎点検）", "Up to 40 characters (e.g. building inspection)";
+    ConfirmRemoveClosure => "この閉庁日を削除しますか？", "Remove this office closure?";
+    OnlyOfficeClosuresRemovable => "削除できるのは庁舎閉庁日だけです（祝日・年末年始は削除できません）。", "Only office closures can be removed (not holidays or the year-end closure).";
+    ClosureAdded => "閉庁日を追加しました。", "Closure added.";
+    ClosureAddedNoOfficialData => "閉庁日を追加しました。注意: この年の祝日は公式データがありません。", "Closure added. Note: no official holiday data for this year.";
+    ClosureRemoved => "閉庁日を削除しました。", "Closure removed.";
+    MenuCalendar => "閉庁日カレンダー", "Closed days";
+    MenuCalendarDesc => "祝日・年末年始・庁舎の閉庁日（期限の計算用）", "Holidays, year-end, office closures";
     TooSmall => "画面を広げてください", "Please enlarge the terminal";
 
     // Help pages (for counter staff)
@@ -242,6 +272,7 @@ messages! {
     HelpRegister => "お客様のメールアドレスを2回入力していただき、登録します。\n求人者: 事業所番号が分かれば入力します。フリーメールは注意（橙）が出ますが、確認すれば登録できます。\n求職者: 生年月日・氏名・カナ・求職番号も入力します。\n赤字は直さないと登録できません。入力した内容は消えません。\n登録すると認証キー（50分有効）をメールで送ります。キーは画面に表示されません。", "Ask the customer to give the email twice.\nEmployer: the establishment number if known. Free-mail addresses get an orange warning you can accept.\nJob seeker: date of birth, name, kana and job-seeker number too.\nRed must be fixed; nothing you typed is lost.\nOn success an auth key (valid 50 minutes) is mailed; it is never shown on screen.";
     HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、r で再発行します。\n再発行すると前のキーは使えなくなります。\n照会した記録は監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nEvery look is recorded in the audit log.";
     HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";
+    HelpCalendar => "仮登録の期限（R-DL-2）の計算に使う閉庁日です。期限が閉庁日に当たると、前の開庁日に繰り上がります。\n祝日は同梱の祝日データ、年末年始は 12/29〜1/3、土日は毎週閉庁です。\n管理者は a で庁舎の閉庁日を追加、d で削除できます（確認あり、監査ログに残ります）。p 前年、n 翌年。\n祝日の公式データがない年は、上部に注意が出ます。", "Closed days move provisional deadlines (R-DL-2) back to the previous open day.\nHolidays come from the bundled list; the year-end closure is 12/29-1/3; weekends are always closed.\nAdmins add an office closure with a and remove one with d (confirmed, audited). p previous year, n next year.\nA year without official holiday data shows a warning at the top.";
     HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.";
 }
 
@@ -258,6 +289,7 @@ pub fn help_for(screen: &Screen) -> Msg {
         Screen::Staff(_) | Screen::StaffAdd(_) => Msg::HelpStaff,
         Screen::Audit(_) => Msg::HelpAudit,
         Screen::MailQueue(_) => Msg::HelpMailQueue,
+        Screen::Calendar(_) | Screen::CalendarAdd(_) => Msg::HelpCalendar,
     }
 }
 

@@ -41,6 +41,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             Screen::StaffAdd(s) => screens::staff::draw_add(frame, app, s, body),
             Screen::Audit(a) => screens::audit::draw(frame, app, a, body),
             Screen::MailQueue(q) => screens::mailq::draw(frame, app, q, body),
+            Screen::Calendar(c) => screens::calendar::draw_list(frame, app, c, body),
+            Screen::CalendarAdd(c) => screens::calendar::draw_add(frame, app, c, body),
         }
         match &app.overlay {
             Some(Overlay::Help { scroll }) => widgets::help(frame, app, *scroll, body),
