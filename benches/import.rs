@@ -11,6 +11,24 @@ use madoguchi::r#gen::{GenOptions, generate, prepare_accounts};
 use madoguchi::service::{self, import};
 use madoguchi::storage::Store;
 
+/// CPU seconds (user, system) this process used so far, from `/proc/self/stat` (Linux; zero
+/// elsewhere). With other work on the machine the wall time varies; the CPU time does less.
+fn cpu_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here; clock ticks.
+    let tick = 100.0;
+    (
+        f.get(11).copied().unwrap_or(0.0) / tick,
+        f.get(12).copied().unwrap_or(0.0) / tick,
+    )
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--list") {
@@ -62,6 +80,7 @@ fn main() {
         )),
         size: Some(size),
     }];
+    let (u0, s0) = cpu_seconds();
     let t = Instant::now();
     let s = import::import_events(
         &mut store,
@@ -73,13 +92,17 @@ fn main() {
     )
     .expect("import");
     let secs = t.elapsed().as_secs_f64();
+    let (u1, s1) = cpu_seconds();
     assert_eq!(s.rejected, 0, "{:?}", s.rejects.first());
     assert_eq!(s.applied, n);
     #[allow(clippy::cast_precision_loss)]
     let rate = n as f64 / secs;
     println!(
-        "import: {n} events ({:.1} MiB) in {secs:.2} s = {rate:.0} events/s ({} batches)",
+        "import: {n} events ({:.1} MiB) in {secs:.2} s = {rate:.0} events/s ({} batches); \
+         CPU user {:.2} s + system {:.2} s",
         size as f64 / 1_048_576.0,
-        s.batches
+        s.batches,
+        u1 - u0,
+        s1 - s0
     );
 }

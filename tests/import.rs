@@ -260,6 +260,7 @@ fn storage_import_export_queries_use_indexes() {
         storage::submissions::SQL_JOBS_REGISTERED_SINCE,
         storage::submissions::SQL_DELETE_VISIT,
         storage::imports::SQL_IS_IMPORTED,
+        storage::imports::SQL_UNCLAIM,
         storage::imports::SQL_WITHDRAW_ACCOUNT,
         storage::imports::SQL_RECENT_REJECTS,
         storage::closures::SQL_RANGE,

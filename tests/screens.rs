@@ -366,3 +366,157 @@ fn r_mail_7_mail_queue_shows_counts_and_acts_after_confirm() {
     let text = screen_text(&f.app, 100, 30);
     assert!(text.contains("保留 1"), "{text}");
 }
+
+/// A supervisor 鈴木 一郎 with a set password.
+fn add_supervisor(f: &mut Fixture) {
+    let admin = madoguchi::storage::staff::by_name(f.app.store.conn(), "admin")
+        .expect("q")
+        .expect("row")
+        .id;
+    let ctx = Ctx {
+        staff_id: admin,
+        staff_name: "admin".into(),
+        terminal: "test".into(),
+        now: t0(),
+    };
+    service::staff::add(
+        &mut f.app.store,
+        &ctx,
+        "suzuki",
+        "鈴木 一郎",
+        &Roles::new(vec![Role::Supervisor]),
+    )
+    .expect("add");
+    let hash = madoguchi::secret::hash(CLERK_PW).expect("hash");
+    let id = madoguchi::storage::staff::by_name(f.app.store.conn(), "suzuki")
+        .expect("q")
+        .expect("row")
+        .id;
+    madoguchi::storage::staff::set_password(f.app.store.conn(), id, &hash, false, t0())
+        .expect("pw");
+}
+
+fn open_calendar_as_admin(f: &mut Fixture) {
+    sign_in(&mut f.app, "admin", ADMIN_PW);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("閉庁日カレンダー"), "{text}");
+    // Admin menu: 職員管理, メール送信状況, 閉庁日カレンダー, …
+    press(&mut f.app, KeyCode::Char('3'));
+    assert!(
+        matches!(f.app.screen, Screen::Calendar(_)),
+        "{:?}",
+        f.app.screen
+    );
+}
+
+#[test]
+fn r_dl_2_calendar_lists_holidays_year_end_and_warns_without_official_data() {
+    let mut f = fixture();
+    open_calendar_as_admin(&mut f);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("2026年"), "{text}");
+    assert!(text.contains("元日"), "{text}");
+    assert!(text.contains("年末年始"), "{text}");
+    assert!(text.contains("閉庁日追加"), "admin hint: {text}");
+    assert!(!text.contains("公式データがありません"), "{text}");
+    snap("calendar_admin", &f.app);
+    press(&mut f.app, KeyCode::Char('n'));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("2027年"), "{text}");
+    assert!(text.contains("公式データがありません"), "{text}");
+    snap("calendar_no_official_data", &f.app);
+    press(&mut f.app, KeyCode::Char('p'));
+    assert!(screen_text(&f.app, 80, 24).contains("2026年"));
+}
+
+#[test]
+fn r_dl_2_admin_adds_and_removes_an_office_closure() {
+    let mut f = fixture();
+    open_calendar_as_admin(&mut f);
+    press(&mut f.app, KeyCode::Char('a'));
+    assert!(matches!(f.app.screen, Screen::CalendarAdd(_)));
+    // Bad date, no reason: both fields red, what was typed stays.
+    type_text(&mut f.app, "2026-13-01");
+    ctrl(&mut f.app, 's');
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("2026-13-01"), "{text}");
+    assert!(text.contains("YYYY-MM-DD"), "{text}");
+    assert!(text.contains("入力してください"), "{text}");
+    snap("calendar_add_errors", &f.app);
+    // The focus went to the first red field (the date): fix both and submit.
+    ctrl(&mut f.app, 'u');
+    type_text(&mut f.app, "２０２６－１２－０１");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "庁舎点検");
+    ctrl(&mut f.app, 's');
+    assert!(
+        matches!(f.app.screen, Screen::Calendar(_)),
+        "{:?}",
+        f.app.flash
+    );
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("閉庁日を追加しました"), "{text}");
+    assert!(text.contains("庁舎点検"), "{text}");
+    // The same date again: a field error, not a crash.
+    press(&mut f.app, KeyCode::Char('a'));
+    type_text(&mut f.app, "2026-12-01");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "重複");
+    ctrl(&mut f.app, 's');
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("すでに閉庁日"), "{text}");
+    press(&mut f.app, KeyCode::Esc);
+    // The cursor is on the new closure: remove after the confirm step.
+    press(&mut f.app, KeyCode::Char('d'));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("この閉庁日を削除しますか"), "{text}");
+    snap("calendar_remove_confirm", &f.app);
+    press(&mut f.app, KeyCode::Char('y'));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("閉庁日を削除しました"), "{text}");
+    assert!(!text.contains("庁舎点検"), "{text}");
+    // A holiday cannot be removed.
+    press(&mut f.app, KeyCode::Up);
+    press(&mut f.app, KeyCode::Char('d'));
+    assert!(f.app.overlay.is_none());
+    assert!(screen_text(&f.app, 80, 24).contains("削除できるのは庁舎閉庁日だけです"));
+    let audit = madoguchi::storage::audit::recent(f.app.store.conn(), 5).expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|a| a.entry.action.as_str()).collect();
+    assert!(actions.contains(&"calendar.add"), "{actions:?}");
+    assert!(actions.contains(&"calendar.remove"), "{actions:?}");
+}
+
+#[test]
+fn r_dl_2_supervisor_sees_the_calendar_read_only() {
+    let mut f = fixture();
+    add_supervisor(&mut f);
+    sign_in(&mut f.app, "suzuki", CLERK_PW);
+    let n = madoguchi::app::home::items(&f.app)
+        .iter()
+        .position(|i| *i == madoguchi::app::home::MenuItem::Calendar)
+        .expect("calendar in the supervisor's menu");
+    for _ in 0..n {
+        press(&mut f.app, KeyCode::Down);
+    }
+    press(&mut f.app, KeyCode::Enter);
+    assert!(
+        matches!(f.app.screen, Screen::Calendar(_)),
+        "{:?}",
+        f.app.screen
+    );
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("閲覧のみ"), "{text}");
+    assert!(!text.contains("閉庁日追加"), "{text}");
+    snap("calendar_readonly", &f.app);
+    press(&mut f.app, KeyCode::Char('a'));
+    assert!(matches!(f.app.screen, Screen::Calendar(_)));
+    press(&mut f.app, KeyCode::Char('d'));
+    assert!(f.app.overlay.is_none());
+}
+
+#[test]
+fn counter_clerk_has_no_calendar() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    assert!(!screen_text(&f.app, 80, 24).contains("閉庁日カレンダー"));
+}

@@ -1,7 +1,7 @@
 //! Home: the jobs the signed-in role may do.
 
 use super::keymap::Action;
-use super::{App, Pending, Screen, audit, register, signin, staff};
+use super::{App, Pending, Screen, audit, calendar, register, signin, staff};
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 
@@ -19,6 +19,7 @@ pub enum MenuItem {
     Mail,
     Queue,
     Dashboard,
+    Calendar,
     ChangePassword,
     Lookup,
 }
@@ -34,6 +35,7 @@ impl MenuItem {
             MenuItem::Mail => Msg::MenuMail,
             MenuItem::Queue => Msg::MenuQueue,
             MenuItem::Dashboard => Msg::MenuDashboard,
+            MenuItem::Calendar => Msg::MenuCalendar,
             MenuItem::ChangePassword => Msg::MenuChangePassword,
             MenuItem::Lookup => Msg::MenuLookup,
         }
@@ -49,6 +51,7 @@ impl MenuItem {
             MenuItem::Mail => Msg::MenuMailDesc,
             MenuItem::Queue => Msg::MenuQueueDesc,
             MenuItem::Dashboard => Msg::MenuDashboardDesc,
+            MenuItem::Calendar => Msg::MenuCalendarDesc,
             MenuItem::ChangePassword => Msg::MenuChangePasswordDesc,
             MenuItem::Lookup => Msg::MenuLookupDesc,
         }
@@ -74,6 +77,9 @@ pub fn items(app: &App) -> Vec<MenuItem> {
         .filter(|(_, p)| app.may(*p))
         .map(|(m, _)| m)
         .collect();
+    if calendar::may_view(app) {
+        v.push(MenuItem::Calendar);
+    }
     v.push(MenuItem::ChangePassword);
     v
 }
@@ -138,6 +144,10 @@ pub fn open(app: &mut App, item: MenuItem) {
         }
         MenuItem::Dashboard => {
             super::review::open_dashboard(app);
+            return;
+        }
+        MenuItem::Calendar => {
+            calendar::open(app);
             return;
         }
         MenuItem::ChangePassword => Screen::ChangePassword(signin::ChangePassword::new(false)),

@@ -46,6 +46,9 @@ pub enum Action {
     Export,
     Approve,
     Reject,
+    PrevYear,
+    NextYear,
+    RemoveItem,
     /// Review (R-REV-1..6)
     Sort,
     ReviewCheck,
@@ -797,6 +800,108 @@ pub const AUDIT_REPORT: &[Binding] = &[
     b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
 ];
 
+/// The closed-day calendar for admins: office closures can be added and removed.
+pub const CALENDAR: &[Binding] = &[
+    b(
+        &[Key::Char('a'), Key::F(7)],
+        Action::NewItem,
+        Msg::KeyAddClosure,
+        true,
+    ),
+    b(
+        &[Key::Char('d'), Key::F(8)],
+        Action::RemoveItem,
+        Msg::KeyRemoveClosure,
+        true,
+    ),
+    b(&[Key::Char('p')], Action::PrevYear, Msg::KeyPrevYear, true),
+    b(&[Key::Char('n')], Action::NextYear, Msg::KeyNextYear, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        false,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
+/// The closed-day calendar, read-only (supervisors).
+pub const CALENDAR_READONLY: &[Binding] = &[
+    b(&[Key::Char('p')], Action::PrevYear, Msg::KeyPrevYear, true),
+    b(&[Key::Char('n')], Action::NextYear, Msg::KeyNextYear, true),
+    b(
+        &[Key::Char('g'), Key::F(5)],
+        Action::Refresh,
+        Msg::KeyRefresh,
+        false,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(
+        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+        Action::Help,
+        Msg::KeyHelp,
+        true,
+    ),
+    b(
+        &[Key::Char('l'), Key::Ctrl('l')],
+        Action::Lock,
+        Msg::KeyLock,
+        false,
+    ),
+    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+];
+
 /// A yes/no question.
 pub const CONFIRM: &[Binding] = &[
     b(
@@ -895,6 +1000,8 @@ mod tests {
             LOOKUP_DETAIL,
             AUDIT,
             AUDIT_REPORT,
+            CALENDAR,
+            CALENDAR_READONLY,
             CONFIRM,
             NOTICE,
             LOCKED,

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod form;
 pub mod home;
 pub mod keymap;
@@ -54,6 +55,8 @@ pub enum Screen {
     Dashboard(review::DashboardView),
     /// Boxed: it holds results and four forms.
     Lookup(Box<lookup::Lookup>),
+    Calendar(calendar::CalendarView),
+    CalendarAdd(calendar::CalendarAdd),
 }
 
 /// Something to do once the user says yes.
@@ -80,6 +83,7 @@ pub enum Pending {
     LookupChange(i64),
     LookupDecide(i64, bool),
     AuditExport(audit::ExportJob),
+    CalendarRemove(chrono::NaiveDate),
 }
 
 #[derive(Debug, Clone)]
@@ -271,7 +275,9 @@ impl App {
     pub fn screen_bindings(&self) -> &'static [Binding] {
         match &self.screen {
             Screen::SignIn(_) | Screen::FirstRun(_) => keymap::SIGNIN,
-            Screen::ChangePassword(_) | Screen::StaffAdd(_) => keymap::FORM,
+            Screen::ChangePassword(_) | Screen::StaffAdd(_) | Screen::CalendarAdd(_) => {
+                keymap::FORM
+            }
             Screen::Home(_) => keymap::HOME,
             Screen::Register(r) if r.result.is_some() => keymap::RESULT,
             Screen::Register(_) => keymap::FORM,
@@ -290,6 +296,8 @@ impl App {
             Screen::Lookup(l) if l.form().is_some() => keymap::FORM,
             Screen::Lookup(l) if l.mode == lookup::Mode::Detail => keymap::LOOKUP_DETAIL,
             Screen::Lookup(_) => keymap::LOOKUP_RESULTS,
+            Screen::Calendar(c) if c.editable => keymap::CALENDAR,
+            Screen::Calendar(_) => keymap::CALENDAR_READONLY,
         }
     }
 
@@ -312,6 +320,7 @@ impl App {
             Screen::Detail(d) => d.reason.as_mut().map(|r| &mut r.1),
             Screen::Lookup(l) => l.form_mut(),
             Screen::Audit(a) => a.form_mut(),
+            Screen::CalendarAdd(c) => Some(&mut c.form),
             _ => None,
         }
     }
@@ -378,6 +387,7 @@ impl App {
             Screen::Detail(_) => review::act_detail(self, action),
             Screen::Dashboard(_) => review::act_dashboard(self, action),
             Screen::Lookup(_) => lookup::act(self, action),
+            Screen::Calendar(_) | Screen::CalendarAdd(_) => calendar::act(self, action),
         }
     }
 
@@ -419,6 +429,7 @@ impl App {
             Pending::Reissue(id) => account::reissue(self, id),
             Pending::Mail(id, a) => mailq::run_pending(self, id, a),
             Pending::Review(id, k, seen) => review::run_pending(self, id, k, seen),
+            Pending::CalendarRemove(date) => calendar::run_pending(self, date),
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
                 staff::run_pending(self, p)
             }
@@ -595,6 +606,7 @@ impl App {
             }
             Screen::Detail(d) => d.reload(&self.store, &ctx),
             Screen::Dashboard(d) => d.reload(&self.store, &ctx),
+            Screen::Calendar(c) => c.reload(&self.store),
             _ => {}
         }
     }

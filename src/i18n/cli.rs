@@ -48,6 +48,8 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "other" => pick(lang, "その他の目的", "Other purpose"),
         "since" => pick(lang, "開始日", "From"),
         "until" => pick(lang, "終了日", "Until"),
+        "date" => pick(lang, "日付", "Date"),
+        "reason" => pick(lang, "理由", "Reason"),
         _ => pick(lang, "入力", "Input"),
     }
 }
@@ -107,6 +109,14 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
         "password_unchanged" => s(
             "現在と同じパスワードは使えません",
             "must differ from the current password",
+        ),
+        "date_format" if field == "date" => s(
+            "YYYY-MM-DD の形式で入力してください（例: 2026-05-01）",
+            "use the form YYYY-MM-DD (e.g. 2026-05-01)",
+        ),
+        "already_closed" => s(
+            "この日はすでに閉庁日として登録されています",
+            "is already an office closure",
         ),
         "date_format" => s(
             "YYYY-MM-DD の形式で入力してください（例: 1990-04-01）",

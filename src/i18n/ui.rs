@@ -232,6 +232,10 @@ messages! {
     AuNone => "（なし）", "(none)";
     ColPurpose => "目的", "Purpose";
     HelpLookup => "1. 検索方法を ←→ で選び、検索語を入れて Enter。最初にお客様ごとの目的を聞きます。\n2. 一覧は伏字です。Enter でお客様の記録を開きます（記録を見たことも残ります）。\n3. v: 本人確認書類とメモを記録してIDを表示。m: 登録アドレスにIDを通知（画面には出ません）。c: ID変更（新しいアドレスを2回、本人確認）。\nパスワードは誰にも表示できません。ログイン画面の「パスワードを忘れた方」を案内します。\nn で次のお客様（目的を聞き直します）。すべて監査ログに残ります。", "1. Choose the key with left/right, type, Enter. The purpose is asked once per customer.\n2. Results are masked; Enter opens the record (the view is logged).\n3. v: record the identity check and show the ID. m: mail the ID to the registered address. c: change the ID (new address twice, identity check).\nPasswords can never be shown; point to the login page's forgot-password link.\nn: next visitor (purpose asked again). Everything is logged.";
+    KeyAddClosure => "閉庁日追加", "Add closure";
+    KeyRemoveClosure => "閉庁日削除", "Remove closure";
+    KeyPrevYear => "前年", "Previous year";
+    KeyNextYear => "翌年", "Next year";
 
     // Fields
     FieldStaffName => "職員ID", "Staff ID";
@@ -405,6 +409,31 @@ messages! {
     TemporaryPassword => "仮パスワード", "Temporary password";
     TemporaryPasswordNote => "本人に直接伝えてください。この画面を閉じると再表示できません。", "Tell the person directly; it cannot be shown again.";
     Done => "完了しました。", "Done.";
+    CalendarTitle => "閉庁日カレンダー", "Closed days";
+    CalendarAddTitle => "閉庁日の追加", "Add an office closure";
+    CalendarAddIntro => "この安定所だけの閉庁日を登録します。仮登録の期限の計算に使われます。", "A day this office is closed; deadlines move around it.";
+    CalendarNoOfficialData => "！ この年の祝日は公式データがありません。期限が変わることがあります。", "! No official holiday data for this year: deadlines may still change.";
+    CalendarWeekends => "土曜・日曜は毎週閉庁日です（一覧には載りません）。", "Saturdays and Sundays are always closed (not listed).";
+    CalendarEmpty => "この年の閉庁日はありません。", "No closed days listed for this year.";
+    CalendarReadOnly => "閲覧のみ（追加・削除は管理者）", "Read-only (admins add and remove)";
+    ColDate => "日付", "Date";
+    ColWeekday => "曜日", "Day";
+    ColNameReason => "名称・理由", "Name / reason";
+    DayHoliday => "祝日", "Holiday";
+    DayYearEnd => "年末年始", "Year-end";
+    DayOffice => "庁舎閉庁", "Office";
+    YearEndText => "年末年始の閉庁（12/29〜1/3）", "Year-end closure (12/29-1/3)";
+    FieldClosureDate => "日付", "Date";
+    FieldClosureReason => "理由", "Reason";
+    HintClosureDate => "例: 2026-05-01", "e.g. 2026-05-01";
+    HintClosureReason => "40文字以内（例: 庁舎点検）", "Up to 40 characters (e.g. building inspection)";
+    ConfirmRemoveClosure => "この閉庁日を削除しますか？", "Remove this office closure?";
+    OnlyOfficeClosuresRemovable => "削除できるのは庁舎閉庁日だけです（祝日・年末年始は削除できません）。", "Only office closures can be removed (not holidays or the year-end closure).";
+    ClosureAdded => "閉庁日を追加しました。", "Closure added.";
+    ClosureAddedNoOfficialData => "閉庁日を追加しました。注意: この年の祝日は公式データがありません。", "Closure added. Note: no official holiday data for this year.";
+    ClosureRemoved => "閉庁日を削除しました。", "Closure removed.";
+    MenuCalendar => "閉庁日カレンダー", "Closed days";
+    MenuCalendarDesc => "祝日・年末年始・庁舎の閉庁日（期限の計算用）", "Holidays, year-end, office closures";
     TooSmall => "画面を広げてください", "Please enlarge the terminal";
 
     // Help pages (for counter staff)
@@ -417,6 +446,7 @@ messages! {
     HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、r で再発行します。\n再発行すると前のキーは使えなくなります。\n照会した記録は監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nEvery look is recorded in the audit log.";
     HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";
     HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。\nf: 職員・対象・操作・期間で絞込み。r: 照会レポート（職員別・日別の件数、手続のない照会、時間外アクセス）。x: CSVに書出し。g: 再読込と改ざん検査。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.\nf: filter by staff, subject, action, dates. r: the lookup report. x: export CSV. g: reload and verify.";
+    HelpCalendar => "仮登録の期限（R-DL-2）の計算に使う閉庁日です。期限が閉庁日に当たると、前の開庁日に繰り上がります。\n祝日は同梱の祝日データ、年末年始は 12/29〜1/3、土日は毎週閉庁です。\n管理者は a で庁舎の閉庁日を追加、d で削除できます（確認あり、監査ログに残ります）。p 前年、n 翌年。\n祝日の公式データがない年は、上部に注意が出ます。", "Closed days move provisional deadlines (R-DL-2) back to the previous open day.\nHolidays come from the bundled list; the year-end closure is 12/29-1/3; weekends are always closed.\nAdmins add an office closure with a and remove one with d (confirmed, audited). p previous year, n next year.\nA year without official holiday data shows a warning at the top.";
 }
 
 /// The help page for a screen.
@@ -436,6 +466,7 @@ pub fn help_for(screen: &Screen) -> Msg {
         Screen::Detail(_) => Msg::HelpDetail,
         Screen::Dashboard(_) => Msg::HelpDashboard,
         Screen::Lookup(_) => Msg::HelpLookup,
+        Screen::Calendar(_) | Screen::CalendarAdd(_) => Msg::HelpCalendar,
     }
 }
 

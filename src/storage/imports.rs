@@ -9,8 +9,9 @@ use super::Result;
 use crate::clock::to_db;
 
 pub const SQL_IS_IMPORTED: &str = "SELECT 1 FROM imported_events WHERE event_id = ?1";
-const SQL_RECORD: &str =
-    "INSERT INTO imported_events (event_id, applied_at, file, line) VALUES (?1, ?2, ?3, ?4)";
+const SQL_CLAIM: &str = "INSERT INTO imported_events (event_id, applied_at, file, line) VALUES (?1, ?2, ?3, ?4) \
+     ON CONFLICT (event_id) DO NOTHING";
+pub const SQL_UNCLAIM: &str = "DELETE FROM imported_events WHERE event_id = ?1";
 const SQL_REJECT: &str = "INSERT INTO import_rejects (file, line, event_id, reason, detail, raw, at) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 pub const SQL_WITHDRAW_ACCOUNT: &str = "UPDATE accounts SET state = 'withdrawn', withdrawn_at = ?2, updated_at = ?2 \
@@ -24,21 +25,32 @@ pub fn is_imported(conn: &Connection, event_id: &str) -> Result<bool> {
     Ok(conn.prepare_cached(SQL_IS_IMPORTED)?.exists([event_id])?)
 }
 
+/// Records the event id unless it is there already: one statement for "is it new?" and
+/// "remember it". Returns false for an id already imported (a duplicate).
+///
 /// # Errors
-/// On SQLite failure (already recorded: UNIQUE violation).
-pub fn record(
+/// On SQLite failure.
+pub fn claim(
     conn: &Connection,
     event_id: &str,
     now: DateTime<Utc>,
     file: &str,
     line: u64,
-) -> Result<()> {
-    conn.prepare_cached(SQL_RECORD)?.execute(params![
+) -> Result<bool> {
+    Ok(conn.prepare_cached(SQL_CLAIM)?.execute(params![
         event_id,
         to_db(now),
         file,
         i64::try_from(line).unwrap_or(i64::MAX)
-    ])?;
+    ])? == 1)
+}
+
+/// Forgets a claimed event id (its line was refused and left nothing behind).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn unclaim(conn: &Connection, event_id: &str) -> Result<()> {
+    conn.prepare_cached(SQL_UNCLAIM)?.execute([event_id])?;
     Ok(())
 }
 
@@ -118,5 +130,36 @@ pub fn reject_count(conn: &Connection) -> Result<i64> {
 pub fn tune_for_bulk(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "cache_size", -65_536)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// A large import checkpoints once at the end instead of every ~4 MiB of WAL (the automatic
+/// checkpoint would copy the same hot index pages to the database file again after every
+/// batch). Returns the connection's automatic checkpoint setting, for [`bulk_end`].
+///
+/// # Errors
+/// On SQLite failure.
+pub fn bulk_begin(conn: &Connection) -> Result<i64> {
+    let pages: i64 = conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
+    conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
+    Ok(pages)
+}
+
+/// Restores the automatic checkpoint and copies the import's pages to the database file
+/// (passive: it never waits for, nor disturbs, other sessions; what a reader still needs is
+/// copied by a later checkpoint).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn bulk_end(conn: &Connection, autocheckpoint_pages: i64) -> Result<()> {
+    conn.query_row(
+        &format!(
+            "PRAGMA wal_autocheckpoint = {}",
+            autocheckpoint_pages.max(0)
+        ),
+        [],
+        |_| Ok(()),
+    )?;
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
     Ok(())
 }

@@ -22,12 +22,14 @@ const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id
 pub const SQL_DELETE_VISIT: &str = "DELETE FROM submission_visit_reasons WHERE submission_id = ?1";
 const SQL_INSERT_VISIT: &str =
     "INSERT INTO submission_visit_reasons (submission_id, code, label) VALUES (?1, ?2, ?3)";
-/// R-VISIT-1 history of an establishment: its registered job offers other than this one.
+/// R-VISIT-1 history of an establishment: its registered job offers other than this one, and
+/// whether its My Page was opened at the counter (one statement for the import's hot path).
 pub const SQL_HISTORY: &str = "SELECT count(*), \
      coalesce(sum(disabled_only AND received_at >= ?3), 0), \
      coalesce(sum(trial AND received_at >= ?3), 0), \
      coalesce(sum(disability_short_trial AND received_at >= ?3), 0), \
-     max(received_at) \
+     max(received_at), \
+     coalesce((SELECT opened_at_counter FROM establishments WHERE id = ?1), 0) \
      FROM submissions WHERE establishment_id = ?1 AND kind = 'job' AND state = 'registered' AND id <> ?2";
 pub const SQL_WITHDRAW_PENDING: &str = "UPDATE submissions SET state = 'withdrawn', updated_at = ?2 \
      WHERE account_id = ?1 AND state IN ('received', 'checked', 'returned')";
@@ -208,6 +210,8 @@ pub struct HistoryCounts {
     pub trial_since: i64,
     pub disability_short_trial_since: i64,
     pub last_received_at: Option<String>,
+    /// The establishment's My Page was opened at the counter (R-VISIT-1 exception).
+    pub opened_at_counter: bool,
 }
 
 /// `since` is the RFC 3339 UTC start of the "since 2020-01" window.
@@ -229,6 +233,7 @@ pub fn history(
                 trial_since: r.get(2)?,
                 disability_short_trial_since: r.get(3)?,
                 last_received_at: r.get(4)?,
+                opened_at_counter: r.get(5)?,
             })
         },
     )?)

@@ -45,6 +45,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             Screen::Detail(d) => screens::review::draw_detail(frame, app, d, body),
             Screen::Dashboard(d) => screens::review::draw_dashboard(frame, app, d, body),
             Screen::Lookup(l) => screens::lookup::draw(frame, app, l, body),
+            Screen::Calendar(c) => screens::calendar::draw_list(frame, app, c, body),
+            Screen::CalendarAdd(c) => screens::calendar::draw_add(frame, app, c, body),
         }
         match &app.overlay {
             Some(Overlay::Help { scroll }) => widgets::help(frame, app, *scroll, body),

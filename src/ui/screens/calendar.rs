@@ -1,0 +1,125 @@
+//! The closed-day calendar (R-DL-2): a year's holidays, year-end closure and office closures.
+
+use chrono::{Datelike, Weekday};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+
+use crate::app::App;
+use crate::app::calendar::{CalendarAdd, CalendarView, DayKind};
+use crate::domain::text::sanitize;
+use crate::i18n::Lang;
+use crate::i18n::ui::Msg;
+use crate::ui::{theme, widgets};
+
+fn weekday(app: &App, w: Weekday) -> &'static str {
+    let i = w.num_days_from_monday() as usize;
+    match app.lang {
+        Lang::Ja => ["月", "火", "水", "木", "金", "土", "日"][i],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+pub fn draw_list(frame: &mut Frame<'_>, app: &App, v: &CalendarView, area: Rect) {
+    let title = match app.lang {
+        Lang::Ja => format!("{}  {}年", app.t(Msg::CalendarTitle), v.year),
+        Lang::En => format!("{}  {}", app.t(Msg::CalendarTitle), v.year),
+    };
+    let b = widgets::block(app, &title);
+    let inner = b.inner(area).inner(ratatui::layout::Margin::new(1, 0));
+    frame.render_widget(b, area);
+    let warn_height = u16::from(!v.official_data);
+    let [warn, note, table_area] = Layout::vertical([
+        Constraint::Length(warn_height),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    if !v.official_data {
+        frame.render_widget(
+            Paragraph::new(app.t(Msg::CalendarNoOfficialData)).style(theme::warning()),
+            warn,
+        );
+    }
+    let mut note_text = app.t(Msg::CalendarWeekends).to_string();
+    if !v.editable {
+        note_text = format!("{note_text}  {}", app.t(Msg::CalendarReadOnly));
+    }
+    frame.render_widget(Paragraph::new(note_text).style(theme::dim()), note);
+    if v.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new(app.t(Msg::CalendarEmpty)).style(theme::dim()),
+            table_area,
+        );
+        return;
+    }
+    let rows: Vec<Row<'_>> = v
+        .rows
+        .iter()
+        .map(|r| {
+            let (kind, text, style) = match r.kind {
+                DayKind::Holiday => (
+                    app.t(Msg::DayHoliday),
+                    sanitize(&r.text, false),
+                    Style::new(),
+                ),
+                DayKind::YearEnd => (
+                    app.t(Msg::DayYearEnd),
+                    app.t(Msg::YearEndText).to_string(),
+                    theme::dim(),
+                ),
+                DayKind::Office => (
+                    app.t(Msg::DayOffice),
+                    sanitize(&r.text, false),
+                    theme::warning(),
+                ),
+            };
+            Row::new(vec![
+                r.date.format("%Y-%m-%d").to_string(),
+                weekday(app, r.date.weekday()).to_string(),
+                kind.to_string(),
+                text,
+            ])
+            .style(style)
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(11),
+            Constraint::Length(4),
+            Constraint::Length(10),
+            Constraint::Min(10),
+        ],
+    )
+    .header(
+        Row::new(vec![
+            app.t(Msg::ColDate),
+            app.t(Msg::ColWeekday),
+            app.t(Msg::ColKind),
+            app.t(Msg::ColNameReason),
+        ])
+        .style(theme::title()),
+    )
+    .row_highlight_style(theme::focused());
+    let mut state = TableState::default().with_selected(Some(v.cursor));
+    frame.render_stateful_widget(table, table_area, &mut state);
+}
+
+pub fn draw_add(frame: &mut Frame<'_>, app: &App, s: &CalendarAdd, area: Rect) {
+    let b = widgets::block(app, app.t(Msg::CalendarAddTitle));
+    let inner = b.inner(area).inner(ratatui::layout::Margin::new(1, 0));
+    frame.render_widget(b, area);
+    let [intro, _, form] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(app.t(Msg::CalendarAddIntro)).style(theme::dim()),
+        intro,
+    );
+    widgets::form(frame, app, &s.form, form, 12);
+}
