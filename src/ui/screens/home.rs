@@ -28,7 +28,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, h: &Home, area: Rect) {
             Span::styled(label, style),
             Span::styled(format!("  {}", app.t(item.description())), theme::dim()),
         ]));
-        lines.push(Line::from(""));
+        // A blank line between items while they fit; packed when a role has many jobs.
+        if items.len() <= 7 {
+            lines.push(Line::from(""));
+        }
     }
     let [menu, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
     frame.render_widget(Paragraph::new(lines), menu);

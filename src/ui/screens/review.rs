@@ -99,20 +99,31 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
         );
         return;
     }
+    // At 80 columns the deadline shows as MM-DD and the establishment column narrows.
+    let wide = table_area.width >= 100;
     let rows: Vec<Row<'_>> = q
         .lines
         .iter()
         .map(|l| {
             let r = &l.row;
             let left = l.days_left.map_or("-".to_string(), |d| d.to_string());
+            let deadline = r.deadline.clone().unwrap_or_else(|| "-".into());
+            let deadline = if wide {
+                deadline
+            } else {
+                deadline.get(5..).unwrap_or(&deadline).to_string()
+            };
             Row::new(vec![
                 r.id.to_string(),
                 r.kind.label_ja().replace("情報", ""),
                 r.state.label_ja().to_string(),
-                r.deadline.clone().unwrap_or_else(|| "-".into()),
+                deadline,
                 left,
                 widgets::fit(&r.display_name, 24),
-                widgets::fit(r.establishment_name.as_deref().unwrap_or(""), 20),
+                widgets::fit(
+                    r.establishment_name.as_deref().unwrap_or(""),
+                    if wide { 20 } else { 16 },
+                ),
                 r.assigned_name.clone().unwrap_or_default(),
             ])
             .style(urgency_style(l.urgency))
@@ -122,11 +133,11 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
         Constraint::Length(5),
         Constraint::Length(6),
         Constraint::Length(6),
-        Constraint::Length(10),
+        Constraint::Length(if wide { 10 } else { 5 }),
         Constraint::Length(4),
         Constraint::Min(14),
-        Constraint::Length(20),
-        Constraint::Length(10),
+        Constraint::Length(if wide { 20 } else { 16 }),
+        Constraint::Length(if wide { 10 } else { 8 }),
     ];
     let header = Row::new(vec![
         "ID",
@@ -147,7 +158,7 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
 }
 
 fn heading(text: &str) -> Line<'static> {
-    Line::from(Span::styled(format!("■ {text}"), theme::title()))
+    Line::from(Span::styled(format!("【{text}】"), theme::title()))
 }
 
 pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect) {
