@@ -326,3 +326,22 @@ fn r_rev_5_someone_acted_first_is_told_who_and_the_new_state() {
     assert!(t.contains("不受理"), "{t}");
     snap("acted_first", &f.app);
 }
+
+#[test]
+fn submission_detail_is_reachable_from_the_account_screen() {
+    let mut f = fixture();
+    // Counter menu: 1 register, 2 account.
+    press(&mut f.app, KeyCode::Char('2'));
+    type_text(&mut f.app, "jigyosho1@example.co.jp");
+    press(&mut f.app, KeyCode::Enter);
+    let t = text(&f.app);
+    assert!(t.contains("仮登録"), "{t}");
+    press(&mut f.app, KeyCode::Char('1'));
+    assert!(
+        matches!(f.app.screen, Screen::Detail(_)),
+        "{:?} {t}",
+        f.app.flash
+    );
+    press(&mut f.app, KeyCode::Esc);
+    assert!(matches!(f.app.screen, Screen::Account(_)));
+}

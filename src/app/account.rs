@@ -22,7 +22,20 @@ pub struct Account {
     /// Whether the search field has the keyboard.
     pub editing: bool,
     pub mail_cursor: usize,
+    /// The account's provisional submissions (id, kind, state, name, deadline); digits open them.
+    pub submissions: Vec<Submission>,
 }
+
+pub type Submission = (
+    i64,
+    crate::domain::submission::SubmissionKind,
+    crate::domain::submission::SubmissionState,
+    String,
+    Option<String>,
+);
+
+/// How many submissions the account screen lists (opened with the digit keys).
+pub const SUBMISSIONS_SHOWN: usize = 5;
 
 impl Account {
     #[must_use]
@@ -34,6 +47,7 @@ impl Account {
             view: None,
             editing: true,
             mail_cursor: 0,
+            submissions: Vec::new(),
         }
     }
 
@@ -44,6 +58,8 @@ impl Account {
         let mut a = Account::new();
         if let Ok(v) = accounts::refresh(store, ctx, account_id) {
             a.search.set_value("email", &v.account.email);
+            a.submissions =
+                crate::service::review::for_account(store, v.account.id).unwrap_or_default();
             a.view = Some(v);
             a.editing = false;
         }
@@ -60,6 +76,8 @@ impl Account {
             && let Ok(fresh) = accounts::refresh(store, ctx, v.account.id)
         {
             self.mail_cursor = self.mail_cursor.min(fresh.mails.len().saturating_sub(1));
+            self.submissions =
+                crate::service::review::for_account(store, fresh.account.id).unwrap_or_default();
             self.view = Some(fresh);
         }
     }
@@ -121,6 +139,16 @@ pub fn act(app: &mut App, action: Action) {
         }
         Action::NewItem => app.screen = Screen::Register(register::Register::new()),
         Action::Reissue => ask_reissue(app),
+        // Issue 3's read-only view of a submission, reached from its account.
+        Action::Menu(n) => {
+            if let Some(id) = a
+                .submissions
+                .get(usize::from(n).saturating_sub(1))
+                .map(|s| s.0)
+            {
+                super::review::open_detail(app, id);
+            }
+        }
         Action::Back => app.pop(),
         _ => {}
     }
@@ -144,6 +172,8 @@ fn search(app: &mut App) {
     match accounts::show(&mut app.store, &ctx, &email, &purpose) {
         Ok(v) => {
             if let Screen::Account(a) = &mut app.screen {
+                a.submissions = crate::service::review::for_account(&app.store, v.account.id)
+                    .unwrap_or_default();
                 a.view = Some(v);
                 a.editing = false;
                 a.mail_cursor = 0;

@@ -298,6 +298,36 @@ pub const ACCOUNT: &[Binding] = &[
         false,
     ),
     b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    b(
+        &[Key::Char('1')],
+        Action::Menu(1),
+        Msg::KeyOpenSubmission,
+        false,
+    ),
+    b(
+        &[Key::Char('2')],
+        Action::Menu(2),
+        Msg::KeyOpenSubmission,
+        false,
+    ),
+    b(
+        &[Key::Char('3')],
+        Action::Menu(3),
+        Msg::KeyOpenSubmission,
+        false,
+    ),
+    b(
+        &[Key::Char('4')],
+        Action::Menu(4),
+        Msg::KeyOpenSubmission,
+        false,
+    ),
+    b(
+        &[Key::Char('5')],
+        Action::Menu(5),
+        Msg::KeyOpenSubmission,
+        false,
+    ),
 ];
 
 /// The result panel after a registration.

@@ -53,6 +53,7 @@ messages! {
     KeyMailRelease => "保留解除", "Release";
     KeyMailCancel => "取消", "Cancel mail";
     KeyFilter => "絞込み切替", "Filter";
+    KeyOpenSubmission => "仮登録の内容を開く（番号）", "Open a submission (its number)";
     KeyYes => "はい", "Yes";
     KeyNo => "いいえ", "No";
     KeyClose => "閉じる", "Close";

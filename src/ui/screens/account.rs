@@ -196,6 +196,30 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
         date(&Some(v.account.created_at.clone())).unwrap_or_default(),
         Style::new(),
     ));
+    // Provisional submissions, numbered for the digit keys that open them.
+    for (i, (id, kind, state, name, deadline)) in a
+        .submissions
+        .iter()
+        .take(crate::app::account::SUBMISSIONS_SHOWN)
+        .enumerate()
+    {
+        let head = if i == 0 {
+            app.t(Msg::LabelSubmissions)
+        } else {
+            ""
+        };
+        lines.push(Line::from(vec![
+            Span::styled(widgets::fit(head, 20), theme::title()),
+            Span::raw(format!(
+                "{} #{id} {} {} [{}] {}",
+                i + 1,
+                kind.label_ja(),
+                widgets::fit(name, 24),
+                state.label_ja(),
+                deadline.as_deref().unwrap_or("")
+            )),
+        ]));
+    }
     if let Some(alert) = a.mail_alert(clock::now()) {
         lines.push(Line::from(Span::styled(app.t(alert), theme::error())));
     }
