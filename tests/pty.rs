@@ -3,136 +3,16 @@
 //! terminal is restored (main screen, cursor shown). Dropping the terminal (an SSH link going
 //! away) ends the process instead of leaving it spinning.
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::{Duration, Instant};
 
-use madoguchi::domain::staff::{Role, Roles};
-use madoguchi::service::{self, Ctx};
+use common::CLERK_PW;
+use common::pty::Term;
 use madoguchi::storage::Store;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-const NOW: &str = "2026-11-24T01:30:00Z";
-const CLERK_PW: &str = "madoguchi-tanaka-pw";
-
-fn prepare(path: &Path) {
-    let now = madoguchi::clock::parse_rfc3339(NOW).expect("time");
-    let mut store = Store::open(path).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now,
-        },
-    )
-    .expect("init");
-    let ctx = Ctx {
-        staff_id: admin,
-        staff_name: "admin".into(),
-        terminal: "test".into(),
-        now,
-    };
-    service::staff::add(
-        &mut store,
-        &ctx,
-        "tanaka",
-        "田中 花子",
-        &Roles::new(vec![Role::Counter]),
-    )
-    .expect("add");
-    let id = madoguchi::storage::staff::by_name(store.conn(), "tanaka")
-        .expect("q")
-        .expect("row")
-        .id;
-    let hash = madoguchi::secret::hash(CLERK_PW).expect("hash");
-    madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, now).expect("pw");
-}
-
-struct Term {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    master: Option<Box<dyn portable_pty::MasterPty + Send>>,
-}
-
-impl Term {
-    fn start(db: &Path) -> Term {
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows: 30,
-                cols: 100,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_madoguchi"));
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.env("MADOGUCHI_NOW", NOW);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("MADOGUCHI_CONFIG", db.with_extension("toml"));
-        let child = pair.slave.spawn_command(cmd).expect("spawn");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
-        let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().expect("parser").process(&buf[..n]);
-            }
-        });
-        Term {
-            parser,
-            writer,
-            child,
-            master: Some(pair.master),
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("parser").screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let until = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < until {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("timed out waiting for {text:?}; screen:\n{}", self.screen());
-    }
-
-    fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
-        // Let the app take each burst as typing, not as one escape sequence.
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    fn wait_exit(&mut self) -> bool {
-        let until = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < until {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
+fn prepare(path: &std::path::Path) {
+    common::office(path, false);
 }
 
 #[test]
