@@ -39,6 +39,11 @@ CREATE INDEX submissions_unassigned ON submissions (deadline, id)
     WHERE assigned_staff IS NULL AND state IN ('received', 'checked', 'returned');
 CREATE INDEX submissions_mine ON submissions (assigned_staff, deadline, id)
     WHERE state IN ('received', 'checked', 'returned');
+-- "Mine" in received and name order; only claimed rows, so imports (unassigned) never write them.
+CREATE INDEX submissions_mine_received ON submissions (assigned_staff, received_at, id)
+    WHERE assigned_staff IS NOT NULL AND state IN ('received', 'checked', 'returned');
+CREATE INDEX submissions_mine_name ON submissions (assigned_staff, display_name, id)
+    WHERE assigned_staff IS NOT NULL AND state IN ('received', 'checked', 'returned');
 CREATE INDEX submissions_visit ON submissions (deadline, id)
     WHERE visit_needed = 1 AND visit_date IS NULL AND state IN ('received', 'checked', 'returned');
 CREATE INDEX submissions_state_deadline ON submissions (state, deadline, id);
