@@ -913,6 +913,47 @@ fn errors_detail(findings: &[Finding]) -> String {
 
 /// Which state a new version leaves the submission in: received stays received (the employer
 /// corrected it before review), returned goes back to received (resubmit); others refuse.
+/// What a resubmission stores as its new version.
+struct NewVersion<'a> {
+    payload: &'a str,
+    findings: &'a str,
+    at: DateTime<Utc>,
+    event_id: &'a str,
+}
+
+/// A resubmission of an establishment or a job (every version is kept): the next version, if
+/// the submission's state takes one. Returns the refusal otherwise.
+fn add_version(
+    conn: &Connection,
+    head: &SubmissionHead,
+    v: &NewVersion<'_>,
+    display_name: &str,
+    has_warnings: bool,
+    flags: JobFlags,
+) -> Result<Option<Outcome>> {
+    let Some(state) = next_state_for_new_version(head) else {
+        return Ok(Some(reject(
+            reasons::SUBMISSION_STATE,
+            format!("submission is {}", head.state.code()),
+        )));
+    };
+    let version = head.current_version + 1;
+    storage::submissions::insert_version(
+        conn, head.id, version, v.payload, v.findings, v.at, v.event_id,
+    )?;
+    storage::submissions::set_new_version(
+        conn,
+        head.id,
+        version,
+        state,
+        display_name,
+        has_warnings,
+        flags,
+        v.at,
+    )?;
+    Ok(None)
+}
+
 fn next_state_for_new_version(head: &SubmissionHead) -> Option<SubmissionState> {
     match head.state {
         SubmissionState::Received => Some(SubmissionState::Received),
@@ -964,32 +1005,22 @@ fn submit_establishment(
                     "submission id in use by another submission",
                 ));
             }
-            let Some(state) = next_state_for_new_version(&head) else {
-                return Ok(reject(
-                    reasons::SUBMISSION_STATE,
-                    format!("submission is {}", head.state.code()),
-                ));
-            };
-            let version = head.current_version + 1;
-            storage::submissions::insert_version(
-                conn,
-                head.id,
-                version,
+            let version = NewVersion {
                 payload,
-                fj,
+                findings: fj,
                 at,
-                &ev.event_id,
-            )?;
-            storage::submissions::set_new_version(
+                event_id: &ev.event_id,
+            };
+            if let Some(refused) = add_version(
                 conn,
-                head.id,
-                version,
-                state,
+                &head,
+                &version,
                 &n.name,
                 has_warnings,
                 JobFlags::default(),
-                at,
-            )?;
+            )? {
+                return Ok(refused);
+            }
             if let Some(est) = head.establishment_id {
                 storage::establishments::update_provisional(conn, est, n, at)?;
             }
@@ -1080,32 +1111,15 @@ fn submit_job(
                 submission_id.to_string(),
             ));
         };
-        let Some(state) = next_state_for_new_version(&head) else {
-            return Ok(reject(
-                reasons::SUBMISSION_STATE,
-                format!("submission is {}", head.state.code()),
-            ));
-        };
-        let version = head.current_version + 1;
-        storage::submissions::insert_version(
-            conn,
-            head.id,
-            version,
+        let version = NewVersion {
             payload,
-            fj,
+            findings: fj,
             at,
-            &ev.event_id,
-        )?;
-        storage::submissions::set_new_version(
-            conn,
-            head.id,
-            version,
-            state,
-            &n.title,
-            has_warnings,
-            flags,
-            at,
-        )?;
+            event_id: &ev.event_id,
+        };
+        if let Some(refused) = add_version(conn, &head, &version, &n.title, has_warnings, flags)? {
+            return Ok(refused);
+        }
         if let Some(est) = head.establishment_id {
             store_visit_reasons(conn, head.id, est, n, at, true)?;
         }

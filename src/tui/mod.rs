@@ -106,11 +106,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     // Delivery runs on its own thread with its own connection: SMTP never blocks the keys.
     let (mail_tx, mail_rx) = mpsc::channel();
     // With `mail.worker = false` it only reports the queue and runs the deadline sweep.
-    let worker = Some(crate::mail::worker::spawn_background(
-        &opts.db_path,
-        &app.cfg,
-        mail_tx,
-    ));
+    let worker = crate::mail::worker::spawn_background(&opts.db_path, &app.cfg, mail_tx);
     let mut guard = TerminalGuard::enter()?;
     spawn_input(tx);
     guard.terminal.draw(|f| ui::draw(f, &app))?;
@@ -134,10 +130,8 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         for status in mail_rx.try_iter() {
             changed |= app.on_mail_status(&status);
         }
-        if std::mem::take(&mut app.mail_queued)
-            && let Some(w) = &worker
-        {
-            w.poke();
+        if std::mem::take(&mut app.mail_queued) {
+            worker.poke();
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
@@ -155,8 +149,6 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     }
     drop(guard);
     // Restore the terminal first; then let an in-flight send finish (bounded by its deadline).
-    if let Some(w) = worker {
-        w.stop();
-    }
+    worker.stop();
     Ok(())
 }
