@@ -135,6 +135,27 @@ const fn b(keys: &'static [Key], action: Action, label: Msg, hint: bool) -> Bind
     }
 }
 
+/// The keys every list screen ends with: back, help, lock and quit.
+const LIST_BACK: Binding = b(
+    &[Key::Esc, Key::Char('q'), Key::F(3)],
+    Action::Back,
+    Msg::KeyBack,
+    true,
+);
+const LIST_HELP: Binding = b(
+    &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
+    Action::Help,
+    Msg::KeyHelp,
+    true,
+);
+const LIST_LOCK: Binding = b(
+    &[Key::Char('l'), Key::Ctrl('l')],
+    Action::Lock,
+    Msg::KeyLock,
+    false,
+);
+const QUIT: Binding = b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false);
+
 /// Screens where letters type into a field: only Ctrl, F-keys and Enter/Esc/Tab act.
 pub const FORM: &[Binding] = &[
     b(
@@ -170,7 +191,7 @@ pub const FORM: &[Binding] = &[
         true,
     ),
     b(&[Key::Ctrl('l')], Action::Lock, Msg::KeyLock, false),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    QUIT,
 ];
 
 /// Sign-in: no lock, no back.
@@ -232,12 +253,7 @@ pub const HOME: &[Binding] = &[
         true,
     ),
     b(&[Key::Char('o')], Action::SignOut, Msg::KeySignOut, true),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
+    LIST_HELP,
     b(
         &[Key::Char('q'), Key::Ctrl('q'), Key::F(3)],
         Action::Quit,
@@ -279,25 +295,10 @@ pub const ACCOUNT: &[Binding] = &[
         Msg::KeyDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
     b(
         &[Key::Char('1')],
         Action::Menu(1),
@@ -344,25 +345,10 @@ pub const RESULT: &[Binding] = &[
         Msg::KeyRegisterNew,
         true,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 pub const STAFF: &[Binding] = &[
@@ -397,25 +383,10 @@ pub const STAFF: &[Binding] = &[
         Msg::KeyDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// Read-only lists (the audit log).
@@ -440,25 +411,10 @@ pub const STAFF_READONLY: &[Binding] = &[
         Msg::KeyRefresh,
         true,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// The mail queue (R-MAIL-7).
@@ -503,25 +459,10 @@ pub const MAILQ: &[Binding] = &[
         Msg::KeyPageDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// The review queues (R-REV-6).
@@ -569,25 +510,10 @@ pub const QUEUE: &[Binding] = &[
         Msg::KeyPageDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// The submission detail with its review actions (each behind a confirm step).
@@ -639,25 +565,10 @@ pub const DETAIL: &[Binding] = &[
         Msg::KeyPageDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// Lookup results (R-ID-1): open a customer, search again, next visitor.
@@ -682,25 +593,10 @@ pub const LOOKUP_RESULTS: &[Binding] = &[
         Msg::KeyDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// One customer's record in the lookup (R-ID-2, R-ID-4).
@@ -726,25 +622,10 @@ pub const LOOKUP_DETAIL: &[Binding] = &[
         Msg::KeyNextVisitor,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// The audit viewer (R-AUD-1..3).
@@ -772,25 +653,10 @@ pub const AUDIT: &[Binding] = &[
         Msg::KeyPageDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// The R-AUD-3 report.
@@ -815,19 +681,9 @@ pub const AUDIT_REPORT: &[Binding] = &[
         Msg::KeyBack,
         true,
     ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// The closed-day calendar for admins: office closures can be added and removed.
@@ -866,25 +722,10 @@ pub const CALENDAR: &[Binding] = &[
         Msg::KeyPageDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// The closed-day calendar, read-only (supervisors).
@@ -911,25 +752,10 @@ pub const CALENDAR_READONLY: &[Binding] = &[
         Msg::KeyPageDown,
         false,
     ),
-    b(
-        &[Key::Esc, Key::Char('q'), Key::F(3)],
-        Action::Back,
-        Msg::KeyBack,
-        true,
-    ),
-    b(
-        &[Key::Char('?'), Key::Ctrl('g'), Key::F(1)],
-        Action::Help,
-        Msg::KeyHelp,
-        true,
-    ),
-    b(
-        &[Key::Char('l'), Key::Ctrl('l')],
-        Action::Lock,
-        Msg::KeyLock,
-        false,
-    ),
-    b(&[Key::Ctrl('q')], Action::Quit, Msg::KeyQuit, false),
+    LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
 ];
 
 /// A yes/no question.
