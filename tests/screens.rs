@@ -12,11 +12,12 @@ use madoguchi::storage::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-const ADMIN_PW: &str = "kanri-sha-2026-pass";
-const CLERK_PW: &str = "madoguchi-tanaka-pw";
+mod common;
+
+use common::{ADMIN_PW, CLERK_PW};
 
 fn t0() -> DateTime<Utc> {
-    clock::parse_rfc3339("2026-11-24T01:30:00Z").expect("time")
+    clock::parse_rfc3339(common::NOW).expect("time")
 }
 
 struct Fixture {
@@ -28,41 +29,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("m.db");
-    let mut store = Store::open(&path).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: ADMIN_PW,
-            terminal: "test",
-            now: t0(),
-        },
-    )
-    .expect("init");
-    let ctx = Ctx {
-        staff_id: admin,
-        staff_name: "admin".into(),
-        terminal: "test".into(),
-        now: t0(),
-    };
-    service::staff::add(
-        &mut store,
-        &ctx,
-        "tanaka",
-        "田中 花子",
-        &Roles::new(vec![Role::Counter]),
-    )
-    .expect("add");
-    let hash = madoguchi::secret::hash(CLERK_PW).expect("hash");
-    let id = madoguchi::storage::staff::by_name(store.conn(), "tanaka")
-        .expect("q")
-        .expect("row")
-        .id;
-    madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, t0()).expect("pw");
+    let (store, _admin) = common::office(&dir.path().join("m.db"), false);
     let app = App::new(store, Config::default(), "pts/1".into(), None).expect("app");
     Fixture { _dir: dir, app }
 }
