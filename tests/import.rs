@@ -414,3 +414,37 @@ fn spec_5_escape_sequences_in_names_are_not_stored_raw() {
         sub.display_name
     );
 }
+
+/// R-VISIT-1: the visit flag a queue reads (`visit_needed`) agrees with the stored reasons
+/// after new offers and resubmissions alike (the import sets it with the row, the reason
+/// rows' triggers keep it right afterwards).
+#[test]
+fn r_visit_1_imported_visit_flag_matches_the_reasons() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 3, 6, 120);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let s = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("v.jsonl", stream(&o, &keys))],
+    );
+    assert_eq!(s.rejected, 0, "{:?}", s.rejects);
+    let q = |sql: &str| -> i64 {
+        fx.store
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .expect("query")
+    };
+    let with_reasons = q("SELECT count(DISTINCT submission_id) FROM submission_visit_reasons");
+    let resubmitted =
+        q("SELECT count(*) FROM submissions WHERE kind = 'job' AND current_version > 1");
+    assert!(
+        with_reasons > 0 && resubmitted > 0,
+        "{with_reasons} {resubmitted}"
+    );
+    let mismatched = q(
+        "SELECT count(*) FROM submissions s WHERE s.visit_flag IS NULL AND s.visit_needed <> \
+         EXISTS (SELECT 1 FROM submission_visit_reasons r WHERE r.submission_id = s.id)",
+    );
+    assert_eq!(mismatched, 0);
+}

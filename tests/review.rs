@@ -133,6 +133,7 @@ fn employer(
                 deadline: Some(deadline),
                 has_warnings: false,
                 flags: JobFlags::default(),
+                visit_needed: false,
             },
             now,
         )

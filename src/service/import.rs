@@ -42,7 +42,7 @@ use crate::storage::accounts::AccountRow;
 use crate::storage::audit::AuditEntry;
 use crate::storage::imports::{RAW_MAX, Reject};
 use crate::storage::keys::KeyPurpose;
-use crate::storage::submissions::{JobFlags, NewSubmission, SubmissionHead};
+use crate::storage::submissions::{JobFlags, NewSubmission, NewVersionRow, SubmissionHead};
 use crate::storage::{self, StorageError, Store};
 
 use super::{Ctx, Result, ServiceError, require};
@@ -944,11 +944,13 @@ fn add_version(
     storage::submissions::set_new_version(
         conn,
         head.id,
-        version,
-        state,
-        display_name,
-        has_warnings,
-        flags,
+        &NewVersionRow {
+            version,
+            state: (state != head.state).then_some(state),
+            display_name: (display_name != head.display_name).then_some(display_name),
+            has_warnings,
+            flags,
+        },
         v.at,
     )?;
     Ok(None)
@@ -993,6 +995,7 @@ fn submit_establishment(
                     deadline: acc.provisional_deadline.as_deref(),
                     has_warnings,
                     flags: JobFlags::default(),
+                    visit_needed: false,
                 },
                 at,
             )?;
@@ -1055,16 +1058,16 @@ fn resolve_establishment(
     })
 }
 
-/// R-VISIT-1 reasons for a job offer, from the establishment's registered offers.
-fn store_visit_reasons(
+/// R-VISIT-1 reasons for a job offer, from the establishment's registered offers other than
+/// `exclude_id` (the offer itself, on a resubmission).
+fn visit_reasons_for(
     conn: &Connection,
-    submission_id: i64,
     establishment_id: i64,
+    exclude_id: i64,
     job: &JobOffer,
     at: DateTime<Utc>,
-    replace: bool,
-) -> Result<()> {
-    let h = storage::submissions::history(conn, establishment_id, submission_id, VISIT_SINCE)?;
+) -> Result<Vec<(&'static str, String)>> {
+    let h = storage::submissions::history(conn, establishment_id, exclude_id, VISIT_SINCE)?;
     let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
     let history = visit::EstablishmentHistory {
         prior_mypage_offers: count(h.registered_jobs),
@@ -1079,16 +1082,10 @@ fn store_visit_reasons(
             .map(jst_date),
         staff_flagged: None,
     };
-    let reasons: Vec<(&str, String)> = visit::visit_reasons(job, &history, jst_date(at))
+    Ok(visit::visit_reasons(job, &history, jst_date(at))
         .iter()
         .map(|r| (r.code(), r.label_ja()))
-        .collect();
-    if replace {
-        storage::submissions::set_visit_reasons(conn, submission_id, &reasons)
-    } else {
-        storage::submissions::add_visit_reasons(conn, submission_id, &reasons)
-    }
-    .map_err(Into::into)
+        .collect())
 }
 
 fn submit_job(
@@ -1121,7 +1118,8 @@ fn submit_job(
             return Ok(refused);
         }
         if let Some(est) = head.establishment_id {
-            store_visit_reasons(conn, head.id, est, n, at, true)?;
+            let reasons = visit_reasons_for(conn, est, head.id, n, at)?;
+            storage::submissions::set_visit_reasons(conn, head.id, &reasons)?;
         }
         return Ok(Outcome::Applied);
     }
@@ -1140,6 +1138,8 @@ fn submit_job(
                 .unwrap_or_default(),
         ));
     };
+    // A new offer is not registered, so it is not in its own history: nothing to exclude.
+    let reasons = visit_reasons_for(conn, est, 0, n, at)?;
     let id = storage::submissions::insert(
         conn,
         &NewSubmission {
@@ -1151,11 +1151,12 @@ fn submit_job(
             deadline: acc.provisional_deadline.as_deref(),
             has_warnings,
             flags,
+            visit_needed: !reasons.is_empty(),
         },
         at,
     )?;
     storage::submissions::insert_version(conn, id, 1, payload, fj, at, &ev.event_id)?;
-    store_visit_reasons(conn, id, est, n, at, false)?;
+    storage::submissions::add_visit_reasons(conn, id, &reasons)?;
     Ok(Outcome::Applied)
 }
 

@@ -8,15 +8,19 @@ use super::{Result, StorageError};
 use crate::clock::to_db;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
-pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id, state, current_version \
-     FROM submissions WHERE external_id = ?1";
+pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id, state, current_version, \
+     display_name FROM submissions WHERE external_id = ?1";
 const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
      display_name, deadline, received_at, current_version, has_warnings, disabled_only, trial, \
-     disability_short_trial, updated_at) \
-     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?7)";
-const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, state = ?3, display_name = ?4, \
-     has_warnings = ?5, disabled_only = ?6, trial = ?7, disability_short_trial = ?8, updated_at = ?9 \
-     WHERE id = ?1";
+     disability_short_trial, visit_needed, updated_at) \
+     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?7)";
+/// A new version touches only columns no queue index holds; state and name (which several
+/// indexes hold) are written by their own statements, and only when they change: SQLite
+/// rewrites every index on a column named in SET, changed or not.
+const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
+     disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7 WHERE id = ?1";
+const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
+const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
 const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
      received_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 pub const SQL_DELETE_VISIT: &str = "DELETE FROM submission_visit_reasons WHERE submission_id = ?1";
@@ -50,6 +54,7 @@ pub struct SubmissionHead {
     pub establishment_id: Option<i64>,
     pub state: SubmissionState,
     pub current_version: i64,
+    pub display_name: String,
 }
 
 fn bad(what: &str, v: &str) -> rusqlite::Error {
@@ -81,6 +86,7 @@ pub fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Sub
                 establishment_id: r.get(3)?,
                 state: state_of(&r.get::<_, String>(4)?)?,
                 current_version: r.get(5)?,
+                display_name: r.get(6)?,
             })
         })
         .optional()?)
@@ -103,6 +109,9 @@ pub struct NewSubmission<'a> {
     pub deadline: Option<&'a str>,
     pub has_warnings: bool,
     pub flags: JobFlags,
+    /// R-VISIT-1 reasons apply (set here rather than by the reason rows' trigger, which
+    /// would rewrite the fresh row once more).
+    pub visit_needed: bool,
 }
 
 /// A new submission in state `received`, version 1 (the version row is written separately).
@@ -122,36 +131,49 @@ pub fn insert(conn: &Connection, s: &NewSubmission<'_>, received_at: DateTime<Ut
         s.flags.disabled_only,
         s.flags.trial,
         s.flags.disability_short_trial,
+        s.visit_needed,
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// What a resubmission changes on the submission row.
+pub struct NewVersionRow<'a> {
+    pub version: i64,
+    /// `Some` when the state changes (returned → received).
+    pub state: Option<SubmissionState>,
+    /// `Some` when the display name changes.
+    pub display_name: Option<&'a str>,
+    pub has_warnings: bool,
+    pub flags: JobFlags,
 }
 
 /// Moves a submission to a new current version (a resubmission).
 ///
 /// # Errors
 /// On SQLite failure.
-#[allow(clippy::too_many_arguments)]
 pub fn set_new_version(
     conn: &Connection,
     id: i64,
-    version: i64,
-    state: SubmissionState,
-    display_name: &str,
-    has_warnings: bool,
-    flags: JobFlags,
+    v: &NewVersionRow<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(SQL_NEW_VERSION)?.execute(params![
         id,
-        version,
-        state.code(),
-        display_name,
-        has_warnings,
-        flags.disabled_only,
-        flags.trial,
-        flags.disability_short_trial,
+        v.version,
+        v.has_warnings,
+        v.flags.disabled_only,
+        v.flags.trial,
+        v.flags.disability_short_trial,
         to_db(now),
     ])?;
+    if let Some(state) = v.state {
+        conn.prepare_cached(SQL_SET_STATE)?
+            .execute(params![id, state.code()])?;
+    }
+    if let Some(name) = v.display_name {
+        conn.prepare_cached(SQL_SET_NAME)?
+            .execute(params![id, name])?;
+    }
     Ok(())
 }
 
