@@ -133,7 +133,7 @@ fn employer(
                 deadline: Some(deadline),
                 has_warnings: false,
                 flags: JobFlags::default(),
-                visit_needed: false,
+                visit_reasons: &[],
             },
             now,
         )
@@ -555,4 +555,36 @@ fn r_dl_3_maybe_run_at_most_once_per_interval() {
     assert!(sweep::maybe_run(&mut store, &cfg, now, i).is_some());
     assert!(sweep::maybe_run(&mut store, &cfg, now + chrono::Duration::minutes(5), i).is_none());
     assert!(sweep::maybe_run(&mut store, &cfg, now + chrono::Duration::minutes(11), i).is_some());
+}
+
+/// R-VISIT-1: the visit queue's flag follows the reasons a resubmission brings, and a staff
+/// request for a visit outlives reasons that went away.
+#[test]
+fn r_visit_1_flag_follows_the_reasons_and_the_staff_request() {
+    let now = t("2026-03-02T01:00:00Z");
+    let mut store = Store::open_in_memory().unwrap();
+    let w = world(&mut store, now);
+    let (_, _, js) = employer(&mut store, &w, 1, "2026-03-16", 2, now);
+    let needed = |store: &Store, id: i64| -> bool {
+        store
+            .conn()
+            .query_row(
+                "SELECT visit_needed FROM submissions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let reason = [("first_mypage_offer", "初めて".to_string())];
+    for &id in &js {
+        assert!(!needed(&store, id));
+        storage::submissions::set_visit_reasons(store.conn(), id, &reason).unwrap();
+        assert!(needed(&store, id));
+    }
+    review::flag_visit(&mut store, &w.clerk, js[1], "代表者に確認").unwrap();
+    for &id in &js {
+        storage::submissions::set_visit_reasons(store.conn(), id, &[]).unwrap();
+    }
+    assert!(!needed(&store, js[0]), "no reason left");
+    assert!(needed(&store, js[1]), "the staff request stays");
 }

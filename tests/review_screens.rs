@@ -98,7 +98,7 @@ fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
             deadline: Some(deadline),
             has_warnings: false,
             flags: JobFlags::default(),
-            visit_needed: false,
+            visit_reasons: &[],
         },
         t0(),
     )

@@ -364,8 +364,14 @@ fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
 struct Run<'c> {
     now: DateTime<Utc>,
     cal: &'c Calendar,
-    /// email key → live account; cleared per batch (other sessions may change accounts).
+    /// email key → live account. This and the caches below hold only for one batch: the
+    /// batch's transaction keeps other sessions out, but they may write between batches.
     accounts: HashMap<String, Option<AccountRow>>,
+    /// (account, establishment submission id) → its establishment, when found.
+    links: HashMap<(i64, String), i64>,
+    /// Establishment → its R-VISIT-1 history, as a new offer of it sees it (a new offer is
+    /// not registered, and nothing the import writes is either: it stays right all batch).
+    histories: HashMap<i64, storage::submissions::HistoryCounts>,
     /// Activations of the batch being written whose deadline year has no official holiday data.
     calendar_warnings: u64,
 }
@@ -397,6 +403,13 @@ impl Run<'_> {
         if let Some(key) = key {
             self.accounts.remove(key);
         }
+    }
+
+    /// Forgets everything cached (a new batch; a line rolled back).
+    fn clear(&mut self) {
+        self.accounts.clear();
+        self.links.clear();
+        self.histories.clear();
     }
 }
 
@@ -441,6 +454,8 @@ pub fn import_events(
                 now,
                 cal,
                 accounts: HashMap::new(),
+                links: HashMap::new(),
+                histories: HashMap::new(),
                 calendar_warnings: 0,
             };
             let mut summary = ImportSummary::default();
@@ -580,7 +595,7 @@ fn run_batch(
     lines: &[Line],
     summary: &mut ImportSummary,
 ) -> Result<()> {
-    run.accounts.clear();
+    run.clear();
     let matched = preverify(store, run, lines)?;
     let listed = REJECTS_LISTED.saturating_sub(summary.rejects.len());
     let done = match write_batch(store, ctx, run, names, lines, &matched, false, listed)? {
@@ -619,7 +634,7 @@ fn write_batch(
     careful: bool,
     listed: usize,
 ) -> Result<Option<BatchDone>> {
-    run.accounts.clear();
+    run.clear();
     let warnings_before = run.calendar_warnings;
     let mut tx = store.immediate()?;
     let roles = match ctx {
@@ -644,7 +659,7 @@ fn write_batch(
                 if matches!(out, Outcome::Rejected { keep: false, .. }) {
                     // Dropping the savepoint rolls the line back.
                     drop(sp);
-                    run.accounts.clear();
+                    run.clear();
                 } else {
                     sp.commit()?;
                 }
@@ -796,7 +811,7 @@ fn judge_and_write(
                 return Ok(o);
             }
             match data {
-                Ok(c) => submit_job(conn, &acc, ev, submission_id, c, *resubmit),
+                Ok(c) => submit_job(conn, run, &acc, ev, submission_id, c, *resubmit),
                 Err(detail) => Ok(reject(reasons::VALIDATION, detail.clone())),
             }
         }
@@ -995,7 +1010,7 @@ fn submit_establishment(
                     deadline: acc.provisional_deadline.as_deref(),
                     has_warnings,
                     flags: JobFlags::default(),
-                    visit_needed: false,
+                    visit_reasons: &[],
                 },
                 at,
             )?;
@@ -1042,6 +1057,7 @@ fn job_flags(j: &JobOffer) -> JobFlags {
 
 fn resolve_establishment(
     conn: &Connection,
+    run: &mut Run<'_>,
     acc: &AccountRow,
     link: Option<&EstablishmentLink>,
 ) -> Result<Option<i64>> {
@@ -1050,24 +1066,44 @@ fn resolve_establishment(
             storage::establishments::id_by_number(conn, num)?
         }
         Some(EstablishmentLink::SubmissionId(sid)) => {
-            storage::submissions::by_external_id(conn, sid)?
+            let key = (acc.id, sid.clone());
+            if let Some(id) = run.links.get(&key) {
+                return Ok(Some(*id));
+            }
+            let found = storage::submissions::by_external_id(conn, sid)?
                 .filter(|h| h.kind == SubmissionKind::Establishment && h.account_id == acc.id)
-                .and_then(|h| h.establishment_id)
+                .and_then(|h| h.establishment_id);
+            // Only what was found: an establishment submitted later in the batch must be seen.
+            if let Some(id) = found {
+                run.links.insert(key, id);
+            }
+            found
         }
         None => None,
     })
 }
 
 /// R-VISIT-1 reasons for a job offer, from the establishment's registered offers other than
-/// `exclude_id` (the offer itself, on a resubmission).
+/// `exclude` (the offer itself, on a resubmission; `None` for a new offer).
 fn visit_reasons_for(
     conn: &Connection,
+    run: &mut Run<'_>,
     establishment_id: i64,
-    exclude_id: i64,
+    exclude: Option<i64>,
     job: &JobOffer,
     at: DateTime<Utc>,
 ) -> Result<Vec<(&'static str, String)>> {
-    let h = storage::submissions::history(conn, establishment_id, exclude_id, VISIT_SINCE)?;
+    let h = match exclude {
+        Some(id) => storage::submissions::history(conn, establishment_id, id, VISIT_SINCE)?,
+        None => match run.histories.get(&establishment_id) {
+            Some(h) => h.clone(),
+            None => {
+                let h = storage::submissions::history(conn, establishment_id, 0, VISIT_SINCE)?;
+                run.histories.insert(establishment_id, h.clone());
+                h
+            }
+        },
+    };
     let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
     let history = visit::EstablishmentHistory {
         prior_mypage_offers: count(h.registered_jobs),
@@ -1090,6 +1126,7 @@ fn visit_reasons_for(
 
 fn submit_job(
     conn: &Connection,
+    run: &mut Run<'_>,
     acc: &AccountRow,
     ev: &Ready,
     submission_id: &str,
@@ -1118,7 +1155,7 @@ fn submit_job(
             return Ok(refused);
         }
         if let Some(est) = head.establishment_id {
-            let reasons = visit_reasons_for(conn, est, head.id, n, at)?;
+            let reasons = visit_reasons_for(conn, run, est, Some(head.id), n, at)?;
             storage::submissions::set_visit_reasons(conn, head.id, &reasons)?;
         }
         return Ok(Outcome::Applied);
@@ -1129,7 +1166,7 @@ fn submit_job(
             submission_id.to_string(),
         ));
     }
-    let Some(est) = resolve_establishment(conn, acc, n.establishment.as_ref())? else {
+    let Some(est) = resolve_establishment(conn, run, acc, n.establishment.as_ref())? else {
         return Ok(reject(
             reasons::UNKNOWN_ESTABLISHMENT,
             n.establishment
@@ -1138,8 +1175,7 @@ fn submit_job(
                 .unwrap_or_default(),
         ));
     };
-    // A new offer is not registered, so it is not in its own history: nothing to exclude.
-    let reasons = visit_reasons_for(conn, est, 0, n, at)?;
+    let reasons = visit_reasons_for(conn, run, est, None, n, at)?;
     let id = storage::submissions::insert(
         conn,
         &NewSubmission {
@@ -1151,12 +1187,11 @@ fn submit_job(
             deadline: acc.provisional_deadline.as_deref(),
             has_warnings,
             flags,
-            visit_needed: !reasons.is_empty(),
+            visit_reasons: &reasons,
         },
         at,
     )?;
     storage::submissions::insert_version(conn, id, 1, payload, fj, at, &ev.event_id)?;
-    storage::submissions::add_visit_reasons(conn, id, &reasons)?;
     Ok(Outcome::Applied)
 }
 
@@ -1236,6 +1271,8 @@ mod tests {
                 now,
                 cal: &cal,
                 accounts: HashMap::new(),
+                links: HashMap::new(),
+                histories: HashMap::new(),
                 calendar_warnings: 0,
             };
             let names = vec!["f.jsonl".to_string()];

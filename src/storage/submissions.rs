@@ -24,6 +24,9 @@ const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = 
 const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
      received_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 pub const SQL_DELETE_VISIT: &str = "DELETE FROM submission_visit_reasons WHERE submission_id = ?1";
+/// Written only when it changes (a queue index holds the flag).
+const SQL_SET_VISIT_NEEDED: &str = "UPDATE submissions SET visit_needed = (visit_flag IS NOT NULL OR ?2) \
+     WHERE id = ?1 AND visit_needed <> (visit_flag IS NOT NULL OR ?2)";
 const SQL_INSERT_VISIT: &str =
     "INSERT INTO submission_visit_reasons (submission_id, code, label) VALUES (?1, ?2, ?3)";
 /// R-VISIT-1 history of an establishment: its registered job offers other than this one, and
@@ -109,12 +112,13 @@ pub struct NewSubmission<'a> {
     pub deadline: Option<&'a str>,
     pub has_warnings: bool,
     pub flags: JobFlags,
-    /// R-VISIT-1 reasons apply (set here rather than by the reason rows' trigger, which
-    /// would rewrite the fresh row once more).
-    pub visit_needed: bool,
+    /// R-VISIT-1 reasons (code, Japanese label), stored with the row; `visit_needed` is set
+    /// when there are any.
+    pub visit_reasons: &'a [(&'static str, String)],
 }
 
-/// A new submission in state `received`, version 1 (the version row is written separately).
+/// A new submission in state `received`, version 1, with its visit reasons (the version row
+/// is written separately).
 ///
 /// # Errors
 /// On SQLite failure (the external id taken: UNIQUE violation).
@@ -131,9 +135,11 @@ pub fn insert(conn: &Connection, s: &NewSubmission<'_>, received_at: DateTime<Ut
         s.flags.disabled_only,
         s.flags.trial,
         s.flags.disability_short_trial,
-        s.visit_needed,
+        !s.visit_reasons.is_empty(),
     ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    insert_visit_reasons(conn, id, s.visit_reasons)?;
+    Ok(id)
 }
 
 /// What a resubmission changes on the submission row.
@@ -199,24 +205,23 @@ pub fn insert_version(
     Ok(())
 }
 
-/// Replaces the visit reasons of a submission (code, Japanese label).
+/// Replaces the visit reasons of a submission (code, Japanese label) and keeps its
+/// `visit_needed` flag (reasons or a staff request) in step.
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn set_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
     conn.prepare_cached(SQL_DELETE_VISIT)?.execute([id])?;
-    let mut stmt = conn.prepare_cached(SQL_INSERT_VISIT)?;
-    for (code, label) in reasons {
-        stmt.execute(params![id, code, label])?;
-    }
+    insert_visit_reasons(conn, id, reasons)?;
+    conn.prepare_cached(SQL_SET_VISIT_NEEDED)?
+        .execute(params![id, !reasons.is_empty()])?;
     Ok(())
 }
 
-/// Adds visit reasons to a submission that has none yet (a new one).
-///
-/// # Errors
-/// On SQLite failure.
-pub fn add_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
+fn insert_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
+    if reasons.is_empty() {
+        return Ok(());
+    }
     let mut stmt = conn.prepare_cached(SQL_INSERT_VISIT)?;
     for (code, label) in reasons {
         stmt.execute(params![id, code, label])?;
