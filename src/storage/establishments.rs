@@ -20,6 +20,9 @@ const SQL_INSERT: &str = "INSERT INTO establishments (establishment_number, corp
      name_key, kana_key, representative_title, representative_name, postal_code, postal_digits, address, phone, \
      phone_digits, dispatch_licence, employment_insurance, account_id, state, created_at, updated_at) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'provisional', ?17, ?17)";
+/// The search row of a new establishment (the update and delete triggers keep it after).
+const SQL_INSERT_FTS: &str =
+    "INSERT INTO establishments_fts (rowid, name_key, kana_key) VALUES (?1, ?2, ?3)";
 const SQL_UPDATE: &str = "UPDATE establishments SET corporate_number = ?2, name = ?3, name_kana = ?4, name_key = ?5, \
      kana_key = ?6, representative_title = ?7, representative_name = ?8, postal_code = ?9, postal_digits = ?10, \
      address = ?11, phone = ?12, phone_digits = ?13, dispatch_licence = ?14, employment_insurance = ?15, \
@@ -48,13 +51,14 @@ pub fn insert(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let (name_key, kana_key) = (search_key(&e.name), search_key(&e.name_kana));
     conn.prepare_cached(SQL_INSERT)?.execute(params![
         e.establishment_number,
         e.corporate_number,
         e.name,
         e.name_kana,
-        search_key(&e.name),
-        search_key(&e.name_kana),
+        name_key,
+        kana_key,
         e.representative_title,
         e.representative_name,
         e.postal_code,
@@ -67,7 +71,10 @@ pub fn insert(
         account_id,
         to_db(now),
     ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached(SQL_INSERT_FTS)?
+        .execute(params![id, name_key, kana_key])?;
+    Ok(id)
 }
 
 /// Replaces the data of a provisional establishment (a resubmission); a registered one keeps

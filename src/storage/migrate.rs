@@ -15,7 +15,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/002_submissions.sql"),
     include_str!("../../assets/sql/003_review.sql"),
     include_str!("../../assets/sql/004_lookup.sql"),
-    include_str!("../../assets/sql/005_visit_flag.sql"),
+    include_str!("../../assets/sql/005_import_writes.sql"),
 ];
 
 #[must_use]

@@ -1229,6 +1229,11 @@ pub fn bench_fill(
                 'provisional', ?2, ?2 FROM n",
         params![ne, ts],
     )?;
+    // Establishments written by SQL get their search rows the way a restore would.
+    tx.execute(
+        "INSERT INTO establishments_fts (establishments_fts) VALUES ('rebuild')",
+        [],
+    )?;
     let state = "CASE WHEN k % 20 < 14 THEN 'received' WHEN k % 20 < 16 THEN 'checked' \
                  WHEN k % 20 = 16 THEN 'returned' WHEN k % 20 < 19 THEN 'registered' ELSE 'rejected' END";
     tx.execute(
