@@ -448,3 +448,50 @@ fn r_visit_1_imported_visit_flag_matches_the_reasons() {
     );
     assert_eq!(mismatched, 0);
 }
+
+/// R-IO-2: a second `job.submitted` with a submission id already in use (a new event id) is a
+/// reject that leaves nothing behind, and its event id stays free.
+#[test]
+fn r_io_2_job_submitted_twice_under_one_submission_id_is_a_reject() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 1, 1, 3);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let s = stream(&o, &keys);
+    let now = t("2026-04-07T00:00:00Z");
+    let first = run(&mut fx.store, now, vec![("a.jsonl", s.clone())]);
+    assert_eq!(first.rejected, 0, "{:?}", first.rejects);
+    let job_line = String::from_utf8(s)
+        .expect("utf8")
+        .lines()
+        .find(|l| l.contains("\"job.submitted\""))
+        .expect("a job line")
+        .to_string();
+    let mut ev: serde_json::Value = serde_json::from_str(&job_line).expect("json");
+    ev["event_id"] = serde_json::Value::from("again-0001");
+    let count = |store: &Store, sql: &str| -> i64 {
+        store
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .expect("count")
+    };
+    let versions = count(&fx.store, "SELECT count(*) FROM submission_versions");
+    let again = run(
+        &mut fx.store,
+        now,
+        vec![("b.jsonl", format!("{ev}\n").into_bytes())],
+    );
+    assert_eq!((again.applied, again.rejected), (0, 1));
+    assert_eq!(again.rejects[0].reason, "duplicate_submission");
+    assert_eq!(again.rejects[0].line, 1);
+    assert_eq!(
+        count(&fx.store, "SELECT count(*) FROM submission_versions"),
+        versions
+    );
+    assert_eq!(
+        count(
+            &fx.store,
+            "SELECT count(*) FROM imported_events WHERE event_id = 'again-0001'"
+        ),
+        0
+    );
+}

@@ -137,7 +137,8 @@ fn employer(
             },
             now,
         )
-        .unwrap();
+        .unwrap()
+        .expect("a new submission id");
         storage::submissions::insert_version(&tx, id, 1, &payload, "[]", now, &format!("ev-{ext}"))
             .unwrap();
         id

@@ -102,7 +102,8 @@ fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
         },
         t0(),
     )
-    .unwrap();
+    .unwrap()
+    .expect("a new submission id");
     storage::submissions::insert_version(
         &tx,
         id,

@@ -999,6 +999,7 @@ fn submit_establishment(
                 Some(id) => id,
                 None => storage::establishments::insert(conn, n, acc.id, at)?,
             };
+            // Looked up just above in this transaction: the id is free.
             let id = storage::submissions::insert(
                 conn,
                 &NewSubmission {
@@ -1013,7 +1014,8 @@ fn submit_establishment(
                     visit_reasons: &[],
                 },
                 at,
-            )?;
+            )?
+            .ok_or_else(|| ServiceError::Internal("submission id taken".into()))?;
             storage::submissions::insert_version(conn, id, 1, payload, fj, at, &ev.event_id)?;
         }
         Some(head) => {
@@ -1135,9 +1137,9 @@ fn submit_job(
 ) -> Result<Outcome> {
     let (n, payload, fj, has_warnings) = (&c.value, &c.payload, &c.findings, c.has_warnings);
     let at = ev.occurred_at;
-    let head = storage::submissions::by_external_id(conn, submission_id)?;
     let flags = job_flags(n);
     if resubmit {
+        let head = storage::submissions::by_external_id(conn, submission_id)?;
         let Some(head) = head.filter(|h| h.kind == SubmissionKind::Job && h.account_id == acc.id)
         else {
             return Ok(reject(
@@ -1160,12 +1162,6 @@ fn submit_job(
         }
         return Ok(Outcome::Applied);
     }
-    if head.is_some() {
-        return Ok(reject(
-            reasons::DUPLICATE_SUBMISSION,
-            submission_id.to_string(),
-        ));
-    }
     let Some(est) = resolve_establishment(conn, run, acc, n.establishment.as_ref())? else {
         return Ok(reject(
             reasons::UNKNOWN_ESTABLISHMENT,
@@ -1176,7 +1172,7 @@ fn submit_job(
         ));
     };
     let reasons = visit_reasons_for(conn, run, est, None, n, at)?;
-    let id = storage::submissions::insert(
+    let Some(id) = storage::submissions::insert(
         conn,
         &NewSubmission {
             external_id: submission_id,
@@ -1190,7 +1186,14 @@ fn submit_job(
             visit_reasons: &reasons,
         },
         at,
-    )?;
+    )?
+    else {
+        // Nothing written yet: the refusal leaves the line without effects.
+        return Ok(reject(
+            reasons::DUPLICATE_SUBMISSION,
+            submission_id.to_string(),
+        ));
+    };
     storage::submissions::insert_version(conn, id, 1, payload, fj, at, &ev.event_id)?;
     Ok(Outcome::Applied)
 }

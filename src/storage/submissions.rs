@@ -13,7 +13,8 @@ pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id
 const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
      display_name, deadline, received_at, current_version, has_warnings, disabled_only, trial, \
      disability_short_trial, visit_needed, updated_at) \
-     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?7)";
+     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?7) \
+     ON CONFLICT (external_id) DO NOTHING";
 /// A new version touches only columns no queue index holds; state and name (which several
 /// indexes hold) are written by their own statements, and only when they change: SQLite
 /// rewrites every index on a column named in SET, changed or not.
@@ -118,12 +119,17 @@ pub struct NewSubmission<'a> {
 }
 
 /// A new submission in state `received`, version 1, with its visit reasons (the version row
-/// is written separately).
+/// is written separately). `None` when the external id is taken: the unique index answers
+/// "is it new?" in the same probe that stores it.
 ///
 /// # Errors
-/// On SQLite failure (the external id taken: UNIQUE violation).
-pub fn insert(conn: &Connection, s: &NewSubmission<'_>, received_at: DateTime<Utc>) -> Result<i64> {
-    conn.prepare_cached(SQL_INSERT)?.execute(params![
+/// On SQLite failure.
+pub fn insert(
+    conn: &Connection,
+    s: &NewSubmission<'_>,
+    received_at: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let added = conn.prepare_cached(SQL_INSERT)?.execute(params![
         s.external_id,
         s.kind.code(),
         s.account_id,
@@ -137,9 +143,12 @@ pub fn insert(conn: &Connection, s: &NewSubmission<'_>, received_at: DateTime<Ut
         s.flags.disability_short_trial,
         !s.visit_reasons.is_empty(),
     ])?;
+    if added == 0 {
+        return Ok(None);
+    }
     let id = conn.last_insert_rowid();
     insert_visit_reasons(conn, id, s.visit_reasons)?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// What a resubmission changes on the submission row.
