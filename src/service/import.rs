@@ -360,6 +360,20 @@ fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
     })
 }
 
+/// A prepared batch on its way to the writer.
+struct Batch {
+    lines: Vec<Line>,
+    /// The activation lines' matching keys, when the reader could look them up.
+    matched: Option<HashMap<usize, i64>>,
+}
+
+impl Batch {
+    fn new(lines: Vec<Line>, lookout: Option<&Store>) -> Result<Batch> {
+        let matched = lookout.map(|s| preverify(s.conn(), &lines)).transpose()?;
+        Ok(Batch { lines, matched })
+    }
+}
+
 /// Per-import state of the writer.
 struct Run<'c> {
     now: DateTime<Utc>,
@@ -445,7 +459,10 @@ pub fn import_events(
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     // One batch waits while one is written and the next prepared: the reader stays at most
     // two batches ahead of the database.
-    let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Vec<Line>>(1);
+    let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Batch>(1);
+    // The reader's own connection, for the key checks (argon2) that it does while the writer
+    // writes; an in-memory database has no second connection, and its writer does them.
+    let lookout = store.path().map(Store::open_existing).transpose()?;
     std::thread::scope(|s| {
         let names = &names;
         let cal = &cal;
@@ -462,7 +479,15 @@ pub fn import_events(
             let pages = storage::imports::bulk_begin(store.conn())?;
             let mut written = Ok(());
             for batch in from_reader {
-                written = run_batch(store, ctx, &mut run, names, &batch, &mut summary);
+                written = run_batch(
+                    store,
+                    ctx,
+                    &mut run,
+                    names,
+                    &batch.lines,
+                    batch.matched,
+                    &mut summary,
+                );
                 if written.is_err() {
                     break;
                 }
@@ -498,7 +523,8 @@ pub fn import_events(
                     });
                     if batch.len() >= BATCH_LINES {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LINES));
-                        if to_writer.send(prepare_batch(full, workers)?).is_err() {
+                        let ready = Batch::new(prepare_batch(full, workers)?, lookout.as_ref())?;
+                        if to_writer.send(ready).is_err() {
                             // The writer stopped on an error; it is reported below.
                             return Ok(());
                         }
@@ -508,7 +534,8 @@ pub fn import_events(
             }
             if !batch.is_empty() {
                 // A send error means the writer failed: reported below.
-                let _ = to_writer.send(prepare_batch(batch, workers)?);
+                let ready = Batch::new(prepare_batch(batch, workers)?, lookout.as_ref())?;
+                let _ = to_writer.send(ready);
             }
             Ok(())
         })();
@@ -528,17 +555,19 @@ pub fn import_events(
 type KeyWork = (usize, String, Vec<(i64, String)>);
 
 /// argon2 outside the write lock: for each activation line, the id of the key it matches.
-fn preverify(store: &Store, run: &mut Run<'_>, lines: &[Line]) -> Result<HashMap<usize, i64>> {
+/// The writer re-reads the keys in its transaction and judges them as they are then, so a
+/// match found on an older snapshot (a key re-issued meanwhile) is only a hint.
+fn preverify(conn: &Connection, lines: &[Line]) -> Result<HashMap<usize, i64>> {
     let mut work: Vec<KeyWork> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         if let Ok(Ready {
             body: Body::Activated { typed_key },
-            email_key,
+            email_key: Some(key),
             ..
         }) = &l.ready
-            && let Some(acc) = run.account(store.conn(), email_key.as_deref())?
+            && let Some(acc) = storage::accounts::live_by_email_key(conn, key)?
         {
-            let keys = storage::keys::for_account(store.conn(), acc.id, KeyPurpose::Registration)?;
+            let keys = storage::keys::for_account(conn, acc.id, KeyPurpose::Registration)?;
             let hashes = keys
                 .into_iter()
                 .take(KEYS_COMPARED)
@@ -593,10 +622,14 @@ fn run_batch(
     run: &mut Run<'_>,
     names: &[String],
     lines: &[Line],
+    matched: Option<HashMap<usize, i64>>,
     summary: &mut ImportSummary,
 ) -> Result<()> {
     run.clear();
-    let matched = preverify(store, run, lines)?;
+    let matched = match matched {
+        Some(m) => m,
+        None => preverify(store.conn(), lines)?,
+    };
     let listed = REJECTS_LISTED.saturating_sub(summary.rejects.len());
     let done = match write_batch(store, ctx, run, names, lines, &matched, false, listed)? {
         Some(done) => done,
@@ -1279,7 +1312,7 @@ mod tests {
                 calendar_warnings: 0,
             };
             let names = vec!["f.jsonl".to_string()];
-            let matched = preverify(&store, &mut run, &lines).unwrap();
+            let matched = preverify(store.conn(), &lines).unwrap();
             let done = write_batch(
                 &mut store, None, &mut run, &names, &lines, &matched, careful, 100,
             )
