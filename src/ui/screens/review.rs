@@ -11,7 +11,8 @@ use crate::app::App;
 use crate::app::review::{DashboardView, DetailView, QueueView};
 use crate::domain::deadline::Urgency;
 use crate::domain::text::sanitize;
-use crate::i18n::findings::field_label;
+use crate::domain::validate::Severity;
+use crate::i18n::findings::{field_label, severity_label, stored_finding_message};
 use crate::i18n::ui::Msg;
 use crate::storage::review::{Queue, Sort};
 use crate::ui::{theme, widgets};
@@ -239,16 +240,16 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
             } else {
                 theme::warning()
             };
+            let severity = if f.severity == "error" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             l.push(Line::from(Span::styled(
                 format!(
-                    "  [{}] {}: {}",
-                    if f.severity == "error" {
-                        "エラー"
-                    } else {
-                        "警告"
-                    },
-                    field_label(app.lang, &f.field),
-                    f.rule
+                    "  [{}] {}",
+                    severity_label(app.lang, severity),
+                    stored_finding_message(app.lang, &f.field, &f.rule, f.param.as_deref())
                 ),
                 style,
             )));
