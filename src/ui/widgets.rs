@@ -103,21 +103,39 @@ pub fn flash(frame: &mut Frame<'_>, app: &App, area: Rect) {
     }
 }
 
-/// Generated from the key table in force, so it never lists a key that does nothing.
+/// Generated from the key table in force, so it never lists a key that does nothing. When not
+/// every hint fits, the way back (Esc) keeps its place at the end and the hints before it are
+/// cut; `?` lists them all.
 pub fn hint_bar(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let mut spans = Vec::new();
-    let mut used = 0;
+    let hinted: Vec<&Binding> = app.bindings().iter().filter(|b| b.hint).collect();
+    let w = |b: &Binding| width(&keymap::keys_label(b)) + width(app.t(b.label)) + 3;
     let max = usize::from(area.width);
-    for b in app.bindings().iter().filter(|b| b.hint) {
-        let k = keymap::keys_label(b);
-        let label = app.t(b.label);
-        let w = width(&k) + width(label) + 3;
-        if used + w > max {
+    let back = hinted
+        .iter()
+        .copied()
+        .find(|b| b.action == keymap::Action::Back)
+        .filter(|_| hinted.iter().map(|b| w(b)).sum::<usize>() > max);
+    let room = max.saturating_sub(back.map_or(0, w));
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for b in hinted.iter().copied() {
+        if back.is_some_and(|x| std::ptr::eq(x, b)) {
+            continue;
+        }
+        if used + w(b) > room {
             break;
         }
-        spans.push(Span::styled(format!(" {k} "), theme::key()));
-        spans.push(Span::raw(format!("{label} ")));
-        used += w;
+        used += w(b);
+        shown.push(b);
+    }
+    shown.extend(back);
+    let mut spans = Vec::new();
+    for b in shown {
+        spans.push(Span::styled(
+            format!(" {} ", keymap::keys_label(b)),
+            theme::key(),
+        ));
+        spans.push(Span::raw(format!("{} ", app.t(b.label))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
