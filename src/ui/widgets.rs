@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
@@ -35,6 +36,55 @@ pub fn fit(s: &str, w: usize) -> String {
     }
     out.push_str(&" ".repeat(w - used));
     out
+}
+
+/// `lines` broken at `width` columns, grapheme by grapheme (Japanese has no spaces to break at),
+/// each piece keeping its span's style; an indented line (a list item) continues two columns
+/// further in. ratatui's own wrapping can let a double-width character overrun the last column
+/// onto the border (ratatui#2679); this never does, and the number of rows is the number of
+/// lines returned.
+#[must_use]
+pub fn wrap_lines(lines: Vec<Line<'_>>, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(2);
+    let mut out = Vec::new();
+    for line in lines {
+        let text = line.to_string();
+        let lead = text.len() - text.trim_start_matches(' ').len();
+        let indent = if lead > 0 {
+            (lead + 2).min(width / 2)
+        } else {
+            0
+        };
+        let mut row: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for span in line.spans {
+            let mut piece = String::new();
+            for g in span.content.graphemes(true) {
+                let w = width_of(g);
+                if used + w > width && used > 0 {
+                    if !piece.is_empty() {
+                        row.push(Span::styled(std::mem::take(&mut piece), span.style));
+                    }
+                    out.push(Line::from(std::mem::take(&mut row)).style(line.style));
+                    if indent > 0 {
+                        row.push(Span::raw(" ".repeat(indent)));
+                    }
+                    used = indent;
+                }
+                piece.push_str(g);
+                used += w;
+            }
+            if !piece.is_empty() {
+                row.push(Span::styled(piece, span.style));
+            }
+        }
+        out.push(Line::from(row).style(line.style));
+    }
+    out
+}
+
+fn width_of(g: &str) -> usize {
+    UnicodeWidthStr::width(g)
 }
 
 /// A titled box in the configured border style.
@@ -374,4 +424,30 @@ pub fn help(frame: &mut Frame<'_>, app: &App, scroll: u16, area: Rect) {
             .scroll((scroll, 0)),
         inner,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[Line<'_>]) -> Vec<String> {
+        lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn wrap_never_puts_a_double_width_character_past_the_last_column() {
+        let l = vec![Line::from(vec![
+            Span::raw("ab"),
+            Span::styled("全角カナ", theme::error()),
+        ])];
+        let w = wrap_lines(l, 5);
+        assert_eq!(texts(&w), ["ab全", "角カ", "ナ"]);
+        assert!(w.iter().all(|l| l.width() <= 5));
+        // Each piece keeps its style.
+        assert_eq!(w[1].spans[0].style, theme::error());
+        assert_eq!(texts(&wrap_lines(vec![Line::from("")], 5)), [""]);
+        // A list item continues under its text.
+        let w = wrap_lines(vec![Line::from("  ・全角カナ")], 8);
+        assert_eq!(texts(&w), ["  ・全角", "    カナ"]);
+    }
 }
