@@ -350,6 +350,23 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// Clears `r` for a popup. A double-width character starting just left of `r` would hide the
+/// popup's left border under its second half (the terminal draws it whole, and ratatui skips
+/// the covered cell): it is blanked, as half a character cannot be shown.
+pub fn clear_popup(frame: &mut Frame<'_>, r: Rect) {
+    frame.render_widget(Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in r.top()..r.bottom() {
+        let cell = &mut buf[(r.x - 1, y)];
+        if width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 fn dialog(frame: &mut Frame<'_>, app: &App, title: &str, lines: Vec<Line<'_>>, area: Rect) {
     const W: u16 = 64;
     // Border and margin take 4 columns; long lines wrap, so count the rows they take.
@@ -360,8 +377,7 @@ fn dialog(frame: &mut Frame<'_>, app: &App, title: &str, lines: Vec<Line<'_>>, a
         .sum();
     let h = u16::try_from(rows).unwrap_or(20) + 4;
     let r = centered(area, W, h);
-    // Clear whole cells so no half of a double-width character is left at the edges.
-    frame.render_widget(Clear, r);
+    clear_popup(frame, r);
     let inner = block(app, title).inner(r);
     frame.render_widget(block(app, title), r);
     frame.render_widget(
@@ -395,7 +411,7 @@ pub fn notice(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], a
 /// F1 / ? : every key of the screen underneath, then the screen's help text.
 pub fn help(frame: &mut Frame<'_>, app: &App, scroll: u16, area: Rect) {
     let r = centered(area, 76, area.height);
-    frame.render_widget(Clear, r);
+    clear_popup(frame, r);
     let b = block(app, app.t(Msg::HelpTitle));
     let inner = b.inner(r);
     frame.render_widget(b, r);

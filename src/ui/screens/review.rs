@@ -224,7 +224,7 @@ fn picker(frame: &mut Frame<'_>, app: &App, p: &Picker, area: Rect) {
     let me = app.session.as_ref().map(|s| s.ctx.staff_id);
     let rows = u16::try_from(p.colleagues.len()).unwrap_or(u16::MAX);
     let r = widgets::centered(area, 52, rows.saturating_add(4));
-    frame.render_widget(Clear, r);
+    widgets::clear_popup(frame, r);
     let b = widgets::block(app, app.t(Msg::HandOverTitle));
     let inner = b.inner(r);
     frame.render_widget(b, r);
