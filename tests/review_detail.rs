@@ -282,6 +282,11 @@ fn hand_over_picker_lists_colleagues_who_may_review_and_confirms_before_it_hands
     }
     let t = text(&f.app);
     assert!(t.contains("鈴木 一郎 引継ぎ（→ yamada）"), "{t}");
+    // Scrolling stops at the end, so one step up shows one more line at the top at once.
+    press(&mut f.app, KeyCode::Char('k'));
+    let up = text(&f.app);
+    assert_ne!(up, t);
+    assert_eq!(up.lines().nth(3), t.lines().nth(2));
 }
 
 #[test]

@@ -4,6 +4,8 @@
 
 mod dialog;
 
+use std::cell::Cell;
+
 use chrono::NaiveDate;
 
 pub use dialog::{Dialog, Picker};
@@ -89,6 +91,10 @@ impl Default for QueueView {
 pub struct DetailView {
     pub detail: Detail,
     pub scroll: u16,
+    /// The furthest scroll the last drawing could show (the end of the text at the bottom),
+    /// left by the drawing like ratatui's own list offsets, so Down stops there instead of
+    /// scrolling on into nothing (and Up then seeming dead).
+    pub scroll_end: Cell<u16>,
     /// Some while an action asks for its input; the detail stays drawn underneath.
     pub dialog: Option<Dialog>,
 }
@@ -99,6 +105,7 @@ impl DetailView {
         DetailView {
             detail,
             scroll: 0,
+            scroll_end: Cell::new(u16::MAX),
             dialog: None,
         }
     }
@@ -374,9 +381,9 @@ pub fn act_detail(app: &mut App, action: Action) {
     let name = d.detail.display_name.clone();
     match action {
         Action::Up => d.scroll = d.scroll.saturating_sub(1),
-        Action::Down => d.scroll = d.scroll.saturating_add(1),
+        Action::Down => d.scroll = d.scroll.saturating_add(1).min(d.scroll_end.get()),
         Action::PageUp => d.scroll = d.scroll.saturating_sub(10),
-        Action::PageDown => d.scroll = d.scroll.saturating_add(10),
+        Action::PageDown => d.scroll = d.scroll.saturating_add(10).min(d.scroll_end.get()),
         Action::Refresh => {
             let Some(ctx) = app.ctx() else { return };
             if let Screen::Detail(d) = &mut app.screen {

@@ -181,6 +181,7 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
     let lines = widgets::wrap_lines(detail_lines(app, d), usize::from(body.width));
     let last =
         u16::try_from(lines.len().saturating_sub(usize::from(body.height))).unwrap_or(u16::MAX);
+    v.scroll_end.set(last);
     frame.render_widget(Paragraph::new(lines).scroll((v.scroll.min(last), 0)), body);
     match &v.dialog {
         Some(Dialog::Reason(reject, form)) => {
