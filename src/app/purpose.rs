@@ -23,7 +23,8 @@ pub fn form(suggested: Option<&str>) -> Form {
                 (PURPOSES[2], Msg::LkPurposeInquiry),
                 (PURPOSES[3], Msg::LkPurposeOther),
             ],
-        ),
+        )
+        .with_hint(Msg::HintPurpose),
         Field::text("other", Msg::LkPurposeOtherText),
     ]);
     if let Some(s) = suggested.map(str::trim).filter(|s| !s.is_empty()) {

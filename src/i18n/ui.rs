@@ -204,6 +204,7 @@ messages! {
     LkPurposeInquiry => "問合せ対応", "Inquiry";
     LkPurposeOther => "その他", "Other";
     LkPurposeOtherText => "その他の目的", "Other purpose";
+    HintPurpose => "←→ で選んで Enter（その他は続けて内容を入力）", "Left/right to choose, then Enter (for Other, then type it)";
     LkCurrentPurpose => "目的", "Purpose";
     LkDocument => "本人確認書類", "Identity document";
     LkDocLicence => "運転免許証", "Driver's licence";
