@@ -516,3 +516,29 @@ fn purpose_is_asked_once_per_customer_and_goes_into_the_audit_row_of_the_view() 
     press(&mut f.app, KeyCode::Esc);
     assert!(matches!(f.app.screen, Screen::Queue(_)));
 }
+
+#[test]
+fn return_reason_form_moves_with_tab_and_enter_to_the_free_text_and_confirms() {
+    let mut f = fixture("tanaka");
+    open(&mut f, 2);
+    press(&mut f.app, KeyCode::Char('r'));
+    type_text(&mut f.app, "2");
+    // Enter on the reason goes to the free text (it did nothing before).
+    press(&mut f.app, KeyCode::Enter);
+    let Some(Dialog::Reason(false, form)) = dialog(&f.app) else {
+        panic!("no reason form");
+    };
+    assert_eq!(form.focused().map(|x| x.id), Some("text"));
+    type_text(&mut f.app, "賃金の記載を確認");
+    press(&mut f.app, KeyCode::BackTab);
+    press(&mut f.app, KeyCode::Tab);
+    press(&mut f.app, KeyCode::Enter);
+    let t = text(&f.app);
+    assert!(t.contains("差戻しますか"), "{t}");
+    assert!(t.contains("補足: 賃金の記載を確認"), "{t}");
+    press(&mut f.app, KeyCode::Char('y'));
+    assert_eq!(
+        detail(&f.app, f.c).state,
+        madoguchi::domain::submission::SubmissionState::Returned
+    );
+}

@@ -327,9 +327,18 @@ pub fn act_detail(app: &mut App, action: Action) {
         Some(Dialog::HandOver(_)) => return act_picker(app, action),
         _ => {}
     }
+    // The reason form's own moves: Tab/↓/Enter to the free text, Enter there asks to confirm.
+    if let Some(Dialog::Reason(_, form)) = &mut d.dialog {
+        match action {
+            Action::NextField => return form.next(),
+            Action::PrevField => return form.prev(),
+            Action::Select if !form.on_last() => return form.next(),
+            _ => {}
+        }
+    }
     if let Some(Dialog::Reason(reject, form)) = &d.dialog {
         match action {
-            Action::Submit => {
+            Action::Submit | Action::Select => {
                 let (reject, reason, text) = (*reject, form.value("reason"), form.value("text"));
                 let list = if reject {
                     &reasons_reject
