@@ -61,6 +61,9 @@ fn clerk_checks_supervisor_approves_and_the_clerks_queue_updates_by_itself() {
     clerk.send("4"); // counter menu: 1 register, 2 account, 3 ID lookup, 4 queues
     clerk.wait_for("未担当 1");
     clerk.send("\r");
+    // R-ID-5: the customer's first record this session asks why; Enter takes 本登録審査.
+    clerk.wait_for("照会の目的");
+    clerk.send("\r");
     clerk.wait_for("[仮登録]");
     clerk.send("c");
     clerk.wait_for("確認済にしますか");
@@ -74,6 +77,8 @@ fn clerk_checks_supervisor_approves_and_the_clerks_queue_updates_by_itself() {
     supervisor.send("4");
     supervisor.wait_for("確認済・承認待ち 1");
     supervisor.send("5");
+    supervisor.send("\r");
+    supervisor.wait_for("照会の目的");
     supervisor.send("\r");
     supervisor.wait_for("[確認済]");
     supervisor.send("a");

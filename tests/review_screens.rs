@@ -8,15 +8,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock;
 use madoguchi::config::Config;
-use madoguchi::domain::account::AccountKind;
-use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::staff::{Role, Roles};
-use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::service::{self, Ctx};
-use madoguchi::storage::submissions::{JobFlags, NewSubmission};
 use madoguchi::storage::{self, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+mod common;
 
 const PW: &str = "review-screens-passphrase";
 
@@ -47,75 +45,10 @@ fn staff(store: &mut Store, admin: &Ctx, name: &str, display: &str, roles: Vec<R
     }
 }
 
+const PHONE_WARNING: &str = r#"[{"field":"phone","severity":"warning","rule":"phone_mobile"}]"#;
+
 fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
-    let tx = store.immediate().unwrap();
-    let email = format!("jigyosho{n}@example.co.jp");
-    let acc = storage::accounts::insert(
-        &tx,
-        &storage::accounts::NewAccount {
-            kind: AccountKind::Employer,
-            email: &email,
-            email_key: &email,
-            establishment_number: None,
-            seeker_number: None,
-            name: None,
-            name_kana: None,
-            birth_date: None,
-            registered_by: clerk,
-        },
-        t0(),
-    )
-    .unwrap();
-    storage::accounts::mark_activated(&tx, acc, t0(), Some(deadline)).unwrap();
-    let names = [
-        "株式会社若葉不動産",
-        "有限会社青空運輸",
-        "飯田橋食品株式会社",
-        "合同会社みどり介護",
-    ];
-    let e = Establishment {
-        establishment_number: None,
-        corporate_number: None,
-        name: names[n % names.len()].into(),
-        name_kana: "ワカバフドウサン".into(),
-        representative_title: "代表取締役".into(),
-        representative_name: "若葉 一郎".into(),
-        postal_code: "102-0072".into(),
-        address: "東京都千代田区飯田橋3-4-1".into(),
-        phone: "03-3812-8609".into(),
-        dispatch_licence: false,
-        employment_insurance: true,
-    };
-    let eid = storage::establishments::insert(&tx, &e, acc, t0()).unwrap();
-    let id = storage::submissions::insert(
-        &tx,
-        &NewSubmission {
-            external_id: &format!("E-{n}"),
-            kind: SubmissionKind::Establishment,
-            account_id: acc,
-            establishment_id: Some(eid),
-            display_name: &e.name,
-            deadline: Some(deadline),
-            has_warnings: false,
-            flags: JobFlags::default(),
-            visit_reasons: &[],
-        },
-        t0(),
-    )
-    .unwrap()
-    .expect("a new submission id");
-    storage::submissions::insert_version(
-        &tx,
-        id,
-        1,
-        &serde_json::to_string(&e).unwrap(),
-        r#"[{"field":"phone","severity":"warning","rule":"phone_mobile"}]"#,
-        t0(),
-        &format!("ev-{n}"),
-    )
-    .unwrap();
-    tx.commit().unwrap();
-    id
+    common::review::submission(store, n, deadline, clerk, PHONE_WARNING)
 }
 
 fn fixture() -> Fixture {
@@ -283,6 +216,9 @@ fn detail_with_visit_reasons_and_confirm_dialogs() {
     open_queues(&mut f);
     press(&mut f.app, KeyCode::Char('3')); // overdue: the one with a visit reason
     press(&mut f.app, KeyCode::Enter);
+    // R-ID-5: the customer's first record this session asks the purpose; Enter takes 本登録審査.
+    assert!(matches!(f.app.screen, Screen::Purpose(_)));
+    press(&mut f.app, KeyCode::Enter);
     assert!(
         matches!(f.app.screen, Screen::Detail(_)),
         "{:?}",
@@ -307,6 +243,7 @@ fn r_rev_5_someone_acted_first_is_told_who_and_the_new_state() {
     open_queues(&mut f);
     press(&mut f.app, KeyCode::Char('2')); // mine: the claimed one
     press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter); // purpose: 本登録審査
     assert!(matches!(f.app.screen, Screen::Detail(_)));
     // A supervisor rejects it from another terminal before the clerk confirms the check.
     let boss = f.boss.clone();
@@ -339,6 +276,7 @@ fn submission_detail_is_reachable_from_the_account_screen() {
     let t = text(&f.app);
     assert!(t.contains("仮登録"), "{t}");
     press(&mut f.app, KeyCode::Char('1'));
+    press(&mut f.app, KeyCode::Enter); // purpose
     assert!(
         matches!(f.app.screen, Screen::Detail(_)),
         "{:?} {t}",

@@ -146,7 +146,13 @@ pub fn act(app: &mut App, action: Action) {
                 .get(usize::from(n).saturating_sub(1))
                 .map(|s| s.0)
             {
-                super::review::open_detail(app, id);
+                // R-ID-5: the visitor's purpose, when the lookup asked it, else review.
+                let suggested = app
+                    .visit
+                    .purpose
+                    .clone()
+                    .unwrap_or_else(|| super::review::REVIEW_PURPOSE.to_string());
+                super::review::open_detail(app, id, &suggested);
             }
         }
         Action::Back => app.pop(),

@@ -8,16 +8,12 @@ use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Pending, Screen, Tone};
 use crate::clock;
-use crate::domain::numbers::normalize_digits;
+use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR, parse_typed_date};
 use crate::domain::staff::{Permission, Role};
 use crate::i18n::ui::Msg;
 use crate::service::calendar::{self, REASON_MAX};
 use crate::service::{FieldIssue, ServiceError};
 use crate::storage::Store;
-
-/// Years the screen moves between.
-const FIRST_YEAR: i32 = 2000;
-const LAST_YEAR: i32 = 2100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DayKind {
@@ -205,45 +201,11 @@ fn ask_remove(app: &mut App) {
     }
 }
 
-/// `2026-05-01`, `2026/5/1`, `20260501`, full-width digits: the date typed, or the rule code.
-fn parse_date(input: &str) -> Result<NaiveDate, &'static str> {
-    let s = normalize_digits(input.trim());
-    if s.is_empty() {
-        return Err("required");
-    }
-    // Digits and date separators only: anything else is not a date, not noise to skip.
-    if !s
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' ' | '年' | '月' | '日'))
-    {
-        return Err("date_format");
-    }
-    let parts: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let ymd = match parts.as_slice() {
-        [y, m, d] => (y.parse().ok(), m.parse().ok(), d.parse().ok()),
-        [all] if all.len() == 8 => (
-            all[..4].parse().ok(),
-            all[4..6].parse().ok(),
-            all[6..].parse().ok(),
-        ),
-        _ => (None, None, None),
-    };
-    match ymd {
-        (Some(y), Some(m), Some(d)) if (FIRST_YEAR..=LAST_YEAR).contains(&y) => {
-            NaiveDate::from_ymd_opt(y, m, d).ok_or("date_format")
-        }
-        _ => Err("date_format"),
-    }
-}
-
 fn submit_add(app: &mut App) {
     let Screen::CalendarAdd(add) = &app.screen else {
         return;
     };
-    let date = parse_date(&add.form.value("date"));
+    let date = parse_typed_date(&add.form.value("date"));
     let reason = add.form.value("reason");
     let Some(ctx) = app.ctx() else { return };
     let result = match date {
@@ -310,26 +272,5 @@ pub fn run_pending(app: &mut App, date: NaiveDate) {
             app.flash(Tone::Success, text);
         }
         Err(e) => app.flash_error(&e),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_date;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn r_dl_2_closure_dates_as_typed() {
-        let d = NaiveDate::from_ymd_opt(2026, 5, 1);
-        assert_eq!(parse_date("2026-05-01").ok(), d);
-        assert_eq!(parse_date("2026/5/1").ok(), d);
-        assert_eq!(parse_date("２０２６－０５－０１").ok(), d);
-        assert_eq!(parse_date("20260501").ok(), d);
-        assert_eq!(parse_date(""), Err("required"));
-        assert_eq!(parse_date("2026-02-30"), Err("date_format"));
-        assert_eq!(parse_date("2026年5月1日").ok(), d);
-        assert_eq!(parse_date("5月1日"), Err("date_format"));
-        assert_eq!(parse_date("2026/12/1庁舎点検"), Err("date_format"));
-        assert_eq!(parse_date("1899-01-01"), Err("date_format"));
     }
 }

@@ -58,6 +58,9 @@ pub enum Action {
     ReviewClaim,
     ReviewRelease,
     ReviewVisit,
+    ReviewComment,
+    ReviewHandOver,
+    ReviewFollowUp,
 }
 
 /// A key as written in the tables.
@@ -540,6 +543,24 @@ pub const DETAIL: &[Binding] = &[
     b(&[Key::Char('v')], Action::ReviewVisit, Msg::KeyVisit, true),
     b(&[Key::Char('t')], Action::ReviewClaim, Msg::KeyClaim, true),
     b(
+        &[Key::Char('m')],
+        Action::ReviewComment,
+        Msg::KeyComment,
+        true,
+    ),
+    b(
+        &[Key::Char('h')],
+        Action::ReviewHandOver,
+        Msg::KeyHandOver,
+        true,
+    ),
+    b(
+        &[Key::Char('f')],
+        Action::ReviewFollowUp,
+        Msg::KeyFollowUp,
+        true,
+    ),
+    b(
         &[Key::Char('u')],
         Action::ReviewRelease,
         Msg::KeyRelease,
@@ -566,6 +587,27 @@ pub const DETAIL: &[Binding] = &[
         false,
     ),
     LIST_BACK,
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
+];
+
+/// A list to choose one from over the screen (the colleague to hand an item to).
+pub const PICKER: &[Binding] = &[
+    b(&[Key::Enter], Action::Select, Msg::KeyChoose, true),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, true),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        true,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyCancelDialog,
+        true,
+    ),
     LIST_HELP,
     LIST_LOCK,
     QUIT,
@@ -852,6 +894,7 @@ mod tests {
             MAILQ,
             QUEUE,
             DETAIL,
+            PICKER,
             LOOKUP_RESULTS,
             LOOKUP_DETAIL,
             AUDIT,

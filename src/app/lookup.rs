@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Pending, Screen, Tone};
-use crate::domain::lookup::{IdentityCheck, PURPOSES};
+use crate::domain::lookup::IdentityCheck;
 use crate::i18n::ui::Msg;
 use crate::service::lookup::{self, ChangeOutcome, CustomerView, SearchKey, SearchResult};
 use crate::service::{FieldIssue, ServiceError};
@@ -81,19 +81,7 @@ impl Lookup {
                 Field::text("query", Msg::LkQuery).with_hint(Msg::LkQueryHint),
                 Field::text("birth_date", Msg::FieldBirthDate).with_hint(Msg::LkBirthHint),
             ]),
-            purpose: Form::new(vec![
-                Field::choice(
-                    "purpose",
-                    Msg::LkPurpose,
-                    vec![
-                        (PURPOSES[0], Msg::LkPurposeId),
-                        (PURPOSES[1], Msg::LkPurposeReview),
-                        (PURPOSES[2], Msg::LkPurposeInquiry),
-                        (PURPOSES[3], Msg::LkPurposeOther),
-                    ],
-                ),
-                Field::text("other", Msg::LkPurposeOtherText),
-            ]),
+            purpose: super::purpose::form(None),
             identity: Form::new(vec![
                 Field::choice("document", Msg::LkDocument, document_options()),
                 Field::text("note", Msg::LkNote).with_hint(Msg::LkNoteHint),
@@ -183,9 +171,7 @@ pub fn act(app: &mut App, action: Action) {
         && l.search.focused().is_some_and(|f| f.id == "query")
         && l.search.get("kind").map(Field::choice_code).as_deref() != Some("seeker_kana");
     // Enter on a purpose other than その他 needs no text: go on.
-    let quick_purpose = l.mode == Mode::Purpose
-        && l.purpose.focused().is_some_and(|f| f.id == "purpose")
-        && l.purpose.get("purpose").map(Field::choice_code).as_deref() != Some(PURPOSES[3]);
+    let quick_purpose = l.mode == Mode::Purpose && super::purpose::quick(&l.purpose);
     if (quick || quick_purpose) && action == Action::Select {
         return submit_form(app);
     }
@@ -267,25 +253,13 @@ fn submit_form(app: &mut App) {
             }
             run_search(app);
         }
-        Mode::Purpose => {
-            let code = l
-                .purpose
-                .get("purpose")
-                .map(Field::choice_code)
-                .unwrap_or_default();
-            let text = if code == PURPOSES[3] {
-                l.purpose.value("other")
-            } else {
-                code
-            };
-            match crate::domain::lookup::purpose(&text) {
-                Ok(p) => {
-                    app.visit.purpose = Some(p);
-                    run_search(app);
-                }
-                Err(c) => set_issues(app, vec![FieldIssue::error("other", c)]),
+        Mode::Purpose => match super::purpose::value(&l.purpose) {
+            Ok(p) => {
+                app.visit.purpose = Some(p);
+                run_search(app);
             }
-        }
+            Err(issue) => set_issues(app, vec![issue]),
+        },
         Mode::Identity => ask_reveal(app),
         Mode::Change => ask_change(app),
         Mode::Results | Mode::Detail => {}

@@ -10,6 +10,7 @@ pub mod home;
 pub mod keymap;
 pub mod lookup;
 pub mod mailq;
+pub mod purpose;
 pub mod register;
 pub mod review;
 pub mod signin;
@@ -52,6 +53,8 @@ pub enum Screen {
     MailQueue(mailq::MailQueue),
     Queue(review::QueueView),
     Detail(Box<review::DetailView>),
+    /// R-ID-5: the purpose asked before a customer's first record of the session is opened.
+    Purpose(Box<purpose::Ask>),
     Dashboard(review::DashboardView),
     /// Boxed: it holds results and four forms.
     Lookup(Box<lookup::Lookup>),
@@ -290,8 +293,10 @@ impl App {
             Screen::MailQueue(_) => keymap::MAILQ,
             Screen::Queue(q) if q.filter_form.is_some() => keymap::FORM,
             Screen::Queue(_) => keymap::QUEUE,
-            Screen::Detail(d) if d.reason.is_some() => keymap::FORM,
+            Screen::Detail(d) if d.form().is_some() => keymap::FORM,
+            Screen::Detail(d) if d.picking() => keymap::PICKER,
             Screen::Detail(_) => keymap::DETAIL,
+            Screen::Purpose(_) => keymap::FORM,
             Screen::Dashboard(_) => keymap::STAFF_READONLY,
             Screen::Lookup(l) if l.form().is_some() => keymap::FORM,
             Screen::Lookup(l) if l.mode == lookup::Mode::Detail => keymap::LOOKUP_DETAIL,
@@ -317,7 +322,8 @@ impl App {
             Screen::Account(a) if a.searching() => Some(&mut a.search),
             Screen::StaffAdd(s) => Some(&mut s.form),
             Screen::Queue(q) => q.filter_form.as_mut(),
-            Screen::Detail(d) => d.reason.as_mut().map(|r| &mut r.1),
+            Screen::Detail(d) => d.form_mut(),
+            Screen::Purpose(p) => Some(&mut p.form),
             Screen::Lookup(l) => l.form_mut(),
             Screen::Audit(a) => a.form_mut(),
             Screen::CalendarAdd(c) => Some(&mut c.form),
@@ -385,6 +391,7 @@ impl App {
             Screen::MailQueue(_) => mailq::act(self, action),
             Screen::Queue(_) => review::act_queue(self, action),
             Screen::Detail(_) => review::act_detail(self, action),
+            Screen::Purpose(_) => purpose::act(self, action),
             Screen::Dashboard(_) => review::act_dashboard(self, action),
             Screen::Lookup(_) => lookup::act(self, action),
             Screen::Calendar(_) | Screen::CalendarAdd(_) => calendar::act(self, action),

@@ -2,9 +2,18 @@
 //! actions behind confirm steps (R-REV-1..5, R-VISIT-1), and the supervisor dashboard.
 //! `reload` keeps the cursor on the same item when another session changes the data.
 
+mod dialog;
+
+use std::cell::Cell;
+
+use chrono::NaiveDate;
+
+pub use dialog::{Dialog, Picker};
+use dialog::{act_input, act_picker, ask_colleague, dialog_form};
+
 use super::form::{Field, Form};
 use super::keymap::Action;
-use super::{App, Overlay, Pending, Screen, Tone};
+use super::{App, Overlay, Pending, Screen, Tone, purpose};
 use crate::domain::review::CHECKLIST;
 use crate::domain::submission::SubmissionState;
 use crate::i18n::ui::Msg;
@@ -16,7 +25,8 @@ use crate::storage::review::{Queue, Sort};
 
 /// Lines read per queue view.
 pub const PAGE: u32 = 200;
-/// Purpose recorded when a submission is opened from the queues (R-ID-5).
+/// The purpose selected when a customer's submission is first opened from the queues (R-ID-5):
+/// a supervisor clearing a queue confirms it with Enter.
 pub const REVIEW_PURPOSE: &str = "本登録審査";
 
 #[derive(Debug)]
@@ -81,15 +91,50 @@ impl Default for QueueView {
 pub struct DetailView {
     pub detail: Detail,
     pub scroll: u16,
-    /// Some while a return / reject reason is typed: (is_reject, form).
-    pub reason: Option<(bool, Form)>,
+    /// The furthest scroll the last drawing could show (the end of the text at the bottom),
+    /// left by the drawing like ratatui's own list offsets, so Down stops there instead of
+    /// scrolling on into nothing (and Up then seeming dead).
+    pub scroll_end: Cell<u16>,
+    /// Some while an action asks for its input; the detail stays drawn underneath.
+    pub dialog: Option<Dialog>,
 }
 
 impl DetailView {
+    #[must_use]
+    pub fn new(detail: Detail) -> DetailView {
+        DetailView {
+            detail,
+            scroll: 0,
+            scroll_end: Cell::new(u16::MAX),
+            dialog: None,
+        }
+    }
+
     pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
         if let Ok(d) = review::reread(store, ctx, self.detail.id) {
             self.detail = d;
         }
+    }
+
+    /// The dialog's form, when it has one (its keys are the form keys).
+    #[must_use]
+    pub fn form(&self) -> Option<&Form> {
+        match &self.dialog {
+            Some(Dialog::Reason(_, f) | Dialog::Comment(f) | Dialog::FollowUp(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn form_mut(&mut self) -> Option<&mut Form> {
+        match &mut self.dialog {
+            Some(Dialog::Reason(_, f) | Dialog::Comment(f) | Dialog::FollowUp(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn picking(&self) -> bool {
+        matches!(self.dialog, Some(Dialog::HandOver(_)))
     }
 }
 
@@ -124,16 +169,45 @@ pub fn open_dashboard(app: &mut App) {
     app.push(Screen::Dashboard(d));
 }
 
-/// Opens a submission's detail: one audit row `submission.view` with the purpose (R-ID-5).
-pub fn open_detail(app: &mut App, id: i64) {
+/// Opens a submission's detail. R-ID-5: the first record of a customer (account) this session
+/// asks for the purpose first, with `suggested` selected; later ones reuse the answer.
+pub fn open_detail(app: &mut App, id: i64, suggested: &str) {
     let Some(ctx) = app.ctx() else { return };
-    match review::detail(&mut app.store, &ctx, id, REVIEW_PURPOSE) {
-        Ok(detail) => app.push(Screen::Detail(Box::new(DetailView {
-            detail,
-            scroll: 0,
-            reason: None,
-        }))),
-        Err(e) => app.flash_error(&e),
+    let brief = match review::brief(&app.store, &ctx, id) {
+        Ok(b) => b,
+        Err(e) => return app.flash_error(&e),
+    };
+    if let Some(p) = app.visit.per_customer.get(&brief.account_id).cloned() {
+        if let Some(v) = view(app, id, &p) {
+            app.push(Screen::Detail(v));
+        }
+        return;
+    }
+    app.push(Screen::Purpose(Box::new(purpose::Ask::new(
+        brief, suggested,
+    ))));
+}
+
+/// The purpose was given: the view is audited with it, remembered for the customer, and the
+/// detail takes the prompt's place (Back returns to where the item was chosen).
+pub fn open_with_purpose(app: &mut App, id: i64, account_id: i64, purpose: &str) {
+    if let Some(v) = view(app, id, purpose) {
+        app.visit
+            .per_customer
+            .insert(account_id, purpose.to_string());
+        app.screen = Screen::Detail(v);
+    }
+}
+
+/// One audit row `submission.view` with the purpose (R-ID-5).
+fn view(app: &mut App, id: i64, purpose: &str) -> Option<Box<DetailView>> {
+    let ctx = app.ctx()?;
+    match review::detail(&mut app.store, &ctx, id, purpose) {
+        Ok(detail) => Some(Box::new(DetailView::new(detail))),
+        Err(e) => {
+            app.flash_error(&e);
+            None
+        }
     }
 }
 
@@ -203,7 +277,7 @@ pub fn act_queue(app: &mut App, action: Action) {
         Action::Refresh => reload_queue(app),
         Action::Select => {
             if let Some(id) = q.selected().map(|l| l.row.id) {
-                open_detail(app, id);
+                open_detail(app, id, REVIEW_PURPOSE);
             }
         }
         Action::ReviewClaim => {
@@ -234,6 +308,12 @@ pub enum ReviewKey {
     /// Reason text as typed (number or text), free text.
     Return(String, String),
     Reject(String, String),
+    /// The comment as typed.
+    Comment(String),
+    /// The colleague's sign-in name and display name.
+    HandOver(String, String),
+    /// None clears the date.
+    FollowUp(Option<NaiveDate>),
 }
 
 pub fn act_detail(app: &mut App, action: Action) {
@@ -242,9 +322,23 @@ pub fn act_detail(app: &mut App, action: Action) {
     let Screen::Detail(d) = &mut app.screen else {
         return;
     };
-    if let Some((reject, form)) = &d.reason {
+    match &mut d.dialog {
+        Some(Dialog::Comment(_) | Dialog::FollowUp(_)) => return act_input(app, action),
+        Some(Dialog::HandOver(_)) => return act_picker(app, action),
+        _ => {}
+    }
+    // The reason form's own moves: Tab/↓/Enter to the free text, Enter there asks to confirm.
+    if let Some(Dialog::Reason(_, form)) = &mut d.dialog {
         match action {
-            Action::Submit => {
+            Action::NextField => return form.next(),
+            Action::PrevField => return form.prev(),
+            Action::Select if !form.on_last() => return form.next(),
+            _ => {}
+        }
+    }
+    if let Some(Dialog::Reason(reject, form)) = &d.dialog {
+        match action {
+            Action::Submit | Action::Select => {
                 let (reject, reason, text) = (*reject, form.value("reason"), form.value("text"));
                 let list = if reject {
                     &reasons_reject
@@ -286,7 +380,7 @@ pub fn act_detail(app: &mut App, action: Action) {
                     Err(e) => app.flash_error(&e),
                 }
             }
-            Action::Back => d.reason = None,
+            Action::Back => d.dialog = None,
             _ => {}
         }
         return;
@@ -296,9 +390,9 @@ pub fn act_detail(app: &mut App, action: Action) {
     let name = d.detail.display_name.clone();
     match action {
         Action::Up => d.scroll = d.scroll.saturating_sub(1),
-        Action::Down => d.scroll = d.scroll.saturating_add(1),
+        Action::Down => d.scroll = d.scroll.saturating_add(1).min(d.scroll_end.get()),
         Action::PageUp => d.scroll = d.scroll.saturating_sub(10),
-        Action::PageDown => d.scroll = d.scroll.saturating_add(10),
+        Action::PageDown => d.scroll = d.scroll.saturating_add(10).min(d.scroll_end.get()),
         Action::Refresh => {
             let Some(ctx) = app.ctx() else { return };
             if let Screen::Detail(d) = &mut app.screen {
@@ -311,8 +405,25 @@ pub fn act_detail(app: &mut App, action: Action) {
                 Field::text("reason", Msg::FieldReason).with_hint(Msg::HintReason),
                 Field::text("text", Msg::FieldReasonText),
             ]);
-            d.reason = Some((reject, form));
+            d.dialog = Some(Dialog::Reason(reject, form));
         }
+        Action::ReviewComment => {
+            d.dialog = Some(Dialog::Comment(Form::new(vec![
+                Field::text("comment", Msg::FieldComment).with_hint(Msg::HintComment),
+            ])));
+        }
+        Action::ReviewFollowUp => {
+            let mut f = Form::new(vec![
+                Field::text("follow_up", Msg::FieldFollowUp).with_hint(Msg::HintFollowUp),
+            ]);
+            // The date set now, to change or to clear with ^U.
+            f.set_value(
+                "follow_up",
+                d.detail.follow_up_date.as_deref().unwrap_or(""),
+            );
+            d.dialog = Some(Dialog::FollowUp(f));
+        }
+        Action::ReviewHandOver => ask_colleague(app),
         Action::ReviewCheck => {
             let mut lines = vec![format!("#{id} {name}"), app.t(Msg::CheckEffect).to_string()];
             lines.extend(CHECKLIST.iter().map(|(_, l)| format!("  [x] {l}")));
@@ -393,13 +504,24 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<Submissi
         ReviewKey::Visit => review::record_visit(store, &ctx, id, crate::clock::jst_date(ctx.now)),
         ReviewKey::Return(r, t) => review::return_item(store, &cfg, &ctx, id, r, t, seen),
         ReviewKey::Reject(r, t) => review::reject(store, &cfg, &ctx, id, r, t, seen),
+        ReviewKey::Comment(t) => review::comment(store, &ctx, id, t),
+        ReviewKey::HandOver(name, _) => review::hand_over(store, &ctx, id, name),
+        ReviewKey::FollowUp(date) => review::follow_up(store, &ctx, id, *date),
     };
     match r {
         Ok(o) => {
             if let Screen::Detail(d) = &mut app.screen {
-                d.reason = None;
+                d.dialog = None;
             }
-            let mut text = format!("#{} {}", o.id, app.t(Msg::Done));
+            let mut text = match &key {
+                ReviewKey::Comment(_) => app.t(Msg::CommentSaved).to_string(),
+                ReviewKey::HandOver(_, who) => {
+                    format!("#{} {who}{}", o.id, app.t(Msg::HandedOver))
+                }
+                ReviewKey::FollowUp(Some(d)) => format!("{}: {d}", app.t(Msg::FollowUpSet)),
+                ReviewKey::FollowUp(None) => app.t(Msg::FollowUpCleared).to_string(),
+                _ => format!("#{} {}", o.id, app.t(Msg::Done)),
+            };
             for reg in &o.registered {
                 text.push_str(&format!("  {}", reg.number));
             }
@@ -422,6 +544,14 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<Submissi
                     })
                     .collect(),
             });
+        }
+        // A refused input stays in its dialog, with the reason under the field.
+        Err(ServiceError::Invalid(v)) if dialog_form(app).is_some() => {
+            let texts = app.issue_texts(v);
+            let loose = dialog_form(app).map(|f| f.set_issues(texts));
+            if let Some(loose) = loose.filter(|l| !l.is_empty()) {
+                app.flash(Tone::Error, loose.join(" / "));
+            }
         }
         Err(e) => app.flash_error(&e),
     }

@@ -50,6 +50,8 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "until" => pick(lang, "終了日", "Until"),
         "date" => pick(lang, "日付", "Date"),
         "reason" => pick(lang, "理由", "Reason"),
+        "comment" => pick(lang, "コメント", "Comment"),
+        "follow_up" => pick(lang, "フォロー日", "Follow-up date"),
         _ => pick(lang, "入力", "Input"),
     }
 }
@@ -110,7 +112,7 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "現在と同じパスワードは使えません",
             "must differ from the current password",
         ),
-        "date_format" if field == "date" => s(
+        "date_format" if field == "date" || field == "follow_up" => s(
             "YYYY-MM-DD の形式で入力してください（例: 2026-05-01）",
             "use the form YYYY-MM-DD (e.g. 2026-05-01)",
         ),

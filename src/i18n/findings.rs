@@ -87,10 +87,31 @@ pub fn severity_label(lang: Lang, severity: Severity) -> &'static str {
 /// What the rule says, without the field.
 #[must_use]
 pub fn rule_message(lang: Lang, f: &Finding) -> String {
-    let p = f.param.as_deref().unwrap_or("");
+    rule_text(lang, f.rule, f.param.as_deref()).unwrap_or_else(|| {
+        let other = f.rule;
+        if lang == Lang::Ja {
+            format!("入力内容を確認してください（{other}）")
+        } else {
+            format!("please check ({other})")
+        }
+    })
+}
+
+/// A finding as stored with a submission version (field, rule and parameter as text), as
+/// 「電話番号: 10桁または11桁の数字で入力してください」. A rule this version does not know is
+/// shown by its code: 「電話番号: phone_mobile」.
+#[must_use]
+pub fn stored_finding_message(lang: Lang, field: &str, rule: &str, param: Option<&str>) -> String {
+    let text = rule_text(lang, rule, param).unwrap_or_else(|| rule.to_string());
+    format!("{}: {text}", field_label(lang, field))
+}
+
+/// The rule's text, or None for a rule code not in `rules`.
+fn rule_text(lang: Lang, rule: &str, param: Option<&str>) -> Option<String> {
+    let p = param.unwrap_or("");
     let range = p.split_once('-');
     let ja = lang == Lang::Ja;
-    match f.rule {
+    Some(match rule {
         rules::REQUIRED => pick(ja, "入力してください", "is required"),
         rules::FORMAT => match p {
             "4-6-1" => pick(
@@ -211,14 +232,8 @@ pub fn rule_message(lang: Lang, f: &Finding) -> String {
             "求人区分が「障害者」ではありません",
             "requires the category \"disabled\"",
         ),
-        other => {
-            if ja {
-                format!("入力内容を確認してください（{other}）")
-            } else {
-                format!("please check ({other})")
-            }
-        }
-    }
+        _ => return None,
+    })
 }
 
 /// The full message: 「賃金（下限）: 上限より大きい値です」.
@@ -301,6 +316,23 @@ mod tests {
         assert_eq!(severity_label(Lang::Ja, Severity::Warning), "警告");
         assert_eq!(yen("1200000"), "1,200,000");
         assert_eq!(yen("900"), "900");
+    }
+
+    #[test]
+    fn stored_findings_read_as_their_message_and_unknown_rules_as_their_code() {
+        assert_eq!(
+            stored_finding_message(Lang::Ja, "phone", "format", Some("10-11")),
+            "電話番号: 10桁または11桁の数字で入力してください"
+        );
+        assert_eq!(
+            stored_finding_message(Lang::Ja, "wage.min", "wage_min_gt_max", None),
+            "賃金（下限）: 上限より大きい値です"
+        );
+        assert_eq!(
+            stored_finding_message(Lang::Ja, "phone", "phone_mobile", None),
+            "電話番号: phone_mobile"
+        );
+        assert_eq!(stored_finding_message(Lang::En, "x.y", "z", None), "x.y: z");
     }
 
     #[test]

@@ -71,6 +71,11 @@ messages! {
     KeyVisit => "来所記録", "Record visit";
     KeyClaim => "担当する", "Claim";
     KeyRelease => "担当を外す", "Release";
+    KeyComment => "コメント", "Comment";
+    KeyHandOver => "引継ぎ", "Hand over";
+    KeyFollowUp => "フォロー日", "Follow-up date";
+    KeyChoose => "選ぶ", "Choose";
+    KeyCancelDialog => "やめる", "Cancel";
     QueueUnassigned => "未担当", "Unassigned";
     QueueMine => "自分の担当", "Mine";
     QueueOverdue => "期限超過", "Overdue";
@@ -118,6 +123,37 @@ messages! {
     ConfirmVisit => "本日の窓口来所を記録しますか", "Record today's counter visit?";
     ConfirmClaim => "この案件を担当しますか", "Claim this item?";
     ConfirmRelease => "担当を外しますか", "Release this item?";
+    ConfirmHandOver => "この案件を引き継ぎますか", "Hand this item over?";
+    HandOverEffect => "担当がこの職員に変わり、その職員の「自分の担当」に入ります。", "The colleague becomes the assignee; the item moves to their own list.";
+    HandOverTitle => "引継ぎ先の職員", "Hand over to";
+    HandOverIntro => "審査ができる職員です。↑↓ で選び Enter。", "Staff who may review. Up/down, then Enter.";
+    NoColleague => "引き継げる職員がいません（審査ができる有効な職員がほかにいません）。", "Nobody to hand over to (no other active staff who may review).";
+    Myself => "自分", "you";
+    CommentTitle => "コメントを追加", "Add a comment";
+    CommentSaved => "コメントを保存しました。", "Comment saved.";
+    HandedOver => "さんに引き継ぎました。", " now holds the item.";
+    FollowUpSet => "フォロー日を設定しました", "Follow-up date set";
+    FollowUpCleared => "フォロー日を解除しました。", "Follow-up date cleared.";
+    FollowUpTitle => "フォロー日の設定", "Set the follow-up date";
+    FieldComment => "コメント", "Comment";
+    HintComment => "400文字以内。Enter で保存、Esc でやめる", "Up to 400 characters. Enter saves, Esc cancels";
+    FieldFollowUp => "フォロー日", "Follow-up date";
+    HintFollowUp => "例: 2026-12-01（全角・「/」も可）。空欄で Enter: 解除", "e.g. 2026-12-01. Empty + Enter clears it";
+    LabelFollowUp => "フォロー日", "Follow-up";
+    HistClaim => "担当", "claimed";
+    HistRelease => "担当解除", "released";
+    HistHandOver => "引継ぎ", "handed over";
+    HistCheck => "確認", "checked";
+    HistReturn => "差戻し", "returned";
+    HistReject => "不受理", "rejected";
+    HistApprove => "本登録", "approved";
+    HistVisit => "来所記録", "visit recorded";
+    HistVisitFlag => "来所要に指定", "visit flagged";
+    HistComment => "コメント", "comment";
+    HistFollowUp => "フォロー日", "follow-up date";
+    HistFollowUpCleared => "解除", "cleared";
+    HistDeadlinePassed => "期限切れ", "deadline passed";
+    HistPurge => "保存期間終了", "purged";
     FieldReason => "理由（番号）", "Reason (number)";
     FieldReasonText => "補足（任意）", "Note (optional)";
     HintReason => "一覧の番号を入力", "Type the number from the list";
@@ -129,7 +165,8 @@ messages! {
     DashLocked => "ロック中の職員", "Locked staff";
     LabelSubmissions => "仮登録", "Submissions";
     HelpQueue => "1〜7 で一覧を切り替え（件数つき）。Enter で内容を開き、/ で名称・カナ・番号の絞込み、s で並び替え（期限順・受付順・名称順）。残りは開庁日数で、期限超過は赤、残り2開庁日以内は橙。他の端末の処理は自動で反映されます。", "1-7 switch lists (with counts). Enter opens the item, / filters by name, kana or number, s changes the order (deadline, received, name). Days left are open days: overdue in red, at most 2 in orange. Changes from other terminals appear by themselves.";
-    HelpDetail => "c 確認（チェックリスト）、a 本登録（統括のみ・確認者以外）、r 差戻し、x 不受理（統括）、v 来所記録、t 担当、u 担当解除。各操作は確認画面で内容を示してから実行します。他の職員が先に処理した場合は、その職員名と新しい状態を表示します。", "c check (checklist), a approve (supervisor, not the checker), r return, x reject (supervisor), v record the visit, t claim, u release. Each action says what will happen before it runs. When someone else acted first, you are told who and the new state.";
+    HelpDetail => "c 確認（チェックリスト）、a 本登録（統括のみ・確認者以外）、r 差戻し、x 不受理（統括）、v 来所記録、t 担当、u 担当解除。各操作は確認画面で内容を示してから実行します。他の職員が先に処理した場合は、その職員名と新しい状態を表示します。\nm コメントを追加（Enter で保存）。h 引継ぎ: 審査ができる職員を ↑↓ で選び Enter、確認して実行。f フォロー日: 日付を入れて Enter（空欄で解除）。\nコメントは上のほう、履歴は下にあります（↑↓ PgUp PgDn でスクロール）。", "c check (checklist), a approve (supervisor, not the checker), r return, x reject (supervisor), v record the visit, t claim, u release. Each action says what will happen before it runs. When someone else acted first, you are told who and the new state.\nm adds a comment (Enter saves). h hands the item over: choose a colleague who may review, Enter, confirm. f sets the follow-up date (empty clears it).\nComments are near the top, the history at the bottom (scroll with the arrows and PgUp/PgDn).";
+    HelpPurpose => "このお客様の記録を、このセッションで初めて開きます。見る目的を ←→ で選び Enter（「その他」は内容も入力）。目的は閲覧の記録とともに監査ログに残り、同じお客様の記録は次から聞かれません。Esc で開かずに戻ります。", "This customer's record is opened for the first time this session. Choose why with left/right and press Enter (type the reason for Other). The purpose is logged with the view; the same customer is not asked again. Esc goes back without opening.";
     HelpDashboard => "一覧ごとの件数、本日の職員別処理件数、最も期限が近い案件、区分別の審査中求人、メールの状況、ロック中の職員。", "Counts per list, today's throughput per staff, the oldest item, pending offers by category, mail health, locked staff.";
 
     // Forgotten-ID lookup (SPEC §2.4) and the audit viewer (R-AUD-3)
@@ -167,6 +204,7 @@ messages! {
     LkPurposeInquiry => "問合せ対応", "Inquiry";
     LkPurposeOther => "その他", "Other";
     LkPurposeOtherText => "その他の目的", "Other purpose";
+    HintPurpose => "←→ で選んで Enter（その他は続けて内容を入力）", "Left/right to choose, then Enter (for Other, then type it)";
     LkCurrentPurpose => "目的", "Purpose";
     LkDocument => "本人確認書類", "Identity document";
     LkDocLicence => "運転免許証", "Driver's licence";
@@ -465,6 +503,7 @@ pub fn help_for(screen: &Screen) -> Msg {
         Screen::MailQueue(_) => Msg::HelpMailQueue,
         Screen::Queue(_) => Msg::HelpQueue,
         Screen::Detail(_) => Msg::HelpDetail,
+        Screen::Purpose(_) => Msg::HelpPurpose,
         Screen::Dashboard(_) => Msg::HelpDashboard,
         Screen::Lookup(_) => Msg::HelpLookup,
         Screen::Calendar(_) | Screen::CalendarAdd(_) => Msg::HelpCalendar,

@@ -351,6 +351,57 @@ pub fn follow_up(
     Ok(simple(id, "follow_up", f.state))
 }
 
+/// A colleague an item can be handed to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Colleague {
+    pub id: i64,
+    /// The sign-in name `hand_over` takes.
+    pub name: String,
+    pub display_name: String,
+}
+
+/// Who may take an item over: staff who are not disabled and may review, by sign-in name.
+///
+/// # Errors
+/// `Denied` without the review permission; storage failures.
+pub fn colleagues(store: &Store, ctx: &Ctx) -> Result<Vec<Colleague>> {
+    let conn = store.conn();
+    require(conn, ctx, Permission::Review)?;
+    Ok(storage::staff::list(conn)?
+        .into_iter()
+        .filter(|s| !s.disabled && s.roles.may(Permission::Review))
+        .map(|s| Colleague {
+            id: s.id,
+            display_name: sanitize(&s.display_name, false),
+            name: s.name,
+        })
+        .collect())
+}
+
+/// What a queue line says about an item, and whose record it is: enough to ask for the
+/// purpose before the item is opened (R-ID-5). Not audited: the queues show the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brief {
+    pub id: i64,
+    pub account_id: i64,
+    pub kind: SubmissionKind,
+    pub display_name: String,
+}
+
+/// # Errors
+/// `Denied`, `NotFound`, storage failures.
+pub fn brief(store: &Store, ctx: &Ctx, id: i64) -> Result<Brief> {
+    let conn = store.conn();
+    require(conn, ctx, Permission::ViewSubmission)?;
+    let row = storage::submissions::by_id(conn, id)?.ok_or(ServiceError::NotFound)?;
+    Ok(Brief {
+        id,
+        account_id: row.account_id,
+        kind: row.kind,
+        display_name: sanitize(&row.display_name, false),
+    })
+}
+
 /// A reason picked from the configured list: 1-based number or the exact text.
 ///
 /// # Errors
@@ -768,6 +819,7 @@ pub struct Detail {
     pub urgency: Option<&'static str>,
     pub received_at: String,
     pub assigned: Option<String>,
+    pub assigned_staff: Option<i64>,
     pub follow_up_date: Option<String>,
     pub job_number: Option<String>,
     pub establishment_number: Option<String>,
@@ -927,6 +979,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         urgency: dl.map(urgency).map(Urgency::code),
         received_at: from_db(&row.received_at).map_or(row.received_at.clone(), fmt_jst),
         assigned: staff_name(row.assigned_staff)?,
+        assigned_staff: row.assigned_staff,
         follow_up_date: row.follow_up_date.clone(),
         job_number: row.job_number.clone(),
         establishment_number: est_number,

@@ -43,6 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             Screen::MailQueue(q) => screens::mailq::draw(frame, app, q, body),
             Screen::Queue(q) => screens::review::draw_queue(frame, app, q, body),
             Screen::Detail(d) => screens::review::draw_detail(frame, app, d, body),
+            Screen::Purpose(a) => screens::purpose::draw(frame, app, a, body),
             Screen::Dashboard(d) => screens::review::draw_dashboard(frame, app, d, body),
             Screen::Lookup(l) => screens::lookup::draw(frame, app, l, body),
             Screen::Calendar(c) => screens::calendar::draw_list(frame, app, c, body),

@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
@@ -35,6 +36,55 @@ pub fn fit(s: &str, w: usize) -> String {
     }
     out.push_str(&" ".repeat(w - used));
     out
+}
+
+/// `lines` broken at `width` columns, grapheme by grapheme (Japanese has no spaces to break at),
+/// each piece keeping its span's style; an indented line (a list item) continues two columns
+/// further in. ratatui's own wrapping can let a double-width character overrun the last column
+/// onto the border (ratatui#2679); this never does, and the number of rows is the number of
+/// lines returned.
+#[must_use]
+pub fn wrap_lines(lines: Vec<Line<'_>>, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(2);
+    let mut out = Vec::new();
+    for line in lines {
+        let text = line.to_string();
+        let lead = text.len() - text.trim_start_matches(' ').len();
+        let indent = if lead > 0 {
+            (lead + 2).min(width / 2)
+        } else {
+            0
+        };
+        let mut row: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for span in line.spans {
+            let mut piece = String::new();
+            for g in span.content.graphemes(true) {
+                let w = width_of(g);
+                if used + w > width && used > 0 {
+                    if !piece.is_empty() {
+                        row.push(Span::styled(std::mem::take(&mut piece), span.style));
+                    }
+                    out.push(Line::from(std::mem::take(&mut row)).style(line.style));
+                    if indent > 0 {
+                        row.push(Span::raw(" ".repeat(indent)));
+                    }
+                    used = indent;
+                }
+                piece.push_str(g);
+                used += w;
+            }
+            if !piece.is_empty() {
+                row.push(Span::styled(piece, span.style));
+            }
+        }
+        out.push(Line::from(row).style(line.style));
+    }
+    out
+}
+
+fn width_of(g: &str) -> usize {
+    UnicodeWidthStr::width(g)
 }
 
 /// A titled box in the configured border style.
@@ -103,21 +153,39 @@ pub fn flash(frame: &mut Frame<'_>, app: &App, area: Rect) {
     }
 }
 
-/// Generated from the key table in force, so it never lists a key that does nothing.
+/// Generated from the key table in force, so it never lists a key that does nothing. When not
+/// every hint fits, the way back (Esc) keeps its place at the end and the hints before it are
+/// cut; `?` lists them all.
 pub fn hint_bar(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let mut spans = Vec::new();
-    let mut used = 0;
+    let hinted: Vec<&Binding> = app.bindings().iter().filter(|b| b.hint).collect();
+    let w = |b: &Binding| width(&keymap::keys_label(b)) + width(app.t(b.label)) + 3;
     let max = usize::from(area.width);
-    for b in app.bindings().iter().filter(|b| b.hint) {
-        let k = keymap::keys_label(b);
-        let label = app.t(b.label);
-        let w = width(&k) + width(label) + 3;
-        if used + w > max {
+    let back = hinted
+        .iter()
+        .copied()
+        .find(|b| b.action == keymap::Action::Back)
+        .filter(|_| hinted.iter().map(|b| w(b)).sum::<usize>() > max);
+    let room = max.saturating_sub(back.map_or(0, w));
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for b in hinted.iter().copied() {
+        if back.is_some_and(|x| std::ptr::eq(x, b)) {
+            continue;
+        }
+        if used + w(b) > room {
             break;
         }
-        spans.push(Span::styled(format!(" {k} "), theme::key()));
-        spans.push(Span::raw(format!("{label} ")));
-        used += w;
+        used += w(b);
+        shown.push(b);
+    }
+    shown.extend(back);
+    let mut spans = Vec::new();
+    for b in shown {
+        spans.push(Span::styled(
+            format!(" {} ", keymap::keys_label(b)),
+            theme::key(),
+        ));
+        spans.push(Span::raw(format!("{} ", app.t(b.label))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -282,6 +350,23 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
+/// Clears `r` for a popup. A double-width character starting just left of `r` would hide the
+/// popup's left border under its second half (the terminal draws it whole, and ratatui skips
+/// the covered cell): it is blanked, as half a character cannot be shown.
+pub fn clear_popup(frame: &mut Frame<'_>, r: Rect) {
+    frame.render_widget(Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in r.top()..r.bottom() {
+        let cell = &mut buf[(r.x - 1, y)];
+        if width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
 fn dialog(frame: &mut Frame<'_>, app: &App, title: &str, lines: Vec<Line<'_>>, area: Rect) {
     const W: u16 = 64;
     // Border and margin take 4 columns; long lines wrap, so count the rows they take.
@@ -292,8 +377,7 @@ fn dialog(frame: &mut Frame<'_>, app: &App, title: &str, lines: Vec<Line<'_>>, a
         .sum();
     let h = u16::try_from(rows).unwrap_or(20) + 4;
     let r = centered(area, W, h);
-    // Clear whole cells so no half of a double-width character is left at the edges.
-    frame.render_widget(Clear, r);
+    clear_popup(frame, r);
     let inner = block(app, title).inner(r);
     frame.render_widget(block(app, title), r);
     frame.render_widget(
@@ -327,7 +411,7 @@ pub fn notice(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], a
 /// F1 / ? : every key of the screen underneath, then the screen's help text.
 pub fn help(frame: &mut Frame<'_>, app: &App, scroll: u16, area: Rect) {
     let r = centered(area, 76, area.height);
-    frame.render_widget(Clear, r);
+    clear_popup(frame, r);
     let b = block(app, app.t(Msg::HelpTitle));
     let inner = b.inner(r);
     frame.render_widget(b, r);
@@ -356,4 +440,30 @@ pub fn help(frame: &mut Frame<'_>, app: &App, scroll: u16, area: Rect) {
             .scroll((scroll, 0)),
         inner,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[Line<'_>]) -> Vec<String> {
+        lines.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn wrap_never_puts_a_double_width_character_past_the_last_column() {
+        let l = vec![Line::from(vec![
+            Span::raw("ab"),
+            Span::styled("全角カナ", theme::error()),
+        ])];
+        let w = wrap_lines(l, 5);
+        assert_eq!(texts(&w), ["ab全", "角カ", "ナ"]);
+        assert!(w.iter().all(|l| l.width() <= 5));
+        // Each piece keeps its style.
+        assert_eq!(w[1].spans[0].style, theme::error());
+        assert_eq!(texts(&wrap_lines(vec![Line::from("")], 5)), [""]);
+        // A list item continues under its text.
+        let w = wrap_lines(vec![Line::from("  ・全角カナ")], 8);
+        assert_eq!(texts(&w), ["  ・全角", "    カナ"]);
+    }
 }

@@ -65,19 +65,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
     );
     match l.mode {
         Mode::Search => widgets::form(frame, app, &l.search, body, 16),
-        Mode::Purpose => {
-            let [ask, form] =
-                Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(body);
-            frame.render_widget(
-                Paragraph::new(vec![
-                    Line::styled(app.t(Msg::LkPurposeTitle), theme::title()),
-                    Line::raw(app.t(Msg::LkPurposeAsk)),
-                ])
-                .wrap(Wrap { trim: true }),
-                ask,
-            );
-            widgets::form(frame, app, &l.purpose, form, 16);
-        }
+        Mode::Purpose => super::purpose::prompt(frame, app, &l.purpose, body),
         Mode::Results => draw_results(frame, app, l, body),
         Mode::Detail => draw_detail(frame, app, l, body),
         Mode::Identity => {

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod home;
 pub mod lookup;
 pub mod mailq;
+pub mod purpose;
 pub mod register;
 pub mod review;
 pub mod signin;

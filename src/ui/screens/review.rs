@@ -5,14 +5,17 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Borders, Clear, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::app::App;
-use crate::app::review::{DashboardView, DetailView, QueueView};
+use crate::app::form::Form;
+use crate::app::review::{DashboardView, DetailView, Dialog, Picker, QueueView};
 use crate::domain::deadline::Urgency;
 use crate::domain::text::sanitize;
-use crate::i18n::findings::field_label;
+use crate::domain::validate::Severity;
+use crate::i18n::findings::{field_label, severity_label, stored_finding_message};
 use crate::i18n::ui::Msg;
+use crate::service::review::Detail;
 use crate::storage::review::{Queue, Sort};
 use crate::ui::{theme, widgets};
 
@@ -166,12 +169,138 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
     let b = widgets::block(app, app.t(Msg::DetailTitle));
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let (body, form_area) = if v.reason.is_some() {
-        let [a, f] = Layout::vertical([Constraint::Min(3), Constraint::Length(6)]).areas(inner);
-        (a, Some(f))
-    } else {
-        (inner, None)
+    // A form takes the bottom of the box, the detail stays readable above it.
+    let form_rows = match &v.dialog {
+        Some(Dialog::Reason(..)) => 6,
+        Some(Dialog::Comment(_) | Dialog::FollowUp(_)) => 3,
+        _ => 0,
     };
+    let [body, form_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(form_rows)]).areas(inner);
+    // Scrolled past the end, the last lines stay at the bottom instead of an empty box.
+    let lines = widgets::wrap_lines(detail_lines(app, d), usize::from(body.width));
+    let last =
+        u16::try_from(lines.len().saturating_sub(usize::from(body.height))).unwrap_or(u16::MAX);
+    v.scroll_end.set(last);
+    frame.render_widget(Paragraph::new(lines).scroll((v.scroll.min(last), 0)), body);
+    match &v.dialog {
+        Some(Dialog::Reason(reject, form)) => {
+            let list = if *reject {
+                &app.cfg.review.reject_reasons
+            } else {
+                &app.cfg.review.return_reasons
+            };
+            let [choices, f] =
+                Layout::vertical([Constraint::Length(2), Constraint::Min(2)]).areas(form_area);
+            let text: String = list
+                .iter()
+                .enumerate()
+                .map(|(i, r)| format!("{} {r}  ", i + 1))
+                .collect();
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme::dim())).wrap(Wrap { trim: true }),
+                choices,
+            );
+            widgets::form(frame, app, form, f, 16);
+        }
+        Some(Dialog::Comment(form)) => input_box(frame, app, Msg::CommentTitle, form, form_area),
+        Some(Dialog::FollowUp(form)) => input_box(frame, app, Msg::FollowUpTitle, form, form_area),
+        Some(Dialog::HandOver(p)) => picker(frame, app, p, inner),
+        None => {}
+    }
+}
+
+/// A one-field dialog under the detail: a titled rule, the field, its hint or error (the
+/// whole width, so the longest error message fits in 80 columns).
+fn input_box(frame: &mut Frame<'_>, app: &App, title: Msg, form: &Form, area: Rect) {
+    frame.render_widget(Clear, area);
+    let b = widgets::block(app, app.t(title)).borders(Borders::TOP);
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    widgets::form(frame, app, form, inner, 13);
+}
+
+/// The colleagues to hand the item to, over the detail.
+fn picker(frame: &mut Frame<'_>, app: &App, p: &Picker, area: Rect) {
+    let me = app.session.as_ref().map(|s| s.ctx.staff_id);
+    let rows = u16::try_from(p.colleagues.len()).unwrap_or(u16::MAX);
+    let r = widgets::centered(area, 52, rows.saturating_add(4));
+    widgets::clear_popup(frame, r);
+    let b = widgets::block(app, app.t(Msg::HandOverTitle));
+    let inner = b.inner(r);
+    frame.render_widget(b, r);
+    let [intro, _, list] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(Span::styled(app.t(Msg::HandOverIntro), theme::dim())),
+        intro,
+    );
+    let rows: Vec<Row<'_>> = p
+        .colleagues
+        .iter()
+        .map(|c| {
+            let mine = if Some(c.id) == me {
+                format!("（{}）", app.t(Msg::Myself))
+            } else {
+                String::new()
+            };
+            Row::new(vec![format!(" {}{mine}", c.display_name), c.name.clone()])
+        })
+        .collect();
+    let table = Table::new(rows, [Constraint::Min(20), Constraint::Length(16)])
+        .row_highlight_style(theme::focused());
+    let mut state = TableState::default().with_selected(Some(p.cursor));
+    frame.render_stateful_widget(table, list, &mut state);
+}
+
+/// What the history says each action was.
+fn history_label(action: &str) -> Option<Msg> {
+    Some(match action {
+        "claim" => Msg::HistClaim,
+        "release" => Msg::HistRelease,
+        "handover" => Msg::HistHandOver,
+        "check" => Msg::HistCheck,
+        "return" => Msg::HistReturn,
+        "reject" => Msg::HistReject,
+        "approve" => Msg::HistApprove,
+        "visit" => Msg::HistVisit,
+        "visit_flag" => Msg::HistVisitFlag,
+        "comment" => Msg::HistComment,
+        "follow_up" => Msg::HistFollowUp,
+        "deadline_passed" => Msg::HistDeadlinePassed,
+        "purge" => Msg::HistPurge,
+        _ => return None,
+    })
+}
+
+/// One history row: when, who, what (with its date, colleague or reason), and the new state.
+fn history_line(app: &App, h: &crate::storage::review::HistoryRow) -> String {
+    let at = crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
+    let what = history_label(&h.action).map_or(h.action.as_str(), |m| app.t(m));
+    let detail = match (h.action.as_str(), h.detail.as_deref()) {
+        ("handover", Some(d)) => format!("（→ {}）", d.trim_start_matches("to:")),
+        ("follow_up", None) => format!("（{}）", app.t(Msg::HistFollowUpCleared)),
+        ("follow_up" | "visit" | "return" | "reject" | "approve" | "visit_flag", Some(d)) => {
+            format!("（{d}）")
+        }
+        _ => String::new(),
+    };
+    let to = h
+        .to_state
+        .as_deref()
+        .and_then(crate::domain::submission::SubmissionState::parse)
+        .map_or(String::new(), |s| format!(" → {}", s.label_ja()));
+    format!(
+        "  {at} {} {what}{detail}{to}",
+        h.staff_name.as_deref().unwrap_or("システム")
+    )
+}
+
+fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
     let mut l: Vec<Line<'_>> = Vec::new();
     l.push(Line::from(vec![
         Span::styled(format!("#{} ", d.id), theme::title()),
@@ -205,11 +334,13 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
         )),
     ]));
     l.push(Line::from(format!(
-        "{}: {} {}  {}",
+        "{}: {} {}  {}   {}: {}",
         app.t(Msg::LabelNumbers),
         d.establishment_number.as_deref().unwrap_or("-"),
         d.job_number.as_deref().unwrap_or(""),
-        d.external_id
+        d.external_id,
+        app.t(Msg::LabelFollowUp),
+        d.follow_up_date.as_deref().unwrap_or("-")
     )));
     if d.visit_needed || !d.visit_reasons.is_empty() {
         l.push(heading(app.t(Msg::LabelVisitReasons)));
@@ -234,21 +365,21 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
     if !d.findings.is_empty() {
         l.push(heading(app.t(Msg::LabelFindings)));
         for f in &d.findings {
-            let style = if f.severity == "error" {
+            let severity = if f.severity == "error" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let style = if severity == Severity::Error {
                 theme::error()
             } else {
                 theme::warning()
             };
             l.push(Line::from(Span::styled(
                 format!(
-                    "  [{}] {}: {}",
-                    if f.severity == "error" {
-                        "エラー"
-                    } else {
-                        "警告"
-                    },
-                    field_label(app.lang, &f.field),
-                    f.rule
+                    "  [{}] {}",
+                    severity_label(app.lang, severity),
+                    stored_finding_message(app.lang, &f.field, &f.rule, f.param.as_deref())
                 ),
                 style,
             )));
@@ -265,13 +396,21 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
             l.push(Line::from(format!("  [{mark}] {label}")));
         }
     }
-    l.push(heading(d.kind.label_ja()));
-    let mut section = String::new();
-    for (k, val) in &d.fields {
-        let sec = k.split('.').next().unwrap_or("");
-        if sec != section {
-            section = sec.to_string();
+    // Comments are the reviewers' notes to each other: above the long list of fields, so a
+    // comment just added is in view.
+    if !d.comments.is_empty() {
+        l.push(heading(app.t(Msg::LabelComments)));
+        for c in &d.comments {
+            let at = crate::clock::from_db(&c.at).map_or(c.at.clone(), crate::clock::fmt_jst);
+            l.push(Line::from(format!(
+                "  {at} {}: {}",
+                c.staff_name,
+                c.body.as_deref().unwrap_or("")
+            )));
         }
+    }
+    l.push(heading(d.kind.label_ja()));
+    for (k, val) in &d.fields {
         l.push(Line::from(format!(
             "  {}: {}",
             field_label(app.lang, k),
@@ -293,52 +432,9 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
     }
     l.push(heading(app.t(Msg::LabelHistory)));
     for h in &d.history {
-        let at = crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
-        l.push(Line::from(format!(
-            "  {at} {} {}{}",
-            h.staff_name.as_deref().unwrap_or("システム"),
-            h.action,
-            h.to_state
-                .as_deref()
-                .and_then(crate::domain::submission::SubmissionState::parse)
-                .map_or(String::new(), |s| format!(" → {}", s.label_ja()))
-        )));
+        l.push(Line::from(history_line(app, h)));
     }
-    if !d.comments.is_empty() {
-        l.push(heading(app.t(Msg::LabelComments)));
-        for c in &d.comments {
-            l.push(Line::from(format!(
-                "  {} {}: {}",
-                c.at,
-                c.staff_name,
-                c.body.as_deref().unwrap_or("")
-            )));
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(l)
-            .wrap(Wrap { trim: false })
-            .scroll((v.scroll, 0)),
-        body,
-    );
-    if let (Some((reject, form)), Some(fa)) = (&v.reason, form_area) {
-        let list = if *reject {
-            &app.cfg.review.reject_reasons
-        } else {
-            &app.cfg.review.return_reasons
-        };
-        let [choices, f] = Layout::vertical([Constraint::Length(2), Constraint::Min(2)]).areas(fa);
-        let text: String = list
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("{} {r}  ", i + 1))
-            .collect();
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, theme::dim())).wrap(Wrap { trim: true }),
-            choices,
-        );
-        widgets::form(frame, app, form, f, 16);
-    }
+    l
 }
 
 pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area: Rect) {

@@ -1,0 +1,105 @@
+//! Provisional establishment submissions written straight into the store, for the review
+//! screens: an activated employer account, its establishment, one version with findings.
+
+use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::submission::SubmissionKind;
+use madoguchi::storage::submissions::{JobFlags, NewSubmission};
+use madoguchi::storage::{self, Store};
+
+const NAMES: [&str; 4] = [
+    "株式会社若葉不動産",
+    "有限会社青空運輸",
+    "飯田橋食品株式会社",
+    "合同会社みどり介護",
+];
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    madoguchi::clock::parse_rfc3339(super::NOW).expect("time")
+}
+
+/// An activated employer account `jigyosho{n}@example.co.jp`, registered by `clerk`.
+pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
+    let tx = store.immediate().expect("tx");
+    let email = format!("jigyosho{n}@example.co.jp");
+    let acc = storage::accounts::insert(
+        &tx,
+        &storage::accounts::NewAccount {
+            kind: AccountKind::Employer,
+            email: &email,
+            email_key: &email,
+            establishment_number: None,
+            seeker_number: None,
+            name: None,
+            name_kana: None,
+            birth_date: None,
+            registered_by: clerk,
+        },
+        now(),
+    )
+    .expect("account");
+    storage::accounts::mark_activated(&tx, acc, now(), Some(deadline)).expect("activated");
+    tx.commit().expect("commit");
+    acc
+}
+
+/// A provisional establishment of `account` (name by `n`), its first version carrying
+/// `findings` (the stored JSON).
+pub fn establishment(
+    store: &mut Store,
+    account: i64,
+    n: usize,
+    deadline: &str,
+    findings: &str,
+) -> i64 {
+    let tx = store.immediate().expect("tx");
+    let e = Establishment {
+        establishment_number: None,
+        corporate_number: None,
+        name: NAMES[n % NAMES.len()].into(),
+        name_kana: "ワカバフドウサン".into(),
+        representative_title: "代表取締役".into(),
+        representative_name: "若葉 一郎".into(),
+        postal_code: "102-0072".into(),
+        address: "東京都千代田区飯田橋3-4-1".into(),
+        phone: "03-3812-8609".into(),
+        dispatch_licence: false,
+        employment_insurance: true,
+    };
+    let eid = storage::establishments::insert(&tx, &e, account, now()).expect("establishment");
+    let id = storage::submissions::insert(
+        &tx,
+        &NewSubmission {
+            external_id: &format!("E-{n}"),
+            kind: SubmissionKind::Establishment,
+            account_id: account,
+            establishment_id: Some(eid),
+            display_name: &e.name,
+            deadline: Some(deadline),
+            has_warnings: false,
+            flags: JobFlags::default(),
+            visit_reasons: &[],
+        },
+        now(),
+    )
+    .expect("submission")
+    .expect("a new submission id");
+    storage::submissions::insert_version(
+        &tx,
+        id,
+        1,
+        &serde_json::to_string(&e).expect("json"),
+        findings,
+        now(),
+        &format!("ev-{n}"),
+    )
+    .expect("version");
+    tx.commit().expect("commit");
+    id
+}
+
+/// One account with one provisional establishment.
+pub fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64, findings: &str) -> i64 {
+    let acc = account(store, n, deadline, clerk);
+    establishment(store, acc, n, deadline, findings)
+}
