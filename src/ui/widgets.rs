@@ -154,37 +154,38 @@ pub fn flash(frame: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 /// Generated from the key table in force, so it never lists a key that does nothing. When not
-/// every hint fits, the way back (Esc) keeps its place at the end and the hints before it are
-/// cut; `?` lists them all.
+/// every hint fits, each hint shows only its first key, help (`?`, which lists every key) and
+/// the way back (Esc) keep their places at the end, and the hints before them are cut.
 pub fn hint_bar(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let hinted: Vec<&Binding> = app.bindings().iter().filter(|b| b.hint).collect();
-    let w = |b: &Binding| width(&keymap::keys_label(b)) + width(app.t(b.label)) + 3;
     let max = usize::from(area.width);
-    let back = hinted
-        .iter()
-        .copied()
-        .find(|b| b.action == keymap::Action::Back)
-        .filter(|_| hinted.iter().map(|b| w(b)).sum::<usize>() > max);
-    let room = max.saturating_sub(back.map_or(0, w));
+    let full = |b: &Binding| width(&keymap::keys_label(b)) + width(app.t(b.label)) + 3;
+    let compact = hinted.iter().map(|b| full(b)).sum::<usize>() > max;
+    let keys = |b: &Binding| {
+        if compact {
+            b.keys.first().map(|k| k.label()).unwrap_or_default()
+        } else {
+            keymap::keys_label(b)
+        }
+    };
+    let w = |b: &Binding| width(&keys(b)) + width(app.t(b.label)) + 3;
+    let kept =
+        |b: &Binding| compact && matches!(b.action, keymap::Action::Back | keymap::Action::Help);
+    let tail: Vec<&Binding> = hinted.iter().copied().filter(|b| kept(b)).collect();
+    let room = max.saturating_sub(tail.iter().map(|b| w(b)).sum());
     let mut shown = Vec::new();
     let mut used = 0;
-    for b in hinted.iter().copied() {
-        if back.is_some_and(|x| std::ptr::eq(x, b)) {
-            continue;
-        }
+    for b in hinted.iter().copied().filter(|b| !kept(b)) {
         if used + w(b) > room {
             break;
         }
         used += w(b);
         shown.push(b);
     }
-    shown.extend(back);
+    shown.extend(tail);
     let mut spans = Vec::new();
     for b in shown {
-        spans.push(Span::styled(
-            format!(" {} ", keymap::keys_label(b)),
-            theme::key(),
-        ));
+        spans.push(Span::styled(format!(" {} ", keys(b)), theme::key()));
         spans.push(Span::raw(format!("{} ", app.t(b.label))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
