@@ -18,15 +18,15 @@ const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id
 /// A new version touches only columns no queue index holds; state and name (which several
 /// indexes hold) are written by their own statements, and only when they change: SQLite
 /// rewrites every index on a column named in SET, changed or not.
-const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
+pub const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
      disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7 WHERE id = ?1";
-const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
-const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
+pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
+pub const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
 const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
      received_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 pub const SQL_DELETE_VISIT: &str = "DELETE FROM submission_visit_reasons WHERE submission_id = ?1";
 /// Written only when it changes (a queue index holds the flag).
-const SQL_SET_VISIT_NEEDED: &str = "UPDATE submissions SET visit_needed = (visit_flag IS NOT NULL OR ?2) \
+pub const SQL_SET_VISIT_NEEDED: &str = "UPDATE submissions SET visit_needed = (visit_flag IS NOT NULL OR ?2) \
      WHERE id = ?1 AND visit_needed <> (visit_flag IS NOT NULL OR ?2)";
 const SQL_INSERT_VISIT: &str =
     "INSERT INTO submission_visit_reasons (submission_id, code, label) VALUES (?1, ?2, ?3)";
