@@ -273,14 +273,32 @@ fn submission_detail_is_reachable_from_the_account_screen() {
     press(&mut f.app, KeyCode::Char('2'));
     type_text(&mut f.app, "jigyosho1@example.co.jp");
     press(&mut f.app, KeyCode::Enter);
+    // R-ID-5: the account is the customer's first record: the purpose first (問合せ対応).
+    assert!(matches!(f.app.screen, Screen::Purpose(_)));
+    press(&mut f.app, KeyCode::Enter);
     let t = text(&f.app);
     assert!(t.contains("仮登録"), "{t}");
+    // Its submission: the same customer, not asked again; the same purpose recorded.
     press(&mut f.app, KeyCode::Char('1'));
-    press(&mut f.app, KeyCode::Enter); // purpose
     assert!(
         matches!(f.app.screen, Screen::Detail(_)),
         "{:?} {t}",
         f.app.flash
+    );
+    let mut rows = storage::audit::recent(f.app.store.conn(), 1000).unwrap();
+    rows.reverse();
+    let views: Vec<(String, Option<String>)> = rows
+        .into_iter()
+        .filter(|r| r.entry.action.ends_with(".view"))
+        .map(|r| (r.entry.action, r.entry.purpose))
+        .collect();
+    let inquiry = Some("問合せ対応".to_string());
+    assert_eq!(
+        views,
+        [
+            ("account.view".to_string(), inquiry.clone()),
+            ("submission.view".to_string(), inquiry)
+        ]
     );
     press(&mut f.app, KeyCode::Esc);
     assert!(matches!(f.app.screen, Screen::Account(_)));

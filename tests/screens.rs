@@ -228,8 +228,170 @@ fn account_screen_not_found_and_found() {
     press(&mut f.app, KeyCode::Char('2'));
     type_text(&mut f.app, "nobody@example.jp");
     press(&mut f.app, KeyCode::Enter);
+    // R-ID-5: an email without an account is asked the purpose too (the prompt tells nothing).
+    assert!(matches!(f.app.screen, Screen::Purpose(_)));
+    press(&mut f.app, KeyCode::Enter);
     assert!(screen_text(&f.app, 80, 24).contains("アカウントはありません"));
     snap("account_not_found", &f.app);
+    assert_eq!(
+        account_views(&f.app),
+        [(
+            Some("email:no****@ex*****.jp".into()),
+            Some("問合せ対応".into()),
+            "not_found".into()
+        )]
+    );
+}
+
+/// Registers an employer account as the clerk (no screen involved); its id.
+fn registered(f: &mut Fixture, email: &str) -> i64 {
+    let id = madoguchi::storage::staff::by_name(f.app.store.conn(), "tanaka")
+        .expect("q")
+        .expect("row")
+        .id;
+    let ctx = Ctx {
+        staff_id: id,
+        staff_name: "tanaka".into(),
+        terminal: "test".into(),
+        now: t0(),
+    };
+    let input = service::accounts::RegisterInput {
+        kind: Some(madoguchi::domain::account::AccountKind::Employer),
+        email: email.into(),
+        email_confirm: email.into(),
+        accept_warnings: true,
+        ..Default::default()
+    };
+    service::accounts::register(&mut f.app.store, &Config::default(), &ctx, &input)
+        .expect("register")
+        .account_id
+}
+
+/// (subject, purpose, outcome) of every `account.view` audit row, oldest first.
+fn account_views(app: &App) -> Vec<(Option<String>, Option<String>, String)> {
+    let mut rows = madoguchi::storage::audit::recent(app.store.conn(), 1000).expect("audit");
+    rows.reverse();
+    rows.into_iter()
+        .filter(|r| r.entry.action == "account.view")
+        .map(|r| (r.entry.subject, r.entry.purpose, r.entry.outcome))
+        .collect()
+}
+
+/// The account on the account screen, if one is shown.
+fn shown_account(app: &App) -> Option<i64> {
+    match &app.screen {
+        Screen::Account(a) => a.view.as_ref().map(|v| v.account.id),
+        _ => None,
+    }
+}
+
+fn search_account(app: &mut App, email: &str) {
+    press(app, KeyCode::Char('/'));
+    type_text(app, email);
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn r_id_5_account_screen_asks_the_purpose_once_per_customer_and_audits_it() {
+    let mut f = fixture();
+    let a = registered(&mut f, "saiyou@yamada-kensetsu.co.jp");
+    let b = registered(&mut f, "jinji@midori-kaigo.co.jp");
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    press(&mut f.app, KeyCode::Char('2'));
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    press(&mut f.app, KeyCode::Enter);
+    let Screen::Purpose(ask) = &f.app.screen else {
+        panic!("no purpose prompt: {:?}", f.app.screen);
+    };
+    // Preselected: a clerk at the account screen most likely answers the customer's question.
+    assert_eq!(
+        ask.form.get("purpose").expect("field").choice_code(),
+        "問合せ対応"
+    );
+    let text = screen_text(&f.app, 80, 24);
+    assert!(!text.contains("認証キー待ち"), "nothing shown yet: {text}");
+    assert!(account_views(&f.app).is_empty(), "nothing viewed yet");
+    insta::assert_snapshot!(
+        "account_purpose_prompt_80x24",
+        render(&f.app, 80, 24).backend()
+    );
+
+    // ID照会 (two to the left), one Enter: the account, audited with it.
+    press(&mut f.app, KeyCode::Left);
+    press(&mut f.app, KeyCode::Left);
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(shown_account(&f.app), Some(a), "{:?}", f.app.flash);
+    assert!(screen_text(&f.app, 80, 24).contains("認証キー待ち"));
+    let seen_a = (
+        Some(format!("account:{a}")),
+        Some("ID照会".into()),
+        "ok".to_string(),
+    );
+    assert_eq!(account_views(&f.app), std::slice::from_ref(&seen_a));
+
+    // The same customer again: not asked, the same purpose recorded.
+    search_account(&mut f.app, "saiyou@Yamada-Kensetsu.CO.JP");
+    assert!(matches!(f.app.screen, Screen::Account(_)), "asked again");
+    assert_eq!(account_views(&f.app), [seen_a.clone(), seen_a.clone()]);
+
+    // Another customer: asked; Esc goes back without showing or logging anything.
+    search_account(&mut f.app, "jinji@midori-kaigo.co.jp");
+    assert!(matches!(f.app.screen, Screen::Purpose(_)));
+    press(&mut f.app, KeyCode::Esc);
+    assert!(matches!(f.app.screen, Screen::Account(_)));
+    assert_ne!(shown_account(&f.app), Some(b));
+    assert_eq!(account_views(&f.app).len(), 2);
+    // Asked again after Esc; Enter takes 問合せ対応.
+    press(&mut f.app, KeyCode::Enter);
+    assert!(matches!(f.app.screen, Screen::Purpose(_)));
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(shown_account(&f.app), Some(b), "{:?}", f.app.flash);
+    assert_eq!(
+        account_views(&f.app).last(),
+        Some(&(
+            Some(format!("account:{b}")),
+            Some("問合せ対応".into()),
+            "ok".to_string()
+        ))
+    );
+    // The first customer still keeps theirs.
+    search_account(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    assert_eq!(account_views(&f.app).last(), Some(&seen_a));
+}
+
+#[test]
+fn r_id_5_account_screen_after_a_registration_is_not_asked_and_keeps_its_purpose() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    ctrl(&mut f.app, 's');
+    press(&mut f.app, KeyCode::Enter);
+    // Straight to the account: the registration is the purpose, and its audit row says so.
+    let Some(id) = shown_account(&f.app) else {
+        panic!("not on the account: {:?}", f.app.screen);
+    };
+    let rows = madoguchi::storage::audit::recent(f.app.store.conn(), 1000).expect("audit");
+    let reg = rows
+        .iter()
+        .find(|r| r.entry.action == "account.register")
+        .expect("register row");
+    assert_eq!(reg.entry.subject, Some(format!("account:{id}")));
+    assert_eq!(reg.entry.purpose.as_deref(), Some("窓口登録"));
+    assert!(account_views(&f.app).is_empty());
+    // Looked up again this session: not asked, recorded with the registration's purpose.
+    search_account(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    assert!(matches!(f.app.screen, Screen::Account(_)), "asked");
+    assert_eq!(
+        account_views(&f.app),
+        [(
+            Some(format!("account:{id}")),
+            Some("窓口登録".into()),
+            "ok".to_string()
+        )]
+    );
 }
 
 #[test]

@@ -195,6 +195,76 @@ fn r_id_1_r_id_5_search_asks_the_purpose_once_then_lists_masked_results() {
     );
 }
 
+/// Menu 2, the email, Enter.
+fn account_screen(app: &mut App) {
+    press(app, KeyCode::Char('2'));
+    type_text(app, "tanaka@example.co.jp");
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn r_id_5_purpose_given_at_the_lookup_covers_the_account_screen() {
+    let mut f = searched(Config::default());
+    press(&mut f.app, KeyCode::Enter); // purpose ID照会
+    press(&mut f.app, KeyCode::Enter); // the record
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Esc);
+    assert!(matches!(f.app.screen, Screen::Home(_)));
+    account_screen(&mut f.app);
+    let Screen::Account(a) = &f.app.screen else {
+        panic!("asked again: {:?}", f.app.screen);
+    };
+    assert!(a.view.is_some(), "{:?}", f.app.flash);
+    let rows = audit_actions(&f.app);
+    let views: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .filter(|r| r.0.ends_with(".view"))
+        .map(|r| (r.0.as_str(), r.1.as_deref()))
+        .collect();
+    assert_eq!(
+        views,
+        [
+            ("lookup.view", Some("ID照会")),
+            ("account.view", Some("ID照会"))
+        ]
+    );
+}
+
+#[test]
+fn r_id_5_purpose_given_at_the_account_screen_covers_the_lookup() {
+    let mut f = fixture(Config::default());
+    sign_in(&mut f.app, "tanaka");
+    account_screen(&mut f.app);
+    assert!(matches!(f.app.screen, Screen::Purpose(_)));
+    press(&mut f.app, KeyCode::Left); // 問合せ対応 → 本登録審査
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Esc);
+    assert!(matches!(f.app.screen, Screen::Home(_)));
+    // The lookup asks the visitor's purpose for the search (ID照会); the record of this
+    // customer is viewed with the purpose given for them.
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Right);
+    press(&mut f.app, KeyCode::Right);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "ﾊﾛｰﾜｰｸ");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    let rows = audit_actions(&f.app);
+    let rows: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("account.view", Some("本登録審査")),
+            ("lookup.search", Some("ID照会")),
+            ("lookup.view", Some("本登録審査"))
+        ]
+    );
+}
+
 #[test]
 fn r_id_2_reveal_needs_the_identity_check_and_a_confirm_step() {
     let mut f = searched(Config::default());

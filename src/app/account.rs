@@ -1,19 +1,24 @@
 //! The account screen (R-REG-6, R-MAIL-5): search by email, the state at a glance, every mail
-//! sent to the account, and re-issue of the auth key (R-KEY-3) after a confirm step.
+//! sent to the account, and re-issue of the auth key (R-KEY-3) after a confirm step. R-ID-5: a
+//! customer's account is shown only after the purpose prompt (`purpose.rs`), once per customer
+//! per session.
 
 use super::form::{Field, Form};
 use super::keymap::Action;
+use super::purpose::{Ask, Target};
 use super::{App, Pending, Screen, Tone, register};
 use crate::clock;
+use crate::domain::lookup::{PURPOSES, REGISTER_PURPOSE};
 use crate::domain::mask::mask_email;
 use crate::i18n::ui::Msg;
 use crate::service::accounts::{self, AccountView};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
 
-/// Purpose recorded with each view until the purpose prompt (R-ID-5) arrives with the lookup
-/// screen.
-pub const COUNTER_PURPOSE: &str = "窓口対応";
+/// The purpose preselected when the account screen asks (R-ID-5): a clerk looking up an account
+/// by email is most often answering the customer's question (the key did not arrive, is the
+/// account open…), so Enter takes 問合せ対応.
+pub const ACCOUNT_PURPOSE: &str = PURPOSES[2];
 
 #[derive(Debug)]
 pub struct Account {
@@ -52,7 +57,7 @@ impl Account {
     }
 
     /// Opened straight after a registration: the clerk just saw the account, no search needed
-    /// (the registration itself is the audit row).
+    /// (the registration itself is the audit row). See [`open_registered`].
     #[must_use]
     pub fn opened(store: &Store, ctx: &Ctx, account_id: i64) -> Account {
         let mut a = Account::new();
@@ -146,13 +151,9 @@ pub fn act(app: &mut App, action: Action) {
                 .get(usize::from(n).saturating_sub(1))
                 .map(|s| s.0)
             {
-                // R-ID-5: the visitor's purpose, when the lookup asked it, else review.
-                let suggested = app
-                    .visit
-                    .purpose
-                    .clone()
-                    .unwrap_or_else(|| super::review::REVIEW_PURPOSE.to_string());
-                super::review::open_detail(app, id, &suggested);
+                // R-ID-5: the account on screen was shown with its customer's purpose (asked,
+                // reused or the registration's), which the detail reuses without asking.
+                super::review::open_detail(app, id, ACCOUNT_PURPOSE);
             }
         }
         Action::Back => app.pop(),
@@ -169,14 +170,31 @@ fn search(app: &mut App) {
         return;
     }
     let Some(ctx) = app.ctx() else { return };
-    // R-ID-5: the purpose the current visitor gave at the lookup, if any.
-    let purpose = app
-        .visit
-        .purpose
-        .clone()
-        .unwrap_or_else(|| COUNTER_PURPOSE.to_string());
-    match accounts::show(&mut app.store, &ctx, &email, &purpose) {
+    // R-ID-5: a customer who already gave a purpose this session (here, at the lookup, on a
+    // submission, or just registered) is shown with it. Anyone else is asked first: a customer
+    // not seen yet, and an email without an account too, so the prompt tells nothing.
+    let known = match accounts::find(&app.store, &ctx, &email) {
+        Ok(id) => id.and_then(|id| app.visit.per_customer.get(&id).cloned()),
+        Err(e) => return app.flash_error(&e),
+    };
+    match known {
+        Some(p) => show_with_purpose(app, &email, &p),
+        None => app.push(Screen::Purpose(Box::new(Ask::new(
+            Target::Account { email },
+            ACCOUNT_PURPOSE,
+        )))),
+    }
+}
+
+/// Shows the account for `email`: one audit row `account.view` with the purpose (R-ID-5), which
+/// is remembered for the customer.
+pub fn show_with_purpose(app: &mut App, email: &str, purpose: &str) {
+    let Some(ctx) = app.ctx() else { return };
+    match accounts::show(&mut app.store, &ctx, email, purpose) {
         Ok(v) => {
+            app.visit
+                .per_customer
+                .insert(v.account.id, purpose.to_string());
             if let Screen::Account(a) = &mut app.screen {
                 a.submissions = crate::service::review::for_account(&app.store, v.account.id)
                     .unwrap_or_default();
@@ -194,6 +212,22 @@ fn search(app: &mut App) {
         }
         Err(e) => app.flash_error(&e),
     }
+}
+
+/// Register result → Enter: the account just registered, without the purpose prompt. R-ID-5:
+/// the purpose is evidently the registration itself, 窓口登録, which the `account.register`
+/// audit row already carries; that row stands for this view (the clerk sees what was just
+/// registered; a separate `account.view` row would count in R-AUD-3 as a lookup not followed by
+/// business). It is remembered for the customer, so later views of them this session (here, at
+/// the lookup, their submissions) are not asked.
+pub fn open_registered(app: &mut App, account_id: i64) {
+    let Some(ctx) = app.ctx() else { return };
+    app.visit
+        .per_customer
+        .entry(account_id)
+        .or_insert_with(|| REGISTER_PURPOSE.to_string());
+    let acc = Account::opened(&app.store, &ctx, account_id);
+    app.screen = Screen::Account(Box::new(acc));
 }
 
 fn ask_reissue(app: &mut App) {

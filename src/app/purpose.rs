@@ -1,6 +1,7 @@
 //! R-ID-5: why a customer's record is looked at, asked the first time the customer's record is
 //! opened in the session and written to the audit row of the view. One form for every screen
-//! that asks (the ID lookup, the submission detail); `App::visit` remembers the answers.
+//! that asks (the ID lookup, the account screen, the submission detail); `App::visit` remembers
+//! the answers per customer (account id), so an answer on one screen covers the others.
 
 use super::form::{Field, Form};
 use super::keymap::Action;
@@ -65,20 +66,30 @@ pub fn value(form: &Form) -> Result<String, FieldIssue> {
     crate::domain::lookup::purpose(&text).map_err(|c| FieldIssue::error("other", c))
 }
 
-/// A submission waiting for its purpose before it is opened (the customer's first record this
-/// session).
+/// What is opened once the purpose is given.
+#[derive(Debug)]
+pub enum Target {
+    /// A submission, opened in the detail (from the queues or the account screen).
+    Submission(crate::service::review::Brief),
+    /// The account for the email typed on the account screen, shown there. The email is as
+    /// typed: whether it has an account is not known to the prompt (R-ID-5, `accounts::find`).
+    Account { email: String },
+}
+
+/// A customer's record waiting for its purpose before it is opened (the customer's first
+/// record this session).
 #[derive(Debug)]
 pub struct Ask {
     pub form: Form,
-    pub submission: crate::service::review::Brief,
+    pub target: Target,
 }
 
 impl Ask {
     #[must_use]
-    pub fn new(submission: crate::service::review::Brief, suggested: &str) -> Ask {
+    pub fn new(target: Target, suggested: &str) -> Ask {
         Ask {
             form: form(Some(suggested)),
-            submission,
+            target,
         }
     }
 }
@@ -108,10 +119,18 @@ pub fn act(app: &mut App, action: Action) {
         return;
     }
     match value(&ask.form) {
-        Ok(p) => {
-            let (id, account) = (ask.submission.id, ask.submission.account_id);
-            super::review::open_with_purpose(app, id, account, &p);
-        }
+        Ok(p) => match &ask.target {
+            Target::Submission(b) => {
+                let (id, account) = (b.id, b.account_id);
+                super::review::open_with_purpose(app, id, account, &p);
+            }
+            Target::Account { email } => {
+                let email = email.clone();
+                // Back to the account screen (the email still typed), which shows the view.
+                app.pop();
+                super::account::show_with_purpose(app, &email, &p);
+            }
+        },
         Err(issue) => {
             let texts = app.issue_texts(vec![issue]);
             let mut loose = Vec::new();

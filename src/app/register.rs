@@ -147,11 +147,8 @@ pub fn act(app: &mut App, action: Action) {
     };
     if let Some(done) = r.result.clone() {
         match action {
-            Action::Select => {
-                let Some(ctx) = app.ctx() else { return };
-                let acc = account::Account::opened(&app.store, &ctx, done.account_id);
-                app.screen = Screen::Account(Box::new(acc));
-            }
+            // R-ID-5: not asked; the purpose is the registration (see `open_registered`).
+            Action::Select => account::open_registered(app, done.account_id),
             Action::NewItem => *r = Register::new(),
             Action::Back => app.pop(),
             _ => {}

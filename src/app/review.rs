@@ -184,7 +184,8 @@ pub fn open_detail(app: &mut App, id: i64, suggested: &str) {
         return;
     }
     app.push(Screen::Purpose(Box::new(purpose::Ask::new(
-        brief, suggested,
+        purpose::Target::Submission(brief),
+        suggested,
     ))));
 }
 

@@ -10,6 +10,10 @@ use super::calendar::Calendar;
 
 /// Purposes offered by the prompt (R-ID-5); any other text up to [`PURPOSE_MAX`] is accepted.
 pub const PURPOSES: [&str; 4] = ["ID照会", "本登録審査", "問合せ対応", "その他"];
+/// The purpose of a counter registration (R-REG-1): written to its audit row, and the purpose of
+/// the account screen the clerk sees straight after it (R-ID-5: evidently the registration, so
+/// not asked).
+pub const REGISTER_PURPOSE: &str = "窓口登録";
 pub const PURPOSE_MAX: usize = 40;
 /// Longest identity-check note, in characters.
 pub const NOTE_MAX: usize = 100;

@@ -284,7 +284,8 @@ pub fn register(
         Audit {
             action: "account.register",
             subject: Some(format!("account:{account_id}")),
-            purpose: None,
+            // R-ID-5: the account screen opened after it is covered by this row.
+            purpose: Some(crate::domain::lookup::REGISTER_PURPOSE.to_string()),
             outcome: "ok",
             detail: Some(format!(
                 "kind={} email={} warnings_accepted=[{}]",
@@ -556,21 +557,10 @@ impl AccountView {
 /// # Errors
 /// `NotFound`, `Denied`.
 pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> Result<AccountView> {
-    let key = Email::parse(email_input)
-        .or_else(|e| match e {
-            EmailError::FullWidth { converted } => Email::parse(&converted),
-            other => Err(other),
-        })
-        .map_err(|_| ServiceError::NotFound)?
-        .key();
+    let key = email_key(email_input).ok_or(ServiceError::NotFound)?;
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ViewAccount)?;
-    let found = storage::accounts::all_by_email_key(&tx, &key)?;
-    let acc = found
-        .iter()
-        .find(|a| a.state.is_live())
-        .or_else(|| found.first())
-        .cloned();
+    let acc = pick(&tx, &key)?;
     audit(
         &tx,
         ctx,
@@ -592,6 +582,42 @@ pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> R
     };
     tx.commit()?;
     view.ok_or(ServiceError::NotFound)
+}
+
+/// The id of the account [`show`] would open for an email, without an audit row and without
+/// showing anything: the account screen uses it only to tell whether this customer already
+/// gave a purpose this session (R-ID-5). A customer not seen yet and an email without an
+/// account are both asked the purpose, so the answer reveals nothing unaudited.
+///
+/// # Errors
+/// `Denied`, storage failures.
+pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<i64>> {
+    require(store.conn(), ctx, Permission::ViewAccount)?;
+    let Some(key) = email_key(email_input) else {
+        return Ok(None);
+    };
+    Ok(pick(store.conn(), &key)?.map(|a| a.id))
+}
+
+/// The comparison key of a typed email (full-width input converted), if it reads as one.
+fn email_key(email_input: &str) -> Option<String> {
+    Email::parse(email_input)
+        .or_else(|e| match e {
+            EmailError::FullWidth { converted } => Email::parse(&converted),
+            other => Err(other),
+        })
+        .ok()
+        .map(|e| e.key())
+}
+
+/// The live account for an email key, else the newest.
+fn pick(conn: &rusqlite::Connection, key: &str) -> Result<Option<AccountRow>> {
+    let found = storage::accounts::all_by_email_key(conn, key)?;
+    Ok(found
+        .iter()
+        .find(|a| a.state.is_live())
+        .or_else(|| found.first())
+        .cloned())
 }
 
 /// The same data by id, for a refresh of a screen already open (no new audit row: the view
