@@ -190,8 +190,8 @@ fn percentiles() {
         usize::try_from(c.iter().map(|(_, n)| n).sum::<i64>()).unwrap_or(0)
     });
     println!(
-        "{:<12} {:<9} {:<10} {:<16} {p50:>9.3} {p99:>9.3}  {n}",
-        "counts", "-", "-", "-"
+        "{:<12} {:<9} {:<10} {p50:>9.3} {p99:>9.3} {n:>5}  (sum of all counts)",
+        "counts", "-", "-"
     );
     println!("worst page p99: {:.3} ms ({})", worst.0, worst.1);
 }
