@@ -15,6 +15,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/002_submissions.sql"),
     include_str!("../../assets/sql/003_review.sql"),
     include_str!("../../assets/sql/004_lookup.sql"),
+    include_str!("../../assets/sql/005_queue_search.sql"),
 ];
 
 #[must_use]
