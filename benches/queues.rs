@@ -1,9 +1,11 @@
 //! Queue pages at "L" scale (R-REV-6): 100,000 establishments and 500,000 job offers, rows
 //! written directly through SQL in the setup (seconds, nothing cached outside a temp dir),
-//! then the first page (50 lines) of every queue, sorted three ways, with and without a `/`
-//! filter. Prints p50 / p99 per case from its own timing loop, then runs the divan benches.
-//! Run: `cargo bench --bench queues` (release). Goal: p99 < 2 ms. Under the test runner a
-//! small smoke size runs instead.
+//! then the first page (50 lines) of every queue, sorted three ways, without a filter and with
+//! `/` filters that match many, some, few or no rows, of one, two and more characters (see
+//! `FILTERS`), and the queue counts. Prints p50 / p99 per case from its own timing loop, then
+//! runs the divan benches. Run: `cargo bench --bench queues` (release); `QUEUE_BENCH_FILTERS=a,b`
+//! limits the filter cases by label. Goal: p99 < 2 ms. Under the test runner a small smoke size
+//! runs instead.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
@@ -87,6 +89,36 @@ fn page(q: Queue, s: Sort, filter: &str) -> usize {
 
 const SORTS: [Sort; 3] = [Sort::Deadline, Sort::Received, Sort::Name];
 
+/// `/` filter cases: (label, text). What they match in `bench_fill`'s L data: establishment
+/// names are 株式会社 + one of five words + the number (若葉商事 every tenth), job titles one of
+/// four words + the job's number, external ids `B` + a number.
+const FILTERS: [(&str, &str); 11] = [
+    ("none", ""),
+    // Many: every tenth establishment and its job offers.
+    ("many-2", "商事"),
+    ("many-4", "若葉商事"),
+    // Every establishment (1 character).
+    ("all-1", "株"),
+    // Some: 1,112 establishments (若葉商事1…) and their offers, about 1 % of the queue.
+    ("some-5", "若葉商事1"),
+    // Few: one establishment and its offers; job titles; external ids.
+    ("few-name", "若葉商事1234"),
+    ("few-title", "倉庫内作業12345"),
+    ("few-ext", "b42424"),
+    // No match, of one, two and more characters.
+    ("zero-1", "鰻"),
+    ("zero-2", "鰻丼"),
+    ("zero-4", "該当なし"),
+];
+
+fn filter_cases() -> Vec<(&'static str, &'static str)> {
+    let only = std::env::var("QUEUE_BENCH_FILTERS").unwrap_or_default();
+    FILTERS
+        .into_iter()
+        .filter(|(label, _)| only.is_empty() || only.split(',').any(|o| o == *label))
+        .collect()
+}
+
 #[divan::bench(args = Queue::ALL)]
 fn first_page_by_deadline(q: Queue) -> usize {
     page(q, Sort::Deadline, "")
@@ -108,40 +140,60 @@ fn counts() -> usize {
     queue::counts(&b.store, &b.ctx).expect("counts").len()
 }
 
+/// p50 and p99 (ms) of `iters` runs of `f`; slow cases stop after ~1.5 s of samples (their
+/// p99 is then the max). Also returns the last result.
+fn sample(iters: usize, mut f: impl FnMut() -> usize) -> (f64, f64, usize) {
+    let mut ts = Vec::with_capacity(iters);
+    let mut out = 0;
+    let budget = Instant::now();
+    for _ in 0..iters {
+        if ts.len() >= 5 && budget.elapsed().as_secs_f64() > 1.5 {
+            break;
+        }
+        let t = Instant::now();
+        out = f();
+        ts.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ts.sort_by(f64::total_cmp);
+    let p = |x: f64| ts[((ts.len() as f64 - 1.0) * x) as usize];
+    (p(0.5), p(0.99), out)
+}
+
 fn percentiles() {
-    let iters = if scale().0 >= 100_000 { 300 } else { 5 };
+    let iters = if scale().0 >= 100_000 { 200 } else { 5 };
     println!(
-        "{:<12} {:<9} {:<8} {:>9} {:>9}  rows",
-        "queue", "sort", "filter", "p50 ms", "p99 ms"
+        "{:<12} {:<9} {:<10} {:>9} {:>9} {:>5}  text",
+        "queue", "sort", "filter", "p50 ms", "p99 ms", "rows"
     );
+    let cases = filter_cases();
+    let mut worst = (0.0_f64, String::new());
     for q in Queue::ALL {
         for s in SORTS {
-            for f in ["", "商事"] {
-                let mut ts = Vec::with_capacity(iters);
-                let mut rows = 0;
-                let budget = Instant::now();
-                for _ in 0..iters {
-                    // Slow cases stop after ~1.5 s of samples (their p99 is then the max).
-                    if ts.len() >= 5 && budget.elapsed().as_secs_f64() > 1.5 {
-                        break;
-                    }
-                    let t = Instant::now();
-                    rows = page(q, s, f);
-                    ts.push(t.elapsed().as_secs_f64() * 1000.0);
-                }
-                ts.sort_by(f64::total_cmp);
-                let p = |x: f64| ts[((ts.len() as f64 - 1.0) * x) as usize];
+            for (label, f) in &cases {
+                let (p50, p99, rows) = sample(iters, || page(q, s, f));
+                let text = if f.is_empty() { "-" } else { f };
                 println!(
-                    "{:<12} {:<9} {:<8} {:>9.3} {:>9.3}  {rows}",
+                    "{:<12} {:<9} {:<10} {p50:>9.3} {p99:>9.3} {rows:>5}  {text}",
                     q.code(),
                     s.code(),
-                    if f.is_empty() { "-" } else { f },
-                    p(0.5),
-                    p(0.99)
+                    label,
                 );
+                if p99 > worst.0 {
+                    worst = (p99, format!("{} {} {label}", q.code(), s.code()));
+                }
             }
         }
     }
+    let (p50, p99, n) = sample(iters, || {
+        let b = bench().lock().expect("lock");
+        let c = queue::counts(&b.store, &b.ctx).expect("counts");
+        usize::try_from(c.iter().map(|(_, n)| n).sum::<i64>()).unwrap_or(0)
+    });
+    println!(
+        "{:<12} {:<9} {:<10} {p50:>9.3} {p99:>9.3} {n:>5}  (sum of all counts)",
+        "counts", "-", "-"
+    );
+    println!("worst page p99: {:.3} ms ({})", worst.0, worst.1);
 }
 
 fn main() {

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lookup;
 pub mod migrate;
 pub mod outbox;
+pub mod queues;
 pub mod review;
 pub mod settings;
 pub mod staff;
@@ -129,7 +130,8 @@ impl Store {
         // Deleted and overwritten content (scrubbed mail bodies, purged personal data) is
         // zeroed, not left in free pages (R-KEY-2, R-DL-3).
         self.conn.pragma_update(None, "secure_delete", "ON")?;
-        self.conn.set_prepared_statement_cache_capacity(64);
+        // The queue pages alone prepare about a hundred distinct statements (storage::queues).
+        self.conn.set_prepared_statement_cache_capacity(256);
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 //! dashboard, and the deadline sweep's reads and purges (R-DL-3, R-MAIL-6).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params, params};
+use rusqlite::{Connection, OptionalExtension, named_params, params};
 
 use super::Result;
 use crate::clock::to_db;
@@ -489,289 +489,12 @@ pub fn account_email(conn: &Connection, account_id: i64) -> Result<Option<String
 }
 
 // ---------------------------------------------------------------------------------------
-// Queues (R-REV-6)
+// Queues (R-REV-6): storage::queues
 
-/// The work lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Queue {
-    Unassigned,
-    Mine,
-    Overdue,
-    DueSoon,
-    Checked,
-    Returned,
-    Visit,
-}
-
-impl Queue {
-    pub const ALL: [Queue; 7] = [
-        Queue::Unassigned,
-        Queue::Mine,
-        Queue::Overdue,
-        Queue::DueSoon,
-        Queue::Checked,
-        Queue::Returned,
-        Queue::Visit,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Queue::Unassigned => "unassigned",
-            Queue::Mine => "mine",
-            Queue::Overdue => "overdue",
-            Queue::DueSoon => "due-soon",
-            Queue::Checked => "checked",
-            Queue::Returned => "returned",
-            Queue::Visit => "visit",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Queue> {
-        Queue::ALL.into_iter().find(|q| q.code() == s)
-    }
-
-    fn condition(self) -> &'static str {
-        match self {
-            Queue::Unassigned => {
-                "s.assigned_staff IS NULL AND s.state IN ('received', 'checked', 'returned')"
-            }
-            Queue::Mine => {
-                "s.assigned_staff = :me AND s.state IN ('received', 'checked', 'returned')"
-            }
-            Queue::Overdue => {
-                "s.state IN ('received', 'checked', 'returned') AND s.deadline < :today"
-            }
-            Queue::DueSoon => {
-                "s.state IN ('received', 'checked', 'returned') AND s.deadline >= :today AND s.deadline <= :soon"
-            }
-            Queue::Checked => "s.state = 'checked'",
-            Queue::Returned => "s.state = 'returned'",
-            Queue::Visit => {
-                "s.visit_needed = 1 AND s.visit_date IS NULL AND s.state IN ('received', 'checked', 'returned')"
-            }
-        }
-    }
-
-    fn params(self) -> &'static [&'static str] {
-        match self {
-            Queue::Mine => &[":me"],
-            Queue::Overdue => &[":today"],
-            Queue::DueSoon => &[":today", ":soon"],
-            _ => &[],
-        }
-    }
-}
-
-/// Queue order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Sort {
-    #[default]
-    Deadline,
-    Received,
-    Name,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 3] = [Sort::Deadline, Sort::Received, Sort::Name];
-
-    fn order(self) -> &'static str {
-        match self {
-            Sort::Deadline => "s.deadline, s.id",
-            Sort::Received => "s.received_at, s.id",
-            Sort::Name => "s.display_name, s.id",
-        }
-    }
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Sort::Deadline => "deadline",
-            Sort::Received => "received",
-            Sort::Name => "name",
-        }
-    }
-}
-
-/// The values a queue query binds.
-#[derive(Debug, Clone, Default)]
-pub struct QueueArgs {
-    pub me: i64,
-    pub today: String,
-    /// Last day of "due within 3 open days".
-    pub soon: String,
-    /// `/` filter: plain text (name, numbers) and its kana search key.
-    pub filter: Option<(String, String)>,
-    pub limit: u32,
-    pub offset: u32,
-}
-
-/// One queue line.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct QueueRow {
-    pub id: i64,
-    pub kind: SubmissionKind,
-    pub state: SubmissionState,
-    pub display_name: String,
-    pub deadline: Option<String>,
-    pub received_at: String,
-    pub assigned_staff: Option<i64>,
-    pub assigned_name: Option<String>,
-    pub establishment_name: Option<String>,
-    pub establishment_number: Option<String>,
-    pub job_number: Option<String>,
-    pub external_id: String,
-    pub visit_needed: bool,
-    pub visit_date: Option<String>,
-    pub follow_up_date: Option<String>,
-}
-
-const FILTER: &str = " AND (s.display_name LIKE :pat ESCAPE '\\' OR e.name LIKE :pat ESCAPE '\\' \
-     OR e.kana_key LIKE :kpat ESCAPE '\\' OR e.name_key LIKE :kpat ESCAPE '\\' \
-     OR e.establishment_number LIKE :pat ESCAPE '\\' OR s.job_number LIKE :pat ESCAPE '\\' \
-     OR s.external_id LIKE :pat ESCAPE '\\')";
-
-/// The SQL of one queue page (public so the EXPLAIN test and the bench see the same text).
-#[must_use]
-pub fn queue_sql(q: Queue, sort: Sort, filtered: bool) -> String {
-    format!(
-        "SELECT s.id, s.kind, s.state, s.display_name, s.deadline, s.received_at, s.assigned_staff, \
-         st.display_name, e.name, e.establishment_number, s.job_number, s.external_id, s.visit_needed, \
-         s.visit_date, s.follow_up_date \
-         FROM submissions s INDEXED BY {} LEFT JOIN establishments e ON e.id = s.establishment_id \
-         LEFT JOIN staff st ON st.id = s.assigned_staff \
-         WHERE {}{} ORDER BY {} LIMIT :limit OFFSET :offset",
-        queue_index(q, sort),
-        q.condition(),
-        if filtered { FILTER } else { "" },
-        sort.order()
-    )
-}
-
-/// The index that walks a queue in the order asked, so the first page is read straight off the
-/// index without sorting the whole queue. The planner, left to itself, takes `(state, deadline)`
-/// for the three pending states and sorts every row of a large queue (hundreds of ms at L scale).
-fn queue_index(q: Queue, sort: Sort) -> &'static str {
-    match (q, sort) {
-        (Queue::Mine, Sort::Deadline) => "submissions_mine",
-        (Queue::Mine, Sort::Received) => "submissions_mine_received",
-        (Queue::Mine, Sort::Name) => "submissions_mine_name",
-        (Queue::Unassigned, Sort::Deadline) => "submissions_unassigned",
-        (Queue::Visit, Sort::Deadline) => "submissions_visit",
-        (Queue::Checked | Queue::Returned, Sort::Deadline) => "submissions_state_deadline",
-        (Queue::Checked | Queue::Returned, Sort::Received) => "submissions_state_received",
-        (Queue::Checked | Queue::Returned, Sort::Name) => "submissions_state_name",
-        (_, Sort::Deadline) => "submissions_pending_deadline",
-        (_, Sort::Received) => "submissions_pending_received",
-        (_, Sort::Name) => "submissions_pending_name",
-    }
-}
-
-/// The SQL of a queue count.
-#[must_use]
-pub fn count_sql(q: Queue) -> String {
-    format!("SELECT count(*) FROM submissions s WHERE {}", q.condition())
-}
-
-fn like_pattern(s: &str) -> String {
-    let mut out = String::from("%");
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
-fn bind<'a>(q: Queue, a: &'a QueueArgs, extra: &mut Vec<(&'a str, Box<dyn ToSql + 'a>)>) {
-    for p in q.params() {
-        match *p {
-            ":me" => extra.push((":me", Box::new(a.me))),
-            ":today" => extra.push((":today", Box::new(a.today.as_str()))),
-            ":soon" => extra.push((":soon", Box::new(a.soon.as_str()))),
-            _ => {}
-        }
-    }
-}
-
-/// One page of a queue.
-///
-/// # Errors
-/// On SQLite failure.
-pub fn queue_page(conn: &Connection, q: Queue, sort: Sort, a: &QueueArgs) -> Result<Vec<QueueRow>> {
-    let filtered = a.filter.is_some();
-    let sql = queue_sql(q, sort, filtered);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut ps: Vec<(&str, Box<dyn ToSql>)> = Vec::new();
-    bind(q, a, &mut ps);
-    ps.push((":limit", Box::new(a.limit)));
-    ps.push((":offset", Box::new(a.offset)));
-    if let Some((plain, key)) = &a.filter {
-        ps.push((":pat", Box::new(like_pattern(plain))));
-        ps.push((":kpat", Box::new(like_pattern(key))));
-    }
-    let refs: Vec<(&str, &dyn ToSql)> = ps.iter().map(|(n, v)| (*n, v.as_ref())).collect();
-    let rows = stmt
-        .query_map(refs.as_slice(), queue_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
-    Ok(QueueRow {
-        id: r.get(0)?,
-        kind: kind_of(&r.get::<_, String>(1)?)?,
-        state: state_of(&r.get::<_, String>(2)?)?,
-        display_name: r.get(3)?,
-        deadline: r.get(4)?,
-        received_at: r.get(5)?,
-        assigned_staff: r.get(6)?,
-        assigned_name: r.get(7)?,
-        establishment_name: r.get(8)?,
-        establishment_number: r.get(9)?,
-        job_number: r.get(10)?,
-        external_id: r.get(11)?,
-        visit_needed: r.get(12)?,
-        visit_date: r.get(13)?,
-        follow_up_date: r.get(14)?,
-    })
-}
-
-/// How many items a queue holds.
-///
-/// # Errors
-/// On SQLite failure.
-pub fn queue_count(conn: &Connection, q: Queue, a: &QueueArgs) -> Result<i64> {
-    let sql = count_sql(q);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut ps: Vec<(&str, Box<dyn ToSql>)> = Vec::new();
-    bind(q, a, &mut ps);
-    let refs: Vec<(&str, &dyn ToSql)> = ps.iter().map(|(n, v)| (*n, v.as_ref())).collect();
-    Ok(stmt.query_row(refs.as_slice(), |r| r.get(0))?)
-}
-
-/// `EXPLAIN QUERY PLAN` detail lines of a statement with every named parameter NULL.
-///
-/// # Errors
-/// On SQLite failure.
-pub fn explain(conn: &Connection, sql: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-    let n = stmt.parameter_count();
-    for i in 1..=n {
-        stmt.raw_bind_parameter(i, rusqlite::types::Null)?;
-    }
-    let mut rows = stmt.raw_query();
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(r.get::<_, String>(3)?);
-    }
-    Ok(out)
-}
+pub use super::queues::{
+    FILTER, Queue, QueueArgs, QueueRow, Sort, all_sql, count_sql, explain, queue_count, queue_page,
+    reference_page,
+};
 
 // ---------------------------------------------------------------------------------------
 // Dashboard
@@ -800,8 +523,14 @@ pub fn throughput_since(conn: &Connection, since: &str) -> Result<Vec<(String, S
 pub fn oldest_pending(conn: &Connection) -> Result<Option<(i64, String, Option<String>)>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, display_name, deadline FROM submissions
-             WHERE state IN ('received', 'checked', 'returned') ORDER BY deadline, id LIMIT 1",
+            "SELECT id, display_name, deadline FROM (
+               SELECT * FROM (SELECT id, display_name, deadline FROM submissions WHERE state = 'received'
+                              ORDER BY deadline, id LIMIT 1)
+               UNION ALL SELECT * FROM (SELECT id, display_name, deadline FROM submissions
+                              WHERE state = 'checked' ORDER BY deadline, id LIMIT 1)
+               UNION ALL SELECT * FROM (SELECT id, display_name, deadline FROM submissions
+                              WHERE state = 'returned' ORDER BY deadline, id LIMIT 1))
+             ORDER BY deadline, id LIMIT 1",
         )?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?)
@@ -888,8 +617,15 @@ pub fn accounts_past_deadline(conn: &Connection, today: &str, limit: u32) -> Res
 /// # Errors
 /// On SQLite failure.
 pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> Result<Vec<i64>> {
+    // Per state off (state, deadline, id), merged: one range each, no sort of every overdue row.
     let mut stmt = conn.prepare_cached(
-        "SELECT id FROM submissions WHERE state IN ('received', 'checked', 'returned') AND deadline < ?1
+        "SELECT id FROM (
+           SELECT * FROM (SELECT id, deadline FROM submissions WHERE state = 'received' AND deadline < ?1
+                          ORDER BY deadline, id LIMIT ?2)
+           UNION ALL SELECT * FROM (SELECT id, deadline FROM submissions WHERE state = 'checked' AND deadline < ?1
+                          ORDER BY deadline, id LIMIT ?2)
+           UNION ALL SELECT * FROM (SELECT id, deadline FROM submissions WHERE state = 'returned' AND deadline < ?1
+                          ORDER BY deadline, id LIMIT ?2))
          ORDER BY deadline, id LIMIT ?2",
     )?;
     let rows = stmt

@@ -1,0 +1,672 @@
+//! The work queues (R-REV-6): which submissions each queue holds, their first page in one of
+//! three orders, with or without the `/` filter, and their counts.
+//!
+//! A page is read straight off an index in the queue's order: one index range per arm
+//! ([`arms`]: the three pending states for most queues, merged in order here), each stopping at
+//! the page size, each later arm bounded by the last row kept so far. The `/` filter
+//! (`LIKE '%text%'` over the seven columns of [`FILTER`]; those semantics are
+//! [`reference_page`]'s) is checked on the rows walked.
+
+use std::fmt::Write as _;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, Statement};
+
+use super::Result;
+use crate::domain::submission::{SubmissionKind, SubmissionState};
+
+fn bad(what: &str, v: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("{what} {v}").into(),
+    )
+}
+
+/// The work lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Queue {
+    Unassigned,
+    Mine,
+    Overdue,
+    DueSoon,
+    Checked,
+    Returned,
+    Visit,
+}
+
+impl Queue {
+    pub const ALL: [Queue; 7] = [
+        Queue::Unassigned,
+        Queue::Mine,
+        Queue::Overdue,
+        Queue::DueSoon,
+        Queue::Checked,
+        Queue::Returned,
+        Queue::Visit,
+    ];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Queue::Unassigned => "unassigned",
+            Queue::Mine => "mine",
+            Queue::Overdue => "overdue",
+            Queue::DueSoon => "due-soon",
+            Queue::Checked => "checked",
+            Queue::Returned => "returned",
+            Queue::Visit => "visit",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Queue> {
+        Queue::ALL.into_iter().find(|q| q.code() == s)
+    }
+
+    /// Which submissions the queue holds (the definition every page and count applies).
+    fn condition(self) -> &'static str {
+        match self {
+            Queue::Unassigned => {
+                "s.assigned_staff IS NULL AND s.state IN ('received', 'checked', 'returned')"
+            }
+            Queue::Mine => {
+                "s.assigned_staff = :me AND s.state IN ('received', 'checked', 'returned')"
+            }
+            Queue::Overdue => {
+                "s.state IN ('received', 'checked', 'returned') AND s.deadline < :today"
+            }
+            Queue::DueSoon => {
+                "s.state IN ('received', 'checked', 'returned') AND s.deadline >= :today AND s.deadline <= :soon"
+            }
+            Queue::Checked => "s.state = 'checked'",
+            Queue::Returned => "s.state = 'returned'",
+            Queue::Visit => {
+                "s.visit_needed = 1 AND s.visit_date IS NULL AND s.state IN ('received', 'checked', 'returned')"
+            }
+        }
+    }
+
+    /// The condition less what the walk's arm and span already say: the state (an arm fixes
+    /// one of the queue's) and, in deadline order, the deadline range (the span is it). Said
+    /// twice, the planner reads the three states' ranges, or the wrong end of the deadline
+    /// range, and loses the order.
+    fn rest(self, sort: Sort) -> &'static str {
+        match self {
+            Queue::Overdue | Queue::DueSoon if sort == Sort::Deadline => "1",
+            Queue::Unassigned => "s.assigned_staff IS NULL",
+            Queue::Mine => "s.assigned_staff = :me",
+            Queue::Overdue => "s.deadline < :today",
+            Queue::DueSoon => "s.deadline >= :today AND s.deadline <= :soon",
+            Queue::Checked | Queue::Returned => "1",
+            Queue::Visit => "s.visit_needed = 1 AND s.visit_date IS NULL",
+        }
+    }
+}
+
+/// Queue order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Deadline,
+    Received,
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Deadline, Sort::Received, Sort::Name];
+
+    /// The sort column (the order is this, then `s.id`).
+    fn key(self) -> &'static str {
+        match self {
+            Sort::Deadline => "s.deadline",
+            Sort::Received => "s.received_at",
+            Sort::Name => "s.display_name",
+        }
+    }
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Deadline => "deadline",
+            Sort::Received => "received",
+            Sort::Name => "name",
+        }
+    }
+}
+
+/// The values a queue query binds.
+#[derive(Debug, Clone, Default)]
+pub struct QueueArgs {
+    pub me: i64,
+    pub today: String,
+    /// Last day of "due within 3 open days".
+    pub soon: String,
+    /// `/` filter: plain text (name, numbers) and its kana search key.
+    pub filter: Option<(String, String)>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One queue line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QueueRow {
+    pub id: i64,
+    pub kind: SubmissionKind,
+    pub state: SubmissionState,
+    pub display_name: String,
+    pub deadline: Option<String>,
+    pub received_at: String,
+    pub assigned_staff: Option<i64>,
+    pub assigned_name: Option<String>,
+    pub establishment_name: Option<String>,
+    pub establishment_number: Option<String>,
+    pub job_number: Option<String>,
+    pub external_id: String,
+    pub visit_needed: bool,
+    pub visit_date: Option<String>,
+    pub follow_up_date: Option<String>,
+}
+
+/// The `/` filter: the plain text in any of five columns, its kana key in either key column.
+pub const FILTER: &str = "(s.display_name LIKE :pat ESCAPE '\\' OR e.name LIKE :pat ESCAPE '\\' \
+     OR e.kana_key LIKE :kpat ESCAPE '\\' OR e.name_key LIKE :kpat ESCAPE '\\' \
+     OR e.establishment_number LIKE :pat ESCAPE '\\' OR s.job_number LIKE :pat ESCAPE '\\' \
+     OR s.external_id LIKE :pat ESCAPE '\\')";
+
+const COLS: &str = "s.id, s.kind, s.state, s.display_name, s.deadline, s.received_at, s.assigned_staff, \
+     st.display_name, e.name, e.establishment_number, s.job_number, s.external_id, s.visit_needed, \
+     s.visit_date, s.follow_up_date";
+const JOINS: &str = "LEFT JOIN establishments e ON e.id = s.establishment_id \
+     LEFT JOIN staff st ON st.id = s.assigned_staff";
+// ---------------------------------------------------------------------------------------
+// Arms, keys and bounds
+
+/// One index range that holds part of a queue in the order of one sort.
+#[derive(Debug, Clone, Copy)]
+struct Arm {
+    index: &'static str,
+    /// Narrows the index to this arm (`:state` is bound to `state`).
+    cond: &'static str,
+    state: Option<&'static str>,
+}
+
+const STATES: [&str; 3] = ["received", "checked", "returned"];
+
+/// The index ranges of a queue in the order of `sort`, largest first (the first one bounds the
+/// others early). The planner, left to itself, would read the three pending states off
+/// `(state, deadline)` and sort the whole queue.
+fn arms(q: Queue, sort: Sort) -> Vec<Arm> {
+    let state_ix = match sort {
+        Sort::Deadline => "submissions_state_deadline",
+        Sort::Received => "submissions_state_received",
+        Sort::Name => "submissions_state_name",
+    };
+    let state_arm = |s: &'static str| Arm {
+        index: state_ix,
+        cond: "s.state = :state",
+        state: Some(s),
+    };
+    match (q, sort) {
+        (Queue::Mine, _) => vec![Arm {
+            index: match sort {
+                Sort::Deadline => "submissions_mine",
+                Sort::Received => "submissions_mine_received",
+                Sort::Name => "submissions_mine_name",
+            },
+            cond: "s.assigned_staff = :me AND s.assigned_staff IS NOT NULL \
+                   AND s.state IN ('received', 'checked', 'returned')",
+            state: None,
+        }],
+        (Queue::Visit, Sort::Deadline) => vec![Arm {
+            index: "submissions_visit",
+            cond: "s.visit_needed = 1 AND s.visit_date IS NULL \
+                   AND s.state IN ('received', 'checked', 'returned')",
+            state: None,
+        }],
+        (Queue::Checked, _) => vec![state_arm("checked")],
+        (Queue::Returned, _) => vec![state_arm("returned")],
+        _ => STATES.into_iter().map(state_arm).collect(),
+    }
+}
+
+/// A sort key bound: a text, or above every text (a BLOB sorts after all TEXT).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum K {
+    Text(String),
+    Top,
+}
+
+impl K {
+    fn value(&self) -> Value {
+        match self {
+            K::Text(s) => Value::Text(s.clone()),
+            K::Top => Value::Blob(Vec::new()),
+        }
+    }
+
+    fn min(a: (K, i64), b: (K, i64)) -> (K, i64) {
+        let lt = match (&a.0, &b.0) {
+            (K::Top, K::Top) => a.1 < b.1,
+            (K::Top, K::Text(_)) => false,
+            (K::Text(_), K::Top) => true,
+            (K::Text(x), K::Text(y)) => (x.as_str(), a.1) < (y.as_str(), b.1),
+        };
+        if lt { a } else { b }
+    }
+}
+
+/// A stretch of a queue in its order: the rows whose (key, id) is in `[lo, hi)`, or (deadline
+/// order only) the rows without a deadline, which come first, with `id` in `[lo_id, hi_id)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Span {
+    Null { lo_id: i64, hi_id: i64 },
+    Range { lo: (K, i64), hi: (K, i64) },
+}
+
+impl Span {
+    fn all() -> Span {
+        Span::Range {
+            lo: (K::Text(String::new()), i64::MIN),
+            hi: (K::Top, i64::MIN),
+        }
+    }
+
+    fn null() -> Span {
+        Span::Null {
+            lo_id: i64::MIN,
+            hi_id: i64::MAX,
+        }
+    }
+
+    /// Only the part before (key, id).
+    fn before(&self, key: Option<&str>, id: i64) -> Span {
+        match (self, key) {
+            (Span::Null { lo_id, hi_id }, _) => Span::Null {
+                lo_id: *lo_id,
+                hi_id: (*hi_id).min(id),
+            },
+            (Span::Range { lo, hi }, Some(k)) => Span::Range {
+                lo: lo.clone(),
+                hi: K::min(hi.clone(), (K::Text(k.to_string()), id)),
+            },
+            // A row without a key cannot lie inside a range.
+            (Span::Range { .. }, None) => self.clone(),
+        }
+    }
+
+    fn bind(&self, b: &mut Binds) {
+        match self {
+            Span::Null { lo_id, hi_id } => {
+                b.set(":lid", Value::Integer(*lo_id));
+                b.set(":uid", Value::Integer(*hi_id));
+            }
+            Span::Range { lo, hi } => {
+                b.set(":lk", lo.0.value());
+                b.set(":lid", Value::Integer(lo.1));
+                b.set(":uk", hi.0.value());
+                b.set(":uid", Value::Integer(hi.1));
+            }
+        }
+    }
+}
+
+/// `Span::Null` or `Span::Range` as a condition on index columns (an index range).
+fn span_sql(sort: Sort, null: bool) -> String {
+    let k = sort.key();
+    if null {
+        "s.deadline IS NULL AND s.id >= :lid AND s.id < :uid".to_string()
+    } else {
+        format!("({k}, s.id) >= (:lk, :lid) AND ({k}, s.id) < (:uk, :uid)")
+    }
+}
+
+/// The queue's own stretch of the deadline order (due soon / overdue are deadline ranges).
+fn queue_span(q: Queue, sort: Sort, a: &QueueArgs) -> Span {
+    match (q, sort) {
+        (Queue::Overdue, Sort::Deadline) => Span::Range {
+            lo: (K::Text(String::new()), i64::MIN),
+            hi: (K::Text(a.today.clone()), i64::MIN),
+        },
+        (Queue::DueSoon, Sort::Deadline) => Span::Range {
+            lo: (K::Text(a.today.clone()), i64::MIN),
+            hi: (K::Text(format!("{}\0", a.soon)), i64::MIN),
+        },
+        _ => Span::all(),
+    }
+}
+
+/// Whether the queue can hold rows without a deadline.
+fn has_null_deadlines(q: Queue) -> bool {
+    !matches!(q, Queue::Overdue | Queue::DueSoon)
+}
+
+// ---------------------------------------------------------------------------------------
+// Binding
+
+/// Named values; each statement takes the ones it names.
+#[derive(Debug, Clone, Default)]
+struct Binds(Vec<(&'static str, Value)>);
+
+impl Binds {
+    fn set(&mut self, name: &'static str, v: Value) {
+        if let Some(slot) = self.0.iter_mut().find(|(n, _)| *n == name) {
+            slot.1 = v;
+        } else {
+            self.0.push((name, v));
+        }
+    }
+
+    fn base(a: &QueueArgs) -> Binds {
+        let mut b = Binds::default();
+        b.set(":me", Value::Integer(a.me));
+        b.set(":today", Value::Text(a.today.clone()));
+        b.set(":soon", Value::Text(a.soon.clone()));
+        if let Some((plain, key)) = &a.filter {
+            b.set(":pat", Value::Text(like_pattern(plain)));
+            b.set(":kpat", Value::Text(like_pattern(key)));
+        }
+        b
+    }
+
+    fn apply(&self, stmt: &mut Statement<'_>) -> Result<()> {
+        stmt.clear_bindings();
+        for (name, v) in &self.0 {
+            if let Some(i) = stmt.parameter_index(name)? {
+                stmt.raw_bind_parameter(i, v)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn like_pattern(s: &str) -> String {
+    let mut out = String::from("%");
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// A queue row with its sort key.
+#[derive(Debug, Clone)]
+struct Hit {
+    key: Option<String>,
+    row: QueueRow,
+}
+
+fn hit(r: &Row<'_>) -> rusqlite::Result<Hit> {
+    Ok(Hit {
+        row: queue_row(r)?,
+        key: r.get(15)?,
+    })
+}
+
+fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+    let kind: String = r.get(1)?;
+    let state: String = r.get(2)?;
+    Ok(QueueRow {
+        id: r.get(0)?,
+        kind: SubmissionKind::parse(&kind).ok_or_else(|| bad("kind", &kind))?,
+        state: SubmissionState::parse(&state).ok_or_else(|| bad("state", &state))?,
+        display_name: r.get(3)?,
+        deadline: r.get(4)?,
+        received_at: r.get(5)?,
+        assigned_staff: r.get(6)?,
+        assigned_name: r.get(7)?,
+        establishment_name: r.get(8)?,
+        establishment_number: r.get(9)?,
+        job_number: r.get(10)?,
+        external_id: r.get(11)?,
+        visit_needed: r.get(12)?,
+        visit_date: r.get(13)?,
+        follow_up_date: r.get(14)?,
+    })
+}
+
+fn hits(conn: &Connection, sql: &str, b: &Binds) -> Result<Vec<Hit>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    b.apply(&mut stmt)?;
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(hit(r)?);
+    }
+    Ok(out)
+}
+
+fn order(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    (&a.key, a.row.id).cmp(&(&b.key, b.row.id))
+}
+
+// ---------------------------------------------------------------------------------------
+// SQL of every statement (public through `all_sql` so the EXPLAIN test sees the same text)
+
+/// How a walk narrows the rows beyond the queue and the span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Narrow {
+    /// Unfiltered.
+    No,
+    /// The LIKE.
+    Like,
+}
+
+/// One arm's rows of a span, in order.
+fn walk_sql(q: Queue, sort: Sort, arm: &Arm, null: bool, narrow: Narrow) -> String {
+    let k = sort.key();
+    let mut sql = format!(
+        "SELECT {COLS}, {k} FROM submissions s INDEXED BY {} {JOINS} WHERE {} AND {} AND {}",
+        arm.index,
+        arm.cond,
+        q.rest(sort),
+        span_sql(sort, null)
+    );
+    if narrow != Narrow::No {
+        let _ = write!(sql, " AND {FILTER}");
+    }
+    let _ = write!(sql, " ORDER BY {k}, s.id LIMIT :n");
+    sql
+}
+
+/// The SQL of a queue count.
+#[must_use]
+pub fn count_sql(q: Queue) -> String {
+    // Index-only counts, off the narrowest index that decides the queue (the planner would
+    // take any (state, …) index, and for "unassigned" and "visit" read every pending row).
+    let ix = match q {
+        Queue::Mine => "submissions_assigned",
+        Queue::Visit => "submissions_visit",
+        _ => "submissions_state_deadline",
+    };
+    format!(
+        "SELECT count(*) FROM submissions s INDEXED BY {ix} WHERE {}",
+        q.condition()
+    )
+}
+
+/// Every statement the queues prepare, labelled, for the EXPLAIN test.
+#[must_use]
+pub fn all_sql() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for q in Queue::ALL {
+        out.push((format!("{} count", q.code()), count_sql(q)));
+        for sort in Sort::ALL {
+            let l = format!("{} {}", q.code(), sort.code());
+            for arm in arms(q, sort) {
+                let a = arm.index;
+                for narrow in [Narrow::No, Narrow::Like] {
+                    out.push((
+                        format!("{l} walk {a} {narrow:?}"),
+                        walk_sql(q, sort, &arm, false, narrow),
+                    ));
+                    if sort == Sort::Deadline {
+                        out.push((
+                            format!("{l} walk-null {a} {narrow:?}"),
+                            walk_sql(q, sort, &arm, true, narrow),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Walks
+
+/// The first `need` rows of a span of the queue, merged over its arms.
+fn walk(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    b: &Binds,
+    span: &Span,
+    narrow: Narrow,
+    need: usize,
+) -> Result<Vec<Hit>> {
+    let null = matches!(span, Span::Null { .. });
+    let mut out: Vec<Hit> = Vec::new();
+    let mut span = span.clone();
+    for arm in arms(q, sort) {
+        let mut b = b.clone();
+        if let Some(s) = arm.state {
+            b.set(":state", Value::Text(s.to_string()));
+        }
+        b.set(
+            ":n",
+            Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
+        );
+        span.bind(&mut b);
+        let rows = hits(conn, &walk_sql(q, sort, &arm, null, narrow), &b)?;
+        out.extend(rows);
+        out.sort_by(order);
+        out.truncate(need);
+        if let Some(last) = out.last().filter(|_| out.len() == need) {
+            span = span.before(last.key.as_deref(), last.row.id);
+        }
+    }
+    Ok(out)
+}
+
+/// The first `need` rows of the queue in its order, walked (unfiltered, or by the LIKE).
+fn walk_queue(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    a: &QueueArgs,
+    b: &Binds,
+    narrow: Narrow,
+    need: usize,
+) -> Result<Vec<Hit>> {
+    let mut out = Vec::new();
+    if sort == Sort::Deadline && has_null_deadlines(q) {
+        out = walk(conn, q, sort, b, &Span::null(), narrow, need)?;
+    }
+    if out.len() < need {
+        let rest = walk(
+            conn,
+            q,
+            sort,
+            b,
+            &queue_span(q, sort, a),
+            narrow,
+            need - out.len(),
+        )?;
+        out.extend(rest);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Pages
+
+/// One page of a queue.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn queue_page(conn: &Connection, q: Queue, sort: Sort, a: &QueueArgs) -> Result<Vec<QueueRow>> {
+    let need = usize::try_from(a.limit.saturating_add(a.offset)).unwrap_or(usize::MAX);
+    if need == 0 {
+        return Ok(Vec::new());
+    }
+    let narrow = if a.filter.is_some() {
+        Narrow::Like
+    } else {
+        Narrow::No
+    };
+    let hits = walk_queue(conn, q, sort, a, &Binds::base(a), narrow, need)?;
+    Ok(hits
+        .into_iter()
+        .skip(usize::try_from(a.offset).unwrap_or(usize::MAX))
+        .map(|h| h.row)
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------
+// Reference and counts
+
+/// The filter's meaning, by brute force: every row of the queue checked with the LIKE and
+/// sorted (slow; the tests compare every page against it).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn reference_page(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    a: &QueueArgs,
+) -> Result<Vec<QueueRow>> {
+    let k = sort.key();
+    let sql = format!(
+        "SELECT {COLS}, {k} FROM submissions s {JOINS} WHERE {} AND (:pat IS NULL OR {FILTER}) \
+         ORDER BY {k}, s.id LIMIT :n OFFSET :off",
+        q.condition()
+    );
+    let mut b = Binds::base(a);
+    if a.filter.is_none() {
+        b.set(":pat", Value::Null);
+        b.set(":kpat", Value::Null);
+    }
+    b.set(":n", Value::Integer(i64::from(a.limit)));
+    b.set(":off", Value::Integer(i64::from(a.offset)));
+    Ok(hits(conn, &sql, &b)?.into_iter().map(|h| h.row).collect())
+}
+
+/// How many items a queue holds.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn queue_count(conn: &Connection, q: Queue, a: &QueueArgs) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(&count_sql(q))?;
+    Binds::base(a).apply(&mut stmt)?;
+    let mut rows = stmt.raw_query();
+    match rows.next()? {
+        Some(r) => Ok(r.get(0)?),
+        None => Ok(0),
+    }
+}
+
+/// `EXPLAIN QUERY PLAN` detail lines of a statement with every named parameter NULL.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn explain(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+    let n = stmt.parameter_count();
+    for i in 1..=n {
+        stmt.raw_bind_parameter(i, rusqlite::types::Null)?;
+    }
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(r.get::<_, String>(3)?);
+    }
+    Ok(out)
+}
