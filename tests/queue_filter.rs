@@ -382,4 +382,13 @@ fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
     madoguchi::service::queue::maintain_search(&store).unwrap();
     assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
     same_pages(&store, "zz");
+    for t in ["queue_search", "queue_search_by_state"] {
+        store
+            .conn()
+            .execute(
+                &format!("INSERT INTO {t} ({t}, rank) VALUES ('integrity-check', 0)"),
+                [],
+            )
+            .unwrap();
+    }
 }

@@ -28,38 +28,42 @@ CREATE INDEX submissions_mine ON submissions (assigned_staff, deadline, id)
 -- over what the filter compares (the submission's name, external id and job number, its
 -- establishment's name, number and search keys), ASCII-lower-cased with a case-sensitive
 -- tokenizer (exactly LIKE's case folding). Contentless: storage::queue_search builds the text.
--- Its rowid is not the submission id but `search_rowid` below: state, deadline and id in one
--- integer, so that a queue's states and deadline range are rowid ranges of the index and the
--- index answers in deadline order (the default order of every queue).
+-- Its rowid is not the submission id but `search_rowid` below: deadline and id in one integer,
+-- so that the index answers in deadline order (the default order of every queue) and a
+-- deadline range ("overdue", "due soon") is a rowid range. A second, small one holds the
+-- checked and returned rows under (state, deadline, id), for the two queues of one state.
 --
--- It is not kept by INSERT triggers: an FTS5 table written from a trigger flushes its pending
--- terms at every statement of the import's transactions (a savepoint each), about 40 µs per
--- row. Instead rows are added in bulk after the fact: `queue_search_state.upto` is the highest
--- submission id indexed so far; rows above it (the tail) are read directly by the queue
--- queries until the next catch-up, and an indexed row whose values change is listed in
--- `queue_search_stale` with the rowid it was indexed under (read directly too, re-indexed at
+-- They are not kept by INSERT triggers: an FTS5 table written from a trigger flushes its
+-- pending terms at every statement of the import's transactions (a savepoint each), about
+-- 40 µs per row. Instead rows are added in bulk after the fact: `queue_search_state.upto` is
+-- the highest submission id indexed so far; rows above it (the tail) are read directly by the
+-- queue queries until the next catch-up, and an indexed row whose values change is listed in
+-- `queue_search_stale` with what it was indexed under (read directly too, re-indexed at
 -- catch-up).
 
--- (state, deadline, id) as one integer in queue order: 2 bits of state (1 received,
--- 2 checked, 3 returned; 0 otherwise, never indexed), 27 bits of deadline (0 none, which sorts
+-- (deadline, id) as one integer in deadline order: 27 bits of deadline (0 none, which sorts
 -- first like NULL; 1 + YYYYMMDD, in the order of the text; all ones for any other text, which
--- storage::queue_search counts and the pages then do without the index order), 34 bits of id.
--- VIRTUAL: computed when read, nothing stored or written by the import.
+-- storage::queue_search counts and the pages then do without the index order) above 34 bits
+-- of id. VIRTUAL: computed when read, nothing stored or written by the import.
 ALTER TABLE submissions ADD COLUMN search_rowid INTEGER GENERATED ALWAYS AS (
-    (CASE state WHEN 'received' THEN 1 WHEN 'checked' THEN 2 WHEN 'returned' THEN 3 ELSE 0 END << 61)
-    | ((CASE WHEN id >= 17179869184 THEN 134217727
-             WHEN deadline IS NULL THEN 0
-             WHEN deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
-                 THEN 1 + CAST(substr(deadline, 1, 4) || substr(deadline, 6, 2) || substr(deadline, 9, 2) AS INTEGER)
-             ELSE 134217727 END) << 34)
+    ((CASE WHEN id >= 17179869184 THEN 134217727
+           WHEN deadline IS NULL THEN 0
+           WHEN deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+               THEN 1 + CAST(substr(deadline, 1, 4) || substr(deadline, 6, 2) || substr(deadline, 9, 2) AS INTEGER)
+           ELSE 134217727 END) << 34)
     | (id & 17179869183)
 ) VIRTUAL;
 
 CREATE VIRTUAL TABLE queue_search USING fts5(
     t, content = '', contentless_delete = 1, detail = none, tokenize = 'trigram case_sensitive 1'
 );
+-- Checked (state 2) and returned (state 3) rows under (state << 61) | search_rowid.
+CREATE VIRTUAL TABLE queue_search_by_state USING fts5(
+    t, content = '', contentless_delete = 1, detail = none, tokenize = 'trigram case_sensitive 1'
+);
 -- One catch-up pass (a few tens of thousands of rows) flushes its terms once.
 INSERT INTO queue_search (queue_search, rank) VALUES ('hashsize', 33554432);
+INSERT INTO queue_search_by_state (queue_search_by_state, rank) VALUES ('hashsize', 33554432);
 CREATE TABLE queue_search_state (
     id    INTEGER PRIMARY KEY CHECK (id = 1),
     upto  INTEGER NOT NULL,
@@ -70,7 +74,8 @@ CREATE TABLE queue_search_state (
 INSERT INTO queue_search_state (id, upto) VALUES (1, 0);
 CREATE TABLE queue_search_stale (
     submission_id INTEGER PRIMARY KEY,
-    old_rowid     INTEGER NOT NULL
+    old_rowid     INTEGER NOT NULL,               -- search_rowid when indexed
+    old_state     TEXT NOT NULL                   -- state when indexed
 ) STRICT;
 -- Every trigram ever indexed, with the number of times it was indexed (never decreased, so
 -- an upper bound). A filter asks the index for its three rarest trigrams only (every trigram
@@ -88,19 +93,21 @@ WHEN old.id <= (SELECT upto FROM queue_search_state WHERE id = 1)
       OR old.display_name IS NOT new.display_name OR old.external_id IS NOT new.external_id
       OR old.job_number IS NOT new.job_number OR old.establishment_id IS NOT new.establishment_id)
 BEGIN
-    INSERT OR IGNORE INTO queue_search_stale (submission_id, old_rowid) VALUES (old.id, old.search_rowid);
+    INSERT OR IGNORE INTO queue_search_stale (submission_id, old_rowid, old_state)
+    VALUES (old.id, old.search_rowid, old.state);
 END;
 CREATE TRIGGER queue_search_submission_deleted AFTER DELETE ON submissions
 WHEN old.id <= (SELECT upto FROM queue_search_state WHERE id = 1)
 BEGIN
-    INSERT OR IGNORE INTO queue_search_stale (submission_id, old_rowid) VALUES (old.id, old.search_rowid);
+    INSERT OR IGNORE INTO queue_search_stale (submission_id, old_rowid, old_state)
+    VALUES (old.id, old.search_rowid, old.state);
 END;
 CREATE TRIGGER queue_search_establishment_changed
 AFTER UPDATE OF name, establishment_number, name_key, kana_key ON establishments
 WHEN old.name IS NOT new.name OR old.establishment_number IS NOT new.establishment_number
   OR old.name_key IS NOT new.name_key OR old.kana_key IS NOT new.kana_key
 BEGIN
-    INSERT OR IGNORE INTO queue_search_stale (submission_id, old_rowid)
-    SELECT id, search_rowid FROM submissions
+    INSERT OR IGNORE INTO queue_search_stale (submission_id, old_rowid, old_state)
+    SELECT id, search_rowid, state FROM submissions
      WHERE establishment_id = new.id AND id <= (SELECT upto FROM queue_search_state WHERE id = 1);
 END;

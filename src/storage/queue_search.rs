@@ -13,8 +13,9 @@
 //! superset (trigrams in any order, across values, plain and key text alike); the queue query
 //! then applies the LIKE itself, so results are exactly those of the LIKE.
 //!
-//! The index's rowid is `submissions.search_rowid`: state, deadline and id (see [`rowid`]), so
-//! a queue's rows are rowid ranges and the index lists them in deadline order.
+//! The index's rowid is `submissions.search_rowid`: deadline and id (see [`rowid`]), so the
+//! index lists rows in deadline order; `queue_search_by_state` holds the checked and returned
+//! rows again with the state on top, for the two queues of one state.
 //!
 //! Rows with an id above `queue_search_state.upto` (imported since the last catch-up) and rows
 //! listed in `queue_search_stale` (changed since they were indexed) are not, or not correctly,
@@ -36,15 +37,15 @@ const PENDING: &str = "('received', 'checked', 'returned')";
 pub mod rowid {
     pub const ID_BITS: u32 = 34;
     pub const ID_MASK: i64 = (1 << ID_BITS) - 1;
+    /// Where `queue_search_by_state` puts the state above `search_rowid`.
     pub const STATE_SHIFT: u32 = 61;
     /// The deadline part of rows whose deadline is not a YYYY-MM-DD text.
     pub const WEIRD: i64 = (1 << 27) - 1;
 
-    /// State code in the rowid.
+    /// The state part of a `queue_search_by_state` rowid (None: a state it does not hold).
     #[must_use]
     pub fn state(s: &str) -> Option<i64> {
         match s {
-            "received" => Some(1),
             "checked" => Some(2),
             "returned" => Some(3),
             _ => None,
@@ -68,16 +69,39 @@ pub mod rowid {
         digits.parse::<i64>().ok().map(|v| v + 1)
     }
 
-    /// The first rowid of (state, deadline part).
+    /// The first rowid of a deadline part (in `queue_search`).
     #[must_use]
-    pub fn start(state: i64, deadline: i64) -> i64 {
-        (state << STATE_SHIFT) | (deadline << ID_BITS)
+    pub fn start(deadline: i64) -> i64 {
+        deadline << ID_BITS
+    }
+
+    /// A `queue_search_by_state` rowid from a state part and a `queue_search` rowid.
+    #[must_use]
+    pub fn by_state(state: i64, rowid: i64) -> i64 {
+        (state << STATE_SHIFT) | rowid
     }
 
     /// The deadline part of a rowid.
     #[must_use]
     pub fn deadline_of(rowid: i64) -> i64 {
         (rowid >> ID_BITS) & WEIRD
+    }
+}
+
+/// The two FTS5 tables: every pending row, and the checked and returned ones by state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Pending,
+    ByState,
+}
+
+impl Table {
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Pending => "queue_search",
+            Table::ByState => "queue_search_by_state",
+        }
     }
 }
 
@@ -175,15 +199,21 @@ pub fn catch_up(conn: &Connection, max_rows: usize) -> Result<CatchUp> {
         .prepare_cached("SELECT upto FROM queue_search_state WHERE id = 1")?
         .query_row([], |r| r.get(0))?;
     let mut weird = 0_i64;
-    let stale: Vec<i64> = conn
-        .prepare_cached("SELECT old_rowid FROM queue_search_stale ORDER BY old_rowid")?
-        .query_map([], |r| r.get(0))?
+    let mut stale: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT old_rowid, old_state FROM queue_search_stale")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    stale.sort();
     {
         let mut del = conn.prepare_cached("DELETE FROM queue_search WHERE rowid = ?1")?;
-        for old in &stale {
+        let mut del_state =
+            conn.prepare_cached("DELETE FROM queue_search_by_state WHERE rowid = ?1")?;
+        for (old, state) in &stale {
             if del.execute([old])? > 0 && rowid::deadline_of(*old) == rowid::WEIRD {
                 weird -= 1;
+            }
+            if let Some(st) = rowid::state(state) {
+                del_state.execute([rowid::by_state(st, *old)])?;
             }
         }
     }
@@ -196,10 +226,13 @@ pub fn catch_up(conn: &Connection, max_rows: usize) -> Result<CatchUp> {
         .query_row(params![upto, limit], |r| r.get::<_, Option<i64>>(0))?
         .unwrap_or(upto);
     let mut grams = Grams::default();
+    // Checked and returned rows again for the second table, in its rowid order.
+    let mut by_state: Vec<(i64, String)> = Vec::new();
     {
         let mut ins = conn.prepare_cached("INSERT INTO queue_search (rowid, t) VALUES (?1, ?2)")?;
         let mut sel = conn.prepare_cached(&format!(
-            "SELECT s.search_rowid, {} FROM submissions s LEFT JOIN establishments e ON e.id = s.establishment_id \
+            "SELECT s.search_rowid, s.state, {} FROM submissions s \
+             LEFT JOIN establishments e ON e.id = s.establishment_id \
              WHERE (s.id IN (SELECT submission_id FROM queue_search_stale) OR (s.id > ?1 AND s.id <= ?2)) \
                AND s.state IN {PENDING} ORDER BY s.search_rowid",
             text_sql()
@@ -207,13 +240,25 @@ pub fn catch_up(conn: &Connection, max_rows: usize) -> Result<CatchUp> {
         let mut rows = sel.query(params![upto, last])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let text: String = r.get(1)?;
+            let state: String = r.get(1)?;
+            let text: String = r.get(2)?;
             add_grams(&text, &mut grams);
             ins.execute(params![id, text])?;
             if rowid::deadline_of(id) == rowid::WEIRD {
                 weird += 1;
             }
+            if let Some(st) = rowid::state(&state) {
+                by_state.push((rowid::by_state(st, id), text));
+            }
             out.indexed += 1;
+        }
+    }
+    by_state.sort_unstable_by_key(|(id, _)| *id);
+    {
+        let mut ins =
+            conn.prepare_cached("INSERT INTO queue_search_by_state (rowid, t) VALUES (?1, ?2)")?;
+        for (id, text) in &by_state {
+            ins.execute(params![id, text])?;
         }
     }
     conn.prepare_cached("DELETE FROM queue_search_stale")?
@@ -303,8 +348,9 @@ pub enum Text {
     /// The index cannot narrow it down (empty, or a 1–2-character text that begins too many
     /// trigrams): every row may match.
     Anything,
-    /// An FTS5 expression that every row containing the text matches.
-    Expr(String),
+    /// An FTS5 expression that every row containing the text matches, and about how many rows
+    /// it matches (from the trigram counts, taken as independent).
+    Expr(String, i64),
 }
 
 /// FTS5 string literal (nothing inside is query syntax).
@@ -359,28 +405,46 @@ pub fn contains(conn: &Connection, text: &str, max_grams: usize) -> Result<Text>
             }
         }
         terms.sort();
+        // Rows with all of the asked trigrams, were they independent: a guess, not a bound.
+        let rows: i64 = conn
+            .prepare_cached("SELECT max(upto, 1) FROM queue_search_state WHERE id = 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .unwrap_or(1);
+        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+        let most = terms
+            .iter()
+            .take(MAX_TERMS)
+            .enumerate()
+            .fold(0.0_f64, |acc, (i, (n, _))| {
+                if i == 0 {
+                    *n as f64
+                } else {
+                    acc * (*n as f64 / rows as f64).min(1.0)
+                }
+            }) as i64;
         let terms: Vec<String> = terms
             .iter()
             .take(MAX_TERMS)
             .map(|(_, g)| quote(g))
             .collect();
-        return Ok(Text::Expr(format!("({})", terms.join(" AND "))));
+        return Ok(Text::Expr(format!("({})", terms.join(" AND ")), most));
     }
     let prefix: String = lower.iter().collect();
     let end = prefix_end(&prefix);
     let cap = i64::try_from(max_grams).unwrap_or(i64::MAX - 1) + 1;
-    let grams: Vec<String> = match &end {
+    let grams: Vec<(String, i64)> = match &end {
         Some(end) => conn
             .prepare_cached(
-                "SELECT gram FROM queue_search_grams WHERE gram >= ?1 AND gram < ?2 ORDER BY gram LIMIT ?3",
+                "SELECT gram, n FROM queue_search_grams WHERE gram >= ?1 AND gram < ?2 ORDER BY gram LIMIT ?3",
             )?
-            .query_map(params![prefix, end, cap], |r| r.get(0))?
+            .query_map(params![prefix, end, cap], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?,
         None => conn
             .prepare_cached(
-                "SELECT gram FROM queue_search_grams WHERE gram >= ?1 ORDER BY gram LIMIT ?2",
+                "SELECT gram, n FROM queue_search_grams WHERE gram >= ?1 ORDER BY gram LIMIT ?2",
             )?
-            .query_map(params![prefix, cap], |r| r.get(0))?
+            .query_map(params![prefix, cap], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?,
     };
     if grams.len() > max_grams {
@@ -389,8 +453,9 @@ pub fn contains(conn: &Connection, text: &str, max_grams: usize) -> Result<Text>
     if grams.is_empty() {
         return Ok(Text::Nothing);
     }
-    let terms: Vec<String> = grams.iter().map(|g| quote(g)).collect();
-    Ok(Text::Expr(format!("({})", terms.join(" OR "))))
+    let most = grams.iter().map(|(_, n)| n).sum();
+    let terms: Vec<String> = grams.iter().map(|(g, _)| quote(g)).collect();
+    Ok(Text::Expr(format!("({})", terms.join(" OR ")), most))
 }
 
 /// `a OR b` of two text parts.
@@ -399,33 +464,32 @@ pub fn either(a: Text, b: Text) -> Text {
     match (a, b) {
         (Text::Anything, _) | (_, Text::Anything) => Text::Anything,
         (Text::Nothing, x) | (x, Text::Nothing) => x,
-        (Text::Expr(a), Text::Expr(b)) if a == b => Text::Expr(a),
-        (Text::Expr(a), Text::Expr(b)) => Text::Expr(format!("{a} OR {b}")),
+        (Text::Expr(a, n), Text::Expr(b, _)) if a == b => Text::Expr(a, n),
+        (Text::Expr(a, n), Text::Expr(b, m)) => Text::Expr(format!("{a} OR {b}"), n + m),
     }
 }
 
-/// The submission ids of the index rows in the rowid ranges `[lo, hi)` that match `expr`, at
-/// most `cap` + 1 of them (so that "more than cap" shows).
+/// The submission ids of the rows of `table` in the rowid range `[lo, hi)` that match `expr`,
+/// at most `cap` + 1 of them (so that "more than cap" shows).
 ///
 /// # Errors
 /// On SQLite failure (an FTS5 syntax error would be a bug here).
-pub fn ids(conn: &Connection, expr: &str, ranges: &[(i64, i64)], cap: usize) -> Result<Vec<i64>> {
+pub fn ids(
+    conn: &Connection,
+    table: Table,
+    expr: &str,
+    (lo, hi): (i64, i64),
+    cap: usize,
+) -> Result<Vec<i64>> {
+    let t = table.name();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT rowid & {} FROM queue_search WHERE queue_search MATCH ?1 \
-         AND rowid >= ?2 AND rowid < ?3 LIMIT ?4",
+        "SELECT rowid & {} FROM {t} WHERE {t} MATCH ?1 AND rowid >= ?2 AND rowid < ?3 LIMIT ?4",
         rowid::ID_MASK
     ))?;
-    let mut out = Vec::new();
-    for (lo, hi) in ranges {
-        if out.len() > cap {
-            break;
-        }
-        let left = i64::try_from(cap - out.len()).unwrap_or(i64::MAX - 1) + 1;
-        let mut rows = stmt.query(params![expr, lo, hi, left])?;
-        while let Some(r) = rows.next()? {
-            out.push(r.get(0)?);
-        }
-    }
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1;
+    let out = stmt
+        .query_map(params![expr, lo, hi, cap], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(out)
 }
 

@@ -26,7 +26,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row, Statement};
 
 use super::Result;
-use super::queue_search::{self as qs, Text, rowid};
+use super::queue_search::{self as qs, Table, Text, rowid};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 fn bad(what: &str, v: &str) -> rusqlite::Error {
@@ -218,7 +218,7 @@ impl Default for Tuning {
     fn default() -> Self {
         Tuning {
             direct_max: 300,
-            member_max: 4000,
+            member_max: 10_000,
             backlog_max: 150,
             max_grams: 256,
         }
@@ -545,10 +545,11 @@ fn direct_sql(q: Queue, sort: Sort) -> String {
 /// page order — checked, read lazily. Rows changed since indexed sit at their old place; they
 /// come with the backlog instead.
 fn stream_sql(q: Queue) -> String {
+    let t = search_table(q).name();
     format!(
-        "SELECT {COLS}, s.deadline, f.rowid FROM queue_search f \
+        "SELECT {COLS}, s.deadline FROM {t} f \
          JOIN submissions s ON s.id = (f.rowid & {}) {JOINS} \
-         WHERE f.queue_search MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
+         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
          AND s.id NOT IN (SELECT submission_id FROM queue_search_stale) \
          AND {} AND {FILTER} ORDER BY f.rowid LIMIT :n",
         rowid::ID_MASK,
@@ -705,38 +706,28 @@ pub fn queue_page_tuned(
         .collect())
 }
 
-/// The queue's rows in the search index: one rowid range per state, narrowed to the deadline
-/// range for "overdue" and "due soon". None when the dates are not YYYY-MM-DD texts.
-fn ranges(q: Queue, a: &QueueArgs) -> Option<Vec<(i64, i64)>> {
-    let states: &[&str] = match q {
-        Queue::Checked => &["checked"],
-        Queue::Returned => &["returned"],
-        _ => &STATES,
-    };
-    let (d_lo, d_hi) = match q {
+/// The search index table that holds a queue's rows.
+fn search_table(q: Queue) -> Table {
+    match q {
+        Queue::Checked | Queue::Returned => Table::ByState,
+        _ => Table::Pending,
+    }
+}
+
+/// The queue's rows in its search index table: a rowid range (the state's, the deadline range
+/// of "overdue" and "due soon", or all). None when the dates are not YYYY-MM-DD texts.
+fn range(q: Queue, a: &QueueArgs) -> Option<(i64, i64)> {
+    Some(match q {
+        Queue::Checked => (rowid::by_state(2, 0), rowid::by_state(3, 0)),
+        Queue::Returned => (rowid::by_state(3, 0), i64::MAX),
         // Not NULL (part 0) and before today.
-        Queue::Overdue => (1, rowid::deadline(&a.today)?),
-        Queue::DueSoon => (rowid::deadline(&a.today)?, rowid::deadline(&a.soon)? + 1),
-        _ => (0, rowid::WEIRD + 1),
-    };
-    Some(
-        states
-            .iter()
-            .filter_map(|s| rowid::state(s))
-            .map(|s| {
-                let hi = if d_hi > rowid::WEIRD {
-                    // The next state's start (or the top for the last one).
-                    (s + 1)
-                        .checked_shl(rowid::STATE_SHIFT)
-                        .filter(|v| *v > 0)
-                        .unwrap_or(i64::MAX)
-                } else {
-                    rowid::start(s, d_hi)
-                };
-                (rowid::start(s, d_lo), hi)
-            })
-            .collect(),
-    )
+        Queue::Overdue => (rowid::start(1), rowid::start(rowid::deadline(&a.today)?)),
+        Queue::DueSoon => (
+            rowid::start(rowid::deadline(&a.today)?),
+            rowid::start(rowid::deadline(&a.soon)? + 1),
+        ),
+        Queue::Unassigned | Queue::Mine | Queue::Visit => (0, rowid::start(rowid::WEIRD + 1)),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -753,7 +744,7 @@ fn filtered(
     let backlog = qs::backlog(conn, t.backlog_max)?;
     let mut b = Binds::base(a, backlog.upto);
     let like_walk = |b: &Binds| walk_queue(conn, q, sort, a, b, Narrow::Like, need);
-    let Some(ranges) = ranges(q, a) else {
+    let Some(range) = range(q, a) else {
         return like_walk(&b);
     };
     if backlog.rows() > t.backlog_max || backlog.weird {
@@ -763,27 +754,35 @@ fn filtered(
         qs::contains(conn, plain, t.max_grams)?,
         qs::contains(conn, key, t.max_grams)?,
     );
-    let m = match text {
+    let (m, most) = match text {
         Text::Anything => return like_walk(&b),
-        Text::Nothing => qs::NO_ROW.to_string(),
-        Text::Expr(e) => e,
+        Text::Nothing => (qs::NO_ROW.to_string(), 0),
+        Text::Expr(e, most) => (e, most),
     };
     b.set(":m", Value::Text(m.clone()));
-    b.set(":ids", Value::Text("[]".into()));
-    // The queues the rowid decides (state and deadline) read the index in deadline order.
-    if sort == Sort::Deadline && !matches!(q, Queue::Mine | Queue::Visit) {
-        return stream(conn, q, &b, &ranges, backlog.rows(), need);
-    }
-    let ids = if m == qs::NO_ROW {
-        Vec::new()
+    // Few matches (the common case of a name or number) cost one index query, then as many
+    // rows. Skipped when the trigram counts already say there are many.
+    let table = search_table(q);
+    let likely_few = usize::try_from(most).unwrap_or(usize::MAX) <= 4 * t.direct_max;
+    let few = if m == qs::NO_ROW {
+        Some(Vec::new())
+    } else if likely_few {
+        Some(qs::ids(conn, table, &m, range, t.direct_max)?)
     } else {
-        qs::ids(conn, &m, &ranges, t.member_max)?
+        None
     };
-    let n = ids.len();
-    b.set(":ids", Value::Text(json_ids(&ids)));
-    if n + backlog.rows() <= t.direct_max {
+    if let Some(ids) = few.filter(|ids| ids.len() + backlog.rows() <= t.direct_max) {
+        b.set(":ids", Value::Text(json_ids(&ids)));
         return direct(conn, q, sort, &b, need);
     }
+    // The queues the index decides (state and deadline) read it in deadline order.
+    if sort == Sort::Deadline && !matches!(q, Queue::Mine | Queue::Visit) {
+        b.set(":ids", Value::Text("[]".into()));
+        return stream(conn, q, &b, range, backlog.rows(), need);
+    }
+    let ids = qs::ids(conn, table, &m, range, t.member_max)?;
+    let n = ids.len();
+    b.set(":ids", Value::Text(json_ids(&ids)));
     let narrow = if n < t.member_max {
         Narrow::Member
     } else {
@@ -815,52 +814,32 @@ fn direct(conn: &Connection, q: Queue, sort: Sort, b: &Binds, need: usize) -> Re
     hits(conn, &direct_sql(q, sort), &b)
 }
 
-/// Deadline order: the index's answer range by range (state by state, largest first), each
-/// bounded by the last row kept so far, then the backlog read by id, merged.
+/// Deadline order: the index's answer in rowid order — (deadline, id), the page order — each
+/// row checked, then the backlog read by id, merged.
 fn stream(
     conn: &Connection,
     q: Queue,
     b: &Binds,
-    ranges: &[(i64, i64)],
+    (lo, hi): (i64, i64),
     backlog: usize,
     need: usize,
 ) -> Result<Vec<Hit>> {
-    let mut out: Vec<(Hit, i64)> = Vec::new();
-    let sql = stream_sql(q);
-    let below_state = (1_i64 << rowid::STATE_SHIFT) - 1;
-    for (lo, hi) in ranges {
-        let mut hi = *hi;
-        if let Some((_, last)) = out.last().filter(|_| out.len() == need) {
-            // Only what sorts before the last row kept: same (deadline, id) bits.
-            hi = hi.min((lo & !below_state) | (last & below_state));
-        }
-        let mut b = b.clone();
-        b.set(":lo", Value::Integer(*lo));
-        b.set(":hi", Value::Integer(hi));
-        b.set(
-            ":n",
-            Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        b.apply(&mut stmt)?;
-        let mut rows = stmt.raw_query();
-        while let Some(r) = rows.next()? {
-            let h = hit(r)?;
-            let rid: i64 = r.get(16)?;
-            out.push((h, rid & below_state));
-        }
-        out.sort_by_key(|x| x.1);
-        out.truncate(need);
-    }
-    let mut hits: Vec<Hit> = out.into_iter().map(|(h, _)| h).collect();
+    let mut b = b.clone();
+    b.set(":lo", Value::Integer(lo));
+    b.set(":hi", Value::Integer(hi));
+    b.set(
+        ":n",
+        Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
+    );
+    let mut out = hits(conn, &stream_sql(q), &b)?;
     if backlog > 0 {
         // `:ids` is empty here: the backlog only.
-        hits.extend(direct(conn, q, Sort::Deadline, b, need)?);
-        hits.sort_by(order);
-        hits.dedup_by_key(|h| h.row.id);
-        hits.truncate(need);
+        out.extend(direct(conn, q, Sort::Deadline, &b, need)?);
+        out.sort_by(order);
+        out.dedup_by_key(|h| h.row.id);
+        out.truncate(need);
     }
-    Ok(hits)
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------
