@@ -365,6 +365,8 @@ pub fn run_visit(cmd: &VisitCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
 pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
     let now = ctx.now();
     let r = sweep::run(&mut ctx.store(), &ctx.config, now)?;
+    // Also brings the queue filter's search index up to date (cron-friendly).
+    crate::service::queue::maintain_search(&ctx.store())?;
     crate::storage::settings::set(
         ctx.store().conn(),
         sweep::LAST_RUN_KEY,

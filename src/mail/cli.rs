@@ -117,6 +117,8 @@ fn sync(
     while !stop.load(Ordering::Relaxed) {
         // R-DL-3: the deadline sweep, at most once per interval across all processes.
         let _ = crate::service::sweep::maybe_run(store, cfg, crate::clock::now(), sweep_every);
+        // The queue filter's search index follows imports and changes (R-REV-6).
+        let _ = crate::service::queue::maintain_search(store);
         let r = worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now())?;
         if r.did_anything() {
             print_report(&r, transport.describe(), out)?;

@@ -329,6 +329,8 @@ fn background_loop(
             // R-DL-3: the deadline sweep also runs from every TUI's background, at most once
             // per interval across all processes (the last run is kept in the database).
             let _ = crate::service::sweep::maybe_run(s, cfg, crate::clock::now(), sweep_every);
+            // The queue filter's search index follows imports and changes (R-REV-6).
+            let _ = crate::service::queue::maintain_search(s);
             if let Some(t) = &transport {
                 match run_once(s, t, cfg, &worker_id, crate::clock::now()) {
                     Ok(r) => {

@@ -1,4 +1,6 @@
-//! The `establishments` table (事業所). Search-key columns are filled here from the display
+//! The `establishments` table (事業所). Rows are added only through [`insert`], which also
+//! writes the search row (`establishments_fts`; there is no insert trigger, see schema v5).
+//! Search-key columns are filled here from the display
 //! values, so every writer keeps them in step (R-ID-1).
 
 use chrono::{DateTime, Utc};

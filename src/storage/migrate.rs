@@ -16,7 +16,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/003_review.sql"),
     include_str!("../../assets/sql/004_lookup.sql"),
     include_str!("../../assets/sql/005_import_writes.sql"),
-    include_str!("../../assets/sql/006_queue_indexes.sql"),
+    include_str!("../../assets/sql/006_queue_search.sql"),
 ];
 
 #[must_use]

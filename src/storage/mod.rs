@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lookup;
 pub mod migrate;
 pub mod outbox;
+pub mod queue_search;
 pub mod queues;
 pub mod review;
 pub mod settings;
@@ -44,7 +45,7 @@ pub type Result<T> = std::result::Result<T, StorageError>;
 
 /// How long a writer waits for another process's transaction before giving up. Transactions
 /// are short (milliseconds), so this is only reached when something is badly stuck.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Store {
     conn: Connection,

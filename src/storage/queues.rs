@@ -1,11 +1,24 @@
 //! The work queues (R-REV-6): which submissions each queue holds, their first page in one of
 //! three orders, with or without the `/` filter, and their counts.
 //!
-//! A page is read straight off an index in the queue's order: one index range per arm
-//! ([`arms`]: the three pending states for most queues, merged in order here), each stopping at
-//! the page size, each later arm bounded by the last row kept so far. The `/` filter
-//! (`LIKE '%text%'` over the seven columns of [`FILTER`]; those semantics are
-//! [`reference_page`]'s) is checked on the rows walked.
+//! Without a filter a page is read straight off an index in the queue's order: one index range
+//! per arm ([`arms`]: the three pending states for most queues, merged in order here), each
+//! stopping at the page size, each later arm bounded by the last row kept so far.
+//!
+//! With a filter (`LIKE '%text%'` over the seven columns of [`FILTER`]; those semantics are
+//! [`reference_page`]'s) the search index (storage::queue_search) answers first. Its rowid is
+//! (state, deadline, id), so a queue's states and deadline range are rowid ranges of it:
+//! - in deadline order the index's answer is read in rowid order — the page order — and each
+//!   row is checked with the LIKE until the page is full: as many rows as the page needs when
+//!   most match, all of the few when few do, none when none do, however large the queue;
+//! - in the other orders the index first counts the queue's matches: few (≤
+//!   `Tuning::direct_max`) are read by id, checked and sorted; more are found by walking the
+//!   order's index range checking membership in the index's answer (ids only, no row read);
+//!   very many (≥ `Tuning::member_max`, so a tenth of a large queue or more) by walking it with
+//!   the LIKE itself, which then meets a match every few rows.
+//!
+//! Rows the search index does not hold yet, or holds with old values (the backlog), are always
+//! read directly with the index's answer.
 
 use std::fmt::Write as _;
 
@@ -13,6 +26,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row, Statement};
 
 use super::Result;
+use super::queue_search::{self as qs, Table, Text, rowid};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 fn bad(what: &str, v: &str) -> rusqlite::Error {
@@ -181,6 +195,36 @@ const COLS: &str = "s.id, s.kind, s.state, s.display_name, s.deadline, s.receive
      s.visit_date, s.follow_up_date";
 const JOINS: &str = "LEFT JOIN establishments e ON e.id = s.establishment_id \
      LEFT JOIN staff st ON st.id = s.assigned_staff";
+/// The ids the search index may miss or hold wrongly (storage::queue_search::Backlog).
+const BACKLOG_IDS: &str = "SELECT id FROM submissions WHERE id > :upto \
+     UNION ALL SELECT submission_id FROM queue_search_stale";
+
+/// Thresholds of the filtered page (see the module docs); tests lower them to reach every path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// At most this many candidates (index matches plus backlog) are read by id.
+    pub direct_max: usize,
+    /// With fewer index matches than this the order's index is walked by membership, with more
+    /// by the LIKE.
+    pub member_max: usize,
+    /// More backlog than this: the page walks with the LIKE alone (the service catches the
+    /// index up first when it can).
+    pub backlog_max: usize,
+    /// A 1–2-character text that begins more trigrams than this is not looked up.
+    pub max_grams: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            direct_max: 300,
+            member_max: 10_000,
+            backlog_max: 150,
+            max_grams: 256,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Arms, keys and bounds
 
@@ -359,11 +403,12 @@ impl Binds {
         }
     }
 
-    fn base(a: &QueueArgs) -> Binds {
+    fn base(a: &QueueArgs, upto: i64) -> Binds {
         let mut b = Binds::default();
         b.set(":me", Value::Integer(a.me));
         b.set(":today", Value::Text(a.today.clone()));
         b.set(":soon", Value::Text(a.soon.clone()));
+        b.set(":upto", Value::Integer(upto));
         if let Some((plain, key)) = &a.filter {
             b.set(":pat", Value::Text(like_pattern(plain)));
             b.set(":kpat", Value::Text(like_pattern(key)));
@@ -455,6 +500,8 @@ enum Narrow {
     No,
     /// The LIKE.
     Like,
+    /// In the search index's answer (`:m`) or the backlog, then the LIKE.
+    Member,
 }
 
 /// One arm's rows of a span, in order.
@@ -467,11 +514,47 @@ fn walk_sql(q: Queue, sort: Sort, arm: &Arm, null: bool, narrow: Narrow) -> Stri
         q.rest(sort),
         span_sql(sort, null)
     );
+    if narrow == Narrow::Member {
+        // `+`: a membership test on the walked entry, never a lookup per candidate.
+        let _ = write!(sql, " AND +s.id IN ({})", candidates_sql());
+    }
     if narrow != Narrow::No {
         let _ = write!(sql, " AND {FILTER}");
     }
     let _ = write!(sql, " ORDER BY {k}, s.id LIMIT :n");
     sql
+}
+
+/// The candidates: the ids the search index gave (`:ids`, a JSON array) and the backlog.
+fn candidates_sql() -> String {
+    format!("SELECT value FROM json_each(:ids) UNION ALL {BACKLOG_IDS}")
+}
+
+/// Candidates read by id (the index's answer and the backlog), checked and sorted.
+fn direct_sql(q: Queue, sort: Sort) -> String {
+    let k = sort.key();
+    format!(
+        "SELECT {COLS}, {k} FROM submissions s NOT INDEXED {JOINS} \
+         WHERE s.id IN ({}) AND {} AND {FILTER} ORDER BY {k}, s.id LIMIT :n",
+        candidates_sql(),
+        q.condition()
+    )
+}
+
+/// The index's answer in one rowid range, in rowid order — (deadline, id) within a state, the
+/// page order — checked, read lazily. Rows changed since indexed sit at their old place; they
+/// come with the backlog instead.
+fn stream_sql(q: Queue) -> String {
+    let t = search_table(q).name();
+    format!(
+        "SELECT {COLS}, s.deadline FROM {t} f \
+         JOIN submissions s ON s.id = (f.rowid & {}) {JOINS} \
+         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
+         AND s.id NOT IN (SELECT submission_id FROM queue_search_stale) \
+         AND {} AND {FILTER} ORDER BY f.rowid LIMIT :n",
+        rowid::ID_MASK,
+        q.condition()
+    )
 }
 
 /// The SQL of a queue count.
@@ -500,7 +583,7 @@ pub fn all_sql() -> Vec<(String, String)> {
             let l = format!("{} {}", q.code(), sort.code());
             for arm in arms(q, sort) {
                 let a = arm.index;
-                for narrow in [Narrow::No, Narrow::Like] {
+                for narrow in [Narrow::No, Narrow::Like, Narrow::Member] {
                     out.push((
                         format!("{l} walk {a} {narrow:?}"),
                         walk_sql(q, sort, &arm, false, narrow),
@@ -513,7 +596,9 @@ pub fn all_sql() -> Vec<(String, String)> {
                     }
                 }
             }
+            out.push((format!("{l} direct"), direct_sql(q, sort)));
         }
+        out.push((format!("{} stream", q.code()), stream_sql(q)));
     }
     out
 }
@@ -587,26 +672,174 @@ fn walk_queue(
 // ---------------------------------------------------------------------------------------
 // Pages
 
-/// One page of a queue.
+/// One page of a queue (default thresholds).
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn queue_page(conn: &Connection, q: Queue, sort: Sort, a: &QueueArgs) -> Result<Vec<QueueRow>> {
+    queue_page_tuned(conn, q, sort, a, &Tuning::default())
+}
+
+/// One page of a queue.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn queue_page_tuned(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    a: &QueueArgs,
+    t: &Tuning,
+) -> Result<Vec<QueueRow>> {
     let need = usize::try_from(a.limit.saturating_add(a.offset)).unwrap_or(usize::MAX);
     if need == 0 {
         return Ok(Vec::new());
     }
-    let narrow = if a.filter.is_some() {
-        Narrow::Like
-    } else {
-        Narrow::No
+    let hits = match &a.filter {
+        None => walk_queue(conn, q, sort, a, &Binds::base(a, 0), Narrow::No, need)?,
+        Some((plain, key)) => filtered(conn, q, sort, a, plain, key, t, need)?,
     };
-    let hits = walk_queue(conn, q, sort, a, &Binds::base(a), narrow, need)?;
     Ok(hits
         .into_iter()
         .skip(usize::try_from(a.offset).unwrap_or(usize::MAX))
         .map(|h| h.row)
         .collect())
+}
+
+/// The search index table that holds a queue's rows.
+fn search_table(q: Queue) -> Table {
+    match q {
+        Queue::Checked | Queue::Returned => Table::ByState,
+        _ => Table::Pending,
+    }
+}
+
+/// The queue's rows in its search index table: a rowid range (the state's, the deadline range
+/// of "overdue" and "due soon", or all). None when the dates are not YYYY-MM-DD texts.
+fn range(q: Queue, a: &QueueArgs) -> Option<(i64, i64)> {
+    Some(match q {
+        Queue::Checked => (rowid::by_state(2, 0), rowid::by_state(3, 0)),
+        Queue::Returned => (rowid::by_state(3, 0), i64::MAX),
+        // Not NULL (part 0) and before today.
+        Queue::Overdue => (rowid::start(1), rowid::start(rowid::deadline(&a.today)?)),
+        Queue::DueSoon => (
+            rowid::start(rowid::deadline(&a.today)?),
+            rowid::start(rowid::deadline(&a.soon)? + 1),
+        ),
+        Queue::Unassigned | Queue::Mine | Queue::Visit => (0, rowid::start(rowid::WEIRD + 1)),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn filtered(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    a: &QueueArgs,
+    plain: &str,
+    key: &str,
+    t: &Tuning,
+    need: usize,
+) -> Result<Vec<Hit>> {
+    let backlog = qs::backlog(conn, t.backlog_max)?;
+    let mut b = Binds::base(a, backlog.upto);
+    let like_walk = |b: &Binds| walk_queue(conn, q, sort, a, b, Narrow::Like, need);
+    let Some(range) = range(q, a) else {
+        return like_walk(&b);
+    };
+    if backlog.rows() > t.backlog_max || backlog.weird {
+        return like_walk(&b);
+    }
+    let text = qs::either(
+        qs::contains(conn, plain, t.max_grams)?,
+        qs::contains(conn, key, t.max_grams)?,
+    );
+    let (m, most) = match text {
+        Text::Anything => return like_walk(&b),
+        Text::Nothing => (qs::NO_ROW.to_string(), 0),
+        Text::Expr(e, most) => (e, most),
+    };
+    b.set(":m", Value::Text(m.clone()));
+    // Few matches (the common case of a name or number) cost one index query, then as many
+    // rows. Skipped when the trigram counts already say there are many.
+    let table = search_table(q);
+    let likely_few = usize::try_from(most).unwrap_or(usize::MAX) <= 4 * t.direct_max;
+    let few = if m == qs::NO_ROW {
+        Some(Vec::new())
+    } else if likely_few {
+        Some(qs::ids(conn, table, &m, range, t.direct_max)?)
+    } else {
+        None
+    };
+    if let Some(ids) = few.filter(|ids| ids.len() + backlog.rows() <= t.direct_max) {
+        b.set(":ids", Value::Text(json_ids(&ids)));
+        return direct(conn, q, sort, &b, need);
+    }
+    // The queues the index decides (state and deadline) read it in deadline order.
+    if sort == Sort::Deadline && !matches!(q, Queue::Mine | Queue::Visit) {
+        b.set(":ids", Value::Text("[]".into()));
+        return stream(conn, q, &b, range, backlog.rows(), need);
+    }
+    let ids = qs::ids(conn, table, &m, range, t.member_max)?;
+    let n = ids.len();
+    b.set(":ids", Value::Text(json_ids(&ids)));
+    let narrow = if n < t.member_max {
+        Narrow::Member
+    } else {
+        Narrow::Like
+    };
+    walk_queue(conn, q, sort, a, &b, narrow, need)
+}
+
+fn json_ids(ids: &[i64]) -> String {
+    let mut s = String::with_capacity(ids.len() * 8 + 2);
+    s.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{id}");
+    }
+    s.push(']');
+    s
+}
+
+/// Candidates read by id (`:ids` from the index, and the backlog), checked, sorted.
+fn direct(conn: &Connection, q: Queue, sort: Sort, b: &Binds, need: usize) -> Result<Vec<Hit>> {
+    let mut b = b.clone();
+    b.set(
+        ":n",
+        Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
+    );
+    hits(conn, &direct_sql(q, sort), &b)
+}
+
+/// Deadline order: the index's answer in rowid order — (deadline, id), the page order — each
+/// row checked, then the backlog read by id, merged.
+fn stream(
+    conn: &Connection,
+    q: Queue,
+    b: &Binds,
+    (lo, hi): (i64, i64),
+    backlog: usize,
+    need: usize,
+) -> Result<Vec<Hit>> {
+    let mut b = b.clone();
+    b.set(":lo", Value::Integer(lo));
+    b.set(":hi", Value::Integer(hi));
+    b.set(
+        ":n",
+        Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
+    );
+    let mut out = hits(conn, &stream_sql(q), &b)?;
+    if backlog > 0 {
+        // `:ids` is empty here: the backlog only.
+        out.extend(direct(conn, q, Sort::Deadline, &b, need)?);
+        out.sort_by(order);
+        out.dedup_by_key(|h| h.row.id);
+        out.truncate(need);
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -629,7 +862,7 @@ pub fn reference_page(
          ORDER BY {k}, s.id LIMIT :n OFFSET :off",
         q.condition()
     );
-    let mut b = Binds::base(a);
+    let mut b = Binds::base(a, 0);
     if a.filter.is_none() {
         b.set(":pat", Value::Null);
         b.set(":kpat", Value::Null);
@@ -645,7 +878,7 @@ pub fn reference_page(
 /// On SQLite failure.
 pub fn queue_count(conn: &Connection, q: Queue, a: &QueueArgs) -> Result<i64> {
     let mut stmt = conn.prepare_cached(&count_sql(q))?;
-    Binds::base(a).apply(&mut stmt)?;
+    Binds::base(a, 0).apply(&mut stmt)?;
     let mut rows = stmt.raw_query();
     match rows.next()? {
         Some(r) => Ok(r.get(0)?),

@@ -492,8 +492,8 @@ pub fn account_email(conn: &Connection, account_id: i64) -> Result<Option<String
 // Queues (R-REV-6): storage::queues
 
 pub use super::queues::{
-    FILTER, Queue, QueueArgs, QueueRow, Sort, all_sql, count_sql, explain, queue_count, queue_page,
-    reference_page,
+    FILTER, Queue, QueueArgs, QueueRow, Sort, Tuning, all_sql, count_sql, explain, queue_count,
+    queue_page, queue_page_tuned, reference_page,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -999,6 +999,17 @@ pub fn bench_fill(
         [],
     )?;
     tx.commit()?;
-    store.conn().execute_batch("ANALYZE")?;
+    // The queue filter's search index, as the background catch-up would leave it.
+    loop {
+        let tx = store.immediate()?;
+        let done = super::queue_search::catch_up(&tx, 200_000)?;
+        tx.commit()?;
+        if !done.more {
+            break;
+        }
+    }
+    // No ANALYZE, as in the program (which never runs it): the queue statements name their
+    // index, and with SQLite's STAT4 statistics present a statement that bounds an indexed
+    // column by a parameter is planned again at every run (~0.3 ms each at this scale).
     Ok(())
 }

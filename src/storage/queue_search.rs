@@ -1,0 +1,526 @@
+//! The work queues' search index (R-REV-6 `/` filter): an FTS5 trigram table with one row per
+//! pending submission, filled in bulk after the fact (see `assets/sql/006_queue_search.sql`
+//! for why not by triggers), and the pieces of FTS5 query the queue pages ask it.
+//!
+//! The filter is `LIKE '%text%'` over seven columns (storage::queues): the submission's name,
+//! external id and job number, its establishment's name and number (the plain text), and the
+//! establishment's two search keys (the kana key of the text). SQLite's LIKE folds ASCII case
+//! only, so the index holds `lower(value)` (ASCII only, the same folding) with a
+//! case-sensitive tokenizer: a value contains the text exactly when the index row holds every
+//! trigram of the lower-cased text. Each value is followed by two sentinel characters, so that
+//! every character of a value starts a trigram: a 1- or 2-character text is found as "any
+//! trigram that begins with it" (looked up in `queue_search_grams`). The index answers with a
+//! superset (trigrams in any order, across values, plain and key text alike); the queue query
+//! then applies the LIKE itself, so results are exactly those of the LIKE.
+//!
+//! The index's rowid is `submissions.search_rowid`: deadline and id (see [`rowid`]), so the
+//! index lists rows in deadline order; `queue_search_by_state` holds the checked and returned
+//! rows again with the state on top, for the two queues of one state.
+//!
+//! Rows with an id above `queue_search_state.upto` (imported since the last catch-up) and rows
+//! listed in `queue_search_stale` (changed since they were indexed) are not, or not correctly,
+//! in the index; the queue queries read them directly ([`Backlog`]).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Result;
+
+/// Follows every indexed value (twice), so that its last characters start trigrams too.
+pub const SENTINEL: char = '\u{E000}';
+const SS: &str = "char(57344, 57344)";
+const PENDING: &str = "('received', 'checked', 'returned')";
+
+/// Bits of `search_rowid` (see the migration): 2 of state, 27 of deadline, 34 of id.
+pub mod rowid {
+    pub const ID_BITS: u32 = 34;
+    pub const ID_MASK: i64 = (1 << ID_BITS) - 1;
+    /// Where `queue_search_by_state` puts the state above `search_rowid`.
+    pub const STATE_SHIFT: u32 = 61;
+    /// The deadline part of rows whose deadline is not a YYYY-MM-DD text.
+    pub const WEIRD: i64 = (1 << 27) - 1;
+
+    /// The state part of a `queue_search_by_state` rowid (None: a state it does not hold).
+    #[must_use]
+    pub fn state(s: &str) -> Option<i64> {
+        match s {
+            "checked" => Some(2),
+            "returned" => Some(3),
+            _ => None,
+        }
+    }
+
+    /// The deadline part for a YYYY-MM-DD text (None: not one), in the text's order.
+    #[must_use]
+    pub fn deadline(d: &str) -> Option<i64> {
+        let b = d.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape {
+            return None;
+        }
+        let digits: String = d.chars().filter(char::is_ascii_digit).collect();
+        digits.parse::<i64>().ok().map(|v| v + 1)
+    }
+
+    /// The first rowid of a deadline part (in `queue_search`).
+    #[must_use]
+    pub fn start(deadline: i64) -> i64 {
+        deadline << ID_BITS
+    }
+
+    /// A `queue_search_by_state` rowid from a state part and a `queue_search` rowid.
+    #[must_use]
+    pub fn by_state(state: i64, rowid: i64) -> i64 {
+        (state << STATE_SHIFT) | rowid
+    }
+
+    /// The deadline part of a rowid.
+    #[must_use]
+    pub fn deadline_of(rowid: i64) -> i64 {
+        (rowid >> ID_BITS) & WEIRD
+    }
+}
+
+/// The two FTS5 tables: every pending row, and the checked and returned ones by state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Pending,
+    ByState,
+}
+
+impl Table {
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Pending => "queue_search",
+            Table::ByState => "queue_search_by_state",
+        }
+    }
+}
+
+/// The indexed text of the submissions `s` (joined to `establishments e`): every compared value
+/// lower-cased and followed by two sentinels; a value equal to one before it is left out (an
+/// establishment's own submission is named after it; a search key is often the name).
+fn text_sql() -> String {
+    let lc = |x: &str| format!("coalesce(lower({x}) || {SS}, '')");
+    format!(
+        "{} || {} || {} || CASE WHEN lower(e.name) IS lower(s.display_name) THEN '' ELSE {} END || {} || \
+         CASE WHEN lower(e.name_key) IS lower(e.name) THEN '' ELSE {} END || {}",
+        lc("s.display_name"),
+        lc("s.external_id"),
+        lc("s.job_number"),
+        lc("e.name"),
+        lc("e.establishment_number"),
+        lc("e.name_key"),
+        lc("e.kana_key"),
+    )
+}
+
+/// Rows the index does not hold correctly yet: read directly by the queue queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Backlog {
+    /// Submissions with a larger id are not indexed.
+    pub upto: i64,
+    /// How many submissions are above `upto` (counted up to the cap asked for).
+    pub tail: usize,
+    /// How many indexed submissions changed since (counted up to the cap asked for).
+    pub stale: usize,
+    /// Some indexed row's deadline is not a YYYY-MM-DD text: the index order is not the
+    /// deadline order.
+    pub weird: bool,
+}
+
+impl Backlog {
+    #[must_use]
+    pub fn rows(&self) -> usize {
+        self.tail + self.stale
+    }
+}
+
+/// The backlog, each part counted up to `cap` (+1, so that "more than cap" shows).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn backlog(conn: &Connection, cap: usize) -> Result<Backlog> {
+    let upto: i64 = conn
+        .prepare_cached("SELECT upto FROM queue_search_state WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1;
+    let tail: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM submissions WHERE id > ?1 ORDER BY id LIMIT ?2)",
+        )?
+        .query_row(params![upto, cap], |r| r.get(0))?;
+    let stale: i64 = conn
+        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM queue_search_stale LIMIT ?1)")?
+        .query_row([cap], |r| r.get(0))?;
+    let weird: i64 = conn
+        .prepare_cached("SELECT weird FROM queue_search_state WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    Ok(Backlog {
+        weird: weird > 0,
+        upto,
+        tail: usize::try_from(tail).unwrap_or(0),
+        stale: usize::try_from(stale).unwrap_or(0),
+    })
+}
+
+/// What one catch-up did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CatchUp {
+    /// Rows written into the index (new and re-indexed).
+    pub indexed: usize,
+    /// Stale rows taken out and re-read.
+    pub refreshed: usize,
+    /// More tail is left (the call stopped at `max_rows`).
+    pub more: bool,
+}
+
+/// Brings the index up to date: takes the stale rows out, then indexes them again (if still
+/// pending) with up to `max_rows` of the tail, in rowid order (FTS5 writes ascending rowids
+/// without flushing between). Run inside the caller's write transaction.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn catch_up(conn: &Connection, max_rows: usize) -> Result<CatchUp> {
+    let mut out = CatchUp::default();
+    let upto: i64 = conn
+        .prepare_cached("SELECT upto FROM queue_search_state WHERE id = 1")?
+        .query_row([], |r| r.get(0))?;
+    let mut weird = 0_i64;
+    let mut stale: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT old_rowid, old_state FROM queue_search_stale")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    stale.sort();
+    {
+        let mut del = conn.prepare_cached("DELETE FROM queue_search WHERE rowid = ?1")?;
+        let mut del_state =
+            conn.prepare_cached("DELETE FROM queue_search_by_state WHERE rowid = ?1")?;
+        for (old, state) in &stale {
+            if del.execute([old])? > 0 && rowid::deadline_of(*old) == rowid::WEIRD {
+                weird -= 1;
+            }
+            if let Some(st) = rowid::state(state) {
+                del_state.execute([rowid::by_state(st, *old)])?;
+            }
+        }
+    }
+    out.refreshed = stale.len();
+    let limit = i64::try_from(max_rows).unwrap_or(i64::MAX);
+    let last: i64 = conn
+        .prepare_cached(
+            "SELECT max(id) FROM (SELECT id FROM submissions WHERE id > ?1 ORDER BY id LIMIT ?2)",
+        )?
+        .query_row(params![upto, limit], |r| r.get::<_, Option<i64>>(0))?
+        .unwrap_or(upto);
+    let mut grams = Grams::default();
+    // Checked and returned rows again for the second table, in its rowid order.
+    let mut by_state: Vec<(i64, String)> = Vec::new();
+    {
+        let mut ins = conn.prepare_cached("INSERT INTO queue_search (rowid, t) VALUES (?1, ?2)")?;
+        let mut sel = conn.prepare_cached(&format!(
+            "SELECT s.search_rowid, s.state, {} FROM submissions s \
+             LEFT JOIN establishments e ON e.id = s.establishment_id \
+             WHERE (s.id IN (SELECT submission_id FROM queue_search_stale) OR (s.id > ?1 AND s.id <= ?2)) \
+               AND s.state IN {PENDING} ORDER BY s.search_rowid",
+            text_sql()
+        ))?;
+        let mut rows = sel.query(params![upto, last])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let state: String = r.get(1)?;
+            let text: String = r.get(2)?;
+            add_grams(&text, &mut grams);
+            ins.execute(params![id, text])?;
+            if rowid::deadline_of(id) == rowid::WEIRD {
+                weird += 1;
+            }
+            if let Some(st) = rowid::state(&state) {
+                by_state.push((rowid::by_state(st, id), text));
+            }
+            out.indexed += 1;
+        }
+    }
+    by_state.sort_unstable_by_key(|(id, _)| *id);
+    {
+        let mut ins =
+            conn.prepare_cached("INSERT INTO queue_search_by_state (rowid, t) VALUES (?1, ?2)")?;
+        for (id, text) in &by_state {
+            ins.execute(params![id, text])?;
+        }
+    }
+    conn.prepare_cached("DELETE FROM queue_search_stale")?
+        .execute([])?;
+    conn.prepare_cached(
+        "UPDATE queue_search_state SET upto = ?1, weird = weird + ?2 WHERE id = 1",
+    )?
+    .execute(params![last, weird])?;
+    out.more = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM submissions WHERE id > ?1)")?
+        .query_row([last], |r| r.get(0))?;
+    let mut add = conn.prepare_cached(
+        "INSERT INTO queue_search_grams (gram, n) VALUES (?1, ?2) \
+         ON CONFLICT (gram) DO UPDATE SET n = n + excluded.n",
+    )?;
+    for (g, n) in &grams {
+        add.execute(params![g.iter().collect::<String>(), n])?;
+    }
+    Ok(out)
+}
+
+/// [`catch_up`] in its own write transaction if the write lock is free now (another process
+/// importing holds it for long): `None` when it was not.
+///
+/// # Errors
+/// On SQLite failure other than the lock being taken.
+pub fn try_catch_up(conn: &Connection, max_rows: usize) -> Result<Option<CatchUp>> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate);
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    let tx = match tx {
+        Ok(tx) => tx,
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let done = catch_up(&tx, max_rows)?;
+    tx.commit()?;
+    Ok(Some(done))
+}
+
+/// FxHash (rustc's): the catch-up hashes every trigram of every row it indexes; SipHash
+/// was a fifth of its time.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u32(u32::from(*b));
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type Grams = HashMap<[char; 3], i64, BuildHasherDefault<Fx>>;
+
+/// Counts the trigrams FTS5's trigram tokenizer makes of `text` (it skips U+0000).
+fn add_grams(text: &str, grams: &mut Grams) {
+    let mut w = ['\0'; 3];
+    let mut n = 0;
+    for c in text.chars().filter(|c| *c != '\0') {
+        w = [w[1], w[2], c];
+        n += 1;
+        if n >= 3 {
+            *grams.entry(w).or_insert(0) += 1;
+        }
+    }
+}
+
+/// At most this many trigrams of a filter are asked for (the rarest).
+const MAX_TERMS: usize = 3;
+
+/// A text's part of an FTS5 query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// No indexed row can contain it.
+    Nothing,
+    /// The index cannot narrow it down (empty, or a 1–2-character text that begins too many
+    /// trigrams): every row may match.
+    Anything,
+    /// An FTS5 expression that every row containing the text matches, and about how many rows
+    /// it matches (from the trigram counts, taken as independent).
+    Expr(String, i64),
+}
+
+/// FTS5 string literal (nothing inside is query syntax).
+#[must_use]
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The smallest string greater than every string that starts with `s` (None: no such bound).
+#[must_use]
+pub fn prefix_end(s: &str) -> Option<String> {
+    let mut cs: Vec<char> = s.chars().collect();
+    while let Some(last) = cs.pop() {
+        let mut n = u32::from(last) + 1;
+        if (0xD800..0xE000).contains(&n) {
+            n = 0xE000;
+        }
+        if let Some(c) = char::from_u32(n) {
+            cs.push(c);
+            return Some(cs.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// The index expression for "some indexed value contains `text`" (case folded like LIKE),
+/// asking `queue_search_grams` for 1–2-character texts (at most `max_grams` trigrams).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn contains(conn: &Connection, text: &str, max_grams: usize) -> Result<Text> {
+    let lower: Vec<char> = text
+        .chars()
+        .filter(|c| *c != '\0')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if lower.is_empty() {
+        return Ok(Text::Anything);
+    }
+    if lower.len() >= 3 {
+        let mut seen = HashSet::new();
+        let mut freq = conn.prepare_cached("SELECT n FROM queue_search_grams WHERE gram = ?1")?;
+        let mut terms: Vec<(i64, String)> = Vec::new();
+        for g in lower.windows(3).map(|w| w.iter().collect::<String>()) {
+            if !seen.insert(g.clone()) {
+                continue;
+            }
+            match freq.query_row([&g], |r| r.get::<_, i64>(0)).optional()? {
+                // Never indexed: no indexed row holds the text.
+                None => return Ok(Text::Nothing),
+                Some(n) => terms.push((n, g)),
+            }
+        }
+        terms.sort();
+        // Rows with all of the asked trigrams, were they independent: a guess, not a bound.
+        let rows: i64 = conn
+            .prepare_cached("SELECT max(upto, 1) FROM queue_search_state WHERE id = 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .unwrap_or(1);
+        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+        let most = terms
+            .iter()
+            .take(MAX_TERMS)
+            .enumerate()
+            .fold(0.0_f64, |acc, (i, (n, _))| {
+                if i == 0 {
+                    *n as f64
+                } else {
+                    acc * (*n as f64 / rows as f64).min(1.0)
+                }
+            }) as i64;
+        let terms: Vec<String> = terms
+            .iter()
+            .take(MAX_TERMS)
+            .map(|(_, g)| quote(g))
+            .collect();
+        return Ok(Text::Expr(format!("({})", terms.join(" AND ")), most));
+    }
+    let prefix: String = lower.iter().collect();
+    let end = prefix_end(&prefix);
+    let cap = i64::try_from(max_grams).unwrap_or(i64::MAX - 1) + 1;
+    let grams: Vec<(String, i64)> = match &end {
+        Some(end) => conn
+            .prepare_cached(
+                "SELECT gram, n FROM queue_search_grams WHERE gram >= ?1 AND gram < ?2 ORDER BY gram LIMIT ?3",
+            )?
+            .query_map(params![prefix, end, cap], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?,
+        None => conn
+            .prepare_cached(
+                "SELECT gram, n FROM queue_search_grams WHERE gram >= ?1 ORDER BY gram LIMIT ?2",
+            )?
+            .query_map(params![prefix, cap], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    if grams.len() > max_grams {
+        return Ok(Text::Anything);
+    }
+    if grams.is_empty() {
+        return Ok(Text::Nothing);
+    }
+    let most = grams.iter().map(|(_, n)| n).sum();
+    let terms: Vec<String> = grams.iter().map(|(g, _)| quote(g)).collect();
+    Ok(Text::Expr(format!("({})", terms.join(" OR ")), most))
+}
+
+/// `a OR b` of two text parts.
+#[must_use]
+pub fn either(a: Text, b: Text) -> Text {
+    match (a, b) {
+        (Text::Anything, _) | (_, Text::Anything) => Text::Anything,
+        (Text::Nothing, x) | (x, Text::Nothing) => x,
+        (Text::Expr(a, n), Text::Expr(b, _)) if a == b => Text::Expr(a, n),
+        (Text::Expr(a, n), Text::Expr(b, m)) => Text::Expr(format!("{a} OR {b}"), n + m),
+    }
+}
+
+/// The submission ids of the rows of `table` in the rowid range `[lo, hi)` that match `expr`,
+/// at most `cap` + 1 of them (so that "more than cap" shows).
+///
+/// # Errors
+/// On SQLite failure (an FTS5 syntax error would be a bug here).
+pub fn ids(
+    conn: &Connection,
+    table: Table,
+    expr: &str,
+    (lo, hi): (i64, i64),
+    cap: usize,
+) -> Result<Vec<i64>> {
+    let t = table.name();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT rowid & {} FROM {t} WHERE {t} MATCH ?1 AND rowid >= ?2 AND rowid < ?3 LIMIT ?4",
+        rowid::ID_MASK
+    ))?;
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1;
+    let out = stmt
+        .query_map(params![expr, lo, hi, cap], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+/// An expression that matches no row in practice (three of a private-use character the index
+/// does not use). Were a value to hold them, its row would only be checked with the LIKE.
+pub const NO_ROW: &str = "\"\u{E001}\u{E001}\u{E001}\"";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_end_steps_the_last_character() {
+        assert_eq!(prefix_end("ab").as_deref(), Some("ac"));
+        assert_eq!(prefix_end("商").as_deref(), Some("啇"));
+        assert_eq!(prefix_end("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        assert_eq!(prefix_end("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_end("\u{10FFFF}"), None);
+    }
+
+    #[test]
+    fn grams_are_the_tokenizer_windows() {
+        let mut g = Grams::default();
+        add_grams("ab\0cdabc", &mut g);
+        add_grams("xabc", &mut g);
+        let mut v: Vec<(String, i64)> = g
+            .into_iter()
+            .map(|(k, n)| (k.iter().collect(), n))
+            .collect();
+        v.sort();
+        let want = [("abc", 3), ("bcd", 1), ("cda", 1), ("dab", 1), ("xab", 1)];
+        assert_eq!(v, want.map(|(k, n)| (k.to_string(), n)));
+    }
+}

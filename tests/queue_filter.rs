@@ -1,0 +1,401 @@
+//! R-REV-6 `/` filter through the search index: every page equals the plain LIKE walk
+//! (`reference_page`) on a generated office — LIKE metacharacters, ASCII case, full-width and
+//! half-width text, 1-, 2- and 3+-character filters, rows indexed, not yet indexed (imported
+//! since the last catch-up) and changed since indexed — with the thresholds lowered so that
+//! every path of the page (read by id, bucket by bucket, stream, membership walk, LIKE walk)
+//! runs.
+
+#![allow(clippy::unwrap_used)]
+
+use madoguchi::domain::kana::search_key;
+use madoguchi::domain::text::sanitize;
+use madoguchi::storage::Store;
+use madoguchi::storage::queue_search;
+use madoguchi::storage::review::{
+    Queue, QueueArgs, Sort, Tuning, queue_page_tuned, reference_page,
+};
+use proptest::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::params;
+
+const NAMES: &[&str] = &[
+    "株式会社若葉商事",
+    "ABC Trading",
+    "abc trading",
+    "ＡＢＣ商会",
+    "100%果汁工房",
+    "under_score",
+    "back\\slash",
+    "ﾊﾝｶｸ ｶﾌﾞｼｷ",
+    "カブシキガイシャ",
+    "MiXeD CaSe",
+    "a",
+    "",
+    "鰻の寝床",
+    "\"quoted\"",
+    "Ab",
+];
+const TITLES: &[&str] = &[
+    "一般事務",
+    "倉庫内作業",
+    "介護職員（夜勤）",
+    "法人営業 ABC",
+    "100% remote",
+    "x_y",
+    "c:\\path",
+    "ａｂｃ",
+    "A",
+    "",
+    "%",
+    "商事の事務",
+];
+const STATES: &[&str] = &[
+    "received",
+    "received",
+    "received",
+    "checked",
+    "returned",
+    "registered",
+    "rejected",
+];
+
+/// The staff ids: 1 is "me" (the admin made by init), 2 somebody else.
+fn office(seed: u64, establishments: i64, subs: i64) -> Store {
+    let store = Store::open_in_memory().unwrap();
+    let c = store.conn();
+    let now = "2026-11-24T01:30:00Z";
+    for (id, name) in [(1, "me"), (2, "other")] {
+        c.execute(
+            "INSERT INTO staff (id, name, display_name, roles, password_hash, created_at, updated_at)
+             VALUES (?1, ?2, ?2, 'counter', 'x', ?3, ?3)",
+            params![id, name, now],
+        )
+        .unwrap();
+    }
+    let mut rng = StdRng::seed_from_u64(seed);
+    for e in 1..=establishments {
+        let name = NAMES[rng.random_range(0..NAMES.len())];
+        let kana = NAMES[rng.random_range(0..NAMES.len())];
+        let deadline = if rng.random_bool(0.1) {
+            None
+        } else {
+            Some(format!("2026-11-{:02}", rng.random_range(15..30)))
+        };
+        c.execute(
+            "INSERT INTO accounts (id, kind, email, email_key, state, created_at, provisional_deadline, updated_at)
+             VALUES (?1, 'employer', 'e' || ?1, 'e' || ?1, 'activated', ?2, ?3, ?2)",
+            params![e, now, deadline],
+        )
+        .unwrap();
+        let number = rng
+            .random_bool(0.3)
+            .then(|| format!("1301-{:06}-{}", rng.random_range(0..999_999), e % 10));
+        c.execute(
+            "INSERT INTO establishments (id, establishment_number, name, name_kana, name_key, kana_key,
+                representative_title, representative_name, postal_code, postal_digits, address, phone,
+                phone_digits, account_id, state, created_at, updated_at)
+             VALUES (?1, ?2, ?3 || ' ' || ?1, ?4, ?5, ?6, '', '', '', '', '', '', '', ?1, 'provisional', ?7, ?7)",
+            params![
+                e,
+                number,
+                name,
+                kana,
+                search_key(&format!("{name} {e}")),
+                search_key(kana),
+                now
+            ],
+        )
+        .unwrap();
+    }
+    // Establishments written by SQL get their search rows as storage::establishments::insert
+    // would have written them (there is no insert trigger).
+    c.execute(
+        "INSERT INTO establishments_fts (establishments_fts) VALUES ('rebuild')",
+        [],
+    )
+    .unwrap();
+    for s in 1..=subs {
+        add_submission(c, &mut rng, s, establishments);
+    }
+    store
+}
+
+fn add_submission(c: &rusqlite::Connection, rng: &mut StdRng, s: i64, establishments: i64) {
+    let e = rng.random_range(1..=establishments);
+    let deadline: Option<String> = c
+        .query_row(
+            "SELECT provisional_deadline FROM accounts WHERE id = ?1",
+            [e],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let kind = if rng.random_bool(0.2) {
+        "establishment"
+    } else {
+        "job"
+    };
+    let title = if kind == "job" {
+        format!("{}{}", TITLES[rng.random_range(0..TITLES.len())], s % 13)
+    } else {
+        c.query_row("SELECT name FROM establishments WHERE id = ?1", [e], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let state = STATES[rng.random_range(0..STATES.len())];
+    let assigned = match rng.random_range(0..4) {
+        0 => Some(1),
+        1 => Some(2),
+        _ => None,
+    };
+    let job_number = (state == "registered" || rng.random_bool(0.05))
+        .then(|| format!("13010-{:08}", rng.random_range(0..99_999_999)));
+    let received = format!(
+        "2026-11-{:02}T{:02}:{:02}:00Z",
+        rng.random_range(1..24),
+        rng.random_range(0..24),
+        rng.random_range(0..60)
+    );
+    c.execute(
+        "INSERT INTO submissions (id, external_id, kind, account_id, establishment_id, state, display_name,
+            deadline, received_at, current_version, assigned_staff, job_number, visit_needed, visit_date, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11, ?12, ?8)",
+        params![
+            s,
+            format!("Ext-{s}_{}", s % 7),
+            kind,
+            e,
+            state,
+            title,
+            deadline,
+            received,
+            assigned,
+            job_number,
+            rng.random_bool(0.3),
+            rng.random_bool(0.2).then_some("2026-11-20"),
+        ],
+    )
+    .unwrap();
+}
+
+fn args(filter: &str, limit: u32) -> QueueArgs {
+    let plain = sanitize(filter.trim(), false);
+    QueueArgs {
+        me: 1,
+        today: "2026-11-24".into(),
+        soon: "2026-11-27".into(),
+        filter: (!plain.is_empty()).then(|| {
+            let key = search_key(&plain);
+            (plain, key)
+        }),
+        limit,
+        offset: 0,
+    }
+}
+
+fn tunings() -> Vec<Tuning> {
+    vec![
+        Tuning::default(),
+        // Everything through buckets: few read by id, then membership walks, then LIKE walks.
+        Tuning {
+            direct_max: 3,
+            member_max: 6,
+            backlog_max: 1000,
+            max_grams: 256,
+        },
+        Tuning {
+            direct_max: 0,
+            member_max: 1,
+            backlog_max: 1000,
+            max_grams: 2,
+        },
+        // Any backlog: the LIKE walk.
+        Tuning {
+            backlog_max: 0,
+            ..Tuning::default()
+        },
+    ]
+}
+
+fn same_pages(store: &Store, filter: &str) {
+    for q in Queue::ALL {
+        for sort in Sort::ALL {
+            for limit in [3, 500] {
+                let a = args(filter, limit);
+                let want = reference_page(store.conn(), q, sort, &a).unwrap();
+                for t in tunings() {
+                    let got = queue_page_tuned(store.conn(), q, sort, &a, &t).unwrap();
+                    let ids = |v: &[madoguchi::storage::review::QueueRow]| {
+                        v.iter().map(|r| r.id).collect::<Vec<_>>()
+                    };
+                    assert_eq!(
+                        ids(&got),
+                        ids(&want),
+                        "filter {filter:?} queue {} sort {} limit {limit} {t:?}",
+                        q.code(),
+                        sort.code()
+                    );
+                    assert_eq!(got, want);
+                }
+            }
+        }
+    }
+}
+
+/// 1-, 2- and 3+-character texts; LIKE's metacharacters; ASCII case; full-width, half-width
+/// and kana (the key side); numbers; spaces; FTS5 syntax characters; no match.
+const FILTERS: &[&str] = &[
+    "a",
+    "A",
+    "ab",
+    "ABC",
+    "ａｂｃ",
+    "%",
+    "_",
+    "\\",
+    "100%",
+    "x_y",
+    "r_s",
+    "c:\\",
+    "商",
+    "商事",
+    "若葉商事",
+    "ｶﾌﾞ",
+    "カブ",
+    "ガ",
+    "ハンカク",
+    "1301",
+    "-0",
+    "EXT-1",
+    "xt-12_",
+    "13010-",
+    "鰻",
+    "鰻丼",
+    "存在しない",
+    "\"",
+    "\"q",
+    "mixed case",
+    " a b ",
+    "12",
+    "事務1",
+];
+
+#[test]
+fn r_rev_6_filtered_pages_equal_the_like_walk_indexed_tail_and_stale() {
+    let mut store = office(7, 40, 400);
+    // Half indexed; the rest is the tail.
+    {
+        let tx = store.immediate().unwrap();
+        queue_search::catch_up(&tx, 200).unwrap();
+        tx.commit().unwrap();
+    }
+    // Indexed rows change afterwards (stale): renamed, moved, claimed, visited, re-dated; an
+    // establishment renamed and numbered.
+    let c = store.conn();
+    c.execute_batch(
+        "UPDATE submissions SET display_name = 'renamed abc%' WHERE id IN (3, 10, 150);
+         UPDATE submissions SET state = 'checked' WHERE id IN (4, 11, 151);
+         UPDATE submissions SET state = 'registered', job_number = '99999-' || id WHERE id IN (5, 12);
+         UPDATE submissions SET assigned_staff = 1 WHERE id IN (6, 13, 152);
+         UPDATE submissions SET assigned_staff = NULL WHERE id IN (7, 14);
+         UPDATE submissions SET visit_needed = 1, visit_date = NULL WHERE id IN (8, 15);
+         UPDATE submissions SET deadline = NULL WHERE id IN (9, 16);
+         UPDATE submissions SET deadline = '2026-11-25' WHERE id IN (17, 18);
+         UPDATE establishments SET name = 'Renamed 商事', name_key = 'renamed商事', establishment_number = '9999-000001-1' WHERE id = 2;",
+    )
+    .unwrap();
+    let stale = queue_search::backlog(store.conn(), 10_000).unwrap();
+    assert!(stale.stale > 0 && stale.tail > 0, "{stale:?}");
+    for f in FILTERS {
+        same_pages(&store, f);
+    }
+    // Caught up: nothing left over, same pages.
+    {
+        let tx = store.immediate().unwrap();
+        while queue_search::catch_up(&tx, 50).unwrap().more {}
+        tx.commit().unwrap();
+    }
+    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    for f in FILTERS.iter().step_by(3) {
+        same_pages(&store, f);
+    }
+}
+
+#[test]
+fn r_rev_6_a_large_backlog_still_gives_the_like_walk() {
+    let store = office(11, 10, 120);
+    // Nothing indexed: with the default thresholds the page walks with the LIKE.
+    for f in ["商事", "a", "ext-1", "鰻"] {
+        same_pages(&store, f);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn r_rev_6_any_filter_equals_the_like_walk(
+        f in proptest::string::string_regex("[aAbB1%_\\\\ 商事ａﾊﾞバ\"-]{1,4}").unwrap()
+    ) {
+        static STORE: std::sync::OnceLock<std::sync::Mutex<Store>> = std::sync::OnceLock::new();
+        let store = STORE.get_or_init(|| {
+            let mut s = office(3, 20, 200);
+            let tx = s.immediate().unwrap();
+            queue_search::catch_up(&tx, 150).unwrap();
+            tx.commit().unwrap();
+            s.conn()
+                .execute_batch("UPDATE submissions SET display_name = 'a%b_c\\d商事' WHERE id IN (1, 2, 3)")
+                .unwrap();
+            std::sync::Mutex::new(s)
+        });
+        let store = store.lock().unwrap();
+        same_pages(&store, &f);
+    }
+}
+
+#[test]
+fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
+    let store = office(5, 30, 700);
+    let before = queue_search::backlog(store.conn(), 10_000).unwrap();
+    assert_eq!((before.upto, before.tail), (0, 700));
+    // Passes of SEARCH_CATCH_UP_ROWS until done (here one).
+    let n = madoguchi::service::queue::maintain_search(&store).unwrap();
+    assert!(n > 0 && n < 700, "{n} pending rows indexed");
+    let after = queue_search::backlog(store.conn(), 10_000).unwrap();
+    assert_eq!((after.upto, after.tail, after.stale), (700, 0, 0));
+    // A change to an indexed row (state, name, deadline; the establishment) is listed, read
+    // directly until the next catch-up, then indexed again.
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE submissions SET display_name = 'ZZ新しい名前' WHERE id = 10;
+             UPDATE submissions SET assigned_staff = 2 WHERE id = 11;
+             UPDATE establishments SET name = 'ZZ改名' WHERE id = 3;",
+        )
+        .unwrap();
+    let stale = queue_search::backlog(store.conn(), 10_000).unwrap().stale;
+    // id 11's claim does not change what is indexed.
+    let want: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM submissions WHERE id = 10 OR establishment_id = 3",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(i64::try_from(stale).unwrap(), want);
+    same_pages(&store, "zz");
+    madoguchi::service::queue::maintain_search(&store).unwrap();
+    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    same_pages(&store, "zz");
+    for t in ["queue_search", "queue_search_by_state"] {
+        store
+            .conn()
+            .execute(
+                &format!("INSERT INTO {t} ({t}, rank) VALUES ('integrity-check', 0)"),
+                [],
+            )
+            .unwrap();
+    }
+}
