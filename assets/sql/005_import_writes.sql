@@ -11,3 +11,12 @@ DROP TRIGGER submission_visit_reason_removed;
 -- merges) per imported establishment instead of one per transaction. Updates and deletes
 -- (resubmissions, purges: rare) keep their triggers.
 DROP TRIGGER establishments_fts_ai;
+
+-- The visit queue's partial index with its states spelled as comparisons: an IN list of three
+-- constants in an index's WHERE is evaluated through a temporary table built afresh for every
+-- inserted row that reaches it (most imported job offers need a visit: ~15k instructions each).
+-- The queue's condition (storage::queues) is spelled the same way, so the planner matches it.
+DROP INDEX submissions_visit;
+CREATE INDEX submissions_visit ON submissions (deadline, id)
+    WHERE visit_needed = 1 AND visit_date IS NULL
+      AND (state = 'received' OR state = 'checked' OR state = 'returned');

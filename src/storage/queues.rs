@@ -97,7 +97,9 @@ impl Queue {
             Queue::Checked => "s.state = 'checked'",
             Queue::Returned => "s.state = 'returned'",
             Queue::Visit => {
-                "s.visit_needed = 1 AND s.visit_date IS NULL AND s.state IN ('received', 'checked', 'returned')"
+                // Spelled as the partial index `submissions_visit` spells it (schema v5).
+                "s.visit_needed = 1 AND s.visit_date IS NULL \
+                 AND (s.state = 'received' OR s.state = 'checked' OR s.state = 'returned')"
             }
         }
     }
@@ -267,7 +269,7 @@ fn arms(q: Queue, sort: Sort) -> Vec<Arm> {
         (Queue::Visit, Sort::Deadline) => vec![Arm {
             index: "submissions_visit",
             cond: "s.visit_needed = 1 AND s.visit_date IS NULL \
-                   AND s.state IN ('received', 'checked', 'returned')",
+                   AND (s.state = 'received' OR s.state = 'checked' OR s.state = 'returned')",
             state: None,
         }],
         (Queue::Checked, _) => vec![state_arm("checked")],
