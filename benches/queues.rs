@@ -4,7 +4,8 @@
 //! `/` filters that match many, some, few or no rows, of one, two and more characters (see
 //! `FILTERS`), and the queue counts. Prints p50 / p99 per case from its own timing loop, then
 //! runs the divan benches. Run: `cargo bench --bench queues` (release); `QUEUE_BENCH_FILTERS=a,b`
-//! limits the filter cases by label. Goal: p99 < 2 ms. Under the test runner a small smoke size
+//! limits the filter cases by label; `QUEUE_BENCH_DB=path` keeps the database there and
+//! reuses it (delete it after a schema change). Goal: p99 < 2 ms. Under the test runner a small smoke size
 //! runs instead.
 
 use std::sync::{Mutex, OnceLock};
@@ -34,7 +35,19 @@ fn build() -> Bench {
     let (n_est, n_jobs) = scale();
     let now = clock::parse_rfc3339("2026-11-24T01:30:00Z").expect("time");
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("bench.db")).expect("open");
+    // QUEUE_BENCH_DB=path keeps the database there and reuses it on the next run (the setup
+    // takes about 20 s at L scale).
+    let kept = std::env::var_os("QUEUE_BENCH_DB").map(std::path::PathBuf::from);
+    if let Some(p) = kept.as_ref().filter(|p| p.exists()) {
+        let store = Store::open(p).expect("open kept");
+        let admin = store
+            .conn()
+            .query_row("SELECT min(id) FROM staff", [], |r| r.get(0))
+            .expect("admin");
+        return bench_of(dir, store, admin, now);
+    }
+    let path = kept.unwrap_or_else(|| dir.path().join("bench.db"));
+    let mut store = Store::open(&path).expect("open");
     let admin = service::setup::init(
         &mut store,
         &service::setup::InitInput {
@@ -54,6 +67,15 @@ fn build() -> Bench {
         "setup: {n_est} establishments, {n_jobs} jobs in {:.1}s",
         t0.elapsed().as_secs_f64()
     );
+    bench_of(dir, store, admin, now)
+}
+
+fn bench_of(
+    dir: tempfile::TempDir,
+    store: Store,
+    admin: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Bench {
     let ctx = Ctx {
         staff_id: admin,
         staff_name: "admin".into(),

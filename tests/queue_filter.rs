@@ -389,7 +389,12 @@ fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
     madoguchi::service::queue::maintain_search(&store).unwrap();
     assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
     same_pages(&store, "zz");
-    for t in ["queue_search", "queue_search_by_state"] {
+    for t in [
+        "queue_search",
+        "queue_search_by_state",
+        "queue_search_received",
+        "queue_search_name",
+    ] {
         store
             .conn()
             .execute(
@@ -398,4 +403,56 @@ fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
             )
             .unwrap();
     }
+}
+
+#[test]
+fn r_rev_6_names_without_a_rank_are_read_directly_until_renumbered() {
+    let store = office(13, 20, 300);
+    // Ranks spread over 50 values cannot hold this office's names: none gets a rank, so no row
+    // is in the name order table and every one is read directly.
+    {
+        let tx = store.conn().unchecked_transaction().unwrap();
+        let done = queue_search::catch_up_spread(&tx, 10_000, 50).unwrap();
+        assert!(!done.renumbered);
+        tx.commit().unwrap();
+    }
+    let b = queue_search::backlog(store.conn(), 10_000).unwrap();
+    assert_eq!((b.tail, b.stale), (0, 0));
+    assert!(b.unranked > queue_search::RENUMBER_ROWS, "{b:?}");
+    for f in ["a", "商事", "事務1", "ext-1"] {
+        same_pages(&store, f);
+    }
+    // The next catch-up ranks every name afresh and writes the name order table again.
+    let done = {
+        let tx = store.conn().unchecked_transaction().unwrap();
+        let done = queue_search::catch_up(&tx, 10_000).unwrap();
+        tx.commit().unwrap();
+        done
+    };
+    assert!(done.renumbered);
+    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    for f in ["a", "商事", "事務1", "ext-1"] {
+        same_pages(&store, f);
+    }
+    // A name seen later takes a rank between its neighbours'.
+    store
+        .conn()
+        .execute(
+            "UPDATE submissions SET display_name = 'ab 新しい' WHERE id = (SELECT min(id) FROM submissions WHERE state = 'received')",
+            [],
+        )
+        .unwrap();
+    {
+        let tx = store.conn().unchecked_transaction().unwrap();
+        let done = queue_search::catch_up(&tx, 10_000).unwrap();
+        assert!(!done.renumbered);
+        tx.commit().unwrap();
+    }
+    assert!(
+        queue_search::rank(store.conn(), "ab 新しい")
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    same_pages(&store, "ab");
 }

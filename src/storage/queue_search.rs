@@ -86,21 +86,82 @@ pub mod rowid {
     pub fn deadline_of(rowid: i64) -> i64 {
         (rowid >> ID_BITS) & WEIRD
     }
+
+    /// Bits of submission id in the rowids of `queue_search_received` and `queue_search_name`
+    /// (schema v7): 2 of state part, 31 of key, 30 of id.
+    pub const ORDER_ID_BITS: u32 = 30;
+    pub const ORDER_ID_MASK: i64 = (1 << ORDER_ID_BITS) - 1;
+    /// Keys (received seconds, name ranks) are below this.
+    pub const KEY_END: i64 = (1 << 31) - 1;
+
+    /// The state part of the ordered tables' rowids (None: not a pending state).
+    #[must_use]
+    pub fn part(s: &str) -> Option<i64> {
+        match s {
+            "received" => Some(1),
+            _ => state(s),
+        }
+    }
+
+    /// An ordered table's rowid: state part, key, id (None: key or id out of range).
+    #[must_use]
+    pub fn ordered(part: i64, key: i64, id: i64) -> Option<i64> {
+        ((0..KEY_END).contains(&key) && (0..=ORDER_ID_MASK).contains(&id))
+            .then_some((part << STATE_SHIFT) | (key << ORDER_ID_BITS) | id)
+    }
+
+    /// The rowids `[lo, hi)` of one state part of an ordered table.
+    #[must_use]
+    pub fn part_range(part: i64) -> (i64, i64) {
+        (
+            part << STATE_SHIFT,
+            (part << STATE_SHIFT) | (KEY_END << ORDER_ID_BITS),
+        )
+    }
+
+    /// Seconds since 2000-01-01T00:00:00Z of a `YYYY-MM-DDTHH:MM:SSZ` text (None: another
+    /// text, or out of range). On such texts the order of the seconds is the order of the text.
+    #[must_use]
+    pub fn received_key(t: &str) -> Option<i64> {
+        let b = t.as_bytes();
+        let shape = b.len() == 20
+            && b.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b'T',
+                13 | 16 => *c == b':',
+                19 => *c == b'Z',
+                _ => c.is_ascii_digit(),
+            });
+        if !shape {
+            return None;
+        }
+        let at = chrono::NaiveDateTime::parse_from_str(&t[..19], "%Y-%m-%dT%H:%M:%S").ok()?;
+        let base = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)?.and_hms_opt(0, 0, 0)?;
+        let secs = (at - base).num_seconds();
+        (0..KEY_END).contains(&secs).then_some(secs)
+    }
 }
 
-/// The two FTS5 tables: every pending row, and the checked and returned ones by state.
+/// The FTS5 tables: every pending row in deadline order, the checked and returned ones by
+/// state, and every pending row by state in received order and in name order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
     Pending,
     ByState,
+    Received,
+    Name,
 }
 
 impl Table {
+    pub const ALL: [Table; 4] = [Table::Pending, Table::ByState, Table::Received, Table::Name];
+
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Table::Pending => "queue_search",
             Table::ByState => "queue_search_by_state",
+            Table::Received => "queue_search_received",
+            Table::Name => "queue_search_name",
         }
     }
 }
@@ -132,16 +193,43 @@ pub struct Backlog {
     pub tail: usize,
     /// How many indexed submissions changed since (counted up to the cap asked for).
     pub stale: usize,
-    /// Some indexed row's deadline is not a YYYY-MM-DD text: the index order is not the
-    /// deadline order.
+    /// How many indexed pending submissions are not in the name order table, their name
+    /// having no rank (counted up to the cap asked for).
+    pub unranked: usize,
+    /// Some indexed row's deadline or received time is not in the form the program writes, or
+    /// its id is too large for the ordered tables: the index order is not the page order.
     pub weird: bool,
 }
 
 impl Backlog {
     #[must_use]
     pub fn rows(&self) -> usize {
-        self.tail + self.stale
+        self.tail + self.stale + self.unranked
     }
+}
+
+/// The indexed pending submissions whose name has no rank (so they are not in
+/// `queue_search_name`); `:upto` is bound by the caller.
+/// (CROSS JOIN: the few unranked names first, never the other way round.)
+pub const UNRANKED_IDS: &str = "SELECT s.id FROM queue_search_names n INDEXED BY queue_search_names_unranked \
+     CROSS JOIN submissions s INDEXED BY submissions_state_name \
+     WHERE n.rank IS NULL AND s.state IN ('received', 'checked', 'returned') \
+       AND s.display_name = n.name AND s.id <= :upto";
+
+fn capped_count(conn: &Connection, sql: &str, upto: i64, cap: i64) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM ({sql} LIMIT :cap)"))?;
+    if let Some(i) = stmt.parameter_index(":upto")? {
+        stmt.raw_bind_parameter(i, upto)?;
+    }
+    if let Some(i) = stmt.parameter_index(":cap")? {
+        stmt.raw_bind_parameter(i, cap)?;
+    }
+    let mut rows = stmt.raw_query();
+    let n: i64 = match rows.next()? {
+        Some(r) => r.get(0)?,
+        None => 0,
+    };
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// The backlog, each part counted up to `cap` (+1, so that "more than cap" shows).
@@ -149,30 +237,23 @@ impl Backlog {
 /// # Errors
 /// On SQLite failure.
 pub fn backlog(conn: &Connection, cap: usize) -> Result<Backlog> {
-    let upto: i64 = conn
-        .prepare_cached("SELECT upto FROM queue_search_state WHERE id = 1")?
-        .query_row([], |r| r.get(0))
+    let (upto, weird): (i64, i64) = conn
+        .prepare_cached("SELECT upto, weird FROM queue_search_state WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .unwrap_or(0);
+        .unwrap_or((0, 0));
     let cap = i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1;
-    let tail: i64 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM (SELECT 1 FROM submissions WHERE id > ?1 ORDER BY id LIMIT ?2)",
-        )?
-        .query_row(params![upto, cap], |r| r.get(0))?;
-    let stale: i64 = conn
-        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM queue_search_stale LIMIT ?1)")?
-        .query_row([cap], |r| r.get(0))?;
-    let weird: i64 = conn
-        .prepare_cached("SELECT weird FROM queue_search_state WHERE id = 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
     Ok(Backlog {
         weird: weird > 0,
         upto,
-        tail: usize::try_from(tail).unwrap_or(0),
-        stale: usize::try_from(stale).unwrap_or(0),
+        tail: capped_count(
+            conn,
+            "SELECT 1 FROM submissions WHERE id > :upto ORDER BY id",
+            upto,
+            cap,
+        )?,
+        stale: capped_count(conn, "SELECT 1 FROM queue_search_stale", upto, cap)?,
+        unranked: capped_count(conn, UNRANKED_IDS, upto, cap)?,
     })
 }
 
@@ -183,37 +264,237 @@ pub struct CatchUp {
     pub indexed: usize,
     /// Stale rows taken out and re-read.
     pub refreshed: usize,
+    /// The names were ranked afresh (and the name order table written again).
+    pub renumbered: bool,
     /// More tail is left (the call stopped at `max_rows`).
     pub more: bool,
 }
 
+/// Name ranks are spread over `[0, RANK_SPAN)`.
+pub const RANK_SPAN: i64 = rowid::KEY_END;
+/// More unranked rows than this, or more unranked names than `RENUMBER_NAMES`: the next
+/// catch-up ranks every name afresh (below the filter's backlog limit, so that a page that
+/// finds a large backlog and asks for a catch-up gets it cleared).
+pub const RENUMBER_ROWS: usize = 100;
+#[allow(clippy::cast_possible_wrap)]
+const RENUMBER_ROWS_I: i64 = RENUMBER_ROWS as i64;
+pub const RENUMBER_NAMES: usize = 1_000;
+#[allow(clippy::cast_possible_wrap)]
+const RENUMBER_NAMES_I: i64 = RENUMBER_NAMES as i64;
+
+/// Where an indexed row sits in each table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    deadline: i64,
+    by_state: Option<i64>,
+    received: Option<i64>,
+    name: Option<i64>,
+    weird: bool,
+}
+
+fn place(id: i64, search_rowid: i64, state: &str, received: &str, rank: Option<i64>) -> Place {
+    let part = rowid::part(state);
+    let received = part.and_then(|p| rowid::ordered(p, rowid::received_key(received)?, id));
+    Place {
+        deadline: search_rowid,
+        by_state: rowid::state(state).map(|st| rowid::by_state(st, search_rowid)),
+        received,
+        name: part.zip(rank).and_then(|(p, r)| rowid::ordered(p, r, id)),
+        weird: rowid::deadline_of(search_rowid) == rowid::WEIRD || received.is_none(),
+    }
+}
+
+/// The rank of a display name in `queue_search_names` (None: not ranked).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn rank(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT rank FROM queue_search_names WHERE name = ?1")?
+        .query_row([name], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// Ranks spread evenly over the open interval `(lo, hi)`: `k` of them, or None when there is
+/// no room for `k`.
+fn spread(lo: i64, hi: i64, k: usize) -> Option<Vec<i64>> {
+    let k128 = i128::try_from(k).ok()?;
+    let (lo, hi) = (i128::from(lo), i128::from(hi));
+    if hi - lo - 1 < k128 {
+        return None;
+    }
+    (1..=k128)
+        .map(|i| i64::try_from(lo + (hi - lo) * i / (k128 + 1)).ok())
+        .collect()
+}
+
+/// Gives the names not seen before a rank between their neighbours' (NULL where there is no
+/// room: their rows are then read directly until the next renumbering).
+fn rank_new_names(conn: &Connection, names: &mut Vec<String>, span: i64) -> Result<()> {
+    names.sort_unstable();
+    names.dedup();
+    let mut fresh = Vec::new();
+    for n in names.drain(..) {
+        let known: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM queue_search_names WHERE name = ?1)")?
+            .query_row([&n], |r| r.get(0))?;
+        if !known {
+            fresh.push(n);
+        }
+    }
+    let mut prev = conn.prepare_cached(
+        "SELECT rank FROM queue_search_names WHERE name < ?1 AND rank IS NOT NULL ORDER BY name DESC LIMIT 1",
+    )?;
+    let mut next = conn.prepare_cached(
+        "SELECT rank FROM queue_search_names WHERE name > ?1 AND rank IS NOT NULL ORDER BY name LIMIT 1",
+    )?;
+    let mut add =
+        conn.prepare_cached("INSERT INTO queue_search_names (name, rank) VALUES (?1, ?2)")?;
+    // Runs of fresh names that fall between the same two ranked names share that gap.
+    let mut i = 0;
+    while i < fresh.len() {
+        let lo: i64 = prev
+            .query_row([&fresh[i]], |r| r.get(0))
+            .optional()?
+            .unwrap_or(-1);
+        let hi: i64 = next
+            .query_row([&fresh[i]], |r| r.get(0))
+            .optional()?
+            .unwrap_or(span);
+        let mut j = i + 1;
+        while j < fresh.len() {
+            let h: i64 = next
+                .query_row([&fresh[j]], |r| r.get(0))
+                .optional()?
+                .unwrap_or(span);
+            if h != hi {
+                break;
+            }
+            j += 1;
+        }
+        let ranks = spread(lo, hi, j - i);
+        for (k, name) in fresh[i..j].iter().enumerate() {
+            add.execute(params![name, ranks.as_ref().map(|r| r[k])])?;
+        }
+        i = j;
+    }
+    Ok(())
+}
+
+/// Ranks every name of a pending row with an id up to `last` afresh, spread over the span,
+/// and writes `queue_search_name` again with the indexed rows (up to `upto`, less `skip`:
+/// the stale rows, indexed again by the caller).
+fn renumber(conn: &Connection, upto: i64, last: i64, skip: &HashSet<i64>, span: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO queue_search_name (queue_search_name) VALUES ('delete-all')",
+        [],
+    )?;
+    conn.execute("DELETE FROM queue_search_names", [])?;
+    let names: Vec<String> = conn
+        .prepare_cached(&format!(
+            "SELECT DISTINCT display_name FROM submissions INDEXED BY submissions_state_name \
+             WHERE state IN {PENDING} AND id <= ?1 ORDER BY display_name"
+        ))?
+        .query_map([last], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let ranks = spread(-1, span, names.len()).unwrap_or_default();
+    {
+        let mut add =
+            conn.prepare_cached("INSERT INTO queue_search_names (name, rank) VALUES (?1, ?2)")?;
+        for (k, name) in names.iter().enumerate() {
+            add.execute(params![name, ranks.get(k)])?;
+        }
+    }
+    let mut rows: Vec<(i64, String)> = Vec::new();
+    {
+        let mut sel = conn.prepare_cached(&format!(
+            "SELECT s.id, s.state, n.rank, {} FROM submissions s \
+             LEFT JOIN establishments e ON e.id = s.establishment_id \
+             JOIN queue_search_names n ON n.name = s.display_name \
+             WHERE s.state IN {PENDING} AND s.id <= ?1",
+            text_sql()
+        ))?;
+        let mut it = sel.query([upto])?;
+        while let Some(r) = it.next()? {
+            let id: i64 = r.get(0)?;
+            if skip.contains(&id) {
+                continue;
+            }
+            let state: String = r.get(1)?;
+            let rank: Option<i64> = r.get(2)?;
+            let at = rowid::part(&state)
+                .zip(rank)
+                .and_then(|(p, k)| rowid::ordered(p, k, id));
+            if let Some(at) = at {
+                rows.push((at, r.get(3)?));
+            }
+        }
+    }
+    insert_sorted(conn, Table::Name, rows)
+}
+
+fn insert_sorted(conn: &Connection, t: Table, mut rows: Vec<(i64, String)>) -> Result<()> {
+    rows.sort_unstable_by_key(|(id, _)| *id);
+    let mut ins = conn.prepare_cached(&format!(
+        "INSERT INTO {} (rowid, t) VALUES (?1, ?2)",
+        t.name()
+    ))?;
+    for (id, text) in &rows {
+        ins.execute(params![id, text])?;
+    }
+    Ok(())
+}
+
 /// Brings the index up to date: takes the stale rows out, then indexes them again (if still
-/// pending) with up to `max_rows` of the tail, in rowid order (FTS5 writes ascending rowids
-/// without flushing between). Run inside the caller's write transaction.
+/// pending) with up to `max_rows` of the tail, each table in its rowid order (FTS5 writes
+/// ascending rowids without flushing between). Run inside the caller's write transaction.
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn catch_up(conn: &Connection, max_rows: usize) -> Result<CatchUp> {
+    catch_up_spread(conn, max_rows, RANK_SPAN)
+}
+
+/// [`catch_up`] with name ranks spread over `[0, span)` (tests use a small span to run out of
+/// room).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn catch_up_spread(conn: &Connection, max_rows: usize, span: i64) -> Result<CatchUp> {
+    let span = span.clamp(1, RANK_SPAN);
     let mut out = CatchUp::default();
     let upto: i64 = conn
         .prepare_cached("SELECT upto FROM queue_search_state WHERE id = 1")?
         .query_row([], |r| r.get(0))?;
     let mut weird = 0_i64;
-    let mut stale: Vec<(i64, String)> = conn
-        .prepare_cached("SELECT old_rowid, old_state FROM queue_search_stale")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    type StaleRow = (i64, i64, String, Option<String>, Option<String>);
+    let stale: Vec<StaleRow> = conn
+        .prepare_cached(
+            "SELECT submission_id, old_rowid, old_state, old_received, old_name FROM queue_search_stale",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    stale.sort();
-    {
-        let mut del = conn.prepare_cached("DELETE FROM queue_search WHERE rowid = ?1")?;
-        let mut del_state =
-            conn.prepare_cached("DELETE FROM queue_search_by_state WHERE rowid = ?1")?;
-        for (old, state) in &stale {
-            if del.execute([old])? > 0 && rowid::deadline_of(*old) == rowid::WEIRD {
-                weird -= 1;
-            }
-            if let Some(st) = rowid::state(state) {
-                del_state.execute([rowid::by_state(st, *old)])?;
+    for (id, old, state, received, name) in &stale {
+        let rank = match name {
+            Some(n) => rank(conn, n)?,
+            None => None,
+        };
+        let p = place(*id, *old, state, received.as_deref().unwrap_or(""), rank);
+        let gone = conn
+            .prepare_cached("DELETE FROM queue_search WHERE rowid = ?1")?
+            .execute([p.deadline])?;
+        if gone > 0 && p.weird {
+            weird -= 1;
+        }
+        for (t, at) in [
+            (Table::ByState, p.by_state),
+            (Table::Received, p.received),
+            (Table::Name, p.name),
+        ] {
+            if let Some(at) = at {
+                conn.prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", t.name()))?
+                    .execute([at])?;
             }
         }
     }
@@ -225,42 +506,79 @@ pub fn catch_up(conn: &Connection, max_rows: usize) -> Result<CatchUp> {
         )?
         .query_row(params![upto, limit], |r| r.get::<_, Option<i64>>(0))?
         .unwrap_or(upto);
-    let mut grams = Grams::default();
-    // Checked and returned rows again for the second table, in its rowid order.
-    let mut by_state: Vec<(i64, String)> = Vec::new();
+    let unranked_rows = capped_count(conn, UNRANKED_IDS, upto, RENUMBER_ROWS_I + 1)?;
+    let unranked_names = capped_count(
+        conn,
+        "SELECT 1 FROM queue_search_names INDEXED BY queue_search_names_unranked WHERE rank IS NULL",
+        upto,
+        RENUMBER_NAMES_I + 1,
+    )?;
+    if unranked_rows > RENUMBER_ROWS || unranked_names > RENUMBER_NAMES {
+        let skip: HashSet<i64> = stale.iter().map(|s| s.0).collect();
+        renumber(conn, upto, last, &skip, span)?;
+        out.renumbered = true;
+    }
+    // The rows to index: the stale ones still pending, and the tail.
+    struct New {
+        id: i64,
+        search_rowid: i64,
+        state: String,
+        received: String,
+        name: String,
+        text: String,
+    }
+    let mut rows: Vec<New> = Vec::new();
     {
-        let mut ins = conn.prepare_cached("INSERT INTO queue_search (rowid, t) VALUES (?1, ?2)")?;
         let mut sel = conn.prepare_cached(&format!(
-            "SELECT s.search_rowid, s.state, {} FROM submissions s \
+            "SELECT s.id, s.search_rowid, s.state, s.received_at, s.display_name, {} FROM submissions s \
              LEFT JOIN establishments e ON e.id = s.establishment_id \
              WHERE (s.id IN (SELECT submission_id FROM queue_search_stale) OR (s.id > ?1 AND s.id <= ?2)) \
                AND s.state IN {PENDING} ORDER BY s.search_rowid",
             text_sql()
         ))?;
-        let mut rows = sel.query(params![upto, last])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let state: String = r.get(1)?;
-            let text: String = r.get(2)?;
-            add_grams(&text, &mut grams);
-            ins.execute(params![id, text])?;
-            if rowid::deadline_of(id) == rowid::WEIRD {
+        let mut it = sel.query(params![upto, last])?;
+        while let Some(r) = it.next()? {
+            rows.push(New {
+                id: r.get(0)?,
+                search_rowid: r.get(1)?,
+                state: r.get(2)?,
+                received: r.get(3)?,
+                name: r.get(4)?,
+                text: r.get(5)?,
+            });
+        }
+    }
+    let mut names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    rank_new_names(conn, &mut names, span)?;
+    let mut grams = Grams::default();
+    let mut by_table: [Vec<(i64, String)>; 3] = Default::default();
+    {
+        let mut ins = conn.prepare_cached("INSERT INTO queue_search (rowid, t) VALUES (?1, ?2)")?;
+        for r in &rows {
+            let p = place(
+                r.id,
+                r.search_rowid,
+                &r.state,
+                &r.received,
+                rank(conn, &r.name)?,
+            );
+            add_grams(&r.text, &mut grams);
+            ins.execute(params![p.deadline, r.text])?;
+            if p.weird {
                 weird += 1;
             }
-            if let Some(st) = rowid::state(&state) {
-                by_state.push((rowid::by_state(st, id), text));
+            for (k, at) in [p.by_state, p.received, p.name].into_iter().enumerate() {
+                if let Some(at) = at {
+                    by_table[k].push((at, r.text.clone()));
+                }
             }
             out.indexed += 1;
         }
     }
-    by_state.sort_unstable_by_key(|(id, _)| *id);
-    {
-        let mut ins =
-            conn.prepare_cached("INSERT INTO queue_search_by_state (rowid, t) VALUES (?1, ?2)")?;
-        for (id, text) in &by_state {
-            ins.execute(params![id, text])?;
-        }
-    }
+    let [by_state, received, name] = by_table;
+    insert_sorted(conn, Table::ByState, by_state)?;
+    insert_sorted(conn, Table::Received, received)?;
+    insert_sorted(conn, Table::Name, name)?;
     conn.prepare_cached("DELETE FROM queue_search_stale")?
         .execute([])?;
     conn.prepare_cached(

@@ -11,11 +11,14 @@
 //! - in deadline order the index's answer is read in rowid order — the page order — and each
 //!   row is checked with the LIKE until the page is full: as many rows as the page needs when
 //!   most match, all of the few when few do, none when none do, however large the queue;
-//! - in the other orders the index first counts the queue's matches: few (≤
-//!   `Tuning::direct_max`) are read by id, checked and sorted; more are found by walking the
-//!   order's index range checking membership in the index's answer (ids only, no row read);
-//!   very many (≥ `Tuning::member_max`, so a tenth of a large queue or more) by walking it with
-//!   the LIKE itself, which then meets a match every few rows.
+//! - in received and name order two more tables of the index list every pending row under
+//!   (state, received time or name rank, id) (schema v7), so the same holds there, each of
+//!   the queue's states read in order up to the last row kept so far, and merged; a small
+//!   "mine" (≤ `Tuning::member_max` rows) is walked on its own index instead;
+//! - when the trigram counts say there are few matches (≤ `Tuning::direct_max`), they are read
+//!   by id, checked and sorted; "mine" and "visit" by deadline walk their own index, checking
+//!   membership in the index's answer (ids only, no row read) when it is not too long
+//!   (`Tuning::member_max`), or the LIKE itself.
 //!
 //! Rows the search index does not hold yet, or holds with old values (the backlog), are always
 //! read directly with the index's answer.
@@ -198,8 +201,13 @@ const COLS: &str = "s.id, s.kind, s.state, s.display_name, s.deadline, s.receive
 const JOINS: &str = "LEFT JOIN establishments e ON e.id = s.establishment_id \
      LEFT JOIN staff st ON st.id = s.assigned_staff";
 /// The ids the search index may miss or hold wrongly (storage::queue_search::Backlog).
-const BACKLOG_IDS: &str = "SELECT id FROM submissions WHERE id > :upto \
-     UNION ALL SELECT submission_id FROM queue_search_stale";
+fn backlog_ids() -> String {
+    format!(
+        "SELECT id FROM submissions WHERE id > :upto \
+         UNION ALL SELECT submission_id FROM queue_search_stale UNION ALL {}",
+        qs::UNRANKED_IDS
+    )
+}
 
 /// Thresholds of the filtered page (see the module docs); tests lower them to reach every path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -529,7 +537,10 @@ fn walk_sql(q: Queue, sort: Sort, arm: &Arm, null: bool, narrow: Narrow) -> Stri
 
 /// The candidates: the ids the search index gave (`:ids`, a JSON array) and the backlog.
 fn candidates_sql() -> String {
-    format!("SELECT value FROM json_each(:ids) UNION ALL {BACKLOG_IDS}")
+    format!(
+        "SELECT value FROM json_each(:ids) UNION ALL {}",
+        backlog_ids()
+    )
 }
 
 /// Candidates read by id (the index's answer and the backlog), checked and sorted.
@@ -559,6 +570,39 @@ fn stream_sql(q: Queue) -> String {
     )
 }
 
+/// The index's answer in received or name order (`queue_search_received`, `queue_search_name`)
+/// in one state's rowid range, in rowid order — the page order — checked, read lazily.
+fn ordered_sql(q: Queue, sort: Sort) -> String {
+    let t = ordered_table(sort).name();
+    let k = sort.key();
+    format!(
+        "SELECT {COLS}, {k} FROM {t} f \
+         JOIN submissions s ON s.id = (f.rowid & {}) {JOINS} \
+         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
+         AND s.id NOT IN (SELECT submission_id FROM queue_search_stale) \
+         AND {} AND {FILTER} ORDER BY f.rowid LIMIT :n",
+        rowid::ORDER_ID_MASK,
+        q.condition()
+    )
+}
+
+/// The search table that lists rows in the order of a sort other than the deadline.
+fn ordered_table(sort: Sort) -> Table {
+    match sort {
+        Sort::Name => Table::Name,
+        Sort::Received | Sort::Deadline => Table::Received,
+    }
+}
+
+/// The state parts (storage::queue_search::rowid::part) of the states a queue holds.
+fn parts(q: Queue) -> &'static [i64] {
+    match q {
+        Queue::Checked => &[2],
+        Queue::Returned => &[3],
+        _ => &[1, 2, 3],
+    }
+}
+
 /// The SQL of a queue count.
 #[must_use]
 pub fn count_sql(q: Queue) -> String {
@@ -581,6 +625,9 @@ pub fn all_sql() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for q in Queue::ALL {
         out.push((format!("{} count", q.code()), count_sql(q)));
+        if q == Queue::Mine {
+            out.push(("mine capped count".into(), MINE_CAPPED_SQL.into()));
+        }
         for sort in Sort::ALL {
             let l = format!("{} {}", q.code(), sort.code());
             for arm in arms(q, sort) {
@@ -601,6 +648,12 @@ pub fn all_sql() -> Vec<(String, String)> {
             out.push((format!("{l} direct"), direct_sql(q, sort)));
         }
         out.push((format!("{} stream", q.code()), stream_sql(q)));
+        for sort in [Sort::Received, Sort::Name] {
+            out.push((
+                format!("{} ordered {}", q.code(), sort.code()),
+                ordered_sql(q, sort),
+            ));
+        }
     }
     out
 }
@@ -782,6 +835,12 @@ fn filtered(
         b.set(":ids", Value::Text("[]".into()));
         return stream(conn, q, &b, range, backlog.rows(), need);
     }
+    // The other orders read their own tables in order, each row checked against the queue
+    // (except a small "mine", whose own index is quicker to walk).
+    if sort != Sort::Deadline && !(q == Queue::Mine && small_mine(conn, &b, t.member_max)?) {
+        b.set(":ids", Value::Text("[]".into()));
+        return ordered(conn, q, sort, &b, backlog.rows(), need);
+    }
     let ids = qs::ids(conn, table, &m, range, t.member_max)?;
     let n = ids.len();
     b.set(":ids", Value::Text(json_ids(&ids)));
@@ -814,6 +873,73 @@ fn direct(conn: &Connection, q: Queue, sort: Sort, b: &Binds, need: usize) -> Re
         Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
     );
     hits(conn, &direct_sql(q, sort), &b)
+}
+
+/// Whether the user's own queue holds at most `cap` rows.
+fn small_mine(conn: &Connection, b: &Binds, cap: usize) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(MINE_CAPPED_SQL)?;
+    let mut b = b.clone();
+    b.set(
+        ":cap",
+        Value::Integer(i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1),
+    );
+    b.apply(&mut stmt)?;
+    let mut rows = stmt.raw_query();
+    let n: i64 = match rows.next()? {
+        Some(r) => r.get(0)?,
+        None => 0,
+    };
+    Ok(usize::try_from(n).unwrap_or(usize::MAX) <= cap)
+}
+
+const MINE_CAPPED_SQL: &str = "SELECT count(*) FROM (SELECT 1 FROM submissions s INDEXED BY submissions_mine \
+     WHERE s.assigned_staff = :me AND s.assigned_staff IS NOT NULL \
+     AND s.state IN ('received', 'checked', 'returned') LIMIT :cap)";
+
+/// Received or name order: the index's answer in each of the queue's states in rowid order,
+/// merged, then the backlog read by id, merged.
+fn ordered(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    b: &Binds,
+    backlog: usize,
+    need: usize,
+) -> Result<Vec<Hit>> {
+    let mut b = b.clone();
+    b.set(
+        ":n",
+        Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
+    );
+    let mut out: Vec<Hit> = Vec::new();
+    for &p in parts(q) {
+        let (lo, mut hi) = rowid::part_range(p);
+        // Once a page is full, a later state is read only up to its last row (otherwise a
+        // state that holds none of the queue's rows would be read to its end).
+        if let Some(last) = out.last().filter(|_| out.len() >= need) {
+            let key = match (sort, last.key.as_deref()) {
+                (Sort::Name, Some(name)) => qs::rank(conn, name)?,
+                (Sort::Received, Some(at)) => rowid::received_key(at),
+                _ => None,
+            };
+            if let Some(bound) = key.and_then(|k| rowid::ordered(p, k, last.row.id)) {
+                hi = hi.min(bound);
+            }
+        }
+        b.set(":lo", Value::Integer(lo));
+        b.set(":hi", Value::Integer(hi));
+        out.extend(hits(conn, &ordered_sql(q, sort), &b)?);
+        out.sort_by(order);
+        out.truncate(need);
+    }
+    if backlog > 0 {
+        // `:ids` is empty here: the backlog only.
+        out.extend(direct(conn, q, sort, &b, need)?);
+    }
+    out.sort_by(order);
+    out.dedup_by_key(|h| h.row.id);
+    out.truncate(need);
+    Ok(out)
 }
 
 /// Deadline order: the index's answer in rowid order — (deadline, id), the page order — each
