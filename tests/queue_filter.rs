@@ -197,18 +197,18 @@ fn args(filter: &str, limit: u32) -> QueueArgs {
 fn tunings() -> Vec<Tuning> {
     vec![
         Tuning::default(),
-        // Everything through buckets: few read by id, then membership walks, then LIKE walks.
+        // Everything through the index in order: nothing read by id, no small "mine".
         Tuning {
             direct_max: 3,
-            member_max: 6,
             backlog_max: 1000,
             max_grams: 256,
+            mine_walk_max: 0,
         },
         Tuning {
             direct_max: 0,
-            member_max: 1,
             backlog_max: 1000,
             max_grams: 2,
+            mine_walk_max: 0,
         },
         // Any backlog: the LIKE walk.
         Tuning {
@@ -364,23 +364,33 @@ fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
     assert!(n > 0 && n < 700, "{n} pending rows indexed");
     let after = queue_search::backlog(store.conn(), 10_000).unwrap();
     assert_eq!((after.upto, after.tail, after.stale), (700, 0, 0));
-    // A change to an indexed row (state, name, deadline; the establishment) is listed, read
-    // directly until the next catch-up, then indexed again.
+    // A change to an indexed row (state, name, deadline, claimed or not, visit due or not;
+    // the establishment) is listed, read directly until the next catch-up, then indexed again.
+    let id = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let claim =
+        id("SELECT min(id) FROM submissions WHERE assigned_staff IS NULL AND state = 'received'");
+    let hand_over =
+        id("SELECT min(id) FROM submissions WHERE assigned_staff = 1 AND state = 'received'");
+    let visited = id(
+        "SELECT min(id) FROM submissions WHERE visit_needed = 1 AND visit_date IS NULL AND state = 'received'",
+    );
     store
         .conn()
-        .execute_batch(
+        .execute_batch(&format!(
             "UPDATE submissions SET display_name = 'ZZ新しい名前' WHERE id = 10;
-             UPDATE submissions SET assigned_staff = 2 WHERE id = 11;
-             UPDATE establishments SET name = 'ZZ改名' WHERE id = 3;",
-        )
+             UPDATE submissions SET assigned_staff = 2 WHERE id = {claim};
+             UPDATE submissions SET assigned_staff = 2 WHERE id = {hand_over};
+             UPDATE submissions SET visit_date = '2026-11-20' WHERE id = {visited};
+             UPDATE establishments SET name = 'ZZ改名' WHERE id = 3;"
+        ))
         .unwrap();
     let stale = queue_search::backlog(store.conn(), 10_000).unwrap().stale;
-    // id 11's claim does not change what is indexed.
+    // A hand-over from one clerk to another does not change what is indexed.
     let want: i64 = store
         .conn()
         .query_row(
-            "SELECT count(*) FROM submissions WHERE id = 10 OR establishment_id = 3",
-            [],
+            "SELECT count(*) FROM submissions WHERE id IN (10, ?1, ?2) OR establishment_id = 3",
+            [claim, visited],
             |r| r.get(0),
         )
         .unwrap();
@@ -389,9 +399,13 @@ fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
     madoguchi::service::queue::maintain_search(&store).unwrap();
     assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
     same_pages(&store, "zz");
+    // The upkeep also merged the index's segments: nothing is left to merge.
+    assert_eq!(
+        queue_search::try_merge_step(store.conn(), 1000).unwrap(),
+        Some(false)
+    );
     for t in [
-        "queue_search",
-        "queue_search_by_state",
+        "queue_search_deadline",
         "queue_search_received",
         "queue_search_name",
     ] {
@@ -455,4 +469,15 @@ fn r_rev_6_names_without_a_rank_are_read_directly_until_renumbered() {
     );
     assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
     same_pages(&store, "ab");
+    // Three catch-ups left several segments: merged a step at a time until nothing is left
+    // to merge, the pages stay the same.
+    let mut steps = 0;
+    while queue_search::try_merge_step(store.conn(), 2).unwrap() == Some(true) {
+        steps += 1;
+        assert!(steps < 10_000, "merging never ends");
+    }
+    assert!(steps > 1, "{steps}");
+    for f in ["a", "商事", "ab"] {
+        same_pages(&store, f);
+    }
 }

@@ -76,7 +76,7 @@ pub fn list(
         // lock is free. Otherwise the page is still right, only slower.
         let t = rs::Tuning::default();
         if storage::queue_search::backlog(conn, t.backlog_max)?.rows() > t.backlog_max {
-            maintain_search(store)?;
+            catch_up_search(store)?;
         }
     }
     let cal = super::calendar::effective(conn)?;
@@ -105,12 +105,12 @@ pub fn list(
 pub const SEARCH_CATCH_UP_ROWS: usize = 20_000;
 
 /// Brings the queue filter's search index up to date (storage::queue_search) if the write lock
-/// is free now: the TUI's background thread, `mail sync --watch`, `sweep` and a filtered page
-/// with a large backlog call it. Returns the rows indexed. Not a staff action: no audit.
+/// is free now; a filtered page with a large backlog calls it. Returns the rows indexed. Not a
+/// staff action: no audit.
 ///
 /// # Errors
 /// Storage failures other than the lock being taken.
-pub fn maintain_search(store: &Store) -> Result<usize> {
+pub fn catch_up_search(store: &Store) -> Result<usize> {
     let mut total = 0;
     // A few passes at most, so that a caller never holds on for long.
     for _ in 0..4 {
@@ -125,6 +125,22 @@ pub fn maintain_search(store: &Store) -> Result<usize> {
         }
     }
     Ok(total)
+}
+
+/// Leaf pages of the search index merged per table in one maintenance step (a write
+/// transaction of a few tens of milliseconds).
+pub const SEARCH_MERGE_PAGES: i64 = 1_000;
+
+/// The background upkeep of the queue filter's search index: [`catch_up_search`], then one
+/// step of merging its segments (storage::queue_search::merge_step). The TUI's background
+/// thread, `mail sync --watch` and `sweep` call it. Returns the rows indexed.
+///
+/// # Errors
+/// Storage failures other than the lock being taken.
+pub fn maintain_search(store: &Store) -> Result<usize> {
+    let n = catch_up_search(store)?;
+    storage::queue_search::try_merge_step(store.conn(), SEARCH_MERGE_PAGES)?;
+    Ok(n)
 }
 
 /// Counts of every queue, in `Queue::ALL` order.

@@ -1,6 +1,6 @@
-//! The work queues' search index (R-REV-6 `/` filter): an FTS5 trigram table with one row per
+//! The work queues' search index (R-REV-6 `/` filter): FTS5 trigram tables with one row per
 //! pending submission, filled in bulk after the fact (see `assets/sql/006_queue_search.sql`
-//! for why not by triggers), and the pieces of FTS5 query the queue pages ask it.
+//! for why not by triggers; `007_queue_order.sql` for the tables of today), and the pieces of FTS5 query the queue pages ask it.
 //!
 //! The filter is `LIKE '%text%'` over seven columns (storage::queues): the submission's name,
 //! external id and job number, its establishment's name and number (the plain text), and the
@@ -13,9 +13,9 @@
 //! superset (trigrams in any order, across values, plain and key text alike); the queue query
 //! then applies the LIKE itself, so results are exactly those of the LIKE.
 //!
-//! The index's rowid is `submissions.search_rowid`: deadline and id (see [`rowid`]), so the
-//! index lists rows in deadline order; `queue_search_by_state` holds the checked and returned
-//! rows again with the state on top, for the two queues of one state.
+//! There are three tables, one per queue order, each listing every pending row under a rowid
+//! that is (part, sort key, id) (see [`rowid`] and `assets/sql/007_queue_order.sql`): a
+//! queue is a union of parts, and within a part the index lists rows in the page order.
 //!
 //! Rows with an id above `queue_search_state.upto` (imported since the last catch-up) and rows
 //! listed in `queue_search_stale` (changed since they were indexed) are not, or not correctly,
@@ -33,26 +33,40 @@ pub const SENTINEL: char = '\u{E000}';
 const SS: &str = "char(57344, 57344)";
 const PENDING: &str = "('received', 'checked', 'returned')";
 
-/// Bits of `search_rowid` (see the migration): 2 of state, 27 of deadline, 34 of id.
+/// The rowids of the three tables (see the migration, schema v7): 4 bits of part, 31 of key,
+/// 28 of submission id.
 pub mod rowid {
-    pub const ID_BITS: u32 = 34;
+    pub const ID_BITS: u32 = 28;
     pub const ID_MASK: i64 = (1 << ID_BITS) - 1;
-    /// Where `queue_search_by_state` puts the state above `search_rowid`.
-    pub const STATE_SHIFT: u32 = 61;
-    /// The deadline part of rows whose deadline is not a YYYY-MM-DD text.
-    pub const WEIRD: i64 = (1 << 27) - 1;
+    /// Keys are below this.
+    pub const KEY_END: i64 = (1 << 31) - 1;
+    pub const PART_SHIFT: u32 = 59;
 
-    /// The state part of a `queue_search_by_state` rowid (None: a state it does not hold).
+    /// The part of a row: state × claimed × visit due (None: not a pending state).
     #[must_use]
-    pub fn state(s: &str) -> Option<i64> {
-        match s {
-            "checked" => Some(2),
-            "returned" => Some(3),
-            _ => None,
-        }
+    pub fn part(state: &str, claimed: bool, visit: bool) -> Option<i64> {
+        let s = match state {
+            "received" => 0,
+            "checked" => 1,
+            "returned" => 2,
+            _ => return None,
+        };
+        Some(s * 4 + i64::from(claimed) * 2 + i64::from(visit))
     }
 
-    /// The deadline part for a YYYY-MM-DD text (None: not one), in the text's order.
+    /// A row's rowid (None: key or id out of range, a "weird" row).
+    #[must_use]
+    pub fn at(part: i64, key: i64, id: i64) -> Option<i64> {
+        ((0..KEY_END).contains(&key) && (0..=ID_MASK).contains(&id)).then(|| bound(part, key, id))
+    }
+
+    /// The rowid where (part, key, id) would be: with `key` up to `KEY_END`, a range bound.
+    #[must_use]
+    pub fn bound(part: i64, key: i64, id: i64) -> i64 {
+        (part << PART_SHIFT) | (key.clamp(0, KEY_END) << ID_BITS) | id.clamp(0, ID_MASK)
+    }
+
+    /// 1 + YYYYMMDD of a `YYYY-MM-DD` text (None: not one), in the text's order.
     #[must_use]
     pub fn deadline(d: &str) -> Option<i64> {
         let b = d.as_bytes();
@@ -69,54 +83,10 @@ pub mod rowid {
         digits.parse::<i64>().ok().map(|v| v + 1)
     }
 
-    /// The first rowid of a deadline part (in `queue_search`).
+    /// The deadline order's key: 0 without a deadline (NULL sorts first).
     #[must_use]
-    pub fn start(deadline: i64) -> i64 {
-        deadline << ID_BITS
-    }
-
-    /// A `queue_search_by_state` rowid from a state part and a `queue_search` rowid.
-    #[must_use]
-    pub fn by_state(state: i64, rowid: i64) -> i64 {
-        (state << STATE_SHIFT) | rowid
-    }
-
-    /// The deadline part of a rowid.
-    #[must_use]
-    pub fn deadline_of(rowid: i64) -> i64 {
-        (rowid >> ID_BITS) & WEIRD
-    }
-
-    /// Bits of submission id in the rowids of `queue_search_received` and `queue_search_name`
-    /// (schema v7): 2 of state part, 31 of key, 30 of id.
-    pub const ORDER_ID_BITS: u32 = 30;
-    pub const ORDER_ID_MASK: i64 = (1 << ORDER_ID_BITS) - 1;
-    /// Keys (received seconds, name ranks) are below this.
-    pub const KEY_END: i64 = (1 << 31) - 1;
-
-    /// The state part of the ordered tables' rowids (None: not a pending state).
-    #[must_use]
-    pub fn part(s: &str) -> Option<i64> {
-        match s {
-            "received" => Some(1),
-            _ => state(s),
-        }
-    }
-
-    /// An ordered table's rowid: state part, key, id (None: key or id out of range).
-    #[must_use]
-    pub fn ordered(part: i64, key: i64, id: i64) -> Option<i64> {
-        ((0..KEY_END).contains(&key) && (0..=ORDER_ID_MASK).contains(&id))
-            .then_some((part << STATE_SHIFT) | (key << ORDER_ID_BITS) | id)
-    }
-
-    /// The rowids `[lo, hi)` of one state part of an ordered table.
-    #[must_use]
-    pub fn part_range(part: i64) -> (i64, i64) {
-        (
-            part << STATE_SHIFT,
-            (part << STATE_SHIFT) | (KEY_END << ORDER_ID_BITS),
-        )
+    pub fn deadline_key(d: Option<&str>) -> Option<i64> {
+        d.map_or(Some(0), deadline)
     }
 
     /// Seconds since 2000-01-01T00:00:00Z of a `YYYY-MM-DDTHH:MM:SSZ` text (None: another
@@ -142,24 +112,21 @@ pub mod rowid {
     }
 }
 
-/// The FTS5 tables: every pending row in deadline order, the checked and returned ones by
-/// state, and every pending row by state in received order and in name order.
+/// The FTS5 tables: every pending row, in deadline, received and name order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
-    Pending,
-    ByState,
+    Deadline,
     Received,
     Name,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [Table::Pending, Table::ByState, Table::Received, Table::Name];
+    pub const ALL: [Table; 3] = [Table::Deadline, Table::Received, Table::Name];
 
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
-            Table::Pending => "queue_search",
-            Table::ByState => "queue_search_by_state",
+            Table::Deadline => "queue_search_deadline",
             Table::Received => "queue_search_received",
             Table::Name => "queue_search_name",
         }
@@ -282,27 +249,55 @@ pub const RENUMBER_NAMES: usize = 1_000;
 #[allow(clippy::cast_possible_wrap)]
 const RENUMBER_NAMES_I: i64 = RENUMBER_NAMES as i64;
 
-/// Where an indexed row sits in each table.
+/// What a row is indexed under (its values when indexed).
+#[derive(Debug, Clone)]
+struct Indexed {
+    id: i64,
+    state: String,
+    claimed: bool,
+    visit: bool,
+    deadline: Option<String>,
+    received: String,
+    name: String,
+}
+
+/// Where an indexed row sits in each table (None: not in it), and whether it is weird (left
+/// out of a table for a key or id out of range).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Place {
-    deadline: i64,
-    by_state: Option<i64>,
-    received: Option<i64>,
-    name: Option<i64>,
+    at: [Option<i64>; 3],
     weird: bool,
 }
 
-fn place(id: i64, search_rowid: i64, state: &str, received: &str, rank: Option<i64>) -> Place {
-    let part = rowid::part(state);
-    let received = part.and_then(|p| rowid::ordered(p, rowid::received_key(received)?, id));
-    Place {
-        deadline: search_rowid,
-        by_state: rowid::state(state).map(|st| rowid::by_state(st, search_rowid)),
-        received,
-        name: part.zip(rank).and_then(|(p, r)| rowid::ordered(p, r, id)),
-        weird: rowid::deadline_of(search_rowid) == rowid::WEIRD || received.is_none(),
-    }
+fn place(r: &Indexed, rank: Option<i64>) -> Option<Place> {
+    let part = rowid::part(&r.state, r.claimed, r.visit)?;
+    let deadline = rowid::deadline_key(r.deadline.as_deref());
+    let received = rowid::received_key(&r.received);
+    let at = |key: Option<i64>| key.and_then(|k| rowid::at(part, k, r.id));
+    let p = Place {
+        at: [at(deadline), at(received), at(rank)],
+        weird: false,
+    };
+    // A missing rank is no weirdness (those rows are read directly); anything else left out is.
+    let weird = p.at[0].is_none() || p.at[1].is_none() || (rank.is_some() && p.at[2].is_none());
+    Some(Place { weird, ..p })
 }
+
+fn indexed(r: &rusqlite::Row<'_>, from: usize) -> rusqlite::Result<Indexed> {
+    Ok(Indexed {
+        id: r.get(from)?,
+        state: r.get(from + 1)?,
+        claimed: r.get(from + 2)?,
+        visit: r.get(from + 3)?,
+        deadline: r.get(from + 4)?,
+        received: r.get(from + 5)?,
+        name: r.get(from + 6)?,
+    })
+}
+
+/// The columns [`indexed`] reads, of `submissions s`.
+const INDEXED_COLS: &str = "s.id, s.state, s.assigned_staff IS NOT NULL, \
+     coalesce(s.visit_needed = 1 AND s.visit_date IS NULL, 0), s.deadline, s.received_at, s.display_name";
 
 /// The rank of a display name in `queue_search_names` (None: not ranked).
 ///
@@ -409,7 +404,7 @@ fn renumber(conn: &Connection, upto: i64, last: i64, skip: &HashSet<i64>, span: 
     let mut rows: Vec<(i64, String)> = Vec::new();
     {
         let mut sel = conn.prepare_cached(&format!(
-            "SELECT s.id, s.state, n.rank, {} FROM submissions s \
+            "SELECT n.rank, {}, {INDEXED_COLS} FROM submissions s \
              LEFT JOIN establishments e ON e.id = s.establishment_id \
              JOIN queue_search_names n ON n.name = s.display_name \
              WHERE s.state IN {PENDING} AND s.id <= ?1",
@@ -417,17 +412,12 @@ fn renumber(conn: &Connection, upto: i64, last: i64, skip: &HashSet<i64>, span: 
         ))?;
         let mut it = sel.query([upto])?;
         while let Some(r) = it.next()? {
-            let id: i64 = r.get(0)?;
-            if skip.contains(&id) {
+            let row = indexed(r, 2)?;
+            if skip.contains(&row.id) {
                 continue;
             }
-            let state: String = r.get(1)?;
-            let rank: Option<i64> = r.get(2)?;
-            let at = rowid::part(&state)
-                .zip(rank)
-                .and_then(|(p, k)| rowid::ordered(p, k, id));
-            if let Some(at) = at {
-                rows.push((at, r.get(3)?));
+            if let Some(at) = place(&row, r.get(0)?).and_then(|p| p.at[2]) {
+                rows.push((at, r.get(1)?));
             }
         }
     }
@@ -468,34 +458,28 @@ pub fn catch_up_spread(conn: &Connection, max_rows: usize, span: i64) -> Result<
         .prepare_cached("SELECT upto FROM queue_search_state WHERE id = 1")?
         .query_row([], |r| r.get(0))?;
     let mut weird = 0_i64;
-    type StaleRow = (i64, i64, String, Option<String>, Option<String>);
-    let stale: Vec<StaleRow> = conn
+    let stale: Vec<Indexed> = conn
         .prepare_cached(
-            "SELECT submission_id, old_rowid, old_state, old_received, old_name FROM queue_search_stale",
+            "SELECT submission_id, old_state, old_claimed, old_visit, old_deadline, old_received, old_name \
+             FROM queue_search_stale",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([], |r| indexed(r, 0))?
         .collect::<rusqlite::Result<_>>()?;
-    for (id, old, state, received, name) in &stale {
-        let rank = match name {
-            Some(n) => rank(conn, n)?,
-            None => None,
+    for old in &stale {
+        let Some(p) = place(old, rank(conn, &old.name)?) else {
+            continue;
         };
-        let p = place(*id, *old, state, received.as_deref().unwrap_or(""), rank);
-        let gone = conn
-            .prepare_cached("DELETE FROM queue_search WHERE rowid = ?1")?
-            .execute([p.deadline])?;
-        if gone > 0 && p.weird {
-            weird -= 1;
-        }
-        for (t, at) in [
-            (Table::ByState, p.by_state),
-            (Table::Received, p.received),
-            (Table::Name, p.name),
-        ] {
+        let mut gone = 0;
+        for (t, at) in Table::ALL.iter().zip(p.at) {
             if let Some(at) = at {
-                conn.prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", t.name()))?
+                gone += conn
+                    .prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", t.name()))?
                     .execute([at])?;
             }
+        }
+        // Counted weird when indexed (a pending row is in at least one table, or was all weird).
+        if p.weird && (gone > 0 || p.at.iter().all(Option::is_none)) {
+            weird -= 1;
         }
     }
     out.refreshed = stale.len();
@@ -514,71 +498,47 @@ pub fn catch_up_spread(conn: &Connection, max_rows: usize, span: i64) -> Result<
         RENUMBER_NAMES_I + 1,
     )?;
     if unranked_rows > RENUMBER_ROWS || unranked_names > RENUMBER_NAMES {
-        let skip: HashSet<i64> = stale.iter().map(|s| s.0).collect();
+        let skip: HashSet<i64> = stale.iter().map(|s| s.id).collect();
         renumber(conn, upto, last, &skip, span)?;
         out.renumbered = true;
     }
     // The rows to index: the stale ones still pending, and the tail.
-    struct New {
-        id: i64,
-        search_rowid: i64,
-        state: String,
-        received: String,
-        name: String,
-        text: String,
-    }
-    let mut rows: Vec<New> = Vec::new();
+    let mut rows: Vec<(Indexed, String)> = Vec::new();
     {
         let mut sel = conn.prepare_cached(&format!(
-            "SELECT s.id, s.search_rowid, s.state, s.received_at, s.display_name, {} FROM submissions s \
+            "SELECT {}, {INDEXED_COLS} FROM submissions s \
              LEFT JOIN establishments e ON e.id = s.establishment_id \
              WHERE (s.id IN (SELECT submission_id FROM queue_search_stale) OR (s.id > ?1 AND s.id <= ?2)) \
-               AND s.state IN {PENDING} ORDER BY s.search_rowid",
+               AND s.state IN {PENDING}",
             text_sql()
         ))?;
         let mut it = sel.query(params![upto, last])?;
         while let Some(r) = it.next()? {
-            rows.push(New {
-                id: r.get(0)?,
-                search_rowid: r.get(1)?,
-                state: r.get(2)?,
-                received: r.get(3)?,
-                name: r.get(4)?,
-                text: r.get(5)?,
-            });
+            rows.push((indexed(r, 1)?, r.get(0)?));
         }
     }
-    let mut names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    let mut names: Vec<String> = rows.iter().map(|(r, _)| r.name.clone()).collect();
     rank_new_names(conn, &mut names, span)?;
     let mut grams = Grams::default();
     let mut by_table: [Vec<(i64, String)>; 3] = Default::default();
-    {
-        let mut ins = conn.prepare_cached("INSERT INTO queue_search (rowid, t) VALUES (?1, ?2)")?;
-        for r in &rows {
-            let p = place(
-                r.id,
-                r.search_rowid,
-                &r.state,
-                &r.received,
-                rank(conn, &r.name)?,
-            );
-            add_grams(&r.text, &mut grams);
-            ins.execute(params![p.deadline, r.text])?;
-            if p.weird {
-                weird += 1;
-            }
-            for (k, at) in [p.by_state, p.received, p.name].into_iter().enumerate() {
-                if let Some(at) = at {
-                    by_table[k].push((at, r.text.clone()));
-                }
-            }
-            out.indexed += 1;
+    for (r, text) in rows {
+        let Some(p) = place(&r, rank(conn, &r.name)?) else {
+            continue;
+        };
+        add_grams(&text, &mut grams);
+        if p.weird {
+            weird += 1;
         }
+        for (k, at) in p.at.into_iter().enumerate() {
+            if let Some(at) = at {
+                by_table[k].push((at, text.clone()));
+            }
+        }
+        out.indexed += 1;
     }
-    let [by_state, received, name] = by_table;
-    insert_sorted(conn, Table::ByState, by_state)?;
-    insert_sorted(conn, Table::Received, received)?;
-    insert_sorted(conn, Table::Name, name)?;
+    for (t, rows) in Table::ALL.into_iter().zip(by_table) {
+        insert_sorted(conn, t, rows)?;
+    }
     conn.prepare_cached("DELETE FROM queue_search_stale")?
         .execute([])?;
     conn.prepare_cached(
@@ -619,6 +579,54 @@ pub fn try_catch_up(conn: &Connection, max_rows: usize) -> Result<Option<CatchUp
     let done = catch_up(&tx, max_rows)?;
     tx.commit()?;
     Ok(Some(done))
+}
+
+/// Merges each table's segments a step at a time (FTS5 `merge` with a budget of about
+/// `pages` leaf pages): a filtered page reads every part of a queue, seeking each asked
+/// trigram in every segment, so a catch-up's many small segments cost time at every page
+/// until merged. Returns whether any work was done (none left when false). Run inside the
+/// caller's write transaction.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn merge_step(conn: &Connection, pages: i64) -> Result<bool> {
+    let mut worked = false;
+    for t in Table::ALL {
+        let before = conn.total_changes();
+        conn.prepare_cached(&format!(
+            "INSERT INTO {0} ({0}, rank) VALUES ('merge', ?1)",
+            t.name()
+        ))?
+        // Negative: toward a single segment (a positive budget only merges levels that hold
+        // `usermerge` segments or more).
+        .execute([-pages.max(1)])?;
+        // FTS5's own test: fewer than two changes means nothing was left to merge.
+        worked |= conn.total_changes() - before >= 2;
+    }
+    Ok(worked)
+}
+
+/// [`merge_step`] in its own write transaction if the write lock is free now: `None` when it
+/// was not.
+///
+/// # Errors
+/// On SQLite failure other than the lock being taken.
+pub fn try_merge_step(conn: &Connection, pages: i64) -> Result<Option<bool>> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate);
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    let tx = match tx {
+        Ok(tx) => tx,
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let worked = merge_step(&tx, pages)?;
+    tx.commit()?;
+    Ok(Some(worked))
 }
 
 /// FxHash (rustc's): the catch-up hashes every trigram of every row it indexes; SipHash

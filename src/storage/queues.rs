@@ -6,19 +6,19 @@
 //! stopping at the page size, each later arm bounded by the last row kept so far.
 //!
 //! With a filter (`LIKE '%text%'` over the seven columns of [`FILTER`]; those semantics are
-//! [`reference_page`]'s) the search index (storage::queue_search) answers first. Its rowid is
-//! (state, deadline, id), so a queue's states and deadline range are rowid ranges of it:
-//! - in deadline order the index's answer is read in rowid order — the page order — and each
-//!   row is checked with the LIKE until the page is full: as many rows as the page needs when
-//!   most match, all of the few when few do, none when none do, however large the queue;
-//! - in received and name order two more tables of the index list every pending row under
-//!   (state, received time or name rank, id) (schema v7), so the same holds there, each of
-//!   the queue's states read in order up to the last row kept so far, and merged; a small
-//!   "mine" (≤ `Tuning::member_max` rows) is walked on its own index instead;
-//! - when the trigram counts say there are few matches (≤ `Tuning::direct_max`), they are read
-//!   by id, checked and sorted; "mine" and "visit" by deadline walk their own index, checking
-//!   membership in the index's answer (ids only, no row read) when it is not too long
-//!   (`Tuning::member_max`), or the LIKE itself.
+//! [`reference_page`]'s) the search index (storage::queue_search) answers first. It has one
+//! table per order, whose rowid is (part, sort key, id), the part being state × claimed ×
+//! counter visit due; a queue is a union of parts, "overdue" and "due soon" by deadline a key
+//! range of each:
+//! - few matches (the trigram counts say ≤ `Tuning::direct_max`, and the index agrees) are
+//!   read by id, checked and sorted;
+//! - otherwise each part is read in rowid order — the page order — each row checked with the
+//!   LIKE and the queue's condition until the page is full, each later part only up to the
+//!   last row kept so far, and merged: as many rows as the page needs when most match, all of
+//!   the few when few do, none when none do, however large the queue;
+//! - a small "mine" (≤ `Tuning::mine_walk_max` rows), a text the index cannot narrow down,
+//!   dates that are not YYYY-MM-DD texts, a large backlog or rows the index cannot order
+//!   ("weird") walk the queue's own index with the LIKE.
 //!
 //! Rows the search index does not hold yet, or holds with old values (the backlog), are always
 //! read directly with the index's answer.
@@ -214,23 +214,22 @@ fn backlog_ids() -> String {
 pub struct Tuning {
     /// At most this many candidates (index matches plus backlog) are read by id.
     pub direct_max: usize,
-    /// With fewer index matches than this the order's index is walked by membership, with more
-    /// by the LIKE.
-    pub member_max: usize,
     /// More backlog than this: the page walks with the LIKE alone (the service catches the
     /// index up first when it can).
     pub backlog_max: usize,
     /// A 1–2-character text that begins more trigrams than this is not looked up.
     pub max_grams: usize,
+    /// A "mine" of at most this many rows is walked with the LIKE on its own index.
+    pub mine_walk_max: usize,
 }
 
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
             direct_max: 300,
-            member_max: 10_000,
             backlog_max: 150,
             max_grams: 256,
+            mine_walk_max: 1_000,
         }
     }
 }
@@ -510,8 +509,6 @@ enum Narrow {
     No,
     /// The LIKE.
     Like,
-    /// In the search index's answer (`:m`) or the backlog, then the LIKE.
-    Member,
 }
 
 /// One arm's rows of a span, in order.
@@ -524,10 +521,6 @@ fn walk_sql(q: Queue, sort: Sort, arm: &Arm, null: bool, narrow: Narrow) -> Stri
         q.rest(sort),
         span_sql(sort, null)
     );
-    if narrow == Narrow::Member {
-        // `+`: a membership test on the walked entry, never a lookup per candidate.
-        let _ = write!(sql, " AND +s.id IN ({})", candidates_sql());
-    }
     if narrow != Narrow::No {
         let _ = write!(sql, " AND {FILTER}");
     }
@@ -554,13 +547,14 @@ fn direct_sql(q: Queue, sort: Sort) -> String {
     )
 }
 
-/// The index's answer in one rowid range, in rowid order — (deadline, id) within a state, the
-/// page order — checked, read lazily. Rows changed since indexed sit at their old place; they
-/// come with the backlog instead.
-fn stream_sql(q: Queue) -> String {
-    let t = search_table(q).name();
+/// The index's answer in one part's rowid range (storage::queue_search::rowid), in rowid
+/// order — the page order — checked, read lazily. Rows changed since indexed sit at their old
+/// place; they come with the backlog instead.
+fn ordered_sql(q: Queue, sort: Sort) -> String {
+    let t = sort_table(sort).name();
+    let k = sort.key();
     format!(
-        "SELECT {COLS}, s.deadline FROM {t} f \
+        "SELECT {COLS}, {k} FROM {t} f \
          JOIN submissions s ON s.id = (f.rowid & {}) {JOINS} \
          WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
          AND s.id NOT IN (SELECT submission_id FROM queue_search_stale) \
@@ -570,37 +564,53 @@ fn stream_sql(q: Queue) -> String {
     )
 }
 
-/// The index's answer in received or name order (`queue_search_received`, `queue_search_name`)
-/// in one state's rowid range, in rowid order — the page order — checked, read lazily.
-fn ordered_sql(q: Queue, sort: Sort) -> String {
-    let t = ordered_table(sort).name();
-    let k = sort.key();
-    format!(
-        "SELECT {COLS}, {k} FROM {t} f \
-         JOIN submissions s ON s.id = (f.rowid & {}) {JOINS} \
-         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
-         AND s.id NOT IN (SELECT submission_id FROM queue_search_stale) \
-         AND {} AND {FILTER} ORDER BY f.rowid LIMIT :n",
-        rowid::ORDER_ID_MASK,
-        q.condition()
-    )
-}
-
-/// The search table that lists rows in the order of a sort other than the deadline.
-fn ordered_table(sort: Sort) -> Table {
+/// The search table that lists rows in the order of a sort.
+fn sort_table(sort: Sort) -> Table {
     match sort {
+        Sort::Deadline => Table::Deadline,
+        Sort::Received => Table::Received,
         Sort::Name => Table::Name,
-        Sort::Received | Sort::Deadline => Table::Received,
     }
 }
 
-/// The state parts (storage::queue_search::rowid::part) of the states a queue holds.
-fn parts(q: Queue) -> &'static [i64] {
-    match q {
-        Queue::Checked => &[2],
-        Queue::Returned => &[3],
-        _ => &[1, 2, 3],
+/// The parts (storage::queue_search::rowid::part) that hold a queue's rows.
+fn parts(q: Queue) -> Vec<i64> {
+    let states: &[&str] = match q {
+        Queue::Checked => &["checked"],
+        Queue::Returned => &["returned"],
+        _ => &STATES,
+    };
+    let claimed: &[bool] = match q {
+        Queue::Unassigned => &[false],
+        Queue::Mine => &[true],
+        _ => &[false, true],
+    };
+    let visit: &[bool] = match q {
+        Queue::Visit => &[true],
+        _ => &[false, true],
+    };
+    let mut out = Vec::new();
+    for s in states {
+        for c in claimed {
+            for v in visit {
+                out.extend(rowid::part(s, *c, *v));
+            }
+        }
     }
+    out
+}
+
+/// The keys `[lo, hi)` of a queue in the order of a sort: the deadline range of "overdue" and
+/// "due soon" in deadline order, else all. None when the dates are not YYYY-MM-DD texts.
+fn key_range(q: Queue, sort: Sort, a: &QueueArgs) -> Option<(i64, i64)> {
+    Some(match (q, sort) {
+        // Not NULL (key 0) and before today.
+        (Queue::Overdue, Sort::Deadline) => (1, rowid::deadline(&a.today)?),
+        (Queue::DueSoon, Sort::Deadline) => {
+            (rowid::deadline(&a.today)?, rowid::deadline(&a.soon)? + 1)
+        }
+        _ => (0, rowid::KEY_END),
+    })
 }
 
 /// The SQL of a queue count.
@@ -632,7 +642,7 @@ pub fn all_sql() -> Vec<(String, String)> {
             let l = format!("{} {}", q.code(), sort.code());
             for arm in arms(q, sort) {
                 let a = arm.index;
-                for narrow in [Narrow::No, Narrow::Like, Narrow::Member] {
+                for narrow in [Narrow::No, Narrow::Like] {
                     out.push((
                         format!("{l} walk {a} {narrow:?}"),
                         walk_sql(q, sort, &arm, false, narrow),
@@ -647,8 +657,7 @@ pub fn all_sql() -> Vec<(String, String)> {
             }
             out.push((format!("{l} direct"), direct_sql(q, sort)));
         }
-        out.push((format!("{} stream", q.code()), stream_sql(q)));
-        for sort in [Sort::Received, Sort::Name] {
+        for sort in Sort::ALL {
             out.push((
                 format!("{} ordered {}", q.code(), sort.code()),
                 ordered_sql(q, sort),
@@ -761,30 +770,6 @@ pub fn queue_page_tuned(
         .collect())
 }
 
-/// The search index table that holds a queue's rows.
-fn search_table(q: Queue) -> Table {
-    match q {
-        Queue::Checked | Queue::Returned => Table::ByState,
-        _ => Table::Pending,
-    }
-}
-
-/// The queue's rows in its search index table: a rowid range (the state's, the deadline range
-/// of "overdue" and "due soon", or all). None when the dates are not YYYY-MM-DD texts.
-fn range(q: Queue, a: &QueueArgs) -> Option<(i64, i64)> {
-    Some(match q {
-        Queue::Checked => (rowid::by_state(2, 0), rowid::by_state(3, 0)),
-        Queue::Returned => (rowid::by_state(3, 0), i64::MAX),
-        // Not NULL (part 0) and before today.
-        Queue::Overdue => (rowid::start(1), rowid::start(rowid::deadline(&a.today)?)),
-        Queue::DueSoon => (
-            rowid::start(rowid::deadline(&a.today)?),
-            rowid::start(rowid::deadline(&a.soon)? + 1),
-        ),
-        Queue::Unassigned | Queue::Mine | Queue::Visit => (0, rowid::start(rowid::WEIRD + 1)),
-    })
-}
-
 #[allow(clippy::too_many_arguments)]
 fn filtered(
     conn: &Connection,
@@ -799,10 +784,14 @@ fn filtered(
     let backlog = qs::backlog(conn, t.backlog_max)?;
     let mut b = Binds::base(a, backlog.upto);
     let like_walk = |b: &Binds| walk_queue(conn, q, sort, a, b, Narrow::Like, need);
-    let Some(range) = range(q, a) else {
+    let Some(keys) = key_range(q, sort, a) else {
         return like_walk(&b);
     };
     if backlog.rows() > t.backlog_max || backlog.weird {
+        return like_walk(&b);
+    }
+    // A small "mine" is walked whole at most.
+    if q == Queue::Mine && small_mine(conn, &b, t.mine_walk_max)? {
         return like_walk(&b);
     }
     let text = qs::either(
@@ -817,12 +806,17 @@ fn filtered(
     b.set(":m", Value::Text(m.clone()));
     // Few matches (the common case of a name or number) cost one index query, then as many
     // rows. Skipped when the trigram counts already say there are many.
-    let table = search_table(q);
     let likely_few = usize::try_from(most).unwrap_or(usize::MAX) <= 4 * t.direct_max;
     let few = if m == qs::NO_ROW {
         Some(Vec::new())
     } else if likely_few {
-        Some(qs::ids(conn, table, &m, range, t.direct_max)?)
+        Some(qs::ids(
+            conn,
+            Table::Deadline,
+            &m,
+            (0, i64::MAX),
+            t.direct_max,
+        )?)
     } else {
         None
     };
@@ -830,26 +824,8 @@ fn filtered(
         b.set(":ids", Value::Text(json_ids(&ids)));
         return direct(conn, q, sort, &b, need);
     }
-    // The queues the index decides (state and deadline) read it in deadline order.
-    if sort == Sort::Deadline && !matches!(q, Queue::Mine | Queue::Visit) {
-        b.set(":ids", Value::Text("[]".into()));
-        return stream(conn, q, &b, range, backlog.rows(), need);
-    }
-    // The other orders read their own tables in order, each row checked against the queue
-    // (except a small "mine", whose own index is quicker to walk).
-    if sort != Sort::Deadline && !(q == Queue::Mine && small_mine(conn, &b, t.member_max)?) {
-        b.set(":ids", Value::Text("[]".into()));
-        return ordered(conn, q, sort, &b, backlog.rows(), need);
-    }
-    let ids = qs::ids(conn, table, &m, range, t.member_max)?;
-    let n = ids.len();
-    b.set(":ids", Value::Text(json_ids(&ids)));
-    let narrow = if n < t.member_max {
-        Narrow::Member
-    } else {
-        Narrow::Like
-    };
-    walk_queue(conn, q, sort, a, &b, narrow, need)
+    b.set(":ids", Value::Text("[]".into()));
+    ordered(conn, q, sort, &b, keys, backlog.rows(), need)
 }
 
 fn json_ids(ids: &[i64]) -> String {
@@ -896,13 +872,14 @@ const MINE_CAPPED_SQL: &str = "SELECT count(*) FROM (SELECT 1 FROM submissions s
      WHERE s.assigned_staff = :me AND s.assigned_staff IS NOT NULL \
      AND s.state IN ('received', 'checked', 'returned') LIMIT :cap)";
 
-/// Received or name order: the index's answer in each of the queue's states in rowid order,
-/// merged, then the backlog read by id, merged.
+/// The index's answer in each of the queue's parts in rowid order (each part in the page
+/// order), merged, then the backlog read by id, merged.
 fn ordered(
     conn: &Connection,
     q: Queue,
     sort: Sort,
     b: &Binds,
+    (klo, khi): (i64, i64),
     backlog: usize,
     need: usize,
 ) -> Result<Vec<Hit>> {
@@ -912,19 +889,26 @@ fn ordered(
         Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
     );
     let mut out: Vec<Hit> = Vec::new();
-    for &p in parts(q) {
-        let (lo, mut hi) = rowid::part_range(p);
-        // Once a page is full, a later state is read only up to its last row (otherwise a
-        // state that holds none of the queue's rows would be read to its end).
+    for p in parts(q) {
+        let lo = rowid::bound(p, klo, 0);
+        let mut hi = rowid::bound(p, khi, 0);
+        // Once the page is full, a later part is read only up to its last row (otherwise a
+        // part that holds none of the queue's rows would be read to its end).
         if let Some(last) = out.last().filter(|_| out.len() >= need) {
-            let key = match (sort, last.key.as_deref()) {
-                (Sort::Name, Some(name)) => qs::rank(conn, name)?,
-                (Sort::Received, Some(at)) => rowid::received_key(at),
-                _ => None,
+            let key = match sort {
+                Sort::Deadline => rowid::deadline_key(last.key.as_deref()),
+                Sort::Received => last.key.as_deref().and_then(rowid::received_key),
+                Sort::Name => match last.key.as_deref() {
+                    Some(name) => qs::rank(conn, name)?,
+                    None => None,
+                },
             };
-            if let Some(bound) = key.and_then(|k| rowid::ordered(p, k, last.row.id)) {
-                hi = hi.min(bound);
+            if let Some(k) = key {
+                hi = hi.min(rowid::bound(p, k, last.row.id));
             }
+        }
+        if hi <= lo {
+            continue;
         }
         b.set(":lo", Value::Integer(lo));
         b.set(":hi", Value::Integer(hi));
@@ -935,34 +919,6 @@ fn ordered(
     if backlog > 0 {
         // `:ids` is empty here: the backlog only.
         out.extend(direct(conn, q, sort, &b, need)?);
-    }
-    out.sort_by(order);
-    out.dedup_by_key(|h| h.row.id);
-    out.truncate(need);
-    Ok(out)
-}
-
-/// Deadline order: the index's answer in rowid order — (deadline, id), the page order — each
-/// row checked, then the backlog read by id, merged.
-fn stream(
-    conn: &Connection,
-    q: Queue,
-    b: &Binds,
-    (lo, hi): (i64, i64),
-    backlog: usize,
-    need: usize,
-) -> Result<Vec<Hit>> {
-    let mut b = b.clone();
-    b.set(":lo", Value::Integer(lo));
-    b.set(":hi", Value::Integer(hi));
-    b.set(
-        ":n",
-        Value::Integer(i64::try_from(need).unwrap_or(i64::MAX)),
-    );
-    let mut out = hits(conn, &stream_sql(q), &b)?;
-    if backlog > 0 {
-        // `:ids` is empty here: the backlog only.
-        out.extend(direct(conn, q, Sort::Deadline, &b, need)?);
         out.sort_by(order);
         out.dedup_by_key(|h| h.row.id);
         out.truncate(need);
