@@ -837,6 +837,51 @@ mod tests {
     }
 
     #[test]
+    fn r_rev_6_rowids_keep_the_page_order_within_a_part() {
+        // Received: the order of the seconds is the order of the text.
+        let a = rowid::received_key("2026-11-23T09:00:00Z").unwrap();
+        let b = rowid::received_key("2026-11-23T09:00:01Z").unwrap();
+        assert!(a < b);
+        assert_eq!(rowid::received_key("2000-01-01T00:00:00Z"), Some(0));
+        for weird in [
+            "2026-11-23T09:00:00",
+            "2026-11-23 09:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2026-13-01T00:00:00Z",
+        ] {
+            assert_eq!(rowid::received_key(weird), None, "{weird}");
+        }
+        // Deadline: none first, then in date order.
+        let none = rowid::deadline_key(None).unwrap();
+        let d1 = rowid::deadline_key(Some("2026-11-30")).unwrap();
+        let d2 = rowid::deadline_key(Some("2026-12-01")).unwrap();
+        assert!(none < d1 && d1 < d2);
+        assert_eq!(rowid::deadline_key(Some("11/30")), None);
+        // (key, id) order within a part; parts apart; a bound sits between rows.
+        let p = rowid::part("checked", true, false).unwrap();
+        let r1 = rowid::at(p, d1, 9).unwrap();
+        let r2 = rowid::at(p, d1, 10).unwrap();
+        let r3 = rowid::at(p, d2, 1).unwrap();
+        assert!(r1 < r2 && r2 < r3);
+        assert!(rowid::bound(p, d1, 10) > r1 && rowid::bound(p, d1, 10) <= r2);
+        let next = rowid::part("checked", true, true).unwrap();
+        assert!(rowid::bound(p, rowid::KEY_END, 0) <= rowid::bound(next, 0, 0));
+        assert_eq!(rowid::at(p, d1, rowid::ID_MASK + 1), None);
+        assert_eq!(rowid::part("registered", false, false), None);
+        // Every part of every state fits below the top bit.
+        let top = rowid::part("returned", true, true).unwrap();
+        assert!(rowid::bound(top, rowid::KEY_END, rowid::ID_MASK) > 0);
+    }
+
+    #[test]
+    fn spread_ranks_fit_between_neighbours_or_not_at_all() {
+        assert_eq!(spread(0, 10, 3), Some(vec![2, 5, 7]));
+        assert_eq!(spread(-1, 3, 3), Some(vec![0, 1, 2]));
+        assert_eq!(spread(-1, 3, 4), None);
+        assert_eq!(spread(5, 6, 1), None);
+    }
+
+    #[test]
     fn grams_are_the_tokenizer_windows() {
         let mut g = Grams::default();
         add_grams("ab\0cdabc", &mut g);
