@@ -824,6 +824,7 @@ pub fn ids(
 pub const NO_ROW: &str = "\"\u{E001}\u{E001}\u{E001}\"";
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
