@@ -35,6 +35,11 @@ CREATE VIRTUAL TABLE queue_search_name USING fts5(
 INSERT INTO queue_search_deadline (queue_search_deadline, rank) VALUES ('hashsize', 33554432);
 INSERT INTO queue_search_received (queue_search_received, rank) VALUES ('hashsize', 33554432);
 INSERT INTO queue_search_name (queue_search_name, rank) VALUES ('hashsize', 33554432);
+-- Small leaf pages: a term's list spans more of them, so it gets a doclist index and a page
+-- seeks each part's start instead of stepping through the parts before it.
+INSERT INTO queue_search_deadline (queue_search_deadline, rank) VALUES ('pgsz', 1000);
+INSERT INTO queue_search_received (queue_search_received, rank) VALUES ('pgsz', 1000);
+INSERT INTO queue_search_name (queue_search_name, rank) VALUES ('pgsz', 1000);
 
 -- Every display name the index has seen, with a rank in name order: ranks are spread over 31
 -- bits when (re)numbered, and a new name takes a rank between its neighbours' ranks. NULL: no
