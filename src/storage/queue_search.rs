@@ -564,6 +564,15 @@ pub fn catch_up_spread(conn: &Connection, max_rows: usize, span: i64) -> Result<
 /// # Errors
 /// On SQLite failure other than the lock being taken.
 pub fn try_catch_up(conn: &Connection, max_rows: usize) -> Result<Option<CatchUp>> {
+    if_lock_free(conn, |tx| catch_up(tx, max_rows))
+}
+
+/// `f` in its own write transaction, committed, if the write lock is free now (another
+/// process importing holds it for long): `None` when it was not.
+fn if_lock_free<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T>,
+) -> Result<Option<T>> {
     conn.busy_timeout(std::time::Duration::ZERO)?;
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate);
     conn.busy_timeout(super::BUSY_TIMEOUT)?;
@@ -576,7 +585,7 @@ pub fn try_catch_up(conn: &Connection, max_rows: usize) -> Result<Option<CatchUp
         }
         Err(e) => return Err(e.into()),
     };
-    let done = catch_up(&tx, max_rows)?;
+    let done = f(&tx)?;
     tx.commit()?;
     Ok(Some(done))
 }
@@ -612,21 +621,7 @@ pub fn merge_step(conn: &Connection, pages: i64) -> Result<bool> {
 /// # Errors
 /// On SQLite failure other than the lock being taken.
 pub fn try_merge_step(conn: &Connection, pages: i64) -> Result<Option<bool>> {
-    conn.busy_timeout(std::time::Duration::ZERO)?;
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate);
-    conn.busy_timeout(super::BUSY_TIMEOUT)?;
-    let tx = match tx {
-        Ok(tx) => tx,
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
-        {
-            return Ok(None);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let worked = merge_step(&tx, pages)?;
-    tx.commit()?;
-    Ok(Some(worked))
+    if_lock_free(conn, |tx| merge_step(tx, pages))
 }
 
 /// FxHash (rustc's): the catch-up hashes every trigram of every row it indexes; SipHash
