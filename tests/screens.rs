@@ -340,6 +340,13 @@ fn r_id_5_account_screen_asks_the_purpose_once_per_customer_and_audits_it() {
     press(&mut f.app, KeyCode::Esc);
     assert!(matches!(f.app.screen, Screen::Account(_)));
     assert_ne!(shown_account(&f.app), Some(b));
+    // Nor the previous customer under the newly typed address.
+    assert_eq!(shown_account(&f.app), None);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(
+        !text.contains("saiyou@"),
+        "previous customer still shown: {text}"
+    );
     assert_eq!(account_views(&f.app).len(), 2);
     // Asked again after Esc; Enter takes 問合せ対応.
     press(&mut f.app, KeyCode::Enter);

@@ -179,10 +179,19 @@ fn search(app: &mut App) {
     };
     match known {
         Some(p) => show_with_purpose(app, &email, &p),
-        None => app.push(Screen::Purpose(Box::new(Ask::new(
-            Target::Account { email },
-            ACCOUNT_PURPOSE,
-        )))),
+        None => {
+            // Another customer: whoever was on screen goes now, so that a prompt left with
+            // Esc never leaves them shown under the newly typed address.
+            if let Screen::Account(a) = &mut app.screen {
+                a.view = None;
+                a.submissions.clear();
+                a.mail_cursor = 0;
+            }
+            app.push(Screen::Purpose(Box::new(Ask::new(
+                Target::Account { email },
+                ACCOUNT_PURPOSE,
+            ))));
+        }
     }
 }
 
