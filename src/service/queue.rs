@@ -100,9 +100,10 @@ pub fn list(
         .collect())
 }
 
-/// Rows the queue filter's search index takes in one catch-up (one write transaction, a few
-/// tenths of a second); the next pass continues.
-pub const SEARCH_CATCH_UP_ROWS: usize = 20_000;
+/// Rows the queue filter's search index takes in one catch-up: one write transaction of about
+/// a tenth of a second (three tables each), so that clerks' actions never wait long for the
+/// lock; the next pass continues.
+pub const SEARCH_CATCH_UP_ROWS: usize = 5_000;
 
 /// Brings the queue filter's search index up to date (storage::queue_search) if the write lock
 /// is free now; a filtered page with a large backlog calls it. Returns the rows indexed. Not a
