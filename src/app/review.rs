@@ -60,8 +60,17 @@ impl QueueView {
     /// # Errors
     /// `Denied` and storage failures.
     pub fn reload(&mut self, store: &Store, ctx: &Ctx) -> Result<(), ServiceError> {
-        let keep = self.selected().map(|l| l.row.id);
         self.counts = queue::counts(store, ctx)?;
+        self.relist(store, ctx)
+    }
+
+    /// Re-reads the lines only: another queue, order or filter leaves the counts as they are
+    /// (at L scale counting every queue takes tens of milliseconds, a page about one).
+    ///
+    /// # Errors
+    /// `Denied` and storage failures.
+    pub fn relist(&mut self, store: &Store, ctx: &Ctx) -> Result<(), ServiceError> {
+        let keep = self.selected().map(|l| l.row.id);
         self.lines = queue::list(store, ctx, self.queue, self.sort, &self.filter, PAGE)?;
         self.cursor = keep
             .and_then(|id| self.lines.iter().position(|l| l.row.id == id))
@@ -221,6 +230,16 @@ fn reload_queue(app: &mut App) {
     }
 }
 
+/// Another queue, order or filter on screen: its lines (the counts stay).
+fn relist_queue(app: &mut App) {
+    let Some(ctx) = app.ctx() else { return };
+    if let Screen::Queue(q) = &mut app.screen
+        && let Err(e) = q.relist(&app.store, &ctx)
+    {
+        app.flash_error(&e);
+    }
+}
+
 pub fn act_queue(app: &mut App, action: Action) {
     let Screen::Queue(q) = &mut app.screen else {
         return;
@@ -231,7 +250,7 @@ pub fn act_queue(app: &mut App, action: Action) {
                 q.filter = form.value("filter");
                 q.filter_form = None;
                 q.cursor = 0;
-                reload_queue(app);
+                relist_queue(app);
             }
             Action::Back => q.filter_form = None,
             _ => {}
@@ -249,7 +268,7 @@ pub fn act_queue(app: &mut App, action: Action) {
             if let Some(x) = Queue::ALL.get(usize::from(n).saturating_sub(1)) {
                 q.queue = *x;
                 q.cursor = 0;
-                reload_queue(app);
+                relist_queue(app);
             }
         }
         Action::NextField | Action::PrevField => {
@@ -261,12 +280,12 @@ pub fn act_queue(app: &mut App, action: Action) {
             };
             q.queue = Queue::ALL[next];
             q.cursor = 0;
-            reload_queue(app);
+            relist_queue(app);
         }
         Action::Sort => {
             let i = Sort::ALL.iter().position(|s| *s == q.sort).unwrap_or(0);
             q.sort = Sort::ALL[(i + 1) % Sort::ALL.len()];
-            reload_queue(app);
+            relist_queue(app);
         }
         Action::Filter => {
             let mut f = Form::new(vec![
