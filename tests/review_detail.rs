@@ -281,7 +281,7 @@ fn hand_over_picker_lists_colleagues_who_may_review_and_confirms_before_it_hands
         press(&mut f.app, KeyCode::Char('j'));
     }
     let t = text(&f.app);
-    assert!(t.contains("鈴木 一郎 引継ぎ（→ yamada）"), "{t}");
+    assert!(t.contains("鈴木 一郎 引継ぎ（→ 山田 太郎）"), "{t}");
     // Scrolling stops at the end, so one step up shows one more line at the top at once.
     press(&mut f.app, KeyCode::Char('k'));
     let up = text(&f.app);

@@ -1000,6 +1000,14 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         history: rs::history(conn, id)?
             .into_iter()
             .map(|mut h| {
+                // A hand-over names the colleague by sign-in name (the audit's identifier);
+                // the screen shows the name staff know them by.
+                if h.action == "handover"
+                    && let Some(to) = h.detail.as_deref().and_then(|d| d.strip_prefix("to:"))
+                    && let Ok(Some(s)) = storage::staff::by_name(conn, to)
+                {
+                    h.detail = Some(format!("to:{}", s.display_name));
+                }
                 h.detail = h.detail.map(|d| sanitize(&d, false));
                 h
             })
