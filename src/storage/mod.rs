@@ -136,8 +136,10 @@ impl Store {
         // Plans never depend on bound values: otherwise every statement with a `LIKE :param`
         // on an indexed column is prepared again at each run with new bindings (the LIKE
         // optimisation looks at the pattern), a third of a filtered queue page's time.
-        self.conn
-            .set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        self.conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         Ok(())
     }
 
