@@ -203,12 +203,14 @@ fn tunings() -> Vec<Tuning> {
             backlog_max: 1000,
             max_grams: 256,
             mine_walk_max: 0,
+            within_max: 0,
         },
         Tuning {
             direct_max: 0,
             backlog_max: 1000,
             max_grams: 2,
             mine_walk_max: 0,
+            within_max: 100_000,
         },
         // Any backlog: the LIKE walk.
         Tuning {

@@ -814,6 +814,27 @@ pub fn ids(
     Ok(out)
 }
 
+/// [`ids`] over several rowid ranges, at most `cap` + 1 in all.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn ids_in(
+    conn: &Connection,
+    table: Table,
+    expr: &str,
+    ranges: &[(i64, i64)],
+    cap: usize,
+) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for r in ranges {
+        if out.len() > cap {
+            break;
+        }
+        out.extend(ids(conn, table, expr, *r, cap - out.len())?);
+    }
+    Ok(out)
+}
+
 /// An expression that matches no row in practice (three of a private-use character the index
 /// does not use). Were a value to hold them, its row would only be checked with the LIKE.
 pub const NO_ROW: &str = "\"\u{E001}\u{E001}\u{E001}\"";

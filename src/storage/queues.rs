@@ -221,6 +221,9 @@ pub struct Tuning {
     pub max_grams: usize,
     /// A "mine" of at most this many rows is walked with the LIKE on its own index.
     pub mine_walk_max: usize,
+    /// "Due soon" in received or name order: with at most this many matches due soon, the
+    /// order's table is read for those only.
+    pub within_max: usize,
 }
 
 impl Default for Tuning {
@@ -230,6 +233,7 @@ impl Default for Tuning {
             backlog_max: 150,
             max_grams: 256,
             mine_walk_max: 1_000,
+            within_max: 1_000,
         }
     }
 }
@@ -550,16 +554,23 @@ fn direct_sql(q: Queue, sort: Sort) -> String {
 /// The index's answer in one part's rowid range (storage::queue_search::rowid), in rowid
 /// order — the page order — checked, read lazily. Rows changed since indexed sit at their old
 /// place; they come with the backlog instead.
-fn ordered_sql(q: Queue, sort: Sort) -> String {
+/// With `within`, only the ids of `:within` (a JSON array) are read: a test on the index's
+/// entry, before any row is.
+fn ordered_sql(q: Queue, sort: Sort, within: bool) -> String {
     let t = sort_table(sort).name();
     let k = sort.key();
+    let m = rowid::ID_MASK;
+    let within = if within {
+        format!(" AND (f.rowid & {m}) IN (SELECT value FROM json_each(:within))")
+    } else {
+        String::new()
+    };
     format!(
         "SELECT {COLS}, {k} FROM {t} f \
-         JOIN submissions s ON s.id = (f.rowid & {}) {JOINS} \
-         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
+         JOIN submissions s ON s.id = (f.rowid & {m}) {JOINS} \
+         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi{within} \
          AND s.id NOT IN (SELECT submission_id FROM queue_search_stale) \
          AND {} AND {FILTER} ORDER BY f.rowid LIMIT :n",
-        rowid::ID_MASK,
         q.condition()
     )
 }
@@ -660,8 +671,14 @@ pub fn all_sql() -> Vec<(String, String)> {
         for sort in Sort::ALL {
             out.push((
                 format!("{} ordered {}", q.code(), sort.code()),
-                ordered_sql(q, sort),
+                ordered_sql(q, sort, false),
             ));
+            if q == Queue::DueSoon && sort != Sort::Deadline {
+                out.push((
+                    format!("{} ordered {} within", q.code(), sort.code()),
+                    ordered_sql(q, sort, true),
+                ));
+            }
         }
     }
     out
@@ -825,7 +842,36 @@ fn filtered(
         return direct(conn, q, sort, &b, need);
     }
     b.set(":ids", Value::Text("[]".into()));
-    ordered(conn, q, sort, &b, keys, backlog.rows(), need)
+    // "Due soon" in another order than the deadline: a few days of deadlines, so few of the
+    // matches; the deadline order's table lists exactly those, and the other order's table is
+    // then read for them only (no row read for the others).
+    let mut within = false;
+    if q == Queue::DueSoon
+        && sort != Sort::Deadline
+        && let Some((lo, hi)) = key_range(q, Sort::Deadline, a)
+    {
+        let ranges: Vec<(i64, i64)> = parts(q)
+            .into_iter()
+            .map(|p| (rowid::bound(p, lo, 0), rowid::bound(p, hi, 0)))
+            .collect();
+        let ids = qs::ids_in(conn, Table::Deadline, &m, &ranges, t.within_max)?;
+        // More than the cap: the list is not complete.
+        if ids.len() <= t.within_max {
+            if ids.len() + backlog.rows() <= t.direct_max {
+                b.set(":ids", Value::Text(json_ids(&ids)));
+                return direct(conn, q, sort, &b, need);
+            }
+            b.set(":within", Value::Text(json_ids(&ids)));
+            within = true;
+        }
+    }
+    let read = Read {
+        keys,
+        within,
+        backlog: backlog.rows(),
+        need,
+    };
+    ordered(conn, q, sort, &b, &read)
 }
 
 fn json_ids(ids: &[i64]) -> String {
@@ -872,17 +918,20 @@ const MINE_CAPPED_SQL: &str = "SELECT count(*) FROM (SELECT 1 FROM submissions s
      WHERE s.assigned_staff = :me AND s.assigned_staff IS NOT NULL \
      AND s.state IN ('received', 'checked', 'returned') LIMIT :cap)";
 
-/// The index's answer in each of the queue's parts in rowid order (each part in the page
-/// order), merged, then the backlog read by id, merged.
-fn ordered(
-    conn: &Connection,
-    q: Queue,
-    sort: Sort,
-    b: &Binds,
-    (klo, khi): (i64, i64),
+/// What [`ordered`] reads: the key range of each part, whether only the ids of `:within`, how
+/// much backlog there is, and how many rows the page needs.
+struct Read {
+    keys: (i64, i64),
+    within: bool,
     backlog: usize,
     need: usize,
-) -> Result<Vec<Hit>> {
+}
+
+/// The index's answer in each of the queue's parts in rowid order (each part in the page
+/// order), merged, then the backlog read by id, merged.
+fn ordered(conn: &Connection, q: Queue, sort: Sort, b: &Binds, r: &Read) -> Result<Vec<Hit>> {
+    let (klo, khi) = r.keys;
+    let (within, backlog, need) = (r.within, r.backlog, r.need);
     let mut b = b.clone();
     b.set(
         ":n",
@@ -912,7 +961,7 @@ fn ordered(
         }
         b.set(":lo", Value::Integer(lo));
         b.set(":hi", Value::Integer(hi));
-        out.extend(hits(conn, &ordered_sql(q, sort), &b)?);
+        out.extend(hits(conn, &ordered_sql(q, sort, within), &b)?);
         out.sort_by(order);
         out.truncate(need);
     }
