@@ -499,3 +499,49 @@ fn r_io_2_job_submitted_twice_under_one_submission_id_is_a_reject() {
         0
     );
 }
+
+/// The establishments' search rows are written together at the end of each batch (not one by
+/// one): every imported establishment is found by the name search, the FTS index agrees with
+/// its content table, also when an establishment is resubmitted (its search row replaced by
+/// the update trigger) in the batch that added it.
+#[test]
+fn r_id_1_imported_establishments_are_in_the_search_index() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 2, 8, 20);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let text = String::from_utf8(stream(&o, &keys)).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // A resubmission of the first establishment under a new name, right after it.
+    let first = lines
+        .iter()
+        .position(|l| l.contains("\"establishment.submitted\""))
+        .expect("an establishment");
+    let mut v: serde_json::Value = serde_json::from_str(&lines[first]).expect("json");
+    v["event_id"] = "resubmit-1".into();
+    v["establishment"]["name"] = "株式会社改名テスト".into();
+    lines.insert(first + 1, v.to_string());
+    let s = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("e.jsonl", (lines.join("\n") + "\n").into_bytes())],
+    );
+    assert_eq!(s.rejected, 0, "{:?}", s.rejects);
+    let conn = fx.store.conn();
+    conn.execute(
+        "INSERT INTO establishments_fts (establishments_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the search index matches the establishments");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect("count") };
+    assert_eq!(count("SELECT count(*) FROM establishments"), 8);
+    assert_eq!(count("SELECT count(*) FROM establishments_fts"), 8);
+    let found = |q: &str| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM establishments_fts WHERE establishments_fts MATCH ?1",
+            [q],
+            |r| r.get(0),
+        )
+        .expect("match")
+    };
+    assert_eq!(found("\"改名テスト\""), 1);
+}
