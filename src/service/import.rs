@@ -466,9 +466,13 @@ pub fn import_events(
     // The reader's own connection, for the key checks (argon2) that it does while the writer
     // writes; an in-memory database has no second connection, and its writer does them.
     let lookout = store.path().map(Store::open_existing).transpose()?;
+    // Written batches are freed on a thread of their own: some 100 allocations per line
+    // (the parsed offer, its strings and JSON) are not the writer's work.
+    let (to_free, written_batches) = std::sync::mpsc::channel::<Batch>();
     std::thread::scope(|s| {
         let names = &names;
         let cal = &cal;
+        s.spawn(move || written_batches.into_iter().for_each(drop));
         let writer = s.spawn(move || -> Result<ImportSummary> {
             let mut run = Run {
                 now,
@@ -482,19 +486,21 @@ pub fn import_events(
             let mut summary = ImportSummary::default();
             let pages = storage::imports::bulk_begin(store.conn())?;
             let mut written = Ok(());
-            for batch in from_reader {
+            for mut batch in from_reader {
                 written = run_batch(
                     store,
                     ctx,
                     &mut run,
                     names,
                     &batch.lines,
-                    batch.matched,
+                    batch.matched.take(),
                     &mut summary,
                 );
                 if written.is_err() {
                     break;
                 }
+                // A closed channel (not expected) only means the batch is freed here.
+                let _ = to_free.send(batch);
             }
             // Always: the connection gets its automatic checkpoints back.
             let ended = storage::imports::bulk_end(store.conn(), pages);
