@@ -258,7 +258,8 @@ fn storage_import_export_queries_use_indexes() {
         storage::submissions::SQL_HISTORY,
         storage::submissions::SQL_WITHDRAW_PENDING,
         storage::submissions::SQL_JOBS_REGISTERED_SINCE,
-        storage::submissions::SQL_DELETE_VISIT,
+        storage::submissions::SQL_SET_VISIT_REASONS,
+        storage::submissions::SQL_VISIT_REASONS,
         storage::submissions::SQL_NEW_VERSION,
         storage::submissions::SQL_SET_STATE,
         storage::submissions::SQL_SET_NAME,
@@ -439,7 +440,7 @@ fn r_visit_1_imported_visit_flag_matches_the_reasons() {
             .query_row(sql, [], |r| r.get(0))
             .expect("query")
     };
-    let with_reasons = q("SELECT count(DISTINCT submission_id) FROM submission_visit_reasons");
+    let with_reasons = q("SELECT count(*) FROM submissions WHERE visit_reasons IS NOT NULL");
     let resubmitted =
         q("SELECT count(*) FROM submissions WHERE kind = 'job' AND current_version > 1");
     assert!(
@@ -448,7 +449,7 @@ fn r_visit_1_imported_visit_flag_matches_the_reasons() {
     );
     let mismatched = q(
         "SELECT count(*) FROM submissions s WHERE s.visit_flag IS NULL AND s.visit_needed <> \
-         EXISTS (SELECT 1 FROM submission_visit_reasons r WHERE r.submission_id = s.id)",
+         (s.visit_reasons IS NOT NULL)",
     );
     assert_eq!(mismatched, 0);
 }
@@ -498,4 +499,203 @@ fn r_io_2_job_submitted_twice_under_one_submission_id_is_a_reject() {
         ),
         0
     );
+}
+
+/// The establishments' search rows are written together at the end of each batch (not one by
+/// one): every imported establishment is found by the name search, the FTS index agrees with
+/// its content table, also when an establishment is resubmitted (its search row replaced by
+/// the update trigger) in the batch that added it.
+#[test]
+fn r_id_1_imported_establishments_are_in_the_search_index() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 2, 8, 20);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let text = String::from_utf8(stream(&o, &keys)).expect("utf-8");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // A resubmission of the first establishment under a new name, right after it.
+    let first = lines
+        .iter()
+        .position(|l| l.contains("\"establishment.submitted\""))
+        .expect("an establishment");
+    let mut v: serde_json::Value = serde_json::from_str(&lines[first]).expect("json");
+    v["event_id"] = "resubmit-1".into();
+    v["establishment"]["name"] = "株式会社改名テスト".into();
+    lines.insert(first + 1, v.to_string());
+    let s = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("e.jsonl", (lines.join("\n") + "\n").into_bytes())],
+    );
+    assert_eq!(s.rejected, 0, "{:?}", s.rejects);
+    let conn = fx.store.conn();
+    conn.execute(
+        "INSERT INTO establishments_fts (establishments_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the search index matches the establishments");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect("count") };
+    assert_eq!(count("SELECT count(*) FROM establishments"), 8);
+    assert_eq!(count("SELECT count(*) FROM establishments_fts"), 8);
+    let found = |q: &str| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM establishments_fts WHERE establishments_fts MATCH ?1",
+            [q],
+            |r| r.get(0),
+        )
+        .expect("match")
+    };
+    assert_eq!(found("\"改名テスト\""), 1);
+}
+
+/// R-VISIT-1 reasons live on the submission row (schema v8): written with the row, replaced
+/// by `set_visit_reasons`, read back in code order, and the visit flag follows them.
+#[test]
+fn storage_visit_reasons_on_the_row() {
+    let fx = fixture();
+    let conn = fx.store.conn();
+    let acc = storage::accounts::insert(
+        conn,
+        &storage::accounts::NewAccount {
+            kind: madoguchi::domain::account::AccountKind::Employer,
+            email: "v@example.co.jp",
+            email_key: "v@example.co.jp",
+            establishment_number: None,
+            seeker_number: None,
+            name: None,
+            name_kana: None,
+            birth_date: None,
+            registered_by: fx.admin,
+        },
+        t("2026-04-06T00:00:00Z"),
+    )
+    .expect("account");
+    let reasons = [
+        (
+            "no_offer_in_past_year",
+            "過去1年間に求人の申込みがない".to_string(),
+        ),
+        (
+            "first_mypage_offer",
+            "初めてマイページを通じて求人を申し込む".to_string(),
+        ),
+    ];
+    let id = storage::submissions::insert(
+        conn,
+        &storage::submissions::NewSubmission {
+            external_id: "job-v-1",
+            kind: madoguchi::domain::submission::SubmissionKind::Job,
+            account_id: acc,
+            establishment_id: None,
+            display_name: "介護職員",
+            deadline: Some("2026-05-01"),
+            has_warnings: false,
+            flags: storage::submissions::JobFlags::default(),
+            visit_reasons: &reasons,
+        },
+        t("2026-04-06T01:00:00Z"),
+    )
+    .expect("insert")
+    .expect("new id");
+    let needed = || -> bool {
+        conn.query_row(
+            "SELECT visit_needed FROM submissions WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("flag")
+    };
+    let read = || storage::submissions::visit_reasons(conn, id).expect("reasons");
+    assert_eq!(
+        read(),
+        vec![
+            (reasons[1].0.to_string(), reasons[1].1.clone()),
+            (reasons[0].0.to_string(), reasons[0].1.clone()),
+        ]
+    );
+    assert!(needed());
+    let staff = [(
+        "staff_flagged",
+        "ハローワークが必要と認める（\"引用\"\tと\n改行）".to_string(),
+    )];
+    storage::submissions::set_visit_reasons(conn, id, &staff).expect("set");
+    assert_eq!(read(), vec![(staff[0].0.to_string(), staff[0].1.clone())]);
+    assert!(needed());
+    storage::submissions::set_visit_reasons(conn, id, &[]).expect("clear");
+    assert!(read().is_empty());
+    assert!(!needed());
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT visit_reasons FROM submissions WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("column");
+    assert_eq!(stored, None);
+    assert_eq!(
+        storage::submissions::visit_reasons(conn, id + 99).expect("none"),
+        vec![]
+    );
+}
+
+/// Schema v8 moves the reasons of a v7 database (one `submission_visit_reasons` row each) onto
+/// their submission rows and drops the table.
+#[test]
+fn storage_v8_moves_the_visit_reasons_onto_the_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v7.db");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(include_str!("../schema.sql"))
+            .expect("v1");
+        for sql in [
+            include_str!("../assets/sql/002_submissions.sql"),
+            include_str!("../assets/sql/003_review.sql"),
+            include_str!("../assets/sql/004_lookup.sql"),
+            include_str!("../assets/sql/005_import_writes.sql"),
+            include_str!("../assets/sql/006_queue_search.sql"),
+            include_str!("../assets/sql/007_queue_order.sql"),
+        ] {
+            conn.execute_batch(sql).expect("upgrade");
+        }
+        conn.pragma_update(None, "user_version", 7)
+            .expect("version");
+        // No account rows needed.
+        conn.pragma_update(None, "foreign_keys", "OFF")
+            .expect("pragma");
+        conn.execute_batch(
+            "INSERT INTO submissions (id, external_id, kind, account_id, state, display_name, \
+                 received_at, current_version, visit_needed, updated_at) VALUES \
+             (1, 'j1', 'job', 1, 'received', 'a', '2026-04-06T00:00:00Z', 1, 1, '2026-04-06T00:00:00Z'), \
+             (2, 'j2', 'job', 1, 'received', 'b', '2026-04-06T00:00:00Z', 1, 0, '2026-04-06T00:00:00Z'); \
+             INSERT INTO submission_visit_reasons (submission_id, code, label) VALUES \
+             (1, 'no_offer_in_past_year', '過去1年'), (1, 'first_mypage_offer', '初めて');",
+        )
+        .expect("v7 rows");
+    }
+    let store = Store::open(&path).expect("upgrade to the current version");
+    let conn = store.conn();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert!(v >= 8);
+    assert_eq!(
+        storage::submissions::visit_reasons(conn, 1).expect("reasons"),
+        vec![
+            ("first_mypage_offer".to_string(), "初めて".to_string()),
+            ("no_offer_in_past_year".to_string(), "過去1年".to_string()),
+        ]
+    );
+    assert!(
+        storage::submissions::visit_reasons(conn, 2)
+            .expect("none")
+            .is_empty()
+    );
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'submission_visit_reasons'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("schema");
+    assert_eq!(tables, 0);
 }

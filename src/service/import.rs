@@ -386,6 +386,9 @@ struct Run<'c> {
     /// Establishment → its R-VISIT-1 history, as a new offer of it sees it (a new offer is
     /// not registered, and nothing the import writes is either: it stays right all batch).
     histories: HashMap<i64, storage::submissions::HistoryCounts>,
+    /// Search rows of the establishments the batch added, written together before it commits
+    /// (see `storage::establishments::insert_without_search`).
+    search_rows: Vec<storage::establishments::SearchRow>,
     /// Activations of the batch being written whose deadline year has no official holiday data.
     calendar_warnings: u64,
 }
@@ -463,9 +466,13 @@ pub fn import_events(
     // The reader's own connection, for the key checks (argon2) that it does while the writer
     // writes; an in-memory database has no second connection, and its writer does them.
     let lookout = store.path().map(Store::open_existing).transpose()?;
+    // Written batches are freed on a thread of their own: some 100 allocations per line
+    // (the parsed offer, its strings and JSON) are not the writer's work.
+    let (to_free, written_batches) = std::sync::mpsc::channel::<Batch>();
     std::thread::scope(|s| {
         let names = &names;
         let cal = &cal;
+        s.spawn(move || written_batches.into_iter().for_each(drop));
         let writer = s.spawn(move || -> Result<ImportSummary> {
             let mut run = Run {
                 now,
@@ -473,24 +480,27 @@ pub fn import_events(
                 accounts: HashMap::new(),
                 links: HashMap::new(),
                 histories: HashMap::new(),
+                search_rows: Vec::new(),
                 calendar_warnings: 0,
             };
             let mut summary = ImportSummary::default();
             let pages = storage::imports::bulk_begin(store.conn())?;
             let mut written = Ok(());
-            for batch in from_reader {
+            for mut batch in from_reader {
                 written = run_batch(
                     store,
                     ctx,
                     &mut run,
                     names,
                     &batch.lines,
-                    batch.matched,
+                    batch.matched.take(),
                     &mut summary,
                 );
                 if written.is_err() {
                     break;
                 }
+                // A closed channel (not expected) only means the batch is freed here.
+                let _ = to_free.send(batch);
             }
             // Always: the connection gets its automatic checkpoints back.
             let ended = storage::imports::bulk_end(store.conn(), pages);
@@ -668,6 +678,7 @@ fn write_batch(
     listed: usize,
 ) -> Result<Option<BatchDone>> {
     run.clear();
+    run.search_rows.clear();
     let warnings_before = run.calendar_warnings;
     let mut tx = store.immediate()?;
     let roles = match ctx {
@@ -693,8 +704,13 @@ fn write_batch(
                     // Dropping the savepoint rolls the line back.
                     drop(sp);
                     run.clear();
+                    // Only this line's: the others' were written when they were kept.
+                    run.search_rows.clear();
                 } else {
                     sp.commit()?;
+                    // Written at once, so that a later line's rollback cannot take them along.
+                    storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
+                    run.search_rows.clear();
                 }
                 out
             }
@@ -736,6 +752,8 @@ fn write_batch(
             }
         }
     }
+    storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
+    run.search_rows.clear();
     let files: Vec<String> = {
         let mut f: Vec<usize> = lines.iter().map(|l| l.file).collect();
         f.dedup();
@@ -831,7 +849,7 @@ fn judge_and_write(
                 return Ok(o);
             }
             match data {
-                Ok(c) => submit_establishment(conn, &acc, ev, submission_id, c),
+                Ok(c) => submit_establishment(conn, run, &acc, ev, submission_id, c),
                 Err(detail) => Ok(reject(reasons::VALIDATION, detail.clone())),
             }
         }
@@ -1013,6 +1031,7 @@ fn next_state_for_new_version(head: &SubmissionHead) -> Option<SubmissionState> 
 
 fn submit_establishment(
     conn: &Connection,
+    run: &mut Run<'_>,
     acc: &AccountRow,
     ev: &Ready,
     submission_id: &str,
@@ -1030,7 +1049,12 @@ fn submit_establishment(
                 .flatten()
             {
                 Some(id) => id,
-                None => storage::establishments::insert(conn, n, acc.id, at)?,
+                None => {
+                    let (id, search) =
+                        storage::establishments::insert_without_search(conn, n, acc.id, at)?;
+                    run.search_rows.push(search);
+                    id
+                }
             };
             // Looked up just above in this transaction: the id is free.
             let id = storage::submissions::insert(
@@ -1075,6 +1099,9 @@ fn submit_establishment(
                 return Ok(refused);
             }
             if let Some(est) = head.establishment_id {
+                // The update trigger replaces the search row: the pending ones first.
+                storage::establishments::insert_search_rows(conn, &run.search_rows)?;
+                run.search_rows.clear();
                 storage::establishments::update_provisional(conn, est, n, at)?;
             }
         }
@@ -1309,6 +1336,7 @@ mod tests {
                 accounts: HashMap::new(),
                 links: HashMap::new(),
                 histories: HashMap::new(),
+                search_rows: Vec::new(),
                 calendar_warnings: 0,
             };
             let names = vec!["f.jsonl".to_string()];

@@ -53,6 +53,37 @@ pub fn insert(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let (id, search) = insert_without_search(conn, e, account_id, now)?;
+    insert_search_rows(conn, std::slice::from_ref(&search))?;
+    Ok(id)
+}
+
+/// The search row of an establishment written by [`insert_without_search`], still to be
+/// written by [`insert_search_rows`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRow {
+    pub id: i64,
+    pub name_key: String,
+    pub kana_key: String,
+}
+
+/// [`insert`] without the search row, which the caller writes later in the same transaction
+/// with [`insert_search_rows`] (before anything reads `establishments_fts` or updates the
+/// establishment's name: its update trigger removes the old search row).
+///
+/// Why (the bulk import): once an FTS5 table is written in a transaction, every later
+/// statement of the transaction that opens a statement savepoint makes FTS5 write its pending
+/// terms out as a new tiny segment (to be merged again later). Written together at the end of
+/// a batch, a batch's search rows make one segment.
+///
+/// # Errors
+/// On SQLite failure (a 事業所番号 already taken is a UNIQUE violation).
+pub fn insert_without_search(
+    conn: &Connection,
+    e: &Establishment,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(i64, SearchRow)> {
     let (name_key, kana_key) = (search_key(&e.name), search_key(&e.name_kana));
     conn.prepare_cached(SQL_INSERT)?.execute(params![
         e.establishment_number,
@@ -74,9 +105,29 @@ pub fn insert(
         to_db(now),
     ])?;
     let id = conn.last_insert_rowid();
-    conn.prepare_cached(SQL_INSERT_FTS)?
-        .execute(params![id, name_key, kana_key])?;
-    Ok(id)
+    Ok((
+        id,
+        SearchRow {
+            id,
+            name_key,
+            kana_key,
+        },
+    ))
+}
+
+/// Writes the search rows of establishments added by [`insert_without_search`].
+///
+/// # Errors
+/// On SQLite failure.
+pub fn insert_search_rows(conn: &Connection, rows: &[SearchRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(SQL_INSERT_FTS)?;
+    for r in rows {
+        stmt.execute(params![r.id, r.name_key, r.kana_key])?;
+    }
+    Ok(())
 }
 
 /// Replaces the data of a provisional establishment (a resubmission); a registered one keeps

@@ -18,6 +18,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/005_import_writes.sql"),
     include_str!("../../assets/sql/006_queue_search.sql"),
     include_str!("../../assets/sql/007_queue_order.sql"),
+    include_str!("../../assets/sql/008_import_speed.sql"),
 ];
 
 #[must_use]

@@ -1,4 +1,5 @@
-//! The `submissions`, `submission_versions` and `submission_visit_reasons` tables (SPEC §2.3).
+//! The `submissions` and `submission_versions` tables (SPEC §2.3); an offer's R-VISIT-1
+//! reasons are a column of its row (schema v8).
 //! A resubmission adds a version; nothing received is overwritten.
 
 use chrono::{DateTime, Utc};
@@ -12,8 +13,8 @@ pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id
      display_name FROM submissions WHERE external_id = ?1";
 const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
      display_name, deadline, received_at, current_version, has_warnings, disabled_only, trial, \
-     disability_short_trial, visit_needed, updated_at) \
-     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?7) \
+     disability_short_trial, visit_needed, visit_reasons, updated_at) \
+     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?13, ?7) \
      ON CONFLICT (external_id) DO NOTHING";
 /// A new version touches only columns no queue index holds; state and name (which several
 /// indexes hold) are written by their own statements, and only when they change: SQLite
@@ -24,12 +25,12 @@ pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1
 pub const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
 const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
      received_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-pub const SQL_DELETE_VISIT: &str = "DELETE FROM submission_visit_reasons WHERE submission_id = ?1";
+/// No index holds the reasons: writing them touches only the row.
+pub const SQL_SET_VISIT_REASONS: &str = "UPDATE submissions SET visit_reasons = ?2 WHERE id = ?1";
+pub const SQL_VISIT_REASONS: &str = "SELECT visit_reasons FROM submissions WHERE id = ?1";
 /// Written only when it changes (a queue index holds the flag).
 pub const SQL_SET_VISIT_NEEDED: &str = "UPDATE submissions SET visit_needed = (visit_flag IS NOT NULL OR ?2) \
      WHERE id = ?1 AND visit_needed <> (visit_flag IS NOT NULL OR ?2)";
-const SQL_INSERT_VISIT: &str =
-    "INSERT INTO submission_visit_reasons (submission_id, code, label) VALUES (?1, ?2, ?3)";
 /// R-VISIT-1 history of an establishment: its registered job offers other than this one, and
 /// whether its My Page was opened at the counter (one statement for the import's hot path).
 pub const SQL_HISTORY: &str = "SELECT count(*), \
@@ -142,13 +143,12 @@ pub fn insert(
         s.flags.trial,
         s.flags.disability_short_trial,
         !s.visit_reasons.is_empty(),
+        visit_reasons_json(s.visit_reasons),
     ])?;
     if added == 0 {
         return Ok(None);
     }
-    let id = conn.last_insert_rowid();
-    insert_visit_reasons(conn, id, s.visit_reasons)?;
-    Ok(Some(id))
+    Ok(Some(conn.last_insert_rowid()))
 }
 
 /// What a resubmission changes on the submission row.
@@ -220,22 +220,21 @@ pub fn insert_version(
 /// # Errors
 /// On SQLite failure.
 pub fn set_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
-    conn.prepare_cached(SQL_DELETE_VISIT)?.execute([id])?;
-    insert_visit_reasons(conn, id, reasons)?;
+    conn.prepare_cached(SQL_SET_VISIT_REASONS)?
+        .execute(params![id, visit_reasons_json(reasons)])?;
     conn.prepare_cached(SQL_SET_VISIT_NEEDED)?
         .execute(params![id, !reasons.is_empty()])?;
     Ok(())
 }
 
-fn insert_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
+/// The `visit_reasons` column: a JSON array of [code, label] pairs, NULL when there are none.
+fn visit_reasons_json(reasons: &[(&str, String)]) -> Option<String> {
     if reasons.is_empty() {
-        return Ok(());
+        return None;
     }
-    let mut stmt = conn.prepare_cached(SQL_INSERT_VISIT)?;
-    for (code, label) in reasons {
-        stmt.execute(params![id, code, label])?;
-    }
-    Ok(())
+    let pairs: Vec<(&str, &str)> = reasons.iter().map(|(c, l)| (*c, l.as_str())).collect();
+    // Strings only: serialising cannot fail.
+    serde_json::to_string(&pairs).ok()
 }
 
 /// Raw history counts; the service turns them into `domain::visit::EstablishmentHistory`.
@@ -421,18 +420,23 @@ pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>
     Ok(rows)
 }
 
-/// The stored visit reasons (code, label).
+/// The stored visit reasons (code, label), in code order.
 ///
 /// # Errors
-/// On SQLite failure.
+/// On SQLite failure, or a stored value that is not a list of [code, label] pairs.
 pub fn visit_reasons(conn: &Connection, submission_id: i64) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT code, label FROM submission_visit_reasons WHERE submission_id = ?1",
-    )?;
-    let rows = stmt
-        .query_map([submission_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let stored: Option<String> = conn
+        .prepare_cached(SQL_VISIT_REASONS)?
+        .query_row([submission_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let Some(text) = stored else {
+        return Ok(Vec::new());
+    };
+    let mut reasons: Vec<(String, String)> =
+        serde_json::from_str(&text).map_err(|e| corrupt("visit_reasons", &e))?;
+    reasons.sort();
+    Ok(reasons)
 }
 
 /// # Errors
