@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use madoguchi::domain::kana::search_key;
 use madoguchi::domain::text::sanitize;
 use madoguchi::storage::Store;
@@ -490,31 +492,18 @@ fn r_rev_6_names_without_a_rank_are_read_directly_until_renumbered() {
 #[test]
 fn r_rev_6_imported_rows_are_indexed_in_every_order() {
     use madoguchi::r#gen::{GenOptions, generate, prepare_accounts};
-    use madoguchi::service::{self, import};
-    let at = |s: &str| madoguchi::clock::parse_rfc3339(s).unwrap();
+    use madoguchi::service::import;
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("q.db")).unwrap();
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now: at("2026-04-06T00:00:00Z"),
-        },
-    )
-    .unwrap();
+    let (mut store, admin) = common::office(&dir.path().join("q.db"), false);
+    let start = madoguchi::clock::parse_rfc3339("2026-11-20T00:30:00Z").unwrap();
     let o = GenOptions {
         establishments: 8,
         jobs: 150,
         accounts: 3,
         seed: 5,
-        start: at("2026-04-06T00:30:00Z"),
+        start,
     };
-    let keys = prepare_accounts(&mut store, admin, &o).unwrap();
+    let keys = prepare_accounts(&mut store, admin.staff_id, &o).unwrap();
     let mut events = Vec::new();
     generate(&o, &keys, &mut events).unwrap();
     let size = events.len() as u64;
@@ -527,7 +516,7 @@ fn r_rev_6_imported_rows_are_indexed_in_every_order() {
         &mut store,
         &madoguchi::config::Config::default(),
         None,
-        at("2026-04-07T00:00:00Z"),
+        start + chrono::Duration::days(1),
         &mut inputs,
         |_| {},
     )
