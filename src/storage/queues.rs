@@ -837,34 +837,24 @@ fn filtered(
     } else {
         None
     };
-    if let Some(ids) = few.filter(|ids| ids.len() + backlog.rows() <= t.direct_max) {
-        b.set(":ids", Value::Text(json_ids(&ids)));
-        return direct(conn, q, sort, &b, need);
-    }
-    b.set(":ids", Value::Text("[]".into()));
-    // "Due soon" in another order than the deadline: a few days of deadlines, so few of the
-    // matches; the deadline order's table lists exactly those, and the other order's table is
-    // then read for them only (no row read for the others).
-    let mut within = false;
-    if q == Queue::DueSoon
-        && sort != Sort::Deadline
-        && let Some((lo, hi)) = key_range(q, Sort::Deadline, a)
-    {
-        let ranges: Vec<(i64, i64)> = parts(q)
-            .into_iter()
-            .map(|p| (rowid::bound(p, lo, 0), rowid::bound(p, hi, 0)))
-            .collect();
-        let ids = qs::ids_in(conn, Table::Deadline, &m, &ranges, t.within_max)?;
-        // More than the cap: the list is not complete.
-        if ids.len() <= t.within_max {
-            if ids.len() + backlog.rows() <= t.direct_max {
-                b.set(":ids", Value::Text(json_ids(&ids)));
-                return direct(conn, q, sort, &b, need);
-            }
-            b.set(":within", Value::Text(json_ids(&ids)));
-            within = true;
+    // Complete lists only (the index query stops one past its cap); else "due soon" in
+    // received or name order may list its own.
+    let matches = match few.filter(|ids| ids.len() <= t.direct_max) {
+        Some(ids) => Some(ids),
+        None => due_soon_matches(conn, q, sort, a, &m, t.within_max)?,
+    };
+    let within = match matches {
+        Some(ids) if ids.len() + backlog.rows() <= t.direct_max => {
+            b.set(":ids", Value::Text(json_ids(&ids)));
+            return direct(conn, q, sort, &b, need);
         }
-    }
+        Some(ids) if q == Queue::DueSoon && sort != Sort::Deadline => {
+            b.set(":within", Value::Text(json_ids(&ids)));
+            true
+        }
+        _ => false,
+    };
+    b.set(":ids", Value::Text("[]".into()));
     let read = Read {
         keys,
         within,
@@ -872,6 +862,33 @@ fn filtered(
         need,
     };
     ordered(conn, q, sort, &b, &read)
+}
+
+/// "Due soon" in another order than the deadline: a few days of deadlines, so few of the
+/// matches. The deadline order's table lists exactly those (every part, the queue's key
+/// range); the page then reads the other order's table for them only, with no row read for
+/// the others. None for other queues and orders, or more than `cap` (the list would not be
+/// complete).
+fn due_soon_matches(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    a: &QueueArgs,
+    m: &str,
+    cap: usize,
+) -> Result<Option<Vec<i64>>> {
+    if q != Queue::DueSoon || sort == Sort::Deadline {
+        return Ok(None);
+    }
+    let Some((lo, hi)) = key_range(q, Sort::Deadline, a) else {
+        return Ok(None);
+    };
+    let ranges: Vec<(i64, i64)> = parts(q)
+        .into_iter()
+        .map(|p| (rowid::bound(p, lo, 0), rowid::bound(p, hi, 0)))
+        .collect();
+    let ids = qs::ids_in(conn, Table::Deadline, m, &ranges, cap)?;
+    Ok((ids.len() <= cap).then_some(ids))
 }
 
 fn json_ids(ids: &[i64]) -> String {
