@@ -505,12 +505,20 @@ pub fn catch_up_spread(conn: &Connection, max_rows: usize, span: i64) -> Result<
     // The rows to index: the stale ones still pending, and the tail.
     let mut rows: Vec<(Indexed, String)> = Vec::new();
     {
+        // Two rowid lookups (stale ids are at most `upto`, the tail above it), never a walk of
+        // every pending row by state (`+`: the state is only checked).
+        let one = |cond: &str| {
+            format!(
+                "SELECT {}, {INDEXED_COLS} FROM submissions s \
+                 LEFT JOIN establishments e ON e.id = s.establishment_id \
+                 WHERE {cond} AND +s.state IN {PENDING}",
+                text_sql()
+            )
+        };
         let mut sel = conn.prepare_cached(&format!(
-            "SELECT {}, {INDEXED_COLS} FROM submissions s \
-             LEFT JOIN establishments e ON e.id = s.establishment_id \
-             WHERE (s.id IN (SELECT submission_id FROM queue_search_stale) OR (s.id > ?1 AND s.id <= ?2)) \
-               AND s.state IN {PENDING}",
-            text_sql()
+            "{} UNION ALL {}",
+            one("s.id IN (SELECT submission_id FROM queue_search_stale)"),
+            one("s.id > ?1 AND s.id <= ?2")
         ))?;
         let mut it = sel.query(params![upto, last])?;
         while let Some(r) = it.next()? {
