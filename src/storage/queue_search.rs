@@ -899,7 +899,7 @@ mod tests {
     }
 
     #[test]
-    fn spread_ranks_fit_between_neighbours_or_not_at_all() {
+    fn r_rev_6_name_ranks_fit_between_neighbours_or_not_at_all() {
         assert_eq!(spread(0, 10, 3), Some(vec![2, 5, 7]));
         assert_eq!(spread(-1, 3, 3), Some(vec![0, 1, 2]));
         assert_eq!(spread(-1, 3, 4), None);
