@@ -2,8 +2,8 @@
 //! (`reference_page`) on a generated office — LIKE metacharacters, ASCII case, full-width and
 //! half-width text, 1-, 2- and 3+-character filters, rows indexed, not yet indexed (imported
 //! since the last catch-up) and changed since indexed — with the thresholds lowered so that
-//! every path of the page (read by id, bucket by bucket, stream, membership walk, LIKE walk)
-//! runs.
+//! every path of the page (read by id, part by part in the order's table, "due soon" by its
+//! matches' rowids, LIKE walk) runs.
 
 #![allow(clippy::unwrap_used)]
 
@@ -51,6 +51,8 @@ const TITLES: &[&str] = &[
     "",
     "%",
     "商事の事務",
+    // Every trigram of 若葉商事, not the text: the index lists it, the LIKE drops it.
+    "若葉商店・葉商事",
 ];
 const STATES: &[&str] = &[
     "received",
@@ -206,6 +208,7 @@ fn tunings() -> Vec<Tuning> {
             max_grams: 256,
             mine_walk_max: 0,
             within_max: 0,
+            dense_percent: 1000,
         },
         Tuning {
             direct_max: 0,
@@ -213,6 +216,23 @@ fn tunings() -> Vec<Tuning> {
             max_grams: 2,
             mine_walk_max: 0,
             within_max: 100_000,
+            dense_percent: 1000,
+        },
+        // "Due soon" in received or name order: its matches through the order's rowids, or
+        // (every text dense) the LIKE walk.
+        Tuning {
+            direct_max: 0,
+            backlog_max: 1000,
+            max_grams: 256,
+            mine_walk_max: 0,
+            within_max: 100_000,
+            dense_percent: 1000,
+        },
+        Tuning {
+            direct_max: 0,
+            backlog_max: 1000,
+            dense_percent: 0,
+            ..Tuning::default()
         },
         // Any backlog: the LIKE walk.
         Tuning {
@@ -294,8 +314,9 @@ fn r_rev_6_filtered_pages_equal_the_like_walk_indexed_tail_and_stale() {
         queue_search::catch_up(&tx, 200).unwrap();
         tx.commit().unwrap();
     }
-    // Indexed rows change afterwards (stale): renamed, moved, claimed, visited, re-dated; an
-    // establishment renamed and numbered.
+    // Indexed rows change afterwards (stale): renamed, moved, claimed, visited, re-dated, due
+    // soon and moved to the end of the name and received orders; an establishment renamed and
+    // numbered.
     let c = store.conn();
     c.execute_batch(
         "UPDATE submissions SET display_name = 'renamed abc%' WHERE id IN (3, 10, 150);
@@ -306,6 +327,12 @@ fn r_rev_6_filtered_pages_equal_the_like_walk_indexed_tail_and_stale() {
          UPDATE submissions SET visit_needed = 1, visit_date = NULL WHERE id IN (8, 15);
          UPDATE submissions SET deadline = NULL WHERE id IN (9, 16);
          UPDATE submissions SET deadline = '2026-11-25' WHERE id IN (17, 18);
+         UPDATE submissions SET received_at = '2026-11-30T00:00:00Z'
+          WHERE id IN (SELECT id FROM submissions WHERE id <= 200 AND deadline BETWEEN '2026-11-24' AND '2026-11-27'
+                       AND state IN ('received', 'checked', 'returned') ORDER BY received_at LIMIT 3);
+         UPDATE submissions SET display_name = '龠' || display_name
+          WHERE id IN (SELECT id FROM submissions WHERE id <= 200 AND deadline BETWEEN '2026-11-24' AND '2026-11-27'
+                       AND state IN ('received', 'checked', 'returned') ORDER BY display_name LIMIT 3);
          UPDATE establishments SET name = 'Renamed 商事', name_key = 'renamed商事', establishment_number = '9999-000001-1' WHERE id = 2;",
     )
     .unwrap();

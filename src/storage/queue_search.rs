@@ -798,47 +798,72 @@ pub fn either(a: Text, b: Text) -> Text {
     }
 }
 
-/// The submission ids of the rows of `table` in the rowid range `[lo, hi)` that match `expr`,
-/// at most `cap` + 1 of them (so that "more than cap" shows).
+/// The first `want` rowids of `table` in `[lo, hi)` that match `expr` and whose submission id
+/// `keep` accepts, in rowid order. Only the index is read (no row), and it stops there.
 ///
 /// # Errors
-/// On SQLite failure (an FTS5 syntax error would be a bug here).
-pub fn ids(
+/// On SQLite failure.
+pub fn first_rowids(
     conn: &Connection,
     table: Table,
     expr: &str,
     (lo, hi): (i64, i64),
-    cap: usize,
+    want: usize,
+    keep: impl Fn(i64) -> bool,
 ) -> Result<Vec<i64>> {
     let t = table.name();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT rowid & {} FROM {t} WHERE {t} MATCH ?1 AND rowid >= ?2 AND rowid < ?3 LIMIT ?4",
-        rowid::ID_MASK
+        "SELECT rowid FROM {t} WHERE {t} MATCH ?1 AND rowid >= ?2 AND rowid < ?3"
     ))?;
-    let cap = i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1;
+    let mut rows = stmt.query(params![expr, lo, hi])?;
+    let mut out = Vec::new();
+    while out.len() < want {
+        let Some(r) = rows.next()? else { break };
+        let rowid: i64 = r.get(0)?;
+        if keep(rowid & rowid::ID_MASK) {
+            out.push(rowid);
+        }
+    }
+    Ok(out)
+}
+
+/// The submissions changed since they were indexed (their index entries sit at old places).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn stale_ids(conn: &Connection) -> Result<HashSet<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT submission_id FROM queue_search_stale")?;
     let out = stmt
-        .query_map(params![expr, lo, hi, cap], |r| r.get(0))?
+        .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(out)
 }
 
-/// [`ids`] over several rowid ranges, at most `cap` + 1 in all.
+/// The rowids of `table` in several rowid ranges that match `expr`, at most `cap` + 1 in all.
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn ids_in(
+pub fn rowids_in(
     conn: &Connection,
     table: Table,
     expr: &str,
     ranges: &[(i64, i64)],
     cap: usize,
 ) -> Result<Vec<i64>> {
+    let t = table.name();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT rowid FROM {t} WHERE {t} MATCH ?1 AND rowid >= ?2 AND rowid < ?3 LIMIT ?4"
+    ))?;
     let mut out = Vec::new();
-    for r in ranges {
+    for (lo, hi) in ranges {
         if out.len() > cap {
             break;
         }
-        out.extend(ids(conn, table, expr, *r, cap - out.len())?);
+        let left = i64::try_from(cap - out.len()).unwrap_or(i64::MAX - 1) + 1;
+        let rows = stmt.query_map(params![expr, lo, hi, left], |r| r.get(0))?;
+        for r in rows {
+            out.push(r?);
+        }
     }
     Ok(out)
 }

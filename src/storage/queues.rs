@@ -16,6 +16,11 @@
 //!   LIKE and the queue's condition until the page is full, each later part only up to the
 //!   last row kept so far, and merged: as many rows as the page needs when most match, all of
 //!   the few when few do, none when none do, however large the queue;
+//! - "due soon" in received or name order (a few days of deadlines: most matches are not in
+//!   the queue) takes its matches from the deadline order's table, where they are a key range
+//!   of each part; few are read by id, more (≤ `Tuning::within_max`) pick the first rows of
+//!   the order's table by rowid alone, then read those by id; a text in most rows
+//!   (`Tuning::dense_percent`) walks with the LIKE, as the walk then stops early;
 //! - a small "mine" (≤ `Tuning::mine_walk_max` rows), a text the index cannot narrow down,
 //!   dates that are not YYYY-MM-DD texts, a large backlog or rows the index cannot order
 //!   ("weird") walk the queue's own index with the LIKE.
@@ -23,6 +28,7 @@
 //! Rows the search index does not hold yet, or holds with old values (the backlog), are always
 //! read directly with the index's answer.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use rusqlite::types::Value;
@@ -222,8 +228,12 @@ pub struct Tuning {
     /// A "mine" of at most this many rows is walked with the LIKE on its own index.
     pub mine_walk_max: usize,
     /// "Due soon" in received or name order: with at most this many matches due soon, the
-    /// order's table is read for those only.
+    /// order's table is read (its rowids only) for those.
     pub within_max: usize,
+    /// "Due soon" in received or name order: a text the trigram counts say is in at least
+    /// this percentage of the indexed rows walks with the LIKE (most rows match, so the walk
+    /// stops early).
+    pub dense_percent: i64,
 }
 
 impl Default for Tuning {
@@ -233,7 +243,8 @@ impl Default for Tuning {
             backlog_max: 150,
             max_grams: 256,
             mine_walk_max: 1_000,
-            within_max: 1_000,
+            within_max: 5_000,
+            dense_percent: 50,
         }
     }
 }
@@ -554,21 +565,14 @@ fn direct_sql(q: Queue, sort: Sort) -> String {
 /// The index's answer in one part's rowid range (storage::queue_search::rowid), in rowid
 /// order — the page order — checked, read lazily. Rows changed since indexed sit at their old
 /// place; they come with the backlog instead.
-/// With `within`, only the ids of `:within` (a JSON array) are read: a test on the index's
-/// entry, before any row is.
-fn ordered_sql(q: Queue, sort: Sort, within: bool) -> String {
+fn ordered_sql(q: Queue, sort: Sort) -> String {
     let t = sort_table(sort).name();
     let k = sort.key();
     let m = rowid::ID_MASK;
-    let within = if within {
-        format!(" AND (f.rowid & {m}) IN (SELECT value FROM json_each(:within))")
-    } else {
-        String::new()
-    };
     format!(
         "SELECT {COLS}, {k} FROM {t} f \
          JOIN submissions s ON s.id = (f.rowid & {m}) {JOINS} \
-         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi{within} \
+         WHERE f.{t} MATCH :m AND f.rowid >= :lo AND f.rowid < :hi \
          AND s.id NOT IN (SELECT submission_id FROM queue_search_stale) \
          AND {} AND {FILTER} ORDER BY f.rowid LIMIT :n",
         q.condition()
@@ -671,14 +675,8 @@ pub fn all_sql() -> Vec<(String, String)> {
         for sort in Sort::ALL {
             out.push((
                 format!("{} ordered {}", q.code(), sort.code()),
-                ordered_sql(q, sort, false),
+                ordered_sql(q, sort),
             ));
-            if q == Queue::DueSoon && sort != Sort::Deadline {
-                out.push((
-                    format!("{} ordered {} within", q.code(), sort.code()),
-                    ordered_sql(q, sort, true),
-                ));
-            }
         }
     }
     out
@@ -827,59 +825,119 @@ fn filtered(
     let few = if m == qs::NO_ROW {
         Some(Vec::new())
     } else if likely_few {
-        Some(qs::ids(
+        Some(qs::rowids_in(
             conn,
             Table::Deadline,
             &m,
-            (0, i64::MAX),
+            &[(0, i64::MAX)],
             t.direct_max,
         )?)
     } else {
         None
     };
-    // Complete lists only (the index query stops one past its cap); else "due soon" in
-    // received or name order may list its own.
+    // "Due soon" in received or name order: a few days of deadlines, so most matches are not
+    // in the queue, in no particular place of the page order.
+    let soon = q == Queue::DueSoon && sort != Sort::Deadline;
+    if soon && most.saturating_mul(100) >= backlog.upto.saturating_mul(t.dense_percent) {
+        return like_walk(&b);
+    }
+    // Complete lists only (the index query stops one past its cap).
     let matches = match few.filter(|ids| ids.len() <= t.direct_max) {
         Some(ids) => Some(ids),
-        None => due_soon_matches(conn, q, sort, a, &m, t.within_max)?,
+        None if soon => due_soon_matches(conn, q, a, &m, t.within_max)?,
+        None => None,
     };
-    let within = match matches {
-        Some(ids) if ids.len() + backlog.rows() <= t.direct_max => {
+    match matches {
+        Some(rowids) if rowids.len() + backlog.rows() <= t.direct_max => {
+            let ids: Vec<i64> = rowids.iter().map(|r| r & rowid::ID_MASK).collect();
             b.set(":ids", Value::Text(json_ids(&ids)));
             return direct(conn, q, sort, &b, need);
         }
-        Some(ids) if q == Queue::DueSoon && sort != Sort::Deadline => {
-            b.set(":within", Value::Text(json_ids(&ids)));
-            true
+        Some(rowids) if soon => {
+            if let Some(hits) = soon_page(conn, q, sort, &b, &m, &rowids, need)? {
+                return Ok(hits);
+            }
         }
-        _ => false,
-    };
+        _ => {}
+    }
     b.set(":ids", Value::Text("[]".into()));
     let read = Read {
         keys,
-        within,
         backlog: backlog.rows(),
         need,
     };
     ordered(conn, q, sort, &b, &read)
 }
 
-/// "Due soon" in another order than the deadline: a few days of deadlines, so few of the
-/// matches. The deadline order's table lists exactly those (every part, the queue's key
-/// range); the page then reads the other order's table for them only, with no row read for
-/// the others. None for other queues and orders, or more than `cap` (the list would not be
-/// complete).
-fn due_soon_matches(
+/// "Due soon" in received or name order, given its matches (`soon`, complete: their rowids in
+/// the deadline order's table, from [`due_soon_matches`]): the order's
+/// table is read part by part in rowid order (the page order) for its rowids only, keeping
+/// those in `soon` and not changed since indexed, each later part only up to the last kept
+/// so far; the first `need` are then read by id with the backlog, checked and sorted. None
+/// when the list was full and one of it fails the LIKE (trigrams all there, the text not):
+/// rows past the list may then belong on the page.
+fn soon_page(
     conn: &Connection,
     q: Queue,
     sort: Sort,
+    b: &Binds,
+    m: &str,
+    soon: &[i64],
+    need: usize,
+) -> Result<Option<Vec<Hit>>> {
+    // A row's part is the same in every table: parts with none of `soon` are not read.
+    let in_parts: HashSet<i64> = soon.iter().map(|r| r >> rowid::PART_SHIFT).collect();
+    let soon: HashSet<i64> = soon.iter().map(|r| r & rowid::ID_MASK).collect();
+    let stale = qs::stale_ids(conn)?;
+    let keep = |id: i64| soon.contains(&id) && !stale.contains(&id);
+    // (key, id) without the part: the page order across parts.
+    let in_order = |r: &i64| r & ((1_i64 << rowid::PART_SHIFT) - 1);
+    let mut picked: Vec<i64> = Vec::new();
+    for p in parts(q).into_iter().filter(|p| in_parts.contains(p)) {
+        let lo = rowid::bound(p, 0, 0);
+        let mut hi = rowid::bound(p, rowid::KEY_END, 0);
+        if let Some(last) = picked.get(need.wrapping_sub(1)) {
+            hi = hi.min((p << rowid::PART_SHIFT) | in_order(last));
+        }
+        if hi <= lo {
+            continue;
+        }
+        picked.extend(qs::first_rowids(
+            conn,
+            sort_table(sort),
+            m,
+            (lo, hi),
+            need,
+            keep,
+        )?);
+        picked.sort_by_key(in_order);
+        picked.truncate(need);
+    }
+    let ids: Vec<i64> = picked.iter().map(|r| r & rowid::ID_MASK).collect();
+    let mut b = b.clone();
+    b.set(":ids", Value::Text(json_ids(&ids)));
+    // All of them and the backlog, to see whether any of the list fails.
+    let mut hits = direct(conn, q, sort, &b, usize::MAX)?;
+    let ids: HashSet<i64> = ids.into_iter().collect();
+    let kept = hits.iter().filter(|h| ids.contains(&h.row.id)).count();
+    if ids.len() >= need && kept < ids.len() {
+        return Ok(None);
+    }
+    hits.truncate(need);
+    Ok(Some(hits))
+}
+
+/// "Due soon" in another order than the deadline: a few days of deadlines, so few of the
+/// matches. The deadline order's table lists exactly those (every part, the queue's key
+/// range): their rowids there (part and id). None when more than `cap` (the list would not
+/// be complete).
+fn due_soon_matches(
+    conn: &Connection,
+    q: Queue,
     a: &QueueArgs,
     m: &str,
     cap: usize,
 ) -> Result<Option<Vec<i64>>> {
-    if q != Queue::DueSoon || sort == Sort::Deadline {
-        return Ok(None);
-    }
     let Some((lo, hi)) = key_range(q, Sort::Deadline, a) else {
         return Ok(None);
     };
@@ -887,8 +945,8 @@ fn due_soon_matches(
         .into_iter()
         .map(|p| (rowid::bound(p, lo, 0), rowid::bound(p, hi, 0)))
         .collect();
-    let ids = qs::ids_in(conn, Table::Deadline, m, &ranges, cap)?;
-    Ok((ids.len() <= cap).then_some(ids))
+    let rowids = qs::rowids_in(conn, Table::Deadline, m, &ranges, cap)?;
+    Ok((rowids.len() <= cap).then_some(rowids))
 }
 
 fn json_ids(ids: &[i64]) -> String {
@@ -935,11 +993,10 @@ const MINE_CAPPED_SQL: &str = "SELECT count(*) FROM (SELECT 1 FROM submissions s
      WHERE s.assigned_staff = :me AND s.assigned_staff IS NOT NULL \
      AND s.state IN ('received', 'checked', 'returned') LIMIT :cap)";
 
-/// What [`ordered`] reads: the key range of each part, whether only the ids of `:within`, how
-/// much backlog there is, and how many rows the page needs.
+/// What [`ordered`] reads: the key range of each part, how much backlog there is, and how
+/// many rows the page needs.
 struct Read {
     keys: (i64, i64),
-    within: bool,
     backlog: usize,
     need: usize,
 }
@@ -948,7 +1005,7 @@ struct Read {
 /// order), merged, then the backlog read by id, merged.
 fn ordered(conn: &Connection, q: Queue, sort: Sort, b: &Binds, r: &Read) -> Result<Vec<Hit>> {
     let (klo, khi) = r.keys;
-    let (within, backlog, need) = (r.within, r.backlog, r.need);
+    let (backlog, need) = (r.backlog, r.need);
     let mut b = b.clone();
     b.set(
         ":n",
@@ -978,7 +1035,7 @@ fn ordered(conn: &Connection, q: Queue, sort: Sort, b: &Binds, r: &Read) -> Resu
         }
         b.set(":lo", Value::Integer(lo));
         b.set(":hi", Value::Integer(hi));
-        out.extend(hits(conn, &ordered_sql(q, sort, within), &b)?);
+        out.extend(hits(conn, &ordered_sql(q, sort), &b)?);
         out.sort_by(order);
         out.truncate(need);
     }
