@@ -303,3 +303,39 @@ fn submission_detail_is_reachable_from_the_account_screen() {
     press(&mut f.app, KeyCode::Esc);
     assert!(matches!(f.app.screen, Screen::Account(_)));
 }
+
+/// Waits for the counting thread's answer to reach the app (bounded; the count is tiny here).
+fn counts_arrive(app: &mut App) {
+    let start = std::time::Instant::now();
+    while !app.on_counts() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "no counts"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn r_rev_6_counts_come_from_their_own_thread_and_follow_other_sessions() {
+    let mut f = fixture();
+    let db = f._dir.path().join("m.db");
+    f.app.counter = Some(service::queue_counts::Counter::spawn(&db));
+    open_queues(&mut f);
+    // Asked for, not counted on the UI thread: "…" until the answer, the lines at once.
+    let t = text(&f.app);
+    assert!(t.contains("未担当 …"), "{t}");
+    assert!(t.contains("若葉不動産"), "{t}");
+    counts_arrive(&mut f.app);
+    let t = text(&f.app);
+    assert!(t.contains("未担当 3") && t.contains("期限超過 1"), "{t}");
+    // Another session claims an item: the tick sees the change, asks again, the counts follow
+    // while the last ones stay on screen meanwhile.
+    let mut other = Store::open(&db).unwrap();
+    service::review::claim(&mut other, &f.boss, f.items[0]).unwrap();
+    assert!(f.app.on_tick(std::time::Instant::now()));
+    assert!(text(&f.app).contains("未担当 3"));
+    counts_arrive(&mut f.app);
+    let t = text(&f.app);
+    assert!(t.contains("未担当 2"), "{t}");
+}

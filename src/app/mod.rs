@@ -153,6 +153,8 @@ pub struct App {
     pub clock_text: String,
     /// R-ID-5: the purpose of the current visitor and of each customer seen this session.
     pub visit: lookup::Visit,
+    /// Counts the queues off this thread (the TUI sets it; without it they are counted here).
+    pub counter: Option<crate::service::queue_counts::Counter>,
     last_activity: Instant,
     data_version: i64,
 }
@@ -203,6 +205,7 @@ impl App {
             clock_text: String::new(),
             visit: lookup::Visit::default(),
             last_activity: Instant::now(),
+            counter: None,
             data_version,
         };
         app.clock_text = app.clock_now();
@@ -595,6 +598,33 @@ impl App {
         changed
     }
 
+    /// Queue counts arrived from the counting thread: they go to the queue screen, whether on
+    /// screen or waiting under a detail, when they are the signed-in staff member's. Returns
+    /// whether anything changed.
+    pub fn on_counts(&mut self) -> bool {
+        let Some(answer) = self.counter.as_ref().and_then(|c| c.latest()) else {
+            return false;
+        };
+        let counts = match answer {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!("queue counts: {e}");
+                return false;
+            }
+        };
+        if self.session.as_ref().map(|s| s.ctx.staff_id) != Some(counts.staff_id) {
+            return false;
+        }
+        let mut changed = false;
+        for screen in std::iter::once(&mut self.screen).chain(self.back.iter_mut()) {
+            if let Screen::Queue(q) = screen {
+                q.counts.clone_from(&counts.counts);
+                changed = true;
+            }
+        }
+        changed
+    }
+
     /// For tests: pretend the last key was pressed at `t`.
     pub fn set_last_activity(&mut self, t: Instant) {
         self.last_activity = t;
@@ -609,7 +639,7 @@ impl App {
             Screen::Staff(s) => s.reload(&self.store, &ctx),
             Screen::Audit(a) => a.reload(&self.store, &ctx),
             Screen::Queue(q) => {
-                let _ = q.reload(&self.store, &ctx);
+                let _ = q.reload(&self.store, &ctx, self.counter.as_ref());
             }
             Screen::Detail(d) => d.reload(&self.store, &ctx),
             Screen::Dashboard(d) => d.reload(&self.store, &ctx),

@@ -18,6 +18,7 @@ use crate::domain::review::CHECKLIST;
 use crate::domain::submission::SubmissionState;
 use crate::i18n::ui::Msg;
 use crate::service::queue::{self, Dashboard, QueueLine};
+use crate::service::queue_counts::Counter;
 use crate::service::review::{self, Detail};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
@@ -55,12 +56,21 @@ impl QueueView {
         }
     }
 
-    /// Re-reads counts and lines; the cursor stays on the same item (or the same row).
+    /// Re-reads counts and lines; the cursor stays on the same item (or the same row). With a
+    /// `counter` the counts are only asked for: they arrive later ([`App::on_counts`]).
     ///
     /// # Errors
     /// `Denied` and storage failures.
-    pub fn reload(&mut self, store: &Store, ctx: &Ctx) -> Result<(), ServiceError> {
-        self.counts = queue::counts(store, ctx)?;
+    pub fn reload(
+        &mut self,
+        store: &Store,
+        ctx: &Ctx,
+        counter: Option<&Counter>,
+    ) -> Result<(), ServiceError> {
+        match counter {
+            Some(c) => c.request(ctx),
+            None => self.counts = queue::counts(store, ctx)?,
+        }
         self.relist(store, ctx)
     }
 
@@ -164,7 +174,7 @@ impl DashboardView {
 pub fn open_queues(app: &mut App) {
     let Some(ctx) = app.ctx() else { return };
     let mut q = QueueView::new();
-    match q.reload(&app.store, &ctx) {
+    match q.reload(&app.store, &ctx, app.counter.as_ref()) {
         Ok(()) => app.push(Screen::Queue(q)),
         Err(e) => app.flash_error(&e),
     }
@@ -224,7 +234,7 @@ fn view(app: &mut App, id: i64, purpose: &str) -> Option<Box<DetailView>> {
 fn reload_queue(app: &mut App) {
     let Some(ctx) = app.ctx() else { return };
     if let Screen::Queue(q) = &mut app.screen
-        && let Err(e) = q.reload(&app.store, &ctx)
+        && let Err(e) = q.reload(&app.store, &ctx, app.counter.as_ref())
     {
         app.flash_error(&e);
     }

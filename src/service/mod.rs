@@ -12,6 +12,7 @@ pub mod import;
 pub mod lookup;
 pub mod mail;
 pub mod queue;
+pub mod queue_counts;
 pub mod review;
 pub mod setup;
 pub mod staff;

@@ -33,6 +33,8 @@ pub enum LoopEvent {
     Resize,
     /// The terminal went away (SSH link dropped, tty closed): quit, never spin.
     InputClosed,
+    /// Another thread has something for the app (queue counts): look now, not at the tick.
+    Wake,
 }
 
 /// How often time-driven state is looked at (idle lock, clock, other sessions' changes).
@@ -103,6 +105,14 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let mut app = App::new(store, opts.config, opts.terminal, opts.banner)?;
     let stop = stop_flag();
     let (tx, rx) = mpsc::channel();
+    // Queue counts take tens of milliseconds at scale: counted on their own thread.
+    let wake = tx.clone();
+    app.counter = Some(crate::service::queue_counts::Counter::spawn_with_wake(
+        &opts.db_path,
+        move || {
+            let _ = wake.send(LoopEvent::Wake);
+        },
+    ));
     // Delivery runs on its own thread with its own connection: SMTP never blocks the keys.
     let (mail_tx, mail_rx) = mpsc::channel();
     // With `mail.worker = false` it only reports the queue and runs the deadline sweep.
@@ -121,6 +131,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
                         LoopEvent::Key(k) => changed |= app.on_key(k),
                         LoopEvent::Resize => changed = true,
                         LoopEvent::InputClosed => app.quit = true,
+                        LoopEvent::Wake => {}
                     }
                 }
             }
@@ -130,6 +141,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
         for status in mail_rx.try_iter() {
             changed |= app.on_mail_status(&status);
         }
+        changed |= app.on_counts();
         if std::mem::take(&mut app.mail_queued) {
             worker.poke();
         }

@@ -62,7 +62,13 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
     .areas(inner);
     let mut lines: Vec<Line<'_>> = vec![Line::default(), Line::default()];
     for (i, x) in Queue::ALL.iter().enumerate() {
-        let text = format!("{} {} {}  ", i + 1, app.t(queue_label(*x)), q.count(*x));
+        // Until the counting thread answers, "…" rather than a count that is not one.
+        let n = if q.counts.is_empty() {
+            "…".to_string()
+        } else {
+            q.count(*x).to_string()
+        };
+        let text = format!("{} {} {n}  ", i + 1, app.t(queue_label(*x)));
         let style = if *x == q.queue {
             theme::focused()
         } else {
