@@ -13,7 +13,8 @@ use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::domain::submission::{SubmissionKind, SubmissionState};
-use madoguchi::service::{self, Ctx, ServiceError, auth, queue, review, setup, staff, sweep};
+use madoguchi::service::queue_counts::{Answer, Ask, Counter};
+use madoguchi::service::{Ctx, ServiceError, auth, queue, review, setup, staff, sweep};
 use madoguchi::storage::review::{Queue, Sort};
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
 use madoguchi::storage::{self, Store};
@@ -631,8 +632,9 @@ fn r_visit_1_flag_follows_the_reasons_and_the_staff_request() {
     assert!(needed(&store, js[1]), "the staff request stays");
 }
 
-/// The counting thread (the TUI's queue screen) answers what `queue::counts` would, for the
-/// staff member who asked; one without the right to see queues is refused there too.
+/// The counting thread (the TUI's queue screen and dashboard) answers what `queue::counts` and
+/// `queue::dashboard` would, for the staff member who asked; somebody who may not see queues
+/// is refused there too.
 #[test]
 fn r_rev_6_the_counting_thread_answers_what_counts_would() {
     let now = t("2026-03-10T01:00:00Z");
@@ -643,24 +645,39 @@ fn r_rev_6_the_counting_thread_answers_what_counts_would() {
     for (n, deadline) in [(1, "2026-03-09"), (2, "2026-03-12"), (3, "2026-03-30")] {
         employer(&mut store, &w, n, deadline, 0, now);
     }
-    let counter = service::queue_counts::Counter::spawn(&db);
+    let counter = Counter::spawn(&db);
     let boss = w.boss.at(now);
-    counter.request(&boss);
-    let got = counter
-        .wait(std::time::Duration::from_secs(10))
-        .unwrap()
-        .unwrap();
-    assert_eq!(got.staff_id, boss.staff_id);
+    let wait = || {
+        counter
+            .wait(std::time::Duration::from_secs(10))
+            .unwrap()
+            .unwrap()
+    };
+    counter.request(Ask::Counts(boss.clone()));
     let want = queue::counts(&store, &boss).unwrap();
-    assert_eq!(got.counts, want);
     assert!(want.contains(&(Queue::Unassigned, 3)), "{want:?}");
     assert!(want.contains(&(Queue::Overdue, 1)), "{want:?}");
+    assert_eq!(
+        wait(),
+        Answer::Counts {
+            staff_id: boss.staff_id,
+            counts: want
+        }
+    );
+    counter.request(Ask::Dashboard(boss.clone()));
+    assert_eq!(
+        wait(),
+        Answer::Dashboard {
+            staff_id: boss.staff_id,
+            dashboard: Box::new(queue::dashboard(&store, &boss).unwrap())
+        }
+    );
     // Somebody who is not staff.
     let nobody = Ctx {
         staff_id: 9_999,
         ..boss.clone()
     };
-    counter.request(&nobody);
+    counter.request(Ask::Counts(nobody));
     assert!(matches!(
         counter.wait(std::time::Duration::from_secs(10)),
         Some(Err(ServiceError::Denied))

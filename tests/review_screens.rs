@@ -52,6 +52,11 @@ fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
 }
 
 fn fixture() -> Fixture {
+    fixture_as("tanaka")
+}
+
+/// The office, signed in as `user` (tanaka the counter clerk, suzuki the supervisor).
+fn fixture_as(user: &str) -> Fixture {
     clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("m.db")).unwrap();
@@ -116,7 +121,7 @@ fn fixture() -> Fixture {
         boss,
         items,
     };
-    type_text(&mut f.app, "tanaka");
+    type_text(&mut f.app, user);
     press(&mut f.app, KeyCode::Tab);
     type_text(&mut f.app, PW);
     press(&mut f.app, KeyCode::Enter);
@@ -338,4 +343,21 @@ fn r_rev_6_counts_come_from_their_own_thread_and_follow_other_sessions() {
     counts_arrive(&mut f.app);
     let t = text(&f.app);
     assert!(t.contains("未担当 2"), "{t}");
+}
+
+#[test]
+fn supervisor_dashboard_comes_from_the_counting_thread() {
+    let mut f = fixture_as("suzuki");
+    let db = f._dir.path().join("m.db");
+    f.app.counter = Some(service::queue_counts::Counter::spawn(&db));
+    madoguchi::app::home::open(&mut f.app, madoguchi::app::home::MenuItem::Dashboard);
+    assert!(matches!(f.app.screen, Screen::Dashboard(_)));
+    let t = text(&f.app);
+    assert!(t.contains("集計中…"), "{t}");
+    counts_arrive(&mut f.app);
+    let t = text(&f.app);
+    assert!(!t.contains("集計中…"), "{t}");
+    assert!(t.contains("未担当 3") && t.contains("期限超過 1"), "{t}");
+    assert!(t.contains("審査中の求人（区分別）"), "{t}");
+    snap("dashboard", &f.app);
 }

@@ -27,6 +27,7 @@ use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 use crate::i18n::{Lang, cli as msgs};
 use crate::service::auth::Session;
+use crate::service::queue_counts::{Answer, Counter};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
 use crate::storage::outbox::MailState;
@@ -154,7 +155,7 @@ pub struct App {
     /// R-ID-5: the purpose of the current visitor and of each customer seen this session.
     pub visit: lookup::Visit,
     /// Counts the queues off this thread (the TUI sets it; without it they are counted here).
-    pub counter: Option<crate::service::queue_counts::Counter>,
+    pub counter: Option<Counter>,
     last_activity: Instant,
     data_version: i64,
 }
@@ -598,28 +599,43 @@ impl App {
         changed
     }
 
-    /// Queue counts arrived from the counting thread: they go to the queue screen, whether on
-    /// screen or waiting under a detail, when they are the signed-in staff member's. Returns
-    /// whether anything changed.
+    /// Queue counts or a dashboard arrived from the counting thread: they go to the screens
+    /// that show them, whether on screen or waiting under a detail, when they are the
+    /// signed-in staff member's. Returns whether anything changed.
     pub fn on_counts(&mut self) -> bool {
-        let Some(answer) = self.counter.as_ref().and_then(|c| c.latest()) else {
+        let Some(answers) = self.counter.as_ref().map(Counter::answers) else {
             return false;
         };
-        let counts = match answer {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!("queue counts: {e}");
-                return false;
-            }
-        };
-        if self.session.as_ref().map(|s| s.ctx.staff_id) != Some(counts.staff_id) {
-            return false;
-        }
+        let me = self.session.as_ref().map(|s| s.ctx.staff_id);
         let mut changed = false;
-        for screen in std::iter::once(&mut self.screen).chain(self.back.iter_mut()) {
-            if let Screen::Queue(q) = screen {
-                q.counts.clone_from(&counts.counts);
-                changed = true;
+        for answer in answers {
+            let answer = match answer {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!("queue counts: {e}");
+                    continue;
+                }
+            };
+            for screen in std::iter::once(&mut self.screen).chain(self.back.iter_mut()) {
+                match (screen, &answer) {
+                    (Screen::Queue(q), Answer::Counts { staff_id, counts })
+                        if Some(*staff_id) == me =>
+                    {
+                        q.counts.clone_from(counts);
+                        changed = true;
+                    }
+                    (
+                        Screen::Dashboard(d),
+                        Answer::Dashboard {
+                            staff_id,
+                            dashboard,
+                        },
+                    ) if Some(*staff_id) == me => {
+                        d.data = Some((**dashboard).clone());
+                        changed = true;
+                    }
+                    _ => {}
+                }
             }
         }
         changed
@@ -642,7 +658,7 @@ impl App {
                 let _ = q.reload(&self.store, &ctx, self.counter.as_ref());
             }
             Screen::Detail(d) => d.reload(&self.store, &ctx),
-            Screen::Dashboard(d) => d.reload(&self.store, &ctx),
+            Screen::Dashboard(d) => d.reload(&self.store, &ctx, self.counter.as_ref()),
             Screen::Calendar(c) => c.reload(&self.store),
             _ => {}
         }

@@ -18,7 +18,7 @@ use crate::domain::review::CHECKLIST;
 use crate::domain::submission::SubmissionState;
 use crate::i18n::ui::Msg;
 use crate::service::queue::{self, Dashboard, QueueLine};
-use crate::service::queue_counts::Counter;
+use crate::service::queue_counts::{Ask, Counter};
 use crate::service::review::{self, Detail};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
@@ -68,7 +68,7 @@ impl QueueView {
         counter: Option<&Counter>,
     ) -> Result<(), ServiceError> {
         match counter {
-            Some(c) => c.request(ctx),
+            Some(c) => c.request(Ask::Counts(ctx.clone())),
             None => self.counts = queue::counts(store, ctx)?,
         }
         self.relist(store, ctx)
@@ -163,9 +163,16 @@ pub struct DashboardView {
 }
 
 impl DashboardView {
-    pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
-        if let Ok(d) = queue::dashboard(store, ctx) {
-            self.data = Some(d);
+    /// Re-reads the dashboard; with a `counter` it is only asked for and arrives later
+    /// ([`App::on_counts`]), the last one staying on screen meanwhile.
+    pub fn reload(&mut self, store: &Store, ctx: &Ctx, counter: Option<&Counter>) {
+        match counter {
+            Some(c) => c.request(Ask::Dashboard(ctx.clone())),
+            None => {
+                if let Ok(d) = queue::dashboard(store, ctx) {
+                    self.data = Some(d);
+                }
+            }
         }
     }
 }
@@ -184,7 +191,7 @@ pub fn open_queues(app: &mut App) {
 pub fn open_dashboard(app: &mut App) {
     let Some(ctx) = app.ctx() else { return };
     let mut d = DashboardView::default();
-    d.reload(&app.store, &ctx);
+    d.reload(&app.store, &ctx, app.counter.as_ref());
     app.push(Screen::Dashboard(d));
 }
 
@@ -510,7 +517,7 @@ pub fn act_dashboard(app: &mut App, action: Action) {
         Action::Refresh => {
             let Some(ctx) = app.ctx() else { return };
             if let Screen::Dashboard(d) = &mut app.screen {
-                d.reload(&app.store, &ctx);
+                d.reload(&app.store, &ctx, app.counter.as_ref());
             }
         }
         Action::Back => app.pop(),

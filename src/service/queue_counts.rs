@@ -1,28 +1,44 @@
-//! Queue counts off the UI thread (R-REV-6). At L scale counting every queue takes tens of
-//! milliseconds; the queue screen asks again whenever another session changes the data, so on
-//! a busy office's screen the keys would wait that long, again and again. A [`Counter`] counts
-//! on its own thread with its own connection and hands back the latest answer.
+//! Queue counts and the supervisor dashboard off the UI thread (R-REV-6). At L scale counting
+//! every queue takes tens of milliseconds, and the screens that show them read again whenever
+//! another session changes the data: on a busy office's screen the keys would wait that long,
+//! again and again. A [`Counter`] reads on its own thread with its own connection and hands
+//! back the latest answers.
 
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
-use super::{Ctx, Result, ServiceError, queue};
+use super::queue::{self, Dashboard};
+use super::{Ctx, Result, ServiceError};
 use crate::storage::Store;
 use crate::storage::review::Queue;
 
-/// The counts of every queue for one member of staff, in `Queue::ALL` order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Counts {
-    pub staff_id: i64,
-    pub counts: Vec<(Queue, i64)>,
+/// What a screen asks for, as `Ctx` sees it.
+#[derive(Debug, Clone)]
+pub enum Ask {
+    Counts(Ctx),
+    Dashboard(Ctx),
 }
 
-/// The counting thread. Dropping it stops the thread (after a count in progress).
+/// An answer, for the member of staff who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Every queue's count, in `Queue::ALL` order.
+    Counts {
+        staff_id: i64,
+        counts: Vec<(Queue, i64)>,
+    },
+    Dashboard {
+        staff_id: i64,
+        dashboard: Box<Dashboard>,
+    },
+}
+
+/// The reading thread. Dropping it stops the thread (after a read in progress).
 #[derive(Debug)]
 pub struct Counter {
-    ask: Option<Sender<Ctx>>,
-    answers: Receiver<Result<Counts>>,
+    ask: Option<Sender<Ask>>,
+    answers: Receiver<Result<Answer>>,
     join: Option<JoinHandle<()>>,
 }
 
@@ -38,7 +54,7 @@ impl Counter {
     /// next key or tick then looks at once).
     #[must_use]
     pub fn spawn_with_wake(db_path: &Path, wake: impl Fn() + Send + 'static) -> Counter {
-        let (ask, asks) = mpsc::channel::<Ctx>();
+        let (ask, asks) = mpsc::channel::<Ask>();
         let (tell, answers) = mpsc::channel();
         let db_path = db_path.to_path_buf();
         let join = std::thread::Builder::new()
@@ -53,22 +69,21 @@ impl Counter {
         }
     }
 
-    /// Asks for the counts as `ctx` sees them. Never blocks; requests made while a count runs
-    /// are answered once, with the latest.
-    pub fn request(&self, ctx: &Ctx) {
-        if let Some(ask) = &self.ask {
-            let _ = ask.send(ctx.clone());
+    /// Asks. Never blocks; requests of one kind made while a read runs are answered once,
+    /// with the latest.
+    pub fn request(&self, ask: Ask) {
+        if let Some(tx) = &self.ask {
+            let _ = tx.send(ask);
         }
     }
 
-    /// The latest answer that arrived since the last call, if any.
-    pub fn latest(&self) -> Option<Result<Counts>> {
-        self.answers.try_iter().last()
+    /// The answers that arrived since the last call, oldest first.
+    pub fn answers(&self) -> Vec<Result<Answer>> {
+        self.answers.try_iter().collect()
     }
 
-    /// Waits up to `timeout` for the next answer (tests, and a first screen that would
-    /// rather show its counts at once).
-    pub fn wait(&self, timeout: std::time::Duration) -> Option<Result<Counts>> {
+    /// Waits up to `timeout` for the next answer.
+    pub fn wait(&self, timeout: std::time::Duration) -> Option<Result<Answer>> {
         self.answers.recv_timeout(timeout).ok()
     }
 }
@@ -83,11 +98,30 @@ impl Drop for Counter {
     }
 }
 
-fn run(db_path: &Path, asks: &Receiver<Ctx>, tell: &Sender<Result<Counts>>, wake: &dyn Fn()) {
+fn answer(store: &Store, ask: &Ask) -> Result<Answer> {
+    Ok(match ask {
+        Ask::Counts(ctx) => Answer::Counts {
+            staff_id: ctx.staff_id,
+            counts: queue::counts(store, ctx)?,
+        },
+        Ask::Dashboard(ctx) => Answer::Dashboard {
+            staff_id: ctx.staff_id,
+            dashboard: Box::new(queue::dashboard(store, ctx)?),
+        },
+    })
+}
+
+fn run(db_path: &Path, asks: &Receiver<Ask>, tell: &Sender<Result<Answer>>, wake: &dyn Fn()) {
     let mut store: Option<Store> = Store::open(db_path).ok();
     while let Ok(first) = asks.recv() {
-        // Several requests in a row need one count, with the latest (its staff and time).
-        let ctx = asks.try_iter().last().unwrap_or(first);
+        // Several requests in a row need one read of each kind, with the latest.
+        let (mut counts, mut dashboard) = (None, None);
+        for ask in std::iter::once(first).chain(asks.try_iter()) {
+            match ask {
+                Ask::Counts(_) => counts = Some(ask),
+                Ask::Dashboard(_) => dashboard = Some(ask),
+            }
+        }
         if store.is_none() {
             match Store::open(db_path) {
                 Ok(s) => store = Some(s),
@@ -101,12 +135,10 @@ fn run(db_path: &Path, asks: &Receiver<Ctx>, tell: &Sender<Result<Counts>>, wake
             }
         }
         let Some(s) = store.as_ref() else { continue };
-        let answer = queue::counts(s, &ctx).map(|counts| Counts {
-            staff_id: ctx.staff_id,
-            counts,
-        });
-        if tell.send(answer).is_err() {
-            return; // nobody listens any more
+        for ask in counts.iter().chain(dashboard.iter()) {
+            if tell.send(answer(s, ask)).is_err() {
+                return; // nobody listens any more
+            }
         }
         wake();
     }

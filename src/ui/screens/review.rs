@@ -11,12 +11,15 @@ use crate::app::App;
 use crate::app::form::Form;
 use crate::app::review::{DashboardView, DetailView, Dialog, Picker, QueueView};
 use crate::domain::deadline::Urgency;
+use crate::domain::job::JobCategoryKind;
 use crate::domain::text::sanitize;
 use crate::domain::validate::Severity;
 use crate::i18n::findings::{field_label, severity_label, stored_finding_message};
 use crate::i18n::ui::Msg;
 use crate::service::review::Detail;
+use crate::storage::outbox::MailState;
 use crate::storage::review::{Queue, Sort};
+use crate::ui::screens::account::mail_state_label;
 use crate::ui::{theme, widgets};
 
 #[must_use]
@@ -447,7 +450,11 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
     let b = widgets::block(app, app.t(Msg::DashboardTitle));
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let Some(d) = &v.data else { return };
+    let Some(d) = &v.data else {
+        // Until the counting thread's first answer.
+        frame.render_widget(Paragraph::new(app.t(Msg::DashReading)), inner);
+        return;
+    };
     let mut l: Vec<Line<'_>> = Vec::new();
     let counts: Vec<Span<'_>> = d
         .counts
@@ -457,6 +464,7 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
     l.push(Line::from(counts));
     l.push(heading(app.t(Msg::DashThroughput)));
     for (who, a, n) in &d.throughput {
+        let a = history_label(a).map_or(a.as_str(), |m| app.t(m));
         l.push(Line::from(format!("  {who}  {a} {n}")));
     }
     l.push(heading(app.t(Msg::DashOldest)));
@@ -470,14 +478,21 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
     l.push(Line::from(
         d.by_category
             .iter()
-            .map(|(c, n)| format!("  {c} {n}"))
+            .map(|(c, n)| {
+                // Codes as the job offer's form names them ('?' for none given).
+                let c = JobCategoryKind::parse(c).map_or(c.as_str(), |k| k.label());
+                format!("  {c} {n}")
+            })
             .collect::<String>(),
     ));
     l.push(heading(app.t(Msg::DashMail)));
     l.push(Line::from(
         d.mail
             .iter()
-            .map(|(s, n)| format!("  {s} {n}"))
+            .map(|(s, n)| {
+                let s = MailState::parse(s).map_or(s.as_str(), |m| app.t(mail_state_label(m)));
+                format!("  {s} {n}")
+            })
             .collect::<String>(),
     ));
     l.push(heading(app.t(Msg::DashLocked)));
