@@ -260,6 +260,7 @@ fn storage_import_export_queries_use_indexes() {
         storage::submissions::SQL_JOBS_REGISTERED_SINCE,
         storage::submissions::SQL_SET_VISIT_REASONS,
         storage::submissions::SQL_VISIT_REASONS,
+        storage::submissions::SQL_SET_CATEGORY,
         storage::submissions::SQL_NEW_VERSION,
         storage::submissions::SQL_SET_STATE,
         storage::submissions::SQL_SET_NAME,
@@ -698,4 +699,149 @@ fn storage_v8_moves_the_visit_reasons_onto_the_rows() {
         )
         .expect("schema");
     assert_eq!(tables, 0);
+}
+
+/// Schema v9: an offer's category sits on its row for the supervisor dashboard, set by the
+/// import and changed by a resubmission that changes it; the dashboard's count from the state
+/// index equals the count from the current versions' JSON.
+#[test]
+fn dashboard_categories_follow_submissions_and_resubmissions() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 3, 6, 120);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let s = String::from_utf8(stream(&o, &keys)).expect("utf8");
+    // Every resubmission moves a general offer to the student category.
+    let s: String = s
+        .lines()
+        .map(|l| {
+            if l.contains("\"job.resubmitted\"") {
+                l.replace(
+                    "\"category\":{\"kind\":\"general\"",
+                    "\"category\":{\"kind\":\"student\"",
+                )
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("c.jsonl", s.into_bytes())],
+    );
+    assert_eq!(r.rejected, 0, "{:?}", r.rejects);
+    let q = |sql: &str| -> i64 {
+        fx.store
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .expect("query")
+    };
+    assert!(
+        q(
+            "SELECT count(*) FROM submissions WHERE job_category = 'student' AND current_version > 1"
+        ) > 0
+    );
+    assert_eq!(
+        q(
+            "SELECT count(*) FROM submissions WHERE kind = 'establishment' AND job_category IS NOT NULL"
+        ),
+        0
+    );
+    let mismatched = q(
+        "SELECT count(*) FROM submissions s JOIN submission_versions v \
+           ON v.submission_id = s.id AND v.version = s.current_version \
+         WHERE s.kind = 'job' AND s.job_category IS NOT coalesce(json_extract(v.payload, '$.category.kind'), '')",
+    );
+    assert_eq!(mismatched, 0);
+    let mut want: Vec<(String, i64)> = fx
+        .store
+        .conn()
+        .prepare(
+            "SELECT coalesce(json_extract(v.payload, '$.category.kind'), '?'), count(*) \
+             FROM submissions s JOIN submission_versions v \
+               ON v.submission_id = s.id AND v.version = s.current_version \
+             WHERE s.state IN ('received', 'checked', 'returned') AND s.kind = 'job' GROUP BY 1",
+        )
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    let order = |c: &str| {
+        ["general", "student", "disabled", "?"]
+            .iter()
+            .position(|x| *x == c)
+    };
+    want.sort_by_key(|(c, _)| order(c));
+    assert!(want.len() >= 2, "{want:?}");
+    assert_eq!(
+        storage::review::pending_jobs_by_category(fx.store.conn()).expect("dashboard"),
+        want
+    );
+    // One pass over the state index, nothing sorted.
+    let plan = storage::review::explain(
+        fx.store.conn(),
+        &storage::review::pending_jobs_by_category_sql(),
+    )
+    .expect("plan");
+    assert!(
+        plan.iter()
+            .all(|l| l.contains("COVERING INDEX submissions_state_deadline")),
+        "{plan:?}"
+    );
+}
+
+/// Schema v9 fills the category of the offers already there from their current versions.
+#[test]
+fn storage_v9_fills_the_category_from_the_current_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v8.db");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(include_str!("../schema.sql"))
+            .expect("v1");
+        for sql in [
+            include_str!("../assets/sql/002_submissions.sql"),
+            include_str!("../assets/sql/003_review.sql"),
+            include_str!("../assets/sql/004_lookup.sql"),
+            include_str!("../assets/sql/005_import_writes.sql"),
+            include_str!("../assets/sql/006_queue_search.sql"),
+            include_str!("../assets/sql/007_queue_order.sql"),
+            include_str!("../assets/sql/008_import_speed.sql"),
+        ] {
+            conn.execute_batch(sql).expect("upgrade");
+        }
+        conn.pragma_update(None, "user_version", 8)
+            .expect("version");
+        conn.pragma_update(None, "foreign_keys", "OFF")
+            .expect("pragma");
+        conn.execute_batch(
+            "INSERT INTO submissions (id, external_id, kind, account_id, state, display_name, \
+                 received_at, current_version, updated_at) VALUES \
+             (1, 'j1', 'job', 1, 'received', 'a', '2026-04-06T00:00:00Z', 2, '2026-04-06T00:00:00Z'), \
+             (2, 'j2', 'job', 1, 'received', 'b', '2026-04-06T00:00:00Z', 1, '2026-04-06T00:00:00Z'), \
+             (3, 'e3', 'establishment', 1, 'received', 'c', '2026-04-06T00:00:00Z', 1, '2026-04-06T00:00:00Z'); \
+             INSERT INTO submission_versions (submission_id, version, payload, findings, received_at, event_id) VALUES \
+             (1, 1, '{\"category\":{\"kind\":\"general\"}}', '[]', '2026-04-06T00:00:00Z', 'x1'), \
+             (1, 2, '{\"category\":{\"kind\":\"disabled\"}}', '[]', '2026-04-06T00:00:00Z', 'x2'), \
+             (2, 1, '{\"category\":{}}', '[]', '2026-04-06T00:00:00Z', 'x3'), \
+             (3, 1, '{\"name\":\"c\"}', '[]', '2026-04-06T00:00:00Z', 'x4');",
+        )
+        .expect("v8 rows");
+    }
+    let store = Store::open(&path).expect("upgrade to the current version");
+    let cats: Vec<Option<String>> = store
+        .conn()
+        .prepare("SELECT job_category FROM submissions ORDER BY id")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    assert_eq!(cats, [Some("disabled".into()), Some(String::new()), None]);
+    assert_eq!(
+        storage::review::pending_jobs_by_category(store.conn()).expect("dashboard"),
+        [("disabled".to_string(), 1), ("?".to_string(), 1)]
+    );
 }

@@ -1016,6 +1016,7 @@ fn add_version(
             display_name: (display_name != head.display_name).then_some(display_name),
             has_warnings,
             flags,
+            category_changed: flags.category != head.job_category.as_deref(),
         },
         v.at,
     )?;
@@ -1114,6 +1115,7 @@ fn job_flags(j: &JobOffer) -> JobFlags {
         disabled_only: j.category.kind == Some(JobCategoryKind::Disabled),
         trial: j.category.trial_employment,
         disability_short_trial: j.category.disability_short_time_trial,
+        category: Some(j.category.kind.map_or("", JobCategoryKind::code)),
     }
 }
 

@@ -19,6 +19,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/006_queue_search.sql"),
     include_str!("../../assets/sql/007_queue_order.sql"),
     include_str!("../../assets/sql/008_import_speed.sql"),
+    include_str!("../../assets/sql/009_job_category.sql"),
 ];
 
 #[must_use]

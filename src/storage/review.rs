@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, named_params, params};
 
 use super::Result;
 use crate::clock::to_db;
+use crate::domain::job::JobCategoryKind;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 fn bad(what: &str, v: &str) -> rusqlite::Error {
@@ -536,22 +537,39 @@ pub fn oldest_pending(conn: &Connection) -> Result<Option<(i64, String, Option<S
         .optional()?)
 }
 
-/// Pending job offers by category code (一般・学生・障害者) from the current version.
+/// The SQL of [`pending_jobs_by_category`]: one pass over the pending rows of the state index,
+/// which holds the category (schema v9), summing each category (no sort).
+#[must_use]
+pub fn pending_jobs_by_category_sql() -> String {
+    let sums: Vec<String> = JobCategoryKind::ALL
+        .iter()
+        .map(|k| format!("coalesce(sum(job_category = '{}'), 0)", k.code()))
+        .collect();
+    format!(
+        "SELECT {}, count(*) FROM submissions INDEXED BY submissions_state_deadline \
+         WHERE state IN ('received', 'checked', 'returned') AND job_category IS NOT NULL",
+        sums.join(", ")
+    )
+}
+
+/// Pending job offers by category code (一般・学生・障害者), in that order, then `?` for those
+/// that name none; categories with none pending are left out.
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn pending_jobs_by_category(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(json_extract(v.payload, '$.category.kind'), '?'), count(*)
-         FROM submissions s JOIN submission_versions v
-           ON v.submission_id = s.id AND v.version = s.current_version
-         WHERE s.state IN ('received', 'checked', 'returned') AND s.kind = 'job'
-         GROUP BY 1 ORDER BY 1",
-    )?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let mut stmt = conn.prepare_cached(&pending_jobs_by_category_sql())?;
+    let n = JobCategoryKind::ALL.len();
+    let sums: Vec<i64> = stmt.query_row([], |r| (0..=n).map(|i| r.get(i)).collect())?;
+    let known: i64 = sums[..n].iter().sum();
+    let mut out: Vec<(String, i64)> = JobCategoryKind::ALL
+        .iter()
+        .zip(&sums)
+        .map(|(k, c)| (k.code().to_string(), *c))
+        .collect();
+    out.push(("?".into(), sums[n] - known));
+    out.retain(|(_, c)| *c > 0);
+    Ok(out)
 }
 
 /// Staff members locked out now (R-AUTH-2): display names.
@@ -983,11 +1001,14 @@ pub fn bench_fill(
                            ELSE '法人営業' END || j
                     FROM (WITH RECURSIVE q(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM q WHERE j < ?2) SELECT j FROM q))
              INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, display_name,
-                    deadline, received_at, current_version, assigned_staff, visit_needed, updated_at)
+                    deadline, received_at, current_version, assigned_staff, visit_needed, job_category,
+                    updated_at)
              SELECT 'B' || k, kind, 1000000 + e, 1000000 + e, {state}, name,
                     date(?3, (((e * 7919) % 61) - 30) || ' days'),
                     strftime('%Y-%m-%dT%H:%M:%SZ', '2026-10-01', (k % 50000) || ' minutes'), 1,
-                    CASE WHEN k % 10 = 0 THEN 1 END, k % 5 = 0, ?4
+                    CASE WHEN k % 10 = 0 THEN 1 END, k % 5 = 0,
+                    CASE WHEN kind = 'job' THEN CASE k % 10 WHEN 3 THEN 'student' WHEN 7 THEN 'disabled'
+                                                ELSE 'general' END END, ?4
              FROM m"
         ),
         params![ne, nj, today, ts],

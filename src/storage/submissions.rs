@@ -10,11 +10,11 @@ use crate::clock::to_db;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id, state, current_version, \
-     display_name FROM submissions WHERE external_id = ?1";
+     display_name, job_category FROM submissions WHERE external_id = ?1";
 const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
      display_name, deadline, received_at, current_version, has_warnings, disabled_only, trial, \
-     disability_short_trial, visit_needed, visit_reasons, updated_at) \
-     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?13, ?7) \
+     disability_short_trial, visit_needed, visit_reasons, job_category, updated_at) \
+     VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?7) \
      ON CONFLICT (external_id) DO NOTHING";
 /// A new version touches only columns no queue index holds; state and name (which several
 /// indexes hold) are written by their own statements, and only when they change: SQLite
@@ -23,6 +23,7 @@ pub const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, 
      disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7 WHERE id = ?1";
 pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
 pub const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
+pub const SQL_SET_CATEGORY: &str = "UPDATE submissions SET job_category = ?2 WHERE id = ?1";
 const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
      received_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 /// No index holds the reasons: writing them touches only the row.
@@ -60,6 +61,8 @@ pub struct SubmissionHead {
     pub state: SubmissionState,
     pub current_version: i64,
     pub display_name: String,
+    /// A job offer's category code (schema v9).
+    pub job_category: Option<String>,
 }
 
 fn bad(what: &str, v: &str) -> rusqlite::Error {
@@ -92,17 +95,21 @@ pub fn by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Sub
                 state: state_of(&r.get::<_, String>(4)?)?,
                 current_version: r.get(5)?,
                 display_name: r.get(6)?,
+                job_category: r.get(7)?,
             })
         })
         .optional()?)
 }
 
-/// R-VISIT-1 flags of a job offer, kept on the row so that the history is one indexed query.
+/// R-VISIT-1 flags of a job offer, kept on the row so that the history is one indexed query,
+/// and its category code (求人区分; `""` when none is given, `None` for an establishment) for
+/// the dashboard (schema v9).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JobFlags {
     pub disabled_only: bool,
     pub trial: bool,
     pub disability_short_trial: bool,
+    pub category: Option<&'static str>,
 }
 
 pub struct NewSubmission<'a> {
@@ -144,6 +151,7 @@ pub fn insert(
         s.flags.disability_short_trial,
         !s.visit_reasons.is_empty(),
         visit_reasons_json(s.visit_reasons),
+        s.flags.category,
     ])?;
     if added == 0 {
         return Ok(None);
@@ -160,6 +168,8 @@ pub struct NewVersionRow<'a> {
     pub display_name: Option<&'a str>,
     pub has_warnings: bool,
     pub flags: JobFlags,
+    /// Whether the category differs from the current version's (an index holds it).
+    pub category_changed: bool,
 }
 
 /// Moves a submission to a new current version (a resubmission).
@@ -188,6 +198,10 @@ pub fn set_new_version(
     if let Some(name) = v.display_name {
         conn.prepare_cached(SQL_SET_NAME)?
             .execute(params![id, name])?;
+    }
+    if v.category_changed {
+        conn.prepare_cached(SQL_SET_CATEGORY)?
+            .execute(params![id, v.flags.category])?;
     }
     Ok(())
 }
