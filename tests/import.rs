@@ -638,6 +638,31 @@ fn storage_visit_reasons_on_the_row() {
     );
 }
 
+/// A database at schema `version` (its files as they were), without foreign key checks (the
+/// rows the migration tests write need no accounts).
+fn database_at_version(path: &std::path::Path, version: i64) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.execute_batch(include_str!("../schema.sql"))
+        .expect("v1");
+    let upgrades = [
+        include_str!("../assets/sql/002_submissions.sql"),
+        include_str!("../assets/sql/003_review.sql"),
+        include_str!("../assets/sql/004_lookup.sql"),
+        include_str!("../assets/sql/005_import_writes.sql"),
+        include_str!("../assets/sql/006_queue_search.sql"),
+        include_str!("../assets/sql/007_queue_order.sql"),
+        include_str!("../assets/sql/008_import_speed.sql"),
+    ];
+    for sql in &upgrades[..usize::try_from(version - 1).expect("version")] {
+        conn.execute_batch(sql).expect("upgrade");
+    }
+    conn.pragma_update(None, "user_version", version)
+        .expect("version");
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .expect("pragma");
+    conn
+}
+
 /// Schema v8 moves the reasons of a v7 database (one `submission_visit_reasons` row each) onto
 /// their submission rows and drops the table.
 #[test]
@@ -645,24 +670,7 @@ fn storage_v8_moves_the_visit_reasons_onto_the_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("v7.db");
     {
-        let conn = rusqlite::Connection::open(&path).expect("open");
-        conn.execute_batch(include_str!("../schema.sql"))
-            .expect("v1");
-        for sql in [
-            include_str!("../assets/sql/002_submissions.sql"),
-            include_str!("../assets/sql/003_review.sql"),
-            include_str!("../assets/sql/004_lookup.sql"),
-            include_str!("../assets/sql/005_import_writes.sql"),
-            include_str!("../assets/sql/006_queue_search.sql"),
-            include_str!("../assets/sql/007_queue_order.sql"),
-        ] {
-            conn.execute_batch(sql).expect("upgrade");
-        }
-        conn.pragma_update(None, "user_version", 7)
-            .expect("version");
-        // No account rows needed.
-        conn.pragma_update(None, "foreign_keys", "OFF")
-            .expect("pragma");
+        let conn = database_at_version(&path, 7);
         conn.execute_batch(
             "INSERT INTO submissions (id, external_id, kind, account_id, state, display_name, \
                  received_at, current_version, visit_needed, updated_at) VALUES \
@@ -798,24 +806,7 @@ fn storage_v9_fills_the_category_from_the_current_version() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("v8.db");
     {
-        let conn = rusqlite::Connection::open(&path).expect("open");
-        conn.execute_batch(include_str!("../schema.sql"))
-            .expect("v1");
-        for sql in [
-            include_str!("../assets/sql/002_submissions.sql"),
-            include_str!("../assets/sql/003_review.sql"),
-            include_str!("../assets/sql/004_lookup.sql"),
-            include_str!("../assets/sql/005_import_writes.sql"),
-            include_str!("../assets/sql/006_queue_search.sql"),
-            include_str!("../assets/sql/007_queue_order.sql"),
-            include_str!("../assets/sql/008_import_speed.sql"),
-        ] {
-            conn.execute_batch(sql).expect("upgrade");
-        }
-        conn.pragma_update(None, "user_version", 8)
-            .expect("version");
-        conn.pragma_update(None, "foreign_keys", "OFF")
-            .expect("pragma");
+        let conn = database_at_version(&path, 8);
         conn.execute_batch(
             "INSERT INTO submissions (id, external_id, kind, account_id, state, display_name, \
                  received_at, current_version, updated_at) VALUES \
