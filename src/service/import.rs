@@ -378,14 +378,19 @@ impl Batch {
 struct Run<'c> {
     now: DateTime<Utc>,
     cal: &'c Calendar,
-    /// email key → live account. This and the caches below hold only for one batch: the
-    /// batch's transaction keeps other sessions out, but they may write between batches.
+    /// email key → live account. This and the caches below hold while nothing but the import
+    /// writes: each batch's transaction keeps other sessions out, and a batch starts by
+    /// comparing the database's `data_version` with [`Run::valid_for`].
     accounts: HashMap<String, Option<AccountRow>>,
     /// (account, establishment submission id) → its establishment, when found.
     links: HashMap<(i64, String), i64>,
     /// Establishment → its R-VISIT-1 history, as a new offer of it sees it (a new offer is
-    /// not registered, and nothing the import writes is either: it stays right all batch).
+    /// not registered, and nothing the import writes is either: it stays right all import).
     histories: HashMap<i64, storage::submissions::HistoryCounts>,
+    /// The `data_version` under which the caches above were filled (it changes when another
+    /// connection commits, not with the import's own commits); `None`: nothing known, as
+    /// after a rollback.
+    valid_for: Option<i64>,
     /// Search rows of the establishments the batch added, written together before it commits
     /// (see `storage::establishments::insert_without_search`).
     search_rows: Vec<storage::establishments::SearchRow>,
@@ -422,11 +427,23 @@ impl Run<'_> {
         }
     }
 
-    /// Forgets everything cached (a new batch; a line rolled back).
+    /// Forgets everything cached (a line rolled back; another session wrote).
     fn clear(&mut self) {
         self.accounts.clear();
         self.links.clear();
         self.histories.clear();
+    }
+
+    /// At the start of a batch's transaction: keeps the caches when no other connection has
+    /// committed since they were filled, forgets them otherwise. Returns the `data_version`
+    /// to set in [`Run::valid_for`] once the batch commits (until then it stays `None`, so
+    /// that a batch rolled back leaves nothing it cached behind).
+    fn revalidate(&mut self, conn: &Connection) -> Result<i64> {
+        let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.valid_for.take() != Some(version) {
+            self.clear();
+        }
+        Ok(version)
     }
 }
 
@@ -480,6 +497,7 @@ pub fn import_events(
                 accounts: HashMap::new(),
                 links: HashMap::new(),
                 histories: HashMap::new(),
+                valid_for: None,
                 search_rows: Vec::new(),
                 calendar_warnings: 0,
             };
@@ -635,7 +653,6 @@ fn run_batch(
     matched: Option<HashMap<usize, i64>>,
     summary: &mut ImportSummary,
 ) -> Result<()> {
-    run.clear();
     let matched = match matched {
         Some(m) => m,
         None => preverify(store.conn(), lines)?,
@@ -677,10 +694,10 @@ fn write_batch(
     careful: bool,
     listed: usize,
 ) -> Result<Option<BatchDone>> {
-    run.clear();
     run.search_rows.clear();
     let warnings_before = run.calendar_warnings;
     let mut tx = store.immediate()?;
+    let version = run.revalidate(&tx)?;
     let roles = match ctx {
         Some(c) => Some(require(&tx, c, Permission::ActivateAccount)?),
         None => None,
@@ -780,6 +797,7 @@ fn write_batch(
         },
     )?;
     tx.commit()?;
+    run.valid_for = Some(version);
     done.calendar_warnings = run.calendar_warnings - warnings_before;
     run.calendar_warnings = warnings_before;
     Ok(Some(done))
@@ -1056,6 +1074,9 @@ fn submit_establishment(
                     id
                 }
             };
+            // What `resolve_establishment` would find for this account's offers that name it.
+            run.links
+                .insert((acc.id, submission_id.to_string()), est_id);
             // Looked up just above in this transaction: the id is free.
             let id = storage::submissions::insert(
                 conn,
@@ -1146,7 +1167,8 @@ fn resolve_establishment(
 }
 
 /// R-VISIT-1 reasons for a job offer, from the establishment's registered offers other than
-/// `exclude` (the offer itself, on a resubmission; `None` for a new offer).
+/// `exclude` (the offer itself when it is registered; `None` otherwise: an offer that is not
+/// registered is not counted anyway, and its establishment's history is cached).
 fn visit_reasons_for(
     conn: &Connection,
     run: &mut Run<'_>,
@@ -1217,7 +1239,8 @@ fn submit_job(
             return Ok(refused);
         }
         if let Some(est) = head.establishment_id {
-            let reasons = visit_reasons_for(conn, run, est, Some(head.id), n, at)?;
+            let exclude = (head.state == SubmissionState::Registered).then_some(head.id);
+            let reasons = visit_reasons_for(conn, run, est, exclude, n, at)?;
             storage::submissions::set_visit_reasons(conn, head.id, &reasons)?;
         }
         return Ok(Outcome::Applied);
@@ -1321,6 +1344,123 @@ mod tests {
         (store, raw)
     }
 
+    fn raw_lines(lines: &[String], first_line: u64) -> Vec<RawLine> {
+        lines
+            .iter()
+            .zip(first_line..)
+            .map(|(l, n)| RawLine {
+                file: 0,
+                line: n,
+                bytes: l.clone().into_bytes(),
+                complete: true,
+                oversize: false,
+            })
+            .collect()
+    }
+
+    /// The writer's caches outlive a batch only while no other session writes: an offer
+    /// registered by a counter session between two batches counts in the next batch's
+    /// R-VISIT-1 history.
+    #[test]
+    fn r_visit_1_history_cached_across_batches_sees_other_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        let admin = super::super::setup::init(
+            &mut store,
+            &super::super::setup::InitInput {
+                office_code: "13010",
+                office_name: "飯田橋",
+                admin_name: "admin",
+                admin_display_name: "管理 太郎",
+                admin_password: "kanri-sha-2026-pass",
+                terminal: "test",
+                now: t("2026-01-05T00:00:00Z"),
+            },
+        )
+        .unwrap();
+        let o = GenOptions {
+            establishments: 2,
+            jobs: 6,
+            accounts: 1,
+            seed: 9,
+            start: t("2026-04-06T00:30:00Z"),
+        };
+        let keys = prepare_accounts(&mut store, admin, &o).unwrap();
+        let mut out = Vec::new();
+        generate(&o, &keys, &mut out).unwrap();
+        let lines: Vec<String> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("account.withdrawn"))
+            .map(str::to_string)
+            .collect();
+        let job = lines
+            .iter()
+            .find(|l| l.contains("\"job.submitted\""))
+            .unwrap();
+        let job_sid = serde_json::from_str::<serde_json::Value>(job).unwrap()["submission_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // Another offer of the same establishment, sent in a second batch.
+        let again = job
+            .replace("gen-9-", "y-gen-9-")
+            .replace("job-9-", "y-job-9-");
+        let now = t("2026-04-07T00:00:00Z");
+        let cal = super::super::calendar::effective(store.conn()).unwrap();
+        let mut run = Run {
+            now,
+            cal: &cal,
+            accounts: HashMap::new(),
+            links: HashMap::new(),
+            histories: HashMap::new(),
+            valid_for: None,
+            search_rows: Vec::new(),
+            calendar_warnings: 0,
+        };
+        let names = vec!["f.jsonl".to_string()];
+        let write = |store: &mut Store, run: &mut Run<'_>, raw: Vec<RawLine>| {
+            let batch = prepare_batch(raw, 1).unwrap();
+            let matched = preverify(store.conn(), &batch).unwrap();
+            let done = write_batch(store, None, run, &names, &batch, &matched, false, 10)
+                .unwrap()
+                .unwrap();
+            assert_eq!(done.rejected, 0, "{:?}", done.rejects);
+        };
+        write(&mut store, &mut run, raw_lines(&lines, 1));
+        let first = storage::submissions::by_external_id(store.conn(), &job_sid)
+            .unwrap()
+            .unwrap();
+        let codes = |store: &Store, sid: &str| -> Vec<String> {
+            let id = storage::submissions::by_external_id(store.conn(), sid)
+                .unwrap()
+                .unwrap()
+                .id;
+            storage::submissions::visit_reasons(store.conn(), id)
+                .unwrap()
+                .into_iter()
+                .map(|(code, _)| code)
+                .collect()
+        };
+        assert!(codes(&store, &job_sid).contains(&"first_mypage_offer".to_string()));
+        assert!(run.histories.contains_key(&first.establishment_id.unwrap()));
+        // A counter session registers the first offer between the batches.
+        {
+            let mut other = Store::open(&path).unwrap();
+            let tx = other.immediate().unwrap();
+            assert!(storage::submissions::set_registered(&tx, first.id, None, now).unwrap());
+            tx.commit().unwrap();
+        }
+        write(&mut store, &mut run, raw_lines(&[again], 100));
+        let second = job_sid.replace("job-9-", "y-job-9-");
+        assert!(
+            !codes(&store, &second).contains(&"first_mypage_offer".to_string()),
+            "{:?}",
+            codes(&store, &second)
+        );
+    }
+
     /// The line-by-line fallback (one savepoint per line) gives what the fast path gives.
     #[test]
     fn r_io_2_careful_batch_matches_fast_batch() {
@@ -1336,6 +1476,7 @@ mod tests {
                 accounts: HashMap::new(),
                 links: HashMap::new(),
                 histories: HashMap::new(),
+                valid_for: None,
                 search_rows: Vec::new(),
                 calendar_warnings: 0,
             };
