@@ -108,6 +108,33 @@ fn r_io_2_same_file_twice_applies_once() {
     );
 }
 
+/// The import's pages are copied to the database file by the time it returns (several
+/// batches, each checkpointed while the next one is written), not left in the WAL alone.
+#[test]
+fn r_io_2_imported_rows_are_in_the_database_file() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 2, 600, 5400);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let r = run(
+        &mut fx.store,
+        t("2026-04-08T00:00:00Z"),
+        vec![("a.jsonl", stream(&o, &keys))],
+    );
+    assert_eq!(r.rejected, 0, "{:?}", r.rejects);
+    assert!(r.batches > 1, "{}", r.batches);
+    let path = fx.store.path().expect("file").to_path_buf();
+    // `immutable`: the file as it is, without the WAL.
+    let file = rusqlite::Connection::open_with_flags(
+        format!("file:{}?immutable=1", path.display()),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )
+    .expect("open file");
+    let in_file: i64 = file
+        .query_row("SELECT count(*) FROM submission_versions", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(in_file, 6000);
+}
+
 #[test]
 fn r_io_2_one_bad_line_among_a_thousand() {
     let mut fx = fixture();

@@ -6,8 +6,9 @@
 //! already in `imported_events` is counted as a duplicate.
 //!
 //! Speed (the `import` bench): the calling thread reads, parses, validates and serialises
-//! batch N+1 (split over the cores) while a second thread writes batch N; the WAL is
-//! checkpointed once at the end rather than every few MiB.
+//! batch N+1 (split over the cores) while a second thread writes batch N; a third copies each
+//! committed batch from the WAL to the database file (the writer's own automatic checkpoints
+//! are off meanwhile).
 //!
 //! Activation keys are checked with argon2 before the batch takes the write lock (in parallel
 //! when there are several), like `service::accounts::activate`; the outcome is then judged
@@ -486,10 +487,26 @@ pub fn import_events(
     // Written batches are freed on a thread of their own: some 100 allocations per line
     // (the parsed offer, its strings and JSON) are not the writer's work.
     let (to_free, written_batches) = std::sync::mpsc::channel::<Batch>();
+    // The import's pages are copied to the database file by a connection of its own after
+    // each commit, while the writer goes on with the next batch: the writer's closing
+    // checkpoint is then left with about one batch (in memory, there is nothing to copy).
+    let checkpointer = store.path().map(Store::open_existing).transpose()?;
+    let (to_checkpoint, commits) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|s| {
         let names = &names;
         let cal = &cal;
         s.spawn(move || written_batches.into_iter().for_each(drop));
+        let checkpoints = s.spawn(move || -> Result<()> {
+            let Some(c) = checkpointer else {
+                return Ok(());
+            };
+            while commits.recv().is_ok() {
+                // Commits that came meanwhile are covered by this one checkpoint.
+                while commits.try_recv().is_ok() {}
+                storage::imports::checkpoint(c.conn())?;
+            }
+            Ok(())
+        });
         let writer = s.spawn(move || -> Result<ImportSummary> {
             let mut run = Run {
                 now,
@@ -517,12 +534,19 @@ pub fn import_events(
                 if written.is_err() {
                     break;
                 }
-                // A closed channel (not expected) only means the batch is freed here.
+                // Closed channels (not expected) only mean that the batch is freed here, and
+                // that the closing checkpoint copies more.
+                let _ = to_checkpoint.send(());
                 let _ = to_free.send(batch);
             }
+            drop(to_checkpoint);
+            let checkpointed = checkpoints
+                .join()
+                .map_err(|_| ServiceError::Internal("import checkpointer panicked".into()))?;
             // Always: the connection gets its automatic checkpoints back.
             let ended = storage::imports::bulk_end(store.conn(), pages);
             written?;
+            checkpointed?;
             ended?;
             Ok(summary)
         });
