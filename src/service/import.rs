@@ -48,8 +48,13 @@ use crate::storage::{self, StorageError, Store};
 
 use super::{Ctx, Result, ServiceError, require};
 
-/// Lines per transaction: big enough for speed, small enough that other sessions wait briefly.
-pub const BATCH_LINES: usize = 5000;
+/// Lines per transaction: big enough for speed (each commit writes the hot index pages again,
+/// and adds a segment to the establishments' search index), small enough that other sessions
+/// wait briefly (a few tenths of a second).
+pub const BATCH_LINES: usize = 20_000;
+/// Lines in the first batch, so that the writer starts early; each batch after it is twice as
+/// long, up to [`BATCH_LINES`] (the reader prepares the next batch while one is written).
+pub const FIRST_BATCH_LINES: usize = 500;
 /// Longest line read; longer ones are rejected (`too_long`) without being held in memory.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Rejects listed in the summary (all of them are in `import_rejects`).
@@ -551,7 +556,8 @@ pub fn import_events(
             Ok(summary)
         });
         let read = (|| -> Result<()> {
-            let mut batch: Vec<RawLine> = Vec::with_capacity(BATCH_LINES);
+            let mut batch_lines = FIRST_BATCH_LINES;
+            let mut batch: Vec<RawLine> = Vec::with_capacity(batch_lines);
             let mut buf = Vec::new();
             for (fi, input) in inputs.iter_mut().enumerate() {
                 let mut line_no = 0u64;
@@ -573,8 +579,9 @@ pub fn import_events(
                         complete,
                         oversize,
                     });
-                    if batch.len() >= BATCH_LINES {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LINES));
+                    if batch.len() >= batch_lines {
+                        batch_lines = (batch_lines * 2).min(BATCH_LINES);
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_lines));
                         let ready = Batch::new(prepare_batch(full, workers)?, lookout.as_ref())?;
                         if to_writer.send(ready).is_err() {
                             // The writer stopped on an error; it is reported below.
