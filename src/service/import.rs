@@ -1045,6 +1045,7 @@ fn add_version(
     display_name: &str,
     has_warnings: bool,
     flags: JobFlags,
+    visit_reasons: Option<&[(&str, String)]>,
 ) -> Result<Option<Outcome>> {
     let Some(state) = next_state_for_new_version(head) else {
         return Ok(Some(reject(
@@ -1065,6 +1066,7 @@ fn add_version(
             display_name: (display_name != head.display_name).then_some(display_name),
             has_warnings,
             flags,
+            visit_reasons,
         },
         v.at,
     )?;
@@ -1147,6 +1149,7 @@ fn submit_establishment(
                 &n.name,
                 has_warnings,
                 JobFlags::default(),
+                None,
             )? {
                 return Ok(refused);
             }
@@ -1266,15 +1269,25 @@ fn submit_job(
             at,
             event_id: &ev.event_id,
         };
-        if let Some(refused) = add_version(conn, &head, &version, &n.title, has_warnings, flags)? {
-            return Ok(refused);
-        }
-        if let Some(est) = head.establishment_id {
-            let exclude = (head.state == SubmissionState::Registered).then_some(head.id);
-            let reasons = visit_reasons_for(conn, run, est, exclude, n, at)?;
-            storage::submissions::set_visit_reasons(conn, head.id, &reasons)?;
-        }
-        return Ok(Outcome::Applied);
+        // Judged before the version is written (they do not depend on it), so that they are
+        // stored by the same row update.
+        let reasons = match head.establishment_id {
+            Some(est) => {
+                let exclude = (head.state == SubmissionState::Registered).then_some(head.id);
+                Some(visit_reasons_for(conn, run, est, exclude, n, at)?)
+            }
+            None => None,
+        };
+        let refused = add_version(
+            conn,
+            &head,
+            &version,
+            &n.title,
+            has_warnings,
+            flags,
+            reasons.as_deref(),
+        )?;
+        return Ok(refused.unwrap_or(Outcome::Applied));
     }
     let Some(est) = resolve_establishment(conn, run, acc, n.establishment.as_ref())? else {
         return Ok(reject(
