@@ -108,6 +108,33 @@ fn r_io_2_same_file_twice_applies_once() {
     );
 }
 
+/// The import's pages are copied to the database file by the time it returns (several
+/// batches, each checkpointed while the next one is written), not left in the WAL alone.
+#[test]
+fn r_io_2_imported_rows_are_in_the_database_file() {
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 2, 600, 5400);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let r = run(
+        &mut fx.store,
+        t("2026-04-08T00:00:00Z"),
+        vec![("a.jsonl", stream(&o, &keys))],
+    );
+    assert_eq!(r.rejected, 0, "{:?}", r.rejects);
+    assert!(r.batches > 1, "{}", r.batches);
+    let path = fx.store.path().expect("file").to_path_buf();
+    // `immutable`: the file as it is, without the WAL.
+    let file = rusqlite::Connection::open_with_flags(
+        format!("file:{}?immutable=1", path.display()),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )
+    .expect("open file");
+    let in_file: i64 = file
+        .query_row("SELECT count(*) FROM submission_versions", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(in_file, 6000);
+}
+
 #[test]
 fn r_io_2_one_bad_line_among_a_thousand() {
     let mut fx = fixture();
@@ -262,6 +289,7 @@ fn storage_import_export_queries_use_indexes() {
         storage::submissions::SQL_VISIT_REASONS,
         storage::submissions::SQL_SET_CATEGORY,
         storage::submissions::SQL_NEW_VERSION,
+        storage::submissions::SQL_NEW_VERSION_REASONS,
         storage::submissions::SQL_SET_STATE,
         storage::submissions::SQL_SET_NAME,
         storage::submissions::SQL_SET_VISIT_NEEDED,
@@ -661,6 +689,94 @@ fn database_at_version(path: &std::path::Path, version: i64) -> rusqlite::Connec
     conn.pragma_update(None, "foreign_keys", "OFF")
         .expect("pragma");
     conn
+}
+
+/// A job offer's new version with its visit reasons (`set_new_version`, one row update, as the
+/// import writes a resubmission) leaves the row as a new version followed by
+/// `set_visit_reasons` does: reasons, visit flag and the version's columns.
+#[test]
+fn storage_new_version_with_visit_reasons_matches_set_visit_reasons() {
+    use storage::submissions::{JobFlags, NewSubmission, NewVersionRow};
+    let fx = fixture();
+    let conn = fx.store.conn();
+    let acc = storage::accounts::insert(
+        conn,
+        &storage::accounts::NewAccount {
+            kind: madoguchi::domain::account::AccountKind::Employer,
+            email: "w@example.co.jp",
+            email_key: "w@example.co.jp",
+            establishment_number: None,
+            seeker_number: None,
+            name: None,
+            name_kana: None,
+            birth_date: None,
+            registered_by: fx.admin,
+        },
+        t("2026-04-06T00:00:00Z"),
+    )
+    .expect("account");
+    let first = [(
+        "first_mypage_offer",
+        "初めてマイページを通じて求人を申し込む".to_string(),
+    )];
+    let later = [
+        ("dispatch_or_contract", "派遣・請負".to_string()),
+        ("first_trial", "初めてトライアル雇用".to_string()),
+    ];
+    let new_job = |sid: &str| -> i64 {
+        storage::submissions::insert(
+            conn,
+            &NewSubmission {
+                external_id: sid,
+                kind: madoguchi::domain::submission::SubmissionKind::Job,
+                account_id: acc,
+                establishment_id: None,
+                display_name: "介護職員",
+                deadline: Some("2026-05-01"),
+                has_warnings: false,
+                flags: JobFlags::default(),
+                visit_reasons: &first,
+            },
+            t("2026-04-06T01:00:00Z"),
+        )
+        .expect("insert")
+        .expect("new id")
+    };
+    let row =
+        |id: i64| -> (i64, bool, bool, bool, Option<String>, String) {
+            conn.query_row(
+            "SELECT current_version, has_warnings, trial, visit_needed, visit_reasons, updated_at \
+             FROM submissions WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .expect("row")
+        };
+    let (one, two) = (new_job("job-w-1"), new_job("job-w-2"));
+    for (version, reasons) in [(2, &later[..]), (3, &[][..]), (4, &first[..])] {
+        let v = |visit_reasons| NewVersionRow {
+            version,
+            state: None,
+            display_name: None,
+            has_warnings: true,
+            flags: JobFlags {
+                trial: true,
+                ..JobFlags::default()
+            },
+            category_changed: false,
+            visit_reasons,
+        };
+        let at = t("2026-04-06T02:00:00Z") + chrono::Duration::minutes(version);
+        storage::submissions::set_new_version(conn, one, &v(Some(reasons)), at).expect("one");
+        storage::submissions::set_new_version(conn, two, &v(None), at).expect("two");
+        storage::submissions::set_visit_reasons(conn, two, reasons).expect("reasons");
+        assert_eq!(row(one), row(two), "version {version}");
+        assert_eq!(row(one).3, !reasons.is_empty());
+        assert_eq!(
+            storage::submissions::visit_reasons(conn, one).expect("one"),
+            storage::submissions::visit_reasons(conn, two).expect("two")
+        );
+    }
 }
 
 /// Schema v8 moves the reasons of a v7 database (one `submission_visit_reasons` row each) onto

@@ -6,8 +6,9 @@
 //! already in `imported_events` is counted as a duplicate.
 //!
 //! Speed (the `import` bench): the calling thread reads, parses, validates and serialises
-//! batch N+1 (split over the cores) while a second thread writes batch N; the WAL is
-//! checkpointed once at the end rather than every few MiB.
+//! batch N+1 (split over the cores) while a second thread writes batch N; a third copies each
+//! committed batch from the WAL to the database file (the writer's own automatic checkpoints
+//! are off meanwhile).
 //!
 //! Activation keys are checked with argon2 before the batch takes the write lock (in parallel
 //! when there are several), like `service::accounts::activate`; the outcome is then judged
@@ -47,8 +48,13 @@ use crate::storage::{self, StorageError, Store};
 
 use super::{Ctx, Result, ServiceError, require};
 
-/// Lines per transaction: big enough for speed, small enough that other sessions wait briefly.
-pub const BATCH_LINES: usize = 5000;
+/// Lines per transaction: big enough for speed (each commit writes the hot index pages again,
+/// and adds a segment to the establishments' search index), small enough that other sessions
+/// wait briefly (a few tenths of a second).
+pub const BATCH_LINES: usize = 20_000;
+/// Lines in the first batch, so that the writer starts early; each batch after it is twice as
+/// long, up to [`BATCH_LINES`] (the reader prepares the next batch while one is written).
+pub const FIRST_BATCH_LINES: usize = 500;
 /// Longest line read; longer ones are rejected (`too_long`) without being held in memory.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Rejects listed in the summary (all of them are in `import_rejects`).
@@ -378,14 +384,19 @@ impl Batch {
 struct Run<'c> {
     now: DateTime<Utc>,
     cal: &'c Calendar,
-    /// email key → live account. This and the caches below hold only for one batch: the
-    /// batch's transaction keeps other sessions out, but they may write between batches.
+    /// email key → live account. This and the caches below hold while nothing but the import
+    /// writes: each batch's transaction keeps other sessions out, and a batch starts by
+    /// comparing the database's `data_version` with [`Run::valid_for`].
     accounts: HashMap<String, Option<AccountRow>>,
     /// (account, establishment submission id) → its establishment, when found.
     links: HashMap<(i64, String), i64>,
     /// Establishment → its R-VISIT-1 history, as a new offer of it sees it (a new offer is
-    /// not registered, and nothing the import writes is either: it stays right all batch).
+    /// not registered, and nothing the import writes is either: it stays right all import).
     histories: HashMap<i64, storage::submissions::HistoryCounts>,
+    /// The `data_version` under which the caches above were filled (it changes when another
+    /// connection commits, not with the import's own commits); `None`: nothing known, as
+    /// after a rollback.
+    valid_for: Option<i64>,
     /// Search rows of the establishments the batch added, written together before it commits
     /// (see `storage::establishments::insert_without_search`).
     search_rows: Vec<storage::establishments::SearchRow>,
@@ -422,11 +433,23 @@ impl Run<'_> {
         }
     }
 
-    /// Forgets everything cached (a new batch; a line rolled back).
+    /// Forgets everything cached (a line rolled back; another session wrote).
     fn clear(&mut self) {
         self.accounts.clear();
         self.links.clear();
         self.histories.clear();
+    }
+
+    /// At the start of a batch's transaction: keeps the caches when no other connection has
+    /// committed since they were filled, forgets them otherwise. Returns the `data_version`
+    /// to set in [`Run::valid_for`] once the batch commits (until then it stays `None`, so
+    /// that a batch rolled back leaves nothing it cached behind).
+    fn revalidate(&mut self, conn: &Connection) -> Result<i64> {
+        let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.valid_for.take() != Some(version) {
+            self.clear();
+        }
+        Ok(version)
     }
 }
 
@@ -469,10 +492,26 @@ pub fn import_events(
     // Written batches are freed on a thread of their own: some 100 allocations per line
     // (the parsed offer, its strings and JSON) are not the writer's work.
     let (to_free, written_batches) = std::sync::mpsc::channel::<Batch>();
+    // The import's pages are copied to the database file by a connection of its own after
+    // each commit, while the writer goes on with the next batch: the writer's closing
+    // checkpoint is then left with about one batch (in memory, there is nothing to copy).
+    let checkpointer = store.path().map(Store::open_existing).transpose()?;
+    let (to_checkpoint, commits) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|s| {
         let names = &names;
         let cal = &cal;
         s.spawn(move || written_batches.into_iter().for_each(drop));
+        let checkpoints = s.spawn(move || -> Result<()> {
+            let Some(c) = checkpointer else {
+                return Ok(());
+            };
+            while commits.recv().is_ok() {
+                // Commits that came meanwhile are covered by this one checkpoint.
+                while commits.try_recv().is_ok() {}
+                storage::imports::checkpoint(c.conn())?;
+            }
+            Ok(())
+        });
         let writer = s.spawn(move || -> Result<ImportSummary> {
             let mut run = Run {
                 now,
@@ -480,6 +519,7 @@ pub fn import_events(
                 accounts: HashMap::new(),
                 links: HashMap::new(),
                 histories: HashMap::new(),
+                valid_for: None,
                 search_rows: Vec::new(),
                 calendar_warnings: 0,
             };
@@ -499,17 +539,25 @@ pub fn import_events(
                 if written.is_err() {
                     break;
                 }
-                // A closed channel (not expected) only means the batch is freed here.
+                // Closed channels (not expected) only mean that the batch is freed here, and
+                // that the closing checkpoint copies more.
+                let _ = to_checkpoint.send(());
                 let _ = to_free.send(batch);
             }
+            drop(to_checkpoint);
+            let checkpointed = checkpoints
+                .join()
+                .map_err(|_| ServiceError::Internal("import checkpointer panicked".into()))?;
             // Always: the connection gets its automatic checkpoints back.
             let ended = storage::imports::bulk_end(store.conn(), pages);
             written?;
+            checkpointed?;
             ended?;
             Ok(summary)
         });
         let read = (|| -> Result<()> {
-            let mut batch: Vec<RawLine> = Vec::with_capacity(BATCH_LINES);
+            let mut batch_lines = FIRST_BATCH_LINES;
+            let mut batch: Vec<RawLine> = Vec::with_capacity(batch_lines);
             let mut buf = Vec::new();
             for (fi, input) in inputs.iter_mut().enumerate() {
                 let mut line_no = 0u64;
@@ -531,8 +579,9 @@ pub fn import_events(
                         complete,
                         oversize,
                     });
-                    if batch.len() >= BATCH_LINES {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_LINES));
+                    if batch.len() >= batch_lines {
+                        batch_lines = (batch_lines * 2).min(BATCH_LINES);
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_lines));
                         let ready = Batch::new(prepare_batch(full, workers)?, lookout.as_ref())?;
                         if to_writer.send(ready).is_err() {
                             // The writer stopped on an error; it is reported below.
@@ -635,7 +684,6 @@ fn run_batch(
     matched: Option<HashMap<usize, i64>>,
     summary: &mut ImportSummary,
 ) -> Result<()> {
-    run.clear();
     let matched = match matched {
         Some(m) => m,
         None => preverify(store.conn(), lines)?,
@@ -677,10 +725,10 @@ fn write_batch(
     careful: bool,
     listed: usize,
 ) -> Result<Option<BatchDone>> {
-    run.clear();
     run.search_rows.clear();
     let warnings_before = run.calendar_warnings;
     let mut tx = store.immediate()?;
+    let version = run.revalidate(&tx)?;
     let roles = match ctx {
         Some(c) => Some(require(&tx, c, Permission::ActivateAccount)?),
         None => None,
@@ -780,6 +828,7 @@ fn write_batch(
         },
     )?;
     tx.commit()?;
+    run.valid_for = Some(version);
     done.calendar_warnings = run.calendar_warnings - warnings_before;
     run.calendar_warnings = warnings_before;
     Ok(Some(done))
@@ -996,6 +1045,7 @@ fn add_version(
     display_name: &str,
     has_warnings: bool,
     flags: JobFlags,
+    visit_reasons: Option<&[(&str, String)]>,
 ) -> Result<Option<Outcome>> {
     let Some(state) = next_state_for_new_version(head) else {
         return Ok(Some(reject(
@@ -1017,6 +1067,7 @@ fn add_version(
             has_warnings,
             flags,
             category_changed: flags.category != head.job_category.as_deref(),
+            visit_reasons,
         },
         v.at,
     )?;
@@ -1057,6 +1108,9 @@ fn submit_establishment(
                     id
                 }
             };
+            // What `resolve_establishment` would find for this account's offers that name it.
+            run.links
+                .insert((acc.id, submission_id.to_string()), est_id);
             // Looked up just above in this transaction: the id is free.
             let id = storage::submissions::insert(
                 conn,
@@ -1096,6 +1150,7 @@ fn submit_establishment(
                 &n.name,
                 has_warnings,
                 JobFlags::default(),
+                None,
             )? {
                 return Ok(refused);
             }
@@ -1148,7 +1203,8 @@ fn resolve_establishment(
 }
 
 /// R-VISIT-1 reasons for a job offer, from the establishment's registered offers other than
-/// `exclude` (the offer itself, on a resubmission; `None` for a new offer).
+/// `exclude` (the offer itself when it is registered; `None` otherwise: an offer that is not
+/// registered is not counted anyway, and its establishment's history is cached).
 fn visit_reasons_for(
     conn: &Connection,
     run: &mut Run<'_>,
@@ -1215,14 +1271,25 @@ fn submit_job(
             at,
             event_id: &ev.event_id,
         };
-        if let Some(refused) = add_version(conn, &head, &version, &n.title, has_warnings, flags)? {
-            return Ok(refused);
-        }
-        if let Some(est) = head.establishment_id {
-            let reasons = visit_reasons_for(conn, run, est, Some(head.id), n, at)?;
-            storage::submissions::set_visit_reasons(conn, head.id, &reasons)?;
-        }
-        return Ok(Outcome::Applied);
+        // Judged before the version is written (they do not depend on it), so that they are
+        // stored by the same row update.
+        let reasons = match head.establishment_id {
+            Some(est) => {
+                let exclude = (head.state == SubmissionState::Registered).then_some(head.id);
+                Some(visit_reasons_for(conn, run, est, exclude, n, at)?)
+            }
+            None => None,
+        };
+        let refused = add_version(
+            conn,
+            &head,
+            &version,
+            &n.title,
+            has_warnings,
+            flags,
+            reasons.as_deref(),
+        )?;
+        return Ok(refused.unwrap_or(Outcome::Applied));
     }
     let Some(est) = resolve_establishment(conn, run, acc, n.establishment.as_ref())? else {
         return Ok(reject(
@@ -1323,6 +1390,123 @@ mod tests {
         (store, raw)
     }
 
+    fn raw_lines(lines: &[String], first_line: u64) -> Vec<RawLine> {
+        lines
+            .iter()
+            .zip(first_line..)
+            .map(|(l, n)| RawLine {
+                file: 0,
+                line: n,
+                bytes: l.clone().into_bytes(),
+                complete: true,
+                oversize: false,
+            })
+            .collect()
+    }
+
+    /// The writer's caches outlive a batch only while no other session writes: an offer
+    /// registered by a counter session between two batches counts in the next batch's
+    /// R-VISIT-1 history.
+    #[test]
+    fn r_visit_1_history_cached_across_batches_sees_other_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        let admin = super::super::setup::init(
+            &mut store,
+            &super::super::setup::InitInput {
+                office_code: "13010",
+                office_name: "飯田橋",
+                admin_name: "admin",
+                admin_display_name: "管理 太郎",
+                admin_password: "kanri-sha-2026-pass",
+                terminal: "test",
+                now: t("2026-01-05T00:00:00Z"),
+            },
+        )
+        .unwrap();
+        let o = GenOptions {
+            establishments: 2,
+            jobs: 6,
+            accounts: 1,
+            seed: 9,
+            start: t("2026-04-06T00:30:00Z"),
+        };
+        let keys = prepare_accounts(&mut store, admin, &o).unwrap();
+        let mut out = Vec::new();
+        generate(&o, &keys, &mut out).unwrap();
+        let lines: Vec<String> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("account.withdrawn"))
+            .map(str::to_string)
+            .collect();
+        let job = lines
+            .iter()
+            .find(|l| l.contains("\"job.submitted\""))
+            .unwrap();
+        let job_sid = serde_json::from_str::<serde_json::Value>(job).unwrap()["submission_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        // Another offer of the same establishment, sent in a second batch.
+        let again = job
+            .replace("gen-9-", "y-gen-9-")
+            .replace("job-9-", "y-job-9-");
+        let now = t("2026-04-07T00:00:00Z");
+        let cal = super::super::calendar::effective(store.conn()).unwrap();
+        let mut run = Run {
+            now,
+            cal: &cal,
+            accounts: HashMap::new(),
+            links: HashMap::new(),
+            histories: HashMap::new(),
+            valid_for: None,
+            search_rows: Vec::new(),
+            calendar_warnings: 0,
+        };
+        let names = vec!["f.jsonl".to_string()];
+        let write = |store: &mut Store, run: &mut Run<'_>, raw: Vec<RawLine>| {
+            let batch = prepare_batch(raw, 1).unwrap();
+            let matched = preverify(store.conn(), &batch).unwrap();
+            let done = write_batch(store, None, run, &names, &batch, &matched, false, 10)
+                .unwrap()
+                .unwrap();
+            assert_eq!(done.rejected, 0, "{:?}", done.rejects);
+        };
+        write(&mut store, &mut run, raw_lines(&lines, 1));
+        let first = storage::submissions::by_external_id(store.conn(), &job_sid)
+            .unwrap()
+            .unwrap();
+        let codes = |store: &Store, sid: &str| -> Vec<String> {
+            let id = storage::submissions::by_external_id(store.conn(), sid)
+                .unwrap()
+                .unwrap()
+                .id;
+            storage::submissions::visit_reasons(store.conn(), id)
+                .unwrap()
+                .into_iter()
+                .map(|(code, _)| code)
+                .collect()
+        };
+        assert!(codes(&store, &job_sid).contains(&"first_mypage_offer".to_string()));
+        assert!(run.histories.contains_key(&first.establishment_id.unwrap()));
+        // A counter session registers the first offer between the batches.
+        {
+            let mut other = Store::open(&path).unwrap();
+            let tx = other.immediate().unwrap();
+            assert!(storage::submissions::set_registered(&tx, first.id, None, now).unwrap());
+            tx.commit().unwrap();
+        }
+        write(&mut store, &mut run, raw_lines(&[again], 100));
+        let second = job_sid.replace("job-9-", "y-job-9-");
+        assert!(
+            !codes(&store, &second).contains(&"first_mypage_offer".to_string()),
+            "{:?}",
+            codes(&store, &second)
+        );
+    }
+
     /// The line-by-line fallback (one savepoint per line) gives what the fast path gives.
     #[test]
     fn r_io_2_careful_batch_matches_fast_batch() {
@@ -1338,6 +1522,7 @@ mod tests {
                 accounts: HashMap::new(),
                 links: HashMap::new(),
                 histories: HashMap::new(),
+                valid_for: None,
                 search_rows: Vec::new(),
                 calendar_warnings: 0,
             };

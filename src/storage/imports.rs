@@ -146,8 +146,7 @@ pub fn bulk_begin(conn: &Connection) -> Result<i64> {
 }
 
 /// Restores the automatic checkpoint and copies the import's pages to the database file
-/// (passive: it never waits for, nor disturbs, other sessions; what a reader still needs is
-/// copied by a later checkpoint).
+/// (see [`checkpoint`]).
 ///
 /// # Errors
 /// On SQLite failure.
@@ -160,6 +159,16 @@ pub fn bulk_end(conn: &Connection, autocheckpoint_pages: i64) -> Result<()> {
         [],
         |_| Ok(()),
     )?;
+    checkpoint(conn)
+}
+
+/// Copies committed pages from the WAL to the database file, after syncing the WAL. Passive:
+/// it never waits for, nor disturbs, other sessions (a write transaction goes on meanwhile);
+/// what a reader still needs is copied by a later checkpoint.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn checkpoint(conn: &Connection) -> Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
     Ok(())
 }

@@ -21,6 +21,10 @@ const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id
 /// rewrites every index on a column named in SET, changed or not.
 pub const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
      disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7 WHERE id = ?1";
+/// [`SQL_NEW_VERSION`] for a job offer: its visit reasons too (no index holds them).
+pub const SQL_NEW_VERSION_REASONS: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
+     disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7, visit_reasons = ?8 \
+     WHERE id = ?1";
 pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
 pub const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
 pub const SQL_SET_CATEGORY: &str = "UPDATE submissions SET job_category = ?2 WHERE id = ?1";
@@ -170,6 +174,9 @@ pub struct NewVersionRow<'a> {
     pub flags: JobFlags,
     /// Whether the category differs from the current version's (an index holds it).
     pub category_changed: bool,
+    /// `Some` for a job offer: its R-VISIT-1 reasons for the new version, written as
+    /// [`set_visit_reasons`] does (in the same statement as the version).
+    pub visit_reasons: Option<&'a [(&'a str, String)]>,
 }
 
 /// Moves a submission to a new current version (a resubmission).
@@ -182,15 +189,31 @@ pub fn set_new_version(
     v: &NewVersionRow<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    conn.prepare_cached(SQL_NEW_VERSION)?.execute(params![
-        id,
-        v.version,
-        v.has_warnings,
-        v.flags.disabled_only,
-        v.flags.trial,
-        v.flags.disability_short_trial,
-        to_db(now),
-    ])?;
+    let now = to_db(now);
+    let (flags, version) = (&v.flags, v.version);
+    match v.visit_reasons {
+        None => conn.prepare_cached(SQL_NEW_VERSION)?.execute(params![
+            id,
+            version,
+            v.has_warnings,
+            flags.disabled_only,
+            flags.trial,
+            flags.disability_short_trial,
+            now,
+        ])?,
+        Some(reasons) => conn
+            .prepare_cached(SQL_NEW_VERSION_REASONS)?
+            .execute(params![
+                id,
+                version,
+                v.has_warnings,
+                flags.disabled_only,
+                flags.trial,
+                flags.disability_short_trial,
+                now,
+                visit_reasons_json(reasons),
+            ])?,
+    };
     if let Some(state) = v.state {
         conn.prepare_cached(SQL_SET_STATE)?
             .execute(params![id, state.code()])?;
@@ -202,6 +225,10 @@ pub fn set_new_version(
     if v.category_changed {
         conn.prepare_cached(SQL_SET_CATEGORY)?
             .execute(params![id, v.flags.category])?;
+    }
+    if let Some(reasons) = v.visit_reasons {
+        conn.prepare_cached(SQL_SET_VISIT_NEEDED)?
+            .execute(params![id, !reasons.is_empty()])?;
     }
     Ok(())
 }
