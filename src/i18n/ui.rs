@@ -161,7 +161,7 @@ messages! {
     DashThroughput => "本日の処理（職員別）", "Today's throughput per staff";
     DashOldest => "最も期限が近い案件", "Oldest item";
     DashCategory => "審査中の求人（区分別）", "Pending offers by category";
-    DashReading => "集計中…", "Counting…";
+    DashReading => "集計中…", "Counting...";
     DashMail => "メール", "Mail";
     DashLocked => "ロック中の職員", "Locked staff";
     LabelSubmissions => "仮登録", "Submissions";
