@@ -289,7 +289,6 @@ fn storage_import_export_queries_use_indexes() {
         storage::submissions::SQL_VISIT_REASONS,
         storage::submissions::SQL_SET_CATEGORY,
         storage::submissions::SQL_NEW_VERSION,
-        storage::submissions::SQL_NEW_VERSION_REASONS,
         storage::submissions::SQL_SET_STATE,
         storage::submissions::SQL_SET_NAME,
         storage::submissions::SQL_SET_VISIT_NEEDED,
@@ -576,18 +575,14 @@ fn r_id_1_imported_establishments_are_in_the_search_index() {
     assert_eq!(found("\"改名テスト\""), 1);
 }
 
-/// R-VISIT-1 reasons live on the submission row (schema v8): written with the row, replaced
-/// by `set_visit_reasons`, read back in code order, and the visit flag follows them.
-#[test]
-fn storage_visit_reasons_on_the_row() {
-    let fx = fixture();
-    let conn = fx.store.conn();
-    let acc = storage::accounts::insert(
-        conn,
+/// An employer account written straight into the store (no key, no mail).
+fn employer_account(fx: &Fx, email: &str) -> i64 {
+    storage::accounts::insert(
+        fx.store.conn(),
         &storage::accounts::NewAccount {
             kind: madoguchi::domain::account::AccountKind::Employer,
-            email: "v@example.co.jp",
-            email_key: "v@example.co.jp",
+            email,
+            email_key: email,
             establishment_number: None,
             seeker_number: None,
             name: None,
@@ -597,7 +592,16 @@ fn storage_visit_reasons_on_the_row() {
         },
         t("2026-04-06T00:00:00Z"),
     )
-    .expect("account");
+    .expect("account")
+}
+
+/// R-VISIT-1 reasons live on the submission row (schema v8): written with the row, replaced
+/// by `set_visit_reasons`, read back in code order, and the visit flag follows them.
+#[test]
+fn storage_visit_reasons_on_the_row() {
+    let fx = fixture();
+    let conn = fx.store.conn();
+    let acc = employer_account(&fx, "v@example.co.jp");
     let reasons = [
         (
             "no_offer_in_past_year",
@@ -699,22 +703,7 @@ fn storage_new_version_with_visit_reasons_matches_set_visit_reasons() {
     use storage::submissions::{JobFlags, NewSubmission, NewVersionRow};
     let fx = fixture();
     let conn = fx.store.conn();
-    let acc = storage::accounts::insert(
-        conn,
-        &storage::accounts::NewAccount {
-            kind: madoguchi::domain::account::AccountKind::Employer,
-            email: "w@example.co.jp",
-            email_key: "w@example.co.jp",
-            establishment_number: None,
-            seeker_number: None,
-            name: None,
-            name_kana: None,
-            birth_date: None,
-            registered_by: fx.admin,
-        },
-        t("2026-04-06T00:00:00Z"),
-    )
-    .expect("account");
+    let acc = employer_account(&fx, "w@example.co.jp");
     let first = [(
         "first_mypage_offer",
         "初めてマイページを通じて求人を申し込む".to_string(),

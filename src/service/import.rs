@@ -1337,11 +1337,10 @@ mod tests {
         crate::clock::parse_rfc3339(s).unwrap()
     }
 
-    /// A database with the stream's accounts, and the stream with a few bad lines in it.
-    fn fixture() -> (Store, Vec<RawLine>) {
-        let mut store = Store::open_in_memory().unwrap();
-        let admin = super::super::setup::init(
-            &mut store,
+    /// The office and its admin (the id).
+    fn office(store: &mut Store) -> i64 {
+        super::super::setup::init(
+            store,
             &super::super::setup::InitInput {
                 office_code: "13010",
                 office_name: "飯田橋",
@@ -1352,7 +1351,13 @@ mod tests {
                 now: t("2026-01-05T00:00:00Z"),
             },
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    /// A database with the stream's accounts, and the stream with a few bad lines in it.
+    fn fixture() -> (Store, Vec<RawLine>) {
+        let mut store = Store::open_in_memory().unwrap();
+        let admin = office(&mut store);
         let o = GenOptions {
             establishments: 5,
             jobs: 30,
@@ -1412,19 +1417,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db.sqlite");
         let mut store = Store::open(&path).unwrap();
-        let admin = super::super::setup::init(
-            &mut store,
-            &super::super::setup::InitInput {
-                office_code: "13010",
-                office_name: "飯田橋",
-                admin_name: "admin",
-                admin_display_name: "管理 太郎",
-                admin_password: "kanri-sha-2026-pass",
-                terminal: "test",
-                now: t("2026-01-05T00:00:00Z"),
-            },
-        )
-        .unwrap();
+        let admin = office(&mut store);
         let o = GenOptions {
             establishments: 2,
             jobs: 6,

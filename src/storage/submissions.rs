@@ -16,15 +16,13 @@ const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id
      disability_short_trial, visit_needed, visit_reasons, job_category, updated_at) \
      VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?7) \
      ON CONFLICT (external_id) DO NOTHING";
-/// A new version touches only columns no queue index holds; state and name (which several
-/// indexes hold) are written by their own statements, and only when they change: SQLite
-/// rewrites every index on a column named in SET, changed or not.
+/// A new version touches only columns no queue index holds (a job offer's visit reasons too,
+/// when `?8`); state, name and category (which indexes hold) are written by their own
+/// statements, and only when they change: SQLite rewrites every index on a column named in
+/// SET, changed or not.
 pub const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
-     disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7 WHERE id = ?1";
-/// [`SQL_NEW_VERSION`] for a job offer: its visit reasons too (no index holds them).
-pub const SQL_NEW_VERSION_REASONS: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
-     disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7, visit_reasons = ?8 \
-     WHERE id = ?1";
+     disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7, \
+     visit_reasons = CASE WHEN ?8 THEN ?9 ELSE visit_reasons END WHERE id = ?1";
 pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
 pub const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
 pub const SQL_SET_CATEGORY: &str = "UPDATE submissions SET job_category = ?2 WHERE id = ?1";
@@ -191,29 +189,17 @@ pub fn set_new_version(
 ) -> Result<()> {
     let now = to_db(now);
     let (flags, version) = (&v.flags, v.version);
-    match v.visit_reasons {
-        None => conn.prepare_cached(SQL_NEW_VERSION)?.execute(params![
-            id,
-            version,
-            v.has_warnings,
-            flags.disabled_only,
-            flags.trial,
-            flags.disability_short_trial,
-            now,
-        ])?,
-        Some(reasons) => conn
-            .prepare_cached(SQL_NEW_VERSION_REASONS)?
-            .execute(params![
-                id,
-                version,
-                v.has_warnings,
-                flags.disabled_only,
-                flags.trial,
-                flags.disability_short_trial,
-                now,
-                visit_reasons_json(reasons),
-            ])?,
-    };
+    conn.prepare_cached(SQL_NEW_VERSION)?.execute(params![
+        id,
+        version,
+        v.has_warnings,
+        flags.disabled_only,
+        flags.trial,
+        flags.disability_short_trial,
+        now,
+        v.visit_reasons.is_some(),
+        v.visit_reasons.and_then(visit_reasons_json),
+    ])?;
     if let Some(state) = v.state {
         conn.prepare_cached(SQL_SET_STATE)?
             .execute(params![id, state.code()])?;
