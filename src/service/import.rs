@@ -404,6 +404,22 @@ struct Run<'c> {
     calendar_warnings: u64,
 }
 
+impl<'c> Run<'c> {
+    /// An import's state before its first batch: nothing cached.
+    fn new(now: DateTime<Utc>, cal: &'c Calendar) -> Run<'c> {
+        Run {
+            now,
+            cal,
+            accounts: HashMap::new(),
+            links: HashMap::new(),
+            histories: HashMap::new(),
+            valid_for: None,
+            search_rows: Vec::new(),
+            calendar_warnings: 0,
+        }
+    }
+}
+
 fn email_key(input: &str) -> Option<String> {
     Email::parse(input)
         .or_else(|e| match e {
@@ -513,16 +529,7 @@ pub fn import_events(
             Ok(())
         });
         let writer = s.spawn(move || -> Result<ImportSummary> {
-            let mut run = Run {
-                now,
-                cal,
-                accounts: HashMap::new(),
-                links: HashMap::new(),
-                histories: HashMap::new(),
-                valid_for: None,
-                search_rows: Vec::new(),
-                calendar_warnings: 0,
-            };
+            let mut run = Run::new(now, cal);
             let mut summary = ImportSummary::default();
             let pages = storage::imports::bulk_begin(store.conn())?;
             let mut written = Ok(());
@@ -1448,16 +1455,7 @@ mod tests {
             .replace("job-9-", "y-job-9-");
         let now = t("2026-04-07T00:00:00Z");
         let cal = super::super::calendar::effective(store.conn()).unwrap();
-        let mut run = Run {
-            now,
-            cal: &cal,
-            accounts: HashMap::new(),
-            links: HashMap::new(),
-            histories: HashMap::new(),
-            valid_for: None,
-            search_rows: Vec::new(),
-            calendar_warnings: 0,
-        };
+        let mut run = Run::new(now, &cal);
         let names = vec!["f.jsonl".to_string()];
         let write = |store: &mut Store, run: &mut Run<'_>, raw: Vec<RawLine>| {
             let batch = prepare_batch(raw, 1).unwrap();
@@ -1509,16 +1507,7 @@ mod tests {
             let (mut store, raw) = fixture();
             let lines = prepare_batch(raw, 2).unwrap();
             let cal = super::super::calendar::effective(store.conn()).unwrap();
-            let mut run = Run {
-                now,
-                cal: &cal,
-                accounts: HashMap::new(),
-                links: HashMap::new(),
-                histories: HashMap::new(),
-                valid_for: None,
-                search_rows: Vec::new(),
-                calendar_warnings: 0,
-            };
+            let mut run = Run::new(now, &cal);
             let names = vec!["f.jsonl".to_string()];
             let matched = preverify(store.conn(), &lines).unwrap();
             let done = write_batch(
