@@ -1361,22 +1361,30 @@ mod tests {
         .unwrap()
     }
 
-    /// A database with the stream's accounts, and the stream with a few bad lines in it.
-    fn fixture() -> (Store, Vec<RawLine>) {
-        let mut store = Store::open_in_memory().unwrap();
-        let admin = office(&mut store);
+    /// The office in `store` with one account, and a `gen` stream (seed 9) of its lines.
+    fn office_stream(store: &mut Store, establishments: u64, jobs: u64) -> Vec<String> {
+        let admin = office(store);
         let o = GenOptions {
-            establishments: 5,
-            jobs: 30,
+            establishments,
+            jobs,
             accounts: 1,
             seed: 9,
             start: t("2026-04-06T00:30:00Z"),
         };
-        let keys = prepare_accounts(&mut store, admin, &o).unwrap();
+        let keys = prepare_accounts(store, admin, &o).unwrap();
         let mut out = Vec::new();
         generate(&o, &keys, &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A database with the stream's accounts, and the stream with a few bad lines in it.
+    fn fixture() -> (Store, Vec<RawLine>) {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut lines = office_stream(&mut store, 5, 30);
         lines.insert(3, "{\"event_id\": \"broken\"".into());
         // A duplicate inside the batch and a job for an unknown establishment.
         lines.insert(10, lines[8].clone());
@@ -1424,23 +1432,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db.sqlite");
         let mut store = Store::open(&path).unwrap();
-        let admin = office(&mut store);
-        let o = GenOptions {
-            establishments: 2,
-            jobs: 6,
-            accounts: 1,
-            seed: 9,
-            start: t("2026-04-06T00:30:00Z"),
-        };
-        let keys = prepare_accounts(&mut store, admin, &o).unwrap();
-        let mut out = Vec::new();
-        generate(&o, &keys, &mut out).unwrap();
-        let lines: Vec<String> = String::from_utf8(out)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.contains("account.withdrawn"))
-            .map(str::to_string)
-            .collect();
+        let mut lines = office_stream(&mut store, 2, 6);
+        lines.retain(|l| !l.contains("account.withdrawn"));
         let job = lines
             .iter()
             .find(|l| l.contains("\"job.submitted\""))
