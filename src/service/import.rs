@@ -41,7 +41,7 @@ use crate::domain::{deadline, visit};
 use crate::secret;
 use crate::storage::accounts::AccountRow;
 use crate::storage::audit::AuditEntry;
-use crate::storage::imports::{RAW_MAX, Reject};
+use crate::storage::imports::{LineStatements, RAW_MAX, Reject};
 use crate::storage::keys::KeyPurpose;
 use crate::storage::submissions::{JobFlags, NewSubmission, NewVersionRow, SubmissionHead};
 use crate::storage::{self, StorageError, Store};
@@ -498,7 +498,10 @@ pub fn import_events(
         bytes: 0,
         total_bytes,
     };
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    // The writer is the slowest stage and has a core of its own: batches are prepared on the
+    // other cores (at least one thread). Parsing a batch takes about a third of writing it.
+    let workers =
+        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
     // One batch waits while one is written and the next prepared: the reader stays at most
     // two batches ahead of the database.
     let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Batch>(1);
@@ -734,13 +737,14 @@ fn write_batch(
 ) -> Result<Option<BatchDone>> {
     run.search_rows.clear();
     let warnings_before = run.calendar_warnings;
-    let mut tx = store.immediate()?;
+    let tx = store.immediate()?;
     let version = run.revalidate(&tx)?;
     let roles = match ctx {
         Some(c) => Some(require(&tx, c, Permission::ActivateAccount)?),
         None => None,
     };
     let mut done = BatchDone::default();
+    let mut st = storage::imports::LineStatements::prepare(&tx)?;
     for (i, l) in lines.iter().enumerate() {
         let file = &names[l.file];
         let outcome = match &l.ready {
@@ -750,26 +754,42 @@ fn write_batch(
                 keep: false,
             },
             Ok(ev) if careful => {
-                let sp = tx.savepoint()?;
-                let out = match apply(&sp, run, ev, matched.get(&i).copied(), file, l.line) {
+                // A savepoint by name: the held statements keep the transaction borrowed.
+                tx.execute_batch("SAVEPOINT import_line")?;
+                let out = match apply(
+                    &tx,
+                    &mut st,
+                    run,
+                    ev,
+                    matched.get(&i).copied(),
+                    file,
+                    l.line,
+                ) {
                     Err(e) if is_constraint(&e) => reject(reasons::CONFLICT, e.to_string()),
                     other => other?,
                 };
                 if matches!(out, Outcome::Rejected { keep: false, .. }) {
-                    // Dropping the savepoint rolls the line back.
-                    drop(sp);
+                    tx.execute_batch("ROLLBACK TO import_line; RELEASE import_line")?;
                     run.clear();
                     // Only this line's: the others' were written when they were kept.
                     run.search_rows.clear();
                 } else {
-                    sp.commit()?;
+                    tx.execute_batch("RELEASE import_line")?;
                     // Written at once, so that a later line's rollback cannot take them along.
                     storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
                     run.search_rows.clear();
                 }
                 out
             }
-            Ok(ev) => match apply(&tx, run, ev, matched.get(&i).copied(), file, l.line) {
+            Ok(ev) => match apply(
+                &tx,
+                &mut st,
+                run,
+                ev,
+                matched.get(&i).copied(),
+                file,
+                l.line,
+            ) {
                 Err(e) if is_constraint(&e) => {
                     run.calendar_warnings = warnings_before;
                     return Ok(None);
@@ -807,6 +827,7 @@ fn write_batch(
             }
         }
     }
+    drop(st);
     storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
     run.search_rows.clear();
     let files: Vec<String> = {
@@ -845,16 +866,17 @@ fn write_batch(
 /// forgotten again when the line is refused without effects.
 fn apply(
     conn: &Connection,
+    st: &mut LineStatements<'_>,
     run: &mut Run<'_>,
     ev: &Ready,
     matched_key: Option<i64>,
     file: &str,
     line: u64,
 ) -> Result<Outcome> {
-    if !storage::imports::claim(conn, &ev.event_id, run.now, file, line)? {
+    if !st.claim(&ev.event_id, run.now, file, line)? {
         return Ok(Outcome::Duplicate);
     }
-    let out = judge_and_write(conn, run, ev, matched_key)?;
+    let out = judge_and_write(conn, st, run, ev, matched_key)?;
     if matches!(out, Outcome::Rejected { keep: false, .. }) {
         storage::imports::unclaim(conn, &ev.event_id)?;
     }
@@ -864,6 +886,7 @@ fn apply(
 /// What an event does, every rule checked before its first write.
 fn judge_and_write(
     conn: &Connection,
+    st: &mut LineStatements<'_>,
     run: &mut Run<'_>,
     ev: &Ready,
     matched_key: Option<i64>,
@@ -905,7 +928,7 @@ fn judge_and_write(
                 return Ok(o);
             }
             match data {
-                Ok(c) => submit_establishment(conn, run, &acc, ev, submission_id, c),
+                Ok(c) => submit_establishment(conn, st, run, &acc, ev, submission_id, c),
                 Err(detail) => Ok(reject(reasons::VALIDATION, detail.clone())),
             }
         }
@@ -918,7 +941,7 @@ fn judge_and_write(
                 return Ok(o);
             }
             match data {
-                Ok(c) => submit_job(conn, run, &acc, ev, submission_id, c, *resubmit),
+                Ok(c) => submit_job(conn, st, run, &acc, ev, submission_id, c, *resubmit),
                 Err(detail) => Ok(reject(reasons::VALIDATION, detail.clone())),
             }
         }
@@ -1041,19 +1064,22 @@ struct NewVersion<'a> {
     findings: &'a str,
     at: DateTime<Utc>,
     event_id: &'a str,
+    /// The version's name for the queues (establishment name or job title).
+    display_name: &'a str,
+    has_warnings: bool,
+    flags: JobFlags,
 }
 
 /// A resubmission of an establishment or a job (every version is kept): the next version, if
 /// the submission's state takes one. Returns the refusal otherwise.
 fn add_version(
     conn: &Connection,
+    st: &mut LineStatements<'_>,
     head: &SubmissionHead,
     v: &NewVersion<'_>,
-    display_name: &str,
-    has_warnings: bool,
-    flags: JobFlags,
     visit_reasons: Option<&[(&str, String)]>,
 ) -> Result<Option<Outcome>> {
+    let (display_name, flags) = (v.display_name, v.flags);
     let Some(state) = next_state_for_new_version(head) else {
         return Ok(Some(reject(
             reasons::SUBMISSION_STATE,
@@ -1061,9 +1087,14 @@ fn add_version(
         )));
     };
     let version = head.current_version + 1;
-    storage::submissions::insert_version(
-        conn, head.id, version, v.payload, v.findings, v.at, v.event_id,
-    )?;
+    st.insert_version(&storage::submissions::NewVersion {
+        submission_id: head.id,
+        version,
+        payload: v.payload,
+        findings: v.findings,
+        received_at: v.at,
+        event_id: v.event_id,
+    })?;
     storage::submissions::set_new_version(
         conn,
         head.id,
@@ -1071,7 +1102,7 @@ fn add_version(
             version,
             state: (state != head.state).then_some(state),
             display_name: (display_name != head.display_name).then_some(display_name),
-            has_warnings,
+            has_warnings: v.has_warnings,
             flags,
             category_changed: flags.category != head.job_category.as_deref(),
             visit_reasons,
@@ -1090,6 +1121,7 @@ fn next_state_for_new_version(head: &SubmissionHead) -> Option<SubmissionState> 
 
 fn submit_establishment(
     conn: &Connection,
+    st: &mut LineStatements<'_>,
     run: &mut Run<'_>,
     acc: &AccountRow,
     ev: &Ready,
@@ -1119,23 +1151,30 @@ fn submit_establishment(
             run.links
                 .insert((acc.id, submission_id.to_string()), est_id);
             // Looked up just above in this transaction: the id is free.
-            let id = storage::submissions::insert(
-                conn,
-                &NewSubmission {
-                    external_id: submission_id,
-                    kind: SubmissionKind::Establishment,
-                    account_id: acc.id,
-                    establishment_id: Some(est_id),
-                    display_name: &n.name,
-                    deadline: acc.provisional_deadline.as_deref(),
-                    has_warnings,
-                    flags: JobFlags::default(),
-                    visit_reasons: &[],
-                },
-                at,
-            )?
-            .ok_or_else(|| ServiceError::Internal("submission id taken".into()))?;
-            storage::submissions::insert_version(conn, id, 1, payload, fj, at, &ev.event_id)?;
+            let id = st
+                .insert_submission(
+                    &NewSubmission {
+                        external_id: submission_id,
+                        kind: SubmissionKind::Establishment,
+                        account_id: acc.id,
+                        establishment_id: Some(est_id),
+                        display_name: &n.name,
+                        deadline: acc.provisional_deadline.as_deref(),
+                        has_warnings,
+                        flags: JobFlags::default(),
+                        visit_reasons: &[],
+                    },
+                    at,
+                )?
+                .ok_or_else(|| ServiceError::Internal("submission id taken".into()))?;
+            st.insert_version(&storage::submissions::NewVersion {
+                submission_id: id,
+                version: 1,
+                payload,
+                findings: fj,
+                received_at: at,
+                event_id: &ev.event_id,
+            })?;
         }
         Some(head) => {
             if head.kind != SubmissionKind::Establishment || head.account_id != acc.id {
@@ -1149,16 +1188,11 @@ fn submit_establishment(
                 findings: fj,
                 at,
                 event_id: &ev.event_id,
-            };
-            if let Some(refused) = add_version(
-                conn,
-                &head,
-                &version,
-                &n.name,
+                display_name: &n.name,
                 has_warnings,
-                JobFlags::default(),
-                None,
-            )? {
+                flags: JobFlags::default(),
+            };
+            if let Some(refused) = add_version(conn, st, &head, &version, None)? {
                 return Ok(refused);
             }
             if let Some(est) = head.establishment_id {
@@ -1251,8 +1285,10 @@ fn visit_reasons_for(
         .collect())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn submit_job(
     conn: &Connection,
+    st: &mut LineStatements<'_>,
     run: &mut Run<'_>,
     acc: &AccountRow,
     ev: &Ready,
@@ -1277,6 +1313,9 @@ fn submit_job(
             findings: fj,
             at,
             event_id: &ev.event_id,
+            display_name: &n.title,
+            has_warnings,
+            flags,
         };
         // Judged before the version is written (they do not depend on it), so that they are
         // stored by the same row update.
@@ -1287,15 +1326,7 @@ fn submit_job(
             }
             None => None,
         };
-        let refused = add_version(
-            conn,
-            &head,
-            &version,
-            &n.title,
-            has_warnings,
-            flags,
-            reasons.as_deref(),
-        )?;
+        let refused = add_version(conn, st, &head, &version, reasons.as_deref())?;
         return Ok(refused.unwrap_or(Outcome::Applied));
     }
     let Some(est) = resolve_establishment(conn, run, acc, n.establishment.as_ref())? else {
@@ -1308,8 +1339,7 @@ fn submit_job(
         ));
     };
     let reasons = visit_reasons_for(conn, run, est, None, n, at)?;
-    let Some(id) = storage::submissions::insert(
-        conn,
+    let Some(id) = st.insert_submission(
         &NewSubmission {
             external_id: submission_id,
             kind: SubmissionKind::Job,
@@ -1330,7 +1360,14 @@ fn submit_job(
             submission_id.to_string(),
         ));
     };
-    storage::submissions::insert_version(conn, id, 1, payload, fj, at, &ev.event_id)?;
+    st.insert_version(&storage::submissions::NewVersion {
+        submission_id: id,
+        version: 1,
+        payload,
+        findings: fj,
+        received_at: at,
+        event_id: &ev.event_id,
+    })?;
     Ok(Outcome::Applied)
 }
 

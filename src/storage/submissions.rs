@@ -3,7 +3,7 @@
 //! A resubmission adds a version; nothing received is overwritten.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::{Result, StorageError};
 use crate::clock::to_db;
@@ -11,7 +11,7 @@ use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id, state, current_version, \
      display_name, job_category FROM submissions WHERE external_id = ?1";
-const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
+pub const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
      display_name, deadline, received_at, current_version, has_warnings, disabled_only, trial, \
      disability_short_trial, visit_needed, visit_reasons, job_category, updated_at) \
      VALUES (?1, ?2, ?3, ?4, 'received', ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?7) \
@@ -26,7 +26,7 @@ pub const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, 
 pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
 pub const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
 pub const SQL_SET_CATEGORY: &str = "UPDATE submissions SET job_category = ?2 WHERE id = ?1";
-const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
+pub const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
      received_at, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 /// No index holds the reasons: writing them touches only the row.
 pub const SQL_SET_VISIT_REASONS: &str = "UPDATE submissions SET visit_reasons = ?2 WHERE id = ?1";
@@ -139,7 +139,20 @@ pub fn insert(
     s: &NewSubmission<'_>,
     received_at: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    let added = conn.prepare_cached(SQL_INSERT)?.execute(params![
+    insert_with(&mut *conn.prepare_cached(SQL_INSERT)?, s, received_at)
+}
+
+/// [`insert`] through a statement the caller holds (prepared from [`SQL_INSERT`]; the import
+/// prepares it once per batch).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn insert_with(
+    stmt: &mut Statement<'_>,
+    s: &NewSubmission<'_>,
+    received_at: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    match stmt.insert(params![
         s.external_id,
         s.kind.code(),
         s.account_id,
@@ -154,11 +167,12 @@ pub fn insert(
         !s.visit_reasons.is_empty(),
         visit_reasons_json(s.visit_reasons),
         s.flags.category,
-    ])?;
-    if added == 0 {
-        return Ok(None);
+    ]) {
+        Ok(id) => Ok(Some(id)),
+        // ON CONFLICT DO NOTHING: the external id is taken.
+        Err(rusqlite::Error::StatementChangedRows(0)) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-    Ok(Some(conn.last_insert_rowid()))
 }
 
 /// What a resubmission changes on the submission row.
@@ -230,13 +244,42 @@ pub fn insert_version(
     received_at: DateTime<Utc>,
     event_id: &str,
 ) -> Result<()> {
-    conn.prepare_cached(SQL_INSERT_VERSION)?.execute(params![
-        submission_id,
-        version,
-        payload,
-        findings,
-        to_db(received_at),
-        event_id
+    insert_version_with(
+        &mut *conn.prepare_cached(SQL_INSERT_VERSION)?,
+        &NewVersion {
+            submission_id,
+            version,
+            payload,
+            findings,
+            received_at,
+            event_id,
+        },
+    )
+}
+
+/// A version row as [`insert_version`] writes it.
+pub struct NewVersion<'a> {
+    pub submission_id: i64,
+    pub version: i64,
+    pub payload: &'a str,
+    pub findings: &'a str,
+    pub received_at: DateTime<Utc>,
+    pub event_id: &'a str,
+}
+
+/// [`insert_version`] through a statement the caller holds (prepared from
+/// [`SQL_INSERT_VERSION`]).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn insert_version_with(stmt: &mut Statement<'_>, v: &NewVersion<'_>) -> Result<()> {
+    stmt.execute(params![
+        v.submission_id,
+        v.version,
+        v.payload,
+        v.findings,
+        to_db(v.received_at),
+        v.event_id
     ])?;
     Ok(())
 }
