@@ -684,6 +684,7 @@ fn database_at_version(path: &std::path::Path, version: i64) -> rusqlite::Connec
         include_str!("../assets/sql/006_queue_search.sql"),
         include_str!("../assets/sql/007_queue_order.sql"),
         include_str!("../assets/sql/008_import_speed.sql"),
+        include_str!("../assets/sql/009_job_category.sql"),
     ];
     for sql in &upgrades[..usize::try_from(version - 1).expect("version")] {
         conn.execute_batch(sql).expect("upgrade");
@@ -903,6 +904,51 @@ fn dashboard_categories_follow_submissions_and_resubmissions() {
             .all(|l| l.contains("COVERING INDEX submissions_state_deadline")),
         "{plan:?}"
     );
+}
+
+/// Schema v10 drops the unused generated column (computed for every inserted row) and keeps
+/// the rows as they were.
+#[test]
+fn storage_v10_drops_the_generated_search_rowid_and_keeps_the_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v9.db");
+    {
+        let conn = database_at_version(&path, 9);
+        conn.execute_batch(
+            "INSERT INTO submissions (id, external_id, kind, account_id, state, display_name, \
+                 deadline, received_at, current_version, updated_at) VALUES \
+             (7, 'j7', 'job', 1, 'received', '看護師', '2026-04-20', '2026-04-06T00:00:00Z', 1, \
+              '2026-04-06T00:00:00Z');",
+        )
+        .expect("v9 row");
+        let generated: i64 = conn
+            .query_row(
+                "SELECT search_rowid FROM submissions WHERE id = 7",
+                [],
+                |r| r.get(0),
+            )
+            .expect("v9 has the column");
+        assert_ne!(generated, 0);
+    }
+    let store = Store::open(&path).expect("upgrade to the current version");
+    let columns: Vec<String> = store
+        .conn()
+        .prepare("SELECT name FROM pragma_table_xinfo('submissions')")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("columns");
+    assert!(!columns.iter().any(|c| c == "search_rowid"), "{columns:?}");
+    let row: (String, String, String) = store
+        .conn()
+        .query_row(
+            "SELECT external_id, display_name, deadline FROM submissions WHERE id = 7",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("row kept");
+    assert_eq!(row, ("j7".into(), "看護師".into(), "2026-04-20".into()));
 }
 
 /// Schema v9 fills the category of the offers already there from their current versions.
