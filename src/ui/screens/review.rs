@@ -215,6 +215,10 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
         Some(Dialog::Comment(form)) => input_box(frame, app, Msg::CommentTitle, form, form_area),
         Some(Dialog::FollowUp(form)) => input_box(frame, app, Msg::FollowUpTitle, form, form_area),
         Some(Dialog::HandOver(p)) => picker(frame, app, p, inner),
+        Some(Dialog::Check(c)) => {
+            let item = format!("#{} {}", d.id, d.display_name);
+            crate::ui::checklist::draw(frame, app, &item, c, area);
+        }
         None => {}
     }
 }
