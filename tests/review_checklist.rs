@@ -209,6 +209,25 @@ fn r_rev_1_checklist_is_ticked_by_the_clerk_missing_items_are_named_and_the_tick
     }
     assert!(!t.contains("・事業所の実在・所在地を確認した"), "{t}");
     assert!(!t.contains("・法令違反"), "{t}");
+    // The missing items are red in the list, the ticked ones are not.
+    let buf = render(&f.app);
+    let fg_of = |label: &str| {
+        let r = rows(&buf);
+        let y = r
+            .iter()
+            .position(|row| {
+                let line: String = row.iter().map(|c| c.1.as_str()).collect();
+                line.contains(&format!("] {label}"))
+            })
+            .expect("item shown");
+        let x = r[y].iter().find(|c| c.1 == "[").expect("mark").0;
+        buf[(x, u16::try_from(y).expect("row"))].fg
+    };
+    let red = madoguchi::ui::theme::error().fg.expect("red");
+    assert_eq!(fg_of(CHECKLIST[1].1), red);
+    assert_eq!(fg_of(CHECKLIST[4].1), red);
+    assert_ne!(fg_of(CHECKLIST[0].1), red);
+    assert_ne!(fg_of(CHECKLIST[2].1), red);
     snap("checklist_missing", &f.app);
 
     // Space on a ticked item unticks it, and again ticks it.
@@ -256,8 +275,10 @@ fn r_rev_2_reject_reason_form_and_its_confirm() {
     open(&mut f, 2);
     press(&mut f.app, KeyCode::Char('x'));
     let t = text(&f.app);
-    // The listed reasons are offered by number.
-    assert!(t.contains("1 法令に違反する内容が含まれています"), "{t}");
+    // Every listed reason is offered by number, whole, at 80 columns.
+    for (i, r) in Config::default().review.reject_reasons.iter().enumerate() {
+        assert!(t.contains(&format!("{} {r}", i + 1)), "{t}");
+    }
     snap("reject_reason_form", &f.app);
 
     type_text(&mut f.app, "2");
@@ -272,6 +293,17 @@ fn r_rev_2_reject_reason_form_and_its_confirm() {
 
     press(&mut f.app, KeyCode::Char('y'));
     assert_eq!(row(&f.app, f.later).state, SubmissionState::Rejected);
+}
+
+#[test]
+fn r_rev_2_every_return_reason_is_shown_whole_at_80x24() {
+    let mut f = fixture("tanaka");
+    open(&mut f, 2);
+    press(&mut f.app, KeyCode::Char('r'));
+    let t = text(&f.app);
+    for (i, r) in Config::default().review.return_reasons.iter().enumerate() {
+        assert!(t.contains(&format!("{} {r}", i + 1)), "{t}");
+    }
 }
 
 #[test]
