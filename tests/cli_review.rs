@@ -158,7 +158,10 @@ fn r_rev_6_cli_review_claim_assigns_and_moves_the_item_to_mine() {
     let out = o.ok("tanaka", &["review", "claim", &o.soon.to_string()]);
     assert!(out.contains(&format!("#{}", o.soon)), "{out}");
     assert_eq!(o.facts(o.soon).assigned_staff, Some(o.staff_id("tanaka")));
-    assert_eq!(ids(&queue(&o, "tanaka", "unassigned")), [o.overdue, o.later]);
+    assert_eq!(
+        ids(&queue(&o, "tanaka", "unassigned")),
+        [o.overdue, o.later]
+    );
     let mine = queue(&o, "tanaka", "mine");
     assert_eq!(ids(&mine), [o.soon]);
     assert_eq!(mine[0]["assigned_name"], "田中 花子");
@@ -166,7 +169,11 @@ fn r_rev_6_cli_review_claim_assigns_and_moves_the_item_to_mine() {
     // Refused: an item that does not exist (exit 4, Japanese message), nothing changed.
     let r = o.run("tanaka", &["review", "claim", "999"]);
     assert_eq!(r.code, DENIED, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("該当するものが見つかりません"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("該当するものが見つかりません"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(queue(&o, "tanaka", "mine").len(), 1);
 }
 
@@ -223,7 +230,8 @@ fn r_rev_1_cli_the_checker_cannot_approve_four_eyes() {
     let r = o.run("suzuki", &["review", "approve", &id]);
     assert_eq!(r.code, REFUSED, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains("確認した職員は本登録できません（二者確認）"),
+        r.stderr
+            .contains("確認した職員は本登録できません（二者確認）"),
         "{}",
         r.stderr
     );
@@ -304,13 +312,13 @@ fn r_visit_1_cli_visit_record_stores_today_in_japan() {
         "MADOGUCHI_NOW 10:30 JST"
     );
     o.ok("tanaka", &["visit", "record", &id, "--date", "2026-11-20"]);
-    assert_eq!(
-        o.facts(o.overdue).visit_date.as_deref(),
-        Some("2026-11-20")
-    );
+    assert_eq!(o.facts(o.overdue).visit_date.as_deref(), Some("2026-11-20"));
     // Refused: an item that does not exist (exit 4, Japanese message).
     let r = o.run("tanaka", &["visit", "record", "999"]);
     assert_eq!(r.code, DENIED, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("該当するものが見つかりません"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("該当するものが見つかりません"),
+        "{}",
+        r.stderr
+    );
 }
-

@@ -173,6 +173,12 @@ fn r_rev_1_checklist_is_ticked_by_the_clerk_missing_items_are_named_and_the_tick
         assert!(t.contains(&format!("[ ] {label}")), "{t}");
     }
     snap("checklist_unticked", &f.app);
+    // `?` lists the checklist's own keys; closing the help leaves the checklist as it was.
+    press(&mut f.app, KeyCode::Char('?'));
+    let t = text(&f.app);
+    assert!(t.contains("すべてチェック"), "{t}");
+    press(&mut f.app, KeyCode::Esc);
+    assert_eq!(checklist(&f.app).map(|c| c.cursor), Some(0));
 
     // Space ticks the first; ↓ and j move; x ticks the third; ↑ and k move back.
     press(&mut f.app, KeyCode::Char(' '));
@@ -258,7 +264,10 @@ fn r_rev_1_checklist_esc_cancels_and_nothing_is_recorded() {
     press(&mut f.app, KeyCode::Char('a'));
     press(&mut f.app, KeyCode::Esc);
     assert!(checklist(&f.app).is_none());
-    assert!(matches!(f.app.screen, Screen::Detail(_)), "Esc stays on the detail");
+    assert!(
+        matches!(f.app.screen, Screen::Detail(_)),
+        "Esc stays on the detail"
+    );
     assert_eq!(row(&f.app, f.soon).state, SubmissionState::Received);
     assert_eq!(check_items(&f.app, f.soon), None);
     // Opened again, it starts unticked.
@@ -286,7 +295,10 @@ fn r_rev_2_reject_reason_form_and_its_confirm() {
     type_text(&mut f.app, "業務委託契約のため");
     press(&mut f.app, KeyCode::Enter);
     let t = text(&f.app);
-    assert!(t.contains("理由: 雇用関係ではありません（業務委託・請負等）"), "{t}");
+    assert!(
+        t.contains("理由: 雇用関係ではありません（業務委託・請負等）"),
+        "{t}"
+    );
     assert!(t.contains("補足: 業務委託契約のため"), "{t}");
     snap("reject_confirm", &f.app);
     assert_eq!(row(&f.app, f.later).state, SubmissionState::Received);
@@ -346,7 +358,12 @@ fn r_dl_3_days_left_is_red_when_overdue_and_orange_within_two_open_days() {
     let rows = rows(&buf);
     let find = |needle: &str| {
         rows.iter()
-            .position(|r| r.iter().map(|c| c.1.as_str()).collect::<String>().contains(needle))
+            .position(|r| {
+                r.iter()
+                    .map(|c| c.1.as_str())
+                    .collect::<String>()
+                    .contains(needle)
+            })
             .unwrap_or_else(|| panic!("{needle} not shown"))
     };
     // The days-left column: where the header says 残り.

@@ -65,8 +65,5 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, item: &str, c: &Checklist, area: R
     let b = widgets::block(app, app.t(Msg::CheckTitle));
     let inner = b.inner(r);
     frame.render_widget(b, r);
-    frame.render_widget(
-        Paragraph::new(lines),
-        inner.inner(Margin::new(1, 0)),
-    );
+    frame.render_widget(Paragraph::new(lines), inner.inner(Margin::new(1, 0)));
 }

@@ -212,9 +212,8 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
     frame.render_widget(Paragraph::new(lines).scroll((v.scroll.min(last), 0)), body);
     match &v.dialog {
         Some(Dialog::Reason(_, form)) => {
-            let [list, f] =
-                Layout::vertical([Constraint::Length(choice_rows), Constraint::Min(2)])
-                    .areas(form_area);
+            let [list, f] = Layout::vertical([Constraint::Length(choice_rows), Constraint::Min(2)])
+                .areas(form_area);
             frame.render_widget(Paragraph::new(choices), list);
             widgets::form(frame, app, form, f, 16);
         }
