@@ -66,8 +66,10 @@ fn clerk_checks_supervisor_approves_and_the_clerks_queue_updates_by_itself() {
     clerk.send("\r");
     clerk.wait_for("[仮登録]");
     clerk.send("c");
-    clerk.wait_for("確認済にしますか");
-    clerk.send("y");
+    // R-REV-1: the checklist starts unticked; `a` ticks every item, Enter records the check.
+    clerk.wait_for("確認（チェックリスト）");
+    clerk.send("a");
+    clerk.send("\r");
     clerk.wait_for("[確認済]");
     clerk.send("\x1b");
     clerk.wait_for("確認済・承認待ち 1");

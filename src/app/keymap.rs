@@ -61,6 +61,9 @@ pub enum Action {
     ReviewComment,
     ReviewHandOver,
     ReviewFollowUp,
+    /// Checklist: tick or untick the item under the cursor; tick every item.
+    Toggle,
+    TickAll,
 }
 
 /// A key as written in the tables.
@@ -613,6 +616,40 @@ pub const PICKER: &[Binding] = &[
     QUIT,
 ];
 
+/// The check's checklist over the detail (R-REV-1): the clerk ticks each item, Enter records.
+pub const CHECKLIST: &[Binding] = &[
+    // Y as in the confirm steps: the checklist is the check's confirm step.
+    b(
+        &[Key::Enter, Key::Char('y'), Key::Char('Y')],
+        Action::Select,
+        Msg::KeyRecordCheck,
+        true,
+    ),
+    b(
+        &[Key::Char(' '), Key::Char('x')],
+        Action::Toggle,
+        Msg::KeyTick,
+        true,
+    ),
+    b(&[Key::Char('a')], Action::TickAll, Msg::KeyTickAll, true),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(
+        &[Key::Esc, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyCancelDialog,
+        true,
+    ),
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
+];
+
 /// Lookup results (R-ID-1): open a customer, search again, next visitor.
 pub const LOOKUP_RESULTS: &[Binding] = &[
     b(&[Key::Enter], Action::Select, Msg::KeyOpen, true),
@@ -895,6 +932,7 @@ mod tests {
             QUEUE,
             DETAIL,
             PICKER,
+            CHECKLIST,
             LOOKUP_RESULTS,
             LOOKUP_DETAIL,
             AUDIT,

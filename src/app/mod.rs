@@ -299,6 +299,7 @@ impl App {
             Screen::Queue(_) => keymap::QUEUE,
             Screen::Detail(d) if d.form().is_some() => keymap::FORM,
             Screen::Detail(d) if d.picking() => keymap::PICKER,
+            Screen::Detail(d) if d.checking() => keymap::CHECKLIST,
             Screen::Detail(_) => keymap::DETAIL,
             Screen::Purpose(_) => keymap::FORM,
             Screen::Dashboard(_) => keymap::STAFF_READONLY,

@@ -8,13 +8,12 @@ use std::cell::Cell;
 
 use chrono::NaiveDate;
 
-pub use dialog::{Dialog, Picker};
-use dialog::{act_input, act_picker, ask_colleague, dialog_form};
+pub use dialog::{Checklist, Dialog, Picker};
+use dialog::{act_checklist, act_input, act_picker, ask_colleague, checklist_missing, dialog_form};
 
 use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Overlay, Pending, Screen, Tone, purpose};
-use crate::domain::review::CHECKLIST;
 use crate::domain::submission::SubmissionState;
 use crate::i18n::ui::Msg;
 use crate::service::queue::{self, Dashboard, QueueLine};
@@ -154,6 +153,12 @@ impl DetailView {
     #[must_use]
     pub fn picking(&self) -> bool {
         matches!(self.dialog, Some(Dialog::HandOver(_)))
+    }
+
+    /// The check's checklist is open.
+    #[must_use]
+    pub fn checking(&self) -> bool {
+        matches!(self.dialog, Some(Dialog::Check(_)))
     }
 }
 
@@ -339,7 +344,8 @@ pub fn act_queue(app: &mut App, action: Action) {
 pub enum ReviewKey {
     Claim,
     Release,
-    Check,
+    /// The codes of the ticked checklist items.
+    Check(Vec<String>),
     Approve,
     Visit,
     /// Reason text as typed (number or text), free text.
@@ -362,6 +368,7 @@ pub fn act_detail(app: &mut App, action: Action) {
     match &mut d.dialog {
         Some(Dialog::Comment(_) | Dialog::FollowUp(_)) => return act_input(app, action),
         Some(Dialog::HandOver(_)) => return act_picker(app, action),
+        Some(Dialog::Check(_)) => return act_checklist(app, action),
         _ => {}
     }
     // The reason form's own moves: Tab/↓/Enter to the free text, Enter there asks to confirm.
@@ -461,16 +468,8 @@ pub fn act_detail(app: &mut App, action: Action) {
             d.dialog = Some(Dialog::FollowUp(f));
         }
         Action::ReviewHandOver => ask_colleague(app),
-        Action::ReviewCheck => {
-            let mut lines = vec![format!("#{id} {name}"), app.t(Msg::CheckEffect).to_string()];
-            lines.extend(CHECKLIST.iter().map(|(_, l)| format!("  [x] {l}")));
-            let title = app.t(Msg::ConfirmCheck).to_string();
-            app.confirm(
-                title,
-                lines,
-                Pending::Review(id, ReviewKey::Check, Some(seen)),
-            );
-        }
+        // The checklist, nothing ticked: the clerk ticks what was checked (R-REV-1).
+        Action::ReviewCheck => d.dialog = Some(Dialog::Check(Checklist::new())),
         Action::ReviewApprove => {
             let lines = vec![
                 format!("#{id} {name}"),
@@ -533,10 +532,7 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<Submissi
     let r = match &key {
         ReviewKey::Claim => review::claim(store, &ctx, id),
         ReviewKey::Release => review::release(store, &ctx, id),
-        ReviewKey::Check => {
-            let ticks: Vec<String> = CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect();
-            review::check(store, &ctx, id, &ticks, seen)
-        }
+        ReviewKey::Check(ticks) => review::check(store, &ctx, id, ticks, seen),
         ReviewKey::Approve => review::approve(store, &cfg, &ctx, id, seen),
         ReviewKey::Visit => review::record_visit(store, &ctx, id, crate::clock::jst_date(ctx.now)),
         ReviewKey::Return(r, t) => review::return_item(store, &cfg, &ctx, id, r, t, seen),
@@ -568,6 +564,10 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<Submissi
             }
         }
         Err(ServiceError::State(s)) if s.starts_with(review::ACTED_FIRST) => {
+            // The item moved on: its checklist no longer applies.
+            if let (Screen::Detail(d), ReviewKey::Check(_)) = (&mut app.screen, &key) {
+                d.dialog = None;
+            }
             let msg = crate::i18n::cli::error_message(app.lang, &ServiceError::State(s));
             app.overlay = Some(Overlay::Notice {
                 title: app.t(Msg::ActedFirstTitle).to_string(),
@@ -582,6 +582,9 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<Submissi
                     .collect(),
             });
         }
+        // Unticked items: named in the checklist, the ticks kept.
+        Err(ServiceError::Invalid(v))
+            if matches!(key, ReviewKey::Check(_)) && checklist_missing(app, &v) => {}
         // A refused input stays in its dialog, with the reason under the field.
         Err(ServiceError::Invalid(v)) if dialog_form(app).is_some() => {
             let texts = app.issue_texts(v);

@@ -52,6 +52,7 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "reason" => pick(lang, "理由", "Reason"),
         "comment" => pick(lang, "コメント", "Comment"),
         "follow_up" => pick(lang, "フォロー日", "Follow-up date"),
+        "checklist" => pick(lang, "確認項目", "Checklist"),
         _ => pick(lang, "入力", "Input"),
     }
 }
@@ -62,6 +63,17 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
     let is_email = matches!(field, "email" | "email_confirm");
     let s = |ja: &'static str, en: &'static str| pick(lang, ja, en).to_string();
     match code {
+        // R-REV-1: the check names the item not ticked.
+        "required" if field == "checklist" && !p.is_empty() => {
+            let label = crate::domain::review::CHECKLIST
+                .iter()
+                .find(|(c, _)| *c == p)
+                .map_or(p, |(_, l)| *l);
+            match lang {
+                Lang::Ja => format!("「{label}」にチェックがありません"),
+                Lang::En => format!("\"{p}\" is not ticked"),
+            }
+        }
         "required" | "empty" => s("入力してください", "is required"),
         "email_mismatch" | "mismatch" => s(
             "1回目の入力と一致しません",

@@ -112,8 +112,7 @@ messages! {
     LabelChecklist => "確認項目", "Checklist";
     LabelAssigned => "担当", "Assigned";
     LabelNumbers => "番号", "Numbers";
-    ConfirmCheck => "確認済にしますか", "Mark as checked?";
-    CheckEffect => "次の確認項目をすべて確認したものとして記録し、承認待ちの一覧へ移します。", "Records every checklist item below as ticked and moves the item to awaiting approval.";
+    CheckEffect => "確認した項目を Space（x）でチェックし、Enter で確認済にします（承認待ちの一覧へ移ります）。↑↓（j/k）で移動、a ですべてチェック。", "Tick each item you checked with Space (x), then Enter marks the item as checked (it moves to awaiting approval). Up/down (j/k) move, a ticks all.";
     ConfirmApprove => "本登録しますか", "Approve (full registration)?";
     ApproveEffect => "番号を付与し、求人者マイページを開設し、「本登録完了のお知らせ」を送ります。", "Assigns the numbers, opens the employer's My Page and mails the registration notice.";
     ConfirmReturn => "差戻しますか", "Return to the employer?";
@@ -166,7 +165,7 @@ messages! {
     DashLocked => "ロック中の職員", "Locked staff";
     LabelSubmissions => "仮登録", "Submissions";
     HelpQueue => "1〜7 で一覧を切り替え（件数つき）。Enter で内容を開き、/ で名称・カナ・番号の絞込み、s で並び替え（期限順・受付順・名称順）。残りは開庁日数で、期限超過は赤、残り2開庁日以内は橙。他の端末の処理は自動で反映されます。", "1-7 switch lists (with counts). Enter opens the item, / filters by name, kana or number, s changes the order (deadline, received, name). Days left are open days: overdue in red, at most 2 in orange. Changes from other terminals appear by themselves.";
-    HelpDetail => "c 確認（チェックリスト）、a 本登録（統括のみ・確認者以外）、r 差戻し、x 不受理（統括）、v 来所記録、t 担当、u 担当解除。各操作は確認画面で内容を示してから実行します。他の職員が先に処理した場合は、その職員名と新しい状態を表示します。\nm コメントを追加（Enter で保存）。h 引継ぎ: 審査ができる職員を ↑↓ で選び Enter、確認して実行。f フォロー日: 日付を入れて Enter（空欄で解除）。\nコメントは上のほう、履歴は下にあります（↑↓ PgUp PgDn でスクロール）。", "c check (checklist), a approve (supervisor, not the checker), r return, x reject (supervisor), v record the visit, t claim, u release. Each action says what will happen before it runs. When someone else acted first, you are told who and the new state.\nm adds a comment (Enter saves). h hands the item over: choose a colleague who may review, Enter, confirm. f sets the follow-up date (empty clears it).\nComments are near the top, the history at the bottom (scroll with the arrows and PgUp/PgDn).";
+    HelpDetail => "c 確認: チェックリストの項目を ↑↓（j/k）で選び Space（x）でチェック、a ですべてチェック、Enter で確認済にします。チェックのない項目があれば赤で示して記録せず、付けたチェックはそのまま残ります。Esc でやめます。\na 本登録（統括のみ・確認者以外）、r 差戻し、x 不受理（統括）、v 来所記録、t 担当、u 担当解除。各操作は確認画面で内容を示してから実行します。他の職員が先に処理した場合は、その職員名と新しい状態を表示します。\nm コメントを追加（Enter で保存）。h 引継ぎ: 審査ができる職員を ↑↓ で選び Enter、確認して実行。f フォロー日: 日付を入れて Enter（空欄で解除）。\nコメントは上のほう、履歴は下にあります（↑↓ PgUp PgDn でスクロール）。", "c check: choose a checklist item with up/down (j/k), tick it with Space (x), a ticks all, Enter marks the item as checked. Items not ticked are shown in red and nothing is recorded; your ticks stay. Esc cancels.\na approve (supervisor, not the checker), r return, x reject (supervisor), v record the visit, t claim, u release. Each action says what will happen before it runs. When someone else acted first, you are told who and the new state.\nm adds a comment (Enter saves). h hands the item over: choose a colleague who may review, Enter, confirm. f sets the follow-up date (empty clears it).\nComments are near the top, the history at the bottom (scroll with the arrows and PgUp/PgDn).";
     HelpPurpose => "このお客様の記録を、このセッションで初めて開きます。見る目的を ←→ で選び Enter（「その他」は内容も入力）。目的は閲覧の記録とともに監査ログに残り、同じお客様の記録は次から聞かれません。Esc で開かずに戻ります。", "This customer's record is opened for the first time this session. Choose why with left/right and press Enter (type the reason for Other). The purpose is logged with the view; the same customer is not asked again. Esc goes back without opening.";
     HelpDashboard => "一覧ごとの件数、本日の職員別処理件数、最も期限が近い案件、区分別の審査中求人、メールの状況、ロック中の職員。", "Counts per list, today's throughput per staff, the oldest item, pending offers by category, mail health, locked staff.";
 
@@ -482,6 +481,11 @@ messages! {
     HelpFirstRun => "最初に一度だけ、安定所番号・安定所名と管理者を登録します。\n管理者はその後、職員管理で窓口・統括・監査の職員を追加します。", "Once, at first start: register the office and its admin.\nThe admin then adds counter, supervisor and auditor staff.";
     HelpChangePassword => "12文字以上のパスワードにしてください。記号などの決まりはありません。\nよく使われるパスワードや職員IDを含むものは使えません。", "Use 12 characters or more; no composition rules.\nCommon passwords and ones containing your ID are refused.";
     HelpHome => "使う業務を番号キーで選びます。表示されるのは、あなたの役割で使える業務だけです。\nl で画面ロック、o でサインアウト、q で終了します。", "Choose a job by its number. Only the jobs your roles allow are listed.\nl locks the screen, o signs out, q quits.";
+    CheckTitle => "確認（チェックリスト）", "Check (checklist)";
+    CheckMissing => "チェックのない項目があります。確認してチェックしてください:", "Some items are not ticked. Check them and tick them:";
+    KeyRecordCheck => "確認済にする", "Mark as checked";
+    KeyTick => "チェック", "Tick";
+    KeyTickAll => "すべてチェック", "Tick all";
     HelpRegister => "お客様のメールアドレスを2回入力していただき、登録します。\n求人者: 事業所番号が分かれば入力します。フリーメールは注意（橙）が出ますが、確認すれば登録できます。\n求職者: 生年月日・氏名・カナ・求職番号も入力します。\n赤字は直さないと登録できません。入力した内容は消えません。\n登録すると認証キー（50分有効）をメールで送ります。キーは画面に表示されません。", "Ask the customer to give the email twice.\nEmployer: the establishment number if known. Free-mail addresses get an orange warning you can accept.\nJob seeker: date of birth, name, kana and job-seeker number too.\nRed must be fixed; nothing you typed is lost.\nOn success an auth key (valid 50 minutes) is mailed; it is never shown on screen.";
     HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、r で再発行します。\n再発行すると前のキーは使えなくなります。\nこのセッションで初めてのお客様は、表示の前に見る目的を聞きます（問合せ対応が選択済み、Enter で進む）。照会した記録は目的とともに監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nA customer not seen yet this session is asked the purpose first (Inquiry preselected: Enter goes on). Every look is recorded in the audit log with its purpose.";
     HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";

@@ -245,6 +245,11 @@ pub fn check(
     ticks: &[String],
     seen: Option<SubmissionState>,
 ) -> Result<Outcome> {
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::Review)?;
+    let f = load(&tx, id)?;
+    // The state first: when someone acted first, that is what the clerk is told (R-REV-5).
+    guard(&tx, &f, ReviewAction::Check, seen)?;
     let mut missing = Vec::new();
     for (code, _) in review::CHECKLIST {
         if !ticks.iter().any(|t| t == code) {
@@ -256,10 +261,6 @@ pub fn check(
         missing.truncate(review::CHECKLIST.len());
         return Err(ServiceError::Invalid(missing));
     }
-    let tx = store.immediate()?;
-    let roles = require(&tx, ctx, Permission::Review)?;
-    let f = load(&tx, id)?;
-    guard(&tx, &f, ReviewAction::Check, seen)?;
     let to = transition(f.state, crate::domain::submission::SubmissionEvent::Check)
         .map_err(|_| ServiceError::State(f.state.code().into()))?;
     if !rs::move_state(&tx, id, f.state, to, Some(ctx.staff_id), ctx.now)? {

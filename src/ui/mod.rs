@@ -1,5 +1,6 @@
 //! Draws `&App` into a frame, nothing else: no state changes, no I/O.
 
+pub mod checklist;
 pub mod screens;
 pub mod theme;
 pub mod widgets;

@@ -83,6 +83,31 @@ pub fn wrap_lines(lines: Vec<Line<'_>>, width: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// Short items side by side, two spaces apart, a new row when the next one does not fit (an
+/// item is never split unless it is wider than a row on its own); the rows in `style`.
+#[must_use]
+pub fn pack(items: &[String], width: usize, style: Style) -> Vec<Line<'static>> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for item in items {
+        if !row.is_empty() && width_of(&row) + 2 + width_of(item) > width {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push_str("  ");
+        }
+        row.push_str(item);
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    let lines = rows
+        .into_iter()
+        .map(|r| Line::from(Span::styled(r, style)))
+        .collect();
+    wrap_lines(lines, width)
+}
+
 fn width_of(g: &str) -> usize {
     UnicodeWidthStr::width(g)
 }

@@ -1,11 +1,13 @@
 //! The submission detail's dialogs: a comment, the follow-up date (both saved on Enter, nothing
-//! irreversible), and the colleague an item is handed to (confirmed first).
+//! irreversible), the colleague an item is handed to (confirmed first), and the check's
+//! checklist that the clerk ticks item by item (R-REV-1).
 
 use super::{ReviewKey, run_pending};
 use crate::app::form::Form;
 use crate::app::keymap::Action;
 use crate::app::{App, Pending, Screen, Tone};
 use crate::domain::calendar::parse_typed_date;
+use crate::domain::review::CHECKLIST;
 use crate::i18n::ui::Msg;
 use crate::service::FieldIssue;
 use crate::service::review::{self, Colleague};
@@ -21,6 +23,67 @@ pub enum Dialog {
     FollowUp(Form),
     /// 引継ぎ: the colleague to hand the item to.
     HandOver(Picker),
+    /// 確認: the checklist, ticked by the clerk.
+    Check(Checklist),
+}
+
+/// The check's checklist (`domain::review::CHECKLIST`, in its order): nothing is ticked until
+/// the clerk ticks it. Enter hands the ticks to the service, which refuses missing items; the
+/// ticks stay as they were and the missing items are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    /// One per checklist item.
+    pub ticked: Vec<bool>,
+    pub cursor: usize,
+    /// The item codes the service found unticked at the last Enter (empty: no error shown).
+    pub missing: Vec<String>,
+}
+
+impl Checklist {
+    #[must_use]
+    pub fn new() -> Checklist {
+        Checklist {
+            ticked: vec![false; CHECKLIST.len()],
+            cursor: 0,
+            missing: Vec::new(),
+        }
+    }
+
+    pub fn up(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    pub fn down(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.ticked.len().saturating_sub(1));
+    }
+
+    /// Ticks or unticks the item under the cursor.
+    pub fn toggle(&mut self) {
+        if let Some(t) = self.ticked.get_mut(self.cursor) {
+            *t = !*t;
+        }
+    }
+
+    pub fn tick_all(&mut self) {
+        self.ticked.iter_mut().for_each(|t| *t = true);
+    }
+
+    /// The codes of the ticked items, in the checklist's order.
+    #[must_use]
+    pub fn codes(&self) -> Vec<String> {
+        CHECKLIST
+            .iter()
+            .zip(&self.ticked)
+            .filter(|(_, t)| **t)
+            .map(|((c, _), _)| (*c).to_string())
+            .collect()
+    }
+}
+
+impl Default for Checklist {
+    fn default() -> Self {
+        Checklist::new()
+    }
 }
 
 /// Colleagues to choose from, with the cursor.
@@ -135,4 +198,44 @@ pub(super) fn act_picker(app: &mut App, action: Action) {
         }
         _ => {}
     }
+}
+
+/// The checklist's keys: move, tick, tick all; Enter asks the service to record the check.
+pub(super) fn act_checklist(app: &mut App, action: Action) {
+    let Screen::Detail(d) = &mut app.screen else {
+        return;
+    };
+    let (id, seen) = (d.detail.id, d.detail.state);
+    let Some(Dialog::Check(c)) = &mut d.dialog else {
+        return;
+    };
+    match action {
+        Action::Up => c.up(),
+        Action::Down => c.down(),
+        Action::Toggle => c.toggle(),
+        Action::TickAll => c.tick_all(),
+        Action::Back => d.dialog = None,
+        Action::Select | Action::Submit => {
+            let ticks = c.codes();
+            run_pending(app, id, ReviewKey::Check(ticks), Some(seen));
+        }
+        _ => {}
+    }
+}
+
+/// The service refused the check (R-REV-1): the items it names as missing are shown in the
+/// dialog, the ticks stay. Returns false when the dialog is not open.
+pub(super) fn checklist_missing(app: &mut App, issues: &[FieldIssue]) -> bool {
+    let Screen::Detail(d) = &mut app.screen else {
+        return false;
+    };
+    let Some(Dialog::Check(c)) = &mut d.dialog else {
+        return false;
+    };
+    c.missing = issues
+        .iter()
+        .filter(|i| i.field == "checklist")
+        .filter_map(|i| i.param.clone())
+        .collect();
+    !c.missing.is_empty()
 }

@@ -178,9 +178,27 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
     let b = widgets::block(app, app.t(Msg::DetailTitle));
     let inner = b.inner(area);
     frame.render_widget(b, area);
+    // The reasons offered, every one whole (as many rows as they need at this width).
+    let choices = match &v.dialog {
+        Some(Dialog::Reason(reject, _)) => {
+            let list = if *reject {
+                &app.cfg.review.reject_reasons
+            } else {
+                &app.cfg.review.return_reasons
+            };
+            let items: Vec<String> = list
+                .iter()
+                .enumerate()
+                .map(|(i, r)| format!("{} {}", i + 1, sanitize(r, false)))
+                .collect();
+            widgets::pack(&items, usize::from(inner.width), theme::dim())
+        }
+        _ => Vec::new(),
+    };
+    let choice_rows = u16::try_from(choices.len()).unwrap_or(u16::MAX);
     // A form takes the bottom of the box, the detail stays readable above it.
     let form_rows = match &v.dialog {
-        Some(Dialog::Reason(..)) => 6,
+        Some(Dialog::Reason(..)) => choice_rows.saturating_add(4),
         Some(Dialog::Comment(_) | Dialog::FollowUp(_)) => 3,
         _ => 0,
     };
@@ -193,28 +211,19 @@ pub fn draw_detail(frame: &mut Frame<'_>, app: &App, v: &DetailView, area: Rect)
     v.scroll_end.set(last);
     frame.render_widget(Paragraph::new(lines).scroll((v.scroll.min(last), 0)), body);
     match &v.dialog {
-        Some(Dialog::Reason(reject, form)) => {
-            let list = if *reject {
-                &app.cfg.review.reject_reasons
-            } else {
-                &app.cfg.review.return_reasons
-            };
-            let [choices, f] =
-                Layout::vertical([Constraint::Length(2), Constraint::Min(2)]).areas(form_area);
-            let text: String = list
-                .iter()
-                .enumerate()
-                .map(|(i, r)| format!("{} {r}  ", i + 1))
-                .collect();
-            frame.render_widget(
-                Paragraph::new(Span::styled(text, theme::dim())).wrap(Wrap { trim: true }),
-                choices,
-            );
+        Some(Dialog::Reason(_, form)) => {
+            let [list, f] = Layout::vertical([Constraint::Length(choice_rows), Constraint::Min(2)])
+                .areas(form_area);
+            frame.render_widget(Paragraph::new(choices), list);
             widgets::form(frame, app, form, f, 16);
         }
         Some(Dialog::Comment(form)) => input_box(frame, app, Msg::CommentTitle, form, form_area),
         Some(Dialog::FollowUp(form)) => input_box(frame, app, Msg::FollowUpTitle, form, form_area),
         Some(Dialog::HandOver(p)) => picker(frame, app, p, inner),
+        Some(Dialog::Check(c)) => {
+            let item = format!("#{} {}", d.id, d.display_name);
+            crate::ui::checklist::draw(frame, app, &item, c, area);
+        }
         None => {}
     }
 }
