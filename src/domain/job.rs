@@ -173,6 +173,62 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// The detail's headings: the eight input screens of 求人仮登録 as the seed names them
+    /// (「1. 求人区分等 2. 事業所情報 3. 仕事内容 4. 賃金・手当 5. 労働時間 6. 保険・年金・定年等
+    /// 7. 求人PR情報 8. 選考方法」), plus the work location and employment type, which the
+    /// manual does not place on a screen (「職種別・就業場所別・雇用形態別にお申し込みください」):
+    /// shown as an unnumbered section after 仕事内容.
+    JobSection {
+        Category = "category", "求人区分等";
+        Establishment = "establishment", "事業所情報";
+        Work = "work", "仕事内容";
+        PlaceAndType = "place_and_type", "就業場所・雇用形態";
+        Wage = "wage", "賃金・手当";
+        Hours = "hours", "労働時間";
+        Insurance = "insurance", "保険・年金・定年等";
+        Pr = "pr", "求人PR情報";
+        Selection = "selection", "選考方法";
+    }
+}
+
+impl JobSection {
+    /// The screen's number 1–8 on the Internet Service's form; `None` for the extra section.
+    #[must_use]
+    pub fn number(self) -> Option<u8> {
+        Some(match self {
+            Self::Category => 1,
+            Self::Establishment => 2,
+            Self::Work => 3,
+            Self::PlaceAndType => return None,
+            Self::Wage => 4,
+            Self::Hours => 5,
+            Self::Insurance => 6,
+            Self::Pr => 7,
+            Self::Selection => 8,
+        })
+    }
+
+    /// The section of a field path of [`JobOffer::fields`] (and of findings and diffs);
+    /// `None` for a path the offer does not have.
+    #[must_use]
+    pub fn of_field(path: &str) -> Option<Self> {
+        let head = path.split('.').next().unwrap_or(path);
+        Some(match head {
+            "category" | "publication_scope" | "online_opt_out" => Self::Category,
+            "establishment" => Self::Establishment,
+            "title" | "occupation_code" | "licences" => Self::Work,
+            "employment_type" | "work_location" => Self::PlaceAndType,
+            "wage" | "bonus" => Self::Wage,
+            "hours" => Self::Hours,
+            "insurance" | "work_rules" => Self::Insurance,
+            "pr_message" => Self::Pr,
+            "hires" | "note_to_hello_work" => Self::Selection,
+            _ => return None,
+        })
+    }
+}
+
 /// Section 1: 求人区分.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -649,6 +705,34 @@ mod tests {
             "雇用保険・労災保険・健康保険・厚生年金・財形"
         );
         assert!(diff(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn spec_2_3_every_job_field_has_a_section_in_screen_order() {
+        let fields = sample().fields();
+        let sections: Vec<JobSection> = fields
+            .iter()
+            .map(|(path, _)| JobSection::of_field(path).unwrap_or_else(|| panic!("{path}")))
+            .collect();
+        // fields() lists the sections in screen order, each once, all of them.
+        let mut seen: Vec<JobSection> = sections.clone();
+        seen.dedup();
+        assert_eq!(seen, JobSection::ALL);
+        assert_eq!(JobSection::of_field("wage.min"), Some(JobSection::Wage));
+        assert_eq!(JobSection::of_field("bonus.months"), Some(JobSection::Wage));
+        assert_eq!(
+            JobSection::of_field("work_rules.part_time"),
+            Some(JobSection::Insurance)
+        );
+        assert_eq!(
+            JobSection::of_field("note_to_hello_work"),
+            Some(JobSection::Selection)
+        );
+        assert_eq!(JobSection::of_field("phone"), None);
+        let numbered: Vec<u8> = JobSection::ALL.iter().filter_map(|s| s.number()).collect();
+        assert_eq!(numbered, (1..=8).collect::<Vec<u8>>());
+        assert_eq!(JobSection::PlaceAndType.number(), None);
+        assert_eq!(JobSection::Insurance.label(), "保険・年金・定年等");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! for `kana`, from the data; callers still pass the message through the terminal sanitiser.
 
 use super::Lang;
+use crate::domain::job::JobSection;
 use crate::domain::validate::{Finding, Severity, rules};
 
 /// The field's label; an unknown path is returned as it is.
@@ -70,6 +71,30 @@ pub fn field_label(lang: Lang, field: &str) -> &str {
     match lang {
         Lang::Ja => ja,
         Lang::En => en,
+    }
+}
+
+/// The heading of a job offer's section in the detail: 「1. 求人区分等」, or the bare label for
+/// the unnumbered work location / employment type section.
+#[must_use]
+pub fn job_section_heading(lang: Lang, section: JobSection) -> String {
+    let label = match lang {
+        Lang::Ja => section.label(),
+        Lang::En => match section {
+            JobSection::Category => "Job category, publication",
+            JobSection::Establishment => "Establishment",
+            JobSection::Work => "Job content",
+            JobSection::PlaceAndType => "Work location, employment type",
+            JobSection::Wage => "Wage, allowances",
+            JobSection::Hours => "Working hours",
+            JobSection::Insurance => "Insurance, pension, retirement",
+            JobSection::Pr => "Job PR",
+            JobSection::Selection => "Selection",
+        },
+    };
+    match section.number() {
+        Some(n) => format!("{n}. {label}"),
+        None => label.to_string(),
     }
 }
 
@@ -316,6 +341,26 @@ mod tests {
         assert_eq!(severity_label(Lang::Ja, Severity::Warning), "警告");
         assert_eq!(yen("1200000"), "1,200,000");
         assert_eq!(yen("900"), "900");
+    }
+
+    #[test]
+    fn spec_2_3_job_section_headings_as_on_the_form() {
+        assert_eq!(
+            job_section_heading(Lang::Ja, JobSection::Category),
+            "1. 求人区分等"
+        );
+        assert_eq!(
+            job_section_heading(Lang::Ja, JobSection::Selection),
+            "8. 選考方法"
+        );
+        assert_eq!(
+            job_section_heading(Lang::Ja, JobSection::PlaceAndType),
+            "就業場所・雇用形態"
+        );
+        assert_eq!(
+            job_section_heading(Lang::En, JobSection::Wage),
+            "4. Wage, allowances"
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ macro_rules! messages {
 }
 
 messages! {
+    // Submission detail: the deadline's year has no official holiday data (R-DL-2)
+    DetailDeadlineNoOfficialData => "！ 期限の年の祝日は公式データがありません。期限が変わることがあります。", "! No official holiday data for the deadline's year: the deadline may still change.";
     // Keys (hint bar and help)
     KeySubmit => "登録・実行", "Submit";
     KeyNextField => "次の項目", "Next field";

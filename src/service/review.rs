@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::clock::{fmt_jst, from_db, jst_date};
@@ -818,6 +818,9 @@ pub struct Detail {
     pub deadline: Option<String>,
     pub days_left: Option<i64>,
     pub urgency: Option<&'static str>,
+    /// The pending deadline falls in a year without official holiday data: it may still move
+    /// when the year's holidays are published (R-DL-2).
+    pub deadline_unofficial: bool,
     pub received_at: String,
     pub assigned: Option<String>,
     pub assigned_staff: Option<i64>,
@@ -946,12 +949,12 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
     };
     let cal = super::calendar::effective(conn)?;
     let today = jst_date(ctx.now);
-    let dl = row
+    let pending_deadline = row
         .deadline
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .filter(|_| row.state.is_pending())
-        .map(|d| days_left(d, today, &cal));
+        .filter(|_| row.state.is_pending());
+    let dl = pending_deadline.map(|d| days_left(d, today, &cal));
     let staff_name = |sid: Option<i64>| -> Result<Option<String>> {
         Ok(match sid {
             Some(s) => storage::staff::by_id(conn, s)?.map(|r| r.display_name),
@@ -978,6 +981,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         deadline: row.deadline.clone(),
         days_left: dl.map(|d: DaysLeft| d.open_days),
         urgency: dl.map(urgency).map(Urgency::code),
+        deadline_unofficial: pending_deadline.is_some_and(|d| !cal.has_official_data(d.year())),
         received_at: from_db(&row.received_at).map_or(row.received_at.clone(), fmt_jst),
         assigned: staff_name(row.assigned_staff)?,
         assigned_staff: row.assigned_staff,

@@ -11,10 +11,13 @@ use crate::app::App;
 use crate::app::form::Form;
 use crate::app::review::{DashboardView, DetailView, Dialog, Picker, QueueView};
 use crate::domain::deadline::Urgency;
-use crate::domain::job::JobCategoryKind;
+use crate::domain::job::{JobCategoryKind, JobSection};
+use crate::domain::submission::SubmissionKind;
 use crate::domain::text::sanitize;
 use crate::domain::validate::Severity;
-use crate::i18n::findings::{field_label, severity_label, stored_finding_message};
+use crate::i18n::findings::{
+    field_label, job_section_heading, severity_label, stored_finding_message,
+};
 use crate::i18n::ui::Msg;
 use crate::service::review::Detail;
 use crate::storage::outbox::MailState;
@@ -351,6 +354,12 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
             d.assigned.as_deref().unwrap_or("-")
         )),
     ]));
+    if d.deadline_unofficial {
+        l.push(Line::from(Span::styled(
+            format!("  {}", app.t(Msg::DetailDeadlineNoOfficialData)),
+            theme::warning(),
+        )));
+    }
     l.push(Line::from(format!(
         "{}: {} {}  {}   {}: {}",
         app.t(Msg::LabelNumbers),
@@ -428,7 +437,22 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         }
     }
     l.push(heading(d.kind.label_ja()));
+    // A job offer's fields under the headings of the Internet Service's input screens; the
+    // service lists them in screen order, so a heading goes where the section changes.
+    let mut section = None;
     for (k, val) in &d.fields {
+        if d.kind == SubmissionKind::Job {
+            let s = JobSection::of_field(k);
+            if s.is_some() && s != section {
+                section = s;
+                if let Some(s) = s {
+                    l.push(Line::from(Span::styled(
+                        format!(" ［{}］", job_section_heading(app.lang, s)),
+                        theme::title(),
+                    )));
+                }
+            }
+        }
         l.push(Line::from(format!(
             "  {}: {}",
             field_label(app.lang, k),
