@@ -671,13 +671,18 @@ pub fn before_purge(conn: &Connection, ids: &[i64]) -> Result<Purging> {
         conn.prepare_cached("SELECT old_name FROM queue_search_stale WHERE submission_id = ?1")?;
     for id in ids {
         if let Some((text, name)) = now
-            .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_row([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .optional()?
         {
             out.texts.push(text);
             out.names.push(name);
         }
-        if let Some(name) = stale.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+        if let Some(name) = stale
+            .query_row([id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
             out.texts.push(name_text(&name));
             out.names.push(name);
         }
