@@ -522,15 +522,15 @@ fn r_dl_3_withdrawn_accounts_are_purged_after_31_days_not_30() {
         let r = sweep::run(&mut store, &cfg, day(d)).expect("sweep");
         assert_eq!(r.purged_accounts, 0, "day {d}: {r:?}");
     }
-    // Day 30 and a second later still keep it; day 31 a second after the withdrawal's hour.
+    // A second before 31 days have passed it is kept; a second after, purged.
     let r = sweep::run(&mut store, &cfg, day(31) - chrono::Duration::seconds(1)).expect("sweep");
     assert_eq!(r.purged_accounts, 0, "{r:?}");
     assert!(
-        storage::accounts::by_id(store.conn(), acc)
+        !storage::accounts::by_id(store.conn(), acc)
             .expect("q")
             .expect("row")
             .email
-            != ""
+            .is_empty()
     );
     let r = sweep::run(&mut store, &cfg, day(31) + chrono::Duration::seconds(1)).expect("sweep");
     assert_eq!(r.purged_accounts, 1, "{r:?}");
@@ -663,6 +663,11 @@ fn r_dl_3_four_sweeps_at_once_act_once_per_account() {
     assert_eq!(
         count("SELECT count(*) FROM audit_log WHERE action = 'sweep.expire'"),
         a
+    );
+    assert_eq!(
+        count("SELECT count(DISTINCT subject) FROM audit_log WHERE action = 'sweep.expire'"),
+        a,
+        "each account expired once"
     );
     let v = storage::audit::verify(store.conn()).expect("verify");
     assert!(v.first_bad.is_none(), "{:?}", v.first_bad);
