@@ -159,8 +159,8 @@ pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepR
     Ok(rep)
 }
 
-/// Leaf pages merged per search index and step of [`compact`] (a write transaction of a few
-/// tens of milliseconds, like the background upkeep's).
+/// Leaf pages merged per search index and step of [`compact`] (the background upkeep's
+/// amount, over four indexes: a write transaction of up to about 0.3 s, see [`compact`]).
 const COMPACT_PAGES: i64 = 1_000;
 
 /// After a purge: the search indexes' segments merged until nothing is left to merge, so that
