@@ -436,6 +436,25 @@ fn insert_sorted(conn: &Connection, t: Table, mut rows: Vec<(i64, String)>) -> R
     Ok(())
 }
 
+/// Takes a row out of the three tables at the places it was indexed under. Returns the entries
+/// removed and the change to the weird count (-1 when the row was counted weird).
+fn take_out(conn: &Connection, old: &Indexed) -> Result<(usize, i64)> {
+    let Some(p) = place(old, rank(conn, &old.name)?) else {
+        return Ok((0, 0));
+    };
+    let mut gone = 0;
+    for (t, at) in Table::ALL.iter().zip(p.at) {
+        if let Some(at) = at {
+            gone += conn
+                .prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", t.name()))?
+                .execute([at])?;
+        }
+    }
+    // Counted weird when indexed (a pending row is in at least one table, or was all weird).
+    let weird = p.weird && (gone > 0 || p.at.iter().all(Option::is_none));
+    Ok((gone, -i64::from(weird)))
+}
+
 /// Brings the index up to date: takes the stale rows out, then indexes them again (if still
 /// pending) with up to `max_rows` of the tail, each table in its rowid order (FTS5 writes
 /// ascending rowids without flushing between). Run inside the caller's write transaction.
@@ -466,21 +485,7 @@ pub fn catch_up_spread(conn: &Connection, max_rows: usize, span: i64) -> Result<
         .query_map([], |r| indexed(r, 0))?
         .collect::<rusqlite::Result<_>>()?;
     for old in &stale {
-        let Some(p) = place(old, rank(conn, &old.name)?) else {
-            continue;
-        };
-        let mut gone = 0;
-        for (t, at) in Table::ALL.iter().zip(p.at) {
-            if let Some(at) = at {
-                gone += conn
-                    .prepare_cached(&format!("DELETE FROM {} WHERE rowid = ?1", t.name()))?
-                    .execute([at])?;
-            }
-        }
-        // Counted weird when indexed (a pending row is in at least one table, or was all weird).
-        if p.weird && (gone > 0 || p.at.iter().all(Option::is_none)) {
-            weird -= 1;
-        }
+        weird += take_out(conn, old)?.1;
     }
     out.refreshed = stale.len();
     let limit = i64::try_from(max_rows).unwrap_or(i64::MAX);
@@ -630,6 +635,154 @@ pub fn merge_step(conn: &Connection, pages: i64) -> Result<bool> {
 /// On SQLite failure other than the lock being taken.
 pub fn try_merge_step(conn: &Connection, pages: i64) -> Result<Option<bool>> {
     if_lock_free(conn, |tx| merge_step(tx, pages))
+}
+
+/// What submissions about to be purged are indexed under, read before the purge overwrites it
+/// (see [`before_purge`] and [`forget`]).
+#[derive(Debug, Clone, Default)]
+pub struct Purging {
+    ids: Vec<i64>,
+    names: Vec<String>,
+    texts: Vec<String>,
+}
+
+/// The indexed text of a name alone (as [`text_sql`] writes a value).
+fn name_text(name: &str) -> String {
+    format!("{}{SENTINEL}{SENTINEL}", name.to_ascii_lowercase())
+}
+
+/// R-DL-3, first half: reads the names and indexed text of the submissions `ids` (their values
+/// now, and the name a stale row still remembers) before a purge overwrites them. Run inside
+/// the purge's transaction, then [`forget`] after the purge.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn before_purge(conn: &Connection, ids: &[i64]) -> Result<Purging> {
+    let mut out = Purging {
+        ids: ids.to_vec(),
+        ..Purging::default()
+    };
+    let mut now = conn.prepare_cached(&format!(
+        "SELECT {}, s.display_name FROM submissions s \
+         LEFT JOIN establishments e ON e.id = s.establishment_id WHERE s.id = ?1",
+        text_sql()
+    ))?;
+    let mut stale =
+        conn.prepare_cached("SELECT old_name FROM queue_search_stale WHERE submission_id = ?1")?;
+    for id in ids {
+        if let Some((text, name)) = now
+            .query_row([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?
+        {
+            out.texts.push(text);
+            out.names.push(name);
+        }
+        if let Some(name) = stale
+            .query_row([id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            out.texts.push(name_text(&name));
+            out.names.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// R-DL-3, second half, after the purge in the same transaction: takes the purged submissions
+/// still in the index out now (their stale rows go, and with them the names they kept), then
+/// drops their names from `queue_search_names` and their trigrams from `queue_search_grams`
+/// where no other row needs them (a name used by no pending row and no stale row; a trigram
+/// in no indexed row). The FTS5 segments keep the deleted entries until merged: merge them
+/// ([`merge_step`] until it has nothing left) to get the text out of the file. Returns the
+/// index entries taken out.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn forget(conn: &Connection, p: Purging) -> Result<usize> {
+    let Purging {
+        ids,
+        mut names,
+        mut texts,
+    } = p;
+    let (mut gone, mut weird) = (0, 0);
+    for id in &ids {
+        let old = conn
+            .prepare_cached(
+                "SELECT submission_id, old_state, old_claimed, old_visit, old_deadline, old_received, old_name \
+                 FROM queue_search_stale WHERE submission_id = ?1",
+            )?
+            .query_row([id], |r| indexed(r, 0))
+            .optional()?;
+        let Some(old) = old else { continue };
+        let (n, w) = take_out(conn, &old)?;
+        gone += n;
+        weird += w;
+        conn.prepare_cached("DELETE FROM queue_search_stale WHERE submission_id = ?1")?
+            .execute([id])?;
+        texts.push(name_text(&old.name));
+        names.push(old.name);
+    }
+    if weird != 0 {
+        conn.prepare_cached("UPDATE queue_search_state SET weird = weird + ?1 WHERE id = 1")?
+            .execute([weird])?;
+    }
+    names.sort_unstable();
+    names.dedup();
+    let mut drop_name = conn.prepare_cached(&format!(
+        "DELETE FROM queue_search_names WHERE name = ?1 \
+           AND NOT EXISTS (SELECT 1 FROM submissions INDEXED BY submissions_state_name \
+                            WHERE state IN {PENDING} AND display_name = ?1) \
+           AND NOT EXISTS (SELECT 1 FROM queue_search_stale WHERE old_name = ?1)"
+    ))?;
+    for n in &names {
+        drop_name.execute([n])?;
+    }
+    let mut grams = Grams::default();
+    for t in &texts {
+        add_grams(t, &mut grams);
+    }
+    let mut known = conn.prepare_cached("SELECT 1 FROM queue_search_grams WHERE gram = ?1")?;
+    let mut drop_gram = conn.prepare_cached("DELETE FROM queue_search_grams WHERE gram = ?1")?;
+    for g in grams.keys() {
+        let g: String = g.iter().collect();
+        if known.exists([&g])? && !indexed_anywhere(conn, &g)? {
+            drop_gram.execute([&g])?;
+        }
+    }
+    Ok(gone)
+}
+
+/// Whether some row of the three tables (deleted rows left out) holds the trigram `gram`.
+fn indexed_anywhere(conn: &Connection, gram: &str) -> Result<bool> {
+    for t in Table::ALL {
+        let hit: bool = conn
+            .prepare_cached(&format!(
+                "SELECT EXISTS (SELECT 1 FROM {0} WHERE {0} MATCH ?1)",
+                t.name()
+            ))?
+            .query_row([quote(gram)], |r| r.get(0))?;
+        if hit {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The rows of the three tables' FTS5 data (about their leaf pages): bounds a loop of
+/// [`merge_step`]s.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn data_rows(conn: &Connection) -> Result<i64> {
+    let mut n = 0;
+    for t in Table::ALL {
+        n += conn
+            .prepare_cached(&format!("SELECT count(*) FROM {}_data", t.name()))?
+            .query_row([], |r| r.get::<_, i64>(0))?;
+    }
+    Ok(n)
 }
 
 /// FxHash (rustc's): the catch-up hashes every trigram of every row it indexes; SipHash

@@ -877,6 +877,39 @@ pub fn cancel_account_mail(
     Ok(n)
 }
 
+/// R-DL-3: one step of merging the segments of the search indexes that hold names (the queue
+/// filter's three tables and the lookup's `establishments_fts`), about `pages` leaf pages
+/// each, toward a single segment. FTS5 only marks a deleted row (contentless-delete
+/// tombstones, or delete markers) until the segments holding it are merged; the merge drops
+/// it, and with `secure_delete` the pages it leaves are zeroed. Returns whether any work was
+/// done (none left when false). Run inside the caller's write transaction.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn compact_search_step(conn: &Connection, pages: i64) -> Result<bool> {
+    let mut worked = super::queue_search::merge_step(conn, pages)?;
+    let before = conn.total_changes();
+    conn.prepare_cached(
+        "INSERT INTO establishments_fts (establishments_fts, rank) VALUES ('merge', ?1)",
+    )?
+    .execute([-pages.max(1)])?;
+    // As in queue_search::merge_step: fewer than two changes, nothing was left to merge.
+    worked |= conn.total_changes() - before >= 2;
+    Ok(worked)
+}
+
+/// The rows of the search indexes' FTS5 data (about their leaf pages): bounds a loop of
+/// [`compact_search_step`]s.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn search_index_rows(conn: &Connection) -> Result<i64> {
+    let est: i64 = conn
+        .prepare_cached("SELECT count(*) FROM establishments_fts_data")?
+        .query_row([], |r| r.get(0))?;
+    Ok(est + super::queue_search::data_rows(conn)?)
+}
+
 /// A tombstone row (R-DL-3).
 pub struct Tombstone<'a> {
     pub what: &'a str,
