@@ -592,9 +592,10 @@ fn spec_5_escape_sequences_in_imported_names_are_stored_but_never_drawn_raw() {
             .query_row(
                 "SELECT payload FROM submission_versions WHERE submission_id = ?1",
                 [id],
-                |r| r.get(0),
+                |r| Ok(storage::payload::decode(r.get_ref(0)?)),
             )
-            .expect("payload");
+            .expect("payload")
+            .expect("stored form");
         serde_json::from_str(&p).expect("json")
     };
     assert_eq!(payload(est)["name"], est_stored);

@@ -199,7 +199,9 @@ fn reject(reason: &str, detail: impl Into<String>) -> Outcome {
 /// A submission as it will be stored: the normalised value, its JSON and its findings.
 struct Checked<T> {
     value: T,
-    payload: String,
+    /// The normalised JSON in its stored form (`storage::payload`), compressed here on the
+    /// parsing threads rather than by the writer.
+    payload: Vec<u8>,
     findings: String,
     has_warnings: bool,
 }
@@ -249,8 +251,9 @@ fn checked<T: serde::Serialize>(value: T, findings: &[Finding]) -> Result<Valida
     if validate::has_errors(findings) {
         return Ok(Err(errors_detail(findings)));
     }
+    let json = serde_json::to_string(&value).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let payload =
-        serde_json::to_string(&value).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        storage::payload::encode(&json).map_err(|e| ServiceError::Internal(e.to_string()))?;
     Ok(Ok(Box::new(Checked {
         value,
         payload,
@@ -1060,7 +1063,7 @@ fn errors_detail(findings: &[Finding]) -> String {
 /// corrected it before review), returned goes back to received (resubmit); others refuse.
 /// What a resubmission stores as its new version.
 struct NewVersion<'a> {
-    payload: &'a str,
+    payload: &'a [u8],
     findings: &'a str,
     at: DateTime<Utc>,
     event_id: &'a str,

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lookup;
 pub mod migrate;
 pub mod outbox;
+pub mod payload;
 pub mod queue_search;
 pub mod queues;
 pub mod review;

@@ -3,6 +3,7 @@
 //! A resubmission adds a version; nothing received is overwritten.
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::FromSqlError;
 use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::{Result, StorageError};
@@ -244,12 +245,14 @@ pub fn insert_version(
     received_at: DateTime<Utc>,
     event_id: &str,
 ) -> Result<()> {
+    let stored =
+        super::payload::encode(payload).map_err(|e| StorageError::Corrupt(e.to_string()))?;
     insert_version_with(
         &mut *conn.prepare_cached(SQL_INSERT_VERSION)?,
         &NewVersion {
             submission_id,
             version,
-            payload,
+            payload: &stored,
             findings,
             received_at,
             event_id,
@@ -261,7 +264,8 @@ pub fn insert_version(
 pub struct NewVersion<'a> {
     pub submission_id: i64,
     pub version: i64,
-    pub payload: &'a str,
+    /// The payload's stored form ([`super::payload::encode`]).
+    pub payload: &'a [u8],
     pub findings: &'a str,
     pub received_at: DateTime<Utc>,
     pub event_id: &'a str,
@@ -399,7 +403,7 @@ pub fn for_each_registered_job_since(
             job_number: r.get(1)?,
             registered_at: r.get(2)?,
             establishment_number: r.get(3)?,
-            payload: r.get(4)?,
+            payload: stored_payload(r, 4)?,
         })?;
     }
     Ok(())
@@ -480,7 +484,7 @@ pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>
         .query_map([submission_id], |r| {
             Ok(VersionRow {
                 version: r.get(0)?,
-                payload: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                payload: stored_payload(r, 1)?,
                 findings: r.get(2)?,
                 received_at: r.get(3)?,
                 event_id: r.get(4)?,
@@ -513,6 +517,20 @@ pub fn visit_reasons(conn: &Connection, submission_id: i64) -> Result<Vec<(Strin
 /// On SQLite failure.
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM submissions", [], |r| r.get(0))?)
+}
+
+/// Column `i` of `r`: a version's payload as JSON, whatever its stored form (`""` once purged).
+fn stored_payload(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
+    super::payload::decode(r.get_ref(i)?).map_err(|e| match e {
+        FromSqlError::InvalidType => {
+            rusqlite::Error::InvalidColumnType(i, "payload".into(), r.get_ref_unwrap(i).data_type())
+        }
+        other => rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Blob,
+            Box::new(other),
+        ),
+    })
 }
 
 /// A stored JSON column that does not parse.
