@@ -129,13 +129,29 @@ fn build_search_index(store: &Store) {
     }
 }
 
-/// The database file and its `-wal`, as bytes.
+/// The database file and its `-wal`, as bytes, followed by every version payload still
+/// stored, decoded (payloads are kept compressed, so their text is not in the file's bytes).
 fn file_bytes(db: &Path) -> Vec<u8> {
     let mut b = std::fs::read(db).expect("db file");
     let mut wal = db.as_os_str().to_owned();
     wal.push("-wal");
     if let Ok(w) = std::fs::read(Path::new(&wal)) {
         b.extend(w);
+    }
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open read-only");
+    let payloads: Vec<String> = conn
+        .prepare("SELECT payload FROM submission_versions")
+        .expect("prepare")
+        .query_map([], |r| {
+            Ok(madoguchi::storage::payload::decode(r.get_ref(0)?).expect("stored form"))
+        })
+        .expect("payloads")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows");
+    for p in payloads {
+        b.extend(p.into_bytes());
     }
     b
 }
