@@ -685,7 +685,7 @@ fn database_at_version(path: &std::path::Path, version: i64) -> rusqlite::Connec
         include_str!("../assets/sql/007_queue_order.sql"),
         include_str!("../assets/sql/008_import_speed.sql"),
         include_str!("../assets/sql/009_job_category.sql"),
-        include_str!("../assets/sql/010_import_no_generated_rowid.sql"),
+        include_str!("../assets/sql/010_import_writes_less.sql"),
     ];
     for sql in &upgrades[..usize::try_from(version - 1).expect("version")] {
         conn.execute_batch(sql).expect("upgrade");

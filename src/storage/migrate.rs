@@ -20,7 +20,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/007_queue_order.sql"),
     include_str!("../../assets/sql/008_import_speed.sql"),
     include_str!("../../assets/sql/009_job_category.sql"),
-    include_str!("../../assets/sql/010_import_no_generated_rowid.sql"),
+    include_str!("../../assets/sql/010_import_writes_less.sql"),
     include_str!("../../assets/sql/011_payload_any.sql"),
 ];
 
