@@ -389,15 +389,19 @@ pub fn next_serial(conn: &Connection, name: &str) -> Result<i64> {
         .query_row([name], |r| r.get(0))?)
 }
 
+/// Kind and state are constants in the text: they let SQLite use the partial
+/// `submissions_establishment` index (schema v10), as in [`SQL_ESTABLISHMENT_SUBMISSION`].
+pub const SQL_CHECKED_JOBS_OF: &str = "SELECT id FROM submissions \
+     WHERE establishment_id = ?1 AND kind = 'job' AND state = 'checked' ORDER BY id";
+pub const SQL_ESTABLISHMENT_SUBMISSION: &str = "SELECT id, state FROM submissions \
+     WHERE establishment_id = ?1 AND kind = 'establishment' ORDER BY id DESC LIMIT 1";
+
 /// Checked job offers of an establishment waiting for it (approved together, R-REV-4).
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM submissions WHERE establishment_id = ?1 AND kind = 'job' AND state = 'checked'
-         ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare_cached(SQL_CHECKED_JOBS_OF)?;
     let rows = stmt
         .query_map([establishment_id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
@@ -413,10 +417,7 @@ pub fn establishment_submission(
     establishment_id: i64,
 ) -> Result<Option<(i64, SubmissionState)>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, state FROM submissions WHERE establishment_id = ?1 AND kind = 'establishment'
-             ORDER BY id DESC LIMIT 1",
-        )?
+        .prepare_cached(SQL_ESTABLISHMENT_SUBMISSION)?
         .query_row([establishment_id], |r| {
             Ok((r.get(0)?, state_of(&r.get::<_, String>(1)?)?))
         })
