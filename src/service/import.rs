@@ -352,13 +352,17 @@ fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
         }
         chunks.push(c);
     }
-    let mut chunks = chunks.into_iter();
-    let own = chunks.next().unwrap_or_default();
     std::thread::scope(|s| {
         let handles: Vec<_> = chunks
-            .map(|c| s.spawn(move || c.into_iter().map(prepare).collect::<Result<Vec<_>>>()))
+            .into_iter()
+            .map(|c| {
+                s.spawn(move || {
+                    yield_to_the_writer();
+                    c.into_iter().map(prepare).collect::<Result<Vec<_>>>()
+                })
+            })
             .collect();
-        let mut out = own.into_iter().map(prepare).collect::<Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(size * workers);
         for h in handles {
             let part = h
                 .join()
@@ -367,6 +371,20 @@ fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
         }
         Ok(out)
     })
+}
+
+/// Nice value of the parsing threads: the writer is the slowest stage, so when it and the
+/// parsers want the same core the scheduler gives it the writer (a parser at nice 10 gets
+/// about a tenth), while a core the writer leaves idle goes to the parsers in full.
+const PARSER_NICE: i32 = 10;
+
+/// Lowers the calling thread's priority: on Linux a nice value is per thread (elsewhere it
+/// would be the whole process's, so nothing is done there). Raising it back would need
+/// privileges, so only threads that end with their batch call this.
+fn yield_to_the_writer() {
+    // Not lowered: the batch is parsed all the same, only with the writer's priority.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(None, PARSER_NICE);
 }
 
 /// A prepared batch on its way to the writer.
@@ -501,10 +519,9 @@ pub fn import_events(
         bytes: 0,
         total_bytes,
     };
-    // The writer is the slowest stage and has a core of its own: batches are prepared on the
-    // other cores (at least one thread). Parsing a batch takes about a third of writing it.
-    let workers =
-        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+    // Batches are parsed on every core, by threads that give way to the writer (see
+    // `PARSER_NICE`): the parsers use what the writer leaves.
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     // One batch waits while one is written and the next prepared: the reader stays at most
     // two batches ahead of the database.
     let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Batch>(1);
@@ -1529,6 +1546,22 @@ mod tests {
             "{:?}",
             codes(&store, &second)
         );
+    }
+
+    /// Parsing threads give way to the writer; the thread that starts them (the TUI's or the
+    /// command's main thread) keeps its priority.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn parsing_threads_yield_to_the_writer_and_leave_the_caller_as_it_was() {
+        let before = rustix::process::getpriority_process(None).unwrap();
+        let inside = std::thread::spawn(|| {
+            yield_to_the_writer();
+            rustix::process::getpriority_process(None).unwrap()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(inside, (before + PARSER_NICE).min(19));
+        assert_eq!(rustix::process::getpriority_process(None).unwrap(), before);
     }
 
     /// The line-by-line fallback (one savepoint per line) gives what the fast path gives.
