@@ -650,6 +650,35 @@ fn storage_visit_reasons_on_the_row() {
         .expect("flag")
     };
     let read = || storage::submissions::visit_reasons(conn, id).expect("reasons");
+    let column = || -> Option<String> {
+        conn.query_row(
+            "SELECT visit_reasons FROM submissions WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("column")
+    };
+    assert_eq!(
+        read(),
+        vec![
+            (reasons[1].0.to_string(), reasons[1].1.clone()),
+            (reasons[0].0.to_string(), reasons[0].1.clone()),
+        ]
+    );
+    // Reasons with their own label are stored by code alone.
+    assert_eq!(
+        column().as_deref(),
+        Some(r#"["no_offer_in_past_year","first_mypage_offer"]"#)
+    );
+    // Rows written before (code and label pairs) read the same.
+    conn.execute(
+        "UPDATE submissions SET visit_reasons = ?2 WHERE id = ?1",
+        rusqlite::params![
+            id,
+            r#"[["no_offer_in_past_year","過去1年間に求人の申込みがない"],["first_mypage_offer","初めてマイページを通じて求人を申し込む"]]"#
+        ],
+    )
+    .expect("old form");
     assert_eq!(
         read(),
         vec![
@@ -664,6 +693,8 @@ fn storage_visit_reasons_on_the_row() {
     )];
     storage::submissions::set_visit_reasons(conn, id, &staff).expect("set");
     assert_eq!(read(), vec![(staff[0].0.to_string(), staff[0].1.clone())]);
+    // A staff member's reason is text: kept with its label.
+    assert!(column().is_some_and(|c| c.starts_with(r#"[["staff_flagged","#)));
     assert!(needed());
     storage::submissions::set_visit_reasons(conn, id, &[]).expect("clear");
     assert!(read().is_empty());

@@ -65,20 +65,30 @@ impl VisitReason {
     #[must_use]
     pub fn label_ja(&self) -> String {
         match self {
-            Self::FirstMyPageOffer => "初めてマイページを通じて求人を申し込む".to_string(),
-            Self::FirstDisabilityOnly => "2020年1月以降、初めての障害者専用求人".to_string(),
-            Self::FirstTrial => "2020年1月以降、初めてのトライアル雇用求人".to_string(),
-            Self::FirstDisabilityShortTrial => {
-                "2020年1月以降、初めての障害者（短時間）トライアル雇用求人".to_string()
-            }
-            Self::NoOfferInPastYear => "過去1年間に求人の申込みがない".to_string(),
-            Self::DispatchOrContract => "派遣・請負求人".to_string(),
             Self::StaffFlagged(reason) if reason.trim().is_empty() => {
                 "ハローワークが必要と認める".to_string()
             }
             Self::StaffFlagged(reason) => format!("ハローワークが必要と認める（{reason}）"),
+            fixed => fixed_label(fixed.code()).unwrap_or_default().to_string(),
         }
     }
+}
+
+/// The label of a reason that carries nothing but its code (every reason but the staff's),
+/// so that a stored code is enough to show it.
+#[must_use]
+pub fn fixed_label(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "first_mypage_offer" => "初めてマイページを通じて求人を申し込む",
+        "first_disability_only" => "2020年1月以降、初めての障害者専用求人",
+        "first_trial" => "2020年1月以降、初めてのトライアル雇用求人",
+        "first_disability_short_trial" => {
+            "2020年1月以降、初めての障害者（短時間）トライアル雇用求人"
+        }
+        "no_offer_in_past_year" => "過去1年間に求人の申込みがない",
+        "dispatch_or_contract" => "派遣・請負求人",
+        _ => return None,
+    })
 }
 
 /// Every R-VISIT-1 reason that applies to `job` (empty: no visit needed).
@@ -283,6 +293,29 @@ mod tests {
             ]
         );
         assert_eq!(got[6].label_ja(), "ハローワークが必要と認める");
+    }
+
+    /// A stored code names its label (every reason but the staff's, whose reason is text).
+    #[test]
+    fn r_visit_1_fixed_reasons_are_named_by_their_code_alone() {
+        for r in [
+            V::FirstMyPageOffer,
+            V::FirstDisabilityOnly,
+            V::FirstTrial,
+            V::FirstDisabilityShortTrial,
+            V::NoOfferInPastYear,
+            V::DispatchOrContract,
+        ] {
+            let label = fixed_label(r.code()).unwrap_or_else(|| panic!("{}", r.code()));
+            assert_eq!(r.label_ja(), label);
+            assert!(!label.is_empty());
+        }
+        assert_eq!(fixed_label("staff_flagged"), None);
+        assert_eq!(fixed_label("unknown"), None);
+        assert_eq!(
+            V::StaffFlagged("代表者に確認".into()).label_ja(),
+            "ハローワークが必要と認める（代表者に確認）"
+        );
     }
 
     #[test]

@@ -301,14 +301,38 @@ pub fn set_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)])
     Ok(())
 }
 
-/// The `visit_reasons` column: a JSON array of [code, label] pairs, NULL when there are none.
+/// [`StoredReason`] as read (JSON strings may hold escapes, so they are owned).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredReasonOwned {
+    Code(String),
+    Labelled(String, String),
+}
+
+/// One reason in the `visit_reasons` column: its code alone when the label is the code's own
+/// (`domain::visit::fixed_label`, every reason the import finds), else [code, label] (a
+/// staff member's reason, and rows written before codes were stored alone).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum StoredReason<'a> {
+    Code(&'a str),
+    Labelled(&'a str, &'a str),
+}
+
+/// The `visit_reasons` column: a JSON array of [`StoredReason`]s, NULL when there are none.
 fn visit_reasons_json(reasons: &[(&str, String)]) -> Option<String> {
     if reasons.is_empty() {
         return None;
     }
-    let pairs: Vec<(&str, &str)> = reasons.iter().map(|(c, l)| (*c, l.as_str())).collect();
+    let stored: Vec<StoredReason<'_>> = reasons
+        .iter()
+        .map(|(c, l)| match crate::domain::visit::fixed_label(c) {
+            Some(own) if own == l => StoredReason::Code(c),
+            _ => StoredReason::Labelled(c, l),
+        })
+        .collect();
     // Strings only: serialising cannot fail.
-    serde_json::to_string(&pairs).ok()
+    serde_json::to_string(&stored).ok()
 }
 
 /// Raw history counts; the service turns them into `domain::visit::EstablishmentHistory`.
@@ -507,8 +531,17 @@ pub fn visit_reasons(conn: &Connection, submission_id: i64) -> Result<Vec<(Strin
     let Some(text) = stored else {
         return Ok(Vec::new());
     };
-    let mut reasons: Vec<(String, String)> =
+    let stored: Vec<StoredReasonOwned> =
         serde_json::from_str(&text).map_err(|e| corrupt("visit_reasons", &e))?;
+    let mut reasons = stored
+        .into_iter()
+        .map(|r| match r {
+            StoredReasonOwned::Code(c) => crate::domain::visit::fixed_label(&c)
+                .map(|l| (c.clone(), l.to_string()))
+                .ok_or_else(|| StorageError::Corrupt(format!("visit_reasons: unknown code {c}"))),
+            StoredReasonOwned::Labelled(c, l) => Ok((c, l)),
+        })
+        .collect::<Result<Vec<(String, String)>>>()?;
     reasons.sort();
     Ok(reasons)
 }
