@@ -20,6 +20,7 @@
 
 use std::collections::HashMap;
 use std::io::BufRead;
+use std::rc::Rc;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
@@ -404,11 +405,13 @@ impl Batch {
 /// Per-import state of the writer.
 struct Run<'c> {
     now: DateTime<Utc>,
+    /// `now` as stored (every line's `applied_at`).
+    now_db: String,
     cal: &'c Calendar,
     /// email key → live account. This and the caches below hold while nothing but the import
     /// writes: each batch's transaction keeps other sessions out, and a batch starts by
     /// comparing the database's `data_version` with [`Run::valid_for`].
-    accounts: HashMap<String, Option<AccountRow>>,
+    accounts: HashMap<String, Option<Rc<AccountRow>>>,
     /// (account, establishment submission id) → its establishment, when found.
     links: HashMap<(i64, String), i64>,
     /// Establishment → its R-VISIT-1 history, as a new offer of it sees it (a new offer is
@@ -430,6 +433,7 @@ impl<'c> Run<'c> {
     fn new(now: DateTime<Utc>, cal: &'c Calendar) -> Run<'c> {
         Run {
             now,
+            now_db: to_db(now),
             cal,
             accounts: HashMap::new(),
             links: HashMap::new(),
@@ -452,14 +456,15 @@ fn email_key(input: &str) -> Option<String> {
 }
 
 impl Run<'_> {
-    fn account(&mut self, conn: &Connection, key: Option<&str>) -> Result<Option<AccountRow>> {
+    /// Shared, not copied: nearly every line asks, and the row holds a dozen strings.
+    fn account(&mut self, conn: &Connection, key: Option<&str>) -> Result<Option<Rc<AccountRow>>> {
         let Some(key) = key else {
             return Ok(None);
         };
         if let Some(a) = self.accounts.get(key) {
             return Ok(a.clone());
         }
-        let a = storage::accounts::live_by_email_key(conn, key)?;
+        let a = storage::accounts::live_by_email_key(conn, key)?.map(Rc::new);
         self.accounts.insert(key.to_string(), a.clone());
         Ok(a)
     }
@@ -893,7 +898,7 @@ fn apply(
     file: &str,
     line: u64,
 ) -> Result<Outcome> {
-    if !st.claim(&ev.event_id, run.now, file, line)? {
+    if !st.claim(&ev.event_id, &run.now_db, file, line)? {
         return Ok(Outcome::Duplicate);
     }
     let out = judge_and_write(conn, st, run, ev, matched_key)?;

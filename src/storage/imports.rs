@@ -40,22 +40,23 @@ pub fn claim(
     claim_with(
         &mut *conn.prepare_cached(SQL_CLAIM)?,
         event_id,
-        now,
+        &to_db(now),
         file,
         line,
     )
 }
 
+/// `applied_at` as [`to_db`] writes it.
 fn claim_with(
     stmt: &mut Statement<'_>,
     event_id: &str,
-    now: DateTime<Utc>,
+    applied_at: &str,
     file: &str,
     line: u64,
 ) -> Result<bool> {
     Ok(stmt.execute(params![
         event_id,
-        to_db(now),
+        applied_at,
         file,
         i64::try_from(line).unwrap_or(i64::MAX)
     ])? == 1)
@@ -81,18 +82,18 @@ impl<'c> LineStatements<'c> {
         })
     }
 
-    /// [`claim`].
+    /// [`claim`], with the import's time as [`to_db`] writes it (the same for every line).
     ///
     /// # Errors
     /// On SQLite failure.
     pub fn claim(
         &mut self,
         event_id: &str,
-        now: DateTime<Utc>,
+        applied_at: &str,
         file: &str,
         line: u64,
     ) -> Result<bool> {
-        claim_with(&mut self.claim, event_id, now, file, line)
+        claim_with(&mut self.claim, event_id, applied_at, file, line)
     }
 
     /// [`super::submissions::insert`].
