@@ -20,6 +20,8 @@ use serde_json::{Value, json};
 
 mod common;
 
+use common::screen::buffer_text;
+
 use common::CLERK_PW;
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -195,27 +197,6 @@ fn terminal(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| madoguchi::ui::draw(f, app)).expect("draw");
     t
-}
-
-/// The drawn screen's text, one line per row (a wide character's second cell skipped).
-fn buffer_text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let (w, h) = (buf.area.width, buf.area.height);
-    let mut out = String::new();
-    for y in 0..h {
-        let mut skip = 0;
-        for x in 0..w {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn screen_text(app: &App, w: u16, h: u16) -> String {

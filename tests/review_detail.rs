@@ -15,6 +15,7 @@ use ratatui::backend::TestBackend;
 
 mod common;
 
+use common::screen::screen_text;
 use common::{CLERK_PW, SUPERVISOR_PW};
 
 /// A real rule with a parameter (error), a kana rule (warning), and a rule this version does
@@ -100,27 +101,6 @@ fn type_text(app: &mut App, s: &str) {
     for c in s.chars() {
         press(app, KeyCode::Char(c));
     }
-}
-
-fn screen_text(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| madoguchi::ui::draw(f, app)).expect("draw");
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut skip = 0;
-        for x in 0..w {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn text(app: &App) -> String {

@@ -1,6 +1,10 @@
 //! Screen tests of the ID lookup and the audit viewer (SPEC §2.4, R-AUD-3): the real App on a
 //! real database file, drawn on ratatui's TestBackend; snapshots are the screen's text.
 
+mod common;
+
+use common::screen::screen_text;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
@@ -12,8 +16,6 @@ use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::accounts::NewAccount;
 use madoguchi::storage::{self, Store};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const PW: &str = "madoguchi-screen-pw";
 
@@ -120,27 +122,6 @@ fn sign_in(app: &mut App, name: &str) {
     press(app, KeyCode::Tab);
     type_text(app, PW);
     press(app, KeyCode::Enter);
-}
-
-fn screen_text(app: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| madoguchi::ui::draw(f, app)).expect("draw");
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut skip = 0;
-        for x in 0..w {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn snap(name: &str, app: &App) {

@@ -4,6 +4,7 @@
 
 pub mod pty;
 pub mod review;
+pub mod screen;
 
 use std::path::Path;
 
