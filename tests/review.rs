@@ -231,6 +231,54 @@ fn r_rev_1_four_eyes_and_approval_of_establishment_with_jobs() {
     );
 }
 
+/// R-REV-4: approving a job offer whose establishment is checked but not registered registers
+/// both in the one action, the establishment first; four-eyes (R-REV-1) holds for both.
+#[test]
+fn r_rev_4_approving_a_job_registers_its_checked_establishment_in_the_same_action() {
+    let now = t("2026-03-02T01:00:00Z");
+    let mut store = Store::open_in_memory().unwrap();
+    let w = world(&mut store, now);
+    let cfg = Config::default();
+    let (acc, es, js) = employer(&mut store, &w, 1, "2026-03-16", 1, now);
+    review::check(&mut store, &w.clerk, es, &ticks(), None).unwrap();
+    // The supervisor who checked the job may not approve it, nor, through it, its establishment.
+    review::check(&mut store, &w.boss2, js[0], &ticks(), None).unwrap();
+    let e = review::approve(&mut store, &cfg, &w.boss2, js[0], None).unwrap_err();
+    assert!(
+        matches!(e, ServiceError::State(ref s) if s == "four_eyes_checker"),
+        "{e:?}"
+    );
+    let state = |store: &Store, id: i64| {
+        storage::submissions::by_id(store.conn(), id)
+            .unwrap()
+            .unwrap()
+            .state
+    };
+    assert_eq!(
+        state(&store, es),
+        SubmissionState::Checked,
+        "nothing half done"
+    );
+    // Another supervisor approves the job: its establishment is registered with it.
+    let o = review::approve(&mut store, &cfg, &w.boss, js[0], None).unwrap();
+    let numbers: Vec<&str> = o.registered.iter().map(|r| r.number.as_str()).collect();
+    assert_eq!(numbers.len(), 2, "{numbers:?}");
+    assert!(numbers[0].starts_with("1301-000001-"), "{numbers:?}");
+    assert_eq!(numbers[1], "13010-00000001");
+    assert_eq!(state(&store, es), SubmissionState::Registered);
+    assert_eq!(state(&store, js[0]), SubmissionState::Registered);
+    let a = storage::accounts::by_id(store.conn(), acc)
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.state.code(), "opened");
+    let approvals = storage::audit::recent(store.conn(), 50)
+        .unwrap()
+        .iter()
+        .filter(|a| a.entry.action == "review.approve")
+        .count();
+    assert_eq!(approvals, 2, "one audit row per registered item");
+}
+
 #[test]
 fn r_visit_1_approval_waits_for_the_recorded_visit() {
     let now = t("2026-03-02T01:00:00Z");
