@@ -1095,6 +1095,33 @@ struct NewVersion<'a> {
     flags: JobFlags,
 }
 
+impl<'a> NewVersion<'a> {
+    /// The version an event brings: its checked payload, named `display_name` in the queues.
+    fn of<T>(c: &'a Checked<T>, ev: &'a Ready, display_name: &'a str, flags: JobFlags) -> Self {
+        NewVersion {
+            payload: &c.payload,
+            findings: &c.findings,
+            at: ev.occurred_at,
+            event_id: &ev.event_id,
+            display_name,
+            has_warnings: c.has_warnings,
+            flags,
+        }
+    }
+
+    /// Its row as version `version` of submission `submission_id`.
+    fn row(&self, submission_id: i64, version: i64) -> storage::submissions::NewVersion<'a> {
+        storage::submissions::NewVersion {
+            submission_id,
+            version,
+            payload: self.payload,
+            findings: self.findings,
+            received_at: self.at,
+            event_id: self.event_id,
+        }
+    }
+}
+
 /// A resubmission of an establishment or a job (every version is kept): the next version, if
 /// the submission's state takes one. Returns the refusal otherwise.
 fn add_version(
@@ -1112,14 +1139,7 @@ fn add_version(
         )));
     };
     let version = head.current_version + 1;
-    st.insert_version(&storage::submissions::NewVersion {
-        submission_id: head.id,
-        version,
-        payload: v.payload,
-        findings: v.findings,
-        received_at: v.at,
-        event_id: v.event_id,
-    })?;
+    st.insert_version(&v.row(head.id, version))?;
     storage::submissions::set_new_version(
         conn,
         head.id,
@@ -1153,7 +1173,7 @@ fn submit_establishment(
     submission_id: &str,
     c: &Checked<Establishment>,
 ) -> Result<Outcome> {
-    let (n, payload, fj, has_warnings) = (&c.value, &c.payload, &c.findings, c.has_warnings);
+    let (n, has_warnings) = (&c.value, c.has_warnings);
     let at = ev.occurred_at;
     match storage::submissions::by_external_id(conn, submission_id)? {
         None => {
@@ -1192,14 +1212,7 @@ fn submit_establishment(
                     at,
                 )?
                 .ok_or_else(|| ServiceError::Internal("submission id taken".into()))?;
-            st.insert_version(&storage::submissions::NewVersion {
-                submission_id: id,
-                version: 1,
-                payload,
-                findings: fj,
-                received_at: at,
-                event_id: &ev.event_id,
-            })?;
+            st.insert_version(&NewVersion::of(c, ev, &n.name, JobFlags::default()).row(id, 1))?;
         }
         Some(head) => {
             if head.kind != SubmissionKind::Establishment || head.account_id != acc.id {
@@ -1208,15 +1221,7 @@ fn submit_establishment(
                     "submission id in use by another submission",
                 ));
             }
-            let version = NewVersion {
-                payload,
-                findings: fj,
-                at,
-                event_id: &ev.event_id,
-                display_name: &n.name,
-                has_warnings,
-                flags: JobFlags::default(),
-            };
+            let version = NewVersion::of(c, ev, &n.name, JobFlags::default());
             if let Some(refused) = add_version(conn, st, &head, &version, None)? {
                 return Ok(refused);
             }
@@ -1321,7 +1326,7 @@ fn submit_job(
     c: &Checked<JobOffer>,
     resubmit: bool,
 ) -> Result<Outcome> {
-    let (n, payload, fj, has_warnings) = (&c.value, &c.payload, &c.findings, c.has_warnings);
+    let (n, has_warnings) = (&c.value, c.has_warnings);
     let at = ev.occurred_at;
     let flags = job_flags(n);
     if resubmit {
@@ -1333,15 +1338,7 @@ fn submit_job(
                 submission_id.to_string(),
             ));
         };
-        let version = NewVersion {
-            payload,
-            findings: fj,
-            at,
-            event_id: &ev.event_id,
-            display_name: &n.title,
-            has_warnings,
-            flags,
-        };
+        let version = NewVersion::of(c, ev, &n.title, flags);
         // Judged before the version is written (they do not depend on it), so that they are
         // stored by the same row update.
         let reasons = match head.establishment_id {
@@ -1385,14 +1382,7 @@ fn submit_job(
             submission_id.to_string(),
         ));
     };
-    st.insert_version(&storage::submissions::NewVersion {
-        submission_id: id,
-        version: 1,
-        payload,
-        findings: fj,
-        received_at: at,
-        event_id: &ev.event_id,
-    })?;
+    st.insert_version(&NewVersion::of(c, ev, &n.title, flags).row(id, 1))?;
     Ok(Outcome::Applied)
 }
 
