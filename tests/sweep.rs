@@ -9,7 +9,6 @@ use std::process::{Command, Stdio};
 
 use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
-use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::service::{queue, sweep};
@@ -45,24 +44,13 @@ fn employer(
     now: DateTime<Utc>,
 ) -> (i64, Vec<i64>) {
     let tx = store.immediate().expect("tx");
-    let email = format!("kigen{n}@example.co.jp");
-    let acc = storage::accounts::insert(
+    let acc = common::review::activated_employer(
         &tx,
-        &storage::accounts::NewAccount {
-            kind: AccountKind::Employer,
-            email: &email,
-            email_key: &email,
-            establishment_number: None,
-            seeker_number: None,
-            name: None,
-            name_kana: None,
-            birth_date: None,
-            registered_by: clerk,
-        },
+        &format!("kigen{n}@example.co.jp"),
+        clerk,
+        deadline,
         now,
-    )
-    .expect("account");
-    storage::accounts::mark_activated(&tx, acc, now, Some(deadline)).expect("activated");
+    );
     let e = Establishment {
         establishment_number: None,
         corporate_number: None,

@@ -21,13 +21,32 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 /// An activated employer account `jigyosho{n}@example.co.jp`, registered by `clerk`.
 pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
     let tx = store.immediate().expect("tx");
-    let email = format!("jigyosho{n}@example.co.jp");
-    let acc = storage::accounts::insert(
+    let acc = activated_employer(
         &tx,
+        &format!("jigyosho{n}@example.co.jp"),
+        clerk,
+        deadline,
+        now(),
+    );
+    tx.commit().expect("commit");
+    acc
+}
+
+/// An employer account with `email`, registered by `clerk` and activated at `at` with its
+/// provisional `deadline`, written in the caller's transaction.
+pub fn activated_employer(
+    conn: &rusqlite::Connection,
+    email: &str,
+    clerk: i64,
+    deadline: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> i64 {
+    let acc = storage::accounts::insert(
+        conn,
         &storage::accounts::NewAccount {
             kind: AccountKind::Employer,
-            email: &email,
-            email_key: &email,
+            email,
+            email_key: email,
             establishment_number: None,
             seeker_number: None,
             name: None,
@@ -35,11 +54,10 @@ pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
             birth_date: None,
             registered_by: clerk,
         },
-        now(),
+        at,
     )
     .expect("account");
-    storage::accounts::mark_activated(&tx, acc, now(), Some(deadline)).expect("activated");
-    tx.commit().expect("commit");
+    storage::accounts::mark_activated(conn, acc, at, Some(deadline)).expect("activated");
     acc
 }
 
