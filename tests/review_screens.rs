@@ -146,23 +146,7 @@ fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
 }
 
 fn text(app: &App) -> String {
-    let t = render(app, 100, 30);
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..30 {
-        let mut skip = 0;
-        for x in 0..100 {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            out.push_str(sym);
-        }
-        out.push('\n');
-    }
-    out
+    common::screen::buffer_text(&render(app, 100, 30))
 }
 
 fn snap(name: &str, app: &App) {
