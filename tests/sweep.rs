@@ -683,3 +683,17 @@ fn r_dl_3_four_sweeps_at_once_act_once_per_account() {
     );
     assert_eq!(count("SELECT count(*) FROM queue_search_stale"), 0);
 }
+
+/// R-DL-3: the purge's questions about the search index read indexes, not whole tables.
+#[test]
+fn r_dl_3_purge_index_queries_use_indexes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("plan.db")).expect("open");
+    let plan = storage::queues::explain(store.conn(), &storage::queue_search::forget_name_sql())
+        .expect("plan");
+    assert!(plan.iter().all(|s| !s.starts_with("SCAN")), "{plan:#?}");
+    assert!(
+        plan.iter().any(|s| s.contains("queue_search_stale_name")),
+        "{plan:#?}"
+    );
+}

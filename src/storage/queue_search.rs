@@ -730,12 +730,7 @@ pub fn forget(conn: &Connection, p: Purging) -> Result<usize> {
     }
     names.sort_unstable();
     names.dedup();
-    let mut drop_name = conn.prepare_cached(&format!(
-        "DELETE FROM queue_search_names WHERE name = ?1 \
-           AND NOT EXISTS (SELECT 1 FROM submissions INDEXED BY submissions_state_name \
-                            WHERE state IN {PENDING} AND display_name = ?1) \
-           AND NOT EXISTS (SELECT 1 FROM queue_search_stale WHERE old_name = ?1)"
-    ))?;
+    let mut drop_name = conn.prepare_cached(&forget_name_sql())?;
     for n in &names {
         drop_name.execute([n])?;
     }
@@ -752,6 +747,18 @@ pub fn forget(conn: &Connection, p: Purging) -> Result<usize> {
         }
     }
     Ok(gone)
+}
+
+/// Drops the name `?1` from the ranked names when no pending row and no stale row uses it
+/// (every part reads an index: a test checks its plan).
+#[must_use]
+pub fn forget_name_sql() -> String {
+    format!(
+        "DELETE FROM queue_search_names WHERE name = ?1 \
+           AND NOT EXISTS (SELECT 1 FROM submissions INDEXED BY submissions_state_name \
+                            WHERE state IN {PENDING} AND display_name = ?1) \
+           AND NOT EXISTS (SELECT 1 FROM queue_search_stale WHERE old_name = ?1)"
+    )
 }
 
 /// Whether some row of the three tables (deleted rows left out) holds the trigram `gram`.
