@@ -21,6 +21,7 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::rc::Rc;
+use std::sync::mpsc::Receiver;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
@@ -53,9 +54,14 @@ use super::{Ctx, Result, ServiceError, require};
 /// and adds a segment to the establishments' search index), small enough that other sessions
 /// wait briefly (a few tenths of a second).
 pub const BATCH_LINES: usize = 20_000;
-/// Lines in the first batch, so that the writer starts early; each batch after it is twice as
-/// long, up to [`BATCH_LINES`] (the reader prepares the next batch while one is written).
+/// Lines in the first batch, so that the first rows are visible early; each batch after it is
+/// twice as long, up to [`BATCH_LINES`].
 pub const FIRST_BATCH_LINES: usize = 500;
+/// Lines parsed together and handed to the writer as one message. A batch goes to the writer
+/// in chunks, so that it writes the first lines of a batch while the later ones are parsed:
+/// with whole batches it waited for each one (a doubled batch takes longer to parse than its
+/// predecessor takes to write), about a tenth of a second in all.
+pub const CHUNK_LINES: usize = 1000;
 /// Longest line read; longer ones are rejected (`too_long`) without being held in memory.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Rejects listed in the summary (all of them are in `import_rejects`).
@@ -388,17 +394,24 @@ fn yield_to_the_writer() {
     let _ = rustix::process::setpriority_process(None, PARSER_NICE);
 }
 
-/// A prepared batch on its way to the writer.
-struct Batch {
+/// Prepared lines on their way to the writer: a batch is one or more chunks.
+struct Chunk {
     lines: Vec<Line>,
-    /// The activation lines' matching keys, when the reader could look them up.
+    /// The activation lines' matching keys (by index in `lines`), when the reader could look
+    /// them up.
     matched: Option<HashMap<usize, i64>>,
+    /// The last chunk of its batch: the writer commits after it.
+    ends_batch: bool,
 }
 
-impl Batch {
-    fn new(lines: Vec<Line>, lookout: Option<&Store>) -> Result<Batch> {
+impl Chunk {
+    fn new(lines: Vec<Line>, lookout: Option<&Store>, ends_batch: bool) -> Result<Chunk> {
         let matched = lookout.map(|s| preverify(s.conn(), &lines)).transpose()?;
-        Ok(Batch { lines, matched })
+        Ok(Chunk {
+            lines,
+            matched,
+            ends_batch,
+        })
     }
 }
 
@@ -527,15 +540,16 @@ pub fn import_events(
     // Batches are parsed on every core, by threads that give way to the writer (see
     // `PARSER_NICE`): the parsers use what the writer leaves.
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    // One batch waits while one is written and the next prepared: the reader stays at most
-    // two batches ahead of the database.
-    let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Batch>(1);
+    // Up to a batch of chunks waits while one batch is written: the reader stays at most
+    // about two batches ahead of the database.
+    let (to_writer, from_reader) =
+        std::sync::mpsc::sync_channel::<Chunk>(BATCH_LINES / CHUNK_LINES);
     // The reader's own connection, for the key checks (argon2) that it does while the writer
     // writes; an in-memory database has no second connection, and its writer does them.
     let lookout = store.path().map(Store::open_existing).transpose()?;
     // Written batches are freed on a thread of their own: some 100 allocations per line
     // (the parsed offer, its strings and JSON) are not the writer's work.
-    let (to_free, written_batches) = std::sync::mpsc::channel::<Batch>();
+    let (to_free, written_batches) = std::sync::mpsc::channel::<Vec<Chunk>>();
     // The import's pages are copied to the database file by a connection of its own after
     // each commit, while the writer goes on with the next batch: the writer's closing
     // checkpoint is then left with about one batch (in memory, there is nothing to copy).
@@ -560,18 +574,19 @@ pub fn import_events(
             let mut run = Run::new(now, cal);
             let mut summary = ImportSummary::default();
             let pages = storage::imports::bulk_begin(store.conn())?;
-            let mut written = Ok(());
-            for mut batch in from_reader {
+            let mut written: Result<bool> = Ok(true);
+            while let Ok(first) = from_reader.recv() {
+                let mut batch = vec![first];
                 written = run_batch(
                     store,
                     ctx,
                     &mut run,
                     names,
-                    &batch.lines,
-                    batch.matched.take(),
+                    &mut batch,
+                    &from_reader,
                     &mut summary,
                 );
-                if written.is_err() {
+                if !matches!(written, Ok(true)) {
                     break;
                 }
                 // Closed channels (not expected) only mean that the batch is freed here, and
@@ -592,7 +607,9 @@ pub fn import_events(
         });
         let read = (|| -> Result<()> {
             let mut batch_lines = FIRST_BATCH_LINES;
-            let mut batch: Vec<RawLine> = Vec::with_capacity(batch_lines);
+            // Lines of the batch being read, those sent included.
+            let mut in_batch = 0;
+            let mut chunk: Vec<RawLine> = Vec::with_capacity(CHUNK_LINES);
             let mut buf = Vec::new();
             for (fi, input) in inputs.iter_mut().enumerate() {
                 let mut line_no = 0u64;
@@ -607,17 +624,26 @@ pub fn import_events(
                     if !oversize && buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    batch.push(RawLine {
+                    chunk.push(RawLine {
                         file: fi,
                         line: line_no,
                         bytes: std::mem::take(&mut buf),
                         complete,
                         oversize,
                     });
-                    if batch.len() >= batch_lines {
-                        batch_lines = (batch_lines * 2).min(BATCH_LINES);
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_lines));
-                        let ready = Batch::new(prepare_batch(full, workers)?, lookout.as_ref())?;
+                    in_batch += 1;
+                    let ends_batch = in_batch >= batch_lines;
+                    if ends_batch || chunk.len() >= CHUNK_LINES {
+                        if ends_batch {
+                            batch_lines = (batch_lines * 2).min(BATCH_LINES);
+                            in_batch = 0;
+                        }
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_LINES));
+                        let ready = Chunk::new(
+                            prepare_batch(full, workers)?,
+                            lookout.as_ref(),
+                            ends_batch,
+                        )?;
                         if to_writer.send(ready).is_err() {
                             // The writer stopped on an error; it is reported below.
                             return Ok(());
@@ -626,9 +652,9 @@ pub fn import_events(
                     }
                 }
             }
-            if !batch.is_empty() {
+            if in_batch > 0 {
                 // A send error means the writer failed: reported below.
-                let ready = Batch::new(prepare_batch(batch, workers)?, lookout.as_ref())?;
+                let ready = Chunk::new(prepare_batch(chunk, workers)?, lookout.as_ref(), true)?;
                 let _ = to_writer.send(ready);
             }
             Ok(())
@@ -710,29 +736,54 @@ fn is_constraint(e: &ServiceError) -> bool {
         if f.code == rusqlite::ErrorCode::ConstraintViolation)
 }
 
+/// How a batch's transaction ended.
+enum Written {
+    Committed(BatchDone),
+    /// A constraint refused a line half-way: rolled back, to be written again with care.
+    Refused,
+    /// The input stopped inside the batch (the reader failed): rolled back.
+    Cut,
+}
+
+/// Receives the batch's chunks that `batch` lacks. False when the input stops first.
+fn receive_rest(batch: &mut Vec<Chunk>, more: &Receiver<Chunk>) -> bool {
+    while !batch.last().is_some_and(|c| c.ends_batch) {
+        match more.recv() {
+            Ok(c) => batch.push(c),
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// Writes the batch that starts with `batch`'s chunk, receiving its other chunks from `more`
+/// as it goes (they end up in `batch`). Returns false when the input stopped inside the batch
+/// (the reader's error says why): nothing of that batch is written.
 fn run_batch(
     store: &mut Store,
     ctx: Option<&Ctx>,
     run: &mut Run<'_>,
     names: &[String],
-    lines: &[Line],
-    matched: Option<HashMap<usize, i64>>,
+    batch: &mut Vec<Chunk>,
+    more: &Receiver<Chunk>,
     summary: &mut ImportSummary,
-) -> Result<()> {
-    let matched = match matched {
-        Some(m) => m,
-        None => preverify(store.conn(), lines)?,
-    };
+) -> Result<bool> {
     let listed = REJECTS_LISTED.saturating_sub(summary.rejects.len());
-    let done = match write_batch(store, ctx, run, names, lines, &matched, false, listed)? {
-        Some(done) => done,
-        None => {
+    let done = match write_batch(store, ctx, run, names, batch, Some(more), false, listed)? {
+        Written::Committed(done) => done,
+        Written::Cut => return Ok(false),
+        Written::Refused => {
             // A constraint refused a line after it had written something (not expected: every
             // rule is checked before a line's first write). The batch was rolled back; write
             // it again with one savepoint per line, so that line alone is undone.
             tracing::warn!("import: a constraint refused a line; batch written line by line");
-            write_batch(store, ctx, run, names, lines, &matched, true, listed)?
-                .ok_or_else(|| ServiceError::Internal("import batch refused twice".into()))?
+            if !receive_rest(batch, more) {
+                return Ok(false);
+            }
+            match write_batch(store, ctx, run, names, batch, None, true, listed)? {
+                Written::Committed(done) => done,
+                _ => return Err(ServiceError::Internal("import batch refused twice".into())),
+            }
         }
     };
     summary.applied += done.applied;
@@ -741,25 +792,27 @@ fn run_batch(
     summary.rejects.extend(done.rejects);
     summary.batches += 1;
     run.calendar_warnings += done.calendar_warnings;
-    Ok(())
+    Ok(true)
 }
 
-/// One transaction for the batch. Lines are applied straight in the transaction: a line is
-/// refused before it writes anything, so a refused line leaves nothing behind. Only a
-/// constraint failure half-way could leave part of a line: then (`careful == false`) the
-/// whole transaction is dropped and `None` returned, and the caller writes the batch again
-/// with `careful`, one savepoint per line.
+/// One transaction for the batch: the chunks in `batch`, then those received from `more`
+/// until the one that ends the batch (`more` is `None` when `batch` holds them all). Lines
+/// are applied straight in the transaction: a line is refused before it writes anything, so
+/// a refused line leaves nothing behind. Only a constraint failure half-way could leave part
+/// of a line: then (`careful == false`) the whole transaction is dropped and
+/// [`Written::Refused`] returned, and the caller writes the batch again with `careful`, one
+/// savepoint per line.
 #[allow(clippy::too_many_arguments)]
 fn write_batch(
     store: &mut Store,
     ctx: Option<&Ctx>,
     run: &mut Run<'_>,
     names: &[String],
-    lines: &[Line],
-    matched: &HashMap<usize, i64>,
+    batch: &mut Vec<Chunk>,
+    more: Option<&Receiver<Chunk>>,
     careful: bool,
     listed: usize,
-) -> Result<Option<BatchDone>> {
+) -> Result<Written> {
     run.search_rows.clear();
     let warnings_before = run.calendar_warnings;
     let tx = store.immediate()?;
@@ -770,84 +823,109 @@ fn write_batch(
     };
     let mut done = BatchDone::default();
     let mut st = storage::imports::LineStatements::prepare(&tx)?;
-    for (i, l) in lines.iter().enumerate() {
-        let file = &names[l.file];
-        let outcome = match &l.ready {
-            Err(e) => Outcome::Rejected {
-                reason: e.code.to_string(),
-                detail: e.detail.clone(),
-                keep: false,
-            },
-            Ok(ev) if careful => {
-                // A savepoint by name: the held statements keep the transaction borrowed.
-                tx.execute_batch("SAVEPOINT import_line")?;
-                let out = match apply(
+    let mut next = 0;
+    loop {
+        if next == batch.len() {
+            if batch.last().is_some_and(|c| c.ends_batch) {
+                break;
+            }
+            match more.map(Receiver::recv) {
+                Some(Ok(c)) => batch.push(c),
+                // Rolled back with the transaction; the caches may hold its rows.
+                _ => {
+                    run.clear();
+                    run.calendar_warnings = warnings_before;
+                    return Ok(Written::Cut);
+                }
+            }
+        }
+        let chunk = &mut batch[next];
+        next += 1;
+        if chunk.matched.is_none() {
+            // No second connection (an in-memory database): the keys are checked here.
+            chunk.matched = Some(preverify(&tx, &chunk.lines)?);
+        }
+        let chunk = &*chunk;
+        let matched = chunk.matched.as_ref();
+        for (i, l) in chunk.lines.iter().enumerate() {
+            let file = &names[l.file];
+            let outcome = match &l.ready {
+                Err(e) => Outcome::Rejected {
+                    reason: e.code.to_string(),
+                    detail: e.detail.clone(),
+                    keep: false,
+                },
+                Ok(ev) if careful => {
+                    // A savepoint by name: the held statements keep the transaction borrowed.
+                    tx.execute_batch("SAVEPOINT import_line")?;
+                    let out = match apply(
+                        &tx,
+                        &mut st,
+                        run,
+                        ev,
+                        matched.and_then(|m| m.get(&i)).copied(),
+                        file,
+                        l.line,
+                    ) {
+                        Err(e) if is_constraint(&e) => reject(reasons::CONFLICT, e.to_string()),
+                        other => other?,
+                    };
+                    if matches!(out, Outcome::Rejected { keep: false, .. }) {
+                        tx.execute_batch("ROLLBACK TO import_line; RELEASE import_line")?;
+                        run.clear();
+                        // Only this line's: the others' were written when they were kept.
+                        run.search_rows.clear();
+                    } else {
+                        tx.execute_batch("RELEASE import_line")?;
+                        // Written at once, so that a later line's rollback cannot take them along.
+                        storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
+                        run.search_rows.clear();
+                    }
+                    out
+                }
+                Ok(ev) => match apply(
                     &tx,
                     &mut st,
                     run,
                     ev,
-                    matched.get(&i).copied(),
+                    matched.and_then(|m| m.get(&i)).copied(),
                     file,
                     l.line,
                 ) {
-                    Err(e) if is_constraint(&e) => reject(reasons::CONFLICT, e.to_string()),
+                    Err(e) if is_constraint(&e) => {
+                        run.calendar_warnings = warnings_before;
+                        return Ok(Written::Refused);
+                    }
                     other => other?,
-                };
-                if matches!(out, Outcome::Rejected { keep: false, .. }) {
-                    tx.execute_batch("ROLLBACK TO import_line; RELEASE import_line")?;
-                    run.clear();
-                    // Only this line's: the others' were written when they were kept.
-                    run.search_rows.clear();
-                } else {
-                    tx.execute_batch("RELEASE import_line")?;
-                    // Written at once, so that a later line's rollback cannot take them along.
-                    storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
-                    run.search_rows.clear();
-                }
-                out
-            }
-            Ok(ev) => match apply(
-                &tx,
-                &mut st,
-                run,
-                ev,
-                matched.get(&i).copied(),
-                file,
-                l.line,
-            ) {
-                Err(e) if is_constraint(&e) => {
-                    run.calendar_warnings = warnings_before;
-                    return Ok(None);
-                }
-                other => other?,
-            },
-        };
-        match outcome {
-            Outcome::Applied => done.applied += 1,
-            Outcome::Duplicate => done.duplicate += 1,
-            Outcome::Rejected { reason, detail, .. } => {
-                done.rejected += 1;
-                let event_id = match &l.ready {
-                    Ok(ev) => Some(ev.event_id.clone()),
-                    Err(e) => e.event_id.clone(),
-                };
-                let r = Reject {
-                    file: file.clone(),
-                    line: l.line,
-                    event_id: event_id.clone(),
-                    reason,
-                    detail,
-                    raw: interchange::truncate_raw(&l.bytes, RAW_MAX),
-                };
-                storage::imports::insert_reject(&tx, &r, run.now)?;
-                if done.rejects.len() < listed {
-                    done.rejects.push(RejectLine {
-                        file: r.file,
-                        line: r.line,
-                        event_id,
-                        reason: r.reason,
-                        detail: r.detail,
-                    });
+                },
+            };
+            match outcome {
+                Outcome::Applied => done.applied += 1,
+                Outcome::Duplicate => done.duplicate += 1,
+                Outcome::Rejected { reason, detail, .. } => {
+                    done.rejected += 1;
+                    let event_id = match &l.ready {
+                        Ok(ev) => Some(ev.event_id.clone()),
+                        Err(e) => e.event_id.clone(),
+                    };
+                    let r = Reject {
+                        file: file.clone(),
+                        line: l.line,
+                        event_id: event_id.clone(),
+                        reason,
+                        detail,
+                        raw: interchange::truncate_raw(&l.bytes, RAW_MAX),
+                    };
+                    storage::imports::insert_reject(&tx, &r, run.now)?;
+                    if done.rejects.len() < listed {
+                        done.rejects.push(RejectLine {
+                            file: r.file,
+                            line: r.line,
+                            event_id,
+                            reason: r.reason,
+                            detail: r.detail,
+                        });
+                    }
                 }
             }
         }
@@ -855,13 +933,14 @@ fn write_batch(
     drop(st);
     storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
     run.search_rows.clear();
+    let lines = || batch.iter().flat_map(|c| &c.lines);
     let files: Vec<String> = {
-        let mut f: Vec<usize> = lines.iter().map(|l| l.file).collect();
+        let mut f: Vec<usize> = lines().map(|l| l.file).collect();
         f.dedup();
         f.into_iter().map(|i| sanitize(&names[i], false)).collect()
     };
-    let first = lines.first().map_or(0, |l| l.line);
-    let last = lines.last().map_or(0, |l| l.line);
+    let first = lines().next().map_or(0, |l| l.line);
+    let last = lines().last().map_or(0, |l| l.line);
     let (applied, duplicate, rejected) = (done.applied, done.duplicate, done.rejected);
     storage::audit::append(
         &tx,
@@ -884,7 +963,7 @@ fn write_batch(
     run.valid_for = Some(version);
     done.calendar_warnings = run.calendar_warnings - warnings_before;
     run.calendar_warnings = warnings_before;
-    Ok(Some(done))
+    Ok(Written::Committed(done))
 }
 
 /// Applies one event: its id is recorded first (an id already there is a duplicate) and
@@ -1396,6 +1475,25 @@ mod tests {
         crate::clock::parse_rfc3339(s).unwrap()
     }
 
+    /// The lines, prepared, as one batch of one chunk.
+    fn whole_batch(store: &Store, raw: Vec<RawLine>) -> Vec<Chunk> {
+        let lines = prepare_batch(raw, 2).unwrap();
+        let matched = preverify(store.conn(), &lines).unwrap();
+        vec![Chunk {
+            lines,
+            matched: Some(matched),
+            ends_batch: true,
+        }]
+    }
+
+    fn committed(w: Result<Written>) -> BatchDone {
+        match w.unwrap() {
+            Written::Committed(done) => done,
+            Written::Refused => panic!("refused"),
+            Written::Cut => panic!("cut"),
+        }
+    }
+
     /// The office and its admin (the id).
     fn office(store: &mut Store) -> i64 {
         super::super::setup::init(
@@ -1503,11 +1601,10 @@ mod tests {
         let mut run = Run::new(now, &cal);
         let names = vec!["f.jsonl".to_string()];
         let write = |store: &mut Store, run: &mut Run<'_>, raw: Vec<RawLine>| {
-            let batch = prepare_batch(raw, 1).unwrap();
-            let matched = preverify(store.conn(), &batch).unwrap();
-            let done = write_batch(store, None, run, &names, &batch, &matched, false, 10)
-                .unwrap()
-                .unwrap();
+            let mut batch = whole_batch(store, raw);
+            let done = committed(write_batch(
+                store, None, run, &names, &mut batch, None, false, 10,
+            ));
             assert_eq!(done.rejected, 0, "{:?}", done.rejects);
         };
         write(&mut store, &mut run, raw_lines(&lines, 1));
@@ -1559,6 +1656,96 @@ mod tests {
         assert_eq!(rustix::process::getpriority_process(None).unwrap(), before);
     }
 
+    /// The prepared lines in chunks of `size`, the first one in the returned batch and the
+    /// others waiting in the channel; the last one ends the batch when `ends`.
+    fn in_chunks(raw: Vec<RawLine>, size: usize, ends: bool) -> (Vec<Chunk>, Receiver<Chunk>) {
+        let mut lines = prepare_batch(raw, 2).unwrap().into_iter().peekable();
+        let (tx, rx) = std::sync::mpsc::channel();
+        while lines.peek().is_some() {
+            let part: Vec<Line> = lines.by_ref().take(size).collect();
+            let last = lines.peek().is_none();
+            tx.send(Chunk {
+                lines: part,
+                matched: None,
+                ends_batch: last && ends,
+            })
+            .unwrap();
+        }
+        (vec![rx.recv().unwrap()], rx)
+    }
+
+    /// A batch that reaches the writer in chunks is written as one transaction with the same
+    /// outcome as the whole batch at once (activation keys checked as each chunk comes).
+    #[test]
+    fn r_io_2_a_batch_in_chunks_matches_the_whole_batch() {
+        let now = t("2026-04-07T00:00:00Z");
+        let mut results = Vec::new();
+        for size in [usize::MAX, 7, 1] {
+            let (mut store, raw) = fixture();
+            let cal = super::super::calendar::effective(store.conn()).unwrap();
+            let mut run = Run::new(now, &cal);
+            let names = vec!["f.jsonl".to_string()];
+            let (mut batch, more) = in_chunks(raw, size, true);
+            let done = committed(write_batch(
+                &mut store,
+                None,
+                &mut run,
+                &names,
+                &mut batch,
+                Some(&more),
+                false,
+                100,
+            ));
+            assert!(batch.last().unwrap().ends_batch);
+            let audit = storage::audit::recent(store.conn(), 1).unwrap();
+            results.push((
+                done.applied,
+                done.rejected,
+                done.rejects.iter().map(|r| r.line).collect::<Vec<_>>(),
+                storage::submissions::count(store.conn()).unwrap(),
+                audit[0].entry.detail.clone(),
+            ));
+        }
+        assert_eq!(results[0], results[1]);
+        assert_eq!(results[0], results[2]);
+        assert_eq!(results[0].0, 36);
+        assert!(
+            results[0].4.as_deref().unwrap().starts_with("lines=1-"),
+            "{:?}",
+            results[0].4
+        );
+    }
+
+    /// When the reader stops inside a batch (its input failed), the writer keeps nothing of
+    /// that batch: no row, no claimed event id, no reject, and the caches are forgotten.
+    #[test]
+    fn r_io_2_input_cut_inside_a_batch_writes_nothing() {
+        let now = t("2026-04-07T00:00:00Z");
+        let (mut store, raw) = fixture();
+        let cal = super::super::calendar::effective(store.conn()).unwrap();
+        let mut run = Run::new(now, &cal);
+        let names = vec!["f.jsonl".to_string()];
+        let (mut batch, more) = in_chunks(raw, 10, false);
+        let w = write_batch(
+            &mut store,
+            None,
+            &mut run,
+            &names,
+            &mut batch,
+            Some(&more),
+            false,
+            100,
+        )
+        .unwrap();
+        assert!(matches!(w, Written::Cut));
+        assert!(batch.len() > 1 && more.try_recv().is_err());
+        assert_eq!(storage::submissions::count(store.conn()).unwrap(), 0);
+        assert_eq!(storage::imports::reject_count(store.conn()).unwrap(), 0);
+        assert!(!storage::imports::is_imported(store.conn(), "gen-9-0000000").unwrap());
+        assert!(run.accounts.is_empty() && run.links.is_empty());
+        assert_eq!(run.valid_for, None);
+    }
+
     /// The line-by-line fallback (one savepoint per line) gives what the fast path gives.
     #[test]
     fn r_io_2_careful_batch_matches_fast_batch() {
@@ -1566,16 +1753,13 @@ mod tests {
         let mut results = Vec::new();
         for careful in [false, true] {
             let (mut store, raw) = fixture();
-            let lines = prepare_batch(raw, 2).unwrap();
+            let mut batch = whole_batch(&store, raw);
             let cal = super::super::calendar::effective(store.conn()).unwrap();
             let mut run = Run::new(now, &cal);
             let names = vec!["f.jsonl".to_string()];
-            let matched = preverify(store.conn(), &lines).unwrap();
-            let done = write_batch(
-                &mut store, None, &mut run, &names, &lines, &matched, careful, 100,
-            )
-            .unwrap()
-            .unwrap();
+            let done = committed(write_batch(
+                &mut store, None, &mut run, &names, &mut batch, None, careful, 100,
+            ));
             let reasons: Vec<(u64, String)> = done
                 .rejects
                 .iter()
