@@ -506,3 +506,37 @@ fn r_auth_4_nothing_but_the_password_change_until_it_is_done() {
         .expect_err("refused");
     assert!(matches!(err, ServiceError::Denied), "{err:?}");
 }
+
+/// Schema v13: `submissions_account` holds the account alone, so every per-account query
+/// (account screen, reminder names, withdrawal, purge) reads it in id order without a sort,
+/// and a state change leaves its entry where it is.
+#[test]
+fn storage_v13_account_queries_read_the_account_index_without_sorting() {
+    let e = env();
+    let conn = e.store.conn();
+    let cols: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_index_info('submissions_account')")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("cols");
+    assert_eq!(cols, ["account_id"]);
+    for q in [
+        storage::review::SQL_FOR_ACCOUNT,
+        storage::review::SQL_PENDING_NAMES,
+        storage::review::SQL_PURGEABLE_OF_ACCOUNT,
+        storage::submissions::SQL_WITHDRAW_PENDING,
+    ] {
+        let plan = storage::queues::explain(conn, q).expect("plan");
+        assert!(
+            plan.iter()
+                .any(|s| s.contains("USING INDEX submissions_account")),
+            "{q}\n{plan:#?}"
+        );
+        assert!(
+            !plan.iter().any(|s| s.contains("TEMP B-TREE")),
+            "{q}\n{plan:#?}"
+        );
+    }
+}

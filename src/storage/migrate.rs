@@ -23,6 +23,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/010_import_writes_less.sql"),
     include_str!("../../assets/sql/011_payload_any.sql"),
     include_str!("../../assets/sql/012_stale_name_index.sql"),
+    include_str!("../../assets/sql/013_account_index.sql"),
 ];
 
 #[must_use]

@@ -587,6 +587,14 @@ pub fn locked_staff(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<String>
     Ok(rows)
 }
 
+/// An account's submissions, in id order; this and the two below read `submissions_account`
+/// (account alone, schema v13), whose entries come in id order: no sort.
+pub const SQL_FOR_ACCOUNT: &str = "SELECT id, kind, state, display_name, deadline FROM submissions WHERE account_id = ?1 ORDER BY id";
+pub const SQL_PENDING_NAMES: &str = "SELECT display_name FROM submissions WHERE account_id = ?1 \
+     AND state IN ('received', 'checked', 'returned') ORDER BY id";
+pub const SQL_PURGEABLE_OF_ACCOUNT: &str = "SELECT id, kind, state, establishment_id, deadline, received_at \
+     FROM submissions WHERE account_id = ?1 AND state <> 'registered' AND purged_at IS NULL ORDER BY id";
+
 /// The account's submissions for the account screen: (id, kind, state, name, deadline).
 ///
 /// # Errors
@@ -596,9 +604,7 @@ pub fn for_account(
     conn: &Connection,
     account_id: i64,
 ) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, state, display_name, deadline FROM submissions WHERE account_id = ?1 ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare_cached(SQL_FOR_ACCOUNT)?;
     let rows = stmt
         .query_map([account_id], |r| {
             Ok((
@@ -702,10 +708,7 @@ pub fn record_reminder(
 /// # Errors
 /// On SQLite failure.
 pub fn pending_names(conn: &Connection, account_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT display_name FROM submissions WHERE account_id = ?1
-           AND state IN ('received', 'checked', 'returned') ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare_cached(SQL_PENDING_NAMES)?;
     let rows = stmt
         .query_map([account_id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -778,10 +781,7 @@ pub fn purgeable_of_account(
         String,
     )>,
 > {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, state, establishment_id, deadline, received_at FROM submissions
-         WHERE account_id = ?1 AND state <> 'registered' AND purged_at IS NULL ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare_cached(SQL_PURGEABLE_OF_ACCOUNT)?;
     let rows = stmt
         .query_map([account_id], |r| {
             Ok((
