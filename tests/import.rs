@@ -135,6 +135,54 @@ fn r_io_2_imported_rows_are_in_the_database_file() {
     assert_eq!(in_file, 6000);
 }
 
+/// The import's writer leaves SQLite's own parent look-ups out (`bulk_begin`): every row it
+/// writes must still have its account, establishment and submission, and the connection gets
+/// the foreign-key checks back afterwards.
+#[test]
+fn r_io_2_imported_rows_keep_their_foreign_keys_and_the_checks_come_back() {
+    let mut fx = fixture();
+    // Ten accounts: one of them is withdrawn at the end of the stream.
+    let o = opts("2026-04-06T00:30:00Z", 10, 300, 2700);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let mut s = String::from_utf8(stream(&o, &keys)).expect("utf8");
+    // A job offer of a live account for an establishment nobody submitted: refused, not
+    // written with a dangling establishment.
+    let offer = s
+        .lines()
+        .find(|l| l.contains("\"job.submitted\"") && l.contains("\"submission_id\":\"est-"))
+        .expect("an offer")
+        .replace("\"event_id\":\"", "\"event_id\":\"dangling-")
+        .replace("\"submission_id\":\"job-", "\"submission_id\":\"dangling-job-")
+        .replace("\"submission_id\":\"est-", "\"submission_id\":\"nobody-est-");
+    s.push_str(&offer);
+    s.push('\n');
+    let s = s.into_bytes();
+    let r = run(
+        &mut fx.store,
+        t("2026-04-08T00:00:00Z"),
+        vec![("fk.jsonl", s)],
+    );
+    assert!(r.applied > 3000 && r.rejected == 1, "{r:?}");
+    assert_eq!(r.rejects[0].reason, "unknown_establishment");
+    let conn = fx.store.conn();
+    let on: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .expect("pragma");
+    assert!(on);
+    let dangling: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(dangling, 0);
+    let withdrawn: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM submissions WHERE state = 'withdrawn'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(withdrawn > 0);
+}
+
 #[test]
 fn r_io_2_one_bad_line_among_a_thousand() {
     let mut fx = fixture();

@@ -573,7 +573,7 @@ pub fn import_events(
         let writer = s.spawn(move || -> Result<ImportSummary> {
             let mut run = Run::new(now, cal);
             let mut summary = ImportSummary::default();
-            let pages = storage::imports::bulk_begin(store.conn())?;
+            let settings = storage::imports::bulk_begin(store.conn())?;
             let mut written: Result<bool> = Ok(true);
             while let Ok(first) = from_reader.recv() {
                 let mut batch = vec![first];
@@ -597,11 +597,11 @@ pub fn import_events(
             drop(to_checkpoint);
             let checkpointed = checkpoints
                 .join()
-                .map_err(|_| ServiceError::Internal("import checkpointer panicked".into()))?;
-            // Always: the connection gets its automatic checkpoints back.
-            let ended = storage::imports::bulk_end(store.conn(), pages);
+                .map_err(|_| ServiceError::Internal("import checkpointer panicked".into()));
+            // Always: the connection gets its own settings back.
+            let ended = storage::imports::bulk_end(store.conn(), settings);
             written?;
-            checkpointed?;
+            checkpointed??;
             ended?;
             Ok(summary)
         });
