@@ -152,8 +152,14 @@ fn r_io_2_imported_rows_keep_their_foreign_keys_and_the_checks_come_back() {
         .find(|l| l.contains("\"job.submitted\"") && l.contains("\"submission_id\":\"est-"))
         .expect("an offer")
         .replace("\"event_id\":\"", "\"event_id\":\"dangling-")
-        .replace("\"submission_id\":\"job-", "\"submission_id\":\"dangling-job-")
-        .replace("\"submission_id\":\"est-", "\"submission_id\":\"nobody-est-");
+        .replace(
+            "\"submission_id\":\"job-",
+            "\"submission_id\":\"dangling-job-",
+        )
+        .replace(
+            "\"submission_id\":\"est-",
+            "\"submission_id\":\"nobody-est-",
+        );
     s.push_str(&offer);
     s.push('\n');
     let s = s.into_bytes();
@@ -170,7 +176,9 @@ fn r_io_2_imported_rows_keep_their_foreign_keys_and_the_checks_come_back() {
         .expect("pragma");
     assert!(on);
     let dangling: i64 = conn
-        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
         .expect("check");
     assert_eq!(dangling, 0);
     let withdrawn: i64 = conn
