@@ -745,15 +745,41 @@ enum Written {
     Cut,
 }
 
+/// Where the chunk after the first `have` of a batch is.
+enum NextChunk {
+    /// At `batch[have]` (received from `more` when it was not there yet).
+    Here,
+    /// The batch ended before it.
+    End,
+    /// The input stopped inside the batch.
+    Cut,
+}
+
+fn next_chunk(batch: &mut Vec<Chunk>, have: usize, more: Option<&Receiver<Chunk>>) -> NextChunk {
+    if have < batch.len() {
+        return NextChunk::Here;
+    }
+    if batch.last().is_some_and(|c| c.ends_batch) {
+        return NextChunk::End;
+    }
+    match more.map(Receiver::recv) {
+        Some(Ok(c)) => {
+            batch.push(c);
+            NextChunk::Here
+        }
+        _ => NextChunk::Cut,
+    }
+}
+
 /// Receives the batch's chunks that `batch` lacks. False when the input stops first.
 fn receive_rest(batch: &mut Vec<Chunk>, more: &Receiver<Chunk>) -> bool {
-    while !batch.last().is_some_and(|c| c.ends_batch) {
-        match more.recv() {
-            Ok(c) => batch.push(c),
-            Err(_) => return false,
+    loop {
+        match next_chunk(batch, batch.len(), Some(more)) {
+            NextChunk::Here => {}
+            NextChunk::End => return true,
+            NextChunk::Cut => return false,
         }
     }
-    true
 }
 
 /// Writes the batch that starts with `batch`'s chunk, receiving its other chunks from `more`
@@ -825,18 +851,14 @@ fn write_batch(
     let mut st = storage::imports::LineStatements::prepare(&tx)?;
     let mut next = 0;
     loop {
-        if next == batch.len() {
-            if batch.last().is_some_and(|c| c.ends_batch) {
-                break;
-            }
-            match more.map(Receiver::recv) {
-                Some(Ok(c)) => batch.push(c),
+        match next_chunk(batch, next, more) {
+            NextChunk::Here => {}
+            NextChunk::End => break,
+            NextChunk::Cut => {
                 // Rolled back with the transaction; the caches may hold its rows.
-                _ => {
-                    run.clear();
-                    run.calendar_warnings = warnings_before;
-                    return Ok(Written::Cut);
-                }
+                run.clear();
+                run.calendar_warnings = warnings_before;
+                return Ok(Written::Cut);
             }
         }
         let chunk = &mut batch[next];
@@ -899,35 +921,7 @@ fn write_batch(
                     other => other?,
                 },
             };
-            match outcome {
-                Outcome::Applied => done.applied += 1,
-                Outcome::Duplicate => done.duplicate += 1,
-                Outcome::Rejected { reason, detail, .. } => {
-                    done.rejected += 1;
-                    let event_id = match &l.ready {
-                        Ok(ev) => Some(ev.event_id.clone()),
-                        Err(e) => e.event_id.clone(),
-                    };
-                    let r = Reject {
-                        file: file.clone(),
-                        line: l.line,
-                        event_id: event_id.clone(),
-                        reason,
-                        detail,
-                        raw: interchange::truncate_raw(&l.bytes, RAW_MAX),
-                    };
-                    storage::imports::insert_reject(&tx, &r, run.now)?;
-                    if done.rejects.len() < listed {
-                        done.rejects.push(RejectLine {
-                            file: r.file,
-                            line: r.line,
-                            event_id,
-                            reason: r.reason,
-                            detail: r.detail,
-                        });
-                    }
-                }
-            }
+            count(&tx, &mut done, l, file, outcome, run.now, listed)?;
         }
     }
     drop(st);
@@ -964,6 +958,49 @@ fn write_batch(
     done.calendar_warnings = run.calendar_warnings - warnings_before;
     run.calendar_warnings = warnings_before;
     Ok(Written::Committed(done))
+}
+
+/// Counts a line's outcome in `done`; a refused line goes to `import_rejects`, and to the
+/// summary's list while it has fewer than `listed`.
+fn count(
+    conn: &Connection,
+    done: &mut BatchDone,
+    l: &Line,
+    file: &str,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+    listed: usize,
+) -> Result<()> {
+    match outcome {
+        Outcome::Applied => done.applied += 1,
+        Outcome::Duplicate => done.duplicate += 1,
+        Outcome::Rejected { reason, detail, .. } => {
+            done.rejected += 1;
+            let event_id = match &l.ready {
+                Ok(ev) => Some(ev.event_id.clone()),
+                Err(e) => e.event_id.clone(),
+            };
+            let r = Reject {
+                file: file.to_string(),
+                line: l.line,
+                event_id: event_id.clone(),
+                reason,
+                detail,
+                raw: interchange::truncate_raw(&l.bytes, RAW_MAX),
+            };
+            storage::imports::insert_reject(conn, &r, now)?;
+            if done.rejects.len() < listed {
+                done.rejects.push(RejectLine {
+                    file: r.file,
+                    line: r.line,
+                    event_id,
+                    reason: r.reason,
+                    detail: r.detail,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Applies one event: its id is recorded first (an id already there is a duplicate) and
@@ -1475,15 +1512,9 @@ mod tests {
         crate::clock::parse_rfc3339(s).unwrap()
     }
 
-    /// The lines, prepared, as one batch of one chunk.
-    fn whole_batch(store: &Store, raw: Vec<RawLine>) -> Vec<Chunk> {
-        let lines = prepare_batch(raw, 2).unwrap();
-        let matched = preverify(store.conn(), &lines).unwrap();
-        vec![Chunk {
-            lines,
-            matched: Some(matched),
-            ends_batch: true,
-        }]
+    /// The lines, prepared, as one batch of one chunk (keys checked by the writer).
+    fn whole_batch(raw: Vec<RawLine>) -> Vec<Chunk> {
+        in_chunks(raw, usize::MAX, true).0
     }
 
     fn committed(w: Result<Written>) -> BatchDone {
@@ -1601,7 +1632,7 @@ mod tests {
         let mut run = Run::new(now, &cal);
         let names = vec!["f.jsonl".to_string()];
         let write = |store: &mut Store, run: &mut Run<'_>, raw: Vec<RawLine>| {
-            let mut batch = whole_batch(store, raw);
+            let mut batch = whole_batch(raw);
             let done = committed(write_batch(
                 store, None, run, &names, &mut batch, None, false, 10,
             ));
@@ -1753,7 +1784,7 @@ mod tests {
         let mut results = Vec::new();
         for careful in [false, true] {
             let (mut store, raw) = fixture();
-            let mut batch = whole_batch(&store, raw);
+            let mut batch = whole_batch(raw);
             let cal = super::super::calendar::effective(store.conn()).unwrap();
             let mut run = Run::new(now, &cal);
             let names = vec!["f.jsonl".to_string()];
