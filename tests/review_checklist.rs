@@ -19,6 +19,7 @@ use ratatui::buffer::Buffer;
 
 mod common;
 
+use common::screen::cells;
 use common::{CLERK_PW, SUPERVISOR_PW};
 
 struct Fixture {
@@ -87,30 +88,8 @@ fn render(app: &App) -> Buffer {
     t.backend().buffer().clone()
 }
 
-/// The screen's rows as text, a double-width character counted once; with each character's
-/// column, to read a cell's style.
-fn rows(buf: &Buffer) -> Vec<Vec<(u16, String)>> {
-    let (w, h) = (buf.area.width, buf.area.height);
-    (0..h)
-        .map(|y| {
-            let mut row = Vec::new();
-            let mut skip = 0;
-            for x in 0..w {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-                row.push((x, sym.to_string()));
-            }
-            row
-        })
-        .collect()
-}
-
 fn text(app: &App) -> String {
-    rows(&render(app))
+    cells(&render(app))
         .iter()
         .map(|r| r.iter().map(|c| c.1.as_str()).collect::<String>() + "\n")
         .collect()
@@ -218,7 +197,7 @@ fn r_rev_1_checklist_is_ticked_by_the_clerk_missing_items_are_named_and_the_tick
     // The missing items are red in the list, the ticked ones are not.
     let buf = render(&f.app);
     let fg_of = |label: &str| {
-        let r = rows(&buf);
+        let r = cells(&buf);
         let y = r
             .iter()
             .position(|row| {
@@ -355,7 +334,7 @@ fn r_rev_6_queue_refreshes_by_itself_and_the_cursor_stays_on_the_same_item() {
 fn r_dl_3_days_left_is_red_when_overdue_and_orange_within_two_open_days() {
     let f = fixture("tanaka");
     let buf = render(&f.app);
-    let rows = rows(&buf);
+    let rows = cells(&buf);
     let find = |needle: &str| {
         rows.iter()
             .position(|r| {
