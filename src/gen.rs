@@ -1,10 +1,10 @@
 //! `madoguchi gen`: a realistic, valid interchange stream of any size, the same for the same
 //! seed (training data, tests, the import benchmark).
 //!
-//! Activation keys are random and stored only as argon2 hashes, so a stream cannot activate
+//! Activation keys are random and stored only as hashes, so a stream cannot activate
 //! accounts it does not know. [`prepare_accounts`] therefore creates `accounts` key-pending
-//! employer accounts in the target database (keys drawn from the seeded generator, issued one
-//! minute before `start`) and returns their keys; [`generate`] then writes, in order:
+//! self-registered employer accounts in the target database (keys drawn from the seeded
+//! generator, issued one minute before `start`) and returns their keys; [`generate`] then writes, in order:
 //! 1. one `account.activated` per account, within the keys' 50 minutes;
 //! 2. from `start` + 1 h, `establishments` × `establishment.submitted` (round robin over the
 //!    accounts) interleaved with `jobs` job events, each linked to an establishment already
@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::domain::account::AccountKind;
+use crate::domain::account::{AccountKind, AccountOrigin};
 use crate::domain::authkey;
 use crate::domain::establishment::Establishment;
 use crate::domain::interchange::{Event, EventBody};
@@ -347,7 +347,10 @@ pub fn prepare_accounts(
                 name: None,
                 name_kana: None,
                 birth_date: None,
-                registered_by: staff_id,
+                // As if each employer had registered online (seed 000): they then submit
+                // their establishment in the provisional period.
+                registered_by: None,
+                origin: AccountOrigin::SelfRegistered,
             },
             issued,
         )?;

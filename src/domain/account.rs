@@ -30,15 +30,66 @@ impl AccountKind {
     }
 }
 
+/// How the account came to be (R-REG-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountOrigin {
+    /// 窓口でメールアドレスを登録: open once the customer sets a password; no deadline, no purge.
+    Counter,
+    /// The employer registered online (seed 000): provisional until its establishment is
+    /// registered at the office, within the deadline of R-DL-1 (a).
+    #[serde(rename = "self")]
+    SelfRegistered,
+}
+
+impl AccountOrigin {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountOrigin::Counter => "counter",
+            AccountOrigin::SelfRegistered => "self",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<AccountOrigin> {
+        match s {
+            "counter" => Some(AccountOrigin::Counter),
+            "self" => Some(AccountOrigin::SelfRegistered),
+            _ => None,
+        }
+    }
+
+    /// The state an account of this origin enters when the customer sets a password with the
+    /// key (R-KEY-4): a counter-opened My Page opens at once (seed 001 ⑥ 「マイページ開設完了」);
+    /// a self-registered one starts its provisional period.
+    #[must_use]
+    pub fn state_on_activation(self) -> AccountState {
+        match self {
+            AccountOrigin::Counter => AccountState::Opened,
+            AccountOrigin::SelfRegistered => AccountState::Activated,
+        }
+    }
+
+    /// Only a self-registered account has a provisional deadline of its own (R-DL-1 (a)).
+    #[must_use]
+    pub fn has_provisional_period(self) -> bool {
+        self == AccountOrigin::SelfRegistered
+    }
+}
+
 /// Stored account state. "Key expired" is not stored: it is `KeyPending` with a dead key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountState {
-    /// Registered at the counter; the customer has not yet used the auth key.
+    /// Waiting for the customer: a counter-opened account until the customer asks for a key
+    /// online and sets a password with it; a self-registered one until its key is used.
     KeyPending,
-    /// The customer set a password with the key (R-KEY-4); the provisional deadline runs.
+    /// A self-registered account whose customer set a password (R-KEY-4): provisional, the
+    /// deadline of R-DL-1 (a) runs.
     Activated,
-    /// My Page opened (開設): the establishment is fully registered (R-REV-3).
+    /// My Page open (開設): a counter-opened account from its activation, a self-registered one
+    /// once its establishment is registered (R-REV-3).
     Opened,
     /// Deadline passed, or otherwise invalidated (R-DL-3).
     Invalid,
@@ -83,6 +134,23 @@ pub const MAX_ADDITIONAL_ACCOUNTS: i64 = 10;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r_reg_4_counter_opened_accounts_open_on_activation_and_only_self_registered_ones_wait() {
+        assert_eq!(
+            AccountOrigin::Counter.state_on_activation(),
+            AccountState::Opened
+        );
+        assert_eq!(
+            AccountOrigin::SelfRegistered.state_on_activation(),
+            AccountState::Activated
+        );
+        assert!(!AccountOrigin::Counter.has_provisional_period());
+        assert!(AccountOrigin::SelfRegistered.has_provisional_period());
+        for o in [AccountOrigin::Counter, AccountOrigin::SelfRegistered] {
+            assert_eq!(AccountOrigin::parse(o.code()), Some(o));
+        }
+    }
 
     #[test]
     fn r_reg_2_live_states() {

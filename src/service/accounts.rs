@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::clock::{fmt_jst, jst_date, to_db};
 use crate::config::Config;
-use crate::domain::account::{AccountKind, AccountState, MAX_ADDITIONAL_ACCOUNTS};
+use crate::domain::account::{AccountKind, AccountOrigin, AccountState, MAX_ADDITIONAL_ACCOUNTS};
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::email::{self, Email, EmailError};
 use crate::domain::mask::mask_email;
@@ -227,7 +227,8 @@ pub fn register(
             name: v.name.as_deref(),
             name_kana: v.name_kana.as_deref(),
             birth_date: v.birth_date.as_deref(),
-            registered_by: ctx.staff_id,
+            registered_by: Some(ctx.staff_id),
+            origin: AccountOrigin::Counter,
         },
         ctx.now,
     )
@@ -416,14 +417,15 @@ pub struct Activation {
     pub provisional_deadline: Option<String>,
 }
 
-/// Provisional deadline for an employer account: completion date + 14 days (R-DL-1), moved back
-/// to the previous open day when the office is closed, office closures included (R-DL-2).
+/// Provisional deadline of a self-registered account: completion date + 14 days (R-DL-1 (a)),
+/// moved back to the previous open day when the office is closed, office closures included
+/// (R-DL-2). A counter-opened account has none.
 fn provisional_deadline(
     conn: &rusqlite::Connection,
-    kind: AccountKind,
+    origin: AccountOrigin,
     completed: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    if kind != AccountKind::Employer {
+    if !origin.has_provisional_period() {
         return Ok(None);
     }
     let cal = super::calendar::effective(conn)?;
@@ -488,8 +490,9 @@ pub fn activate(
                 .and_then(|id| keys.iter().find(|k| k.id == id))
                 .ok_or(ServiceError::NotFound)?;
             storage::keys::set_state(&tx, k.id, KeyState::Used, k.wrong_tries, ctx.now)?;
-            let deadline = provisional_deadline(&tx, acc.kind, ctx.now)?;
-            storage::accounts::mark_activated(&tx, acc.id, ctx.now, deadline.as_deref())?;
+            let deadline = provisional_deadline(&tx, acc.origin, ctx.now)?;
+            let state = acc.origin.state_on_activation();
+            storage::accounts::mark_activated(&tx, acc.id, ctx.now, state, deadline.as_deref())?;
             result.provisional_deadline = deadline;
         }
         ActivationOutcome::Wrong { tries_left } => {

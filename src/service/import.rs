@@ -1139,13 +1139,16 @@ fn activate(
                 return Ok(refused(format!("account is {}", acc.state.code())));
             }
             storage::keys::set_state(conn, k.id, KeyState::Used, k.wrong_tries, at)?;
-            let dl = (acc.kind == AccountKind::Employer)
+            let dl = acc
+                .origin
+                .has_provisional_period()
                 .then(|| deadline::deadline(jst_date(at), run.cal));
             if dl.is_some_and(|d| d.calendar_warning) {
                 run.calendar_warnings += 1;
             }
             let dl = dl.map(|d| d.date.format("%Y-%m-%d").to_string());
-            storage::accounts::mark_activated(conn, acc.id, at, dl.as_deref())?;
+            let state = acc.origin.state_on_activation();
+            storage::accounts::mark_activated(conn, acc.id, at, state, dl.as_deref())?;
             Ok(Outcome::Applied)
         }
         ActivationOutcome::Wrong { tries_left } => {

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Result, StorageError};
 use crate::clock::to_db;
-use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AccountRow {
@@ -24,10 +24,11 @@ pub struct AccountRow {
     pub opened_at: Option<String>,
     pub invalid_at: Option<String>,
     pub withdrawn_at: Option<String>,
+    pub origin: AccountOrigin,
 }
 
 const COLS: &str = "id, kind, email, state, establishment_number, seeker_number, name, name_kana, birth_date, \
-                    created_at, activated_at, provisional_deadline, opened_at, invalid_at, withdrawn_at";
+                    created_at, activated_at, provisional_deadline, opened_at, invalid_at, withdrawn_at, origin";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
     let kind: String = r.get(1)?;
@@ -55,6 +56,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
         opened_at: r.get(12)?,
         invalid_at: r.get(13)?,
         withdrawn_at: r.get(14)?,
+        origin: {
+            let o: String = r.get(15)?;
+            AccountOrigin::parse(&o).ok_or_else(|| bad("origin", &o))?
+        },
     })
 }
 
@@ -67,7 +72,9 @@ pub struct NewAccount<'a> {
     pub name: Option<&'a str>,
     pub name_kana: Option<&'a str>,
     pub birth_date: Option<&'a str>,
-    pub registered_by: i64,
+    /// The clerk, for a counter-opened account; `None` for a self-registered one.
+    pub registered_by: Option<i64>,
+    pub origin: AccountOrigin,
 }
 
 /// Inserts a key-pending account. A live account with the same email key makes this fail with
@@ -79,8 +86,8 @@ pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Resu
     let now = to_db(now);
     conn.prepare_cached(
         "INSERT INTO accounts (kind, email, email_key, state, establishment_number, seeker_number, name,
-                               name_kana, birth_date, registered_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, 'key_pending', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                               name_kana, birth_date, registered_by, created_at, updated_at, origin)
+         VALUES (?1, ?2, ?3, 'key_pending', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
     )?
     .execute(params![
         a.kind.code(),
@@ -92,7 +99,8 @@ pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Resu
         a.name_kana,
         a.birth_date,
         a.registered_by,
-        now
+        now,
+        a.origin.code()
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -147,7 +155,9 @@ pub fn live_count_for_establishment(conn: &Connection, number: &str) -> Result<i
         .query_row([number], |r| r.get(0))?)
 }
 
-/// R-KEY-4: the customer set a password with the key.
+/// R-KEY-4: the customer set a password with the key at `now` (アカウント登録完了日時). The
+/// account enters `state` (its origin's, `AccountOrigin::state_on_activation`); an open one
+/// is open from now, a provisional one gets `deadline` (R-DL-1 (a)).
 ///
 /// # Errors
 /// On SQLite failure, or when the account is not key-pending any more.
@@ -155,13 +165,16 @@ pub fn mark_activated(
     conn: &Connection,
     id: i64,
     now: DateTime<Utc>,
+    state: AccountState,
     deadline: Option<&str>,
 ) -> Result<()> {
-    let n = conn.execute(
-        "UPDATE accounts SET state = 'activated', activated_at = ?2, provisional_deadline = ?3, updated_at = ?2
-         WHERE id = ?1 AND state = 'key_pending'",
-        params![id, to_db(now), deadline],
-    )?;
+    let n = conn
+        .prepare_cached(
+            "UPDATE accounts SET state = ?3, activated_at = ?2, provisional_deadline = ?4, updated_at = ?2,
+                    opened_at = CASE WHEN ?3 = 'opened' THEN ?2 ELSE opened_at END
+              WHERE id = ?1 AND state = 'key_pending'",
+        )?
+        .execute(params![id, to_db(now), state.code(), deadline])?;
     if n == 1 {
         Ok(())
     } else {

@@ -24,7 +24,40 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/011_payload_any.sql"),
     include_str!("../../assets/sql/012_stale_name_index.sql"),
     include_str!("../../assets/sql/013_account_index.sql"),
+    include_str!("../../assets/sql/014_account_origin.sql"),
 ];
+
+/// Steps of an upgrade that SQL cannot do, run in the same transaction right after the SQL of
+/// the version they name (the version reached).
+const RUST_STEPS: &[(i64, fn(&rusqlite::Transaction<'_>) -> Result<()>)] =
+    &[(14, offer_deadlines_v14)];
+
+/// Version 14: a pending job offer that needs a counter visit, from what is now an open My
+/// Page, gets its own deadline: its submission date + 14 days, moved back over closed days
+/// (R-DL-1 (b), R-DL-2).
+fn offer_deadlines_v14(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    use crate::clock::{from_db, jst_date};
+    use crate::domain::{calendar::Calendar, deadline};
+    let cal = Calendar::bundled()
+        .map_err(|e| StorageError::Corrupt(format!("bundled calendar: {e}")))?
+        .with_closures(super::closures::all(tx)?);
+    let pending: Vec<(i64, String)> = tx
+        .prepare(
+            "SELECT id, received_at FROM submissions
+              WHERE kind = 'job' AND visit_needed = 1 AND state IN ('received', 'checked', 'returned')",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut set = tx.prepare("UPDATE submissions SET deadline = ?2 WHERE id = ?1")?;
+    for (id, received) in pending {
+        let Some(at) = from_db(&received) else {
+            continue;
+        };
+        let d = deadline::deadline(jst_date(at), &cal).date.to_string();
+        set.execute(rusqlite::params![id, d])?;
+    }
+    Ok(())
+}
 
 #[must_use]
 pub fn current_version() -> i64 {
@@ -58,6 +91,9 @@ pub(super) fn upgrade(conn: &mut Connection, path: &Path) -> Result<()> {
             return Ok(());
         };
         tx.execute_batch(sql)?;
+        for (_, step) in RUST_STEPS.iter().filter(|(to, _)| *to == v + 1) {
+            step(&tx)?;
+        }
         tx.pragma_update(None, "user_version", v + 1)?;
         tx.commit()?;
     }
