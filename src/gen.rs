@@ -361,7 +361,7 @@ pub fn prepare_accounts(
             hash,
             issued,
             authkey::expires_at(issued),
-            staff_id,
+            Some(staff_id),
         )?;
     }
     storage::audit::append(

@@ -73,6 +73,13 @@ impl Run {
         child.wait_with_output().expect("wait").into()
     }
 
+    /// The Internet Service's events, imported as the system (no `--as`).
+    fn import(&self, name: &str, lines: &str) -> Out {
+        let f = self.dir.path().join(name);
+        std::fs::write(&f, lines).expect("events");
+        self.run(None, &["import", f.to_str().expect("utf-8 path")])
+    }
+
     fn clerk(&self, args: &[&str]) -> Out {
         let mut a = vec!["--as", "tanaka"];
         a.extend_from_slice(args);
@@ -179,25 +186,50 @@ fn cli_register_show_reissue_activate_and_verify() {
         "{}",
         o.stdout
     );
+    // R-REG-4: no key at the counter, only the guidance mail.
     assert!(
-        o.stdout.contains("2026-04-01 10:50（日本時間）"),
-        "R-KEY-1 expiry in JST: {}",
-        o.stdout
-    );
-    assert!(
-        o.stdout.contains("アカウント仮登録完了通知"),
+        o.stdout.contains("お客様のパスワード登録待ち"),
         "{}",
         o.stdout
     );
+    assert!(
+        o.stdout.contains("メールアドレス登録のお知らせ"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("認証キーの有効期限"), "{}", o.stdout);
 
     let o = r.clerk(&["account", "show", "info@iidabashi-shoji.co.jp"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        o.stdout.contains("認証キー未使用（10:50 まで有効）"),
+        o.stdout.contains("お客様のパスワード登録待ち"),
+        "R-REG-6: {}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("窓口でメールアドレス登録"),
         "R-REG-6: {}",
         o.stdout
     );
     assert!(o.stdout.contains("[送信待ち]"), "R-MAIL-5: {}", o.stdout);
+
+    // R-KEY-0: the customer asks online; the key mail goes out then.
+    let o = r.import(
+        "pw.jsonl",
+        "{\"event_id\":\"pw-1\",\"occurred_at\":\"2026-04-01T09:55:00+09:00\",\"type\":\"password.requested\",\"email\":\"info@iidabashi-shoji.co.jp\"}\n",
+    );
+    assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
+    let o = r.clerk(&["account", "show", "info@iidabashi-shoji.co.jp"]);
+    assert!(
+        o.stdout.contains("認証キー発行済（10:50 まで有効）"),
+        "R-REG-6: {}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("パスワード登録申込受付通知"),
+        "{}",
+        o.stdout
+    );
 
     let o = r.clerk(&["account", "reissue-key", "info@iidabashi-shoji.co.jp"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -240,7 +272,12 @@ fn cli_register_show_reissue_activate_and_verify() {
         &format!("{key}\n"),
     );
     assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
-    assert!(o.stdout.contains("有効化しました"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("アカウント登録完了。マイページが開設されました"),
+        "{}",
+        o.stdout
+    );
     let o = r.with_stdin(
         Some(CLERK_PW),
         &[
@@ -297,15 +334,17 @@ fn cli_register_json_is_parseable() {
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
     assert_eq!(v["account_id"], 1);
     assert_eq!(v["kind"], "seeker");
-    assert_eq!(v["key_expires_jst"], "2026-04-01 10:50");
+    assert!(v.get("key_expires_jst").is_none(), "R-REG-4: no key yet");
     assert_eq!(
         v["mail"]["subject"],
-        "【ハローワーク】パスワード登録申込受付通知"
+        "【ハローワーク】メールアドレス登録のお知らせ"
     );
 
     let o = r.clerk(&["account", "show", "yamada.taro@example.ne.jp", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
     assert_eq!(v["account"]["state"], "key_pending");
+    assert_eq!(v["account"]["origin"], "counter");
+    assert_eq!(v["status"]["status"], "awaiting_request");
     assert_eq!(v["key_expired"], false);
     assert_eq!(v["mails"][0]["state"], "queued");
 }
@@ -507,7 +546,7 @@ fn cli_demo_builds_a_database_without_the_tui() {
             "jinji@korakuen-foods.co.jp",
         ],
     );
-    assert!(o.stdout.contains("パスワード登録完了"), "{}", o.stdout);
+    assert!(o.stdout.contains("マイページ開設済"), "{}", o.stdout);
     // Never on top of an existing file.
     let o = r.run(None, &["demo", "--no-tui"]);
     assert_eq!(o.code, 3, "{}", o.stderr);

@@ -476,11 +476,13 @@ fn r_io_1_example_file_parses() {
     assert_eq!(
         types,
         [
+            "account.self_registered",
             "account.activated",
             "establishment.submitted",
             "job.submitted",
             "job.resubmitted",
-            "account.withdrawn"
+            "account.withdrawn",
+            "password.requested"
         ]
     );
 }
@@ -656,7 +658,8 @@ fn employer_account(fx: &Fx, email: &str) -> i64 {
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: fx.admin,
+            registered_by: Some(fx.admin),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t("2026-04-06T00:00:00Z"),
     )

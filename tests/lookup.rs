@@ -64,7 +64,8 @@ fn account(
             name: seeker.map(|s| s.1),
             name_kana: seeker.map(|s| s.2),
             birth_date: seeker.map(|s| s.3),
-            registered_by: 1,
+            registered_by: Some(1),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t0(),
     )

@@ -94,7 +94,7 @@ fn est(n: usize) -> Establishment {
 /// job submissions. Returns (account, establishment submission, job submissions).
 fn employer(
     store: &mut Store,
-    w: &World,
+    _w: &World,
     n: usize,
     deadline: &str,
     jobs: usize,
@@ -113,12 +113,20 @@ fn employer(
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: w.clerk.staff_id,
+            registered_by: None,
+            origin: madoguchi::domain::account::AccountOrigin::SelfRegistered,
         },
         now,
     )
     .unwrap();
-    storage::accounts::mark_activated(&tx, acc, now, Some(deadline)).unwrap();
+    storage::accounts::mark_activated(
+        &tx,
+        acc,
+        now,
+        madoguchi::domain::account::AccountState::Activated,
+        Some(deadline),
+    )
+    .unwrap();
     let e = est(n);
     let eid = storage::establishments::insert(&tx, &e, acc, now).unwrap();
     let payload = serde_json::to_string(&e).unwrap();

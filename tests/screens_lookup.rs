@@ -75,7 +75,8 @@ fn fixture(cfg: Config) -> Fixture {
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: admin,
+            registered_by: Some(admin),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t0(),
     )

@@ -36,18 +36,19 @@ fn queue_key_mail(store: &mut Store, now: chrono::DateTime<chrono::Utc>) -> (i64
     ]);
     let footer = Footer {
         office_name: "飯田橋".into(),
+        sender_address: "iidabashi@example.go.jp".into(),
         phone: "03-3812-8609".into(),
         hours: "平日 8:30〜17:15".into(),
         extra: String::new(),
     };
-    let r = template::render(Template::AccountRegisteredEmployer, &vars, &footer).unwrap();
+    let r = template::render(Template::PasswordRequested, &vars, &footer).unwrap();
     let tx = store.immediate().unwrap();
     let id = outbox::insert(
         &tx,
         &NewMail {
             message_id: "<key-mail.13010@example.go.jp>",
             account_id: None,
-            template: Template::AccountRegisteredEmployer.code(),
+            template: Template::PasswordRequested.code(),
             to_addr: "tanaka@example.co.jp",
             subject: &r.subject,
             body: &r.body,

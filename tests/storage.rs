@@ -78,6 +78,11 @@ fn employer(email: &str) -> RegisterInput {
     }
 }
 
+/// R-KEY-0: the customer asks for パスワード登録 online at t0 (no birth date: employers).
+fn request(e: &mut Env, email: &str) -> accounts::KeyRequested {
+    accounts::request_key(&mut e.store, &e.cfg, t0(), email, None).expect("key request")
+}
+
 /// The key as the customer reads it off the queued mail.
 fn key_in_mail(store: &Store, outbox_id: i64) -> String {
     let body = storage::outbox::body(store.conn(), outbox_id)
@@ -195,8 +200,9 @@ fn r_key_2_auth_key_in_clear_only_inside_the_queued_mail_body() {
         &employer("key@example.co.jp"),
     )
     .expect("reg");
-    let shown = key_in_mail(&e.store, r.mail.outbox_id);
-    let body = storage::outbox::body(e.store.conn(), r.mail.outbox_id)
+    let q = request(&mut e, &r.email);
+    let shown = key_in_mail(&e.store, q.mail.outbox_id);
+    let body = storage::outbox::body(e.store.conn(), q.mail.outbox_id)
         .expect("body")
         .expect("body");
     let at = body.find(&shown).expect("key in body");
@@ -330,28 +336,32 @@ fn r_key_6_wrong_expired_used_and_locked_are_told_apart() {
     // Wrong, then right, then used.
     let r =
         accounts::register(&mut e.store, &e.cfg, &c, &employer("one@example.co.jp")).expect("r");
-    let key = key_in_mail(&e.store, r.mail.outbox_id);
+    let q = request(&mut e, &r.email);
+    let key = key_in_mail(&e.store, q.mail.outbox_id);
     let at = |m: i64| c.at(t0() + Duration::minutes(m));
     let (o, a) = accounts::activate(&mut e.store, &at(1), &r.email, "ZZZZ-ZZZZ-ZZZZ").expect("a");
     assert_eq!(o, ActivationOutcome::Wrong { tries_left: 9 });
     assert_eq!(a.tries_left, Some(9));
     let (o, a) = accounts::activate(&mut e.store, &at(2), &r.email, &key).expect("a");
     assert_eq!(o, ActivationOutcome::Activated);
-    assert_eq!(a.provisional_deadline.as_deref(), Some("2026-04-15"));
+    // R-REG-4: a counter-opened account is open at once, with no deadline.
+    assert_eq!(a.provisional_deadline, None);
     let (o, _) = accounts::activate(&mut e.store, &at(3), &r.email, &key).expect("a");
     assert_eq!(o, ActivationOutcome::Used);
 
     // Expired: 50 minutes from issue (R-KEY-1).
     let r =
         accounts::register(&mut e.store, &e.cfg, &c, &employer("two@example.co.jp")).expect("r");
-    let key = key_in_mail(&e.store, r.mail.outbox_id);
+    let q = request(&mut e, &r.email);
+    let key = key_in_mail(&e.store, q.mail.outbox_id);
     let (o, _) = accounts::activate(&mut e.store, &at(51), &r.email, &key).expect("a");
     assert_eq!(o, ActivationOutcome::Expired);
 
     // Locked after 10 wrong tries; then even the right key is refused.
     let r =
         accounts::register(&mut e.store, &e.cfg, &c, &employer("three@example.co.jp")).expect("r");
-    let key = key_in_mail(&e.store, r.mail.outbox_id);
+    let q = request(&mut e, &r.email);
+    let key = key_in_mail(&e.store, q.mail.outbox_id);
     let mut last = None;
     for i in 0..10 {
         let (o, _) =
@@ -368,14 +378,15 @@ fn r_mail_6_reissue_cancels_the_old_mail_and_the_old_key_is_replaced() {
     let mut e = env();
     let c = e.clerk.clone();
     let r = accounts::register(&mut e.store, &e.cfg, &c, &employer("re@example.co.jp")).expect("r");
-    let old_key = key_in_mail(&e.store, r.mail.outbox_id);
+    let first = request(&mut e, &r.email);
+    let old_key = key_in_mail(&e.store, first.mail.outbox_id);
     let later = c.at(t0() + Duration::minutes(5));
     let re = accounts::reissue_key(&mut e.store, &e.cfg, &later, r.account_id).expect("reissue");
     assert_eq!(re.cancelled_mails, 1);
     let mails = storage::outbox::for_account(e.store.conn(), r.account_id).expect("mails");
     let old = mails
         .iter()
-        .find(|m| m.id == r.mail.outbox_id)
+        .find(|m| m.id == first.mail.outbox_id)
         .expect("old");
     assert_eq!(old.state, MailState::Cancelled);
     assert!(!old.has_body, "a cancelled key mail loses its body");

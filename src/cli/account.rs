@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 
 use super::{CliCtx, code, safe};
 use crate::clock::{fmt_jst, fmt_jst_hm, from_db, jst_date};
-use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::account::AccountKind;
 use crate::domain::authkey::ActivationOutcome;
 use crate::domain::staff::Permission;
 use crate::i18n::cli::{Label, Msg, account_state_label, label, mail_state_label, msg};
-use crate::service::accounts::{self, AccountView, RegisterInput};
+use crate::service::accounts::{self, AccountStatus, AccountView, RegisterInput};
 use crate::service::cli_support;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -137,12 +137,10 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
         &s.ctx.at(ctx.now()),
         &register_input(a),
     )?;
-    let expires = fmt_jst(r.key_expires_at);
     if ctx.json {
         let mut v = serde_json::to_value(&r)?;
         if let Some(o) = v.as_object_mut() {
             o.insert("ok".into(), true.into());
-            o.insert("key_expires_jst".into(), expires.clone().into());
         }
         ctx.print_json(&v)?;
     } else {
@@ -157,7 +155,7 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
             )
         );
         println!("{}: {}", label(ctx.lang, Label::Email), safe(&r.email));
-        println!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }));
+        println!("{}", msg(ctx.lang, &Msg::AwaitingRequest));
         println!(
             "{}",
             msg(
@@ -176,46 +174,37 @@ fn jst_text(db: &str) -> String {
     from_db(db).map_or_else(|| safe(db), fmt_jst)
 }
 
-/// R-REG-6: the state at a glance.
+/// R-REG-6: the state at a glance ([`AccountView::status`] in words).
 fn state_line(ctx: &CliCtx, v: &AccountView, now: DateTime<Utc>) -> String {
-    let a = &v.account;
     let lang = ctx.lang;
-    match a.state {
-        AccountState::KeyPending if v.key_expired() => {
-            let at = v
-                .key
-                .as_ref()
-                .map_or_else(String::new, |k| fmt_jst(k.expires_at));
-            msg(lang, &Msg::KeyExpired { at: &at })
-        }
-        AccountState::KeyPending => {
-            let until = v.key.as_ref().map_or_else(String::new, |k| {
-                if jst_date(k.expires_at) == jst_date(now) {
-                    fmt_jst_hm(k.expires_at)
-                } else {
-                    fmt_jst(k.expires_at)
-                }
-            });
+    let at = |t: &Option<String>| t.as_deref().map(jst_text);
+    match v.status() {
+        AccountStatus::AwaitingRequest => msg(lang, &Msg::AwaitingRequest),
+        AccountStatus::KeyLive { until } => {
+            let until = if jst_date(until) == jst_date(now) {
+                fmt_jst_hm(until)
+            } else {
+                fmt_jst(until)
+            };
             msg(lang, &Msg::KeyPending { until: &until })
         }
-        AccountState::Activated => {
-            let at = a.activated_at.as_deref().map(jst_text).unwrap_or_default();
-            msg(
-                lang,
-                &Msg::ActivatedOn {
-                    at: &at,
-                    deadline: a.provisional_deadline.as_deref(),
-                },
-            )
-        }
-        other => {
-            let at = match other {
-                AccountState::Opened => a.opened_at.as_deref(),
-                AccountState::Invalid => a.invalid_at.as_deref(),
-                _ => a.withdrawn_at.as_deref(),
-            };
-            let l = account_state_label(lang, other);
-            at.map_or_else(|| l.to_string(), |t| format!("{l} {}", jst_text(t)))
+        AccountStatus::KeyExpired { at } => msg(lang, &Msg::KeyExpired { at: &fmt_jst(at) }),
+        AccountStatus::KeyLocked => msg(lang, &Msg::KeyLocked),
+        AccountStatus::Provisional {
+            completed,
+            deadline,
+        } => msg(
+            lang,
+            &Msg::ActivatedOn {
+                at: &at(&completed).unwrap_or_default(),
+                deadline: deadline.as_deref(),
+            },
+        ),
+        AccountStatus::Open { since: t }
+        | AccountStatus::Invalid { at: t }
+        | AccountStatus::Withdrawn { at: t } => {
+            let l = account_state_label(lang, v.account.state);
+            at(&t).map_or_else(|| l.to_string(), |t| format!("{l} {t}"))
         }
     }
 }
@@ -228,7 +217,11 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     if ctx.json {
         let mut j = serde_json::to_value(&v)?;
         if let Some(o) = j.as_object_mut() {
-            o.insert("key_expired".into(), v.key_expired().into());
+            o.insert(
+                "key_expired".into(),
+                matches!(v.status(), AccountStatus::KeyExpired { .. }).into(),
+            );
+            o.insert("status".into(), serde_json::to_value(v.status())?);
             o.insert("state_text".into(), state.into());
         }
         ctx.print_json(&j)?;
@@ -249,6 +242,11 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     );
     println!("{}: {}", l(Label::Email), safe(&a.email));
     println!("{}: {}", l(Label::State), state);
+    println!(
+        "{}: {}",
+        l(Label::Origin),
+        crate::i18n::cli::origin_label(lang, a.origin)
+    );
     let fields = [
         ("establishment_number", &a.establishment_number),
         ("seeker_number", &a.seeker_number),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 
 use super::{CliCtx, Exit, Settings, code};
 use crate::config::Config;
@@ -238,9 +238,15 @@ fn key_from_mail(store: &Store, outbox_id: i64) -> Option<String> {
     Some(key.split_whitespace().next()?.to_string())
 }
 
+/// What happened to a sample account after the counter registered it.
 enum Then {
+    /// The customer has not asked for a key yet.
     Nothing,
+    /// The customer asked for a key online (R-KEY-0) five minutes later.
+    Request,
+    /// … and set a password with it: the My Page is open.
     Activate,
+    /// The clerk re-issued a key (R-KEY-3).
     Reissue,
 }
 
@@ -258,7 +264,7 @@ fn samples(store: &mut Store, cfg: &Config, clerk: &Ctx) -> anyhow::Result<()> {
         (
             employer("recruit@kagurazaka-kogyo.co.jp", "1301-123456-7"),
             &earlier,
-            Then::Nothing,
+            Then::Request,
         ),
         (
             employer("jinji@korakuen-foods.co.jp", "1301-999999-9"),
@@ -280,7 +286,7 @@ fn samples(store: &mut Store, cfg: &Config, clerk: &Ctx) -> anyhow::Result<()> {
                 "13010-12345678",
             ),
             clerk,
-            Then::Nothing,
+            Then::Request,
         ),
         (
             seeker(
@@ -303,10 +309,19 @@ fn samples(store: &mut Store, cfg: &Config, clerk: &Ctx) -> anyhow::Result<()> {
                 continue;
             }
         };
+        let request = |store: &mut Store| {
+            let birth = NaiveDate::parse_from_str(&input.birth_date, "%Y-%m-%d").ok();
+            accounts::request_key(store, cfg, ctx.now + Duration::minutes(5), &r.email, birth)
+                .map_err(anyhow_service)
+        };
         match then {
             Then::Nothing => {}
+            Then::Request => {
+                request(store)?;
+            }
             Then::Activate => {
-                if let Some(key) = key_from_mail(store, r.mail.outbox_id) {
+                let q = request(store)?;
+                if let Some(key) = key_from_mail(store, q.mail.outbox_id) {
                     let later = ctx.at(ctx.now + Duration::minutes(20));
                     accounts::activate(store, &later, &r.email, &key).map_err(anyhow_service)?;
                 }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod context;
 pub mod demo;
+pub mod import_watch;
 pub mod init;
 pub mod lookup;
 pub mod mail;

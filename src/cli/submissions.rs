@@ -26,8 +26,12 @@ const PROGRESS_MIN_BYTES: u64 = 1 << 20;
 #[derive(Debug, Clone, Args)]
 pub struct ImportArgs {
     /// JSON Lines files ("-" reads standard input).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "watch", conflicts_with = "watch")]
     pub files: Vec<PathBuf>,
+    /// Keep importing the `*.jsonl` files dropped into DIR (written as `*.jsonl.tmp`, then
+    /// renamed), moving each to DIR/done/ or DIR/failed/, until SIGTERM or Ctrl-C.
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<PathBuf>,
     /// Set from the global `--json`.
     #[arg(skip)]
     pub json: bool,
@@ -84,6 +88,9 @@ pub fn run_import(
     ctx: Option<&Ctx>,
     lang: Lang,
 ) -> anyhow::Result<i32> {
+    if let Some(dir) = &args.watch {
+        return super::import_watch::run(dir, store, cfg, ctx, lang);
+    }
     let stdin = std::io::stdin();
     let mut inputs = Vec::new();
     for f in &args.files {

@@ -128,6 +128,68 @@ impl AccountState {
     }
 }
 
+/// Why a `password.requested` issues no key (R-KEY-0). The customer is told nothing more than
+/// for an unknown address; the reject records which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRequestRefusal {
+    /// A self-registered account starts over with `account.self_registered` instead.
+    SelfRegistered,
+    /// The account is not waiting for its password (open, provisional, invalid, 退会).
+    NotWaiting(AccountState),
+    /// A job seeker's request without the birth date.
+    BirthDateRequired,
+    /// A job seeker's birth date other than the one registered at the counter.
+    BirthDateMismatch,
+}
+
+impl KeyRequestRefusal {
+    /// The reject reason code (`import_rejects.reason`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SelfRegistered | Self::NotWaiting(_) => "account_state",
+            Self::BirthDateRequired => "birth_date_required",
+            Self::BirthDateMismatch => "birth_date_mismatch",
+        }
+    }
+}
+
+/// The facts of an account a key request is judged on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRequestSubject {
+    pub origin: AccountOrigin,
+    pub state: AccountState,
+    pub kind: AccountKind,
+    /// What the counter registered (job seekers).
+    pub birth_date: Option<chrono::NaiveDate>,
+}
+
+/// R-KEY-0: whether the customer of a counter-opened account, asking online for パスワード登録,
+/// gets a key. A job seeker must give the birth date registered at the counter (seed 002).
+///
+/// # Errors
+/// The refusal.
+pub fn judge_key_request(
+    a: KeyRequestSubject,
+    given_birth_date: Option<chrono::NaiveDate>,
+) -> Result<(), KeyRequestRefusal> {
+    if a.origin != AccountOrigin::Counter {
+        return Err(KeyRequestRefusal::SelfRegistered);
+    }
+    if a.state != AccountState::KeyPending {
+        return Err(KeyRequestRefusal::NotWaiting(a.state));
+    }
+    if a.kind == AccountKind::Seeker {
+        let Some(given) = given_birth_date else {
+            return Err(KeyRequestRefusal::BirthDateRequired);
+        };
+        if a.birth_date != Some(given) {
+            return Err(KeyRequestRefusal::BirthDateMismatch);
+        }
+    }
+    Ok(())
+}
+
 /// R-REG-5: one primary account and at most 10 additional accounts per establishment.
 pub const MAX_ADDITIONAL_ACCOUNTS: i64 = 10;
 
@@ -150,6 +212,57 @@ mod tests {
         for o in [AccountOrigin::Counter, AccountOrigin::SelfRegistered] {
             assert_eq!(AccountOrigin::parse(o.code()), Some(o));
         }
+    }
+
+    #[test]
+    fn r_key_0_a_key_request_is_judged_on_origin_state_and_the_seekers_birth_date() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let seeker = KeyRequestSubject {
+            origin: AccountOrigin::Counter,
+            state: AccountState::KeyPending,
+            kind: AccountKind::Seeker,
+            birth_date: d("1990-04-05"),
+        };
+        assert_eq!(judge_key_request(seeker, d("1990-04-05")), Ok(()));
+        assert_eq!(
+            judge_key_request(seeker, d("1990-04-06")),
+            Err(KeyRequestRefusal::BirthDateMismatch)
+        );
+        assert_eq!(
+            judge_key_request(seeker, None),
+            Err(KeyRequestRefusal::BirthDateRequired)
+        );
+        let employer = KeyRequestSubject {
+            kind: AccountKind::Employer,
+            birth_date: None,
+            ..seeker
+        };
+        // An employer gives only the address (seed 001 ③).
+        assert_eq!(judge_key_request(employer, None), Ok(()));
+        assert_eq!(
+            judge_key_request(
+                KeyRequestSubject {
+                    state: AccountState::Opened,
+                    ..employer
+                },
+                None
+            ),
+            Err(KeyRequestRefusal::NotWaiting(AccountState::Opened))
+        );
+        assert_eq!(
+            judge_key_request(
+                KeyRequestSubject {
+                    origin: AccountOrigin::SelfRegistered,
+                    ..employer
+                },
+                None
+            ),
+            Err(KeyRequestRefusal::SelfRegistered)
+        );
+        assert_eq!(
+            KeyRequestRefusal::BirthDateMismatch.code(),
+            "birth_date_mismatch"
+        );
     }
 
     #[test]

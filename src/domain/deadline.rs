@@ -44,6 +44,28 @@ pub fn deadline(completion_date: NaiveDate, cal: &Calendar) -> Deadline {
     }
 }
 
+/// R-DL-1: the deadline a new submission carries. While its account is in the provisional
+/// period of a self-registered account (`provisional`: that account's deadline) the
+/// account's deadline (a); from an open My Page, an item that needs a counter visit gets its
+/// own, its submission date + 14 days moved back over closed days (b); anything else has none.
+#[must_use]
+pub fn for_submission(
+    provisional: Option<NaiveDate>,
+    needs_visit: bool,
+    submitted: NaiveDate,
+    cal: &Calendar,
+) -> Option<Deadline> {
+    match provisional {
+        Some(date) => Some(Deadline {
+            date,
+            moved_from: None,
+            calendar_warning: false,
+        }),
+        None if needs_visit => Some(deadline(submitted, cal)),
+        None => None,
+    }
+}
+
 /// How much time is left until a deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DaysLeft {
@@ -130,6 +152,59 @@ mod tests {
 
     fn cal() -> Calendar {
         Calendar::bundled().unwrap()
+    }
+
+    #[test]
+    fn r_dl_1_b_an_offer_from_an_open_my_page_that_needs_a_visit_gets_its_own_deadline() {
+        // Issue 14: an offer submitted on 2027-03-08 must not carry a 2026 deadline.
+        // Raw 2027-03-22 is the substitute holiday for 春分の日 (Sunday 3/21) → Friday 3/19.
+        let own = for_submission(None, true, d(2027, 3, 8), &cal()).unwrap();
+        assert_eq!(own.date, d(2027, 3, 19));
+        assert_eq!(own.moved_from, Some(d(2027, 3, 22)));
+        assert_eq!(for_submission(None, false, d(2027, 3, 8), &cal()), None);
+        // In the provisional period of a self-registered account: the account's deadline.
+        let acc = for_submission(Some(d(2027, 3, 19)), true, d(2027, 3, 8), &cal()).unwrap();
+        assert_eq!(acc.date, d(2027, 3, 19));
+    }
+
+    #[test]
+    fn r_dl_2_deadline_crossing_new_year_moves_before_the_year_end_closure() {
+        // Raw 2026-12-30 (closed 12/29–1/3) → Monday 2026-12-28.
+        let dl = deadline(d(2026, 12, 16), &cal());
+        assert_eq!(dl.date, d(2026, 12, 28));
+        assert_eq!(dl.moved_from, Some(d(2026, 12, 30)));
+        // Raw 2027-01-03, the last closed day of the year end → the same Monday.
+        assert_eq!(deadline(d(2026, 12, 20), &cal()).date, d(2026, 12, 28));
+        // Raw 2027-01-04, the first open day: stays.
+        assert_eq!(deadline(d(2026, 12, 21), &cal()).date, d(2027, 1, 4));
+    }
+
+    #[test]
+    fn r_dl_2_deadline_on_a_golden_week_substitute_holiday_moves_to_the_friday_before() {
+        // Raw 2026-05-06 (振替休日), back over 5/5, 5/4, 5/3 (Sun), 5/2 (Sat) → Fri 5/1.
+        let dl = deadline(d(2026, 4, 22), &cal());
+        assert_eq!(dl.date, d(2026, 5, 1));
+        assert_eq!(dl.date.weekday(), Weekday::Fri);
+        assert_eq!(dl.moved_from, Some(d(2026, 5, 6)));
+        // Raw 2026-04-29 (昭和の日, a Wednesday) → Tuesday 4/28.
+        assert_eq!(deadline(d(2026, 4, 15), &cal()).date, d(2026, 4, 28));
+    }
+
+    #[test]
+    fn r_dl_2_deadline_on_an_office_closure_moves_back_over_it_and_the_weekend() {
+        let closed = cal().with_closures(vec![Closure {
+            date: d(2026, 6, 15),
+            reason: "庁舎点検".into(),
+        }]);
+        // Raw Monday 2026-06-15 is closed by the office → Friday 6/12.
+        let dl = deadline(d(2026, 6, 1), &closed);
+        assert_eq!(dl.date, d(2026, 6, 12));
+        assert_eq!(deadline(d(2026, 6, 1), &cal()).date, d(2026, 6, 15));
+        // The same rule for an offer's own deadline (R-DL-1 b).
+        assert_eq!(
+            for_submission(None, true, d(2026, 6, 1), &closed).map(|x| x.date),
+            Some(d(2026, 6, 12))
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!
 //! | type | fields |
 //! |---|---|
+//! | `account.self_registered` | `email`, `kind` (`"employer"`) |
+//! | `password.requested` | `email`, `birth_date` (`YYYY-MM-DD`; required for a job seeker) |
 //! | `account.activated` | `email`, `auth_key` |
 //! | `establishment.submitted` | `email`, `submission_id`, `establishment` (object) |
 //! | `job.submitted` | `email`, `submission_id`, `job` (object) |
@@ -21,12 +23,18 @@ use serde::{Deserialize, Serialize};
 use super::establishment::Establishment;
 use super::job::JobOffer;
 
+/// The only account kind that registers itself online (seed 000; job seekers register at
+/// the counter).
+pub const SELF_REGISTERING_KIND: &str = "employer";
+
 /// Longest accepted `event_id` / `submission_id`, in characters.
 pub const ID_MAX: usize = 128;
 
 /// The event types, with their wire names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
+    AccountSelfRegistered,
+    PasswordRequested,
     AccountActivated,
     EstablishmentSubmitted,
     JobSubmitted,
@@ -35,7 +43,9 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
+        Self::AccountSelfRegistered,
+        Self::PasswordRequested,
         Self::AccountActivated,
         Self::EstablishmentSubmitted,
         Self::JobSubmitted,
@@ -46,6 +56,8 @@ impl EventType {
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
+            Self::AccountSelfRegistered => "account.self_registered",
+            Self::PasswordRequested => "password.requested",
             Self::AccountActivated => "account.activated",
             Self::EstablishmentSubmitted => "establishment.submitted",
             Self::JobSubmitted => "job.submitted",
@@ -71,6 +83,18 @@ pub struct Event {
 /// The payload of an event, by type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventBody {
+    /// R-KEY-0, seed 000: an employer registered an account online; a key goes out with
+    /// 「アカウント仮登録完了通知」.
+    AccountSelfRegistered {
+        email: String,
+    },
+    /// R-KEY-0, seeds 001 ②–④ and 002: the customer of a counter-opened account asked for
+    /// パスワード登録; a key goes out with 「パスワード登録申込受付通知」. A job seeker gives the
+    /// birth date registered at the counter.
+    PasswordRequested {
+        email: String,
+        birth_date: Option<chrono::NaiveDate>,
+    },
     AccountActivated {
         email: String,
         auth_key: String,
@@ -100,6 +124,8 @@ impl EventBody {
     #[must_use]
     pub fn event_type(&self) -> EventType {
         match self {
+            Self::AccountSelfRegistered { .. } => EventType::AccountSelfRegistered,
+            Self::PasswordRequested { .. } => EventType::PasswordRequested,
             Self::AccountActivated { .. } => EventType::AccountActivated,
             Self::EstablishmentSubmitted { .. } => EventType::EstablishmentSubmitted,
             Self::JobSubmitted { .. } => EventType::JobSubmitted,
@@ -112,7 +138,9 @@ impl EventBody {
     #[must_use]
     pub fn email(&self) -> &str {
         match self {
-            Self::AccountActivated { email, .. }
+            Self::AccountSelfRegistered { email }
+            | Self::PasswordRequested { email, .. }
+            | Self::AccountActivated { email, .. }
             | Self::EstablishmentSubmitted { email, .. }
             | Self::JobSubmitted { email, .. }
             | Self::JobResubmitted { email, .. }
@@ -143,8 +171,11 @@ pub mod reasons {
     pub const BAD_ID: &str = "bad_id";
     /// `occurred_at` is not RFC 3339.
     pub const BAD_TIME: &str = "bad_time";
-    /// `type` is not one of the five.
+    /// `type` is not one of the seven.
     pub const UNKNOWN_TYPE: &str = "unknown_type";
+    /// A field has a value it cannot have (`birth_date` not `YYYY-MM-DD`, an account `kind`
+    /// that cannot register itself); detail: the field.
+    pub const BAD_FIELD: &str = "bad_field";
 }
 
 /// The wire form, shared by the parser and the writer (`gen`). Every field is optional here
@@ -170,6 +201,12 @@ pub struct Wire {
     pub job: Option<JobOffer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// `password.requested`: `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    /// `account.self_registered`: the account's kind (only `"employer"`).
+    #[serde(rename = "kind", skip_serializing_if = "Option::is_none")]
+    pub account_kind: Option<String>,
 }
 
 /// Only the id, read when the full parse failed, so the reject still names the event.
@@ -193,6 +230,12 @@ impl Event {
             ..Wire::default()
         };
         match &self.body {
+            EventBody::AccountSelfRegistered { .. } => {
+                w.account_kind = Some(SELF_REGISTERING_KIND.to_string());
+            }
+            EventBody::PasswordRequested { birth_date, .. } => {
+                w.birth_date = birth_date.map(|d| d.format("%Y-%m-%d").to_string());
+            }
             EventBody::AccountActivated { auth_key, .. } => w.auth_key = Some(auth_key.clone()),
             EventBody::EstablishmentSubmitted {
                 submission_id,
@@ -298,6 +341,27 @@ pub fn parse_line(line: &[u8]) -> Result<Event, ParseError> {
         Ok(s)
     };
     let body = match ty {
+        EventType::AccountSelfRegistered => {
+            let kind = required(wire.account_kind, "kind", &event_id)?;
+            if kind.trim() != SELF_REGISTERING_KIND {
+                return Err(err(
+                    reasons::BAD_FIELD,
+                    "kind: only employer accounts register themselves online",
+                    id,
+                ));
+            }
+            EventBody::AccountSelfRegistered { email }
+        }
+        EventType::PasswordRequested => EventBody::PasswordRequested {
+            email,
+            birth_date: match wire.birth_date.filter(|d| !d.trim().is_empty()) {
+                None => None,
+                Some(d) => Some(
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .map_err(|_| err(reasons::BAD_FIELD, "birth_date: YYYY-MM-DD", id))?,
+                ),
+            },
+        },
         EventType::AccountActivated => EventBody::AccountActivated {
             email,
             auth_key: required(wire.auth_key, "auth_key", &event_id)?,

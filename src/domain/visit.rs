@@ -42,6 +42,9 @@ pub enum VisitReason {
     NoOfferInPastYear,
     /// 派遣・請負求人.
     DispatchOrContract,
+    /// The provisional establishment of a self-registered account, even alone: the employer
+    /// comes to the office for 本登録 (seed 004 「ハローワークに出向いて本登録」, seed 000).
+    SelfRegisteredEstablishment,
     /// その他、ハローワークが必要と認める（職員の指定）, with the staff member's reason.
     StaffFlagged(String),
 }
@@ -57,6 +60,7 @@ impl VisitReason {
             Self::FirstDisabilityShortTrial => "first_disability_short_trial",
             Self::NoOfferInPastYear => "no_offer_in_past_year",
             Self::DispatchOrContract => "dispatch_or_contract",
+            Self::SelfRegisteredEstablishment => "self_registered_establishment",
             Self::StaffFlagged(_) => "staff_flagged",
         }
     }
@@ -87,8 +91,22 @@ pub fn fixed_label(code: &str) -> Option<&'static str> {
         }
         "no_offer_in_past_year" => "過去1年間に求人の申込みがない",
         "dispatch_or_contract" => "派遣・請負求人",
+        "self_registered_establishment" => "オンラインで仮登録した事業所情報（来所して本登録）",
         _ => return None,
     })
+}
+
+/// R-VISIT-1 for an establishment submission: the provisional establishment of a
+/// self-registered account, still in its provisional period, needs a visit even without a job
+/// offer (seed 000: 「事業所情報の登録のみを希望する場合は、②は省略可」, the visit is not).
+/// Changes from an open My Page need none.
+#[must_use]
+pub fn establishment_visit_reasons(provisional_self_registered: bool) -> Vec<VisitReason> {
+    if provisional_self_registered {
+        vec![VisitReason::SelfRegisteredEstablishment]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Every R-VISIT-1 reason that applies to `job` (empty: no visit needed).
@@ -161,6 +179,19 @@ mod tests {
             last_offer_date: Some(d(2024, 11, 1)),
             staff_flagged: None,
         }
+    }
+
+    #[test]
+    fn r_visit_1_a_self_registered_accounts_establishment_needs_a_visit_even_alone() {
+        assert_eq!(
+            establishment_visit_reasons(true),
+            vec![V::SelfRegisteredEstablishment]
+        );
+        assert!(establishment_visit_reasons(false).is_empty());
+        assert!(
+            fixed_label("self_registered_establishment")
+                .is_some_and(|l| l.contains("来所して本登録"))
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! name the field and the rule, in Japanese).
 
 use super::Lang;
-use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
 use crate::domain::staff::Role;
 use crate::service::{FieldIssue, ServiceError, Severity};
 use crate::storage::outbox::MailState;
@@ -245,14 +245,33 @@ pub fn kind_label(lang: Lang, k: AccountKind) -> &'static str {
     }
 }
 
+/// R-REG-4: how the account came to be.
+#[must_use]
+pub fn origin_label(lang: Lang, o: AccountOrigin) -> &'static str {
+    match o {
+        AccountOrigin::Counter => pick(
+            lang,
+            "窓口でメールアドレス登録",
+            "registered at the counter",
+        ),
+        AccountOrigin::SelfRegistered => {
+            pick(lang, "お客様がオンラインで仮登録", "self-registered online")
+        }
+    }
+}
+
 #[must_use]
 pub fn account_state_label(lang: Lang, s: AccountState) -> &'static str {
     match s {
-        AccountState::KeyPending => pick(lang, "認証キー未使用", "auth key pending"),
-        AccountState::Activated => pick(lang, "パスワード登録済（仮登録期間中）", "activated"),
-        AccountState::Opened => pick(lang, "開設済", "opened"),
+        AccountState::KeyPending => pick(lang, "パスワード登録待ち", "waiting for the customer"),
+        AccountState::Activated => pick(
+            lang,
+            "アカウント登録完了（仮登録期間中）",
+            "account registered (provisional)",
+        ),
+        AccountState::Opened => pick(lang, "マイページ開設済", "My Page open"),
         AccountState::Invalid => pick(lang, "無効", "invalid"),
-        AccountState::Withdrawn => pick(lang, "取下げ", "withdrawn"),
+        AccountState::Withdrawn => pick(lang, "退会", "withdrawn"),
     }
 }
 
@@ -425,6 +444,8 @@ pub enum Label {
     Kind,
     Email,
     State,
+    /// R-REG-4: counter-opened or self-registered.
+    Origin,
     KeyExpires,
     Mails,
     NoMails,
@@ -479,6 +500,7 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         L::Kind => pick(lang, "種別", "Type"),
         L::Email => pick(lang, "メールアドレス", "Email"),
         L::State => pick(lang, "状態", "State"),
+        L::Origin => pick(lang, "開設方法", "Opened by"),
         L::KeyExpires => pick(lang, "認証キー有効期限", "Auth key expires"),
         L::Mails => pick(lang, "送信メール", "Mail"),
         L::NoMails => pick(lang, "（メールはありません）", "(no mail)"),
@@ -577,6 +599,9 @@ pub enum Msg<'a> {
     KeyPending {
         until: &'a str,
     },
+    /// R-KEY-0: no key yet; the customer asks for it online.
+    AwaitingRequest,
+    KeyLocked,
     KeyExpired {
         at: &'a str,
     },
@@ -719,23 +744,37 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
         }
         Msg::KeyPending { until } => {
             if ja {
-                format!("認証キー未使用（{until} まで有効）")
+                format!("認証キー発行済（{until} まで有効）")
             } else {
-                format!("auth key pending (valid until {until})")
+                format!("auth key mailed (valid until {until})")
             }
         }
+        Msg::AwaitingRequest => pick(
+            lang,
+            "お客様のパスワード登録待ち: インターネットサービスの「パスワード登録」から申し込むと、認証キーがメールで届きます（50分間有効）",
+            "waiting for the customer: applying for password registration online mails the auth key (valid 50 minutes)",
+        )
+        .to_string(),
+        Msg::KeyLocked => pick(
+            lang,
+            "認証キー無効（10回誤り）。お客様の再申込か、窓口の再発行で新しいキーになります",
+            "auth key locked after 10 wrong tries; the customer asks again, or re-issue it",
+        )
+        .to_string(),
         Msg::KeyExpired { at } => {
             if ja {
-                format!("認証キー期限切れ（{at} に失効）。再発行してください")
+                format!(
+                    "認証キー期限切れ（{at} に失効）。お客様の再申込か、窓口の再発行で新しいキーになります"
+                )
             } else {
-                format!("auth key expired (at {at}); re-issue it")
+                format!("auth key expired (at {at}); the customer asks again, or re-issue it")
             }
         }
         Msg::ActivatedOn { at, deadline } => match (ja, deadline) {
-            (true, Some(d)) => format!("パスワード登録完了 {at}（仮登録期限 {d}）"),
-            (true, None) => format!("パスワード登録完了 {at}"),
-            (false, Some(d)) => format!("activated {at} (provisional deadline {d})"),
-            (false, None) => format!("activated {at}"),
+            (true, Some(d)) => format!("アカウント登録完了 {at}（仮登録期限 {d}）"),
+            (true, None) => format!("アカウント登録完了 {at}"),
+            (false, Some(d)) => format!("account registered {at} (provisional deadline {d})"),
+            (false, None) => format!("account registered {at}"),
         },
         Msg::Activation {
             outcome,
@@ -785,10 +824,10 @@ fn activation_text(
     let ja = lang == Lang::Ja;
     match outcome {
         "activated" => match (ja, deadline) {
-            (true, Some(d)) => format!("有効化しました（仮登録の期限 {d}）"),
-            (true, None) => "有効化しました".into(),
-            (false, Some(d)) => format!("Activated (provisional deadline {d})"),
-            (false, None) => "Activated".into(),
+            (true, Some(d)) => format!("アカウント登録完了（仮登録の期限 {d}）"),
+            (true, None) => "アカウント登録完了。マイページが開設されました".into(),
+            (false, Some(d)) => format!("Account registered (provisional deadline {d})"),
+            (false, None) => "Account registered; the My Page is open".into(),
         },
         "wrong" => {
             let n = tries_left.unwrap_or(0);
@@ -847,7 +886,7 @@ pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
         ),
         "password_note" => pick(
             lang,
-            "パスワードはハローワークでも表示・確認できません。お客様にはログイン画面の「パスワードを忘れた方」から再設定していただいてください",
+            "パスワードはハローワークでも表示・確認できません。お客様にはログイン画面の「パスワードをお忘れの方」から再設定するようご案内ください",
             "Passwords can never be shown, not even here; the customer resets one from the login page (\"forgot password\")",
         ),
         "revealed" => pick(

@@ -114,25 +114,59 @@ fn sync(
     }
     let interval = Duration::from_secs(cfg.mail.poll_seconds.max(1));
     let sweep_every = Duration::from_secs(u64::from(cfg.review.sweep_interval_minutes.max(1)) * 60);
+    let mut backoff = Duration::ZERO;
     while !stop.load(Ordering::Relaxed) {
         // R-DL-3: the deadline sweep, at most once per interval across all processes.
         let _ = crate::service::sweep::maybe_run(store, cfg, crate::clock::now(), sweep_every);
         // The queue filter's search index follows imports and changes (R-REV-6).
         let _ = crate::service::queue::maintain_search(store);
-        let r = worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now())?;
-        if r.did_anything() {
-            print_report(&r, transport.describe(), out)?;
-        }
-        // A full batch means more is due: go on at once.
-        if r.claimed < cfg.mail.batch_size as usize {
-            let mut slept = Duration::ZERO;
-            while slept < interval && !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(100));
-                slept += Duration::from_millis(100);
+        let mut full = false;
+        match worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now()) {
+            Ok(r) => {
+                backoff = Duration::ZERO;
+                if r.did_anything() {
+                    print_report(&r, transport.describe(), out)?;
+                }
+                // A full batch means more is due: go on at once.
+                full = r.claimed >= cfg.mail.batch_size as usize;
             }
+            Err(e) => {
+                // A service does not exit on a passing fault (a locked database, a full
+                // disk): it says so, waits longer each time (up to the poll interval's
+                // ten-fold) and goes on. Mail stays queued meanwhile.
+                backoff = (backoff * 2).clamp(Duration::from_secs(1), interval * 10);
+                tracing::error!("mail sync pass: {e}; next try in {backoff:?}");
+                eprintln!(
+                    "{}: {}",
+                    out.t(
+                        "送信処理に失敗しました。再試行します",
+                        "mail pass failed; retrying"
+                    ),
+                    crate::domain::text::sanitize(&e.to_string(), false)
+                );
+            }
+        }
+        if !full {
+            wait_for_work(store, &stop, interval.max(backoff));
         }
     }
     Ok(0)
+}
+
+/// Sleeps up to `limit`, waking early when another process commits to the database (an
+/// import that queued a key mail, a clerk's registration): the customer is waiting for that
+/// mail (R-KEY-0), so it must not wait for the next poll.
+fn wait_for_work(store: &Store, stop: &AtomicBool, limit: Duration) {
+    const TICK: Duration = Duration::from_millis(50);
+    let seen = store.data_version().ok();
+    let mut slept = Duration::ZERO;
+    while slept < limit && !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(TICK);
+        slept += TICK;
+        if seen.is_some() && store.data_version().ok() != seen {
+            return;
+        }
+    }
 }
 
 fn print_report(r: &PassReport, via: &str, out: Out) -> anyhow::Result<()> {

@@ -6,10 +6,16 @@ use std::collections::BTreeMap;
 /// Every notice the program sends. `code()` is what the outbox row stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
-    /// R-REG-4 employer: 「アカウント仮登録完了通知」
-    AccountRegisteredEmployer,
-    /// R-REG-4 job seeker: 「パスワード登録申込受付通知」
-    AccountRegisteredSeeker,
+    /// R-REG-4 counter registration, employer: 「メールアドレス登録のお知らせ」, no key:
+    /// how to finish online and the sender address to allow (`sender_address`).
+    CounterRegisteredEmployer,
+    /// R-REG-4 counter registration, job seeker (`name`): the same, with the birth date step.
+    CounterRegisteredSeeker,
+    /// R-KEY-0 `password.requested`: 「パスワード登録申込受付通知」 with the key.
+    PasswordRequested,
+    /// R-KEY-0 `account.self_registered` (seed 000): 「アカウント仮登録完了通知」 with the key
+    /// and the deadline rule (R-DL-1 (a), R-DL-2).
+    SelfRegistered,
     /// R-KEY-3
     KeyReissued,
     /// R-REV-6 「仮登録の期限が近づいています」: `deadline`, `days_left`, `item`.
@@ -32,9 +38,11 @@ pub enum Template {
 }
 
 impl Template {
-    pub const ALL: [Template; 11] = [
-        Template::AccountRegisteredEmployer,
-        Template::AccountRegisteredSeeker,
+    pub const ALL: [Template; 13] = [
+        Template::CounterRegisteredEmployer,
+        Template::CounterRegisteredSeeker,
+        Template::PasswordRequested,
+        Template::SelfRegistered,
         Template::KeyReissued,
         Template::ProvisionalReminder,
         Template::RegistrationCompleted,
@@ -55,8 +63,10 @@ impl Template {
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
-            Template::AccountRegisteredEmployer => "account_registered_employer",
-            Template::AccountRegisteredSeeker => "account_registered_seeker",
+            Template::CounterRegisteredEmployer => "counter_registered_employer",
+            Template::CounterRegisteredSeeker => "counter_registered_seeker",
+            Template::PasswordRequested => "password_requested",
+            Template::SelfRegistered => "self_registered",
             Template::KeyReissued => "key_reissued",
             Template::ProvisionalReminder => "provisional_reminder",
             Template::RegistrationCompleted => "registration_completed",
@@ -71,12 +81,14 @@ impl Template {
 
     fn source(self) -> &'static str {
         match self {
-            Template::AccountRegisteredEmployer => {
-                include_str!("../../assets/mail/account_registered_employer.txt")
+            Template::CounterRegisteredEmployer => {
+                include_str!("../../assets/mail/counter_registered_employer.txt")
             }
-            Template::AccountRegisteredSeeker => {
-                include_str!("../../assets/mail/account_registered_seeker.txt")
+            Template::CounterRegisteredSeeker => {
+                include_str!("../../assets/mail/counter_registered_seeker.txt")
             }
+            Template::PasswordRequested => include_str!("../../assets/mail/password_requested.txt"),
+            Template::SelfRegistered => include_str!("../../assets/mail/self_registered.txt"),
             Template::KeyReissued => include_str!("../../assets/mail/key_reissued.txt"),
             Template::ProvisionalReminder => {
                 include_str!("../../assets/mail/provisional_reminder.txt")
@@ -94,6 +106,8 @@ impl Template {
     }
 
     /// Whether the mail carries an auth key, and so must be scrubbed once sent (R-KEY-2).
+    /// A stored code of no template here (a notice of an older version) counts as carrying
+    /// one, so that its body is scrubbed all the same.
     #[must_use]
     pub fn carries_key(self) -> bool {
         self.source().contains("{{auth_key}}")
@@ -106,6 +120,8 @@ const FOOTER: &str = include_str!("../../assets/mail/footer.txt");
 #[derive(Debug, Clone, Default)]
 pub struct Footer {
     pub office_name: String,
+    /// The sender address (`mail.from`), which the customer may have to allow.
+    pub sender_address: String,
     pub phone: String,
     pub hours: String,
     pub extra: String,
@@ -147,6 +163,7 @@ pub fn render(
         .ok_or(TemplateError::Shape(t.code()))?;
     let mut all = vars.clone();
     all.insert("office_name", footer.office_name.clone());
+    all.insert("sender_address", footer.sender_address.clone());
     let line = |s: &str| {
         if s.is_empty() {
             String::new()
@@ -197,6 +214,7 @@ mod tests {
     fn footer() -> Footer {
         Footer {
             office_name: "飯田橋".into(),
+            sender_address: "madoguchi@example.go.jp".into(),
             phone: "03-3812-8609".into(),
             hours: String::new(),
             extra: String::new(),
@@ -204,28 +222,61 @@ mod tests {
     }
 
     #[test]
-    fn r_reg_4_employer_mail_names_the_notice_and_carries_the_key() {
+    fn r_reg_4_counter_registration_mail_guides_online_and_carries_no_key() {
+        for t in [
+            Template::CounterRegisteredEmployer,
+            Template::CounterRegisteredSeeker,
+        ] {
+            assert!(!t.carries_key(), "{t:?}");
+            let vars = BTreeMap::from([("name", "山田 太郎".to_string())]);
+            let r = render(t, &vars, &footer()).expect("render");
+            assert_eq!(r.subject, "【ハローワーク】メールアドレス登録のお知らせ");
+            assert!(r.body.contains("「パスワード登録」"), "{t:?}");
+            assert!(
+                r.body.contains("「madoguchi@example.go.jp」からの"),
+                "{t:?}"
+            );
+            assert!(r.body.contains("50分間"), "{t:?}");
+            assert!(!r.body.contains("認証キー："), "{t:?}");
+            assert!(r.body.contains("ハローワーク飯田橋\n03-3812-8609\n"));
+        }
+        let seeker = render(
+            Template::CounterRegisteredSeeker,
+            &BTreeMap::from([("name", "山田 太郎".to_string())]),
+            &footer(),
+        )
+        .expect("render");
+        assert!(seeker.body.starts_with("山田 太郎 様"));
+        assert!(seeker.body.contains("生年月日"));
+    }
+
+    #[test]
+    fn r_key_0_key_mails_carry_the_key_and_their_seed_subjects() {
         let vars = BTreeMap::from([
             ("auth_key", "ABCD-EFGH-JKMN".to_string()),
             ("key_expires_jst", "2026-11-23 15:00".to_string()),
         ]);
-        let r = render(Template::AccountRegisteredEmployer, &vars, &footer()).expect("render");
-        assert_eq!(r.subject, "【ハローワーク】アカウント仮登録完了通知");
-        assert!(r.body.contains("認証キー： ABCD-EFGH-JKMN"));
-        assert!(r.body.contains("ハローワーク飯田橋\n03-3812-8609\n"));
-        assert!(!r.body.contains("{{"));
-    }
-
-    #[test]
-    fn r_reg_4_seeker_mail_subject() {
-        let vars = BTreeMap::from([
-            ("auth_key", "K".to_string()),
-            ("key_expires_jst", "x".to_string()),
-            ("name", "山田 太郎".to_string()),
-        ]);
-        let r = render(Template::AccountRegisteredSeeker, &vars, &footer()).expect("render");
-        assert_eq!(r.subject, "【ハローワーク】パスワード登録申込受付通知");
-        assert!(r.body.starts_with("山田 太郎 様"));
+        for (t, subject) in [
+            (
+                Template::PasswordRequested,
+                "【ハローワーク】パスワード登録申込受付通知",
+            ),
+            (
+                Template::SelfRegistered,
+                "【ハローワーク】アカウント仮登録完了通知",
+            ),
+        ] {
+            assert!(t.carries_key());
+            let r = render(t, &vars, &footer()).expect("render");
+            assert_eq!(r.subject, subject);
+            assert!(r.body.contains("認証キー： ABCD-EFGH-JKMN"));
+            // The customer is not sent back to the counter for a new key.
+            assert!(!r.body.contains("窓口で認証キーの再発行"), "{t:?}");
+        }
+        // SPEC §9: the deadline counts from アカウント登録完了日, moved to the previous open day.
+        let r = render(Template::SelfRegistered, &vars, &footer()).expect("render");
+        assert!(r.body.contains("アカウント登録完了日の翌日から14日以内"));
+        assert!(r.body.contains("その前の開庁日まで"));
     }
 
     #[test]
@@ -250,6 +301,7 @@ mod tests {
             ("login_id", "tanaka@example.co.jp".to_string()),
             ("changed_at_jst", "2026-11-23 14:00".to_string()),
             ("new_login_id_masked", "ta****@ex*****.co.jp".to_string()),
+            ("opened_line", String::new()),
         ])
     }
 

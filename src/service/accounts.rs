@@ -7,7 +7,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::clock::{fmt_jst, jst_date, to_db};
 use crate::config::Config;
-use crate::domain::account::{AccountKind, AccountOrigin, AccountState, MAX_ADDITIONAL_ACCOUNTS};
+use crate::domain::account::{
+    AccountKind, AccountOrigin, AccountState, KeyRequestSubject, MAX_ADDITIONAL_ACCOUNTS,
+};
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::email::{self, Email, EmailError};
 use crate::domain::mask::mask_email;
@@ -58,7 +60,7 @@ pub struct Registered {
     pub account_id: i64,
     pub kind: AccountKind,
     pub email: String,
-    pub key_expires_at: DateTime<Utc>,
+    /// 「メールアドレス登録のお知らせ」 (no key: the customer asks for it online, R-KEY-0).
     pub mail: QueuedInfo,
 }
 
@@ -178,8 +180,9 @@ fn unreachable_email() -> Email {
     Email::parse("a@b.c").unwrap_or_else(|_| unreachable_email())
 }
 
-/// R-REG-1..5: registers an account email at the counter, issues an auth key and queues the
-/// mail that carries it (R-REG-4, R-KEY-1).
+/// R-REG-1..5: registers an account email at the counter. The account is counter-opened and
+/// waits for the customer, who asks for the key online (R-KEY-0); the mail queued here,
+/// 「メールアドレス登録のお知らせ」, tells them how and carries no key (R-REG-4).
 ///
 /// # Errors
 /// `Invalid` with every field issue (warnings only when not accepted), `EmailInUse` (R-REG-2),
@@ -196,9 +199,6 @@ pub fn register(
     let Some(v) = valid.filter(|_| !blocking) else {
         return Err(ServiceError::Invalid(issues));
     };
-    // The key and its hash are made before the write lock is taken.
-    let (key, key_hash, expires) = new_key(ctx.now)?;
-
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::RegisterAccount)?;
     let email_key = v.email.key();
@@ -216,7 +216,7 @@ pub fn register(
                 .with((MAX_ADDITIONAL_ACCOUNTS + 1).to_string()),
         ]));
     }
-    let account_id = storage::accounts::insert(
+    let account_id = insert_account(
         &tx,
         &NewAccount {
             kind: v.kind,
@@ -231,37 +231,12 @@ pub fn register(
             origin: AccountOrigin::Counter,
         },
         ctx.now,
-    )
-    .map_err(|e| match &e {
-        // Only reachable if the check above raced another writer; name the holder all the same.
-        storage::StorageError::Sqlite(s) if is_unique_violation(s) => {
-            match storage::accounts::live_by_email_key(&tx, &email_key) {
-                Ok(Some(h)) => ServiceError::EmailInUse {
-                    account_id: h.id,
-                    kind: h.kind,
-                },
-                _ => ServiceError::EmailInUse {
-                    account_id: 0,
-                    kind: v.kind,
-                },
-            }
-        }
-        _ => e.into(),
-    })?;
-    let key_id = storage::keys::insert(
-        &tx,
-        account_id,
-        KeyPurpose::Registration,
-        &key_hash,
-        ctx.now,
-        expires,
-        ctx.staff_id,
     )?;
     let template = match v.kind {
-        AccountKind::Employer => Template::AccountRegisteredEmployer,
-        AccountKind::Seeker => Template::AccountRegisteredSeeker,
+        AccountKind::Employer => Template::CounterRegisteredEmployer,
+        AccountKind::Seeker => Template::CounterRegisteredSeeker,
     };
-    let mut vars = key_vars(&key, expires);
+    let mut vars = BTreeMap::new();
     if let Some(n) = &v.name {
         vars.insert("name", n.clone());
     }
@@ -274,7 +249,7 @@ pub fn register(
             to: v.email.as_str(),
             account_id: Some(account_id),
             vars,
-            auth_key: Some((key_id, expires)),
+            auth_key: None,
         },
     )?;
     let warnings: Vec<&str> = issues.iter().map(|x| x.code).collect();
@@ -289,7 +264,7 @@ pub fn register(
             purpose: Some(crate::domain::lookup::REGISTER_PURPOSE.to_string()),
             outcome: "ok",
             detail: Some(format!(
-                "kind={} email={} warnings_accepted=[{}]",
+                "kind={} origin=counter email={} warnings_accepted=[{}]",
                 v.kind.code(),
                 mask_email(v.email.as_str()),
                 warnings.join(",")
@@ -301,17 +276,124 @@ pub fn register(
         account_id,
         kind: v.kind,
         email: v.email.as_str().to_string(),
-        key_expires_at: expires,
         mail,
     })
 }
 
-/// A fresh auth key, its argon2id hash and its expiry (R-KEY-1, R-KEY-2). Hashing costs tens
+/// Inserts a key-pending account; a live account that took the address meanwhile (a race past
+/// the check before) is named all the same (R-REG-2).
+pub(super) fn insert_account(
+    conn: &rusqlite::Connection,
+    a: &NewAccount<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    storage::accounts::insert(conn, a, now).map_err(|e| match &e {
+        storage::StorageError::Sqlite(s) if is_unique_violation(s) => {
+            match storage::accounts::live_by_email_key(conn, a.email_key) {
+                Ok(Some(h)) => ServiceError::EmailInUse {
+                    account_id: h.id,
+                    kind: h.kind,
+                },
+                _ => ServiceError::EmailInUse {
+                    account_id: 0,
+                    kind: a.kind,
+                },
+            }
+        }
+        _ => e.into(),
+    })
+}
+
+/// A fresh auth key, its stored hash and its expiry (R-KEY-1, R-KEY-2). Hashing costs tens
 /// of milliseconds: callers do it before taking the write lock.
-fn new_key(now: DateTime<Utc>) -> Result<(String, String, DateTime<Utc>)> {
+///
+/// # Errors
+/// When the hash cannot be computed.
+pub fn new_key(now: DateTime<Utc>) -> Result<NewKey> {
     let key = authkey::generate(&mut rand::rng());
     let hash = secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok((key, hash, authkey::expires_at(now)))
+    Ok(NewKey {
+        key,
+        hash,
+        expires: authkey::expires_at(now),
+    })
+}
+
+/// A key made ready before the write lock (see [`new_key`]).
+#[derive(Clone)]
+pub struct NewKey {
+    pub key: String,
+    pub hash: String,
+    pub expires: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for NewKey {
+    // Never the key or its hash in a log line or a panic message (R-KEY-2).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewKey")
+            .field("expires", &self.expires)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What issuing a key did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct IssuedKey {
+    pub key_id: i64,
+    pub mail: QueuedInfo,
+    /// Earlier keys of the account that died with it.
+    pub replaced: usize,
+    /// Unsent mails of those keys, cancelled (R-MAIL-6).
+    pub cancelled_mails: usize,
+}
+
+/// Issues a registration key to an account and queues the mail that carries it, inside the
+/// caller's transaction: the previous live key dies and its unsent mail is cancelled
+/// (R-KEY-3, R-MAIL-6). Used by the counter's re-issue and by the interchange's key requests
+/// (R-KEY-0), so the three cannot drift apart.
+pub(super) fn issue_key(
+    conn: &rusqlite::Connection,
+    cfg: &Config,
+    ctx: &Ctx,
+    account: (i64, &str),
+    template: Template,
+    key: &NewKey,
+) -> Result<IssuedKey> {
+    let (account_id, email) = account;
+    let old = storage::keys::replace_live(conn, account_id, KeyPurpose::Registration)?;
+    let mut cancelled_mails = 0;
+    for k in &old {
+        cancelled_mails +=
+            storage::outbox::cancel_unsent_for_key(conn, *k, "認証キー再発行により取消", ctx.now)?;
+    }
+    let issued_by = (ctx.staff_id != 0).then_some(ctx.staff_id);
+    let key_id = storage::keys::insert(
+        conn,
+        account_id,
+        KeyPurpose::Registration,
+        &key.hash,
+        ctx.now,
+        key.expires,
+        issued_by,
+    )?;
+    let mail = queue_mail(
+        conn,
+        cfg,
+        ctx,
+        QueuedMail {
+            template,
+            to: email,
+            account_id: Some(account_id),
+            vars: key_vars(&key.key, key.expires),
+            auth_key: Some((key_id, key.expires)),
+        },
+    )?;
+    Ok(IssuedKey {
+        key_id,
+        mail,
+        replaced: old.len(),
+        cancelled_mails,
+    })
 }
 
 fn key_vars<'a>(key: &str, expires: DateTime<Utc>) -> BTreeMap<&'a str, String> {
@@ -330,8 +412,8 @@ pub struct Reissued {
     pub cancelled_mails: usize,
 }
 
-/// R-KEY-3: a new key; the previous key of the same purpose dies and its unsent mail is
-/// cancelled (R-MAIL-6).
+/// R-KEY-3: a new key, for a customer whose key mail never arrived or expired; the previous
+/// key of the same purpose dies and its unsent mail is cancelled (R-MAIL-6).
 ///
 /// # Errors
 /// `NotFound`, `State` when the account is past key entry, `Denied`.
@@ -341,39 +423,20 @@ pub fn reissue_key(
     ctx: &Ctx,
     account_id: i64,
 ) -> Result<Reissued> {
-    let (key, key_hash, expires) = new_key(ctx.now)?;
+    let key = new_key(ctx.now)?;
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ReissueKey)?;
     let acc = storage::accounts::by_id(&tx, account_id)?.ok_or(ServiceError::NotFound)?;
     if acc.state != AccountState::KeyPending {
         return Err(ServiceError::State(acc.state.code().to_string()));
     }
-    let old = storage::keys::replace_live(&tx, account_id, KeyPurpose::Registration)?;
-    let mut cancelled = 0;
-    for k in &old {
-        cancelled +=
-            storage::outbox::cancel_unsent_for_key(&tx, *k, "認証キー再発行により取消", ctx.now)?;
-    }
-    let key_id = storage::keys::insert(
-        &tx,
-        account_id,
-        KeyPurpose::Registration,
-        &key_hash,
-        ctx.now,
-        expires,
-        ctx.staff_id,
-    )?;
-    let mail = queue_mail(
+    let issued = issue_key(
         &tx,
         cfg,
         ctx,
-        QueuedMail {
-            template: Template::KeyReissued,
-            to: &acc.email,
-            account_id: Some(account_id),
-            vars: key_vars(&key, expires),
-            auth_key: Some((key_id, expires)),
-        },
+        (account_id, &acc.email),
+        Template::KeyReissued,
+        &key,
     )?;
     audit(
         &tx,
@@ -385,13 +448,13 @@ pub fn reissue_key(
             purpose: None,
             outcome: "ok",
             detail: Some(format!(
-                "replaced={} cancelled_mails={cancelled}",
-                old.len()
+                "replaced={} cancelled_mails={}",
+                issued.replaced, issued.cancelled_mails
             )),
         },
     )?;
     tx.commit()?;
-    if cancelled > 0 {
+    if issued.cancelled_mails > 0 {
         // The cancelled mails carried the old key: push their old page images out of the WAL
         // too (R-KEY-2). Best effort: a busy reader only delays it to the next checkpoint.
         if let Err(e) = storage::outbox::checkpoint_truncate(store.conn()) {
@@ -400,9 +463,87 @@ pub fn reissue_key(
     }
     Ok(Reissued {
         account_id,
-        key_expires_at: expires,
-        mail,
-        cancelled_mails: cancelled,
+        key_expires_at: key.expires,
+        mail: issued.mail,
+        cancelled_mails: issued.cancelled_mails,
+    })
+}
+
+/// The facts a key request is judged on (R-KEY-0).
+#[must_use]
+pub fn key_request_subject(acc: &AccountRow) -> KeyRequestSubject {
+    KeyRequestSubject {
+        origin: acc.origin,
+        state: acc.state,
+        kind: acc.kind,
+        birth_date: acc
+            .birth_date
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+    }
+}
+
+/// What a granted key request did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeyRequested {
+    pub account_id: i64,
+    pub key_expires_at: DateTime<Utc>,
+    pub mail: QueuedInfo,
+}
+
+/// R-KEY-0 as one use case: the customer of a counter-opened account asked online for
+/// パスワード登録 at `now` (the interchange's `password.requested`, which the import applies
+/// with the same rule and the same [`issue_key`]). For tools and tests that hold no file.
+///
+/// # Errors
+/// `NotFound` for an unknown address; `State` with the refusal's code.
+pub fn request_key(
+    store: &mut Store,
+    cfg: &Config,
+    now: DateTime<Utc>,
+    email_input: &str,
+    birth_date: Option<NaiveDate>,
+) -> Result<KeyRequested> {
+    let key_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
+    let key = new_key(now)?;
+    let tx = store.immediate()?;
+    let acc = storage::accounts::live_by_email_key(&tx, &key_key)?.ok_or(ServiceError::NotFound)?;
+    crate::domain::account::judge_key_request(key_request_subject(&acc), birth_date)
+        .map_err(|r| ServiceError::State(r.code().to_string()))?;
+    let ctx = Ctx {
+        staff_id: 0,
+        staff_name: "internet-service".into(),
+        terminal: "interchange".into(),
+        now,
+    };
+    let issued = issue_key(
+        &tx,
+        cfg,
+        &ctx,
+        (acc.id, &acc.email),
+        Template::PasswordRequested,
+        &key,
+    )?;
+    storage::audit::append(
+        &tx,
+        &storage::audit::AuditEntry {
+            at_utc: to_db(now),
+            staff_id: None,
+            staff_name: Some(ctx.staff_name.clone()),
+            staff_roles: None,
+            terminal: ctx.terminal.clone(),
+            action: "account.key_requested".into(),
+            subject: Some(format!("account:{}", acc.id)),
+            purpose: None,
+            outcome: "ok".into(),
+            detail: Some(format!("replaced={}", issued.replaced)),
+        },
+    )?;
+    tx.commit()?;
+    Ok(KeyRequested {
+        account_id: acc.id,
+        key_expires_at: key.expires,
+        mail: issued.mail,
     })
 }
 
@@ -542,15 +683,72 @@ pub struct AccountView {
     pub mails: Vec<MailRow>,
 }
 
+/// The account's state at a glance (R-REG-6): one decision that the screen and the CLI both
+/// put into words.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Waiting for the customer's パスワード登録 online: no key asked for yet (R-KEY-0).
+    AwaitingRequest,
+    /// A key was mailed and is still good until `until`.
+    KeyLive {
+        until: DateTime<Utc>,
+    },
+    /// The newest key ran out at `at` unused: the customer asks again online, or the counter
+    /// re-issues (R-KEY-3).
+    KeyExpired {
+        at: DateTime<Utc>,
+    },
+    /// The newest key died after 10 wrong tries (R-KEY-1).
+    KeyLocked,
+    /// Self-registered, password set (アカウント登録完了): provisional until `deadline`.
+    Provisional {
+        completed: Option<String>,
+        deadline: Option<String>,
+    },
+    /// My Page open since `since` (RFC 3339).
+    Open {
+        since: Option<String>,
+    },
+    Invalid {
+        at: Option<String>,
+    },
+    /// 退会.
+    Withdrawn {
+        at: Option<String>,
+    },
+}
+
 impl AccountView {
-    /// "Key expired" is a live key past its time (R-REG-6).
+    /// R-REG-6: what the account is waiting for, or what it is.
     #[must_use]
-    pub fn key_expired(&self) -> bool {
-        self.account.state == AccountState::KeyPending
-            && self
-                .key
-                .as_ref()
-                .is_none_or(|k| k.expired || k.state != "live")
+    pub fn status(&self) -> AccountStatus {
+        let a = &self.account;
+        match a.state {
+            AccountState::KeyPending => match &self.key {
+                Some(k) if k.state == "live" && k.expired => {
+                    AccountStatus::KeyExpired { at: k.expires_at }
+                }
+                Some(k) if k.state == "live" => AccountStatus::KeyLive {
+                    until: k.expires_at,
+                },
+                Some(k) if k.state == "locked" => AccountStatus::KeyLocked,
+                _ => AccountStatus::AwaitingRequest,
+            },
+            AccountState::Activated => AccountStatus::Provisional {
+                completed: a.activated_at.clone(),
+                deadline: a.provisional_deadline.clone(),
+            },
+            AccountState::Opened => AccountStatus::Open {
+                since: a.opened_at.clone(),
+            },
+            AccountState::Invalid => AccountStatus::Invalid {
+                at: a.invalid_at.clone(),
+            },
+            AccountState::Withdrawn => AccountStatus::Withdrawn {
+                at: a.withdrawn_at.clone(),
+            },
+        }
     }
 }
 

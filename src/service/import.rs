@@ -28,7 +28,7 @@ use rusqlite::Connection;
 
 use crate::clock::{from_db, jst_date, to_db};
 use crate::config::Config;
-use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::account::{self, AccountKind, AccountOrigin, AccountState};
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::calendar::Calendar;
 use crate::domain::email::{Email, EmailError};
@@ -40,14 +40,16 @@ use crate::domain::submission::{self, SubmissionEvent, SubmissionKind, Submissio
 use crate::domain::text::sanitize;
 use crate::domain::validate::{self, Finding};
 use crate::domain::{deadline, visit};
+use crate::mail::template::Template;
 use crate::secret;
-use crate::storage::accounts::AccountRow;
+use crate::storage::accounts::{AccountRow, NewAccount};
 use crate::storage::audit::AuditEntry;
 use crate::storage::imports::{LineStatements, RAW_MAX, Reject};
 use crate::storage::keys::KeyPurpose;
 use crate::storage::submissions::{JobFlags, NewSubmission, NewVersionRow, SubmissionHead};
 use crate::storage::{self, StorageError, Store};
 
+use super::accounts::{self, NewKey, new_key};
 use super::{Ctx, Result, ServiceError, require};
 
 /// Lines per transaction: big enough for speed (each commit writes the hot index pages again,
@@ -97,6 +99,9 @@ pub mod reasons {
     pub const CONFLICT: &str = "conflict";
     /// Activation refused: `key_` + the R-KEY-6 outcome (`key_wrong`, `key_expired`, …).
     pub const KEY_PREFIX: &str = "key_";
+    /// `account.self_registered` for an address a live account holds (R-REG-2).
+    pub const EMAIL_IN_USE: &str = "email_in_use";
+    // `password.requested` refusals are `domain::account::KeyRequestRefusal::code`.
 }
 
 /// One input: a name for messages and rejects ("-" for stdin), the reader and, when known, its
@@ -218,6 +223,17 @@ type Validated<T> = std::result::Result<Box<Checked<T>>, String>;
 
 /// An event's payload, validated and serialised before the writer sees it.
 enum Body {
+    /// `account.self_registered`: the address as an [`Email`] (or why it is none) and the key
+    /// to issue, made here because its hash takes tens of milliseconds (R-KEY-0).
+    SelfRegistered {
+        email: std::result::Result<Email, &'static str>,
+        key: NewKey,
+    },
+    /// `password.requested`, with the key to issue should the account take it (R-KEY-0).
+    PasswordRequested {
+        birth_date: Option<chrono::NaiveDate>,
+        key: NewKey,
+    },
     /// The typed key, normalised (`authkey::normalize_input`).
     Activated {
         typed_key: String,
@@ -269,9 +285,17 @@ fn checked<T: serde::Serialize>(value: T, findings: &[Finding]) -> Result<Valida
     })))
 }
 
-fn ready_event(ev: Event) -> Result<Ready> {
+fn ready_event(ev: Event, now: DateTime<Utc>) -> Result<Ready> {
     let email_key = email_key(ev.body.email());
     let body = match ev.body {
+        EventBody::AccountSelfRegistered { email } => Body::SelfRegistered {
+            email: Email::parse(&email).map_err(|e| e.code()),
+            key: new_key(now)?,
+        },
+        EventBody::PasswordRequested { birth_date, .. } => Body::PasswordRequested {
+            birth_date,
+            key: new_key(now)?,
+        },
         EventBody::AccountActivated { auth_key, .. } => Body::Activated {
             typed_key: authkey::normalize_input(&auth_key),
         },
@@ -316,7 +340,7 @@ fn ready_event(ev: Event) -> Result<Ready> {
     })
 }
 
-fn prepare(raw: RawLine) -> Result<Line> {
+fn prepare(raw: RawLine, now: DateTime<Utc>) -> Result<Line> {
     let parsed = if raw.oversize {
         Err(ParseError {
             code: reasons::TOO_LONG,
@@ -333,7 +357,7 @@ fn prepare(raw: RawLine) -> Result<Line> {
         })
     };
     let ready = match parsed {
-        Ok(ev) => Ok(ready_event(ev)?),
+        Ok(ev) => Ok(ready_event(ev, now)?),
         Err(e) => Err(e),
     };
     Ok(Line {
@@ -344,10 +368,11 @@ fn prepare(raw: RawLine) -> Result<Line> {
     })
 }
 
-/// Prepares a batch in input order, split over `workers` threads.
-fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
+/// Prepares a batch in input order, split over `workers` threads; `now` is the import's time
+/// (keys issued by it live 50 minutes from then).
+fn prepare_batch(raw: Vec<RawLine>, workers: usize, now: DateTime<Utc>) -> Result<Vec<Line>> {
     if workers < 2 || raw.len() < 2 * workers {
-        return raw.into_iter().map(prepare).collect();
+        return raw.into_iter().map(|r| prepare(r, now)).collect();
     }
     let size = raw.len().div_ceil(workers);
     let mut chunks: Vec<Vec<RawLine>> = Vec::with_capacity(workers);
@@ -365,7 +390,9 @@ fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
             .map(|c| {
                 s.spawn(move || {
                     yield_to_the_writer();
-                    c.into_iter().map(prepare).collect::<Result<Vec<_>>>()
+                    c.into_iter()
+                        .map(|r| prepare(r, now))
+                        .collect::<Result<Vec<_>>>()
                 })
             })
             .collect();
@@ -418,6 +445,8 @@ impl Chunk {
 /// Per-import state of the writer.
 struct Run<'c> {
     now: DateTime<Utc>,
+    /// For the key mails the import queues (sender, office footer).
+    cfg: &'c Config,
     /// `now` as stored (every line's `applied_at`).
     now_db: String,
     cal: &'c Calendar,
@@ -443,9 +472,10 @@ struct Run<'c> {
 
 impl<'c> Run<'c> {
     /// An import's state before its first batch: nothing cached.
-    fn new(now: DateTime<Utc>, cal: &'c Calendar) -> Run<'c> {
+    fn new(now: DateTime<Utc>, cal: &'c Calendar, cfg: &'c Config) -> Run<'c> {
         Run {
             now,
+            cfg,
             now_db: to_db(now),
             cal,
             accounts: HashMap::new(),
@@ -519,7 +549,7 @@ impl Run<'_> {
 /// Only when the database fails or an input cannot be read; every bad line is a reject.
 pub fn import_events(
     store: &mut Store,
-    _cfg: &Config,
+    cfg: &Config,
     ctx: Option<&Ctx>,
     now: DateTime<Utc>,
     inputs: &mut [Input<'_>],
@@ -571,7 +601,7 @@ pub fn import_events(
             Ok(())
         });
         let writer = s.spawn(move || -> Result<ImportSummary> {
-            let mut run = Run::new(now, cal);
+            let mut run = Run::new(now, cal, cfg);
             let mut summary = ImportSummary::default();
             let settings = storage::imports::bulk_begin(store.conn())?;
             let mut written: Result<bool> = Ok(true);
@@ -640,7 +670,7 @@ pub fn import_events(
                         }
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_LINES));
                         let ready = Chunk::new(
-                            prepare_batch(full, workers)?,
+                            prepare_batch(full, workers, now)?,
                             lookout.as_ref(),
                             ends_batch,
                         )?;
@@ -654,7 +684,8 @@ pub fn import_events(
             }
             if in_batch > 0 {
                 // A send error means the writer failed: reported below.
-                let ready = Chunk::new(prepare_batch(chunk, workers)?, lookout.as_ref(), true)?;
+                let ready =
+                    Chunk::new(prepare_batch(chunk, workers, now)?, lookout.as_ref(), true)?;
                 let _ = to_writer.send(ready);
             }
             Ok(())
@@ -1043,6 +1074,11 @@ fn judge_and_write(
         ));
     }
     let key = ev.email_key.as_deref();
+    if let Body::SelfRegistered { email, key: new } = &ev.body {
+        let out = self_register(conn, run, key, email, new)?;
+        run.forget(key);
+        return Ok(out);
+    }
     let Some(acc) = run.account(conn, key)? else {
         return Ok(reject(
             reasons::UNKNOWN_ACCOUNT,
@@ -1050,6 +1086,11 @@ fn judge_and_write(
         ));
     };
     match &ev.body {
+        Body::SelfRegistered { .. } => Ok(reject(reasons::CONFLICT, "handled above")),
+        Body::PasswordRequested {
+            birth_date,
+            key: new,
+        } => password_requested(conn, run, &acc, *birth_date, new),
         Body::Activated { .. } => {
             let out = activate(conn, run, &acc, ev.occurred_at, matched_key)?;
             run.forget(key);
@@ -1087,6 +1128,98 @@ fn judge_and_write(
             }
         }
     }
+}
+
+/// The import's own context for the mails it queues: the system, at the import's time (a key
+/// the customer asked for is issued by nobody at the office).
+fn system_ctx(run: &Run<'_>) -> Ctx {
+    Ctx {
+        staff_id: 0,
+        staff_name: "import".into(),
+        terminal: "import".into(),
+        now: run.now,
+    }
+}
+
+/// R-REG-4, R-KEY-0 (seed 000): an employer registered online. A new self-registered account
+/// and its key; the same address registering again before its key was used starts over with
+/// a new key (seed 004 「はじめからやり直してください」). Any other live account refuses it.
+fn self_register(
+    conn: &Connection,
+    run: &mut Run<'_>,
+    key: Option<&str>,
+    email: &std::result::Result<Email, &'static str>,
+    new: &NewKey,
+) -> Result<Outcome> {
+    let email = match email {
+        Ok(e) => e,
+        Err(code) => return Ok(reject(reasons::VALIDATION, format!("email:{code}"))),
+    };
+    let ctx = system_ctx(run);
+    let account_id = match run.account(conn, key)? {
+        Some(acc)
+            if acc.origin == AccountOrigin::SelfRegistered
+                && acc.state == AccountState::KeyPending =>
+        {
+            acc.id
+        }
+        Some(_) => {
+            return Ok(reject(
+                reasons::EMAIL_IN_USE,
+                "a live account holds this address",
+            ));
+        }
+        None => accounts::insert_account(
+            conn,
+            &NewAccount {
+                kind: AccountKind::Employer,
+                email: email.as_str(),
+                email_key: &email.key(),
+                establishment_number: None,
+                seeker_number: None,
+                name: None,
+                name_kana: None,
+                birth_date: None,
+                registered_by: None,
+                origin: AccountOrigin::SelfRegistered,
+            },
+            run.now,
+        )?,
+    };
+    accounts::issue_key(
+        conn,
+        run.cfg,
+        &ctx,
+        (account_id, email.as_str()),
+        Template::SelfRegistered,
+        new,
+    )?;
+    Ok(Outcome::Applied)
+}
+
+/// R-KEY-0 (seeds 001 ②–④, 002): the customer of a counter-opened account asked for パスワード
+/// 登録 (judged by `domain::account::judge_key_request`). The previous key dies and its unsent
+/// mail is cancelled, as with a re-issue.
+fn password_requested(
+    conn: &Connection,
+    run: &Run<'_>,
+    acc: &AccountRow,
+    birth_date: Option<chrono::NaiveDate>,
+    new: &NewKey,
+) -> Result<Outcome> {
+    if let Err(refusal) = account::judge_key_request(accounts::key_request_subject(acc), birth_date)
+    {
+        return Ok(reject(refusal.code(), format!("{refusal:?}")));
+    }
+    accounts::issue_key(
+        conn,
+        run.cfg,
+        &system_ctx(run),
+        (acc.id, &acc.email),
+        Template::PasswordRequested,
+        new,
+    )?;
+    Ok(Outcome::Applied)
 }
 
 fn may_submit(acc: &AccountRow) -> Option<Outcome> {
@@ -1314,6 +1447,14 @@ fn submit_establishment(
             // What `resolve_establishment` would find for this account's offers that name it.
             run.links
                 .insert((acc.id, submission_id.to_string()), est_id);
+            // R-VISIT-1: a self-registered account's provisional establishment is registered
+            // at the office, within the account's deadline (R-DL-1 (a)).
+            let reasons: Vec<(&str, String)> =
+                visit::establishment_visit_reasons(in_provisional_period(acc))
+                    .iter()
+                    .map(|r| (r.code(), r.label_ja()))
+                    .collect();
+            let deadline = submission_deadline(run, acc, !reasons.is_empty(), at);
             // Looked up just above in this transaction: the id is free.
             let id = st
                 .insert_submission(
@@ -1323,10 +1464,10 @@ fn submit_establishment(
                         account_id: acc.id,
                         establishment_id: Some(est_id),
                         display_name: &n.name,
-                        deadline: acc.provisional_deadline.as_deref(),
+                        deadline: deadline.as_deref(),
                         has_warnings,
                         flags: JobFlags::default(),
-                        visit_reasons: &[],
+                        visit_reasons: &reasons,
                     },
                     at,
                 )?
@@ -1353,6 +1494,32 @@ fn submit_establishment(
         }
     }
     Ok(Outcome::Applied)
+}
+
+/// A self-registered account whose establishment is not registered yet (R-DL-1 (a)).
+fn in_provisional_period(acc: &AccountRow) -> bool {
+    acc.state == AccountState::Activated
+}
+
+/// R-DL-1: the deadline a new submission of `acc` gets (see `deadline::for_submission`).
+fn submission_deadline(
+    run: &mut Run<'_>,
+    acc: &AccountRow,
+    needs_visit: bool,
+    at: DateTime<Utc>,
+) -> Option<String> {
+    let provisional = in_provisional_period(acc)
+        .then(|| {
+            acc.provisional_deadline
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        })
+        .flatten();
+    let d = deadline::for_submission(provisional, needs_visit, jst_date(at), run.cal)?;
+    if d.calendar_warning {
+        run.calendar_warnings += 1;
+    }
+    Some(d.date.format("%Y-%m-%d").to_string())
 }
 
 fn job_flags(j: &JobOffer) -> JobFlags {
@@ -1395,9 +1562,11 @@ fn resolve_establishment(
 /// R-VISIT-1 reasons for a job offer, from the establishment's registered offers other than
 /// `exclude` (the offer itself when it is registered; `None` otherwise: an offer that is not
 /// registered is not counted anyway, and its establishment's history is cached).
+#[allow(clippy::too_many_arguments)]
 fn visit_reasons_for(
     conn: &Connection,
     run: &mut Run<'_>,
+    acc: &AccountRow,
     establishment_id: i64,
     exclude: Option<i64>,
     job: &JobOffer,
@@ -1417,7 +1586,8 @@ fn visit_reasons_for(
     let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
     let history = visit::EstablishmentHistory {
         prior_mypage_offers: count(h.registered_jobs),
-        mypage_opened_at_counter: h.opened_at_counter,
+        // 「窓口でマイページ開設手続きを行った場合を除く」: the account submitting the offer.
+        mypage_opened_at_counter: h.opened_at_counter || acc.origin == AccountOrigin::Counter,
         prior_disability_only_since_2020: count(h.disabled_only_since),
         prior_trial_since_2020: count(h.trial_since),
         prior_disability_short_trial_since_2020: count(h.disability_short_trial_since),
@@ -1463,7 +1633,7 @@ fn submit_job(
         let reasons = match head.establishment_id {
             Some(est) => {
                 let exclude = (head.state == SubmissionState::Registered).then_some(head.id);
-                Some(visit_reasons_for(conn, run, est, exclude, n, at)?)
+                Some(visit_reasons_for(conn, run, acc, est, exclude, n, at)?)
             }
             None => None,
         };
@@ -1479,7 +1649,8 @@ fn submit_job(
                 .unwrap_or_default(),
         ));
     };
-    let reasons = visit_reasons_for(conn, run, est, None, n, at)?;
+    let reasons = visit_reasons_for(conn, run, acc, est, None, n, at)?;
+    let deadline = submission_deadline(run, acc, !reasons.is_empty(), at);
     let Some(id) = st.insert_submission(
         &NewSubmission {
             external_id: submission_id,
@@ -1487,7 +1658,7 @@ fn submit_job(
             account_id: acc.id,
             establishment_id: Some(est),
             display_name: &n.title,
-            deadline: acc.provisional_deadline.as_deref(),
+            deadline: deadline.as_deref(),
             has_warnings,
             flags,
             visit_reasons: &reasons,
@@ -1632,7 +1803,8 @@ mod tests {
             .replace("job-9-", "y-job-9-");
         let now = t("2026-04-07T00:00:00Z");
         let cal = super::super::calendar::effective(store.conn()).unwrap();
-        let mut run = Run::new(now, &cal);
+        let cfg = crate::config::Config::default();
+        let mut run = Run::new(now, &cal, &cfg);
         let names = vec!["f.jsonl".to_string()];
         let write = |store: &mut Store, run: &mut Run<'_>, raw: Vec<RawLine>| {
             let mut batch = whole_batch(raw);
@@ -1693,7 +1865,10 @@ mod tests {
     /// The prepared lines in chunks of `size`, the first one in the returned batch and the
     /// others waiting in the channel; the last one ends the batch when `ends`.
     fn in_chunks(raw: Vec<RawLine>, size: usize, ends: bool) -> (Vec<Chunk>, Receiver<Chunk>) {
-        let mut lines = prepare_batch(raw, 2).unwrap().into_iter().peekable();
+        let mut lines = prepare_batch(raw, 2, t("2026-04-07T00:00:00Z"))
+            .unwrap()
+            .into_iter()
+            .peekable();
         let (tx, rx) = std::sync::mpsc::channel();
         while lines.peek().is_some() {
             let part: Vec<Line> = lines.by_ref().take(size).collect();
@@ -1717,7 +1892,8 @@ mod tests {
         for size in [usize::MAX, 7, 1] {
             let (mut store, raw) = fixture();
             let cal = super::super::calendar::effective(store.conn()).unwrap();
-            let mut run = Run::new(now, &cal);
+            let cfg = crate::config::Config::default();
+            let mut run = Run::new(now, &cal, &cfg);
             let names = vec!["f.jsonl".to_string()];
             let (mut batch, more) = in_chunks(raw, size, true);
             let done = committed(write_batch(
@@ -1757,7 +1933,8 @@ mod tests {
         let now = t("2026-04-07T00:00:00Z");
         let (mut store, raw) = fixture();
         let cal = super::super::calendar::effective(store.conn()).unwrap();
-        let mut run = Run::new(now, &cal);
+        let cfg = crate::config::Config::default();
+        let mut run = Run::new(now, &cal, &cfg);
         let names = vec!["f.jsonl".to_string()];
         let (mut batch, more) = in_chunks(raw, 10, false);
         let w = write_batch(
@@ -1789,7 +1966,8 @@ mod tests {
             let (mut store, raw) = fixture();
             let mut batch = whole_batch(raw);
             let cal = super::super::calendar::effective(store.conn()).unwrap();
-            let mut run = Run::new(now, &cal);
+            let cfg = crate::config::Config::default();
+            let mut run = Run::new(now, &cal, &cfg);
             let names = vec!["f.jsonl".to_string()];
             let done = committed(write_batch(
                 &mut store, None, &mut run, &names, &mut batch, None, careful, 100,

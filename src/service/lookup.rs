@@ -778,7 +778,7 @@ fn apply_change(
         &key_hash,
         ctx.now,
         expires,
-        ctx.staff_id,
+        Some(ctx.staff_id),
     )?;
     queue_mail(
         &tx,

@@ -230,6 +230,7 @@ pub(crate) fn queue_mail(
     let (code, name) = office(conn, cfg);
     let footer = Footer {
         office_name: name,
+        sender_address: cfg.mail.from.clone(),
         phone: cfg.office.phone.clone(),
         hours: cfg.office.hours.clone(),
         extra: cfg.mail.footer.clone(),

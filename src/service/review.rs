@@ -749,8 +749,9 @@ pub fn approve(
         )?;
         registered.push(r);
     }
-    // R-REV-3: the employer's My Page counts as opened once its establishment is registered.
-    rs::open_account(&tx, f.account_id, ctx.now)?;
+    // R-REV-3: the employer's My Page counts as opened once its establishment is registered;
+    // the mail says so only that once (SPEC §9: later approvals say 本登録, not 開設 again).
+    let opened = rs::open_account(&tx, f.account_id, ctx.now)?;
 
     let (est_name, est_number) = match f.establishment_id {
         Some(e) => rs::establishment_brief(&tx, e)?
@@ -774,6 +775,14 @@ pub fn approve(
     vars.insert("establishment_name", sanitize(&est_name, false));
     vars.insert("establishment_number", est_number);
     vars.insert("registered_items", lines);
+    vars.insert(
+        "opened_line",
+        if opened {
+            "求人者マイページが開設されました。".to_string()
+        } else {
+            String::new()
+        },
+    );
     let mail = employer_mail(
         &tx,
         cfg,

@@ -107,10 +107,32 @@ pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepR
             break;
         }
     }
-    // 2. Reminders 3 open days before (R-REV-6), once.
+    // 1b. Offers from an open My Page past their own deadline (R-DL-3): only the offer
+    // expires; the account stays open.
+    loop {
+        let ids = rs::submissions_past_deadline(store.conn(), &today_s, BATCH)?;
+        if ids.is_empty() {
+            break;
+        }
+        let mut progressed = false;
+        for id in ids {
+            progressed |= expire_offer(store, now, &today_s, id, &mut rep)?;
+        }
+        if !progressed {
+            break;
+        }
+    }
+    // 2. Reminders 3 open days before (R-REV-6), once per account and deadline: a
+    // self-registered account's provisional deadline, an open account's offers' own.
     let cal = super::calendar::effective(store.conn())?;
     let until = (today + Duration::days(30)).to_string();
-    for (account, deadline) in rs::reminder_candidates(store.conn(), &today_s, &until)? {
+    let accounts = rs::reminder_candidates(store.conn(), &today_s, &until)?;
+    let offers = rs::offer_reminder_candidates(store.conn(), &today_s, &until)?;
+    let due = accounts
+        .into_iter()
+        .map(|c| (c, Due::Account))
+        .chain(offers.into_iter().map(|c| (c, Due::Offers)));
+    for ((account, deadline), due) in due {
         let Ok(d) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else {
             continue;
         };
@@ -118,7 +140,7 @@ pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepR
             continue;
         }
         let left = days_left(d, today, &cal).open_days;
-        if remind(store, cfg, now, account, &deadline, left)? {
+        if remind(store, cfg, now, (account, &deadline, due), left)? {
             rep.reminders += 1;
         }
     }
@@ -234,7 +256,7 @@ fn expire_account(
         now,
         "sweep.expire",
         format!("account:{id}"),
-        format!("deadline {deadline} (R-DL-3)"),
+        format!("deadline {deadline}"),
     )?;
     tx.commit()?;
     Ok(true)
@@ -338,6 +360,45 @@ fn purge_account_data(
     Ok(())
 }
 
+/// R-DL-3: a pending item of an open My Page past its own deadline expires alone; its data
+/// stays (the account is open, and the employer may submit it again). Items of an account
+/// still in its provisional period are the account step's.
+fn expire_offer(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    today: &str,
+    id: i64,
+    rep: &mut SweepReport,
+) -> Result<bool> {
+    let tx = store.immediate()?;
+    let Some((state, deadline, account, account_state)) = rs::offer_deadline_brief(&tx, id)? else {
+        return Ok(false);
+    };
+    let Some(deadline) = deadline.filter(|d| d.as_str() < today) else {
+        return Ok(false);
+    };
+    if account_state == "activated" {
+        return Ok(false);
+    }
+    let Ok(expired) = transition(state, SubmissionEvent::DeadlinePassed) else {
+        return Ok(false);
+    };
+    if !rs::move_state(&tx, id, state, expired, None, now)? {
+        return Ok(false);
+    }
+    history(&tx, now, id, "deadline_passed", state, expired)?;
+    system_audit(
+        &tx,
+        now,
+        "sweep.expire_offer",
+        format!("submission:{id}"),
+        format!("account:{account} deadline {deadline}"),
+    )?;
+    tx.commit()?;
+    rep.expired_submissions += 1;
+    Ok(true)
+}
+
 fn history(
     conn: &Connection,
     now: DateTime<Utc>,
@@ -361,26 +422,44 @@ fn history(
     Ok(())
 }
 
+/// What a reminder is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    /// A self-registered account's provisional deadline (R-DL-1 (a)): everything pending.
+    Account,
+    /// An open account's items with their own deadline (R-DL-1 (b)): those items.
+    Offers,
+}
+
 fn remind(
     store: &mut Store,
     cfg: &Config,
     now: DateTime<Utc>,
-    account: i64,
-    deadline: &str,
+    (account, deadline, due): (i64, &str, Due),
     left: i64,
 ) -> Result<bool> {
     let tx = store.immediate()?;
-    let Some((state, email, Some(d), _)) = rs::account_brief(&tx, account)? else {
+    let Some((state, email, account_deadline, _)) = rs::account_brief(&tx, account)? else {
         return Ok(false);
     };
-    if state != "activated" || d != deadline || email.is_empty() {
+    let still_due = match due {
+        Due::Account => state == "activated" && account_deadline.as_deref() == Some(deadline),
+        Due::Offers => state == "opened",
+    };
+    if !still_due || email.is_empty() {
+        return Ok(false);
+    }
+    let names = match due {
+        Due::Account => rs::pending_names(&tx, account)?,
+        Due::Offers => rs::pending_names_due(&tx, account, deadline)?,
+    };
+    if due == Due::Offers && names.is_empty() {
         return Ok(false);
     }
     // Claim the reminder first: a second process's insert does nothing.
     if !rs::record_reminder(&tx, account, deadline, None, now)? {
         return Ok(false);
     }
-    let names = rs::pending_names(&tx, account)?;
     let item = if names.is_empty() {
         "事業所情報・求人情報".to_string()
     } else {

@@ -67,7 +67,7 @@ pub fn insert(
     key_hash: &str,
     issued_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-    issued_by: i64,
+    issued_by: Option<i64>,
 ) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO auth_keys (account_id, purpose, key_hash, state, issued_at, expires_at, issued_by)

@@ -659,6 +659,76 @@ pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> 
     Ok(rows)
 }
 
+/// A pending submission as the sweep's per-offer step needs it (R-DL-3): (state, deadline,
+/// account id, the account's state).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn offer_deadline_brief(
+    conn: &Connection,
+    id: i64,
+) -> Result<Option<(SubmissionState, Option<String>, i64, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.state, s.deadline, s.account_id, a.state
+               FROM submissions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                state_of(&r.get::<_, String>(0)?)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })
+        .optional()?)
+}
+
+/// Pending items of open accounts with their own deadline in `[today, until]` (R-DL-1 (b))
+/// and no reminder yet for that account and deadline: (account id, deadline), once each.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn offer_reminder_candidates(
+    conn: &Connection,
+    today: &str,
+    until: &str,
+) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(SQL_OFFER_REMINDER_CANDIDATES)?;
+    let rows = stmt
+        .query_map(params![today, until], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Per state off (state, deadline, id): three index ranges, then the account by its key.
+pub const SQL_OFFER_REMINDER_CANDIDATES: &str = "SELECT DISTINCT s.account_id, s.deadline
+       FROM submissions s JOIN accounts a ON a.id = s.account_id
+      WHERE s.state IN ('received', 'checked', 'returned')
+        AND s.deadline >= ?1 AND s.deadline <= ?2 AND a.state = 'opened'
+        AND NOT EXISTS (SELECT 1 FROM deadline_reminders r
+                         WHERE r.account_id = s.account_id AND r.deadline = s.deadline)
+      ORDER BY s.deadline, s.account_id";
+
+/// Names of an account's pending items due on `deadline` (an open account's reminder).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn pending_names_due(
+    conn: &Connection,
+    account_id: i64,
+    deadline: &str,
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT display_name FROM submissions WHERE account_id = ?1 AND deadline = ?2
+            AND state IN ('received', 'checked', 'returned') ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map(params![account_id, deadline], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
 /// Activated accounts with a deadline in `[today, until]` and no reminder for it yet:
 /// (account id, deadline).
 ///
@@ -865,7 +935,7 @@ pub fn cancel_account_mail(
     let keep = keep.unwrap_or(0);
     let n = conn
         .prepare_cached(
-            "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = 'account purged (R-DL-3)',
+            "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = 'アカウントの消去により取消',
                     lease_owner = NULL, lease_until = NULL, updated_at = ?3
              WHERE account_id = ?1 AND id <> ?2 AND state IN ('queued', 'held', 'failed')",
         )?

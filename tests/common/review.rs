@@ -32,8 +32,9 @@ pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
     acc
 }
 
-/// An employer account with `email`, registered by `clerk` and activated at `at` with its
-/// provisional `deadline`, written in the caller's transaction.
+/// A self-registered employer account with `email` (`clerk` issued nothing: kept for the
+/// callers), activated at `at` with its provisional `deadline` (R-DL-1 (a)), written in the
+/// caller's transaction.
 pub fn activated_employer(
     conn: &rusqlite::Connection,
     email: &str,
@@ -52,12 +53,21 @@ pub fn activated_employer(
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: clerk,
+            registered_by: None,
+            origin: madoguchi::domain::account::AccountOrigin::SelfRegistered,
         },
         at,
     )
     .expect("account");
-    storage::accounts::mark_activated(conn, acc, at, Some(deadline)).expect("activated");
+    let _ = clerk;
+    storage::accounts::mark_activated(
+        conn,
+        acc,
+        at,
+        madoguchi::domain::account::AccountState::Activated,
+        Some(deadline),
+    )
+    .expect("activated");
     acc
 }
 

@@ -9,14 +9,14 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use crate::app::App;
 use crate::app::account::Account;
 use crate::clock;
-use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::account::{AccountKind, AccountOrigin};
 use crate::domain::text::sanitize;
 use crate::i18n::ui::Msg;
-use crate::service::accounts::AccountView;
+use crate::service::accounts::{AccountStatus, AccountView};
 use crate::storage::outbox::MailState;
 use crate::ui::{theme, widgets};
 
-/// 「認証キー待ち（14:50まで有効）」 and its colour.
+/// 「認証キー発行済（14:50まで有効）」 and its colour: [`AccountView::status`] in words.
 #[must_use]
 pub fn state_line(app: &App, v: &AccountView) -> (String, Style) {
     let when = |s: &Option<String>| {
@@ -25,51 +25,37 @@ pub fn state_line(app: &App, v: &AccountView) -> (String, Style) {
             .map(clock::fmt_jst)
             .unwrap_or_default()
     };
-    match v.account.state {
-        AccountState::KeyPending if v.key_expired() => {
+    match v.status() {
+        AccountStatus::AwaitingRequest => {
+            (app.t(Msg::StateAwaitingRequest).to_string(), Style::new())
+        }
+        AccountStatus::KeyLive { until } => (
+            format!(
+                "{}（{} {}）",
+                app.t(Msg::StateKeyPending),
+                clock::fmt_jst_hm(until),
+                app.t(Msg::ValidUntil)
+            ),
+            Style::new(),
+        ),
+        AccountStatus::KeyExpired { .. } => {
             (app.t(Msg::StateKeyExpired).to_string(), theme::warning())
         }
-        AccountState::KeyPending => {
-            let until = v
-                .key
-                .as_ref()
-                .map(|k| clock::fmt_jst_hm(k.expires_at))
-                .unwrap_or_default();
-            (
-                format!(
-                    "{}（{until} {}）",
-                    app.t(Msg::StateKeyPending),
-                    app.t(Msg::ValidUntil)
-                ),
-                Style::new(),
-            )
-        }
-        AccountState::Activated => (
-            format!(
-                "{} {}",
-                app.t(Msg::StateActivated),
-                when(&v.account.activated_at)
-            ),
+        AccountStatus::KeyLocked => (app.t(Msg::StateKeyLocked).to_string(), theme::warning()),
+        AccountStatus::Provisional { completed, .. } => (
+            format!("{} {}", app.t(Msg::StateActivated), when(&completed)),
             theme::success(),
         ),
-        AccountState::Opened => (
-            format!("{} {}", app.t(Msg::StateOpened), when(&v.account.opened_at)),
+        AccountStatus::Open { since } => (
+            format!("{} {}", app.t(Msg::StateOpened), when(&since)),
             theme::success(),
         ),
-        AccountState::Invalid => (
-            format!(
-                "{} {}",
-                app.t(Msg::StateInvalid),
-                when(&v.account.invalid_at)
-            ),
+        AccountStatus::Invalid { at } => (
+            format!("{} {}", app.t(Msg::StateInvalid), when(&at)),
             theme::error(),
         ),
-        AccountState::Withdrawn => (
-            format!(
-                "{} {}",
-                app.t(Msg::StateWithdrawn),
-                when(&v.account.withdrawn_at)
-            ),
+        AccountStatus::Withdrawn { at } => (
+            format!("{} {}", app.t(Msg::StateWithdrawn), when(&at)),
             theme::dim(),
         ),
     }
@@ -146,6 +132,15 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
             ),
             Style::new(),
         ),
+        row(
+            Msg::LabelOrigin,
+            app.t(match v.account.origin {
+                AccountOrigin::Counter => Msg::OriginCounter,
+                AccountOrigin::SelfRegistered => Msg::OriginSelf,
+            })
+            .to_string(),
+            Style::new(),
+        ),
     ];
     if let Some(k) = &v.key {
         lines.push(row(
@@ -190,6 +185,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
     }
     if let Some(d) = &v.account.provisional_deadline {
         lines.push(row(Msg::LabelDeadline, d.clone(), Style::new()));
+    }
+    if let Some(d) = date(&v.account.opened_at) {
+        lines.push(row(Msg::LabelOpenedAt, d, Style::new()));
     }
     lines.push(row(
         Msg::LabelRegisteredAt,

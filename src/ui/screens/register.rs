@@ -7,7 +7,6 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::App;
 use crate::app::register::Register;
-use crate::clock;
 use crate::domain::account::AccountKind;
 use crate::i18n::ui::Msg;
 use crate::ui::{theme, widgets};
@@ -36,10 +35,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, r: &Register, area: Rect) {
             row(Msg::FieldKind, kind.to_string()),
             row(Msg::FieldEmail, done.email.clone()),
             row(Msg::LabelAccountId, done.account_id.to_string()),
-            row(
-                Msg::LabelKeyExpires,
-                format!("{} JST", clock::fmt_jst(done.key_expires_at)),
-            ),
+            row(Msg::AccountState, app.t(Msg::RegisteredWaiting).to_string()),
             row(Msg::LabelMailQueued, done.mail.subject.clone()),
             Line::from(""),
             Line::from(Span::styled(app.t(Msg::RegisteredNote), theme::dim())),
