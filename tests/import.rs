@@ -1159,15 +1159,18 @@ fn storage_v10_drops_the_generated_search_rowid_and_keeps_the_rows() {
         .collect::<rusqlite::Result<_>>()
         .expect("columns");
     assert!(!columns.iter().any(|c| c == "search_rowid"), "{columns:?}");
-    let row: (String, String, String) = store
+    let row: (String, String, Option<String>, bool) = store
         .conn()
         .query_row(
-            "SELECT external_id, display_name, deadline FROM submissions WHERE id = 7",
+            "SELECT external_id, display_name, deadline, visit_needed FROM submissions WHERE id = 7",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .expect("row kept");
-    assert_eq!(row, ("j7".into(), "看護師".into(), "2026-04-20".into()));
+    assert_eq!((row.0.as_str(), row.1.as_str()), ("j7", "看護師"));
+    // v14: the account was opened at the counter; its pending offer keeps a deadline only
+    // when it needs a visit, its own (R-DL-1 (b)).
+    assert_eq!(row.2.is_some(), row.3, "{row:?}");
 }
 
 /// Schema v9 fills the category of the offers already there from their current versions.

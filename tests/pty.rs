@@ -41,8 +41,8 @@ fn clerk_registers_an_employer_and_quits_with_the_terminal_restored() {
     t.send("1301-999999-9");
     t.send("\r");
     t.wait_for("登録しました");
-    t.wait_for("2026-11-24 11:20 JST");
-    t.wait_for("アカウント仮登録完了通知");
+    t.wait_for("お客様のパスワード登録待ち");
+    t.wait_for("メールアドレス登録のお知らせ");
     t.send("\x1b");
     t.wait_for("メニュー");
     t.send("q");

@@ -83,6 +83,12 @@ fn clerk_checks_supervisor_approves_and_the_clerks_queue_updates_by_itself() {
     supervisor.wait_for("照会の目的");
     supervisor.send("\r");
     supervisor.wait_for("[確認済]");
+    // R-VISIT-1: a self-registered account's establishment is registered at the office.
+    supervisor.wait_for("来所して本登録");
+    supervisor.send("v");
+    supervisor.wait_for("本日の窓口来所を記録しますか");
+    supervisor.send("y");
+    supervisor.wait_for("来所記録: 2026-11-24");
     supervisor.send("a");
     supervisor.wait_for("本登録しますか");
     supervisor.send("y");

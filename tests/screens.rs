@@ -139,7 +139,7 @@ fn r_reg_2_registration_errors_keep_what_was_typed() {
 }
 
 #[test]
-fn r_reg_4_registration_shows_result_panel_with_key_expiry_and_mail() {
+fn r_reg_4_registration_shows_result_panel_without_a_key_and_the_guidance_mail() {
     let mut f = fixture();
     open_register(&mut f);
     press(&mut f.app, KeyCode::Tab);
@@ -151,14 +151,16 @@ fn r_reg_4_registration_shows_result_panel_with_key_expiry_and_mail() {
     press(&mut f.app, KeyCode::Enter);
     let text = screen_text(&f.app, 80, 24);
     assert!(text.contains("登録しました"), "{text}");
-    // 01:30Z is 10:30 JST; the key is valid 50 minutes (R-KEY-1).
-    assert!(text.contains("2026-11-24 11:20 JST"), "{text}");
-    assert!(text.contains("アカウント仮登録完了通知"), "{text}");
+    // R-REG-4: no key at the counter; the customer asks for it online (R-KEY-0).
+    assert!(text.contains("お客様のパスワード登録待ち"), "{text}");
+    assert!(!text.contains("認証キー有効期限"), "{text}");
+    assert!(text.contains("メールアドレス登録のお知らせ"), "{text}");
     snap("register_result", &f.app);
     // Enter opens the account screen with the queued mail.
     press(&mut f.app, KeyCode::Enter);
     let text = screen_text(&f.app, 80, 24);
-    assert!(text.contains("認証キー待ち"), "{text}");
+    assert!(text.contains("お客様のパスワード登録待ち"), "{text}");
+    assert!(text.contains("窓口でメールアドレス登録"), "R-REG-6: {text}");
     assert!(text.contains("送信待ち"), "{text}");
     snap("account_after_register", &f.app);
 }
@@ -293,7 +295,7 @@ fn r_id_5_account_screen_asks_the_purpose_once_per_customer_and_audits_it() {
         "問合せ対応"
     );
     let text = screen_text(&f.app, 80, 24);
-    assert!(!text.contains("認証キー待ち"), "nothing shown yet: {text}");
+    assert!(!text.contains("パスワード登録待ち"), "nothing shown yet: {text}");
     assert!(account_views(&f.app).is_empty(), "nothing viewed yet");
     insta::assert_snapshot!(
         "account_purpose_prompt_80x24",
@@ -305,7 +307,7 @@ fn r_id_5_account_screen_asks_the_purpose_once_per_customer_and_audits_it() {
     press(&mut f.app, KeyCode::Left);
     press(&mut f.app, KeyCode::Enter);
     assert_eq!(shown_account(&f.app), Some(a), "{:?}", f.app.flash);
-    assert!(screen_text(&f.app, 80, 24).contains("認証キー待ち"));
+    assert!(screen_text(&f.app, 80, 24).contains("パスワード登録待ち"));
     let seen_a = (
         Some(format!("account:{a}")),
         Some("ID照会".into()),

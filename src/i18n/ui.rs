@@ -321,6 +321,7 @@ messages! {
     RoleAuditor => "監査", "Auditor";
     StateAwaitingRequest => "お客様のパスワード登録待ち（認証キーは未申込）", "Waiting for the customer to ask for a key online";
     StateKeyPending => "認証キー発行済", "Key mailed";
+    StateWaiting => "パスワード登録待ち", "Waiting for password registration";
     ValidUntil => "まで有効", "valid until";
     StateKeyExpired => "認証キー期限切れ（再申込か再発行で新しいキー）", "Key expired (ask again online, or re-issue)";
     StateKeyLocked => "認証キー無効（10回誤り。再申込か再発行）", "Key locked (10 wrong tries; ask again or re-issue)";
@@ -434,7 +435,7 @@ messages! {
     ConfirmWarnings => "注意があります。このまま登録しますか？", "There are warnings. Register as it is?";
     Registered => "登録しました。認証キーのメールを送信待ちに入れました。", "Registered. The auth-key mail is queued.";
     RegisteredHeadline => "登録しました", "Registered";
-    RegisteredNote => "お客様には、ご都合のよいときにインターネットサービスの「パスワード登録」から申し込むようご案内ください。認証キーはそのときメールで届き、50分間有効です。", "Tell the customer to apply for パスワード登録 on the Internet Service when convenient; the key is mailed then and is valid 50 minutes.";
+    RegisteredNote => "お客様には、ご都合のよいときにインターネットサービスの「パスワード登録」から申し込むようご案内ください。認証キーはそのときメールで届き、50分間有効です。", "Tell the customer to apply for password registration on the Internet Service when convenient; the key is mailed then and is valid 50 minutes.";
     RegisteredWaiting => "お客様のパスワード登録待ち", "Waiting for the customer's password registration";
     AccountNotFound => "そのメールアドレスのアカウントはありません。", "No account with that email address.";
     ReissueNotPending => "認証キー待ちのアカウントではないため、再発行できません。", "Not waiting for a key: nothing to re-issue.";

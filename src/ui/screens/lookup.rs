@@ -34,7 +34,7 @@ fn short_state(app: &App, s: Option<AccountState>) -> &'static str {
 fn state(app: &App, s: Option<AccountState>) -> &'static str {
     match s {
         None => "-",
-        Some(AccountState::KeyPending) => app.t(Msg::StateKeyPending),
+        Some(AccountState::KeyPending) => app.t(Msg::StateWaiting),
         Some(AccountState::Activated) => app.t(Msg::StateActivated),
         Some(AccountState::Opened) => app.t(Msg::StateOpened),
         Some(AccountState::Invalid) => app.t(Msg::StateInvalid),
