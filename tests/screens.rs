@@ -295,7 +295,10 @@ fn r_id_5_account_screen_asks_the_purpose_once_per_customer_and_audits_it() {
         "問合せ対応"
     );
     let text = screen_text(&f.app, 80, 24);
-    assert!(!text.contains("パスワード登録待ち"), "nothing shown yet: {text}");
+    assert!(
+        !text.contains("パスワード登録待ち"),
+        "nothing shown yet: {text}"
+    );
     assert!(account_views(&f.app).is_empty(), "nothing viewed yet");
     insta::assert_snapshot!(
         "account_purpose_prompt_80x24",
