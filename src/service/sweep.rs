@@ -371,7 +371,13 @@ fn expire_offer(
     rep: &mut SweepReport,
 ) -> Result<bool> {
     let tx = store.immediate()?;
-    let Some((state, deadline, account, account_state)) = rs::offer_deadline_brief(&tx, id)? else {
+    let Some(rs::OfferBrief {
+        state,
+        deadline,
+        account_id: account,
+        account_state,
+    }) = rs::offer_deadline_brief(&tx, id)?
+    else {
         return Ok(false);
     };
     let Some(deadline) = deadline.filter(|d| d.as_str() < today) else {

@@ -659,27 +659,31 @@ pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> 
     Ok(rows)
 }
 
-/// A pending submission as the sweep's per-offer step needs it (R-DL-3): (state, deadline,
-/// account id, the account's state).
-///
+/// A pending submission as the sweep's per-offer step needs it (R-DL-3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferBrief {
+    pub state: SubmissionState,
+    pub deadline: Option<String>,
+    pub account_id: i64,
+    /// The account's state code.
+    pub account_state: String,
+}
+
 /// # Errors
 /// On SQLite failure.
-pub fn offer_deadline_brief(
-    conn: &Connection,
-    id: i64,
-) -> Result<Option<(SubmissionState, Option<String>, i64, String)>> {
+pub fn offer_deadline_brief(conn: &Connection, id: i64) -> Result<Option<OfferBrief>> {
     Ok(conn
         .prepare_cached(
             "SELECT s.state, s.deadline, s.account_id, a.state
                FROM submissions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((
-                state_of(&r.get::<_, String>(0)?)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-            ))
+            Ok(OfferBrief {
+                state: state_of(&r.get::<_, String>(0)?)?,
+                deadline: r.get(1)?,
+                account_id: r.get(2)?,
+                account_state: r.get(3)?,
+            })
         })
         .optional()?)
 }
