@@ -313,23 +313,32 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     d.state.label_ja(),
                     d.display_name
                 );
+                let t = |m: crate::i18n::ui::Msg| m.text(ctx.lang);
+                // SPEC §9: words and Japan time only, never a debug form.
+                let left = d.days_left.map_or(String::new(), |n| {
+                    format!("（{} {n}）", t(crate::i18n::ui::Msg::LabelOpenDaysLeft))
+                });
                 println!(
-                    "deadline: {} ({:?})",
+                    "{}: {}{left}",
+                    t(crate::i18n::ui::Msg::LabelItemDeadline),
                     d.deadline.as_deref().unwrap_or("-"),
-                    d.days_left
                 );
                 for r in &d.visit_reasons {
-                    println!("visit: {r}");
+                    println!("{}: {}", t(crate::i18n::ui::Msg::LabelVisitReason), safe(r));
                 }
                 for (k, v) in &d.fields {
-                    println!("  {k}: {v}");
+                    println!("  {k}: {}", safe(v));
                 }
                 for h in &d.history {
+                    let at =
+                        crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
+                    let what =
+                        crate::i18n::ui::history_action(&h.action).map_or(h.action.as_str(), t);
                     println!(
-                        "  {} {} {}",
-                        h.at,
-                        h.staff_name.as_deref().unwrap_or("system"),
-                        h.action
+                        "  {at} {} {what}",
+                        h.staff_name
+                            .as_deref()
+                            .unwrap_or(t(crate::i18n::ui::Msg::LabelSystem))
                     );
                 }
             }

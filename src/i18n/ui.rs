@@ -406,6 +406,10 @@ messages! {
     LabelKey => "認証キー", "Auth key";
     LabelActivated => "アカウント登録完了日時", "Account registered at";
     LabelDeadline => "仮登録期限", "Provisional deadline";
+    LabelItemDeadline => "期限", "Deadline";
+    LabelOpenDaysLeft => "残り開庁日", "open days left";
+    LabelVisitReason => "来所が必要な理由", "Visit needed because";
+    LabelSystem => "システム", "system";
     LabelRegisteredAt => "窓口登録日時", "Registered at";
     Issued => "発行", "issued";
     ExpiresAt => "有効期限", "valid until";
@@ -523,6 +527,27 @@ pub fn help_for(screen: &Screen) -> Msg {
         Screen::Lookup(_) => Msg::HelpLookup,
         Screen::Calendar(_) | Screen::CalendarAdd(_) => Msg::HelpCalendar,
     }
+}
+
+/// What the history of a submission calls each stored action (screen and CLI alike).
+#[must_use]
+pub fn history_action(action: &str) -> Option<Msg> {
+    Some(match action {
+        "claim" => Msg::HistClaim,
+        "release" => Msg::HistRelease,
+        "handover" => Msg::HistHandOver,
+        "check" => Msg::HistCheck,
+        "return" => Msg::HistReturn,
+        "reject" => Msg::HistReject,
+        "approve" => Msg::HistApprove,
+        "visit" => Msg::HistVisit,
+        "visit_flag" => Msg::HistVisitFlag,
+        "comment" => Msg::HistComment,
+        "follow_up" => Msg::HistFollowUp,
+        "deadline_passed" => Msg::HistDeadlinePassed,
+        "purge" => Msg::HistPurge,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -278,30 +278,10 @@ fn picker(frame: &mut Frame<'_>, app: &App, p: &Picker, area: Rect) {
     frame.render_stateful_widget(table, list, &mut state);
 }
 
-/// What the history says each action was.
-fn history_label(action: &str) -> Option<Msg> {
-    Some(match action {
-        "claim" => Msg::HistClaim,
-        "release" => Msg::HistRelease,
-        "handover" => Msg::HistHandOver,
-        "check" => Msg::HistCheck,
-        "return" => Msg::HistReturn,
-        "reject" => Msg::HistReject,
-        "approve" => Msg::HistApprove,
-        "visit" => Msg::HistVisit,
-        "visit_flag" => Msg::HistVisitFlag,
-        "comment" => Msg::HistComment,
-        "follow_up" => Msg::HistFollowUp,
-        "deadline_passed" => Msg::HistDeadlinePassed,
-        "purge" => Msg::HistPurge,
-        _ => return None,
-    })
-}
-
 /// One history row: when, who, what (with its date, colleague or reason), and the new state.
 fn history_line(app: &App, h: &crate::storage::review::HistoryRow) -> String {
     let at = crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
-    let what = history_label(&h.action).map_or(h.action.as_str(), |m| app.t(m));
+    let what = crate::i18n::ui::history_action(&h.action).map_or(h.action.as_str(), |m| app.t(m));
     let detail = match (h.action.as_str(), h.detail.as_deref()) {
         ("handover", Some(d)) => format!("（→ {}）", d.trim_start_matches("to:")),
         ("follow_up", None) => format!("（{}）", app.t(Msg::HistFollowUpCleared)),
@@ -497,7 +477,7 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
     l.push(Line::from(counts));
     l.push(heading(app.t(Msg::DashThroughput)));
     for (who, a, n) in &d.throughput {
-        let a = history_label(a).map_or(a.as_str(), |m| app.t(m));
+        let a = crate::i18n::ui::history_action(a).map_or(a.as_str(), |m| app.t(m));
         l.push(Line::from(format!("  {who}  {a} {n}")));
     }
     l.push(heading(app.t(Msg::DashOldest)));
