@@ -148,19 +148,20 @@ pub fn run_import(
         for r in &summary.rejects {
             writeln!(
                 out,
-                "{}:{} {} {}",
+                "{}:{} {}（{}） {}",
                 sanitize(&r.file, false),
                 r.line,
+                crate::i18n::cli::reject_reason(lang, &r.reason),
                 r.reason,
                 sanitize(&r.detail, false)
             )?;
         }
         if summary.rejected > summary.rejects.len() as u64 {
-            writeln!(
-                out,
-                "… ({} more in import_rejects)",
-                summary.rejected - summary.rejects.len() as u64
-            )?;
+            let more = summary.rejected - summary.rejects.len() as u64;
+            match lang {
+                Lang::Ja => writeln!(out, "… ほか {more} 行（すべて import_rejects に記録）")?,
+                Lang::En => writeln!(out, "… {more} more (all in import_rejects)")?,
+            }
         }
         if summary.calendar_warnings > 0 {
             writeln!(

@@ -245,6 +245,70 @@ pub fn kind_label(lang: Lang, k: AccountKind) -> &'static str {
     }
 }
 
+/// Why an interchange line was not applied (R-IO-2), in words; the stable code stays beside
+/// it for the expert.
+#[must_use]
+pub fn reject_reason(lang: Lang, code: &str) -> &'static str {
+    let (ja, en) = match code {
+        "bad_utf8" => ("UTF-8 ではない行", "not UTF-8"),
+        "bad_json" => ("JSON として読めない行", "not a JSON object"),
+        "missing_field" => ("必須の項目がない", "a required field is missing"),
+        "bad_id" => (
+            "ID が長すぎるか制御文字を含む",
+            "an id is too long or has control characters",
+        ),
+        "bad_time" => ("日時の形式が正しくない", "occurred_at is not RFC 3339"),
+        "unknown_type" => ("不明なイベント種別", "unknown event type"),
+        "bad_field" => ("項目の値が正しくない", "a field has a value it cannot have"),
+        "too_long" => ("行が長すぎる", "line too long"),
+        "truncated" => ("最後の行が途中で切れている", "the last line is cut off"),
+        "future_time" => ("発生日時が未来", "occurred_at is in the future"),
+        "unknown_account" => (
+            "そのメールアドレスの有効なアカウントがない",
+            "no live account with this address",
+        ),
+        "account_state" => (
+            "アカウントの状態がこの操作を受け付けない",
+            "the account's state does not allow it",
+        ),
+        "validation" => ("入力チェックでエラー", "field validation found errors"),
+        "duplicate_submission" => ("同じ申込IDがすでにある", "the submission id is taken"),
+        "unknown_submission" => ("再申込の元の申込がない", "no such submission to resubmit"),
+        "submission_state" => (
+            "申込の状態が新しい版を受け付けない",
+            "the submission's state takes no new version",
+        ),
+        "unknown_establishment" => (
+            "求人の事業所が見つからない",
+            "the offer's establishment is unknown",
+        ),
+        "conflict" => (
+            "データベースの制約で受け付けられない",
+            "refused by a database constraint",
+        ),
+        "email_in_use" => (
+            "そのメールアドレスは別の有効なアカウントが使用中",
+            "the address belongs to a live account",
+        ),
+        "birth_date_required" => (
+            "求職者の生年月日がない",
+            "a job seeker's birth date is missing",
+        ),
+        "birth_date_mismatch" => (
+            "生年月日が窓口で登録したものと違う",
+            "the birth date differs from the one registered",
+        ),
+        "key_wrong" => ("認証キーが違う", "wrong auth key"),
+        "key_expired" => ("認証キーの有効期限切れ", "auth key expired"),
+        "key_used" => ("認証キーは使用済み", "auth key already used"),
+        "key_replaced" => ("認証キーは再発行で無効", "auth key replaced"),
+        "key_locked" => ("認証キーは10回の誤りで無効", "auth key locked"),
+        "key_no_key" => ("認証キーが発行されていない", "no auth key issued"),
+        _ => ("受け付けられない行", "refused"),
+    };
+    pick(lang, ja, en)
+}
+
 /// R-REG-4: how the account came to be.
 #[must_use]
 pub fn origin_label(lang: Lang, o: AccountOrigin) -> &'static str {
