@@ -4,8 +4,9 @@
 //! - number fields (事業所番号, 法人番号, postal code, phone, occupation code): NFKC (full-width
 //!   digits become ASCII), every hyphen-like character becomes `-`, spaces are dropped; a value of
 //!   the right shape is re-formatted canonically (`1301-999999-9`, `100-0000`);
-//! - kana names: NFKC (half-width kana become full-width), hiragana become katakana,
-//!   hyphen-likes become 「ー」, spaces become one full-width space;
+//! - kana names: the one kana rule of every kana field ([`super::kana::convert`]: half-width
+//!   kana and hiragana become full-width katakana, hyphen-likes 「ー」, middle-dot look-alikes
+//!   「・」, spaces one full-width space);
 //! - free text: half-width katakana become full-width, control characters (and so terminal
 //!   escape sequences) are removed, surrounding spaces trimmed; the PR message and the note keep
 //!   their line breaks (CRLF → LF). Other characters are kept as typed (no NFKC: 「（株）」 stays).
@@ -32,7 +33,7 @@ use super::establishment::Establishment;
 use super::job::{
     EstablishmentLink, InsuranceKind, JobCategoryKind, JobOffer, WageKind, WorkLocation,
 };
-use super::numbers;
+use super::{kana, numbers};
 
 /// Error (赤, must fix) or warning (橙, confirm to accept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -245,33 +246,6 @@ fn normalize_multiline(input: &str) -> String {
     lines.join("\n").trim_matches('\n').to_string()
 }
 
-/// Kana name: NFKC, hiragana → katakana, hyphen-likes → ー, spaces → one full-width space.
-fn normalize_kana_name(input: &str) -> String {
-    let mut out = String::new();
-    let mut pending_space = false;
-    for c in input.nfkc() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push('\u{3000}');
-            pending_space = false;
-        }
-        let c = match c {
-            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-            c if numbers::is_hyphen_like(c) => 'ー',
-            c => c,
-        };
-        out.push(c);
-    }
-    out.nfc().collect()
-}
-
-fn is_kana_name_char(c: char) -> bool {
-    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{3000}')
-}
-
 fn printable(c: char) -> String {
     if c.is_control() {
         format!("U+{:04X}", c as u32)
@@ -336,7 +310,7 @@ fn check_grouped(out: &mut Vec<Finding>, field: &'static str, value: &str, shape
 }
 
 fn check_kana(out: &mut Vec<Finding>, field: &'static str, value: &str) {
-    if let Some(c) = value.chars().find(|c| !is_kana_name_char(*c)) {
+    if let Some(c) = kana::first_not_allowed(value) {
         out.push(Finding::error(field, rules::KANA, Some(printable(c))));
     }
 }
@@ -377,7 +351,7 @@ pub fn normalize_establishment(e: &Establishment) -> Establishment {
                 .map(|v| normalize_number_text(v).replace('-', "")),
         ),
         name: normalize_line(&e.name),
-        name_kana: normalize_kana_name(&e.name_kana),
+        name_kana: kana::convert(&e.name_kana),
         representative_title: normalize_line(&e.representative_title),
         representative_name: normalize_line(&e.representative_name),
         postal_code: grouped_number(&e.postal_code, numbers::postal_code).unwrap_or_else(|raw| raw),
@@ -867,6 +841,31 @@ mod tests {
         assert_eq!(f[0].param.as_deref(), Some("株"));
         let f = est_with(|e| e.name_kana = "ケア\u{1b}[31m".into());
         assert_eq!(f[0].param.as_deref(), Some("U+001B"));
+    }
+
+    #[test]
+    fn spec_5_establishment_kana_follows_the_one_kana_rule() {
+        for (typed, stored) in [
+            ("ジョン・スミス", "ジョン・スミス"),
+            ("ｼﾞｮﾝ･ｽﾐｽ", "ジョン・スミス"),
+            ("ｶﾞｷﾞｸﾞ", "ガギグ"),
+            ("がぎぐ", "ガギグ"),
+            ("ハロ-ワ-ク", "ハローワーク"),
+            ("ハロ－ワ‐ク", "ハローワーク"),
+        ] {
+            let e = Establishment {
+                name_kana: typed.into(),
+                ..establishment::sample()
+            };
+            let (n, f) = check_establishment(&e);
+            assert!(f.is_empty(), "{typed}: {f:?}");
+            assert_eq!(n.name_kana, stored, "{typed}");
+            // The same rule as the seeker's kana at the counter.
+            assert_eq!(
+                crate::domain::kana::normalize_kana(typed).as_deref(),
+                Ok(stored)
+            );
+        }
     }
 
     #[test]
