@@ -163,8 +163,13 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "must contain exactly one '@'",
         ),
         "local_part" => s(
-            "「@」より前の部分が正しくありません",
-            "the part before '@' is not valid",
+            "「@」より前の部分に使えない文字があります（使えるのは半角の英数字と「. _ - +」などの記号です）",
+            "the part before '@' has a character that is not allowed (letters, digits and . _ - + and the like are)",
+        ),
+        // R-REG-2: old carrier addresses (taro..yamada@docomo.ne.jp, hanako.@ezweb.ne.jp).
+        "local_part_dots" => s(
+            "「@」の前で「.」が続いているか、「@」の直前・先頭に「.」があります。このようなアドレスはメールの規格に合わず、メールが届きません。別のメールアドレス（携帯電話会社の設定で変更したアドレスや、パソコン用のアドレスなど）を登録してください",
+            "the part before '@' has two dots in a row, or a dot at its start or right before '@': such an address breaks the mail standard and mail cannot be delivered to it. Please register another address (e.g. one changed in the carrier's settings, or a PC address)",
         ),
         "domain" => s(
             "「@」より後のドメインが正しくありません（「.」を含むドメインが必要です）",
@@ -194,9 +199,17 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "チェックデジットが合いません。番号を確かめてください",
             "the check digit does not match; check the number",
         ),
+        "not_kana" if !p.is_empty() => match lang {
+            Lang::Ja => format!(
+                "全角カタカナで入力してください（「{p}」は使えません。使える記号は長音「ー」・中点「・」・空白です）"
+            ),
+            Lang::En => format!(
+                "use katakana (\"{p}\" is not allowed; the long-vowel mark, the middle dot and spaces are)"
+            ),
+        },
         "not_kana" => s(
-            "カタカナで入力してください（ひらがな・半角カナは変換されます）",
-            "use katakana (hiragana and half-width kana are converted)",
+            "全角カタカナで入力してください（ひらがな・半角カナ・「-」は変換されます。使える記号は長音「ー」・中点「・」・空白です）",
+            "use katakana (hiragana, half-width kana and '-' are converted; the long-vowel mark, the middle dot and spaces are allowed)",
         ),
         "too_short" => s("12文字以上にしてください", "must be at least 12 characters"),
         "common" => s(
@@ -909,6 +922,25 @@ mod tests {
     }
 
     #[test]
+    fn r_reg_2_old_carrier_address_told_why_and_what_to_do() {
+        for typed in [
+            "taro..yamada@docomo.ne.jp",
+            "hanako.@ezweb.ne.jp",
+            ".taro@au.com",
+        ] {
+            let e = crate::domain::email::Email::parse(typed).expect_err(typed);
+            let i = FieldIssue::error("email", e.code());
+            let ja = issue_message(Lang::Ja, &i);
+            assert!(ja.starts_with("メールアドレス: "), "{ja}");
+            assert!(ja.contains("メールが届きません"), "{ja}");
+            assert!(ja.contains("別のメールアドレス"), "{ja}");
+            assert!(!ja.contains("正しくありません"), "{ja}");
+            let en = issue_message(Lang::En, &i);
+            assert!(en.contains("cannot be delivered"), "{en}");
+        }
+    }
+
+    #[test]
     fn r_reg_2_email_in_use_names_the_holder() {
         let e = ServiceError::EmailInUse {
             account_id: 7,
@@ -937,6 +969,7 @@ mod tests {
             "non_ascii",
             "at_sign",
             "local_part",
+            "local_part_dots",
             "domain",
             "format",
             "check_digit",

@@ -160,7 +160,16 @@ fn validate(i: &RegisterInput, cfg: &Config, today: NaiveDate) -> (Option<Valid>
             }
             match kana::normalize_kana(&i.name_kana) {
                 Ok(k) => v.name_kana = Some(k),
-                Err(e) => issues.push(FieldIssue::error("name_kana", e.code())),
+                Err(e) => {
+                    let issue = FieldIssue::error("name_kana", e.code());
+                    issues.push(match e {
+                        kana::KanaError::NotKana(c) if c.is_control() => {
+                            issue.with(format!("U+{:04X}", u32::from(c)))
+                        }
+                        kana::KanaError::NotKana(c) => issue.with(c.to_string()),
+                        kana::KanaError::Empty => issue,
+                    });
+                }
             }
             match numbers::five_eight_number(&i.seeker_number) {
                 Ok(n) => v.seeker_number = Some(n),
@@ -604,13 +613,7 @@ pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<i64>> 
 
 /// The comparison key of a typed email (full-width input converted), if it reads as one.
 fn email_key(email_input: &str) -> Option<String> {
-    Email::parse(email_input)
-        .or_else(|e| match e {
-            EmailError::FullWidth { converted } => Email::parse(&converted),
-            other => Err(other),
-        })
-        .ok()
-        .map(|e| e.key())
+    email::key_of_input(email_input)
 }
 
 /// The live account for an email key, else the newest.

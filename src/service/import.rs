@@ -31,7 +31,6 @@ use crate::config::Config;
 use crate::domain::account::{AccountKind, AccountState};
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::calendar::Calendar;
-use crate::domain::email::{Email, EmailError};
 use crate::domain::establishment::Establishment;
 use crate::domain::interchange::{self, Event, EventBody, ParseError};
 use crate::domain::job::{EstablishmentLink, JobCategoryKind, JobOffer};
@@ -458,14 +457,9 @@ impl<'c> Run<'c> {
     }
 }
 
+/// The account's comparison key (R-REG-2): the one key function, `domain::email`'s.
 fn email_key(input: &str) -> Option<String> {
-    Email::parse(input)
-        .or_else(|e| match e {
-            EmailError::FullWidth { converted } => Email::parse(&converted),
-            other => Err(other),
-        })
-        .ok()
-        .map(|e| e.key())
+    crate::domain::email::key_of_input(input)
 }
 
 impl Run<'_> {
