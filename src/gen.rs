@@ -197,7 +197,8 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
         JobCategoryKind::General
     };
     let wage = if part {
-        let min = rng.random_range(11..=15) * 100;
+        // Above every prefecture's minimum wage (FY2025: at most 1,226 yen, Tokyo).
+        let min = rng.random_range(13..=17) * 100;
         Wage {
             kind: Some(WageKind::Hourly),
             other_text: String::new(),
@@ -205,7 +206,8 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
             max: Some(min + rng.random_range(0..=3) * 100),
         }
     } else {
-        let min = rng.random_range(18..=32) * 10_000;
+        // Above the minimum wage too once divided by the hours (8 h × (365 − 125) / 12 days).
+        let min = rng.random_range(21..=35) * 10_000;
         Wage {
             kind: Some(WageKind::Monthly),
             other_text: String::new(),
@@ -244,7 +246,7 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
         employment_type: Some(employment_type),
         wage,
         bonus: Bonus {
-            has_bonus,
+            has_bonus: Some(has_bonus),
             months: has_bonus
                 .then(|| format!("{}.{}", rng.random_range(1..4), rng.random_range(0..10))),
             amount_min: None,

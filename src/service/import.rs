@@ -34,6 +34,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::establishment::Establishment;
 use crate::domain::interchange::{self, Event, EventBody, ParseError};
 use crate::domain::job::{EstablishmentLink, JobCategoryKind, JobOffer};
+use crate::domain::minwage::{MinimumWageTable, prefecture_of_office_code};
 use crate::domain::staff::Permission;
 use crate::domain::submission::{self, SubmissionEvent, SubmissionKind, SubmissionState};
 use crate::domain::text::sanitize;
@@ -268,7 +269,25 @@ fn checked<T: serde::Serialize>(value: T, findings: &[Finding]) -> Result<Valida
     })))
 }
 
-fn ready_event(ev: Event) -> Result<Ready> {
+/// What the parsing threads need to check an offer beyond the line (SPEC §5 minimum wage): the
+/// table and the office's prefecture; the day is each event's own (its Japan date).
+#[derive(Debug, Clone, Copy)]
+struct Checking<'a> {
+    minimum_wage: &'a MinimumWageTable,
+    office_prefecture: Option<u8>,
+}
+
+impl Checking<'_> {
+    fn on(&self, occurred_at: DateTime<Utc>) -> validate::JobCheck<'_> {
+        validate::JobCheck {
+            date: jst_date(occurred_at),
+            minimum_wage: self.minimum_wage,
+            office_prefecture: self.office_prefecture,
+        }
+    }
+}
+
+fn ready_event(ev: Event, chk: Checking<'_>) -> Result<Ready> {
     let email_key = email_key(ev.body.email());
     let body = match ev.body {
         EventBody::AccountActivated { auth_key, .. } => Body::Activated {
@@ -289,7 +308,7 @@ fn ready_event(ev: Event) -> Result<Ready> {
         EventBody::JobSubmitted {
             submission_id, job, ..
         } => {
-            let (n, findings) = validate::check_job(&job);
+            let (n, findings) = validate::check_job(&job, &chk.on(ev.occurred_at));
             Body::Job {
                 submission_id,
                 resubmit: false,
@@ -299,7 +318,7 @@ fn ready_event(ev: Event) -> Result<Ready> {
         EventBody::JobResubmitted {
             submission_id, job, ..
         } => {
-            let (n, findings) = validate::check_job(&job);
+            let (n, findings) = validate::check_job(&job, &chk.on(ev.occurred_at));
             Body::Job {
                 submission_id,
                 resubmit: true,
@@ -315,7 +334,7 @@ fn ready_event(ev: Event) -> Result<Ready> {
     })
 }
 
-fn prepare(raw: RawLine) -> Result<Line> {
+fn prepare(raw: RawLine, chk: Checking<'_>) -> Result<Line> {
     let parsed = if raw.oversize {
         Err(ParseError {
             code: reasons::TOO_LONG,
@@ -332,7 +351,7 @@ fn prepare(raw: RawLine) -> Result<Line> {
         })
     };
     let ready = match parsed {
-        Ok(ev) => Ok(ready_event(ev)?),
+        Ok(ev) => Ok(ready_event(ev, chk)?),
         Err(e) => Err(e),
     };
     Ok(Line {
@@ -344,9 +363,9 @@ fn prepare(raw: RawLine) -> Result<Line> {
 }
 
 /// Prepares a batch in input order, split over `workers` threads.
-fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
+fn prepare_batch(raw: Vec<RawLine>, workers: usize, chk: Checking<'_>) -> Result<Vec<Line>> {
     if workers < 2 || raw.len() < 2 * workers {
-        return raw.into_iter().map(prepare).collect();
+        return raw.into_iter().map(|r| prepare(r, chk)).collect();
     }
     let size = raw.len().div_ceil(workers);
     let mut chunks: Vec<Vec<RawLine>> = Vec::with_capacity(workers);
@@ -364,7 +383,9 @@ fn prepare_batch(raw: Vec<RawLine>, workers: usize) -> Result<Vec<Line>> {
             .map(|c| {
                 s.spawn(move || {
                     yield_to_the_writer();
-                    c.into_iter().map(prepare).collect::<Result<Vec<_>>>()
+                    c.into_iter()
+                        .map(|r| prepare(r, chk))
+                        .collect::<Result<Vec<_>>>()
                 })
             })
             .collect();
@@ -513,7 +534,7 @@ impl Run<'_> {
 /// Only when the database fails or an input cannot be read; every bad line is a reject.
 pub fn import_events(
     store: &mut Store,
-    _cfg: &Config,
+    cfg: &Config,
     ctx: Option<&Ctx>,
     now: DateTime<Utc>,
     inputs: &mut [Input<'_>],
@@ -521,6 +542,12 @@ pub fn import_events(
 ) -> Result<ImportSummary> {
     storage::imports::tune_for_bulk(store.conn())?;
     let cal = super::calendar::effective(store.conn())?;
+    // SPEC §5 minimum wage: the table read at start, the office's prefecture for offers whose
+    // work location has none.
+    let chk = Checking {
+        minimum_wage: cfg.minimum_wage(),
+        office_prefecture: prefecture_of_office_code(&super::office(store.conn(), cfg).0),
+    };
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
     let total_bytes = inputs
         .iter()
@@ -634,7 +661,7 @@ pub fn import_events(
                         }
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_LINES));
                         let ready = Chunk::new(
-                            prepare_batch(full, workers)?,
+                            prepare_batch(full, workers, chk)?,
                             lookout.as_ref(),
                             ends_batch,
                         )?;
@@ -648,7 +675,8 @@ pub fn import_events(
             }
             if in_batch > 0 {
                 // A send error means the writer failed: reported below.
-                let ready = Chunk::new(prepare_batch(chunk, workers)?, lookout.as_ref(), true)?;
+                let ready =
+                    Chunk::new(prepare_batch(chunk, workers, chk)?, lookout.as_ref(), true)?;
                 let _ = to_writer.send(ready);
             }
             Ok(())
@@ -1687,7 +1715,12 @@ mod tests {
     /// The prepared lines in chunks of `size`, the first one in the returned batch and the
     /// others waiting in the channel; the last one ends the batch when `ends`.
     fn in_chunks(raw: Vec<RawLine>, size: usize, ends: bool) -> (Vec<Chunk>, Receiver<Chunk>) {
-        let mut lines = prepare_batch(raw, 2).unwrap().into_iter().peekable();
+        let table = MinimumWageTable::bundled().unwrap();
+        let chk = Checking {
+            minimum_wage: &table,
+            office_prefecture: Some(13),
+        };
+        let mut lines = prepare_batch(raw, 2, chk).unwrap().into_iter().peekable();
         let (tx, rx) = std::sync::mpsc::channel();
         while lines.peek().is_some() {
             let part: Vec<Line> = lines.by_ref().take(size).collect();
