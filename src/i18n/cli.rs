@@ -615,6 +615,10 @@ pub enum Msg<'a> {
     DemoCreated {
         path: &'a str,
     },
+    /// R-REG-2: the version 15 upgrade found live accounts whose addresses differ only in case.
+    EmailCaseConflicts {
+        accounts: usize,
+    },
 }
 
 /// Fills a message.
@@ -783,6 +787,23 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("デモ用データベースを作りました: {path}")
             } else {
                 format!("Demo database created: {path}")
+            }
+        }
+        Msg::EmailCaseConflicts { accounts: 0 } => pick(
+            lang,
+            "大文字・小文字だけが違うメールアドレスの有効なアカウントはありません",
+            "No live accounts whose addresses differ only in letter case",
+        )
+        .to_string(),
+        Msg::EmailCaseConflicts { accounts } => {
+            if ja {
+                format!(
+                    "大文字・小文字だけが違うメールアドレスの有効なアカウントが{accounts}件あります（統合していません）。同じ人かどうかを確かめ、不要なアカウントを退会にしてください。「保持」のアカウントがそのアドレスでの照会・重複確認に使われます"
+                )
+            } else {
+                format!(
+                    "{accounts} live accounts have addresses that differ only in letter case (not merged). Check whether they are the same customer and withdraw the ones not needed; the \"holder\" answers for the address"
+                )
             }
         }
     }

@@ -611,6 +611,26 @@ pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<i64>> 
     Ok(pick(store.conn(), &key)?.map(|a| a.id))
 }
 
+/// R-REG-2 as corrected: the accounts the version 15 upgrade kept apart because their addresses
+/// differ only in letter case (`storage::accounts::email_case_conflicts`), addresses masked
+/// (R-ID-2: the account screen shows them, audited). For supervisors.
+///
+/// # Errors
+/// `Denied`.
+pub fn email_case_conflicts(
+    store: &Store,
+    ctx: &Ctx,
+) -> Result<Vec<storage::accounts::EmailCaseConflict>> {
+    require(store.conn(), ctx, Permission::ApproveIdChange)?;
+    Ok(storage::accounts::email_case_conflicts(store.conn())?
+        .into_iter()
+        .map(|mut c| {
+            c.email = mask_email(&c.email);
+            c
+        })
+        .collect())
+}
+
 /// The comparison key of a typed email (full-width input converted), if it reads as one.
 fn email_key(email_input: &str) -> Option<String> {
     email::key_of_input(email_input)
@@ -618,6 +638,11 @@ fn email_key(email_input: &str) -> Option<String> {
 
 /// The live account for an email key, else the newest.
 fn pick(conn: &rusqlite::Connection, key: &str) -> Result<Option<AccountRow>> {
+    // The holder of the address first: live accounts the version 15 upgrade kept apart under
+    // it (R-REG-2) come with it below, but the address is the holder's.
+    if let Some(holder) = storage::accounts::live_by_email_key(conn, key)? {
+        return Ok(Some(holder));
+    }
     let found = storage::accounts::all_by_email_key(conn, key)?;
     Ok(found
         .iter()

@@ -147,10 +147,8 @@ pub struct EmailCaseConflict {
     pub account_id: i64,
     /// As stored (as typed).
     pub email: String,
-    /// The key the account was given: the lower-cased address for the holder, that and
-    /// `#<id>` for the others.
-    pub email_key: String,
-    /// The account holding the lower-cased address as its key (the oldest of them).
+    /// The account holding the lower-cased address as its key (the oldest of them); the others
+    /// have `<address>#<id>`, found by lookups by address all the same.
     pub holder_id: i64,
     /// The account's state now.
     pub state: AccountState,
@@ -163,27 +161,26 @@ pub struct EmailCaseConflict {
 /// On SQLite failure.
 pub fn email_case_conflicts(conn: &Connection) -> Result<Vec<EmailCaseConflict>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.account_id, a.email, a.email_key, c.holder_id, a.state, c.found_at
+        "SELECT c.account_id, a.email, c.holder_id, a.state, c.found_at
            FROM email_case_conflicts c JOIN accounts a ON a.id = c.account_id
           WHERE a.email <> ''
           ORDER BY c.holder_id, c.account_id <> c.holder_id, c.account_id",
     )?;
     let rows = stmt
         .query_map([], |r| {
-            let state: String = r.get(4)?;
+            let state: String = r.get(3)?;
             Ok(EmailCaseConflict {
                 account_id: r.get(0)?,
                 email: r.get(1)?,
-                email_key: r.get(2)?,
-                holder_id: r.get(3)?,
+                holder_id: r.get(2)?,
                 state: AccountState::parse(&state).ok_or_else(|| {
                     rusqlite::Error::FromSqlConversionFailure(
-                        4,
+                        3,
                         rusqlite::types::Type::Text,
                         format!("state {state}").into(),
                     )
                 })?,
-                found_at: r.get(5)?,
+                found_at: r.get(4)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
