@@ -874,3 +874,98 @@ fn r_reg_2_case_conflicts_are_listed_masked_for_supervisors_only() {
     ids.sort();
     assert_eq!(ids, vec![Some(a.account_id), Some(900)]);
 }
+
+#[test]
+fn r_reg_2_an_old_carrier_account_registered_before_the_rule_is_still_found() {
+    let mut e = env();
+    e.store
+        .conn()
+        .execute_batch(
+            "INSERT INTO accounts (id, kind, email, email_key, state, created_at, updated_at) VALUES
+             (700, 'seeker', 'Taro..Yamada@docomo.ne.jp', 'taro..yamada@docomo.ne.jp', 'opened',
+              '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z');",
+        )
+        .expect("row");
+    assert_eq!(
+        accounts::find(&e.store, &e.clerk, "taro..yamada@docomo.ne.jp").expect("find"),
+        Some(700)
+    );
+    let hits = madoguchi::service::lookup::search(
+        &mut e.store,
+        &e.clerk,
+        "ID照会",
+        &madoguchi::service::lookup::SearchKey::Email("TARO..YAMADA@docomo.ne.jp".into()),
+    )
+    .expect("search")
+    .hits;
+    assert_eq!(hits.len(), 1);
+    // A new registration of it is refused for its dots.
+    let err = accounts::register(
+        &mut e.store,
+        &e.cfg,
+        &e.clerk,
+        &employer("jiro..yamada@docomo.ne.jp"),
+    )
+    .expect_err("dots");
+    assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
+}
+
+#[test]
+fn spec_5_seeker_kana_lookup_follows_the_one_kana_rule() {
+    let mut e = env();
+    let r = accounts::register(
+        &mut e.store,
+        &e.cfg,
+        &e.clerk,
+        &seeker("john@example.jp", "ジョン・スミス", "13010-12345678"),
+    )
+    .expect("reg");
+    for typed in [
+        "ジョン・スミス",
+        "ジョンスミス",
+        "じょん・すみす",
+        "ｼﾞｮﾝ･ｽﾐｽ",
+        "ジョン スミス",
+        "スミス",
+    ] {
+        let hits = madoguchi::service::lookup::search(
+            &mut e.store,
+            &e.clerk,
+            "ID照会",
+            &madoguchi::service::lookup::SearchKey::SeekerKana {
+                kana: typed.into(),
+                birth_date: "1990-04-01".into(),
+            },
+        )
+        .expect("search")
+        .hits;
+        assert_eq!(
+            hits.iter().map(|h| h.account_id).collect::<Vec<_>>(),
+            vec![Some(r.account_id)],
+            "{typed}"
+        );
+    }
+    // A typed '-' is ー in the query as in the stored kana.
+    let r2 = accounts::register(
+        &mut e.store,
+        &e.cfg,
+        &e.clerk,
+        &seeker("card@example.jp", "カード　タロウ", "13010-22345678"),
+    )
+    .expect("reg");
+    let hits = madoguchi::service::lookup::search(
+        &mut e.store,
+        &e.clerk,
+        "ID照会",
+        &madoguchi::service::lookup::SearchKey::SeekerKana {
+            kana: "ｶ-ﾄﾞ".into(),
+            birth_date: "1990-04-01".into(),
+        },
+    )
+    .expect("search")
+    .hits;
+    assert_eq!(
+        hits.iter().map(|h| h.account_id).collect::<Vec<_>>(),
+        vec![Some(r2.account_id)]
+    );
+}

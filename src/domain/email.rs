@@ -133,10 +133,24 @@ impl Email {
     }
 }
 
-/// The comparison key of a typed address (a full-width entry converted), if it reads as one.
+/// The comparison key of an address typed to find an account (a full-width entry converted).
+/// An old carrier address with misplaced dots is refused for a new account, but accounts
+/// registered before that rule still have one: it is looked up like any other address.
+///
+/// # Errors
+/// The rule the entry breaks, when it does not read as an address at all.
+pub fn lookup_key(input: &str) -> Result<String, EmailError> {
+    match Email::parse_converting(input) {
+        Ok(e) => Ok(e.key()),
+        Err(EmailError::LocalPartDots) => Ok(input.trim().to_ascii_lowercase()),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`lookup_key`], if the entry reads as an address.
 #[must_use]
 pub fn key_of_input(input: &str) -> Option<String> {
-    Email::parse_converting(input).ok().map(|e| e.key())
+    lookup_key(input).ok()
 }
 
 /// The comparison key of an address as stored. A stored address always parses; should an old
@@ -367,6 +381,11 @@ mod tests {
             Some("taro@gmail.com")
         );
         assert_eq!(key_of_input("taro"), None);
+        // Old carrier addresses are refused for new accounts but still found.
+        assert_eq!(
+            key_of_input(" Taro..Yamada@DoCoMo.ne.jp ").as_deref(),
+            Some("taro..yamada@docomo.ne.jp")
+        );
         assert_eq!(key_of_stored("Taro@gmail.com"), "taro@gmail.com");
         // An old row the rules refuse today still gets the same kind of key.
         assert_eq!(

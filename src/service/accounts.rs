@@ -457,9 +457,9 @@ pub fn activate(
     email_input: &str,
     key_input: &str,
 ) -> Result<(ActivationOutcome, Activation)> {
-    let email = Email::parse(email_input).map_err(|_| ServiceError::NotFound)?;
+    let email_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
     let typed = authkey::normalize_input(key_input);
-    let acc = storage::accounts::live_by_email_key(store.conn(), &email.key())?
+    let acc = storage::accounts::live_by_email_key(store.conn(), &email_key)?
         .ok_or(ServiceError::NotFound)?;
     let keys = storage::keys::for_account(store.conn(), acc.id, KeyPurpose::Registration)?;
     // argon2 outside the write lock.

@@ -191,8 +191,9 @@ fn normalise(key: &SearchKey) -> Result<Normal> {
             Normal::SeekerKana(k, date.format("%Y-%m-%d").to_string())
         }
         SearchKey::Email(s) => {
-            let e = Email::parse_converting(s).map_err(|e| invalid("query", e.code()))?;
-            Normal::Email(e.key())
+            let key =
+                crate::domain::email::lookup_key(s).map_err(|e| invalid("query", e.code()))?;
+            Normal::Email(key)
         }
     })
 }
@@ -910,8 +911,8 @@ pub fn decide_change(
 /// # Errors
 /// `NotFound`.
 pub fn live_account_id(store: &Store, email: &str) -> Result<i64> {
-    let e = Email::parse(email).map_err(|_| ServiceError::NotFound)?;
-    storage::accounts::live_by_email_key(store.conn(), &e.key())?
+    let key = crate::domain::email::key_of_input(email).ok_or(ServiceError::NotFound)?;
+    storage::accounts::live_by_email_key(store.conn(), &key)?
         .map(|a| a.id)
         .ok_or(ServiceError::NotFound)
 }
