@@ -873,6 +873,31 @@ fn r_reg_2_case_conflicts_are_listed_masked_for_supervisors_only() {
     let mut ids: Vec<Option<i64>> = hits.iter().map(|h| h.account_id).collect();
     ids.sort();
     assert_eq!(ids, vec![Some(a.account_id), Some(900)]);
+    // While any of them is live the address stays taken, in any letter case.
+    e.store
+        .conn()
+        .execute(
+            "UPDATE accounts SET state = 'withdrawn' WHERE id = ?1",
+            [a.account_id],
+        )
+        .expect("withdraw the holder");
+    let err = accounts::register(
+        &mut e.store,
+        &e.cfg,
+        &e.clerk,
+        &employer("TARO.yamada@example.co.jp"),
+    )
+    .expect_err("still taken");
+    assert!(
+        matches!(
+            err,
+            ServiceError::EmailInUse {
+                account_id: 900,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]

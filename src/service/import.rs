@@ -548,6 +548,17 @@ pub fn import_events(
         minimum_wage: cfg.minimum_wage(),
         office_prefecture: prefecture_of_office_code(&super::office(store.conn(), cfg).0),
     };
+    if chk.minimum_wage.is_past_newest_year(jst_date(now)) {
+        tracing::warn!(
+            newest_fiscal_year = chk.minimum_wage.newest_fiscal_year(),
+            "minimum wage table is out of date: add the new fiscal year (data.minimum_wage_file)"
+        );
+    }
+    if chk.office_prefecture.is_none() {
+        tracing::warn!(
+            "no office code: offers without a work location's prefecture are not checked against the minimum wage"
+        );
+    }
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
     let total_bytes = inputs
         .iter()

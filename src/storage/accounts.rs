@@ -105,13 +105,17 @@ pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Resu
     Ok(conn.last_insert_rowid())
 }
 
-/// The live account holding this email key, if any (R-REG-2).
+/// The live account holding this email key, if any (R-REG-2): the one with the key itself,
+/// else one the version 15 upgrade kept apart under it (so that the address stays taken while
+/// any of them is live).
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn live_by_email_key(conn: &Connection, email_key: &str) -> Result<Option<AccountRow>> {
     let sql = format!(
-        "SELECT {COLS} FROM accounts WHERE email_key = ?1 AND state IN ('key_pending', 'activated', 'opened')"
+        "SELECT {COLS} FROM accounts WHERE {EMAIL_KEY_OR_KEPT_APART}
+            AND state IN ('key_pending', 'activated', 'opened')
+          ORDER BY email_key <> ?1, id LIMIT 1"
     );
     Ok(conn
         .prepare_cached(&sql)?
