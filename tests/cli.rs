@@ -610,3 +610,80 @@ fn r_val_min_wage_office_table_update_applies_without_a_rebuild() {
     assert!(o.stderr.contains("mw.csv"), "{}", o.stderr);
     assert!(o.stderr.contains("line 2"), "{}", o.stderr);
 }
+
+#[test]
+fn r_reg_2_case_conflicts_listed_for_a_supervisor_masked() {
+    let r = ready();
+    let o = r.run(
+        Some(ADMIN_PW),
+        &[
+            "--as",
+            "admin",
+            "staff",
+            "add",
+            "suzuki",
+            "--role",
+            "supervisor",
+            "--json",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    let temp = v["temporary_password"].as_str().expect("temp").to_string();
+    let boss_pw = "shounin-kakunin-pass-2026";
+    let o = r
+        .cmd(Some(&temp), &["--as", "suzuki", "passwd"])
+        .env("MADOGUCHI_NEW_PASSWORD", boss_pw)
+        .output()
+        .expect("passwd");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let boss = |args: &[&str]| {
+        let mut a = vec!["--as", "suzuki"];
+        a.extend_from_slice(args);
+        r.run(Some(boss_pw), &a)
+    };
+    let o = boss(&["account", "case-conflicts"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("ありません"), "{}", o.stdout);
+
+    // Two live accounts as the schema 15 upgrade leaves them.
+    {
+        let conn = rusqlite::Connection::open(r.db()).expect("db");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, kind, email, email_key, state, created_at, updated_at) VALUES
+             (41, 'employer', 'Taro@gmail.com', 'taro@gmail.com', 'opened', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+             (42, 'seeker', 'taro@gmail.com', 'taro@gmail.com#42', 'key_pending', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z');
+             INSERT INTO email_case_conflicts (account_id, holder_id, found_at) VALUES
+             (41, 41, '2026-03-01T00:00:00Z'), (42, 41, '2026-03-01T00:00:00Z');",
+        )
+        .expect("rows");
+    }
+    let o = boss(&["account", "case-conflicts"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("2件"), "{}", o.stdout);
+    let lines: Vec<&str> = o.stdout.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{}", o.stdout);
+    assert!(
+        lines[0].starts_with("account:41\t") && lines[0].ends_with("保持"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        lines[1].starts_with("account:42\t") && lines[1].contains("account:41"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        !o.stdout.contains("taro@gmail.com") && !o.stdout.contains("Taro@"),
+        "{}",
+        o.stdout
+    );
+    // Counter staff may not list them.
+    let o = r.clerk(&["account", "case-conflicts"]);
+    assert_eq!(o.code, 4, "{}", o.stderr);
+}
