@@ -163,8 +163,8 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "must contain exactly one '@'",
         ),
         "local_part" => s(
-            "「@」より前の部分に使えない文字があります（使えるのは半角の英数字と「. _ - +」などの記号です）",
-            "the part before '@' has a character that is not allowed (letters, digits and . _ - + and the like are)",
+            "「@」より前の部分が正しくありません（使えるのは半角の英数字と「. _ - +」などの記号で、64文字までです）",
+            "the part before '@' is not valid (letters, digits and . _ - + and the like, at most 64 characters)",
         ),
         // R-REG-2: old carrier addresses (taro..yamada@docomo.ne.jp, hanako.@ezweb.ne.jp).
         "local_part_dots" => s(
