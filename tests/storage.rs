@@ -994,3 +994,52 @@ fn spec_5_seeker_kana_lookup_follows_the_one_kana_rule() {
         vec![Some(r2.account_id)]
     );
 }
+
+#[test]
+fn spec_5_establishment_kana_lookup_follows_the_one_kana_rule() {
+    let mut e = env();
+    let acc = accounts::register(
+        &mut e.store,
+        &e.cfg,
+        &e.clerk,
+        &employer("kana@example.co.jp"),
+    )
+    .expect("account")
+    .account_id;
+    // Stored as validation leaves it (the import validates before it stores).
+    let (est, findings) = madoguchi::domain::validate::check_establishment(
+        &madoguchi::domain::establishment::Establishment {
+            name: "ジョン・スミス商会".into(),
+            name_kana: "ｼﾞｮﾝ･ｽﾐｽ ｼｮｳｶｲ".into(),
+            representative_title: "代表".into(),
+            representative_name: "ジョン スミス".into(),
+            postal_code: "112-0004".into(),
+            address: "東京都文京区後楽1-9-20".into(),
+            phone: "03-3812-8609".into(),
+            ..Default::default()
+        },
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(est.name_kana, "ジョン・スミス　ショウカイ");
+    let id = storage::establishments::insert(e.store.conn(), &est, acc, t0()).expect("insert");
+    for typed in [
+        "ジョンスミス",
+        "じょん・すみす",
+        "ｼﾞｮﾝ ｽﾐｽ ｼｮｳｶｲ",
+        "スミス　ショウカイ",
+    ] {
+        let hits = madoguchi::service::lookup::search(
+            &mut e.store,
+            &e.clerk,
+            "ID照会",
+            &madoguchi::service::lookup::SearchKey::Kana(typed.into()),
+        )
+        .expect("search")
+        .hits;
+        assert_eq!(
+            hits.iter().map(|h| h.establishment_id).collect::<Vec<_>>(),
+            vec![Some(id)],
+            "{typed}"
+        );
+    }
+}
