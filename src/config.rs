@@ -3,7 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::{Arc, OnceLock};
+
 use serde::Deserialize;
+
+use crate::domain::minwage::MinimumWageTable;
 
 use crate::domain::email::default_free_mail_domains;
 
@@ -17,6 +21,31 @@ pub struct Config {
     pub ui: Ui,
     pub review: Review,
     pub id_change: IdChange,
+    pub data: Data,
+    /// The minimum wage table: the bundled one extended by `data.minimum_wage_file`, read once
+    /// when the configuration is read ([`Config::parse`]); `None` for the bundled one.
+    #[serde(skip)]
+    minimum_wage: Option<Arc<MinimumWageTable>>,
+}
+
+/// `[data]`: office updates of the bundled data, read at start without a rebuild.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Data {
+    /// SPEC §5: a CSV in the format of `assets/minimum-wage-jp.csv` whose amounts add to or
+    /// replace the bundled ones (each October's new fiscal year). Relative to the config file.
+    pub minimum_wage_file: String,
+}
+
+/// The bundled minimum wage table, parsed once.
+fn bundled_minimum_wage() -> &'static MinimumWageTable {
+    static TABLE: OnceLock<MinimumWageTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        MinimumWageTable::bundled().unwrap_or_else(|e| {
+            tracing::error!("bundled minimum wage table: {e}");
+            MinimumWageTable::default()
+        })
+    })
 }
 
 /// R-ID-4: whether an ID change at the counter waits for a supervisor's approval.
@@ -291,7 +320,33 @@ impl Config {
             }
         }
         cfg.check_mail().map_err(|m| invalid(&m))?;
+        let mut cfg = cfg;
+        if !cfg.data.minimum_wage_file.is_empty() {
+            let file = path
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join(&cfg.data.minimum_wage_file);
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                invalid(&format!(
+                    "data.minimum_wage_file {} を読めません: {e}",
+                    file.display()
+                ))
+            })?;
+            let mut table = bundled_minimum_wage().clone();
+            table
+                .extend_from_csv(&text)
+                .map_err(|e| invalid(&format!("data.minimum_wage_file {}: {e}", file.display())))?;
+            cfg.minimum_wage = Some(Arc::new(table));
+        }
         Ok(cfg)
+    }
+
+    /// SPEC §5: the regional minimum wages in use (bundled, or as the office updated them).
+    #[must_use]
+    pub fn minimum_wage(&self) -> &MinimumWageTable {
+        self.minimum_wage
+            .as_deref()
+            .unwrap_or_else(|| bundled_minimum_wage())
     }
 
     fn check_mail(&self) -> Result<(), String> {

@@ -12,7 +12,6 @@
 //! 3. one `account.withdrawn` for every tenth account (none with fewer than ten).
 //!
 //! Imported into the database `prepare_accounts` wrote to, the stream applies with no rejects.
-//! Activations cost one argon2 each (~20 ms): keep `accounts` small for big streams.
 
 use std::io::Write;
 
@@ -29,7 +28,6 @@ use crate::domain::job::{
     JobOffer, PublicationScope, Wage, WageKind, WorkRules, WorkingHours, WorkingTimeKind,
 };
 use crate::domain::numbers::corporate_check_digit;
-use crate::secret;
 use crate::service::{Result, ServiceError};
 use crate::storage::accounts::NewAccount;
 use crate::storage::audit::AuditEntry;
@@ -197,7 +195,8 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
         JobCategoryKind::General
     };
     let wage = if part {
-        let min = rng.random_range(11..=15) * 100;
+        // Above every prefecture's minimum wage (FY2025: at most 1,226 yen, Tokyo).
+        let min = rng.random_range(13..=17) * 100;
         Wage {
             kind: Some(WageKind::Hourly),
             other_text: String::new(),
@@ -205,7 +204,8 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
             max: Some(min + rng.random_range(0..=3) * 100),
         }
     } else {
-        let min = rng.random_range(18..=32) * 10_000;
+        // Above the minimum wage too once divided by the hours (8 h × (365 − 125) / 12 days).
+        let min = rng.random_range(21..=35) * 10_000;
         Wage {
             kind: Some(WageKind::Monthly),
             other_text: String::new(),
@@ -244,7 +244,7 @@ fn job(rng: &mut StdRng, establishment_sid: &str) -> JobOffer {
         employment_type: Some(employment_type),
         wage,
         bonus: Bonus {
-            has_bonus,
+            has_bonus: Some(has_bonus),
             months: has_bonus
                 .then(|| format!("{}.{}", rng.random_range(1..4), rng.random_range(0..10))),
             amount_min: None,
@@ -302,28 +302,11 @@ pub fn prepare_accounts(
             key: authkey::generate(&mut rng),
         })
         .collect();
-    // argon2 on every core, before the write lock.
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let chunk = accounts.len().div_ceil(threads).max(1);
-    let hashes: Vec<String> = std::thread::scope(|s| {
-        let hs: Vec<_> = accounts
-            .chunks(chunk)
-            .map(|c| {
-                s.spawn(|| {
-                    c.iter()
-                        .map(|a| secret::hash(&a.key).map_err(|e| e.to_string()))
-                        .collect::<std::result::Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        hs.into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("hash thread".into())))
-            .collect::<std::result::Result<Vec<Vec<String>>, String>>()
-    })
-    .map_err(ServiceError::Internal)?
-    .into_iter()
-    .flatten()
-    .collect();
+    // Keyed hashes under the install secret (R-KEY-2), before the write lock.
+    let hashes: Vec<String> = accounts
+        .iter()
+        .map(|a| store.secret().key_hash(&a.key))
+        .collect();
     let issued = opts.start - Duration::minutes(1);
     let tx = store.immediate()?;
     for (a, hash) in accounts.iter().zip(&hashes) {

@@ -551,3 +551,178 @@ fn cli_demo_builds_a_database_without_the_tui() {
     let o = r.run(None, &["demo", "--no-tui"]);
     assert_eq!(o.code, 3, "{}", o.stderr);
 }
+
+/// `gen`'s stream with every job offer paid `yen` an hour (the work location left to the
+/// office, 13010: Tokyo).
+fn stream_paying_hourly(r: &Run, yen: i64) -> PathBuf {
+    // A seed of its own: each stream creates its own accounts.
+    let seed = yen.to_string();
+    let o = r.run(
+        Some(ADMIN_PW),
+        &[
+            "--as",
+            "admin",
+            "gen",
+            "--establishments",
+            "1",
+            "--jobs",
+            "2",
+            "--accounts",
+            "1",
+            "--seed",
+            &seed,
+        ],
+    );
+    assert_eq!(o.code, 0, "gen: {}", o.stderr);
+    let mut out = String::new();
+    for line in o.stdout.lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).expect("event");
+        if v["type"] == "job.submitted" {
+            v["job"]["wage"] = serde_json::json!({"kind": "hourly", "min": yen, "max": null});
+            v["job"]["work_location"] = serde_json::Value::Null;
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    let path = r.dir.path().join(format!("hourly-{yen}.jsonl"));
+    std::fs::write(&path, out).expect("write");
+    path
+}
+
+fn import_json(r: &Run, file: &Path) -> (i32, serde_json::Value, String) {
+    let o = r.run(None, &["--json", "import", file.to_str().expect("path")]);
+    let v = serde_json::from_str(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o.code, v, o.stderr)
+}
+
+#[test]
+fn r_val_min_wage_office_table_update_applies_without_a_rebuild() {
+    // The bundled table: Tokyo 1,226 yen on 2026-04-01, so 1,250 is legal and 1,225 is not.
+    let r = ready();
+    let (code, v, err) = import_json(&r, &stream_paying_hourly(&r, 1250));
+    assert_eq!(code, 0, "{v} {err}");
+    let (code, v, err) = import_json(&r, &stream_paying_hourly(&r, 1225));
+    assert_eq!(code, 3, "{v} {err}");
+    assert_eq!(v["rejected"], 2, "{v}");
+    assert_eq!(v["rejects"][0]["reason"], "validation", "{v}");
+    assert!(
+        v["rejects"][0]["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("wage.min:min_wage"),
+        "{v}"
+    );
+
+    // An office adds the next year's amounts (here in force from March): 1,250 is now too low.
+    let r = ready();
+    std::fs::write(
+        r.dir.path().join("mw.csv"),
+        "pref_code,prefecture,fy2026_yen_per_hour,fy2026_effective\n13,東京,1300,2026-03-01\n",
+    )
+    .expect("csv");
+    std::fs::write(
+        r.dir.path().join("none.toml"),
+        "[data]\nminimum_wage_file = \"mw.csv\"\n",
+    )
+    .expect("config");
+    let (code, v, err) = import_json(&r, &stream_paying_hourly(&r, 1250));
+    assert_eq!(code, 3, "{v} {err}");
+    assert_eq!(v["rejected"], 2, "{v}");
+    assert!(
+        v["rejects"][1]["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("wage.min:min_wage"),
+        "{v}"
+    );
+    let (code, v, err) = import_json(&r, &stream_paying_hourly(&r, 1300));
+    assert_eq!(code, 0, "{v} {err}");
+
+    // A malformed office file stops the program at start, naming the file and the line.
+    std::fs::write(
+        r.dir.path().join("mw.csv"),
+        "pref_code,fy2026_yen_per_hour\n13,千円\n",
+    )
+    .expect("csv");
+    let o = r.clerk(&["account", "show", "nobody@example.co.jp"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("mw.csv"), "{}", o.stderr);
+    assert!(o.stderr.contains("line 2"), "{}", o.stderr);
+}
+
+#[test]
+fn r_reg_2_case_conflicts_listed_for_a_supervisor_masked() {
+    let r = ready();
+    let o = r.run(
+        Some(ADMIN_PW),
+        &[
+            "--as",
+            "admin",
+            "staff",
+            "add",
+            "suzuki",
+            "--role",
+            "supervisor",
+            "--json",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    let temp = v["temporary_password"].as_str().expect("temp").to_string();
+    let boss_pw = "shounin-kakunin-pass-2026";
+    let o = r
+        .cmd(Some(&temp), &["--as", "suzuki", "passwd"])
+        .env("MADOGUCHI_NEW_PASSWORD", boss_pw)
+        .output()
+        .expect("passwd");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let boss = |args: &[&str]| {
+        let mut a = vec!["--as", "suzuki"];
+        a.extend_from_slice(args);
+        r.run(Some(boss_pw), &a)
+    };
+    let o = boss(&["account", "case-conflicts"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("ありません"), "{}", o.stdout);
+
+    // Two live accounts as the schema 15 upgrade leaves them.
+    {
+        let conn = rusqlite::Connection::open(r.db()).expect("db");
+        conn.execute_batch(
+            "INSERT INTO accounts (id, kind, email, email_key, state, created_at, updated_at) VALUES
+             (41, 'employer', 'Taro@gmail.com', 'taro@gmail.com', 'opened', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+             (42, 'seeker', 'taro@gmail.com', 'taro@gmail.com#42', 'key_pending', '2026-02-01T00:00:00Z', '2026-02-01T00:00:00Z');
+             INSERT INTO email_case_conflicts (account_id, holder_id, found_at) VALUES
+             (41, 41, '2026-03-01T00:00:00Z'), (42, 41, '2026-03-01T00:00:00Z');",
+        )
+        .expect("rows");
+    }
+    let o = boss(&["account", "case-conflicts"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("2件"), "{}", o.stdout);
+    let lines: Vec<&str> = o.stdout.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{}", o.stdout);
+    assert!(
+        lines[0].starts_with("account:41\t") && lines[0].ends_with("保持"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        lines[1].starts_with("account:42\t") && lines[1].contains("account:41"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        !o.stdout.contains("taro@gmail.com") && !o.stdout.contains("Taro@"),
+        "{}",
+        o.stdout
+    );
+    // Counter staff may not list them.
+    let o = r.clerk(&["account", "case-conflicts"]);
+    assert_eq!(o.code, 4, "{}", o.stderr);
+}

@@ -8,6 +8,7 @@ use crate::clock::{fmt_jst, fmt_jst_hm, from_db, jst_date};
 use crate::domain::account::AccountKind;
 use crate::domain::authkey::ActivationOutcome;
 use crate::domain::staff::Permission;
+use crate::i18n::Lang;
 use crate::i18n::cli::{Label, Msg, account_state_label, label, mail_state_label, msg};
 use crate::service::accounts::{self, AccountStatus, AccountView, RegisterInput};
 use crate::service::cli_support;
@@ -83,6 +84,9 @@ pub enum AccountCmd {
     ApproveChange { request_id: i64 },
     /// Reject an ID change waiting for approval (supervisor)
     RejectChange { request_id: i64 },
+    /// Live accounts the schema 15 upgrade found with addresses differing only in letter case
+    /// (R-REG-2): kept, not merged, for a supervisor to settle
+    CaseConflicts,
 }
 
 /// # Errors
@@ -107,7 +111,45 @@ pub fn run(cmd: &AccountCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
         AccountCmd::RejectChange { request_id } => {
             super::lookup::decide(ctx, Some((*request_id, false)))
         }
+        AccountCmd::CaseConflicts => case_conflicts(ctx),
     }
+}
+
+/// R-REG-2: the upgrade's case conflicts, masked; one line per account, the holder first.
+fn case_conflicts(ctx: &CliCtx) -> anyhow::Result<i32> {
+    let s = ctx.session()?;
+    let me = s.ctx.at(ctx.now());
+    let list = accounts::email_case_conflicts(&ctx.store(), &me)?;
+    if ctx.json {
+        ctx.print_json(&list)?;
+        return Ok(code::OK);
+    }
+    println!(
+        "{}",
+        msg(
+            ctx.lang,
+            &Msg::EmailCaseConflicts {
+                accounts: list.len()
+            }
+        )
+    );
+    let ja = ctx.lang == Lang::Ja;
+    for c in list {
+        let role = match (c.account_id == c.holder_id, ja) {
+            (true, true) => "保持".to_string(),
+            (true, false) => "holder".to_string(),
+            (false, true) => format!("別扱い（保持: account:{}）", c.holder_id),
+            (false, false) => format!("kept apart (holder: account:{})", c.holder_id),
+        };
+        println!(
+            "account:{}\t{}\t{}\t{}",
+            c.account_id,
+            safe(&c.email),
+            account_state_label(ctx.lang, c.state),
+            role
+        );
+    }
+    Ok(code::OK)
 }
 
 /// The form as typed; `--email-confirm` defaults to `--email`.

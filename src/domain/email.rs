@@ -4,7 +4,15 @@
 //! `atext` characters and single dots, a domain of at least two labels (letters, digits, inner
 //! hyphens) whose last label is not all digits. Surrounding whitespace (U+3000 included) is
 //! trimmed. Full-width input is refused with the half-width form the clerk may confirm.
-//! The domain is compared case-insensitively; the local part is kept exactly as typed.
+//! A local part with a dot at its start or end, or two dots in a row (old Japanese carrier
+//! addresses such as `taro..yamada@docomo.ne.jp`, `hanako.@ezweb.ne.jp`), breaks the mail
+//! standard and cannot be delivered: it gets a reason of its own, [`EmailError::LocalPartDots`].
+//!
+//! Identity (R-REG-2 as corrected): the address is stored as typed (the domain lower-cased), but
+//! uniqueness and every lookup compare the whole address case-insensitively, through the one
+//! key function [`Email::key`] (`Taro@Gmail.com` and `taro@gmail.com` are one address, as every
+//! mail provider treats them). [`key_of_input`] and [`key_of_stored`] are the only other ways
+//! to get a key, and both go through it.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -37,9 +45,13 @@ pub enum EmailError {
     /// The part after `@` is not a valid domain.
     #[error("domain")]
     Domain,
-    /// The part before `@` is empty, too long, or has a character or dot placement not allowed.
+    /// The part before `@` is empty, too long, or has a character not allowed.
     #[error("local part")]
     LocalPart,
+    /// The part before `@` starts or ends with a dot, or has two dots in a row: an old carrier
+    /// address that breaks the mail standard and cannot be delivered.
+    #[error("local part dots")]
+    LocalPartDots,
     /// The two typed entries do not denote the same address (R-REG-1).
     #[error("mismatch")]
     Mismatch,
@@ -57,6 +69,7 @@ impl EmailError {
             EmailError::AtSign => "at_sign",
             EmailError::Domain => "domain",
             EmailError::LocalPart => "local_part",
+            EmailError::LocalPartDots => "local_part_dots",
             EmailError::Mismatch => "mismatch",
         }
     }
@@ -100,13 +113,52 @@ impl Email {
         self.0.rsplit_once('@').map_or("", |(_, d)| d)
     }
 
-    /// Comparison key for the uniqueness check (R-REG-2): local part as typed, `@`, domain
-    /// lower-cased. Two entries denote the same address exactly when their keys are equal.
+    /// Comparison key for uniqueness and every lookup (R-REG-2): the whole address lower-cased.
+    /// Two entries denote the same address exactly when their keys are equal.
     #[must_use]
     pub fn key(&self) -> String {
-        // The stored form already has the domain lower-cased.
-        self.0.clone()
+        self.0.to_ascii_lowercase()
     }
+
+    /// Parses what a clerk or the interchange typed, taking the half-width form of a
+    /// full-width entry (as lookups and imports do: the form's confirm step is for the clerk).
+    ///
+    /// # Errors
+    /// As [`Email::parse`], except that `FullWidth` is converted.
+    pub fn parse_converting(input: &str) -> Result<Email, EmailError> {
+        Email::parse(input).or_else(|e| match e {
+            EmailError::FullWidth { converted } => Email::parse(&converted),
+            other => Err(other),
+        })
+    }
+}
+
+/// The comparison key of an address typed to find an account (a full-width entry converted).
+/// An old carrier address with misplaced dots is refused for a new account, but accounts
+/// registered before that rule still have one: it is looked up like any other address.
+///
+/// # Errors
+/// The rule the entry breaks, when it does not read as an address at all.
+pub fn lookup_key(input: &str) -> Result<String, EmailError> {
+    match Email::parse_converting(input) {
+        Ok(e) => Ok(e.key()),
+        Err(EmailError::LocalPartDots) => Ok(input.trim().to_ascii_lowercase()),
+        Err(e) => Err(e),
+    }
+}
+
+/// [`lookup_key`], if the entry reads as an address.
+#[must_use]
+pub fn key_of_input(input: &str) -> Option<String> {
+    lookup_key(input).ok()
+}
+
+/// The comparison key of an address as stored. A stored address always parses; should an old
+/// row not (rules have tightened since, e.g. [`EmailError::LocalPartDots`]), its whole text
+/// lower-cased, which is what [`Email::key`] would give.
+#[must_use]
+pub fn key_of_stored(stored: &str) -> String {
+    Email::parse(stored).map_or_else(|_| stored.trim().to_ascii_lowercase(), |e| e.key())
 }
 
 impl std::fmt::Display for Email {
@@ -155,18 +207,19 @@ fn is_atext(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c)
 }
 
-/// Dot-atom local part: atext runs separated by single dots.
+/// Dot-atom local part: atext runs separated by single dots. Only atext and dots, but a dot
+/// misplaced, is [`EmailError::LocalPartDots`].
 fn check_local(local: &str) -> Result<(), EmailError> {
-    let ok = !local.is_empty()
-        && local.len() <= MAX_LOCAL_LEN
-        && local
-            .split('.')
-            .all(|run| !run.is_empty() && run.chars().all(is_atext));
-    if ok {
-        Ok(())
-    } else {
-        Err(EmailError::LocalPart)
+    if local.is_empty()
+        || local.len() > MAX_LOCAL_LEN
+        || !local.chars().all(|c| c == '.' || is_atext(c))
+    {
+        return Err(EmailError::LocalPart);
     }
+    if local.split('.').any(str::is_empty) {
+        return Err(EmailError::LocalPartDots);
+    }
+    Ok(())
 }
 
 /// At least two labels of letters, digits and inner hyphens; last label not all digits.
@@ -194,13 +247,13 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
 fn denoted_key(entry: &str) -> Option<String> {
     match Email::parse(entry) {
         Ok(e) => Some(e.key()),
-        Err(EmailError::FullWidth { converted }) => Some(converted),
+        Err(EmailError::FullWidth { converted }) => Some(converted.to_ascii_lowercase()),
         Err(_) => None,
     }
 }
 
-/// Both entries must denote the same address (R-REG-1: typed twice). Entries are compared after
-/// trimming and lower-casing the domain; the local part must match exactly.
+/// Both entries must denote the same address (R-REG-1: typed twice). Entries are compared by
+/// their keys (R-REG-2: the whole address, case-insensitively); the first entry is the one kept.
 ///
 /// When both denote the same address but the first is full-width, the result is the first
 /// entry's `FullWidth { converted }`, so the clerk confirms the conversion once.
@@ -212,7 +265,7 @@ pub fn parse_confirmed(first: &str, second: &str) -> Result<Email, EmailError> {
     let first_result = Email::parse(first);
     let first_key = match &first_result {
         Ok(e) => e.key(),
-        Err(EmailError::FullWidth { converted }) => converted.clone(),
+        Err(EmailError::FullWidth { converted }) => converted.to_ascii_lowercase(),
         Err(e) => return Err(e.clone()),
     };
     if denoted_key(second).as_deref() != Some(first_key.as_str()) {
@@ -307,14 +360,58 @@ mod tests {
         assert_eq!(e.as_str(), "Taro.Yamada@example.co.jp");
         assert_eq!(e.local_part(), "Taro.Yamada");
         assert_eq!(e.domain(), "example.co.jp");
-        assert_eq!(e.key(), "Taro.Yamada@example.co.jp");
+        assert_eq!(e.key(), "taro.yamada@example.co.jp");
         assert_eq!(e.to_string(), "Taro.Yamada@example.co.jp");
     }
 
     #[test]
-    fn r_reg_2_key_is_case_insensitive_on_domain_only() {
+    fn r_reg_2_key_compares_the_whole_address_case_insensitively() {
         assert_eq!(ok("taro@EXAMPLE.com").key(), ok("taro@example.com").key());
-        assert_ne!(ok("Taro@example.com").key(), ok("taro@example.com").key());
+        assert_eq!(ok("Taro@gmail.com").key(), ok("taro@gmail.com").key());
+        assert_eq!(ok("TARO.Yamada@Gmail.COM").key(), "taro.yamada@gmail.com");
+        assert_ne!(ok("taro@gmail.com").key(), ok("tar0@gmail.com").key());
+        // Stored as typed (the domain lower-cased).
+        assert_eq!(ok("Taro@Gmail.com").as_str(), "Taro@gmail.com");
+        assert_eq!(
+            key_of_input("Taro@gmail.com").as_deref(),
+            Some("taro@gmail.com")
+        );
+        assert_eq!(
+            key_of_input("Ｔａｒｏ＠ｇｍａｉｌ．ｃｏｍ").as_deref(),
+            Some("taro@gmail.com")
+        );
+        assert_eq!(key_of_input("taro"), None);
+        // Old carrier addresses are refused for new accounts but still found.
+        assert_eq!(
+            key_of_input(" Taro..Yamada@DoCoMo.ne.jp ").as_deref(),
+            Some("taro..yamada@docomo.ne.jp")
+        );
+        assert_eq!(key_of_stored("Taro@gmail.com"), "taro@gmail.com");
+        // An old row the rules refuse today still gets the same kind of key.
+        assert_eq!(
+            key_of_stored("Taro..Y@docomo.ne.jp"),
+            "taro..y@docomo.ne.jp"
+        );
+    }
+
+    #[test]
+    fn r_reg_2_old_carrier_addresses_are_refused_for_their_dots() {
+        for bad in [
+            "taro..yamada@docomo.ne.jp",
+            "hanako.@ezweb.ne.jp",
+            ".taro@softbank.ne.jp",
+            "a...b@docomo.ne.jp",
+            ".@docomo.ne.jp",
+        ] {
+            assert_eq!(Email::parse(bad), Err(EmailError::LocalPartDots), "{bad}");
+        }
+        assert_eq!(EmailError::LocalPartDots.code(), "local_part_dots");
+        // A character not allowed is still the general local-part reason.
+        assert_eq!(
+            Email::parse("ta ro.@docomo.ne.jp"),
+            Err(EmailError::LocalPart)
+        );
+        assert!(Email::parse("taro.yamada@docomo.ne.jp").is_ok());
     }
 
     #[test]
@@ -362,9 +459,6 @@ mod tests {
     fn r_reg_2_local_part_rules() {
         for bad in [
             "@example.com",
-            ".taro@example.com",
-            "taro.@example.com",
-            "ta..ro@example.com",
             "ta ro@example.com",
             "ta(ro)@example.com",
             "ta,ro@example.com",
@@ -464,9 +558,10 @@ mod tests {
             parse_confirmed("taro@example.co.jp", "tar0@example.co.jp"),
             Err(EmailError::Mismatch)
         );
+        // R-REG-2: one address whatever the letter case; the first entry is kept as typed.
         assert_eq!(
-            parse_confirmed("taro@example.co.jp", "Taro@example.co.jp"),
-            Err(EmailError::Mismatch)
+            parse_confirmed("Taro@example.co.jp", "taro@example.co.jp"),
+            Ok(ok("Taro@example.co.jp"))
         );
         assert_eq!(
             parse_confirmed("taro@example.co.jp", ""),
@@ -559,6 +654,7 @@ mod tests {
             (EmailError::AtSign, "at_sign"),
             (EmailError::Domain, "domain"),
             (EmailError::LocalPart, "local_part"),
+            (EmailError::LocalPartDots, "local_part_dots"),
             (EmailError::Mismatch, "mismatch"),
         ];
         for (e, code) in all {
@@ -595,7 +691,7 @@ mod tests {
             domain in "[a-z0-9]{1,10}(\\.[a-z0-9]{1,10}){0,2}\\.[a-z]{2,6}",
         ) {
             let s = format!("{local}@{domain}");
-            prop_assert_eq!(Email::parse(&s).map(|e| e.key()), Ok(s.clone()));
+            prop_assert_eq!(Email::parse(&s).map(|e| e.key()), Ok(s.to_ascii_lowercase()));
         }
     }
 }

@@ -302,7 +302,8 @@ pub struct Wage {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Bonus {
-    pub has_bonus: bool,
+    /// 賞与の有無 (必須, seed 004): `None` when the payload does not say; validation reports it.
+    pub has_bonus: Option<bool>,
     /// 賞与月数 as a decimal string (≤ 2 decimals); a JSON number is accepted too.
     #[serde(deserialize_with = "string_or_number")]
     pub months: Option<String>,
@@ -457,7 +458,10 @@ impl JobOffer {
             ("wage.other_text", self.wage.other_text.clone()),
             ("wage.min", opt_num(self.wage.min)),
             ("wage.max", opt_num(self.wage.max)),
-            ("bonus.has_bonus", flag_ja(self.bonus.has_bonus)),
+            (
+                "bonus.has_bonus",
+                self.bonus.has_bonus.map(flag_ja).unwrap_or_default(),
+            ),
             (
                 "bonus.months",
                 self.bonus.months.clone().unwrap_or_default(),
@@ -572,7 +576,7 @@ pub(crate) fn sample() -> JobOffer {
             max: Some(280_000),
         },
         bonus: Bonus {
-            has_bonus: true,
+            has_bonus: Some(true),
             months: Some("2.50".into()),
             amount_min: Some(300_000),
             amount_max: Some(600_000),

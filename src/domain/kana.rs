@@ -1,9 +1,15 @@
-//! Kana names: full-width katakana, long-vowel mark and spaces (SPEC §5).
+//! Kana names: full-width katakana, long-vowel mark ー, middle dot ・ and spaces (SPEC §5).
 //!
-//! Hiragana and half-width kana are converted (NFKC joins ﾞ/ﾟ with the preceding kana); runs of
-//! spaces become one full-width space U+3000; the result is trimmed.
+//! One rule for every kana field (the seeker's 氏名カナ at counter registration, an
+//! establishment's 事業所名カナ from the interchange, kana typed into a lookup): [`convert`]
+//! turns hiragana and half-width kana into full-width katakana (NFKC joins ﾞ/ﾟ with the
+//! preceding kana), every hyphen-like character (`-`, `‐`, `−`, `－`, `ｰ`, …) into ー, a
+//! middle-dot look-alike (`·`, `･`, `•`, `‧`) into ・, and runs of spaces into one full-width
+//! space U+3000; the result is trimmed. [`normalize_kana`] then checks what is left.
 
 use unicode_normalization::UnicodeNormalization;
+
+use super::numbers;
 
 /// Why a kana name was refused. The list is stable; the UI maps [`KanaError::code`] to text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,19 +42,28 @@ fn hiragana_to_katakana(c: char) -> char {
     }
 }
 
+/// The katakana middle dot ・ (U+30FB).
+pub const MIDDLE_DOT: char = '\u{30FB}';
+/// The katakana long-vowel mark ー (U+30FC).
+pub const LONG_VOWEL: char = '\u{30FC}';
+
 /// Characters allowed in a normalised kana name: katakana ァ..ヺ (U+30A1..=U+30FA), the
-/// long-vowel mark ー (U+30FC) and the full-width space U+3000. The middle dot ・ is not allowed.
+/// middle dot ・ (U+30FB), the long-vowel mark ー (U+30FC) and the full-width space U+3000.
 #[must_use]
 pub fn is_allowed_kana(c: char) -> bool {
-    ('\u{30A1}'..='\u{30FA}').contains(&c) || c == '\u{30FC}' || c == '\u{3000}'
+    ('\u{30A1}'..='\u{30FC}').contains(&c) || c == '\u{3000}'
 }
 
-/// Converts hiragana and half-width kana to full-width katakana, collapses spaces to one U+3000,
-/// trims, and checks the result.
-///
-/// # Errors
-/// `Empty` for blank input; `NotKana(c)` with the first character not allowed (as converted).
-pub fn normalize_kana(input: &str) -> Result<String, KanaError> {
+/// Middle-dot look-alikes typed for ・: U+00B7 ·, U+2022 •, U+2027 ‧, U+2219 ∙ (U+FF65 ･ is
+/// made ・ by NFKC).
+fn is_middle_dot_like(c: char) -> bool {
+    matches!(c, '\u{00B7}' | '\u{2022}' | '\u{2027}' | '\u{2219}')
+}
+
+/// The conversion every kana field gets (see the module docs); never fails. Characters it
+/// cannot convert are kept, for [`normalize_kana`] (or validation) to name.
+#[must_use]
+pub fn convert(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut pending_space = false;
     for c in input.nfkc().map(hiragana_to_katakana) {
@@ -60,19 +75,49 @@ pub fn normalize_kana(input: &str) -> Result<String, KanaError> {
             out.push('\u{3000}');
         }
         pending_space = false;
-        out.push(c);
+        out.push(if numbers::is_hyphen_like(c) {
+            LONG_VOWEL
+        } else if is_middle_dot_like(c) {
+            MIDDLE_DOT
+        } else {
+            c
+        });
     }
+    // Katakana can compose with a mark that the hiragana it came from could not (わ゙ → ヷ).
+    out.nfc().collect()
+}
+
+/// The first character of a converted kana name that is not allowed.
+#[must_use]
+pub fn first_not_allowed(converted: &str) -> Option<char> {
+    converted.chars().find(|&c| !is_allowed_kana(c))
+}
+
+/// [`convert`], then the check: only katakana, ー, ・ and single full-width spaces are left.
+///
+/// # Errors
+/// `Empty` for blank input; `NotKana(c)` with the first character not allowed (as converted).
+pub fn normalize_kana(input: &str) -> Result<String, KanaError> {
+    let out = convert(input);
     if out.is_empty() {
         return Err(KanaError::Empty);
     }
-    match out.chars().find(|&c| !is_allowed_kana(c)) {
+    match first_not_allowed(&out) {
         Some(c) => Err(KanaError::NotKana(c)),
         None => Ok(out),
     }
 }
 
-/// Key for partial kana search (R-ID-1): NFKC, hiragana to katakana, every space removed, ASCII
-/// lower-cased. Apply it to both the stored value and the query.
+/// Key of a kana name for partial search (R-ID-1): [`convert`], then without spaces and ・, so
+/// that 「ジョンスミス」「じょん・すみす」「ｼﾞｮﾝ ｽﾐｽ」 all find 「ジョン・スミス」. Apply it to both the
+/// stored kana and the kana typed into a lookup.
+#[must_use]
+pub fn kana_search_key(s: &str) -> String {
+    search_key(&convert(s).replace(MIDDLE_DOT, ""))
+}
+
+/// Key for partial search of a name or kana (R-ID-1): NFKC, hiragana to katakana, every space
+/// removed, ASCII lower-cased. Apply it to both the stored value and the query.
 #[must_use]
 pub fn search_key(s: &str) -> String {
     s.nfkc()
@@ -133,18 +178,67 @@ mod tests {
     #[test]
     fn spec_5_kana_refuses_other_characters() {
         assert_eq!(normalize_kana("山田"), Err(KanaError::NotKana('山')));
-        assert_eq!(
-            normalize_kana("ヤマダ・タロウ"),
-            Err(KanaError::NotKana('・'))
-        );
         assert_eq!(normalize_kana("Yamada"), Err(KanaError::NotKana('Y')));
         assert_eq!(normalize_kana("ヤマダ1"), Err(KanaError::NotKana('1')));
-        assert_eq!(normalize_kana("カ-ド"), Err(KanaError::NotKana('-')));
+        assert_eq!(normalize_kana("ヤマダ。"), Err(KanaError::NotKana('。')));
         assert_eq!(normalize_kana("ヽヾ"), Err(KanaError::NotKana('ヽ')));
         // A half-width voicing mark that cannot join stays a combining mark.
         assert_eq!(normalize_kana("ｱﾞ"), Err(KanaError::NotKana('\u{3099}')));
         // Full-width letters are reported as NFKC made them.
         assert_eq!(normalize_kana("ａ"), Err(KanaError::NotKana('a')));
+    }
+
+    #[test]
+    fn spec_5_kana_middle_dot_is_kept() {
+        assert_eq!(ok("ジョン・スミス"), "ジョン・スミス");
+        // Half-width ･ and the look-alikes people type become ・.
+        assert_eq!(ok("ｼﾞｮﾝ･ｽﾐｽ"), "ジョン・スミス");
+        assert_eq!(ok("じょん·すみす"), "ジョン・スミス");
+        assert_eq!(ok("ジョン•スミス"), "ジョン・スミス");
+    }
+
+    #[test]
+    fn spec_5_kana_hyphen_likes_become_the_long_vowel_mark() {
+        for typed in [
+            "カ-ド",
+            "カ－ド",
+            "カ‐ド",
+            "カ−ド",
+            "カ—ド",
+            "カ―ド",
+            "カｰド",
+            "ｶ-ﾄﾞ",
+            "か-ど",
+        ] {
+            assert_eq!(ok(typed), "カード", "{typed}");
+        }
+    }
+
+    #[test]
+    fn spec_5_kana_voiced_half_width_and_hiragana() {
+        assert_eq!(ok("ｶﾞｷﾞｸﾞ"), "ガギグ");
+        assert_eq!(ok("がぎぐ"), "ガギグ");
+        assert_eq!(ok("ガギグ"), "ガギグ");
+    }
+
+    #[test]
+    fn r_id_1_kana_search_key_ignores_dot_spaces_and_forms() {
+        let stored = kana_search_key("ジョン・スミス");
+        assert_eq!(stored, "ジョンスミス");
+        for q in [
+            "ジョンスミス",
+            "じょん・すみす",
+            "ｼﾞｮﾝ ｽﾐｽ",
+            "ジョン　スミス",
+        ] {
+            assert_eq!(kana_search_key(q), stored, "{q}");
+        }
+        assert_eq!(kana_search_key("カ-ド"), kana_search_key("カード"));
+        // Stored kana without ・ or hyphens keeps the key it always had.
+        assert_eq!(
+            kana_search_key("カブシキガイシャ　ヤマダ"),
+            search_key("カブシキガイシャ　ヤマダ")
+        );
     }
 
     #[test]

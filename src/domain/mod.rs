@@ -12,6 +12,7 @@ pub mod job;
 pub mod kana;
 pub mod lookup;
 pub mod mask;
+pub mod minwage;
 pub mod numbers;
 pub mod password;
 pub mod review;

@@ -4,8 +4,9 @@
 //! - number fields (事業所番号, 法人番号, postal code, phone, occupation code): NFKC (full-width
 //!   digits become ASCII), every hyphen-like character becomes `-`, spaces are dropped; a value of
 //!   the right shape is re-formatted canonically (`1301-999999-9`, `100-0000`);
-//! - kana names: NFKC (half-width kana become full-width), hiragana become katakana,
-//!   hyphen-likes become 「ー」, spaces become one full-width space;
+//! - kana names: the one kana rule of every kana field ([`super::kana::convert`]: half-width
+//!   kana and hiragana become full-width katakana, hyphen-likes 「ー」, middle-dot look-alikes
+//!   「・」, spaces one full-width space);
 //! - free text: half-width katakana become full-width, control characters (and so terminal
 //!   escape sequences) are removed, surrounding spaces trimmed; the PR message and the note keep
 //!   their line breaks (CRLF → LF). Other characters are kept as typed (no NFKC: 「（株）」 stays).
@@ -25,14 +26,33 @@
 //! | 日給 | 5,000 | 100,000 |
 //! | 時給 | 900 | 10,000 |
 //! | 年俸制 | 1,200,000 | 30,000,000 |
+//!
+//! Minimum wage (最低賃金法, SPEC §5), checked on the lower bound 賃金の額（下限） against the
+//! regional minimum wage in force on the day of the check ([`JobCheck`]) in the work location's
+//! prefecture (its address's leading prefecture name; else the office's prefecture, the office
+//! code's first two digits — an offer without a work location is worked at the establishment,
+//! whose address validation does not see):
+//! - 時給 below it is an error (`min_wage`);
+//! - 日給 and 月給 are divided by the stated working hours and a result below it is a warning
+//!   (`min_wage_converted`): one day's hours are 終業 − 始業 (over midnight when the end is
+//!   earlier) less the shortest break the law requires (労働基準法第34条: 45 minutes over 6
+//!   hours, 60 over 8); a month has (365 − 年間休日数) ÷ 12 working days, as the labour
+//!   bureaus convert a monthly wage (1箇月平均所定労働時間). Without a start and end time (flex
+//!   time and the like) or 年間休日数 there is nothing to divide by, and no finding. 年俸制 and
+//!   その他 are not checked.
+//! - a warning when the table has no amount for that day and place (`min_wage_unknown`), and
+//!   when the day is past the table's newest fiscal year (`min_wage_table_old`; the check then
+//!   uses the newest amounts, which are a floor).
 
+use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
 use super::establishment::Establishment;
 use super::job::{
     EstablishmentLink, InsuranceKind, JobCategoryKind, JobOffer, WageKind, WorkLocation,
 };
-use super::numbers;
+use super::minwage::MinimumWageTable;
+use super::{kana, numbers};
 
 /// Error (赤, must fix) or warning (橙, confirm to accept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,6 +150,28 @@ pub mod rules {
     pub const DISPATCH_MISMATCH: &str = "dispatch_mismatch";
     /// Warning: 障害者トライアル flag on an offer whose 求人区分 is not 障害者.
     pub const DISABILITY_TRIAL_MISMATCH: &str = "disability_trial_mismatch";
+    /// 時給 below the regional minimum wage; param: `prefecture|yen` (「東京|1226」).
+    pub const MIN_WAGE: &str = "min_wage";
+    /// Warning: 日給 or 月給 below the minimum wage once divided by the stated hours; param:
+    /// `prefecture|yen|per hour` (「東京|1226|1180」, the wage per hour rounded down).
+    pub const MIN_WAGE_CONVERTED: &str = "min_wage_converted";
+    /// Warning: the table has no minimum wage for the day and place; param: the prefecture's
+    /// name, none when the prefecture is not known.
+    pub const MIN_WAGE_UNKNOWN: &str = "min_wage_unknown";
+    /// Warning: the day is past the table's newest fiscal year; param: that year (`2025`).
+    pub const MIN_WAGE_TABLE_OLD: &str = "min_wage_table_old";
+}
+
+/// What a job offer's check needs beyond the offer (SPEC §5 minimum wage): the day of the check
+/// and the minimum wage table, passed in so that the rules stay pure.
+#[derive(Debug, Clone, Copy)]
+pub struct JobCheck<'a> {
+    /// The day the wage must be legal on (Japan date; for an import, the event's time).
+    pub date: NaiveDate,
+    pub minimum_wage: &'a MinimumWageTable,
+    /// The office's prefecture (office code's first two digits), for a work location whose
+    /// prefecture is not known.
+    pub office_prefecture: Option<u8>,
 }
 
 /// Limits (SPEC §5).
@@ -245,33 +287,6 @@ fn normalize_multiline(input: &str) -> String {
     lines.join("\n").trim_matches('\n').to_string()
 }
 
-/// Kana name: NFKC, hiragana → katakana, hyphen-likes → ー, spaces → one full-width space.
-fn normalize_kana_name(input: &str) -> String {
-    let mut out = String::new();
-    let mut pending_space = false;
-    for c in input.nfkc() {
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push('\u{3000}');
-            pending_space = false;
-        }
-        let c = match c {
-            '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-            c if numbers::is_hyphen_like(c) => 'ー',
-            c => c,
-        };
-        out.push(c);
-    }
-    out.nfc().collect()
-}
-
-fn is_kana_name_char(c: char) -> bool {
-    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{3000}')
-}
-
 fn printable(c: char) -> String {
     if c.is_control() {
         format!("U+{:04X}", c as u32)
@@ -336,7 +351,7 @@ fn check_grouped(out: &mut Vec<Finding>, field: &'static str, value: &str, shape
 }
 
 fn check_kana(out: &mut Vec<Finding>, field: &'static str, value: &str) {
-    if let Some(c) = value.chars().find(|c| !is_kana_name_char(*c)) {
+    if let Some(c) = kana::first_not_allowed(value) {
         out.push(Finding::error(field, rules::KANA, Some(printable(c))));
     }
 }
@@ -377,7 +392,7 @@ pub fn normalize_establishment(e: &Establishment) -> Establishment {
                 .map(|v| normalize_number_text(v).replace('-', "")),
         ),
         name: normalize_line(&e.name),
-        name_kana: normalize_kana_name(&e.name_kana),
+        name_kana: kana::convert(&e.name_kana),
         representative_title: normalize_line(&e.representative_title),
         representative_name: normalize_line(&e.representative_name),
         postal_code: grouped_number(&e.postal_code, numbers::postal_code).unwrap_or_else(|raw| raw),
@@ -455,8 +470,116 @@ pub fn normalize_job(j: &JobOffer) -> JobOffer {
 
 /// SPEC §5 findings for a job offer (validated after normalisation).
 #[must_use]
-pub fn validate_job(j: &JobOffer) -> Vec<Finding> {
-    check_job(j).1
+pub fn validate_job(j: &JobOffer, on: &JobCheck<'_>) -> Vec<Finding> {
+    check_job(j, on).1
+}
+
+/// Working minutes of one day: 始業 to 終業 (over midnight when the end is earlier) less the
+/// shortest break the law requires (45 minutes over 6 hours, 60 over 8).
+fn daily_working_minutes(h: &super::job::WorkingHours) -> Option<i64> {
+    let (start, end) = (h.start?, h.end?);
+    if start == end {
+        return None; // its own error (same_start_end)
+    }
+    let mut span = (end - start).num_minutes();
+    if span <= 0 {
+        span += 24 * 60;
+    }
+    let rest = match span {
+        m if m > 8 * 60 => 60,
+        m if m > 6 * 60 => 45,
+        _ => 0,
+    };
+    Some(span - rest).filter(|m| *m > 0)
+}
+
+/// The minimum wage rules (see the module docs) on the normalised offer.
+fn check_minimum_wage(out: &mut Vec<Finding>, n: &JobOffer, on: &JobCheck<'_>) {
+    let Some(kind @ (WageKind::Hourly | WageKind::Daily | WageKind::Monthly)) = n.wage.kind else {
+        return;
+    };
+    let Some(wage) = n.wage.min.filter(|v| *v > 0) else {
+        return;
+    };
+    let table = on.minimum_wage;
+    let prefecture = n
+        .work_location
+        .as_ref()
+        .and_then(|l| table.prefecture_of_address(&l.address))
+        .or(on.office_prefecture);
+    let Some(prefecture) = prefecture else {
+        out.push(Finding::warning("wage.min", rules::MIN_WAGE_UNKNOWN, None));
+        return;
+    };
+    let Some(force) = table.in_force(prefecture, on.date) else {
+        let name = table
+            .prefecture_name(prefecture)
+            .map_or_else(|| prefecture.to_string(), str::to_string);
+        out.push(Finding::warning(
+            "wage.min",
+            rules::MIN_WAGE_UNKNOWN,
+            Some(name),
+        ));
+        return;
+    };
+    if table.is_past_newest_year(on.date)
+        && let Some(newest) = table.newest_fiscal_year()
+    {
+        out.push(Finding::warning(
+            "wage.min",
+            rules::MIN_WAGE_TABLE_OLD,
+            Some(newest.to_string()),
+        ));
+    }
+    let minimum = i128::from(force.yen);
+    let wage = i128::from(wage);
+    // wage ÷ hours < minimum, as wage × 60 × days-divisor < minimum × minutes × days.
+    let (per_hour_num, per_hour_den) = match kind {
+        WageKind::Hourly => {
+            if wage < minimum {
+                out.push(Finding::error(
+                    "wage.min",
+                    rules::MIN_WAGE,
+                    Some(format!("{}|{}", force.name, force.yen)),
+                ));
+            }
+            return;
+        }
+        WageKind::Daily => {
+            let Some(minutes) = daily_working_minutes(&n.hours) else {
+                return;
+            };
+            (wage * 60, i128::from(minutes))
+        }
+        _ => {
+            let (Some(minutes), Some(holidays)) =
+                (daily_working_minutes(&n.hours), n.hours.annual_holidays)
+            else {
+                return;
+            };
+            let days_a_year = 365 - holidays;
+            if days_a_year <= 0 {
+                return;
+            }
+            // Per hour = wage ÷ (minutes / 60 × days_a_year / 12).
+            (
+                wage * 60 * 12,
+                i128::from(minutes) * i128::from(days_a_year),
+            )
+        }
+    };
+    if per_hour_num < minimum * per_hour_den {
+        out.push(Finding::warning(
+            "wage.min",
+            rules::MIN_WAGE_CONVERTED,
+            Some(format!(
+                "{}|{}|{}",
+                force.name,
+                force.yen,
+                per_hour_num / per_hour_den
+            )),
+        ));
+    }
 }
 
 /// Lines the PR message needs when laid out 30 characters wide.
@@ -480,10 +603,10 @@ fn decimals_ok(s: &str, max: usize) -> Option<bool> {
     Some(frac.len() <= max)
 }
 
-/// The normalised offer and its findings.
+/// The normalised offer and its findings; `on` gives the day and the minimum wage table.
 #[must_use]
 #[allow(clippy::too_many_lines)] // one flat list of SPEC §5 rules reads best
-pub fn check_job(j: &JobOffer) -> (JobOffer, Vec<Finding>) {
+pub fn check_job(j: &JobOffer, on: &JobCheck<'_>) -> (JobOffer, Vec<Finding>) {
     let n = normalize_job(j);
     let mut out = Vec::new();
 
@@ -607,7 +730,12 @@ pub fn check_job(j: &JobOffer) -> (JobOffer, Vec<Finding>) {
             }
         }
     }
+    check_minimum_wage(&mut out, &n, on);
     let b = &n.bonus;
+    if b.has_bonus.is_none() {
+        // 賞与の有無 is 必須 (seed 004): a payload that does not say is not read as なし.
+        out.push(Finding::error("bonus.has_bonus", rules::REQUIRED, None));
+    }
     if let Some(m) = &b.months {
         match decimals_ok(m, BONUS_MONTHS_DECIMALS) {
             None => out.push(Finding::error("bonus.months", rules::NOT_A_NUMBER, None)),
@@ -638,7 +766,9 @@ pub fn check_job(j: &JobOffer) -> (JobOffer, Vec<Finding>) {
             None,
         ));
     }
-    if !b.has_bonus && (b.months.is_some() || b.amount_min.is_some() || b.amount_max.is_some()) {
+    if b.has_bonus == Some(false)
+        && (b.months.is_some() || b.amount_min.is_some() || b.amount_max.is_some())
+    {
         out.push(Finding::warning(
             "bonus.has_bonus",
             rules::BONUS_WITHOUT_FLAG,
@@ -742,8 +872,27 @@ mod tests {
     use super::*;
     use crate::domain::establishment;
     use crate::domain::job::{self, InsuranceKind, WorkingTimeKind};
+    use crate::domain::minwage::MinimumWageTable;
     use chrono::NaiveTime;
     use proptest::prelude::*;
+
+    fn table() -> &'static MinimumWageTable {
+        static TABLE: std::sync::OnceLock<MinimumWageTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| MinimumWageTable::bundled().unwrap())
+    }
+
+    fn on(date: &str, office_prefecture: Option<u8>) -> JobCheck<'static> {
+        JobCheck {
+            date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+            minimum_wage: table(),
+            office_prefecture,
+        }
+    }
+
+    /// A day when the bundled table is current, at an office in Tokyo.
+    fn spring() -> JobCheck<'static> {
+        on("2026-04-01", Some(13))
+    }
 
     fn rules_of(findings: &[Finding]) -> Vec<(&'static str, &'static str)> {
         findings.iter().map(|f| (f.field, f.rule)).collect()
@@ -752,7 +901,7 @@ mod tests {
     fn job_with(edit: impl FnOnce(&mut JobOffer)) -> Vec<Finding> {
         let mut j = job::sample();
         edit(&mut j);
-        validate_job(&j)
+        validate_job(&j, &spring())
     }
 
     fn est_with(edit: impl FnOnce(&mut Establishment)) -> Vec<Finding> {
@@ -764,7 +913,7 @@ mod tests {
     #[test]
     fn spec_5_samples_are_valid() {
         assert_eq!(validate_establishment(&establishment::sample()), vec![]);
-        assert_eq!(validate_job(&job::sample()), vec![]);
+        assert_eq!(validate_job(&job::sample(), &spring()), vec![]);
     }
 
     #[test]
@@ -870,6 +1019,31 @@ mod tests {
     }
 
     #[test]
+    fn spec_5_establishment_kana_follows_the_one_kana_rule() {
+        for (typed, stored) in [
+            ("ジョン・スミス", "ジョン・スミス"),
+            ("ｼﾞｮﾝ･ｽﾐｽ", "ジョン・スミス"),
+            ("ｶﾞｷﾞｸﾞ", "ガギグ"),
+            ("がぎぐ", "ガギグ"),
+            ("ハロ-ワ-ク", "ハローワーク"),
+            ("ハロ－ワ‐ク", "ハローワーク"),
+        ] {
+            let e = Establishment {
+                name_kana: typed.into(),
+                ..establishment::sample()
+            };
+            let (n, f) = check_establishment(&e);
+            assert!(f.is_empty(), "{typed}: {f:?}");
+            assert_eq!(n.name_kana, stored, "{typed}");
+            // The same rule as the seeker's kana at the counter.
+            assert_eq!(
+                crate::domain::kana::normalize_kana(typed).as_deref(),
+                Ok(stored)
+            );
+        }
+    }
+
+    #[test]
     fn spec_5_required_establishment_fields() {
         let f = validate_establishment(&Establishment::default());
         assert_eq!(
@@ -897,7 +1071,7 @@ mod tests {
 
     #[test]
     fn spec_5_required_job_fields() {
-        let f = validate_job(&JobOffer::default());
+        let f = validate_job(&JobOffer::default(), &spring());
         assert_eq!(
             rules_of(&f),
             vec![
@@ -908,6 +1082,7 @@ mod tests {
                 ("employment_type", rules::REQUIRED),
                 ("wage.kind", rules::REQUIRED),
                 ("wage.min", rules::REQUIRED),
+                ("bonus.has_bonus", rules::REQUIRED),
                 ("hours.start", rules::REQUIRED),
                 ("hours.end", rules::REQUIRED),
                 ("hours.annual_holidays", rules::REQUIRED),
@@ -963,11 +1138,13 @@ mod tests {
             j.wage.min = Some(90_000);
             j.wage.max = Some(2_500_000);
         });
+        // 90,000 yen a month is also below the minimum wage once divided by the hours.
         assert_eq!(
             rules_of(&f),
             vec![
                 ("wage.min", rules::WAGE_UNUSUAL),
-                ("wage.max", rules::WAGE_UNUSUAL)
+                ("wage.max", rules::WAGE_UNUSUAL),
+                ("wage.min", rules::MIN_WAGE_CONVERTED)
             ]
         );
         assert!(!has_errors(&f));
@@ -979,10 +1156,13 @@ mod tests {
                 j.wage.max = None;
             })
         };
-        assert!(hourly(1_100).is_empty());
+        assert!(hourly(1_300).is_empty());
         assert_eq!(
             rules_of(&hourly(800)),
-            vec![("wage.min", rules::WAGE_UNUSUAL)]
+            vec![
+                ("wage.min", rules::WAGE_UNUSUAL),
+                ("wage.min", rules::MIN_WAGE)
+            ]
         );
         assert_eq!(
             rules_of(&hourly(12_000)),
@@ -995,6 +1175,201 @@ mod tests {
             j.wage.max = Some(99_999_999);
         });
         assert!(f.is_empty(), "その他 has no usual range: {f:?}");
+    }
+
+    fn hourly_at(yen: i64, address: Option<&str>) -> JobOffer {
+        let mut j = job::sample();
+        j.wage.kind = Some(WageKind::Hourly);
+        j.wage.min = Some(yen);
+        j.wage.max = None;
+        j.work_location = address.map(|a| job::WorkLocation {
+            postal_code: "100-0001".into(),
+            address: a.into(),
+        });
+        j
+    }
+
+    fn min_wage_findings(f: &[Finding]) -> Vec<(Severity, &'static str, Option<&str>)> {
+        f.iter()
+            .filter(|x| x.rule.starts_with("min_wage"))
+            .map(|x| (x.severity, x.rule, x.param.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn r_val_min_wage_hourly_boundary_yen_before_and_after_fy2025_in_four_prefectures() {
+        // (work location, prefecture, FY2024, FY2025, FY2025 effective date) as in the csv.
+        for (address, name, old, new, from) in [
+            (
+                "東京都千代田区九段南1-2-1",
+                "東京",
+                1163,
+                1226,
+                "2025-10-03",
+            ),
+            (
+                "大阪府大阪市中央区大手前4-1-67",
+                "大阪",
+                1114,
+                1177,
+                "2025-10-16",
+            ),
+            ("秋田県秋田市山王4-1-1", "秋田", 951, 1031, "2026-03-31"),
+            (
+                "熊本県熊本市中央区水前寺6-18-1",
+                "熊本",
+                952,
+                1034,
+                "2026-01-01",
+            ),
+        ] {
+            let from_date = NaiveDate::parse_from_str(from, "%Y-%m-%d").unwrap();
+            let before = from_date.pred_opt().unwrap().to_string();
+            for (date, yen) in [(before.as_str(), old), (from, new)] {
+                // The office is elsewhere (Hokkaido): the work location decides.
+                let check = on(date, Some(1));
+                let equal = validate_job(&hourly_at(yen, Some(address)), &check);
+                assert_eq!(min_wage_findings(&equal), vec![], "{name} {date} {yen}");
+                let below = validate_job(&hourly_at(yen - 1, Some(address)), &check);
+                let param = format!("{name}|{yen}");
+                assert_eq!(
+                    min_wage_findings(&below),
+                    vec![(Severity::Error, rules::MIN_WAGE, Some(param.as_str()))],
+                    "{name} {date} {}",
+                    yen - 1
+                );
+                assert!(has_errors(&below));
+            }
+        }
+    }
+
+    #[test]
+    fn r_val_min_wage_office_prefecture_when_the_location_has_none() {
+        // No work location, or an address without a prefecture: the office's (13 東京).
+        for address in [None, Some("千代田区九段南1-2-1")] {
+            let f = validate_job(&hourly_at(1225, address), &on("2026-04-01", Some(13)));
+            assert_eq!(
+                min_wage_findings(&f),
+                vec![(Severity::Error, rules::MIN_WAGE, Some("東京|1226"))],
+                "{address:?}"
+            );
+            // Okinawa's office: 1,023 yen from 2025-12-01.
+            let f = validate_job(&hourly_at(1023, address), &on("2026-04-01", Some(47)));
+            assert_eq!(min_wage_findings(&f), vec![], "{address:?}");
+            let f = validate_job(&hourly_at(1022, address), &on("2026-04-01", Some(47)));
+            assert_eq!(
+                min_wage_findings(&f),
+                vec![(Severity::Error, rules::MIN_WAGE, Some("沖縄|1023"))]
+            );
+        }
+        // No prefecture at all: a warning that it could not be checked.
+        let f = validate_job(&hourly_at(500, None), &on("2026-04-01", None));
+        assert_eq!(
+            min_wage_findings(&f),
+            vec![(Severity::Warning, rules::MIN_WAGE_UNKNOWN, None)]
+        );
+    }
+
+    #[test]
+    fn r_val_min_wage_daily_and_monthly_divided_by_the_stated_hours_warn() {
+        // 08:30–17:15 less the 60-minute break: 7.75 hours; 120 holidays: 245 days a year.
+        let wage = |kind, yen| {
+            let mut j = job::sample();
+            j.wage.kind = Some(kind);
+            j.wage.min = Some(yen);
+            j.wage.max = None;
+            validate_job(&j, &spring())
+        };
+        // Daily: 1,226 × 7.75 = 9,501.5 yen.
+        assert_eq!(min_wage_findings(&wage(WageKind::Daily, 9502)), vec![]);
+        assert_eq!(
+            min_wage_findings(&wage(WageKind::Daily, 9501)),
+            vec![(
+                Severity::Warning,
+                rules::MIN_WAGE_CONVERTED,
+                Some("東京|1226|1225")
+            )]
+        );
+        // Monthly: 1,226 × 7.75 × 245 ÷ 12 = 193,988.96 yen.
+        assert_eq!(min_wage_findings(&wage(WageKind::Monthly, 193_989)), vec![]);
+        let f = wage(WageKind::Monthly, 193_988);
+        assert_eq!(
+            min_wage_findings(&f),
+            vec![(
+                Severity::Warning,
+                rules::MIN_WAGE_CONVERTED,
+                Some("東京|1226|1225")
+            )]
+        );
+        assert!(!has_errors(&f), "a warning, not an error");
+        // Annual salaries are not checked.
+        assert_eq!(
+            min_wage_findings(&wage(WageKind::Annual, 1_200_000)),
+            vec![]
+        );
+        // Six hours need no break: 09:00–15:00 at 7,356 yen = 1,226 an hour.
+        let mut j = job::sample();
+        j.wage.kind = Some(WageKind::Daily);
+        j.wage.min = Some(7356);
+        j.hours.start = NaiveTime::from_hms_opt(9, 0, 0);
+        j.hours.end = NaiveTime::from_hms_opt(15, 0, 0);
+        assert_eq!(min_wage_findings(&validate_job(&j, &spring())), vec![]);
+        j.wage.min = Some(7355);
+        assert_eq!(min_wage_findings(&validate_job(&j, &spring())).len(), 1);
+        // Without hours there is nothing to divide by.
+        j.hours.kind = WorkingTimeKind::Flex;
+        j.hours.start = None;
+        j.hours.end = None;
+        assert_eq!(min_wage_findings(&validate_job(&j, &spring())), vec![]);
+    }
+
+    #[test]
+    fn r_val_min_wage_warns_when_the_table_is_old_or_has_no_amount() {
+        // From 2026-10-01 the FY2025 table is out of date: still checked, and a warning.
+        let f = validate_job(&hourly_at(1226, None), &on("2026-10-01", Some(13)));
+        assert_eq!(
+            min_wage_findings(&f),
+            vec![(Severity::Warning, rules::MIN_WAGE_TABLE_OLD, Some("2025"))]
+        );
+        let f = validate_job(&hourly_at(1225, None), &on("2026-12-07", Some(13)));
+        assert_eq!(
+            min_wage_findings(&f),
+            vec![
+                (Severity::Warning, rules::MIN_WAGE_TABLE_OLD, Some("2025")),
+                (Severity::Error, rules::MIN_WAGE, Some("東京|1226"))
+            ]
+        );
+        assert!(
+            min_wage_findings(&validate_job(
+                &hourly_at(1226, None),
+                &on("2026-09-30", Some(13))
+            ))
+            .is_empty()
+        );
+        // Before the table's amounts are surely in force: no amount, a warning.
+        let f = validate_job(&hourly_at(900, None), &on("2025-03-31", Some(13)));
+        assert_eq!(
+            min_wage_findings(&f),
+            vec![(Severity::Warning, rules::MIN_WAGE_UNKNOWN, Some("東京"))]
+        );
+    }
+
+    #[test]
+    fn spec_5_bonus_presence_is_required() {
+        let f = job_with(|j| j.bonus.has_bonus = None);
+        assert_eq!(rules_of(&f), vec![("bonus.has_bonus", rules::REQUIRED)]);
+        assert!(has_errors(&f));
+        // As it arrives: a payload without 賞与の有無 is an error, false and true are not.
+        let mut json = serde_json::to_value(job::sample()).unwrap();
+        json["bonus"] = serde_json::json!({"months": null});
+        let j: JobOffer = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(
+            rules_of(&validate_job(&j, &spring())),
+            vec![("bonus.has_bonus", rules::REQUIRED)]
+        );
+        json["bonus"] = serde_json::json!({"has_bonus": false});
+        let j: JobOffer = serde_json::from_value(json).unwrap();
+        assert!(validate_job(&j, &spring()).is_empty());
     }
 
     #[test]
@@ -1022,7 +1397,7 @@ mod tests {
             rules_of(&f),
             vec![("bonus.amount_min", rules::BONUS_MIN_GT_MAX)]
         );
-        let f = job_with(|j| j.bonus.has_bonus = false);
+        let f = job_with(|j| j.bonus.has_bonus = Some(false));
         assert_eq!(
             rules_of(&f),
             vec![("bonus.has_bonus", rules::BONUS_WITHOUT_FLAG)]
@@ -1033,7 +1408,11 @@ mod tests {
     #[test]
     fn spec_5_hours_holidays_and_paid_leave() {
         for (v, ok) in [(0, true), (366, true), (367, false), (-1, false)] {
-            let f = job_with(|j| j.hours.annual_holidays = Some(v));
+            let f = job_with(|j| {
+                j.hours.annual_holidays = Some(v);
+                j.wage.min = Some(400_000); // above the minimum wage with no holidays too
+                j.wage.max = None;
+            });
             assert_eq!(f.is_empty(), ok, "{v}");
             if !ok {
                 assert_eq!(
@@ -1133,10 +1512,13 @@ mod tests {
         assert_eq!(pr_layout_lines(""), 0);
         assert_eq!(pr_layout_lines("a\n\nb"), 3);
         // Trailing blank lines and CRLF are normalised away.
-        let (n, _) = check_job(&JobOffer {
-            pr_message: "一行目  \r\n二行目\r\n\r\n".into(),
-            ..job::sample()
-        });
+        let (n, _) = check_job(
+            &JobOffer {
+                pr_message: "一行目  \r\n二行目\r\n\r\n".into(),
+                ..job::sample()
+            },
+            &spring(),
+        );
         assert_eq!(n.pr_message, "一行目\n二行目");
     }
 
@@ -1244,7 +1626,7 @@ mod tests {
             j.hires = hires;
             j.pr_message = pr;
             j.note_to_hello_work = note;
-            let (n, _) = check_job(&j);
+            let (n, _) = check_job(&j, &spring());
             prop_assert_eq!(normalize_job(&n), n);
         }
     }

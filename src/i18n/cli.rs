@@ -163,8 +163,13 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "must contain exactly one '@'",
         ),
         "local_part" => s(
-            "「@」より前の部分が正しくありません",
-            "the part before '@' is not valid",
+            "「@」より前の部分が正しくありません（使えるのは半角の英数字と「. _ - +」などの記号で、64文字までです）",
+            "the part before '@' is not valid (letters, digits and . _ - + and the like, at most 64 characters)",
+        ),
+        // R-REG-2: old carrier addresses (taro..yamada@docomo.ne.jp, hanako.@ezweb.ne.jp).
+        "local_part_dots" => s(
+            "「@」の前で「.」が続いているか、「@」の直前・先頭に「.」があります。このようなアドレスはメールの規格に合わず、メールが届きません。別のメールアドレス（携帯電話会社の設定で変更したアドレスや、パソコン用のアドレスなど）を登録してください",
+            "the part before '@' has two dots in a row, or a dot at its start or right before '@': such an address breaks the mail standard and mail cannot be delivered to it. Please register another address (e.g. one changed in the carrier's settings, or a PC address)",
         ),
         "domain" => s(
             "「@」より後のドメインが正しくありません（「.」を含むドメインが必要です）",
@@ -194,9 +199,17 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "チェックデジットが合いません。番号を確かめてください",
             "the check digit does not match; check the number",
         ),
+        "not_kana" if !p.is_empty() => match lang {
+            Lang::Ja => format!(
+                "全角カタカナで入力してください（「{p}」は使えません。使える記号は長音「ー」・中点「・」・空白です）"
+            ),
+            Lang::En => format!(
+                "use katakana (\"{p}\" is not allowed; the long-vowel mark, the middle dot and spaces are)"
+            ),
+        },
         "not_kana" => s(
-            "カタカナで入力してください（ひらがな・半角カナは変換されます）",
-            "use katakana (hiragana and half-width kana are converted)",
+            "全角カタカナで入力してください（ひらがな・半角カナ・「-」は変換されます。使える記号は長音「ー」・中点「・」・空白です）",
+            "use katakana (hiragana, half-width kana and '-' are converted; the long-vowel mark, the middle dot and spaces are allowed)",
         ),
         "too_short" => s("12文字以上にしてください", "must be at least 12 characters"),
         "common" => s(
@@ -691,6 +704,10 @@ pub enum Msg<'a> {
     DemoCreated {
         path: &'a str,
     },
+    /// R-REG-2: the version 15 upgrade found live accounts whose addresses differ only in case.
+    EmailCaseConflicts {
+        accounts: usize,
+    },
 }
 
 /// Fills a message.
@@ -875,6 +892,23 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Demo database created: {path}")
             }
         }
+        Msg::EmailCaseConflicts { accounts: 0 } => pick(
+            lang,
+            "大文字・小文字だけが違うメールアドレスの有効なアカウントはありません",
+            "No live accounts whose addresses differ only in letter case",
+        )
+        .to_string(),
+        Msg::EmailCaseConflicts { accounts } => {
+            if ja {
+                format!(
+                    "大文字・小文字だけが違うメールアドレスの有効なアカウントが{accounts}件あります（統合していません）。同じ人かどうかを確かめ、不要なアカウントを退会にしてください。「保持」のアカウントがそのアドレスでの照会・重複確認に使われます"
+                )
+            } else {
+                format!(
+                    "{accounts} live accounts have addresses that differ only in letter case (not merged). Check whether they are the same customer and withdraw the ones not needed; the \"holder\" answers for the address"
+                )
+            }
+        }
     }
 }
 
@@ -1012,6 +1046,25 @@ mod tests {
     }
 
     #[test]
+    fn r_reg_2_old_carrier_address_told_why_and_what_to_do() {
+        for typed in [
+            "taro..yamada@docomo.ne.jp",
+            "hanako.@ezweb.ne.jp",
+            ".taro@au.com",
+        ] {
+            let e = crate::domain::email::Email::parse(typed).expect_err(typed);
+            let i = FieldIssue::error("email", e.code());
+            let ja = issue_message(Lang::Ja, &i);
+            assert!(ja.starts_with("メールアドレス: "), "{ja}");
+            assert!(ja.contains("メールが届きません"), "{ja}");
+            assert!(ja.contains("別のメールアドレス"), "{ja}");
+            assert!(!ja.contains("正しくありません"), "{ja}");
+            let en = issue_message(Lang::En, &i);
+            assert!(en.contains("cannot be delivered"), "{en}");
+        }
+    }
+
+    #[test]
     fn r_reg_2_email_in_use_names_the_holder() {
         let e = ServiceError::EmailInUse {
             account_id: 7,
@@ -1040,6 +1093,7 @@ mod tests {
             "non_ascii",
             "at_sign",
             "local_part",
+            "local_part_dots",
             "domain",
             "format",
             "check_digit",

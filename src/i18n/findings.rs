@@ -257,6 +257,63 @@ fn rule_text(lang: Lang, rule: &str, param: Option<&str>) -> Option<String> {
             "求人区分が「障害者」ではありません",
             "requires the category \"disabled\"",
         ),
+        rules::MIN_WAGE => {
+            let mut it = p.split('|');
+            let (pref, amount) = (it.next().unwrap_or(""), yen(it.next().unwrap_or("")));
+            if ja {
+                format!(
+                    "{pref}の最低賃金（時間額{amount}円）を下回っています。最低賃金法に違反する求人は受理できません"
+                )
+            } else {
+                format!(
+                    "is below the minimum wage of {pref} ({amount} yen per hour); an offer that breaks the Minimum Wage Act cannot be accepted"
+                )
+            }
+        }
+        rules::MIN_WAGE_CONVERTED => {
+            let mut it = p.split('|');
+            let pref = it.next().unwrap_or("");
+            let amount = yen(it.next().unwrap_or(""));
+            let per_hour = yen(it.next().unwrap_or(""));
+            if ja {
+                format!(
+                    "就業時間で割ると時間額約{per_hour}円で、{pref}の最低賃金（{amount}円）を下回ります。労働時間と賃金を確認してください"
+                )
+            } else {
+                format!(
+                    "comes to about {per_hour} yen per hour over the stated working hours, below the minimum wage of {pref} ({amount} yen); check hours and wage"
+                )
+            }
+        }
+        rules::MIN_WAGE_UNKNOWN if p.is_empty() => pick(
+            ja,
+            "就業場所の都道府県が分からないため最低賃金を確認できません。就業場所と安定所コードを確認してください",
+            "the minimum wage cannot be checked: the work location's prefecture is not known (check the work location and the office code)",
+        ),
+        rules::MIN_WAGE_UNKNOWN => {
+            if ja {
+                format!(
+                    "この日の{p}の最低賃金が最低賃金表にありません。最新の最低賃金を確認してください"
+                )
+            } else {
+                format!(
+                    "the minimum wage table has no amount for {p} on this day; check the current minimum wage"
+                )
+            }
+        }
+        rules::MIN_WAGE_TABLE_OLD => {
+            let year: i32 = p.parse().unwrap_or(0);
+            if ja {
+                format!(
+                    "最低賃金表は{}（{year}年度）までで、新しい年度の最低賃金が入っていません。最新の最低賃金を確認し、表を更新してください",
+                    crate::domain::minwage::fiscal_year_ja(year)
+                )
+            } else {
+                format!(
+                    "the minimum wage table ends with fiscal year {year} and lacks the newer amounts; check the current minimum wage and update the table"
+                )
+            }
+        }
         _ => return None,
     })
 }
@@ -291,7 +348,8 @@ mod tests {
     use super::*;
     use crate::domain::establishment::Establishment;
     use crate::domain::job::{self, JobOffer};
-    use crate::domain::validate::{validate_establishment, validate_job};
+    use crate::domain::minwage::MinimumWageTable;
+    use crate::domain::validate::{JobCheck, validate_establishment, validate_job};
 
     fn finding(field: &'static str, rule: &'static str, param: Option<&str>) -> Finding {
         Finding {
@@ -344,6 +402,27 @@ mod tests {
     }
 
     #[test]
+    fn r_val_min_wage_messages_say_how_much_and_where() {
+        let f = |rule, p: &str| Finding {
+            field: "wage.min",
+            severity: Severity::Error,
+            rule,
+            param: Some(p.to_string()),
+        };
+        assert_eq!(
+            finding_message(Lang::Ja, &f(rules::MIN_WAGE, "東京|1226")),
+            "賃金（下限）: 東京の最低賃金（時間額1,226円）を下回っています。最低賃金法に違反する求人は受理できません"
+        );
+        let m = finding_message(Lang::Ja, &f(rules::MIN_WAGE_CONVERTED, "大阪|1177|1100"));
+        assert!(m.contains("時間額約1,100円"), "{m}");
+        assert!(m.contains("大阪の最低賃金（1,177円）"), "{m}");
+        let m = finding_message(Lang::Ja, &f(rules::MIN_WAGE_TABLE_OLD, "2025"));
+        assert!(m.contains("令和7年度（2025年度）まで"), "{m}");
+        let m = finding_message(Lang::En, &f(rules::MIN_WAGE, "東京|1226"));
+        assert!(m.contains("1,226 yen per hour"), "{m}");
+    }
+
+    #[test]
     fn spec_2_3_job_section_headings_as_on_the_form() {
         assert_eq!(
             job_section_heading(Lang::Ja, JobSection::Category),
@@ -382,13 +461,39 @@ mod tests {
 
     #[test]
     fn spec_5_every_finding_of_empty_payloads_has_a_specific_message() {
-        let mut all = validate_job(&JobOffer::default());
+        let table = MinimumWageTable::bundled().expect("table");
+        let on = |date: &str, office_prefecture| JobCheck {
+            date: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("date"),
+            minimum_wage: &table,
+            office_prefecture,
+        };
+        let now = on("2026-04-01", Some(13));
+        let mut all = validate_job(&JobOffer::default(), &now);
         all.extend(validate_establishment(&Establishment::default()));
         let mut j = job::sample();
         j.title = "x".repeat(40);
         j.pr_message = "あ".repeat(700);
         j.bonus.months = Some("1.234".into());
-        all.extend(validate_job(&j));
+        j.bonus.has_bonus = None;
+        all.extend(validate_job(&j, &now));
+        // Minimum wage: each of its findings.
+        let mut low = job::sample();
+        low.wage.min = Some(150_000);
+        low.wage.max = None;
+        all.extend(validate_job(&low, &on("2026-12-07", Some(13))));
+        all.extend(validate_job(&low, &on("2026-04-01", None)));
+        all.extend(validate_job(&low, &on("2024-04-01", Some(13))));
+        low.wage.kind = Some(crate::domain::job::WageKind::Hourly);
+        low.wage.min = Some(1000);
+        all.extend(validate_job(&low, &now));
+        for rule in [
+            rules::MIN_WAGE,
+            rules::MIN_WAGE_CONVERTED,
+            rules::MIN_WAGE_UNKNOWN,
+            rules::MIN_WAGE_TABLE_OLD,
+        ] {
+            assert!(all.iter().any(|f| f.rule == rule), "{rule}");
+        }
         for f in &all {
             for lang in [Lang::Ja, Lang::En] {
                 let m = finding_message(lang, f);

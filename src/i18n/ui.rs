@@ -308,7 +308,7 @@ messages! {
     HintEstablishmentNumber => "分かる場合のみ。4-6-1桁（例: 1301-999999-9）", "If known: 4-6-1 digits (e.g. 1301-999999-9)";
     HintBirthDate => "例: 1985-04-01（全角・区切りなしも可）", "e.g. 1985-04-01";
     HintName => "漢字氏名（30文字以内）", "Name in kanji (30 characters max)";
-    HintNameKana => "全角カタカナ（ひらがな・半角カナは変換されます）", "Katakana (hiragana and half-width kana are converted)";
+    HintNameKana => "全角カタカナ・長音「ー」・中点「・」（ひらがな・半角カナ・「-」は変換されます）", "Katakana, long-vowel mark and middle dot (hiragana, half-width kana and '-' are converted)";
     HintSeekerNumber => "5-8桁（例: 13010-12345678）", "5-8 digits (e.g. 13010-12345678)";
     HintSearchEmail => "メールアドレスを入力して Enter", "Type the email address and press Enter";
 

@@ -16,7 +16,7 @@ use crate::domain::mask::mask_email;
 use crate::domain::staff::Permission;
 use crate::domain::{deadline, kana, numbers};
 use crate::mail::template::Template;
-use crate::secret;
+use crate::secret::InstallSecret;
 use crate::storage::accounts::{AccountRow, NewAccount};
 use crate::storage::keys::{KeyPurpose, KeyRow};
 use crate::storage::outbox::MailRow;
@@ -162,7 +162,16 @@ fn validate(i: &RegisterInput, cfg: &Config, today: NaiveDate) -> (Option<Valid>
             }
             match kana::normalize_kana(&i.name_kana) {
                 Ok(k) => v.name_kana = Some(k),
-                Err(e) => issues.push(FieldIssue::error("name_kana", e.code())),
+                Err(e) => {
+                    let issue = FieldIssue::error("name_kana", e.code());
+                    issues.push(match e {
+                        kana::KanaError::NotKana(c) if c.is_control() => {
+                            issue.with(format!("U+{:04X}", u32::from(c)))
+                        }
+                        kana::KanaError::NotKana(c) => issue.with(c.to_string()),
+                        kana::KanaError::Empty => issue,
+                    });
+                }
             }
             match numbers::five_eight_number(&i.seeker_number) {
                 Ok(n) => v.seeker_number = Some(n),
@@ -304,22 +313,20 @@ pub(super) fn insert_account(
     })
 }
 
-/// A fresh auth key, its stored hash and its expiry (R-KEY-1, R-KEY-2). Hashing costs tens
-/// of milliseconds: callers do it before taking the write lock.
-///
-/// # Errors
-/// When the hash cannot be computed.
-pub fn new_key(now: DateTime<Utc>) -> Result<NewKey> {
+/// A fresh auth key, its stored hash (HMAC under the install secret, R-KEY-2) and its expiry
+/// (R-KEY-1).
+#[must_use]
+pub fn new_key(secret: &InstallSecret, now: DateTime<Utc>) -> NewKey {
     let key = authkey::generate(&mut rand::rng());
-    let hash = secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok(NewKey {
+    let hash = secret.key_hash(&key);
+    NewKey {
         key,
         hash,
         expires: authkey::expires_at(now),
-    })
+    }
 }
 
-/// A key made ready before the write lock (see [`new_key`]).
+/// A key made ready before the write lock (see [`new_key`]): on the import's parsing threads.
 #[derive(Clone)]
 pub struct NewKey {
     pub key: String,
@@ -423,7 +430,7 @@ pub fn reissue_key(
     ctx: &Ctx,
     account_id: i64,
 ) -> Result<Reissued> {
-    let key = new_key(ctx.now)?;
+    let key = new_key(store.secret(), ctx.now);
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ReissueKey)?;
     let acc = storage::accounts::by_id(&tx, account_id)?.ok_or(ServiceError::NotFound)?;
@@ -505,7 +512,7 @@ pub fn request_key(
     birth_date: Option<NaiveDate>,
 ) -> Result<KeyRequested> {
     let key_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
-    let key = new_key(now)?;
+    let key = new_key(store.secret(), now);
     let tx = store.immediate()?;
     let acc = storage::accounts::live_by_email_key(&tx, &key_key)?.ok_or(ServiceError::NotFound)?;
     crate::domain::account::judge_key_request(key_request_subject(&acc), birth_date)
@@ -547,7 +554,7 @@ pub fn request_key(
     })
 }
 
-/// How many of the newest keys an activation attempt is compared with (each costs one argon2).
+/// How many of the newest keys an activation attempt is compared with.
 const KEYS_COMPARED: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -589,16 +596,16 @@ pub fn activate(
     email_input: &str,
     key_input: &str,
 ) -> Result<(ActivationOutcome, Activation)> {
-    let email = Email::parse(email_input).map_err(|_| ServiceError::NotFound)?;
+    let email_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
     let typed = authkey::normalize_input(key_input);
-    let acc = storage::accounts::live_by_email_key(store.conn(), &email.key())?
+    let acc = storage::accounts::live_by_email_key(store.conn(), &email_key)?
         .ok_or(ServiceError::NotFound)?;
     let keys = storage::keys::for_account(store.conn(), acc.id, KeyPurpose::Registration)?;
-    // argon2 outside the write lock.
+    // Compared outside the write lock (an argon2 hash of an older version costs ~20 ms).
     let matched: Option<i64> = keys
         .iter()
         .take(KEYS_COMPARED)
-        .find(|k| secret::verify(&typed, &k.key_hash))
+        .find(|k| store.secret().verify_key(&typed, &k.key_hash))
         .map(|k| k.id);
 
     let tx = store.immediate()?;
@@ -800,19 +807,38 @@ pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<i64>> 
     Ok(pick(store.conn(), &key)?.map(|a| a.id))
 }
 
+/// R-REG-2 as corrected: the accounts the version 15 upgrade kept apart because their addresses
+/// differ only in letter case (`storage::accounts::email_case_conflicts`), addresses masked
+/// (R-ID-2: the account screen shows them, audited). For supervisors.
+///
+/// # Errors
+/// `Denied`.
+pub fn email_case_conflicts(
+    store: &Store,
+    ctx: &Ctx,
+) -> Result<Vec<storage::accounts::EmailCaseConflict>> {
+    require(store.conn(), ctx, Permission::ApproveIdChange)?;
+    Ok(storage::accounts::email_case_conflicts(store.conn())?
+        .into_iter()
+        .map(|mut c| {
+            c.email = mask_email(&c.email);
+            c
+        })
+        .collect())
+}
+
 /// The comparison key of a typed email (full-width input converted), if it reads as one.
 fn email_key(email_input: &str) -> Option<String> {
-    Email::parse(email_input)
-        .or_else(|e| match e {
-            EmailError::FullWidth { converted } => Email::parse(&converted),
-            other => Err(other),
-        })
-        .ok()
-        .map(|e| e.key())
+    email::key_of_input(email_input)
 }
 
 /// The live account for an email key, else the newest.
 fn pick(conn: &rusqlite::Connection, key: &str) -> Result<Option<AccountRow>> {
+    // The holder of the address first: live accounts the version 15 upgrade kept apart under
+    // it (R-REG-2) come with it below, but the address is the holder's.
+    if let Some(holder) = storage::accounts::live_by_email_key(conn, key)? {
+        return Ok(Some(holder));
+    }
     let found = storage::accounts::all_by_email_key(conn, key)?;
     Ok(found
         .iter()

@@ -1,6 +1,6 @@
 //! Small look-ups the command line needs on top of the use cases.
 
-use crate::domain::email::{Email, EmailError};
+use crate::domain::email;
 use crate::domain::staff::Permission;
 use crate::storage::{self, Store};
 
@@ -14,13 +14,8 @@ use super::{Ctx, Result, ServiceError, require};
 /// `Denied`, `NotFound`.
 pub fn live_account_id(store: &Store, ctx: &Ctx, p: Permission, email: &str) -> Result<i64> {
     require(store.conn(), ctx, p)?;
-    let e = Email::parse(email)
-        .or_else(|e| match e {
-            EmailError::FullWidth { converted } => Email::parse(&converted),
-            other => Err(other),
-        })
-        .map_err(|_| ServiceError::NotFound)?;
-    storage::accounts::live_by_email_key(store.conn(), &e.key())?
+    let key = email::key_of_input(email).ok_or(ServiceError::NotFound)?;
+    storage::accounts::live_by_email_key(store.conn(), &key)?
         .map(|a| a.id)
         .ok_or(ServiceError::NotFound)
 }

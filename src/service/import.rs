@@ -10,7 +10,7 @@
 //! committed batch from the WAL to the database file (the writer's own automatic checkpoints
 //! are off meanwhile).
 //!
-//! Activation keys are checked with argon2 before the batch takes the write lock (in parallel
+//! Activation keys are checked before the batch takes the write lock (in parallel
 //! when there are several), like `service::accounts::activate`; the outcome is then judged
 //! inside the transaction on the fresh key rows with `domain::authkey::judge`.
 //!
@@ -18,6 +18,7 @@
 //! that time and the provisional deadline counts from its Japan date (R-DL-1). An event more
 //! than [`FUTURE_SLACK_MINUTES`] after `now` is refused.
 
+use crate::domain::email::Email;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::rc::Rc;
@@ -31,17 +32,17 @@ use crate::config::Config;
 use crate::domain::account::{self, AccountKind, AccountOrigin, AccountState};
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::calendar::Calendar;
-use crate::domain::email::{Email, EmailError};
 use crate::domain::establishment::Establishment;
 use crate::domain::interchange::{self, Event, EventBody, ParseError};
 use crate::domain::job::{EstablishmentLink, JobCategoryKind, JobOffer};
+use crate::domain::minwage::{MinimumWageTable, prefecture_of_office_code};
 use crate::domain::staff::Permission;
 use crate::domain::submission::{self, SubmissionEvent, SubmissionKind, SubmissionState};
 use crate::domain::text::sanitize;
 use crate::domain::validate::{self, Finding};
 use crate::domain::{deadline, visit};
 use crate::mail::template::Template;
-use crate::secret;
+use crate::secret::InstallSecret;
 use crate::storage::accounts::{AccountRow, NewAccount};
 use crate::storage::audit::AuditEntry;
 use crate::storage::imports::{LineStatements, RAW_MAX, Reject};
@@ -285,16 +286,39 @@ fn checked<T: serde::Serialize>(value: T, findings: &[Finding]) -> Result<Valida
     })))
 }
 
-fn ready_event(ev: Event, now: DateTime<Utc>) -> Result<Ready> {
+/// What the parsing threads need beyond the line: for an offer (SPEC §5 minimum wage) the table
+/// and the office's prefecture, the day being each event's own (its Japan date); for a key
+/// request, the time and the secret its key is hashed under.
+#[derive(Debug, Clone, Copy)]
+struct Checking<'a> {
+    minimum_wage: &'a MinimumWageTable,
+    office_prefecture: Option<u8>,
+    /// The import's time: keys issued by it live 50 minutes from then (R-KEY-1).
+    now: DateTime<Utc>,
+    /// Keys are hashed under it on the parsing threads (R-KEY-2).
+    secret: &'a InstallSecret,
+}
+
+impl Checking<'_> {
+    fn on(&self, occurred_at: DateTime<Utc>) -> validate::JobCheck<'_> {
+        validate::JobCheck {
+            date: jst_date(occurred_at),
+            minimum_wage: self.minimum_wage,
+            office_prefecture: self.office_prefecture,
+        }
+    }
+}
+
+fn ready_event(ev: Event, chk: Checking<'_>) -> Result<Ready> {
     let email_key = email_key(ev.body.email());
     let body = match ev.body {
         EventBody::AccountSelfRegistered { email } => Body::SelfRegistered {
             email: Email::parse(&email).map_err(|e| e.code()),
-            key: new_key(now)?,
+            key: new_key(chk.secret, chk.now),
         },
         EventBody::PasswordRequested { birth_date, .. } => Body::PasswordRequested {
             birth_date,
-            key: new_key(now)?,
+            key: new_key(chk.secret, chk.now),
         },
         EventBody::AccountActivated { auth_key, .. } => Body::Activated {
             typed_key: authkey::normalize_input(&auth_key),
@@ -314,7 +338,7 @@ fn ready_event(ev: Event, now: DateTime<Utc>) -> Result<Ready> {
         EventBody::JobSubmitted {
             submission_id, job, ..
         } => {
-            let (n, findings) = validate::check_job(&job);
+            let (n, findings) = validate::check_job(&job, &chk.on(ev.occurred_at));
             Body::Job {
                 submission_id,
                 resubmit: false,
@@ -324,7 +348,7 @@ fn ready_event(ev: Event, now: DateTime<Utc>) -> Result<Ready> {
         EventBody::JobResubmitted {
             submission_id, job, ..
         } => {
-            let (n, findings) = validate::check_job(&job);
+            let (n, findings) = validate::check_job(&job, &chk.on(ev.occurred_at));
             Body::Job {
                 submission_id,
                 resubmit: true,
@@ -340,7 +364,7 @@ fn ready_event(ev: Event, now: DateTime<Utc>) -> Result<Ready> {
     })
 }
 
-fn prepare(raw: RawLine, now: DateTime<Utc>) -> Result<Line> {
+fn prepare(raw: RawLine, chk: Checking<'_>) -> Result<Line> {
     let parsed = if raw.oversize {
         Err(ParseError {
             code: reasons::TOO_LONG,
@@ -357,7 +381,7 @@ fn prepare(raw: RawLine, now: DateTime<Utc>) -> Result<Line> {
         })
     };
     let ready = match parsed {
-        Ok(ev) => Ok(ready_event(ev, now)?),
+        Ok(ev) => Ok(ready_event(ev, chk)?),
         Err(e) => Err(e),
     };
     Ok(Line {
@@ -368,11 +392,10 @@ fn prepare(raw: RawLine, now: DateTime<Utc>) -> Result<Line> {
     })
 }
 
-/// Prepares a batch in input order, split over `workers` threads; `now` is the import's time
-/// (keys issued by it live 50 minutes from then).
-fn prepare_batch(raw: Vec<RawLine>, workers: usize, now: DateTime<Utc>) -> Result<Vec<Line>> {
+/// Prepares a batch in input order, split over `workers` threads.
+fn prepare_batch(raw: Vec<RawLine>, workers: usize, chk: Checking<'_>) -> Result<Vec<Line>> {
     if workers < 2 || raw.len() < 2 * workers {
-        return raw.into_iter().map(|r| prepare(r, now)).collect();
+        return raw.into_iter().map(|r| prepare(r, chk)).collect();
     }
     let size = raw.len().div_ceil(workers);
     let mut chunks: Vec<Vec<RawLine>> = Vec::with_capacity(workers);
@@ -391,7 +414,7 @@ fn prepare_batch(raw: Vec<RawLine>, workers: usize, now: DateTime<Utc>) -> Resul
                 s.spawn(move || {
                     yield_to_the_writer();
                     c.into_iter()
-                        .map(|r| prepare(r, now))
+                        .map(|r| prepare(r, chk))
                         .collect::<Result<Vec<_>>>()
                 })
             })
@@ -433,7 +456,9 @@ struct Chunk {
 
 impl Chunk {
     fn new(lines: Vec<Line>, lookout: Option<&Store>, ends_batch: bool) -> Result<Chunk> {
-        let matched = lookout.map(|s| preverify(s.conn(), &lines)).transpose()?;
+        let matched = lookout
+            .map(|s| preverify(s.conn(), s.secret(), &lines))
+            .transpose()?;
         Ok(Chunk {
             lines,
             matched,
@@ -488,14 +513,9 @@ impl<'c> Run<'c> {
     }
 }
 
+/// The account's comparison key (R-REG-2): the one key function, `domain::email`'s.
 fn email_key(input: &str) -> Option<String> {
-    Email::parse(input)
-        .or_else(|e| match e {
-            EmailError::FullWidth { converted } => Email::parse(&converted),
-            other => Err(other),
-        })
-        .ok()
-        .map(|e| e.key())
+    crate::domain::email::key_of_input(input)
 }
 
 impl Run<'_> {
@@ -557,6 +577,26 @@ pub fn import_events(
 ) -> Result<ImportSummary> {
     storage::imports::tune_for_bulk(store.conn())?;
     let cal = super::calendar::effective(store.conn())?;
+    // SPEC §5 minimum wage: the table read at start, the office's prefecture for offers whose
+    // work location has none.
+    let secret = store.secret().clone();
+    let chk = Checking {
+        minimum_wage: cfg.minimum_wage(),
+        office_prefecture: prefecture_of_office_code(&super::office(store.conn(), cfg).0),
+        now,
+        secret: &secret,
+    };
+    if chk.minimum_wage.is_past_newest_year(jst_date(now)) {
+        tracing::warn!(
+            newest_fiscal_year = chk.minimum_wage.newest_fiscal_year(),
+            "minimum wage table is out of date: add the new fiscal year (data.minimum_wage_file)"
+        );
+    }
+    if chk.office_prefecture.is_none() {
+        tracing::warn!(
+            "no office code: offers without a work location's prefecture are not checked against the minimum wage"
+        );
+    }
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
     let total_bytes = inputs
         .iter()
@@ -574,7 +614,7 @@ pub fn import_events(
     // about two batches ahead of the database.
     let (to_writer, from_reader) =
         std::sync::mpsc::sync_channel::<Chunk>(BATCH_LINES / CHUNK_LINES);
-    // The reader's own connection, for the key checks (argon2) that it does while the writer
+    // The reader's own connection, for the key checks that it does while the writer
     // writes; an in-memory database has no second connection, and its writer does them.
     let lookout = store.path().map(Store::open_existing).transpose()?;
     // Written batches are freed on a thread of their own: some 100 allocations per line
@@ -670,7 +710,7 @@ pub fn import_events(
                         }
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_LINES));
                         let ready = Chunk::new(
-                            prepare_batch(full, workers, now)?,
+                            prepare_batch(full, workers, chk)?,
                             lookout.as_ref(),
                             ends_batch,
                         )?;
@@ -685,7 +725,7 @@ pub fn import_events(
             if in_batch > 0 {
                 // A send error means the writer failed: reported below.
                 let ready =
-                    Chunk::new(prepare_batch(chunk, workers, now)?, lookout.as_ref(), true)?;
+                    Chunk::new(prepare_batch(chunk, workers, chk)?, lookout.as_ref(), true)?;
                 let _ = to_writer.send(ready);
             }
             Ok(())
@@ -705,10 +745,14 @@ pub fn import_events(
 /// (line index, typed key, (key id, stored hash) of the newest keys).
 type KeyWork = (usize, String, Vec<(i64, String)>);
 
-/// argon2 outside the write lock: for each activation line, the id of the key it matches.
+/// Keys checked outside the write lock: for each activation line, the id of the key it matches.
 /// The writer re-reads the keys in its transaction and judges them as they are then, so a
 /// match found on an older snapshot (a key re-issued meanwhile) is only a hint.
-fn preverify(conn: &Connection, lines: &[Line]) -> Result<HashMap<usize, i64>> {
+fn preverify(
+    conn: &Connection,
+    secret: &InstallSecret,
+    lines: &[Line],
+) -> Result<HashMap<usize, i64>> {
     let mut work: Vec<KeyWork> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         if let Ok(Ready {
@@ -732,7 +776,7 @@ fn preverify(conn: &Connection, lines: &[Line]) -> Result<HashMap<usize, i64>> {
             .filter_map(|(i, typed, hashes)| {
                 hashes
                     .iter()
-                    .find(|(_, h)| secret::verify(typed, h))
+                    .find(|(_, h)| secret.verify_key(typed, h))
                     .map(|(id, _)| (*i, *id))
             })
             .collect()
@@ -872,6 +916,7 @@ fn write_batch(
 ) -> Result<Written> {
     run.search_rows.clear();
     let warnings_before = run.calendar_warnings;
+    let secret = store.secret().clone();
     let tx = store.immediate()?;
     let version = run.revalidate(&tx)?;
     let roles = match ctx {
@@ -896,7 +941,7 @@ fn write_batch(
         next += 1;
         if chunk.matched.is_none() {
             // No second connection (an in-memory database): the keys are checked here.
-            chunk.matched = Some(preverify(&tx, &chunk.lines)?);
+            chunk.matched = Some(preverify(&tx, &secret, &chunk.lines)?);
         }
         let chunk = &*chunk;
         let matched = chunk.matched.as_ref();
@@ -1865,10 +1910,15 @@ mod tests {
     /// The prepared lines in chunks of `size`, the first one in the returned batch and the
     /// others waiting in the channel; the last one ends the batch when `ends`.
     fn in_chunks(raw: Vec<RawLine>, size: usize, ends: bool) -> (Vec<Chunk>, Receiver<Chunk>) {
-        let mut lines = prepare_batch(raw, 2, t("2026-04-07T00:00:00Z"))
-            .unwrap()
-            .into_iter()
-            .peekable();
+        let table = MinimumWageTable::bundled().unwrap();
+        let secret = InstallSecret::ephemeral();
+        let chk = Checking {
+            minimum_wage: &table,
+            office_prefecture: Some(13),
+            now: t("2026-04-07T00:00:00Z"),
+            secret: &secret,
+        };
+        let mut lines = prepare_batch(raw, 2, chk).unwrap().into_iter().peekable();
         let (tx, rx) = std::sync::mpsc::channel();
         while lines.peek().is_some() {
             let part: Vec<Line> = lines.by_ref().take(size).collect();

@@ -9,7 +9,7 @@ use crate::clock::fmt_jst;
 use crate::config::Config;
 use crate::domain::account::{AccountKind, AccountState};
 use crate::domain::email::{Email, EmailError};
-use crate::domain::kana::search_key;
+use crate::domain::kana::{kana_search_key, search_key};
 use crate::domain::lookup::{self, IdentityCheck};
 use crate::domain::mask::{mask_digits, mask_email, mask_name, mask_phone};
 use crate::domain::numbers;
@@ -158,7 +158,12 @@ fn normalise(key: &SearchKey) -> Result<Normal> {
             Normal::Exact(ExactKey::PostalDigits, d)
         }
         SearchKey::Name(s) | SearchKey::Kana(s) => {
-            let k = search_key(s);
+            // Kana follows the one kana rule (SPEC §5), as the stored kana key does.
+            let k = if matches!(key, SearchKey::Kana(_)) {
+                kana_search_key(s)
+            } else {
+                search_key(s)
+            };
             if k.is_empty() {
                 return Err(invalid("query", "required"));
             }
@@ -176,7 +181,7 @@ fn normalise(key: &SearchKey) -> Result<Normal> {
             numbers::five_eight_number(s).map_err(|e| invalid("query", e.code()))?,
         ),
         SearchKey::SeekerKana { kana, birth_date } => {
-            let k = search_key(kana);
+            let k = kana_search_key(kana);
             if k.is_empty() {
                 return Err(invalid("query", "required"));
             }
@@ -186,13 +191,9 @@ fn normalise(key: &SearchKey) -> Result<Normal> {
             Normal::SeekerKana(k, date.format("%Y-%m-%d").to_string())
         }
         SearchKey::Email(s) => {
-            let e = Email::parse(s)
-                .or_else(|e| match e {
-                    EmailError::FullWidth { converted } => Email::parse(&converted),
-                    other => Err(other),
-                })
-                .map_err(|e| invalid("query", e.code()))?;
-            Normal::Email(e.key())
+            let key =
+                crate::domain::email::lookup_key(s).map_err(|e| invalid("query", e.code()))?;
+            Normal::Email(key)
         }
     })
 }
@@ -368,7 +369,7 @@ fn run_search(conn: &rusqlite::Connection, n: &Normal) -> Result<Vec<Hit>> {
         Normal::SeekerKana(k, date) => {
             let mut hits = Vec::new();
             for (id, kana) in q::seekers_born_on(conn, date)? {
-                let key = search_key(&kana);
+                let key = kana_search_key(&kana);
                 if key.contains(k.as_str())
                     && let Some(a) = storage::accounts::by_id(conn, id)?
                 {
@@ -633,7 +634,7 @@ trait EmailKey {
 
 impl EmailKey for AccountRow {
     fn email_key(&self) -> String {
-        Email::parse(&self.email).map_or_else(|_| self.email.to_ascii_lowercase(), |e| e.key())
+        crate::domain::email::key_of_stored(&self.email)
     }
 }
 
@@ -738,7 +739,7 @@ fn apply_change(
     request: Option<(i64, i64)>,
 ) -> Result<ChangeOutcome> {
     let key = crate::domain::authkey::generate(&mut rand::rng());
-    let key_hash = crate::secret::hash(&key).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let key_hash = store.secret().key_hash(&key);
     let expires = crate::domain::authkey::expires_at(ctx.now);
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, permission)?;
@@ -910,8 +911,8 @@ pub fn decide_change(
 /// # Errors
 /// `NotFound`.
 pub fn live_account_id(store: &Store, email: &str) -> Result<i64> {
-    let e = Email::parse(email).map_err(|_| ServiceError::NotFound)?;
-    storage::accounts::live_by_email_key(store.conn(), &e.key())?
+    let key = crate::domain::email::key_of_input(email).ok_or(ServiceError::NotFound)?;
+    storage::accounts::live_by_email_key(store.conn(), &key)?
         .map(|a| a.id)
         .ok_or(ServiceError::NotFound)
 }

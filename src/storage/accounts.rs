@@ -105,13 +105,17 @@ pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Resu
     Ok(conn.last_insert_rowid())
 }
 
-/// The live account holding this email key, if any (R-REG-2).
+/// The live account holding this email key, if any (R-REG-2): the one with the key itself,
+/// else one the version 15 upgrade kept apart under it (so that the address stays taken while
+/// any of them is live).
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn live_by_email_key(conn: &Connection, email_key: &str) -> Result<Option<AccountRow>> {
     let sql = format!(
-        "SELECT {COLS} FROM accounts WHERE email_key = ?1 AND state IN ('key_pending', 'activated', 'opened')"
+        "SELECT {COLS} FROM accounts WHERE {EMAIL_KEY_OR_KEPT_APART}
+            AND state IN ('key_pending', 'activated', 'opened')
+          ORDER BY email_key <> ?1, id LIMIT 1"
     );
     Ok(conn
         .prepare_cached(&sql)?
@@ -119,15 +123,70 @@ pub fn live_by_email_key(conn: &Connection, email_key: &str) -> Result<Option<Ac
         .optional()?)
 }
 
-/// Every account ever registered with this email key, newest first.
+/// The `WHERE` condition on `email_key` = ?1 that also takes the accounts kept apart by the
+/// version 15 upgrade (`<key>#<id>`, see `assets/sql/015_email_case.sql`): a lookup by address
+/// finds them too. Both ranges use the index on `email_key`.
+pub(crate) const EMAIL_KEY_OR_KEPT_APART: &str =
+    "(email_key = ?1 OR (email_key > ?1 || '#' AND email_key < ?1 || '$'))";
+
+/// Every account ever registered with this email key, newest first (with the accounts the
+/// version 15 upgrade kept apart under it).
 ///
 /// # Errors
 /// On SQLite failure.
 pub fn all_by_email_key(conn: &Connection, email_key: &str) -> Result<Vec<AccountRow>> {
-    let sql = format!("SELECT {COLS} FROM accounts WHERE email_key = ?1 ORDER BY id DESC");
+    let sql =
+        format!("SELECT {COLS} FROM accounts WHERE {EMAIL_KEY_OR_KEPT_APART} ORDER BY id DESC");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map([email_key], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An account that the version 15 upgrade found sharing its address, in another letter case,
+/// with another live account (R-REG-2 as corrected): both were kept, for staff to settle.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EmailCaseConflict {
+    pub account_id: i64,
+    /// As stored (as typed).
+    pub email: String,
+    /// The account holding the lower-cased address as its key (the oldest of them); the others
+    /// have `<address>#<id>`, found by lookups by address all the same.
+    pub holder_id: i64,
+    /// The account's state now.
+    pub state: AccountState,
+    pub found_at: String,
+}
+
+/// Every account of the upgrade's case conflicts, grouped by shared address, holder first.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn email_case_conflicts(conn: &Connection) -> Result<Vec<EmailCaseConflict>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.account_id, a.email, c.holder_id, a.state, c.found_at
+           FROM email_case_conflicts c JOIN accounts a ON a.id = c.account_id
+          WHERE a.email <> ''
+          ORDER BY c.holder_id, c.account_id <> c.holder_id, c.account_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            let state: String = r.get(3)?;
+            Ok(EmailCaseConflict {
+                account_id: r.get(0)?,
+                email: r.get(1)?,
+                holder_id: r.get(2)?,
+                state: AccountState::parse(&state).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        format!("state {state}").into(),
+                    )
+                })?,
+                found_at: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::Result;
 use crate::clock::to_db;
 use crate::domain::establishment::Establishment;
-use crate::domain::kana::search_key;
+use crate::domain::kana::{kana_search_key, search_key};
 
 /// Looks an establishment up by 事業所番号.
 pub const SQL_BY_NUMBER: &str = "SELECT id FROM establishments WHERE establishment_number = ?1";
@@ -84,7 +84,7 @@ pub fn insert_without_search(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(i64, SearchRow)> {
-    let (name_key, kana_key) = (search_key(&e.name), search_key(&e.name_kana));
+    let (name_key, kana_key) = (search_key(&e.name), kana_search_key(&e.name_kana));
     conn.prepare_cached(SQL_INSERT)?.execute(params![
         e.establishment_number,
         e.corporate_number,
@@ -147,7 +147,7 @@ pub fn update_provisional(
         e.name,
         e.name_kana,
         search_key(&e.name),
-        search_key(&e.name_kana),
+        kana_search_key(&e.name_kana),
         e.representative_title,
         e.representative_name,
         e.postal_code,

@@ -1,4 +1,5 @@
-//! The `auth_keys` table: argon2id hashes only (R-KEY-2).
+//! The `auth_keys` table: keyed hashes only (HMAC under the install secret; argon2id from older
+//! versions until they expire, R-KEY-2).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, params};

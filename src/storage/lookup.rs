@@ -194,8 +194,11 @@ pub fn seekers_born_on(conn: &Connection, birth_date: &str) -> Result<Vec<(i64, 
 /// # Errors
 /// On SQLite failure.
 pub fn account_ids_by_email_key(conn: &Connection, email_key: &str) -> Result<Vec<i64>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id FROM accounts WHERE email_key = ?1 ORDER BY id DESC LIMIT 50")?;
+    let sql = format!(
+        "SELECT id FROM accounts WHERE {} ORDER BY id DESC LIMIT 50",
+        super::accounts::EMAIL_KEY_OR_KEPT_APART
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt
         .query_map([email_key], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;

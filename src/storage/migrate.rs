@@ -25,13 +25,79 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/012_stale_name_index.sql"),
     include_str!("../../assets/sql/013_account_index.sql"),
     include_str!("../../assets/sql/014_account_origin.sql"),
+    include_str!("../../assets/sql/015_email_case.sql"),
 ];
 
 /// Steps of an upgrade that SQL cannot do, run in the same transaction right after the SQL of
 /// the version they name (the version reached).
-const RUST_STEPS: &[(i64, RustStep)] = &[(14, offer_deadlines_v14)];
+const RUST_STEPS: &[(i64, RustStep)] = &[(14, offer_deadlines_v14), (15, email_keys_v15)];
 
+/// One step of [`RUST_STEPS`].
 type RustStep = fn(&rusqlite::Transaction<'_>) -> Result<()>;
+
+/// Version 15 (R-REG-2 as corrected): every account's `email_key` becomes
+/// `domain::email::key_of_stored` of its address (the whole address lower-cased). Live accounts
+/// that would then share a key are kept apart and reported (see `015_email_case.sql`): the
+/// oldest keeps the shared key, each newer one gets `<key>#<id>`; all of them are recorded in
+/// `email_case_conflicts` and logged.
+fn email_keys_v15(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    use std::collections::HashMap;
+
+    use crate::domain::account::AccountState;
+    use crate::domain::email::key_of_stored;
+    // (id, email, state), oldest first; purged rows (`purged:<id>`, no address) stay as they are.
+    let rows: Vec<(i64, String, String)> = tx
+        .prepare(
+            "SELECT id, email, state FROM accounts
+              WHERE email_key NOT LIKE 'purged:%' AND email <> ''
+              ORDER BY created_at, id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Out of the way first, so that no intermediate state breaks the unique index.
+    tx.execute(
+        "UPDATE accounts SET email_key = 'v15:' || id
+          WHERE email_key NOT LIKE 'purged:%' AND email <> ''",
+        [],
+    )?;
+    let mut holder: HashMap<String, i64> = HashMap::new();
+    // (account, holder of the shared key)
+    let mut conflicts: Vec<(i64, i64)> = Vec::new();
+    let mut set = tx.prepare("UPDATE accounts SET email_key = ?2 WHERE id = ?1")?;
+    for (id, email, state) in rows {
+        let shared = key_of_stored(&email);
+        let live = AccountState::parse(&state).is_some_and(AccountState::is_live);
+        let key = if !live {
+            shared.clone()
+        } else if let Some(&first) = holder.get(&shared) {
+            let own = format!("{shared}#{id}");
+            if !conflicts.iter().any(|c| c.0 == first) {
+                conflicts.push((first, first));
+            }
+            conflicts.push((id, first));
+            own
+        } else {
+            holder.insert(shared.clone(), id);
+            shared.clone()
+        };
+        set.execute(rusqlite::params![id, key])?;
+    }
+    let mut record = tx.prepare(
+        "INSERT INTO email_case_conflicts (account_id, holder_id, found_at)
+         VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    )?;
+    for (id, first) in &conflicts {
+        record.execute(rusqlite::params![id, first])?;
+        // No address in the log (R-AUD-1): the ids lead to it.
+        tracing::warn!(
+            account_id = id,
+            holder_id = first,
+            "R-REG-2 upgrade: live accounts whose addresses differ only in letter case are kept \
+             apart; see `madoguchi account case-conflicts`"
+        );
+    }
+    Ok(())
+}
 
 /// Version 14: a pending job offer that needs a counter visit, from what is now an open My
 /// Page, gets its own deadline: its submission date + 14 days, moved back over closed days

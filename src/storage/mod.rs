@@ -51,6 +51,8 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The per-install secret beside the database file (R-KEY-2).
+    secret: crate::secret::InstallSecret,
 }
 
 impl std::fmt::Debug for Store {
@@ -77,9 +79,16 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags)?;
         restrict_permissions(path)?;
+        let secret = crate::secret::InstallSecret::load_or_create(path).map_err(|source| {
+            StorageError::Io {
+                path: crate::secret::InstallSecret::path_for(path),
+                source,
+            }
+        })?;
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            secret,
         };
         store.configure()?;
         migrate::upgrade(&mut store.conn, path)?;
@@ -118,6 +127,7 @@ impl Store {
         let mut store = Store {
             conn: Connection::open_in_memory()?,
             path: None,
+            secret: crate::secret::InstallSecret::ephemeral(),
         };
         store.configure()?;
         migrate::upgrade(&mut store.conn, Path::new(":memory:"))?;
@@ -164,6 +174,12 @@ impl Store {
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// The install secret keys are hashed under (R-KEY-2).
+    #[must_use]
+    pub fn secret(&self) -> &crate::secret::InstallSecret {
+        &self.secret
     }
 
     /// SQLite's `data_version`: changes when another connection commits. Screens poll it to
