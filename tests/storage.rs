@@ -232,17 +232,32 @@ fn r_key_2_auth_key_in_clear_only_inside_the_queued_mail_body() {
     }
     assert!(seen >= 1, "the queued body holds the key");
 
-    // Keys and staff passwords are argon2id PHC strings; passwords never in clear.
+    // Keys are HMACs under the install secret, which is not in the database file; staff
+    // passwords argon2id PHC strings; passwords never in clear.
     let conn = e.store.conn();
-    let hashes: Vec<String> = conn
-        .prepare("SELECT key_hash FROM auth_keys UNION ALL SELECT password_hash FROM staff")
-        .expect("prepare")
-        .query_map([], |r| r.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    assert!(hashes.len() >= 3);
-    for h in hashes {
+    let column = |sql: &str| -> Vec<String> {
+        conn.prepare(sql)
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    let keys = column("SELECT key_hash FROM auth_keys");
+    assert_eq!(keys.len(), 1);
+    for h in &keys {
+        assert!(h.starts_with("hmac-sha256$"), "{h}");
+        assert_eq!(h, &e.store.secret().key_hash(&raw), "HMAC of the key itself");
+    }
+    let secret = std::fs::read_to_string(madoguchi::secret::InstallSecret::path_for(&e.path))
+        .expect("install secret beside the database");
+    assert!(
+        occurrences(&bytes, secret.trim().as_bytes()).is_empty(),
+        "the secret is not in the database"
+    );
+    let passwords = column("SELECT password_hash FROM staff");
+    assert!(passwords.len() >= 2);
+    for h in passwords {
         assert!(h.starts_with("$argon2id$v=19$m="), "{h}");
     }
     for pw in [ADMIN_PW, CLERK_PW] {
