@@ -154,7 +154,8 @@ fn setup(n: u64) -> Bench {
                     name: None,
                     name_kana: None,
                     birth_date: None,
-                    registered_by: admin,
+                    registered_by: Some(admin),
+                    origin: madoguchi::domain::account::AccountOrigin::Counter,
                 },
                 now,
             )

@@ -59,7 +59,8 @@ fn prepare(path: &Path) {
             name: Some("山田 太郎"),
             name_kana: Some("ヤマダ　タロウ"),
             birth_date: Some("1990-04-01"),
-            registered_by: admin,
+            registered_by: Some(admin),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         now,
     )

@@ -656,7 +656,8 @@ fn employer_account(fx: &Fx, email: &str) -> i64 {
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: fx.admin,
+            registered_by: Some(fx.admin),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t("2026-04-06T00:00:00Z"),
     )

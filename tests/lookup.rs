@@ -64,7 +64,8 @@ fn account(
             name: seeker.map(|s| s.1),
             name_kana: seeker.map(|s| s.2),
             birth_date: seeker.map(|s| s.3),
-            registered_by: 1,
+            registered_by: Some(1),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t0(),
     )
@@ -104,7 +105,6 @@ fn establishment(
 }
 
 fn env_with(cfg: Config) -> Env {
-    madoguchi::clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("m.db")).expect("open");
     let admin_id = setup::init(

@@ -26,7 +26,8 @@ fn prepare(path: &Path) {
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: admin,
+            registered_by: Some(admin),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         now,
     )

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
-use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::account::{AccountKind, AccountOrigin};
 use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::staff::{Role, Roles};
@@ -113,12 +113,20 @@ fn employer(
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: w.clerk.staff_id,
+            registered_by: Some(w.clerk.staff_id),
+            origin: AccountOrigin::SelfRegistered,
         },
         now,
     )
     .unwrap();
-    storage::accounts::mark_activated(&tx, acc, now, Some(deadline)).unwrap();
+    storage::accounts::mark_activated(
+        &tx,
+        acc,
+        now,
+        AccountOrigin::SelfRegistered.state_on_activation(),
+        Some(deadline),
+    )
+    .unwrap();
     let e = est(n);
     let eid = storage::establishments::insert(&tx, &e, acc, now).unwrap();
     let payload = serde_json::to_string(&e).unwrap();

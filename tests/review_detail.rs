@@ -6,6 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::review::Dialog;
 use madoguchi::app::{App, Screen};
+use madoguchi::clock::Clock;
 use madoguchi::config::Config;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
@@ -47,7 +48,6 @@ fn id_of(app: &App, name: &str) -> i64 {
 /// (auditor: may not review) and 木村 次郎 (disabled); signed in as `who`, on the queues.
 fn fixture(who: &str) -> Fixture {
     let now = madoguchi::clock::parse_rfc3339(common::NOW).expect("time");
-    madoguchi::clock::set_fixed(Some(now));
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
     for (name, display, role) in [
@@ -64,7 +64,14 @@ fn fixture(who: &str) -> Fixture {
     let a = common::review::establishment(&mut store, acc, 0, "2026-12-08", FINDINGS);
     let b = common::review::establishment(&mut store, acc, 1, "2026-12-09", "[]");
     let c = common::review::submission(&mut store, 2, "2026-12-10", clerk, "[]");
-    let mut app = App::new(store, Config::default(), "pts/3".into(), None).expect("app");
+    let mut app = App::with_clock(
+        store,
+        Config::default(),
+        "pts/3".into(),
+        None,
+        Clock::Fixed(now),
+    )
+    .expect("app");
     type_text(&mut app, who);
     press(&mut app, KeyCode::Tab);
     type_text(

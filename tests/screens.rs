@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
-use madoguchi::clock;
+use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
@@ -27,10 +27,16 @@ struct Fixture {
 
 /// A database with the office, an admin and a counter clerk 田中 花子 (password set, not forced).
 fn fixture() -> Fixture {
-    clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, _admin) = common::office(&dir.path().join("m.db"), false);
-    let app = App::new(store, Config::default(), "pts/1".into(), None).expect("app");
+    let app = App::with_clock(
+        store,
+        Config::default(),
+        "pts/1".into(),
+        None,
+        Clock::Fixed(t0()),
+    )
+    .expect("app");
     Fixture { _dir: dir, app }
 }
 

@@ -8,7 +8,7 @@ use common::screen::screen_text;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
-use madoguchi::clock;
+use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
@@ -29,7 +29,6 @@ struct Fixture {
 }
 
 fn fixture(cfg: Config) -> Fixture {
-    clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("m.db")).expect("open");
     let admin = service::setup::init(
@@ -75,7 +74,8 @@ fn fixture(cfg: Config) -> Fixture {
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: admin,
+            registered_by: Some(admin),
+            origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t0(),
     )
@@ -99,7 +99,7 @@ fn fixture(cfg: Config) -> Fixture {
         t0(),
     )
     .expect("establishment");
-    let app = App::new(store, cfg, "pts/1".into(), None).expect("app");
+    let app = App::with_clock(store, cfg, "pts/1".into(), None, Clock::Fixed(t0())).expect("app");
     Fixture { _dir: dir, app }
 }
 

@@ -221,7 +221,7 @@ fn submit(app: &mut App) {
             if path.is_empty() {
                 return set_issues(app, vec![FieldIssue::error("path", "required")]);
             }
-            let today = crate::clock::jst_date(crate::clock::now());
+            let today = crate::clock::jst_date(app.now());
             let since = since.unwrap_or(today);
             let until = until.unwrap_or(today);
             let lines = vec![

@@ -1,7 +1,7 @@
 //! Provisional establishment submissions written straight into the store, for the review
 //! screens: an activated employer account, its establishment, one version with findings.
 
-use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::account::{AccountKind, AccountOrigin};
 use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
@@ -52,12 +52,21 @@ pub fn activated_employer(
             name: None,
             name_kana: None,
             birth_date: None,
-            registered_by: clerk,
+            registered_by: Some(clerk),
+            // A provisional account with a deadline: the employer registered online (R-DL-1 a).
+            origin: AccountOrigin::SelfRegistered,
         },
         at,
     )
     .expect("account");
-    storage::accounts::mark_activated(conn, acc, at, Some(deadline)).expect("activated");
+    storage::accounts::mark_activated(
+        conn,
+        acc,
+        at,
+        AccountOrigin::SelfRegistered.state_on_activation(),
+        Some(deadline),
+    )
+    .expect("activated");
     acc
 }
 
