@@ -29,8 +29,10 @@ const UPGRADES: &[&str] = &[
 
 /// Steps of an upgrade that SQL cannot do, run in the same transaction right after the SQL of
 /// the version they name (the version reached).
-const RUST_STEPS: &[(i64, fn(&rusqlite::Transaction<'_>) -> Result<()>)] =
-    &[(14, offer_deadlines_v14)];
+const RUST_STEPS: &[(i64, RustStep)] = &[(14, offer_deadlines_v14)];
+
+/// One upgrade step in Rust, inside the upgrade's transaction.
+type RustStep = fn(&rusqlite::Transaction<'_>) -> Result<()>;
 
 /// Version 14: a pending job offer that needs a counter visit, from what is now an open My
 /// Page, gets its own deadline: its submission date + 14 days, moved back over closed days
