@@ -699,7 +699,10 @@ fn r_aud_3_filters_export_and_report() {
     let n = audit::export_csv(&mut e.store, &boss, day, day, &mut buf).expect("export");
     let text = String::from_utf8(buf).expect("utf8");
     assert_eq!(text.lines().count() as i64, n + 1);
-    assert!(text.starts_with(audit::CSV_HEADER));
+    // Japanese Excel: UTF-8 with a byte-order mark, CRLF line ends.
+    assert!(text.starts_with(&format!("\u{feff}{}\r\n", audit::CSV_HEADER)));
+    assert!(text.ends_with("\r\n"));
+    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
     assert!(text.contains("lookup.mail_id"));
     assert!(!text.contains("tanaka@example.co.jp"));
     // The export is itself recorded.

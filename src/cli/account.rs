@@ -1,6 +1,7 @@
 //! `madoguchi account ...`: counter registration (R-REG-1..6), the account screen's data,
 //! re-issue (R-KEY-3) and activation (R-KEY-4, R-KEY-6).
 
+use crate::cli::out::outln;
 use chrono::{DateTime, Utc};
 
 use super::{CliCtx, code, safe};
@@ -146,7 +147,7 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
         }
         ctx.print_json(&v)?;
     } else {
-        println!(
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -155,10 +156,10 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
                     kind: r.kind
                 }
             )
-        );
-        println!("{}: {}", label(ctx.lang, Label::Email), safe(&r.email));
-        println!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }));
-        println!(
+        )?;
+        outln!("{}: {}", label(ctx.lang, Label::Email), safe(&r.email))?;
+        outln!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }))?;
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -167,7 +168,7 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
                     id: r.mail.outbox_id
                 }
             )
-        );
+        )?;
     }
     Ok(code::OK)
 }
@@ -237,7 +238,7 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     let lang = ctx.lang;
     let a = &v.account;
     let l = |x| label(lang, x);
-    println!(
+    outln!(
         "{}",
         msg(
             lang,
@@ -246,9 +247,9 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
                 kind: a.kind
             }
         )
-    );
-    println!("{}: {}", l(Label::Email), safe(&a.email));
-    println!("{}: {}", l(Label::State), state);
+    )?;
+    outln!("{}: {}", l(Label::Email), safe(&a.email))?;
+    outln!("{}: {}", l(Label::State), state)?;
     let fields = [
         ("establishment_number", &a.establishment_number),
         ("seeker_number", &a.seeker_number),
@@ -258,12 +259,12 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     ];
     for (f, val) in fields {
         if let Some(x) = val {
-            println!("{}: {}", crate::i18n::cli::field_label(lang, f), safe(x));
+            outln!("{}: {}", crate::i18n::cli::field_label(lang, f), safe(x))?;
         }
     }
-    println!("{}:", l(Label::Mails));
+    outln!("{}:", l(Label::Mails))?;
     if v.mails.is_empty() {
-        println!("  {}", l(Label::NoMails));
+        outln!("  {}", l(Label::NoMails))?;
     }
     for m in &v.mails {
         let mut line = format!(
@@ -276,7 +277,7 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
         if let Some(r) = &m.last_reply {
             line.push_str(&format!(" — {}", safe(r)));
         }
-        println!("{line}");
+        outln!("{line}")?;
     }
     Ok(code::OK)
 }
@@ -295,7 +296,7 @@ fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
         }
         ctx.print_json(&v)?;
     } else {
-        println!(
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -303,9 +304,9 @@ fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
                     cancelled: r.cancelled_mails
                 }
             )
-        );
-        println!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }));
-        println!(
+        )?;
+        outln!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }))?;
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -314,7 +315,7 @@ fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
                     id: r.mail.outbox_id
                 }
             )
-        );
+        )?;
     }
     Ok(code::OK)
 }
@@ -326,7 +327,7 @@ fn activate(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
     if ctx.json {
         ctx.print_json(&r)?;
     } else {
-        println!(
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -336,7 +337,7 @@ fn activate(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
                     deadline: r.provisional_deadline.as_deref(),
                 }
             )
-        );
+        )?;
     }
     Ok(if outcome == ActivationOutcome::Activated {
         code::OK

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod init;
 pub mod lookup;
 pub mod mail;
+pub mod out;
 pub mod prompt;
 pub mod review;
 pub mod staff;
@@ -194,6 +195,11 @@ pub fn run(cli: Cli, s: Settings) -> i32 {
     let (lang, json) = (s.lang, s.json);
     match dispatch(cli, s) {
         Ok(c) => c,
+        // The reader of stdout went away (`| head`): what it read was what it wanted.
+        Err(e) if out::closed() => {
+            tracing::info!("stdout closed by its reader: {e:#}");
+            code::OK
+        }
         Err(e) => report(lang, json, &e),
     }
 }
@@ -340,7 +346,8 @@ fn report(lang: Lang, json: bool, e: &anyhow::Error) -> i32 {
         let doc = serde_json::json!({
             "ok": false, "error": kind, "exit_code": status, "message": message, "issues": issues,
         });
-        println!("{doc}");
+        // A reader that is gone cannot be told more; stderr still is.
+        let _ = out::outln!("{doc}");
     }
     eprintln!("{message}");
     status

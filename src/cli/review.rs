@@ -1,6 +1,7 @@
 //! `madoguchi queue …`, `madoguchi review …`, `madoguchi visit record …`, `madoguchi sweep`
 //! (SPEC §2.3, R-REV-1..6, R-VISIT-1, R-DL-3). The same service functions as the TUI.
 
+use crate::cli::out::outln;
 use chrono::NaiveDate;
 
 use super::{CliCtx, code, safe};
@@ -171,7 +172,7 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             } else {
                 for l in &lines {
                     let r = &l.row;
-                    println!(
+                    outln!(
                         "{:>6}  {:<13} {:<6} {:<10} {:>4}  {}  {}",
                         r.id,
                         r.kind.label_ja(),
@@ -180,7 +181,7 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                         l.days_left.map_or("-".into(), |d| d.to_string()),
                         safe(&r.display_name),
                         safe(r.establishment_name.as_deref().unwrap_or("")),
-                    );
+                    )?;
                 }
             }
         }
@@ -194,7 +195,7 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 ctx.print_json(&m)?;
             } else {
                 for (q, n) in c {
-                    println!("{:<12} {n}", q.code());
+                    outln!("{:<12} {n}", q.code())?;
                 }
             }
         }
@@ -204,10 +205,10 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 ctx.print_json(&d)?;
             } else {
                 for (q, n) in &d.counts {
-                    println!("{:<12} {n}", q.code());
+                    outln!("{:<12} {n}", q.code())?;
                 }
                 for (who, a, n) in &d.throughput {
-                    println!("{who} {a} {n}");
+                    outln!("{who} {a} {n}")?;
                 }
             }
         }
@@ -219,15 +220,15 @@ fn print_outcome(ctx: &CliCtx, o: &Outcome) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(o);
     }
-    println!("#{} {} -> {}", o.id, o.action, o.state.label_ja());
+    outln!("#{} {} -> {}", o.id, o.action, o.state.label_ja())?;
     for r in &o.registered {
-        println!("  #{} {} {}", r.id, r.kind.label_ja(), r.number);
+        outln!("  #{} {} {}", r.id, r.kind.label_ja(), r.number)?;
     }
     for (id, why) in &o.skipped {
-        println!("  #{id} skipped: {why}");
+        outln!("  #{id} skipped: {why}")?;
     }
     for m in &o.mails {
-        println!("  mail: {}", safe(m));
+        outln!("  mail: {}", safe(m))?;
     }
     Ok(())
 }
@@ -243,10 +244,10 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             }))?;
         } else {
             for (i, r) in ctx.config.review.return_reasons.iter().enumerate() {
-                println!("return {}: {r}", i + 1);
+                outln!("return {}: {r}", i + 1)?;
             }
             for (i, r) in ctx.config.review.reject_reasons.iter().enumerate() {
-                println!("reject {}: {r}", i + 1);
+                outln!("reject {}: {r}", i + 1)?;
             }
         }
         return Ok(code::OK);
@@ -306,31 +307,31 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             if ctx.json {
                 ctx.print_json(&d)?;
             } else {
-                println!(
+                outln!(
                     "#{} {} {} {}",
                     d.id,
                     d.kind.label_ja(),
                     d.state.label_ja(),
                     d.display_name
-                );
-                println!(
+                )?;
+                outln!(
                     "deadline: {} ({:?})",
                     d.deadline.as_deref().unwrap_or("-"),
                     d.days_left
-                );
+                )?;
                 for r in &d.visit_reasons {
-                    println!("visit: {r}");
+                    outln!("visit: {r}")?;
                 }
                 for (k, v) in &d.fields {
-                    println!("  {k}: {v}");
+                    outln!("  {k}: {v}")?;
                 }
                 for h in &d.history {
-                    println!(
+                    outln!(
                         "  {} {} {}",
                         h.at,
                         h.staff_name.as_deref().unwrap_or("system"),
                         h.action
-                    );
+                    )?;
                 }
             }
             return Ok(code::OK);
@@ -375,7 +376,7 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
     if ctx.json {
         ctx.print_json(&r)?;
     } else {
-        println!(
+        outln!(
             "invalidated {} / expired {} / purged submissions {} establishments {} accounts {} / reminders {} / cancelled mails {}",
             r.invalidated_accounts,
             r.expired_submissions,
@@ -384,7 +385,7 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
             r.purged_accounts,
             r.reminders,
             r.cancelled_mails
-        );
+        )?;
     }
     Ok(code::OK)
 }

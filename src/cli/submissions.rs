@@ -4,6 +4,7 @@
 //! Exit codes: 0 ok; 1 error (database, unreadable input, refused permission); 2 usage error
 //! (bad arguments: clap's own code); 3 `import` finished but some lines were rejected.
 
+use crate::cli::out::outln;
 use std::io::{BufReader, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -124,7 +125,7 @@ pub fn run_import(
     if shown {
         eprintln!();
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::out::Stdout;
     if args.json {
         writeln!(out, "{}", serde_json::to_string(&summary)?)?;
     } else {
@@ -194,7 +195,7 @@ pub fn run_export(
             service::export::export_registered(store, ctx, clock::now(), args.since, &mut f)?
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::cli::out::Stdout;
             service::export::export_registered(store, ctx, clock::now(), args.since, &mut out)?
         }
     };
@@ -228,8 +229,9 @@ pub fn run_gen(
         start: stream_start(clock::now(), args),
     };
     let keys = prepare_accounts(store, ctx.staff_id, &opts)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::cli::out::Stdout);
     generate(&opts, &keys, &mut out)?;
+    out.flush()?;
     Ok(0)
 }
 
@@ -262,10 +264,10 @@ pub fn run_calendar(
         CalendarCmd::Add { date, reason } => {
             let r =
                 service::calendar::add_closure(store, &need()?.at(clock::now()), *date, reason)?;
-            println!(
+            outln!(
                 "{date} {}",
                 pick(lang, "閉庁日を追加しました", "closure added")
-            );
+            )?;
             if r.no_official_data {
                 eprintln!(
                     "{}",
@@ -280,11 +282,11 @@ pub fn run_calendar(
         CalendarCmd::Remove { date } => {
             let reason =
                 service::calendar::remove_closure(store, &need()?.at(clock::now()), *date)?;
-            println!(
+            outln!(
                 "{date} {} ({})",
                 pick(lang, "閉庁日を削除しました", "closure removed"),
                 sanitize(&reason, false)
-            );
+            )?;
         }
         CalendarCmd::List { year } => {
             let year = year.unwrap_or_else(|| clock::jst_date(clock::now()).year());
@@ -300,18 +302,18 @@ pub fn run_calendar(
                 );
             }
             for (d, name) in &v.holidays {
-                println!(
+                outln!(
                     "{d} {} {}",
                     pick(lang, "祝日", "holiday"),
                     sanitize(name, false)
-                );
+                )?;
             }
             for (d, reason) in &v.closures {
-                println!(
+                outln!(
                     "{d} {} {}",
                     pick(lang, "閉庁", "closure"),
                     sanitize(reason, false)
-                );
+                )?;
             }
         }
     }
