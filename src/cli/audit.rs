@@ -23,28 +23,28 @@ pub enum AuditCmd {
         /// The customer or object as logged (account:12)
         #[arg(long)]
         subject: Option<String>,
-        /// First JST day, YYYY-MM-DD
-        #[arg(long)]
+        /// First JST day (2026-12-01, 2026/12/1, R8.12.1…)
+        #[arg(long, value_parser = super::date_arg)]
         since: Option<chrono::NaiveDate>,
-        /// Last JST day, YYYY-MM-DD (inclusive)
-        #[arg(long)]
+        /// Last JST day (inclusive)
+        #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
     /// Write the rows of JST days SINCE..=UNTIL as CSV to stdout (the export is logged)
     Export {
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         since: chrono::NaiveDate,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
     /// R-AUD-3: lookups per staff per day, lookups not followed by business, after-hours access
     Report {
         /// One JST day (default: today)
-        #[arg(long, conflicts_with_all = ["since", "until"])]
+        #[arg(long, conflicts_with_all = ["since", "until"], value_parser = super::date_arg)]
         date: Option<chrono::NaiveDate>,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         since: Option<chrono::NaiveDate>,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
 }

@@ -372,6 +372,20 @@ pub fn invalid_text(lang: Lang, issues: &[crate::service::FieldIssue]) -> String
 }
 
 /// Text that came from the database or from outside is shown without control characters.
+/// Every date argument (`--since`, `--until`, `--date`, `calendar add DATE`…) is read by the one
+/// date parser (`2026-12-01`, `2026/12/1`, `2026年12月1日`, `R8.12.1`, `令和8年12月1日`, full-width).
+/// The refusal is worded in Japanese, the default language (clap reads `--lang` in the same
+/// pass).
+///
+/// # Errors
+/// The message of the date's issue.
+pub fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::date::parse(s).map_err(|e| {
+        let issue = crate::service::FieldIssue::error("date", e.code());
+        issue_message(Lang::Ja, &issue)
+    })
+}
+
 #[must_use]
 pub fn safe(s: &str) -> String {
     crate::domain::text::sanitize(s, false)

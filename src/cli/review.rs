@@ -121,7 +121,7 @@ pub enum ReviewCmd {
     /// Set (or clear without --date) the follow-up date
     FollowUp {
         id: i64,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
     },
     /// The item in full (audited with its purpose)
@@ -139,7 +139,7 @@ pub enum VisitCmd {
     /// Record the counter visit (R-VISIT-1); today unless --date
     Record {
         id: i64,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
     },
     /// Staff flag: the item needs a visit

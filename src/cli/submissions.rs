@@ -36,8 +36,8 @@ pub struct ImportArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
-    /// First Japan date of registration to include (YYYY-MM-DD).
-    #[arg(long)]
+    /// First Japan date of registration to include (2026-12-01, 2026/12/1, R8.12.1…).
+    #[arg(long, value_parser = crate::cli::date_arg)]
     pub since: NaiveDate,
     /// Output file (standard output when absent).
     #[arg(long, short)]
@@ -60,11 +60,18 @@ pub struct GenArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum CalendarCmd {
     /// Add an office closure (admin).
-    Add { date: NaiveDate, reason: String },
+    Add {
+        #[arg(value_parser = crate::cli::date_arg)]
+        date: NaiveDate,
+        reason: String,
+    },
     /// List a year's closures and holidays.
     List { year: Option<i32> },
     /// Remove an office closure (admin).
-    Remove { date: NaiveDate },
+    Remove {
+        #[arg(value_parser = crate::cli::date_arg)]
+        date: NaiveDate,
+    },
 }
 
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
