@@ -232,3 +232,43 @@ fn r_aud_1_audit_csv_has_a_bom_and_crlf_line_ends() {
     );
     assert!(body.lines().count() > 2, "{body}");
 }
+
+/// Issue 15 item 8: every date argument is read by the one date parser (和暦, slashes,
+/// full-width), and a refused one is explained in Japanese (exit 2, clap's usage status).
+#[test]
+fn issue_15_cli_date_arguments_read_what_a_clerk_types() {
+    let (_dir, db) = office();
+    let run = |who: Option<&str>, args: &[&str]| cmd(&db, who, args).output().expect("run");
+    let o = run(
+        Some("suzuki"),
+        &[
+            "audit",
+            "report",
+            "--since",
+            "R8.11.1",
+            "--until",
+            "２０２６／１１／３０",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2026-11-01 .. 2026-11-30"));
+    let o = run(
+        Some("admin"),
+        &["calendar", "add", "令和8年12月28日", "庁舎点検"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let o = run(None, &["calendar", "list", "2026"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("2026-12-28"), "{out}");
+    assert!(out.contains("庁舎点検"), "{out}");
+    for (typed, words) in [
+        ("2026-13-01", "その日はありません"),
+        ("平成31年5月1日", "平成は1989年1月8日〜2019年4月30日"),
+        ("12/1", "日付として読めません"),
+    ] {
+        let o = run(Some("suzuki"), &["audit", "list", "--since", typed]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{typed}: {err}");
+        assert!(err.contains(words), "{typed}: {err}");
+    }
+}

@@ -364,7 +364,7 @@ fn follow_up_date_takes_full_width_digits_and_slashes_refuses_a_bad_date_and_cle
     assert_eq!(form.value("follow_up"), "2026-13-01");
     let t = text(&f.app);
     assert!(
-        t.contains("フォロー日: YYYY-MM-DD の形式で入力してください（例: 2026-05-01）"),
+        t.contains("フォロー日: その日はありません（月と日を確かめてください）"),
         "{t}"
     );
     snap("detail_follow_up_error", &f.app);
@@ -386,6 +386,16 @@ fn follow_up_date_takes_full_width_digits_and_slashes_refuses_a_bad_date_and_cle
     let t = text(&f.app);
     assert!(t.contains("田中 花子 フォロー日（2026-12-01）"), "{t}");
     assert!(t.contains("田中 花子 フォロー日（解除）"), "{t}");
+
+    // 和暦 too (issue 15 item 8): the one date parser.
+    press(&mut f.app, KeyCode::Char('f'));
+    type_text(&mut f.app, "R8.12.10");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(dialog(&f.app).is_none(), "{:?}", f.app.flash);
+    assert_eq!(
+        detail(&f.app, f.a).follow_up_date.as_deref(),
+        Some("2026-12-10")
+    );
 }
 
 #[test]
