@@ -337,7 +337,9 @@ fn r_key_6_wrong_expired_used_and_locked_are_told_apart() {
     assert_eq!(a.tries_left, Some(9));
     let (o, a) = accounts::activate(&mut e.store, &at(2), &r.email, &key).expect("a");
     assert_eq!(o, ActivationOutcome::Activated);
-    assert_eq!(a.provisional_deadline.as_deref(), Some("2026-04-15"));
+    // Registered at the counter: the My Page opens at once, no provisional deadline (R-REG-4,
+    // schema v14).
+    assert_eq!(a.provisional_deadline, None);
     let (o, _) = accounts::activate(&mut e.store, &at(3), &r.email, &key).expect("a");
     assert_eq!(o, ActivationOutcome::Used);
 
