@@ -33,7 +33,7 @@ pub struct RegisterArgs {
     /// Employer: 事業所番号 when known (4-6-1 digits)
     #[arg(long, default_value = "")]
     pub establishment_number: String,
-    /// Seeker: YYYY-MM-DD
+    /// Seeker: date of birth (1990-04-05, 1990/4/5, 平成2年4月5日, H2.4.5…)
     #[arg(long, default_value = "")]
     pub birth_date: String,
     /// Seeker: 氏名 (kanji)

@@ -38,7 +38,7 @@ pub struct LookupArgs {
     /// Job seeker's name in kana (with --birth-date)
     #[arg(long, requires = "birth_date")]
     pub kana_name: Option<String>,
-    /// Job seeker's date of birth, YYYY-MM-DD
+    /// Job seeker's date of birth (1990-04-05, 1990/4/5, 平成2年4月5日, H2.4.5…)
     #[arg(long)]
     pub birth_date: Option<String>,
     /// The address the visitor thinks it is (shown masked)
