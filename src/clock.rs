@@ -11,23 +11,34 @@ pub fn jst() -> FixedOffset {
     FixedOffset::east_opt(9 * 3600).expect("UTC+9 is a valid offset")
 }
 
-/// The current time, honouring `MADOGUCHI_NOW`.
+/// The current time of this process, honouring `MADOGUCHI_NOW`.
 ///
 /// A `MADOGUCHI_NOW` that does not parse is ignored (the real clock is used) rather than
-/// stopping a counter; `main` reports it once at start.
+/// stopping a counter; `main` reports it once at start. Code that can be driven in-process by
+/// tests reads a [`Clock`] value instead (the TUI's `App` holds one), so that no test changes
+/// the time of another.
 #[must_use]
 pub fn now() -> DateTime<Utc> {
-    let fixed = FIXED.read().map(|g| *g).unwrap_or(None);
-    fixed.or_else(override_from_env).unwrap_or_else(Utc::now)
+    override_from_env().unwrap_or_else(Utc::now)
 }
 
-static FIXED: std::sync::RwLock<Option<DateTime<Utc>>> = std::sync::RwLock::new(None);
+/// Where a component reads the time: the process clock ([`now`]: `MADOGUCHI_NOW` or the real
+/// time) or a fixed instant (screen tests, training). A value, not process-global state: each
+/// `App` carries its own, so tests running side by side in one process never share a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(DateTime<Utc>),
+}
 
-/// Fixes the time for this process (screen tests, training); `None` returns to the environment
-/// and the real clock. Safe to call from tests, unlike changing the environment.
-pub fn set_fixed(t: Option<DateTime<Utc>>) {
-    if let Ok(mut g) = FIXED.write() {
-        *g = t;
+impl Clock {
+    #[must_use]
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => now(),
+            Clock::Fixed(t) => t,
+        }
     }
 }
 
@@ -93,5 +104,12 @@ mod tests {
         );
         assert_eq!(to_db(t), "2026-12-31T15:30:00Z");
         assert_eq!(from_db(&to_db(t)), Some(t));
+    }
+
+    #[test]
+    fn a_fixed_clock_is_its_own_time() {
+        let t = parse_rfc3339("2026-12-07T01:30:00Z").expect("valid");
+        assert_eq!(Clock::Fixed(t).now(), t);
+        assert_eq!(Clock::default(), Clock::System);
     }
 }

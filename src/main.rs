@@ -11,6 +11,8 @@ use madoguchi::i18n::cli::{Msg, msg};
 fn main() -> ExitCode {
     // Every file this process creates (database, -wal, log, spool) is owner-only.
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    // `… | head`: a stdout whose reader has gone ends the command quietly (cli::out).
+    cli::out::quiet_broken_pipe_panics();
     let args = Cli::parse();
     let status = match cli::settings(&args) {
         Ok(s) => {

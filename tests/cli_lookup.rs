@@ -196,7 +196,8 @@ fn r_id_4_cli_change_email_then_audit_list_export_report() {
     assert!(!out.contains("taro.new@example.jp"));
     let (code, out, _) = run(&db, "sato", &["audit", "export", "--since", "2026-11-24"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("id,at_utc,at_jst"), "{out}");
+    // For Japanese Excel: a byte-order mark first.
+    assert!(out.starts_with("\u{feff}id,at_utc,at_jst"), "{out}");
     assert!(out.contains("account.change_email"));
     let (code, out, _) = run(&db, "sato", &["audit", "report", "--date", "2026-11-24"]);
     assert_eq!(code, 0);

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
+use madoguchi::clock::Clock;
 use madoguchi::config::Config;
 use madoguchi::domain::authkey;
 use madoguchi::domain::interchange::{Event, EventBody};
@@ -40,7 +41,6 @@ struct Fx {
 
 fn office(now: &str) -> Fx {
     let now = t(now);
-    madoguchi::clock::set_fixed(Some(now));
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
     let opts = GenOptions {
@@ -129,7 +129,14 @@ impl Fx {
 
     /// The TUI on this database, signed in as the clerk 田中 花子, on the menu.
     fn app(self) -> (tempfile::TempDir, App) {
-        let mut app = App::new(self.store, Config::default(), "pts/3".into(), None).expect("app");
+        let mut app = App::with_clock(
+            self.store,
+            Config::default(),
+            "pts/3".into(),
+            None,
+            Clock::Fixed(self.now),
+        )
+        .expect("app");
         type_text(&mut app, "tanaka");
         press(&mut app, KeyCode::Tab);
         type_text(&mut app, CLERK_PW);

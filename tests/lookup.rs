@@ -105,7 +105,6 @@ fn establishment(
 }
 
 fn env_with(cfg: Config) -> Env {
-    madoguchi::clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("m.db")).expect("open");
     let admin_id = setup::init(
@@ -700,7 +699,10 @@ fn r_aud_3_filters_export_and_report() {
     let n = audit::export_csv(&mut e.store, &boss, day, day, &mut buf).expect("export");
     let text = String::from_utf8(buf).expect("utf8");
     assert_eq!(text.lines().count() as i64, n + 1);
-    assert!(text.starts_with(audit::CSV_HEADER));
+    // Japanese Excel: UTF-8 with a byte-order mark, CRLF line ends.
+    assert!(text.starts_with(&format!("\u{feff}{}\r\n", audit::CSV_HEADER)));
+    assert!(text.ends_with("\r\n"));
+    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
     assert!(text.contains("lookup.mail_id"));
     assert!(!text.contains("tanaka@example.co.jp"));
     // The export is itself recorded.
@@ -711,4 +713,92 @@ fn r_aud_3_filters_export_and_report() {
             .as_deref(),
         Some("audit.export")
     );
+}
+
+/// Issue 15 item 8 (R-ID-1, R-REG-1): the job seeker's birth date is read by the one date
+/// parser in ID照会 and at counter registration: Western with any separator, 年月日, 和暦 by
+/// name or initial, full-width; a date outside its era is refused with its own code.
+#[test]
+fn r_id_1_seeker_birth_date_in_every_form_a_clerk_types() {
+    let mut e = env();
+    for typed in [
+        "1990-04-01",
+        "1990/4/1",
+        "1990年4月1日",
+        "平成2年4月1日",
+        "H2.4.1",
+        "ｈ２．４．１",
+        "１９９０／４／１",
+    ] {
+        let hits = find(
+            &mut e,
+            SearchKey::SeekerKana {
+                kana: "ヤマダ".into(),
+                birth_date: typed.into(),
+            },
+        );
+        assert_eq!(
+            hits.first().and_then(|h| h.account_id),
+            Some(e.seeker),
+            "{typed}"
+        );
+    }
+    let clerk = e.clerk.clone();
+    let refused = |e: &mut Env, typed: &str| match lookup::search(
+        &mut e.store,
+        &clerk,
+        "ID照会",
+        &SearchKey::SeekerKana {
+            kana: "ヤマダ".into(),
+            birth_date: typed.into(),
+        },
+    ) {
+        Err(ServiceError::Invalid(v)) => v.iter().map(|i| (i.field, i.code)).collect::<Vec<_>>(),
+        other => panic!("{typed}: {other:?}"),
+    };
+    assert_eq!(
+        refused(&mut e, "平成31年5月1日"),
+        [("birth_date", "date_outside_heisei")]
+    );
+    assert_eq!(
+        refused(&mut e, "1990/4/31"),
+        [("birth_date", "date_no_such_day")]
+    );
+    assert_eq!(refused(&mut e, "90/4/1"), [("birth_date", "date_format")]);
+
+    // Counter registration: 和暦 is stored as the Western date; S64.1.8 is not 昭和.
+    let input = |birth: &str, email: &str| madoguchi::service::accounts::RegisterInput {
+        kind: Some(AccountKind::Seeker),
+        email: email.into(),
+        email_confirm: email.into(),
+        birth_date: birth.into(),
+        name: "佐藤 花子".into(),
+        name_kana: "サトウ　ハナコ".into(),
+        seeker_number: "13010-00054321".into(),
+        ..Default::default()
+    };
+    let cfg = e.cfg.clone();
+    let r = madoguchi::service::accounts::register(
+        &mut e.store,
+        &cfg,
+        &clerk,
+        &input("昭和64年1月7日", "hanako.sato@example.jp"),
+    )
+    .expect("registered");
+    let row = storage::accounts::by_id(e.store.conn(), r.account_id)
+        .expect("q")
+        .expect("row");
+    assert_eq!(row.birth_date.as_deref(), Some("1989-01-07"));
+    match madoguchi::service::accounts::register(
+        &mut e.store,
+        &cfg,
+        &clerk,
+        &input("S64.1.8", "hanako.sato2@example.jp"),
+    ) {
+        Err(ServiceError::Invalid(v)) => {
+            let codes: Vec<_> = v.iter().map(|i| (i.field, i.code)).collect();
+            assert_eq!(codes, [("birth_date", "date_outside_showa")]);
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::review::{Checklist, Dialog};
 use madoguchi::app::{App, Screen};
+use madoguchi::clock::Clock;
 use madoguchi::config::Config;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::submission::SubmissionState;
@@ -41,14 +42,20 @@ impl Fixture {
 /// Signed in as `who` (tanaka the counter clerk or suzuki the supervisor), on the queues.
 fn fixture(who: &str) -> Fixture {
     let now = madoguchi::clock::parse_rfc3339(common::NOW).expect("time");
-    madoguchi::clock::set_fixed(Some(now));
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
     let clerk = admin.staff_id;
     let overdue = common::review::submission(&mut store, 0, "2026-11-20", clerk, "[]");
     let soon = common::review::submission(&mut store, 1, "2026-11-26", clerk, "[]");
     let later = common::review::submission(&mut store, 2, "2026-12-10", clerk, "[]");
-    let mut app = App::new(store, Config::default(), "pts/4".into(), None).expect("app");
+    let mut app = App::with_clock(
+        store,
+        Config::default(),
+        "pts/4".into(),
+        None,
+        Clock::Fixed(now),
+    )
+    .expect("app");
     type_text(&mut app, who);
     press(&mut app, KeyCode::Tab);
     type_text(

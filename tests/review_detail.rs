@@ -6,6 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::review::Dialog;
 use madoguchi::app::{App, Screen};
+use madoguchi::clock::Clock;
 use madoguchi::config::Config;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
@@ -47,7 +48,6 @@ fn id_of(app: &App, name: &str) -> i64 {
 /// (auditor: may not review) and 木村 次郎 (disabled); signed in as `who`, on the queues.
 fn fixture(who: &str) -> Fixture {
     let now = madoguchi::clock::parse_rfc3339(common::NOW).expect("time");
-    madoguchi::clock::set_fixed(Some(now));
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
     for (name, display, role) in [
@@ -64,7 +64,14 @@ fn fixture(who: &str) -> Fixture {
     let a = common::review::establishment(&mut store, acc, 0, "2026-12-08", FINDINGS);
     let b = common::review::establishment(&mut store, acc, 1, "2026-12-09", "[]");
     let c = common::review::submission(&mut store, 2, "2026-12-10", clerk, "[]");
-    let mut app = App::new(store, Config::default(), "pts/3".into(), None).expect("app");
+    let mut app = App::with_clock(
+        store,
+        Config::default(),
+        "pts/3".into(),
+        None,
+        Clock::Fixed(now),
+    )
+    .expect("app");
     type_text(&mut app, who);
     press(&mut app, KeyCode::Tab);
     type_text(
@@ -357,7 +364,7 @@ fn follow_up_date_takes_full_width_digits_and_slashes_refuses_a_bad_date_and_cle
     assert_eq!(form.value("follow_up"), "2026-13-01");
     let t = text(&f.app);
     assert!(
-        t.contains("フォロー日: YYYY-MM-DD の形式で入力してください（例: 2026-05-01）"),
+        t.contains("フォロー日: その日はありません（月と日を確かめてください）"),
         "{t}"
     );
     snap("detail_follow_up_error", &f.app);
@@ -379,6 +386,16 @@ fn follow_up_date_takes_full_width_digits_and_slashes_refuses_a_bad_date_and_cle
     let t = text(&f.app);
     assert!(t.contains("田中 花子 フォロー日（2026-12-01）"), "{t}");
     assert!(t.contains("田中 花子 フォロー日（解除）"), "{t}");
+
+    // 和暦 too (issue 15 item 8): the one date parser.
+    press(&mut f.app, KeyCode::Char('f'));
+    type_text(&mut f.app, "R8.12.10");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(dialog(&f.app).is_none(), "{:?}", f.app.flash);
+    assert_eq!(
+        detail(&f.app, f.a).follow_up_date.as_deref(),
+        Some("2026-12-10")
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
-use madoguchi::clock;
+use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
@@ -57,7 +57,6 @@ fn fixture() -> Fixture {
 
 /// The office, signed in as `user` (tanaka the counter clerk, suzuki the supervisor).
 fn fixture_as(user: &str) -> Fixture {
-    clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("m.db")).unwrap();
     let admin_id = service::setup::init(
@@ -114,7 +113,7 @@ fn fixture_as(user: &str) -> Fixture {
         &[("first_mypage", "マイページからの初めての求人".to_string())],
     )
     .unwrap();
-    let app = App::new(store, cfg, "pts/1".into(), None).unwrap();
+    let app = App::with_clock(store, cfg, "pts/1".into(), None, Clock::Fixed(t0())).unwrap();
     let mut f = Fixture {
         _dir: dir,
         app,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
-use madoguchi::clock;
+use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
@@ -27,10 +27,16 @@ struct Fixture {
 
 /// A database with the office, an admin and a counter clerk 田中 花子 (password set, not forced).
 fn fixture() -> Fixture {
-    clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, _admin) = common::office(&dir.path().join("m.db"), false);
-    let app = App::new(store, Config::default(), "pts/1".into(), None).expect("app");
+    let app = App::with_clock(
+        store,
+        Config::default(),
+        "pts/1".into(),
+        None,
+        Clock::Fixed(t0()),
+    )
+    .expect("app");
     Fixture { _dir: dir, app }
 }
 
@@ -565,12 +571,13 @@ fn r_dl_2_admin_adds_and_removes_an_office_closure() {
     ctrl(&mut f.app, 's');
     let text = screen_text(&f.app, 80, 24);
     assert!(text.contains("2026-13-01"), "{text}");
-    assert!(text.contains("YYYY-MM-DD"), "{text}");
+    assert!(text.contains("その日はありません"), "{text}");
     assert!(text.contains("入力してください"), "{text}");
     snap("calendar_add_errors", &f.app);
     // The focus went to the first red field (the date): fix both and submit.
     ctrl(&mut f.app, 'u');
-    type_text(&mut f.app, "２０２６－１２－０１");
+    // 和暦 and full-width are read too (issue 15 item 8): 令和8年 is 2026.
+    type_text(&mut f.app, "令和８年１２月１日");
     press(&mut f.app, KeyCode::Tab);
     type_text(&mut f.app, "庁舎点検");
     ctrl(&mut f.app, 's');

@@ -8,7 +8,7 @@ use common::screen::screen_text;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
-use madoguchi::clock;
+use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
@@ -29,7 +29,6 @@ struct Fixture {
 }
 
 fn fixture(cfg: Config) -> Fixture {
-    clock::set_fixed(Some(t0()));
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("m.db")).expect("open");
     let admin = service::setup::init(
@@ -100,7 +99,7 @@ fn fixture(cfg: Config) -> Fixture {
         t0(),
     )
     .expect("establishment");
-    let app = App::new(store, cfg, "pts/1".into(), None).expect("app");
+    let app = App::with_clock(store, cfg, "pts/1".into(), None, Clock::Fixed(t0())).expect("app");
     Fixture { _dir: dir, app }
 }
 
@@ -381,4 +380,92 @@ fn r_id_4_change_waits_for_a_supervisor_who_approves_on_the_record() {
     let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert!(actions.contains(&"account.change_email_request"));
     assert_eq!(actions.last(), Some(&"account.change_email"));
+}
+
+fn audit_view(app: &App) -> &madoguchi::app::audit::AuditView {
+    match &app.screen {
+        Screen::Audit(a) => a,
+        other => panic!("not the audit viewer: {other:?}"),
+    }
+}
+
+/// Issue 15 items 1 and 8 (R-AUD-1): the audit viewer's `f` filter reads the dates a clerk
+/// types — `2026-12-01` (refused before: the digits normaliser dropped the `-`), 和暦 `R8.12.1`,
+/// full-width — and a refused date says why and takes the focus.
+#[test]
+fn r_aud_1_audit_filter_and_export_read_typed_dates() {
+    let mut f = fixture(Config::default());
+    // Today is 2026-12-01 (JST): the sign-in and the viewer's rows are of that day; the
+    // office was set up on 2026-11-24.
+    f.app.clock = Clock::Fixed(clock::parse_rfc3339("2026-12-01T01:00:00Z").expect("time"));
+    sign_in(&mut f.app, "sato");
+    press(&mut f.app, KeyCode::Char('3'));
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    let filter = |app: &mut App, since: &str, until: &str| {
+        press(app, KeyCode::Char('f'));
+        let Screen::Audit(a) = &mut app.screen else {
+            panic!("audit")
+        };
+        a.filter_form.set_value("since", "");
+        a.filter_form.set_value("until", "");
+        a.filter_form.focus_id("since");
+        type_text(app, since);
+        press(app, KeyCode::Tab);
+        type_text(app, until);
+        ctrl(app, 's');
+    };
+
+    filter(&mut f.app, "2026-12-01", "Ｒ８．１２．１");
+    let a = audit_view(&f.app);
+    assert_eq!(a.mode, madoguchi::app::audit::Mode::List, "filter applied");
+    assert_eq!((a.filter.since, a.filter.until), (Some(day), Some(day)));
+    assert!(!a.rows.is_empty());
+    assert!(
+        a.rows
+            .iter()
+            .all(|r| r.entry.at_utc.starts_with("2026-12-01")),
+        "only the day's rows"
+    );
+    assert!(!a.rows.iter().any(|r| r.entry.action == "staff.add"));
+
+    // The day before: only the set-up rows of 11-24 and earlier are outside it; nothing shown.
+    filter(&mut f.app, "2026/11/30", "令和8年11月30日");
+    let a = audit_view(&f.app);
+    assert_eq!(
+        a.filter.since,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+    );
+    assert!(a.rows.is_empty(), "{:?}", a.rows);
+
+    // A day that does not exist: refused on its field, which takes the focus.
+    filter(&mut f.app, "2026-11-24", "2026-12-32");
+    let a = audit_view(&f.app);
+    assert_eq!(a.mode, madoguchi::app::audit::Mode::Filter);
+    assert_eq!(a.filter_form.focused().map(|x| x.id), Some("until"));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("その日はありません"), "{text}");
+
+    // A date outside its era names the era's days; the focus goes back to that field.
+    press(&mut f.app, KeyCode::Esc);
+    filter(&mut f.app, "平成31年5月1日", "");
+    let a = audit_view(&f.app);
+    assert_eq!(a.filter_form.focused().map(|x| x.id), Some("since"));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("平成は1989年1月8日〜2019年4月30日"), "{text}");
+    press(&mut f.app, KeyCode::Esc);
+
+    // `x` export with typed dates: confirmed, then the CSV for Excel (BOM) is written.
+    let path = f._dir.path().join("audit-2026-12.csv");
+    press(&mut f.app, KeyCode::Char('x'));
+    type_text(&mut f.app, &path.display().to_string());
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "2026/12/1");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "R8.12.1");
+    ctrl(&mut f.app, 's');
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("2026-12-01 .. 2026-12-01"), "{text}");
+    press(&mut f.app, KeyCode::Char('y'));
+    let bytes = std::fs::read(&path).expect("exported file");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFid,at_utc,"));
 }

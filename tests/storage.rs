@@ -247,7 +247,11 @@ fn r_key_2_auth_key_in_clear_only_inside_the_queued_mail_body() {
     assert_eq!(keys.len(), 1);
     for h in &keys {
         assert!(h.starts_with("hmac-sha256$"), "{h}");
-        assert_eq!(h, &e.store.secret().key_hash(&raw), "HMAC of the key itself");
+        assert_eq!(
+            h,
+            &e.store.secret().key_hash(&raw),
+            "HMAC of the key itself"
+        );
     }
     let secret = std::fs::read_to_string(madoguchi::secret::InstallSecret::path_for(&e.path))
         .expect("install secret beside the database");

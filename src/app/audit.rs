@@ -63,16 +63,6 @@ fn export_form() -> Form {
     ])
 }
 
-fn parse_date(s: &str) -> Result<Option<NaiveDate>, ()> {
-    let d = crate::domain::numbers::normalize_digits(s.trim());
-    if d.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ())
-}
-
 impl AuditView {
     #[must_use]
     pub fn new() -> AuditView {
@@ -175,16 +165,22 @@ fn set_issues(app: &mut App, issues: Vec<FieldIssue>) {
     }
 }
 
+/// The period's dates, read by the one date parser (`2026-12-01`, `2026/12/1`, `R8.12.1`…);
+/// empty is no bound. A refused date is an issue on its field, which then takes the focus.
 fn dates(form: &Form) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Vec<FieldIssue>> {
     let mut issues = Vec::new();
-    let since = parse_date(&form.value("since")).unwrap_or_else(|()| {
-        issues.push(FieldIssue::error("since", "date_format"));
-        None
-    });
-    let until = parse_date(&form.value("until")).unwrap_or_else(|()| {
-        issues.push(FieldIssue::error("until", "date_format"));
-        None
-    });
+    let mut read = |field: &'static str| {
+        crate::domain::date::parse_optional(&form.value(field)).unwrap_or_else(|e| {
+            issues.push(FieldIssue::error(field, e.code()));
+            None
+        })
+    };
+    let (since, until) = (read("since"), read("until"));
+    if let (Some(a), Some(b)) = (since, until)
+        && a > b
+    {
+        issues.push(FieldIssue::error("until", "date_before_since"));
+    }
     if issues.is_empty() {
         Ok((since, until))
     } else {
@@ -221,7 +217,7 @@ fn submit(app: &mut App) {
             if path.is_empty() {
                 return set_issues(app, vec![FieldIssue::error("path", "required")]);
             }
-            let today = crate::clock::jst_date(crate::clock::now());
+            let today = crate::clock::jst_date(app.now());
             let since = since.unwrap_or(today);
             let until = until.unwrap_or(today);
             let lines = vec![

@@ -144,7 +144,7 @@ impl Default for CalendarAdd {
 
 /// Opens the list on the current Japan year.
 pub fn open(app: &mut App) {
-    let year = clock::jst_date(clock::now()).year();
+    let year = clock::jst_date(app.now()).year();
     let mut v = CalendarView::new(year, app.may(Permission::ManageStaff));
     v.reload(&app.store);
     app.push(Screen::Calendar(v));

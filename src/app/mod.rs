@@ -156,6 +156,8 @@ pub struct App {
     pub visit: lookup::Visit,
     /// Counts the queues off this thread (the TUI sets it; without it they are counted here).
     pub counter: Option<Counter>,
+    /// Where this App reads the time (tests fix it per App; the TUI uses the process clock).
+    pub clock: clock::Clock,
     last_activity: Instant,
     data_version: i64,
 }
@@ -169,6 +171,8 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
+    /// An App on the process clock ([`clock::now`]).
+    ///
     /// # Errors
     /// On SQLite failure while reading the first state.
     pub fn new(
@@ -176,6 +180,20 @@ impl App {
         cfg: Config,
         terminal_id: String,
         banner: Option<String>,
+    ) -> Result<App, ServiceError> {
+        App::with_clock(store, cfg, terminal_id, banner, clock::Clock::System)
+    }
+
+    /// An App that reads the time from `clock` (screen tests fix it; nothing else is shared).
+    ///
+    /// # Errors
+    /// On SQLite failure while reading the first state.
+    pub fn with_clock(
+        store: Store,
+        cfg: Config,
+        terminal_id: String,
+        banner: Option<String>,
+        clock: clock::Clock,
     ) -> Result<App, ServiceError> {
         let lang = Lang::from(cfg.ui.language);
         let first_run = crate::service::setup::needs_first_admin(&store)?;
@@ -207,6 +225,7 @@ impl App {
             visit: lookup::Visit::default(),
             last_activity: Instant::now(),
             counter: None,
+            clock,
             data_version,
         };
         app.clock_text = app.clock_now();
@@ -220,13 +239,20 @@ impl App {
     }
 
     fn clock_now(&self) -> String {
-        clock::fmt_jst(clock::now())
+        clock::fmt_jst(self.now())
+    }
+
+    /// The current time as this App reads it.
+    #[must_use]
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// The acting staff member, at the current time.
     #[must_use]
     pub fn ctx(&self) -> Option<Ctx> {
-        self.session.as_ref().map(|s| s.ctx.at(clock::now()))
+        let now = self.now();
+        self.session.as_ref().map(|s| s.ctx.at(now))
     }
 
     #[must_use]

@@ -4,7 +4,6 @@
 use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Screen, Tone};
-use crate::clock;
 use crate::i18n::ui::Msg;
 use crate::service::auth::{self, SignInError};
 use crate::service::{ServiceError, setup};
@@ -141,7 +140,8 @@ fn submit_sign_in(app: &mut App) {
     let pw = s.form.value("password");
     s.form.set_value("password", "");
     let terminal = app.terminal_id.clone();
-    match auth::sign_in(&mut app.store, &name, &pw, &terminal, clock::now()) {
+    let now = app.now();
+    match auth::sign_in(&mut app.store, &name, &pw, &terminal, now) {
         Ok(session) => app.signed_in(session),
         Err(SignInError::Refused(_)) => {
             // R-AUTH-2: one message whatever the reason.
@@ -196,7 +196,7 @@ fn submit_first_run(app: &mut App) {
         show_issues(app, ServiceError::Invalid(vec![issue]));
         return;
     }
-    let now = clock::now();
+    let now = app.now();
     let terminal = app.terminal_id.clone();
     let input = setup::InitInput {
         office_code: code.trim(),

@@ -1,6 +1,7 @@
 //! `madoguchi account ...`: counter registration (R-REG-1..6), the account screen's data,
 //! re-issue (R-KEY-3) and activation (R-KEY-4, R-KEY-6).
 
+use crate::cli::out::outln;
 use chrono::{DateTime, Utc};
 
 use super::{CliCtx, code, safe};
@@ -33,7 +34,7 @@ pub struct RegisterArgs {
     /// Employer: 事業所番号 when known (4-6-1 digits)
     #[arg(long, default_value = "")]
     pub establishment_number: String,
-    /// Seeker: YYYY-MM-DD
+    /// Seeker: date of birth (1990-04-05, 1990/4/5, 平成2年4月5日, H2.4.5…)
     #[arg(long, default_value = "")]
     pub birth_date: String,
     /// Seeker: 氏名 (kanji)
@@ -124,7 +125,7 @@ fn case_conflicts(ctx: &CliCtx) -> anyhow::Result<i32> {
         ctx.print_json(&list)?;
         return Ok(code::OK);
     }
-    println!(
+    outln!(
         "{}",
         msg(
             ctx.lang,
@@ -132,7 +133,7 @@ fn case_conflicts(ctx: &CliCtx) -> anyhow::Result<i32> {
                 accounts: list.len()
             }
         )
-    );
+    )?;
     let ja = ctx.lang == Lang::Ja;
     for c in list {
         let role = match (c.account_id == c.holder_id, ja) {
@@ -141,13 +142,13 @@ fn case_conflicts(ctx: &CliCtx) -> anyhow::Result<i32> {
             (false, true) => format!("別扱い（保持: account:{}）", c.holder_id),
             (false, false) => format!("kept apart (holder: account:{})", c.holder_id),
         };
-        println!(
+        outln!(
             "account:{}\t{}\t{}\t{}",
             c.account_id,
             safe(&c.email),
             account_state_label(ctx.lang, c.state),
             role
-        );
+        )?;
     }
     Ok(code::OK)
 }
@@ -186,7 +187,7 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
         }
         ctx.print_json(&v)?;
     } else {
-        println!(
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -195,10 +196,10 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
                     kind: r.kind
                 }
             )
-        );
-        println!("{}: {}", label(ctx.lang, Label::Email), safe(&r.email));
-        println!("{}", msg(ctx.lang, &Msg::AwaitingRequest));
-        println!(
+        )?;
+        outln!("{}: {}", label(ctx.lang, Label::Email), safe(&r.email))?;
+        outln!("{}", msg(ctx.lang, &Msg::AwaitingRequest))?;
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -207,7 +208,7 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
                     id: r.mail.outbox_id
                 }
             )
-        );
+        )?;
     }
     Ok(code::OK)
 }
@@ -272,7 +273,7 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     let lang = ctx.lang;
     let a = &v.account;
     let l = |x| label(lang, x);
-    println!(
+    outln!(
         "{}",
         msg(
             lang,
@@ -281,14 +282,14 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
                 kind: a.kind
             }
         )
-    );
-    println!("{}: {}", l(Label::Email), safe(&a.email));
-    println!("{}: {}", l(Label::State), state);
-    println!(
+    )?;
+    outln!("{}: {}", l(Label::Email), safe(&a.email))?;
+    outln!("{}: {}", l(Label::State), state)?;
+    outln!(
         "{}: {}",
         l(Label::Origin),
         crate::i18n::cli::origin_label(lang, a.origin)
-    );
+    )?;
     let fields = [
         ("establishment_number", &a.establishment_number),
         ("seeker_number", &a.seeker_number),
@@ -298,12 +299,12 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     ];
     for (f, val) in fields {
         if let Some(x) = val {
-            println!("{}: {}", crate::i18n::cli::field_label(lang, f), safe(x));
+            outln!("{}: {}", crate::i18n::cli::field_label(lang, f), safe(x))?;
         }
     }
-    println!("{}:", l(Label::Mails));
+    outln!("{}:", l(Label::Mails))?;
     if v.mails.is_empty() {
-        println!("  {}", l(Label::NoMails));
+        outln!("  {}", l(Label::NoMails))?;
     }
     for m in &v.mails {
         let mut line = format!(
@@ -316,7 +317,7 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
         if let Some(r) = &m.last_reply {
             line.push_str(&format!(" — {}", safe(r)));
         }
-        println!("{line}");
+        outln!("{line}")?;
     }
     Ok(code::OK)
 }
@@ -335,7 +336,7 @@ fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
         }
         ctx.print_json(&v)?;
     } else {
-        println!(
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -343,9 +344,9 @@ fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
                     cancelled: r.cancelled_mails
                 }
             )
-        );
-        println!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }));
-        println!(
+        )?;
+        outln!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }))?;
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -354,7 +355,7 @@ fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
                     id: r.mail.outbox_id
                 }
             )
-        );
+        )?;
     }
     Ok(code::OK)
 }
@@ -366,7 +367,7 @@ fn activate(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
     if ctx.json {
         ctx.print_json(&r)?;
     } else {
-        println!(
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -376,7 +377,7 @@ fn activate(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
                     deadline: r.provisional_deadline.as_deref(),
                 }
             )
-        );
+        )?;
     }
     Ok(if outcome == ActivationOutcome::Activated {
         code::OK

@@ -1,6 +1,7 @@
 //! `madoguchi audit ...` (R-AUD-2).
 
 use super::{CliCtx, code, safe};
+use crate::cli::out::outln;
 use crate::clock::{fmt_jst, from_db};
 use crate::i18n::cli::{Label, Msg, label, msg};
 use crate::service::audit;
@@ -22,28 +23,28 @@ pub enum AuditCmd {
         /// The customer or object as logged (account:12)
         #[arg(long)]
         subject: Option<String>,
-        /// First JST day, YYYY-MM-DD
-        #[arg(long)]
+        /// First JST day (2026-12-01, 2026/12/1, R8.12.1…)
+        #[arg(long, value_parser = super::date_arg)]
         since: Option<chrono::NaiveDate>,
-        /// Last JST day, YYYY-MM-DD (inclusive)
-        #[arg(long)]
+        /// Last JST day (inclusive)
+        #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
     /// Write the rows of JST days SINCE..=UNTIL as CSV to stdout (the export is logged)
     Export {
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         since: chrono::NaiveDate,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
     /// R-AUD-3: lookups per staff per day, lookups not followed by business, after-hours access
     Report {
         /// One JST day (default: today)
-        #[arg(long, conflicts_with_all = ["since", "until"])]
+        #[arg(long, conflicts_with_all = ["since", "until"], value_parser = super::date_arg)]
         date: Option<chrono::NaiveDate>,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         since: Option<chrono::NaiveDate>,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
 }
@@ -68,10 +69,10 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             }
             match &r.first_bad {
                 None if !ctx.json => {
-                    println!("{}", msg(ctx.lang, &Msg::AuditOk { rows: r.rows }));
+                    outln!("{}", msg(ctx.lang, &Msg::AuditOk { rows: r.rows }))?;
                     // Kept elsewhere, the head lets a later check notice rows cut off the end.
                     if let Some((id, hash)) = &r.head {
-                        println!("head: #{id} {hash}");
+                        outln!("head: #{id} {hash}")?;
                     }
                 }
                 None => {}
@@ -94,7 +95,7 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
         AuditCmd::Export { since, until } => {
             let s = ctx.session()?;
             let until = until.unwrap_or_else(|| crate::clock::jst_date(ctx.now()));
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::cli::out::Stdout;
             let n = audit::export_csv(
                 &mut ctx.store(),
                 &s.ctx.at(ctx.now()),
@@ -135,12 +136,12 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 ctx.print_json(&rows)?;
                 return Ok(code::OK);
             }
-            println!("{}", label(ctx.lang, Label::AuditHeader));
+            outln!("{}", label(ctx.lang, Label::AuditHeader))?;
             for r in rows {
                 let e = &r.entry;
                 let at = from_db(&e.at_utc).map_or_else(|| e.at_utc.clone(), fmt_jst);
                 let opt = |v: &Option<String>| v.as_deref().map_or_else(|| "-".to_string(), safe);
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     r.id,
                     at,
@@ -150,7 +151,7 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     opt(&e.subject),
                     opt(&e.purpose),
                     safe(&e.outcome)
-                );
+                )?;
             }
             Ok(code::OK)
         }
@@ -178,29 +179,29 @@ fn report(
         return Ok(code::OK);
     }
     let lang = ctx.lang;
-    println!("== {} ({from} .. {to})", w(lang, "report_per_day"));
+    outln!("== {} ({from} .. {to})", w(lang, "report_per_day"))?;
     for d in &r.per_staff_day {
-        println!("{}\t{}\t{}", d.date, safe(&d.staff), d.lookups);
+        outln!("{}\t{}\t{}", d.date, safe(&d.staff), d.lookups)?;
     }
     for (title, lines) in [
         ("report_unfollowed", &r.unfollowed),
         ("report_after_hours", &r.after_hours),
     ] {
-        println!("== {} ({})", w(lang, title), lines.len());
+        outln!("== {} ({})", w(lang, title), lines.len())?;
         if lines.is_empty() {
-            println!("{}", w(lang, "none"));
+            outln!("{}", w(lang, "none"))?;
         }
         for l in lines {
             let at = from_db(&l.at_utc).map_or_else(|| l.at_utc.clone(), fmt_jst);
             let opt = |v: &Option<String>| v.as_deref().map_or_else(|| "-".to_string(), safe);
-            println!(
+            outln!(
                 "#{}\t{at}\t{}\t{}\t{}\t{}",
                 l.id,
                 safe(&l.staff),
                 safe(&l.action),
                 opt(&l.subject),
                 opt(&l.purpose)
-            );
+            )?;
         }
     }
     Ok(code::OK)

@@ -1,6 +1,7 @@
 //! What every command gets: the opened store, the configuration, the language, the output
 //! form, the terminal identity, and the sign-in of the staff member named by `--as`.
 
+use crate::cli::out::outln;
 use std::cell::{RefCell, RefMut};
 use std::path::PathBuf;
 
@@ -128,7 +129,7 @@ impl CliCtx {
     /// # Errors
     /// Only if the value cannot be serialised.
     pub fn print_json<T: serde::Serialize + ?Sized>(&self, v: &T) -> anyhow::Result<()> {
-        println!("{}", serde_json::to_string_pretty(v)?);
+        outln!("{}", serde_json::to_string_pretty(v)?)?;
         Ok(())
     }
 }

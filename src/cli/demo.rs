@@ -1,6 +1,7 @@
 //! `madoguchi demo`: a throw-away database with an office, staff of every role (known
 //! passwords, no forced change) and sample accounts in several states, then the TUI.
 
+use crate::cli::out::outln;
 use std::path::PathBuf;
 
 use chrono::{Duration, NaiveDate};
@@ -71,8 +72,8 @@ pub fn run(args: &DemoArgs, s: Settings) -> anyhow::Result<i32> {
             .collect();
         ctx.print_json(&serde_json::json!({"ok": true, "db": path, "staff": staff}))?;
     } else {
-        println!("{}", msg(ctx.lang, &Msg::DemoCreated { path: &path }));
-        println!("{banner}");
+        outln!("{}", msg(ctx.lang, &Msg::DemoCreated { path: &path }))?;
+        outln!("{banner}")?;
     }
     drop(ctx);
     if args.no_tui {

@@ -2,6 +2,7 @@
 
 use super::prompt::{self, NEW_PASSWORD_ENV, PASSWORD_ENV};
 use super::{CliCtx, code};
+use crate::cli::out::outln;
 use crate::i18n::cli::{Label, Msg, label, msg};
 use crate::service::{auth, setup};
 
@@ -51,7 +52,7 @@ pub fn run(a: &InitArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
             "db": ctx.db_path,
         }))?;
     } else {
-        println!(
+        outln!(
             "{}",
             msg(
                 ctx.lang,
@@ -61,7 +62,7 @@ pub fn run(a: &InitArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
                     admin: a.admin.trim(),
                 }
             )
-        );
+        )?;
     }
     Ok(code::OK)
 }
@@ -88,7 +89,7 @@ pub fn passwd(ctx: &CliCtx) -> anyhow::Result<i32> {
     if ctx.json {
         ctx.print_json(&serde_json::json!({"ok": true}))?;
     } else {
-        println!("{}", label(ctx.lang, Label::PasswordChanged));
+        outln!("{}", label(ctx.lang, Label::PasswordChanged))?;
     }
     Ok(code::OK)
 }

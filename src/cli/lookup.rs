@@ -1,6 +1,7 @@
 //! `madoguchi lookup ...` (R-ID-1..5) and `madoguchi account change-email ...` (R-ID-4).
 
 use super::{CliCtx, code, safe};
+use crate::cli::out::outln;
 use crate::domain::account::AccountKind;
 use crate::domain::lookup::IdentityCheck;
 use crate::i18n::Lang;
@@ -37,7 +38,7 @@ pub struct LookupArgs {
     /// Job seeker's name in kana (with --birth-date)
     #[arg(long, requires = "birth_date")]
     pub kana_name: Option<String>,
-    /// Job seeker's date of birth, YYYY-MM-DD
+    /// Job seeker's date of birth (1990-04-05, 1990/4/5, 平成2年4月5日, H2.4.5…)
     #[arg(long)]
     pub birth_date: Option<String>,
     /// The address the visitor thinks it is (shown masked)
@@ -127,12 +128,12 @@ pub fn run(a: &LookupArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
         if ctx.json {
             ctx.print_json(&serde_json::json!({"ok": true, "mail": m}))?;
         } else {
-            println!(
+            outln!(
                 "{} ({} #{})",
                 lookup_word(ctx.lang, "mailed"),
                 safe(&m.to),
                 m.outbox_id
-            );
+            )?;
         }
         return Ok(code::OK);
     }
@@ -148,13 +149,13 @@ pub fn run(a: &LookupArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
             out.insert("truncated".into(), r.truncated.into());
         } else {
             if r.hits.is_empty() {
-                println!("{}", lookup_word(ctx.lang, "no_hits"));
+                outln!("{}", lookup_word(ctx.lang, "no_hits"))?;
             }
             for h in &r.hits {
-                println!("{}", hit_line(ctx.lang, h));
+                outln!("{}", hit_line(ctx.lang, h))?;
             }
             if r.truncated {
-                println!("{}", lookup_word(ctx.lang, "truncated"));
+                outln!("{}", lookup_word(ctx.lang, "truncated"))?;
             }
         }
     }
@@ -167,11 +168,11 @@ pub fn run(a: &LookupArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
                 serde_json::json!({"account_id": id, "email": email}),
             );
         } else {
-            println!(
+            outln!(
                 "{} #{id}: {}",
                 lookup_word(ctx.lang, "revealed"),
                 safe(&email)
-            );
+            )?;
         }
     }
     if ctx.json {
@@ -182,7 +183,7 @@ pub fn run(a: &LookupArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
         );
         ctx.print_json(&serde_json::Value::Object(out))?;
     } else {
-        println!("{}", lookup_word(ctx.lang, "password_note"));
+        outln!("{}", lookup_word(ctx.lang, "password_note"))?;
     }
     Ok(code::OK)
 }
@@ -219,14 +220,14 @@ fn print_change(ctx: &CliCtx, out: &ChangeOutcome) -> anyhow::Result<i32> {
             key_expires_at,
             ..
         } => {
-            println!("{}", lookup_word(ctx.lang, "changed"));
-            println!(
+            outln!("{}", lookup_word(ctx.lang, "changed"))?;
+            outln!(
                 "#{account_id} {new_email_masked} ({})",
                 crate::clock::fmt_jst(*key_expires_at)
-            );
+            )?;
         }
         ChangeOutcome::Pending { request_id, .. } => {
-            println!("{}: {request_id}", lookup_word(ctx.lang, "pending"));
+            outln!("{}: {request_id}", lookup_word(ctx.lang, "pending"))?;
         }
     }
     Ok(code::OK)
@@ -245,7 +246,7 @@ pub fn decide(ctx: &CliCtx, request: Option<(i64, bool)>) -> anyhow::Result<i32>
             ctx.print_json(&list)?;
         } else {
             for r in list {
-                println!(
+                outln!(
                     "{}\taccount:{}\t{}\t{}\t{}\tstaff:{}",
                     r.id,
                     r.account_id,
@@ -253,7 +254,7 @@ pub fn decide(ctx: &CliCtx, request: Option<(i64, bool)>) -> anyhow::Result<i32>
                     safe(&r.purpose),
                     safe(&r.requested_at),
                     r.requested_by
-                );
+                )?;
             }
         }
         return Ok(code::OK);
@@ -261,7 +262,7 @@ pub fn decide(ctx: &CliCtx, request: Option<(i64, bool)>) -> anyhow::Result<i32>
     match lookup::decide_change(&mut ctx.store(), &ctx.config, &me, id, approve)? {
         Some(out) => print_change(ctx, &out),
         None => {
-            println!("{}", lookup_word(ctx.lang, "rejected"));
+            outln!("{}", lookup_word(ctx.lang, "rejected"))?;
             Ok(code::OK)
         }
     }

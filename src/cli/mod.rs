@@ -9,6 +9,7 @@ pub mod import_watch;
 pub mod init;
 pub mod lookup;
 pub mod mail;
+pub mod out;
 pub mod prompt;
 pub mod review;
 pub mod staff;
@@ -195,6 +196,11 @@ pub fn run(cli: Cli, s: Settings) -> i32 {
     let (lang, json) = (s.lang, s.json);
     match dispatch(cli, s) {
         Ok(c) => c,
+        // The reader of stdout went away (`| head`): what it read was what it wanted.
+        Err(e) if out::closed() => {
+            tracing::info!("stdout closed by its reader: {e:#}");
+            code::OK
+        }
         Err(e) => report(lang, json, &e),
     }
 }
@@ -341,7 +347,8 @@ fn report(lang: Lang, json: bool, e: &anyhow::Error) -> i32 {
         let doc = serde_json::json!({
             "ok": false, "error": kind, "exit_code": status, "message": message, "issues": issues,
         });
-        println!("{doc}");
+        // A reader that is gone cannot be told more; stderr still is.
+        let _ = out::outln!("{doc}");
     }
     eprintln!("{message}");
     status
@@ -366,6 +373,20 @@ pub fn invalid_text(lang: Lang, issues: &[crate::service::FieldIssue]) -> String
 }
 
 /// Text that came from the database or from outside is shown without control characters.
+/// Every date argument (`--since`, `--until`, `--date`, `calendar add DATE`…) is read by the one
+/// date parser (`2026-12-01`, `2026/12/1`, `2026年12月1日`, `R8.12.1`, `令和8年12月1日`, full-width).
+/// The refusal is worded in Japanese, the default language (clap reads `--lang` in the same
+/// pass).
+///
+/// # Errors
+/// The message of the date's issue.
+pub fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::date::parse(s).map_err(|e| {
+        let issue = crate::service::FieldIssue::error("date", e.code());
+        issue_message(Lang::Ja, &issue)
+    })
+}
+
 #[must_use]
 pub fn safe(s: &str) -> String {
     crate::domain::text::sanitize(s, false)

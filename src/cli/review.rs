@@ -1,6 +1,7 @@
 //! `madoguchi queue …`, `madoguchi review …`, `madoguchi visit record …`, `madoguchi sweep`
 //! (SPEC §2.3, R-REV-1..6, R-VISIT-1, R-DL-3). The same service functions as the TUI.
 
+use crate::cli::out::outln;
 use chrono::NaiveDate;
 
 use super::{CliCtx, code, safe};
@@ -120,7 +121,7 @@ pub enum ReviewCmd {
     /// Set (or clear without --date) the follow-up date
     FollowUp {
         id: i64,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
     },
     /// The item in full (audited with its purpose)
@@ -138,7 +139,7 @@ pub enum VisitCmd {
     /// Record the counter visit (R-VISIT-1); today unless --date
     Record {
         id: i64,
-        #[arg(long)]
+        #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
     },
     /// Staff flag: the item needs a visit
@@ -171,7 +172,7 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             } else {
                 for l in &lines {
                     let r = &l.row;
-                    println!(
+                    outln!(
                         "{:>6}  {:<13} {:<6} {:<10} {:>4}  {}  {}",
                         r.id,
                         r.kind.label_ja(),
@@ -180,7 +181,7 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                         l.days_left.map_or("-".into(), |d| d.to_string()),
                         safe(&r.display_name),
                         safe(r.establishment_name.as_deref().unwrap_or("")),
-                    );
+                    )?;
                 }
             }
         }
@@ -194,7 +195,7 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 ctx.print_json(&m)?;
             } else {
                 for (q, n) in c {
-                    println!("{:<12} {n}", q.code());
+                    outln!("{:<12} {n}", q.code())?;
                 }
             }
         }
@@ -204,10 +205,10 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 ctx.print_json(&d)?;
             } else {
                 for (q, n) in &d.counts {
-                    println!("{:<12} {n}", q.code());
+                    outln!("{:<12} {n}", q.code())?;
                 }
                 for (who, a, n) in &d.throughput {
-                    println!("{who} {a} {n}");
+                    outln!("{who} {a} {n}")?;
                 }
             }
         }
@@ -219,15 +220,15 @@ fn print_outcome(ctx: &CliCtx, o: &Outcome) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(o);
     }
-    println!("#{} {} -> {}", o.id, o.action, o.state.label_ja());
+    outln!("#{} {} -> {}", o.id, o.action, o.state.label_ja())?;
     for r in &o.registered {
-        println!("  #{} {} {}", r.id, r.kind.label_ja(), r.number);
+        outln!("  #{} {} {}", r.id, r.kind.label_ja(), r.number)?;
     }
     for (id, why) in &o.skipped {
-        println!("  #{id} skipped: {why}");
+        outln!("  #{id} skipped: {why}")?;
     }
     for m in &o.mails {
-        println!("  mail: {}", safe(m));
+        outln!("  mail: {}", safe(m))?;
     }
     Ok(())
 }
@@ -243,10 +244,10 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             }))?;
         } else {
             for (i, r) in ctx.config.review.return_reasons.iter().enumerate() {
-                println!("return {}: {r}", i + 1);
+                outln!("return {}: {r}", i + 1)?;
             }
             for (i, r) in ctx.config.review.reject_reasons.iter().enumerate() {
-                println!("reject {}: {r}", i + 1);
+                outln!("reject {}: {r}", i + 1)?;
             }
         }
         return Ok(code::OK);
@@ -306,40 +307,40 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             if ctx.json {
                 ctx.print_json(&d)?;
             } else {
-                println!(
+                outln!(
                     "#{} {} {} {}",
                     d.id,
                     d.kind.label_ja(),
                     d.state.label_ja(),
                     d.display_name
-                );
+                )?;
                 let t = |m: crate::i18n::ui::Msg| m.text(ctx.lang);
                 // SPEC §9: words and Japan time only, never a debug form.
                 let left = d.days_left.map_or(String::new(), |n| {
                     format!("（{} {n}）", t(crate::i18n::ui::Msg::LabelOpenDaysLeft))
                 });
-                println!(
+                outln!(
                     "{}: {}{left}",
                     t(crate::i18n::ui::Msg::LabelItemDeadline),
                     d.deadline.as_deref().unwrap_or("-"),
-                );
+                )?;
                 for r in &d.visit_reasons {
-                    println!("{}: {}", t(crate::i18n::ui::Msg::LabelVisitReason), safe(r));
+                    outln!("{}: {}", t(crate::i18n::ui::Msg::LabelVisitReason), safe(r))?;
                 }
                 for (k, v) in &d.fields {
-                    println!("  {k}: {}", safe(v));
+                    outln!("  {k}: {}", safe(v))?;
                 }
                 for h in &d.history {
                     let at =
                         crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
                     let what =
                         crate::i18n::ui::history_action(&h.action).map_or(h.action.as_str(), t);
-                    println!(
+                    outln!(
                         "  {at} {} {what}",
                         h.staff_name
                             .as_deref()
                             .unwrap_or(t(crate::i18n::ui::Msg::LabelSystem))
-                    );
+                    )?;
                 }
             }
             return Ok(code::OK);
@@ -384,7 +385,7 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
     if ctx.json {
         ctx.print_json(&r)?;
     } else {
-        println!(
+        outln!(
             "invalidated {} / expired {} / purged submissions {} establishments {} accounts {} / reminders {} / cancelled mails {}",
             r.invalidated_accounts,
             r.expired_submissions,
@@ -393,7 +394,7 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
             r.purged_accounts,
             r.reminders,
             r.cancelled_mails
-        );
+        )?;
     }
     Ok(code::OK)
 }

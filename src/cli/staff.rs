@@ -1,6 +1,7 @@
 //! `madoguchi staff ...` (admin; the service enforces it).
 
 use super::{CliCtx, code, safe};
+use crate::cli::out::outln;
 use crate::domain::staff::{Role, Roles};
 use crate::i18n::cli::{Label, Msg, label, msg, role_label};
 use crate::service::staff;
@@ -43,7 +44,7 @@ pub fn run(cmd: &StaffCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
         if ctx.json {
             ctx.print_json(&json)?;
         } else {
-            println!("{text}");
+            outln!("{text}")?;
         }
         Ok(code::OK)
     };
@@ -77,7 +78,7 @@ pub fn run(cmd: &StaffCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 ctx.print_json(&list)?;
                 return Ok(code::OK);
             }
-            println!("{}", label(lang, Label::StaffHeader));
+            outln!("{}", label(lang, Label::StaffHeader))?;
             for s in &list {
                 let roles: Vec<&str> = Roles::parse_list(&s.roles.join(","))
                     .iter()
@@ -94,13 +95,13 @@ pub fn run(cmd: &StaffCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 if s.must_change_password {
                     status.push(label(lang, Label::MustChange));
                 }
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}",
                     safe(&s.name),
                     safe(&s.display_name),
                     roles.join("・"),
                     status.join("・")
-                );
+                )?;
             }
             Ok(code::OK)
         }

@@ -4,6 +4,7 @@
 //! Exit codes: 0 ok; 1 error (database, unreadable input, refused permission); 2 usage error
 //! (bad arguments: clap's own code); 3 `import` finished but some lines were rejected.
 
+use crate::cli::out::outln;
 use std::io::{BufReader, IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -39,8 +40,8 @@ pub struct ImportArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
-    /// First Japan date of registration to include (YYYY-MM-DD).
-    #[arg(long)]
+    /// First Japan date of registration to include (2026-12-01, 2026/12/1, R8.12.1…).
+    #[arg(long, value_parser = crate::cli::date_arg)]
     pub since: NaiveDate,
     /// Output file (standard output when absent).
     #[arg(long, short)]
@@ -63,11 +64,18 @@ pub struct GenArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum CalendarCmd {
     /// Add an office closure (admin).
-    Add { date: NaiveDate, reason: String },
+    Add {
+        #[arg(value_parser = crate::cli::date_arg)]
+        date: NaiveDate,
+        reason: String,
+    },
     /// List a year's closures and holidays.
     List { year: Option<i32> },
     /// Remove an office closure (admin).
-    Remove { date: NaiveDate },
+    Remove {
+        #[arg(value_parser = crate::cli::date_arg)]
+        date: NaiveDate,
+    },
 }
 
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
@@ -131,7 +139,7 @@ pub fn run_import(
     if shown {
         eprintln!();
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::out::Stdout;
     if args.json {
         writeln!(out, "{}", serde_json::to_string(&summary)?)?;
     } else {
@@ -202,7 +210,7 @@ pub fn run_export(
             service::export::export_registered(store, ctx, clock::now(), args.since, &mut f)?
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::cli::out::Stdout;
             service::export::export_registered(store, ctx, clock::now(), args.since, &mut out)?
         }
     };
@@ -236,8 +244,9 @@ pub fn run_gen(
         start: stream_start(clock::now(), args),
     };
     let keys = prepare_accounts(store, ctx.staff_id, &opts)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::new(crate::cli::out::Stdout);
     generate(&opts, &keys, &mut out)?;
+    out.flush()?;
     Ok(0)
 }
 
@@ -270,10 +279,10 @@ pub fn run_calendar(
         CalendarCmd::Add { date, reason } => {
             let r =
                 service::calendar::add_closure(store, &need()?.at(clock::now()), *date, reason)?;
-            println!(
+            outln!(
                 "{date} {}",
                 pick(lang, "閉庁日を追加しました", "closure added")
-            );
+            )?;
             if r.no_official_data {
                 eprintln!(
                     "{}",
@@ -288,11 +297,11 @@ pub fn run_calendar(
         CalendarCmd::Remove { date } => {
             let reason =
                 service::calendar::remove_closure(store, &need()?.at(clock::now()), *date)?;
-            println!(
+            outln!(
                 "{date} {} ({})",
                 pick(lang, "閉庁日を削除しました", "closure removed"),
                 sanitize(&reason, false)
-            );
+            )?;
         }
         CalendarCmd::List { year } => {
             let year = year.unwrap_or_else(|| clock::jst_date(clock::now()).year());
@@ -308,18 +317,18 @@ pub fn run_calendar(
                 );
             }
             for (d, name) in &v.holidays {
-                println!(
+                outln!(
                     "{d} {} {}",
                     pick(lang, "祝日", "holiday"),
                     sanitize(name, false)
-                );
+                )?;
             }
             for (d, reason) in &v.closures {
-                println!(
+                outln!(
                     "{d} {} {}",
                     pick(lang, "閉庁", "closure"),
                     sanitize(reason, false)
-                );
+                )?;
             }
         }
     }

@@ -292,41 +292,18 @@ fn parse_csv(text: &str) -> Result<Vec<(NaiveDate, Holiday)>, CalendarError> {
 pub const FIRST_YEAR: i32 = 2000;
 pub const LAST_YEAR: i32 = 2100;
 
-/// `2026-05-01`, `2026/5/1`, `20260501`, `2026年5月1日`, full-width digits: a date as staff type
-/// it, or the rule code (`required`, `date_format`).
+/// A date as staff type it ([`super::date::parse`]: `2026-05-01`, `2026/5/1`, `2026年5月1日`,
+/// `R8.5.1`, full-width digits…) within [`FIRST_YEAR`]..=[`LAST_YEAR`], or the issue code
+/// (`required`, `date_format`, `date_no_such_day`, `date_outside_…`, `date_year_range`).
 ///
 /// # Errors
-/// The rule code.
+/// The issue code.
 pub fn parse_typed_date(input: &str) -> Result<NaiveDate, &'static str> {
-    let s = super::numbers::normalize_digits(input.trim());
-    if s.is_empty() {
-        return Err("required");
-    }
-    // Digits and date separators only: anything else is not a date, not noise to skip.
-    if !s
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' ' | '年' | '月' | '日'))
-    {
-        return Err("date_format");
-    }
-    let parts: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|p| !p.is_empty())
-        .collect();
-    let ymd = match parts.as_slice() {
-        [y, m, d] => (y.parse().ok(), m.parse().ok(), d.parse().ok()),
-        [all] if all.len() == 8 => (
-            all[..4].parse().ok(),
-            all[4..6].parse().ok(),
-            all[6..].parse().ok(),
-        ),
-        _ => (None, None, None),
-    };
-    match ymd {
-        (Some(y), Some(m), Some(d)) if (FIRST_YEAR..=LAST_YEAR).contains(&y) => {
-            NaiveDate::from_ymd_opt(y, m, d).ok_or("date_format")
-        }
-        _ => Err("date_format"),
+    let d = super::date::parse(input).map_err(super::date::DateError::code)?;
+    if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err("date_year_range")
     }
 }
 
@@ -469,10 +446,12 @@ mod tests {
         assert_eq!(parse_typed_date("20260501").ok(), d);
         assert_eq!(parse_typed_date("２０２６／５／１").ok(), d);
         assert_eq!(parse_typed_date(""), Err("required"));
-        assert_eq!(parse_typed_date("2026-02-30"), Err("date_format"));
+        assert_eq!(parse_typed_date("2026-02-30"), Err("date_no_such_day"));
         assert_eq!(parse_typed_date("2026年5月1日").ok(), d);
         assert_eq!(parse_typed_date("5月1日"), Err("date_format"));
         assert_eq!(parse_typed_date("2026/12/1庁舎点検"), Err("date_format"));
-        assert_eq!(parse_typed_date("1899-01-01"), Err("date_format"));
+        assert_eq!(parse_typed_date("1899-01-01"), Err("date_year_range"));
+        assert_eq!(parse_typed_date("R8.5.1").ok(), d);
+        assert_eq!(parse_typed_date("令和8年5月1日").ok(), d);
     }
 }

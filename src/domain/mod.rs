@@ -4,6 +4,7 @@
 pub mod account;
 pub mod authkey;
 pub mod calendar;
+pub mod date;
 pub mod deadline;
 pub mod email;
 pub mod establishment;

@@ -57,6 +57,37 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
     }
 }
 
+/// A date outside the era it was typed in: the era's days, so the clerk sees the slip
+/// (`平成31年5月1日` is 令和元年).
+fn era_range_text(lang: Lang, era: Option<&crate::domain::date::Era>) -> String {
+    use crate::domain::date::fmt_ja;
+    let Some(e) = era else {
+        return pick(lang, "元号の期間外の日付です", "is outside its era").to_string();
+    };
+    let first = e.first_day();
+    match (lang, e.last_day()) {
+        (Lang::Ja, Some(last)) => format!(
+            "{}は{}〜{}です。元号と年を確かめてください",
+            e.name,
+            fmt_ja(first),
+            fmt_ja(last)
+        ),
+        (Lang::Ja, None) => format!(
+            "{}は{}からです。元号と年を確かめてください",
+            e.name,
+            fmt_ja(first)
+        ),
+        (Lang::En, Some(last)) => format!(
+            "{} ({}) runs from {first} to {last}; check the era and the year",
+            e.name, e.initial
+        ),
+        (Lang::En, None) => format!(
+            "{} ({}) starts on {first}; check the era and the year",
+            e.name, e.initial
+        ),
+    }
+}
+
 /// The rule a field broke, without the field name.
 fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String {
     let p = param.unwrap_or("");
@@ -124,17 +155,38 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             "現在と同じパスワードは使えません",
             "must differ from the current password",
         ),
-        "date_format" if field == "date" || field == "follow_up" => s(
-            "YYYY-MM-DD の形式で入力してください（例: 2026-05-01）",
-            "use the form YYYY-MM-DD (e.g. 2026-05-01)",
+        // One parser reads every typed date (domain::date): the examples show its forms.
+        "date_format" if field == "birth_date" => s(
+            "日付として読めません（例: 1990/4/5、平成2年4月5日、H2.4.5）",
+            "is not a date (e.g. 1990-04-05, 1990/4/5, 平成2年4月5日, H2.4.5)",
         ),
+        "date_format" => s(
+            "日付として読めません（例: 2026/12/1、令和8年12月1日、R8.12.1）",
+            "is not a date (e.g. 2026-12-01, 2026/12/1, 令和8年12月1日, R8.12.1)",
+        ),
+        "date_before_since" => s("開始日より前の日付です", "is before the start date"),
+        "date_no_such_day" => s(
+            "その日はありません（月と日を確かめてください）",
+            "no such day (check the month and the day)",
+        ),
+        "date_year_range" => match lang {
+            Lang::Ja => format!(
+                "{}年〜{}年の日付を入力してください",
+                crate::domain::calendar::FIRST_YEAR,
+                crate::domain::calendar::LAST_YEAR
+            ),
+            Lang::En => format!(
+                "must be in the years {}-{}",
+                crate::domain::calendar::FIRST_YEAR,
+                crate::domain::calendar::LAST_YEAR
+            ),
+        },
+        c if crate::domain::date::era_by_outside_code(c).is_some() => {
+            era_range_text(lang, crate::domain::date::era_by_outside_code(c))
+        }
         "already_closed" => s(
             "この日はすでに閉庁日として登録されています",
             "is already an office closure",
-        ),
-        "date_format" => s(
-            "YYYY-MM-DD の形式で入力してください（例: 1990-04-01）",
-            "use the form YYYY-MM-DD (e.g. 1990-04-01)",
         ),
         "birth_date_range" => s(
             "ありえない日付です（今日より前、120年以内）",
@@ -1074,6 +1126,23 @@ mod tests {
     }
 
     #[test]
+    fn issue_15_a_date_outside_its_era_names_the_eras_days() {
+        let i = FieldIssue::error("birth_date", "date_outside_heisei");
+        assert_eq!(
+            issue_message(Lang::Ja, &i),
+            "生年月日: 平成は1989年1月8日〜2019年4月30日です。元号と年を確かめてください"
+        );
+        let i = FieldIssue::error("since", "date_outside_reiwa");
+        assert_eq!(
+            issue_message(Lang::Ja, &i),
+            "開始日: 令和は2019年5月1日からです。元号と年を確かめてください"
+        );
+        let i = FieldIssue::error("birth_date", "date_format");
+        assert!(issue_message(Lang::Ja, &i).contains("平成2年4月5日"));
+        assert!(issue_message(Lang::En, &i).starts_with("Date of birth: is not a date"));
+    }
+
+    #[test]
     fn every_listed_code_has_its_own_words() {
         let codes = [
             "required",
@@ -1087,6 +1156,14 @@ mod tests {
             "password_mismatch",
             "password_unchanged",
             "date_format",
+            "date_no_such_day",
+            "date_before_since",
+            "date_year_range",
+            "date_outside_meiji",
+            "date_outside_taisho",
+            "date_outside_showa",
+            "date_outside_heisei",
+            "date_outside_reiwa",
             "birth_date_range",
             "too_long",
             "office_code_format",

@@ -191,7 +191,7 @@ messages! {
     LkSearchBy => "検索方法", "Search by";
     LkQuery => "検索語", "Search text";
     LkQueryHint => "全角・半角、ひらがな・カタカナ、空白の違いは区別しません", "Width, kana kind and spaces are ignored";
-    LkBirthHint => "求職者カナ検索のとき: 例 1990-04-01", "Seeker kana search only: e.g. 1990-04-01";
+    LkBirthHint => "求職者カナ検索のとき: 例 1990/4/1、平成2年4月1日", "Seeker kana search only: e.g. 1990-04-01, H2.4.1";
     LkCorporateNumber => "法人番号", "Corporate no.";
     LkEstablishmentName => "事業所名", "Establishment name";
     LkEstablishmentKana => "事業所名カナ", "Establishment kana";
@@ -259,7 +259,7 @@ messages! {
     AuActionHint => "例: lookup.reveal、「lookup.」で照会すべて", "e.g. lookup.reveal; lookup. for every lookup";
     AuSince => "開始日", "From";
     AuUntil => "終了日", "Until";
-    AuDateHint => "YYYY-MM-DD（日本時間、空欄: 指定なし・今日）", "YYYY-MM-DD, JST (empty: none / today)";
+    AuDateHint => "例 2026/12/1、R8.12.1（日本時間、空欄: 指定なし・今日）", "e.g. 2026-12-01, R8.12.1; JST (empty: none / today)";
     AuPath => "保存先ファイル", "File path";
     AuPathHint => "例: /home/suzuki/audit-2026-11.csv（既存のファイルには上書きしません）", "e.g. /home/suzuki/audit.csv (an existing file is never overwritten)";
     AuConfirmExport => "監査ログをCSVファイルに書き出しますか？", "Write the audit log to a CSV file?";
@@ -306,7 +306,7 @@ messages! {
     HintEmail => "半角英数字。全角で入力した場合は変換を確認します", "Half-width ASCII; full-width input is offered a conversion";
     HintEmailConfirm => "もう一度入力してください（貼り付けでなく打ち直し）", "Type it again (do not paste)";
     HintEstablishmentNumber => "分かる場合のみ。4-6-1桁（例: 1301-999999-9）", "If known: 4-6-1 digits (e.g. 1301-999999-9)";
-    HintBirthDate => "例: 1985-04-01（全角・区切りなしも可）", "e.g. 1985-04-01";
+    HintBirthDate => "例: 1985/4/1、昭和60年4月1日、S60.4.1（全角も可）", "e.g. 1985-04-01, S60.4.1";
     HintName => "漢字氏名（30文字以内）", "Name in kanji (30 characters max)";
     HintNameKana => "全角カタカナ・長音「ー」・中点「・」（ひらがな・半角カナ・「-」は変換されます）", "Katakana, long-vowel mark and middle dot (hiragana, half-width kana and '-' are converted)";
     HintSeekerNumber => "5-8桁（例: 13010-12345678）", "5-8 digits (e.g. 13010-12345678)";
@@ -478,7 +478,7 @@ messages! {
     YearEndText => "年末年始の閉庁（12/29〜1/3）", "Year-end closure (12/29-1/3)";
     FieldClosureDate => "日付", "Date";
     FieldClosureReason => "理由", "Reason";
-    HintClosureDate => "例: 2026-05-01", "e.g. 2026-05-01";
+    HintClosureDate => "例: 2026/5/1、令和8年5月1日", "e.g. 2026-05-01";
     HintClosureReason => "40文字以内（例: 庁舎点検）", "Up to 40 characters (e.g. building inspection)";
     ConfirmRemoveClosure => "この閉庁日を削除しますか？", "Remove this office closure?";
     OnlyOfficeClosuresRemovable => "削除できるのは庁舎閉庁日だけです（祝日・年末年始は削除できません）。", "Only office closures can be removed (not holidays or the year-end closure).";

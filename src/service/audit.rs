@@ -4,7 +4,7 @@ use crate::domain::staff::Permission;
 use crate::storage::Store;
 use crate::storage::audit::{self, AuditRow, VerifyReport};
 
-use super::{Ctx, Result, require};
+use super::{Ctx, Result, ServiceError, require};
 
 /// Walks the hash chain. Needs no sign-in from the CLI's point of view: it reveals nothing.
 ///
@@ -78,10 +78,10 @@ pub fn list(store: &Store, ctx: &Ctx, f: &Filter, limit: i64) -> Result<Vec<Audi
     }
 }
 
-/// One CSV field: quoted when needed; a leading `= + - @` is prefixed with `'` so that a
-/// spreadsheet never runs it as a formula.
+/// One CSV field: quoted when needed; a leading `= + - @`, tab or carriage return is
+/// prefixed with `'` so that a spreadsheet never runs it as a formula.
 fn csv_field(s: &str) -> String {
-    let s = if s.len() > 1 && s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.len() > 1 && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -95,11 +95,21 @@ fn csv_field(s: &str) -> String {
 
 pub const CSV_HEADER: &str = "id,at_utc,at_jst,staff_id,staff_name,staff_roles,terminal,action,subject,purpose,outcome,detail,prev_hash,hash";
 
-/// Writes the rows of the JST days `since..=until` as CSV (UTF-8, header line), oldest first;
-/// returns how many rows. The export itself is one audit row.
+/// The byte-order mark that starts every CSV file: without it Japanese Excel reads the file as
+/// Shift_JIS and shows mojibake.
+pub const CSV_BOM: &str = "\u{feff}";
+
+/// Line end of the CSV files (RFC 4180, what Excel writes).
+pub const CSV_EOL: &str = "\r\n";
+
+/// Writes the rows of the JST days `since..=until` as CSV for Japanese Excel (UTF-8 with a
+/// byte-order mark, CRLF line ends, a header line), oldest first; returns how many rows. The
+/// export itself is one audit row, also when the output failed part way (a reader that closed,
+/// a full disk): then its outcome is `partial` with the rows handed to the output, and the
+/// write error is returned.
 ///
 /// # Errors
-/// `Denied`; a write failure as `Internal`.
+/// `Denied` without the audit permission; storage failure; the output failed (`Internal`).
 pub fn export_csv(
     store: &mut Store,
     ctx: &Ctx,
@@ -108,42 +118,62 @@ pub fn export_csv(
     out: &mut dyn std::io::Write,
 ) -> Result<i64> {
     let roles = require(store.conn(), ctx, Permission::ViewAudit)?;
-    let io = |e: std::io::Error| crate::storage::StorageError::Corrupt(format!("write: {e}"));
     let (from, to) = (
         jst_day_start(since),
         jst_day_start(until.succ_opt().unwrap_or(until)),
     );
     let mut n = 0;
-    writeln!(out, "{CSV_HEADER}").map_err(io)?;
-    audit::for_each_between(store.conn(), &from, &to, |r| {
-        let e = &r.entry;
-        let opt = |v: &Option<String>| csv_field(v.as_deref().unwrap_or(""));
-        let jst = crate::clock::from_db(&e.at_utc)
-            .map(crate::clock::fmt_jst)
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            r.id,
-            csv_field(&e.at_utc),
-            csv_field(&jst),
-            e.staff_id.map(|i| i.to_string()).unwrap_or_default(),
-            opt(&e.staff_name),
-            opt(&e.staff_roles),
-            csv_field(&e.terminal),
-            csv_field(&e.action),
-            opt(&e.subject),
-            opt(&e.purpose),
-            csv_field(&e.outcome),
-            opt(&e.detail),
-            r.prev_hash,
-            r.hash
-        )
-        .map_err(io)?;
-        n += 1;
-        Ok(())
-    })?;
-    out.flush().map_err(io)?;
+    let mut failed: Option<std::io::Error> = None;
+    if let Err(e) = write!(out, "{CSV_BOM}{CSV_HEADER}{CSV_EOL}") {
+        failed = Some(e);
+    } else {
+        let walk = audit::for_each_between(store.conn(), &from, &to, |r| {
+            let e = &r.entry;
+            let opt = |v: &Option<String>| csv_field(v.as_deref().unwrap_or(""));
+            let jst = crate::clock::from_db(&e.at_utc)
+                .map(crate::clock::fmt_jst)
+                .unwrap_or_default();
+            let line = write!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}{CSV_EOL}",
+                r.id,
+                csv_field(&e.at_utc),
+                csv_field(&jst),
+                e.staff_id.map(|i| i.to_string()).unwrap_or_default(),
+                opt(&e.staff_name),
+                opt(&e.staff_roles),
+                csv_field(&e.terminal),
+                csv_field(&e.action),
+                opt(&e.subject),
+                opt(&e.purpose),
+                csv_field(&e.outcome),
+                opt(&e.detail),
+                r.prev_hash,
+                r.hash
+            );
+            match line {
+                Ok(()) => {
+                    n += 1;
+                    Ok(())
+                }
+                Err(e) => {
+                    // Stops the walk; the error itself is kept below.
+                    let stop = crate::storage::StorageError::Corrupt(format!("output: {e}"));
+                    failed = Some(e);
+                    Err(stop)
+                }
+            }
+        });
+        match walk {
+            Err(e) if failed.is_none() => return Err(e.into()),
+            _ => {}
+        }
+        if failed.is_none()
+            && let Err(e) = out.flush()
+        {
+            failed = Some(e);
+        }
+    }
     let tx = store.immediate()?;
     super::audit(
         &tx,
@@ -153,12 +183,15 @@ pub fn export_csv(
             action: "audit.export",
             subject: None,
             purpose: None,
-            outcome: "ok",
+            outcome: if failed.is_some() { "partial" } else { "ok" },
             detail: Some(format!("since={since} until={until} rows={n}")),
         },
     )?;
     tx.commit()?;
-    Ok(n)
+    match failed {
+        Some(e) => Err(ServiceError::Internal(format!("output: {e}"))),
+        None => Ok(n),
+    }
 }
 
 /// One row of the report's lists.
@@ -250,6 +283,8 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=cmd()"), "'=cmd()");
         assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("\tcmd"), "'\tcmd");
+        assert_eq!(csv_field("二行\r\n目"), "\"二行\r\n目\"");
     }
 
     #[test]

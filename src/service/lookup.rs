@@ -185,9 +185,9 @@ fn normalise(key: &SearchKey) -> Result<Normal> {
             if k.is_empty() {
                 return Err(invalid("query", "required"));
             }
-            let d = digits(birth_date);
-            let date = chrono::NaiveDate::parse_from_str(&d, "%Y%m%d")
-                .map_err(|_| invalid("birth_date", "date_format"))?;
+            // The one date parser: 1990-04-05, 1990/4/5, 平成2年4月5日, H2.4.5, full-width.
+            let date = crate::domain::date::parse(birth_date)
+                .map_err(|e| invalid("birth_date", e.code()))?;
             Normal::SeekerKana(k, date.format("%Y-%m-%d").to_string())
         }
         SearchKey::Email(s) => {

@@ -403,13 +403,15 @@ pub fn brief(store: &Store, ctx: &Ctx, id: i64) -> Result<Brief> {
     })
 }
 
-/// A reason picked from the configured list: 1-based number or the exact text.
+/// A reason picked from the configured list: 1-based number (full-width 「２」 too) or the
+/// exact text.
 ///
 /// # Errors
 /// `Invalid` when it is neither.
 pub fn pick_reason(list: &[String], input: &str) -> Result<String> {
     let t = input.trim();
-    if let Ok(n) = t.parse::<usize>()
+    let number = crate::domain::numbers::normalize_digits(t);
+    if let Ok(n) = number.parse::<usize>()
         && let Some(r) = n.checked_sub(1).and_then(|i| list.get(i))
     {
         return Ok(r.clone());
@@ -1053,4 +1055,24 @@ pub fn for_account(
         .into_iter()
         .map(|(a, b, c, d, e)| (a, b, c, sanitize(&d, false), e))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_rev_2_a_reason_is_picked_by_number_full_width_too_or_by_text() {
+        let list = vec!["記載不備".to_string(), "添付漏れ".to_string()];
+        for typed in ["2", "２", " ２ ", "添付漏れ"] {
+            assert_eq!(
+                pick_reason(&list, typed).ok().as_deref(),
+                Some("添付漏れ"),
+                "{typed}"
+            );
+        }
+        for typed in ["3", "０", "", "添付"] {
+            assert!(pick_reason(&list, typed).is_err(), "{typed}");
+        }
+    }
 }

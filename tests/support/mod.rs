@@ -38,6 +38,76 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py")
 }
 
+/// The aiosmtpd release the mail tests install when the machine's `python3` lacks it.
+const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+
+/// Where `smtp_server.py` finds aiosmtpd: `None` when the machine's `python3` already has it,
+/// else a folder for `PYTHONPATH` under cargo's target tmp dir, filled once by
+/// `pip install --target` (a fresh machine has Python 3 with pip, not aiosmtpd). Test
+/// processes run side by side (nextest), so each installs into a folder of its own and renames
+/// it into place: the first rename wins, the others drop theirs; none sees half an install.
+/// Nothing outside the target dir is touched.
+fn python_path() -> Option<PathBuf> {
+    static PATH: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let has = |path: Option<&Path>| {
+            let mut c = Command::new("python3");
+            c.args(["-c", "import aiosmtpd.smtp"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            if let Some(p) = path {
+                c.env("PYTHONPATH", p);
+            }
+            c.status().is_ok_and(|s| s.success())
+        };
+        if has(None) {
+            return None;
+        }
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-aiosmtpd");
+        if has(Some(&dir)) {
+            return Some(dir);
+        }
+        let tmp = dir.with_extension(format!("installing-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let out = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(["--no-input", "--target"])
+            .arg(&tmp)
+            .arg(AIOSMTPD)
+            .stdin(Stdio::null())
+            .output()
+            .expect("python3 -m pip");
+        assert!(
+            out.status.success(),
+            "pip install --target {} {AIOSMTPD}: {}",
+            tmp.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if std::fs::rename(&tmp, &dir).is_err() {
+            // Another test process got there first; or a broken folder is in the way: replace it.
+            if !has(Some(&dir)) {
+                let _ = std::fs::remove_dir_all(&dir);
+                let _ = std::fs::rename(&tmp, &dir);
+            }
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        assert!(
+            has(Some(&dir)),
+            "aiosmtpd not importable from {}",
+            dir.display()
+        );
+        Some(dir)
+    })
+    .clone()
+}
+
 /// A loopback port nobody listens on (bound, then released).
 pub fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -59,6 +129,9 @@ impl SmtpServer {
         let tls_dir = tls.then(|| tempfile::tempdir().unwrap());
         let port_file = out.path().join("port");
         let mut cmd = Command::new("python3");
+        if let Some(p) = python_path() {
+            cmd.env("PYTHONPATH", p);
+        }
         cmd.arg(script())
             .arg("--dir")
             .arg(out.path())
@@ -72,14 +145,14 @@ impl SmtpServer {
         if let Some(d) = &tls_dir {
             cmd.arg("--tls-dir").arg(d.path());
         }
-        let mut child = cmd.spawn().expect("python3 with aiosmtpd");
+        let mut child = cmd.spawn().expect("python3");
         let start = Instant::now();
         let port = loop {
             if let Ok(s) = std::fs::read_to_string(&port_file) {
                 break s.trim().parse().unwrap();
             }
             if let Ok(Some(status)) = child.try_wait() {
-                panic!("smtp_server.py exited: {status} (pip install aiosmtpd?)");
+                panic!("smtp_server.py exited: {status}");
             }
             assert!(start.elapsed() < Duration::from_secs(20), "server start");
             std::thread::sleep(Duration::from_millis(20));

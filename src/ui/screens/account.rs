@@ -218,7 +218,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
             )),
         ]));
     }
-    if let Some(alert) = a.mail_alert(clock::now()) {
+    if let Some(alert) = a.mail_alert(app.now()) {
         lines.push(Line::from(Span::styled(app.t(alert), theme::error())));
     }
     let h = u16::try_from(lines.len()).unwrap_or(10);
