@@ -96,7 +96,11 @@ impl Account {
         let newest = v.mails.first()?;
         match newest.state {
             MailState::Failed => Some(Msg::AlertMailFailed),
-            MailState::Expired => Some(Msg::AlertMailExpired),
+            // Only while the customer still waits for a key: once it was used, an old key
+            // mail that expired unsent is history, not something to act on.
+            MailState::Expired => (v.account.state
+                == crate::domain::account::AccountState::KeyPending)
+                .then_some(Msg::AlertMailExpired),
             MailState::Queued | MailState::Sending => {
                 let queued = clock::from_db(&newest.created_at)?;
                 (now - queued > chrono::Duration::minutes(5)).then_some(Msg::AlertMailStuck)
