@@ -142,6 +142,9 @@ pub struct App {
     /// Screens to go back to (F3/Esc).
     pub back: Vec<Screen>,
     pub overlay: Option<Overlay>,
+    /// The terminal's size as the event loop last saw it (`None`: not known, as in tests that
+    /// draw at a size of their own). Below 80×24 nothing is drawn but a request to enlarge.
+    pub viewport: Option<(u16, u16)>,
     /// R-AUTH-3: the idle lock sits over everything and keeps it as it was.
     pub lock: Option<Form>,
     pub flash: Option<Flash>,
@@ -224,6 +227,7 @@ impl App {
             clock_text: String::new(),
             visit: lookup::Visit::default(),
             last_activity: Instant::now(),
+            viewport: None,
             counter: None,
             clock,
             data_version,
@@ -362,9 +366,43 @@ impl App {
         }
     }
 
+    /// Whether the terminal is too small to show anything but a request to enlarge it.
+    #[must_use]
+    pub fn too_small(&self) -> bool {
+        self.viewport
+            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
+    }
+
+    /// Whether the quit question is open (the one dialog a too-small screen still shows).
+    #[must_use]
+    pub fn asking_quit(&self) -> bool {
+        matches!(
+            &self.overlay,
+            Some(Overlay::Confirm {
+                pending: Pending::Quit,
+                ..
+            })
+        )
+    }
+
     /// Handles one key press. Returns whether anything changed (and so must be redrawn).
     pub fn on_key(&mut self, ev: KeyEvent) -> bool {
         self.last_activity = Instant::now();
+        if self.too_small() {
+            // Nothing the clerk cannot see may happen: only quitting (and answering its
+            // question, which the small screen shows) goes through.
+            return match keymap::resolve(self.bindings(), &ev) {
+                Some(Action::Quit) if !self.asking_quit() => {
+                    self.ask_quit();
+                    true
+                }
+                Some(a @ (Action::Yes | Action::No | Action::Back)) if self.asking_quit() => {
+                    self.act(a);
+                    true
+                }
+                _ => false,
+            };
+        }
         if let Some(action) = keymap::resolve(self.bindings(), &ev) {
             self.flash_clear_on_action(action);
             self.act(action);

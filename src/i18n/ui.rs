@@ -488,6 +488,8 @@ messages! {
     MenuCalendar => "閉庁日カレンダー", "Closed days";
     MenuCalendarDesc => "祝日・年末年始・庁舎の閉庁日（期限の計算用）", "Holidays, year-end, office closures";
     TooSmall => "画面を広げてください", "Please enlarge the terminal";
+    TooSmallKeys => "広げるまで q 終了 以外のキーは効きません", "Keys do nothing until then, except q to quit";
+    TooSmallQuitAsk => "終了しますか？ Y はい  N いいえ", "Quit? Y yes  N no";
 
     // Help pages (for counter staff)
     HelpEditing => "入力欄の操作: ←→ 移動 / Home・^A 先頭 / End・^E 末尾 / BS 1文字削除 / ^U 全部削除 / ^W 1語削除\n日本語入力（IME）はカーソル位置に表示されます。F キーが効かない端末では、^ 付きのキーを使ってください。", "Editing: Left/Right move, Home/^A start, End/^E end, BS delete, ^U clear, ^W delete word.\nIf F-keys do not work on your terminal, use the ^ keys.";
