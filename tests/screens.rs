@@ -688,3 +688,19 @@ fn a_too_small_screen_swallows_every_key_but_quit() {
     ctrl(&mut f.app, 's');
     assert!(screen_text(&f.app, 80, 24).contains("登録しました"));
 }
+
+/// Issue 15 item 13: Esc at sign-in (under an SSH forced command, the end of the session)
+/// asks first, like quitting anywhere else.
+#[test]
+fn esc_at_sign_in_asks_before_quitting() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Esc);
+    assert!(!f.app.quit, "not at once");
+    assert!(screen_text(&f.app, 80, 24).contains("終了しますか？"));
+    press(&mut f.app, KeyCode::Char('n'));
+    assert!(!f.app.quit);
+    type_text(&mut f.app, "tanaka");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('y'));
+    assert!(f.app.quit);
+}

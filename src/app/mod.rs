@@ -525,13 +525,17 @@ impl App {
         });
     }
 
+    /// Quitting always asks first, at sign-in too: under an SSH forced command a stray Esc
+    /// would otherwise end the connection (issue 15 item 13).
     fn ask_quit(&mut self) {
-        if self.session.is_some() {
-            let title = self.t(Msg::ConfirmQuit).to_string();
-            self.confirm(title, Vec::new(), Pending::Quit);
-        } else {
-            self.quit = true;
-        }
+        let title = self
+            .t(if self.session.is_some() {
+                Msg::ConfirmQuit
+            } else {
+                Msg::ConfirmQuitSignedOut
+            })
+            .to_string();
+        self.confirm(title, Vec::new(), Pending::Quit);
     }
 
     /// Opens a screen, remembering the current one for Back.

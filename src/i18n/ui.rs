@@ -451,6 +451,7 @@ messages! {
     AlertMailExpired => "！ 認証キーのメールは送信前に期限切れ。再申込か再発行をご案内ください。", "! The key mail expired unsent. The customer applies again, or re-issue.";
     AlertMailStuck => "！ 最新のメールが5分以上送信待ちです。メール送信の状態を確認してください。", "! The latest mail has waited over 5 minutes. Check mail delivery.";
     ConfirmQuit => "終了しますか？（サインアウトします）", "Quit? (You will be signed out.)";
+    ConfirmQuitSignedOut => "終了しますか？", "Quit?";
     ConfirmSignOut => "サインアウトしますか？", "Sign out?";
     ConfirmDisable => "この職員を無効化しますか？（開いている画面でも操作できなくなります）", "Disable this staff member? (Open sessions stop working too.)";
     ConfirmEnable => "この職員を有効に戻しますか？", "Enable this staff member again?";
