@@ -1208,7 +1208,11 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
         .expect("v13 rows");
     }
     let mut store = Store::open(&path).expect("upgrade to the current version");
-    let acc = |s: &Store, id: i64| storage::accounts::by_id(s.conn(), id).unwrap().unwrap();
+    let acc = |s: &Store, id: i64| {
+        storage::accounts::by_id(s.conn(), id)
+            .expect("read")
+            .expect("account")
+    };
     let a = acc(&store, 1);
     assert_eq!(a.origin, madoguchi::domain::account::AccountOrigin::Counter);
     assert_eq!(a.state, madoguchi::domain::account::AccountState::Opened);
@@ -1220,7 +1224,7 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
         madoguchi::domain::account::AccountState::KeyPending
     );
     let keys = storage::keys::for_account(store.conn(), 2, storage::keys::KeyPurpose::Registration)
-        .unwrap();
+        .expect("ok");
     assert_eq!(keys[0].state, madoguchi::domain::authkey::KeyState::Live);
     let deadline = |id: i64| -> Option<String> {
         store
@@ -1230,7 +1234,7 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
                 [id],
                 |r| r.get(0),
             )
-            .unwrap()
+            .expect("ok")
     };
     assert_eq!(deadline(1), None, "an open My Page's establishment");
     // Received 2026-12-16 JST + 14 = 12-30, in the year-end closure → Monday 12-28.
