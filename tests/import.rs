@@ -1240,7 +1240,6 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
     // Received 2026-12-16 JST + 14 = 12-30, in the year-end closure → Monday 12-28.
     assert_eq!(deadline(2).as_deref(), Some("2026-12-28"));
     assert_eq!(deadline(3), None, "no visit, no deadline");
-    drop(deadline);
     // The sweep long after the old deadline leaves the account and its offers alone.
     let r = madoguchi::service::sweep::run(
         &mut store,
