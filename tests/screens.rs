@@ -704,3 +704,14 @@ fn esc_at_sign_in_asks_before_quitting() {
     press(&mut f.app, KeyCode::Char('y'));
     assert!(f.app.quit);
 }
+
+/// Issue 15 item 14: a lock asked for with ^L does not claim the clerk was idle.
+#[test]
+fn r_auth_3_a_lock_by_hand_says_so() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    ctrl(&mut f.app, 'l');
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("画面をロックしました"), "{text}");
+    assert!(!text.contains("一定時間操作がなかった"), "{text}");
+}

@@ -9,7 +9,6 @@ use super::purpose::{Ask, Target};
 use super::{App, Pending, Screen, Tone, register};
 use crate::clock;
 use crate::domain::lookup::{PURPOSES, REGISTER_PURPOSE};
-use crate::domain::mask::mask_email;
 use crate::i18n::ui::Msg;
 use crate::service::accounts::{self, AccountView};
 use crate::service::{Ctx, ServiceError};
@@ -255,10 +254,11 @@ fn ask_reissue(app: &mut App) {
     }
     let id = v.account.id;
     let lines = vec![
+        // The address the clerk is looking at, whole: they check it with the customer.
         format!(
             "{} {}",
             app.t(Msg::ConfirmReissueTo),
-            mask_email(&v.account.email)
+            crate::domain::text::sanitize(&v.account.email, false)
         ),
         app.t(Msg::ConfirmReissueEffect).to_string(),
     ];

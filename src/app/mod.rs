@@ -147,6 +147,8 @@ pub struct App {
     pub viewport: Option<(u16, u16)>,
     /// R-AUTH-3: the idle lock sits over everything and keeps it as it was.
     pub lock: Option<Form>,
+    /// The lock was asked for (^L), not the idle timer: the lock screen says which.
+    pub locked_by_hand: bool,
     pub flash: Option<Flash>,
     pub mail: MailCounts,
     /// Set when an action queued mail: the event loop wakes the delivery worker.
@@ -228,6 +230,7 @@ impl App {
             visit: lookup::Visit::default(),
             last_activity: Instant::now(),
             viewport: None,
+            locked_by_hand: false,
             counter: None,
             clock,
             data_version,
@@ -441,7 +444,10 @@ impl App {
         match action {
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Quit => self.ask_quit(),
-            Action::Lock if self.session.is_some() => self.lock_now(),
+            Action::Lock if self.session.is_some() => {
+                self.lock_now();
+                self.locked_by_hand = true;
+            }
             Action::Cancel => self.go_home(),
             _ => self.act_screen(action),
         }
@@ -587,6 +593,7 @@ impl App {
     }
 
     fn lock_now(&mut self) {
+        self.locked_by_hand = false;
         self.lock = Some(Form::new(vec![form::Field::password(
             "password",
             Msg::FieldPassword,

@@ -356,6 +356,7 @@ messages! {
     ForcedChangeIntro => "管理者がパスワードを再設定しました。続けるには変更してください。", "An admin reset your password. Change it to continue.";
     LockedTitle => "画面ロック中", "Screen locked";
     LockedIntro => "一定時間操作がなかったためロックしました。パスワードで解除します。", "Locked after inactivity. Enter your password to unlock.";
+    LockedByHandIntro => "画面をロックしました。パスワードで解除します。", "Screen locked. Enter your password to unlock.";
     HomeTitle => "メニュー", "Menu";
     HomeFoot => "数字キーまたは ↑↓ と Enter で選びます。? でヘルプ。", "Press a number, or arrows and Enter. ? for help.";
     MenuRegister => "窓口登録", "Counter registration";

@@ -103,6 +103,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let store = Store::open(&opts.db_path)
         .with_context(|| format!("データベース {} を開けません", opts.db_path.display()))?;
     let mut app = App::new(store, opts.config, opts.terminal, opts.banner)?;
+    crate::ui::theme::init_from_env();
     let stop = stop_flag();
     let (tx, rx) = mpsc::channel();
     // Queue counts take tens of milliseconds at scale: counted on their own thread.
