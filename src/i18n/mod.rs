@@ -1,6 +1,7 @@
 //! Every user-facing string, Japanese first, with a complete English catalogue.
 
 pub mod cli;
+pub mod delivery;
 pub mod findings;
 pub mod ui;
 

@@ -316,6 +316,9 @@ fn print_line(l: &MailLine) {
         l.next_attempt_at.as_deref().unwrap_or("-"),
         clean(&l.to),
         clean(&l.subject),
-        clean(l.last_reply.as_deref().unwrap_or("")),
+        clean(&crate::i18n::delivery::explain(
+            crate::i18n::Lang::Ja,
+            l.last_reply.as_deref().unwrap_or("")
+        )),
     );
 }
