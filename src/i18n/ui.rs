@@ -189,6 +189,7 @@ messages! {
     MenuLookupDesc => "IDを忘れたお客様の検索・ID通知・ID変更", "Find a customer's forgotten login ID, mail it, change it";
     LkTitle => "ID照会", "ID lookup";
     LkSearchBy => "検索方法", "Search by";
+    LkSearchByHint => "1〜9 の数字、または ←→ で選びます", "Digits 1-9, or left/right, choose";
     LkQuery => "検索語", "Search text";
     LkQueryHint => "全角・半角、ひらがな・カタカナ、空白の違いは区別しません", "Width, kana kind and spaces are ignored";
     LkBirthHint => "求職者カナ検索のとき: 例 1990/4/1、平成2年4月1日", "Seeker kana search only: e.g. 1990-04-01, H2.4.1";
