@@ -18,7 +18,11 @@ use crate::service::{FieldIssue, ServiceError};
 #[derive(Debug, Default, Clone)]
 pub struct Visit {
     pub purpose: Option<String>,
+    /// Given at ID照会 or the account screen; covers both.
     pub per_customer: BTreeMap<i64, String>,
+    /// Given when opening a customer's submission (本登録審査…). Kept apart: a purpose given
+    /// to look up a forgotten ID does not cover reading their job offers (issue 15 item 12).
+    pub per_customer_review: BTreeMap<i64, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
