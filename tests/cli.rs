@@ -179,6 +179,7 @@ fn cli_register_show_reissue_activate_and_verify() {
         "info@iidabashi-shoji.co.jp",
         "--establishment-number",
         "1301-999999-9",
+        "--accept-warnings",
     ]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(

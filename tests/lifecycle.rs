@@ -180,6 +180,28 @@ fn r_reg_4_r_key_0_counter_opened_account_gets_its_key_on_request_opens_and_is_n
             "1301-999999-9",
         ],
     );
+    // Not registered here: said, and refused until the clerk confirms.
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("登録されていません"),
+        "{} {}",
+        r.stdout,
+        r.stderr
+    );
+    let r = o.clerk(
+        t0,
+        &[
+            "account",
+            "register",
+            "--kind",
+            "employer",
+            "--email",
+            email,
+            "--establishment-number",
+            "1301-999999-9",
+            "--accept-warnings",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     // No key anywhere: only the guidance mail, which names the sender to allow.
     assert_eq!(keys_in_mail(&o), 0);

@@ -155,6 +155,10 @@ fn r_reg_4_registration_shows_result_panel_without_a_key_and_the_guidance_mail()
     press(&mut f.app, KeyCode::Tab);
     type_text(&mut f.app, "１３０１－９９９９９９－９");
     press(&mut f.app, KeyCode::Enter);
+    // Not registered in this database: said, and confirmed (issue 15 item 14).
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("登録されていません"), "{text}");
+    press(&mut f.app, KeyCode::Char('y'));
     let text = screen_text(&f.app, 80, 24);
     assert!(text.contains("登録しました"), "{text}");
     // R-REG-4: no key at the counter; the customer asks for it online (R-KEY-0).

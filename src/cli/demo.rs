@@ -214,6 +214,8 @@ fn employer(email: &str, establishment: &str) -> RegisterInput {
         email: email.into(),
         email_confirm: email.into(),
         establishment_number: establishment.into(),
+        // The sample establishments are not in the demo database (an unknown number warns).
+        accept_warnings: true,
         ..RegisterInput::default()
     }
 }

@@ -130,6 +130,14 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
                 "is a free-mail address ({p}); a company address is recommended for employers. Confirm to keep it"
             ),
         },
+        "establishment_unknown" => match lang {
+            Lang::Ja => format!(
+                "事業所番号 {p} はこのデータベースに登録されていません。番号を確かめ、このままでよければ確認してください"
+            ),
+            Lang::En => format!(
+                "establishment number {p} is not registered here. Check it; confirm to keep it"
+            ),
+        },
         "establishment_accounts_full" => match lang {
             Lang::Ja => {
                 format!("この事業所のアカウントは上限（代表1件＋追加10件、計{p}件）に達しています")
@@ -1149,6 +1157,7 @@ mod tests {
             "email_mismatch",
             "email_fullwidth",
             "email_free_mail",
+            "establishment_unknown",
             "establishment_accounts_full",
             "staff_name_format",
             "staff_name_taken",

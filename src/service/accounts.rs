@@ -196,7 +196,16 @@ pub fn register(
     ctx: &Ctx,
     input: &RegisterInput,
 ) -> Result<Registered> {
-    let (valid, issues) = validate(input, cfg, jst_date(ctx.now));
+    let (valid, mut issues) = validate(input, cfg, jst_date(ctx.now));
+    // An establishment number nobody registered here is most often a typo: said, and
+    // accepted once the clerk confirms (the establishment may be another office's).
+    if let Some(n) = valid
+        .as_ref()
+        .and_then(|v| v.establishment_number.as_deref())
+        && storage::establishments::id_by_number(store.conn(), n)?.is_none()
+    {
+        issues.push(FieldIssue::warning("establishment_number", "establishment_unknown").with(n));
+    }
     let blocking = issues.iter().any(|x| x.severity == super::Severity::Error)
         || (!issues.is_empty() && !input.accept_warnings);
     let Some(v) = valid.filter(|_| !blocking) else {
