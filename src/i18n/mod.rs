@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod findings;
+pub mod ops;
 pub mod ui;
 
 use crate::config::Language;
