@@ -244,6 +244,9 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         _ => {}
     }
     let config_path = s.config_path.clone();
+    // Opening the store makes the database owner-only again: doctor looks before.
+    let modes = matches!(command, Command::Doctor)
+        .then(|| crate::service::doctor::file_modes(&s.db_path, &s.config));
     let ctx = CliCtx::open(s, create)?;
     match command {
         Command::Init(a) => init::run(&a, &ctx),
@@ -286,7 +289,7 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         Command::Sweep => review::run_sweep(&ctx),
         Command::Lookup(a) => lookup::run(&a, &ctx),
         Command::Backup(a) => ops::run_backup(&a, &ctx),
-        Command::Doctor => ops::run_doctor(&ctx, config_path.as_deref()),
+        Command::Doctor => ops::run_doctor(&ctx, config_path.as_deref(), modes),
         Command::Restore(_) | Command::Completions(_) | Command::Man => Ok(code::OK),
     }
 }

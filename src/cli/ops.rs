@@ -174,13 +174,18 @@ pub fn run_restore(a: &RestoreArgs, s: &Settings) -> anyhow::Result<i32> {
 ///
 /// # Errors
 /// The database cannot be read at all.
-pub fn run_doctor(ctx: &CliCtx, config_path: Option<&Path>) -> anyhow::Result<i32> {
+pub fn run_doctor(
+    ctx: &CliCtx,
+    config_path: Option<&Path>,
+    modes_before_open: Option<doctor::Line>,
+) -> anyhow::Result<i32> {
     let lines = doctor::run(
         &ctx.store(),
         &doctor::Inputs {
             config: &ctx.config,
             config_path,
             now: ctx.now(),
+            modes_before_open,
         },
     )?;
     let worst = doctor::worst(&lines);

@@ -23,6 +23,9 @@ pub struct Inputs<'a> {
     /// The configuration file, when one was read.
     pub config_path: Option<&'a Path>,
     pub now: DateTime<Utc>,
+    /// The file modes as found before the store was opened (opening makes the database and
+    /// its journal files owner-only again, which would hide what was wrong).
+    pub modes_before_open: Option<Line>,
 }
 
 /// One line: its level and what was found.
@@ -45,8 +48,10 @@ pub fn run(store: &Store, inp: &Inputs<'_>) -> crate::storage::Result<Vec<Line>>
     out.extend(database(store)?);
     out.push(chain(store));
     let db = store.path().map(Path::to_path_buf);
-    if let Some(db) = &db {
-        out.push(modes(db, &spool_dir(inp.config, db)));
+    match (&inp.modes_before_open, &db) {
+        (Some(l), _) => out.push(l.clone()),
+        (None, Some(db)) => out.push(file_modes(db, inp.config)),
+        (None, None) => {}
     }
     out.extend(config(inp));
     out.push(smtp(inp.config, db.as_deref()));
@@ -137,6 +142,11 @@ fn chain(store: &Store) -> Line {
 
 /// The database, its journal files, its companions (install secret, …), the log files and the
 /// spool folder with its files: owned by this user, nothing for group or others.
+#[must_use]
+pub fn file_modes(db: &Path, cfg: &Config) -> Line {
+    modes(db, &spool_dir(cfg, db))
+}
+
 fn modes(db: &Path, spool: &Path) -> Line {
     let mut paths: Vec<PathBuf> = vec![db.to_path_buf()];
     paths.extend(maintenance::side_files(db));
