@@ -228,6 +228,7 @@ pub fn restore(backup: &Path, target: &Path) -> Result<CopyReport, BackupError> 
         .unwrap_or("madoguchi");
     let staging = target.with_file_name(format!(".{stem}-restore-{}.db", std::process::id()));
     let mut staged = Vec::new();
+    let mut linked: Vec<PathBuf> = Vec::new();
     let result = (|| {
         copy_new(backup, &staging)?;
         for (from, _) in &plan {
@@ -247,6 +248,7 @@ pub fn restore(backup: &Path, target: &Path) -> Result<CopyReport, BackupError> 
                         source: e,
                     },
                 })?;
+                linked.push(to);
             }
         }
         std::fs::hard_link(&staging, target).map_err(|e| match e.kind() {
@@ -259,6 +261,12 @@ pub fn restore(backup: &Path, target: &Path) -> Result<CopyReport, BackupError> 
         Ok::<_, BackupError>(report)
     })();
     remove_all(&staging, &staged);
+    if result.is_err() {
+        // Companions put in place before the database could not follow: take them back.
+        for p in &linked {
+            let _ = std::fs::remove_file(p);
+        }
+    }
     if let Ok(r) = &result {
         tracing::info!(from = %backup.display(), to = %target.display(), accounts = r.accounts, "restored");
     }
