@@ -48,6 +48,11 @@ fn command_name(c: &cli::Command) -> &'static str {
         cli::Command::Visit { .. } => "visit",
         cli::Command::Sweep => "sweep",
         cli::Command::Lookup(_) => "lookup",
+        cli::Command::Backup(_) => "backup",
+        cli::Command::Restore(_) => "restore",
+        cli::Command::Doctor => "doctor",
+        cli::Command::Completions(_) => "completions",
+        cli::Command::Man => "man",
     }
 }
 
@@ -58,7 +63,12 @@ fn start_logging(file: &std::path::Path) -> Option<()> {
         _ => std::path::Path::new("."),
     };
     std::fs::create_dir_all(dir).ok()?;
-    let appender = tracing_appender::rolling::never(dir, file.file_name()?);
+    // A size cap, checked on every write: the services run for months (issue 18).
+    let appender = madoguchi::logfile::CappedLog::open(
+        &dir.join(file.file_name()?),
+        madoguchi::logfile::MAX_BYTES,
+    )
+    .ok()?;
     tracing_subscriber::fmt()
         .with_writer(appender)
         .with_ansi(false)

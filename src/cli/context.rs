@@ -37,6 +37,8 @@ pub struct Settings {
     pub json: bool,
     pub terminal: String,
     pub as_name: Option<String>,
+    /// The configuration file named or found (it may not exist: then the defaults apply).
+    pub config_path: Option<PathBuf>,
 }
 
 impl CliCtx {

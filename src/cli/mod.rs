@@ -9,6 +9,7 @@ pub mod import_watch;
 pub mod init;
 pub mod lookup;
 pub mod mail;
+pub mod ops;
 pub mod out;
 pub mod prompt;
 pub mod review;
@@ -75,9 +76,22 @@ pub enum LangArg {
     En,
 }
 
+/// `--version`: the program's version and the database schema version it writes.
+pub static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::i18n::ops::ops_msg(
+        Lang::Ja,
+        &crate::i18n::ops::OpsMsg::Version {
+            version: env!("CARGO_PKG_VERSION"),
+            schema: crate::storage::migrate::current_version(),
+        },
+    )
+    .trim_start_matches("madoguchi ")
+    .to_string()
+});
+
 /// 窓口 (madoguchi): Hello Work counter and back-office terminal application.
 #[derive(Debug, Parser)]
-#[command(name = "madoguchi", version)]
+#[command(name = "madoguchi", version = VERSION.as_str())]
 pub struct Cli {
     /// Database file [env: MADOGUCHI_DB] (default: the data dir's madoguchi.db)
     #[arg(long, global = true, value_name = "PATH")]
@@ -156,6 +170,17 @@ pub enum Command {
     Sweep,
     /// Forgotten-ID lookup: search customers (masked), reveal after the identity check, mail the ID
     Lookup(lookup::LookupArgs),
+    /// Online backup while clerks work (SQLite backup API), checked; the install secret goes beside it
+    Backup(ops::BackupArgs),
+    /// Restore a checked backup to --db, which must not exist (never over a live database)
+    Restore(ops::RestoreArgs),
+    /// Check the installation: database, triggers, audit chain, file modes, config, SMTP, spool,
+    /// WAL, unsent mail, calendar and minimum wage tables (exit 0 正常, 1 注意, 2 異常)
+    Doctor,
+    /// Print a shell completion script (bash, zsh, fish)
+    Completions(ops::CompletionsArgs),
+    /// Print the manual page (roff) generated from these definitions
+    Man,
 }
 
 /// Resolves paths, configuration and language before anything else runs.
@@ -187,6 +212,7 @@ pub fn settings(cli: &Cli) -> anyhow::Result<Settings> {
         json: cli.json,
         terminal: crate::terminal_id::current(),
         as_name: cli.as_name.clone(),
+        config_path,
     })
 }
 
@@ -210,9 +236,17 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         return tui(s, None);
     };
     let create = matches!(command, Command::Init(_));
-    if let Command::Demo(args) = &command {
-        return demo::run(args, s);
+    match &command {
+        Command::Demo(args) => return demo::run(args, s),
+        Command::Restore(a) => return ops::run_restore(a, &s),
+        Command::Completions(a) => return ops::run_completions(a),
+        Command::Man => return ops::run_man(),
+        _ => {}
     }
+    let config_path = s.config_path.clone();
+    // Opening the store makes the database owner-only again: doctor looks before.
+    let modes = matches!(command, Command::Doctor)
+        .then(|| crate::service::doctor::file_modes(&s.db_path, &s.config));
     let ctx = CliCtx::open(s, create)?;
     match command {
         Command::Init(a) => init::run(&a, &ctx),
@@ -254,6 +288,9 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         Command::Visit { cmd } => review::run_visit(&cmd, &ctx),
         Command::Sweep => review::run_sweep(&ctx),
         Command::Lookup(a) => lookup::run(&a, &ctx),
+        Command::Backup(a) => ops::run_backup(&a, &ctx),
+        Command::Doctor => ops::run_doctor(&ctx, config_path.as_deref(), modes),
+        Command::Restore(_) | Command::Completions(_) | Command::Man => Ok(code::OK),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod delivery;
 pub mod findings;
+pub mod ops;
 pub mod ui;
 
 use crate::config::Language;

@@ -5,8 +5,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod cli_support;
+pub mod doctor;
 pub mod export;
 pub mod import;
 pub mod lookup;

@@ -8,6 +8,7 @@ pub mod establishments;
 pub mod imports;
 pub mod keys;
 pub mod lookup;
+pub mod maintenance;
 pub mod migrate;
 pub mod outbox;
 pub mod payload;
