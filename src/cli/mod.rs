@@ -40,7 +40,8 @@ pub mod code {
     /// Not found, not permitted, or the sign-in failed.
     pub const DENIED: i32 = 4;
     pub const NOT_FOUND: i32 = 4;
-    /// `audit verify`: the hash chain is broken.
+    /// `audit verify`: the hash chain is broken; any command: the audit log's guard triggers
+    /// are missing (R-AUD-2).
     pub const TAMPERED: i32 = 5;
 }
 
@@ -213,7 +214,14 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
     if let Command::Demo(args) = &command {
         return demo::run(args, s);
     }
-    let ctx = CliCtx::open(s, create)?;
+    // R-AUD-2: every command but `audit verify` refuses a database whose audit log guards are gone.
+    let guarded = !matches!(
+        command,
+        Command::Audit {
+            cmd: audit::AuditCmd::Verify
+        }
+    );
+    let ctx = CliCtx::open_with(s, create, guarded)?;
     match command {
         Command::Init(a) => init::run(&a, &ctx),
         Command::Passwd => init::passwd(&ctx),
@@ -279,6 +287,17 @@ pub fn tui(s: Settings, banner: Option<String>) -> anyhow::Result<i32> {
     })
     .map_err(|e| {
         tracing::error!("tui: {e:#}");
+        // R-AUD-2: the guard check at start refuses in the same words as the CLI.
+        if let Some(crate::storage::StorageError::AuditGuard(names)) = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<crate::storage::StorageError>())
+        {
+            let names = names.join(", ");
+            return Exit::new(
+                code::TAMPERED,
+                crate::i18n::cli::msg(lang, &crate::i18n::cli::Msg::AuditGuard { names: &names }),
+            );
+        }
         Exit::new(
             code::ERROR,
             format!("{}: {e}", label(lang, Label::TuiFailed)),

@@ -585,6 +585,8 @@ pub enum Label {
     Locked,
     MustChange,
     AuditHeader,
+    /// R-AUD-2: `audit trim` without a retention.
+    AuditNoRetention,
     MailNotYet,
     TuiFailed,
     InternalError,
@@ -643,6 +645,11 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         L::Disabled => pick(lang, "無効", "disabled"),
         L::Locked => pick(lang, "ロック中", "locked"),
         L::MustChange => pick(lang, "要パスワード変更", "must change password"),
+        L::AuditNoRetention => pick(
+            lang,
+            "保存期間が設定されていません（設定ファイルの [audit] retention_days、または --days）",
+            "No retention set ([audit] retention_days in the configuration, or --days)",
+        ),
         L::AuditHeader => pick(
             lang,
             "#\t日時（日本時間）\t職員\t端末\t操作\t対象\t目的\t結果",
@@ -753,6 +760,15 @@ pub enum Msg<'a> {
     NowInvalid {
         value: &'a str,
     },
+    /// R-AUD-2: the guard triggers of the audit log are missing or altered (at start).
+    AuditGuard {
+        names: &'a str,
+    },
+    /// R-AUD-2 retention.
+    AuditTrimmed {
+        removed: i64,
+        first_kept: Option<i64>,
+    },
     DemoCreated {
         path: &'a str,
     },
@@ -760,6 +776,64 @@ pub enum Msg<'a> {
     EmailCaseConflicts {
         accounts: usize,
     },
+}
+
+/// R-AUD-2: what `audit verify` found, from the reason code of `storage::audit::verify`.
+#[must_use]
+pub fn audit_reason(lang: Lang, code: &str) -> String {
+    if let Some(name) = code.strip_prefix("trigger_missing:") {
+        return if lang == Lang::Ja {
+            format!("保護トリガー {name} がない、または書き換えられています")
+        } else {
+            format!("guard trigger {name} missing or altered")
+        };
+    }
+    let (ja, en) = match code {
+        "row_missing" => ("直前の行が欠けています", "the row before it is missing"),
+        "link_broken" => (
+            "直前の行とのつながりが壊れています",
+            "link to the previous row broken",
+        ),
+        "rows_before_missing" => ("これより前の行が欠けています", "rows before it are missing"),
+        "chain_start" => (
+            "連鎖の始まりが正しくありません",
+            "the first row does not start the chain",
+        ),
+        "unkeyed_after_keyed" => (
+            "鍵付きの行の後に鍵なしの行があります",
+            "an unkeyed row after keyed ones",
+        ),
+        "hash_mismatch" => (
+            "内容がハッシュと一致しません",
+            "content does not match its hash",
+        ),
+        "head_not_keyed" => (
+            "最新の行が鍵付きではありません（書き換えのおそれ）",
+            "the newest row is not keyed (rewritten?)",
+        ),
+        "head_file_missing" => (
+            "先頭記録ファイル（.audit-head）がありません",
+            "the head file (.audit-head) is missing",
+        ),
+        "rows_cut_off" => (
+            "先頭記録ファイルにある最新の行がデータベースにありません（末尾が削られています）",
+            "rows recorded in the head file are gone (cut off the end)",
+        ),
+        "head_differs" => (
+            "最新の行が先頭記録ファイルと一致しません",
+            "the newest row differs from the head file",
+        ),
+        "rows_not_in_head_file" => (
+            "先頭記録ファイルにない行があります",
+            "rows not recorded in the head file",
+        ),
+        "cut_forged" => (
+            "保存期間の切断点の署名が正しくありません",
+            "the retention cut point's signature is wrong",
+        ),
+        other => return other.to_string(),
+    };
+    pick(lang, ja, en).to_string()
 }
 
 /// Fills a message.
@@ -923,11 +997,41 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
         }
         Msg::AuditBroken { id, reason } => {
             if ja {
-                format!("監査ログが改ざんされています: 行 #{id}（{reason}）")
+                format!(
+                    "監査ログが改ざんされています: 行 #{id}（{}）",
+                    audit_reason(lang, reason)
+                )
             } else {
-                format!("The audit log has been tampered with: row #{id} ({reason})")
+                format!(
+                    "The audit log has been tampered with: row #{id} ({})",
+                    audit_reason(lang, reason)
+                )
             }
         }
+        Msg::AuditGuard { names } => {
+            if ja {
+                format!(
+                    "監査ログを守るトリガー（{names}）がありません、または書き換えられています。改ざんのおそれがあるため起動しません。`madoguchi audit verify` で確かめ、システム管理者に連絡してください"
+                )
+            } else {
+                format!(
+                    "The audit log's guard triggers ({names}) are missing or altered. Possible tampering: refusing to start. Run `madoguchi audit verify` and call the system administrator"
+                )
+            }
+        }
+        Msg::AuditTrimmed {
+            removed,
+            first_kept,
+        } => match (ja, first_kept) {
+            (true, Some(f)) => format!(
+                "保存期間を過ぎた監査ログ {removed} 行を削除しました（署名付きの切断点: 行 #{f} から保持）"
+            ),
+            (true, None) => "保存期間を過ぎた監査ログはありません".to_string(),
+            (false, Some(f)) => format!(
+                "Removed {removed} audit rows past retention (signed cut point: kept from row #{f})"
+            ),
+            (false, None) => "No audit rows past retention".to_string(),
+        },
         Msg::NowInvalid { value } => {
             if ja {
                 format!(

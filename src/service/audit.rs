@@ -11,7 +11,53 @@ use super::{Ctx, Result, ServiceError, require};
 /// # Errors
 /// On SQLite failure.
 pub fn verify(store: &Store) -> Result<VerifyReport> {
-    Ok(audit::verify(store.conn())?)
+    Ok(audit::verify(
+        store.conn(),
+        store.secret(),
+        store.audit_head_path().as_deref(),
+    )?)
+}
+
+/// What a retention run did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Trimmed {
+    /// The oldest row kept (the signed cut point), when rows were removed.
+    pub first_kept: Option<i64>,
+    pub removed: i64,
+}
+
+/// R-AUD-2 retention: removes the rows older than `days` days, from a cut point signed under
+/// the install secret, so the rest still verifies; the trim itself is one audit row. Admin only.
+///
+/// # Errors
+/// `Denied` unless the staff member manages staff (admin); storage failure.
+pub fn trim(store: &mut Store, ctx: &Ctx, days: u32) -> Result<Trimmed> {
+    let roles = require(store.conn(), ctx, Permission::ManageStaff)?;
+    let secret = store.secret().clone();
+    let keep_since = crate::clock::to_db(ctx.now - chrono::Duration::days(i64::from(days)));
+    let tx = store.immediate()?;
+    let done = audit::trim(&tx, &secret, &keep_since, &crate::clock::to_db(ctx.now))?;
+    let (first_kept, removed) = done.map_or((None, 0), |(f, n)| (Some(f), n));
+    super::audit(
+        &tx,
+        ctx,
+        Some(&roles),
+        super::Audit {
+            action: "audit.trim",
+            subject: None,
+            purpose: None,
+            outcome: "ok",
+            detail: Some(format!(
+                "retention_days={days} removed={removed} first_kept={}",
+                first_kept.map_or_else(|| "-".to_string(), |f| f.to_string())
+            )),
+        },
+    )?;
+    tx.commit()?;
+    Ok(Trimmed {
+        first_kept,
+        removed,
+    })
 }
 
 /// # Errors

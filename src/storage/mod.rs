@@ -40,6 +40,10 @@ pub enum StorageError {
     },
     #[error("stored value is damaged: {0}")]
     Corrupt(String),
+    /// R-AUD-2: a guard trigger of the audit log is missing or altered. Nothing may run on such
+    /// a database but `madoguchi audit verify`.
+    #[error("audit log guard triggers missing or altered: {}", .0.join(", "))]
+    AuditGuard(Vec<&'static str>),
 }
 
 pub type Result<T> = std::result::Result<T, StorageError>;
@@ -70,6 +74,31 @@ impl Store {
     /// # Errors
     /// The file cannot be created or opened, or its schema is newer than this program.
     pub fn open(path: &Path) -> Result<Store> {
+        let store = Store::open_unguarded(path)?;
+        store.check_audit_guards()?;
+        Ok(store)
+    }
+
+    /// R-AUD-2: the guard triggers of the audit log are checked at every start; a missing or
+    /// altered one is a loud error in the log and a refusal to go on.
+    fn check_audit_guards(&self) -> Result<()> {
+        let missing = audit::missing_triggers(&self.conn)?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        tracing::error!(
+            triggers = ?missing,
+            "R-AUD-2: audit log guard triggers missing or altered: refusing to start; run `madoguchi audit verify`"
+        );
+        Err(StorageError::AuditGuard(missing))
+    }
+
+    /// As [`Store::open`] without the check of the audit log's guard triggers: for `madoguchi
+    /// audit verify` only, which reports them itself.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_unguarded(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir)?;
         }
@@ -91,6 +120,11 @@ impl Store {
             secret,
         };
         store.configure()?;
+        audit::install(
+            &mut store.conn,
+            &store.secret,
+            Some(audit::head_path_for(path)),
+        )?;
         migrate::upgrade(&mut store.conn, path)?;
         // The -wal and -shm files hold the same data: owner-only too.
         for suffix in ["-wal", "-shm"] {
@@ -130,6 +164,7 @@ impl Store {
             secret: crate::secret::InstallSecret::ephemeral(),
         };
         store.configure()?;
+        audit::install(&mut store.conn, &store.secret, None)?;
         migrate::upgrade(&mut store.conn, Path::new(":memory:"))?;
         Ok(store)
     }
@@ -174,6 +209,12 @@ impl Store {
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// The head file of the audit chain beside the database (R-AUD-2); `None` in memory.
+    #[must_use]
+    pub fn audit_head_path(&self) -> Option<PathBuf> {
+        self.path.as_deref().map(audit::head_path_for)
     }
 
     /// The install secret keys are hashed under (R-KEY-2).
