@@ -208,11 +208,18 @@ pub fn run(cli: Cli, s: Settings) -> i32 {
 
 fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
     let Some(command) = cli.command else {
-        return tui(s, None);
+        return tui_checked(s);
     };
     let create = matches!(command, Command::Init(_));
     if let Command::Demo(args) = &command {
         return demo::run(args, s);
+    }
+    // SPEC §6: `init` honours MADOGUCHI_NOW only when it makes a training database.
+    if let Command::Init(a) = &command
+        && now_overridden()
+        && !a.training
+    {
+        return Err(now_refused(&s));
     }
     // R-AUD-2: every command but `audit verify` refuses a database whose audit log guards are gone.
     let guarded = !matches!(
@@ -221,7 +228,10 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
             cmd: audit::AuditCmd::Verify
         }
     );
-    let ctx = CliCtx::open_with(s, create, guarded)?;
+    let ctx = CliCtx::open_with(s.clone(), create, guarded)?;
+    if now_overridden() && !create && !crate::storage::settings::is_training(ctx.store().conn())? {
+        return Err(now_refused(&s));
+    }
     match command {
         Command::Init(a) => init::run(&a, &ctx),
         Command::Passwd => init::passwd(&ctx),
@@ -263,6 +273,40 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         Command::Sweep => review::run_sweep(&ctx),
         Command::Lookup(a) => lookup::run(&a, &ctx),
     }
+}
+
+/// Whether `MADOGUCHI_NOW` is set at all (a value that does not parse counts: it is still an
+/// attempt to move the clock).
+fn now_overridden() -> bool {
+    std::env::var_os(crate::clock::NOW_ENV).is_some_and(|v| !v.is_empty())
+}
+
+/// SPEC §6: `MADOGUCHI_NOW` on a live database is refused, never silently honoured: a faked
+/// clock would forge audit times.
+fn now_refused(s: &Settings) -> anyhow::Error {
+    let path = s.db_path.display().to_string();
+    tracing::error!(db = %path, "MADOGUCHI_NOW refused on a live database");
+    Exit::new(
+        code::USAGE,
+        crate::i18n::cli::msg(s.lang, &crate::i18n::cli::Msg::NowRefused { path: &path }),
+    )
+    .into()
+}
+
+/// The TUI with `MADOGUCHI_NOW` set starts only on an existing training database.
+fn tui_checked(s: Settings) -> anyhow::Result<i32> {
+    if now_overridden() {
+        let training = s.db_path.exists()
+            && crate::storage::Store::open(&s.db_path)
+                .ok()
+                .map(|st| crate::storage::settings::is_training(st.conn()))
+                .transpose()?
+                .unwrap_or(false);
+        if !training {
+            return Err(now_refused(&s));
+        }
+    }
+    tui(s, None)
 }
 
 /// The `--as` staff member when one is named, else nobody (the system).

@@ -760,6 +760,10 @@ pub enum Msg<'a> {
     NowInvalid {
         value: &'a str,
     },
+    /// SPEC §6: MADOGUCHI_NOW on a live database.
+    NowRefused {
+        path: &'a str,
+    },
     /// R-AUD-2: the guard triggers of the audit log are missing or altered (at start).
     AuditGuard {
         names: &'a str,
@@ -1005,6 +1009,17 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!(
                     "The audit log has been tampered with: row #{id} ({})",
                     audit_reason(lang, reason)
+                )
+            }
+        }
+        Msg::NowRefused { path } => {
+            if ja {
+                format!(
+                    "MADOGUCHI_NOW（時刻の差し替え）は研修用データベースでしか使えません。本番のデータベース {path} では監査ログの時刻を偽ることになるため、実行しません。MADOGUCHI_NOW を外すか、`madoguchi demo` または `madoguchi init --training` で作った研修用データベースを使ってください"
+                )
+            } else {
+                format!(
+                    "MADOGUCHI_NOW (a replaced clock) is allowed only on a training database. On the live database {path} it would forge audit times: refused. Unset MADOGUCHI_NOW, or use a training database made by `madoguchi demo` or `madoguchi init --training`"
                 )
             }
         }
