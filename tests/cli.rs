@@ -245,6 +245,31 @@ fn cli_register_show_reissue_activate_and_verify() {
     assert!(o.stdout.contains("[取消]"), "{}", o.stdout);
 
     let key = newest_key(&r.db());
+    // R-KEY-2: `mail show` shows the queued key mail with the key masked, JSON too.
+    let mail_id: i64 = rusqlite::Connection::open(r.db())
+        .expect("open")
+        .query_row(
+            "SELECT id FROM outbox WHERE body IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .expect("mail id");
+    for json in [false, true] {
+        let id = mail_id.to_string();
+        let mut args = vec!["mail", "show", id.as_str()];
+        if json {
+            args.insert(0, "--json");
+        }
+        let o = r.clerk(&args);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(o.stdout.contains("****-****-****"), "{}", o.stdout);
+        assert!(
+            !o.stdout.contains(&key),
+            "R-KEY-2: the key is shown: {}",
+            o.stdout
+        );
+        assert!(!o.stdout.contains(&key.replace('-', "")), "{}", o.stdout);
+    }
     let o = r.with_stdin(
         Some(CLERK_PW),
         &[

@@ -169,8 +169,9 @@ pub fn show(store: &mut Store, ctx: &Ctx, id: i64) -> Result<MailDetail> {
     let clear = sees_clear(&roles);
     let row = outbox::by_id(&tx, id)?.ok_or(ServiceError::NotFound)?;
     let scrubbed = !row.has_body;
+    // R-KEY-2: no screen or command shows a key: the body is shown with the key masked.
     let body = if clear && !scrubbed {
-        outbox::body(&tx, id)?
+        outbox::body(&tx, id)?.map(|b| crate::domain::authkey::mask_keys(&b))
     } else {
         None
     };
