@@ -638,6 +638,89 @@ fn spec_6_now_is_honoured_on_a_training_database() {
     );
 }
 
+/// Issue 17 item 11 (R-AUD-1, R-AUTH-2): a read and its sign-in do not wait for, nor fail
+/// because of, another process that holds the write lock for long; their audit rows follow
+/// once the lock is free.
+#[test]
+fn r_aud_1_a_read_and_its_sign_in_do_not_fail_while_another_process_writes() {
+    use std::io::Read as _;
+    let r = ready();
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "info@iidabashi-shoji.co.jp",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let rows_before = audit_rows(&r.db()).len();
+    // Another process holds the write lock (a long import).
+    let writer = rusqlite::Connection::open(r.db()).expect("writer");
+    writer
+        .execute_batch(
+            "BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('long', 'write');",
+        )
+        .expect("hold the write lock");
+    let started = std::time::Instant::now();
+    let mut child = r
+        .cmd(
+            Some(CLERK_PW),
+            &[
+                "--as",
+                "tanaka",
+                "account",
+                "show",
+                "info@iidabashi-shoji.co.jp",
+            ],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let _ = tx.send(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    });
+    // The account is shown while the lock is still held, well before the 10 s busy timeout.
+    let mut out = String::new();
+    while !out.contains("info@iidabashi-shoji.co.jp") {
+        match rx.recv_timeout(std::time::Duration::from_secs(8)) {
+            Ok(chunk) => out.push_str(&chunk),
+            Err(e) => panic!("not shown while another process writes ({e}): {out}"),
+        }
+    }
+    assert!(started.elapsed().as_secs() < 8, "{:?}", started.elapsed());
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "still waiting to write its audit rows"
+    );
+    writer.execute_batch("COMMIT").expect("release");
+    let status = child.wait().expect("wait");
+    reader.join().expect("reader");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    assert_eq!(status.code(), Some(0), "{err}");
+    // Both rows were written once the writer let go, in order, and the chain verifies.
+    let rows = audit_rows(&r.db());
+    let new: Vec<&str> = rows[rows_before..].iter().map(|x| x.2.as_str()).collect();
+    assert_eq!(new, vec!["signin", "account.view"]);
+    let o = r.run(None, &["audit", "verify"]);
+    assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
+}
+
 #[test]
 fn cli_demo_builds_a_database_without_the_tui() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -232,7 +232,7 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
     if now_overridden() && !create && !crate::storage::settings::is_training(ctx.store().conn())? {
         return Err(now_refused(&s));
     }
-    match command {
+    let result = match command {
         Command::Init(a) => init::run(&a, &ctx),
         Command::Passwd => init::passwd(&ctx),
         Command::Staff { cmd } => staff::run(&cmd, &ctx),
@@ -272,6 +272,20 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         Command::Visit { cmd } => review::run_visit(&cmd, &ctx),
         Command::Sweep => review::run_sweep(&ctx),
         Command::Lookup(a) => lookup::run(&a, &ctx),
+    };
+    // The audit rows of reads that waited for the write lock (a sign-in, a view): the output
+    // is out already; the rows are written once the other process lets go.
+    let flushed = ctx.store().flush_audit(crate::storage::AUDIT_LATER);
+    match flushed {
+        Ok(true) => result,
+        other => {
+            tracing::error!(
+                "audit rows of this command not written: {:?}",
+                other.map_err(|e| e.to_string())
+            );
+            result?;
+            Err(Exit::new(code::ERROR, label(ctx.lang, Label::AuditNotWritten)).into())
+        }
     }
 }
 

@@ -585,6 +585,8 @@ pub enum Label {
     Locked,
     MustChange,
     AuditHeader,
+    /// R-AUD-1: a read's audit row could not be written (the write lock stayed taken).
+    AuditNotWritten,
     /// R-AUD-2: `audit trim` without a retention.
     AuditNoRetention,
     MailNotYet,
@@ -645,6 +647,11 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         L::Disabled => pick(lang, "無効", "disabled"),
         L::Locked => pick(lang, "ロック中", "locked"),
         L::MustChange => pick(lang, "要パスワード変更", "must change password"),
+        L::AuditNotWritten => pick(
+            lang,
+            "監査ログに記録できませんでした（ほかの処理がデータベースを使い続けています）。記録の内容はログファイルに残しました。システム管理者に連絡してください",
+            "The audit rows could not be written (another process kept the database busy). They are in the log file; call the system administrator",
+        ),
         L::AuditNoRetention => pick(
             lang,
             "保存期間が設定されていません（設定ファイルの [audit] retention_days、または --days）",

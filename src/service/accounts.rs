@@ -760,29 +760,34 @@ impl AccountView {
 /// `NotFound`, `Denied`.
 pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> Result<AccountView> {
     let key = email_key(email_input).ok_or(ServiceError::NotFound)?;
-    let tx = store.immediate()?;
-    let roles = require(&tx, ctx, Permission::ViewAccount)?;
-    let acc = pick(&tx, &key)?;
-    audit(
-        &tx,
-        ctx,
-        Some(&roles),
-        Audit {
-            action: "account.view",
-            subject: Some(acc.as_ref().map_or_else(
-                || format!("email:{}", mask_email(&key)),
-                |a| format!("account:{}", a.id),
-            )),
-            purpose: Some(purpose.to_string()),
-            outcome: if acc.is_some() { "ok" } else { "not_found" },
-            detail: None,
-        },
-    )?;
-    let view = match acc {
-        Some(a) => Some(load_view(&tx, a, ctx.now)?),
-        None => None,
+    // A read: one snapshot, no write lock. Its audit row (R-AUD-1) is written as soon as the
+    // lock is free (`Store::audit_soon`), so a view never fails because another process writes.
+    let (roles, acc, view) = {
+        let tx = store.conn().unchecked_transaction()?;
+        let roles = require(&tx, ctx, Permission::ViewAccount)?;
+        let acc = pick(&tx, &key)?;
+        let view = match &acc {
+            Some(a) => Some(load_view(&tx, a.clone(), ctx.now)?),
+            None => None,
+        };
+        tx.commit()?;
+        (roles, acc, view)
     };
-    tx.commit()?;
+    store.audit_soon(crate::storage::audit::AuditEntry {
+        at_utc: crate::clock::to_db(ctx.now),
+        staff_id: Some(ctx.staff_id),
+        staff_name: Some(ctx.staff_name.clone()),
+        staff_roles: Some(roles.to_list()),
+        terminal: ctx.terminal.clone(),
+        action: "account.view".into(),
+        subject: Some(acc.as_ref().map_or_else(
+            || format!("email:{}", mask_email(&key)),
+            |a| format!("account:{}", a.id),
+        )),
+        purpose: Some(purpose.to_string()),
+        outcome: if acc.is_some() { "ok" } else { "not_found" }.into(),
+        detail: None,
+    })?;
     view.ok_or(ServiceError::NotFound)
 }
 

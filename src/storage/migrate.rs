@@ -183,6 +183,11 @@ pub(super) fn upgrade(conn: &mut Connection, path: &Path) -> Result<()> {
             supported,
         });
     }
+    // Up to date (every start but the first after an upgrade): no write lock taken, so opening
+    // never waits for another process's long write.
+    if found == supported {
+        return Ok(());
+    }
     if found == 0 {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have created it while we waited for the lock.
