@@ -721,6 +721,73 @@ fn r_aud_1_a_read_and_its_sign_in_do_not_fail_while_another_process_writes() {
     assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
 }
 
+/// Issue 17 item 10 (R-MAIL-3): a one-shot `mail sync` that can deliver nothing (server down,
+/// a server that never answers) exits non-zero and says why in Japanese; the reason recorded
+/// on the mail is Japanese, never "Resource temporarily unavailable (os error 11)".
+#[test]
+fn r_mail_3_sync_with_the_server_down_or_silent_exits_2_and_says_why_in_japanese() {
+    let r = ready();
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "info@iidabashi-shoji.co.jp",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let config = |port: u16| {
+        std::fs::write(
+            r.dir.path().join("none.toml"),
+            format!(
+                "[smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\ntimeout_seconds = 1\n"
+            ),
+        )
+        .expect("config");
+    };
+    let last_reply = || -> String {
+        rusqlite::Connection::open(r.db())
+            .expect("open")
+            .query_row(
+                "SELECT last_reply FROM outbox ORDER BY id LIMIT 1",
+                [],
+                |x| x.get(0),
+            )
+            .expect("reply")
+    };
+    // Nobody listens: refused.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    config(port);
+    let o = r.run(None, &["mail", "sync"]);
+    assert_eq!(o.code, 2, "{} {}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("1通も送信できませんでした"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("接続拒否"), "{}", o.stderr);
+    assert!(last_reply().starts_with("接続拒否"), "{}", last_reply());
+    // A server that takes the connection and never answers: lettre's timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    config(silent.local_addr().expect("addr").port());
+    // An hour on: the deferred mail is due again.
+    let o: Out = r
+        .cmd(None, &["mail", "sync"])
+        .env("MADOGUCHI_NOW", "2026-04-01T02:00:00Z")
+        .output()
+        .expect("run")
+        .into();
+    assert_eq!(o.code, 2, "{} {}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("時間切れ"), "{}", o.stderr);
+    let reply = last_reply();
+    assert!(reply.starts_with("時間切れ"), "{reply}");
+    assert!(!reply.contains("os error"), "{reply}");
+    drop(silent);
+}
+
 #[test]
 fn cli_demo_builds_a_database_without_the_tui() {
     let dir = tempfile::tempdir().expect("tempdir");
