@@ -788,6 +788,56 @@ fn r_mail_3_sync_with_the_server_down_or_silent_exits_2_and_says_why_in_japanese
     drop(silent);
 }
 
+/// SPEC §5 / issue 17 item 9: text from outside — here what was typed on the command line —
+/// never reaches the terminal as a control sequence, in clap's messages and in ours; importing
+/// a folder says so in Japanese instead of blaming the database.
+#[test]
+fn spec_5_cli_errors_never_echo_control_sequences_and_name_the_real_reason() {
+    let r = ready();
+    let hostile = "x\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
+    let cases: Vec<Vec<String>> = vec![
+        vec![
+            "audit".into(),
+            "list".into(),
+            "--limit".into(),
+            hostile.into(),
+        ],
+        vec!["queue".into(), hostile.into()],
+        vec!["import".into(), format!("/nonexistent/{hostile}.jsonl")],
+        vec![
+            "--as".into(),
+            "admin".into(),
+            "audit".into(),
+            "report".into(),
+            "--date".into(),
+            hostile.into(),
+        ],
+    ];
+    for args in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = r.run(Some(ADMIN_PW), &args);
+        assert_ne!(o.code, 0, "{args:?}");
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(
+                !o.stderr.contains(bad) && !o.stdout.contains(bad),
+                "{args:?}: {:?}",
+                o.stderr
+            );
+        }
+    }
+    let o = r.run(None, &["import", "/nonexistent/events.jsonl"]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("というファイルはありません"),
+        "{}",
+        o.stderr
+    );
+    let o = r.run(None, &["import", r.dir.path().to_str().expect("utf-8")]);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.contains("フォルダです"), "{}", o.stderr);
+    assert!(!o.stderr.contains("データベース"), "{}", o.stderr);
+}
+
 #[test]
 fn cli_demo_builds_a_database_without_the_tui() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -427,7 +427,9 @@ fn report(lang: Lang, json: bool, e: &anyhow::Error) -> i32 {
         // A reader that is gone cannot be told more; stderr still is.
         let _ = out::outln!("{doc}");
     }
-    eprintln!("{message}");
+    // Issue 17 item 9: whatever the message carries (a typed path, a value from outside), no
+    // control sequence reaches the terminal.
+    eprintln!("{}", crate::domain::text::sanitize(&message, true));
     status
 }
 

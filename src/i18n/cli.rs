@@ -1298,6 +1298,34 @@ pub fn mail_nothing_delivered(lang: Lang, waiting: usize, why: &str) -> String {
     }
 }
 
+/// Issue 17 item 9: why an input file could not be read, in the clerk's words. `path` is
+/// already sanitised.
+#[must_use]
+pub fn file_open_error(lang: Lang, path: &str, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let ja = lang == Lang::Ja;
+    match e.kind() {
+        K::IsADirectory if ja => format!(
+            "{path} はフォルダです。取り込むファイルを指定してください（フォルダに届くファイルを取り込み続けるには --watch {path}）"
+        ),
+        K::IsADirectory => format!(
+            "{path} is a folder: name the files to import (or --watch {path} to keep importing what arrives there)"
+        ),
+        K::NotFound if ja => format!("{path} というファイルはありません"),
+        K::NotFound => format!("No such file: {path}"),
+        K::PermissionDenied if ja => format!("{path} を読む権限がありません"),
+        K::PermissionDenied => format!("No permission to read {path}"),
+        _ if ja => format!(
+            "{path} を読めませんでした: {}",
+            crate::domain::text::sanitize(&e.to_string(), false)
+        ),
+        _ => format!(
+            "Cannot read {path}: {}",
+            crate::domain::text::sanitize(&e.to_string(), false)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -232,7 +232,11 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
                 None => None,
                 Some((_, Some(s))) => Some(s),
                 Some((s, None)) => {
-                    eprintln!("{}: {s}", out.t("不明な状態", "unknown state"));
+                    eprintln!(
+                        "{}: {}",
+                        out.t("不明な状態", "unknown state"),
+                        crate::domain::text::sanitize(s, false)
+                    );
                     return Ok(1);
                 }
             };
@@ -308,7 +312,7 @@ fn refused(e: &ServiceError, out: Out) -> anyhow::Result<i32> {
     if out.json {
         println!("{}", serde_json::json!({ "error": msg }));
     } else {
-        eprintln!("{msg}");
+        eprintln!("{}", crate::domain::text::sanitize(&msg, false));
     }
     Ok(1)
 }
