@@ -838,6 +838,36 @@ fn spec_5_cli_errors_never_echo_control_sequences_and_name_the_real_reason() {
     assert!(!o.stderr.contains("データベース"), "{}", o.stderr);
 }
 
+/// R-AUD-2 through the binary: `audit verify` notices rows cut off the end (exit 5, in
+/// Japanese); with a guard trigger dropped every other command refuses to start (exit 5) and
+/// `audit verify` still reports it; `audit trim` needs a retention.
+#[test]
+fn r_aud_2_verify_and_start_catch_a_cut_log_and_missing_triggers() {
+    let r = ready();
+    let o = r.run(None, &["audit", "verify"]);
+    assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
+    assert!(r.db().with_extension("audit-head").exists());
+    let o = r.run(Some(ADMIN_PW), &["--as", "admin", "audit", "trim"]);
+    assert_eq!(o.code, 2, "no retention configured: {}", o.stderr);
+    assert!(o.stderr.contains("保存期間"), "{}", o.stderr);
+    let c = rusqlite::Connection::open(r.db()).expect("attacker");
+    c.execute_batch(
+        "DROP TRIGGER audit_log_no_delete;
+         DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log);",
+    )
+    .expect("cut the newest row");
+    let o = r.clerk(&["account", "show", "nobody@example.co.jp"]);
+    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert!(o.stderr.contains("起動しません"), "{}", o.stderr);
+    let o = r.run(None, &["audit", "verify"]);
+    assert_eq!(o.code, 5, "{} {}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("末尾が削られています"), "{}", o.stderr);
+    let o = r.run(None, &["--json", "audit", "verify"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["first_bad"]["reason"], "rows_cut_off");
+}
+
 #[test]
 fn cli_demo_builds_a_database_without_the_tui() {
     let dir = tempfile::tempdir().expect("tempdir");
