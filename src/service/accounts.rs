@@ -773,21 +773,21 @@ pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> R
         tx.commit()?;
         (roles, acc, view)
     };
-    store.audit_soon(crate::storage::audit::AuditEntry {
-        at_utc: crate::clock::to_db(ctx.now),
-        staff_id: Some(ctx.staff_id),
-        staff_name: Some(ctx.staff_name.clone()),
-        staff_roles: Some(roles.to_list()),
-        terminal: ctx.terminal.clone(),
-        action: "account.view".into(),
-        subject: Some(acc.as_ref().map_or_else(
-            || format!("email:{}", mask_email(&key)),
-            |a| format!("account:{}", a.id),
-        )),
-        purpose: Some(purpose.to_string()),
-        outcome: if acc.is_some() { "ok" } else { "not_found" }.into(),
-        detail: None,
-    })?;
+    super::audit_read(
+        store,
+        ctx,
+        Some(&roles),
+        Audit {
+            action: "account.view",
+            subject: Some(acc.as_ref().map_or_else(
+                || format!("email:{}", mask_email(&key)),
+                |a| format!("account:{}", a.id),
+            )),
+            purpose: Some(purpose.to_string()),
+            outcome: if acc.is_some() { "ok" } else { "not_found" },
+            detail: None,
+        },
+    )?;
     view.ok_or(ServiceError::NotFound)
 }
 
