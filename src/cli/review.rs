@@ -280,7 +280,10 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     | crate::service::ServiceError::NotFound),
                 ) => {
                     refused += 1;
-                    eprintln!("#{id}: {}", crate::i18n::cli::error_message(ctx.lang, &e));
+                    eprintln!(
+                        "#{id}: {}",
+                        super::safe(&crate::i18n::cli::error_message(ctx.lang, &e))
+                    );
                 }
                 Err(e) => return Err(e.into()),
             }
