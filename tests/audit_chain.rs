@@ -420,3 +420,21 @@ fn r_aud_2_an_upgraded_log_keeps_its_plain_rows_verifiable_and_anchored_by_the_f
         "{bad:?}"
     );
 }
+
+#[test]
+fn r_aud_2_the_scheduled_retention_run_trims_as_the_system_only_when_configured() {
+    let mut e = env();
+    let later = t0() + chrono::Duration::days(400);
+    let none = audit::trim_scheduled(&mut e.store, 0, later).expect("keep all");
+    assert_eq!((none.first_kept, none.removed), (None, 0));
+    let t = audit::trim_scheduled(&mut e.store, 365, later).expect("trim");
+    assert!(t.removed > 0, "{t:?}");
+    let newest = storage::audit::recent(e.store.conn(), 1).expect("rows");
+    assert_eq!(newest[0].entry.action, "audit.trim");
+    assert_eq!(newest[0].entry.staff_name.as_deref(), Some("system"));
+    assert!(verify(&e.store).first_bad.is_none());
+    // Trimming again removes nothing more and still verifies.
+    let again = audit::trim_scheduled(&mut e.store, 365, later).expect("again");
+    assert!(again.removed <= 1, "{again:?}");
+    assert!(verify(&e.store).first_bad.is_none());
+}

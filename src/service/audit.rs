@@ -33,24 +33,62 @@ pub struct Trimmed {
 /// `Denied` unless the staff member manages staff (admin); storage failure.
 pub fn trim(store: &mut Store, ctx: &Ctx, days: u32) -> Result<Trimmed> {
     let roles = require(store.conn(), ctx, Permission::ManageStaff)?;
+    let by = audit::AuditEntry {
+        staff_id: Some(ctx.staff_id),
+        staff_name: Some(ctx.staff_name.clone()),
+        staff_roles: Some(roles.to_list()),
+        terminal: ctx.terminal.clone(),
+        ..audit::AuditEntry::default()
+    };
+    trim_by(store, days, ctx.now, by)
+}
+
+/// The scheduled retention run of `madoguchi sweep` (cron), as the system: nothing when
+/// `days` is 0 (keep every row).
+///
+/// # Errors
+/// Storage failure.
+pub fn trim_scheduled(
+    store: &mut Store,
+    days: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Trimmed> {
+    if days == 0 {
+        return Ok(Trimmed {
+            first_kept: None,
+            removed: 0,
+        });
+    }
+    let by = audit::AuditEntry {
+        staff_name: Some("system".into()),
+        terminal: "sweep".into(),
+        ..audit::AuditEntry::default()
+    };
+    trim_by(store, days, now, by)
+}
+
+fn trim_by(
+    store: &mut Store,
+    days: u32,
+    now: chrono::DateTime<chrono::Utc>,
+    by: audit::AuditEntry,
+) -> Result<Trimmed> {
     let secret = store.secret().clone();
-    let keep_since = crate::clock::to_db(ctx.now - chrono::Duration::days(i64::from(days)));
+    let keep_since = crate::clock::to_db(now - chrono::Duration::days(i64::from(days)));
     let tx = store.immediate()?;
-    let done = audit::trim(&tx, &secret, &keep_since, &crate::clock::to_db(ctx.now))?;
+    let done = audit::trim(&tx, &secret, &keep_since, &crate::clock::to_db(now))?;
     let (first_kept, removed) = done.map_or((None, 0), |(f, n)| (Some(f), n));
-    super::audit(
+    audit::append(
         &tx,
-        ctx,
-        Some(&roles),
-        super::Audit {
-            action: "audit.trim",
-            subject: None,
-            purpose: None,
-            outcome: "ok",
+        &audit::AuditEntry {
+            at_utc: crate::clock::to_db(now),
+            action: "audit.trim".into(),
+            outcome: "ok".into(),
             detail: Some(format!(
                 "retention_days={days} removed={removed} first_kept={}",
                 first_kept.map_or_else(|| "-".to_string(), |f| f.to_string())
             )),
+            ..by
         },
     )?;
     tx.commit()?;
