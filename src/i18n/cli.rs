@@ -1209,83 +1209,6 @@ pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
     }
 }
 
-/// R-MAIL-3, issue 17 item 10: what a failed send is recorded as (`outbox.last_reply`, shown to
-/// staff): a network fault in plain Japanese instead of the system's words ("Resource
-/// temporarily unavailable (os error 11)" is a timeout); a server's own reply is kept, after a
-/// Japanese word for its kind. Text already explained is returned as it is.
-#[must_use]
-pub fn mail_reply_text(raw: &str) -> String {
-    let raw = raw.trim();
-    // Our own words after it (「（再送期限を過ぎたため中止）」) stay as they are; text that
-    // starts in our words (「本文がありません」, an earlier explanation) is kept whole.
-    match raw.find(|c: char| !c.is_ascii()) {
-        Some(0) => return raw.to_string(),
-        Some(i) => return format!("{}{}", mail_reply_text(&raw[..i]), &raw[i..]),
-        None => {}
-    }
-    let low = raw.to_ascii_lowercase();
-    let has = |xs: &[&str]| xs.iter().any(|x| low.contains(x));
-    let plain = if has(&[
-        "os error 11)",
-        "temporarily unavailable",
-        "timed out",
-        "timeout",
-        "os error 110)",
-        "wouldblock",
-    ]) {
-        Some(
-            "時間切れ: メールサーバーから決められた時間内に応答がありませんでした（サーバーが混んでいるか止まっています。あとで自動で再送します）",
-        )
-    } else if has(&["connection refused", "os error 111)"]) {
-        Some(
-            "接続拒否: メールサーバーが接続を受け付けません（サーバーが止まっているか、設定 [smtp] の host・port が違います。あとで自動で再送します）",
-        )
-    } else if has(&[
-        "failed to lookup address",
-        "name or service not known",
-        "no address associated",
-        "temporary failure in name resolution",
-    ]) {
-        Some("メールサーバーの名前が引けません（設定 [smtp] host を確かめてください）")
-    } else if has(&[
-        "no route to host",
-        "network is unreachable",
-        "os error 113)",
-        "os error 101)",
-    ]) {
-        Some("メールサーバーまでのネットワークにつながりません")
-    } else if has(&[
-        "connection reset",
-        "broken pipe",
-        "os error 104)",
-        "os error 32)",
-        "unexpected eof",
-    ]) {
-        Some("メールサーバーとの接続が途中で切れました（あとで自動で再送します）")
-    } else if has(&["tls", "certificate", "handshake"]) {
-        Some(
-            "暗号化（TLS）の接続に失敗しました（証明書と設定 [smtp] security・ca_file を確かめてください）",
-        )
-    } else if has(&["authentication", "credentials", "535"]) {
-        Some(
-            "メールサーバーへのログインに失敗しました（設定 [smtp] の username とパスワードを確かめてください）",
-        )
-    } else {
-        None
-    };
-    if let Some(p) = plain {
-        return p.to_string();
-    }
-    let kind = if has(&["permanent error", " 5.", "(5"]) || raw.starts_with('5') {
-        "メールサーバーが受け取りを拒否しました（恒久的）"
-    } else if has(&["transient error", " 4.", "(4"]) || raw.starts_with('4') {
-        "メールサーバーが一時的に受け取りを断りました（あとで自動で再送します）"
-    } else {
-        "送信に失敗しました"
-    };
-    format!("{kind}: {raw}")
-}
-
 /// Issue 17 item 10: one-shot `mail sync` delivered nothing of what was due.
 #[must_use]
 pub fn mail_nothing_delivered(lang: Lang, waiting: usize, why: &str) -> String {
@@ -1329,28 +1252,6 @@ pub fn file_open_error(lang: Lang, path: &str, e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
 
-    #[test]
-    fn r_mail_3_network_faults_are_recorded_in_japanese_and_server_replies_kept() {
-        let t = mail_reply_text("Resource temporarily unavailable (os error 11)");
-        assert!(t.starts_with("時間切れ"), "{t}");
-        assert!(!t.contains("os error"), "{t}");
-        assert!(mail_reply_text("Connection refused (os error 111)").starts_with("接続拒否"));
-        let t = mail_reply_text("permanent error (550): 5.1.1 User unknown");
-        assert!(
-            t.contains("恒久的") && t.contains("550") && t.contains("User unknown"),
-            "{t}"
-        );
-        let t = mail_reply_text("Connection refused (os error 111)（再送期限を過ぎたため中止）");
-        assert!(
-            t.starts_with("接続拒否") && t.ends_with("（再送期限を過ぎたため中止）"),
-            "{t}"
-        );
-        assert_eq!(
-            mail_reply_text("本文がありません（消去済み）"),
-            "本文がありません（消去済み）"
-        );
-        assert_eq!(mail_reply_text(&t), t, "explained once");
-    }
     use super::*;
 
     #[test]

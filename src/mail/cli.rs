@@ -110,15 +110,15 @@ fn sync(
         print_report(&r, transport.describe(), out)?;
         let waiting = r.deferred + r.untried;
         if r.sent == 0 && waiting > 0 {
-            let why = r.last_error.as_deref().map_or_else(
-                || out.t("不明", "unknown").to_string(),
-                crate::i18n::cli::mail_reply_text,
-            );
             let lang = if out.en {
                 crate::i18n::Lang::En
             } else {
                 crate::i18n::Lang::Ja
             };
+            let why = r.last_error.as_deref().map_or_else(
+                || out.t("不明", "unknown").to_string(),
+                |e| crate::i18n::delivery::explain(lang, e),
+            );
             let text = crate::i18n::cli::mail_nothing_delivered(lang, waiting, &why);
             tracing::error!("mail sync: nothing delivered: {why}");
             eprintln!("{}", crate::domain::text::sanitize(&text, false));
@@ -206,7 +206,17 @@ fn print_report(r: &PassReport, via: &str, out: Out) -> anyhow::Result<()> {
         println!(
             "{}: {}",
             out.t("最後のエラー", "last error"),
-            crate::domain::text::sanitize(&crate::i18n::cli::mail_reply_text(e), false)
+            crate::domain::text::sanitize(
+                &crate::i18n::delivery::explain(
+                    if out.en {
+                        crate::i18n::Lang::En
+                    } else {
+                        crate::i18n::Lang::Ja
+                    },
+                    e
+                ),
+                false
+            )
         );
     }
     Ok(())
