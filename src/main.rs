@@ -13,7 +13,10 @@ fn main() -> ExitCode {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     // `… | head`: a stdout whose reader has gone ends the command quietly (cli::out).
     cli::out::quiet_broken_pipe_panics();
-    let args = Cli::parse();
+    let args = match Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => return clap_error(&e),
+    };
     let status = match cli::settings(&args) {
         Ok(s) => {
             let _ = start_logging(&madoguchi::paths::log_file_for(&s.db_path));
@@ -22,11 +25,31 @@ fn main() -> ExitCode {
             cli::run(args, s)
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!(
+                "{}",
+                madoguchi::domain::text::sanitize(&e.to_string(), true)
+            );
             cli::code::USAGE
         }
     };
     ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// Issue 17 item 9: clap's own messages echo what was typed ("invalid value '…'"): shown
+/// without control sequences. Help and version go out as clap writes them.
+fn clap_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let status = u8::try_from(e.exit_code()).unwrap_or(2);
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+        }
+        _ => eprint!(
+            "{}",
+            madoguchi::domain::text::sanitize(&e.render().to_string(), true)
+        ),
+    }
+    ExitCode::from(status)
 }
 
 /// The command's name only: arguments may hold personal data.

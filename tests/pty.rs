@@ -64,7 +64,7 @@ fn clerk_registers_an_employer_and_quits_with_the_terminal_restored() {
         1
     );
     assert!(
-        madoguchi::storage::audit::verify(store.conn())
+        madoguchi::service::audit::verify(&store)
             .expect("verify")
             .first_bad
             .is_none()

@@ -655,6 +655,11 @@ impl App {
             self.lock_now();
             changed = true;
         }
+        // Audit rows of reads that found the write lock taken (issue 17 item 11): written as
+        // soon as it is free, without making the screen wait.
+        if self.store.audit_waiting() > 0 {
+            let _ = self.store.flush_audit(Duration::ZERO);
+        }
         let c = self.clock_now();
         if c != self.clock_text {
             self.clock_text = c;

@@ -104,6 +104,11 @@ pub fn explain(lang: Lang, raw: &str) -> String {
     if raw.is_empty() {
         return String::new();
     }
+    // Already in our words: the program's own notes, and replies explained when they were
+    // recorded (issue 17 item 10: `storage::outbox` records them explained).
+    if !raw.starts_with(|c: char| c.is_ascii()) {
+        return raw.to_string();
+    }
     let class = classify(raw);
     if class == ReplyClass::Operator {
         let (action, who) = raw.split_once(" by ").unwrap_or((raw, ""));
@@ -175,6 +180,10 @@ mod tests {
             assert_eq!(explain(Lang::Ja, raw), want, "{raw}");
         }
         assert_eq!(explain(Lang::Ja, ""), "");
+        // Recorded explained (issue 17 item 10): shown as it is, not explained twice.
+        let once = explain(Lang::Ja, "Resource temporarily unavailable (os error 11)");
+        assert_eq!(explain(Lang::Ja, &once), once);
+        assert_eq!(explain(Lang::En, &once), once);
         assert!(explain(Lang::En, "permanent error (550): x").starts_with("unknown recipient"));
     }
 }

@@ -769,11 +769,21 @@ impl AccountView {
 /// `NotFound`, `Denied`.
 pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> Result<AccountView> {
     let key = email_key(email_input).ok_or(ServiceError::NotFound)?;
-    let tx = store.immediate()?;
-    let roles = require(&tx, ctx, Permission::ViewAccount)?;
-    let acc = pick(&tx, &key)?;
-    audit(
-        &tx,
+    // A read: one snapshot, no write lock. Its audit row (R-AUD-1) is written as soon as the
+    // lock is free (`Store::audit_soon`), so a view never fails because another process writes.
+    let (roles, acc, view) = {
+        let tx = store.conn().unchecked_transaction()?;
+        let roles = require(&tx, ctx, Permission::ViewAccount)?;
+        let acc = pick(&tx, &key)?;
+        let view = match &acc {
+            Some(a) => Some(load_view(&tx, a.clone(), ctx.now)?),
+            None => None,
+        };
+        tx.commit()?;
+        (roles, acc, view)
+    };
+    super::audit_read(
+        store,
         ctx,
         Some(&roles),
         Audit {
@@ -787,11 +797,6 @@ pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> R
             detail: None,
         },
     )?;
-    let view = match acc {
-        Some(a) => Some(load_view(&tx, a, ctx.now)?),
-        None => None,
-    };
-    tx.commit()?;
     view.ok_or(ServiceError::NotFound)
 }
 

@@ -11,7 +11,91 @@ use super::{Ctx, Result, ServiceError, require};
 /// # Errors
 /// On SQLite failure.
 pub fn verify(store: &Store) -> Result<VerifyReport> {
-    Ok(audit::verify(store.conn())?)
+    Ok(audit::verify(
+        store.conn(),
+        store.secret(),
+        store.audit_head_path().as_deref(),
+    )?)
+}
+
+/// What a retention run did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Trimmed {
+    /// The oldest row kept (the signed cut point), when rows were removed.
+    pub first_kept: Option<i64>,
+    pub removed: i64,
+}
+
+/// R-AUD-2 retention: removes the rows older than `days` days, from a cut point signed under
+/// the install secret, so the rest still verifies; the trim itself is one audit row. Admin only.
+///
+/// # Errors
+/// `Denied` unless the staff member manages staff (admin); storage failure.
+pub fn trim(store: &mut Store, ctx: &Ctx, days: u32) -> Result<Trimmed> {
+    let roles = require(store.conn(), ctx, Permission::ManageStaff)?;
+    let by = audit::AuditEntry {
+        staff_id: Some(ctx.staff_id),
+        staff_name: Some(ctx.staff_name.clone()),
+        staff_roles: Some(roles.to_list()),
+        terminal: ctx.terminal.clone(),
+        ..audit::AuditEntry::default()
+    };
+    trim_by(store, days, ctx.now, by)
+}
+
+/// The scheduled retention run of `madoguchi sweep` (cron), as the system: nothing when
+/// `days` is 0 (keep every row).
+///
+/// # Errors
+/// Storage failure.
+pub fn trim_scheduled(
+    store: &mut Store,
+    days: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Trimmed> {
+    if days == 0 {
+        return Ok(Trimmed {
+            first_kept: None,
+            removed: 0,
+        });
+    }
+    let by = audit::AuditEntry {
+        staff_name: Some("system".into()),
+        terminal: "sweep".into(),
+        ..audit::AuditEntry::default()
+    };
+    trim_by(store, days, now, by)
+}
+
+fn trim_by(
+    store: &mut Store,
+    days: u32,
+    now: chrono::DateTime<chrono::Utc>,
+    by: audit::AuditEntry,
+) -> Result<Trimmed> {
+    let secret = store.secret().clone();
+    let keep_since = crate::clock::to_db(now - chrono::Duration::days(i64::from(days)));
+    let tx = store.immediate()?;
+    let done = audit::trim(&tx, &secret, &keep_since, &crate::clock::to_db(now))?;
+    let (first_kept, removed) = done.map_or((None, 0), |(f, n)| (Some(f), n));
+    audit::append(
+        &tx,
+        &audit::AuditEntry {
+            at_utc: crate::clock::to_db(now),
+            action: "audit.trim".into(),
+            outcome: "ok".into(),
+            detail: Some(format!(
+                "retention_days={days} removed={removed} first_kept={}",
+                first_kept.map_or_else(|| "-".to_string(), |f| f.to_string())
+            )),
+            ..by
+        },
+    )?;
+    tx.commit()?;
+    Ok(Trimmed {
+        first_kept,
+        removed,
+    })
 }
 
 /// # Errors

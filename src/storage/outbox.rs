@@ -330,6 +330,9 @@ pub fn mark_deferred(
     next_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    // Recorded in Japanese with the raw reply beside it (issue 17 item 10): a timeout is
+    // 「応答なし（タイムアウト）」, never only "Resource temporarily unavailable (os error 11)".
+    let reply = &crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply);
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = 'queued', next_attempt_at = ?4, updated_at = ?5, last_reply = ?3,
@@ -374,6 +377,9 @@ pub fn mark_failed(
     reply: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    // Recorded in Japanese with the raw reply beside it (issue 17 item 10): a timeout is
+    // 「応答なし（タイムアウト）」, never only "Resource temporarily unavailable (os error 11)".
+    let reply = &crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply);
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = 'failed', updated_at = ?4, last_reply = ?3, lease_owner = NULL,
