@@ -438,3 +438,41 @@ fn r_aud_2_the_scheduled_retention_run_trims_as_the_system_only_when_configured(
     assert!(again.removed <= 1, "{again:?}");
     assert!(verify(&e.store).first_bad.is_none());
 }
+
+/// After a restore from a replica the head file is missing: an admin re-anchors the head with
+/// one logged row, and the chain verifies again; a chain broken elsewhere is not re-anchored.
+#[test]
+fn r_aud_2_an_admin_re_anchors_a_restored_log_whose_head_file_is_missing() {
+    let e = env();
+    let (path, mut store, admin) = (e.path, e.store, e.admin);
+    let head = madoguchi::storage::audit::head_path_for(&path);
+    std::fs::remove_file(&head).expect("head file");
+    let v = audit::verify(&store).expect("verify");
+    assert_eq!(
+        v.first_bad.map(|b| b.1),
+        Some("head_file_missing".to_string())
+    );
+    let a = audit::anchor(&mut store, &admin).expect("anchor");
+    assert_eq!(a.recorded, None);
+    let v = audit::verify(&store).expect("verify");
+    assert_eq!(v.first_bad, None);
+    assert_eq!(v.head.map(|h| h.0), Some(a.head));
+    let action: String = store
+        .conn()
+        .query_row(
+            "SELECT action FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("row");
+    assert_eq!(action, "audit.anchor");
+    // A row rewritten in place: the chain itself is broken, and no anchor covers that.
+    store
+        .conn()
+        .execute_batch(
+            "DROP TRIGGER audit_log_no_update;
+             UPDATE audit_log SET outcome = 'forged' WHERE id = 2;",
+        )
+        .expect("tamper");
+    assert!(audit::anchor(&mut store, &admin).is_err());
+}

@@ -228,7 +228,27 @@ fn litestream_replica_survives_sigkill_of_the_primary_with_every_registration_up
         restored.with_extension("secret"),
     )
     .expect("secret");
-    let store = Store::open_existing(&restored).expect("open restored");
+    let mut store = Store::open_existing(&restored).expect("open restored");
+    // The replica has no head file (it stayed with the dead server): the chain is whole but
+    // unanchored until an admin records its head anew, which is itself logged (R-AUD-2).
+    let unanchored = madoguchi::service::audit::verify(&store).expect("verify");
+    assert_eq!(
+        unanchored.first_bad.as_ref().map(|b| b.1.as_str()),
+        Some("head_file_missing")
+    );
+    let admin: i64 = store
+        .conn()
+        .query_row("SELECT id FROM staff WHERE name = 'admin'", [], |r| {
+            r.get(0)
+        })
+        .expect("admin");
+    let admin = madoguchi::service::Ctx {
+        staff_id: admin,
+        staff_name: "admin".into(),
+        terminal: "restore".into(),
+        now: chrono::Utc::now(),
+    };
+    madoguchi::service::audit::anchor(&mut store, &admin).expect("anchor");
     let present = |email: &str| {
         store
             .conn()

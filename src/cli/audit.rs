@@ -37,6 +37,9 @@ pub enum AuditCmd {
         #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
+    /// After a restore from a replica: record the audit log's head anew (admin), when the chain
+    /// is whole but its head file is missing or ahead of this database
+    Anchor,
     /// Remove the rows older than [audit] retention_days (admin); the chain still verifies
     /// from the signed cut point
     Trim {
@@ -117,6 +120,25 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             Ok(code::OK)
         }
         AuditCmd::Report { date, since, until } => report(ctx, *date, *since, *until),
+        AuditCmd::Anchor => {
+            let s = ctx.session()?;
+            let a = audit::anchor(&mut ctx.store(), &s.ctx.at(ctx.now()))?;
+            if ctx.json {
+                ctx.print_json(&a)?;
+            } else {
+                outln!(
+                    "{}",
+                    msg(
+                        ctx.lang,
+                        &Msg::AuditAnchored {
+                            head: a.head,
+                            recorded: a.recorded
+                        }
+                    )
+                )?;
+            }
+            Ok(code::OK)
+        }
         AuditCmd::Trim { days } => {
             let s = ctx.session()?;
             let days = days.unwrap_or(ctx.config.audit.retention_days);

@@ -256,11 +256,12 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         return Err(now_refused(&s));
     }
     // R-AUD-2: every command but `audit verify` refuses a database whose audit log guards are gone.
+    // `doctor` opens it too, to report what is wrong.
     let guarded = !matches!(
         command,
         Command::Audit {
             cmd: audit::AuditCmd::Verify
-        }
+        } | Command::Doctor
     );
     let ctx = CliCtx::open_with(s.clone(), create, guarded)?;
     if now_overridden() && !create && !crate::storage::settings::is_training(ctx.store().conn())? {

@@ -784,6 +784,10 @@ pub enum Msg<'a> {
         names: &'a str,
     },
     /// R-AUD-2 retention.
+    AuditAnchored {
+        head: i64,
+        recorded: Option<i64>,
+    },
     AuditTrimmed {
         removed: i64,
         first_kept: Option<i64>,
@@ -1047,6 +1051,16 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!(
                     "The audit log's guard triggers ({names}) are missing or altered. Possible tampering: refusing to start. Run `madoguchi audit verify` and call the system administrator"
                 )
+            }
+        }
+        Msg::AuditAnchored { head, recorded } => {
+            let before = recorded.map_or_else(|| "-".to_string(), |r| format!("#{r}"));
+            if ja {
+                format!(
+                    "監査ログの先頭を記録し直しました（行 #{head}。以前の記録: {before}）。この操作も監査ログに残ります"
+                )
+            } else {
+                format!("Audit log head recorded anew (row #{head}; previously recorded: {before}); the act is logged")
             }
         }
         Msg::AuditTrimmed {

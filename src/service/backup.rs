@@ -129,10 +129,20 @@ pub fn backup(store: &Store, dest: &Path) -> Result<Made, BackupError> {
         return Err(BackupError::NoBackup(dest.to_path_buf()));
     };
     let mut plan = Vec::new();
+    // The live head file may already record rows committed after the copy's snapshot: the
+    // copy gets a head file of its own, from its own newest row (R-AUD-2).
+    let live_head = crate::storage::audit::head_path_for(live);
     for c in maintenance::companions(live).map_err(io(live))? {
+        if c == live_head {
+            continue;
+        }
         if let Some(to) = maintenance::companion_for(live, &c, dest) {
             plan.push((c, to));
         }
+    }
+    let dest_head = crate::storage::audit::head_path_for(dest);
+    if dest_head.exists() {
+        return Err(BackupError::Exists(dest_head));
     }
     for p in std::iter::once(dest.to_path_buf())
         .chain(maintenance::side_files(dest))
@@ -165,6 +175,10 @@ pub fn backup(store: &Store, dest: &Path) -> Result<Made, BackupError> {
             copy_new(from, to)?;
             done.push((from.clone(), to.clone()));
         }
+        if let Some((id, hash)) = crate::storage::audit::head_of_file(dest)? {
+            crate::storage::audit::start_head_file(&dest_head, id, &hash)
+                .map_err(io(&dest_head))?;
+        }
         let report = check_copy(dest)?;
         Ok::<_, BackupError>(report)
     })();
@@ -180,6 +194,7 @@ pub fn backup(store: &Store, dest: &Path) -> Result<Made, BackupError> {
         Err(e) => {
             tracing::error!(dest = %dest.display(), "backup failed: {e}");
             remove_all(dest, &plan);
+            let _ = std::fs::remove_file(&dest_head);
             Err(e)
         }
     }

@@ -205,6 +205,37 @@ pub fn install(
     Ok(())
 }
 
+/// The head of the audit log in the database file at `db` (read without `Store`: a copy just
+/// made by a backup, before it is checked).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn head_of_file(db: &Path) -> Result<Option<(i64, String)>> {
+    let conn = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    Ok(conn
+        .query_row(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Starts the head file at `path` with one head (a new file only: a backup's own).
+///
+/// # Errors
+/// The file exists or cannot be written.
+pub fn start_head_file(path: &Path, id: i64, hash: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(format!("{id} {hash}\n").as_bytes())?;
+    f.sync_all()
+}
+
 fn append_head(path: &Path, id: i64, hash: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt as _;
     let mut f = std::fs::OpenOptions::new()
