@@ -90,7 +90,21 @@ impl CappedLog {
 }
 
 impl Write for &CappedLog {
+    /// A line that cannot be written (full disk) is dropped: a log must never spill onto the
+    /// terminal (the tracing writer would print its error to stderr, over the TUI).
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Dropped on failure: nothing better can be done with a log line on a full disk.
+        let _ = self.write_line(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CappedLog {
+    fn write_line(&self, buf: &[u8]) -> std::io::Result<usize> {
         let mut guard = self
             .state
             .lock()
@@ -107,10 +121,6 @@ impl Write for &CappedLog {
         s.file.write_all(buf)?;
         s.written += buf.len() as u64;
         Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

@@ -1101,3 +1101,59 @@ fn r_reg_2_case_conflicts_listed_for_a_supervisor_masked() {
     let o = r.clerk(&["account", "case-conflicts"]);
     assert_eq!(o.code, 4, "{}", o.stderr);
 }
+
+/// Issue 17 (faults of the disk): with the file size limit reached (`ulimit -f`, the writes
+/// fail with EFBIG as on a full disk), a registration is refused with a clear Japanese error,
+/// nothing of it is kept, and once there is room again the same command works.
+#[test]
+fn spec_5_a_full_disk_refuses_a_registration_keeps_nothing_and_recovers() {
+    let r = ready();
+    let args = [
+        "--as",
+        "tanaka",
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "disk@iidabashi-shoji.co.jp",
+    ];
+    let plain = r.cmd(Some(CLERK_PW), &args);
+    let mut limited = Command::new("sh");
+    // SIGXFSZ ignored (and so for the program exec'd): a write past the limit fails with EFBIG.
+    limited
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1; exec \"$@\"")
+        .arg("sh")
+        .arg(plain.get_program())
+        .args(plain.get_args())
+        .stdin(Stdio::null());
+    for (k, v) in plain.get_envs() {
+        match v {
+            Some(v) => limited.env(k, v),
+            None => limited.env_remove(k),
+        };
+    }
+    let o: Out = limited.output().expect("run").into();
+    assert_ne!(o.code, 0, "{}", o.stdout);
+    assert!(
+        o.stderr
+            .contains("ディスクに空きがないため保存できませんでした"),
+        "{}",
+        o.stderr
+    );
+    let conn = rusqlite::Connection::open(r.db()).expect("open");
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM accounts WHERE email LIKE 'disk@%'",
+            [],
+            |x| x.get(0),
+        )
+        .expect("count");
+    assert_eq!(n, 0, "nothing half-written");
+    drop(conn);
+    let o = r.clerk(&args[2..]);
+    assert_eq!(o.code, 0, "works again with room: {}", o.stderr);
+    let o = r.run(None, &["audit", "verify"]);
+    assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
+}

@@ -444,6 +444,19 @@ fn report(lang: Lang, json: bool, e: &anyhow::Error) -> i32 {
             error_message(lang, se)
         };
         (status, service_error_kind(se), message, issues)
+    } else if let Some(se) = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<crate::storage::StorageError>())
+        .filter(|se| crate::storage::is_disk_full(se))
+    {
+        // A full disk is said as such wherever it struck (a sign-in's audit row, a use case).
+        tracing::error!("disk full: {se}");
+        (
+            code::ERROR,
+            "disk_full",
+            label(lang, Label::DiskFull).to_string(),
+            Vec::new(),
+        )
     } else {
         tracing::error!("{e:#}");
         let message = format!("{}: {e}", label(lang, Label::InternalError));

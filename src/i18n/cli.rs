@@ -554,6 +554,9 @@ pub fn error_message(lang: Lang, e: &ServiceError) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
         ServiceError::State(s) => state_change_text(lang, s),
+        ServiceError::Storage(s) if crate::storage::is_disk_full(s) => {
+            label(lang, Label::DiskFull).to_string()
+        }
         ServiceError::Storage(_) | ServiceError::Internal(_) => pick(
             lang,
             "データベースの処理に失敗しました。続く場合は管理者に連絡してください（詳細はログファイル）",
@@ -599,6 +602,8 @@ pub enum Label {
     AuditNoRetention,
     MailNotYet,
     TuiFailed,
+    /// The disk is full (or the file may not grow): nothing was saved.
+    DiskFull,
     InternalError,
     DemoRefusesExisting,
     DemoStaffHeader,
@@ -679,6 +684,11 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
             lang,
             "画面（TUI）を開けませんでした",
             "The terminal screen (TUI) could not be opened",
+        ),
+        L::DiskFull => pick(
+            lang,
+            "ディスクに空きがないため保存できませんでした。何も保存されていません（入力内容はそのままです）。空きができたらもう一度実行してください（管理者: ディスク容量を確認）",
+            "Nothing was saved: the disk is full (what was typed is kept). Try again once there is room (administrator: check the disk space)",
         ),
         L::InternalError => pick(
             lang,

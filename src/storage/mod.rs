@@ -360,6 +360,23 @@ pub fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// Whether SQLite could not write because the disk is full or the file may not grow (quota,
+/// `RLIMIT_FSIZE`): nothing of the transaction was kept, and it works again once there is room.
+#[must_use]
+pub fn is_disk_full(e: &StorageError) -> bool {
+    match e {
+        StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+            f.code,
+            rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure
+        ),
+        StorageError::Io { source, .. } => matches!(
+            source.raw_os_error(),
+            Some(28 | 27 | 122) // ENOSPC, EFBIG, EDQUOT
+        ),
+        _ => false,
+    }
+}
+
 /// True when the error is a UNIQUE constraint failure (e.g. R-REG-2's live-email index).
 #[must_use]
 pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
