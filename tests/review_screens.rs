@@ -106,7 +106,7 @@ fn fixture_as(user: &str) -> Fixture {
         .collect();
     service::review::check(&mut store, &clerk, items[2], &ticks, None).unwrap();
     service::review::return_item(&mut store, &cfg, &clerk, items[3], "2", "", None).unwrap();
-    service::review::claim(&mut store, &clerk, items[1]).unwrap();
+    service::review::claim(&mut store, &clerk, items[1], None).unwrap();
     storage::submissions::set_visit_reasons(
         store.conn(),
         items[0],
@@ -320,7 +320,7 @@ fn r_rev_6_counts_come_from_their_own_thread_and_follow_other_sessions() {
     // Another session claims an item: the tick sees the change, asks again, the counts follow
     // while the last ones stay on screen meanwhile.
     let mut other = Store::open(&db).unwrap();
-    service::review::claim(&mut other, &f.boss, f.items[0]).unwrap();
+    service::review::claim(&mut other, &f.boss, f.items[0], None).unwrap();
     assert!(f.app.on_tick(std::time::Instant::now()));
     assert!(text(&f.app).contains("未担当 3"));
     counts_arrive(&mut f.app);

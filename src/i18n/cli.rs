@@ -53,6 +53,7 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "comment" => pick(lang, "コメント", "Comment"),
         "follow_up" => pick(lang, "フォロー日", "Follow-up date"),
         "checklist" => pick(lang, "確認項目", "Checklist"),
+        "seen" => pick(lang, "更新番号（--seen）", "Version (--seen)"),
         _ => pick(lang, "入力", "Input"),
     }
 }
@@ -106,6 +107,13 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             }
         }
         "required" | "empty" => s("入力してください", "is required"),
+        // R-REV-5: one version per item of a batch.
+        "seen_count" => match lang {
+            Lang::Ja => format!(
+                "項目の数（{p}件）だけ、review show の更新番号をカンマ区切りで指定してください"
+            ),
+            Lang::En => format!("give one version per item ({p}), comma separated"),
+        },
         "email_mismatch" | "mismatch" => s(
             "1回目の入力と一致しません",
             "does not match the first entry",

@@ -26,6 +26,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/013_account_index.sql"),
     include_str!("../../assets/sql/014_account_origin.sql"),
     include_str!("../../assets/sql/015_email_case.sql"),
+    include_str!("../../assets/sql/016_item_version.sql"),
 ];
 
 /// Steps of an upgrade that SQL cannot do, run in the same transaction right after the SQL of
