@@ -254,6 +254,33 @@ fn r_rev_5_someone_acted_first_is_told_who_and_the_new_state() {
     snap("acted_first", &f.app);
 }
 
+/// R-REV-5: the screen carries the version it displayed; a change of any kind since (here a
+/// colleague's comment, the state unchanged) refuses the check that would still be legal.
+#[test]
+fn r_rev_5_the_screen_acts_on_the_version_it_displayed() {
+    let mut f = fixture();
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('2')); // mine: the claimed one
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter); // purpose: 本登録審査
+    assert!(matches!(f.app.screen, Screen::Detail(_)));
+    let boss = f.boss.clone();
+    let id = f.items[1];
+    service::review::comment(&mut f.app.store, &boss, id, "先に見ました", None).unwrap();
+    press(&mut f.app, KeyCode::Char('c'));
+    press(&mut f.app, KeyCode::Char('y'));
+    let t = text(&f.app);
+    assert!(t.contains("鈴木 一郎さんが先に処理しました"), "{t}");
+    let facts = storage::review::facts(f.app.store.conn(), id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        facts.state,
+        madoguchi::domain::submission::SubmissionState::Received,
+        "the check did not apply"
+    );
+}
+
 #[test]
 fn submission_detail_is_reachable_from_the_account_screen() {
     let mut f = fixture();
