@@ -107,6 +107,13 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             }
         }
         "required" | "empty" => s("入力してください", "is required"),
+        // SPEC §5: refused at entry, the character named.
+        "control_char" => match lang {
+            Lang::Ja => format!("制御文字や文字の向きを変える記号（{p}）は使えません"),
+            Lang::En => {
+                format!("must not contain control or bidirectional-override characters ({p})")
+            }
+        },
         // R-REV-5: one version per item of a batch.
         "seen_count" => match lang {
             Lang::Ja => format!(

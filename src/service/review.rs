@@ -166,6 +166,12 @@ fn audit_ok(
 }
 
 fn clean_text(s: &str) -> Result<String> {
+    // SPEC §5: refused at entry, not stored cleaned.
+    if let Some(c) = crate::domain::text::forbidden_char(s, true) {
+        return Err(ServiceError::Invalid(vec![
+            FieldIssue::error("comment", "control_char").with(crate::domain::text::char_code(c)),
+        ]));
+    }
     let t = sanitize(s.trim(), true);
     if t.chars().count() > TEXT_MAX {
         return Err(ServiceError::Invalid(vec![
@@ -1111,6 +1117,27 @@ pub fn for_account(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_5_comments_and_reason_texts_refuse_control_and_bidi_characters() {
+        for c in [
+            '\u{0}', '\u{1B}', '\t', '\u{7F}', '\u{85}', '\u{202E}', '\u{2066}',
+        ] {
+            let e = clean_text(&format!("電話で{c}確認")).expect_err("refused");
+            let ServiceError::Invalid(v) = e else {
+                panic!("{c:?}")
+            };
+            assert_eq!(
+                (v[0].field, v[0].code),
+                ("comment", "control_char"),
+                "{c:?}"
+            );
+        }
+        assert_eq!(
+            clean_text("一行目\n二行目").expect("taken"),
+            "一行目\n二行目"
+        );
+    }
 
     #[test]
     fn r_rev_2_a_reason_is_picked_by_number_full_width_too_or_by_text() {
