@@ -108,6 +108,10 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
         }
         "required" | "empty" => s("入力してください", "is required"),
         // SPEC §5: refused at entry, the character named.
+        "control_char" if p.is_empty() => s(
+            "制御文字や文字の向きを変える記号は使えません",
+            "must not contain control or bidirectional-override characters",
+        ),
         "control_char" => match lang {
             Lang::Ja => format!("制御文字や文字の向きを変える記号（{p}）は使えません"),
             Lang::En => {
