@@ -358,3 +358,38 @@ fn r_rev_5_cli_refuses_a_stale_version_saying_who_acted_first() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// R-REV-5 "any change since": the employer's resubmission (a new version, the state still
+/// 受付) between the clerk's look and the check refuses the check, which would still be legal;
+/// the system is named, as no staff member acted.
+#[test]
+fn r_rev_5_a_resubmission_since_the_look_refuses_the_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let mut store = office(&db);
+    let tanaka = ctx_of(&store, "tanaka");
+    let id = common::review::submission(&mut store, 1, DEADLINE, tanaka.staff_id, "[]");
+    let seen = storage::review::rev(store.conn(), id).unwrap().unwrap();
+    storage::submissions::set_new_version(
+        store.conn(),
+        id,
+        &storage::submissions::NewVersionRow {
+            version: 2,
+            state: None,
+            display_name: None,
+            has_warnings: false,
+            flags: storage::submissions::JobFlags::default(),
+            category_changed: false,
+            visit_reasons: None,
+        },
+        now(),
+    )
+    .unwrap();
+    let e = review::check(&mut store, &tanaka, id, &ticks(), Some(seen)).unwrap_err();
+    let text = madoguchi::i18n::cli::error_message(madoguchi::i18n::Lang::Ja, &e);
+    assert!(text.contains("システムが先に更新しました"), "{text}");
+    // Looked at again: the check applies.
+    let again = storage::review::rev(store.conn(), id).unwrap().unwrap();
+    assert_ne!(again, seen);
+    review::check(&mut store, &tanaka, id, &ticks(), Some(again)).unwrap();
+}

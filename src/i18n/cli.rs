@@ -494,6 +494,10 @@ fn state_change_text(lang: Lang, what: &str) -> String {
         let st: String = crate::domain::submission::SubmissionState::parse(state)
             .map_or_else(|| state.to_string(), |s| s.label_ja().to_string());
         return match lang {
+            // No staff member: the employer's resubmission, the sweep.
+            Lang::Ja if who == "システム" => {
+                format!("システムが先に更新しました（現在の状態: {st}）")
+            }
             Lang::Ja => format!("{who}さんが先に処理しました（現在の状態: {st}）"),
             Lang::En => format!("{who} acted first (now: {state})"),
         };
