@@ -7,85 +7,15 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use madoguchi::mail::transport::Transport;
 use madoguchi::mail::worker::run_once;
 use madoguchi::storage::Store;
-use support::{SmtpServer, queue, smtp_config};
+use support::{SmtpServer, TrickleServer, mail_threads, queue, smtp_config, sockets};
 
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
-
-/// The trickling server (`support/trickle_server.py`): one byte every `interval` seconds,
-/// never a whole reply.
-struct Trickler {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Trickler {
-    fn start(interval: f32) -> Trickler {
-        let dir = tempfile::tempdir().unwrap();
-        let port_file = dir.path().join("port");
-        let mut child = Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/trickle_server.py"))
-            .arg("--port-file")
-            .arg(&port_file)
-            .args(["--interval", &interval.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let start = Instant::now();
-        let port = loop {
-            if let Ok(s) = std::fs::read_to_string(&port_file) {
-                break s.trim().parse().unwrap();
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("trickle_server.py exited: {status}");
-            }
-            assert!(start.elapsed() < Duration::from_secs(20), "server start");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        Trickler {
-            child,
-            port,
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for Trickler {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Threads of this process whose name says mail (`mail-send`, `mail-relay`).
-fn mail_threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|t| {
-            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.starts_with("mail-"))
-        })
-        .count()
-}
-
-/// Sockets open in this process.
-fn sockets() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|f| {
-            std::fs::read_link(f.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:"))
-        })
-        .count()
-}
 
 /// Issue 17 item 4: 2→8 threads in 40 s. Each pass abandons its send at the deadline (the
 /// server trickles a byte every 0.2 s, lettre's timeout of 30 s bounds each read only); what
@@ -93,7 +23,7 @@ fn sockets() -> usize {
 /// holds, not one more per pass.
 #[test]
 fn r_mail_3_a_trickling_server_leaves_no_thread_or_socket_behind() {
-    let server = Trickler::start(0.2);
+    let server = TrickleServer::start(0.2);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("m.db")).unwrap();
     let mut cfg = smtp_config(server.port);
