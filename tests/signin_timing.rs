@@ -12,6 +12,9 @@ use madoguchi::storage::Store;
 
 const PW: &str = "timing-test-passphrase";
 const SAMPLES: usize = 15;
+/// Measurements of SAMPLES pairs each: a burst of load from other processes can tilt one, the
+/// bug tilts every one (about 2 : 1), so one attempt within 20 % passes.
+const ATTEMPTS: usize = 3;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -52,8 +55,6 @@ fn r_auth_2_unknown_id_and_wrong_password_take_the_same_time() {
 
     // The first unknown ID of the process comes first: a dummy hash made on first use would
     // show there (and in every new CLI process).
-    let mut unknown = Vec::new();
-    let mut wrong = Vec::new();
     let time = |store: &mut Store, name: &str| {
         let t0 = Instant::now();
         let r = auth::sign_in(store, name, "not-the-password-at-all", "t", now);
@@ -61,24 +62,30 @@ fn r_auth_2_unknown_id_and_wrong_password_take_the_same_time() {
         assert!(r.is_err(), "{name}");
         d
     };
-    for i in 0..SAMPLES {
-        unknown.push(time(&mut store, &format!("nobody{i}")));
-        wrong.push(time(&mut store, "tanaka"));
-        // Four wrong in a row at most: the fifth would lock the account (another path).
-        if i % 3 == 2 {
-            auth::sign_in(&mut store, "tanaka", PW, "t", now).unwrap();
+    // One of three attempts within 20 % (other processes share the machine).
+    let mut attempts = Vec::new();
+    for attempt in 0..ATTEMPTS {
+        let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+        for i in 0..SAMPLES {
+            unknown.push(time(&mut store, &format!("nobody{attempt}x{i}")));
+            wrong.push(time(&mut store, "tanaka"));
+            // Four wrong in a row at most: the fifth would lock the account (another path).
+            if i % 3 == 2 {
+                auth::sign_in(&mut store, "tanaka", PW, "t", now).unwrap();
+            }
+        }
+        let first_unknown = unknown[0];
+        let (mu, mw) = (median(unknown), median(wrong));
+        let ratio = mu.as_secs_f64() / mw.as_secs_f64();
+        eprintln!(
+            "median unknown {mu:?}, wrong password {mw:?}, ratio {ratio:.2}, first unknown {first_unknown:?}"
+        );
+        attempts.push(ratio);
+        if (0.8..=1.25).contains(&ratio) {
+            return;
         }
     }
-    let first_unknown = unknown[0];
-    let (mu, mw) = (median(unknown), median(wrong));
-    let ratio = mu.as_secs_f64() / mw.as_secs_f64();
-    eprintln!(
-        "median unknown {mu:?}, wrong password {mw:?}, ratio {ratio:.2}, first unknown {first_unknown:?}"
-    );
-    assert!(
-        (0.8..=1.25).contains(&ratio),
-        "medians differ by more than 20 %: unknown {mu:?} vs wrong password {mw:?}"
-    );
+    panic!("medians differ by more than 20 % in every attempt: unknown / wrong = {attempts:?}");
 }
 
 /// The same through the real binary: each process is new, so a hash made once per process
@@ -122,28 +129,34 @@ fn r_auth_2_unknown_id_and_wrong_password_take_the_same_time_in_new_processes() 
         assert!(!out.status.success(), "{name}");
         d
     };
-    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
-    for i in 0..9 {
-        unknown.push(run(&format!("nobody{i}")));
-        wrong.push(run("admin"));
-        if i % 3 == 2 {
-            // Four wrong in a row at most (the fifth locks): a right one resets the count.
-            let mut store = Store::open(&db).unwrap();
-            auth::sign_in(
-                &mut store,
-                "admin",
-                "root-of-trust-phrase",
-                "t",
-                madoguchi::clock::now(),
-            )
-            .unwrap();
+    // Other processes share the machine: a burst of load can tilt one attempt; the bug tilts
+    // every one (about 2 : 1), so one of three attempts within 20 % passes.
+    let mut attempts = Vec::new();
+    for attempt in 0..ATTEMPTS {
+        let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+        for i in 0..SAMPLES {
+            unknown.push(run(&format!("nobody{attempt}x{i}")));
+            wrong.push(run("admin"));
+            if i % 3 == 2 {
+                // Four wrong in a row at most (the fifth locks): a right one resets the count.
+                let mut store = Store::open(&db).unwrap();
+                auth::sign_in(
+                    &mut store,
+                    "admin",
+                    "root-of-trust-phrase",
+                    "t",
+                    madoguchi::clock::now(),
+                )
+                .unwrap();
+            }
+        }
+        let (mu, mw) = (median(unknown), median(wrong));
+        let ratio = mu.as_secs_f64() / mw.as_secs_f64();
+        eprintln!("processes: median unknown {mu:?}, wrong password {mw:?}, ratio {ratio:.2}");
+        attempts.push(ratio);
+        if (0.8..=1.25).contains(&ratio) {
+            return;
         }
     }
-    let (mu, mw) = (median(unknown), median(wrong));
-    let ratio = mu.as_secs_f64() / mw.as_secs_f64();
-    eprintln!("processes: median unknown {mu:?}, wrong password {mw:?}, ratio {ratio:.2}");
-    assert!(
-        (0.8..=1.25).contains(&ratio),
-        "medians differ by more than 20 %: unknown {mu:?} vs wrong password {mw:?}"
-    );
+    panic!("medians differ by more than 20 % in every attempt: unknown / wrong = {attempts:?}");
 }
