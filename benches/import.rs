@@ -62,7 +62,12 @@ fn main() {
         },
     )
     .expect("init");
-    let accounts = 10;
+    // `IMPORT_BENCH_ACCOUNTS`: activations in the stream (10; the real mix is one per new
+    // employer, `IMPORT_BENCH_ACCOUNTS=10000` at 100,000 events: issue 16 item 4).
+    let accounts: u64 = std::env::var("IMPORT_BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
     let establishments = events / 10;
     let opts = GenOptions {
         establishments,
@@ -92,6 +97,12 @@ fn main() {
     for run in 1..=runs {
         let db = dir.path().join(format!("run-{run}.db"));
         std::fs::copy(&template, &db).expect("copy");
+        // The keys are hashed under the template's install secret: the copy needs it too.
+        std::fs::copy(
+            madoguchi::secret::InstallSecret::path_for(&template),
+            madoguchi::secret::InstallSecret::path_for(&db),
+        )
+        .expect("copy the install secret");
         let mut s_run = Store::open(&db).expect("open copy");
         let mut inputs = vec![import::Input {
             name: "events.jsonl".into(),

@@ -22,10 +22,20 @@ pub struct Config {
     pub review: Review,
     pub id_change: IdChange,
     pub data: Data,
+    pub audit: Audit,
     /// The minimum wage table: the bundled one extended by `data.minimum_wage_file`, read once
     /// when the configuration is read ([`Config::parse`]); `None` for the bundled one.
     #[serde(skip)]
     minimum_wage: Option<Arc<MinimumWageTable>>,
+}
+
+/// `[audit]`: R-AUD-2 retention.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Audit {
+    /// Rows older than this many days are removed by `madoguchi audit trim` (from a signed cut
+    /// point, so the rest still verifies); 0 keeps every row.
+    pub retention_days: u32,
 }
 
 /// `[data]`: office updates of the bundled data, read at start without a rebuild.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod domain;
 pub mod r#gen;
 pub mod i18n;
+pub mod logfile;
 pub mod mail;
 pub mod paths;
 pub mod secret;

@@ -13,7 +13,10 @@ fn main() -> ExitCode {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     // `… | head`: a stdout whose reader has gone ends the command quietly (cli::out).
     cli::out::quiet_broken_pipe_panics();
-    let args = Cli::parse();
+    let args = match Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => return clap_error(&e),
+    };
     let status = match cli::settings(&args) {
         Ok(s) => {
             let _ = start_logging(&madoguchi::paths::log_file_for(&s.db_path));
@@ -22,11 +25,31 @@ fn main() -> ExitCode {
             cli::run(args, s)
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!(
+                "{}",
+                madoguchi::domain::text::sanitize(&e.to_string(), true)
+            );
             cli::code::USAGE
         }
     };
     ExitCode::from(u8::try_from(status).unwrap_or(1))
+}
+
+/// Issue 17 item 9: clap's own messages echo what was typed ("invalid value '…'"): shown
+/// without control sequences. Help and version go out as clap writes them.
+fn clap_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let status = u8::try_from(e.exit_code()).unwrap_or(2);
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+        }
+        _ => eprint!(
+            "{}",
+            madoguchi::domain::text::sanitize(&e.render().to_string(), true)
+        ),
+    }
+    ExitCode::from(status)
 }
 
 /// The command's name only: arguments may hold personal data.
@@ -48,6 +71,11 @@ fn command_name(c: &cli::Command) -> &'static str {
         cli::Command::Visit { .. } => "visit",
         cli::Command::Sweep => "sweep",
         cli::Command::Lookup(_) => "lookup",
+        cli::Command::Backup(_) => "backup",
+        cli::Command::Restore(_) => "restore",
+        cli::Command::Doctor => "doctor",
+        cli::Command::Completions(_) => "completions",
+        cli::Command::Man => "man",
     }
 }
 
@@ -58,7 +86,12 @@ fn start_logging(file: &std::path::Path) -> Option<()> {
         _ => std::path::Path::new("."),
     };
     std::fs::create_dir_all(dir).ok()?;
-    let appender = tracing_appender::rolling::never(dir, file.file_name()?);
+    // A size cap, checked on every write: the services run for months (issue 18).
+    let appender = madoguchi::logfile::CappedLog::open(
+        &dir.join(file.file_name()?),
+        madoguchi::logfile::MAX_BYTES,
+    )
+    .ok()?;
     tracing_subscriber::fmt()
         .with_writer(appender)
         .with_ansi(false)

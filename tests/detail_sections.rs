@@ -491,6 +491,9 @@ fn spec_2_3_resubmitted_job_shows_the_changes_from_the_returned_version() {
         &mut app,
         KeyCode::Char(char::from(b'1' + u8::try_from(n).expect("digit"))),
     );
+    // R-ID-5: reading the offers is asked for itself (the inquiry preselected).
+    assert!(matches!(app.screen, Screen::Purpose(_)));
+    press(&mut app, KeyCode::Enter);
     let Screen::Detail(d) = &app.screen else {
         panic!("no detail: {:?}\n{listed}", app.flash);
     };

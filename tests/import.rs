@@ -790,6 +790,9 @@ fn database_at_version(path: &std::path::Path, version: i64) -> rusqlite::Connec
         include_str!("../assets/sql/008_import_speed.sql"),
         include_str!("../assets/sql/009_job_category.sql"),
         include_str!("../assets/sql/010_import_writes_less.sql"),
+        include_str!("../assets/sql/011_payload_any.sql"),
+        include_str!("../assets/sql/012_stale_name_index.sql"),
+        include_str!("../assets/sql/013_account_index.sql"),
     ];
     for sql in &upgrades[..usize::try_from(version - 1).expect("version")] {
         conn.execute_batch(sql).expect("upgrade");
@@ -1173,6 +1176,85 @@ fn storage_v10_drops_the_generated_search_rowid_and_keeps_the_rows() {
     // v14: the account was opened at the counter; its pending offer keeps a deadline only
     // when it needs a visit, its own (R-DL-1 (b)).
     assert_eq!(row.2.is_some(), row.3, "{row:?}");
+}
+
+/// Schema v14 (R-REG-4, issue 14): accounts registered at the counter become counter-opened;
+/// the activated ones open at once with no deadline; unexpired keys stay valid; nothing is
+/// purged; a pending offer keeps a deadline only when it needs a visit, its own (R-DL-1 (b)).
+#[test]
+fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_deadlines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v13.db");
+    {
+        let conn = database_at_version(&path, 13);
+        conn.execute_batch(
+            "INSERT INTO accounts (id, kind, email, email_key, state, created_at, activated_at,
+                                   provisional_deadline, updated_at) VALUES
+               (1, 'employer', 'a@example.co.jp', 'a@example.co.jp', 'activated',
+                '2026-12-01T00:00:00Z', '2026-12-01T01:00:00Z', '2026-12-15', '2026-12-01T01:00:00Z'),
+               (2, 'employer', 'b@example.co.jp', 'b@example.co.jp', 'key_pending',
+                '2026-12-07T00:00:00Z', NULL, NULL, '2026-12-07T00:00:00Z');
+             INSERT INTO auth_keys (account_id, purpose, key_hash, state, issued_at, expires_at)
+               VALUES (2, 'registration', '$argon2id$x', 'live', '2026-12-07T00:00:00Z',
+                       '2026-12-07T00:50:00Z');
+             INSERT INTO submissions (id, external_id, kind, account_id, state, display_name,
+                                      deadline, received_at, current_version, updated_at,
+                                      visit_needed) VALUES
+               (1, 'e1', 'establishment', 1, 'received', '株式会社さくら', '2026-12-15',
+                '2026-12-01T02:00:00Z', 1, '2026-12-01T02:00:00Z', 0),
+               (2, 'j1', 'job', 1, 'received', '介護職員', '2026-12-15',
+                '2026-12-16T01:00:00Z', 1, '2026-12-16T01:00:00Z', 1),
+               (3, 'j2', 'job', 1, 'checked', '一般事務', '2026-12-15',
+                '2026-12-02T01:00:00Z', 1, '2026-12-02T01:00:00Z', 0);",
+        )
+        .expect("v13 rows");
+    }
+    let mut store = Store::open(&path).expect("upgrade to the current version");
+    let acc = |s: &Store, id: i64| {
+        storage::accounts::by_id(s.conn(), id)
+            .expect("read")
+            .expect("account")
+    };
+    let a = acc(&store, 1);
+    assert_eq!(a.origin, madoguchi::domain::account::AccountOrigin::Counter);
+    assert_eq!(a.state, madoguchi::domain::account::AccountState::Opened);
+    assert_eq!(a.opened_at.as_deref(), Some("2026-12-01T01:00:00Z"));
+    assert_eq!(a.provisional_deadline, None);
+    let b = acc(&store, 2);
+    assert_eq!(
+        b.state,
+        madoguchi::domain::account::AccountState::KeyPending
+    );
+    let keys = storage::keys::for_account(store.conn(), 2, storage::keys::KeyPurpose::Registration)
+        .expect("ok");
+    assert_eq!(keys[0].state, madoguchi::domain::authkey::KeyState::Live);
+    let deadline = |id: i64| -> Option<String> {
+        store
+            .conn()
+            .query_row(
+                "SELECT deadline FROM submissions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .expect("ok")
+    };
+    assert_eq!(deadline(1), None, "an open My Page's establishment");
+    // Received 2026-12-16 JST + 14 = 12-30, in the year-end closure → Monday 12-28.
+    assert_eq!(deadline(2).as_deref(), Some("2026-12-28"));
+    assert_eq!(deadline(3), None, "no visit, no deadline");
+    // The sweep long after the old deadline leaves the account and its offers alone.
+    let r = madoguchi::service::sweep::run(
+        &mut store,
+        &madoguchi::config::Config::default(),
+        t("2026-12-20T00:00:00Z"),
+    )
+    .expect("sweep");
+    assert_eq!(r.invalidated_accounts, 0);
+    assert_eq!(r.purged_accounts + r.purged_submissions, 0);
+    assert_eq!(
+        acc(&store, 1).state,
+        madoguchi::domain::account::AccountState::Opened
+    );
 }
 
 /// Schema v9 fills the category of the offers already there from their current versions.

@@ -40,6 +40,9 @@ fn clerk_registers_an_employer_and_quits_with_the_terminal_restored() {
     t.send("\t");
     t.send("1301-999999-9");
     t.send("\r");
+    // Not registered here: an orange warning, confirmed with Y.
+    t.wait_for("登録されていません");
+    t.send("y");
     t.wait_for("登録しました");
     t.wait_for("お客様のパスワード登録待ち");
     t.wait_for("メールアドレス登録のお知らせ");
@@ -61,7 +64,7 @@ fn clerk_registers_an_employer_and_quits_with_the_terminal_restored() {
         1
     );
     assert!(
-        madoguchi::storage::audit::verify(store.conn())
+        madoguchi::service::audit::verify(&store)
             .expect("verify")
             .first_bad
             .is_none()

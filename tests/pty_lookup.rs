@@ -129,7 +129,7 @@ fn clerk_looks_up_a_forgotten_id_reveals_it_mails_it_and_every_step_is_audited()
         );
     }
     assert!(
-        madoguchi::storage::audit::verify(store.conn())
+        madoguchi::service::audit::verify(&store)
             .expect("verify")
             .first_bad
             .is_none()

@@ -293,8 +293,11 @@ fn submission_detail_is_reachable_from_the_account_screen() {
     press(&mut f.app, KeyCode::Enter);
     let t = text(&f.app);
     assert!(t.contains("仮登録"), "{t}");
-    // Its submission: the same customer, not asked again; the same purpose recorded.
+    // Its submission: reading the customer's offers is another purpose than the inquiry,
+    // so it is asked (issue 15 item 12), with the inquiry preselected; Enter goes on.
     press(&mut f.app, KeyCode::Char('1'));
+    assert!(matches!(f.app.screen, Screen::Purpose(_)), "{t}");
+    press(&mut f.app, KeyCode::Enter);
     assert!(
         matches!(f.app.screen, Screen::Detail(_)),
         "{:?} {t}",

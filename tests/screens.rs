@@ -155,6 +155,10 @@ fn r_reg_4_registration_shows_result_panel_without_a_key_and_the_guidance_mail()
     press(&mut f.app, KeyCode::Tab);
     type_text(&mut f.app, "１３０１－９９９９９９－９");
     press(&mut f.app, KeyCode::Enter);
+    // Not registered in this database: said, and confirmed (issue 15 item 14).
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("登録されていません"), "{text}");
+    press(&mut f.app, KeyCode::Char('y'));
     let text = screen_text(&f.app, 80, 24);
     assert!(text.contains("登録しました"), "{text}");
     // R-REG-4: no key at the counter; the customer asks for it online (R-KEY-0).
@@ -651,4 +655,67 @@ fn counter_clerk_has_no_calendar() {
     let mut f = fixture();
     sign_in(&mut f.app, "tanaka", CLERK_PW);
     assert!(!screen_text(&f.app, 80, 24).contains("閉庁日カレンダー"));
+}
+
+/// Issue 15 item 2: below 80×24 the screen asks to be enlarged and no key acts on the form
+/// underneath (^S registered an account nobody could see); only quitting goes through, with
+/// its question shown on the small screen.
+#[test]
+fn a_too_small_screen_swallows_every_key_but_quit() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "hidden@yamada-kensetsu.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "hidden@yamada-kensetsu.co.jp");
+    f.app.viewport = Some((70, 20));
+    ctrl(&mut f.app, 's');
+    press(&mut f.app, KeyCode::Enter);
+    type_text(&mut f.app, "y");
+    let text = screen_text(&f.app, 70, 20);
+    assert!(text.contains("画面を広げてください"), "{text}");
+    assert!(text.contains("q 終了 以外のキーは効きません"), "{text}");
+    let n: i64 = f
+        .app
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(n, 0, "nothing registered behind the notice");
+    // Quit asks, on the small screen, and the answer works.
+    ctrl(&mut f.app, 'q');
+    assert!(screen_text(&f.app, 70, 20).contains("終了しますか？ Y はい  N いいえ"));
+    press(&mut f.app, KeyCode::Char('n'));
+    assert!(!f.app.quit && !f.app.asking_quit());
+    // Enlarged again: the form is as it was, and ^S now registers.
+    f.app.viewport = Some((80, 24));
+    ctrl(&mut f.app, 's');
+    assert!(screen_text(&f.app, 80, 24).contains("登録しました"));
+}
+
+/// Issue 15 item 13: Esc at sign-in (under an SSH forced command, the end of the session)
+/// asks first, like quitting anywhere else.
+#[test]
+fn esc_at_sign_in_asks_before_quitting() {
+    let mut f = fixture();
+    press(&mut f.app, KeyCode::Esc);
+    assert!(!f.app.quit, "not at once");
+    assert!(screen_text(&f.app, 80, 24).contains("終了しますか？"));
+    press(&mut f.app, KeyCode::Char('n'));
+    assert!(!f.app.quit);
+    type_text(&mut f.app, "tanaka");
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('y'));
+    assert!(f.app.quit);
+}
+
+/// Issue 15 item 14: a lock asked for with ^L does not claim the clerk was idle.
+#[test]
+fn r_auth_3_a_lock_by_hand_says_so() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    ctrl(&mut f.app, 'l');
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("画面をロックしました"), "{text}");
+    assert!(!text.contains("一定時間操作がなかった"), "{text}");
 }

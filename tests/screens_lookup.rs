@@ -469,3 +469,52 @@ fn r_aud_1_audit_filter_and_export_read_typed_dates() {
     let bytes = std::fs::read(&path).expect("exported file");
     assert!(bytes.starts_with(b"\xEF\xBB\xBFid,at_utc,"));
 }
+
+/// Issue 15 item 12: the nine search methods are picked by number; a bad search term is told
+/// before the purpose is asked, on its field; `n 次のお客様` keeps the method and clears the
+/// term, so the next visitor's search does not fail on a stale value.
+#[test]
+fn r_id_1_r_id_5_methods_by_number_term_checked_first_and_next_visitor_keeps_the_method() {
+    let mut f = fixture(Config::default());
+    sign_in(&mut f.app, "tanaka");
+    press(&mut f.app, KeyCode::Char('3'));
+    // 7 = 求職番号, typed as a full-width digit from the IME: a short number is refused
+    // before the purpose is asked.
+    type_text(&mut f.app, "７");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "12");
+    press(&mut f.app, KeyCode::Enter);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(
+        !text.contains("照会の目的"),
+        "purpose not asked for a bad term: {text}"
+    );
+    assert!(text.contains("求職番号"), "{text}");
+    assert!(text.contains("✖"), "the issue is on the field: {text}");
+    assert!(audit_actions(&f.app).is_empty());
+    // 9 = メールアドレス: now the purpose, then the search.
+    press(&mut f.app, KeyCode::BackTab);
+    type_text(&mut f.app, "9");
+    press(&mut f.app, KeyCode::Tab);
+    for _ in 0..2 {
+        press(&mut f.app, KeyCode::Backspace);
+    }
+    type_text(&mut f.app, "tanaka@example.co.jp");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(screen_text(&f.app, 80, 24).contains("照会の目的"));
+    press(&mut f.app, KeyCode::Enter);
+    assert_eq!(audit_actions(&f.app).len(), 1);
+    // The next visitor: the method stays 求職番号, the term is empty and focused.
+    press(&mut f.app, KeyCode::Char('n'));
+    let Screen::Lookup(l) = &f.app.screen else {
+        panic!("lookup")
+    };
+    let form = l.form().expect("search form");
+    assert_eq!(
+        form.get("kind")
+            .map(madoguchi::app::form::Field::choice_code),
+        Some("email".to_string())
+    );
+    assert_eq!(form.value("query"), "");
+    assert_eq!(form.focused().map(|f| f.id), Some("query"));
+}

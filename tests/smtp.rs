@@ -277,7 +277,9 @@ fn a_stalled_server_times_out_within_the_deadline_and_is_deferred() {
     assert_eq!((r.deferred, r.untried), (1, 1), "{r:?}");
     let row = state_of(&store, 1);
     assert_eq!(row.state, MailState::Queued);
-    assert!(row.last_reply.unwrap().contains("timeout"));
+    // Issue 17 item 10: recorded in Japanese, not in the system's words.
+    let reply = row.last_reply.unwrap();
+    assert!(reply.starts_with("応答なし（タイムアウト）"), "{reply}");
 }
 
 #[test]

@@ -331,11 +331,13 @@ fn r_reg_5_twelfth_live_account_of_one_establishment_refused() {
     for i in 0..11 {
         let mut input = employer(&format!("staff{i}@example.co.jp"));
         input.establishment_number = "1301-999999-9".into();
+        input.accept_warnings = true;
         accounts::register(&mut e.store, &e.cfg, &e.clerk, &input)
             .unwrap_or_else(|x| panic!("account {} of 11: {x:?}", i + 1));
     }
     let mut input = employer("staff11@example.co.jp");
     input.establishment_number = "1301-999999-9".into();
+    input.accept_warnings = true;
     match accounts::register(&mut e.store, &e.cfg, &e.clerk, &input) {
         Err(ServiceError::Invalid(issues)) => {
             assert!(
@@ -346,6 +348,26 @@ fn r_reg_5_twelfth_live_account_of_one_establishment_refused() {
         }
         other => panic!("expected the 12th to be refused, got {other:?}"),
     }
+}
+
+/// Issue 15 item 14: an establishment number nobody registered here is said (orange), and
+/// taken once the clerk confirms.
+#[test]
+fn r_reg_1_an_unknown_establishment_number_warns_until_confirmed() {
+    let mut e = env();
+    let mut input = employer("new@example.co.jp");
+    input.establishment_number = "1301-999999-9".into();
+    match accounts::register(&mut e.store, &e.cfg, &e.clerk, &input) {
+        Err(ServiceError::Invalid(issues)) => assert!(
+            issues.iter().any(|i| i.field == "establishment_number"
+                && i.code == "establishment_unknown"
+                && i.severity == madoguchi::service::Severity::Warning),
+            "{issues:?}"
+        ),
+        other => panic!("expected the warning, got {other:?}"),
+    }
+    input.accept_warnings = true;
+    accounts::register(&mut e.store, &e.cfg, &e.clerk, &input).expect("confirmed");
 }
 
 #[test]

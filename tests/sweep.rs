@@ -471,7 +471,7 @@ fn r_dl_3_sweep_command_across_a_deadline_a_holiday_and_new_year() {
     assert_eq!(tombs.iter().filter(|t| t.0 == "establishment").count(), 3);
     assert_eq!(tombs.iter().filter(|t| t.0 == "submission").count(), 6);
     assert!(
-        storage::audit::verify(store.conn())
+        madoguchi::service::audit::verify(&store)
             .expect("verify")
             .first_bad
             .is_none()
@@ -673,7 +673,7 @@ fn r_dl_3_four_sweeps_at_once_act_once_per_account() {
         a,
         "each account expired once"
     );
-    let v = storage::audit::verify(store.conn()).expect("verify");
+    let v = madoguchi::service::audit::verify(&store).expect("verify");
     assert!(v.first_bad.is_none(), "{:?}", v.first_bad);
     assert!(v.rows > a);
     // The queue filter's index holds none of them any more.

@@ -9,7 +9,6 @@ use super::purpose::{Ask, Target};
 use super::{App, Pending, Screen, Tone, register};
 use crate::clock;
 use crate::domain::lookup::{PURPOSES, REGISTER_PURPOSE};
-use crate::domain::mask::mask_email;
 use crate::i18n::ui::Msg;
 use crate::service::accounts::{self, AccountView};
 use crate::service::{Ctx, ServiceError};
@@ -96,7 +95,11 @@ impl Account {
         let newest = v.mails.first()?;
         match newest.state {
             MailState::Failed => Some(Msg::AlertMailFailed),
-            MailState::Expired => Some(Msg::AlertMailExpired),
+            // Only while the customer still waits for a key: once it was used, an old key
+            // mail that expired unsent is history, not something to act on.
+            MailState::Expired => (v.account.state
+                == crate::domain::account::AccountState::KeyPending)
+                .then_some(Msg::AlertMailExpired),
             MailState::Queued | MailState::Sending => {
                 let queued = clock::from_db(&newest.created_at)?;
                 (now - queued > chrono::Duration::minutes(5)).then_some(Msg::AlertMailStuck)
@@ -251,10 +254,11 @@ fn ask_reissue(app: &mut App) {
     }
     let id = v.account.id;
     let lines = vec![
+        // The address the clerk is looking at, whole: they check it with the customer.
         format!(
             "{} {}",
             app.t(Msg::ConfirmReissueTo),
-            mask_email(&v.account.email)
+            crate::domain::text::sanitize(&v.account.email, false)
         ),
         app.t(Msg::ConfirmReissueEffect).to_string(),
     ];

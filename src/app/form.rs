@@ -258,6 +258,23 @@ impl Form {
                 *selected = (*selected + 1) % options.len().max(1);
                 EditResult::ChoiceChanged
             }
+            // A digit picks the option of that number (ID照会 has nine search methods: not
+            // eight presses of →); full-width digits from an IME count too.
+            (FieldKind::Choice { options, selected }, Edit::Input(InputRequest::InsertChar(c))) => {
+                match crate::domain::numbers::normalize_digits(&c.to_string())
+                    .chars()
+                    .next()
+                    .and_then(|d| d.to_digit(10))
+                    .and_then(|d| usize::try_from(d).ok())
+                    .filter(|d| (1..=options.len()).contains(d))
+                {
+                    Some(d) => {
+                        *selected = d - 1;
+                        EditResult::ChoiceChanged
+                    }
+                    None => EditResult::Ignored,
+                }
+            }
             (
                 FieldKind::Flags {
                     options, cursor, ..

@@ -18,7 +18,11 @@ use crate::service::{FieldIssue, ServiceError};
 #[derive(Debug, Default, Clone)]
 pub struct Visit {
     pub purpose: Option<String>,
+    /// Given at ID照会 or the account screen; covers both.
     pub per_customer: BTreeMap<i64, String>,
+    /// Given when opening a customer's submission (本登録審査…). Kept apart: a purpose given
+    /// to look up a forgotten ID does not cover reading their job offers (issue 15 item 12).
+    pub per_customer_review: BTreeMap<i64, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +81,8 @@ impl Lookup {
         Lookup {
             mode: Mode::Search,
             search: Form::new(vec![
-                Field::choice("kind", Msg::LkSearchBy, KINDS.to_vec()),
+                Field::choice("kind", Msg::LkSearchBy, KINDS.to_vec())
+                    .with_hint(Msg::LkSearchByHint),
                 Field::text("query", Msg::LkQuery).with_hint(Msg::LkQueryHint),
                 Field::text("birth_date", Msg::FieldBirthDate).with_hint(Msg::LkBirthHint),
             ]),
@@ -232,11 +237,21 @@ fn back(app: &mut App) {
     };
 }
 
-/// `n`: the next visitor. The purpose is asked again; what was shown is cleared.
+/// `n`: the next visitor. The purpose is asked again and what was shown is cleared; the
+/// search method stays as chosen (the next visitor is often asked the same way).
 fn new_visitor(app: &mut App) {
     app.visit.purpose = None;
     if let Some(l) = screen(app) {
+        let kind = l
+            .search
+            .get("kind")
+            .map(Field::choice_code)
+            .unwrap_or_default();
         *l = Lookup::new();
+        if let Some(f) = l.search.get_mut("kind") {
+            f.set_choice(&kind);
+        }
+        l.search.focus_id("query");
     }
 }
 
@@ -244,6 +259,11 @@ fn submit_form(app: &mut App) {
     let Some(l) = screen(app) else { return };
     match l.mode {
         Mode::Search => {
+            // The term first: a typo is told at once, not after the purpose question.
+            if let Err(e) = lookup::check_key(&l.key()) {
+                search_refused(app, e);
+                return;
+            }
             if app.visit.purpose.is_none() {
                 if let Some(l) = screen(app) {
                     l.purpose.focus = 0;
@@ -303,24 +323,33 @@ fn run_search(app: &mut App) {
                 app.flash(Tone::Warning, text);
             }
         }
-        Err(ServiceError::Invalid(v)) => {
-            // A bad query goes back to the search form with the issue on its field.
-            let v: Vec<FieldIssue> = v
-                .into_iter()
-                .map(|mut i| {
-                    if i.field != "birth_date" {
-                        i.field = "query";
-                    }
-                    i
-                })
-                .collect();
-            if let Some(l) = screen(app) {
-                l.mode = Mode::Search;
-            }
-            set_issues(app, v);
-        }
-        Err(e) => app.flash_error(&e),
+        Err(e) => search_refused(app, e),
     }
+}
+
+/// A bad query goes back to the search form with the issue on its field, focused there.
+fn search_refused(app: &mut App, e: ServiceError) {
+    let ServiceError::Invalid(v) = e else {
+        app.flash_error(&e);
+        return;
+    };
+    let v: Vec<FieldIssue> = v
+        .into_iter()
+        .map(|mut i| {
+            if i.field != "birth_date" {
+                i.field = "query";
+            }
+            i
+        })
+        .collect();
+    let wrong = v.first().map(|i| i.field);
+    if let Some(l) = screen(app) {
+        l.mode = Mode::Search;
+        if let Some(f) = wrong {
+            l.search.focus_id(f);
+        }
+    }
+    set_issues(app, v);
 }
 
 fn open_selected(app: &mut App) {

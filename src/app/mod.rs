@@ -139,8 +139,13 @@ pub struct App {
     /// Screens to go back to (F3/Esc).
     pub back: Vec<Screen>,
     pub overlay: Option<Overlay>,
+    /// The terminal's size as the event loop last saw it (`None`: not known, as in tests that
+    /// draw at a size of their own). Below 80×24 nothing is drawn but a request to enlarge.
+    pub viewport: Option<(u16, u16)>,
     /// R-AUTH-3: the idle lock sits over everything and keeps it as it was.
     pub lock: Option<Form>,
+    /// The lock was asked for (^L), not the idle timer: the lock screen says which.
+    pub locked_by_hand: bool,
     pub flash: Option<Flash>,
     pub mail: MailCounts,
     /// Set when an action queued mail: the event loop wakes the delivery worker.
@@ -221,6 +226,8 @@ impl App {
             clock_text: String::new(),
             visit: lookup::Visit::default(),
             last_activity: Instant::now(),
+            viewport: None,
+            locked_by_hand: false,
             counter: None,
             clock,
             data_version,
@@ -359,9 +366,43 @@ impl App {
         }
     }
 
+    /// Whether the terminal is too small to show anything but a request to enlarge it.
+    #[must_use]
+    pub fn too_small(&self) -> bool {
+        self.viewport
+            .is_some_and(|(w, h)| w < MIN_WIDTH || h < MIN_HEIGHT)
+    }
+
+    /// Whether the quit question is open (the one dialog a too-small screen still shows).
+    #[must_use]
+    pub fn asking_quit(&self) -> bool {
+        matches!(
+            &self.overlay,
+            Some(Overlay::Confirm {
+                pending: Pending::Quit,
+                ..
+            })
+        )
+    }
+
     /// Handles one key press. Returns whether anything changed (and so must be redrawn).
     pub fn on_key(&mut self, ev: KeyEvent) -> bool {
         self.last_activity = Instant::now();
+        if self.too_small() {
+            // Nothing the clerk cannot see may happen: only quitting (and answering its
+            // question, which the small screen shows) goes through.
+            return match keymap::resolve(self.bindings(), &ev) {
+                Some(Action::Quit) if !self.asking_quit() => {
+                    self.ask_quit();
+                    true
+                }
+                Some(a @ (Action::Yes | Action::No | Action::Back)) if self.asking_quit() => {
+                    self.act(a);
+                    true
+                }
+                _ => false,
+            };
+        }
         if let Some(action) = keymap::resolve(self.bindings(), &ev) {
             self.flash_clear_on_action(action);
             self.act(action);
@@ -400,7 +441,10 @@ impl App {
         match action {
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Quit => self.ask_quit(),
-            Action::Lock if self.session.is_some() => self.lock_now(),
+            Action::Lock if self.session.is_some() => {
+                self.lock_now();
+                self.locked_by_hand = true;
+            }
             Action::Cancel => self.go_home(),
             _ => self.act_screen(action),
         }
@@ -484,13 +528,17 @@ impl App {
         });
     }
 
+    /// Quitting always asks first, at sign-in too: under an SSH forced command a stray Esc
+    /// would otherwise end the connection (issue 15 item 13).
     fn ask_quit(&mut self) {
-        if self.session.is_some() {
-            let title = self.t(Msg::ConfirmQuit).to_string();
-            self.confirm(title, Vec::new(), Pending::Quit);
-        } else {
-            self.quit = true;
-        }
+        let title = self
+            .t(if self.session.is_some() {
+                Msg::ConfirmQuit
+            } else {
+                Msg::ConfirmQuitSignedOut
+            })
+            .to_string();
+        self.confirm(title, Vec::new(), Pending::Quit);
     }
 
     /// Opens a screen, remembering the current one for Back.
@@ -542,6 +590,7 @@ impl App {
     }
 
     fn lock_now(&mut self) {
+        self.locked_by_hand = false;
         self.lock = Some(Form::new(vec![form::Field::password(
             "password",
             Msg::FieldPassword,
@@ -602,6 +651,11 @@ impl App {
         {
             self.lock_now();
             changed = true;
+        }
+        // Audit rows of reads that found the write lock taken (issue 17 item 11): written as
+        // soon as it is free, without making the screen wait.
+        if self.store.audit_waiting() > 0 {
+            let _ = self.store.flush_audit(Duration::ZERO);
         }
         let c = self.clock_now();
         if c != self.clock_text {

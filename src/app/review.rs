@@ -207,7 +207,12 @@ pub fn open_detail(app: &mut App, id: i64, suggested: &str) {
         Ok(b) => b,
         Err(e) => return app.flash_error(&e),
     };
-    if let Some(p) = app.visit.per_customer.get(&brief.account_id).cloned() {
+    if let Some(p) = app
+        .visit
+        .per_customer_review
+        .get(&brief.account_id)
+        .cloned()
+    {
         if let Some(v) = view(app, id, &p) {
             app.push(Screen::Detail(v));
         }
@@ -224,7 +229,7 @@ pub fn open_detail(app: &mut App, id: i64, suggested: &str) {
 pub fn open_with_purpose(app: &mut App, id: i64, account_id: i64, purpose: &str) {
     if let Some(v) = view(app, id, purpose) {
         app.visit
-            .per_customer
+            .per_customer_review
             .insert(account_id, purpose.to_string());
         app.screen = Screen::Detail(v);
     }

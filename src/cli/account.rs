@@ -315,7 +315,10 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
             safe(&m.subject)
         );
         if let Some(r) = &m.last_reply {
-            line.push_str(&format!(" — {}", safe(r)));
+            line.push_str(&format!(
+                " — {}",
+                safe(&crate::i18n::delivery::explain(lang, r))
+            ));
         }
         outln!("{line}")?;
     }

@@ -37,6 +37,16 @@ pub enum AuditCmd {
         #[arg(long, value_parser = super::date_arg)]
         until: Option<chrono::NaiveDate>,
     },
+    /// After a restore from a replica: record the audit log's head anew (admin), when the chain
+    /// is whole but its head file is missing or ahead of this database
+    Anchor,
+    /// Remove the rows older than [audit] retention_days (admin); the chain still verifies
+    /// from the signed cut point
+    Trim {
+        /// Days to keep instead of the configured retention_days
+        #[arg(long)]
+        days: Option<u32>,
+    },
     /// R-AUD-3: lookups per staff per day, lookups not followed by business, after-hours access
     Report {
         /// One JST day (default: today)
@@ -110,6 +120,52 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             Ok(code::OK)
         }
         AuditCmd::Report { date, since, until } => report(ctx, *date, *since, *until),
+        AuditCmd::Anchor => {
+            let s = ctx.session()?;
+            let a = audit::anchor(&mut ctx.store(), &s.ctx.at(ctx.now()))?;
+            if ctx.json {
+                ctx.print_json(&a)?;
+            } else {
+                outln!(
+                    "{}",
+                    msg(
+                        ctx.lang,
+                        &Msg::AuditAnchored {
+                            head: a.head,
+                            recorded: a.recorded
+                        }
+                    )
+                )?;
+            }
+            Ok(code::OK)
+        }
+        AuditCmd::Trim { days } => {
+            let s = ctx.session()?;
+            let days = days.unwrap_or(ctx.config.audit.retention_days);
+            if days == 0 {
+                return Err(super::Exit::new(
+                    code::USAGE,
+                    crate::i18n::cli::label(ctx.lang, Label::AuditNoRetention),
+                )
+                .into());
+            }
+            let t = audit::trim(&mut ctx.store(), &s.ctx.at(ctx.now()), days)?;
+            if ctx.json {
+                ctx.print_json(&t)?;
+            } else {
+                outln!(
+                    "{}",
+                    msg(
+                        ctx.lang,
+                        &Msg::AuditTrimmed {
+                            removed: t.removed,
+                            first_kept: t.first_kept
+                        }
+                    )
+                )?;
+            }
+            Ok(code::OK)
+        }
         AuditCmd::List {
             limit,
             staff,

@@ -37,6 +37,8 @@ pub struct Settings {
     pub json: bool,
     pub terminal: String,
     pub as_name: Option<String>,
+    /// The configuration file named or found (it may not exist: then the defaults apply).
+    pub config_path: Option<PathBuf>,
 }
 
 impl CliCtx {
@@ -46,6 +48,15 @@ impl CliCtx {
     /// # Errors
     /// No database (exit 4) or one that cannot be opened.
     pub fn open(s: Settings, create: bool) -> anyhow::Result<CliCtx> {
+        CliCtx::open_with(s, create, true)
+    }
+
+    /// As [`CliCtx::open`]; `guarded: false` skips the start check of the audit log's guard
+    /// triggers (R-AUD-2), for `audit verify`, which reports them itself.
+    ///
+    /// # Errors
+    /// As [`CliCtx::open`]; a missing guard trigger (exit 5).
+    pub fn open_with(s: Settings, create: bool, guarded: bool) -> anyhow::Result<CliCtx> {
         if !create && !s.db_path.exists() {
             let path = s.db_path.display().to_string();
             return Err(Exit::new(
@@ -54,7 +65,23 @@ impl CliCtx {
             )
             .into());
         }
-        let store = Store::open(&s.db_path)?;
+        let opened = if guarded {
+            Store::open(&s.db_path)
+        } else {
+            Store::open_unguarded(&s.db_path)
+        };
+        let store = match opened {
+            Ok(st) => st,
+            Err(crate::storage::StorageError::AuditGuard(names)) => {
+                let names = names.join(", ");
+                return Err(Exit::new(
+                    code::TAMPERED,
+                    msg(s.lang, &Msg::AuditGuard { names: &names }),
+                )
+                .into());
+            }
+            Err(e) => return Err(e.into()),
+        };
         Ok(CliCtx {
             db_path: s.db_path,
             config: s.config,

@@ -127,6 +127,8 @@ pub fn build(store: &mut Store, cfg: &Config, terminal: &str) -> anyhow::Result<
         },
     )
     .map_err(anyhow_service)?;
+    // SPEC §6: a demo is a training database.
+    setup::mark_training(store, terminal, now).map_err(anyhow_service)?;
     let admin_ctx = sign_in(store, admin, admin_pw, terminal)?;
     for (name, display, roles, pw) in &DEMO_STAFF[1..] {
         let temp = staff::add(
@@ -214,6 +216,8 @@ fn employer(email: &str, establishment: &str) -> RegisterInput {
         email: email.into(),
         email_confirm: email.into(),
         establishment_number: establishment.into(),
+        // The sample establishments are not in the demo database (an unknown number warns).
+        accept_warnings: true,
         ..RegisterInput::default()
     }
 }

@@ -20,6 +20,9 @@ pub struct InitArgs {
     /// The admin's name as shown on screens
     #[arg(long, default_value = "")]
     pub display_name: String,
+    /// A training database: MADOGUCHI_NOW may replace the clock (SPEC §6); never for live use
+    #[arg(long)]
+    pub training: bool,
 }
 
 /// The first admin's password: typed twice, or `MADOGUCHI_PASSWORD`.
@@ -45,9 +48,12 @@ pub fn run(a: &InitArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
             now: ctx.now(),
         },
     )?;
+    if a.training {
+        setup::mark_training(&mut ctx.store(), &ctx.terminal, ctx.now())?;
+    }
     if ctx.json {
         ctx.print_json(&serde_json::json!({
-            "ok": true, "admin_id": id, "admin": a.admin.trim(),
+            "ok": true, "admin_id": id, "training": a.training, "admin": a.admin.trim(),
             "office_code": a.office_code.trim(), "office_name": a.office_name.trim(),
             "db": ctx.db_path,
         }))?;

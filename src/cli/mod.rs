@@ -9,6 +9,7 @@ pub mod import_watch;
 pub mod init;
 pub mod lookup;
 pub mod mail;
+pub mod ops;
 pub mod out;
 pub mod prompt;
 pub mod review;
@@ -40,7 +41,8 @@ pub mod code {
     /// Not found, not permitted, or the sign-in failed.
     pub const DENIED: i32 = 4;
     pub const NOT_FOUND: i32 = 4;
-    /// `audit verify`: the hash chain is broken.
+    /// `audit verify`: the hash chain is broken; any command: the audit log's guard triggers
+    /// are missing (R-AUD-2).
     pub const TAMPERED: i32 = 5;
 }
 
@@ -75,9 +77,22 @@ pub enum LangArg {
     En,
 }
 
+/// `--version`: the program's version and the database schema version it writes.
+pub static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::i18n::ops::ops_msg(
+        Lang::Ja,
+        &crate::i18n::ops::OpsMsg::Version {
+            version: env!("CARGO_PKG_VERSION"),
+            schema: crate::storage::migrate::current_version(),
+        },
+    )
+    .trim_start_matches("madoguchi ")
+    .to_string()
+});
+
 /// 窓口 (madoguchi): Hello Work counter and back-office terminal application.
 #[derive(Debug, Parser)]
-#[command(name = "madoguchi", version)]
+#[command(name = "madoguchi", version = VERSION.as_str())]
 pub struct Cli {
     /// Database file [env: MADOGUCHI_DB] (default: the data dir's madoguchi.db)
     #[arg(long, global = true, value_name = "PATH")]
@@ -156,6 +171,17 @@ pub enum Command {
     Sweep,
     /// Forgotten-ID lookup: search customers (masked), reveal after the identity check, mail the ID
     Lookup(lookup::LookupArgs),
+    /// Online backup while clerks work (SQLite backup API), checked; the install secret goes beside it
+    Backup(ops::BackupArgs),
+    /// Restore a checked backup to --db, which must not exist (never over a live database)
+    Restore(ops::RestoreArgs),
+    /// Check the installation: database, triggers, audit chain, file modes, config, SMTP, spool,
+    /// WAL, unsent mail, calendar and minimum wage tables (exit 0 正常, 1 注意, 2 異常)
+    Doctor,
+    /// Print a shell completion script (bash, zsh, fish)
+    Completions(ops::CompletionsArgs),
+    /// Print the manual page (roff) generated from these definitions
+    Man,
 }
 
 /// Resolves paths, configuration and language before anything else runs.
@@ -187,6 +213,7 @@ pub fn settings(cli: &Cli) -> anyhow::Result<Settings> {
         json: cli.json,
         terminal: crate::terminal_id::current(),
         as_name: cli.as_name.clone(),
+        config_path,
     })
 }
 
@@ -207,14 +234,40 @@ pub fn run(cli: Cli, s: Settings) -> i32 {
 
 fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
     let Some(command) = cli.command else {
-        return tui(s, None);
+        return tui_checked(s);
     };
     let create = matches!(command, Command::Init(_));
-    if let Command::Demo(args) = &command {
-        return demo::run(args, s);
+    match &command {
+        Command::Demo(args) => return demo::run(args, s),
+        Command::Restore(a) => return ops::run_restore(a, &s),
+        Command::Completions(a) => return ops::run_completions(a),
+        Command::Man => return ops::run_man(),
+        _ => {}
     }
-    let ctx = CliCtx::open(s, create)?;
-    match command {
+    let config_path = s.config_path.clone();
+    // Opening the store makes the database owner-only again: doctor looks before.
+    let modes = matches!(command, Command::Doctor)
+        .then(|| crate::service::doctor::file_modes(&s.db_path, &s.config));
+    // SPEC §6: `init` honours MADOGUCHI_NOW only when it makes a training database.
+    if let Command::Init(a) = &command
+        && now_overridden()
+        && !a.training
+    {
+        return Err(now_refused(&s));
+    }
+    // R-AUD-2: every command but `audit verify` refuses a database whose audit log guards are gone.
+    // `doctor` opens it too, to report what is wrong.
+    let guarded = !matches!(
+        command,
+        Command::Audit {
+            cmd: audit::AuditCmd::Verify
+        } | Command::Doctor
+    );
+    let ctx = CliCtx::open_with(s.clone(), create, guarded)?;
+    if now_overridden() && !create && !crate::storage::settings::is_training(ctx.store().conn())? {
+        return Err(now_refused(&s));
+    }
+    let result = match command {
         Command::Init(a) => init::run(&a, &ctx),
         Command::Passwd => init::passwd(&ctx),
         Command::Staff { cmd } => staff::run(&cmd, &ctx),
@@ -254,7 +307,58 @@ fn dispatch(cli: Cli, s: Settings) -> anyhow::Result<i32> {
         Command::Visit { cmd } => review::run_visit(&cmd, &ctx),
         Command::Sweep => review::run_sweep(&ctx),
         Command::Lookup(a) => lookup::run(&a, &ctx),
+        Command::Backup(a) => ops::run_backup(&a, &ctx),
+        Command::Doctor => ops::run_doctor(&ctx, config_path.as_deref(), modes),
+        Command::Restore(_) | Command::Completions(_) | Command::Man => Ok(code::OK),
+    };
+    // The audit rows of reads that waited for the write lock (a sign-in, a view): the output
+    // is out already; the rows are written once the other process lets go.
+    let flushed = ctx.store().flush_audit(crate::storage::AUDIT_LATER);
+    match flushed {
+        Ok(true) => result,
+        other => {
+            tracing::error!(
+                "audit rows of this command not written: {:?}",
+                other.map_err(|e| e.to_string())
+            );
+            result?;
+            Err(Exit::new(code::ERROR, label(ctx.lang, Label::AuditNotWritten)).into())
+        }
     }
+}
+
+/// Whether `MADOGUCHI_NOW` is set at all (a value that does not parse counts: it is still an
+/// attempt to move the clock).
+fn now_overridden() -> bool {
+    std::env::var_os(crate::clock::NOW_ENV).is_some_and(|v| !v.is_empty())
+}
+
+/// SPEC §6: `MADOGUCHI_NOW` on a live database is refused, never silently honoured: a faked
+/// clock would forge audit times.
+fn now_refused(s: &Settings) -> anyhow::Error {
+    let path = s.db_path.display().to_string();
+    tracing::error!(db = %path, "MADOGUCHI_NOW refused on a live database");
+    Exit::new(
+        code::USAGE,
+        crate::i18n::cli::msg(s.lang, &crate::i18n::cli::Msg::NowRefused { path: &path }),
+    )
+    .into()
+}
+
+/// The TUI with `MADOGUCHI_NOW` set starts only on an existing training database.
+fn tui_checked(s: Settings) -> anyhow::Result<i32> {
+    if now_overridden() {
+        let training = s.db_path.exists()
+            && crate::storage::Store::open(&s.db_path)
+                .ok()
+                .map(|st| crate::storage::settings::is_training(st.conn()))
+                .transpose()?
+                .unwrap_or(false);
+        if !training {
+            return Err(now_refused(&s));
+        }
+    }
+    tui(s, None)
 }
 
 /// The `--as` staff member when one is named, else nobody (the system).
@@ -279,6 +383,17 @@ pub fn tui(s: Settings, banner: Option<String>) -> anyhow::Result<i32> {
     })
     .map_err(|e| {
         tracing::error!("tui: {e:#}");
+        // R-AUD-2: the guard check at start refuses in the same words as the CLI.
+        if let Some(crate::storage::StorageError::AuditGuard(names)) = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<crate::storage::StorageError>())
+        {
+            let names = names.join(", ");
+            return Exit::new(
+                code::TAMPERED,
+                crate::i18n::cli::msg(lang, &crate::i18n::cli::Msg::AuditGuard { names: &names }),
+            );
+        }
         Exit::new(
             code::ERROR,
             format!("{}: {e}", label(lang, Label::TuiFailed)),
@@ -350,7 +465,9 @@ fn report(lang: Lang, json: bool, e: &anyhow::Error) -> i32 {
         // A reader that is gone cannot be told more; stderr still is.
         let _ = out::outln!("{doc}");
     }
-    eprintln!("{message}");
+    // Issue 17 item 9: whatever the message carries (a typed path, a value from outside), no
+    // control sequence reaches the terminal.
+    eprintln!("{}", crate::domain::text::sanitize(&message, true));
     status
 }
 

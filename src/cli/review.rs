@@ -342,7 +342,10 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     | crate::service::ServiceError::NotFound),
                 ) => {
                     refused += 1;
-                    eprintln!("#{id}: {}", crate::i18n::cli::error_message(ctx.lang, &e));
+                    eprintln!(
+                        "#{id}: {}",
+                        super::safe(&crate::i18n::cli::error_message(ctx.lang, &e))
+                    );
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -459,6 +462,24 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
         sweep::LAST_RUN_KEY,
         &crate::clock::to_db(now),
     )?;
+    // R-AUD-2 retention, when configured: from a signed cut point.
+    let t = crate::service::audit::trim_scheduled(
+        &mut ctx.store(),
+        ctx.config.audit.retention_days,
+        now,
+    )?;
+    if t.removed > 0 {
+        eprintln!(
+            "{}",
+            crate::i18n::cli::msg(
+                ctx.lang,
+                &crate::i18n::cli::Msg::AuditTrimmed {
+                    removed: t.removed,
+                    first_kept: t.first_kept
+                }
+            )
+        );
+    }
     if ctx.json {
         ctx.print_json(&r)?;
     } else {

@@ -109,8 +109,20 @@ pub fn run_import(
                 size: None,
             });
         } else {
-            let file =
-                std::fs::File::open(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+            // The real reason, in the clerk's words (a folder, a missing file, no permission),
+            // the path shown without control characters.
+            let cant = |e: &std::io::Error| {
+                let path = crate::domain::text::sanitize(&f.display().to_string(), false);
+                super::Exit::new(
+                    super::code::ERROR,
+                    crate::i18n::cli::file_open_error(lang, &path, e),
+                )
+            };
+            if f.is_dir() {
+                let e = std::io::Error::from(std::io::ErrorKind::IsADirectory);
+                return Err(cant(&e).into());
+            }
+            let file = std::fs::File::open(f).map_err(|e| cant(&e))?;
             let size = file.metadata().ok().map(|m| m.len());
             inputs.push(import::Input {
                 name: f.display().to_string(),

@@ -60,6 +60,45 @@ pub fn format_for_mail(key: &str) -> String {
         .join("-")
 }
 
+/// What a key becomes wherever a person could read it (R-KEY-2).
+pub const MASKED: &str = "****-****-****";
+
+/// R-KEY-2: `text` with every auth key in it masked ([`MASKED`]): no screen or command shows a
+/// key. A key is recognised by its form alone: a run of ASCII letters, digits and hyphens that
+/// is a key as the mail prints it (`ABCD-EFGH-JKMN`) or as typed without hyphens. A word that
+/// merely looks like one is masked too: better one word too many than one key shown.
+#[must_use]
+pub fn mask_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let plain: String = run.chars().filter(|&c| c != '-').collect();
+        let grouped = run.trim_matches('-');
+        let is_key =
+            is_well_formed(&plain) && (grouped == plain || grouped == format_for_mail(&plain));
+        if is_key {
+            let lead = run.len() - run.trim_start_matches('-').len();
+            let trail = run.len() - run.trim_end_matches('-').len();
+            out.push_str(&"-".repeat(lead));
+            out.push_str(MASKED);
+            out.push_str(&"-".repeat(trail));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 /// R-KEY-1: end of validity; the key is expired from this instant on (`now >= expires_at`).
 #[must_use]
 pub fn expires_at(issued_at: DateTime<Utc>) -> DateTime<Utc> {
@@ -210,6 +249,26 @@ pub fn after_attempt(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r_key_2_keys_are_masked_in_any_text() {
+        let body = "認証キー： ABCD-EFGH-JKMN\n有効期限 10:50\nkey ABCDEFGHJKMN, id 13010-12345678";
+        let m = mask_keys(body);
+        assert_eq!(
+            m,
+            "認証キー： ****-****-****\n有効期限 10:50\nkey ****-****-****, id 13010-12345678"
+        );
+        // Not keys: lower case, wrong length, letters a key never has, a mail address.
+        for keep in [
+            "abcd-efgh-jkmn",
+            "ABCD-EFGH-JKM",
+            "ABCD-EFGH-JKMO",
+            "taro@example.jp",
+            "2026-12-07",
+        ] {
+            assert_eq!(mask_keys(keep), keep);
+        }
+    }
     use chrono::TimeZone;
     use proptest::prelude::*;
     use rand::SeedableRng;

@@ -149,6 +149,14 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
                 "is a free-mail address ({p}); a company address is recommended for employers. Confirm to keep it"
             ),
         },
+        "establishment_unknown" => match lang {
+            Lang::Ja => format!(
+                "事業所番号 {p} はこのデータベースに登録されていません。番号を確かめ、このままでよければ確認してください"
+            ),
+            Lang::En => format!(
+                "establishment number {p} is not registered here. Check it; confirm to keep it"
+            ),
+        },
         "establishment_accounts_full" => match lang {
             Lang::Ja => {
                 format!("この事業所のアカウントは上限（代表1件＋追加10件、計{p}件）に達しています")
@@ -608,6 +616,10 @@ pub enum Label {
     Locked,
     MustChange,
     AuditHeader,
+    /// R-AUD-1: a read's audit row could not be written (the write lock stayed taken).
+    AuditNotWritten,
+    /// R-AUD-2: `audit trim` without a retention.
+    AuditNoRetention,
     MailNotYet,
     TuiFailed,
     InternalError,
@@ -666,6 +678,16 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         L::Disabled => pick(lang, "無効", "disabled"),
         L::Locked => pick(lang, "ロック中", "locked"),
         L::MustChange => pick(lang, "要パスワード変更", "must change password"),
+        L::AuditNotWritten => pick(
+            lang,
+            "監査ログに記録できませんでした（ほかの処理がデータベースを使い続けています）。記録の内容はログファイルに残しました。システム管理者に連絡してください",
+            "The audit rows could not be written (another process kept the database busy). They are in the log file; call the system administrator",
+        ),
+        L::AuditNoRetention => pick(
+            lang,
+            "保存期間が設定されていません（設定ファイルの [audit] retention_days、または --days）",
+            "No retention set ([audit] retention_days in the configuration, or --days)",
+        ),
         L::AuditHeader => pick(
             lang,
             "#\t日時（日本時間）\t職員\t端末\t操作\t対象\t目的\t結果",
@@ -776,6 +798,23 @@ pub enum Msg<'a> {
     NowInvalid {
         value: &'a str,
     },
+    /// SPEC §6: MADOGUCHI_NOW on a live database.
+    NowRefused {
+        path: &'a str,
+    },
+    /// R-AUD-2: the guard triggers of the audit log are missing or altered (at start).
+    AuditGuard {
+        names: &'a str,
+    },
+    /// R-AUD-2 retention.
+    AuditAnchored {
+        head: i64,
+        recorded: Option<i64>,
+    },
+    AuditTrimmed {
+        removed: i64,
+        first_kept: Option<i64>,
+    },
     DemoCreated {
         path: &'a str,
     },
@@ -783,6 +822,64 @@ pub enum Msg<'a> {
     EmailCaseConflicts {
         accounts: usize,
     },
+}
+
+/// R-AUD-2: what `audit verify` found, from the reason code of `storage::audit::verify`.
+#[must_use]
+pub fn audit_reason(lang: Lang, code: &str) -> String {
+    if let Some(name) = code.strip_prefix("trigger_missing:") {
+        return if lang == Lang::Ja {
+            format!("保護トリガー {name} がない、または書き換えられています")
+        } else {
+            format!("guard trigger {name} missing or altered")
+        };
+    }
+    let (ja, en) = match code {
+        "row_missing" => ("直前の行が欠けています", "the row before it is missing"),
+        "link_broken" => (
+            "直前の行とのつながりが壊れています",
+            "link to the previous row broken",
+        ),
+        "rows_before_missing" => ("これより前の行が欠けています", "rows before it are missing"),
+        "chain_start" => (
+            "連鎖の始まりが正しくありません",
+            "the first row does not start the chain",
+        ),
+        "unkeyed_after_keyed" => (
+            "鍵付きの行の後に鍵なしの行があります",
+            "an unkeyed row after keyed ones",
+        ),
+        "hash_mismatch" => (
+            "内容がハッシュと一致しません",
+            "content does not match its hash",
+        ),
+        "head_not_keyed" => (
+            "最新の行が鍵付きではありません（書き換えのおそれ）",
+            "the newest row is not keyed (rewritten?)",
+        ),
+        "head_file_missing" => (
+            "先頭記録ファイル（.audit-head）がありません",
+            "the head file (.audit-head) is missing",
+        ),
+        "rows_cut_off" => (
+            "先頭記録ファイルにある最新の行がデータベースにありません（末尾が削られています）",
+            "rows recorded in the head file are gone (cut off the end)",
+        ),
+        "head_differs" => (
+            "最新の行が先頭記録ファイルと一致しません",
+            "the newest row differs from the head file",
+        ),
+        "rows_not_in_head_file" => (
+            "先頭記録ファイルにない行があります",
+            "rows not recorded in the head file",
+        ),
+        "cut_forged" => (
+            "保存期間の切断点の署名が正しくありません",
+            "the retention cut point's signature is wrong",
+        ),
+        other => return other.to_string(),
+    };
+    pick(lang, ja, en).to_string()
 }
 
 /// Fills a message.
@@ -946,11 +1043,62 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
         }
         Msg::AuditBroken { id, reason } => {
             if ja {
-                format!("監査ログが改ざんされています: 行 #{id}（{reason}）")
+                format!(
+                    "監査ログが改ざんされています: 行 #{id}（{}）",
+                    audit_reason(lang, reason)
+                )
             } else {
-                format!("The audit log has been tampered with: row #{id} ({reason})")
+                format!(
+                    "The audit log has been tampered with: row #{id} ({})",
+                    audit_reason(lang, reason)
+                )
             }
         }
+        Msg::NowRefused { path } => {
+            if ja {
+                format!(
+                    "MADOGUCHI_NOW（時刻の差し替え）は研修用データベースでしか使えません。本番のデータベース {path} では監査ログの時刻を偽ることになるため、実行しません。MADOGUCHI_NOW を外すか、`madoguchi demo` または `madoguchi init --training` で作った研修用データベースを使ってください"
+                )
+            } else {
+                format!(
+                    "MADOGUCHI_NOW (a replaced clock) is allowed only on a training database. On the live database {path} it would forge audit times: refused. Unset MADOGUCHI_NOW, or use a training database made by `madoguchi demo` or `madoguchi init --training`"
+                )
+            }
+        }
+        Msg::AuditGuard { names } => {
+            if ja {
+                format!(
+                    "監査ログを守るトリガー（{names}）がありません、または書き換えられています。改ざんのおそれがあるため起動しません。`madoguchi audit verify` で確かめ、システム管理者に連絡してください"
+                )
+            } else {
+                format!(
+                    "The audit log's guard triggers ({names}) are missing or altered. Possible tampering: refusing to start. Run `madoguchi audit verify` and call the system administrator"
+                )
+            }
+        }
+        Msg::AuditAnchored { head, recorded } => {
+            let before = recorded.map_or_else(|| "-".to_string(), |r| format!("#{r}"));
+            if ja {
+                format!(
+                    "監査ログの先頭を記録し直しました（行 #{head}。以前の記録: {before}）。この操作も監査ログに残ります"
+                )
+            } else {
+                format!("Audit log head recorded anew (row #{head}; previously recorded: {before}); the act is logged")
+            }
+        }
+        Msg::AuditTrimmed {
+            removed,
+            first_kept,
+        } => match (ja, first_kept) {
+            (true, Some(f)) => format!(
+                "保存期間を過ぎた監査ログ {removed} 行を削除しました（署名付きの切断点: 行 #{f} から保持）"
+            ),
+            (true, None) => "保存期間を過ぎた監査ログはありません".to_string(),
+            (false, Some(f)) => format!(
+                "Removed {removed} audit rows past retention (signed cut point: kept from row #{f})"
+            ),
+            (false, None) => "No audit rows past retention".to_string(),
+        },
         Msg::NowInvalid { value } => {
             if ja {
                 format!(
@@ -1106,8 +1254,49 @@ pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// Issue 17 item 10: one-shot `mail sync` delivered nothing of what was due.
+#[must_use]
+pub fn mail_nothing_delivered(lang: Lang, waiting: usize, why: &str) -> String {
+    if lang == Lang::Ja {
+        format!(
+            "メールを1通も送信できませんでした（{waiting} 通は送信待ちのまま残り、あとで再送します）。理由: {why}"
+        )
+    } else {
+        format!("No mail could be delivered ({waiting} stay queued for a later try). Reason: {why}")
+    }
+}
+
+/// Issue 17 item 9: why an input file could not be read, in the clerk's words. `path` is
+/// already sanitised.
+#[must_use]
+pub fn file_open_error(lang: Lang, path: &str, e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let ja = lang == Lang::Ja;
+    match e.kind() {
+        K::IsADirectory if ja => format!(
+            "{path} はフォルダです。取り込むファイルを指定してください（フォルダに届くファイルを取り込み続けるには --watch {path}）"
+        ),
+        K::IsADirectory => format!(
+            "{path} is a folder: name the files to import (or --watch {path} to keep importing what arrives there)"
+        ),
+        K::NotFound if ja => format!("{path} というファイルはありません"),
+        K::NotFound => format!("No such file: {path}"),
+        K::PermissionDenied if ja => format!("{path} を読む権限がありません"),
+        K::PermissionDenied => format!("No permission to read {path}"),
+        _ if ja => format!(
+            "{path} を読めませんでした: {}",
+            crate::domain::text::sanitize(&e.to_string(), false)
+        ),
+        _ => format!(
+            "Cannot read {path}: {}",
+            crate::domain::text::sanitize(&e.to_string(), false)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
     #[test]
@@ -1172,6 +1361,7 @@ mod tests {
             "email_mismatch",
             "email_fullwidth",
             "email_free_mail",
+            "establishment_unknown",
             "establishment_accounts_full",
             "staff_name_format",
             "staff_name_taken",

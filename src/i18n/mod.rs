@@ -1,7 +1,9 @@
 //! Every user-facing string, Japanese first, with a complete English catalogue.
 
 pub mod cli;
+pub mod delivery;
 pub mod findings;
+pub mod ops;
 pub mod ui;
 
 use crate::config::Language;

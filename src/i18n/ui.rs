@@ -189,6 +189,7 @@ messages! {
     MenuLookupDesc => "IDを忘れたお客様の検索・ID通知・ID変更", "Find a customer's forgotten login ID, mail it, change it";
     LkTitle => "ID照会", "ID lookup";
     LkSearchBy => "検索方法", "Search by";
+    LkSearchByHint => "1〜9 の数字、または ←→ で選びます", "Digits 1-9, or left/right, choose";
     LkQuery => "検索語", "Search text";
     LkQueryHint => "全角・半角、ひらがな・カタカナ、空白の違いは区別しません", "Width, kana kind and spaces are ignored";
     LkBirthHint => "求職者カナ検索のとき: 例 1990/4/1、平成2年4月1日", "Seeker kana search only: e.g. 1990-04-01, H2.4.1";
@@ -356,10 +357,11 @@ messages! {
     ForcedChangeIntro => "管理者がパスワードを再設定しました。続けるには変更してください。", "An admin reset your password. Change it to continue.";
     LockedTitle => "画面ロック中", "Screen locked";
     LockedIntro => "一定時間操作がなかったためロックしました。パスワードで解除します。", "Locked after inactivity. Enter your password to unlock.";
+    LockedByHandIntro => "画面をロックしました。パスワードで解除します。", "Screen locked. Enter your password to unlock.";
     HomeTitle => "メニュー", "Menu";
     HomeFoot => "数字キーまたは ↑↓ と Enter で選びます。? でヘルプ。", "Press a number, or arrows and Enter. ? for help.";
     MenuRegister => "窓口登録", "Counter registration";
-    MenuRegisterDesc => "メールアドレス登録と認証キー送付", "Register an account email and mail the auth key";
+    MenuRegisterDesc => "メールアドレス登録とご案内メール", "Register an account email and mail the guidance";
     MenuAccount => "アカウント照会", "Account";
     MenuAccountDesc => "状態・認証キー・メール送信状況・再発行", "State, auth key, mails sent, re-issue";
     MenuStaff => "職員管理", "Staff";
@@ -404,7 +406,7 @@ messages! {
     LabelKeyExpires => "認証キー有効期限", "Key valid until";
     LabelMailQueued => "送信待ちのメール", "Mail queued";
     LabelKey => "認証キー", "Auth key";
-    LabelActivated => "アカウント登録完了日時", "Account registered at";
+    LabelActivated => "アカウント登録完了", "Account registered";
     LabelDeadline => "仮登録期限", "Provisional deadline";
     LabelItemDeadline => "期限", "Deadline";
     LabelItemRev => "更新番号", "Version";
@@ -438,7 +440,7 @@ messages! {
     FixRedFields => "赤字の項目を直してください。入力内容はそのまま残っています。", "Fix the fields in red; what you typed is kept.";
     FixRedPasswords => "赤字の項目を直して、パスワードを入力し直してください。", "Fix the fields in red and type the passwords again.";
     ConfirmWarnings => "注意があります。このまま登録しますか？", "There are warnings. Register as it is?";
-    Registered => "登録しました。認証キーのメールを送信待ちに入れました。", "Registered. The auth-key mail is queued.";
+    Registered => "登録しました。ご案内のメールを送信待ちに入れました。", "Registered. The guidance mail is queued.";
     RegisteredHeadline => "登録しました", "Registered";
     RegisteredNote => "お客様には、ご都合のよいときにインターネットサービスの「パスワード登録」から申し込むようご案内ください。認証キーはそのときメールで届き、50分間有効です。", "Tell the customer to apply for password registration on the Internet Service when convenient; the key is mailed then and is valid 50 minutes.";
     RegisteredWaiting => "お客様のパスワード登録待ち", "Waiting for the customer's password registration";
@@ -449,9 +451,10 @@ messages! {
     ConfirmReissueEffect => "前の認証キーは使えなくなり、未送信のメールは取消されます。", "The previous key stops working and its unsent mail is cancelled.";
     Reissued => "再発行しました。新しい認証キーの有効期限:", "Re-issued. New key valid until";
     AlertMailFailed => "！ 最新のメールが送信に失敗しています。アドレスを確認し再発行してください。", "! The latest mail failed. Check the address and re-issue.";
-    AlertMailExpired => "！ 最新の認証キーのメールは期限切れで送られませんでした。再発行してください。", "! The latest key mail expired unsent. Re-issue.";
+    AlertMailExpired => "！ 認証キーのメールは送信前に期限切れ。再申込か再発行をご案内ください。", "! The key mail expired unsent. The customer applies again, or re-issue.";
     AlertMailStuck => "！ 最新のメールが5分以上送信待ちです。メール送信の状態を確認してください。", "! The latest mail has waited over 5 minutes. Check mail delivery.";
     ConfirmQuit => "終了しますか？（サインアウトします）", "Quit? (You will be signed out.)";
+    ConfirmQuitSignedOut => "終了しますか？", "Quit?";
     ConfirmSignOut => "サインアウトしますか？", "Sign out?";
     ConfirmDisable => "この職員を無効化しますか？（開いている画面でも操作できなくなります）", "Disable this staff member? (Open sessions stop working too.)";
     ConfirmEnable => "この職員を有効に戻しますか？", "Enable this staff member again?";
@@ -489,6 +492,8 @@ messages! {
     MenuCalendar => "閉庁日カレンダー", "Closed days";
     MenuCalendarDesc => "祝日・年末年始・庁舎の閉庁日（期限の計算用）", "Holidays, year-end, office closures";
     TooSmall => "画面を広げてください", "Please enlarge the terminal";
+    TooSmallKeys => "広げるまで q 終了 以外のキーは効きません", "Keys do nothing until then, except q to quit";
+    TooSmallQuitAsk => "終了しますか？ Y はい  N いいえ", "Quit? Y yes  N no";
 
     // Help pages (for counter staff)
     HelpEditing => "入力欄の操作: ←→ 移動 / Home・^A 先頭 / End・^E 末尾 / BS 1文字削除 / ^U 全部削除 / ^W 1語削除\n日本語入力（IME）はカーソル位置に表示されます。F キーが効かない端末では、^ 付きのキーを使ってください。", "Editing: Left/Right move, Home/^A start, End/^E end, BS delete, ^U clear, ^W delete word.\nIf F-keys do not work on your terminal, use the ^ keys.";
@@ -501,8 +506,8 @@ messages! {
     KeyRecordCheck => "確認済にする", "Mark as checked";
     KeyTick => "チェック", "Tick";
     KeyTickAll => "すべてチェック", "Tick all";
-    HelpRegister => "お客様のメールアドレスを2回入力していただき、登録します。\n求人者: 事業所番号が分かれば入力します。フリーメールは注意（橙）が出ますが、確認すれば登録できます。\n求職者: 生年月日・氏名・カナ・求職番号も入力します。\n赤字は直さないと登録できません。入力した内容は消えません。\n登録すると認証キー（50分有効）をメールで送ります。キーは画面に表示されません。", "Ask the customer to give the email twice.\nEmployer: the establishment number if known. Free-mail addresses get an orange warning you can accept.\nJob seeker: date of birth, name, kana and job-seeker number too.\nRed must be fixed; nothing you typed is lost.\nOn success an auth key (valid 50 minutes) is mailed; it is never shown on screen.";
-    HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、r で再発行します。\n再発行すると前のキーは使えなくなります。\nこのセッションで初めてのお客様は、表示の前に見る目的を聞きます（問合せ対応が選択済み、Enter で進む）。照会した記録は目的とともに監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nA customer not seen yet this session is asked the purpose first (Inquiry preselected: Enter goes on). Every look is recorded in the audit log with its purpose.";
+    HelpRegister => "お客様のメールアドレスを2回入力していただき、登録します。\n求人者: 事業所番号が分かれば入力します。フリーメールは注意（橙）が出ますが、確認すれば登録できます。\n求職者: 生年月日・氏名・カナ・求職番号も入力します。\n赤字は直さないと登録できません。入力した内容は消えません。\n登録すると「メールアドレス登録のお知らせ」を送ります。認証キーは、お客様がインターネットサービスで「パスワード登録」を申し込んだときにメールで届き、50分間有効です。キーは画面に表示されません。", "Ask the customer to give the email twice.\nEmployer: the establishment number if known. Free-mail addresses get an orange warning you can accept.\nJob seeker: date of birth, name, kana and job-seeker number too.\nRed must be fixed; nothing you typed is lost.\nOn success a guidance mail is queued; the auth key is mailed when the customer applies for password registration online, valid 50 minutes, and is never shown on screen.";
+    HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n開設方法（窓口で登録／オンラインで仮登録）と、パスワード登録待ち・認証キー発行済・マイページ開設済などの状態が分かります。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、お客様にもう一度パスワード登録を申し込んでいただくか、r で再発行します。\n再発行すると前のキーは使えなくなります。\nこのセッションで初めてのお客様は、表示の前に見る目的を聞きます（問合せ対応が選択済み、Enter で進む）。照会した記録は目的とともに監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nA customer not seen yet this session is asked the purpose first (Inquiry preselected: Enter goes on). Every look is recorded in the audit log with its purpose.";
     HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";
     HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。\nf: 職員・対象・操作・期間で絞込み。r: 照会レポート（職員別・日別の件数、手続のない照会、時間外アクセス）。x: CSVに書出し。g: 再読込と改ざん検査。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.\nf: filter by staff, subject, action, dates. r: the lookup report. x: export CSV. g: reload and verify.";
     HelpCalendar => "仮登録の期限（R-DL-2）の計算に使う閉庁日です。期限が閉庁日に当たると、前の開庁日に繰り上がります。\n祝日は同梱の祝日データ、年末年始は 12/29〜1/3、土日は毎週閉庁です。\n管理者は a で庁舎の閉庁日を追加、d で削除できます（確認あり、監査ログに残ります）。p 前年、n 翌年。\n祝日の公式データがない年は、上部に注意が出ます。", "Closed days move provisional deadlines (R-DL-2) back to the previous open day.\nHolidays come from the bundled list; the year-end closure is 12/29-1/3; weekends are always closed.\nAdmins add an office closure with a and remove one with d (confirmed, audited). p previous year, n next year.\nA year without official holiday data shows a warning at the top.";

@@ -48,7 +48,9 @@ pub enum MailCmd {
     Cancel { id: i64 },
 }
 
-/// Exit status: 0 done; 1 refused (state, not found, denied); 2 sync saw failures.
+/// Exit status: 0 done; 1 refused (state, not found, denied); 2 a one-shot sync saw failures,
+/// or had mail due and could deliver none of it (server down: the reason is said in Japanese
+/// on stderr and the mail stays queued).
 ///
 /// # Errors
 /// The database or the transport configuration fails.
@@ -106,6 +108,22 @@ fn sync(
     if !watch {
         let r = worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now())?;
         print_report(&r, transport.describe(), out)?;
+        let waiting = r.deferred + r.untried;
+        if r.sent == 0 && waiting > 0 {
+            let lang = if out.en {
+                crate::i18n::Lang::En
+            } else {
+                crate::i18n::Lang::Ja
+            };
+            let why = r.last_error.as_deref().map_or_else(
+                || out.t("不明", "unknown").to_string(),
+                |e| crate::i18n::delivery::explain(lang, e),
+            );
+            let text = crate::i18n::cli::mail_nothing_delivered(lang, waiting, &why);
+            tracing::error!("mail sync: nothing delivered: {why}");
+            eprintln!("{}", crate::domain::text::sanitize(&text, false));
+            return Ok(2);
+        }
         return Ok(if r.failed > 0 { 2 } else { 0 });
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -188,7 +206,17 @@ fn print_report(r: &PassReport, via: &str, out: Out) -> anyhow::Result<()> {
         println!(
             "{}: {}",
             out.t("最後のエラー", "last error"),
-            crate::domain::text::sanitize(e, false)
+            crate::domain::text::sanitize(
+                &crate::i18n::delivery::explain(
+                    if out.en {
+                        crate::i18n::Lang::En
+                    } else {
+                        crate::i18n::Lang::Ja
+                    },
+                    e
+                ),
+                false
+            )
         );
     }
     Ok(())
@@ -214,7 +242,11 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
                 None => None,
                 Some((_, Some(s))) => Some(s),
                 Some((s, None)) => {
-                    eprintln!("{}: {s}", out.t("不明な状態", "unknown state"));
+                    eprintln!(
+                        "{}: {}",
+                        out.t("不明な状態", "unknown state"),
+                        crate::domain::text::sanitize(s, false)
+                    );
                     return Ok(1);
                 }
             };
@@ -290,7 +322,7 @@ fn refused(e: &ServiceError, out: Out) -> anyhow::Result<i32> {
     if out.json {
         println!("{}", serde_json::json!({ "error": msg }));
     } else {
-        eprintln!("{msg}");
+        eprintln!("{}", crate::domain::text::sanitize(&msg, false));
     }
     Ok(1)
 }
@@ -316,6 +348,9 @@ fn print_line(l: &MailLine) {
         l.next_attempt_at.as_deref().unwrap_or("-"),
         clean(&l.to),
         clean(&l.subject),
-        clean(l.last_reply.as_deref().unwrap_or("")),
+        clean(&crate::i18n::delivery::explain(
+            crate::i18n::Lang::Ja,
+            l.last_reply.as_deref().unwrap_or("")
+        )),
     );
 }

@@ -248,7 +248,16 @@ pub fn register(
     ctx: &Ctx,
     input: &RegisterInput,
 ) -> Result<Registered> {
-    let (valid, issues) = validate(input, cfg, jst_date(ctx.now));
+    let (valid, mut issues) = validate(input, cfg, jst_date(ctx.now));
+    // An establishment number nobody registered here is most often a typo: said, and
+    // accepted once the clerk confirms (the establishment may be another office's).
+    if let Some(n) = valid
+        .as_ref()
+        .and_then(|v| v.establishment_number.as_deref())
+        && storage::establishments::id_by_number(store.conn(), n)?.is_none()
+    {
+        issues.push(FieldIssue::warning("establishment_number", "establishment_unknown").with(n));
+    }
     let blocking = issues.iter().any(|x| x.severity == super::Severity::Error)
         || (!issues.is_empty() && !input.accept_warnings);
     let Some(v) = valid.filter(|_| !blocking) else {
@@ -812,11 +821,21 @@ impl AccountView {
 /// `NotFound`, `Denied`.
 pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> Result<AccountView> {
     let key = email_key(email_input).ok_or(ServiceError::NotFound)?;
-    let tx = store.immediate()?;
-    let roles = require(&tx, ctx, Permission::ViewAccount)?;
-    let acc = pick(&tx, &key)?;
-    audit(
-        &tx,
+    // A read: one snapshot, no write lock. Its audit row (R-AUD-1) is written as soon as the
+    // lock is free (`Store::audit_soon`), so a view never fails because another process writes.
+    let (roles, acc, view) = {
+        let tx = store.conn().unchecked_transaction()?;
+        let roles = require(&tx, ctx, Permission::ViewAccount)?;
+        let acc = pick(&tx, &key)?;
+        let view = match &acc {
+            Some(a) => Some(load_view(&tx, a.clone(), ctx.now)?),
+            None => None,
+        };
+        tx.commit()?;
+        (roles, acc, view)
+    };
+    super::audit_read(
+        store,
         ctx,
         Some(&roles),
         Audit {
@@ -830,11 +849,6 @@ pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> R
             detail: None,
         },
     )?;
-    let view = match acc {
-        Some(a) => Some(load_view(&tx, a, ctx.now)?),
-        None => None,
-    };
-    tx.commit()?;
     view.ok_or(ServiceError::NotFound)
 }
 

@@ -11,7 +11,148 @@ use super::{Ctx, Result, ServiceError, require};
 /// # Errors
 /// On SQLite failure.
 pub fn verify(store: &Store) -> Result<VerifyReport> {
-    Ok(audit::verify(store.conn())?)
+    Ok(audit::verify(
+        store.conn(),
+        store.secret(),
+        store.audit_head_path().as_deref(),
+    )?)
+}
+
+/// What a re-anchoring did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Anchored {
+    /// The head the head file recorded before, if any (a lost tail ends there).
+    pub recorded: Option<i64>,
+    /// The `audit.anchor` row, now the head.
+    pub head: i64,
+}
+
+/// R-AUD-2 after a restore from a replica (Litestream copies the database, not the head file
+/// beside it; a replica also lacks the last rows of a server that died): the chain is walked,
+/// and only when it is whole but for its head file — missing, or recording rows that are not
+/// in this database — an admin records the head anew with one `audit.anchor` row that names
+/// the old recorded head. A chain broken anywhere else is refused. Admin only.
+///
+/// # Errors
+/// `Denied`; `State` when the chain itself does not verify; storage failure.
+pub fn anchor(store: &mut Store, ctx: &Ctx) -> Result<Anchored> {
+    let v = verify(store)?;
+    if let Some((_, why)) = &v.first_bad
+        && !matches!(why.as_str(), "head_file_missing" | "rows_cut_off")
+    {
+        return Err(ServiceError::State(format!("audit chain: {why}")));
+    }
+    let recorded = store
+        .audit_head_path()
+        .map(|p| audit::recorded_head(&p))
+        .transpose()
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .flatten()
+        .map(|h| h.0);
+    let tx = store.immediate()?;
+    let roles = require(&tx, ctx, Permission::ManageStaff)?;
+    let head = audit::append(
+        &tx,
+        &audit::AuditEntry {
+            at_utc: crate::clock::to_db(ctx.now),
+            staff_id: Some(ctx.staff_id),
+            staff_name: Some(ctx.staff_name.clone()),
+            staff_roles: Some(roles.to_list()),
+            terminal: ctx.terminal.clone(),
+            action: "audit.anchor".into(),
+            subject: None,
+            purpose: None,
+            outcome: "ok".into(),
+            detail: Some(format!(
+                "recorded_head={} rows={} chain_head={}",
+                recorded.map_or_else(|| "-".to_string(), |r| r.to_string()),
+                v.rows,
+                v.head.as_ref().map_or(0, |h| h.0)
+            )),
+        },
+    )?;
+    tx.commit()?;
+    Ok(Anchored { recorded, head })
+}
+
+/// What a retention run did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Trimmed {
+    /// The oldest row kept (the signed cut point), when rows were removed.
+    pub first_kept: Option<i64>,
+    pub removed: i64,
+}
+
+/// R-AUD-2 retention: removes the rows older than `days` days, from a cut point signed under
+/// the install secret, so the rest still verifies; the trim itself is one audit row. Admin only.
+///
+/// # Errors
+/// `Denied` unless the staff member manages staff (admin); storage failure.
+pub fn trim(store: &mut Store, ctx: &Ctx, days: u32) -> Result<Trimmed> {
+    let roles = require(store.conn(), ctx, Permission::ManageStaff)?;
+    let by = audit::AuditEntry {
+        staff_id: Some(ctx.staff_id),
+        staff_name: Some(ctx.staff_name.clone()),
+        staff_roles: Some(roles.to_list()),
+        terminal: ctx.terminal.clone(),
+        ..audit::AuditEntry::default()
+    };
+    trim_by(store, days, ctx.now, by)
+}
+
+/// The scheduled retention run of `madoguchi sweep` (cron), as the system: nothing when
+/// `days` is 0 (keep every row).
+///
+/// # Errors
+/// Storage failure.
+pub fn trim_scheduled(
+    store: &mut Store,
+    days: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Trimmed> {
+    if days == 0 {
+        return Ok(Trimmed {
+            first_kept: None,
+            removed: 0,
+        });
+    }
+    let by = audit::AuditEntry {
+        staff_name: Some("system".into()),
+        terminal: "sweep".into(),
+        ..audit::AuditEntry::default()
+    };
+    trim_by(store, days, now, by)
+}
+
+fn trim_by(
+    store: &mut Store,
+    days: u32,
+    now: chrono::DateTime<chrono::Utc>,
+    by: audit::AuditEntry,
+) -> Result<Trimmed> {
+    let secret = store.secret().clone();
+    let keep_since = crate::clock::to_db(now - chrono::Duration::days(i64::from(days)));
+    let tx = store.immediate()?;
+    let done = audit::trim(&tx, &secret, &keep_since, &crate::clock::to_db(now))?;
+    let (first_kept, removed) = done.map_or((None, 0), |(f, n)| (Some(f), n));
+    audit::append(
+        &tx,
+        &audit::AuditEntry {
+            at_utc: crate::clock::to_db(now),
+            action: "audit.trim".into(),
+            outcome: "ok".into(),
+            detail: Some(format!(
+                "retention_days={days} removed={removed} first_kept={}",
+                first_kept.map_or_else(|| "-".to_string(), |f| f.to_string())
+            )),
+            ..by
+        },
+    )?;
+    tx.commit()?;
+    Ok(Trimmed {
+        first_kept,
+        removed,
+    })
 }
 
 /// # Errors

@@ -94,6 +94,38 @@ pub fn sign_in(
         Some(r) if ok && secret::needs_rehash(&r.password_hash) => secret::hash(pw).ok(),
         _ => None,
     };
+    // A success that changes nothing in the staff row (no failures to reset, no re-hash) needs
+    // no write lock: its audit row is written as soon as the lock is free, and the command goes
+    // on meanwhile — a read must not fail because another process writes for long.
+    if let Some(r) = &row
+        && ok
+        && rehash.is_none()
+        && !r.disabled
+        && r.lock == LockState::after_success()
+    {
+        store.audit_soon(AuditEntry {
+            at_utc: to_db(now),
+            staff_id: Some(r.id),
+            staff_name: Some(r.name.clone()),
+            staff_roles: Some(r.roles.to_list()),
+            terminal: terminal.to_string(),
+            action: "signin".into(),
+            subject: Some(format!("staff:{}", r.name)),
+            outcome: "ok".into(),
+            ..AuditEntry::default()
+        })?;
+        return Ok(Session {
+            ctx: Ctx {
+                staff_id: r.id,
+                staff_name: r.name.clone(),
+                terminal: terminal.to_string(),
+                now,
+            },
+            display_name: r.display_name.clone(),
+            roles: r.roles.clone(),
+            must_change_password: r.must_change_password,
+        });
+    }
     let tx = store.immediate()?;
     // Re-read inside the transaction: concurrent failures must all count.
     let row = storage::staff::by_name(&tx, name)?;

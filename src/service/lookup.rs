@@ -123,6 +123,15 @@ enum Normal {
     Email(String),
 }
 
+/// Whether a search term reads as its method needs (R-ID-1), before anything is looked up or
+/// logged: the screen checks it before it asks the purpose.
+///
+/// # Errors
+/// `Invalid` with the issue on `query` or `birth_date`.
+pub fn check_key(key: &SearchKey) -> Result<()> {
+    normalise(key).map(|_| ())
+}
+
 fn normalise(key: &SearchKey) -> Result<Normal> {
     let digits = |s: &str| -> String {
         numbers::normalize_digits(s)

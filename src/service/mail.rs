@@ -16,7 +16,7 @@ use crate::domain::staff::{Permission, Roles};
 use crate::storage::Store;
 use crate::storage::outbox::{self, MailRow, MailState};
 
-use super::{Audit, Ctx, Result, ServiceError, audit, require};
+use super::{Audit, Ctx, Result, ServiceError, audit, audit_read, require};
 
 /// How many rows `list` returns at most.
 pub const LIST_LIMIT: u32 = 500;
@@ -97,7 +97,7 @@ fn sees_clear(roles: &Roles) -> bool {
 /// # Errors
 /// `Denied`.
 pub fn status(store: &mut Store, ctx: &Ctx) -> Result<QueueStatus> {
-    let tx = store.immediate()?;
+    let tx = store.conn().unchecked_transaction()?;
     let roles = require(&tx, ctx, Permission::ViewMail)?;
     let found = outbox::counts(&tx)?;
     let counts = MailState::ALL
@@ -110,8 +110,9 @@ pub fn status(store: &mut Store, ctx: &Ctx) -> Result<QueueStatus> {
         })
         .collect();
     let oldest = outbox::oldest_waiting(&tx)?.map(|c| age(&c, ctx.now));
-    audit(
-        &tx,
+    tx.commit()?;
+    audit_read(
+        store,
         ctx,
         Some(&roles),
         Audit {
@@ -122,7 +123,6 @@ pub fn status(store: &mut Store, ctx: &Ctx) -> Result<QueueStatus> {
             detail: None,
         },
     )?;
-    tx.commit()?;
     Ok(QueueStatus {
         counts,
         oldest_waiting_age_seconds: oldest,
@@ -134,12 +134,13 @@ pub fn status(store: &mut Store, ctx: &Ctx) -> Result<QueueStatus> {
 /// # Errors
 /// `Denied`.
 pub fn list(store: &mut Store, ctx: &Ctx, state: Option<MailState>) -> Result<Vec<MailLine>> {
-    let tx = store.immediate()?;
+    let tx = store.conn().unchecked_transaction()?;
     let roles = require(&tx, ctx, Permission::ViewMail)?;
     let clear = sees_clear(&roles);
     let rows = outbox::list(&tx, state, LIST_LIMIT)?;
-    audit(
-        &tx,
+    tx.commit()?;
+    audit_read(
+        store,
         ctx,
         Some(&roles),
         Audit {
@@ -155,7 +156,6 @@ pub fn list(store: &mut Store, ctx: &Ctx, state: Option<MailState>) -> Result<Ve
             )),
         },
     )?;
-    tx.commit()?;
     Ok(rows.into_iter().map(|r| line(r, clear, ctx.now)).collect())
 }
 
@@ -164,18 +164,20 @@ pub fn list(store: &mut Store, ctx: &Ctx, state: Option<MailState>) -> Result<Ve
 /// # Errors
 /// `NotFound`, `Denied`.
 pub fn show(store: &mut Store, ctx: &Ctx, id: i64) -> Result<MailDetail> {
-    let tx = store.immediate()?;
+    let tx = store.conn().unchecked_transaction()?;
     let roles = require(&tx, ctx, Permission::ViewMail)?;
     let clear = sees_clear(&roles);
     let row = outbox::by_id(&tx, id)?.ok_or(ServiceError::NotFound)?;
     let scrubbed = !row.has_body;
+    // R-KEY-2: no screen or command shows a key: the body is shown with the key masked.
     let body = if clear && !scrubbed {
-        outbox::body(&tx, id)?
+        outbox::body(&tx, id)?.map(|b| crate::domain::authkey::mask_keys(&b))
     } else {
         None
     };
-    audit(
-        &tx,
+    tx.commit()?;
+    audit_read(
+        store,
         ctx,
         Some(&roles),
         Audit {
@@ -190,7 +192,6 @@ pub fn show(store: &mut Store, ctx: &Ctx, id: i64) -> Result<MailDetail> {
             )),
         },
     )?;
-    tx.commit()?;
     Ok(MailDetail {
         line: line(row, clear, ctx.now),
         body,

@@ -5,8 +5,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod cli_support;
+pub mod doctor;
 pub mod export;
 pub mod import;
 pub mod lookup;
@@ -173,6 +175,30 @@ pub(crate) fn audit(
             detail: a.detail,
         },
     )?)
+}
+
+/// The audit row of a read (a view, a list): the data was read without the write lock, and
+/// the row is written as soon as the lock is free ([`storage::Store::audit_soon`]), so a read
+/// never fails because another process holds the lock for long (issue 17 item 11).
+pub(crate) fn audit_read(
+    store: &mut storage::Store,
+    ctx: &Ctx,
+    roles: Option<&Roles>,
+    a: Audit<'_>,
+) -> Result<()> {
+    store.audit_soon(AuditEntry {
+        at_utc: to_db(ctx.now),
+        staff_id: Some(ctx.staff_id),
+        staff_name: Some(ctx.staff_name.clone()),
+        staff_roles: roles.map(Roles::to_list),
+        terminal: ctx.terminal.clone(),
+        action: a.action.to_string(),
+        subject: a.subject,
+        purpose: a.purpose,
+        outcome: a.outcome.to_string(),
+        detail: a.detail,
+    })?;
+    Ok(())
 }
 
 /// The closed-day calendar (R-DL-2): the bundled national holidays and the year-end closure.

@@ -27,6 +27,39 @@ pub fn needs_first_admin(store: &Store) -> Result<bool> {
     Ok(storage::staff::count(store.conn())? == 0)
 }
 
+/// SPEC §6: marks a database just made by `init --training` or `demo` as a training database,
+/// the only kind on which `MADOGUCHI_NOW` replaces the clock; the mark is an audit row too.
+/// Refused once the database holds more than the first admin (a live database stays live).
+///
+/// # Errors
+/// `State` when other staff exist already; storage failure.
+pub fn mark_training(
+    store: &mut Store,
+    terminal: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let tx = store.immediate()?;
+    if storage::staff::count(&tx)? > 1 {
+        return Err(ServiceError::State(
+            "a database in use cannot become a training one".into(),
+        ));
+    }
+    settings::set(&tx, settings::TRAINING, "1")?;
+    storage::audit::append(
+        &tx,
+        &AuditEntry {
+            at_utc: to_db(now),
+            terminal: terminal.to_string(),
+            action: "settings.training".into(),
+            outcome: "ok".into(),
+            detail: Some("training database: MADOGUCHI_NOW allowed".into()),
+            ..AuditEntry::default()
+        },
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Stores the office and creates the first admin. Refused once any staff exists, so it cannot
 /// be used to add an admin behind the others' back.
 ///

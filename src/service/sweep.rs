@@ -94,34 +94,18 @@ pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepR
     let today = jst_date(now);
     let today_s = today.to_string();
     // 1. Deadlines passed (R-DL-3).
-    loop {
-        let ids = rs::accounts_past_deadline(store.conn(), &today_s, BATCH)?;
-        if ids.is_empty() {
-            break;
-        }
-        let mut progressed = false;
-        for id in ids {
-            progressed |= expire_account(store, cfg, now, &today_s, id, &mut rep)?;
-        }
-        if !progressed {
-            break;
-        }
-    }
+    drain(
+        store,
+        |c| rs::accounts_past_deadline(c, &today_s, BATCH),
+        |s, id| expire_account(s, cfg, now, &today_s, id, &mut rep),
+    )?;
     // 1b. Offers from an open My Page past their own deadline (R-DL-3): only the offer
     // expires; the account stays open.
-    loop {
-        let ids = rs::submissions_past_deadline(store.conn(), &today_s, BATCH)?;
-        if ids.is_empty() {
-            break;
-        }
-        let mut progressed = false;
-        for id in ids {
-            progressed |= expire_offer(store, now, &today_s, id, &mut rep)?;
-        }
-        if !progressed {
-            break;
-        }
-    }
+    drain(
+        store,
+        |c| rs::submissions_past_deadline(c, &today_s, BATCH),
+        |s, id| expire_offer(s, now, &today_s, id, &mut rep),
+    )?;
     // 2. Reminders 3 open days before (R-REV-6), once per account and deadline: a
     // self-registered account's provisional deadline, an open account's offers' own.
     let cal = super::calendar::effective(store.conn())?;
@@ -146,39 +130,63 @@ pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepR
     }
     // 3. Withdrawn accounts after 31 days.
     let before = to_db(now - Duration::days(WITHDRAWN_KEEP_DAYS));
-    loop {
-        let ids = rs::withdrawn_before(store.conn(), &before, BATCH)?;
-        if ids.is_empty() {
-            break;
-        }
-        let mut progressed = false;
-        for id in ids {
-            let tx = store.immediate()?;
-            let Some((state, _, _, purged)) = rs::account_brief(&tx, id)? else {
-                continue;
-            };
-            if state != "withdrawn" || purged {
-                continue;
-            }
-            purge_account_data(&tx, now, id, "withdrawn_31_days", None, &mut rep)?;
-            system_audit(
-                &tx,
-                now,
-                "sweep.purge_withdrawn",
-                format!("account:{id}"),
-                "R-DL-3".into(),
-            )?;
-            tx.commit()?;
-            progressed = true;
-        }
-        if !progressed {
-            break;
-        }
-    }
+    drain(
+        store,
+        |c| rs::withdrawn_before(c, &before, BATCH),
+        |s, id| purge_withdrawn(s, now, id, &mut rep),
+    )?;
     if rep.purged_submissions + rep.purged_establishments + rep.purged_accounts > 0 {
         compact(store)?;
     }
     Ok(rep)
+}
+
+/// Runs `one` on the ids `due` lists, a batch at a time, until none are left or a batch
+/// changed nothing (the ids left are another step's, or another process got there first).
+fn drain(
+    store: &mut Store,
+    due: impl Fn(&Connection) -> crate::storage::Result<Vec<i64>>,
+    mut one: impl FnMut(&mut Store, i64) -> Result<bool>,
+) -> Result<()> {
+    loop {
+        let ids = due(store.conn())?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut progressed = false;
+        for id in ids {
+            progressed |= one(store, id)?;
+        }
+        if !progressed {
+            return Ok(());
+        }
+    }
+}
+
+/// A withdrawn account's data, 31 days on (seed 001: 退会手続き完了後31日経過後に…消去).
+fn purge_withdrawn(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    id: i64,
+    rep: &mut SweepReport,
+) -> Result<bool> {
+    let tx = store.immediate()?;
+    let Some((state, _, _, purged)) = rs::account_brief(&tx, id)? else {
+        return Ok(false);
+    };
+    if state != "withdrawn" || purged {
+        return Ok(false);
+    }
+    purge_account_data(&tx, now, id, "withdrawn_31_days", None, rep)?;
+    system_audit(
+        &tx,
+        now,
+        "sweep.purge_withdrawn",
+        format!("account:{id}"),
+        "R-DL-3".into(),
+    )?;
+    tx.commit()?;
+    Ok(true)
 }
 
 /// Leaf pages merged per search index and step of [`compact`] (the background upkeep's

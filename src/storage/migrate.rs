@@ -26,15 +26,57 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/013_account_index.sql"),
     include_str!("../../assets/sql/014_account_origin.sql"),
     include_str!("../../assets/sql/015_email_case.sql"),
-    include_str!("../../assets/sql/016_item_version.sql"),
+    include_str!("../../assets/sql/016_audit_keyed.sql"),
+    include_str!("../../assets/sql/017_item_version.sql"),
 ];
 
 /// Steps of an upgrade that SQL cannot do, run in the same transaction right after the SQL of
 /// the version they name (the version reached).
-const RUST_STEPS: &[(i64, RustStep)] = &[(14, offer_deadlines_v14), (15, email_keys_v15)];
+const RUST_STEPS: &[(i64, RustStep)] = &[
+    (14, offer_deadlines_v14),
+    (15, email_keys_v15),
+    (16, audit_keyed_v16),
+];
 
 /// One step of [`RUST_STEPS`].
 type RustStep = fn(&rusqlite::Transaction<'_>) -> Result<()>;
+
+/// Version 16 (R-AUD-2 as corrected): when the log already has rows (plain SHA-256, kept and
+/// still verified as such), the first keyed row is appended: `audit.chain_keyed`, sealed under
+/// the install secret by the connection's seal function and linking to the plain head, which
+/// anchors the plain rows before it. Its detail says whether the plain chain was intact.
+fn audit_keyed_v16(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    use super::audit::{self, AuditEntry};
+    let rows: i64 = tx.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    if rows == 0 {
+        return Ok(());
+    }
+    // The plain rows alone: nothing keyed exists yet, so any secret walks them the same.
+    let plain = audit::walk(tx, &crate::secret::InstallSecret::ephemeral())?;
+    let state = match &plain.first_bad {
+        None => "intact".to_string(),
+        Some((id, why)) => {
+            tracing::error!(
+                row = id,
+                "R-AUD-2 upgrade: the plain audit chain was already broken: {why}"
+            );
+            format!("broken at #{id} ({why})")
+        }
+    };
+    audit::append(
+        tx,
+        &AuditEntry {
+            at_utc: crate::clock::to_db(chrono::Utc::now()),
+            staff_name: Some("system".into()),
+            terminal: "upgrade".into(),
+            action: "audit.chain_keyed".into(),
+            outcome: "ok".into(),
+            detail: Some(format!("plain rows={rows} chain {state}; keyed from here")),
+            ..AuditEntry::default()
+        },
+    )?;
+    Ok(())
+}
 
 /// Version 15 (R-REG-2 as corrected): every account's `email_key` becomes
 /// `domain::email::key_of_stored` of its address (the whole address lower-cased). Live accounts
@@ -141,6 +183,11 @@ pub(super) fn upgrade(conn: &mut Connection, path: &Path) -> Result<()> {
             found,
             supported,
         });
+    }
+    // Up to date (every start but the first after an upgrade): no write lock taken, so opening
+    // never waits for another process's long write.
+    if found == supported {
+        return Ok(());
     }
     if found == 0 {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -8,6 +8,7 @@ pub mod establishments;
 pub mod imports;
 pub mod keys;
 pub mod lookup;
+pub mod maintenance;
 pub mod migrate;
 pub mod outbox;
 pub mod payload;
@@ -40,6 +41,10 @@ pub enum StorageError {
     },
     #[error("stored value is damaged: {0}")]
     Corrupt(String),
+    /// R-AUD-2: a guard trigger of the audit log is missing or altered. Nothing may run on such
+    /// a database but `madoguchi audit verify`.
+    #[error("audit log guard triggers missing or altered: {}", .0.join(", "))]
+    AuditGuard(Vec<&'static str>),
 }
 
 pub type Result<T> = std::result::Result<T, StorageError>;
@@ -48,11 +53,40 @@ pub type Result<T> = std::result::Result<T, StorageError>;
 /// are short (milliseconds), so this is only reached when something is badly stuck.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a read's own audit row (a sign-in, a view) waits for the write lock before it is
+/// kept for later: the read goes on meanwhile (R-AUD-1 rows of reads, issue 17 item 11).
+pub const AUDIT_SOON: Duration = Duration::from_millis(200);
+
+/// How long the audit rows kept for later wait at the end of a command.
+pub const AUDIT_LATER: Duration = Duration::from_secs(300);
+
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     /// The per-install secret beside the database file (R-KEY-2).
     secret: crate::secret::InstallSecret,
+    /// Audit rows of reads that could not have the write lock at once ([`Store::audit_soon`]):
+    /// written before the next write of this store, by [`Store::flush_audit`], or on drop.
+    deferred_audit: Vec<audit::AuditEntry>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.deferred_audit.is_empty() {
+            return;
+        }
+        match self.flush_audit(BUSY_TIMEOUT) {
+            Ok(true) => {}
+            other => {
+                // R-AUD-1: not lost without a trace; the log file keeps every field.
+                tracing::error!(
+                    result = ?other.map_err(|e| e.to_string()),
+                    entries = ?self.deferred_audit,
+                    "audit rows of reads could not be written"
+                );
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -70,6 +104,31 @@ impl Store {
     /// # Errors
     /// The file cannot be created or opened, or its schema is newer than this program.
     pub fn open(path: &Path) -> Result<Store> {
+        let store = Store::open_unguarded(path)?;
+        store.check_audit_guards()?;
+        Ok(store)
+    }
+
+    /// R-AUD-2: the guard triggers of the audit log are checked at every start; a missing or
+    /// altered one is a loud error in the log and a refusal to go on.
+    fn check_audit_guards(&self) -> Result<()> {
+        let missing = audit::missing_triggers(&self.conn)?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        tracing::error!(
+            triggers = ?missing,
+            "R-AUD-2: audit log guard triggers missing or altered: refusing to start; run `madoguchi audit verify`"
+        );
+        Err(StorageError::AuditGuard(missing))
+    }
+
+    /// As [`Store::open`] without the check of the audit log's guard triggers: for `madoguchi
+    /// audit verify` only, which reports them itself.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_unguarded(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir)?;
         }
@@ -89,8 +148,14 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             secret,
+            deferred_audit: Vec::new(),
         };
         store.configure()?;
+        audit::install(
+            &mut store.conn,
+            &store.secret,
+            Some(audit::head_path_for(path)),
+        )?;
         migrate::upgrade(&mut store.conn, path)?;
         // The -wal and -shm files hold the same data: owner-only too.
         for suffix in ["-wal", "-shm"] {
@@ -128,8 +193,10 @@ impl Store {
             conn: Connection::open_in_memory()?,
             path: None,
             secret: crate::secret::InstallSecret::ephemeral(),
+            deferred_audit: Vec::new(),
         };
         store.configure()?;
+        audit::install(&mut store.conn, &store.secret, None)?;
         migrate::upgrade(&mut store.conn, Path::new(":memory:"))?;
         Ok(store)
     }
@@ -171,9 +238,68 @@ impl Store {
     /// # Errors
     /// The lock could not be had within the busy timeout.
     pub fn immediate(&mut self) -> Result<Transaction<'_>> {
+        // Rows of earlier reads first, so the log keeps their order.
+        if !self.deferred_audit.is_empty() {
+            self.flush_audit(BUSY_TIMEOUT)?;
+        }
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// The audit row of a read (a sign-in, a view): written at once when the write lock is free
+    /// within [`AUDIT_SOON`], else kept and written before this store's next write, by
+    /// [`Store::flush_audit`] or on drop. So a read never fails because another process holds
+    /// the write lock for long (a big import); its row only comes a little later.
+    ///
+    /// # Errors
+    /// A storage failure other than a busy database.
+    pub fn audit_soon(&mut self, e: audit::AuditEntry) -> Result<()> {
+        self.deferred_audit.push(e);
+        self.flush_audit(AUDIT_SOON).map(|_| ())
+    }
+
+    /// Writes the audit rows kept by [`Store::audit_soon`], waiting up to `wait` for the write
+    /// lock. `Ok(false)` when the lock could not be had: they stay kept.
+    ///
+    /// # Errors
+    /// A storage failure other than a busy database.
+    pub fn flush_audit(&mut self, wait: Duration) -> Result<bool> {
+        if self.deferred_audit.is_empty() {
+            return Ok(true);
+        }
+        self.conn.busy_timeout(wait)?;
+        let written = (|| -> Result<()> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for e in &self.deferred_audit {
+                audit::append(&tx, e)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        match written {
+            Ok(()) => {
+                self.deferred_audit.clear();
+                Ok(true)
+            }
+            Err(StorageError::Sqlite(e)) if is_busy(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// How many audit rows of reads wait for the write lock.
+    #[must_use]
+    pub fn audit_waiting(&self) -> usize {
+        self.deferred_audit.len()
+    }
+
+    /// The head file of the audit chain beside the database (R-AUD-2); `None` in memory.
+    #[must_use]
+    pub fn audit_head_path(&self) -> Option<PathBuf> {
+        self.path.as_deref().map(audit::head_path_for)
     }
 
     /// The install secret keys are hashed under (R-KEY-2).
@@ -222,6 +348,16 @@ fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn set_mode(_path: &Path, _mode: u32) -> std::io::Result<()> {
     Ok(())
+}
+
+/// True when the database was locked by another connection past the busy timeout.
+#[must_use]
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// True when the error is a UNIQUE constraint failure (e.g. R-REG-2's live-email index).

@@ -330,6 +330,9 @@ pub fn mark_deferred(
     next_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    // Recorded in Japanese with the raw reply beside it (issue 17 item 10): a timeout is
+    // 「応答なし（タイムアウト）」, never only "Resource temporarily unavailable (os error 11)".
+    let reply = &crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply);
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = 'queued', next_attempt_at = ?4, updated_at = ?5, last_reply = ?3,
@@ -374,6 +377,9 @@ pub fn mark_failed(
     reply: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    // Recorded in Japanese with the raw reply beside it (issue 17 item 10): a timeout is
+    // 「応答なし（タイムアウト）」, never only "Resource temporarily unavailable (os error 11)".
+    let reply = &crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply);
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = 'failed', updated_at = ?4, last_reply = ?3, lease_owner = NULL,
@@ -395,15 +401,59 @@ pub fn secure_delete_on(conn: &Connection) -> Result<()> {
 }
 
 /// R-KEY-2: after a scrub, copies the WAL into the database file and truncates it, so the old
-/// page images (with the key) do not stay in the `-wal` file. Waits (busy timeout) for readers
-/// of older snapshots; when it cannot finish, the frames are overwritten by later writes.
+/// page images (with the key) do not stay in the `-wal` file.
+///
+/// A TRUNCATE checkpoint waits for every reader of an older snapshot while it holds the write
+/// lock, so under the connection's busy timeout it would stall every other writer for up to
+/// ten seconds whenever a reader does not let go — which a replicator does by design
+/// (Litestream keeps a read transaction open, docs/deploy.md §5), and clerks then got
+/// "database is locked". So each try waits for nothing (busy timeout 0: it gives the write
+/// lock back at once when a reader is in the way) and the tries repeat, a few milliseconds
+/// apart, for up to [`TRUNCATE_PATIENCE`]; when none succeeds the frames are copied and
+/// overwritten by later checkpoints (the replicator's own, or the next one here). True when
+/// the WAL was truncated.
 ///
 /// # Errors
-/// On SQLite failure.
-pub fn checkpoint_truncate(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(())
+/// On SQLite failure other than busy.
+pub fn checkpoint_truncate(conn: &Connection) -> Result<bool> {
+    let started = std::time::Instant::now();
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let done = loop {
+        let r = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        });
+        let busy = match r {
+            Ok(b) => b != 0,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                true
+            }
+            Err(e) => {
+                conn.busy_timeout(super::BUSY_TIMEOUT)?;
+                return Err(e.into());
+            }
+        };
+        if !busy {
+            break true;
+        }
+        if started.elapsed() >= TRUNCATE_PATIENCE {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    if !done {
+        tracing::info!("checkpoint: a reader holds the WAL; it is truncated by a later checkpoint");
+    }
+    Ok(done)
 }
+
+/// How long [`checkpoint_truncate`] keeps trying (never holding the write lock while it waits).
+pub const TRUNCATE_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 // ---- operator view and actions (R-MAIL-7) ----------------------------------------------------
 

@@ -4,6 +4,18 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Result;
 
+/// SPEC §6: the key that marks a training database (`madoguchi demo`, `init --training`), the
+/// only kind on which `MADOGUCHI_NOW` replaces the clock.
+pub const TRAINING: &str = "training";
+
+/// Whether the database was made for training (SPEC §6).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn is_training(conn: &Connection) -> Result<bool> {
+    Ok(get(conn, TRAINING)?.as_deref() == Some("1"))
+}
+
 /// # Errors
 /// On SQLite failure.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {

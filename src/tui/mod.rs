@@ -30,7 +30,7 @@ pub struct TuiOptions {
 #[derive(Debug)]
 pub enum LoopEvent {
     Key(crossterm::event::KeyEvent),
-    Resize,
+    Resize(u16, u16),
     /// The terminal went away (SSH link dropped, tty closed): quit, never spin.
     InputClosed,
     /// Another thread has something for the app (queue counts): look now, not at the tick.
@@ -66,7 +66,7 @@ fn spawn_input(tx: Sender<LoopEvent>) {
             loop {
                 let ev = match event::read() {
                     Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => LoopEvent::Key(k),
-                    Ok(Event::Resize(..)) => LoopEvent::Resize,
+                    Ok(Event::Resize(w, h)) => LoopEvent::Resize(w, h),
                     Ok(_) => continue,
                     Err(_) => LoopEvent::InputClosed,
                 };
@@ -103,6 +103,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let store = Store::open(&opts.db_path)
         .with_context(|| format!("データベース {} を開けません", opts.db_path.display()))?;
     let mut app = App::new(store, opts.config, opts.terminal, opts.banner)?;
+    crate::ui::theme::init_from_env();
     let stop = stop_flag();
     let (tx, rx) = mpsc::channel();
     // Queue counts take tens of milliseconds at scale: counted on their own thread.
@@ -118,6 +119,8 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     // With `mail.worker = false` it only reports the queue and runs the deadline sweep.
     let worker = crate::mail::worker::spawn_background(&opts.db_path, &app.cfg, mail_tx);
     let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    app.viewport = Some((size.width, size.height));
     spawn_input(tx);
     guard.terminal.draw(|f| ui::draw(f, &app))?;
     let mut last_tick = Instant::now();
@@ -129,7 +132,10 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 for ev in std::iter::once(first).chain(rx.try_iter()) {
                     match ev {
                         LoopEvent::Key(k) => changed |= app.on_key(k),
-                        LoopEvent::Resize => changed = true,
+                        LoopEvent::Resize(w, h) => {
+                            app.viewport = Some((w, h));
+                            changed = true;
+                        }
                         LoopEvent::InputClosed => app.quit = true,
                         LoopEvent::Wake => {}
                     }

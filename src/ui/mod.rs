@@ -67,17 +67,24 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 
 fn draw_too_small(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_widget(Clear, area);
-    let lines = vec![
+    let mut lines = vec![
         Line::from(app.t(Msg::TooSmall)),
         Line::from(format!(
             "{}×{} → {MIN_WIDTH}×{MIN_HEIGHT}",
             area.width, area.height
         )),
     ];
-    let y = area.height.saturating_sub(2) / 2;
+    // Keys do nothing here but quit: say so, and show the quit question when it is open.
+    lines.push(Line::from(if app.asking_quit() {
+        app.t(Msg::TooSmallQuitAsk)
+    } else {
+        app.t(Msg::TooSmallKeys)
+    }));
+    let n = u16::try_from(lines.len()).unwrap_or(3);
+    let y = area.height.saturating_sub(n) / 2;
     let r = Rect {
         y: area.y + y,
-        height: area.height.saturating_sub(y).min(2),
+        height: area.height.saturating_sub(y).min(n),
         ..area
     };
     frame.render_widget(Paragraph::new(lines).centered(), r);

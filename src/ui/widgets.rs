@@ -11,9 +11,13 @@ use unicode_width::UnicodeWidthStr;
 use super::theme;
 use crate::app::form::{FieldKind, Form};
 use crate::app::keymap::{self, Binding};
-use crate::app::{App, staff};
+use crate::app::{App, Tone, staff};
 use crate::i18n::ui::Msg;
 use crate::service::Severity;
+
+/// Marks before an error (must fix) and a warning (confirm to accept), beside their colours.
+pub const ERROR_MARK: &str = "✖ ";
+pub const WARNING_MARK: &str = "！";
 
 /// Display width of a string (double-width characters count two).
 #[must_use]
@@ -170,7 +174,12 @@ pub fn header(frame: &mut Frame<'_>, app: &App, area: Rect) {
 
 pub fn flash(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if let Some(f) = &app.flash {
-        let text = fit(&format!(" {}", f.text), usize::from(area.width));
+        let mark = match f.tone {
+            Tone::Error if !f.text.starts_with(['✖', '！']) => ERROR_MARK,
+            Tone::Warning if !f.text.starts_with(['✖', '！']) => WARNING_MARK,
+            _ => "",
+        };
+        let text = fit(&format!(" {mark}{}", f.text), usize::from(area.width));
         frame.render_widget(
             Paragraph::new(Span::styled(text, theme::tone(f.tone))),
             area,
@@ -331,13 +340,17 @@ pub fn form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect, label_wid
         if row.height < 2 {
             continue;
         }
+        // A mark as well as the colour: errors and warnings read apart on a monochrome
+        // terminal or to a colour-blind clerk.
         let note = match f.issues.first() {
-            Some((Severity::Error, t)) => {
-                Span::styled(fit(t, usize::from(note_area.width)), theme::error())
-            }
-            Some((Severity::Warning, t)) => {
-                Span::styled(fit(t, usize::from(note_area.width)), theme::warning())
-            }
+            Some((Severity::Error, t)) => Span::styled(
+                fit(&format!("{ERROR_MARK}{t}"), usize::from(note_area.width)),
+                theme::error(),
+            ),
+            Some((Severity::Warning, t)) => Span::styled(
+                fit(&format!("{WARNING_MARK}{t}"), usize::from(note_area.width)),
+                theme::warning(),
+            ),
             None => match (focused, f.hint) {
                 (true, Some(h)) => {
                     Span::styled(fit(app.t(h), usize::from(note_area.width)), theme::dim())

@@ -19,6 +19,17 @@ pub struct Term {
 
 impl Term {
     pub fn start(db: &Path) -> Term {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_madoguchi"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.env("MADOGUCHI_NOW", NOW);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("MADOGUCHI_CONFIG", db.with_extension("toml"));
+        Term::spawn(cmd)
+    }
+
+    /// Any command in the pseudo-terminal (`ssh -tt …` in tests/deploy.rs).
+    pub fn spawn(cmd: CommandBuilder) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -28,12 +39,6 @@ impl Term {
                 pixel_height: 0,
             })
             .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_madoguchi"));
-        cmd.arg("--db");
-        cmd.arg(db);
-        cmd.env("MADOGUCHI_NOW", NOW);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("MADOGUCHI_CONFIG", db.with_extension("toml"));
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");

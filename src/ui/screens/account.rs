@@ -240,7 +240,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
                 when,
                 sanitize(&m.subject, false),
                 app.t(mail_state_label(m.state)).to_string(),
-                sanitize(m.last_reply.as_deref().unwrap_or(""), false),
+                sanitize(
+                    &crate::i18n::delivery::explain(
+                        app.lang,
+                        m.last_reply.as_deref().unwrap_or(""),
+                    ),
+                    false,
+                ),
             ])
             .style(mail_style(m.state))
         })

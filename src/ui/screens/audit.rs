@@ -41,7 +41,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
                 "{} #{}: {}",
                 app.t(Msg::ChainBroken),
                 r.first_bad.as_ref().map_or(0, |b| b.0),
-                r.first_bad.as_ref().map_or("", |b| b.1.as_str())
+                r.first_bad.as_ref().map_or_else(String::new, |b| {
+                    crate::i18n::cli::audit_reason(app.lang, &b.1)
+                })
             ),
             theme::error(),
         ),

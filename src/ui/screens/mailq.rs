@@ -89,7 +89,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
             }
             cells.push(sanitize(&l.to, false));
             cells.push(sanitize(&l.subject, false).replace("【ハローワーク】", ""));
-            cells.push(sanitize(l.last_reply.as_deref().unwrap_or(""), false));
+            cells.push(sanitize(
+                &crate::i18n::delivery::explain(app.lang, l.last_reply.as_deref().unwrap_or("")),
+                false,
+            ));
             Row::new(cells).style(mail_style(l.state))
         })
         .collect();

@@ -104,7 +104,14 @@ pub fn draw_locked(frame: &mut Frame<'_>, app: &App, area: Rect) {
         frame,
         app,
         app.t(Msg::LockedTitle),
-        &[app.t(Msg::LockedIntro), &who],
+        &[
+            app.t(if app.locked_by_hand {
+                Msg::LockedByHandIntro
+            } else {
+                Msg::LockedIntro
+            }),
+            &who,
+        ],
         form,
         area,
         64,
