@@ -1,6 +1,9 @@
 //! Mails per second from the outbox to a local aiosmtpd, one worker pass over `N` queued mails
 //! (claim, send over one kept connection, record each outcome), next to Python's `smtplib`
-//! sending the same kind of messages over one connection to the same server.
+//! sending the same kind of messages over one connection to the same server. Then (issue 17
+//! item 4) an hour of `mail sync --watch` against a server that trickles its replies, scaled
+//! down: the passes of an hour (one every 6 s), each abandoning its send at a short deadline;
+//! the mail threads and sockets left afterwards.
 #![allow(clippy::unwrap_used)]
 
 #[path = "../tests/support/mod.rs"]
@@ -38,6 +41,45 @@ fn compare() {
         "mail to local aiosmtpd, {N} mails: madoguchi worker {ours:.1} mails/s; python smtplib {py_rate} mails/s"
     );
     drop(server);
+    trickle_hour();
+}
+
+/// 600 passes (an hour at one pass every 6 s) against a trickling server, each send abandoned
+/// after 0.1 s: threads and sockets of the process before, at the most, and after.
+fn trickle_hour() {
+    const PASSES: i64 = 600;
+    let server = support::TrickleServer::start(0.05);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+    let mut cfg = support::smtp_config(server.port);
+    cfg.mail.retry_first_seconds = 1;
+    cfg.mail.retry_max_seconds = 1;
+    let tr = Transport::from_config(&cfg, None, dir.path())
+        .unwrap()
+        .with_deadline(std::time::Duration::from_millis(100));
+    let start = madoguchi::clock::now();
+    support::queue(&mut store, 1, start);
+    let before = (support::mail_threads(), support::sockets());
+    let mut most = before;
+    let t0 = Instant::now();
+    for pass in 0..PASSES {
+        let now = start + chrono::Duration::seconds(6 * pass);
+        run_once(&mut store, &tr, &cfg, "bench", now).unwrap();
+        let here = (support::mail_threads(), support::sockets());
+        most = (most.0.max(here.0), most.1.max(here.1));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let after = (support::mail_threads(), support::sockets());
+    println!(
+        "trickling server, {PASSES} passes (an hour of --watch) in {:.0} s: mail threads {} -> at most {} -> {}, sockets {} -> at most {} -> {}",
+        t0.elapsed().as_secs_f64(),
+        before.0,
+        most.0,
+        after.0,
+        before.1,
+        most.1,
+        after.1
+    );
 }
 
 fn setup(

@@ -39,6 +39,27 @@ impl Office {
 
     /// The binary as `who` (tanaka the counter clerk, suzuki the supervisor).
     fn run(&self, who: &str, args: &[&str]) -> Out {
+        // R-REV-5: an action carries the versions of its items, as the clerk read them
+        // (`review show`) just before.
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        let acts = matches!(args.first().map(String::as_str), Some("review" | "visit"))
+            && !matches!(args.get(1).map(String::as_str), Some("show" | "reasons"));
+        if acts && !args.iter().any(|a| a == "--seen") {
+            let store = self.store();
+            let seen: Vec<String> = args[2..]
+                .iter()
+                .take_while(|a| !a.starts_with("--"))
+                .filter_map(|a| a.parse::<i64>().ok())
+                .map(|id| {
+                    storage::review::rev(store.conn(), id)
+                        .expect("rev")
+                        .unwrap_or(0)
+                        .to_string()
+                })
+                .collect();
+            args.push("--seen".into());
+            args.push(seen.join(","));
+        }
         let pw = if who == "suzuki" {
             SUPERVISOR_PW
         } else {
@@ -48,7 +69,7 @@ impl Office {
             .arg("--db")
             .arg(self.db())
             .args(["--as", who])
-            .args(args)
+            .args(&args)
             .env("MADOGUCHI_NOW", common::NOW)
             .env("MADOGUCHI_CONFIG", self.dir.path().join("none.toml"))
             .env("MADOGUCHI_PASSWORD", pw)

@@ -64,13 +64,23 @@ fn office(now: &str) -> Fx {
 impl Fx {
     /// The lines through the real import, at `now`; every line must apply.
     fn import(&mut self, lines: &[String]) {
+        let s = self.try_import(lines);
+        assert_eq!(
+            (s.applied, s.rejected),
+            (lines.len() as u64, 0),
+            "{:?}",
+            s.rejects
+        );
+    }
+
+    fn try_import(&mut self, lines: &[String]) -> import::ImportSummary {
         let body = lines.join("\n") + "\n";
         let mut inputs = [import::Input {
             name: "events.jsonl".into(),
             size: Some(body.len() as u64),
             reader: Box::new(std::io::Cursor::new(body.into_bytes())),
         }];
-        let s = import::import_events(
+        import::import_events(
             &mut self.store,
             &Config::default(),
             None,
@@ -78,13 +88,7 @@ impl Fx {
             &mut inputs,
             |_| {},
         )
-        .expect("import");
-        assert_eq!(
-            (s.applied, s.rejected),
-            (lines.len() as u64, 0),
-            "{:?}",
-            s.rejects
-        );
+        .expect("import")
     }
 
     /// `account.activated` two hours ago (the deadline counts from today, R-DL-1).
@@ -533,41 +537,69 @@ fn assert_no_raw_controls(t: &Terminal<TestBackend>, what: &str) {
     }
 }
 
-/// SPEC §5 (issue 3): JSON with control characters and escape sequences in names is stored as
-/// it came, but never reaches the terminal raw: not in the queue, not in the detail.
+/// SPEC §5 (issue 3, issue 17 item 8): JSON with control characters and escape sequences in
+/// names is refused at import, the field named; rows that hold them all the same (written by an
+/// older version or another tool) never reach the terminal raw: not in the queue, not in the
+/// detail.
 #[test]
-fn spec_5_escape_sequences_in_imported_names_are_stored_but_never_drawn_raw() {
+fn spec_5_escape_sequences_in_imported_names_are_refused_and_never_drawn_raw() {
     let mut fx = office(common::NOW);
     let est_name = "株式会社\u{1b}[31m若葉\u{1b}]0;x\u{7}商事\u{9b}本店\u{202e}東京";
     let job_title = "介護\u{1b}[31m職員\u{202e}急募";
-    let lines = [
+    let hostile = [
         fx.activation(),
         fx.event(
-            "ev-est",
+            "ev-est-hostile",
             "establishment.submitted",
-            90,
+            95,
             establishment(est_name, "ワカバショウジ"),
         ),
         fx.event(
-            "ev-job",
+            "ev-job-hostile",
             "job.submitted",
-            60,
+            65,
             job(job_title, 220_000, 280_000),
         ),
     ];
     // The lines are JSON text with the escapes written as JSON escapes (or raw, for C1 and
     // U+202E, which JSON need not escape).
-    assert!(lines[1].contains(r"\u001b[31m") && lines[1].contains(r"\u001b]0;x\u0007"));
-    fx.import(&lines);
+    assert!(hostile[1].contains(r"\u001b[31m") && hostile[1].contains(r"\u001b]0;x\u0007"));
+    let s = fx.try_import(&hostile);
+    assert_eq!((s.applied, s.rejected), (1, 2), "{:?}", s.rejects);
+    let said: Vec<String> = s
+        .rejects
+        .iter()
+        .map(|r| madoguchi::i18n::findings::validation_detail(madoguchi::i18n::Lang::Ja, &r.detail))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "事業所名: 制御文字や文字の向きを変える記号（U+001B）は使えません",
+            "職種: 制御文字や文字の向きを変える記号（U+001B）は使えません",
+        ],
+        "{:?}",
+        s.rejects
+    );
+
+    // The same offer with printable text only: taken as it is.
+    let est_stored = "株式会社[31m若葉]0;x商事本店東京";
+    let job_stored = "介護[31m職員急募";
+    fx.import(&[
+        fx.event(
+            "ev-est",
+            "establishment.submitted",
+            90,
+            establishment(est_stored, "ワカバショウジ"),
+        ),
+        fx.event(
+            "ev-job",
+            "job.submitted",
+            60,
+            job(job_stored, 220_000, 280_000),
+        ),
+    ]);
     let est = submission_id(&fx.store, "est-1");
     let jid = submission_id(&fx.store, "job-1");
-
-    // What the database stored: the names as validation normalises free text (SPEC §5,
-    // `domain::validate`, "cleaned, not rewritten"): each control character dropped on its own
-    // (ESC, BEL, the C1 CSI), the printable rest of a sequence kept as text, the bidi override
-    // kept (it is data; only the screens remove it).
-    let est_stored = "株式会社[31m若葉]0;x商事本店\u{202e}東京";
-    let job_stored = "介護[31m職員\u{202e}急募";
     let stored = |id: i64| {
         storage::submissions::by_id(fx.store.conn(), id)
             .expect("q")

@@ -487,9 +487,10 @@ fn r_io_1_example_file_parses() {
     );
 }
 
-/// SPEC §5: escape sequences in outside text never reach storage as control characters.
+/// SPEC §5: escape sequences in outside text never reach storage: the line is refused, the
+/// field and the character named.
 #[test]
-fn spec_5_escape_sequences_in_names_are_not_stored_raw() {
+fn spec_5_escape_sequences_in_names_are_refused_at_import() {
     let mut fx = fixture();
     let o = opts("2026-04-06T00:30:00Z", 1, 1, 0);
     let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
@@ -500,22 +501,23 @@ fn spec_5_escape_sequences_in_names_are_not_stored_raw() {
         t("2026-04-07T00:00:00Z"),
         vec![("s.jsonl", s.into_bytes())],
     );
-    assert_eq!(r.rejected, 0, "{:?}", r.rejects);
-    let v = storage::submissions::versions(fx.store.conn(), 1).expect("versions");
-    let payload = &v[0].payload;
-    assert!(payload.contains("株式会社"));
+    assert_eq!(r.rejected, 1, "{:?}", r.rejects);
+    assert_eq!(r.rejects[0].reason, "validation");
     assert!(
-        !payload.contains('\u{1b}') && !payload.contains("\\u001b"),
-        "{payload}"
+        r.rejects[0].detail.contains(":control_char=U+001B"),
+        "{:?}",
+        r.rejects
     );
-    let sub = storage::submissions::by_id(fx.store.conn(), 1)
-        .expect("q")
-        .expect("row");
-    assert!(
-        !sub.display_name.chars().any(char::is_control),
-        "{}",
-        sub.display_name
-    );
+    let stored: i64 = fx
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM submissions WHERE display_name LIKE '%pwned%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(stored, 0);
 }
 
 /// R-VISIT-1: the visit flag a queue reads (`visit_needed`) agrees with the stored reasons

@@ -294,13 +294,20 @@ fn r_visit_1_approval_waits_for_the_recorded_visit() {
     let w = world(&mut store, now);
     let cfg = Config::default();
     let (_, es, _) = employer(&mut store, &w, 1, "2026-03-16", 0, now);
-    review::flag_visit(&mut store, &w.clerk, es, "代表者に確認したいことがある").unwrap();
+    review::flag_visit(
+        &mut store,
+        &w.clerk,
+        es,
+        "代表者に確認したいことがある",
+        None,
+    )
+    .unwrap();
     let counts = queue::counts(&store, &w.clerk.at(now)).unwrap();
     assert_eq!(counts.iter().find(|c| c.0 == Queue::Visit).unwrap().1, 1);
     review::check(&mut store, &w.clerk, es, &ticks(), None).unwrap();
     let e = review::approve(&mut store, &cfg, &w.boss, es, None).unwrap_err();
     assert!(matches!(e, ServiceError::State(ref s) if s == "visit_required"));
-    review::record_visit(&mut store, &w.clerk, es, now.date_naive()).unwrap();
+    review::record_visit(&mut store, &w.clerk, es, now.date_naive(), None).unwrap();
     review::approve(&mut store, &cfg, &w.boss, es, None).unwrap();
 }
 
@@ -338,10 +345,10 @@ fn r_rev_6_queues_counts_sort_filter_and_claims() {
     );
     let l = queue::list(&store, &ctx, Queue::Unassigned, Sort::Deadline, "", 50).unwrap();
     assert_eq!(l[0].days_left, Some(-1));
-    review::claim(&mut store, &w.clerk, b).unwrap();
-    assert!(review::claim(&mut store, &w.boss2, b).is_err());
+    review::claim(&mut store, &w.clerk, b, None).unwrap();
+    assert!(review::claim(&mut store, &w.boss2, b, None).is_err());
     assert_eq!(ids(&store, Queue::Mine, Sort::Deadline, ""), vec![b]);
-    review::hand_over(&mut store, &w.clerk, b, "yamada").unwrap();
+    review::hand_over(&mut store, &w.clerk, b, "yamada", None).unwrap();
     assert!(ids(&store, Queue::Mine, Sort::Deadline, "").is_empty());
     review::check(&mut store, &w.clerk, c, &ticks(), None).unwrap();
     assert_eq!(ids(&store, Queue::Checked, Sort::Deadline, ""), vec![c]);
@@ -465,6 +472,18 @@ fn r_rev_5_eight_processes_race_on_200_items() {
         ids
     };
     assert_eq!(ids.len(), 200);
+    // R-REV-5: every process acts on the versions it read before the race.
+    let revs: std::collections::HashMap<i64, i64> = {
+        let store = Store::open(&db).unwrap();
+        ids.iter()
+            .map(|id| {
+                (
+                    *id,
+                    storage::review::rev(store.conn(), *id).unwrap().unwrap(),
+                )
+            })
+            .collect()
+    };
     let children: Vec<_> = (0..8)
         .map(|i| {
             let mut order = ids.clone();
@@ -481,6 +500,8 @@ fn r_rev_5_eight_processes_race_on_200_items() {
             let mut c = Command::new(BIN);
             c.arg("--db").arg(&db).args(["--as", who, "review", verb]);
             c.args(order.iter().map(i64::to_string));
+            let seen: Vec<String> = order.iter().map(|id| revs[id].to_string()).collect();
+            c.args(["--seen", &seen.join(",")]);
             if verb == "return" {
                 c.args(["--reason", "1"]);
             }
@@ -680,7 +701,7 @@ fn r_visit_1_flag_follows_the_reasons_and_the_staff_request() {
         storage::submissions::set_visit_reasons(store.conn(), id, &reason).unwrap();
         assert!(needed(&store, id));
     }
-    review::flag_visit(&mut store, &w.clerk, js[1], "代表者に確認").unwrap();
+    review::flag_visit(&mut store, &w.clerk, js[1], "代表者に確認", None).unwrap();
     for &id in &js {
         storage::submissions::set_visit_reasons(store.conn(), id, &[]).unwrap();
     }

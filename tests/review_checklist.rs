@@ -326,7 +326,7 @@ fn r_rev_6_queue_refreshes_by_itself_and_the_cursor_stays_on_the_same_item() {
         terminal: "pts/9".into(),
         now: madoguchi::clock::parse_rfc3339(common::NOW).expect("time"),
     };
-    service::review::claim(&mut other, &boss, f.overdue).expect("claim");
+    service::review::claim(&mut other, &boss, f.overdue, None).expect("claim");
 
     // No key pressed: the next tick sees the change and re-reads the queue.
     assert!(f.app.on_tick(Instant::now()));

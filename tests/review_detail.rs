@@ -287,7 +287,7 @@ fn hand_over_refusals_and_someone_acting_first_are_told_in_japanese() {
     };
     // Taken by the supervisor while the clerk reads it: a counter clerk may not hand it on.
     open(&mut f, 0);
-    service::review::claim(&mut f.app.store, &boss, f.a).expect("claim");
+    service::review::claim(&mut f.app.store, &boss, f.a, None).expect("claim");
     press(&mut f.app, KeyCode::Char('g'));
     press(&mut f.app, KeyCode::Char('h'));
     press(&mut f.app, KeyCode::Char('j')); // tanaka (自分), yamada

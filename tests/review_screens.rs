@@ -106,7 +106,7 @@ fn fixture_as(user: &str) -> Fixture {
         .collect();
     service::review::check(&mut store, &clerk, items[2], &ticks, None).unwrap();
     service::review::return_item(&mut store, &cfg, &clerk, items[3], "2", "", None).unwrap();
-    service::review::claim(&mut store, &clerk, items[1]).unwrap();
+    service::review::claim(&mut store, &clerk, items[1], None).unwrap();
     storage::submissions::set_visit_reasons(
         store.conn(),
         items[0],
@@ -254,6 +254,33 @@ fn r_rev_5_someone_acted_first_is_told_who_and_the_new_state() {
     snap("acted_first", &f.app);
 }
 
+/// R-REV-5: the screen carries the version it displayed; a change of any kind since (here a
+/// colleague's comment, the state unchanged) refuses the check that would still be legal.
+#[test]
+fn r_rev_5_the_screen_acts_on_the_version_it_displayed() {
+    let mut f = fixture();
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('2')); // mine: the claimed one
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter); // purpose: 本登録審査
+    assert!(matches!(f.app.screen, Screen::Detail(_)));
+    let boss = f.boss.clone();
+    let id = f.items[1];
+    service::review::comment(&mut f.app.store, &boss, id, "先に見ました", None).unwrap();
+    press(&mut f.app, KeyCode::Char('c'));
+    press(&mut f.app, KeyCode::Char('y'));
+    let t = text(&f.app);
+    assert!(t.contains("鈴木 一郎さんが先に処理しました"), "{t}");
+    let facts = storage::review::facts(f.app.store.conn(), id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        facts.state,
+        madoguchi::domain::submission::SubmissionState::Received,
+        "the check did not apply"
+    );
+}
+
 #[test]
 fn submission_detail_is_reachable_from_the_account_screen() {
     let mut f = fixture();
@@ -323,7 +350,7 @@ fn r_rev_6_counts_come_from_their_own_thread_and_follow_other_sessions() {
     // Another session claims an item: the tick sees the change, asks again, the counts follow
     // while the last ones stay on screen meanwhile.
     let mut other = Store::open(&db).unwrap();
-    service::review::claim(&mut other, &f.boss, f.items[0]).unwrap();
+    service::review::claim(&mut other, &f.boss, f.items[0], None).unwrap();
     assert!(f.app.on_tick(std::time::Instant::now()));
     assert!(text(&f.app).contains("未担当 3"));
     counts_arrive(&mut f.app);

@@ -77,11 +77,8 @@ pub enum Pending {
     SignOut,
     Quit,
     Mail(i64, crate::service::mail::MailAction),
-    Review(
-        i64,
-        review::ReviewKey,
-        Option<crate::domain::submission::SubmissionState>,
-    ),
+    /// The item, the action, and the item's version its user saw (R-REV-5).
+    Review(i64, review::ReviewKey, Option<i64>),
     LookupReveal(i64),
     LookupMailId(i64),
     LookupChange(i64),

@@ -14,7 +14,6 @@ use dialog::{act_checklist, act_input, act_picker, ask_colleague, checklist_miss
 use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Overlay, Pending, Screen, Tone, purpose};
-use crate::domain::submission::SubmissionState;
 use crate::i18n::ui::Msg;
 use crate::service::queue::{self, Dashboard, QueueLine};
 use crate::service::queue_counts::{Ask, Counter};
@@ -329,13 +328,13 @@ pub fn act_queue(app: &mut App, action: Action) {
         }
         Action::ReviewClaim => {
             if let Some(l) = q.selected() {
-                let id = l.row.id;
+                let (id, seen) = (l.row.id, l.row.rev);
                 let line = format!("#{id} {}", l.row.display_name);
                 let title = app.t(Msg::ConfirmClaim).to_string();
                 app.confirm(
                     title,
                     vec![line],
-                    Pending::Review(id, ReviewKey::Claim, None),
+                    Pending::Review(id, ReviewKey::Claim, Some(seen)),
                 );
             }
         }
@@ -396,7 +395,7 @@ pub fn act_detail(app: &mut App, action: Action) {
                 };
                 let picked = review::pick_reason(list, &reason);
                 let id = d.detail.id;
-                let seen = d.detail.state;
+                let seen = d.detail.rev;
                 match picked {
                     Ok(r) => {
                         let (title, effect, key) = if reject {
@@ -435,7 +434,7 @@ pub fn act_detail(app: &mut App, action: Action) {
         return;
     }
     let id = d.detail.id;
-    let seen = d.detail.state;
+    let seen = d.detail.rev;
     let name = d.detail.display_name.clone();
     match action {
         Action::Up => d.scroll = d.scroll.saturating_sub(1),
@@ -492,7 +491,7 @@ pub fn act_detail(app: &mut App, action: Action) {
             app.confirm(
                 title,
                 vec![format!("#{id} {name}")],
-                Pending::Review(id, ReviewKey::Visit, None),
+                Pending::Review(id, ReviewKey::Visit, Some(seen)),
             );
         }
         Action::ReviewClaim => {
@@ -500,7 +499,7 @@ pub fn act_detail(app: &mut App, action: Action) {
             app.confirm(
                 title,
                 vec![format!("#{id} {name}")],
-                Pending::Review(id, ReviewKey::Claim, None),
+                Pending::Review(id, ReviewKey::Claim, Some(seen)),
             );
         }
         Action::ReviewRelease => {
@@ -508,7 +507,7 @@ pub fn act_detail(app: &mut App, action: Action) {
             app.confirm(
                 title,
                 vec![format!("#{id} {name}")],
-                Pending::Review(id, ReviewKey::Release, None),
+                Pending::Review(id, ReviewKey::Release, Some(seen)),
             );
         }
         Action::Back => app.pop(),
@@ -530,21 +529,23 @@ pub fn act_dashboard(app: &mut App, action: Action) {
 }
 
 /// Runs a confirmed review action; someone acting first is shown as a notice (R-REV-5).
-pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<SubmissionState>) {
+pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<i64>) {
     let Some(ctx) = app.ctx() else { return };
     let cfg = app.cfg.clone();
     let store = &mut app.store;
     let r = match &key {
-        ReviewKey::Claim => review::claim(store, &ctx, id),
-        ReviewKey::Release => review::release(store, &ctx, id),
+        ReviewKey::Claim => review::claim(store, &ctx, id, seen),
+        ReviewKey::Release => review::release(store, &ctx, id, seen),
         ReviewKey::Check(ticks) => review::check(store, &ctx, id, ticks, seen),
         ReviewKey::Approve => review::approve(store, &cfg, &ctx, id, seen),
-        ReviewKey::Visit => review::record_visit(store, &ctx, id, crate::clock::jst_date(ctx.now)),
+        ReviewKey::Visit => {
+            review::record_visit(store, &ctx, id, crate::clock::jst_date(ctx.now), seen)
+        }
         ReviewKey::Return(r, t) => review::return_item(store, &cfg, &ctx, id, r, t, seen),
         ReviewKey::Reject(r, t) => review::reject(store, &cfg, &ctx, id, r, t, seen),
-        ReviewKey::Comment(t) => review::comment(store, &ctx, id, t),
-        ReviewKey::HandOver(name, _) => review::hand_over(store, &ctx, id, name),
-        ReviewKey::FollowUp(date) => review::follow_up(store, &ctx, id, *date),
+        ReviewKey::Comment(t) => review::comment(store, &ctx, id, t, seen),
+        ReviewKey::HandOver(name, _) => review::hand_over(store, &ctx, id, name, seen),
+        ReviewKey::FollowUp(date) => review::follow_up(store, &ctx, id, *date, seen),
     };
     match r {
         Ok(o) => {

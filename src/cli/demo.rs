@@ -191,7 +191,7 @@ fn review_samples(
         let _ = review::check(store, &clerk, *id, &ticks, None);
     }
     for id in ids.iter().take(4) {
-        let _ = review::record_visit(store, &clerk, *id, crate::clock::jst_date(now));
+        let _ = review::record_visit(store, &clerk, *id, crate::clock::jst_date(now), None);
         let _ = review::approve(store, cfg, &boss, *id, None);
     }
     let _ = review::return_item(
@@ -204,9 +204,9 @@ fn review_samples(
         None,
     );
     let _ = review::reject(store, cfg, &boss, 14, "2", "", None);
-    let _ = review::claim(store, &clerk, 15);
-    let _ = review::claim(store, &clerk, 16);
-    let _ = review::comment(store, &clerk, 15, "事業所に電話で確認予定");
+    let _ = review::claim(store, &clerk, 15, None);
+    let _ = review::claim(store, &clerk, 16, None);
+    let _ = review::comment(store, &clerk, 15, "事業所に電話で確認予定", None);
     Ok(())
 }
 

@@ -83,11 +83,19 @@ pub enum ReviewCmd {
             default_value = "identity,conditions,lawful,findings,contact"
         )]
         tick: Vec<String>,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
     },
     /// 本登録 (supervisor; not the checker); several IDs are done one by one
     Approve {
         #[arg(required = true)]
         ids: Vec<i64>,
+        /// Each item's version (更新番号, R-REV-5) from `review show`, in the order of the IDs,
+        /// comma separated: an item changed since is refused
+        #[arg(long, value_name = "N,..", value_delimiter = ',', required = true)]
+        seen: Vec<i64>,
     },
     /// 差戻し with a listed reason (number or text) and free text; several IDs one by one
     Return {
@@ -97,6 +105,10 @@ pub enum ReviewCmd {
         reason: String,
         #[arg(long, default_value = "")]
         text: String,
+        /// Each item's version (更新番号, R-REV-5) from `review show`, in the order of the IDs,
+        /// comma separated: an item changed since is refused
+        #[arg(long, value_name = "N,..", value_delimiter = ',', required = true)]
+        seen: Vec<i64>,
     },
     /// 不受理 (supervisor) with a listed reason and free text
     Reject {
@@ -105,24 +117,55 @@ pub enum ReviewCmd {
         reason: String,
         #[arg(long, default_value = "")]
         text: String,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
     },
     /// 担当する
-    Claim { id: i64 },
+    Claim {
+        id: i64,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
+    },
     /// 担当を外す
-    Release { id: i64 },
+    Release {
+        id: i64,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
+    },
     /// Hand the item to a colleague
     Handover {
         id: i64,
         #[arg(long)]
         to: String,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
     },
     /// Add a comment
-    Comment { id: i64, text: String },
+    Comment {
+        id: i64,
+        text: String,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
+    },
     /// Set (or clear without --date) the follow-up date
     FollowUp {
         id: i64,
         #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
     },
     /// The item in full (audited with its purpose)
     Show {
@@ -141,9 +184,20 @@ pub enum VisitCmd {
         id: i64,
         #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
     },
     /// Staff flag: the item needs a visit
-    Flag { id: i64, note: String },
+    Flag {
+        id: i64,
+        note: String,
+        /// The item's version as `review show` (更新番号) or `queue list --json` gave it
+        /// (R-REV-5): refused when the item changed since
+        #[arg(long, value_name = "N")]
+        seen: i64,
+    },
 }
 
 /// # Errors
@@ -257,20 +311,28 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
     let cfg = &ctx.config;
     let mut store = ctx.store();
     // Several items: each its own transaction; a refusal is reported and the rest go on.
-    let batch: Option<(&Vec<i64>, bool)> = match cmd {
-        ReviewCmd::Approve { ids } => Some((ids, true)),
-        ReviewCmd::Return { ids, .. } => Some((ids, false)),
+    let batch: Option<(&Vec<i64>, &Vec<i64>, bool)> = match cmd {
+        ReviewCmd::Approve { ids, seen } => Some((ids, seen, true)),
+        ReviewCmd::Return { ids, seen, .. } => Some((ids, seen, false)),
         _ => None,
     };
-    if let Some((ids, approve)) = batch {
+    if let Some((ids, seen, approve)) = batch {
+        // R-REV-5: one version per item, as `review show` gave it.
+        if seen.len() != ids.len() {
+            return Err(crate::service::ServiceError::Invalid(vec![
+                crate::service::FieldIssue::error("seen", "seen_count").with(ids.len().to_string()),
+            ])
+            .into());
+        }
         let mut refused = 0;
-        for id in ids {
+        for (id, seen) in ids.iter().zip(seen) {
             let a = s.ctx.at(ctx.now());
+            let seen = Some(*seen);
             let r = match cmd {
                 ReviewCmd::Return { reason, text, .. } => {
-                    review::return_item(&mut store, cfg, &a, *id, reason, text, None)
+                    review::return_item(&mut store, cfg, &a, *id, reason, text, seen)
                 }
-                _ if approve => review::approve(&mut store, cfg, &a, *id, None),
+                _ if approve => review::approve(&mut store, cfg, &a, *id, seen),
                 _ => continue,
             };
             match r {
@@ -295,16 +357,27 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
         });
     }
     let o = match cmd {
-        ReviewCmd::Check { id, tick } => review::check(&mut store, &a, *id, tick, None)?,
-        ReviewCmd::Approve { .. } | ReviewCmd::Return { .. } => return Ok(code::OK),
-        ReviewCmd::Reject { id, reason, text } => {
-            review::reject(&mut store, cfg, &a, *id, reason, text, None)?
+        ReviewCmd::Check { id, tick, seen } => {
+            review::check(&mut store, &a, *id, tick, Some(*seen))?
         }
-        ReviewCmd::Claim { id } => review::claim(&mut store, &a, *id)?,
-        ReviewCmd::Release { id } => review::release(&mut store, &a, *id)?,
-        ReviewCmd::Handover { id, to } => review::hand_over(&mut store, &a, *id, to)?,
-        ReviewCmd::Comment { id, text } => review::comment(&mut store, &a, *id, text)?,
-        ReviewCmd::FollowUp { id, date } => review::follow_up(&mut store, &a, *id, *date)?,
+        ReviewCmd::Approve { .. } | ReviewCmd::Return { .. } => return Ok(code::OK),
+        ReviewCmd::Reject {
+            id,
+            reason,
+            text,
+            seen,
+        } => review::reject(&mut store, cfg, &a, *id, reason, text, Some(*seen))?,
+        ReviewCmd::Claim { id, seen } => review::claim(&mut store, &a, *id, Some(*seen))?,
+        ReviewCmd::Release { id, seen } => review::release(&mut store, &a, *id, Some(*seen))?,
+        ReviewCmd::Handover { id, to, seen } => {
+            review::hand_over(&mut store, &a, *id, to, Some(*seen))?
+        }
+        ReviewCmd::Comment { id, text, seen } => {
+            review::comment(&mut store, &a, *id, text, Some(*seen))?
+        }
+        ReviewCmd::FollowUp { id, date, seen } => {
+            review::follow_up(&mut store, &a, *id, *date, Some(*seen))?
+        }
         ReviewCmd::Show { id, purpose } => {
             let d = review::detail(&mut store, &a, *id, purpose)?;
             if ctx.json {
@@ -319,6 +392,8 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 )?;
                 let t = |m: crate::i18n::ui::Msg| m.text(ctx.lang);
                 // SPEC §9: words and Japan time only, never a debug form.
+                // R-REV-5: what every action on the item carries (`--seen`).
+                outln!("{}: {}", t(crate::i18n::ui::Msg::LabelItemRev), d.rev)?;
                 let left = d.days_left.map_or(String::new(), |n| {
                     format!("（{} {n}）", t(crate::i18n::ui::Msg::LabelOpenDaysLeft))
                 });
@@ -361,11 +436,13 @@ pub fn run_visit(cmd: &VisitCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
     let a = s.ctx.at(ctx.now());
     let mut store = ctx.store();
     let o = match cmd {
-        VisitCmd::Record { id, date } => {
+        VisitCmd::Record { id, date, seen } => {
             let d = date.unwrap_or_else(|| crate::clock::jst_date(a.now));
-            review::record_visit(&mut store, &a, *id, d)?
+            review::record_visit(&mut store, &a, *id, d, Some(*seen))?
         }
-        VisitCmd::Flag { id, note } => review::flag_visit(&mut store, &a, *id, note)?,
+        VisitCmd::Flag { id, note, seen } => {
+            review::flag_visit(&mut store, &a, *id, note, Some(*seen))?
+        }
     };
     print_outcome(ctx, &o)?;
     Ok(code::OK)

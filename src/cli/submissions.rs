@@ -166,6 +166,12 @@ pub fn run_import(
             summary.rejected
         )?;
         for r in &summary.rejects {
+            // SPEC §5: a refused field is named in words, with its rule.
+            let detail = if r.reason == crate::service::import::reasons::VALIDATION {
+                crate::i18n::findings::validation_detail(lang, &r.detail)
+            } else {
+                r.detail.clone()
+            };
             writeln!(
                 out,
                 "{}:{} {}（{}） {}",
@@ -173,7 +179,7 @@ pub fn run_import(
                 r.line,
                 crate::i18n::cli::reject_reason(lang, &r.reason),
                 r.reason,
-                sanitize(&r.detail, false)
+                sanitize(&detail, false)
             )?;
         }
         if summary.rejected > summary.rejects.len() as u64 {

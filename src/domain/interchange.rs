@@ -29,6 +29,10 @@ pub const SELF_REGISTERING_KIND: &str = "employer";
 
 /// Longest accepted `event_id` / `submission_id`, in characters.
 pub const ID_MAX: usize = 128;
+/// Longest `email` of an event (RFC 5321 path limit), `auth_key`, and withdrawal `reason`.
+pub const EMAIL_MAX: usize = 254;
+pub const AUTH_KEY_MAX: usize = 64;
+pub const REASON_MAX: usize = 400;
 
 /// The event types, with their wire names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -278,10 +282,33 @@ fn check_id(field: &str, v: &str, event_id: Option<&str>) -> Result<(), ParseErr
     if v.trim().is_empty() {
         return Err(err(reasons::MISSING_FIELD, field, event_id));
     }
-    if v.chars().count() > ID_MAX || v.chars().any(char::is_control) {
+    if v.chars().count() > ID_MAX || super::text::forbidden_char(v, false).is_some() {
         return Err(err(
             reasons::BAD_ID,
             format!("{field}: at most {ID_MAX} characters, no control characters"),
+            event_id,
+        ));
+    }
+    Ok(())
+}
+
+/// A text field of the envelope: no control character or bidi override, at most `max`
+/// characters (SPEC §5).
+fn check_text(field: &str, v: &str, max: usize, event_id: Option<&str>) -> Result<(), ParseError> {
+    if let Some(c) = super::text::forbidden_char(v, false) {
+        return Err(err(
+            reasons::BAD_FIELD,
+            format!(
+                "{field}: control or bidirectional-override character {}",
+                super::text::char_code(c)
+            ),
+            event_id,
+        ));
+    }
+    if v.chars().count() > max {
+        return Err(err(
+            reasons::BAD_FIELD,
+            format!("{field}: at most {max} characters"),
             event_id,
         ));
     }
@@ -327,13 +354,25 @@ pub fn parse_line(line: &[u8]) -> Result<Event, ParseError> {
     let kind = wire
         .kind
         .ok_or_else(|| err(reasons::MISSING_FIELD, "type", id))?;
-    let Some(ty) = EventType::parse(kind.trim()) else {
+    // Exactly one of the seven: `"job.submitted "` is not `job.submitted`.
+    let Some(ty) = EventType::parse(&kind) else {
         return Err(err(
             reasons::UNKNOWN_TYPE,
             kind.chars().take(64).collect::<String>(),
             id,
         ));
     };
+    // SPEC §5: the envelope's text fields refuse control characters and bidi overrides, and
+    // have caps (the payload objects are checked field by field by `validate`).
+    for (field, v, max) in [
+        ("email", wire.email.as_deref(), EMAIL_MAX),
+        ("auth_key", wire.auth_key.as_deref(), AUTH_KEY_MAX),
+        ("reason", wire.reason.as_deref(), REASON_MAX),
+        ("kind", wire.account_kind.as_deref(), ID_MAX),
+        ("birth_date", wire.birth_date.as_deref(), ID_MAX),
+    ] {
+        check_text(field, v.unwrap_or(""), max, id)?;
+    }
     let email = required(wire.email, "email", &event_id)?;
     let submission_id = |w: Option<String>| -> Result<String, ParseError> {
         let s = required(w, "submission_id", &event_id)?;
@@ -431,6 +470,55 @@ mod tests {
 
     fn line(s: &str) -> Result<Event, ParseError> {
         parse_line(s.as_bytes())
+    }
+
+    #[test]
+    fn spec_5_event_type_must_match_exactly() {
+        for ty in [
+            "account.activated ",
+            " account.activated",
+            "Account.activated",
+            "account.activated\t",
+        ] {
+            let e = line(&format!(
+                r#"{{"event_id":"e1","occurred_at":"{T}","type":"{}","email":"a@b.jp","auth_key":"ABCD-EFGH-JKMN"}}"#,
+                ty.replace('\t', "\\t")
+            ))
+            .unwrap_err();
+            assert_eq!(e.code, reasons::UNKNOWN_TYPE, "{ty:?}");
+        }
+    }
+
+    #[test]
+    fn spec_5_envelope_text_refuses_control_and_bidi_characters_and_is_capped() {
+        for (field, bad) in [
+            ("email", r"a\u0000@b.jp".to_string()),
+            ("email", "a\u{202e}@b.jp".to_string()),
+            ("email", format!("{}@b.jp", "a".repeat(300))),
+            ("auth_key", r"ABCD-\u001b[2J".to_string()),
+            ("auth_key", "A".repeat(65)),
+        ] {
+            let mut v = serde_json::json!({
+                "event_id": "e1", "occurred_at": T, "type": "account.activated",
+                "email": "a@b.jp", "auth_key": "ABCD-EFGH-JKMN",
+            });
+            let bad: String = serde_json::from_str(&format!("\"{bad}\"")).unwrap();
+            v[field] = serde_json::Value::from(bad);
+            let e = line(&v.to_string()).unwrap_err();
+            assert_eq!(e.code, reasons::BAD_FIELD, "{field}: {e:?}");
+            assert!(e.detail.starts_with(field), "{e:?}");
+        }
+        // Ids: bidi overrides too, not only control characters.
+        let e = line(&format!(
+            r#"{{"event_id":"e\u202e1","occurred_at":"{T}","type":"account.activated","email":"a@b.jp","auth_key":"ABCD-EFGH-JKMN"}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(e.code, reasons::BAD_ID);
+        let w = line(&format!(
+            r#"{{"event_id":"e1","occurred_at":"{T}","type":"account.withdrawn","email":"a@b.jp","reason":"x\u0085y"}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(w.code, reasons::BAD_FIELD);
     }
 
     #[test]

@@ -18,11 +18,15 @@ pub const PURPOSE_MAX: usize = 40;
 /// Longest identity-check note, in characters.
 pub const NOTE_MAX: usize = 100;
 
-/// A purpose as recorded: trimmed, control characters removed, 1..=40 characters.
+/// A purpose as recorded: trimmed, 1..=40 characters; a control character or a bidi override is
+/// refused (SPEC §5).
 ///
 /// # Errors
-/// `"required"` or `"too_long"`.
+/// `"required"`, `"too_long"` or `"control_char"`.
 pub fn purpose(input: &str) -> Result<String, &'static str> {
+    if super::text::forbidden_char(input, false).is_some() {
+        return Err("control_char");
+    }
     let p = super::text::sanitize(input.trim(), false);
     if p.is_empty() {
         Err("required")
@@ -102,6 +106,10 @@ impl IdentityCheck {
     /// `(field, code)`: `document` unknown, `note` required or too long.
     pub fn new(document: &str, note: &str) -> Result<IdentityCheck, (&'static str, &'static str)> {
         let document = Document::parse(document).ok_or(("document", "unknown_document"))?;
+        // SPEC §5: refused at entry, not stored cleaned.
+        if super::text::forbidden_char(note, false).is_some() {
+            return Err(("note", "control_char"));
+        }
         let note = super::text::sanitize(note.trim(), false);
         if note.is_empty() {
             return Err(("note", "required"));
@@ -283,6 +291,15 @@ mod tests {
         assert_eq!(purpose(" ID照会 "), Ok("ID照会".into()));
         assert_eq!(purpose(""), Err("required"));
         assert_eq!(purpose(&"あ".repeat(41)), Err("too_long"));
+        // SPEC §5: control characters and bidi overrides are refused, not cleaned.
+        for c in ['\u{0}', '\u{1B}', '\u{85}', '\u{202E}', '\u{2066}'] {
+            assert_eq!(purpose(&format!("ID{c}照会")), Err("control_char"), "{c:?}");
+            assert_eq!(
+                IdentityCheck::new("drivers_licence", &format!("末尾{c}1234")),
+                Err(("note", "control_char")),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

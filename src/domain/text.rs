@@ -30,6 +30,30 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// SPEC §5: the first character that no text field takes at entry (keyboard forms and imports
+/// alike), if any: every C0 control (a multi-line field keeps its line breaks, LF and the CR of
+/// CR LF; a tab is refused too), DEL, every C1 control, and the bidirectional embeddings,
+/// overrides and isolates U+202A..=U+202E, U+2066..=U+2069 with the marks LRM, RLM and ALM.
+/// Such text is refused with the field named, never stored cleaned.
+#[must_use]
+pub fn forbidden_char(s: &str, multiline: bool) -> Option<char> {
+    s.chars().find(|&c| match c {
+        '\n' | '\r' => !multiline,
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => true,
+        c => c.is_control(),
+    })
+}
+
+/// How an error names a character it refuses: `U+001B`.
+#[must_use]
+pub fn char_code(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
 /// What kind of control string an introducer opens.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum StringKind {

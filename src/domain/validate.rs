@@ -52,7 +52,7 @@ use super::job::{
     EstablishmentLink, InsuranceKind, JobCategoryKind, JobOffer, WageKind, WorkLocation,
 };
 use super::minwage::MinimumWageTable;
-use super::{kana, numbers};
+use super::{kana, numbers, text};
 
 /// Error (赤, must fix) or warning (橙, confirm to accept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,6 +108,10 @@ impl Finding {
 pub mod rules {
     /// A required field is empty.
     pub const REQUIRED: &str = "required";
+    /// A control character or a bidirectional override (param: `U+XXXX`), SPEC §5.
+    pub const CONTROL_CHAR: &str = "control_char";
+    /// More items than the list takes (param: the most).
+    pub const TOO_MANY: &str = "too_many";
     /// Wrong shape; param: the expected shape (`4-6-1`, `3-4`, `10-11`, `13`, `digits`).
     pub const FORMAT: &str = "format";
     /// 法人番号 check digit is wrong.
@@ -187,6 +191,20 @@ pub const HIRES_RANGE: (i64, i64) = (1, 999);
 pub const ANNUAL_HOLIDAYS_RANGE: (i64, i64) = (0, 366);
 pub const PAID_LEAVE_RANGE: (i64, i64) = (0, 40);
 pub const BONUS_MONTHS_DECIMALS: usize = 2;
+/// Every other text field has its cap too (SPEC §5), in characters.
+pub const ESTABLISHMENT_NAME_MAX: usize = 100;
+pub const KANA_NAME_MAX: usize = 100;
+pub const REPRESENTATIVE_TITLE_MAX: usize = 30;
+pub const REPRESENTATIVE_NAME_MAX: usize = 40;
+pub const ADDRESS_MAX: usize = 120;
+/// Numbers as typed (establishment, corporate, postal, phone, occupation code, bonus months):
+/// room for full-width digits and hyphens, far past any valid one.
+pub const NUMBER_TEXT_MAX: usize = 20;
+pub const LICENCE_MAX: usize = 40;
+pub const LICENCES_MAX: usize = 10;
+pub const NOTE_MAX: usize = 600;
+/// An establishment named by its submission id: as long as an interchange id.
+pub const LINK_MAX: usize = super::interchange::ID_MAX;
 
 /// Usual range of a wage kind, in yen; `None` for その他.
 #[must_use]
@@ -325,6 +343,37 @@ fn check_max_len(out: &mut Vec<Finding>, field: &'static str, value: &str, max: 
     }
 }
 
+/// SPEC §5 at entry: the value as given holds no control character or bidi override
+/// ([`text::forbidden_char`]) and is at most `max` characters (`None`: the field's own rule caps
+/// it). Returns whether it passed, so that the field's other rules are not told twice.
+fn check_text(
+    out: &mut Vec<Finding>,
+    field: &'static str,
+    raw: &str,
+    multiline: bool,
+    max: Option<usize>,
+) -> bool {
+    if let Some(c) = text::forbidden_char(raw, multiline) {
+        out.push(Finding::error(
+            field,
+            rules::CONTROL_CHAR,
+            Some(text::char_code(c)),
+        ));
+        return false;
+    }
+    if let Some(max) = max
+        && char_len(raw.trim()) > max
+    {
+        out.push(Finding::error(
+            field,
+            rules::TOO_LONG,
+            Some(max.to_string()),
+        ));
+        return false;
+    }
+    true
+}
+
 fn check_range(out: &mut Vec<Finding>, field: &'static str, value: i64, (low, high): (i64, i64)) {
     if value < low || value > high {
         out.push(Finding::error(
@@ -414,6 +463,42 @@ pub fn validate_establishment(e: &Establishment) -> Vec<Finding> {
 pub fn check_establishment(e: &Establishment) -> (Establishment, Vec<Finding>) {
     let n = normalize_establishment(e);
     let mut out = Vec::new();
+    // SPEC §5 at entry, on the values as given: a field refused here gets no other finding.
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let given = [
+        (
+            "establishment_number",
+            opt(&e.establishment_number),
+            NUMBER_TEXT_MAX,
+        ),
+        (
+            "corporate_number",
+            opt(&e.corporate_number),
+            NUMBER_TEXT_MAX,
+        ),
+        ("name", e.name.clone(), ESTABLISHMENT_NAME_MAX),
+        ("name_kana", e.name_kana.clone(), KANA_NAME_MAX),
+        (
+            "representative_title",
+            e.representative_title.clone(),
+            REPRESENTATIVE_TITLE_MAX,
+        ),
+        (
+            "representative_name",
+            e.representative_name.clone(),
+            REPRESENTATIVE_NAME_MAX,
+        ),
+        ("postal_code", e.postal_code.clone(), NUMBER_TEXT_MAX),
+        ("address", e.address.clone(), ADDRESS_MAX),
+        ("phone", e.phone.clone(), NUMBER_TEXT_MAX),
+    ];
+    let mut refused: Vec<&str> = Vec::new();
+    for (field, raw, max) in &given {
+        if !check_text(&mut out, field, raw, false, Some(*max)) {
+            refused.push(field);
+        }
+    }
+    let before = out.len();
     if let Some(v) = &n.establishment_number {
         check_grouped(&mut out, "establishment_number", v, "4-6-1");
     }
@@ -432,7 +517,18 @@ pub fn check_establishment(e: &Establishment) -> (Establishment, Vec<Finding>) {
     if check_required(&mut out, "phone", &n.phone) {
         check_phone(&mut out, "phone", &n.phone);
     }
+    drop_refused(&mut out, before, &refused);
     (n, out)
+}
+
+/// Findings from `from` on about a field already refused at entry are left out: the clerk is
+/// told the one thing to fix.
+fn drop_refused(out: &mut Vec<Finding>, from: usize, refused: &[&str]) {
+    let mut i = 0;
+    out.retain(|f| {
+        i += 1;
+        i <= from || !refused.contains(&f.field)
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,6 +705,9 @@ fn decimals_ok(s: &str, max: usize) -> Option<bool> {
 pub fn check_job(j: &JobOffer, on: &JobCheck<'_>) -> (JobOffer, Vec<Finding>) {
     let n = normalize_job(j);
     let mut out = Vec::new();
+    // SPEC §5 at entry, on the values as given: a field refused here gets no other finding.
+    let refused = check_job_text(&mut out, j);
+    let before = out.len();
 
     // 1 求人区分等
     if n.category.kind.is_none() {
@@ -863,7 +962,93 @@ pub fn check_job(j: &JobOffer, on: &JobCheck<'_>) -> (JobOffer, Vec<Finding>) {
         Some(v) => check_range(&mut out, "hires", v, HIRES_RANGE),
     }
 
+    drop_refused(&mut out, before, &refused);
     (n, out)
+}
+
+/// SPEC §5 at entry for every text field of an offer as given; the fields refused.
+fn check_job_text(out: &mut Vec<Finding>, j: &JobOffer) -> Vec<&'static str> {
+    let link = match &j.establishment {
+        Some(EstablishmentLink::EstablishmentNumber(v) | EstablishmentLink::SubmissionId(v)) => {
+            v.as_str()
+        }
+        None => "",
+    };
+    let (loc_postal, loc_address) = j
+        .work_location
+        .as_ref()
+        .map_or(("", ""), |l| (l.postal_code.as_str(), l.address.as_str()));
+    // (field, value, multi-line, cap when the field's own rule has none). その他 texts are
+    // capped exactly by their own rule when その他 is chosen (on the normalised text, half-width
+    // kana widened); as given, twice that always.
+    let given: [(&'static str, &str, bool, Option<usize>); 10] = [
+        ("establishment", link, false, Some(LINK_MAX)),
+        ("title", &j.title, false, None),
+        (
+            "occupation_code",
+            j.occupation_code.as_deref().unwrap_or(""),
+            false,
+            Some(NUMBER_TEXT_MAX),
+        ),
+        (
+            "work_location.postal_code",
+            loc_postal,
+            false,
+            Some(NUMBER_TEXT_MAX),
+        ),
+        (
+            "work_location.address",
+            loc_address,
+            false,
+            Some(ADDRESS_MAX),
+        ),
+        (
+            "wage.other_text",
+            &j.wage.other_text,
+            false,
+            Some(2 * WAGE_OTHER_MAX),
+        ),
+        (
+            "bonus.months",
+            j.bonus.months.as_deref().unwrap_or(""),
+            false,
+            Some(NUMBER_TEXT_MAX),
+        ),
+        (
+            "insurance.other_text",
+            &j.insurance.other_text,
+            false,
+            Some(2 * INSURANCE_OTHER_MAX),
+        ),
+        ("pr_message", &j.pr_message, true, None),
+        (
+            "note_to_hello_work",
+            &j.note_to_hello_work,
+            true,
+            Some(NOTE_MAX),
+        ),
+    ];
+    let mut refused = Vec::new();
+    for (field, raw, multiline, max) in given {
+        if !check_text(out, field, raw, multiline, max) {
+            refused.push(field);
+        }
+    }
+    if j.licences.len() > LICENCES_MAX {
+        out.push(Finding::error(
+            "licences",
+            rules::TOO_MANY,
+            Some(LICENCES_MAX.to_string()),
+        ));
+        refused.push("licences");
+    } else if !j
+        .licences
+        .iter()
+        .all(|l| check_text(out, "licences", l, false, Some(LICENCE_MAX)))
+    {
+        refused.push("licences");
+    }
+    refused
 }
 
 #[cfg(test)]
@@ -1629,5 +1814,172 @@ mod tests {
             let (n, _) = check_job(&j, &spring());
             prop_assert_eq!(normalize_job(&n), n);
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod hostile_text {
+    use super::*;
+    use crate::domain::establishment;
+    use crate::domain::job::{self, WorkLocation};
+    use crate::domain::minwage::MinimumWageTable;
+
+    /// Control characters (C0, DEL, C1) and bidi overrides, embeddings and isolates.
+    const HOSTILE: [char; 12] = [
+        '\u{0}', '\u{1B}', '\u{7}', '\t', '\u{7F}', '\u{85}', '\u{9B}', '\u{202A}', '\u{202E}',
+        '\u{2066}', '\u{2069}', '\u{200F}',
+    ];
+
+    fn on() -> JobCheck<'static> {
+        static T: std::sync::OnceLock<MinimumWageTable> = std::sync::OnceLock::new();
+        JobCheck {
+            date: NaiveDate::from_ymd_opt(2026, 4, 6).unwrap(),
+            minimum_wage: T.get_or_init(|| MinimumWageTable::bundled().unwrap()),
+            office_prefecture: Some(13),
+        }
+    }
+
+    fn refused(findings: &[Finding], field: &str, c: char) -> bool {
+        let code = text::char_code(c);
+        findings.iter().any(|f| {
+            f.field == field
+                && f.rule == rules::CONTROL_CHAR
+                && f.severity == Severity::Error
+                && f.param.as_deref() == Some(code.as_str())
+        })
+    }
+
+    type EstEdit = fn(&mut Establishment, String);
+    const EST_FIELDS: [(&str, EstEdit); 9] = [
+        ("establishment_number", |e, v| {
+            e.establishment_number = Some(v)
+        }),
+        ("corporate_number", |e, v| e.corporate_number = Some(v)),
+        ("name", |e, v| e.name = v),
+        ("name_kana", |e, v| e.name_kana = v),
+        ("representative_title", |e, v| e.representative_title = v),
+        ("representative_name", |e, v| e.representative_name = v),
+        ("postal_code", |e, v| e.postal_code = v),
+        ("address", |e, v| e.address = v),
+        ("phone", |e, v| e.phone = v),
+    ];
+
+    type JobEdit = fn(&mut JobOffer, String);
+    const JOB_FIELDS: [(&str, JobEdit); 11] = [
+        ("establishment", |j, v| {
+            j.establishment = Some(job::EstablishmentLink::SubmissionId(v));
+        }),
+        ("title", |j, v| j.title = v),
+        ("occupation_code", |j, v| j.occupation_code = Some(v)),
+        ("licences", |j, v| j.licences = vec![v]),
+        ("work_location.postal_code", |j, v| {
+            j.work_location = Some(WorkLocation {
+                postal_code: v,
+                address: "東京都千代田区".into(),
+            });
+        }),
+        ("work_location.address", |j, v| {
+            j.work_location = Some(WorkLocation {
+                postal_code: "102-0072".into(),
+                address: v,
+            });
+        }),
+        ("wage.other_text", |j, v| j.wage.other_text = v),
+        ("bonus.months", |j, v| j.bonus.months = Some(v)),
+        ("insurance.other_text", |j, v| j.insurance.other_text = v),
+        ("pr_message", |j, v| j.pr_message = v),
+        ("note_to_hello_work", |j, v| j.note_to_hello_work = v),
+    ];
+
+    #[test]
+    fn spec_5_every_establishment_field_refuses_control_and_bidi_characters() {
+        for (field, set) in EST_FIELDS {
+            for c in HOSTILE {
+                let mut e = establishment::sample();
+                set(&mut e, format!("12{c}34"));
+                let f = validate_establishment(&e);
+                assert!(refused(&f, field, c), "{field} {c:?}: {f:?}");
+                // Told once: no second finding about the same field.
+                assert_eq!(
+                    f.iter().filter(|x| x.field == field).count(),
+                    1,
+                    "{field}: {f:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn spec_5_every_job_field_refuses_control_and_bidi_characters() {
+        for (field, set) in JOB_FIELDS {
+            for c in HOSTILE {
+                let mut j = job::sample();
+                set(&mut j, format!("12{c}34"));
+                let f = validate_job(&j, &on());
+                assert!(refused(&f, field, c), "{field} {c:?}: {f:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn spec_5_multi_line_fields_keep_line_breaks_only() {
+        for field in ["pr_message", "note_to_hello_work"] {
+            let set = JOB_FIELDS.iter().find(|(f, _)| *f == field).unwrap().1;
+            let mut j = job::sample();
+            set(&mut j, "一行目\n二行目\r\n三行目".into());
+            let f = validate_job(&j, &on());
+            assert!(
+                !f.iter().any(|x| x.rule == rules::CONTROL_CHAR),
+                "{field}: {f:?}"
+            );
+        }
+        let mut e = establishment::sample();
+        e.address = "東京都\n千代田区".into();
+        assert!(refused(&validate_establishment(&e), "address", '\n'));
+    }
+
+    #[test]
+    fn spec_5_every_text_field_is_capped() {
+        let long = "あ".repeat(10_000);
+        for (field, set) in EST_FIELDS {
+            let mut e = establishment::sample();
+            set(&mut e, long.clone());
+            let f = validate_establishment(&e);
+            assert!(
+                f.iter().any(|x| x.field == field
+                    && x.rule == rules::TOO_LONG
+                    && x.severity == Severity::Error),
+                "{field}: {f:?}"
+            );
+        }
+        for (field, set) in JOB_FIELDS {
+            let mut j = job::sample();
+            set(&mut j, long.clone());
+            let f = validate_job(&j, &on());
+            assert!(
+                f.iter()
+                    .any(|x| x.field == field && x.severity == Severity::Error),
+                "{field}: {f:?}"
+            );
+        }
+        // At the cap: taken.
+        let mut e = establishment::sample();
+        e.name = "あ".repeat(ESTABLISHMENT_NAME_MAX);
+        assert!(!validate_establishment(&e).iter().any(|x| x.field == "name"));
+        e.name.push('あ');
+        assert!(
+            validate_establishment(&e)
+                .iter()
+                .any(|x| x.field == "name" && x.rule == rules::TOO_LONG)
+        );
+        // A list has a cap on its length too.
+        let mut j = job::sample();
+        j.licences = vec!["普通自動車免許".into(); LICENCES_MAX + 1];
+        assert!(
+            validate_job(&j, &on())
+                .iter()
+                .any(|x| x.field == "licences" && x.rule == rules::TOO_MANY)
+        );
     }
 }

@@ -53,6 +53,7 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "comment" => pick(lang, "コメント", "Comment"),
         "follow_up" => pick(lang, "フォロー日", "Follow-up date"),
         "checklist" => pick(lang, "確認項目", "Checklist"),
+        "seen" => pick(lang, "更新番号（--seen）", "Version (--seen)"),
         _ => pick(lang, "入力", "Input"),
     }
 }
@@ -106,6 +107,24 @@ fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String
             }
         }
         "required" | "empty" => s("入力してください", "is required"),
+        // SPEC §5: refused at entry, the character named.
+        "control_char" if p.is_empty() => s(
+            "制御文字や文字の向きを変える記号は使えません",
+            "must not contain control or bidirectional-override characters",
+        ),
+        "control_char" => match lang {
+            Lang::Ja => format!("制御文字や文字の向きを変える記号（{p}）は使えません"),
+            Lang::En => {
+                format!("must not contain control or bidirectional-override characters ({p})")
+            }
+        },
+        // R-REV-5: one version per item of a batch.
+        "seen_count" => match lang {
+            Lang::Ja => format!(
+                "項目の数（{p}件）だけ、review show の更新番号をカンマ区切りで指定してください"
+            ),
+            Lang::En => format!("give one version per item ({p}), comma separated"),
+        },
         "email_mismatch" | "mismatch" => s(
             "1回目の入力と一致しません",
             "does not match the first entry",
@@ -483,6 +502,10 @@ fn state_change_text(lang: Lang, what: &str) -> String {
         let st: String = crate::domain::submission::SubmissionState::parse(state)
             .map_or_else(|| state.to_string(), |s| s.label_ja().to_string());
         return match lang {
+            // No staff member: the employer's resubmission, the sweep.
+            Lang::Ja if who == "システム" => {
+                format!("システムが先に更新しました（現在の状態: {st}）")
+            }
             Lang::Ja => format!("{who}さんが先に処理しました（現在の状態: {st}）"),
             Lang::En => format!("{who} acted first (now: {state})"),
         };

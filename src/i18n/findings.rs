@@ -131,6 +131,25 @@ pub fn stored_finding_message(lang: Lang, field: &str, rule: &str, param: Option
     format!("{}: {text}", field_label(lang, field))
 }
 
+/// The detail of a `validation` reject (`field:rule=param,…`) in words, one finding a line:
+/// 「事業所名: 制御文字や文字の向きを変える記号（U+001B）は使えません」.
+#[must_use]
+pub fn validation_detail(lang: Lang, detail: &str) -> String {
+    detail
+        .split(',')
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            let (field, rest) = d.split_once(':').unwrap_or((d, ""));
+            let (rule, param) = match rest.split_once('=') {
+                Some((r, p)) => (r, Some(p)),
+                None => (rest, None),
+            };
+            stored_finding_message(lang, field, rule, param)
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// The rule's text, or None for a rule code not in `rules`.
 fn rule_text(lang: Lang, rule: &str, param: Option<&str>) -> Option<String> {
     let p = param.unwrap_or("");
@@ -163,6 +182,20 @@ fn rule_text(lang: Lang, rule: &str, param: Option<&str>) -> Option<String> {
                 format!("全角カタカナで入力してください（「{p}」は使えません）")
             } else {
                 format!("must be full-width katakana (\"{p}\" is not allowed)")
+            }
+        }
+        rules::CONTROL_CHAR => {
+            if ja {
+                format!("制御文字や文字の向きを変える記号（{p}）は使えません")
+            } else {
+                format!("must not contain control or bidirectional-override characters ({p})")
+            }
+        }
+        rules::TOO_MANY => {
+            if ja {
+                format!("{p}件以内にしてください")
+            } else {
+                format!("must have at most {p} entries")
             }
         }
         rules::TOO_LONG => {

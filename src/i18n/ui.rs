@@ -409,6 +409,7 @@ messages! {
     LabelActivated => "アカウント登録完了", "Account registered";
     LabelDeadline => "仮登録期限", "Provisional deadline";
     LabelItemDeadline => "期限", "Deadline";
+    LabelItemRev => "更新番号", "Version";
     LabelOpenDaysLeft => "残り開庁日", "open days left";
     LabelVisitReason => "来所が必要な理由", "Visit needed because";
     LabelSystem => "システム", "system";

@@ -2,9 +2,16 @@
 //! whole pass), or — with no `[smtp] host` — a spool folder of `.eml` files, so the program
 //! works out of the box. Every SMTP send has an overall deadline: lettre's timeout bounds each
 //! socket operation, not the exchange, so a server that trickles bytes could hold a worker for
-//! ever. The send runs on its own thread and the worker stops waiting at the deadline.
+//! ever. The send runs on its own thread and the worker stops waiting at the deadline; then it
+//! closes the abandoned send's connection, so that nothing is left behind (issue 17 item 4: a
+//! trickling server left a thread and a socket per pass). lettre does not hand out its socket,
+//! so each connection goes through a loopback relay of ours ([`Guard`]): the server's socket and
+//! the one lettre talks on, both ours to shut down, which ends every read and write of the
+//! connection wherever it blocks. TLS runs end to end through the relay (the certificate is
+//! checked against the configured host).
 
 use std::io::Write;
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, SystemTime};
@@ -77,7 +84,67 @@ struct Settings {
 /// mail; here the DATA content goes in one write.
 struct Smtp {
     settings: Arc<Settings>,
-    conn: Mutex<Option<SmtpConnection>>,
+    conn: Mutex<Option<Kept>>,
+}
+
+/// The two sockets of one connection's relay: the server's and the loopback one lettre talks
+/// on. Shutting both down ends the connection at once: lettre's reads and writes fail, the
+/// relay's copies end, and every thread of the connection with them.
+struct Guard {
+    server: TcpStream,
+    local: TcpStream,
+}
+
+impl Guard {
+    fn close(&self) {
+        let _ = self.server.shutdown(Shutdown::Both);
+        let _ = self.local.shutdown(Shutdown::Both);
+    }
+
+    fn try_clone(&self) -> std::io::Result<Guard> {
+        Ok(Guard {
+            server: self.server.try_clone()?,
+            local: self.local.try_clone()?,
+        })
+    }
+}
+
+/// The connections a send in flight uses, for the worker to close when it stops waiting; one
+/// opened after that is closed as soon as it is known.
+#[derive(Default)]
+struct Flight {
+    guards: Vec<Guard>,
+    abandoned: bool,
+}
+
+type FlightSlot = Arc<Mutex<Flight>>;
+
+fn hold(flight: &FlightSlot, g: Guard) {
+    match flight.lock() {
+        Ok(mut f) if !f.abandoned => f.guards.push(g),
+        _ => g.close(),
+    }
+}
+
+fn abandon(flight: &FlightSlot) {
+    if let Ok(mut f) = flight.lock() {
+        f.abandoned = true;
+        for g in f.guards.drain(..) {
+            g.close();
+        }
+    }
+}
+
+/// A connection with its relay; dropping it closes both (the relay's threads end).
+struct Kept {
+    conn: SmtpConnection,
+    guard: Guard,
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        self.guard.close();
+    }
 }
 
 enum Kind {
@@ -238,13 +305,21 @@ impl Transport {
     fn send_smtp(&self, smtp: &Smtp, message: &Message) -> Outcome {
         let (tx, rx) = mpsc::sync_channel(1);
         let settings = Arc::clone(&smtp.settings);
-        let kept = smtp.conn.lock().ok().and_then(|mut c| c.take());
+        let mut kept = smtp.conn.lock().ok().and_then(|mut c| c.take());
+        let flight: FlightSlot = Arc::default();
+        match kept.as_ref().map(|k| k.guard.try_clone()) {
+            Some(Ok(g)) => hold(&flight, g),
+            // Not closable from here: not used either (dropped, a new connection is made).
+            Some(Err(_)) => kept = None,
+            None => {}
+        }
         let envelope = message.envelope().clone();
         let data = dot_stuffed(&message.formatted());
+        let in_flight = Arc::clone(&flight);
         let spawned = std::thread::Builder::new()
             .name("mail-send".into())
             .spawn(move || {
-                let result = deliver(&settings, kept, &envelope, &data);
+                let result = deliver(&settings, kept, &envelope, &data, &in_flight);
                 // The receiver may have given up (deadline): the connection is dropped then.
                 let _ = tx.send(result);
             });
@@ -254,7 +329,12 @@ impl Transport {
                 connection: true,
             };
         }
-        match rx.recv_timeout(self.deadline) {
+        let answer = rx.recv_timeout(self.deadline);
+        if answer.is_err() {
+            // Abandoned: its connection is closed now, so its thread ends with it.
+            abandon(&flight);
+        }
+        match answer {
             Ok((result, conn)) => {
                 if let (Some(c), Ok(mut slot)) = (conn, smtp.conn.lock()) {
                     *slot = Some(c);
@@ -264,7 +344,11 @@ impl Transport {
                         let text: Vec<&str> = resp.message().collect();
                         Outcome::Sent(format!("{} {}", resp.code(), text.join(" ")))
                     }
-                    Err(e) => classify(&e),
+                    Err(SendError::Smtp(e)) => classify(&e),
+                    Err(SendError::Io(e)) => Outcome::Temporary {
+                        reply: format!("connection: {e}"),
+                        connection: true,
+                    },
                 }
             }
             Err(mpsc::RecvTimeoutError::Timeout) => Outcome::Temporary {
@@ -304,24 +388,126 @@ impl Transport {
 
 type SmtpResult = Result<Response, lettre::transport::smtp::Error>;
 
-fn connect(s: &Settings) -> Result<SmtpConnection, lettre::transport::smtp::Error> {
+/// Why a send failed: what the server or lettre said, or our own relay's sockets.
+enum SendError {
+    Smtp(lettre::transport::smtp::Error),
+    Io(std::io::Error),
+}
+
+impl From<lettre::transport::smtp::Error> for SendError {
+    fn from(e: lettre::transport::smtp::Error) -> Self {
+        SendError::Smtp(e)
+    }
+}
+
+impl From<std::io::Error> for SendError {
+    fn from(e: std::io::Error) -> Self {
+        SendError::Io(e)
+    }
+}
+
+/// The server's socket, within the connect timeout.
+fn dial(s: &Settings) -> std::io::Result<TcpStream> {
+    let mut last = None;
+    for addr in (s.host.as_str(), s.port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, s.timeout) {
+            Ok(t) => return Ok(t),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no address for the host")
+    }))
+}
+
+/// The relay of one connection: accepts lettre's loopback connection, hands its [`Guard`] to
+/// `flight` and to `ready`, and copies both ways until either side ends; then closes both.
+fn relay(
+    listener: &TcpListener,
+    server: TcpStream,
+    flight: &FlightSlot,
+    ready: &mpsc::Sender<Guard>,
+) {
+    let accepted = listener.accept();
+    let Ok((local, _)) = accepted else {
+        let _ = server.shutdown(Shutdown::Both);
+        return;
+    };
+    let _ = local.set_nodelay(true);
+    let guard = Guard { server, local };
+    let (Ok(held), Ok(kept), Ok(back)) = (guard.try_clone(), guard.try_clone(), guard.try_clone())
+    else {
+        guard.close();
+        return;
+    };
+    hold(flight, held);
+    if ready.send(kept).is_err() {
+        guard.close();
+        return;
+    }
+    // lettre → server on a thread of its own; server → lettre here.
+    let up = std::thread::Builder::new()
+        .name("mail-relay".into())
+        .spawn(move || {
+            let (mut from, mut to) = (&back.local, &back.server);
+            let _ = std::io::copy(&mut from, &mut to);
+            back.close();
+        });
+    if up.is_err() {
+        guard.close();
+        return;
+    }
+    let (mut from, mut to) = (&guard.server, &guard.local);
+    let _ = std::io::copy(&mut from, &mut to);
+    guard.close();
+}
+
+fn connect(s: &Settings, flight: &FlightSlot) -> Result<Kept, SendError> {
+    let server = dial(s)?;
+    let _ = server.set_nodelay(true);
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let local_addr: SocketAddr = listener.local_addr()?;
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let relay_flight = Arc::clone(flight);
+    let dialled = server.try_clone()?;
+    let spawned = std::thread::Builder::new()
+        .name("mail-relay".into())
+        .spawn(move || relay(&listener, dialled, &relay_flight, &ready_tx));
+    if let Err(e) = spawned {
+        let _ = server.shutdown(Shutdown::Both);
+        return Err(e.into());
+    }
     let wrapper = s.tls.as_ref().filter(|(_, w)| *w).map(|(p, _)| p);
-    let mut conn = SmtpConnection::connect(
-        (s.host.as_str(), s.port),
-        Some(s.timeout),
-        &s.hello,
-        wrapper,
-        None,
-    )?;
+    let opened = SmtpConnection::connect(local_addr, Some(s.timeout), &s.hello, wrapper, None);
+    // lettre's TCP connect is accepted at once (loopback); the relay then hands its sockets
+    // over. When lettre could not even connect, the relay is woken to end.
+    let guard = match ready_rx.recv_timeout(s.timeout) {
+        Ok(g) => g,
+        Err(_) => {
+            let _ = server.shutdown(Shutdown::Both);
+            let _ = TcpStream::connect(local_addr);
+            return Err(opened.err().map_or_else(
+                || std::io::Error::other("relay not ready").into(),
+                SendError::Smtp,
+            ));
+        }
+    };
+    let mut kept = match opened {
+        Ok(conn) => Kept { conn, guard },
+        Err(e) => {
+            guard.close();
+            return Err(e.into());
+        }
+    };
     if let Some((params, false)) = &s.tls {
         // STARTTLS is required: a server that does not offer it gets nothing in clear.
-        conn.starttls(params, &s.hello)?;
+        kept.conn.starttls(params, &s.hello)?;
     }
     if let Some(c) = &s.credentials {
         use lettre::transport::smtp::authentication::Mechanism;
-        conn.auth(&[Mechanism::Plain, Mechanism::Login], c)?;
+        kept.conn.auth(&[Mechanism::Plain, Mechanism::Login], c)?;
     }
-    Ok(conn)
+    Ok(kept)
 }
 
 fn transaction(
@@ -342,32 +528,35 @@ fn transaction(
 /// good. A kept connection the server has closed meanwhile is replaced once.
 fn deliver(
     s: &Settings,
-    kept: Option<SmtpConnection>,
+    kept: Option<Kept>,
     envelope: &lettre::address::Envelope,
     data: &str,
-) -> (SmtpResult, Option<SmtpConnection>) {
+    flight: &FlightSlot,
+) -> (Result<Response, SendError>, Option<Kept>) {
     let reused = kept.is_some();
-    let mut conn = match kept.filter(|c| !c.has_broken()) {
-        Some(c) => c,
-        None => match connect(s) {
-            Ok(c) => c,
+    // A broken kept connection is dropped here, its relay with it.
+    let mut k = match kept.filter(|k| !k.conn.has_broken()) {
+        Some(k) => k,
+        None => match connect(s, flight) {
+            Ok(k) => k,
             Err(e) => return (Err(e), None),
         },
     };
-    match transaction(&mut conn, envelope, data) {
-        Ok(r) => (Ok(r), Some(conn)),
+    match transaction(&mut k.conn, envelope, data) {
+        Ok(r) => (Ok(r), Some(k)),
         Err(e) if e.is_transient() || e.is_permanent() => {
             // A refusal of this mail: the session can go on after RSET.
-            let keep = conn.command(Rset).is_ok();
-            (Err(e), keep.then_some(conn))
+            let keep = k.conn.command(Rset).is_ok();
+            (Err(e.into()), keep.then_some(k))
         }
         Err(_) if reused => {
-            conn.abort();
-            deliver(s, None, envelope, data)
+            k.conn.abort();
+            drop(k);
+            deliver(s, None, envelope, data, flight)
         }
         Err(e) => {
-            conn.abort();
-            (Err(e), None)
+            k.conn.abort();
+            (Err(e.into()), None)
         }
     }
 }

@@ -93,7 +93,59 @@ fn parse_birth_date(input: &str, today: NaiveDate) -> std::result::Result<NaiveD
     Ok(d)
 }
 
+/// SPEC §5 at entry: every field as typed holds no control character or bidi override, and is
+/// within its cap (`None`: the field's own rule caps it). A field refused here is named with
+/// this one issue only.
+fn entry_issues(i: &RegisterInput) -> Vec<FieldIssue> {
+    use crate::domain::text::{char_code, forbidden_char};
+    let fields: [(&'static str, &str, Option<usize>); 7] = [
+        ("email", &i.email, None),
+        ("email_confirm", &i.email_confirm, None),
+        (
+            "establishment_number",
+            &i.establishment_number,
+            Some(NUMBER_TEXT_MAX),
+        ),
+        ("birth_date", &i.birth_date, Some(NUMBER_TEXT_MAX)),
+        ("name", &i.name, None),
+        ("name_kana", &i.name_kana, Some(NAME_KANA_MAX)),
+        ("seeker_number", &i.seeker_number, Some(NUMBER_TEXT_MAX)),
+    ];
+    let mut out = Vec::new();
+    for (field, raw, max) in fields {
+        if let Some(c) = forbidden_char(raw, false) {
+            out.push(FieldIssue::error(field, "control_char").with(char_code(c)));
+        } else if let Some(max) = max
+            && raw.trim().chars().count() > max
+        {
+            out.push(FieldIssue::error(field, "too_long").with(max.to_string()));
+        }
+    }
+    out
+}
+
+/// Dates and numbers as typed: room for full-width digits and separators, far past any valid one.
+const NUMBER_TEXT_MAX: usize = 20;
+/// A seeker's name in kana.
+const NAME_KANA_MAX: usize = 60;
+
 fn validate(i: &RegisterInput, cfg: &Config, today: NaiveDate) -> (Option<Valid>, Vec<FieldIssue>) {
+    let refused = entry_issues(i);
+    let (valid, mut issues) = validate_fields(i, cfg, today);
+    if refused.is_empty() {
+        return (valid, issues);
+    }
+    issues.retain(|x| !refused.iter().any(|r| r.field == x.field));
+    let mut all = refused;
+    all.extend(issues);
+    (None, all)
+}
+
+fn validate_fields(
+    i: &RegisterInput,
+    cfg: &Config,
+    today: NaiveDate,
+) -> (Option<Valid>, Vec<FieldIssue>) {
     let mut issues = Vec::new();
     let Some(kind) = i.kind else {
         return (None, vec![FieldIssue::error("kind", "required")]);
@@ -893,4 +945,96 @@ fn load_view(
 #[must_use]
 pub fn db_time(t: DateTime<Utc>) -> String {
     to_db(t)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod hostile_text {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn seeker() -> RegisterInput {
+        RegisterInput {
+            kind: Some(AccountKind::Seeker),
+            email: "yamada.taro@example.jp".into(),
+            email_confirm: "yamada.taro@example.jp".into(),
+            birth_date: "1990-04-05".into(),
+            name: "山田 太郎".into(),
+            name_kana: "ヤマダ タロウ".into(),
+            seeker_number: "13010-12345678".into(),
+            ..RegisterInput::default()
+        }
+    }
+
+    type Edit = fn(&mut RegisterInput, String);
+    const FIELDS: [(&str, Edit); 6] = [
+        ("email", |i, v| i.email = v),
+        ("email_confirm", |i, v| i.email_confirm = v),
+        ("birth_date", |i, v| i.birth_date = v),
+        ("name", |i, v| i.name = v),
+        ("name_kana", |i, v| i.name_kana = v),
+        ("seeker_number", |i, v| i.seeker_number = v),
+    ];
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()
+    }
+
+    #[test]
+    fn spec_5_counter_form_refuses_control_and_bidi_characters_naming_the_field() {
+        let cfg = Config::default();
+        assert!(
+            validate(&seeker(), &cfg, today()).0.is_some(),
+            "the sample is valid"
+        );
+        for (field, set) in FIELDS {
+            for c in [
+                '\u{0}', '\u{1B}', '\u{7F}', '\u{9B}', '\u{202E}', '\u{2067}',
+            ] {
+                let mut i = seeker();
+                let mut v = match field {
+                    "name" => i.name.clone(),
+                    "name_kana" => i.name_kana.clone(),
+                    "email" | "email_confirm" => i.email.clone(),
+                    "birth_date" => i.birth_date.clone(),
+                    _ => i.seeker_number.clone(),
+                };
+                let at = v.char_indices().nth(2).map_or(v.len(), |(i, _)| i);
+                v.insert(at, c);
+                set(&mut i, v);
+                let (ok, issues) = validate(&i, &cfg, today());
+                assert!(ok.is_none(), "{field} {c:?}");
+                let mine: Vec<&FieldIssue> = issues.iter().filter(|x| x.field == field).collect();
+                assert_eq!(mine.len(), 1, "{field} {c:?}: {issues:?}");
+                assert_eq!(mine[0].code, "control_char");
+                let code = crate::domain::text::char_code(c);
+                assert_eq!(mine[0].param.as_deref(), Some(code.as_str()));
+            }
+        }
+        // In Japanese, the field named.
+        let mut i = seeker();
+        i.name = "山田\u{1B}[2J太郎".into();
+        let (_, issues) = validate(&i, &cfg, today());
+        assert_eq!(
+            crate::i18n::cli::issue_message(Lang::Ja, &issues[0]),
+            "氏名: 制御文字や文字の向きを変える記号（U+001B）は使えません"
+        );
+    }
+
+    #[test]
+    fn spec_5_counter_form_fields_are_capped() {
+        let cfg = Config::default();
+        for (field, set) in FIELDS {
+            let mut i = seeker();
+            set(&mut i, "１".repeat(10_000));
+            let (ok, issues) = validate(&i, &cfg, today());
+            assert!(ok.is_none(), "{field}");
+            assert!(
+                issues
+                    .iter()
+                    .any(|x| x.field == field && x.severity == super::super::Severity::Error),
+                "{field}: {issues:?}"
+            );
+        }
+    }
 }

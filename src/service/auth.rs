@@ -1,7 +1,5 @@
 //! Staff sign-in (R-AUTH-1, R-AUTH-2, R-AUTH-4) and password change.
 
-use std::sync::OnceLock;
-
 use chrono::{DateTime, Utc};
 
 use crate::clock::to_db;
@@ -66,11 +64,12 @@ impl From<rusqlite::Error> for SignInError {
 }
 
 /// A hash to verify against when the name is unknown, so that an unknown name takes as long as
-/// a wrong password and timing does not tell which staff names exist.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| secret::hash("madoguchi-timing-equaliser").unwrap_or_default())
-}
+/// a wrong password and timing does not tell which staff names exist (R-AUTH-2). It is a
+/// constant made with today's parameters (`secret::M_COST`, `T_COST`, `P_COST`; a unit test
+/// holds them equal), not hashed at run time: a hash made once per process would make the first
+/// unknown name of every CLI process pay for one more argon2 run than a wrong password does.
+/// No password verifies against it that anyone knows.
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$KJkb/6Wa6Ojfpl1/XHa3nQ$bEpWvESq5Qi5xBji1fzR9ssVB7I0EZ+S6wm4hyWYFhs";
 
 /// # Errors
 /// `Refused` for any failed sign-in (see [`SignInFailure`]), or a storage failure.
@@ -87,7 +86,7 @@ pub fn sign_in(
         Some(r) => secret::verify(pw, &r.password_hash),
         None => {
             // Same work as a real check; the answer is always "no".
-            let _ = secret::verify(pw, dummy_hash());
+            let _ = secret::verify(pw, DUMMY_HASH);
             false
         }
     };
@@ -273,5 +272,23 @@ pub fn unlock(store: &mut Store, ctx: &Ctx, pw: &str) -> Result<()> {
         Ok(())
     } else {
         Err(ServiceError::Denied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_auth_2_the_dummy_hash_is_a_constant_of_todays_parameters() {
+        // Same cost as a real staff hash: same algorithm and parameters, nothing to re-hash.
+        assert!(!secret::needs_rehash(DUMMY_HASH), "{DUMMY_HASH}");
+        assert!(DUMMY_HASH.starts_with(&format!(
+            "$argon2id$v=19$m={},t={},p={}$",
+            secret::M_COST,
+            secret::T_COST,
+            secret::P_COST
+        )));
+        assert!(!secret::verify("", DUMMY_HASH));
     }
 }

@@ -86,7 +86,8 @@ pub mod reasons {
     pub const UNKNOWN_ACCOUNT: &str = "unknown_account";
     /// The account may not submit (not activated yet, or a job seeker).
     pub const ACCOUNT_STATE: &str = "account_state";
-    /// Field validation found errors (SPEC §5); detail lists `field:rule`.
+    /// Field validation found errors (SPEC §5); detail lists `field:rule` (`field:rule=param`
+    /// when the rule has a parameter), comma separated.
     pub const VALIDATION: &str = "validation";
     /// `job.submitted` for a submission id that exists.
     pub const DUPLICATE_SUBMISSION: &str = "duplicate_submission";
@@ -1373,7 +1374,10 @@ fn errors_detail(findings: &[Finding]) -> String {
     findings
         .iter()
         .filter(|f| f.severity == validate::Severity::Error)
-        .map(|f| format!("{}:{}", f.field, f.rule))
+        .map(|f| match &f.param {
+            Some(p) => format!("{}:{}={p}", f.field, f.rule),
+            None => format!("{}:{}", f.field, f.rule),
+        })
         .collect::<Vec<_>>()
         .join(",")
 }

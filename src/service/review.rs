@@ -3,10 +3,15 @@
 //! transaction that re-reads the item, re-checks the rule and the state, writes the change,
 //! a history row, an audit row and, where the employer is told, an outbox row.
 //!
-//! R-REV-5: a state change is an UPDATE guarded by the state read in the same transaction,
-//! and a caller may pass the state its user saw (`seen`): when another session changed it
-//! first, the action is refused with `ServiceError::State("acted_first|<name>|<state>")`,
-//! which `i18n` turns into 「〇〇さんが先に処理しました」.
+//! R-REV-5: every action carries the item's version its user saw (`seen`, the `rev` of
+//! [`Detail`] or of a queue line): when anything changed the item since (another action of any
+//! kind, a resubmission, the sweep), the action is refused with
+//! `ServiceError::State("acted_first|<name>|<state>")`, which `i18n` turns into
+//! 「〇〇さんが先に処理しました」, even when it would still be legal from the new state (a return
+//! and a reject racing never both apply). The check is made on the row read inside the action's
+//! IMMEDIATE transaction, and the version moves on with a compare-and-set in it. `None` is for
+//! callers that act on what they just read themselves (demo data, fixtures): the CLI and the
+//! TUI always pass the version.
 
 use std::collections::BTreeMap;
 
@@ -60,9 +65,15 @@ fn refusal(r: Refusal) -> ServiceError {
     }
 }
 
-/// R-REV-5: who changed the state last, and the state now.
-fn acted_first(conn: &Connection, f: &Facts) -> Result<ServiceError> {
-    let who = rs::last_state_change(conn, f.id)?
+/// R-REV-5: who changed the state last (or, `any`, made the last change of any kind), and the
+/// state now.
+fn acted_first_by(conn: &Connection, f: &Facts, any: bool) -> Result<ServiceError> {
+    let last = if any {
+        rs::last_change(conn, f.id)?
+    } else {
+        rs::last_state_change(conn, f.id)?
+    };
+    let who = last
         .and_then(|h| h.staff_name)
         .unwrap_or_else(|| "システム".into());
     Ok(ServiceError::State(format!(
@@ -72,26 +83,36 @@ fn acted_first(conn: &Connection, f: &Facts) -> Result<ServiceError> {
     )))
 }
 
+fn acted_first(conn: &Connection, f: &Facts) -> Result<ServiceError> {
+    acted_first_by(conn, f, false)
+}
+
 fn load(conn: &Connection, id: i64) -> Result<Facts> {
     rs::facts(conn, id)?.ok_or(ServiceError::NotFound)
 }
 
-/// The item as its user saw it must still be so; and the action must apply now. When another
-/// person moved it, the refusal says who (R-REV-5).
-fn guard(
-    conn: &Connection,
-    f: &Facts,
-    action: ReviewAction,
-    seen: Option<SubmissionState>,
-) -> Result<()> {
-    let moved = seen.is_some_and(|s| s != f.state);
-    if moved || !review::allows(f.state, action) {
-        if moved || rs::last_state_change(conn, f.id)?.is_some() {
+/// R-REV-5: the item is still at the version its user saw, and that version moves on now (in
+/// the caller's transaction: it applies only if the action commits).
+fn take_version(conn: &Connection, f: &Facts, seen: Option<i64>) -> Result<()> {
+    if seen.is_some_and(|v| v != f.rev) || !rs::bump_rev(conn, f.id, f.rev)? {
+        return Err(acted_first_by(conn, f, true)?);
+    }
+    Ok(())
+}
+
+/// The item as its user saw it must still be so (its version, R-REV-5); and the action must
+/// apply now. When another person changed it, the refusal says who.
+fn guard(conn: &Connection, f: &Facts, action: ReviewAction, seen: Option<i64>) -> Result<()> {
+    if seen.is_some_and(|v| v != f.rev) {
+        return Err(acted_first_by(conn, f, true)?);
+    }
+    if !review::allows(f.state, action) {
+        if rs::last_state_change(conn, f.id)?.is_some() {
             return Err(acted_first(conn, f)?);
         }
         return Err(ServiceError::State(f.state.code().to_string()));
     }
-    Ok(())
+    take_version(conn, f, seen)
 }
 
 fn subject(id: i64) -> String {
@@ -145,6 +166,12 @@ fn audit_ok(
 }
 
 fn clean_text(s: &str) -> Result<String> {
+    // SPEC §5: refused at entry, not stored cleaned.
+    if let Some(c) = crate::domain::text::forbidden_char(s, true) {
+        return Err(ServiceError::Invalid(vec![
+            FieldIssue::error("comment", "control_char").with(crate::domain::text::char_code(c)),
+        ]));
+    }
     let t = sanitize(s.trim(), true);
     if t.chars().count() > TEXT_MAX {
         return Err(ServiceError::Invalid(vec![
@@ -158,11 +185,11 @@ fn clean_text(s: &str) -> Result<String> {
 ///
 /// # Errors
 /// `Denied`, `NotFound`, `State` (not pending, or someone else claimed it first).
-pub fn claim(store: &mut Store, ctx: &Ctx, id: i64) -> Result<Outcome> {
+pub fn claim(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
-    guard(&tx, &f, ReviewAction::Claim, None)?;
+    guard(&tx, &f, ReviewAction::Claim, seen)?;
     if let Some(other) = f.assigned_staff.filter(|s| *s != ctx.staff_id) {
         let name = storage::staff::by_id(&tx, other)?
             .map(|s| s.display_name)
@@ -195,11 +222,11 @@ fn simple(id: i64, action: &'static str, state: SubmissionState) -> Outcome {
 ///
 /// # Errors
 /// `Denied`, `NotFound`, `State`.
-pub fn release(store: &mut Store, ctx: &Ctx, id: i64) -> Result<Outcome> {
+pub fn release(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
-    guard(&tx, &f, ReviewAction::Release, None)?;
+    guard(&tx, &f, ReviewAction::Release, seen)?;
     if f.assigned_staff != Some(ctx.staff_id) && !roles.has(Role::Supervisor) {
         return Err(ServiceError::State("not_assigned_to_you".into()));
     }
@@ -214,11 +241,17 @@ pub fn release(store: &mut Store, ctx: &Ctx, id: i64) -> Result<Outcome> {
 ///
 /// # Errors
 /// `Denied`, `NotFound` (item or colleague), `State`.
-pub fn hand_over(store: &mut Store, ctx: &Ctx, id: i64, to_name: &str) -> Result<Outcome> {
+pub fn hand_over(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    to_name: &str,
+    seen: Option<i64>,
+) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
-    guard(&tx, &f, ReviewAction::HandOver, None)?;
+    guard(&tx, &f, ReviewAction::HandOver, seen)?;
     let to = storage::staff::by_name(&tx, to_name.trim())?.ok_or(ServiceError::NotFound)?;
     if to.disabled || !to.roles.may(Permission::Review) {
         return Err(ServiceError::State("colleague_cannot_review".into()));
@@ -243,7 +276,7 @@ pub fn check(
     ctx: &Ctx,
     id: i64,
     ticks: &[String],
-    seen: Option<SubmissionState>,
+    seen: Option<i64>,
 ) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
@@ -279,11 +312,17 @@ pub fn check(
 ///
 /// # Errors
 /// `Denied`, `NotFound`, `State`.
-pub fn record_visit(store: &mut Store, ctx: &Ctx, id: i64, date: NaiveDate) -> Result<Outcome> {
+pub fn record_visit(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    date: NaiveDate,
+    seen: Option<i64>,
+) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
-    guard(&tx, &f, ReviewAction::RecordVisit, None)?;
+    guard(&tx, &f, ReviewAction::RecordVisit, seen)?;
     let d = date.to_string();
     rs::set_visit(&tx, id, &d, ctx.staff_id, ctx.now)?;
     history(&tx, ctx, id, "visit", None, Some(&d))?;
@@ -296,12 +335,18 @@ pub fn record_visit(store: &mut Store, ctx: &Ctx, id: i64, date: NaiveDate) -> R
 ///
 /// # Errors
 /// `Denied`, `NotFound`, `State`.
-pub fn flag_visit(store: &mut Store, ctx: &Ctx, id: i64, note: &str) -> Result<Outcome> {
+pub fn flag_visit(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    note: &str,
+    seen: Option<i64>,
+) -> Result<Outcome> {
     let note = clean_text(note)?;
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
-    guard(&tx, &f, ReviewAction::RecordVisit, None)?;
+    guard(&tx, &f, ReviewAction::RecordVisit, seen)?;
     rs::set_visit_flag(&tx, id, &note, ctx.now)?;
     history(&tx, ctx, id, "visit_flag", None, Some(&note))?;
     audit_ok(&tx, ctx, &roles, "review.visit_flag", id, None)?;
@@ -313,7 +358,13 @@ pub fn flag_visit(store: &mut Store, ctx: &Ctx, id: i64, note: &str) -> Result<O
 ///
 /// # Errors
 /// `Denied`, `NotFound`, `Invalid` (empty, long), `State`.
-pub fn comment(store: &mut Store, ctx: &Ctx, id: i64, text: &str) -> Result<Outcome> {
+pub fn comment(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: i64,
+    text: &str,
+    seen: Option<i64>,
+) -> Result<Outcome> {
     let text = clean_text(text)?;
     if text.is_empty() {
         return Err(ServiceError::Invalid(vec![FieldIssue::error(
@@ -323,6 +374,8 @@ pub fn comment(store: &mut Store, ctx: &Ctx, id: i64, text: &str) -> Result<Outc
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
+    // Any state takes a comment; the version still must be the one seen (R-REV-5).
+    take_version(&tx, &f, seen)?;
     rs::add_comment(&tx, id, ctx.staff_id, &text, ctx.now)?;
     history(&tx, ctx, id, "comment", None, None)?;
     audit_ok(&tx, ctx, &roles, "review.comment", id, None)?;
@@ -339,11 +392,12 @@ pub fn follow_up(
     ctx: &Ctx,
     id: i64,
     date: Option<NaiveDate>,
+    seen: Option<i64>,
 ) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
-    guard(&tx, &f, ReviewAction::FollowUp, None)?;
+    guard(&tx, &f, ReviewAction::FollowUp, seen)?;
     let d = date.map(|d| d.to_string());
     rs::set_follow_up(&tx, id, d.as_deref(), ctx.now)?;
     history(&tx, ctx, id, "follow_up", None, d.as_deref())?;
@@ -467,7 +521,7 @@ pub fn return_item(
     id: i64,
     reason: &str,
     text: &str,
-    seen: Option<SubmissionState>,
+    seen: Option<i64>,
 ) -> Result<Outcome> {
     let reason = pick_reason(&cfg.review.return_reasons, reason)?;
     let text = clean_text(text)?;
@@ -495,7 +549,7 @@ pub fn reject(
     id: i64,
     reason: &str,
     text: &str,
-    seen: Option<SubmissionState>,
+    seen: Option<i64>,
 ) -> Result<Outcome> {
     let reason = pick_reason(&cfg.review.reject_reasons, reason)?;
     let text = clean_text(text)?;
@@ -522,7 +576,7 @@ fn decide(
     perm: Permission,
     reason: &str,
     text: &str,
-    seen: Option<SubmissionState>,
+    seen: Option<i64>,
 ) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, perm)?;
@@ -673,7 +727,7 @@ pub fn approve(
     cfg: &Config,
     ctx: &Ctx,
     id: i64,
-    seen: Option<SubmissionState>,
+    seen: Option<i64>,
 ) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Approve)?;
@@ -851,6 +905,8 @@ pub struct Detail {
     /// Changes from the previous version: (field, old, new).
     pub diff: Vec<(String, String, String)>,
     pub versions: i64,
+    /// The item's version (R-REV-5): every action on this item carries it.
+    pub rev: i64,
     pub history: Vec<rs::HistoryRow>,
     pub comments: Vec<rs::CommentRow>,
     pub allowed: Vec<&'static str>,
@@ -1013,6 +1069,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         findings,
         diff,
         versions: i64::try_from(versions.len()).unwrap_or(0),
+        rev: f.rev,
         history: rs::history(conn, id)?
             .into_iter()
             .map(|mut h| {
@@ -1060,6 +1117,27 @@ pub fn for_account(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_5_comments_and_reason_texts_refuse_control_and_bidi_characters() {
+        for c in [
+            '\u{0}', '\u{1B}', '\t', '\u{7F}', '\u{85}', '\u{202E}', '\u{2066}',
+        ] {
+            let e = clean_text(&format!("電話で{c}確認")).expect_err("refused");
+            let ServiceError::Invalid(v) = e else {
+                panic!("{c:?}")
+            };
+            assert_eq!(
+                (v[0].field, v[0].code),
+                ("comment", "control_char"),
+                "{c:?}"
+            );
+        }
+        assert_eq!(
+            clean_text("一行目\n二行目").expect("taken"),
+            "一行目\n二行目"
+        );
+    }
 
     #[test]
     fn r_rev_2_a_reason_is_picked_by_number_full_width_too_or_by_text() {

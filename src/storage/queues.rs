@@ -193,6 +193,8 @@ pub struct QueueRow {
     pub visit_needed: bool,
     pub visit_date: Option<String>,
     pub follow_up_date: Option<String>,
+    /// The item's version (R-REV-5): a claim from the queue carries it.
+    pub rev: i64,
 }
 
 /// The `/` filter: the plain text in any of five columns, its kana key in either key column.
@@ -203,7 +205,7 @@ pub const FILTER: &str = "(s.display_name LIKE :pat ESCAPE '\\' OR e.name LIKE :
 
 const COLS: &str = "s.id, s.kind, s.state, s.display_name, s.deadline, s.received_at, s.assigned_staff, \
      st.display_name, e.name, e.establishment_number, s.job_number, s.external_id, s.visit_needed, \
-     s.visit_date, s.follow_up_date";
+     s.visit_date, s.follow_up_date, s.rev";
 const JOINS: &str = "LEFT JOIN establishments e ON e.id = s.establishment_id \
      LEFT JOIN staff st ON st.id = s.assigned_staff";
 /// The ids the search index may miss or hold wrongly (storage::queue_search::Backlog).
@@ -473,7 +475,7 @@ struct Hit {
 fn hit(r: &Row<'_>) -> rusqlite::Result<Hit> {
     Ok(Hit {
         row: queue_row(r)?,
-        key: r.get(15)?,
+        key: r.get(16)?,
     })
 }
 
@@ -496,6 +498,7 @@ fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
         visit_needed: r.get(12)?,
         visit_date: r.get(13)?,
         follow_up_date: r.get(14)?,
+        rev: r.get(15)?,
     })
 }
 

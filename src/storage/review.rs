@@ -44,11 +44,13 @@ pub struct Facts {
     pub visit_date: Option<String>,
     pub last_actor: Option<i64>,
     pub job_number: Option<String>,
+    /// The item's version (R-REV-5): one more at every change.
+    pub rev: i64,
 }
 
 const FACTS: &str = "SELECT id, kind, state, account_id, establishment_id, display_name, deadline, \
-     current_version, assigned_staff, checked_by, entered_by, visit_needed, visit_date, last_actor, job_number \
-     FROM submissions WHERE id = ?1";
+     current_version, assigned_staff, checked_by, entered_by, visit_needed, visit_date, last_actor, job_number, \
+     rev FROM submissions WHERE id = ?1";
 
 /// # Errors
 /// On SQLite failure.
@@ -72,6 +74,7 @@ pub fn facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
                 visit_date: r.get(12)?,
                 last_actor: r.get(13)?,
                 job_number: r.get(14)?,
+                rev: r.get(15)?,
             })
         })
         .optional()?)
@@ -92,11 +95,60 @@ pub fn move_state(
 ) -> Result<bool> {
     let n = conn
         .prepare_cached(
-            "UPDATE submissions SET state = ?3, last_actor = ?4, updated_at = ?5
+            "UPDATE submissions SET state = ?3, last_actor = ?4, updated_at = ?5, rev = rev + 1
              WHERE id = ?1 AND state = ?2",
         )?
         .execute(params![id, from.code(), to.code(), actor, to_db(now)])?;
     Ok(n == 1)
+}
+
+/// R-REV-5: the item moves on to its next version, only if it still is at `seen` (one more
+/// guard besides the transaction's own re-read). Returns whether it moved.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn bump_rev(conn: &Connection, id: i64, seen: i64) -> Result<bool> {
+    let n = conn
+        .prepare_cached("UPDATE submissions SET rev = rev + 1 WHERE id = ?1 AND rev = ?2")?
+        .execute(params![id, seen])?;
+    Ok(n == 1)
+}
+
+/// The item's version now (R-REV-5), `None` when there is no such item.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn rev(conn: &Connection, id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT rev FROM submissions WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The last change recorded in an item's history, of any kind (who acted first, R-REV-5).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn last_change(conn: &Connection, submission_id: i64) -> Result<Option<HistoryRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT h.id, h.at, h.staff_id, s.display_name, h.action, h.from_state, h.to_state, h.detail
+             FROM submission_history h LEFT JOIN staff s ON s.id = h.staff_id
+             WHERE h.submission_id = ?1 ORDER BY h.id DESC LIMIT 1",
+        )?
+        .query_row([submission_id], |r| {
+            Ok(HistoryRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                staff_id: r.get(2)?,
+                staff_name: r.get(3)?,
+                action: r.get(4)?,
+                from_state: r.get(5)?,
+                to_state: r.get(6)?,
+                detail: r.get(7)?,
+            })
+        })
+        .optional()?)
 }
 
 /// Records who checked and when (R-REV-1).
@@ -104,8 +156,10 @@ pub fn move_state(
 /// # Errors
 /// On SQLite failure.
 pub fn set_checked_by(conn: &Connection, id: i64, staff: i64, now: DateTime<Utc>) -> Result<()> {
-    conn.prepare_cached("UPDATE submissions SET checked_by = ?2, checked_at = ?3 WHERE id = ?1")?
-        .execute(params![id, staff, to_db(now)])?;
+    conn.prepare_cached(
+        "UPDATE submissions SET checked_by = ?2, checked_at = ?3, rev = rev + 1 WHERE id = ?1",
+    )?
+    .execute(params![id, staff, to_db(now)])?;
     Ok(())
 }
 
@@ -123,7 +177,7 @@ pub fn set_registered(
     let n = conn
         .prepare_cached(
             "UPDATE submissions SET state = 'registered', job_number = ?2, registered_at = ?3,
-                    updated_at = ?3, last_actor = ?4
+                    updated_at = ?3, last_actor = ?4, rev = rev + 1
              WHERE id = ?1 AND state = 'checked'",
         )?
         .execute(params![id, job_number, to_db(now), actor])?;
@@ -141,7 +195,7 @@ pub fn set_assigned(
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE submissions SET assigned_staff = ?2, updated_at = ?3 WHERE id = ?1",
+        "UPDATE submissions SET assigned_staff = ?2, updated_at = ?3, rev = rev + 1 WHERE id = ?1",
     )?
     .execute(params![id, staff, to_db(now)])?;
     Ok(())
@@ -156,7 +210,7 @@ pub fn set_follow_up(
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE submissions SET follow_up_date = ?2, updated_at = ?3 WHERE id = ?1",
+        "UPDATE submissions SET follow_up_date = ?2, updated_at = ?3, rev = rev + 1 WHERE id = ?1",
     )?
     .execute(params![id, date, to_db(now)])?;
     Ok(())
@@ -174,7 +228,8 @@ pub fn set_visit(
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE submissions SET visit_date = ?2, visit_by = ?3, updated_at = ?4 WHERE id = ?1",
+        "UPDATE submissions SET visit_date = ?2, visit_by = ?3, updated_at = ?4, rev = rev + 1
+         WHERE id = ?1",
     )?
     .execute(params![id, date, staff, to_db(now)])?;
     Ok(())
@@ -186,7 +241,8 @@ pub fn set_visit(
 /// On SQLite failure.
 pub fn set_visit_flag(conn: &Connection, id: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE submissions SET visit_flag = ?2, visit_needed = 1, updated_at = ?3 WHERE id = ?1",
+        "UPDATE submissions SET visit_flag = ?2, visit_needed = 1, updated_at = ?3, rev = rev + 1
+         WHERE id = ?1",
     )?
     .execute(params![id, note, to_db(now)])?;
     Ok(())
@@ -884,7 +940,7 @@ pub fn purge_submission(conn: &Connection, id: i64, now: DateTime<Utc>) -> Resul
         .execute([id])?;
     conn.prepare_cached(
         "UPDATE submissions SET display_name = '', visit_flag = CASE WHEN visit_flag IS NULL THEN NULL ELSE '' END,
-                purged_at = ?2, updated_at = ?2 WHERE id = ?1",
+                purged_at = ?2, updated_at = ?2, rev = rev + 1 WHERE id = ?1",
     )?
     .execute(params![id, now])?;
     Ok(())

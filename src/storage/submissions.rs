@@ -21,10 +21,10 @@ pub const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, accoun
 /// when `?8`); state, name and category (which indexes hold) are written by their own
 /// statements, and only when they change: SQLite rewrites every index on a column named in
 /// SET, changed or not.
-pub const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, has_warnings = ?3, \
+pub const SQL_NEW_VERSION: &str = "UPDATE submissions SET current_version = ?2, rev = rev + 1, has_warnings = ?3, \
      disabled_only = ?4, trial = ?5, disability_short_trial = ?6, updated_at = ?7, \
      visit_reasons = CASE WHEN ?8 THEN ?9 ELSE visit_reasons END WHERE id = ?1";
-pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2 WHERE id = ?1";
+pub const SQL_SET_STATE: &str = "UPDATE submissions SET state = ?2, rev = rev + 1 WHERE id = ?1";
 pub const SQL_SET_NAME: &str = "UPDATE submissions SET display_name = ?2 WHERE id = ?1";
 pub const SQL_SET_CATEGORY: &str = "UPDATE submissions SET job_category = ?2 WHERE id = ?1";
 pub const SQL_INSERT_VERSION: &str = "INSERT INTO submission_versions (submission_id, version, payload, findings, \
@@ -44,7 +44,7 @@ pub const SQL_HISTORY: &str = "SELECT count(*), \
      max(received_at), \
      coalesce((SELECT opened_at_counter FROM establishments WHERE id = ?1), 0) \
      FROM submissions WHERE establishment_id = ?1 AND kind = 'job' AND state = 'registered' AND id <> ?2";
-pub const SQL_WITHDRAW_PENDING: &str = "UPDATE submissions SET state = 'withdrawn', updated_at = ?2 \
+pub const SQL_WITHDRAW_PENDING: &str = "UPDATE submissions SET state = 'withdrawn', rev = rev + 1, updated_at = ?2 \
      WHERE account_id = ?1 AND state IN ('received', 'checked', 'returned')";
 /// Registered job offers since a time with their current version, for the export (R-IO-3).
 pub const SQL_JOBS_REGISTERED_SINCE: &str = "SELECT s.id, s.job_number, s.registered_at, e.establishment_number, \
@@ -395,7 +395,8 @@ pub fn set_registered(
 ) -> Result<bool> {
     let now = to_db(now);
     let n = conn.execute(
-        "UPDATE submissions SET state = 'registered', job_number = ?2, registered_at = ?3, updated_at = ?3
+        "UPDATE submissions SET state = 'registered', job_number = ?2, registered_at = ?3, updated_at = ?3,
+                rev = rev + 1
          WHERE id = ?1 AND state IN ('received', 'checked')",
         params![id, job_number, now],
     )?;

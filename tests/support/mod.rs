@@ -255,3 +255,73 @@ pub fn queue(store: &mut Store, n: usize, now: DateTime<Utc>) -> Vec<String> {
 pub fn state_of(store: &Store, id: i64) -> outbox::MailRow {
     outbox::by_id(store.conn(), id).unwrap().unwrap()
 }
+
+/// The trickling server (`support/trickle_server.py`): one byte every `interval` seconds,
+/// never a whole reply.
+pub struct TrickleServer {
+    child: Child,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl TrickleServer {
+    pub fn start(interval: f32) -> TrickleServer {
+        let dir = tempfile::tempdir().unwrap();
+        let port_file = dir.path().join("port");
+        let mut child = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/trickle_server.py"))
+            .arg("--port-file")
+            .arg(&port_file)
+            .args(["--interval", &interval.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        let port = loop {
+            if let Ok(s) = std::fs::read_to_string(&port_file) {
+                break s.trim().parse().unwrap();
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("trickle_server.py exited: {status}");
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "server start");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        TrickleServer {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for TrickleServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Threads of this process whose name says mail (`mail-send`, `mail-relay`).
+pub fn mail_threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|t| {
+            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.starts_with("mail-"))
+        })
+        .count()
+}
+
+/// Sockets open in this process.
+pub fn sockets() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|f| {
+            std::fs::read_link(f.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:"))
+        })
+        .count()
+}

@@ -105,7 +105,7 @@ pub(super) fn act_input(app: &mut App, action: Action) {
     let Screen::Detail(d) = &mut app.screen else {
         return;
     };
-    let id = d.detail.id;
+    let (id, seen) = (d.detail.id, d.detail.rev);
     let key = match (&d.dialog, action) {
         (_, Action::Back) => {
             d.dialog = None;
@@ -133,7 +133,7 @@ pub(super) fn act_input(app: &mut App, action: Action) {
         }
         _ => return,
     };
-    run_pending(app, id, key, None);
+    run_pending(app, id, key, Some(seen));
 }
 
 /// 引継ぎ: the colleagues who may review, but not the one who holds the item now.
@@ -176,7 +176,7 @@ pub(super) fn act_picker(app: &mut App, action: Action) {
             let Some(c) = p.colleagues.get(p.cursor).cloned() else {
                 return;
             };
-            let id = d.detail.id;
+            let (id, seen) = (d.detail.id, d.detail.rev);
             let item = format!("#{id} {}", d.detail.display_name);
             let now = d.detail.assigned.clone().unwrap_or_else(|| "-".into());
             let lines = vec![
@@ -193,7 +193,7 @@ pub(super) fn act_picker(app: &mut App, action: Action) {
             app.confirm(
                 title,
                 lines,
-                Pending::Review(id, ReviewKey::HandOver(c.name, c.display_name), None),
+                Pending::Review(id, ReviewKey::HandOver(c.name, c.display_name), Some(seen)),
             );
         }
         _ => {}
@@ -205,7 +205,7 @@ pub(super) fn act_checklist(app: &mut App, action: Action) {
     let Screen::Detail(d) = &mut app.screen else {
         return;
     };
-    let (id, seen) = (d.detail.id, d.detail.state);
+    let (id, seen) = (d.detail.id, d.detail.rev);
     let Some(Dialog::Check(c)) = &mut d.dialog else {
         return;
     };
