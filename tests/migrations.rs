@@ -69,6 +69,10 @@ const PINNED: &[(&str, &str)] = &[
         "assets/sql/016_audit_keyed.sql",
         "12e25acb3ef5615001d0a26c06af6ee7e48decb53de11d802df0e6f78ced7018",
     ),
+    (
+        "assets/sql/017_item_version.sql",
+        "3400165a342fb3ba17067404456a662441b17c6722471eadd91c3b37437d92c6",
+    ),
 ];
 
 #[test]
