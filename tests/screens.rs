@@ -719,3 +719,21 @@ fn r_auth_3_a_lock_by_hand_says_so() {
     assert!(text.contains("画面をロックしました"), "{text}");
     assert!(!text.contains("一定時間操作がなかった"), "{text}");
 }
+
+/// Issue 15 item 14: a paste goes into a field as typed, but never into the retype field of
+/// the address (the check of R-REG-1 is that the clerk types it twice).
+#[test]
+fn r_reg_1_a_paste_is_typed_but_refused_in_the_retype_field() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    assert!(f.app.on_paste("saiyou@yamada-kensetsu.co.jp\n"));
+    press(&mut f.app, KeyCode::Tab);
+    assert!(f.app.on_paste("saiyou@yamada-kensetsu.co.jp"));
+    let Screen::Register(r) = &f.app.screen else {
+        panic!("register")
+    };
+    assert_eq!(r.form.value("email"), "saiyou@yamada-kensetsu.co.jp");
+    assert_eq!(r.form.value("email_confirm"), "", "nothing pasted there");
+    assert!(screen_text(&f.app, 80, 24).contains("確認欄には貼り付けできません"));
+}

@@ -385,6 +385,37 @@ impl App {
         )
     }
 
+    /// Pasted text goes into the focused field as if typed, on one line; a retype field
+    /// (`…_confirm`: the address typed twice, R-REG-1) refuses it, since pasting the first entry
+    /// into the second defeats the check.
+    pub fn on_paste(&mut self, text: &str) -> bool {
+        self.last_activity = Instant::now();
+        if self.too_small() {
+            return false;
+        }
+        let refuse = self
+            .active_form()
+            .and_then(|f| f.focused())
+            .is_some_and(|f| f.id.ends_with("_confirm"));
+        if refuse {
+            let msg = self.t(Msg::PasteRefusedInConfirm).to_string();
+            self.flash(Tone::Warning, msg);
+            return true;
+        }
+        let Some(form) = self.active_form() else {
+            return false;
+        };
+        // A copied line usually ends with its line break: that is not part of the value.
+        let one = text
+            .trim_end_matches(['\r', '\n'])
+            .replace(['\r', '\n'], " ");
+        let line = crate::domain::text::sanitize(&one, false);
+        for c in line.chars() {
+            form.edit(form::Edit::Input(tui_input::InputRequest::InsertChar(c)));
+        }
+        true
+    }
+
     /// Handles one key press. Returns whether anything changed (and so must be redrawn).
     pub fn on_key(&mut self, ev: KeyEvent) -> bool {
         self.last_activity = Instant::now();

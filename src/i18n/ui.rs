@@ -492,6 +492,7 @@ messages! {
     MenuCalendar => "閉庁日カレンダー", "Closed days";
     MenuCalendarDesc => "祝日・年末年始・庁舎の閉庁日（期限の計算用）", "Holidays, year-end, office closures";
     TooSmall => "画面を広げてください", "Please enlarge the terminal";
+    PasteRefusedInConfirm => "確認欄には貼り付けできません。お客様に伺って、もう一度入力してください", "No pasting into the retype field: type it again as the customer says it";
     TooSmallKeys => "広げるまで q 終了 以外のキーは効きません", "Keys do nothing until then, except q to quit";
     TooSmallQuitAsk => "終了しますか？ Y はい  N いいえ", "Quit? Y yes  N no";
 

@@ -31,6 +31,8 @@ pub struct TuiOptions {
 pub enum LoopEvent {
     Key(crossterm::event::KeyEvent),
     Resize(u16, u16),
+    /// Text pasted (bracketed paste): one event, so a retype field can refuse it whole.
+    Paste(String),
     /// The terminal went away (SSH link dropped, tty closed): quit, never spin.
     InputClosed,
     /// Another thread has something for the app (queue counts): look now, not at the tick.
@@ -49,12 +51,16 @@ struct TerminalGuard {
 impl TerminalGuard {
     fn enter() -> anyhow::Result<TerminalGuard> {
         let terminal = ratatui::try_init().context("端末を初期化できません")?;
+        // Pastes arrive as one event instead of a burst of keys (a terminal without it sends
+        // keys as before).
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
         Ok(TerminalGuard { terminal })
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
     }
 }
@@ -67,6 +73,7 @@ fn spawn_input(tx: Sender<LoopEvent>) {
                 let ev = match event::read() {
                     Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => LoopEvent::Key(k),
                     Ok(Event::Resize(w, h)) => LoopEvent::Resize(w, h),
+                    Ok(Event::Paste(text)) => LoopEvent::Paste(text),
                     Ok(_) => continue,
                     Err(_) => LoopEvent::InputClosed,
                 };
@@ -132,6 +139,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
                 for ev in std::iter::once(first).chain(rx.try_iter()) {
                     match ev {
                         LoopEvent::Key(k) => changed |= app.on_key(k),
+                        LoopEvent::Paste(text) => changed |= app.on_paste(&text),
                         LoopEvent::Resize(w, h) => {
                             app.viewport = Some((w, h));
                             changed = true;
