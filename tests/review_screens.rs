@@ -374,3 +374,19 @@ fn supervisor_dashboard_comes_from_the_counting_thread() {
     assert!(t.contains("審査中の求人（区分別）"), "{t}");
     snap("dashboard", &f.app);
 }
+
+/// Issue 15 item 7: a result says what happened (a claim does not read as a finished review).
+#[test]
+fn a_claim_says_the_item_is_yours_not_done() {
+    let mut f = fixture();
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(matches!(f.app.screen, Screen::Detail(_)));
+    press(&mut f.app, KeyCode::Char('t'));
+    press(&mut f.app, KeyCode::Char('y'));
+    let t = text(&f.app);
+    assert!(t.contains("を担当しました"), "{t}");
+    assert!(!t.contains("完了しました"), "{t}");
+}

@@ -559,8 +559,29 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<i64>) {
                 }
                 ReviewKey::FollowUp(Some(d)) => format!("{}: {d}", app.t(Msg::FollowUpSet)),
                 ReviewKey::FollowUp(None) => app.t(Msg::FollowUpCleared).to_string(),
-                _ => format!("#{} {}", o.id, app.t(Msg::Done)),
+                // Say what happened, not only that it did (issue 15 item 7).
+                ReviewKey::Claim => format!("#{} {}", o.id, app.t(Msg::ResultClaimed)),
+                ReviewKey::Release => format!("#{} {}", o.id, app.t(Msg::ResultReleased)),
+                ReviewKey::Check(_) => format!("#{} {}", o.id, app.t(Msg::ResultChecked)),
+                ReviewKey::Approve => format!("#{} {}", o.id, app.t(Msg::ResultApproved)),
+                ReviewKey::Visit => format!("#{} {}", o.id, app.t(Msg::ResultVisit)),
+                ReviewKey::Return(..) => format!("#{} {}", o.id, app.t(Msg::ResultReturned)),
+                ReviewKey::Reject(..) => format!("#{} {}", o.id, app.t(Msg::ResultRejected)),
             };
+            if !o.mails.is_empty() {
+                text.push_str(app.t(Msg::ResultMailQueued));
+            }
+            if !o.skipped.is_empty() {
+                text.push_str(&format!(
+                    "{}{}",
+                    app.t(Msg::ResultSkipped),
+                    o.skipped
+                        .iter()
+                        .map(|(id, _)| format!("#{id}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+            }
             for reg in &o.registered {
                 text.push_str(&format!("  {}", reg.number));
             }

@@ -466,6 +466,15 @@ messages! {
     TemporaryPassword => "仮パスワード", "Temporary password";
     TemporaryPasswordNote => "本人に直接伝えてください。この画面を閉じると再表示できません。", "Tell the person directly; it cannot be shown again.";
     Done => "完了しました。", "Done.";
+    ResultClaimed => "を担当しました", "is yours now";
+    ResultReleased => "の担当を外しました", "released";
+    ResultChecked => "を確認済にしました（承認待ち）", "checked (waiting for approval)";
+    ResultApproved => "を本登録しました", "registered";
+    ResultVisit => "の窓口来所を記録しました", "visit recorded";
+    ResultReturned => "を差戻しました", "returned";
+    ResultRejected => "を不受理にしました", "rejected";
+    ResultMailQueued => "（お客様へのメールを送信待ちに追加）", " (mail to the customer queued)";
+    ResultSkipped => "　承認しなかった求人（来所未記録など）: ", "  not approved (visit not recorded, …): ";
     CalendarTitle => "閉庁日カレンダー", "Closed days";
     CalendarAddTitle => "閉庁日の追加", "Add an office closure";
     CalendarAddIntro => "この安定所だけの閉庁日を登録します。仮登録の期限の計算に使われます。", "A day this office is closed; deadlines move around it.";
