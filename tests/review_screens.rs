@@ -200,7 +200,8 @@ fn r_rev_6_each_queue_with_counts_and_days_left() {
 
 #[test]
 fn detail_with_visit_reasons_and_confirm_dialogs() {
-    let mut f = fixture();
+    // A supervisor: every action of the detail is hers to confirm (a clerk is offered no 本登録).
+    let mut f = fixture_as("suzuki");
     open_queues(&mut f);
     press(&mut f.app, KeyCode::Char('3')); // overdue: the one with a visit reason
     press(&mut f.app, KeyCode::Enter);
@@ -389,4 +390,27 @@ fn a_claim_says_the_item_is_yours_not_done() {
     let t = text(&f.app);
     assert!(t.contains("を担当しました"), "{t}");
     assert!(!t.contains("完了しました"), "{t}");
+}
+
+/// Issue 15 item 6: a counter clerk is not offered 本登録 or 不受理 (hint bar and help), and
+/// the key does nothing but say why; an auditor is not offered opening an item or a claim.
+#[test]
+fn keys_are_offered_only_to_the_roles_that_may_use_them() {
+    let mut f = fixture();
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('3'));
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    assert!(matches!(f.app.screen, Screen::Detail(_)));
+    let t = text(&f.app);
+    assert!(!t.contains("a 本登録"), "{t}");
+    assert!(!f.app.may_act(madoguchi::app::keymap::Action::ReviewApprove));
+    press(&mut f.app, KeyCode::Char('a'));
+    assert!(f.app.overlay.is_none(), "no confirm dialog for a clerk");
+    assert!(text(&f.app).contains("あなたの役割ではできません"));
+    press(&mut f.app, KeyCode::Char('?'));
+    let help = text(&f.app);
+    assert!(help.contains("c                       確認"), "{help}");
+    assert!(!help.contains("a                       本登録"), "{help}");
+    assert!(!help.contains("x                       不受理"), "{help}");
 }

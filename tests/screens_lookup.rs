@@ -518,3 +518,17 @@ fn r_id_1_r_id_5_methods_by_number_term_checked_first_and_next_visitor_keeps_the
     assert_eq!(form.value("query"), "");
     assert_eq!(form.focused().map(|f| f.id), Some("query"));
 }
+
+/// Issue 15 item 6: an auditor reads the queues, and is offered neither opening an item
+/// (personal data) nor a claim.
+#[test]
+fn an_auditor_is_not_offered_opening_or_claiming_queue_items() {
+    let mut f = fixture(Config::default());
+    sign_in(&mut f.app, "sato");
+    press(&mut f.app, KeyCode::Char('1'));
+    assert!(matches!(f.app.screen, Screen::Queue(_)));
+    let t = screen_text(&f.app, 80, 24);
+    assert!(!t.contains("Enter 開く"), "{t}");
+    assert!(!t.contains("t 担当"), "{t}");
+    assert!(!f.app.may_act(madoguchi::app::keymap::Action::Select));
+}

@@ -264,6 +264,38 @@ impl App {
         self.session.as_ref().is_some_and(|s| s.roles.may(p))
     }
 
+    /// The permission an action needs on the current screen, if any beyond the screen's own:
+    /// what the signed-in roles may not do is neither offered (hint bar, help) nor done
+    /// (issue 15 item 6: a clerk was offered 本登録, confirmed it, and was told 権限がありません).
+    #[must_use]
+    pub fn action_needs(&self, action: Action) -> Option<Permission> {
+        match (action, &self.screen) {
+            (Action::ReviewApprove | Action::ReviewReject, _) => Some(Permission::Approve),
+            (
+                Action::ReviewCheck
+                | Action::ReviewReturn
+                | Action::ReviewClaim
+                | Action::ReviewRelease
+                | Action::ReviewVisit
+                | Action::ReviewComment
+                | Action::ReviewHandOver
+                | Action::ReviewFollowUp,
+                _,
+            ) => Some(Permission::Review),
+            (Action::Select, Screen::Queue(_)) => Some(Permission::ViewSubmission),
+            (Action::Approve | Action::Reject, Screen::Lookup(_)) => {
+                Some(Permission::ApproveIdChange)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the signed-in roles may do `action` here (no session: the sign-in screens).
+    #[must_use]
+    pub fn may_act(&self, action: Action) -> bool {
+        self.session.is_none() || self.action_needs(action).is_none_or(|p| self.may(p))
+    }
+
     pub fn flash(&mut self, tone: Tone, text: impl Into<String>) {
         self.flash = Some(Flash {
             tone,
@@ -435,6 +467,12 @@ impl App {
             };
         }
         if let Some(action) = keymap::resolve(self.bindings(), &ev) {
+            if self.overlay.is_none() && self.lock.is_none() && !self.may_act(action) {
+                // Not offered to these roles: nothing happens but a word on why.
+                let text = self.t(Msg::NotForYourRoles).to_string();
+                self.flash(Tone::Warning, text);
+                return true;
+            }
             self.flash_clear_on_action(action);
             self.act(action);
             return true;

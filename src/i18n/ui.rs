@@ -466,6 +466,7 @@ messages! {
     TemporaryPassword => "仮パスワード", "Temporary password";
     TemporaryPasswordNote => "本人に直接伝えてください。この画面を閉じると再表示できません。", "Tell the person directly; it cannot be shown again.";
     Done => "完了しました。", "Done.";
+    NotForYourRoles => "この操作はあなたの役割ではできません（本登録・不受理は統括・承認者、審査は窓口・統括）", "Your roles do not include this (approve and reject: supervisor; review: counter and supervisor)";
     ResultClaimed => "を担当しました", "is yours now";
     ResultReleased => "の担当を外しました", "released";
     ResultChecked => "を確認済にしました（承認待ち）", "checked (waiting for approval)";

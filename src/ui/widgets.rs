@@ -191,7 +191,11 @@ pub fn flash(frame: &mut Frame<'_>, app: &App, area: Rect) {
 /// every hint fits, each hint shows only its first key, help (`?`, which lists every key) and
 /// the way back (Esc) keep their places at the end, and the hints before them are cut.
 pub fn hint_bar(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let hinted: Vec<&Binding> = app.bindings().iter().filter(|b| b.hint).collect();
+    let hinted: Vec<&Binding> = app
+        .bindings()
+        .iter()
+        .filter(|b| b.hint && (app.overlay.is_some() || app.may_act(b.action)))
+        .collect();
     let max = usize::from(area.width);
     let full = |b: &Binding| width(&keymap::keys_label(b)) + width(app.t(b.label)) + 3;
     let compact = hinted.iter().map(|b| full(b)).sum::<usize>() > max;
@@ -456,7 +460,7 @@ pub fn help(frame: &mut Frame<'_>, app: &App, scroll: u16, area: Rect) {
     frame.render_widget(b, r);
     let mut lines = Vec::new();
     let list = |lines: &mut Vec<Line<'_>>, table: &[Binding]| {
-        for b in table {
+        for b in table.iter().filter(|b| app.may_act(b.action)) {
             let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
             lines.push(Line::from(vec![
                 Span::styled(fit(&keys.join(" / "), 24), theme::title()),
