@@ -27,6 +27,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/014_account_origin.sql"),
     include_str!("../../assets/sql/015_email_case.sql"),
     include_str!("../../assets/sql/016_audit_keyed.sql"),
+    include_str!("../../assets/sql/017_queue_tally.sql"),
 ];
 
 /// Steps of an upgrade that SQL cannot do, run in the same transaction right after the SQL of
