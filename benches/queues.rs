@@ -101,7 +101,28 @@ fn bench_of(
 
 fn bench() -> &'static Mutex<Bench> {
     static B: OnceLock<Mutex<Bench>> = OnceLock::new();
-    B.get_or_init(|| Mutex::new(build()))
+    B.get_or_init(|| {
+        let b = build();
+        // QUEUE_BENCH_PRAGMAS=old: SQLite's defaults as before issue 16 item 7 (2 MiB page
+        // cache, no memory map), for the before/after figures in one build.
+        if std::env::var("QUEUE_BENCH_PRAGMAS").as_deref() == Ok("old") {
+            b.store
+                .conn()
+                .execute_batch("PRAGMA cache_size = -2000; PRAGMA mmap_size = 0;")
+                .expect("pragmas");
+        }
+        let c = b.store.conn();
+        let get = |p: &str| -> i64 {
+            c.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                .unwrap_or(-1)
+        };
+        eprintln!(
+            "cache_size {} mmap_size {}",
+            get("cache_size"),
+            get("mmap_size")
+        );
+        Mutex::new(b)
+    })
 }
 
 fn page(q: Queue, s: Sort, filter: &str) -> usize {
