@@ -94,6 +94,11 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn store() -> Store {
     let store = Store::open_in_memory().expect("open");
+    people(&store);
+    store
+}
+
+fn people(store: &Store) {
     let c = store.conn();
     c.execute_batch(
         "INSERT INTO staff (id, name, display_name, roles, password_hash, created_at, updated_at)
@@ -110,7 +115,6 @@ fn store() -> Store {
         )
         .expect("account");
     }
-    store
 }
 
 fn pick(c: &rusqlite::Connection, r: usize) -> Option<i64> {
@@ -213,6 +217,11 @@ fn apply(c: &rusqlite::Connection, op: &Op, n: &mut i64) {
 }
 
 fn check(c: &rusqlite::Connection) -> Result<(), TestCaseError> {
+    check_counts(c)?;
+    check_rows(c)
+}
+
+fn check_counts(c: &rusqlite::Connection) -> Result<(), TestCaseError> {
     for me in 1..=3 {
         for (today, soon) in [
             ("2026-11-24", "2026-11-27"),
@@ -235,6 +244,10 @@ fn check(c: &rusqlite::Connection) -> Result<(), TestCaseError> {
             }
         }
     }
+    Ok(())
+}
+
+fn check_rows(c: &rusqlite::Connection) -> Result<(), TestCaseError> {
     // No tally goes below zero, and no deadline is kept with none.
     let bad: i64 = c
         .query_row(
@@ -278,4 +291,53 @@ fn r_rev_6_tally_reads_are_primary_key_searches() {
             "{q:?}\n{plan:#?}"
         );
     }
+}
+
+/// The upgrade to v17 fills the tallies from the submissions already there.
+#[test]
+fn r_rev_6_upgrade_to_v17_counts_the_existing_submissions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("m.db");
+    {
+        let store = Store::open(&path).expect("open");
+        people(&store);
+        let c = store.conn();
+        let mut n = 0;
+        for i in 0..200usize {
+            apply(
+                c,
+                &Op::Insert {
+                    state: i % STATES.len(),
+                    staff: [None, Some(2), Some(3)][i % 3],
+                    deadline: (i % 7 < DATES.len()).then_some(i % 7),
+                    visit: i % 5 == 0,
+                    visit_done: i % 10 == 0,
+                },
+                &mut n,
+            );
+        }
+        // As a v16 database: no tallies, no triggers.
+        c.execute_batch(
+            "DROP TRIGGER queue_tally_inserted; DROP TRIGGER queue_tally_deleted;
+             DROP TRIGGER queue_tally_changed_old; DROP TRIGGER queue_tally_changed_new;
+             DROP TABLE queue_tally; PRAGMA user_version = 16;",
+        )
+        .expect("back to v16");
+    }
+    let store = Store::open(&path).expect("upgrade");
+    let v: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert!(v >= 17, "{v}");
+    check(store.conn()).expect("kept counts equal the counts");
+    let pending: i64 = store
+        .conn()
+        .query_row(
+            "SELECT sum(n) FROM queue_tally WHERE kind = 'state'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("sum");
+    assert!(pending > 0);
 }
