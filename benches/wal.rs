@@ -3,7 +3,8 @@
 //! imported into a fresh database while `WAL_BENCH_READERS` (8) processes of the real binary
 //! loop `madoguchi queue counts` and `madoguchi lookup --establishment-number`. A watcher
 //! samples the `-wal` file's size every 10 ms. Prints the largest and final WAL size, the
-//! import's time and CPU time, and how many reader commands ran (and failed). Goal: the WAL
+//! import's time and CPU time, and how many reader commands ran (and failed);
+//! `WAL_BENCH_TIGHT=N` adds N in-process readers looping the same reads without sign-in. Goal: the WAL
 //! under 64 MB. Run: `cargo bench --bench wal` (release; builds the binary too). Under the
 //! test runner a small smoke size runs instead.
 
@@ -137,6 +138,41 @@ fn main() {
             std::thread::spawn(move || reader(&db, i, &stop, &ok, &failed))
         })
         .collect();
+    // WAL_BENCH_TIGHT=N: N more readers in this process, each on its own connection looping
+    // the same reads with no sign-in between (a read transaction open most of the time).
+    let tight_reads = Arc::new(AtomicU64::new(0));
+    let tight: Vec<_> = (0..env_or("WAL_BENCH_TIGHT", 0))
+        .map(|i| {
+            let (stop, reads, db) = (stop.clone(), tight_reads.clone(), db.clone());
+            std::thread::spawn(move || {
+                let s = Store::open(&db).expect("reader");
+                let a = madoguchi::storage::review::QueueArgs {
+                    me: admin,
+                    today: "2026-04-07".into(),
+                    soon: "2026-04-10".into(),
+                    filter: None,
+                    limit: 50,
+                    offset: 0,
+                };
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    for q in madoguchi::storage::review::Queue::ALL {
+                        madoguchi::storage::review::queue_count(s.conn(), q, &a).expect("count");
+                    }
+                    let number = format!("1301-{:06}-{}", 100 + (i * 7919 + n) % 9000, n % 10);
+                    madoguchi::storage::lookup::establishments_by(
+                        s.conn(),
+                        madoguchi::storage::lookup::ExactKey::EstablishmentNumber,
+                        &number,
+                        10,
+                    )
+                    .expect("lookup");
+                    reads.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
     // The readers are running before the import starts.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let mut inputs = vec![import::Input {
@@ -161,7 +197,7 @@ fn main() {
     let secs = t.elapsed().as_secs_f64();
     let (u1, s1) = cpu_seconds();
     stop.store(true, Ordering::Relaxed);
-    for p in procs {
+    for p in procs.into_iter().chain(tight) {
         let _ = p.join();
     }
     let _ = watch.join();
@@ -176,10 +212,12 @@ fn main() {
         s1 - s0
     );
     println!(
-        "WAL largest {:.1} MiB, after the import {:.1} MiB (goal < 64 MB); reader commands: {} ok, {} failed",
+        "WAL largest {:.1} MiB, after the import {:.1} MiB (goal < 64 MB); reader commands: {} ok, {} failed; \
+         in-process reads: {}",
         mib(largest.load(Ordering::Relaxed)),
         mib(now),
         ok.load(Ordering::Relaxed),
-        failed.load(Ordering::Relaxed)
+        failed.load(Ordering::Relaxed),
+        tight_reads.load(Ordering::Relaxed)
     );
 }
