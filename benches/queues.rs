@@ -6,7 +6,9 @@
 //! runs the divan benches. Run: `cargo bench --bench queues` (release); `QUEUE_BENCH_FILTERS=a,b`
 //! limits the filter cases by label; `QUEUE_BENCH_DB=path` keeps the database there and
 //! reuses it (delete it after a schema change). Goal: p99 < 2 ms. Under the test runner a small smoke size
-//! runs instead.
+//! runs instead. `QUEUE_BENCH_ONLY=counts` runs only the counts (issue 16 item 6): the kept
+//! tallies (schema v17) against the count on the submissions (the old code, `count_sql`) in
+//! the same run, with the process's CPU time beside the wall time (the machine is shared).
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
@@ -99,7 +101,28 @@ fn bench_of(
 
 fn bench() -> &'static Mutex<Bench> {
     static B: OnceLock<Mutex<Bench>> = OnceLock::new();
-    B.get_or_init(|| Mutex::new(build()))
+    B.get_or_init(|| {
+        let b = build();
+        // QUEUE_BENCH_PRAGMAS=old: SQLite's defaults as before issue 16 item 7 (2 MiB page
+        // cache, no memory map), for the before/after figures in one build.
+        if std::env::var("QUEUE_BENCH_PRAGMAS").as_deref() == Ok("old") {
+            b.store
+                .conn()
+                .execute_batch("PRAGMA cache_size = -2000; PRAGMA mmap_size = 0;")
+                .expect("pragmas");
+        }
+        let c = b.store.conn();
+        let get = |p: &str| -> i64 {
+            c.query_row(&format!("PRAGMA {p}"), [], |r| r.get(0))
+                .unwrap_or(-1)
+        };
+        eprintln!(
+            "cache_size {} mmap_size {}",
+            get("cache_size"),
+            get("mmap_size")
+        );
+        Mutex::new(b)
+    })
 }
 
 fn page(q: Queue, s: Sort, filter: &str) -> usize {
@@ -218,8 +241,74 @@ fn percentiles() {
     println!("worst page p99: {:.3} ms ({})", worst.0, worst.1);
 }
 
+/// User + system CPU seconds of this process so far (from /proc; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name in parentheses: utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    f.iter().sum::<f64>() / 100.0
+}
+
+/// Counts read from the tallies against the count on the submissions (the old code), each
+/// `iters` times: p50, p99, the sum of counts (equal) and CPU time per call.
+fn counts_only() {
+    let iters = if scale().0 >= 100_000 { 500 } else { 5 };
+    let args = {
+        let b = bench().lock().expect("lock");
+        queue::args(b.store.conn(), &b.ctx, "", 50).expect("args")
+    };
+    println!(
+        "{:<26} {:>9} {:>9} {:>10} {:>12}",
+        "counts (7 queues)", "p50 ms", "p99 ms", "sum", "cpu ms/call"
+    );
+    for (label, counted) in [("kept tallies (v17)", false), ("counted (old code)", true)] {
+        let mut calls = 0;
+        let cpu0 = cpu_seconds();
+        let (p50, p99, n) = sample(iters, || {
+            calls += 1;
+            let b = bench().lock().expect("lock");
+            let c = b.store.conn();
+            Queue::ALL
+                .into_iter()
+                .map(|q| {
+                    if counted {
+                        madoguchi::storage::review::queue_count_counted(c, q, &args)
+                    } else {
+                        madoguchi::storage::review::queue_count(c, q, &args)
+                    }
+                    .expect("count")
+                })
+                .sum::<i64>()
+                .try_into()
+                .unwrap_or(0)
+        });
+        let cpu = (cpu_seconds() - cpu0) * 1000.0 / f64::from(calls.max(1));
+        println!("{label:<26} {p50:>9.3} {p99:>9.3} {n:>10} {cpu:>12.3}");
+    }
+    // The service as a TUI calls it (permission check, today's dates, the seven counts).
+    let (p50, p99, n) = sample(iters, || {
+        let b = bench().lock().expect("lock");
+        let c = queue::counts(&b.store, &b.ctx).expect("counts");
+        usize::try_from(c.iter().map(|(_, n)| n).sum::<i64>()).unwrap_or(0)
+    });
+    println!(
+        "{:<26} {p50:>9.3} {p99:>9.3} {n:>10}",
+        "service::queue::counts"
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    if std::env::var("QUEUE_BENCH_ONLY").as_deref() == Ok("counts") {
+        counts_only();
         return;
     }
     percentiles();

@@ -208,3 +208,111 @@ fn r_id_4_cli_change_email_then_audit_list_export_report() {
     let (code, _, _) = run(&db, "tanaka", &["audit", "report"]);
     assert_eq!(code, 4);
 }
+
+/// Issue 16 item 10: `lookup --job-number` finds the offer's establishment and its account,
+/// masked, with one `lookup.search` audit row.
+#[test]
+fn r_id_1_cli_lookup_by_job_number() {
+    let (_d, db) = db();
+    let now = madoguchi::clock::parse_rfc3339(NOW).expect("time");
+    {
+        let store = Store::open(&db).expect("open");
+        let conn = store.conn();
+        let acc = madoguchi::storage::accounts::insert(
+            conn,
+            &NewAccount {
+                kind: AccountKind::Employer,
+                email: "tanaka@example.co.jp",
+                email_key: "tanaka@example.co.jp",
+                establishment_number: None,
+                seeker_number: None,
+                name: None,
+                name_kana: None,
+                birth_date: None,
+                registered_by: Some(1),
+                origin: madoguchi::domain::account::AccountOrigin::Counter,
+            },
+            now,
+        )
+        .expect("account");
+        let est = madoguchi::storage::establishments::insert(
+            conn,
+            &madoguchi::domain::establishment::Establishment {
+                establishment_number: Some("1301-123456-7".into()),
+                corporate_number: Some("7000012050002".into()),
+                name: "株式会社ハローワーク飯田橋".into(),
+                name_kana: "カブシキガイシャ　ハローワークイイダバシ".into(),
+                representative_title: "代表取締役".into(),
+                representative_name: "飯田 一郎".into(),
+                postal_code: "112-8577".into(),
+                address: "東京都文京区後楽1-9-20".into(),
+                phone: "03-3812-8609".into(),
+                dispatch_licence: false,
+                employment_insurance: true,
+            },
+            acc,
+            now,
+        )
+        .expect("establishment");
+        let sub = madoguchi::storage::submissions::insert(
+            conn,
+            &madoguchi::storage::submissions::NewSubmission {
+                external_id: "sub-1",
+                kind: madoguchi::domain::submission::SubmissionKind::Job,
+                account_id: acc,
+                establishment_id: Some(est),
+                display_name: "一般事務",
+                deadline: None,
+                has_warnings: false,
+                flags: madoguchi::storage::submissions::JobFlags::default(),
+                visit_reasons: &[],
+            },
+            now,
+        )
+        .expect("insert")
+        .expect("new");
+        madoguchi::storage::submissions::set_registered(conn, sub, Some("13010-00000123"), now)
+            .expect("registered");
+    }
+    let (code, out, err) = run(
+        &db,
+        "tanaka",
+        &["lookup", "--job-number", "１３０１０－１２３"],
+    );
+    assert_ne!(code, 0, "a short number is refused: {out}");
+    assert!(err.contains("検索語"), "{err}");
+    let (code, out, err) = run(
+        &db,
+        "tanaka",
+        &["lookup", "--job-number", "１３０１０－０００００１２３"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ta****@ex*****.co.jp"), "{out}");
+    assert!(out.contains("株式会社ハローワーク飯田橋"), "{out}");
+    assert!(out.contains("1301-123456-7"), "{out}");
+    assert!(!out.contains("tanaka@example.co.jp"), "{out}");
+    let (code, out, _) = run(
+        &db,
+        "tanaka",
+        &["--json", "lookup", "--job-number", "13010-00000123"],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["hits"].as_array().map(Vec::len), Some(1));
+    let store = Store::open(&db).expect("open");
+    let rows = madoguchi::storage::audit::recent(store.conn(), 100).expect("rows");
+    let searches: Vec<_> = rows
+        .iter()
+        .filter(|r| r.entry.action == "lookup.search")
+        .collect();
+    assert_eq!(searches.len(), 2, "the refused one is not logged");
+    assert!(
+        searches.iter().all(|r| r
+            .entry
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("by=job_number q=13010-00000123")),
+        "{searches:#?}"
+    );
+}

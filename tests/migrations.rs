@@ -73,6 +73,10 @@ const PINNED: &[(&str, &str)] = &[
         "assets/sql/017_item_version.sql",
         "3400165a342fb3ba17067404456a662441b17c6722471eadd91c3b37437d92c6",
     ),
+    (
+        "assets/sql/018_queue_tally.sql",
+        "1d38b6db0d0fdbdc786ee1245f7aaeb2eb8f5999773178e9b420b1753cc1923e",
+    ),
 ];
 
 #[test]

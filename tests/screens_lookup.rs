@@ -532,3 +532,65 @@ fn an_auditor_is_not_offered_opening_or_claiming_queue_items() {
     assert!(!t.contains("t 担当"), "{t}");
     assert!(!f.app.may_act(madoguchi::app::keymap::Action::Select));
 }
+
+/// Issue 16 item 10: 0 picks the tenth method, 求人番号; the offer's establishment is listed
+/// masked, with one `lookup.search` row.
+#[test]
+fn r_id_1_job_number_is_the_tenth_method() {
+    let mut f = fixture(Config::default());
+    {
+        let conn = f.app.store.conn();
+        let (acc, est): (i64, i64) = conn
+            .query_row("SELECT account_id, id FROM establishments", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("establishment");
+        let sub = storage::submissions::insert(
+            conn,
+            &storage::submissions::NewSubmission {
+                external_id: "sub-1",
+                kind: madoguchi::domain::submission::SubmissionKind::Job,
+                account_id: acc,
+                establishment_id: Some(est),
+                display_name: "一般事務",
+                deadline: None,
+                has_warnings: false,
+                flags: storage::submissions::JobFlags::default(),
+                visit_reasons: &[],
+            },
+            t0(),
+        )
+        .expect("insert")
+        .expect("new");
+        storage::submissions::set_registered(conn, sub, Some("13010-00000123"), t0())
+            .expect("registered");
+    }
+    sign_in(&mut f.app, "tanaka");
+    press(&mut f.app, KeyCode::Char('3'));
+    type_text(&mut f.app, "０");
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("求人番号"), "{text}");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "13010-123");
+    press(&mut f.app, KeyCode::Enter);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(
+        text.contains("✖"),
+        "a short number is refused first: {text}"
+    );
+    assert!(!text.contains("照会の目的"), "{text}");
+    for _ in 0.."13010-123".len() {
+        press(&mut f.app, KeyCode::Backspace);
+    }
+    type_text(&mut f.app, "１３０１０－０００００１２３");
+    press(&mut f.app, KeyCode::Enter);
+    assert!(screen_text(&f.app, 80, 24).contains("照会の目的"));
+    press(&mut f.app, KeyCode::Enter);
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("ta****@ex*****.co.jp"), "{text}");
+    assert!(text.contains("株式会社ハローワーク"), "{text}");
+    assert!(!text.contains("tanaka@example.co.jp"), "{text}");
+    let rows = audit_actions(&f.app);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "lookup.search");
+}

@@ -258,7 +258,7 @@ impl Form {
                 *selected = (*selected + 1) % options.len().max(1);
                 EditResult::ChoiceChanged
             }
-            // A digit picks the option of that number (ID照会 has nine search methods: not
+            // A digit picks the option of that number (ID照会 has ten search methods: not
             // eight presses of →); full-width digits from an IME count too.
             (FieldKind::Choice { options, selected }, Edit::Input(InputRequest::InsertChar(c))) => {
                 match crate::domain::numbers::normalize_digits(&c.to_string())
@@ -266,6 +266,8 @@ impl Form {
                     .next()
                     .and_then(|d| d.to_digit(10))
                     .and_then(|d| usize::try_from(d).ok())
+                    // 0 is the tenth, as on the number row of the keyboard.
+                    .map(|d| if d == 0 { 10 } else { d })
                     .filter(|d| (1..=options.len()).contains(d))
                 {
                     Some(d) => {

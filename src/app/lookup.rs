@@ -52,7 +52,7 @@ pub struct Lookup {
 }
 
 /// Search key kinds in the form's choice, with their labels.
-pub const KINDS: [(&str, Msg); 9] = [
+pub const KINDS: [(&str, Msg); 10] = [
     ("establishment_number", Msg::FieldEstablishmentNumber),
     ("corporate_number", Msg::LkCorporateNumber),
     ("name", Msg::LkEstablishmentName),
@@ -62,6 +62,7 @@ pub const KINDS: [(&str, Msg); 9] = [
     ("seeker_number", Msg::FieldSeekerNumber),
     ("seeker_kana", Msg::LkSeekerKana),
     ("email", Msg::FieldEmail),
+    ("job_number", Msg::LkJobNumber),
 ];
 
 fn document_options() -> Vec<(&'static str, Msg)> {
@@ -147,6 +148,7 @@ impl Lookup {
                 birth_date: self.search.value("birth_date"),
             },
             "email" => SearchKey::Email(q),
+            "job_number" => SearchKey::JobNumber(q),
             _ => SearchKey::Name(q),
         }
     }

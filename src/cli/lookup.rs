@@ -35,6 +35,9 @@ pub struct LookupArgs {
     /// 求職番号 (5-8 digits)
     #[arg(long)]
     pub seeker_number: Option<String>,
+    /// 求人番号 of a registered job offer (5-8 digits): its establishment and accounts
+    #[arg(long)]
+    pub job_number: Option<String>,
     /// Job seeker's name in kana (with --birth-date)
     #[arg(long, requires = "birth_date")]
     pub kana_name: Option<String>,
@@ -84,6 +87,7 @@ fn key_of(a: &LookupArgs) -> Option<SearchKey> {
         .or_else(|| s(&a.phone).map(SearchKey::Phone))
         .or_else(|| s(&a.postal).map(SearchKey::Postal))
         .or_else(|| s(&a.seeker_number).map(SearchKey::SeekerNumber))
+        .or_else(|| s(&a.job_number).map(SearchKey::JobNumber))
         .or_else(|| s(&a.email).map(SearchKey::Email))
 }
 

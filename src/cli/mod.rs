@@ -170,7 +170,7 @@ pub enum Command {
     /// The deadline sweep (R-DL-3): expire, purge, remind
     Sweep,
     /// Forgotten-ID lookup: search customers (masked), reveal after the identity check, mail the ID
-    Lookup(lookup::LookupArgs),
+    Lookup(Box<lookup::LookupArgs>),
     /// Online backup while clerks work (SQLite backup API), checked; the install secret goes beside it
     Backup(ops::BackupArgs),
     /// Restore a checked backup to --db, which must not exist (never over a live database)

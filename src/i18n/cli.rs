@@ -1243,8 +1243,8 @@ pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
         "rejected" => pick(lang, "ID変更を却下しました", "ID change rejected"),
         "need_key" => pick(
             lang,
-            "検索条件を1つ指定してください（--establishment-number, --corporate-number, --name, --kana, --phone, --postal, --seeker-number, --kana-name と --birth-date, --email）",
-            "Give one search key (--establishment-number, --corporate-number, --name, --kana, --phone, --postal, --seeker-number, --kana-name with --birth-date, --email)",
+            "検索条件を1つ指定してください（--establishment-number, --corporate-number, --name, --kana, --phone, --postal, --seeker-number, --job-number, --kana-name と --birth-date, --email）",
+            "Give one search key (--establishment-number, --corporate-number, --name, --kana, --phone, --postal, --seeker-number, --job-number, --kana-name with --birth-date, --email)",
         ),
         "need_identity" => pick(
             lang,

@@ -189,7 +189,7 @@ messages! {
     MenuLookupDesc => "IDを忘れたお客様の検索・ID通知・ID変更", "Find a customer's forgotten login ID, mail it, change it";
     LkTitle => "ID照会", "ID lookup";
     LkSearchBy => "検索方法", "Search by";
-    LkSearchByHint => "1〜9 の数字、または ←→ で選びます", "Digits 1-9, or left/right, choose";
+    LkSearchByHint => "1〜9・0（10番目）の数字、または ←→ で選びます", "Digits 1-9 and 0 (the tenth), or left/right, choose";
     LkQuery => "検索語", "Search text";
     LkQueryHint => "全角・半角、ひらがな・カタカナ、空白の違いは区別しません", "Width, kana kind and spaces are ignored";
     LkBirthHint => "求職者カナ検索のとき: 例 1990/4/1、平成2年4月1日", "Seeker kana search only: e.g. 1990-04-01, H2.4.1";
@@ -198,6 +198,7 @@ messages! {
     LkEstablishmentKana => "事業所名カナ", "Establishment kana";
     LkPhone => "電話番号", "Phone";
     LkPostal => "郵便番号", "Postal code";
+    LkJobNumber => "求人番号", "Job offer no.";
     LkSeekerKana => "求職者カナ＋生年月日", "Seeker kana + birth date";
     LkPurposeTitle => "照会の目的（お客様ごとに1回）", "Purpose of the lookup (once per customer)";
     LkPurposeAsk => "このお客様の記録を見る目的を選んでください。目的は監査ログに残ります。", "Choose why this customer's records are looked at; it goes into the audit log.";

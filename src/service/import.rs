@@ -559,6 +559,27 @@ impl Run<'_> {
     }
 }
 
+/// WAL size above which the import's writer truncates the WAL between batches (issue 16
+/// item 3): its own checkpointer copies pages while the writer goes on, so the WAL is never
+/// fully copied when the next batch starts and would otherwise grow by every batch (153 MiB
+/// for 100,000 events with 8 readers). Below [`crate::storage::JOURNAL_SIZE_LIMIT`] so that
+/// with one more batch the file stays under it.
+pub const WAL_CUT_BYTES: u64 = 24 * 1024 * 1024;
+
+/// Between batches: a WAL above [`WAL_CUT_BYTES`] is checkpointed and truncated. It gives up
+/// at once when a reader of an older snapshot is in the way (a replicator's read is never
+/// waited for: `storage::outbox::checkpoint_truncate`); the next batch tries again.
+fn cut_wal(store: &Store) -> Result<()> {
+    let Some(path) = store.path() else {
+        return Ok(());
+    };
+    let wal = storage::maintenance::side_files(path)[0].clone();
+    if std::fs::metadata(&wal).map_or(0, |m| m.len()) > WAL_CUT_BYTES {
+        storage::outbox::checkpoint_truncate(store.conn())?;
+    }
+    Ok(())
+}
+
 /// Imports every input in order. `ctx` is the acting staff member (needs the activation
 /// permission), or `None` for the system (a scheduled import); `now` is the import time.
 ///
@@ -664,6 +685,10 @@ pub fn import_events(
                 // that the closing checkpoint copies more.
                 let _ = to_checkpoint.send(());
                 let _ = to_free.send(batch);
+                // Not fatal: the closing checkpoint copies what is left.
+                if let Err(e) = cut_wal(store) {
+                    tracing::warn!("import: WAL checkpoint between batches: {e}");
+                }
             }
             drop(to_checkpoint);
             let checkpointed = checkpoints

@@ -40,6 +40,8 @@ pub enum SearchKey {
     Phone(String),
     Postal(String),
     SeekerNumber(String),
+    /// 求人番号 of a registered job offer: its establishment and account(s).
+    JobNumber(String),
     SeekerKana {
         kana: String,
         birth_date: String,
@@ -59,6 +61,7 @@ impl SearchKey {
             SearchKey::Phone(_) => "phone",
             SearchKey::Postal(_) => "postal",
             SearchKey::SeekerNumber(_) => "seeker_number",
+            SearchKey::JobNumber(_) => "job_number",
             SearchKey::SeekerKana { .. } => "seeker_kana",
             SearchKey::Email(_) => "email",
         }
@@ -119,6 +122,7 @@ enum Normal {
     Exact(ExactKey, String),
     Name(NameKey, String),
     SeekerNumber(String),
+    JobNumber(String),
     SeekerKana(String, String),
     Email(String),
 }
@@ -189,6 +193,9 @@ fn normalise(key: &SearchKey) -> Result<Normal> {
         SearchKey::SeekerNumber(s) => Normal::SeekerNumber(
             numbers::five_eight_number(s).map_err(|e| invalid("query", e.code()))?,
         ),
+        SearchKey::JobNumber(s) => Normal::JobNumber(
+            numbers::five_eight_number(s).map_err(|e| invalid("query", e.code()))?,
+        ),
         SearchKey::SeekerKana { kana, birth_date } => {
             let k = kana_search_key(kana);
             if k.is_empty() {
@@ -210,7 +217,7 @@ fn normalise(key: &SearchKey) -> Result<Normal> {
 /// What goes into the audit row's detail for the query: normalised, an email masked.
 fn query_for_log(n: &Normal) -> String {
     match n {
-        Normal::Exact(_, v) | Normal::SeekerNumber(v) => v.clone(),
+        Normal::Exact(_, v) | Normal::SeekerNumber(v) | Normal::JobNumber(v) => v.clone(),
         Normal::Name(_, v) => v.clone(),
         Normal::SeekerKana(k, d) => format!("{k} {d}"),
         Normal::Email(e) => mask_email(e),
@@ -308,6 +315,35 @@ fn hits_for_establishments(
     Ok(out)
 }
 
+/// Adds the accounts `ids` not listed yet; an additional account shows the establishment it
+/// belongs to.
+fn add_accounts(
+    conn: &rusqlite::Connection,
+    hits: &mut Vec<Hit>,
+    ids: Vec<i64>,
+    est: Option<&EstablishmentHit>,
+) -> Result<()> {
+    let extra: Vec<i64> = ids
+        .into_iter()
+        .filter(|id| !hits.iter().any(|h| h.account_id == Some(*id)))
+        .collect();
+    for mut h in hits_for_accounts(conn, &extra, 0)? {
+        if h.establishment_id.is_none()
+            && let Some(e) = est
+        {
+            let base = employer_hit(e, None, 0);
+            h.establishment_id = base.establishment_id;
+            h.name = base.name;
+            h.name_kana = base.name_kana;
+            h.phone_masked = base.phone_masked;
+            h.postal_code = base.postal_code;
+            h.corporate_number = base.corporate_number;
+        }
+        hits.push(h);
+    }
+    Ok(())
+}
+
 /// The search itself, no audit (the caller writes the one row).
 fn run_search(conn: &rusqlite::Connection, n: &Normal) -> Result<Vec<Hit>> {
     match n {
@@ -317,26 +353,25 @@ fn run_search(conn: &rusqlite::Connection, n: &Normal) -> Result<Vec<Hit>> {
             if *k == ExactKey::EstablishmentNumber {
                 // Additional accounts, or accounts registered before the establishment arrived.
                 let ids = q::account_ids_for_establishment_number(conn, v)?;
-                let extra: Vec<i64> = ids
-                    .into_iter()
-                    .filter(|id| !hits.iter().any(|h| h.account_id == Some(*id)))
-                    .collect();
-                for mut h in hits_for_accounts(conn, &extra, 0)? {
-                    // An additional account shows the establishment it belongs to.
-                    if h.establishment_id.is_none()
-                        && let Some(e) = ests.first()
-                    {
-                        let base = employer_hit(e, None, 0);
-                        h.establishment_id = base.establishment_id;
-                        h.name = base.name;
-                        h.name_kana = base.name_kana;
-                        h.phone_masked = base.phone_masked;
-                        h.postal_code = base.postal_code;
-                        h.corporate_number = base.corporate_number;
-                    }
-                    hits.push(h);
-                }
+                add_accounts(conn, &mut hits, ids, ests.first())?;
             }
+            Ok(hits)
+        }
+        Normal::JobNumber(v) => {
+            // The offer's establishment with its primary account, then its other accounts
+            // and the account that submitted the offer (if it is neither).
+            let ests = q::establishments_of_job(conn, v)?;
+            let mut hits = hits_for_establishments(conn, &ests, |_| 0)?;
+            let mut ids = match ests.first().and_then(|e| e.establishment_number.as_deref()) {
+                Some(n) => q::account_ids_for_establishment_number(conn, n)?,
+                None => Vec::new(),
+            };
+            if let Some(a) = q::account_of_job(conn, v)?
+                && !ids.contains(&a)
+            {
+                ids.push(a);
+            }
+            add_accounts(conn, &mut hits, ids, ests.first())?;
             Ok(hits)
         }
         Normal::Name(which, needle) => {

@@ -92,6 +92,38 @@ pub fn sql_establishments_by(col: &str) -> String {
     )
 }
 
+/// The establishment a registered job offer (求人番号, `13010-12345678`) belongs to, through the
+/// `submissions_job_number` index and the establishment's primary key (`?1` the number).
+#[must_use]
+pub fn sql_establishment_of_job() -> String {
+    format!(
+        "SELECT {EST_COLS} FROM submissions s JOIN establishments e ON e.id = s.establishment_id \
+         WHERE s.job_number = ?1 AND e.state != 'purged'"
+    )
+}
+
+/// The account that submitted the job offer with this 求人番号 (`?1` the number).
+pub const SQL_ACCOUNT_OF_JOB: &str = "SELECT account_id FROM submissions WHERE job_number = ?1";
+
+/// The establishment of the job offer registered under `job_number` (none when unknown).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn establishments_of_job(conn: &Connection, job_number: &str) -> Result<Vec<EstablishmentHit>> {
+    est_query(conn, &sql_establishment_of_job(), [job_number])
+}
+
+/// The account that submitted the job offer registered under `job_number`.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn account_of_job(conn: &Connection, job_number: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(SQL_ACCOUNT_OF_JOB)?
+        .query_row([job_number], |r| r.get(0))
+        .optional()?)
+}
+
 /// Which name column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKey {

@@ -551,7 +551,7 @@ pub fn account_email(conn: &Connection, account_id: i64) -> Result<Option<String
 
 pub use super::queues::{
     FILTER, Queue, QueueArgs, QueueRow, Sort, Tuning, all_sql, count_sql, explain, queue_count,
-    queue_page, queue_page_tuned, reference_page,
+    queue_count_counted, queue_page, queue_page_tuned, reference_page, tally_sql,
 };
 
 // ---------------------------------------------------------------------------------------
