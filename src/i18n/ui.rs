@@ -476,7 +476,7 @@ messages! {
     ResultReturned => "を差戻しました", "returned";
     ResultRejected => "を不受理にしました", "rejected";
     ResultMailQueued => "（お客様へのメールを送信待ちに追加）", " (mail to the customer queued)";
-    ResultSkipped => "　承認しなかった求人（来所未記録など）: ", "  not approved (visit not recorded, …): ";
+    ResultSkipped => "　承認しなかった求人（来所未記録など）: ", "  not approved (visit not recorded, ...): ";
     CalendarTitle => "閉庁日カレンダー", "Closed days";
     CalendarAddTitle => "閉庁日の追加", "Add an office closure";
     CalendarAddIntro => "この安定所だけの閉庁日を登録します。仮登録の期限の計算に使われます。", "A day this office is closed; deadlines move around it.";
