@@ -719,3 +719,79 @@ fn r_auth_3_a_lock_by_hand_says_so() {
     assert!(text.contains("画面をロックしました"), "{text}");
     assert!(!text.contains("一定時間操作がなかった"), "{text}");
 }
+
+fn audit_count(app: &App, action: &str) -> i64 {
+    app.store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = ?1",
+            [action],
+            |r| r.get(0),
+        )
+        .expect("count")
+}
+
+/// Issue 15 item 3: the mail queue follows the queue live (another connection — the delivery
+/// worker — fails the mail) and refreshes without an audit row each; the opening is audited.
+#[test]
+fn mail_queue_follows_the_worker_live_without_an_audit_row_per_refresh() {
+    let mut f = fixture();
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    press(&mut f.app, KeyCode::Tab);
+    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
+    ctrl(&mut f.app, 's');
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('5'));
+    assert!(matches!(f.app.screen, Screen::MailQueue(_)));
+    assert!(screen_text(&f.app, 80, 24).contains("送信待ち 1"));
+    let (lists, statuses) = (
+        audit_count(&f.app, "mail.list"),
+        audit_count(&f.app, "mail.status"),
+    );
+    assert_eq!((lists, statuses), (1, 1), "the opening is audited");
+
+    // The worker, on its own connection, tries the mail and the server refuses it for good.
+    let worker = Store::open(&f._dir.path().join("m.db")).expect("worker connection");
+    let later = t0() + chrono::Duration::minutes(1);
+    let claimed = madoguchi::storage::outbox::claim_due(
+        worker.conn(),
+        "worker-1",
+        later,
+        later + chrono::Duration::minutes(5),
+        10,
+    )
+    .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert!(
+        madoguchi::storage::outbox::mark_failed(
+            worker.conn(),
+            claimed[0].id,
+            "worker-1",
+            "permanent error (550): 5.1.1 user unknown",
+            later,
+        )
+        .expect("fail")
+    );
+    f.app.on_tick(std::time::Instant::now());
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("送信失敗 1"), "live: {text}");
+    assert!(text.contains("送信待ち 0"), "live: {text}");
+
+    // g and f refresh too; none of it writes another audit row.
+    press(&mut f.app, KeyCode::Char('g'));
+    press(&mut f.app, KeyCode::Char('f'));
+    press(&mut f.app, KeyCode::Char('f'));
+    f.app.on_tick(std::time::Instant::now());
+    assert_eq!(
+        audit_count(&f.app, "mail.list"),
+        lists,
+        "no mail.list per refresh"
+    );
+    assert_eq!(
+        audit_count(&f.app, "mail.status"),
+        statuses,
+        "no mail.status per refresh"
+    );
+}

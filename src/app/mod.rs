@@ -663,6 +663,10 @@ impl App {
         let c = self.clock_now();
         if c != self.clock_text {
             self.clock_text = c;
+            // The mail queue's ages move with the clock.
+            if matches!(self.screen, Screen::MailQueue(_)) {
+                self.reload_screen();
+            }
             changed = true;
         }
         if let Ok(v) = self.store.data_version()
@@ -741,6 +745,9 @@ impl App {
             Screen::Detail(d) => d.reload(&self.store, &ctx),
             Screen::Dashboard(d) => d.reload(&self.store, &ctx, self.counter.as_ref()),
             Screen::Calendar(c) => c.reload(&self.store),
+            Screen::MailQueue(q) => {
+                let _ = q.follow(&self.store, &ctx);
+            }
             _ => {}
         }
     }
@@ -765,6 +772,10 @@ impl App {
         };
         let changed = next != self.mail;
         self.mail = next;
+        // The worker sent, deferred or failed a mail: the queue screen shows it at once.
+        if changed && matches!(self.screen, Screen::MailQueue(_)) {
+            self.reload_screen();
+        }
         changed
     }
 
