@@ -326,6 +326,7 @@ impl App {
             Screen::Staff(_) => keymap::STAFF,
             Screen::Audit(a) if a.editing() => keymap::FORM,
             Screen::Audit(a) if a.mode == audit::Mode::Report => keymap::AUDIT_REPORT,
+            Screen::Audit(a) if a.mode == audit::Mode::Row => keymap::AUDIT_ROW,
             Screen::Audit(_) => keymap::AUDIT,
             Screen::MailQueue(_) => keymap::MAILQ,
             Screen::Queue(q) if q.filter_form.is_some() => keymap::FORM,

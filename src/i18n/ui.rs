@@ -182,6 +182,7 @@ messages! {
     LkConfirmReject => "承認待ちのID変更を却下しますか？", "Reject the pending ID change?";
     LkRejected => "ID変更を却下しました", "ID change rejected";
     KeyAuditFilter => "絞込み", "Filter";
+    KeyAuditOpenRow => "1件を開く", "Open row";
     KeyAuditReport => "照会レポート", "Report";
     KeyAuditExport => "CSV書出し", "Export CSV";
     KeyRefreshVerify => "再読込・改ざん検査", "Reload and verify";
@@ -428,6 +429,15 @@ messages! {
     ChainOk => "改ざん検査: 正常", "Chain verifies";
     ChainBroken => "改ざん検査: 不整合あり", "Chain broken at";
     Rows => "件", "rows";
+    MoreBelow => "↓ 続きあり（j/k, PgDn）", "↓ more below (j/k, PgDn)";
+    MoreAbove => "↑ 上に続きあり（k, PgUp）", "↑ more above (k, PgUp)";
+    AuRowTitle => "監査ログ 1件", "Audit row";
+    AuRowNumber => "番号", "Row";
+    AuRowTimeJst => "日時（日本時間）", "Time (JST)";
+    AuRowTimeUtc => "日時（UTC）", "Time (UTC)";
+    AuRowRoles => "役割", "Roles";
+    AuRowCode => "記録上の操作名", "Stored action";
+    AuRowDetail => "詳細", "Detail";
 
     // Messages
     SignInFailed => "IDまたはパスワードが違います。", "ID or password is wrong.";

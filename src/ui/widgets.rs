@@ -42,6 +42,77 @@ pub fn fit(s: &str, w: usize) -> String {
     out
 }
 
+/// `s` in at most `w` columns: whole when it fits, else cut at a character boundary with `…`
+/// as its last column, so a cut is never mistaken for a shorter value (an id, a name).
+#[must_use]
+pub fn ellipsize(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let gw = width_of(g);
+        if used + gw > w - 1 {
+            break;
+        }
+        out.push_str(g);
+        used += gw;
+    }
+    out.push('…');
+    out
+}
+
+/// Draws `lines` wrapped to `area`'s width from row `scroll` (clamped to the last page). When
+/// they do not all fit, the last row says which way there is more (「↓ 続きあり（j/k, PgDn）」),
+/// so a cut never passes for the end. Returns the scroll actually used.
+pub fn scrolled(
+    frame: &mut Frame<'_>,
+    app: &App,
+    lines: Vec<Line<'_>>,
+    area: Rect,
+    scroll: u16,
+) -> u16 {
+    let rows = wrap_lines(lines, usize::from(area.width));
+    let height = usize::from(area.height);
+    if rows.len() <= height || height < 2 {
+        frame.render_widget(Paragraph::new(rows), area);
+        return 0;
+    }
+    // One row is kept for the indicator.
+    let page = height - 1;
+    let max = rows.len() - page;
+    let top = usize::from(scroll).min(max);
+    let shown: Vec<Line<'static>> = rows.into_iter().skip(top).take(page).collect();
+    frame.render_widget(
+        Paragraph::new(shown),
+        Rect {
+            height: area.height - 1,
+            ..area
+        },
+    );
+    let mark = if top < max {
+        app.t(Msg::MoreBelow)
+    } else {
+        app.t(Msg::MoreAbove)
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            ellipsize(mark, usize::from(area.width)),
+            theme::dim(),
+        )),
+        Rect {
+            y: area.bottom() - 1,
+            height: 1,
+            ..area
+        },
+    );
+    u16::try_from(top).unwrap_or(u16::MAX)
+}
+
 /// `lines` broken at `width` columns, grapheme by grapheme (Japanese has no spaces to break at),
 /// each piece keeping its span's style; an indented line (a list item) continues two columns
 /// further in. ratatui's own wrapping can let a double-width character overrun the last column
