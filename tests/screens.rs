@@ -795,3 +795,64 @@ fn mail_queue_follows_the_worker_live_without_an_audit_row_per_refresh() {
         "no mail.status per refresh"
     );
 }
+
+fn help_rows_at(app: &App) -> Vec<String> {
+    screen_text(app, 80, 24)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Issue 15 item 11: at 80×24 the help says that it scrolls, stops at its last page (so ↑
+/// answers at once), wraps by display width without starting a row with 「。」「、」, and lists
+/// the editing keys only on a screen with a field to type in.
+#[test]
+fn help_at_80x24_marks_that_it_scrolls_wraps_by_width_and_lists_only_the_screens_keys() {
+    let mut f = fixture();
+    f.app.viewport = Some((80, 24));
+    open_register(&mut f);
+    press(&mut f.app, KeyCode::F(1));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("↓ 続きあり（j/k, PgDn）"), "{text}");
+    snap("help_register_top", &f.app);
+    for _ in 0..20 {
+        press(&mut f.app, KeyCode::PageDown);
+    }
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("↑ 上に続きあり"), "{text}");
+    assert!(
+        text.contains("入力欄の操作"),
+        "a form lists the editing keys: {text}"
+    );
+    // One ↑ after the end moves at once: the scroll stopped at the last page.
+    press(&mut f.app, KeyCode::Up);
+    assert!(
+        screen_text(&f.app, 80, 24).contains("↓ 続きあり"),
+        "scroll ran past the end"
+    );
+    for row in help_rows_at(&f.app) {
+        let inside = row.trim_start_matches(['│', ' ']);
+        assert!(
+            !inside.starts_with(['。', '、', '）', '」']),
+            "a row starts with punctuation: {row}"
+        );
+    }
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Esc);
+
+    // The menu has no field: no editing keys, and its keys only.
+    assert!(
+        matches!(f.app.screen, Screen::Home(_)),
+        "{:?}",
+        f.app.screen
+    );
+    press(&mut f.app, KeyCode::Char('?'));
+    let mut all = String::new();
+    for _ in 0..5 {
+        all.push_str(&screen_text(&f.app, 80, 24));
+        press(&mut f.app, KeyCode::PageDown);
+    }
+    assert!(!all.contains("入力欄の操作"), "{all}");
+    assert!(!all.contains("^S"), "no form keys on the menu: {all}");
+    snap("help_home", &f.app);
+}

@@ -345,6 +345,35 @@ impl App {
         }
     }
 
+    /// Whether the screen underneath has a field to type in (the help then lists the editing
+    /// keys; elsewhere they would only mislead).
+    #[must_use]
+    pub fn has_input(&self) -> bool {
+        match &self.screen {
+            Screen::SignIn(_)
+            | Screen::FirstRun(_)
+            | Screen::ChangePassword(_)
+            | Screen::StaffAdd(_)
+            | Screen::Purpose(_)
+            | Screen::CalendarAdd(_) => true,
+            Screen::Register(r) => r.result.is_none(),
+            Screen::Account(a) => a.searching(),
+            Screen::Queue(q) => q.filter_form.is_some(),
+            Screen::Detail(d) => d.form().is_some(),
+            Screen::Lookup(l) => l.form().is_some(),
+            Screen::Audit(a) => a.editing(),
+            _ => false,
+        }
+    }
+
+    /// How far the help can scroll at the terminal's size (no further than its last page, so
+    /// ↑ answers at once after the end). Unbounded when the size is not known.
+    fn help_scroll_max(&self) -> u16 {
+        self.viewport.map_or(u16::MAX, |size| {
+            crate::ui::widgets::help_max_scroll(self, size)
+        })
+    }
+
     /// The form whose focused field gets typed characters, if any.
     fn active_form(&mut self) -> Option<&mut Form> {
         if let Some(f) = self.lock.as_mut() {
@@ -482,7 +511,9 @@ impl App {
                 })
             }
             (Overlay::Help { scroll }, Action::Down) => {
-                self.overlay = Some(Overlay::Help { scroll: scroll + 1 })
+                self.overlay = Some(Overlay::Help {
+                    scroll: scroll.saturating_add(1).min(self.help_scroll_max()),
+                })
             }
             (Overlay::Help { scroll }, Action::PageUp) => {
                 self.overlay = Some(Overlay::Help {
@@ -491,7 +522,7 @@ impl App {
             }
             (Overlay::Help { scroll }, Action::PageDown) => {
                 self.overlay = Some(Overlay::Help {
-                    scroll: scroll + 10,
+                    scroll: scroll.saturating_add(10).min(self.help_scroll_max()),
                 })
             }
             (Overlay::Confirm { pending, .. }, Action::Yes) => {

@@ -61,7 +61,7 @@ messages! {
     KeyClose => "閉じる", "Close";
     KeyUnlock => "ロック解除", "Unlock";
     KeySignOutQuit => "サインアウトして終了", "Sign out and quit";
-    KeyMenuItem => "メニュー番号", "Menu item";
+    KeyMenuItem => "メニューのその番号の業務を開く", "Open the menu item of that number";
     KeyNextQueue => "次の一覧", "Next list";
     KeyPrevQueue => "前の一覧", "Previous list";
     KeyQueueFilter => "絞込み（名称・カナ・番号）", "Filter (name, kana, number)";

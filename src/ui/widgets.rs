@@ -66,17 +66,28 @@ pub fn ellipsize(s: &str, w: usize) -> String {
     out
 }
 
-/// Draws `lines` wrapped to `area`'s width from row `scroll` (clamped to the last page). When
-/// they do not all fit, the last row says which way there is more (「↓ 続きあり（j/k, PgDn）」),
-/// so a cut never passes for the end. Returns the scroll actually used.
+/// The furthest `rows` rows can scroll in a box `height` rows high (one row then shows the
+/// scroll mark).
+#[must_use]
+pub fn max_scroll(rows: usize, height: usize) -> u16 {
+    if rows <= height || height < 2 {
+        0
+    } else {
+        u16::try_from(rows - (height - 1)).unwrap_or(u16::MAX)
+    }
+}
+
+/// Draws `rows` (already wrapped to `area`'s width, see [`wrap_words`]) from row `scroll`
+/// (clamped to the last page). When they do not all fit, the last row says which way there is
+/// more (「↓ 続きあり（j/k, PgDn）」), so a cut never passes for the end. Returns the scroll
+/// actually used.
 pub fn scrolled(
     frame: &mut Frame<'_>,
     app: &App,
-    lines: Vec<Line<'_>>,
+    rows: Vec<Line<'static>>,
     area: Rect,
     scroll: u16,
 ) -> u16 {
-    let rows = wrap_lines(lines, usize::from(area.width));
     let height = usize::from(area.height);
     if rows.len() <= height || height < 2 {
         frame.render_widget(Paragraph::new(rows), area);
@@ -111,6 +122,96 @@ pub fn scrolled(
         },
     );
     u16::try_from(top).unwrap_or(u16::MAX)
+}
+
+/// Characters a line must not start with (行頭禁則): closing brackets and punctuation stay on
+/// the row they close.
+const NO_LINE_START: &[&str] = &[
+    "、", "。", "，", "．", "）", "」", "』", "】", "〕", "・", "：", "；", "ー", "ゃ", "ゅ", "ょ",
+    "っ", "ャ", "ュ", "ョ", "ッ", ")", "]", ",", ".", ":", ";", "!", "?", "！", "？",
+];
+
+fn ascii_word(g: &str) -> bool {
+    g.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '^' | '-' | '_' | '/' | '@' | '.'))
+}
+
+/// `line` broken at `width` columns by display width, for prose: Japanese anywhere but before
+/// closing punctuation (「。」「）」 stay with what they close), a run of ASCII (a key such as
+/// `PgDn`, an English word, an address) kept whole when it fits on a row, continuation rows
+/// indented by `indent` columns, leading spaces of a continuation dropped. Each piece keeps its
+/// span's style; no row is wider than `width`.
+#[must_use]
+pub fn wrap_words(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    let width = width.max(2);
+    let indent = indent.min(width / 2);
+    let cells: Vec<(&str, Style)> = line
+        .spans
+        .iter()
+        .flat_map(|s| s.content.graphemes(true).map(move |g| (g, s.style)))
+        .collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut first = true;
+    while start < cells.len() || first {
+        let lead = if first { 0 } else { indent };
+        let room = width - lead;
+        // The longest run from `start` that fits.
+        let mut end = start;
+        let mut used = 0;
+        while end < cells.len() {
+            let w = width_of(cells[end].0);
+            if used + w > room {
+                break;
+            }
+            used += w;
+            end += 1;
+        }
+        if end < cells.len() && end > start {
+            let mut cut = end;
+            // An ASCII word split in two: break before it when it starts on this row.
+            if ascii_word(cells[cut].0) && ascii_word(cells[cut - 1].0) {
+                let mut j = cut - 1;
+                while j > start && ascii_word(cells[j - 1].0) {
+                    j -= 1;
+                }
+                if j > start {
+                    cut = j;
+                }
+            }
+            // Closing punctuation never starts a row: take one more character down with it.
+            if NO_LINE_START.contains(&cells[cut].0) && cut > start + 1 {
+                cut -= 1;
+            }
+            end = cut;
+            // Nor does a row end with the space the break was made at.
+            while end > start + 1 && cells[end - 1].0 == " " {
+                end -= 1;
+            }
+        }
+        let mut row: Vec<Span<'static>> = Vec::new();
+        if lead > 0 {
+            row.push(Span::raw(" ".repeat(lead)));
+        }
+        let fixed = row.len();
+        for (g, style) in &cells[start..end] {
+            let n = row.len();
+            match row.last_mut() {
+                Some(last) if n > fixed && last.style == *style => {
+                    last.content.to_mut().push_str(g);
+                }
+                _ => row.push(Span::styled((*g).to_string(), *style)),
+            }
+        }
+        out.push(Line::from(row).style(line.style));
+        first = false;
+        start = end;
+        // A continuation does not start with the space the break was made at.
+        while start < cells.len() && cells[start].0 == " " {
+            start += 1;
+        }
+    }
+    out
 }
 
 /// `lines` broken at `width` columns, grapheme by grapheme (Japanese has no spaces to break at),
@@ -518,38 +619,93 @@ pub fn notice(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], a
     dialog(frame, app, title, ls, area);
 }
 
-/// F1 / ? : every key of the screen underneath, then the screen's help text.
+/// The help box: as tall as the body, 76 columns (inside its border, 74).
+fn help_inner(area: Rect) -> Rect {
+    block_inner(centered(area, 76, area.height))
+}
+
+fn block_inner(r: Rect) -> Rect {
+    r.inner(ratatui::layout::Margin::new(1, 1))
+}
+
+/// The help's rows at `width`: the screen's own keys (a key column, the label wrapped under
+/// itself), the screen's help text, and the editing keys only where there is a field to type
+/// in (issue 15 item 11).
+#[must_use]
+pub fn help_rows(app: &App, cols: usize) -> Vec<Line<'static>> {
+    const KEYS: usize = 22;
+    let mut rows = Vec::new();
+    // The menu's number keys are one row, as many as the signed-in roles' menu has.
+    let menu = crate::app::home::items(app).len();
+    let mut menu_done = false;
+    for b in app.screen_bindings() {
+        let keys = if let keymap::Action::Menu(_) = b.action {
+            if menu_done {
+                continue;
+            }
+            menu_done = true;
+            if menu > 1 {
+                format!("1〜{menu}")
+            } else {
+                "1".to_string()
+            }
+        } else {
+            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
+            keys.join(" / ")
+        };
+        let label = if let keymap::Action::Menu(_) = b.action {
+            app.t(Msg::KeyMenuItem)
+        } else {
+            app.t(b.label)
+        };
+        let line = if width(&keys) < KEYS {
+            Line::from(vec![
+                Span::styled(fit(&keys, KEYS), theme::title()),
+                Span::raw(label.to_string()),
+            ])
+        } else {
+            Line::from(vec![
+                Span::styled(keys, theme::title()),
+                Span::raw(format!("  {label}")),
+            ])
+        };
+        rows.extend(wrap_words(&line, cols, KEYS));
+    }
+    let prose = |text: &str, rows: &mut Vec<Line<'static>>| {
+        rows.push(Line::from(""));
+        for l in text.lines() {
+            rows.extend(wrap_words(&Line::from(l.to_string()), cols, 2));
+        }
+    };
+    prose(app.t(crate::i18n::ui::help_for(&app.screen)), &mut rows);
+    if app.has_input() {
+        prose(app.t(Msg::HelpEditing), &mut rows);
+    }
+    rows
+}
+
+/// How far the help scrolls at a terminal of `size` (columns, rows).
+#[must_use]
+pub fn help_max_scroll(app: &App, (w, h): (u16, u16)) -> u16 {
+    // The body is the terminal less the header, message and hint rows.
+    let body = Rect::new(0, 1, w, h.saturating_sub(3));
+    let inner = help_inner(body);
+    max_scroll(
+        help_rows(app, usize::from(inner.width)).len(),
+        usize::from(inner.height),
+    )
+}
+
+/// F1 / ? : every key of the screen underneath, then the screen's help text, wrapped by
+/// display width, with a mark when it scrolls.
 pub fn help(frame: &mut Frame<'_>, app: &App, scroll: u16, area: Rect) {
     let r = centered(area, 76, area.height);
     clear_popup(frame, r);
     let b = block(app, app.t(Msg::HelpTitle));
-    let inner = b.inner(r);
     frame.render_widget(b, r);
-    let mut lines = Vec::new();
-    let list = |lines: &mut Vec<Line<'_>>, table: &[Binding]| {
-        for b in table {
-            let keys: Vec<String> = b.keys.iter().map(|k| k.label()).collect();
-            lines.push(Line::from(vec![
-                Span::styled(fit(&keys.join(" / "), 24), theme::title()),
-                Span::raw(app.t(b.label).to_string()),
-            ]));
-        }
-    };
-    list(&mut lines, app.screen_bindings());
-    lines.push(Line::from(""));
-    for l in app.t(crate::i18n::ui::help_for(&app.screen)).lines() {
-        lines.push(Line::from(l.to_string()));
-    }
-    lines.push(Line::from(""));
-    for l in app.t(Msg::HelpEditing).lines() {
-        lines.push(Line::from(l.to_string()));
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    let inner = help_inner(area);
+    let rows = help_rows(app, usize::from(inner.width));
+    scrolled(frame, app, rows, inner, scroll);
 }
 
 #[cfg(test)]
@@ -575,5 +731,24 @@ mod tests {
         // A list item continues under its text.
         let w = wrap_lines(vec![Line::from("  ・全角カナ")], 8);
         assert_eq!(texts(&w), ["  ・全角", "    カナ"]);
+    }
+
+    #[test]
+    fn wrap_words_keeps_ascii_words_whole_and_punctuation_with_its_text() {
+        let w = wrap_words(&Line::from("次のページは PgDn で見ます"), 16, 0);
+        assert_eq!(texts(&w), ["次のページは", "PgDn で見ます"]);
+        // 「。」 never starts a row.
+        let w = wrap_words(&Line::from("あいうえお。かきくけこ"), 10, 0);
+        assert_eq!(texts(&w), ["あいうえ", "お。かきく", "けこ"]);
+        // Continuations indented; nothing wider than the width, double-width included.
+        let w = wrap_words(&Line::from("a 全角の説明がとても長い行"), 12, 2);
+        assert!(w.iter().all(|l| l.width() <= 12), "{:?}", texts(&w));
+        assert!(texts(&w)[1..].iter().all(|t| t.starts_with("  ")));
+        let joined: String = texts(&w).concat().split_whitespace().collect();
+        assert_eq!(joined, "a全角の説明がとても長い行");
+        // A word longer than a row is cut where it must be.
+        let w = wrap_words(&Line::from("abcdefghij"), 4, 0);
+        assert_eq!(texts(&w), ["abcd", "efgh", "ij"]);
+        assert_eq!(texts(&wrap_words(&Line::from(""), 5, 0)), [""]);
     }
 }

@@ -245,7 +245,11 @@ fn draw_row(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
     for l in opt(e.detail.as_deref()).lines() {
         lines.push(Line::raw(format!("  {l}")));
     }
-    widgets::scrolled(frame, app, lines, area, a.scroll);
+    let rows = lines
+        .iter()
+        .flat_map(|l| widgets::wrap_words(l, usize::from(area.width), 2))
+        .collect();
+    widgets::scrolled(frame, app, rows, area, a.scroll);
 }
 
 fn draw_report(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
