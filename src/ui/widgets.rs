@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -175,12 +175,38 @@ pub fn wrap_words(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'sta
                 while j > start && ascii_word(cells[j - 1].0) {
                     j -= 1;
                 }
-                if j > start {
+                let mut e = cut;
+                while e < cells.len() && ascii_word(cells[e].0) {
+                    e += 1;
+                }
+                let word_w: usize = cells[j..e].iter().map(|c| width_of(c.0)).sum();
+                if j > start && word_w <= width - indent {
                     cut = j;
+                } else {
+                    // The run is longer than a row (an address): break after a '.', '-',
+                    // '/' or '_', or before the '@', near the row's end, not mid-name.
+                    let mut k = cut;
+                    let mut found = false;
+                    while k > j.max(start + 1) && cut - k < 24 {
+                        let before = cells[k - 1].0;
+                        if matches!(before, "." | "-" | "/" | "_") || cells[k].0 == "@" {
+                            cut = k;
+                            found = true;
+                            break;
+                        }
+                        k -= 1;
+                    }
+                    if !found && j > start {
+                        cut = j;
+                    }
                 }
             }
             // Closing punctuation never starts a row: take one more character down with it.
             if NO_LINE_START.contains(&cells[cut].0) && cut > start + 1 {
+                cut -= 1;
+            }
+            // An opening bracket never ends one.
+            if matches!(cells[cut - 1].0, "「" | "（" | "『" | "【" | "(") && cut > start + 1 {
                 cut -= 1;
             }
             end = cut;
@@ -297,49 +323,91 @@ pub fn block<'a>(app: &App, title: &'a str) -> Block<'a> {
         .title(Span::styled(format!(" {title} "), theme::title()))
 }
 
+/// The top row: office, who is signed in, the clock and the mail state. When it does not fit,
+/// it gives way from the least needed end: the product name, the office name, the roles, then
+/// the staff member's name is shortened with …; the mail state (送信待ち, 失敗, 送信エラー) and
+/// the clock are never cut (issue 15 item 5).
 pub fn header(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let narrow = area.width < 110;
-    let left = if narrow {
-        format!(" 窓口  {} {}", app.office_code, app.office_name)
-    } else {
-        format!(" 窓口 madoguchi  {} {}", app.office_code, app.office_name)
-    };
-    let mut right = String::new();
-    if let Some(s) = &app.session {
-        let roles: Vec<&str> = s
-            .roles
-            .iter()
-            .map(|r| app.t(staff::role_label(r)))
-            .collect();
-        right.push_str(&format!("{}（{}）  ", s.display_name, roles.join("・")));
-    }
+    let total = usize::from(area.width);
+    let narrow = total < 110;
     // "2026-11-24 10:30" → "11-24 10:30" when space is short.
     let clock = if narrow {
         app.clock_text.get(5..).unwrap_or(&app.clock_text)
     } else {
         &app.clock_text
     };
-    right.push_str(&format!("{clock} JST"));
+    let mut tail = format!("{clock} JST");
     if app.session.is_some() {
-        right.push_str(&format!(
+        tail.push_str(&format!(
             "  {} {}",
             app.t(Msg::MailWaiting),
             app.mail.waiting
         ));
         if app.mail.failed > 0 {
-            right.push_str(&format!(" {} {}", app.t(Msg::MailFailed), app.mail.failed));
+            tail.push_str(&format!(" {} {}", app.t(Msg::MailFailed), app.mail.failed));
         }
         if app.mail.last_error.is_some() {
-            right.push_str(&format!(" {}", app.t(Msg::MailWorkerError)));
+            tail.push_str(&format!(" {}", app.t(Msg::MailWorkerError)));
         }
     }
-    right.push(' ');
-    let total = usize::from(area.width);
-    let gap = total.saturating_sub(width(&left) + width(&right));
-    let line = if gap == 0 {
-        fit(&format!("{left} {right}"), total)
+    tail.push(' ');
+    let (name, roles) = app.session.as_ref().map_or_else(
+        || (String::new(), String::new()),
+        |s| {
+            let roles: Vec<&str> = s
+                .roles
+                .iter()
+                .map(|r| app.t(staff::role_label(r)))
+                .collect();
+            (s.display_name.clone(), format!("（{}）", roles.join("・")))
+        },
+    );
+    let office = |with_name: bool, product: bool| {
+        let p = if product {
+            "窓口 madoguchi"
+        } else {
+            "窓口"
+        };
+        if with_name {
+            format!(" {p}  {} {}", app.office_code, app.office_name)
+        } else {
+            format!(" {p}  {}", app.office_code)
+        }
+    };
+    let who = |roles_too: bool| {
+        if name.is_empty() {
+            String::new()
+        } else if roles_too {
+            format!("{name}{roles}  ")
+        } else {
+            format!("{name}  ")
+        }
+    };
+    let candidates = [
+        (office(true, !narrow), who(true)),
+        (office(true, false), who(true)),
+        (office(false, false), who(true)),
+        (office(false, false), who(false)),
+    ];
+    let fits = |l: &str, r: &str| width(l) + 1 + width(r) + width(&tail) <= total;
+    let line = if let Some((left, right)) = candidates.iter().find(|(l, r)| fits(l, r)) {
+        let gap = total - width(left) - width(right) - width(&tail);
+        format!("{left}{}{right}{tail}", " ".repeat(gap))
     } else {
-        format!("{left}{}{right}", " ".repeat(gap))
+        // Even so too long: the name gives way, marked with …; the tail stays whole.
+        let left = office(false, false);
+        let room = total.saturating_sub(width(&left) + 1 + width(&tail) + 2);
+        let right = if room > 1 {
+            format!("{}  ", ellipsize(&name, room))
+        } else {
+            String::new()
+        };
+        let used = width(&left) + width(&right) + width(&tail);
+        if used < total {
+            format!("{left}{}{right}{tail}", " ".repeat(total - used))
+        } else {
+            fit(&format!("{right}{tail}"), total)
+        }
     };
     frame.render_widget(Paragraph::new(Span::styled(line, theme::header())), area);
 }
@@ -400,8 +468,40 @@ pub fn hint_bar(frame: &mut Frame<'_>, app: &App, area: Rect) {
 /// Draws a form: label, input, and under it the field's issue (red/orange) or hint (grey).
 /// Puts the terminal cursor on the focused text field, so an IME window follows it.
 pub fn form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect, label_width: u16) {
-    let rows = Layout::vertical(form.fields.iter().map(|_| Constraint::Length(2))).split(area);
-    for (i, (f, row)) in form.fields.iter().zip(rows.iter()).enumerate() {
+    let note_w = usize::from(area.width.saturating_sub(label_width).max(10));
+    let notes: Vec<Vec<Line<'static>>> = form
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| field_note(app, f, i == form.focus, note_w))
+        .collect();
+    let heights: Vec<u16> = notes
+        .iter()
+        .map(|n| 1 + u16::try_from(n.len().max(1)).unwrap_or(u16::MAX))
+        .collect();
+    // When the notes make the form taller than its box, it scrolls so the focused field and
+    // its whole note are in view.
+    let mut top = 0;
+    while top < form.focus
+        && heights[top..=form.focus.min(heights.len().saturating_sub(1))]
+            .iter()
+            .map(|h| u32::from(*h))
+            .sum::<u32>()
+            > u32::from(area.height)
+    {
+        top += 1;
+    }
+    let mut y = area.y;
+    for (i, f) in form.fields.iter().enumerate().skip(top) {
+        if y >= area.bottom() {
+            break;
+        }
+        let row = &Rect {
+            y,
+            height: heights[i].min(area.bottom() - y),
+            ..area
+        };
+        y = y.saturating_add(heights[i]);
         let focused = i == form.focus;
         let [label_area, input_area] =
             Layout::horizontal([Constraint::Length(label_width), Constraint::Min(10)])
@@ -507,31 +607,52 @@ pub fn form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect, label_wid
             x: input_area.x,
             y: row.y + 1,
             width: input_area.width,
-            height: 1,
+            height: row.height.saturating_sub(1),
         };
         if row.height < 2 {
             continue;
         }
-        // A mark as well as the colour: errors and warnings read apart on a monochrome
-        // terminal or to a colour-blind clerk.
-        let note = match f.issues.first() {
-            Some((Severity::Error, t)) => Span::styled(
-                fit(&format!("{ERROR_MARK}{t}"), usize::from(note_area.width)),
-                theme::error(),
-            ),
-            Some((Severity::Warning, t)) => Span::styled(
-                fit(&format!("{WARNING_MARK}{t}"), usize::from(note_area.width)),
-                theme::warning(),
-            ),
-            None => match (focused, f.hint) {
-                (true, Some(h)) => {
-                    Span::styled(fit(app.t(h), usize::from(note_area.width)), theme::dim())
-                }
-                _ => Span::raw(""),
-            },
-        };
-        frame.render_widget(Paragraph::new(note), note_area);
+        frame.render_widget(Paragraph::new(notes[i].clone()), note_area);
     }
+}
+
+/// The note under a field, wrapped to `width` by display width (issue 15 item 5: a long rule
+/// or example is shown whole on as many rows as it takes): its first issue with a mark as well
+/// as the colour (errors and warnings read apart on a monochrome terminal or to a colour-blind
+/// clerk), else the focused field's hint.
+fn field_note(
+    app: &App,
+    f: &crate::app::form::Field,
+    focused: bool,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let line = match f.issues.first() {
+        Some((Severity::Error, t)) => {
+            Line::from(Span::styled(format!("{ERROR_MARK}{t}"), theme::error()))
+        }
+        Some((Severity::Warning, t)) => {
+            Line::from(Span::styled(format!("{WARNING_MARK}{t}"), theme::warning()))
+        }
+        None => match (focused, f.hint) {
+            (true, Some(h)) => Line::from(Span::styled(app.t(h).to_string(), theme::dim())),
+            _ => return Vec::new(),
+        },
+    };
+    wrap_words(&line, width, 0)
+}
+
+/// The rows `form` takes at `width` columns with its notes wrapped (for a box sized to it).
+#[must_use]
+pub fn form_height(app: &App, form: &Form, width: u16, label_width: u16) -> u16 {
+    let note_w = usize::from(width.saturating_sub(label_width).max(10));
+    form.fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            1 + u16::try_from(field_note(app, f, i == form.focus, note_w).len().max(1))
+                .unwrap_or(u16::MAX)
+        })
+        .fold(0u16, u16::saturating_add)
 }
 
 /// Drops the first `cols` display columns (for a field scrolled to its cursor).
@@ -578,45 +699,83 @@ pub fn clear_popup(frame: &mut Frame<'_>, r: Rect) {
     }
 }
 
-fn dialog(frame: &mut Frame<'_>, app: &App, title: &str, lines: Vec<Line<'_>>, area: Rect) {
-    const W: u16 = 64;
-    // Border and margin take 4 columns; long lines wrap, so count the rows they take.
-    let inner_w = usize::from(W - 4);
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(inner_w))
-        .sum();
-    let h = u16::try_from(rows).unwrap_or(20) + 4;
-    let r = centered(area, W, h);
+/// A dialog: wide enough for its title (up to the screen), its lines wrapped by display width,
+/// and the answer line always shown last (issue 15 item 5): when the lines do not fit the
+/// screen, they are cut and the cut marked with …, never the answer.
+fn dialog(
+    frame: &mut Frame<'_>,
+    app: &App,
+    title: &str,
+    lines: &[Line<'_>],
+    answer: Line<'_>,
+    area: Rect,
+) {
+    const MIN_W: usize = 64;
+    let max_w = usize::from(area.width.saturating_sub(2)).max(20);
+    // The title sits in the border between "┌ " and " ┐".
+    let w = (width(title) + 6).max(MIN_W).min(max_w);
+    let inner_w = w - 4;
+    let title_fits = width(title) + 6 <= w;
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    if !title_fits {
+        // Too long for the border even at full width: said whole inside.
+        rows.extend(wrap_words(
+            &Line::from(Span::styled(title.to_string(), theme::title())),
+            inner_w,
+            0,
+        ));
+    }
+    for l in lines {
+        rows.extend(wrap_words(l, inner_w, 2));
+    }
+    let mut tail = vec![Line::from("")];
+    tail.extend(wrap_words(&answer, inner_w, 0));
+    let room = usize::from(area.height.saturating_sub(4)).saturating_sub(tail.len());
+    if rows.len() > room {
+        rows.truncate(room.max(1));
+        if let Some(last) = rows.last_mut() {
+            let text = format!("{}…", last.to_string().trim_end());
+            *last = Line::from(ellipsize(&text, inner_w));
+        }
+    }
+    rows.extend(tail);
+    let h = u16::try_from(rows.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(4);
+    let r = centered(area, u16::try_from(w).unwrap_or(u16::MAX), h);
     clear_popup(frame, r);
-    let inner = block(app, title).inner(r);
-    frame.render_widget(block(app, title), r);
+    let shown = if title_fits {
+        title.to_string()
+    } else {
+        ellipsize(title, w.saturating_sub(6))
+    };
+    let b = block(app, &shown);
+    let inner = b.inner(r);
+    frame.render_widget(b, r);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Paragraph::new(rows),
         inner.inner(ratatui::layout::Margin::new(1, 1)),
     );
 }
 
 pub fn confirm(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], area: Rect) {
-    let mut ls: Vec<Line<'_>> = lines.iter().map(|l| Line::from(l.as_str())).collect();
-    ls.push(Line::from(""));
-    ls.push(Line::from(vec![
+    let ls: Vec<Line<'_>> = lines.iter().map(|l| Line::from(l.as_str())).collect();
+    let answer = Line::from(vec![
         Span::styled(" Y ", theme::key()),
         Span::raw(format!(" {}   ", app.t(Msg::KeyYes))),
         Span::styled(" N ", theme::key()),
         Span::raw(format!(" {}", app.t(Msg::KeyNo))),
-    ]));
-    dialog(frame, app, title, ls, area);
+    ]);
+    dialog(frame, app, title, &ls, answer, area);
 }
 
 pub fn notice(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], area: Rect) {
-    let mut ls: Vec<Line<'_>> = lines.iter().map(|l| Line::from(l.as_str())).collect();
-    ls.push(Line::from(""));
-    ls.push(Line::from(vec![
+    let ls: Vec<Line<'_>> = lines.iter().map(|l| Line::from(l.as_str())).collect();
+    let answer = Line::from(vec![
         Span::styled(" Enter ", theme::key()),
         Span::raw(format!(" {}", app.t(Msg::KeyClose))),
-    ]));
-    dialog(frame, app, title, ls, area);
+    ]);
+    dialog(frame, app, title, &ls, answer, area);
 }
 
 /// The help box: as tall as the body, 76 columns (inside its border, 74).
@@ -746,9 +905,11 @@ mod tests {
         assert!(texts(&w)[1..].iter().all(|t| t.starts_with("  ")));
         let joined: String = texts(&w).concat().split_whitespace().collect();
         assert_eq!(joined, "a全角の説明がとても長い行");
-        // A word longer than a row is cut where it must be.
+        // A word longer than a row is cut where it must be; an address at its dots or '@'.
         let w = wrap_words(&Line::from("abcdefghij"), 4, 0);
         assert_eq!(texts(&w), ["abcd", "efgh", "ij"]);
+        let w = wrap_words(&Line::from("「saiyou.tantou@example.co.jp」"), 18, 0);
+        assert_eq!(texts(&w), ["「saiyou.tantou", "@example.co.jp」"]);
         assert_eq!(texts(&wrap_words(&Line::from(""), 5, 0)), [""]);
     }
 }
