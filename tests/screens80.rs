@@ -485,3 +485,26 @@ fn a_dialog_taller_than_the_screen_keeps_its_answer_line() {
         "とても長い確認の題名です。最後まで読めるようにしてください（折り返しても構いません）",
     );
 }
+
+/// The mail queue says the delivery worker's error whole at 80 columns.
+#[test]
+fn the_mail_queue_says_the_workers_error_whole() {
+    let mut f = fixture();
+    sign_in(&mut f.app, "teshigawara.a");
+    let pos = madoguchi::app::home::items(&f.app)
+        .iter()
+        .position(|i| matches!(i, madoguchi::app::home::MenuItem::Mail))
+        .expect("mail menu");
+    let digit = char::from_digit(u32::try_from(pos + 1).expect("n"), 10).expect("d");
+    press(&mut f.app, KeyCode::Char(digit));
+    assert!(
+        matches!(f.app.screen, Screen::MailQueue(_)),
+        "{:?}",
+        f.app.screen
+    );
+    let err =
+        "SMTPサーバーに接続できません（mail.hellowork.example.go.jp:587、接続が拒否されました）";
+    f.app.mail.last_error = Some(err.into());
+    let text = screen(&f.app);
+    assert_whole("worker error", &text, err);
+}

@@ -30,8 +30,6 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
     let b = widgets::block(app, app.t(Msg::MailQueueTitle));
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let [counts, table_area] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
     let mut spans = Vec::new();
     if let Some(s) = &q.status {
         for (state, n) in &s.counts {
@@ -59,10 +57,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
             theme::error(),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(spans), Line::from(second)]),
-        counts,
-    );
+    // Both lines wrap by display width: the worker's error is said whole (issue 15 item 5).
+    let top: Vec<Line<'static>> = [Line::from(spans), Line::from(second)]
+        .iter()
+        .flat_map(|l| widgets::wrap_words(l, usize::from(inner.width), 2))
+        .collect();
+    let [counts, table_area] = Layout::vertical([
+        Constraint::Length(u16::try_from(top.len()).unwrap_or(2)),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(top), counts);
     // At 80 columns the next-attempt and try-count columns give way to the address and reply.
     let wide = table_area.width >= 100;
     let rows: Vec<Row<'_>> = q
