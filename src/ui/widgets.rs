@@ -201,6 +201,22 @@ pub fn wrap_words(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'sta
                     }
                 }
             }
+            // Japanese prose breaks after its punctuation when there is some near the row's
+            // end (「…最古の案件、」 / 「メールの状況」), not in the middle of a word.
+            else {
+                let mut k = cut;
+                let mut back = 0;
+                while k > start + 1 && back < 12 {
+                    let before = cells[k - 1].0;
+                    if matches!(before, "、" | "。" | "・" | "）" | "」" | "』" | " " | "，")
+                    {
+                        cut = k;
+                        break;
+                    }
+                    back += width_of(before);
+                    k -= 1;
+                }
+            }
             // Closing punctuation never starts a row: take one more character down with it.
             if NO_LINE_START.contains(&cells[cut].0) && cut > start + 1 {
                 cut -= 1;
@@ -898,7 +914,20 @@ mod tests {
         assert_eq!(texts(&w), ["次のページは", "PgDn で見ます"]);
         // 「。」 never starts a row.
         let w = wrap_words(&Line::from("あいうえお。かきくけこ"), 10, 0);
-        assert_eq!(texts(&w), ["あいうえ", "お。かきく", "けこ"]);
+        assert_eq!(texts(&w), ["あいうえ", "お。", "かきくけこ"]);
+        // Prose breaks after its punctuation near the row's end, not inside a word.
+        let w = wrap_words(
+            &Line::from("一覧ごとの件数、本日の処理件数、最古の案件、メールの状況"),
+            48,
+            0,
+        );
+        assert_eq!(
+            texts(&w),
+            [
+                "一覧ごとの件数、本日の処理件数、最古の案件、",
+                "メールの状況"
+            ]
+        );
         // Continuations indented; nothing wider than the width, double-width included.
         let w = wrap_words(&Line::from("a 全角の説明がとても長い行"), 12, 2);
         assert!(w.iter().all(|l| l.width() <= 12), "{:?}", texts(&w));
