@@ -502,6 +502,30 @@ fn the_mail_queue_says_the_workers_error_whole() {
         "{:?}",
         f.app.screen
     );
+    // A long address is cut with a mark, never silently (it would read as another address).
+    madoguchi::storage::outbox::insert(
+        f.app.store.conn(),
+        &madoguchi::storage::outbox::NewMail {
+            message_id: "<long@test>",
+            account_id: None,
+            template: "guidance",
+            to_addr: "saiyou.tantou.soumubu.jinjika@yamada-kensetsu-kogyo.example.co.jp",
+            subject: "【ハローワーク】メールアドレス登録のお知らせ",
+            body: "本文",
+            auth_key_id: None,
+            key_expires_at: None,
+        },
+        t0(),
+    )
+    .expect("mail");
+    press(&mut f.app, KeyCode::Char('g'));
+    let text = screen(&f.app);
+    // (An admin sees the address masked.)
+    assert!(
+        text.lines()
+            .any(|l| l.contains("sa****") && l.contains('…')),
+        "{text}"
+    );
     let err =
         "SMTPサーバーに接続できません（mail.hellowork.example.go.jp:587、接続が拒否されました）";
     f.app.mail.last_error = Some(err.into());
