@@ -575,7 +575,11 @@ mod tests {
             assert!(!m.text(Lang::Ja).is_empty(), "{m:?}");
             assert!(!m.text(Lang::En).is_empty(), "{m:?}");
             assert!(
-                m.text(Lang::En).is_ascii() || *m == Msg::KeyUp || *m == Msg::KeyDown,
+                m.text(Lang::En).is_ascii()
+                    || matches!(
+                        m,
+                        Msg::KeyUp | Msg::KeyDown | Msg::MoreBelow | Msg::MoreAbove
+                    ),
                 "{m:?} English has non-ASCII"
             );
         }
