@@ -594,3 +594,70 @@ fn r_id_1_job_number_is_the_tenth_method() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "lookup.search");
 }
+
+/// Issue 15 item 4: at 80 columns the audit viewer never cuts an id into another id
+/// (`submission:19` is not `submission:1`), names actions and outcomes in Japanese, marks cut
+/// free text with …, and opens a row in full with Enter (Esc back).
+#[test]
+fn audit_viewer_at_80_columns_keeps_ids_whole_names_actions_and_opens_a_row() {
+    let mut f = fixture(Config::default());
+    let long_purpose = "本登録審査のための本人確認（窓口で運転免許証を確認、統括の指示あり）";
+    for (i, subject) in ["submission:1", "submission:19", "account:123456"]
+        .into_iter()
+        .enumerate()
+    {
+        storage::audit::append(
+            f.app.store.conn(),
+            &storage::audit::AuditEntry {
+                at_utc: format!("2026-11-24T01:2{i}:00Z"),
+                staff_id: Some(4),
+                staff_name: Some("suzuki".into()),
+                staff_roles: Some("supervisor".into()),
+                terminal: "pts/12 (192.168.10.21)".into(),
+                action: "review.check".into(),
+                subject: Some(subject.into()),
+                purpose: Some(long_purpose.into()),
+                outcome: "ok".into(),
+                detail: Some("checked 12 items; visit not required".into()),
+            },
+        )
+        .expect("append");
+    }
+    sign_in(&mut f.app, "sato");
+    press(&mut f.app, KeyCode::Char('3'));
+    let text = screen_text(&f.app, 80, 24);
+    assert!(text.contains("submission:19 "), "{text}");
+    assert!(text.contains("account:123456 "), "{text}");
+    assert!(text.contains("審査：確認"), "{text}");
+    assert!(text.contains("成功"), "{text}");
+    assert!(!text.contains("review.check"), "no codes: {text}");
+    assert!(text.contains('…'), "a cut purpose is marked: {text}");
+    snap("audit_viewer_80_columns", &f.app);
+
+    // Enter opens the row under the cursor (under the sign-in: account:123456) in full.
+    press(&mut f.app, KeyCode::Down);
+    press(&mut f.app, KeyCode::Enter);
+    let text = screen_text(&f.app, 80, 24);
+    for want in [
+        "2026-11-24 10:22:00 JST",
+        "2026-11-24T01:22:00Z",
+        "suzuki",
+        "統括 (supervisor)",
+        "pts/12 (192.168.10.21)",
+        "審査：確認",
+        "review.check",
+        "account:123456",
+        "成功",
+        "checked 12 items; visit not required",
+    ] {
+        assert!(text.contains(want), "{want} missing: {text}");
+    }
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join("");
+    assert!(
+        flat.contains(&long_purpose.replace(' ', "")),
+        "the purpose in full: {text}"
+    );
+    snap("audit_row_80_columns", &f.app);
+    press(&mut f.app, KeyCode::Esc);
+    assert_eq!(audit_view(&f.app).mode, madoguchi::app::audit::Mode::List);
+}

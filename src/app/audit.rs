@@ -30,6 +30,8 @@ pub enum Mode {
     Filter,
     Report,
     Export,
+    /// One row in full (Enter on the list; Esc, Enter or q back).
+    Row,
 }
 
 #[derive(Debug, Default)]
@@ -90,8 +92,14 @@ impl AuditView {
         match self.mode {
             Mode::Filter => Some(&mut self.filter_form),
             Mode::Export => Some(&mut self.export_form),
-            Mode::List | Mode::Report => None,
+            Mode::List | Mode::Report | Mode::Row => None,
         }
+    }
+
+    /// The row under the cursor.
+    #[must_use]
+    pub fn selected(&self) -> Option<&AuditRow> {
+        self.rows.get(self.cursor)
     }
 
     #[must_use]
@@ -133,6 +141,16 @@ pub fn act(app: &mut App, action: Action) {
         (Mode::Report, Action::PageUp) => a.scroll = a.scroll.saturating_sub(10),
         (Mode::Report, Action::PageDown) => a.scroll += 10,
         (Mode::Report, Action::Back | Action::Report) => a.mode = Mode::List,
+        (Mode::Row, Action::Up) => a.scroll = a.scroll.saturating_sub(1),
+        (Mode::Row, Action::Down) => a.scroll += 1,
+        (Mode::Row, Action::PageUp) => a.scroll = a.scroll.saturating_sub(10),
+        (Mode::Row, Action::PageDown) => a.scroll += 10,
+        (Mode::Row, Action::Back) => a.mode = Mode::List,
+        (Mode::Row, _) => {}
+        (_, Action::Select) if a.selected().is_some() => {
+            a.scroll = 0;
+            a.mode = Mode::Row;
+        }
         (_, Action::Up) => a.cursor = a.cursor.saturating_sub(1),
         (_, Action::Down) => a.cursor = (a.cursor + 1).min(last),
         (_, Action::PageUp) => a.cursor = a.cursor.saturating_sub(10),
@@ -236,7 +254,7 @@ fn submit(app: &mut App) {
                 Pending::AuditExport(ExportJob { path, since, until }),
             );
         }
-        Mode::List | Mode::Report => {}
+        Mode::List | Mode::Report | Mode::Row => {}
     }
 }
 

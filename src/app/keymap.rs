@@ -709,6 +709,7 @@ pub const LOOKUP_DETAIL: &[Binding] = &[
 
 /// The audit viewer (R-AUD-1..3).
 pub const AUDIT: &[Binding] = &[
+    b(&[Key::Enter], Action::Select, Msg::KeyAuditOpenRow, true),
     b(&[Key::Char('f')], Action::Filter, Msg::KeyAuditFilter, true),
     b(&[Key::Char('r')], Action::Report, Msg::KeyAuditReport, true),
     b(&[Key::Char('x')], Action::Export, Msg::KeyAuditExport, true),
@@ -759,6 +760,33 @@ pub const AUDIT_REPORT: &[Binding] = &[
         Action::Back,
         Msg::KeyBack,
         true,
+    ),
+    LIST_HELP,
+    LIST_LOCK,
+    QUIT,
+];
+
+/// One audit row in full.
+pub const AUDIT_ROW: &[Binding] = &[
+    b(
+        &[Key::Esc, Key::Enter, Key::Char('q'), Key::F(3)],
+        Action::Back,
+        Msg::KeyBack,
+        true,
+    ),
+    b(&[Key::Up, Key::Char('k')], Action::Up, Msg::KeyUp, false),
+    b(
+        &[Key::Down, Key::Char('j')],
+        Action::Down,
+        Msg::KeyDown,
+        false,
+    ),
+    b(&[Key::PageUp], Action::PageUp, Msg::KeyPageUp, false),
+    b(
+        &[Key::PageDown, Key::Char(' ')],
+        Action::PageDown,
+        Msg::KeyPageDown,
+        false,
     ),
     LIST_HELP,
     LIST_LOCK,
@@ -937,6 +965,7 @@ mod tests {
             LOOKUP_DETAIL,
             AUDIT,
             AUDIT_REPORT,
+            AUDIT_ROW,
             CALENDAR,
             CALENDAR_READONLY,
             CONFIRM,

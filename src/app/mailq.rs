@@ -1,8 +1,10 @@
 //! The mail queue, like `mailq` (R-MAIL-7): counts by state, each mail's age, next attempt
 //! and last reply, and retry / hold / release / cancel after a confirm step.
 //!
-//! Listing recipients is a view of personal data and is audited, so the screen reads the
-//! queue when opened and on `g`, not on every change made elsewhere.
+//! Listing recipients is a view of personal data: opening the screen is audited (`mail.status`,
+//! `mail.list`). From then on the screen follows the queue live (issue 15 item 3): another
+//! session's or the delivery worker's change, `g`, `f` and the minute's turn re-read it
+//! without an audit row each.
 
 use super::keymap::Action;
 use super::{App, Pending, Screen, Tone};
@@ -43,6 +45,23 @@ impl MailQueue {
         Ok(())
     }
 
+    /// Re-reads the queue as it is now, keeping the cursor on the same mail. Not audited: the
+    /// opening read was.
+    ///
+    /// # Errors
+    /// `Denied` and storage failures.
+    pub fn follow(&mut self, store: &Store, ctx: &Ctx) -> Result<(), ServiceError> {
+        let keep = self.selected().map(|l| l.id);
+        let (status, lines) = mail_service::follow(store, ctx, self.state_filter())?;
+        self.status = Some(status);
+        self.lines = lines;
+        self.cursor = keep
+            .and_then(|id| self.lines.iter().position(|l| l.id == id))
+            .unwrap_or(self.cursor)
+            .min(self.lines.len().saturating_sub(1));
+        Ok(())
+    }
+
     #[must_use]
     pub fn state_filter(&self) -> Option<MailState> {
         FILTERS.get(self.filter).copied().flatten()
@@ -67,7 +86,7 @@ pub fn open(app: &mut App) {
 fn reload(app: &mut App) {
     let Some(ctx) = app.ctx() else { return };
     if let Screen::MailQueue(q) = &mut app.screen
-        && let Err(e) = q.reload(&mut app.store, &ctx)
+        && let Err(e) = q.follow(&app.store, &ctx)
     {
         app.flash_error(&e);
     }

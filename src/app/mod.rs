@@ -355,6 +355,7 @@ impl App {
             Screen::Staff(_) => keymap::STAFF,
             Screen::Audit(a) if a.editing() => keymap::FORM,
             Screen::Audit(a) if a.mode == audit::Mode::Report => keymap::AUDIT_REPORT,
+            Screen::Audit(a) if a.mode == audit::Mode::Row => keymap::AUDIT_ROW,
             Screen::Audit(_) => keymap::AUDIT,
             Screen::MailQueue(_) => keymap::MAILQ,
             Screen::Queue(q) if q.filter_form.is_some() => keymap::FORM,
@@ -371,6 +372,35 @@ impl App {
             Screen::Calendar(c) if c.editable => keymap::CALENDAR,
             Screen::Calendar(_) => keymap::CALENDAR_READONLY,
         }
+    }
+
+    /// Whether the screen underneath has a field to type in (the help then lists the editing
+    /// keys; elsewhere they would only mislead).
+    #[must_use]
+    pub fn has_input(&self) -> bool {
+        match &self.screen {
+            Screen::SignIn(_)
+            | Screen::FirstRun(_)
+            | Screen::ChangePassword(_)
+            | Screen::StaffAdd(_)
+            | Screen::Purpose(_)
+            | Screen::CalendarAdd(_) => true,
+            Screen::Register(r) => r.result.is_none(),
+            Screen::Account(a) => a.searching(),
+            Screen::Queue(q) => q.filter_form.is_some(),
+            Screen::Detail(d) => d.form().is_some(),
+            Screen::Lookup(l) => l.form().is_some(),
+            Screen::Audit(a) => a.editing(),
+            _ => false,
+        }
+    }
+
+    /// How far the help can scroll at the terminal's size (no further than its last page, so
+    /// ↑ answers at once after the end). Unbounded when the size is not known.
+    fn help_scroll_max(&self) -> u16 {
+        self.viewport.map_or(u16::MAX, |size| {
+            crate::ui::widgets::help_max_scroll(self, size)
+        })
     }
 
     /// The form whose focused field gets typed characters, if any.
@@ -547,7 +577,9 @@ impl App {
                 })
             }
             (Overlay::Help { scroll }, Action::Down) => {
-                self.overlay = Some(Overlay::Help { scroll: scroll + 1 })
+                self.overlay = Some(Overlay::Help {
+                    scroll: scroll.saturating_add(1).min(self.help_scroll_max()),
+                })
             }
             (Overlay::Help { scroll }, Action::PageUp) => {
                 self.overlay = Some(Overlay::Help {
@@ -556,7 +588,7 @@ impl App {
             }
             (Overlay::Help { scroll }, Action::PageDown) => {
                 self.overlay = Some(Overlay::Help {
-                    scroll: scroll + 10,
+                    scroll: scroll.saturating_add(10).min(self.help_scroll_max()),
                 })
             }
             (Overlay::Confirm { pending, .. }, Action::Yes) => {
@@ -729,6 +761,10 @@ impl App {
         let c = self.clock_now();
         if c != self.clock_text {
             self.clock_text = c;
+            // The mail queue's ages move with the clock.
+            if matches!(self.screen, Screen::MailQueue(_)) {
+                self.reload_screen();
+            }
             changed = true;
         }
         if let Ok(v) = self.store.data_version()
@@ -807,6 +843,9 @@ impl App {
             Screen::Detail(d) => d.reload(&self.store, &ctx),
             Screen::Dashboard(d) => d.reload(&self.store, &ctx, self.counter.as_ref()),
             Screen::Calendar(c) => c.reload(&self.store),
+            Screen::MailQueue(q) => {
+                let _ = q.follow(&self.store, &ctx);
+            }
             _ => {}
         }
     }
@@ -831,6 +870,10 @@ impl App {
         };
         let changed = next != self.mail;
         self.mail = next;
+        // The worker sent, deferred or failed a mail: the queue screen shows it at once.
+        if changed && matches!(self.screen, Screen::MailQueue(_)) {
+            self.reload_screen();
+        }
         changed
     }
 

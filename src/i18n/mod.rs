@@ -1,5 +1,6 @@
 //! Every user-facing string, Japanese first, with a complete English catalogue.
 
+pub mod audit;
 pub mod cli;
 pub mod delivery;
 pub mod findings;

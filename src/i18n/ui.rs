@@ -61,7 +61,7 @@ messages! {
     KeyClose => "閉じる", "Close";
     KeyUnlock => "ロック解除", "Unlock";
     KeySignOutQuit => "サインアウトして終了", "Sign out and quit";
-    KeyMenuItem => "メニュー番号", "Menu item";
+    KeyMenuItem => "メニューのその番号の業務を開く", "Open the menu item of that number";
     KeyNextQueue => "次の一覧", "Next list";
     KeyPrevQueue => "前の一覧", "Previous list";
     KeyQueueFilter => "絞込み（名称・カナ・番号）", "Filter (name, kana, number)";
@@ -182,6 +182,7 @@ messages! {
     LkConfirmReject => "承認待ちのID変更を却下しますか？", "Reject the pending ID change?";
     LkRejected => "ID変更を却下しました", "ID change rejected";
     KeyAuditFilter => "絞込み", "Filter";
+    KeyAuditOpenRow => "1件を開く", "Open row";
     KeyAuditReport => "照会レポート", "Report";
     KeyAuditExport => "CSV書出し", "Export CSV";
     KeyRefreshVerify => "再読込・改ざん検査", "Reload and verify";
@@ -399,7 +400,7 @@ messages! {
     MailHoldEffect => "解除するまで送りません。", "It is not sent until released.";
     MailReleaseEffect => "送信待ちに戻します。", "It is queued again.";
     MailCancelEffect => "取消すと送れません。認証キーのメールなら本文も消去します。", "It will never be sent; a key mail's body is erased.";
-    HelpMailQueue => "送信待ち・送信済・失敗などの件数と、1通ごとの経過時間・次回の送信予定・サーバーの応答を表示します。\n失敗（5xx）は r で再送できます。宛先の誤りが疑われるときは、アカウント照会で確認してから再発行してください。\nh 保留、e 保留解除、c 取消、f で表示する状態を切替、g で再読込します。\n一覧の表示も監査ログに残ります。", "Counts by state, and for each mail its age, next attempt and the server's last reply.\nA failed (5xx) mail can be retried with r; if the address looks wrong, check the account and re-issue.\nh hold, e release, c cancel, f cycles the state shown, g reloads.\nViewing the list is recorded in the audit log.";
+    HelpMailQueue => "送信待ち・送信済・失敗などの件数と、1通ごとの経過時間・次回の送信予定・サーバーの応答を表示します。\n失敗（5xx）は r で再送できます。宛先の誤りが疑われるときは、アカウント照会で確認してから再発行してください。\nh 保留、e 保留解除、c 取消、f で表示する状態を切替えます。\n一覧は送信の結果や他の端末の操作に合わせて自動で更新されます（g で今すぐ再読込）。\nこの画面を開いたことは監査ログに残ります。", "Counts by state, and for each mail its age, next attempt and the server's last reply.\nA failed (5xx) mail can be retried with r; if the address looks wrong, check the account and re-issue.\nh hold, e release, c cancel, f cycles the state shown.\nThe list follows deliveries and other terminals by itself (g reloads now).\nOpening this screen is recorded in the audit log.";
     HelpTitle => "ヘルプ（Esc で閉じる）", "Help (Esc to close)";
 
     // Labels
@@ -430,6 +431,15 @@ messages! {
     ChainOk => "改ざん検査: 正常", "Chain verifies";
     ChainBroken => "改ざん検査: 不整合あり", "Chain broken at";
     Rows => "件", "rows";
+    MoreBelow => "↓ 続きあり（j/k, PgDn）", "↓ more below (j/k, PgDn)";
+    MoreAbove => "↑ 上に続きあり（k, PgUp）", "↑ more above (k, PgUp)";
+    AuRowTitle => "監査ログ 1件", "Audit row";
+    AuRowNumber => "番号", "Row";
+    AuRowTimeJst => "日時（日本時間）", "Time (JST)";
+    AuRowTimeUtc => "日時（UTC）", "Time (UTC)";
+    AuRowRoles => "役割", "Roles";
+    AuRowCode => "記録上の操作名", "Stored action";
+    AuRowDetail => "詳細", "Detail";
 
     // Messages
     SignInFailed => "IDまたはパスワードが違います。", "ID or password is wrong.";
@@ -521,7 +531,7 @@ messages! {
     HelpRegister => "お客様のメールアドレスを2回入力していただき、登録します。\n求人者: 事業所番号が分かれば入力します。フリーメールは注意（橙）が出ますが、確認すれば登録できます。\n求職者: 生年月日・氏名・カナ・求職番号も入力します。\n赤字は直さないと登録できません。入力した内容は消えません。\n登録すると「メールアドレス登録のお知らせ」を送ります。認証キーは、お客様がインターネットサービスで「パスワード登録」を申し込んだときにメールで届き、50分間有効です。キーは画面に表示されません。", "Ask the customer to give the email twice.\nEmployer: the establishment number if known. Free-mail addresses get an orange warning you can accept.\nJob seeker: date of birth, name, kana and job-seeker number too.\nRed must be fixed; nothing you typed is lost.\nOn success a guidance mail is queued; the auth key is mailed when the customer applies for password registration online, valid 50 minutes, and is never shown on screen.";
     HelpAccount => "メールアドレスで検索し、状態・認証キーの期限・送ったメールを確認します。\n開設方法（窓口で登録／オンラインで仮登録）と、パスワード登録待ち・認証キー発行済・マイページ開設済などの状態が分かります。\n「認証キーが届かない」ときは、メールの状態（送信待ち・失敗・期限切れ）を見て、お客様にもう一度パスワード登録を申し込んでいただくか、r で再発行します。\n再発行すると前のキーは使えなくなります。\nこのセッションで初めてのお客様は、表示の前に見る目的を聞きます（問合せ対応が選択済み、Enter で進む）。照会した記録は目的とともに監査ログに残ります。", "Search by email to see the state, the key's expiry and every mail sent.\nWhen the key did not arrive, check the mail state and press r to re-issue.\nRe-issuing kills the previous key.\nA customer not seen yet this session is asked the purpose first (Inquiry preselected: Enter goes on). Every look is recorded in the audit log with its purpose.";
     HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";
-    HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。\nf: 職員・対象・操作・期間で絞込み。r: 照会レポート（職員別・日別の件数、手続のない照会、時間外アクセス）。x: CSVに書出し。g: 再読込と改ざん検査。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.\nf: filter by staff, subject, action, dates. r: the lookup report. x: export CSV. g: reload and verify.";
+    HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。\nf: 職員・対象・操作・期間で絞込み。r: 照会レポート（職員別・日別の件数、手続のない照会、時間外アクセス）。x: CSVに書出し。g: 再読込と改ざん検査。\nEnter: 選んだ1件のすべての項目（日本時間とUTCの日時、職員、役割、端末、操作、対象、目的、結果、詳細）を表示。Esc で一覧に戻ります。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.\nf: filter by staff, subject, action, dates. r: the lookup report. x: export CSV. g: reload and verify.\nEnter: the chosen row in full (time in JST and UTC, staff, roles, terminal, action, subject, purpose, outcome, detail). Esc goes back to the list.";
     HelpCalendar => "仮登録の期限（R-DL-2）の計算に使う閉庁日です。期限が閉庁日に当たると、前の開庁日に繰り上がります。\n祝日は同梱の祝日データ、年末年始は 12/29〜1/3、土日は毎週閉庁です。\n管理者は a で庁舎の閉庁日を追加、d で削除できます（確認あり、監査ログに残ります）。p 前年、n 翌年。\n祝日の公式データがない年は、上部に注意が出ます。", "Closed days move provisional deadlines (R-DL-2) back to the previous open day.\nHolidays come from the bundled list; the year-end closure is 12/29-1/3; weekends are always closed.\nAdmins add an office closure with a and remove one with d (confirmed, audited). p previous year, n next year.\nA year without official holiday data shows a warning at the top.";
 }
 
@@ -578,7 +588,11 @@ mod tests {
             assert!(!m.text(Lang::Ja).is_empty(), "{m:?}");
             assert!(!m.text(Lang::En).is_empty(), "{m:?}");
             assert!(
-                m.text(Lang::En).is_ascii() || *m == Msg::KeyUp || *m == Msg::KeyDown,
+                m.text(Lang::En).is_ascii()
+                    || matches!(
+                        m,
+                        Msg::KeyUp | Msg::KeyDown | Msg::MoreBelow | Msg::MoreAbove
+                    ),
                 "{m:?} English has non-ASCII"
             );
         }

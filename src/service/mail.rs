@@ -159,6 +159,43 @@ pub fn list(store: &mut Store, ctx: &Ctx, state: Option<MailState>) -> Result<Ve
     Ok(rows.into_iter().map(|r| line(r, clear, ctx.now)).collect())
 }
 
+/// The counts and one state's lines again, for a screen that already showed them and follows
+/// the queue live (issue 15 item 3). The opening read ([`status`] and [`list`]) was audited;
+/// following the same view as the worker sends is no new disclosure, so no audit row is
+/// written here: a screen left open would otherwise write one per tick.
+///
+/// # Errors
+/// `Denied` (the permission is checked on every read) and storage failures.
+pub fn follow(
+    store: &Store,
+    ctx: &Ctx,
+    state: Option<MailState>,
+) -> Result<(QueueStatus, Vec<MailLine>)> {
+    let tx = store.conn().unchecked_transaction()?;
+    let roles = require(&tx, ctx, Permission::ViewMail)?;
+    let clear = sees_clear(&roles);
+    let found = outbox::counts(&tx)?;
+    let counts = MailState::ALL
+        .into_iter()
+        .map(|s| {
+            (
+                s,
+                found.iter().find(|(f, _)| *f == s).map_or(0, |(_, n)| *n),
+            )
+        })
+        .collect();
+    let oldest = outbox::oldest_waiting(&tx)?.map(|c| age(&c, ctx.now));
+    let rows = outbox::list(&tx, state, LIST_LIMIT)?;
+    tx.commit()?;
+    Ok((
+        QueueStatus {
+            counts,
+            oldest_waiting_age_seconds: oldest,
+        },
+        rows.into_iter().map(|r| line(r, clear, ctx.now)).collect(),
+    ))
+}
+
 /// One mail, with its body while it is stored and the viewer may see it.
 ///
 /// # Errors

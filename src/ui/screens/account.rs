@@ -88,8 +88,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
     let b = widgets::block(app, app.t(Msg::AccountTitle));
     let inner = b.inner(area).inner(ratatui::layout::Margin::new(1, 0));
     frame.render_widget(b, area);
+    let search_h = if a.editing {
+        widgets::form_height(app, &a.search, inner.width, 20)
+    } else {
+        2
+    };
     let [search, details] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+        Layout::vertical([Constraint::Length(search_h), Constraint::Min(1)]).areas(inner);
     if a.editing {
         widgets::form(frame, app, &a.search, search, 20);
     } else {

@@ -4,6 +4,7 @@ use chrono::{Datelike, Weekday};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 
 use crate::app::App;
@@ -29,24 +30,33 @@ pub fn draw_list(frame: &mut Frame<'_>, app: &App, v: &CalendarView, area: Rect)
     let b = widgets::block(app, &title);
     let inner = b.inner(area).inner(ratatui::layout::Margin::new(1, 0));
     frame.render_widget(b, area);
-    let warn_height = u16::from(!v.official_data);
-    let [warn, note, table_area] = Layout::vertical([
-        Constraint::Length(warn_height),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
-    if !v.official_data {
-        frame.render_widget(
-            Paragraph::new(app.t(Msg::CalendarNoOfficialData)).style(theme::warning()),
-            warn,
-        );
-    }
+    // Both notes wrap by display width (issue 15 item 5): the read-only note is never cut.
+    let wrap = |text: &str, style| {
+        widgets::wrap_words(
+            &Line::from(Span::styled(text.to_string(), style)),
+            usize::from(inner.width),
+            0,
+        )
+    };
+    let warn_lines = if v.official_data {
+        Vec::new()
+    } else {
+        wrap(app.t(Msg::CalendarNoOfficialData), theme::warning())
+    };
     let mut note_text = app.t(Msg::CalendarWeekends).to_string();
     if !v.editable {
         note_text = format!("{note_text}  {}", app.t(Msg::CalendarReadOnly));
     }
-    frame.render_widget(Paragraph::new(note_text).style(theme::dim()), note);
+    let note_lines = wrap(&note_text, theme::dim());
+    let height = |l: &Vec<Line<'static>>| u16::try_from(l.len()).unwrap_or(1);
+    let [warn, note, table_area] = Layout::vertical([
+        Constraint::Length(height(&warn_lines)),
+        Constraint::Length(height(&note_lines)),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(warn_lines), warn);
+    frame.render_widget(Paragraph::new(note_lines), note);
     if v.rows.is_empty() {
         frame.render_widget(
             Paragraph::new(app.t(Msg::CalendarEmpty)).style(theme::dim()),

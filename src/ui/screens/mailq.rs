@@ -30,8 +30,6 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
     let b = widgets::block(app, app.t(Msg::MailQueueTitle));
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    let [counts, table_area] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
     let mut spans = Vec::new();
     if let Some(s) = &q.status {
         for (state, n) in &s.counts {
@@ -59,12 +57,30 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
             theme::error(),
         ));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(spans), Line::from(second)]),
-        counts,
-    );
+    // Both lines wrap by display width: the worker's error is said whole (issue 15 item 5).
+    let top: Vec<Line<'static>> = [Line::from(spans), Line::from(second)]
+        .iter()
+        .flat_map(|l| widgets::wrap_words(l, usize::from(inner.width), 2))
+        .collect();
+    let [counts, table_area] = Layout::vertical([
+        Constraint::Length(u16::try_from(top.len()).unwrap_or(2)),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(top), counts);
     // At 80 columns the next-attempt and try-count columns give way to the address and reply.
     let wide = table_area.width >= 100;
+    // What is cut is marked with … (an address cut silently reads as another address).
+    let to_w = q
+        .lines
+        .iter()
+        .map(|l| widgets::width(&sanitize(&l.to, false)))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, if table_area.width >= 96 { 36 } else { 22 });
+    let fixed = 4 + 8 + 6 + to_w + 18 + if wide { 6 + 4 + 7 } else { 5 };
+    let subject_w = usize::from(table_area.width).saturating_sub(fixed).max(14);
+    let cut = |s: String, w: usize| widgets::ellipsize(&s, w);
     let rows: Vec<Row<'_>> = q
         .lines
         .iter()
@@ -87,11 +103,20 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
                 cells.push(next);
                 cells.push(l.attempts.to_string());
             }
-            cells.push(sanitize(&l.to, false));
-            cells.push(sanitize(&l.subject, false).replace("【ハローワーク】", ""));
-            cells.push(sanitize(
-                &crate::i18n::delivery::explain(app.lang, l.last_reply.as_deref().unwrap_or("")),
-                false,
+            cells.push(cut(sanitize(&l.to, false), to_w));
+            cells.push(cut(
+                sanitize(&l.subject, false).replace("【ハローワーク】", ""),
+                subject_w,
+            ));
+            cells.push(cut(
+                sanitize(
+                    &crate::i18n::delivery::explain(
+                        app.lang,
+                        l.last_reply.as_deref().unwrap_or(""),
+                    ),
+                    false,
+                ),
+                18,
             ));
             Row::new(cells).style(mail_style(l.state))
         })
@@ -107,7 +132,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
         header.extend([app.t(Msg::ColNext), app.t(Msg::ColTries)]);
     }
     widths.extend([
-        Constraint::Length(22),
+        Constraint::Length(u16::try_from(to_w).unwrap_or(22)),
         Constraint::Min(14),
         Constraint::Length(18),
     ]);

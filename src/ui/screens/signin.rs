@@ -20,8 +20,14 @@ fn form_box(
     area: Rect,
     w: u16,
 ) {
-    let fields = u16::try_from(form.fields.len()).unwrap_or(8) * 2;
-    let intro_h = u16::try_from(intro.len()).unwrap_or(0);
+    // The intro wraps by display width inside the box (issue 15 item 5).
+    let inner_w = usize::from(w.min(area.width).saturating_sub(4));
+    let lines: Vec<Line<'static>> = intro
+        .iter()
+        .flat_map(|l| widgets::wrap_words(&Line::from(*l), inner_w, 0))
+        .collect();
+    let fields = widgets::form_height(app, form, w.saturating_sub(4), 26);
+    let intro_h = u16::try_from(lines.len()).unwrap_or(0);
     let r = widgets::centered(area, w, fields + intro_h + 4);
     let b = widgets::block(app, title);
     let inner = b.inner(r).inner(ratatui::layout::Margin::new(1, 0));
@@ -32,7 +38,6 @@ fn form_box(
         Constraint::Min(1),
     ])
     .areas(inner);
-    let lines: Vec<Line<'_>> = intro.iter().map(|l| Line::from(*l)).collect();
     frame.render_widget(Paragraph::new(lines).style(theme::dim()), intro_area);
     widgets::form(frame, app, form, form_area, 26);
 }
