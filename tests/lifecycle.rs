@@ -59,6 +59,15 @@ impl Office {
         self.run(now, Some(CLERK_PW), &a)
     }
 
+    /// `account register` of an employer by the clerk at `now`, with `extra` arguments.
+    fn register_employer(&self, now: &str, email: &str, extra: &[&str]) -> Out {
+        let mut a = vec![
+            "account", "register", "--kind", "employer", "--email", email,
+        ];
+        a.extend_from_slice(extra);
+        self.clerk(now, &a)
+    }
+
     /// The Internet Service's events at `now`, imported as the system.
     fn import(&self, now: &str, name: &str, events: &[serde_json::Value]) -> Out {
         let f = self.dir.path().join(name);
@@ -169,19 +178,8 @@ fn r_reg_4_r_key_0_counter_opened_account_gets_its_key_on_request_opens_and_is_n
     let t0 = "2026-04-01T01:00:00Z"; // 10:00 JST
     let o = office(t0);
     let email = "info@iidabashi-shoji.co.jp";
-    let r = o.clerk(
-        t0,
-        &[
-            "account",
-            "register",
-            "--kind",
-            "employer",
-            "--email",
-            email,
-            "--establishment-number",
-            "1301-999999-9",
-        ],
-    );
+    let number = ["--establishment-number", "1301-999999-9"];
+    let r = o.register_employer(t0, email, &number);
     // Not registered here: said, and refused until the clerk confirms.
     assert_eq!(r.code, 3, "{}", r.stdout);
     assert!(
@@ -190,20 +188,7 @@ fn r_reg_4_r_key_0_counter_opened_account_gets_its_key_on_request_opens_and_is_n
         r.stdout,
         r.stderr
     );
-    let r = o.clerk(
-        t0,
-        &[
-            "account",
-            "register",
-            "--kind",
-            "employer",
-            "--email",
-            email,
-            "--establishment-number",
-            "1301-999999-9",
-            "--accept-warnings",
-        ],
-    );
+    let r = o.register_employer(t0, email, &[&number[..], &["--accept-warnings"]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     // No key anywhere: only the guidance mail, which names the sender to allow.
     assert_eq!(keys_in_mail(&o), 0);
@@ -411,12 +396,7 @@ fn r_dl_1_b_r_visit_1_an_offer_from_an_open_my_page_that_needs_a_visit_has_its_o
     let t0 = "2027-03-01T01:00:00Z";
     let o = office(t0);
     let email = "jinji@korakuen-foods.co.jp";
-    let r = o.clerk(
-        t0,
-        &[
-            "account", "register", "--kind", "employer", "--email", email,
-        ],
-    );
+    let r = o.register_employer(t0, email, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let asked = ev(
         "pw-1",
@@ -516,12 +496,7 @@ fn r_key_0_watched_drop_folder_imports_and_the_mail_service_sends_the_key() {
     let t0 = "2026-04-01T01:00:00Z";
     let o = office(t0);
     let email = "info@iidabashi-shoji.co.jp";
-    let r = o.clerk(
-        t0,
-        &[
-            "account", "register", "--kind", "employer", "--email", email,
-        ],
-    );
+    let r = o.register_employer(t0, email, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let drop = o.dir.path().join("in");
     let spool = o.dir.path().join("spool");
