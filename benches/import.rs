@@ -110,7 +110,7 @@ fn main() {
             s_run
                 .conn()
                 .execute_batch(
-                    "DROP TRIGGER queue_tally_inserted; DROP TRIGGER queue_tally_deleted;
+                    "DROP TRIGGER queue_tally_deleted;
                      DROP TRIGGER queue_tally_changed_old; DROP TRIGGER queue_tally_changed_new;",
                 )
                 .expect("drop the tally triggers");

@@ -370,6 +370,20 @@ fn storage_import_export_queries_use_indexes() {
             assert!(!step.starts_with("SCAN"), "{q}\n{plan:#?}");
         }
     }
+    // The look-ups the import makes once per activation neither scan nor sort (a temporary
+    // B-tree per call halved the import's rate, issue 16).
+    for q in [
+        storage::accounts::SQL_LIVE_BY_EMAIL_KEY,
+        storage::accounts::SQL_LIVE_KEPT_APART,
+        storage::keys::SQL_FOR_ACCOUNT,
+    ] {
+        let plan = storage::queues::explain(fx.store.conn(), q).expect("plan");
+        assert!(
+            plan.iter()
+                .all(|s| s.starts_with("SEARCH") && !s.contains("TEMP B-TREE")),
+            "{q}\n{plan:#?}"
+        );
+    }
     // The establishment look-ups read the partial index that the import does not write
     // (schema v10): their kind or state constants must keep implying its condition.
     for q in [
@@ -1292,4 +1306,56 @@ fn storage_v9_fills_the_category_from_the_current_version() {
         storage::review::pending_jobs_by_category(store.conn()).expect("dashboard"),
         [("disabled".to_string(), 1), ("?".to_string(), 1)]
     );
+}
+
+/// Schema v19: imported submissions are counted by the import itself (no trigger on INSERT).
+/// After an import of new establishments, offers, activations (deadlines, visits) and a second
+/// import of changes and withdrawals, every queue's kept count equals the count of the rows.
+#[test]
+fn r_rev_6_imported_submissions_are_in_the_queue_counts() {
+    use storage::review::{Queue, QueueArgs, queue_count, queue_count_counted};
+    let mut fx = fixture();
+    let o = opts("2026-04-06T00:30:00Z", 40, 60, 400);
+    let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");
+    let r = run(
+        &mut fx.store,
+        t("2026-04-07T00:00:00Z"),
+        vec![("a.jsonl", stream(&o, &keys))],
+    );
+    assert_eq!(r.rejected, 0, "{:?}", r.rejects.first());
+    let o2 = GenOptions {
+        seed: 43,
+        start: t("2026-04-08T00:30:00Z"),
+        ..opts("2026-04-08T00:30:00Z", 10, 20, 200)
+    };
+    let keys2 = prepare_accounts(&mut fx.store, fx.admin, &o2).expect("prepare");
+    run(
+        &mut fx.store,
+        t("2026-04-09T00:00:00Z"),
+        vec![("b.jsonl", stream(&o2, &keys2))],
+    );
+    let c = fx.store.conn();
+    let pending: i64 = c
+        .query_row(
+            "SELECT count(*) FROM submissions WHERE state IN ('received', 'checked', 'returned')",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(pending > 500, "{pending}");
+    for (today, soon) in [("2026-04-09", "2026-04-14"), ("2026-04-30", "2026-05-07")] {
+        let a = QueueArgs {
+            me: fx.admin,
+            today: today.into(),
+            soon: soon.into(),
+            filter: None,
+            limit: 50,
+            offset: 0,
+        };
+        for q in Queue::ALL {
+            let kept = queue_count(c, q, &a).expect("kept");
+            let counted = queue_count_counted(c, q, &a).expect("counted");
+            assert_eq!(kept, counted, "{q:?} on {today}");
+        }
+    }
 }

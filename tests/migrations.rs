@@ -77,6 +77,10 @@ const PINNED: &[(&str, &str)] = &[
         "assets/sql/018_queue_tally.sql",
         "1d38b6db0d0fdbdc786ee1245f7aaeb2eb8f5999773178e9b420b1753cc1923e",
     ),
+    (
+        "assets/sql/019_tally_inserts.sql",
+        "c6e1b2c404133390d62e5a74b0e0d2ccfd2cde1bf1101a815aa4700b055d3326",
+    ),
 ];
 
 #[test]

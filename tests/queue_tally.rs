@@ -156,6 +156,19 @@ fn apply(c: &rusqlite::Connection, op: &Op, n: &mut i64) {
                 ],
             )
             .expect("insert");
+            // Inserts are counted by the code that inserts (schema v19), as the storage layer does.
+            madoguchi::storage::submissions::tally_inserted(
+                &mut c
+                    .prepare_cached(madoguchi::storage::submissions::SQL_TALLY_ADD)
+                    .expect("prepare"),
+                &madoguchi::storage::submissions::Tallied {
+                    state: STATES[*state],
+                    assigned_staff: *staff,
+                    deadline: d(deadline),
+                    visit_due: *visit && !*visit_done,
+                },
+            )
+            .expect("tally");
         }
         Op::RolledBack(inner) => {
             c.execute_batch("SAVEPOINT t").expect("savepoint");
@@ -318,7 +331,7 @@ fn r_rev_6_upgrade_to_v18_counts_the_existing_submissions() {
         }
         // As a v17 database: no tallies, no triggers.
         c.execute_batch(
-            "DROP TRIGGER queue_tally_inserted; DROP TRIGGER queue_tally_deleted;
+            "DROP TRIGGER IF EXISTS queue_tally_inserted; DROP TRIGGER queue_tally_deleted;
              DROP TRIGGER queue_tally_changed_old; DROP TRIGGER queue_tally_changed_new;
              DROP TABLE queue_tally; PRAGMA user_version = 17;",
         )

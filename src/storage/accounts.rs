@@ -27,8 +27,14 @@ pub struct AccountRow {
     pub origin: AccountOrigin,
 }
 
-const COLS: &str = "id, kind, email, state, establishment_number, seeker_number, name, name_kana, birth_date, \
-                    created_at, activated_at, provisional_deadline, opened_at, invalid_at, withdrawn_at, origin";
+/// The columns `from_row` reads, as a macro so that constant statements can `concat!` them.
+macro_rules! cols {
+    () => {
+        "id, kind, email, state, establishment_number, seeker_number, name, name_kana, birth_date, \
+         created_at, activated_at, provisional_deadline, opened_at, invalid_at, withdrawn_at, origin"
+    };
+}
+const COLS: &str = cols!();
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<AccountRow> {
     let kind: String = r.get(1)?;
@@ -112,16 +118,36 @@ pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Resu
 /// # Errors
 /// On SQLite failure.
 pub fn live_by_email_key(conn: &Connection, email_key: &str) -> Result<Option<AccountRow>> {
-    let sql = format!(
-        "SELECT {COLS} FROM accounts WHERE {EMAIL_KEY_OR_KEPT_APART}
-            AND state IN ('key_pending', 'activated', 'opened')
-          ORDER BY email_key <> ?1, id LIMIT 1"
-    );
-    Ok(conn
-        .prepare_cached(&sql)?
+    // Two statements, not one with OR and ORDER BY: that form built a temporary B-tree on every
+    // call, and the import asks once per activation (issue 16).
+    if let Some(row) = conn
+        .prepare_cached(SQL_LIVE_BY_EMAIL_KEY)?
         .query_row([email_key], from_row)
-        .optional()?)
+        .optional()?
+    {
+        return Ok(Some(row));
+    }
+    let kept_apart = conn
+        .prepare_cached(SQL_LIVE_KEPT_APART)?
+        .query_map([email_key], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(kept_apart.into_iter().min_by_key(|a| a.id))
 }
+
+/// The live account with exactly this email key (the unique partial index, R-REG-2).
+pub const SQL_LIVE_BY_EMAIL_KEY: &str = concat!(
+    "SELECT ",
+    cols!(),
+    " FROM accounts WHERE email_key = ?1 AND state IN ('key_pending', 'activated', 'opened')"
+);
+
+/// The live accounts that the version 15 upgrade kept apart under this email key.
+pub const SQL_LIVE_KEPT_APART: &str = concat!(
+    "SELECT ",
+    cols!(),
+    " FROM accounts WHERE email_key > ?1 || '#' AND email_key < ?1 || '$'",
+    " AND state IN ('key_pending', 'activated', 'opened')"
+);
 
 /// The `WHERE` condition on `email_key` = ?1 that also takes the accounts kept apart by the
 /// version 15 upgrade (`<key>#<id>`, see `assets/sql/015_email_case.sql`): a lookup by address

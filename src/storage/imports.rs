@@ -69,6 +69,7 @@ pub struct LineStatements<'c> {
     claim: Statement<'c>,
     insert_submission: Statement<'c>,
     insert_version: Statement<'c>,
+    tally: Statement<'c>,
 }
 
 impl<'c> LineStatements<'c> {
@@ -79,6 +80,7 @@ impl<'c> LineStatements<'c> {
             claim: conn.prepare(SQL_CLAIM)?,
             insert_submission: conn.prepare(super::submissions::SQL_INSERT)?,
             insert_version: conn.prepare(super::submissions::SQL_INSERT_VERSION)?,
+            tally: conn.prepare(super::submissions::SQL_TALLY_ADD)?,
         })
     }
 
@@ -105,7 +107,14 @@ impl<'c> LineStatements<'c> {
         s: &super::submissions::NewSubmission<'_>,
         received_at: DateTime<Utc>,
     ) -> Result<Option<i64>> {
-        super::submissions::insert_with(&mut self.insert_submission, s, received_at)
+        let id = super::submissions::insert_with(&mut self.insert_submission, s, received_at)?;
+        if id.is_some() {
+            super::submissions::tally_inserted(
+                &mut self.tally,
+                &super::submissions::Tallied::new(s),
+            )?;
+        }
+        Ok(id)
     }
 
     /// [`super::submissions::insert_version`].

@@ -83,15 +83,20 @@ pub fn insert(
 /// # Errors
 /// On SQLite failure.
 pub fn for_account(conn: &Connection, account_id: i64, purpose: KeyPurpose) -> Result<Vec<KeyRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, account_id, key_hash, state, wrong_tries, issued_at, expires_at, used_at
-         FROM auth_keys WHERE account_id = ?1 AND purpose = ?2 ORDER BY id DESC",
-    )?;
-    let rows = stmt
+    let mut rows = conn
+        .prepare_cached(SQL_FOR_ACCOUNT)?
         .query_map(params![account_id, purpose.code()], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Sorted here: `ORDER BY id` cannot follow the index (state sits between), and the sort
+    // built a temporary B-tree per call, once per activation in an import (issue 16).
+    rows.sort_unstable_by_key(|k| std::cmp::Reverse(k.id));
     Ok(rows)
 }
+
+/// Every key of an account for one purpose, in index order.
+pub const SQL_FOR_ACCOUNT: &str =
+    "SELECT id, account_id, key_hash, state, wrong_tries, issued_at, expires_at, used_at
+     FROM auth_keys WHERE account_id = ?1 AND purpose = ?2";
 
 /// R-KEY-3: every live key of this purpose becomes `replaced`; returns their ids.
 ///

@@ -1083,8 +1083,35 @@ pub fn reference_page(
     Ok(hits(conn, &sql, &b)?.into_iter().map(|h| h.row).collect())
 }
 
-/// The SQL of a queue count read from the tallies the triggers keep (schema v17,
-/// `assets/sql/017_queue_tally.sql`): a primary-key lookup, or for "overdue" and "due soon" a
+/// Rebuilds the queue counts from the rows (what the version 18 upgrade did): after rows were
+/// stored by SQL in bulk, which [`super::submissions::tally_inserted`] did not see.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn recount_tally(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM queue_tally;
+         INSERT INTO queue_tally (kind, k, n)
+         SELECT 'state', state, count(*) FROM submissions
+          WHERE state IN ('received', 'checked', 'returned') GROUP BY state;
+         INSERT INTO queue_tally (kind, k, n)
+         SELECT 'staff', coalesce(CAST(assigned_staff AS TEXT), ''), count(*) FROM submissions
+          WHERE state IN ('received', 'checked', 'returned') GROUP BY 2;
+         INSERT INTO queue_tally (kind, k, n)
+         SELECT 'deadline', deadline, count(*) FROM submissions
+          WHERE state IN ('received', 'checked', 'returned') AND deadline IS NOT NULL
+          GROUP BY deadline;
+         INSERT INTO queue_tally (kind, k, n)
+         SELECT 'visit', '', count(*) FROM submissions
+          WHERE visit_needed = 1 AND visit_date IS NULL
+            AND state IN ('received', 'checked', 'returned')
+         HAVING count(*) > 0;",
+    )?;
+    Ok(())
+}
+
+/// The SQL of a queue count read from the tallies kept with every change (schema v18 and v19,
+/// `assets/sql/018_queue_tally.sql`): a primary-key lookup, or for "overdue" and "due soon" a
 /// primary-key range over the pending rows' distinct deadlines (they depend on today).
 /// Always equal to [`count_sql`]'s count (the consistency test compares them).
 #[must_use]

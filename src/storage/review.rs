@@ -1177,6 +1177,8 @@ pub fn bench_fill(
         ),
         params![ne, nj, today, ts],
     )?;
+    // Stored by SQL: the queue counts are rebuilt from the rows.
+    super::queues::recount_tally(&tx)?;
     tx.execute(
         "INSERT INTO submission_versions (submission_id, version, payload, findings, received_at, event_id)
          SELECT id, 1, '{\"category\":{\"kind\":\"general\"}}', '[]', received_at, 'bench-' || id FROM submissions
