@@ -384,8 +384,8 @@ fn storage_import_export_queries_use_indexes() {
             "{q}\n{plan:#?}"
         );
     }
-    // The establishment look-ups read the partial index that the import does not write
-    // (schema v10): their kind or state constants must keep implying its condition.
+    // The establishment look-ups search the establishment index (every submission since
+    // schema v19; partial from v10 to v18).
     for q in [
         storage::submissions::SQL_HISTORY,
         storage::review::SQL_CHECKED_JOBS_OF,

@@ -79,7 +79,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "assets/sql/019_tally_inserts.sql",
-        "c6e1b2c404133390d62e5a74b0e0d2ccfd2cde1bf1101a815aa4700b055d3326",
+        "013bb5157be6dc9819dae2576f366d91205fa4f8bed54c82cea0619bc2db124c",
     ),
 ];
 

@@ -697,3 +697,50 @@ fn r_dl_3_purge_index_queries_use_indexes() {
         "{plan:#?}"
     );
 }
+
+/// Issue 16 item 1: a change of an establishment's name or number (an approval that assigns
+/// its 事業所番号, every purge) marks its submissions for the search index through an index,
+/// not by reading every submission, with hundreds of other establishments' job offers in the
+/// table.
+#[test]
+fn r_dl_3_establishment_change_reads_only_its_own_submissions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut store, _admin) = common::office(&dir.path().join("m.db"), true);
+    let c = clerk(&store);
+    let now = t("2026-04-06T00:30:00Z");
+    for n in 0..30 {
+        employer(
+            &mut store,
+            c,
+            n,
+            &format!("株式会社期限{n}"),
+            "求人",
+            "2026-04-20",
+            10,
+            now,
+        );
+    }
+    build_search_index(&store);
+    let eid: i64 = store
+        .conn()
+        .query_row("SELECT max(id) FROM establishments", [], |r| r.get(0))
+        .expect("establishment");
+    let mut stmt = store
+        .conn()
+        .prepare("UPDATE establishments SET name = '株式会社改名', establishment_number = '1301-000001-1' WHERE id = ?1")
+        .expect("prepare");
+    assert_eq!(stmt.execute([eid]).expect("update"), 1);
+    // The trigger runs in the statement's VM: its steps are counted with the update's. A pass
+    // over the table's 330 submissions takes at least three steps per row (about 2,500 before
+    // schema v19); through the index, about 600 for the whole update.
+    let steps = stmt.get_status(rusqlite::StatementStatus::VmStep);
+    assert!(
+        steps < 330 * 3,
+        "{steps} VM steps: the trigger read every submission"
+    );
+    let stale: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM queue_search_stale", [], |r| r.get(0))
+        .expect("stale");
+    assert_eq!(stale, 11, "its establishment submission and ten offers");
+}

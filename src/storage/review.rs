@@ -445,8 +445,8 @@ pub fn next_serial(conn: &Connection, name: &str) -> Result<i64> {
         .query_row([name], |r| r.get(0))?)
 }
 
-/// Kind and state are constants in the text: they let SQLite use the partial
-/// `submissions_establishment` index (schema v10), as in [`SQL_ESTABLISHMENT_SUBMISSION`].
+/// Searches of the `submissions_establishment` index (every submission since schema v19),
+/// as [`SQL_ESTABLISHMENT_SUBMISSION`] is.
 pub const SQL_CHECKED_JOBS_OF: &str = "SELECT id FROM submissions \
      WHERE establishment_id = ?1 AND kind = 'job' AND state = 'checked' ORDER BY id";
 pub const SQL_ESTABLISHMENT_SUBMISSION: &str = "SELECT id, state FROM submissions \
