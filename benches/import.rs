@@ -143,9 +143,10 @@ fn main() {
         rates.push(rate);
         println!(
             "import run {run}/{runs}: {n} events ({:.1} MiB) in {secs:.2} s = {rate:.0} events/s \
-             ({} batches); CPU user {:.2} s + system {:.2} s",
+             ({} transactions, longest {:.1} ms); CPU user {:.2} s + system {:.2} s",
             size as f64 / 1_048_576.0,
             s.batches,
+            s.longest_batch.as_secs_f64() * 1000.0,
             u1 - u0,
             s1 - s0
         );

@@ -53,18 +53,17 @@ use crate::storage::{self, StorageError, Store};
 use super::accounts::{self, NewKey, new_key};
 use super::{Ctx, Result, ServiceError, require};
 
-/// Lines per transaction: big enough for speed (each commit writes the hot index pages again,
-/// and adds a segment to the establishments' search index), small enough that other sessions
-/// wait briefly (a few tenths of a second).
-pub const BATCH_LINES: usize = 20_000;
-/// Lines in the first batch, so that the first rows are visible early; each batch after it is
-/// twice as long, up to [`BATCH_LINES`].
-pub const FIRST_BATCH_LINES: usize = 500;
-/// Lines parsed together and handed to the writer as one message. A batch goes to the writer
-/// in chunks, so that it writes the first lines of a batch while the later ones are parsed:
-/// with whole batches it waited for each one (a doubled batch takes longer to parse than its
-/// predecessor takes to write), about a tenth of a second in all.
-pub const CHUNK_LINES: usize = 1000;
+/// How long one transaction of the import may hold the write lock before it commits (issue
+/// 16 item 2): a clerk's action waits at most about this long behind it. The writer commits
+/// when the budget is spent, and also whenever the next chunk is not parsed yet: it never
+/// holds the lock while waiting for the reader.
+pub const TX_BUDGET: std::time::Duration = std::time::Duration::from_millis(40);
+/// Lines parsed together and handed to the writer as one message: writing one takes a fraction
+/// of [`TX_BUDGET`] (about 10 ms at 20 µs per line).
+pub const CHUNK_LINES: usize = 500;
+/// Parsed chunks waiting for the writer: enough to keep it busy while the reader parses, few
+/// enough that the import's memory stays bounded whatever the input's size.
+const CHUNKS_AHEAD: usize = 8;
 /// Longest line read; longer ones are rejected (`too_long`) without being held in memory.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// Rejects listed in the summary (all of them are in `import_rejects`).
@@ -141,6 +140,9 @@ pub struct ImportSummary {
     /// Activations whose deadline falls in a year without official holiday data (R-DL-2).
     pub calendar_warnings: u64,
     pub batches: u64,
+    /// The longest that one of its transactions held the write lock (issue 16 item 2).
+    #[serde(skip)]
+    pub longest_batch: std::time::Duration,
 }
 
 /// One line as read.
@@ -451,20 +453,14 @@ struct Chunk {
     /// The activation lines' matching keys (by index in `lines`), when the reader could look
     /// them up.
     matched: Option<HashMap<usize, i64>>,
-    /// The last chunk of its batch: the writer commits after it.
-    ends_batch: bool,
 }
 
 impl Chunk {
-    fn new(lines: Vec<Line>, lookout: Option<&Store>, ends_batch: bool) -> Result<Chunk> {
+    fn new(lines: Vec<Line>, lookout: Option<&Store>) -> Result<Chunk> {
         let matched = lookout
             .map(|s| preverify(s.conn(), s.secret(), &lines))
             .transpose()?;
-        Ok(Chunk {
-            lines,
-            matched,
-            ends_batch,
-        })
+        Ok(Chunk { lines, matched })
     }
 }
 
@@ -494,6 +490,8 @@ struct Run<'c> {
     search_rows: Vec<storage::establishments::SearchRow>,
     /// Activations of the batch being written whose deadline year has no official holiday data.
     calendar_warnings: u64,
+    /// [`TX_BUDGET`] (tests lengthen it to see one transaction).
+    budget: std::time::Duration,
 }
 
 impl<'c> Run<'c> {
@@ -510,6 +508,7 @@ impl<'c> Run<'c> {
             valid_for: None,
             search_rows: Vec::new(),
             calendar_warnings: 0,
+            budget: TX_BUDGET,
         }
     }
 }
@@ -634,8 +633,7 @@ pub fn import_events(
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     // Up to a batch of chunks waits while one batch is written: the reader stays at most
     // about two batches ahead of the database.
-    let (to_writer, from_reader) =
-        std::sync::mpsc::sync_channel::<Chunk>(BATCH_LINES / CHUNK_LINES);
+    let (to_writer, from_reader) = std::sync::mpsc::sync_channel::<Chunk>(CHUNKS_AHEAD);
     // The reader's own connection, for the key checks that it does while the writer
     // writes; an in-memory database has no second connection, and its writer does them.
     let lookout = store.path().map(Store::open_existing).transpose()?;
@@ -666,7 +664,7 @@ pub fn import_events(
             let mut run = Run::new(now, cal, cfg);
             let mut summary = ImportSummary::default();
             let settings = storage::imports::bulk_begin(store.conn())?;
-            let mut written: Result<bool> = Ok(true);
+            let mut written: Result<()> = Ok(());
             while let Ok(first) = from_reader.recv() {
                 let mut batch = vec![first];
                 written = run_batch(
@@ -678,7 +676,7 @@ pub fn import_events(
                     &from_reader,
                     &mut summary,
                 );
-                if !matches!(written, Ok(true)) {
+                if written.is_err() {
                     break;
                 }
                 // Closed channels (not expected) only mean that the batch is freed here, and
@@ -702,9 +700,6 @@ pub fn import_events(
             Ok(summary)
         });
         let read = (|| -> Result<()> {
-            let mut batch_lines = FIRST_BATCH_LINES;
-            // Lines of the batch being read, those sent included.
-            let mut in_batch = 0;
             let mut chunk: Vec<RawLine> = Vec::with_capacity(CHUNK_LINES);
             let mut buf = Vec::new();
             for (fi, input) in inputs.iter_mut().enumerate() {
@@ -727,19 +722,10 @@ pub fn import_events(
                         complete,
                         oversize,
                     });
-                    in_batch += 1;
-                    let ends_batch = in_batch >= batch_lines;
-                    if ends_batch || chunk.len() >= CHUNK_LINES {
-                        if ends_batch {
-                            batch_lines = (batch_lines * 2).min(BATCH_LINES);
-                            in_batch = 0;
-                        }
+                    if chunk.len() >= CHUNK_LINES {
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_LINES));
-                        let ready = Chunk::new(
-                            prepare_batch(full, workers, chk)?,
-                            lookout.as_ref(),
-                            ends_batch,
-                        )?;
+                        let ready =
+                            Chunk::new(prepare_batch(full, workers, chk)?, lookout.as_ref())?;
                         if to_writer.send(ready).is_err() {
                             // The writer stopped on an error; it is reported below.
                             return Ok(());
@@ -748,10 +734,9 @@ pub fn import_events(
                     }
                 }
             }
-            if in_batch > 0 {
+            if !chunk.is_empty() {
                 // A send error means the writer failed: reported below.
-                let ready =
-                    Chunk::new(prepare_batch(chunk, workers, chk)?, lookout.as_ref(), true)?;
+                let ready = Chunk::new(prepare_batch(chunk, workers, chk)?, lookout.as_ref())?;
                 let _ = to_writer.send(ready);
             }
             Ok(())
@@ -842,50 +827,35 @@ enum Written {
     Committed(BatchDone),
     /// A constraint refused a line half-way: rolled back, to be written again with care.
     Refused,
-    /// The input stopped inside the batch (the reader failed): rolled back.
-    Cut,
 }
 
-/// Where the chunk after the first `have` of a batch is.
-enum NextChunk {
-    /// At `batch[have]` (received from `more` when it was not there yet).
-    Here,
-    /// The batch ended before it.
-    End,
-    /// The input stopped inside the batch.
-    Cut,
-}
-
-fn next_chunk(batch: &mut Vec<Chunk>, have: usize, more: Option<&Receiver<Chunk>>) -> NextChunk {
+/// Whether the batch being written goes on with the chunk after its first `have`: one already
+/// in `batch`, or one the reader has ready in `more` while the batch is within its time
+/// budget. A batch never waits for the reader: it commits instead, and the next one starts
+/// when the next chunk comes.
+fn next_chunk(
+    batch: &mut Vec<Chunk>,
+    have: usize,
+    more: Option<&Receiver<Chunk>>,
+    within_budget: bool,
+) -> bool {
     if have < batch.len() {
-        return NextChunk::Here;
+        return true;
     }
-    if batch.last().is_some_and(|c| c.ends_batch) {
-        return NextChunk::End;
+    if !within_budget {
+        return false;
     }
-    match more.map(Receiver::recv) {
+    match more.map(Receiver::try_recv) {
         Some(Ok(c)) => {
             batch.push(c);
-            NextChunk::Here
+            true
         }
-        _ => NextChunk::Cut,
+        _ => false,
     }
 }
 
-/// Receives the batch's chunks that `batch` lacks. False when the input stops first.
-fn receive_rest(batch: &mut Vec<Chunk>, more: &Receiver<Chunk>) -> bool {
-    loop {
-        match next_chunk(batch, batch.len(), Some(more)) {
-            NextChunk::Here => {}
-            NextChunk::End => return true,
-            NextChunk::Cut => return false,
-        }
-    }
-}
-
-/// Writes the batch that starts with `batch`'s chunk, receiving its other chunks from `more`
-/// as it goes (they end up in `batch`). Returns false when the input stopped inside the batch
-/// (the reader's error says why): nothing of that batch is written.
+/// Writes the batch that starts with `batch`'s chunk, taking more chunks from `more` while
+/// they are ready and the transaction is within [`TX_BUDGET`] (they end up in `batch`).
 fn run_batch(
     store: &mut Store,
     ctx: Option<&Ctx>,
@@ -894,19 +864,16 @@ fn run_batch(
     batch: &mut Vec<Chunk>,
     more: &Receiver<Chunk>,
     summary: &mut ImportSummary,
-) -> Result<bool> {
+) -> Result<()> {
     let listed = REJECTS_LISTED.saturating_sub(summary.rejects.len());
+    let started = std::time::Instant::now();
     let done = match write_batch(store, ctx, run, names, batch, Some(more), false, listed)? {
         Written::Committed(done) => done,
-        Written::Cut => return Ok(false),
         Written::Refused => {
             // A constraint refused a line after it had written something (not expected: every
             // rule is checked before a line's first write). The batch was rolled back; write
-            // it again with one savepoint per line, so that line alone is undone.
+            // the same chunks again with one savepoint per line, so that line alone is undone.
             tracing::warn!("import: a constraint refused a line; batch written line by line");
-            if !receive_rest(batch, more) {
-                return Ok(false);
-            }
             match write_batch(store, ctx, run, names, batch, None, true, listed)? {
                 Written::Committed(done) => done,
                 _ => return Err(ServiceError::Internal("import batch refused twice".into())),
@@ -918,12 +885,13 @@ fn run_batch(
     summary.rejected += done.rejected;
     summary.rejects.extend(done.rejects);
     summary.batches += 1;
+    summary.longest_batch = summary.longest_batch.max(started.elapsed());
     run.calendar_warnings += done.calendar_warnings;
-    Ok(true)
+    Ok(())
 }
 
-/// One transaction for the batch: the chunks in `batch`, then those received from `more`
-/// until the one that ends the batch (`more` is `None` when `batch` holds them all). Lines
+/// One transaction for the batch: the chunks in `batch`, then those ready in `more` while the
+/// transaction is within its budget (`more` is `None` when `batch` holds them all). Lines
 /// are applied straight in the transaction: a line is refused before it writes anything, so
 /// a refused line leaves nothing behind. Only a constraint failure half-way could leave part
 /// of a line: then (`careful == false`) the whole transaction is dropped and
@@ -951,18 +919,9 @@ fn write_batch(
     };
     let mut done = BatchDone::default();
     let mut st = storage::imports::LineStatements::prepare(&tx)?;
+    let started = std::time::Instant::now();
     let mut next = 0;
-    loop {
-        match next_chunk(batch, next, more) {
-            NextChunk::Here => {}
-            NextChunk::End => break,
-            NextChunk::Cut => {
-                // Rolled back with the transaction; the caches may hold its rows.
-                run.clear();
-                run.calendar_warnings = warnings_before;
-                return Ok(Written::Cut);
-            }
-        }
+    while next_chunk(batch, next, more, started.elapsed() < run.budget) {
         let chunk = &mut batch[next];
         next += 1;
         if chunk.matched.is_none() {
@@ -1762,14 +1721,13 @@ mod tests {
 
     /// The lines, prepared, as one batch of one chunk (keys checked by the writer).
     fn whole_batch(raw: Vec<RawLine>) -> Vec<Chunk> {
-        in_chunks(raw, usize::MAX, true).0
+        in_chunks(raw, usize::MAX).0
     }
 
     fn committed(w: Result<Written>) -> BatchDone {
         match w.unwrap() {
             Written::Committed(done) => done,
             Written::Refused => panic!("refused"),
-            Written::Cut => panic!("cut"),
         }
     }
 
@@ -1937,8 +1895,8 @@ mod tests {
     }
 
     /// The prepared lines in chunks of `size`, the first one in the returned batch and the
-    /// others waiting in the channel; the last one ends the batch when `ends`.
-    fn in_chunks(raw: Vec<RawLine>, size: usize, ends: bool) -> (Vec<Chunk>, Receiver<Chunk>) {
+    /// others waiting in the channel.
+    fn in_chunks(raw: Vec<RawLine>, size: usize) -> (Vec<Chunk>, Receiver<Chunk>) {
         let table = MinimumWageTable::bundled().unwrap();
         let secret = InstallSecret::ephemeral();
         let chk = Checking {
@@ -1951,11 +1909,9 @@ mod tests {
         let (tx, rx) = std::sync::mpsc::channel();
         while lines.peek().is_some() {
             let part: Vec<Line> = lines.by_ref().take(size).collect();
-            let last = lines.peek().is_none();
             tx.send(Chunk {
                 lines: part,
                 matched: None,
-                ends_batch: last && ends,
             })
             .unwrap();
         }
@@ -1973,8 +1929,10 @@ mod tests {
             let cal = super::super::calendar::effective(store.conn()).unwrap();
             let cfg = crate::config::Config::default();
             let mut run = Run::new(now, &cal, &cfg);
+            // However slow the machine: one transaction for this test.
+            run.budget = std::time::Duration::MAX;
             let names = vec!["f.jsonl".to_string()];
-            let (mut batch, more) = in_chunks(raw, size, true);
+            let (mut batch, more) = in_chunks(raw, size);
             let done = committed(write_batch(
                 &mut store,
                 None,
@@ -1985,7 +1943,10 @@ mod tests {
                 false,
                 100,
             ));
-            assert!(batch.last().unwrap().ends_batch);
+            assert!(
+                more.try_recv().is_err(),
+                "every chunk in the one transaction"
+            );
             let audit = storage::audit::recent(store.conn(), 1).unwrap();
             results.push((
                 done.applied,
@@ -2005,18 +1966,21 @@ mod tests {
         );
     }
 
-    /// When the reader stops inside a batch (its input failed), the writer keeps nothing of
-    /// that batch: no row, no claimed event id, no reject, and the caches are forgotten.
+    /// Issue 16 item 2: a batch commits when its time budget is spent, and never waits for
+    /// the reader while it holds the write lock: with no budget it writes one chunk and leaves
+    /// the ready ones for the next transaction; with chunks still being parsed (the channel
+    /// open and empty) it commits what it has at once.
     #[test]
-    fn r_io_2_input_cut_inside_a_batch_writes_nothing() {
+    fn issue_16_a_batch_commits_within_its_budget_and_never_waits_for_the_reader() {
         let now = t("2026-04-07T00:00:00Z");
         let (mut store, raw) = fixture();
         let cal = super::super::calendar::effective(store.conn()).unwrap();
         let cfg = crate::config::Config::default();
         let mut run = Run::new(now, &cal, &cfg);
         let names = vec!["f.jsonl".to_string()];
-        let (mut batch, more) = in_chunks(raw, 10, false);
-        let w = write_batch(
+        let (mut batch, more) = in_chunks(raw, 10);
+        run.budget = std::time::Duration::ZERO;
+        let first = committed(write_batch(
             &mut store,
             None,
             &mut run,
@@ -2025,15 +1989,35 @@ mod tests {
             Some(&more),
             false,
             100,
-        )
-        .unwrap();
-        assert!(matches!(w, Written::Cut));
-        assert!(batch.len() > 1 && more.try_recv().is_err());
-        assert_eq!(storage::submissions::count(store.conn()).unwrap(), 0);
-        assert_eq!(storage::imports::reject_count(store.conn()).unwrap(), 0);
-        assert!(!storage::imports::is_imported(store.conn(), "gen-9-0000000").unwrap());
-        assert!(run.accounts.is_empty() && run.links.is_empty());
-        assert_eq!(run.valid_for, None);
+        ));
+        assert_eq!(batch.len(), 1, "one chunk, then the budget was spent");
+        assert!(first.applied + first.rejected + first.duplicate <= 10);
+        // The reader still parsing: the channel is open and nothing is ready.
+        let (_reader, waiting) = std::sync::mpsc::sync_channel::<Chunk>(1);
+        run.budget = std::time::Duration::MAX;
+        let mut next = vec![more.recv().unwrap()];
+        let started = std::time::Instant::now();
+        committed(write_batch(
+            &mut store,
+            None,
+            &mut run,
+            &names,
+            &mut next,
+            Some(&waiting),
+            false,
+            100,
+        ));
+        assert_eq!(next.len(), 1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let batches: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'import.batch'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(batches, 2, "two transactions, each with its audit row");
     }
 
     /// The line-by-line fallback (one savepoint per line) gives what the fast path gives.
