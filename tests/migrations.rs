@@ -77,6 +77,10 @@ const PINNED: &[(&str, &str)] = &[
         "assets/sql/018_queue_tally.sql",
         "1d38b6db0d0fdbdc786ee1245f7aaeb2eb8f5999773178e9b420b1753cc1923e",
     ),
+    (
+        "assets/sql/019_unclaimed_tally.sql",
+        "d4ddfe5866adc697faa0d103f79ae8065a2d64e50b72e0aef94e703f43c9415d",
+    ),
 ];
 
 #[test]

@@ -91,9 +91,9 @@ impl Queue {
     /// Which submissions the queue holds (the definition every page and count applies).
     fn condition(self) -> &'static str {
         match self {
-            Queue::Unassigned => {
-                "s.assigned_staff IS NULL AND s.state IN ('received', 'checked', 'returned')"
-            }
+            // Nobody has claimed it and it still needs a check (issue 15 item 14): a checked
+            // item waits for approval (確認済), a returned one for the employer (差戻し).
+            Queue::Unassigned => "s.assigned_staff IS NULL AND s.state = 'received'",
             Queue::Mine => {
                 "s.assigned_staff = :me AND s.state IN ('received', 'checked', 'returned')"
             }
@@ -296,6 +296,7 @@ fn arms(q: Queue, sort: Sort) -> Vec<Arm> {
                    AND (s.state = 'received' OR s.state = 'checked' OR s.state = 'returned')",
             state: None,
         }],
+        (Queue::Unassigned, _) => vec![state_arm("received")],
         (Queue::Checked, _) => vec![state_arm("checked")],
         (Queue::Returned, _) => vec![state_arm("returned")],
         _ => STATES.into_iter().map(state_arm).collect(),
@@ -594,6 +595,7 @@ fn sort_table(sort: Sort) -> Table {
 /// The parts (storage::queue_search::rowid::part) that hold a queue's rows.
 fn parts(q: Queue) -> Vec<i64> {
     let states: &[&str] = match q {
+        Queue::Unassigned => &["received"],
         Queue::Checked => &["checked"],
         Queue::Returned => &["returned"],
         _ => &STATES,
@@ -1090,8 +1092,9 @@ pub fn reference_page(
 #[must_use]
 pub fn tally_sql(q: Queue) -> &'static str {
     match q {
+        // Schema v19: received and unclaimed.
         Queue::Unassigned => {
-            "SELECT coalesce(sum(n), 0) FROM queue_tally WHERE kind = 'staff' AND k = ''"
+            "SELECT coalesce(sum(n), 0) FROM queue_tally WHERE kind = 'unclaimed' AND k = ''"
         }
         Queue::Mine => {
             "SELECT coalesce(sum(n), 0) FROM queue_tally WHERE kind = 'staff' AND k = CAST(:me AS TEXT)"
