@@ -426,3 +426,30 @@ fn keys_are_offered_only_to_the_roles_that_may_use_them() {
     assert!(!key_row("a", "本登録"), "{rows:?}");
     assert!(!key_row("x", "不受理"), "{rows:?}");
 }
+
+/// Issue 15 item 14: who checked an item and when, in the 確認済 queue at 80 columns (where the
+/// establishment column was) and in the item's header, for the approver's four-eyes question.
+#[test]
+fn issue15_item14_checked_by_and_at_in_the_queue_and_the_item_header() {
+    let mut f = fixture_as("suzuki");
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('5'));
+    let t = common::screen::screen_text(&f.app, 80, 24);
+    assert!(t.contains("確認者") && t.contains("確認日時"), "{t}");
+    assert!(t.contains("田中 花子  11-24 10:30"), "{t}");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter); // purpose: 本登録審査
+    assert!(matches!(f.app.screen, Screen::Detail(_)));
+    let t = common::screen::screen_text(&f.app, 80, 24);
+    assert!(
+        t.contains("確認者: 田中 花子   確認日時: 2026-11-24 10:30"),
+        "{t}"
+    );
+    // An item not checked shows no check.
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('1'));
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    let t = common::screen::screen_text(&f.app, 80, 24);
+    assert!(!t.contains("確認者"), "{t}");
+}

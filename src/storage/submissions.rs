@@ -519,6 +519,18 @@ pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>
     Ok(rows)
 }
 
+/// When the item was last checked (確認日時, RFC 3339 UTC), if it was (issue 15 item 14).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn checked_at(conn: &Connection, submission_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT checked_at FROM submissions WHERE id = ?1")?
+        .query_row([submission_id], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 /// The stored visit reasons (code, label), in code order.
 ///
 /// # Errors
