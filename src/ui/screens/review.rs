@@ -95,13 +95,17 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
         app.t(Msg::LabelSort),
         app.t(sort_label(q.sort))
     ))];
+    // The filter being typed: the terminal cursor where the next character goes (the IME
+    // window follows it), by display width (issue 15 item 9).
+    let mut cursor = None;
     if let Some(form) = &q.filter_form {
+        let before: usize = inf.iter().map(|s| widgets::width(&s.content)).sum();
+        let label = format!("   {}: ", app.t(Msg::LabelQueueFilter));
+        let at = form.get("filter").map_or(0, |f| f.input.visual_cursor());
+        cursor = Some(before + widgets::width(&label) + at);
+        inf.push(Span::styled(label, theme::input()));
         inf.push(Span::styled(
-            format!(
-                "   {}: {}_",
-                app.t(Msg::LabelQueueFilter),
-                form.value("filter")
-            ),
+            widgets::drawable(&form.value("filter")).into_owned(),
             theme::input(),
         ));
     } else if !q.filter.is_empty() {
@@ -114,6 +118,10 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
     let [info_left, info_right] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(24)]).areas(info);
     frame.render_widget(Paragraph::new(Line::from(inf)), info_left);
+    if let Some(x) = cursor.filter(|_| app.overlay.is_none()) {
+        let x = info_left.x + u16::try_from(x).unwrap_or(u16::MAX);
+        frame.set_cursor_position((x.min(info_left.right().saturating_sub(1)), info_left.y));
+    }
     if q.lines.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled(app.t(Msg::QueueEmpty), theme::dim())),
