@@ -111,7 +111,9 @@ fn main() {
                 .conn()
                 .execute_batch(
                     "DROP TRIGGER queue_tally_deleted;
-                     DROP TRIGGER queue_tally_changed_old; DROP TRIGGER queue_tally_changed_new;",
+                     DROP TRIGGER queue_tally_changed_old; DROP TRIGGER queue_tally_changed_new;
+                     DROP TRIGGER queue_tally_unclaimed_deleted;
+                     DROP TRIGGER queue_tally_unclaimed_changed;",
                 )
                 .expect("drop the tally triggers");
         }

@@ -81,6 +81,10 @@ const PINNED: &[(&str, &str)] = &[
         "assets/sql/019_tally_inserts.sql",
         "013bb5157be6dc9819dae2576f366d91205fa4f8bed54c82cea0619bc2db124c",
     ),
+    (
+        "assets/sql/020_unclaimed_tally.sql",
+        "30ff880a3647894b3e9ad64a8c2756f5ce046b6510913d8cd75bc95ce0f08a73",
+    ),
 ];
 
 #[test]

@@ -333,6 +333,8 @@ fn r_rev_6_upgrade_to_v18_counts_the_existing_submissions() {
         c.execute_batch(
             "DROP TRIGGER IF EXISTS queue_tally_inserted; DROP TRIGGER queue_tally_deleted;
              DROP TRIGGER queue_tally_changed_old; DROP TRIGGER queue_tally_changed_new;
+             DROP TRIGGER queue_tally_unclaimed_deleted;
+             DROP TRIGGER queue_tally_unclaimed_changed;
              DROP TABLE queue_tally; PRAGMA user_version = 17;",
         )
         .expect("back to v17");

@@ -375,6 +375,59 @@ fn r_rev_6_queues_counts_sort_filter_and_claims() {
     review::reject(&mut store, &cfg, &w.boss, a, "1", "", None).unwrap();
 }
 
+/// Issue 15 item 14: 未担当 holds what nobody has claimed and still needs a check. An item
+/// checked without a claim waits for approval in 確認済, a returned one for the employer in
+/// 差戻し; neither shows as unassigned work, and the kept count (schema v19) agrees.
+#[test]
+fn issue15_item14_unassigned_lists_neither_checked_nor_returned_items() {
+    let now = t("2026-03-10T01:00:00Z"); // Tue
+    let mut store = Store::open_in_memory().unwrap();
+    let w = world(&mut store, now);
+    let cfg = Config::default();
+    let (_, a, _) = employer(&mut store, &w, 1, "2026-03-20", 0, now);
+    let (_, b, _) = employer(&mut store, &w, 2, "2026-03-23", 0, now);
+    let (_, c, _) = employer(&mut store, &w, 3, "2026-03-24", 0, now);
+    let ctx = w.clerk.at(now);
+    let ids = |store: &Store, q| -> Vec<i64> {
+        queue::list(store, &ctx, q, Sort::Deadline, "", 50)
+            .unwrap()
+            .iter()
+            .map(|l| l.row.id)
+            .collect()
+    };
+    let count = |store: &Store, q| -> i64 {
+        queue::counts(store, &ctx)
+            .unwrap()
+            .iter()
+            .find(|c| c.0 == q)
+            .unwrap()
+            .1
+    };
+    // Checked without being claimed first, and returned without a claim.
+    review::check(&mut store, &w.clerk, a, &ticks(), None).unwrap();
+    review::return_item(&mut store, &cfg, &w.clerk, b, "1", "", None).unwrap();
+    assert_eq!(ids(&store, Queue::Unassigned), vec![c]);
+    assert_eq!(count(&store, Queue::Unassigned), 1);
+    assert_eq!(ids(&store, Queue::Checked), vec![a]);
+    assert_eq!(ids(&store, Queue::Returned), vec![b]);
+    // The filtered page (search index) says the same.
+    let filtered = queue::list(&store, &ctx, Queue::Unassigned, Sort::Name, "株式会社", 50)
+        .unwrap()
+        .iter()
+        .map(|l| l.row.id)
+        .collect::<Vec<_>>();
+    assert!(
+        !filtered.contains(&a) && !filtered.contains(&b),
+        "{filtered:?}"
+    );
+    // A claim takes it out; a release brings it back.
+    review::claim(&mut store, &w.clerk, c, None).unwrap();
+    assert!(ids(&store, Queue::Unassigned).is_empty());
+    assert_eq!(count(&store, Queue::Unassigned), 0);
+    review::release(&mut store, &w.clerk, c, None).unwrap();
+    assert_eq!(count(&store, Queue::Unassigned), 1);
+}
+
 /// Every statement the queues prepare (pages with and without the filter, the search index's
 /// candidate reads, bucket seeks, counts) reads an index range: no table scan of submissions or
 /// establishments, no full index scan, and a sort only over candidates read by id (at most

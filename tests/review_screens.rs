@@ -185,17 +185,20 @@ fn r_rev_6_each_queue_with_counts_and_days_left() {
     }
     press(&mut f.app, KeyCode::Char('1'));
     let t = text(&f.app);
-    assert!(t.contains("未担当 3"), "{t}");
+    // Received and unclaimed only: the checked and the returned item are in their own queues
+    // (issue 15 item 14).
+    assert!(t.contains("未担当 1"), "{t}");
     assert!(t.contains("期限超過 1"), "{t}");
-    // `/` filter by name.
+    // `/` filter by name (the returned item, among the overdue one).
+    press(&mut f.app, KeyCode::Char('3'));
     press(&mut f.app, KeyCode::Char('/'));
     type_text(&mut f.app, "みどり");
     press(&mut f.app, KeyCode::Enter);
     let t = text(&f.app);
-    assert!(
-        t.contains("合同会社みどり介護") && !t.contains("若葉不動産"),
-        "{t}"
-    );
+    assert!(!t.contains("若葉不動産"), "{t}");
+    press(&mut f.app, KeyCode::Char('6'));
+    let t = text(&f.app);
+    assert!(t.contains("合同会社みどり介護"), "{t}");
 }
 
 #[test]
@@ -347,16 +350,16 @@ fn r_rev_6_counts_come_from_their_own_thread_and_follow_other_sessions() {
     assert!(t.contains("若葉不動産"), "{t}");
     counts_arrive(&mut f.app);
     let t = text(&f.app);
-    assert!(t.contains("未担当 3") && t.contains("期限超過 1"), "{t}");
+    assert!(t.contains("未担当 1") && t.contains("期限超過 1"), "{t}");
     // Another session claims an item: the tick sees the change, asks again, the counts follow
     // while the last ones stay on screen meanwhile.
     let mut other = Store::open(&db).unwrap();
     service::review::claim(&mut other, &f.boss, f.items[0], None).unwrap();
     assert!(f.app.on_tick(std::time::Instant::now()));
-    assert!(text(&f.app).contains("未担当 3"));
+    assert!(text(&f.app).contains("未担当 1"));
     counts_arrive(&mut f.app);
     let t = text(&f.app);
-    assert!(t.contains("未担当 2"), "{t}");
+    assert!(t.contains("未担当 0"), "{t}");
 }
 
 #[test]
@@ -371,7 +374,7 @@ fn supervisor_dashboard_comes_from_the_counting_thread() {
     counts_arrive(&mut f.app);
     let t = text(&f.app);
     assert!(!t.contains("集計中…"), "{t}");
-    assert!(t.contains("未担当 3") && t.contains("期限超過 1"), "{t}");
+    assert!(t.contains("未担当 1") && t.contains("期限超過 1"), "{t}");
     assert!(t.contains("審査中の求人（区分別）"), "{t}");
     snap("dashboard", &f.app);
 }
@@ -422,4 +425,31 @@ fn keys_are_offered_only_to_the_roles_that_may_use_them() {
     assert!(key_row("c", "確認"), "{rows:?}");
     assert!(!key_row("a", "本登録"), "{rows:?}");
     assert!(!key_row("x", "不受理"), "{rows:?}");
+}
+
+/// Issue 15 item 14: who checked an item and when, in the 確認済 queue at 80 columns (where the
+/// establishment column was) and in the item's header, for the approver's four-eyes question.
+#[test]
+fn issue15_item14_checked_by_and_at_in_the_queue_and_the_item_header() {
+    let mut f = fixture_as("suzuki");
+    open_queues(&mut f);
+    press(&mut f.app, KeyCode::Char('5'));
+    let t = common::screen::screen_text(&f.app, 80, 24);
+    assert!(t.contains("確認者") && t.contains("確認日時"), "{t}");
+    assert!(t.contains("田中 花子  11-24 10:30"), "{t}");
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter); // purpose: 本登録審査
+    assert!(matches!(f.app.screen, Screen::Detail(_)));
+    let t = common::screen::screen_text(&f.app, 80, 24);
+    assert!(
+        t.contains("確認者: 田中 花子   確認日時: 2026-11-24 10:30"),
+        "{t}"
+    );
+    // An item not checked shows no check.
+    press(&mut f.app, KeyCode::Esc);
+    press(&mut f.app, KeyCode::Char('1'));
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter);
+    let t = common::screen::screen_text(&f.app, 80, 24);
+    assert!(!t.contains("確認者"), "{t}");
 }

@@ -77,6 +77,8 @@ pub fn act(app: &mut App, action: Action) {
             Action::ToggleDisable => {
                 if let Some(r) = list.selected() {
                     let (name, disable) = (r.name.clone(), !r.disabled);
+                    // Whom it is about, by sign-in ID and name (ids differ by one letter).
+                    let who = format!("{}（{}）", r.name, r.display_name);
                     let title = app
                         .t(if disable {
                             Msg::ConfirmDisable
@@ -84,25 +86,23 @@ pub fn act(app: &mut App, action: Action) {
                             Msg::ConfirmEnable
                         })
                         .to_string();
-                    app.confirm(
-                        title,
-                        vec![name.clone()],
-                        Pending::StaffDisable { name, disable },
-                    );
+                    app.confirm(title, vec![who], Pending::StaffDisable { name, disable });
                 }
             }
             Action::UnlockStaff => {
                 if let Some(r) = list.selected() {
                     let name = r.name.clone();
+                    let who = format!("{}（{}）", r.name, r.display_name);
                     let title = app.t(Msg::ConfirmUnlock).to_string();
-                    app.confirm(title, vec![name.clone()], Pending::StaffUnlock(name));
+                    app.confirm(title, vec![who], Pending::StaffUnlock(name));
                 }
             }
             Action::ResetPassword => {
                 if let Some(r) = list.selected() {
                     let name = r.name.clone();
+                    let who = format!("{}（{}）", r.name, r.display_name);
                     let title = app.t(Msg::ConfirmReset).to_string();
-                    let lines = vec![name.clone(), app.t(Msg::ConfirmResetEffect).to_string()];
+                    let lines = vec![who, app.t(Msg::ConfirmResetEffect).to_string()];
                     app.confirm(title, lines, Pending::StaffReset(name));
                 }
             }

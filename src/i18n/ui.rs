@@ -98,12 +98,15 @@ messages! {
     ColDeadline => "期限", "Deadline";
     ColDaysLeft => "残り", "Left";
     ColAssigned => "担当", "Assigned";
+    ColCheckedBy => "確認者", "Checked by";
+    ColCheckedAt => "確認日時", "Checked at";
     LabelSort => "並び", "Sort";
     SortDeadline => "期限順", "by deadline";
     SortReceived => "受付順", "by received";
     SortName => "名称順", "by name";
     LabelQueueFilter => "絞込み", "Filter";
     QueueEmpty => "該当する案件はありません", "No items";
+    QueueMany => "多数", "many";
     LabelDaysLeft => "残り開庁日", "Open days left";
     LabelVisitReasons => "窓口来所が必要な理由", "Counter visit required because";
     LabelVisitRecorded => "来所記録", "Visit recorded";
@@ -113,6 +116,8 @@ messages! {
     LabelComments => "コメント", "Comments";
     LabelChecklist => "確認項目", "Checklist";
     LabelAssigned => "担当", "Assigned";
+    LabelCheckedBy => "確認者", "Checked by";
+    LabelCheckedAt => "確認日時", "Checked at";
     LabelNumbers => "番号", "Numbers";
     CheckEffect => "確認した項目を Space（x）でチェックし、Enter で確認済にします（承認待ちの一覧へ移ります）。↑↓（j/k）で移動、a ですべてチェック。", "Tick each item you checked with Space (x), then Enter marks the item as checked (it moves to awaiting approval). Up/down (j/k) move, a ticks all.";
     ConfirmApprove => "本登録しますか", "Approve (full registration)?";

@@ -55,6 +55,16 @@ pub fn args(conn: &Connection, ctx: &Ctx, filter: &str, limit: u32) -> Result<Qu
     })
 }
 
+/// Where a stretch of a queue starts (issue 15, the queue at L scale): at the start, after a
+/// row (its sort key and id: keyset paging, unfiltered), or after so many rows (filtered).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Resume {
+    #[default]
+    Start,
+    After(Option<String>, i64),
+    Offset(u32),
+}
+
 /// The first `limit` lines of a queue.
 ///
 /// # Errors
@@ -67,9 +77,25 @@ pub fn list(
     filter: &str,
     limit: u32,
 ) -> Result<Vec<QueueLine>> {
+    Ok(list_from(store, ctx, q, sort, filter, limit, &Resume::Start)?.0)
+}
+
+/// `limit` lines of a queue from `from`, and where the next lines start (None at the end).
+///
+/// # Errors
+/// `Denied`, storage failures.
+pub fn list_from(
+    store: &Store,
+    ctx: &Ctx,
+    q: Queue,
+    sort: Sort,
+    filter: &str,
+    limit: u32,
+    from: &Resume,
+) -> Result<(Vec<QueueLine>, Option<Resume>)> {
     let conn = store.conn();
     require(conn, ctx, Permission::ViewQueues)?;
-    let a = args(conn, ctx, filter, limit)?;
+    let mut a = args(conn, ctx, filter, limit)?;
     if a.filter.is_some() {
         // The filter reads the search index; rows it does not hold yet are read one by one, so
         // a large backlog (an import since the last catch-up) is indexed first when the write
@@ -81,7 +107,33 @@ pub fn list(
     }
     let cal = super::calendar::effective(conn)?;
     let today = jst_date(ctx.now);
-    Ok(rs::queue_page(conn, q, sort, &a)?
+    let rows = match (from, a.filter.is_some()) {
+        (Resume::Offset(n), true) => {
+            a.offset = *n;
+            rs::queue_page(conn, q, sort, &a)?
+        }
+        (Resume::After(k, id), false) => {
+            storage::queues::queue_page_after(conn, q, sort, &a, Some((k.as_deref(), *id)))?
+        }
+        // A resume point of another kind (the filter changed meanwhile): from the start.
+        _ => rs::queue_page(conn, q, sort, &a)?,
+    };
+    let full = u32::try_from(rows.len()).unwrap_or(u32::MAX) >= limit && limit > 0;
+    let next = match rows.last().filter(|_| full) {
+        None => None,
+        Some(_) if a.filter.is_some() => {
+            let done = match from {
+                Resume::Offset(n) => *n,
+                _ => 0,
+            };
+            Some(Resume::Offset(done.saturating_add(limit)))
+        }
+        Some(last) => Some(Resume::After(
+            storage::queues::sort_key(sort, last),
+            last.id,
+        )),
+    };
+    let lines = rows
         .into_iter()
         .map(|mut row| {
             row.display_name = sanitize(&row.display_name, false);
@@ -97,7 +149,8 @@ pub fn list(
                 urgency: dl.map(urgency),
             }
         })
-        .collect())
+        .collect();
+    Ok((lines, next))
 }
 
 /// Rows the queue filter's search index takes in one catch-up: one write transaction of about

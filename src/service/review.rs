@@ -894,6 +894,8 @@ pub struct Detail {
     pub establishment_number: Option<String>,
     pub establishment_state: Option<String>,
     pub checked_by: Option<String>,
+    /// 確認日時 in Japan time, when checked.
+    pub checked_at: Option<String>,
     pub visit_needed: bool,
     pub visit_date: Option<String>,
     pub visit_reasons: Vec<String>,
@@ -1057,6 +1059,8 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         establishment_number: est_number,
         establishment_state: est_state,
         checked_by: staff_name(f.checked_by)?,
+        checked_at: storage::submissions::checked_at(conn, id)?
+            .map(|at| from_db(&at).map_or(at, fmt_jst)),
         visit_needed: f.visit_needed,
         visit_date: f.visit_date.clone(),
         visit_reasons: storage::submissions::visit_reasons(conn, id)?

@@ -30,6 +30,7 @@ const UPGRADES: &[&str] = &[
     include_str!("../../assets/sql/017_item_version.sql"),
     include_str!("../../assets/sql/018_queue_tally.sql"),
     include_str!("../../assets/sql/019_tally_inserts.sql"),
+    include_str!("../../assets/sql/020_unclaimed_tally.sql"),
 ];
 
 /// Steps of an upgrade that SQL cannot do, run in the same transaction right after the SQL of

@@ -91,9 +91,9 @@ impl Queue {
     /// Which submissions the queue holds (the definition every page and count applies).
     fn condition(self) -> &'static str {
         match self {
-            Queue::Unassigned => {
-                "s.assigned_staff IS NULL AND s.state IN ('received', 'checked', 'returned')"
-            }
+            // Nobody has claimed it and it still needs a check (issue 15 item 14): a checked
+            // item waits for approval (確認済), a returned one for the employer (差戻し).
+            Queue::Unassigned => "s.assigned_staff IS NULL AND s.state = 'received'",
             Queue::Mine => {
                 "s.assigned_staff = :me AND s.state IN ('received', 'checked', 'returned')"
             }
@@ -195,6 +195,9 @@ pub struct QueueRow {
     pub follow_up_date: Option<String>,
     /// The item's version (R-REV-5): a claim from the queue carries it.
     pub rev: i64,
+    /// 確認者 and 確認日時 (RFC 3339 UTC) of the last check, if any (issue 15 item 14).
+    pub checked_name: Option<String>,
+    pub checked_at: Option<String>,
 }
 
 /// The `/` filter: the plain text in any of five columns, its kana key in either key column.
@@ -205,9 +208,9 @@ pub const FILTER: &str = "(s.display_name LIKE :pat ESCAPE '\\' OR e.name LIKE :
 
 const COLS: &str = "s.id, s.kind, s.state, s.display_name, s.deadline, s.received_at, s.assigned_staff, \
      st.display_name, e.name, e.establishment_number, s.job_number, s.external_id, s.visit_needed, \
-     s.visit_date, s.follow_up_date, s.rev";
+     s.visit_date, s.follow_up_date, s.rev, sc.display_name, s.checked_at";
 const JOINS: &str = "LEFT JOIN establishments e ON e.id = s.establishment_id \
-     LEFT JOIN staff st ON st.id = s.assigned_staff";
+     LEFT JOIN staff st ON st.id = s.assigned_staff LEFT JOIN staff sc ON sc.id = s.checked_by";
 /// The ids the search index may miss or hold wrongly (storage::queue_search::Backlog).
 fn backlog_ids() -> String {
     format!(
@@ -296,6 +299,7 @@ fn arms(q: Queue, sort: Sort) -> Vec<Arm> {
                    AND (s.state = 'received' OR s.state = 'checked' OR s.state = 'returned')",
             state: None,
         }],
+        (Queue::Unassigned, _) => vec![state_arm("received")],
         (Queue::Checked, _) => vec![state_arm("checked")],
         (Queue::Returned, _) => vec![state_arm("returned")],
         _ => STATES.into_iter().map(state_arm).collect(),
@@ -475,7 +479,7 @@ struct Hit {
 fn hit(r: &Row<'_>) -> rusqlite::Result<Hit> {
     Ok(Hit {
         row: queue_row(r)?,
-        key: r.get(16)?,
+        key: r.get(18)?,
     })
 }
 
@@ -499,6 +503,8 @@ fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
         visit_date: r.get(13)?,
         follow_up_date: r.get(14)?,
         rev: r.get(15)?,
+        checked_name: r.get(16)?,
+        checked_at: r.get(17)?,
     })
 }
 
@@ -594,6 +600,7 @@ fn sort_table(sort: Sort) -> Table {
 /// The parts (storage::queue_search::rowid::part) that hold a queue's rows.
 fn parts(q: Queue) -> Vec<i64> {
     let states: &[&str] = match q {
+        Queue::Unassigned => &["received"],
         Queue::Checked => &["checked"],
         Queue::Returned => &["returned"],
         _ => &STATES,
@@ -787,6 +794,72 @@ pub fn queue_page_tuned(
         .skip(usize::try_from(a.offset).unwrap_or(usize::MAX))
         .map(|h| h.row)
         .collect())
+}
+
+/// The sort key of a row in the order of `sort` (NULL for a row without a deadline): with its
+/// id, where [`queue_page_after`] goes on. Read from the stored row, before any sanitising.
+#[must_use]
+pub fn sort_key(sort: Sort, r: &QueueRow) -> Option<String> {
+    match sort {
+        Sort::Deadline => r.deadline.clone(),
+        Sort::Received => Some(r.received_at.clone()),
+        Sort::Name => Some(r.display_name.clone()),
+    }
+}
+
+/// The `a.limit` rows of an unfiltered queue that follow the row `after` (its [`sort_key`] and
+/// id), or the first ones: keyset paging (issue 15, the queue at L scale), so the millionth
+/// row costs what the first does. The same walks as [`queue_page`], each arm's index range
+/// starting past the row. A filtered queue pages by `a.offset` through [`queue_page`] instead
+/// (the filter's answers are read through the search index, not an order's index).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn queue_page_after(
+    conn: &Connection,
+    q: Queue,
+    sort: Sort,
+    a: &QueueArgs,
+    after: Option<(Option<&str>, i64)>,
+) -> Result<Vec<QueueRow>> {
+    if a.filter.is_some() {
+        return queue_page(conn, q, sort, a);
+    }
+    let need = usize::try_from(a.limit).unwrap_or(usize::MAX);
+    if need == 0 {
+        return Ok(Vec::new());
+    }
+    let b = Binds::base(a, 0);
+    let nulls_first = sort == Sort::Deadline && has_null_deadlines(q);
+    let rest = |from: Option<(&str, i64)>, need: usize| -> Result<Vec<Hit>> {
+        let span = match (queue_span(q, sort, a), from) {
+            (Span::Range { hi, .. }, Some((k, id))) => Span::Range {
+                lo: (K::Text(k.to_string()), id.saturating_add(1)),
+                hi,
+            },
+            (span, _) => span,
+        };
+        walk(conn, q, sort, &b, &span, Narrow::No, need)
+    };
+    let hits = match after {
+        None => walk_queue(conn, q, sort, a, &b, Narrow::No, need)?,
+        // Still among the rows without a deadline (they come first), then the rest.
+        Some((None, id)) if nulls_first => {
+            let null = Span::Null {
+                lo_id: id.saturating_add(1),
+                hi_id: i64::MAX,
+            };
+            let mut out = walk(conn, q, sort, &b, &null, Narrow::No, need)?;
+            if out.len() < need {
+                out.extend(rest(None, need - out.len())?);
+            }
+            out
+        }
+        Some((Some(k), id)) => rest(Some((k, id)), need)?,
+        // Only a deadline can be NULL: nothing follows a row that cannot be in this order.
+        Some((None, _)) => Vec::new(),
+    };
+    Ok(hits.into_iter().map(|h| h.row).collect())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1105,20 +1178,25 @@ pub fn recount_tally(conn: &Connection) -> Result<()> {
          SELECT 'visit', '', count(*) FROM submissions
           WHERE visit_needed = 1 AND visit_date IS NULL
             AND state IN ('received', 'checked', 'returned')
+         HAVING count(*) > 0;
+         INSERT INTO queue_tally (kind, k, n)
+         SELECT 'unclaimed', '', count(*) FROM submissions
+          WHERE state = 'received' AND assigned_staff IS NULL
          HAVING count(*) > 0;",
     )?;
     Ok(())
 }
 
-/// The SQL of a queue count read from the tallies kept with every change (schema v18 and v19,
+/// The SQL of a queue count read from the tallies kept with every change (schema v18 to v20,
 /// `assets/sql/018_queue_tally.sql`): a primary-key lookup, or for "overdue" and "due soon" a
 /// primary-key range over the pending rows' distinct deadlines (they depend on today).
 /// Always equal to [`count_sql`]'s count (the consistency test compares them).
 #[must_use]
 pub fn tally_sql(q: Queue) -> &'static str {
     match q {
+        // Schema v20: received and unclaimed.
         Queue::Unassigned => {
-            "SELECT coalesce(sum(n), 0) FROM queue_tally WHERE kind = 'staff' AND k = ''"
+            "SELECT coalesce(sum(n), 0) FROM queue_tally WHERE kind = 'unclaimed' AND k = ''"
         }
         Queue::Mine => {
             "SELECT coalesce(sum(n), 0) FROM queue_tally WHERE kind = 'staff' AND k = CAST(:me AS TEXT)"

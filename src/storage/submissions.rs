@@ -188,6 +188,10 @@ pub fn tally_inserted(stmt: &mut Statement<'_>, t: &Tallied<'_>) -> Result<()> {
     stmt.execute(params!["state", t.state])?;
     let staff = t.assigned_staff.map_or_else(String::new, |s| s.to_string());
     stmt.execute(params!["staff", staff])?;
+    if t.state == "received" && t.assigned_staff.is_none() {
+        // 未担当 (schema v20).
+        stmt.execute(params!["unclaimed", ""])?;
+    }
     if let Some(d) = t.deadline {
         stmt.execute(params!["deadline", d])?;
     }
@@ -572,6 +576,18 @@ pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// When the item was last checked (確認日時, RFC 3339 UTC), if it was (issue 15 item 14).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn checked_at(conn: &Connection, submission_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT checked_at FROM submissions WHERE id = ?1")?
+        .query_row([submission_id], |r| r.get(0))
+        .optional()?
+        .flatten())
 }
 
 /// The stored visit reasons (code, label), in code order.

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use crossterm::event::{self, Event, KeyEventKind};
 
+pub mod lean;
+
 use crate::app::App;
 use crate::config::Config;
 use crate::storage::Store;
@@ -45,12 +47,16 @@ const TICK: Duration = Duration::from_millis(500);
 /// Restores the terminal when dropped: on quit, on `?` errors and while unwinding a panic
 /// (ratatui's init also installs a panic hook that restores before the message is printed).
 struct TerminalGuard {
-    terminal: ratatui::DefaultTerminal,
+    terminal: ratatui::Terminal<lean::Lean<std::io::Stdout>>,
 }
 
 impl TerminalGuard {
     fn enter() -> anyhow::Result<TerminalGuard> {
-        let terminal = ratatui::try_init().context("端末を初期化できません")?;
+        // ratatui's init: raw mode, the alternate screen and the restoring panic hook; its
+        // terminal is replaced by one that sends fewer bytes per frame (tui::lean).
+        drop(ratatui::try_init().context("端末を初期化できません")?);
+        let terminal = ratatui::Terminal::new(lean::Lean::new(std::io::stdout()))
+            .context("端末を初期化できません")?;
         // Pastes arrive as one event instead of a burst of keys (a terminal without it sends
         // keys as before).
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);

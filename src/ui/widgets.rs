@@ -19,6 +19,54 @@ use crate::service::Severity;
 pub const ERROR_MARK: &str = "✖ ";
 pub const WARNING_MARK: &str = "！";
 
+const VOICED: char = '\u{ff9e}';
+const SEMI_VOICED: char = '\u{ff9f}';
+
+/// `s` as it can be drawn: ratatui-core 0.1 adds a column for each half-width ﾞ/ﾟ that
+/// unicode-width 0.2.3 already counts, so `ｶﾞ` is laid out three columns wide where terminals
+/// and tui-input's cursor take two: the text spreads out and the cursor (where the IME opens)
+/// ends up left of it (issue 15 item 9). For drawing only, a half-width kana with its mark
+/// becomes its NFKC form (`ガ`, or `ア` + combining mark): the same two columns, measured alike
+/// by ratatui, terminals and tui-input. A mark on its own, one column everywhere, becomes an
+/// ASCII look-alike. The value itself is never changed.
+#[must_use]
+pub fn drawable(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if !s.contains([VOICED, SEMI_VOICED]) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for g in s.graphemes(true) {
+        if !g.contains([VOICED, SEMI_VOICED]) {
+            out.push_str(g);
+        } else if g == "\u{ff9e}" {
+            out.push('"');
+        } else if g == "\u{ff9f}" {
+            out.push('\'');
+        } else {
+            out.extend(g.nfkc());
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// What ratatui laid out three columns wide for a half-width kana with ﾞ/ﾟ (text other than the
+/// input fields, which are drawn with [`drawable`]): the glyph is drawn as its two-column NFKC
+/// form and the third column written blank, never left holding what an earlier frame put
+/// there (the terminal was never sent anything for it).
+pub fn settle_sound_marks(buf: &mut ratatui::buffer::Buffer) {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let sym = buf[(x, y)].symbol();
+            if sym.contains([VOICED, SEMI_VOICED]) {
+                let fixed = drawable(sym).into_owned();
+                buf[(x, y)].set_symbol(&fixed);
+            }
+        }
+    }
+}
+
 /// Display width of a string (double-width characters count two).
 #[must_use]
 pub fn width(s: &str) -> usize {
@@ -30,13 +78,14 @@ pub fn width(s: &str) -> usize {
 pub fn fit(s: &str, w: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw > w {
+    // By grapheme: a half-width kana and its ﾞ/ﾟ (`ｶﾞ`) stay together (issue 15 item 9).
+    for g in s.graphemes(true) {
+        let gw = width_of(g);
+        if used + gw > w {
             break;
         }
-        out.push(c);
-        used += cw;
+        out.push_str(g);
+        used += gw;
     }
     out.push_str(&" ".repeat(w - used));
     out
@@ -550,19 +599,27 @@ pub fn form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect, label_wid
                 } else {
                     f.input.visual_cursor()
                 };
-                let scroll = visual_cursor.saturating_sub(input_w.saturating_sub(1));
-                let visible = skip_columns(&shown, scroll);
+                // Columns, by grapheme and display width (tui-input's own measure): the
+                // terminal cursor, which the IME follows, goes right after the text.
+                let (visible, scroll) = skip_columns(
+                    &shown,
+                    visual_cursor.saturating_sub(input_w.saturating_sub(1)),
+                );
                 let style = if focused {
                     theme::input().add_modifier(Modifier::BOLD)
                 } else {
                     theme::input()
                 };
                 frame.render_widget(
-                    Paragraph::new(Span::styled(fit(&visible, input_w), style)),
+                    Paragraph::new(Span::styled(
+                        drawable(&fit(&visible, input_w)).into_owned(),
+                        style,
+                    )),
                     input_area,
                 );
                 if focused && app.overlay.is_none() {
-                    let x = input_area.x + u16::try_from(visual_cursor - scroll).unwrap_or(0);
+                    let x = input_area.x
+                        + u16::try_from(visual_cursor.saturating_sub(scroll)).unwrap_or(0);
                     frame.set_cursor_position((
                         x.min(input_area.right().saturating_sub(1)),
                         input_area.y,
@@ -676,17 +733,21 @@ pub fn form_height(app: &App, form: &Form, width: u16, label_width: u16) -> u16 
 }
 
 /// Drops the first `cols` display columns (for a field scrolled to its cursor).
-fn skip_columns(s: &str, cols: usize) -> String {
+/// `s` less its first `cols` columns, whole graphemes only (a wide one on the edge goes
+/// too), and how many columns went.
+fn skip_columns(s: &str, cols: usize) -> (String, usize) {
     let mut used = 0;
-    s.chars()
-        .skip_while(|c| {
+    let rest = s
+        .graphemes(true)
+        .skip_while(|g| {
             if used >= cols {
                 return false;
             }
-            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used += width_of(g);
             true
         })
-        .collect()
+        .collect();
+    (rest, used)
 }
 
 /// A centred rectangle of at most `w`×`h` inside `area`.

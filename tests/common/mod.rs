@@ -5,6 +5,7 @@
 pub mod pty;
 pub mod review;
 pub mod screen;
+pub mod sshd;
 pub mod tools;
 
 use std::path::Path;

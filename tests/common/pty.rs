@@ -30,11 +30,16 @@ impl Term {
 
     /// Any command in the pseudo-terminal (`ssh -tt …` in tests/deploy.rs).
     pub fn spawn(cmd: CommandBuilder) -> Term {
+        Term::spawn_sized(cmd, 30, 100)
+    }
+
+    /// Any command in a `rows`×`cols` pseudo-terminal.
+    pub fn spawn_sized(cmd: CommandBuilder, rows: u16, cols: u16) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
-                rows: 30,
-                cols: 100,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -43,7 +48,7 @@ impl Term {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let p = Arc::clone(&parser);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];

@@ -12,7 +12,7 @@ use crate::app::form::Form;
 use crate::app::review::{DashboardView, DetailView, Dialog, Picker, QueueView};
 use crate::domain::deadline::Urgency;
 use crate::domain::job::{JobCategoryKind, JobSection};
-use crate::domain::submission::SubmissionKind;
+use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::domain::text::sanitize;
 use crate::domain::validate::Severity;
 use crate::i18n::findings::{
@@ -85,18 +85,27 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
             .push(Span::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines), tabs);
+    // The rows drawn: the view stays put while the cursor moves inside it (QueueView::top).
+    let h = usize::from(table_area.height.saturating_sub(1)).max(1);
+    q.shown.set(h);
+    q.follow();
+    let top = q.top.get();
     let mut inf = vec![Span::raw(format!(
         "{}: {}",
         app.t(Msg::LabelSort),
         app.t(sort_label(q.sort))
     ))];
+    // The filter being typed: the terminal cursor where the next character goes (the IME
+    // window follows it), by display width (issue 15 item 9).
+    let mut cursor = None;
     if let Some(form) = &q.filter_form {
+        let before: usize = inf.iter().map(|s| widgets::width(&s.content)).sum();
+        let label = format!("   {}: ", app.t(Msg::LabelQueueFilter));
+        let at = form.get("filter").map_or(0, |f| f.input.visual_cursor());
+        cursor = Some(before + widgets::width(&label) + at);
+        inf.push(Span::styled(label, theme::input()));
         inf.push(Span::styled(
-            format!(
-                "   {}: {}_",
-                app.t(Msg::LabelQueueFilter),
-                form.value("filter")
-            ),
+            widgets::drawable(&form.value("filter")).into_owned(),
             theme::input(),
         ));
     } else if !q.filter.is_empty() {
@@ -106,7 +115,13 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
             sanitize(&q.filter, false)
         )));
     }
-    frame.render_widget(Paragraph::new(Line::from(inf)), info);
+    let [info_left, info_right] =
+        Layout::horizontal([Constraint::Min(10), Constraint::Length(24)]).areas(info);
+    frame.render_widget(Paragraph::new(Line::from(inf)), info_left);
+    if let Some(x) = cursor.filter(|_| app.overlay.is_none()) {
+        let x = info_left.x + u16::try_from(x).unwrap_or(u16::MAX);
+        frame.set_cursor_position((x.min(info_left.right().saturating_sub(1)), info_left.y));
+    }
     if q.lines.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled(app.t(Msg::QueueEmpty), theme::dim())),
@@ -114,11 +129,61 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
         );
         return;
     }
-    // At 80 columns the deadline shows as MM-DD and the establishment column narrows.
+    frame.render_widget(
+        Paragraph::new(position_text(app, q, top, h)).alignment(ratatui::layout::Alignment::Right),
+        info_right,
+    );
+    // At 80 columns the deadline shows as MM-DD and the establishment column narrows; from
+    // 100 columns 確認者 and 確認日時 have columns of their own, at 80 they take the
+    // establishment's place in the 確認済 queue, where the approver looks for them (four eyes).
     let wide = table_area.width >= 100;
+    let checks = wide || q.queue == Queue::Checked;
+    let est_col = q.queue != Queue::Checked || wide;
+    let mut widths = vec![
+        Constraint::Length(5),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(if wide { 10 } else { 5 }),
+        Constraint::Length(4),
+    ];
+    let mut head = vec![
+        "ID",
+        app.t(Msg::ColKind),
+        app.t(Msg::ColState),
+        app.t(Msg::ColDeadline),
+        app.t(Msg::ColDaysLeft),
+        app.t(Msg::ColName),
+    ];
+    let est_w: u16 = if wide { 20 } else { 16 };
+    let mut rest = vec![];
+    if est_col {
+        rest.push(Constraint::Length(est_w));
+        head.push(app.t(Msg::ColEstablishment));
+    }
+    if checks {
+        rest.extend([Constraint::Length(10), Constraint::Length(11)]);
+        head.extend([app.t(Msg::ColCheckedBy), app.t(Msg::ColCheckedAt)]);
+    }
+    rest.push(Constraint::Length(if wide { 10 } else { 8 }));
+    head.push(app.t(Msg::ColAssigned));
+    // The name takes what the others leave (one column between each two), cut with "…".
+    let fixed: u16 = widths
+        .iter()
+        .chain(rest.iter())
+        .map(|c| match c {
+            Constraint::Length(n) => *n + 1,
+            _ => 0,
+        })
+        .sum();
+    let name_w = usize::from(table_area.width.saturating_sub(fixed).max(14));
+    widths.push(Constraint::Min(14));
+    widths.extend(rest);
+    let from = top.saturating_sub(q.base());
     let rows: Vec<Row<'_>> = q
         .lines
         .iter()
+        .skip(from)
+        .take(h)
         .map(|l| {
             let r = &l.row;
             let left = l.days_left.map_or("-".to_string(), |d| d.to_string());
@@ -128,48 +193,85 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
             } else {
                 deadline.get(5..).unwrap_or(&deadline).to_string()
             };
-            Row::new(vec![
+            let mut cells = vec![
                 r.id.to_string(),
                 r.kind.label_ja().replace("情報", ""),
                 r.state.label_ja().to_string(),
                 deadline,
                 left,
-                widgets::fit(&r.display_name, 24),
-                widgets::fit(
+                widgets::ellipsize(&r.display_name, name_w),
+            ];
+            if est_col {
+                cells.push(widgets::ellipsize(
                     r.establishment_name.as_deref().unwrap_or(""),
-                    if wide { 20 } else { 16 },
-                ),
-                r.assigned_name.clone().unwrap_or_default(),
-            ])
-            .style(urgency_style(l.urgency))
+                    usize::from(est_w),
+                ));
+            }
+            if checks {
+                // Only a checked item's check is current (a resubmission starts over).
+                let (by, at) = if r.state == SubmissionState::Checked {
+                    (
+                        r.checked_name.as_deref().unwrap_or(""),
+                        r.checked_at
+                            .as_deref()
+                            .and_then(crate::clock::from_db)
+                            .map(|t| crate::clock::to_jst(t).format("%m-%d %H:%M").to_string())
+                            .unwrap_or_default(),
+                    )
+                } else {
+                    ("", String::new())
+                };
+                cells.push(widgets::ellipsize(by, 10));
+                cells.push(at);
+            }
+            cells.push(widgets::ellipsize(
+                r.assigned_name.as_deref().unwrap_or(""),
+                if wide { 10 } else { 8 },
+            ));
+            Row::new(cells).style(urgency_style(l.urgency))
         })
         .collect();
-    let widths = [
-        Constraint::Length(5),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(if wide { 10 } else { 5 }),
-        Constraint::Length(4),
-        Constraint::Min(14),
-        Constraint::Length(if wide { 20 } else { 16 }),
-        Constraint::Length(if wide { 10 } else { 8 }),
-    ];
-    let header = Row::new(vec![
-        "ID",
-        app.t(Msg::ColKind),
-        app.t(Msg::ColState),
-        app.t(Msg::ColDeadline),
-        app.t(Msg::ColDaysLeft),
-        app.t(Msg::ColName),
-        app.t(Msg::ColEstablishment),
-        app.t(Msg::ColAssigned),
-    ])
-    .style(theme::title());
+    let header = Row::new(head).style(theme::title());
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(theme::focused());
-    let mut state = TableState::default().with_selected(Some(q.cursor));
+    let mut state = TableState::default().with_selected(Some(q.position().saturating_sub(top)));
     frame.render_stateful_widget(table, table_area, &mut state);
+}
+
+/// 「201–217 / 494,112」: the rows drawn and how many the queue holds (the kept count), or
+/// for a filtered list what is known: all of it once its end is read, else 「多数」.
+fn position_text(app: &App, q: &QueueView, top: usize, h: usize) -> String {
+    let held_end = q.base() + q.lines.len();
+    let last = (top + h).min(held_end);
+    let total = if !q.filter.is_empty() {
+        if q.at_end() {
+            group(held_end)
+        } else {
+            app.t(Msg::QueueMany).to_string()
+        }
+    } else if q.at_end() {
+        group(held_end)
+    } else if q.counts.is_empty() {
+        "…".to_string()
+    } else {
+        // The kept count, never below what is already read.
+        group(usize::try_from(q.count(q.queue)).unwrap_or(0).max(held_end))
+    };
+    format!("{}–{} / {total}", group(top + 1), group(last))
+}
+
+/// 494112 → 「494,112」.
+fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn heading(text: &str) -> Line<'static> {
@@ -334,6 +436,20 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
             d.assigned.as_deref().unwrap_or("-")
         )),
     ]));
+    // Who checked it and when (issue 15 item 14): the approver's four-eyes question. A
+    // returned or resubmitted item's old check is in its history only.
+    let check_holds = matches!(
+        d.state,
+        SubmissionState::Checked | SubmissionState::Registered
+    );
+    if let Some(by) = d.checked_by.as_ref().filter(|_| check_holds) {
+        l.push(Line::from(format!(
+            "{}: {by}   {}: {}",
+            app.t(Msg::LabelCheckedBy),
+            app.t(Msg::LabelCheckedAt),
+            d.checked_at.as_deref().unwrap_or("-")
+        )));
+    }
     if d.deadline_unofficial {
         l.push(Line::from(Span::styled(
             format!("  {}", app.t(Msg::DetailDeadlineNoOfficialData)),

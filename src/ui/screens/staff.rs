@@ -41,9 +41,10 @@ pub fn draw_list(frame: &mut Frame<'_>, app: &App, s: &StaffList, area: Rect) {
             } else {
                 ratatui::style::Style::new()
             };
+            // A cut id or name reads as another person's: cut with "…".
             Row::new(vec![
-                r.name.clone(),
-                r.display_name.clone(),
+                widgets::ellipsize(&r.name, 14),
+                widgets::ellipsize(&r.display_name, 16),
                 roles.join("・"),
                 state.join(" "),
             ])
