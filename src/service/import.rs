@@ -683,6 +683,8 @@ pub fn import_events(
                 // that the closing checkpoint copies more.
                 let _ = to_checkpoint.send(());
                 let _ = to_free.send(batch);
+                // Clerks waiting for the write lock get it before the next batch.
+                storage::pause_for_others();
                 // Not fatal: the closing checkpoint copies what is left.
                 if let Err(e) = cut_wal(store) {
                     tracing::warn!("import: WAL checkpoint between batches: {e}");

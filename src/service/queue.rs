@@ -174,6 +174,7 @@ pub fn catch_up_search(store: &Store) -> Result<usize> {
                 if !done.more {
                     break;
                 }
+                storage::pause_for_others();
             }
             None => break,
         }

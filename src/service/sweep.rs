@@ -156,6 +156,8 @@ fn drain(
         let mut progressed = false;
         for id in ids {
             progressed |= one(store, id)?;
+            // One account per transaction, with a gap for the clerks between (issue 16).
+            storage::pause_for_others();
         }
         if !progressed {
             return Ok(());
@@ -209,6 +211,7 @@ fn compact(store: &mut Store) -> Result<()> {
         let tx = store.immediate()?;
         let worked = rs::compact_search_step(&tx, COMPACT_PAGES)?;
         tx.commit()?;
+        storage::pause_for_others();
         if !worked {
             break;
         }

@@ -53,6 +53,44 @@ pub type Result<T> = std::result::Result<T, StorageError>;
 /// are short (milliseconds), so this is only reached when something is badly stuck.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long the store's connections on this thread wait for the write lock from now on (zero:
+/// not at all). Every connection [`Store`] opens tries again every millisecond (`try_again`). SQLite's own busy timeout sleeps longer and longer between tries (up
+/// to 100 ms), so a clerk who started waiting behind a sweep or an import slept through the
+/// short gaps between their transactions and could wait for all of them; with tries a
+/// millisecond apart, background work that pauses [`BACKGROUND_GAP`] after each transaction
+/// lets every waiting clerk in (issue 16 item 2).
+///
+/// # Errors
+/// On SQLite failure.
+pub fn set_lock_wait(wait: Duration) {
+    WAIT_MS.with(|w| w.set(i32::try_from(wait.as_millis()).unwrap_or(i32::MAX)));
+}
+
+thread_local! {
+    /// The limit of [`try_again`] for connections used on this thread (the handler is a plain
+    /// function: it cannot hold it). [`set_lock_wait`] sets it right before the wait it is for.
+    static WAIT_MS: std::cell::Cell<i32> = const { std::cell::Cell::new(10_000) };
+}
+
+/// The busy handler of every connection the store opens: `tries` so far, about a
+/// millisecond each, up to [`set_lock_wait`]'s limit.
+fn try_again(tries: i32) -> bool {
+    if tries >= WAIT_MS.with(std::cell::Cell::get) {
+        return false;
+    }
+    std::thread::sleep(Duration::from_millis(1));
+    true
+}
+
+/// How long background work (the sweep, the search index's upkeep, the import) leaves the
+/// write lock free after each of its transactions, so that clerks waiting for it get it first.
+pub const BACKGROUND_GAP: Duration = Duration::from_millis(3);
+
+/// Called by background work after each of its transactions: see [`BACKGROUND_GAP`].
+pub fn pause_for_others() {
+    std::thread::sleep(BACKGROUND_GAP);
+}
+
 /// How long a read's own audit row (a sign-in, a view) waits for the write lock before it is
 /// kept for later: the read goes on meanwhile (R-AUD-1 rows of reads, issue 17 item 11).
 pub const AUDIT_SOON: Duration = Duration::from_millis(200);
@@ -213,7 +251,8 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        set_lock_wait(BUSY_TIMEOUT);
+        self.conn.busy_handler(Some(try_again))?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -307,7 +346,7 @@ impl Store {
         if self.deferred_audit.is_empty() {
             return Ok(true);
         }
-        self.conn.busy_timeout(wait)?;
+        set_lock_wait(wait);
         let written = (|| -> Result<()> {
             let tx = self
                 .conn
@@ -318,7 +357,7 @@ impl Store {
             tx.commit()?;
             Ok(())
         })();
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        set_lock_wait(BUSY_TIMEOUT);
         match written {
             Ok(()) => {
                 self.deferred_audit.clear();

@@ -417,7 +417,7 @@ pub fn secure_delete_on(conn: &Connection) -> Result<()> {
 /// On SQLite failure other than busy.
 pub fn checkpoint_truncate(conn: &Connection) -> Result<bool> {
     let started = std::time::Instant::now();
-    conn.busy_timeout(std::time::Duration::ZERO)?;
+    super::set_lock_wait(std::time::Duration::ZERO);
     let done = loop {
         let r = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
             r.get::<_, i64>(0)
@@ -433,7 +433,7 @@ pub fn checkpoint_truncate(conn: &Connection) -> Result<bool> {
                 true
             }
             Err(e) => {
-                conn.busy_timeout(super::BUSY_TIMEOUT)?;
+                super::set_lock_wait(super::BUSY_TIMEOUT);
                 return Err(e.into());
             }
         };
@@ -445,7 +445,7 @@ pub fn checkpoint_truncate(conn: &Connection) -> Result<bool> {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
-    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    super::set_lock_wait(super::BUSY_TIMEOUT);
     if !done {
         tracing::info!("checkpoint: a reader holds the WAL; it is truncated by a later checkpoint");
     }

@@ -586,9 +586,9 @@ fn if_lock_free<T>(
     conn: &Connection,
     f: impl FnOnce(&Connection) -> Result<T>,
 ) -> Result<Option<T>> {
-    conn.busy_timeout(std::time::Duration::ZERO)?;
+    super::set_lock_wait(std::time::Duration::ZERO);
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate);
-    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    super::set_lock_wait(super::BUSY_TIMEOUT);
     let tx = match tx {
         Ok(tx) => tx,
         Err(rusqlite::Error::SqliteFailure(e, _))
