@@ -602,7 +602,10 @@ struct Ran {
     stderr: String,
 }
 
-fn run(dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> Ran {
+/// Who runs a command: sign-in name and password, or the system.
+type Who = Option<(&'static str, &'static str)>;
+
+fn run(dir: &Path, who: Who, args: &[&str]) -> Ran {
     let mut c = Command::new(BIN);
     c.arg("--db")
         .arg(dir.join("m.db"))
@@ -673,7 +676,7 @@ fn spec_5_hostile_rows_never_reach_the_terminal_in_any_cli_output() {
     let auditor = Some(("sato", common::CLERK_PW));
     let since = "2026-01-01";
     let until = "2026-12-31";
-    let mut runs: Vec<(Option<(&str, &str)>, Vec<String>)> = Vec::new();
+    let mut runs: Vec<(Who, Vec<String>)> = Vec::new();
     let mut add = |who, args: &[&str]| runs.push((who, args.iter().map(|s| (*s).into()).collect()));
     for json in [false, true] {
         let j: &[&str] = if json { &["--json"] } else { &[] };
