@@ -330,6 +330,7 @@ impl Config {
             }
         }
         cfg.check_mail().map_err(|m| invalid(&m))?;
+        cfg.check_texts().map_err(|m| invalid(&m))?;
         let mut cfg = cfg;
         if !cfg.data.minimum_wage_file.is_empty() {
             let file = path
@@ -349,6 +350,39 @@ impl Config {
             cfg.minimum_wage = Some(Arc::new(table));
         }
         Ok(cfg)
+    }
+
+    /// SPEC §5 for the office's own settings: the texts shown in the header, in every mail's
+    /// footer and in the reason lists hold no control character or bidi override (only the
+    /// footer may break lines) and each has a cap.
+    fn check_texts(&self) -> Result<(), String> {
+        use crate::domain::text::{char_code, forbidden_char};
+        let mut texts: Vec<(String, &str, bool, usize)> = vec![
+            ("office.name".into(), &self.office.name, false, 40),
+            ("office.phone".into(), &self.office.phone, false, 30),
+            ("office.hours".into(), &self.office.hours, false, 60),
+            ("mail.footer".into(), &self.mail.footer, true, 600),
+        ];
+        for (list, reasons) in [
+            ("review.return_reasons", &self.review.return_reasons),
+            ("review.reject_reasons", &self.review.reject_reasons),
+        ] {
+            for (i, r) in reasons.iter().enumerate() {
+                texts.push((format!("{list} の {} 番目", i + 1), r, false, 60));
+            }
+        }
+        for (key, text, multiline, max) in texts {
+            if let Some(c) = forbidden_char(text, multiline) {
+                return Err(format!(
+                    "{key} に制御文字や文字の向きを変える記号（{}）は使えません",
+                    char_code(c)
+                ));
+            }
+            if text.chars().count() > max {
+                return Err(format!("{key} は {max} 文字以内です"));
+            }
+        }
+        Ok(())
     }
 
     /// SPEC §5: the regional minimum wages in use (bundled, or as the office updated them).
@@ -412,6 +446,35 @@ mod tests {
         let err =
             Config::parse("[office]\ncode = \"1301\"\n", Path::new("c.toml")).expect_err("bad");
         assert!(err.to_string().contains("office.code"));
+    }
+
+    #[test]
+    fn spec_5_office_settings_refuse_control_and_bidi_characters_and_are_capped() {
+        for (text, said) in [
+            (
+                "[office]\nname = \"飯田橋\\u001b]0;x\\u0007\"\n",
+                "office.name",
+            ),
+            ("[office]\nphone = \"03\\u202e1234\"\n", "office.phone"),
+            ("[office]\nhours = \"8:30\\u0085\"\n", "office.hours"),
+            ("[mail]\nfooter = \"a\\nb\\u0000\"\n", "mail.footer"),
+            (
+                "[review]\nreturn_reasons = [\"ok\", \"x\\u2066y\"]\n",
+                "review.return_reasons の 2 番目",
+            ),
+        ] {
+            let err = Config::parse(text, Path::new("c.toml")).expect_err(text);
+            let m = err.to_string();
+            assert!(m.contains(said) && m.contains("制御文字"), "{m}");
+        }
+        let long = format!("[office]\nname = \"{}\"\n", "安".repeat(41));
+        let m = Config::parse(&long, Path::new("c.toml"))
+            .expect_err("long")
+            .to_string();
+        assert!(m.contains("office.name は 40 文字以内です"), "{m}");
+        // A footer keeps its line breaks.
+        let ok = "[mail]\nfooter = \"一行目\\n二行目\"\n";
+        assert!(Config::parse(ok, Path::new("c.toml")).is_ok());
     }
 
     #[test]

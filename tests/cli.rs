@@ -338,6 +338,52 @@ fn cli_register_show_reissue_activate_and_verify() {
     );
 }
 
+/// Issue 17 item 6 (R-KEY-2): a counter clerk's `mail show` of a queued key mail shows the
+/// mail with its key masked, in text and in JSON; the key stays only in the queued body.
+#[test]
+fn r_key_2_mail_show_masks_a_queued_key_for_a_counter_clerk() {
+    let r = ready();
+    let o = r.clerk(&[
+        "account",
+        "register",
+        "--kind",
+        "employer",
+        "--email",
+        "key@iidabashi-shoji.co.jp",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = r.import(
+        "pw.jsonl",
+        "{\"event_id\":\"pw-k\",\"occurred_at\":\"2026-04-01T09:55:00+09:00\",\"type\":\"password.requested\",\"email\":\"key@iidabashi-shoji.co.jp\"}\n",
+    );
+    assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
+    let key = newest_key(&r.db());
+    let id: i64 = rusqlite::Connection::open(r.db())
+        .expect("open")
+        .query_row(
+            "SELECT id FROM outbox WHERE body IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .expect("mail id");
+    let id = id.to_string();
+    for args in [
+        vec!["mail", "show", id.as_str()],
+        vec!["--json", "mail", "show", id.as_str()],
+        vec!["mail", "list"],
+        vec!["account", "show", "key@iidabashi-shoji.co.jp"],
+    ] {
+        let o = r.clerk(&args);
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        for shown in [&o.stdout, &o.stderr] {
+            assert!(!shown.contains(&key), "{args:?} shows the key: {shown}");
+            assert!(!shown.contains(&key.replace('-', "")), "{args:?}: {shown}");
+        }
+    }
+    let o = r.clerk(&["mail", "show", &id]);
+    assert!(o.stdout.contains("****-****-****"), "{}", o.stdout);
+}
+
 #[test]
 fn cli_register_json_is_parseable() {
     let r = ready();

@@ -11,7 +11,7 @@ use crate::clock;
 use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR, parse_typed_date};
 use crate::domain::staff::{Permission, Role};
 use crate::i18n::ui::Msg;
-use crate::service::calendar::{self, REASON_MAX};
+use crate::service::calendar;
 use crate::service::{FieldIssue, ServiceError};
 use crate::storage::Store;
 
@@ -213,12 +213,7 @@ fn submit_add(app: &mut App) {
         Err(code) => {
             // The date is needed before the service can judge; say what is wrong with both.
             let mut issues = vec![FieldIssue::error("date", code)];
-            let n = reason.trim().chars().count();
-            if n == 0 {
-                issues.push(FieldIssue::error("reason", "required"));
-            } else if n > REASON_MAX {
-                issues.push(FieldIssue::error("reason", "too_long").with(REASON_MAX.to_string()));
-            }
+            issues.extend(calendar::reason_issue(&reason));
             Err(ServiceError::Invalid(issues))
         }
     };

@@ -151,12 +151,15 @@ impl CliCtx {
         }
     }
 
-    /// Prints a value as JSON on stdout.
+    /// Prints a value as JSON on stdout, C1 controls and bidi overrides escaped (SPEC §5).
     ///
     /// # Errors
     /// Only if the value cannot be serialised.
     pub fn print_json<T: serde::Serialize + ?Sized>(&self, v: &T) -> anyhow::Result<()> {
-        outln!("{}", serde_json::to_string_pretty(v)?)?;
+        outln!(
+            "{}",
+            crate::domain::text::json_safe(&serde_json::to_string_pretty(v)?)
+        )?;
         Ok(())
     }
 }

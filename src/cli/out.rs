@@ -48,13 +48,16 @@ impl Write for Stdout {
     }
 }
 
-/// One line on stdout (what `outln!` expands to).
+/// One line on stdout (what `outln!` expands to). SPEC §5 at the boundary: whatever the line
+/// holds, no control character but its line breaks and column tabs, and no bidi override,
+/// reaches the terminal (`domain::text::terminal_line`).
 ///
 /// # Errors
 /// The write failed: the reader went away (`BrokenPipe`) or the disk is full.
 pub fn line(args: std::fmt::Arguments<'_>) -> io::Result<()> {
+    let text = crate::domain::text::terminal_line(&args.to_string());
     let mut out = io::stdout().lock();
-    out.write_fmt(args)
+    out.write_all(text.as_bytes())
         .and_then(|()| out.write_all(b"\n"))
         .map_err(note)
 }

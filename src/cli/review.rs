@@ -262,7 +262,7 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     outln!("{:<12} {n}", q.code())?;
                 }
                 for (who, a, n) in &d.throughput {
-                    outln!("{who} {a} {n}")?;
+                    outln!("{} {} {n}", safe(who), safe(a))?;
                 }
             }
         }
@@ -298,10 +298,10 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             }))?;
         } else {
             for (i, r) in ctx.config.review.return_reasons.iter().enumerate() {
-                outln!("return {}: {r}", i + 1)?;
+                outln!("return {}: {}", i + 1, safe(r))?;
             }
             for (i, r) in ctx.config.review.reject_reasons.iter().enumerate() {
-                outln!("reject {}: {r}", i + 1)?;
+                outln!("reject {}: {}", i + 1, safe(r))?;
             }
         }
         return Ok(code::OK);
@@ -388,7 +388,7 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     d.id,
                     d.kind.label_ja(),
                     d.state.label_ja(),
-                    d.display_name
+                    safe(&d.display_name)
                 )?;
                 let t = |m: crate::i18n::ui::Msg| m.text(ctx.lang);
                 // SPEC §9: words and Japan time only, never a debug form.
@@ -411,13 +411,15 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 for h in &d.history {
                     let at =
                         crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
-                    let what =
-                        crate::i18n::ui::history_action(&h.action).map_or(h.action.as_str(), t);
+                    let what = crate::i18n::ui::history_action(&h.action)
+                        .map_or_else(|| safe(&h.action), |m| t(m).to_string());
                     outln!(
                         "  {at} {} {what}",
-                        h.staff_name
-                            .as_deref()
-                            .unwrap_or(t(crate::i18n::ui::Msg::LabelSystem))
+                        safe(
+                            h.staff_name
+                                .as_deref()
+                                .unwrap_or(t(crate::i18n::ui::Msg::LabelSystem))
+                        )
                     )?;
                 }
             }

@@ -153,7 +153,11 @@ pub fn run_import(
     }
     let mut out = crate::cli::out::Stdout;
     if args.json {
-        writeln!(out, "{}", serde_json::to_string(&summary)?)?;
+        writeln!(
+            out,
+            "{}",
+            crate::domain::text::json_safe(&serde_json::to_string(&summary)?)
+        )?;
     } else {
         writeln!(
             out,

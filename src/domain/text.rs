@@ -194,6 +194,43 @@ pub fn sanitize(input: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// A command's output line made safe at the terminal boundary (SPEC §5): [`sanitize`] keeping
+/// line breaks and the tabs that separate a listing's columns. Every value from data is
+/// already cleaned where it is formatted (a tab in it became a space); this catches the one
+/// that was not. Idempotent, like [`sanitize`].
+#[must_use]
+pub fn terminal_line(line: &str) -> String {
+    if !line
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_invisible_format(c))
+    {
+        return line.to_string();
+    }
+    line.split('\t')
+        .map(|part| sanitize(part, true))
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+/// JSON text made safe for the terminal without changing what it says (SPEC §5): every control
+/// character but the line break, DEL, the C1 controls and the invisible characters [`sanitize`]
+/// removes (bidi overrides, isolates, marks, zero-width characters) are written as `\uXXXX`
+/// escapes. serde_json escapes C0 controls inside strings but writes C1 controls and bidi
+/// overrides as they are; the JSON reads back to the same value. For JSON this program wrote
+/// (outside strings it holds no such character).
+#[must_use]
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if (c.is_control() && c != '\n') || is_invisible_format(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Terminal columns a grapheme takes (CJK and full-width forms 2, most others 1, marks 0).
 fn grapheme_width(g: &str) -> usize {
     UnicodeWidthStr::width(g)
@@ -339,6 +376,39 @@ mod tests {
         assert_eq!(clean("a\u{2066}b\u{2069}c"), "abc");
         assert_eq!(clean("ta\u{200B}ro\u{200D}\u{FEFF}"), "taro");
         assert_eq!(clean("a\u{200F}b"), "ab");
+    }
+
+    #[test]
+    fn spec_5_terminal_lines_keep_tabs_and_line_breaks_only() {
+        assert_eq!(terminal_line("a\tb\n"), "a\tb\n");
+        assert_eq!(
+            terminal_line("名前\u{1b}[31m赤\t\u{202e}x\u{9b}2J\ty\r\n"),
+            "名前赤\tx\ty\n"
+        );
+        assert_eq!(terminal_line("\u{1b}]0;t\u{7}ok"), "ok");
+    }
+
+    #[test]
+    fn spec_5_json_output_escapes_c1_controls_and_bidi_overrides_and_reads_back() {
+        let value = serde_json::json!({ "name": "a\u{1b}[31m\u{9b}2J\u{85}\u{7f}\u{202e}b\u{2066}c\u{feff}" });
+        let text = serde_json::to_string_pretty(&value).expect("json");
+        assert!(
+            text.contains('\u{202e}') && text.contains('\u{9b}'),
+            "serde_json keeps them"
+        );
+        let safe = json_safe(&text);
+        assert!(
+            !safe
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || is_invisible_format(c)),
+            "{safe:?}"
+        );
+        assert!(
+            safe.contains("\\u009b") && safe.contains("\\u202e"),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back, value);
     }
 
     #[test]

@@ -17,6 +17,15 @@ use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
 use crate::storage::outbox::MailState;
 
+/// `println!` through the terminal boundary (`cli::out::line`, SPEC §5): no control sequence
+/// from data reaches the terminal; a stdout whose reader left is noted there and ends the
+/// command quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = crate::cli::out::line(format_args!($($arg)*));
+    }};
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
 pub enum MailCmd {
     /// Send due mail once (or keep watching with --watch until SIGTERM / Ctrl-C).
@@ -88,7 +97,10 @@ impl Out {
     }
 
     fn json<T: serde::Serialize>(self, v: &T) -> anyhow::Result<()> {
-        println!("{}", serde_json::to_string(v)?);
+        say!(
+            "{}",
+            crate::domain::text::json_safe(&serde_json::to_string(v)?)
+        );
         Ok(())
     }
 }
@@ -192,18 +204,24 @@ fn print_report(r: &PassReport, via: &str, out: Out) -> anyhow::Result<()> {
         return out.json(r);
     }
     if out.en {
-        println!(
+        say!(
             "sent {} / deferred {} / failed {} / expired {} ({via})",
-            r.sent, r.deferred, r.failed, r.expired
+            r.sent,
+            r.deferred,
+            r.failed,
+            r.expired
         );
     } else {
-        println!(
+        say!(
             "送信 {} 件 / 再送待ち {} 件 / 失敗 {} 件 / 期限切れ {} 件（{via}）",
-            r.sent, r.deferred, r.failed, r.expired
+            r.sent,
+            r.deferred,
+            r.failed,
+            r.expired
         );
     }
     if let Some(e) = &r.last_error {
-        println!(
+        say!(
             "{}: {}",
             out.t("最後のエラー", "last error"),
             crate::domain::text::sanitize(
@@ -230,10 +248,10 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
                 return out.json(&s);
             }
             for (state, n) in &s.counts {
-                println!("{:<10} {n:>6}", state.code());
+                say!("{:<10} {n:>6}", state.code());
             }
             if let Some(a) = s.oldest_waiting_age_seconds {
-                println!("{}: {}", out.t("最古の待ち", "oldest waiting"), fmt_age(a));
+                say!("{}: {}", out.t("最古の待ち", "oldest waiting"), fmt_age(a));
             }
             Ok(())
         }),
@@ -265,14 +283,20 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
                 return out.json(&d);
             }
             print_line(&d.line);
-            println!("Message-ID: {}", d.line.message_id);
-            println!("Subject: {}", d.line.subject);
+            say!(
+                "Message-ID: {}",
+                crate::domain::text::sanitize(&d.line.message_id, false)
+            );
+            say!(
+                "Subject: {}",
+                crate::domain::text::sanitize(&d.line.subject, false)
+            );
             match &d.body {
-                Some(b) => println!("\n{}", crate::domain::text::sanitize(b, true)),
+                Some(b) => say!("\n{}", crate::domain::text::sanitize(b, true)),
                 None if d.body_scrubbed => {
-                    println!("{}", out.t("（本文は消去済み）", "(body scrubbed)"))
+                    say!("{}", out.t("（本文は消去済み）", "(body scrubbed)"))
                 }
-                None => println!("{}", out.t("（本文は表示できません）", "(body not shown)")),
+                None => say!("{}", out.t("（本文は表示できません）", "(body not shown)")),
             }
             Ok(())
         }),
@@ -320,7 +344,7 @@ fn refused(e: &ServiceError, out: Out) -> anyhow::Result<i32> {
         other => return Err(anyhow::anyhow!("{other}")),
     };
     if out.json {
-        println!("{}", serde_json::json!({ "error": msg }));
+        say!("{}", serde_json::json!({ "error": msg }));
     } else {
         eprintln!("{}", crate::domain::text::sanitize(&msg, false));
     }
@@ -339,7 +363,7 @@ fn fmt_age(s: i64) -> String {
 
 fn print_line(l: &MailLine) {
     let clean = |s: &str| crate::domain::text::sanitize(s, false);
-    println!(
+    say!(
         "{:>6} {:<9} {:>7} try={} next={} {} {} | {}",
         l.id,
         l.state.code(),

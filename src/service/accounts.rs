@@ -141,6 +141,14 @@ fn validate(i: &RegisterInput, cfg: &Config, today: NaiveDate) -> (Option<Valid>
     (None, all)
 }
 
+/// Every issue the counter form's fields have as typed (SPEC §5, R-REG-1..3), without the
+/// database: what [`register`] says before it looks for the address. The fuzz benchmark feeds
+/// it hostile input.
+#[must_use]
+pub fn form_issues(i: &RegisterInput, cfg: &Config, today: NaiveDate) -> Vec<FieldIssue> {
+    validate(i, cfg, today).1
+}
+
 fn validate_fields(
     i: &RegisterInput,
     cfg: &Config,

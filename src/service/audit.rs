@@ -222,6 +222,8 @@ pub fn list(store: &Store, ctx: &Ctx, f: &Filter, limit: i64) -> Result<Vec<Audi
 /// One CSV field: quoted when needed; a leading `= + - @`, tab or carriage return is
 /// prefixed with `'` so that a spreadsheet never runs it as a formula.
 fn csv_field(s: &str) -> String {
+    // SPEC §5: the export may be read on a terminal (`| less`); a field keeps its line breaks.
+    let s = crate::domain::text::sanitize(s, true);
     let s = if s.len() > 1 && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -424,8 +426,13 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=cmd()"), "'=cmd()");
         assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("\tcmd"), "'\tcmd");
-        assert_eq!(csv_field("二行\r\n目"), "\"二行\r\n目\"");
+        // A tab becomes a space (SPEC §5): nothing for a spreadsheet to run.
+        assert_eq!(csv_field("\tcmd"), " cmd");
+        assert_eq!(csv_field("二行\r\n目"), "\"二行\n目\"");
+        // SPEC §5: no control sequence from the log reaches a terminal showing the export; a
+        // formula hidden behind one is still guarded.
+        assert_eq!(csv_field("\u{1b}[31m赤\u{202e}"), "赤");
+        assert_eq!(csv_field("\u{1b}]0;x\u{7}=cmd()"), "'=cmd()");
     }
 
     #[test]

@@ -6,13 +6,22 @@ use rusqlite::Connection;
 
 use crate::domain::calendar::{Calendar, Closure};
 use crate::domain::staff::Permission;
-use crate::domain::text::sanitize;
 use crate::storage::{self, Store};
 
 use super::{Audit, Ctx, FieldIssue, Result, ServiceError, audit, require};
 
 /// Longest closure reason, in characters.
 pub const REASON_MAX: usize = 40;
+
+/// SPEC §5 at entry: a closure reason is required, holds no control character or bidi
+/// override (refused, not stored cleaned) and is at most [`REASON_MAX`] characters.
+#[must_use]
+pub fn reason_issue(reason: &str) -> Option<FieldIssue> {
+    if reason.trim().is_empty() {
+        return Some(FieldIssue::error("reason", "required"));
+    }
+    FieldIssue::of_text("reason", reason, false, REASON_MAX)
+}
 
 /// The calendar deadlines are computed with: bundled holidays + office closures.
 ///
@@ -41,17 +50,10 @@ pub fn add_closure(
     date: NaiveDate,
     reason: &str,
 ) -> Result<ClosureAdded> {
-    let reason = sanitize(reason.trim(), false);
-    if reason.is_empty() {
-        return Err(ServiceError::Invalid(vec![FieldIssue::error(
-            "reason", "required",
-        )]));
+    if let Some(issue) = reason_issue(reason) {
+        return Err(ServiceError::Invalid(vec![issue]));
     }
-    if reason.chars().count() > REASON_MAX {
-        return Err(ServiceError::Invalid(vec![
-            FieldIssue::error("reason", "too_long").with(REASON_MAX.to_string()),
-        ]));
-    }
+    let reason = reason.trim().to_string();
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ManageStaff)?;
     if !storage::closures::add(&tx, date, &reason, Some(ctx.staff_id), ctx.now)? {

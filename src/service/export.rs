@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveTime, TimeZone};
 
 use crate::clock::{jst, to_db};
 use crate::domain::staff::Permission;
+use crate::domain::text::json_safe;
 use crate::storage::audit::AuditEntry;
 use crate::storage::{self, StorageError, Store};
 
@@ -59,7 +60,8 @@ pub fn export_registered(
             establishment: &r.establishment,
         })
         .map_err(|e| storage::submissions::corrupt("establishment", &e))?;
-        writeln!(out, "{line}").map_err(|e| io(&e))?;
+        // SPEC §5: the file may be shown on a terminal; the escapes keep the data as it is.
+        writeln!(out, "{}", json_safe(&line)).map_err(|e| io(&e))?;
         s.establishments += 1;
         Ok(())
     })?;
@@ -75,7 +77,7 @@ pub fn export_registered(
         })
         .to_string();
         let head = head.strip_suffix('}').unwrap_or(&head);
-        writeln!(out, "{head},\"job\":{}}}", j.payload).map_err(|e| io(&e))?;
+        writeln!(out, "{head},\"job\":{}}}", json_safe(&j.payload)).map_err(|e| io(&e))?;
         s.jobs += 1;
         Ok(())
     })?;

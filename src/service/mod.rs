@@ -132,6 +132,24 @@ impl FieldIssue {
         self.param = Some(param.into());
         self
     }
+
+    /// SPEC §5 at entry, for a free-text field typed by staff: a control character or a bidi
+    /// override is refused with the character named (`control_char`, `U+001B`), and the text
+    /// (trimmed) is capped at `max` characters (`too_long`). `None` when it may be stored.
+    #[must_use]
+    pub fn of_text(
+        field: &'static str,
+        text: &str,
+        multiline: bool,
+        max: usize,
+    ) -> Option<FieldIssue> {
+        use crate::domain::text::{char_code, forbidden_char};
+        if let Some(c) = forbidden_char(text, multiline) {
+            return Some(FieldIssue::error(field, "control_char").with(char_code(c)));
+        }
+        (text.trim().chars().count() > max)
+            .then(|| FieldIssue::error(field, "too_long").with(max.to_string()))
+    }
 }
 
 /// Loads the acting staff member inside the transaction and checks the permission, so a staff

@@ -165,7 +165,12 @@ fn audit_ok(
     Ok(())
 }
 
-fn clean_text(s: &str) -> Result<String> {
+/// A comment or a return/reject free text as typed (SPEC §5): control characters and bidi
+/// overrides refused (line breaks kept), at most [`TEXT_MAX`] characters; the trimmed text.
+///
+/// # Errors
+/// `Invalid` on `comment`.
+pub fn clean_text(s: &str) -> Result<String> {
     // SPEC §5: refused at entry, not stored cleaned.
     if let Some(c) = crate::domain::text::forbidden_char(s, true) {
         return Err(ServiceError::Invalid(vec![

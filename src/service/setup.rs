@@ -19,6 +19,16 @@ pub struct InitInput<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
 }
 
+/// Longest office name, in characters (「ハローワーク飯田橋（飯田橋公共職業安定所）」 is 22).
+pub const OFFICE_NAME_MAX: usize = 40;
+
+/// SPEC §5 at entry: the office name, shown in every header and mail footer, holds no control
+/// character or bidi override and is at most [`OFFICE_NAME_MAX`] characters.
+#[must_use]
+pub fn office_name_issue(office_name: &str) -> Option<FieldIssue> {
+    FieldIssue::of_text("office_name", office_name, false, OFFICE_NAME_MAX)
+}
+
 /// True when no staff exists yet: the TUI then offers to create the first admin.
 ///
 /// # Errors
@@ -72,10 +82,13 @@ pub fn init(store: &mut Store, i: &InitInput<'_>) -> Result<i64> {
     }
     if i.office_name.trim().is_empty() {
         issues.push(FieldIssue::error("office_name", "required"));
+    } else {
+        issues.extend(office_name_issue(i.office_name));
     }
     if let Some(code) = super::staff::name_issue(i.admin_name) {
         issues.push(FieldIssue::error("staff_name", code));
     }
+    issues.extend(super::staff::display_name_issue(i.admin_display_name));
     if let Err(e) = password::check_policy(i.admin_password, i.admin_name) {
         issues.push(FieldIssue::error("password", e.code()));
     }

@@ -22,6 +22,16 @@ pub fn name_issue(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Longest display name, in characters (a full name with a title fits).
+pub const DISPLAY_NAME_MAX: usize = 30;
+
+/// SPEC §5 at entry: a display name holds no control character or bidi override and is at
+/// most [`DISPLAY_NAME_MAX`] characters. It is shown on every screen that names who acted.
+#[must_use]
+pub fn display_name_issue(display_name: &str) -> Option<FieldIssue> {
+    FieldIssue::of_text("display_name", display_name, false, DISPLAY_NAME_MAX)
+}
+
 /// A temporary password for a new or reset account: 16 characters, readable aloud.
 #[must_use]
 pub fn temporary_password() -> String {
@@ -78,6 +88,7 @@ pub fn add(
     if let Some(code) = name_issue(name) {
         issues.push(FieldIssue::error("staff_name", code));
     }
+    issues.extend(display_name_issue(display_name));
     if roles.iter().next().is_none() {
         issues.push(FieldIssue::error("roles", "required"));
     }

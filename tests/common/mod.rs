@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod race;
 pub mod review;
 pub mod screen;
 pub mod sshd;
