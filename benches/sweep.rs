@@ -9,7 +9,8 @@
 //! Prints the build time, the sweep's time and report, and the clerk's waits (p50, p99, max)
 //! and failures ("database is locked"). Goals: the sweep under 60 s, no wait over 100 ms,
 //! no failure.
-//! Run: `cargo bench --bench sweep` (release). `SWEEP_BENCH_DB=PATH` keeps the built database
+//! Run: `cargo bench --bench sweep` (release); `SWEEP_BENCH_V18=1` puts back the partial
+//! establishment index of versions 10-18, for the figure before (use few accounts). `SWEEP_BENCH_DB=PATH` keeps the built database
 //! at PATH for the next run (each run sweeps a copy). Under the test runner a small smoke size
 //! runs instead.
 
@@ -93,6 +94,18 @@ fn main() {
         tx.commit().expect("commit");
     }
 
+    // SWEEP_BENCH_V18=1: the establishment index as versions 10 to 18 had it (partial), for
+    // the figure before schema v19.
+    if std::env::var_os("SWEEP_BENCH_V18").is_some() {
+        store
+            .conn()
+            .execute_batch(
+                "DROP INDEX submissions_establishment;
+                 CREATE INDEX submissions_establishment ON submissions (establishment_id, kind, state)
+                     WHERE kind = 'establishment' OR state = 'checked' OR state = 'registered';",
+            )
+            .expect("v18 index");
+    }
     // The clerk: one short write every 5 ms, on a connection of its own.
     let stop = Arc::new(AtomicBool::new(false));
     let clerk = {
