@@ -684,7 +684,7 @@ pub fn import_events(
                 let _ = to_checkpoint.send(());
                 let _ = to_free.send(batch);
                 // Clerks waiting for the write lock get it before the next batch.
-                storage::pause_for_others();
+                storage::pause_for_others(store.conn());
                 // Not fatal: the closing checkpoint copies what is left.
                 if let Err(e) = cut_wal(store) {
                     tracing::warn!("import: WAL checkpoint between batches: {e}");

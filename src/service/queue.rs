@@ -154,9 +154,9 @@ pub fn list_from(
 }
 
 /// Rows the queue filter's search index takes in one catch-up: one write transaction of about
-/// a tenth of a second (three tables each), so that clerks' actions never wait long for the
-/// lock; the next pass continues.
-pub const SEARCH_CATCH_UP_ROWS: usize = 5_000;
+/// 40 ms (three tables each, about 20 µs a row), so that clerks' actions never wait long for
+/// the lock (issue 16 item 2); the next pass continues.
+pub const SEARCH_CATCH_UP_ROWS: usize = 2_000;
 
 /// Brings the queue filter's search index up to date (storage::queue_search) if the write lock
 /// is free now; a filtered page with a large backlog calls it. Returns the rows indexed. Not a
@@ -174,7 +174,7 @@ pub fn catch_up_search(store: &Store) -> Result<usize> {
                 if !done.more {
                     break;
                 }
-                storage::pause_for_others();
+                storage::pause_for_others(store.conn());
             }
             None => break,
         }
@@ -182,9 +182,9 @@ pub fn catch_up_search(store: &Store) -> Result<usize> {
     Ok(total)
 }
 
-/// Leaf pages of the search index merged per table in one maintenance step (a write
-/// transaction of a few tens of milliseconds).
-pub const SEARCH_MERGE_PAGES: i64 = 1_000;
+/// Leaf pages of the search index merged per table in one maintenance step: a write
+/// transaction of 40-60 ms at L scale (`benches/sweep.rs`; 1,000 pages took 0.3 s).
+pub const SEARCH_MERGE_PAGES: i64 = 200;
 
 /// The background upkeep of the queue filter's search index: [`catch_up_search`], then one
 /// step of merging its segments (storage::queue_search::merge_step). The TUI's background

@@ -157,7 +157,7 @@ fn drain(
         for id in ids {
             progressed |= one(store, id)?;
             // One account per transaction, with a gap for the clerks between (issue 16).
-            storage::pause_for_others();
+            storage::pause_for_others(store.conn());
         }
         if !progressed {
             return Ok(());
@@ -191,19 +191,18 @@ fn purge_withdrawn(
     Ok(true)
 }
 
-/// Leaf pages merged per search index and step of [`compact`] (the background upkeep's
-/// amount, over four indexes: a write transaction of up to about 0.3 s, see [`compact`]).
-const COMPACT_PAGES: i64 = 1_000;
+/// Leaf pages merged per search index and step of [`compact`]: a write transaction of about
+/// 40-60 ms at L scale (1,000 pages took 0.3 s, and clerks waited for it).
+const COMPACT_PAGES: i64 = crate::service::queue::SEARCH_MERGE_PAGES;
 
 /// After a purge: the search indexes' segments merged until nothing is left to merge, so that
 /// the deleted entries (names, trigrams) are out of the file, then the WAL copied into the file
 /// and truncated (its old page images hold them too; as after a key scrub, R-KEY-2). One write
 /// transaction per step, so that clerks' actions get the lock in between; at most about twice
 /// the indexes' size in steps (others adding rows meanwhile cannot keep it going forever).
-/// Cost: the whole index is rewritten once (FTS5 merges whole segments). Measured (debug
-/// build, SQLite at -O3) with `bench_fill` data: 12,000 submissions, 0.3 s in 4–5 steps;
-/// 120,000 submissions (about 84,000 pending), 2.8 s in about 30 steps of at most 0.3 s each;
-/// so about 15 s at the queue bench's L scale. Only a sweep that purged something pays it.
+/// Cost: the whole index is rewritten once (FTS5 merges whole segments). Measured
+/// (`benches/sweep.rs`, release) at L scale, 550,000 submissions: about 6 s in steps of
+/// 40-60 ms. Only a sweep that purged something pays it.
 fn compact(store: &mut Store) -> Result<()> {
     let rows = rs::search_index_rows(store.conn())?;
     let steps = 2 * rows / COMPACT_PAGES + 16;
@@ -211,7 +210,7 @@ fn compact(store: &mut Store) -> Result<()> {
         let tx = store.immediate()?;
         let worked = rs::compact_search_step(&tx, COMPACT_PAGES)?;
         tx.commit()?;
-        storage::pause_for_others();
+        storage::pause_for_others(store.conn());
         if !worked {
             break;
         }

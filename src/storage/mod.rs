@@ -86,8 +86,16 @@ fn try_again(tries: i32) -> bool {
 /// write lock free after each of its transactions, so that clerks waiting for it get it first.
 pub const BACKGROUND_GAP: Duration = Duration::from_millis(3);
 
-/// Called by background work after each of its transactions: see [`BACKGROUND_GAP`].
-pub fn pause_for_others() {
+/// Called by background work after each of its transactions: copies what it wrote from the
+/// WAL into the database file (a passive checkpoint: writers go on meanwhile), then leaves the
+/// lock free for [`BACKGROUND_GAP`]. Without the checkpoint here, the automatic one fell to
+/// whichever commit crossed [`WAL_AUTOCHECKPOINT_PAGES`], often a clerk's, who then waited
+/// for megabytes of the sweep's pages to be copied (0.3 s at L scale).
+pub fn pause_for_others(conn: &rusqlite::Connection) {
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        // Not fatal: the next one, or the automatic one, copies them.
+        tracing::debug!("background checkpoint: {e}");
+    }
     std::thread::sleep(BACKGROUND_GAP);
 }
 
