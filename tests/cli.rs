@@ -1203,3 +1203,15 @@ fn spec_5_a_full_disk_refuses_a_registration_keeps_nothing_and_recovers() {
     let o = r.run(None, &["audit", "verify"]);
     assert_eq!(o.code, 0, "{} {}", o.stdout, o.stderr);
 }
+
+/// Issue 16 item 5: `import` leaves the queue filter's search index current: nothing is left
+/// for the first filtered list to catch up.
+#[test]
+fn issue_16_import_leaves_the_search_index_current() {
+    let r = ready();
+    let (code, v, err) = import_json(&r, &stream_paying_hourly(&r, 1250));
+    assert_eq!(code, 0, "{v} {err}");
+    let store = madoguchi::storage::Store::open(&r.db()).expect("open");
+    let backlog = madoguchi::storage::queue_search::backlog(store.conn(), 10).expect("backlog");
+    assert_eq!(backlog.rows(), 0, "rows left for the first filtered list");
+}

@@ -80,7 +80,13 @@ pub fn import_one(
                 size,
             }];
             match import::import_events(store, cfg, ctx, crate::clock::now(), &mut inputs, |_| {}) {
-                Ok(s) => Ok(s),
+                Ok(s) => {
+                    // The new rows into the queue filter's search index before anyone asks.
+                    if let Err(e) = crate::service::queue::catch_up_search_all(store) {
+                        tracing::warn!("import: search index catch-up: {e}");
+                    }
+                    Ok(s)
+                }
                 Err(e) if transient(&e) => return Ok(Filed::Later),
                 Err(e) => Err(e.to_string()),
             }

@@ -151,6 +151,10 @@ pub fn run_import(
     if shown {
         eprintln!();
     }
+    // The new rows into the queue filter's search index now, not at the first filtered list.
+    if let Err(e) = crate::service::queue::catch_up_search_all(store) {
+        tracing::warn!("import: search index catch-up: {e}");
+    }
     let mut out = crate::cli::out::Stdout;
     if args.json {
         writeln!(

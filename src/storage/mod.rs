@@ -96,6 +96,12 @@ pub fn pause_for_others(conn: &rusqlite::Connection) {
         // Not fatal: the next one, or the automatic one, copies them.
         tracing::debug!("background checkpoint: {e}");
     }
+    give_way();
+}
+
+/// Leaves the write lock free for [`BACKGROUND_GAP`] (the import, whose own checkpointer
+/// thread copies its pages, calls this instead of [`pause_for_others`]).
+pub fn give_way() {
     std::thread::sleep(BACKGROUND_GAP);
 }
 
