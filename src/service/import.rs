@@ -563,12 +563,22 @@ impl Run<'_> {
     /// that a batch rolled back leaves nothing it cached behind).
     fn revalidate(&mut self, conn: &Connection) -> Result<i64> {
         let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        if self.valid_for.take() != Some(version) {
+        if self.valid_for.take() != Some(version) || self.cached() > CACHED_MAX {
             self.clear();
         }
         Ok(version)
     }
+
+    /// Entries in the caches: they grow with the accounts and establishments the input names.
+    fn cached(&self) -> usize {
+        self.accounts.len() + self.links.len() + self.histories.len()
+    }
 }
+
+/// Entries the writer's caches hold at most before they are forgotten (at the start of a
+/// transaction), so that the import's memory stays bounded whatever the input's size (issue 16
+/// item 8): about 20 MB; the next lines look their rows up again.
+const CACHED_MAX: usize = 50_000;
 
 /// WAL size above which the import's writer truncates the WAL between batches (issue 16
 /// item 3): its own checkpointer copies pages while the writer goes on, so the WAL is never
