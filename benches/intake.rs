@@ -91,7 +91,7 @@ fn measure() {
     for i in 0..FILES {
         let line = serde_json::json!({
             "event_id": format!("bench-{i}"),
-            "occurred_at": chrono::Utc::now().to_rfc3339(),
+            "occurred_at": madoguchi::clock::wall_clock().to_rfc3339(),
             "type": "account.self_registered",
             "email": format!("saiyou{i}@intake-bench.co.jp"),
             "kind": "employer",

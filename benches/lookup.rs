@@ -362,6 +362,16 @@ fn report(b: &mut Bench, samples: usize) {
             }),
         ),
     ];
+    // Issue 16 item 9: the machine's own floor for a durable write (4 KiB written and
+    // fdatasync'ed to a file beside the database), in the same run, for the searches' audit rows.
+    let floor = fsync_floor(&b.path);
+    let (f50, f99, _) = percentiles(floor.clone());
+    println!(
+        "{:<34} p50 {:>9}  p99 {:>9}",
+        "fsync floor (4 KiB + fdatasync)",
+        us(f50),
+        us(f99)
+    );
     for (what, key_of) in &searches {
         let mut times = Vec::with_capacity(samples / 5);
         for _ in 0..samples / 5 {
@@ -371,8 +381,35 @@ fn report(b: &mut Bench, samples: usize) {
             times.push(t.elapsed());
             assert!(!r.hits.is_empty(), "{what} {k:?}");
         }
+        let max = times.iter().max().copied().unwrap_or_default();
+        let (_, p99, _) = percentiles(times.clone());
         line(what, times, None);
+        println!(
+            "{:<34} max {:>9}; p99 {:+.1} µs against the fsync floor's p99",
+            "",
+            us(max),
+            (p99.as_secs_f64() - f99.as_secs_f64()) * 1e6
+        );
     }
+}
+
+/// 200 writes of 4 KiB, each followed by `fdatasync`, to a scratch file beside `db`.
+fn fsync_floor(db: &Path) -> Vec<Duration> {
+    use std::io::Write as _;
+    let path = db.with_extension("fsync");
+    let mut f = std::fs::File::create(&path).expect("scratch");
+    let page = [0u8; 4096];
+    let times = (0..200)
+        .map(|_| {
+            let t = Instant::now();
+            f.write_all(&page).expect("write");
+            f.sync_data().expect("fdatasync");
+            t.elapsed()
+        })
+        .collect();
+    drop(f);
+    let _ = std::fs::remove_file(&path);
+    times
 }
 
 static BENCH: OnceLock<Mutex<Bench>> = OnceLock::new();

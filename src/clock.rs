@@ -5,10 +5,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
 
 pub const NOW_ENV: &str = "MADOGUCHI_NOW";
 
-/// Japan Standard Time.
+/// Japan Standard Time (`domain::calendar::jst`, the one definition).
 #[must_use]
 pub fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("UTC+9 is a valid offset")
+    crate::domain::calendar::jst()
 }
 
 /// The current time of this process, honouring `MADOGUCHI_NOW`.
@@ -18,8 +18,17 @@ pub fn jst() -> FixedOffset {
 /// tests reads a [`Clock`] value instead (the TUI's `App` holds one), so that no test changes
 /// the time of another.
 #[must_use]
+#[allow(clippy::disallowed_methods)] // the one place that reads the system clock
 pub fn now() -> DateTime<Utc> {
     override_from_env().unwrap_or_else(Utc::now)
+}
+
+/// The system clock itself, never `MADOGUCHI_NOW`: for what records when something really
+/// happened on this machine (an upgrade, a mail's Date header in tests).
+#[must_use]
+#[allow(clippy::disallowed_methods)] // the one place that reads the system clock
+pub fn wall_clock() -> DateTime<Utc> {
+    Utc::now()
 }
 
 /// Where a component reads the time: the process clock ([`now`]: `MADOGUCHI_NOW` or the real

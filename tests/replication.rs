@@ -246,7 +246,7 @@ fn litestream_replica_survives_sigkill_of_the_primary_with_every_registration_up
         staff_id: admin,
         staff_name: "admin".into(),
         terminal: "restore".into(),
-        now: chrono::Utc::now(),
+        now: madoguchi::clock::wall_clock(),
     };
     madoguchi::service::audit::anchor(&mut store, &admin).expect("anchor");
     let present = |email: &str| {

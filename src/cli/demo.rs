@@ -40,9 +40,7 @@ pub const DEMO_STAFF: [(&str, &str, &[Role], &str); 4] = [
 #[must_use]
 pub fn db_path(flag: Option<PathBuf>) -> PathBuf {
     flag.unwrap_or_else(|| {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
+        let nanos = crate::clock::wall_clock().timestamp_subsec_nanos();
         std::env::temp_dir()
             .join(format!("madoguchi-demo-{}-{nanos:09}", std::process::id()))
             .join(crate::paths::DB_FILE)

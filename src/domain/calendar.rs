@@ -17,6 +17,14 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+/// Japan Standard Time, UTC+9 without daylight saving: the one definition (dates shown to
+/// people and every deadline are in it).
+#[must_use]
+pub fn jst() -> chrono::FixedOffset {
+    const JST_SECONDS: i32 = 9 * 3600;
+    chrono::FixedOffset::east_opt(JST_SECONDS).expect("UTC+9 is a valid offset")
+}
+
 /// The bundled holiday list.
 const BUNDLED_CSV: &str = include_str!("../../assets/holidays-jp.csv");
 

@@ -178,9 +178,7 @@ pub struct Hours {
     pub close: NaiveTime,
 }
 
-fn jst() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(9 * 3600).expect("UTC+9 is a valid offset")
-}
+use super::calendar::jst;
 
 /// Whether `at` is outside office hours or on a closed day (weekend, holiday, office closure).
 #[must_use]

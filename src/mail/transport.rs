@@ -676,7 +676,7 @@ mod tests {
             to: "tanaka@example.co.jp",
             subject: "【ハローワーク】テスト",
             body: "本文です。\n",
-            date: Utc::now(),
+            date: crate::clock::wall_clock(),
         };
         assert!(matches!(t.send(&m), Outcome::Sent(_)));
         assert!(matches!(t.send(&m), Outcome::Sent(_)));
@@ -701,7 +701,7 @@ mod tests {
             to: "not an address",
             subject: "s",
             body: "b",
-            date: Utc::now(),
+            date: crate::clock::wall_clock(),
         };
         assert!(matches!(t.send(&m), Outcome::Permanent(_)));
     }

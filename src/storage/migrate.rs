@@ -69,7 +69,7 @@ fn audit_keyed_v16(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     audit::append(
         tx,
         &AuditEntry {
-            at_utc: crate::clock::to_db(chrono::Utc::now()),
+            at_utc: crate::clock::to_db(crate::clock::wall_clock()),
             staff_name: Some("system".into()),
             terminal: "upgrade".into(),
             action: "audit.chain_keyed".into(),
