@@ -64,7 +64,7 @@ fn build() -> Bench {
     )
     .expect("init");
     let t0 = Instant::now();
-    madoguchi::storage::review::bench_fill(&mut store, n_est, n_jobs, now).expect("fill");
+    madoguchi::r#gen::bench_fill(&mut store, n_est, n_jobs, now).expect("fill");
     eprintln!(
         "setup: {n_est} establishments, {n_jobs} jobs in {:.1}s",
         t0.elapsed().as_secs_f64()

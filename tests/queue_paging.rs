@@ -28,7 +28,7 @@ fn office() -> (tempfile::TempDir, Store, madoguchi::service::Ctx) {
     let path = dir.path().join("m.db");
     let (mut store, _) = common::office(&path, true);
     let now = clock::parse_rfc3339(common::NOW).unwrap();
-    madoguchi::storage::review::bench_fill(&mut store, 300, 1_500, now).unwrap();
+    madoguchi::r#gen::bench_fill(&mut store, 300, 1_500, now).unwrap();
     store
         .conn()
         .execute(
