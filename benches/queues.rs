@@ -14,9 +14,9 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use madoguchi::clock;
+use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::service::{self, Ctx, queue};
 use madoguchi::storage::Store;
-use madoguchi::storage::review::{Queue, Sort};
 
 struct Bench {
     _dir: tempfile::TempDir,
@@ -278,9 +278,9 @@ fn counts_only() {
                 .into_iter()
                 .map(|q| {
                     if counted {
-                        madoguchi::storage::review::queue_count_counted(c, q, &args)
+                        madoguchi::storage::queue::queue_count_counted(c, q, &args)
                     } else {
-                        madoguchi::storage::review::queue_count(c, q, &args)
+                        madoguchi::storage::queue::queue_count(c, q, &args)
                     }
                     .expect("count")
                 })

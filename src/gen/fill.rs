@@ -78,7 +78,7 @@ pub fn bench_fill(
         params![ne, nj, today, ts],
     )?;
     // Stored by SQL: the queue counts are rebuilt from the rows.
-    storage::queues::recount_tally(&tx)?;
+    storage::queue::recount_tally(&tx)?;
     tx.execute(
         "INSERT INTO submission_versions (submission_id, version, payload, findings, received_at, event_id)
          SELECT id, 1, '{\"category\":{\"kind\":\"general\"}}', '[]', received_at, 'bench-' || id FROM submissions
@@ -89,7 +89,7 @@ pub fn bench_fill(
     // The queue filter's search index, as the background catch-up would leave it.
     loop {
         let tx = store.immediate()?;
-        let done = storage::queue_search::catch_up(&tx, 200_000)?;
+        let done = storage::queue::catch_up(&tx, 200_000)?;
         tx.commit()?;
         if !done.more {
             break;
@@ -98,7 +98,7 @@ pub fn bench_fill(
     // Merged, as the background upkeep leaves it.
     loop {
         let tx = store.immediate()?;
-        let worked = storage::queue_search::merge_step(&tx, 10_000)?;
+        let worked = storage::queue::merge_step(&tx, 10_000)?;
         tx.commit()?;
         if !worked {
             break;

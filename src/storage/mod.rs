@@ -12,8 +12,7 @@ pub mod maintenance;
 pub mod migrate;
 pub mod outbox;
 pub mod payload;
-pub mod queue_search;
-pub mod queues;
+pub mod queue;
 pub mod review;
 pub mod settings;
 pub mod staff;
@@ -274,7 +273,7 @@ impl Store {
         // zeroed, not left in free pages (R-KEY-2, R-DL-3).
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         self.tune_io()?;
-        // The queue pages alone prepare about a hundred distinct statements (storage::queues).
+        // The queue pages alone prepare about a hundred distinct statements (storage::queue).
         self.conn.set_prepared_statement_cache_capacity(256);
         // Plans never depend on bound values: otherwise every statement with a `LIKE :param`
         // on an indexed column is prepared again at each run with new bindings (the LIKE

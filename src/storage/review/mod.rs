@@ -28,11 +28,6 @@ pub use history::{
     CommentRow, HistoryRow, NewHistory, add_comment, add_history, check_items, comments,
     count_decisive_audit, history, last_change, last_state_change, save_check,
 };
-// The work queues (R-REV-6): storage::queues
-pub use super::queues::{
-    FILTER, Queue, QueueArgs, QueueRow, Sort, Tuning, all_sql, count_sql, explain, queue_count,
-    queue_count_counted, queue_page, queue_page_tuned, reference_page, tally_sql,
-};
 pub use sweep::{
     OfferBrief, SQL_OFFER_REMINDER_CANDIDATES, SQL_PENDING_NAMES, SQL_PURGEABLE_OF_ACCOUNT,
     Tombstone, account_brief, accounts_past_deadline, add_tombstone, cancel_account_mail,

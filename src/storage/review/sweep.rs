@@ -358,13 +358,13 @@ pub fn cancel_account_mail(
 /// # Errors
 /// On SQLite failure.
 pub fn compact_search_step(conn: &Connection, pages: i64) -> Result<bool> {
-    let mut worked = crate::storage::queue_search::merge_step(conn, pages)?;
+    let mut worked = crate::storage::queue::merge_step(conn, pages)?;
     let before = conn.total_changes();
     conn.prepare_cached(
         "INSERT INTO establishments_fts (establishments_fts, rank) VALUES ('merge', ?1)",
     )?
     .execute([-pages.max(1)])?;
-    // As in queue_search::merge_step: fewer than two changes, nothing was left to merge.
+    // As in queue::merge_step: fewer than two changes, nothing was left to merge.
     worked |= conn.total_changes() - before >= 2;
     Ok(worked)
 }
@@ -378,7 +378,7 @@ pub fn search_index_rows(conn: &Connection) -> Result<i64> {
     let est: i64 = conn
         .prepare_cached("SELECT count(*) FROM establishments_fts_data")?
         .query_row([], |r| r.get(0))?;
-    Ok(est + crate::storage::queue_search::data_rows(conn)?)
+    Ok(est + crate::storage::queue::data_rows(conn)?)
 }
 
 /// A tombstone row (R-DL-3).
