@@ -157,7 +157,7 @@ pub fn list_from(
 /// the lock (issue 16 item 2); the next pass continues.
 pub const SEARCH_CATCH_UP_ROWS: usize = 2_000;
 
-/// Brings the queue filter's search index up to date (storage::queue_search) if the write lock
+/// Brings the queue filter's search index up to date (storage::queue) if the write lock
 /// is free now; a filtered page with a large backlog calls it. Returns the rows indexed. Not a
 /// staff action: no audit.
 ///

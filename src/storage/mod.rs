@@ -1,5 +1,8 @@
 //! The one concrete store over SQLite. Every SQL statement of the program lives below this
-//! folder, one file per table family, with bound parameters only.
+//! folder, one file or folder per table family, with bound parameters only (the load-test
+//! rows of `gen::bench_fill` are the one exception: no program path writes them).
+//! The larger families are folders: `review/` (facts, history, dashboard, sweep) and `queue/`
+//! (the work queues and their search index).
 
 pub mod accounts;
 pub mod audit;
