@@ -1,9 +1,8 @@
-//! The work queues' search index (R-REV-6 `/` filter): its tables, the text it holds of a
-//! row, and the rows it does not hold correctly yet ([`Backlog`]).
-//!
 //! The work queues' search index (R-REV-6 `/` filter): FTS5 trigram tables with one row per
 //! pending submission, filled in bulk after the fact (see `assets/sql/006_queue_search.sql`
-//! for why not by triggers; `007_queue_order.sql` for the tables of today), and the pieces of FTS5 query the queue pages ask it.
+//! for why not by triggers; `007_queue_order.sql` for the tables of today). This file holds
+//! its tables, the text it keeps of a row and the rows it does not hold correctly yet
+//! ([`Backlog`]); `upkeep` fills it, `matches` asks it.
 //!
 //! The filter is `LIKE '%text%'` over seven columns (`storage::queue`): the submission's name,
 //! external id and job number, its establishment's name and number (the plain text), and the

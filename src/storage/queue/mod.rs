@@ -2,8 +2,8 @@
 //! three orders, with or without the `/` filter, and their counts.
 //!
 //! Without a filter a page is read straight off an index in the queue's order: one index range
-//! per arm ([`arms`]: the three pending states for most queues, merged in order here), each
-//! stopping at the page size, each later arm bounded by the last row kept so far.
+//! per arm ([`plan::arms`]: the three pending states for most queues, merged in order here),
+//! each stopping at the page size, each later arm bounded by the last row kept so far.
 //!
 //! With a filter (`LIKE '%text%'` over the seven columns of [`FILTER`]; those semantics are
 //! [`reference_page`]'s) the search index (`index`, `upkeep`) answers first. It has one

@@ -1,10 +1,10 @@
 //! Review bookkeeping (SPEC §2.3), one file per concept, every item re-exported here so that
 //! callers name `storage::review::…`:
-//! - [`facts`](self::facts): what a review action is decided on, the guarded state changes
+//! - `facts`: what a review action is decided on, the guarded state changes
 //!   (R-REV-5), assignment, visits, number serials and registration (R-REV-3);
-//! - [`history`](self::history): history lines, comments, check lists, decisive audit rows;
-//! - [`dashboard`](self::dashboard): the dashboard's reads and an account's submissions;
-//! - [`sweep`](self::sweep): the deadline sweep's reads, purges and tombstones (R-DL-3,
+//! - `history`: history lines, comments, check lists, decisive audit rows;
+//! - `dashboard`: the dashboard's reads and an account's submissions;
+//! - `sweep`: the deadline sweep's reads, purges and tombstones (R-DL-3,
 //!   R-MAIL-6) and the compaction of the search indexes.
 //!
 //! The work queues (R-REV-6) are `storage::queue`; the load-test data `gen::bench_fill`.
