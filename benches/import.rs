@@ -174,7 +174,7 @@ fn main() {
     let mut rows = 0;
     loop {
         let tx = store.immediate().expect("tx");
-        let done = madoguchi::storage::queue_search::catch_up(&tx, 20_000).expect("catch up");
+        let done = madoguchi::storage::queue::catch_up(&tx, 20_000).expect("catch up");
         tx.commit().expect("commit");
         rows += done.indexed;
         if !done.more {

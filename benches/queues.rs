@@ -14,9 +14,9 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use madoguchi::clock;
+use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::service::{self, Ctx, queue};
 use madoguchi::storage::Store;
-use madoguchi::storage::review::{Queue, Sort};
 
 struct Bench {
     _dir: tempfile::TempDir,
@@ -64,7 +64,7 @@ fn build() -> Bench {
     )
     .expect("init");
     let t0 = Instant::now();
-    madoguchi::storage::review::bench_fill(&mut store, n_est, n_jobs, now).expect("fill");
+    madoguchi::r#gen::bench_fill(&mut store, n_est, n_jobs, now).expect("fill");
     eprintln!(
         "setup: {n_est} establishments, {n_jobs} jobs in {:.1}s",
         t0.elapsed().as_secs_f64()
@@ -278,9 +278,9 @@ fn counts_only() {
                 .into_iter()
                 .map(|q| {
                     if counted {
-                        madoguchi::storage::review::queue_count_counted(c, q, &args)
+                        madoguchi::storage::queue::queue_count_counted(c, q, &args)
                     } else {
-                        madoguchi::storage::review::queue_count(c, q, &args)
+                        madoguchi::storage::queue::queue_count(c, q, &args)
                     }
                     .expect("count")
                 })

@@ -76,7 +76,7 @@ fn build(dir: &tempfile::TempDir) -> Store {
     let hash = madoguchi::secret::hash(PW).expect("hash");
     madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, now).expect("pw");
     let t0 = Instant::now();
-    madoguchi::storage::review::bench_fill(&mut store, n_est, n_jobs, now).expect("fill");
+    madoguchi::r#gen::bench_fill(&mut store, n_est, n_jobs, now).expect("fill");
     eprintln!(
         "setup: {n_est} establishments, {n_jobs} jobs in {:.1}s",
         t0.elapsed().as_secs_f64()

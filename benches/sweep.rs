@@ -62,7 +62,7 @@ fn main() {
             },
         )
         .expect("init");
-        madoguchi::storage::review::bench_fill(&mut store, n_est, n_jobs, filled).expect("fill");
+        madoguchi::r#gen::bench_fill(&mut store, n_est, n_jobs, filled).expect("fill");
         drop(store);
         println!(
             "setup: {n_est} establishments, {n_jobs} job offers in {:.1} s",

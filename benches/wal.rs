@@ -146,7 +146,7 @@ fn main() {
             let (stop, reads, db) = (stop.clone(), tight_reads.clone(), db.clone());
             std::thread::spawn(move || {
                 let s = Store::open(&db).expect("reader");
-                let a = madoguchi::storage::review::QueueArgs {
+                let a = madoguchi::storage::queue::QueueArgs {
                     me: admin,
                     today: "2026-04-07".into(),
                     soon: "2026-04-10".into(),
@@ -157,8 +157,8 @@ fn main() {
                 let mut n = 0u64;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
-                    for q in madoguchi::storage::review::Queue::ALL {
-                        madoguchi::storage::review::queue_count(s.conn(), q, &a).expect("count");
+                    for q in madoguchi::domain::queue::Queue::ALL {
+                        madoguchi::storage::queue::queue_count(s.conn(), q, &a).expect("count");
                     }
                     let number = format!("1301-{:06}-{}", 100 + (i * 7919 + n) % 9000, n % 10);
                     madoguchi::storage::lookup::establishments_by(

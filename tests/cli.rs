@@ -1212,6 +1212,6 @@ fn issue_16_import_leaves_the_search_index_current() {
     let (code, v, err) = import_json(&r, &stream_paying_hourly(&r, 1250));
     assert_eq!(code, 0, "{v} {err}");
     let store = madoguchi::storage::Store::open(&r.db()).expect("open");
-    let backlog = madoguchi::storage::queue_search::backlog(store.conn(), 10).expect("backlog");
+    let backlog = madoguchi::storage::queue::backlog(store.conn(), 10).expect("backlog");
     assert_eq!(backlog.rows(), 0, "rows left for the first filtered list");
 }

@@ -182,7 +182,7 @@ fn issue_16_clerks_never_see_a_lock_while_a_sweep_and_an_import_run() {
     let now = madoguchi::clock::now();
     let mut store = Store::open(&db).expect("open");
     // Work for the sweep: accounts with deadlines within 30 days either side of today.
-    madoguchi::storage::review::bench_fill(&mut store, 300, 1_500, now).expect("fill");
+    madoguchi::r#gen::bench_fill(&mut store, 300, 1_500, now).expect("fill");
     let admin = madoguchi::storage::staff::by_name(store.conn(), "admin")
         .expect("q")
         .expect("admin")

@@ -377,7 +377,7 @@ fn storage_import_export_queries_use_indexes() {
         storage::accounts::SQL_LIVE_KEPT_APART,
         storage::keys::SQL_FOR_ACCOUNT,
     ] {
-        let plan = storage::queues::explain(fx.store.conn(), q).expect("plan");
+        let plan = storage::queue::explain(fx.store.conn(), q).expect("plan");
         assert!(
             plan.iter()
                 .all(|s| s.starts_with("SEARCH") && !s.contains("TEMP B-TREE")),
@@ -391,7 +391,7 @@ fn storage_import_export_queries_use_indexes() {
         storage::review::SQL_CHECKED_JOBS_OF,
         storage::review::SQL_ESTABLISHMENT_SUBMISSION,
     ] {
-        let plan = storage::review::explain(fx.store.conn(), q).expect("plan");
+        let plan = storage::queue::explain(fx.store.conn(), q).expect("plan");
         assert!(
             plan.iter()
                 .any(|s| s.starts_with("SEARCH submissions USING")
@@ -1030,7 +1030,7 @@ fn dashboard_categories_follow_submissions_and_resubmissions() {
         want
     );
     // One pass over the state index, nothing sorted.
-    let plan = storage::review::explain(
+    let plan = storage::queue::explain(
         fx.store.conn(),
         &storage::review::pending_jobs_by_category_sql(),
     )
@@ -1313,7 +1313,8 @@ fn storage_v9_fills_the_category_from_the_current_version() {
 /// import of changes and withdrawals, every queue's kept count equals the count of the rows.
 #[test]
 fn r_rev_6_imported_submissions_are_in_the_queue_counts() {
-    use storage::review::{Queue, QueueArgs, queue_count, queue_count_counted};
+    use madoguchi::domain::queue::Queue;
+    use storage::queue::{QueueArgs, queue_count, queue_count_counted};
     let mut fx = fixture();
     let o = opts("2026-04-06T00:30:00Z", 40, 60, 400);
     let keys = prepare_accounts(&mut fx.store, fx.admin, &o).expect("prepare");

@@ -938,7 +938,7 @@ fn r_id_1_job_number_lookup_plans_use_indexes() {
         storage::lookup::sql_establishment_of_job(),
         storage::lookup::SQL_ACCOUNT_OF_JOB.to_string(),
     ] {
-        let plan = storage::queues::explain(e.store.conn(), &q).expect("plan");
+        let plan = storage::queue::explain(e.store.conn(), &q).expect("plan");
         assert!(
             !plan.iter().any(|s| s.starts_with("SCAN")),
             "{q}\n{plan:#?}"

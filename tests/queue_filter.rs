@@ -12,10 +12,9 @@ mod common;
 use madoguchi::domain::kana::search_key;
 use madoguchi::domain::text::sanitize;
 use madoguchi::storage::Store;
-use madoguchi::storage::queue_search;
-use madoguchi::storage::review::{
-    Queue, QueueArgs, Sort, Tuning, queue_page_tuned, reference_page,
-};
+
+use madoguchi::domain::queue::{Queue, Sort};
+use madoguchi::storage::queue::{self, QueueArgs, Tuning, queue_page_tuned, reference_page};
 use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -250,7 +249,7 @@ fn same_pages(store: &Store, filter: &str) {
                 let want = reference_page(store.conn(), q, sort, &a).unwrap();
                 for t in tunings() {
                     let got = queue_page_tuned(store.conn(), q, sort, &a, &t).unwrap();
-                    let ids = |v: &[madoguchi::storage::review::QueueRow]| {
+                    let ids = |v: &[madoguchi::storage::queue::QueueRow]| {
                         v.iter().map(|r| r.id).collect::<Vec<_>>()
                     };
                     assert_eq!(
@@ -311,7 +310,7 @@ fn r_rev_6_filtered_pages_equal_the_like_walk_indexed_tail_and_stale() {
     // Half indexed; the rest is the tail.
     {
         let tx = store.immediate().unwrap();
-        queue_search::catch_up(&tx, 200).unwrap();
+        queue::catch_up(&tx, 200).unwrap();
         tx.commit().unwrap();
     }
     // Indexed rows change afterwards (stale): renamed, moved, claimed, visited, re-dated, due
@@ -336,7 +335,7 @@ fn r_rev_6_filtered_pages_equal_the_like_walk_indexed_tail_and_stale() {
          UPDATE establishments SET name = 'Renamed 商事', name_key = 'renamed商事', establishment_number = '9999-000001-1' WHERE id = 2;",
     )
     .unwrap();
-    let stale = queue_search::backlog(store.conn(), 10_000).unwrap();
+    let stale = queue::backlog(store.conn(), 10_000).unwrap();
     assert!(stale.stale > 0 && stale.tail > 0, "{stale:?}");
     for f in FILTERS {
         same_pages(&store, f);
@@ -344,10 +343,10 @@ fn r_rev_6_filtered_pages_equal_the_like_walk_indexed_tail_and_stale() {
     // Caught up: nothing left over, same pages.
     {
         let tx = store.immediate().unwrap();
-        while queue_search::catch_up(&tx, 50).unwrap().more {}
+        while queue::catch_up(&tx, 50).unwrap().more {}
         tx.commit().unwrap();
     }
-    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    assert_eq!(queue::backlog(store.conn(), 10).unwrap().rows(), 0);
     for f in FILTERS.iter().step_by(3) {
         same_pages(&store, f);
     }
@@ -373,7 +372,7 @@ proptest! {
         let store = STORE.get_or_init(|| {
             let mut s = office(3, 20, 200);
             let tx = s.immediate().unwrap();
-            queue_search::catch_up(&tx, 150).unwrap();
+            queue::catch_up(&tx, 150).unwrap();
             tx.commit().unwrap();
             s.conn()
                 .execute_batch("UPDATE submissions SET display_name = 'a%b_c\\d商事' WHERE id IN (1, 2, 3)")
@@ -388,12 +387,12 @@ proptest! {
 #[test]
 fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
     let store = office(5, 30, 700);
-    let before = queue_search::backlog(store.conn(), 10_000).unwrap();
+    let before = queue::backlog(store.conn(), 10_000).unwrap();
     assert_eq!((before.upto, before.tail), (0, 700));
     // Passes of SEARCH_CATCH_UP_ROWS until done (here one).
     let n = madoguchi::service::queue::maintain_search(&store).unwrap();
     assert!(n > 0 && n < 700, "{n} pending rows indexed");
-    let after = queue_search::backlog(store.conn(), 10_000).unwrap();
+    let after = queue::backlog(store.conn(), 10_000).unwrap();
     assert_eq!((after.upto, after.tail, after.stale), (700, 0, 0));
     // A change to an indexed row (state, name, deadline, claimed or not, visit due or not;
     // the establishment) is listed, read directly until the next catch-up, then indexed again.
@@ -415,7 +414,7 @@ fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
              UPDATE establishments SET name = 'ZZ改名' WHERE id = 3;"
         ))
         .unwrap();
-    let stale = queue_search::backlog(store.conn(), 10_000).unwrap().stale;
+    let stale = queue::backlog(store.conn(), 10_000).unwrap().stale;
     // A hand-over from one clerk to another does not change what is indexed.
     let want: i64 = store
         .conn()
@@ -428,11 +427,11 @@ fn r_rev_6_the_index_catches_up_in_passes_and_follows_changes() {
     assert_eq!(i64::try_from(stale).unwrap(), want);
     same_pages(&store, "zz");
     madoguchi::service::queue::maintain_search(&store).unwrap();
-    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    assert_eq!(queue::backlog(store.conn(), 10).unwrap().rows(), 0);
     same_pages(&store, "zz");
     // The upkeep also merged the index's segments: nothing is left to merge.
     assert_eq!(
-        queue_search::try_merge_step(store.conn(), 1000).unwrap(),
+        queue::try_merge_step(store.conn(), 1000).unwrap(),
         Some(false)
     );
     for t in [
@@ -457,25 +456,25 @@ fn r_rev_6_names_without_a_rank_are_read_directly_until_renumbered() {
     // is in the name order table and every one is read directly.
     {
         let tx = store.conn().unchecked_transaction().unwrap();
-        let done = queue_search::catch_up_spread(&tx, 10_000, 50).unwrap();
+        let done = queue::catch_up_spread(&tx, 10_000, 50).unwrap();
         assert!(!done.renumbered);
         tx.commit().unwrap();
     }
-    let b = queue_search::backlog(store.conn(), 10_000).unwrap();
+    let b = queue::backlog(store.conn(), 10_000).unwrap();
     assert_eq!((b.tail, b.stale), (0, 0));
-    assert!(b.unranked > queue_search::RENUMBER_ROWS, "{b:?}");
+    assert!(b.unranked > queue::RENUMBER_ROWS, "{b:?}");
     for f in ["a", "商事", "事務1", "ext-1"] {
         same_pages(&store, f);
     }
     // The next catch-up ranks every name afresh and writes the name order table again.
     let done = {
         let tx = store.conn().unchecked_transaction().unwrap();
-        let done = queue_search::catch_up(&tx, 10_000).unwrap();
+        let done = queue::catch_up(&tx, 10_000).unwrap();
         tx.commit().unwrap();
         done
     };
     assert!(done.renumbered);
-    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    assert_eq!(queue::backlog(store.conn(), 10).unwrap().rows(), 0);
     for f in ["a", "商事", "事務1", "ext-1"] {
         same_pages(&store, f);
     }
@@ -489,21 +488,17 @@ fn r_rev_6_names_without_a_rank_are_read_directly_until_renumbered() {
         .unwrap();
     {
         let tx = store.conn().unchecked_transaction().unwrap();
-        let done = queue_search::catch_up(&tx, 10_000).unwrap();
+        let done = queue::catch_up(&tx, 10_000).unwrap();
         assert!(!done.renumbered);
         tx.commit().unwrap();
     }
-    assert!(
-        queue_search::rank(store.conn(), "ab 新しい")
-            .unwrap()
-            .is_some()
-    );
-    assert_eq!(queue_search::backlog(store.conn(), 10).unwrap().rows(), 0);
+    assert!(queue::rank(store.conn(), "ab 新しい").unwrap().is_some());
+    assert_eq!(queue::backlog(store.conn(), 10).unwrap().rows(), 0);
     same_pages(&store, "ab");
     // Three catch-ups left several segments: merged a step at a time until nothing is left
     // to merge, the pages stay the same.
     let mut steps = 0;
-    while queue_search::try_merge_step(store.conn(), 2).unwrap() == Some(true) {
+    while queue::try_merge_step(store.conn(), 2).unwrap() == Some(true) {
         steps += 1;
         assert!(steps < 10_000, "merging never ends");
     }
@@ -550,7 +545,7 @@ fn r_rev_6_imported_rows_are_indexed_in_every_order() {
     .unwrap();
     assert_eq!(s.rejected, 0, "{:?}", s.rejects);
     madoguchi::service::queue::maintain_search(&store).unwrap();
-    let b = queue_search::backlog(store.conn(), 10_000).unwrap();
+    let b = queue::backlog(store.conn(), 10_000).unwrap();
     assert!(!b.weird, "{b:?}");
     assert_eq!(b.rows(), 0, "{b:?}");
     let pending: i64 = store

@@ -12,9 +12,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
+use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::service::queue::{self, Resume};
 use madoguchi::storage::Store;
-use madoguchi::storage::review::{Queue, Sort, reference_page};
+use madoguchi::storage::queue::reference_page;
 use madoguchi::tui::lean::Lean;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -28,7 +29,7 @@ fn office() -> (tempfile::TempDir, Store, madoguchi::service::Ctx) {
     let path = dir.path().join("m.db");
     let (mut store, _) = common::office(&path, true);
     let now = clock::parse_rfc3339(common::NOW).unwrap();
-    madoguchi::storage::review::bench_fill(&mut store, 300, 1_500, now).unwrap();
+    madoguchi::r#gen::bench_fill(&mut store, 300, 1_500, now).unwrap();
     store
         .conn()
         .execute(

@@ -4,10 +4,9 @@
 //! queue's kept count equals the count on the submissions themselves, for any staff member
 //! and any "today".
 
+use madoguchi::domain::queue::Queue;
 use madoguchi::storage::Store;
-use madoguchi::storage::review::{
-    Queue, QueueArgs, explain, queue_count, queue_count_counted, tally_sql,
-};
+use madoguchi::storage::queue::{QueueArgs, explain, queue_count, queue_count_counted, tally_sql};
 use proptest::prelude::*;
 use rusqlite::params;
 

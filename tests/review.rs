@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::domain::submission::{SubmissionKind, SubmissionState};
 use madoguchi::service::queue_counts::{Answer, Ask, Counter};
 use madoguchi::service::{Ctx, ServiceError, auth, queue, review, setup, staff, sweep};
-use madoguchi::storage::review::{Queue, Sort};
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
 use madoguchi::storage::{self, Store};
 
@@ -435,10 +435,10 @@ fn issue15_item14_unassigned_lists_neither_checked_nor_returned_items() {
 #[test]
 fn r_rev_6_every_queue_query_uses_an_index() {
     let store = Store::open_in_memory().unwrap();
-    let sqls = madoguchi::storage::review::all_sql();
+    let sqls = madoguchi::storage::queue::all_sql();
     assert!(sqls.len() > 100, "{}", sqls.len());
     for (label, sql) in sqls {
-        let plan = madoguchi::storage::review::explain(store.conn(), &sql).unwrap();
+        let plan = madoguchi::storage::queue::explain(store.conn(), &sql).unwrap();
         let show = || format!("{label}\n{sql}\n{plan:#?}");
         for line in &plan {
             let scan = line.starts_with("SCAN ")

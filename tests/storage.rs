@@ -580,7 +580,7 @@ fn storage_v13_account_queries_read_the_account_index_without_sorting() {
         storage::review::SQL_PURGEABLE_OF_ACCOUNT,
         storage::submissions::SQL_WITHDRAW_PENDING,
     ] {
-        let plan = storage::queues::explain(conn, q).expect("plan");
+        let plan = storage::queue::explain(conn, q).expect("plan");
         assert!(
             plan.iter()
                 .any(|s| s.contains("USING INDEX submissions_account")),

@@ -104,7 +104,7 @@ fn employer(
 fn build_search_index(store: &Store) {
     for _ in 0..1000 {
         queue::maintain_search(store).expect("maintain");
-        let b = storage::queue_search::backlog(store.conn(), 10).expect("backlog");
+        let b = storage::queue::backlog(store.conn(), 10).expect("backlog");
         let segments: i64 = store
             .conn()
             .query_row("SELECT count(*) FROM queue_search_deadline_data", [], |r| {
@@ -256,8 +256,8 @@ fn r_dl_3_purged_names_leave_no_trace_in_the_search_index() {
         queue::list(
             store,
             &ctx,
-            storage::review::Queue::Unassigned,
-            storage::review::Sort::Deadline,
+            madoguchi::domain::queue::Queue::Unassigned,
+            madoguchi::domain::queue::Sort::Deadline,
             RARE,
             50,
         )
@@ -268,7 +268,7 @@ fn r_dl_3_purged_names_leave_no_trace_in_the_search_index() {
     // A filter typed before the deadline leaves a stale row (a claim) on one of them.
     storage::review::set_assigned(store.conn(), ids[1], Some(clerk), now).expect("claim");
     assert_eq!(
-        storage::queue_search::backlog(store.conn(), 10)
+        storage::queue::backlog(store.conn(), 10)
             .expect("backlog")
             .stale,
         1
@@ -689,8 +689,8 @@ fn r_dl_3_four_sweeps_at_once_act_once_per_account() {
 fn r_dl_3_purge_index_queries_use_indexes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&dir.path().join("plan.db")).expect("open");
-    let plan = storage::queues::explain(store.conn(), &storage::queue_search::forget_name_sql())
-        .expect("plan");
+    let plan =
+        storage::queue::explain(store.conn(), &storage::queue::forget_name_sql()).expect("plan");
     assert!(plan.iter().all(|s| !s.starts_with("SCAN")), "{plan:#?}");
     assert!(
         plan.iter().any(|s| s.contains("queue_search_stale_name")),

@@ -9,10 +9,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use madoguchi::clock;
 use madoguchi::config::Config;
+use madoguchi::domain::queue::Queue;
 use madoguchi::r#gen::{GenOptions, generate, prepare_accounts};
 use madoguchi::service::{self, import};
 use madoguchi::storage::lookup::ExactKey;
-use madoguchi::storage::review::{Queue, QueueArgs, queue_count};
+use madoguchi::storage::queue::{QueueArgs, queue_count};
 use madoguchi::storage::{self, Store};
 
 fn pragma(store: &Store, name: &str) -> i64 {

@@ -14,13 +14,13 @@ use dialog::{act_checklist, act_input, act_picker, ask_colleague, checklist_miss
 use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Overlay, Pending, Screen, Tone, purpose};
+use crate::domain::queue::{Queue, Sort};
 use crate::i18n::ui::Msg;
 use crate::service::queue::{self, Dashboard, QueueLine, Resume};
 use crate::service::queue_counts::{Ask, Counter};
 use crate::service::review::{self, Detail};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
-use crate::storage::review::{Queue, Sort};
 
 /// Lines read at a time (a chunk): the queue screen holds two or three chunks around the
 /// cursor and reads the next one when the cursor gets there (keyset paging, issue 15).

@@ -5,9 +5,9 @@ use crate::cli::out::outln;
 use chrono::NaiveDate;
 
 use super::{CliCtx, code, safe};
+use crate::domain::queue::{Queue, Sort};
 use crate::service::review::{self, Outcome};
 use crate::service::{queue, sweep};
-use crate::storage::review::{Queue, Sort};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum QueueArg {

@@ -16,6 +16,7 @@ pub mod mask;
 pub mod minwage;
 pub mod numbers;
 pub mod password;
+pub mod queue;
 pub mod review;
 pub mod staff;
 pub mod submission;

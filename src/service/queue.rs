@@ -8,9 +8,11 @@ use rusqlite::Connection;
 use crate::clock::{jst_date, to_db};
 use crate::domain::deadline::{REMINDER_OPEN_DAYS, Urgency, days_left, urgency};
 use crate::domain::kana::search_key;
+use crate::domain::queue::{Queue, Sort};
 use crate::domain::staff::Permission;
 use crate::domain::text::sanitize;
-use crate::storage::review::{self as rs, Queue, QueueArgs, QueueRow, Sort};
+use crate::storage::queue::{QueueArgs, QueueRow};
+use crate::storage::review as rs;
 use crate::storage::{self, Store};
 
 use super::{Ctx, Result, require};
@@ -100,8 +102,8 @@ pub fn list_from(
         // The filter reads the search index; rows it does not hold yet are read one by one, so
         // a large backlog (an import since the last catch-up) is indexed first when the write
         // lock is free. Otherwise the page is still right, only slower.
-        let t = rs::Tuning::default();
-        if storage::queue_search::backlog(conn, t.backlog_max)?.rows() > t.backlog_max {
+        let t = storage::queue::Tuning::default();
+        if storage::queue::backlog(conn, t.backlog_max)?.rows() > t.backlog_max {
             catch_up_search(store)?;
         }
     }
@@ -110,13 +112,13 @@ pub fn list_from(
     let rows = match (from, a.filter.is_some()) {
         (Resume::Offset(n), true) => {
             a.offset = *n;
-            rs::queue_page(conn, q, sort, &a)?
+            storage::queue::queue_page(conn, q, sort, &a)?
         }
         (Resume::After(k, id), false) => {
-            storage::queues::queue_page_after(conn, q, sort, &a, Some((k.as_deref(), *id)))?
+            storage::queue::queue_page_after(conn, q, sort, &a, Some((k.as_deref(), *id)))?
         }
         // A resume point of another kind (the filter changed meanwhile): from the start.
-        _ => rs::queue_page(conn, q, sort, &a)?,
+        _ => storage::queue::queue_page(conn, q, sort, &a)?,
     };
     let full = u32::try_from(rows.len()).unwrap_or(u32::MAX) >= limit && limit > 0;
     let next = match rows.last().filter(|_| full) {
@@ -128,10 +130,7 @@ pub fn list_from(
             };
             Some(Resume::Offset(done.saturating_add(limit)))
         }
-        Some(last) => Some(Resume::After(
-            storage::queues::sort_key(sort, last),
-            last.id,
-        )),
+        Some(last) => Some(Resume::After(storage::queue::sort_key(sort, last), last.id)),
     };
     let lines = rows
         .into_iter()
@@ -158,7 +157,7 @@ pub fn list_from(
 /// the lock (issue 16 item 2); the next pass continues.
 pub const SEARCH_CATCH_UP_ROWS: usize = 2_000;
 
-/// Brings the queue filter's search index up to date (storage::queue_search) if the write lock
+/// Brings the queue filter's search index up to date (storage::queue) if the write lock
 /// is free now; a filtered page with a large backlog calls it. Returns the rows indexed. Not a
 /// staff action: no audit.
 ///
@@ -168,7 +167,7 @@ pub fn catch_up_search(store: &Store) -> Result<usize> {
     let mut total = 0;
     // A few passes at most, so that a caller never holds on for long.
     for _ in 0..4 {
-        match storage::queue_search::try_catch_up(store.conn(), SEARCH_CATCH_UP_ROWS)? {
+        match storage::queue::try_catch_up(store.conn(), SEARCH_CATCH_UP_ROWS)? {
             Some(done) => {
                 total += done.indexed;
                 if !done.more {
@@ -207,14 +206,14 @@ pub fn catch_up_search_all(store: &Store) -> Result<usize> {
 pub const SEARCH_MERGE_PAGES: i64 = 200;
 
 /// The background upkeep of the queue filter's search index: [`catch_up_search`], then one
-/// step of merging its segments (storage::queue_search::merge_step). The TUI's background
+/// step of merging its segments (storage::queue::merge_step). The TUI's background
 /// thread, `mail sync --watch` and `sweep` call it. Returns the rows indexed.
 ///
 /// # Errors
 /// Storage failures other than the lock being taken.
 pub fn maintain_search(store: &Store) -> Result<usize> {
     let n = catch_up_search(store)?;
-    storage::queue_search::try_merge_step(store.conn(), SEARCH_MERGE_PAGES)?;
+    storage::queue::try_merge_step(store.conn(), SEARCH_MERGE_PAGES)?;
     Ok(n)
 }
 
@@ -228,7 +227,7 @@ pub fn counts(store: &Store, ctx: &Ctx) -> Result<Vec<(Queue, i64)>> {
     let a = args(conn, ctx, "", 0)?;
     Queue::ALL
         .into_iter()
-        .map(|q| Ok((q, rs::queue_count(conn, q, &a)?)))
+        .map(|q| Ok((q, storage::queue::queue_count(conn, q, &a)?)))
         .collect()
 }
 
@@ -256,7 +255,7 @@ pub fn dashboard(store: &Store, ctx: &Ctx) -> Result<Dashboard> {
     let a = args(conn, ctx, "", 0)?;
     let counts = Queue::ALL
         .into_iter()
-        .map(|q| Ok((q, rs::queue_count(conn, q, &a)?)))
+        .map(|q| Ok((q, storage::queue::queue_count(conn, q, &a)?)))
         .collect::<Result<Vec<_>>>()?;
     // Today from 00:00 JST.
     let midnight = jst_date(ctx.now)

@@ -10,8 +10,8 @@ use std::thread::JoinHandle;
 
 use super::queue::{self, Dashboard};
 use super::{Ctx, Result, ServiceError};
+use crate::domain::queue::Queue;
 use crate::storage::Store;
-use crate::storage::review::Queue;
 
 /// What a screen asks for, as `Ctx` sees it.
 #[derive(Debug, Clone)]

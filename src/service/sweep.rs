@@ -286,7 +286,7 @@ fn purge_account_data(
     let items = rs::purgeable_of_account(conn, account_id)?;
     // What the queue filter's search index holds of them, read before it is overwritten.
     let ids: Vec<i64> = items.iter().map(|i| i.0).collect();
-    let search = storage::queue_search::before_purge(conn, &ids)?;
+    let search = storage::queue::before_purge(conn, &ids)?;
     for (sid, kind, state, est, deadline, received) in items {
         let mut before = state;
         if let Ok(expired) = transition(state, SubmissionEvent::DeadlinePassed) {
@@ -345,7 +345,7 @@ fn purge_account_data(
         }
     }
     // Out of the search index now, names and trigrams too (the segments: see `compact`).
-    storage::queue_search::forget(conn, search)?;
+    storage::queue::forget(conn, search)?;
     let brief = rs::account_brief(conn, account_id)?;
     if rs::purge_account(conn, account_id, now)? {
         rs::add_tombstone(

@@ -1,5 +1,8 @@
 //! The one concrete store over SQLite. Every SQL statement of the program lives below this
-//! folder, one file per table family, with bound parameters only.
+//! folder, one file or folder per table family, with bound parameters only (the load-test
+//! rows of `gen::bench_fill` are the one exception: no program path writes them).
+//! The larger families are folders: `review/` (facts, history, dashboard, sweep) and `queue/`
+//! (the work queues and their search index).
 
 pub mod accounts;
 pub mod audit;
@@ -12,8 +15,7 @@ pub mod maintenance;
 pub mod migrate;
 pub mod outbox;
 pub mod payload;
-pub mod queue_search;
-pub mod queues;
+pub mod queue;
 pub mod review;
 pub mod settings;
 pub mod staff;
@@ -274,7 +276,7 @@ impl Store {
         // zeroed, not left in free pages (R-KEY-2, R-DL-3).
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         self.tune_io()?;
-        // The queue pages alone prepare about a hundred distinct statements (storage::queues).
+        // The queue pages alone prepare about a hundred distinct statements (storage::queue).
         self.conn.set_prepared_statement_cache_capacity(256);
         // Plans never depend on bound values: otherwise every statement with a `LIKE :param`
         // on an indexed column is prepared again at each run with new bindings (the LIKE

@@ -13,6 +13,10 @@
 //!
 //! Imported into the database `prepare_accounts` wrote to, the stream applies with no rejects.
 
+mod fill;
+
+pub use fill::bench_fill;
+
 use std::io::Write;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
