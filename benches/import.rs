@@ -6,32 +6,16 @@
 //! median is the reading.
 //! Run: `cargo bench --bench import` (release). Goal: ≥ 50,000 events/s on 2 cores.
 
+mod common;
+
 use std::io::BufReader;
 use std::time::Instant;
 
 use madoguchi::clock;
 use madoguchi::config::Config;
 use madoguchi::r#gen::{GenOptions, generate, prepare_accounts};
-use madoguchi::service::{self, import};
+use madoguchi::service::import;
 use madoguchi::storage::Store;
-
-/// CPU seconds (user, system) this process used so far, from `/proc/self/stat` (Linux; zero
-/// elsewhere). With other work on the machine the wall time varies; the CPU time does less.
-fn cpu_seconds() -> (f64, f64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses and may contain spaces).
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<f64> = rest
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here; clock ticks.
-    let tick = 100.0;
-    (
-        f.get(11).copied().unwrap_or(0.0) / tick,
-        f.get(12).copied().unwrap_or(0.0) / tick,
-    )
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -49,19 +33,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let template = dir.path().join("bench.db");
     let mut store = Store::open(&template).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "bench",
-            now: start,
-        },
-    )
-    .expect("init");
+    let admin = common::office(&mut store, start);
     let establishments = events / 10;
     // `IMPORT_BENCH_ACCOUNTS`: activations in the stream; by default one per establishment,
     // the real mix (issue 16 item 4: `gen --accounts` equal to `--establishments`).
@@ -125,7 +97,7 @@ fn main() {
             )),
             size: Some(size),
         }];
-        let (u0, s0) = cpu_seconds();
+        let (u0, s0) = common::cpu_seconds();
         let t = Instant::now();
         let s = import::import_events(
             &mut s_run,
@@ -137,7 +109,7 @@ fn main() {
         )
         .expect("import");
         let secs = t.elapsed().as_secs_f64();
-        let (u1, s1) = cpu_seconds();
+        let (u1, s1) = common::cpu_seconds();
         assert_eq!(s.rejected, 0, "{:?}", s.rejects.first());
         assert_eq!(s.applied, n);
         #[allow(clippy::cast_precision_loss)]
@@ -167,7 +139,7 @@ fn main() {
         rates[runs - 1]
     );
     let mut store = store.expect("a run");
-    let (u1, s1) = cpu_seconds();
+    let (u1, s1) = common::cpu_seconds();
     // Not part of the import: the queue filter's search index takes the new rows afterwards
     // (the TUI's background thread, `mail sync --watch`, `sweep`), in bulk.
     let t = Instant::now();
@@ -181,7 +153,7 @@ fn main() {
             break;
         }
     }
-    let (u2, s2) = cpu_seconds();
+    let (u2, s2) = common::cpu_seconds();
     println!(
         "queue search index catch-up afterwards: {rows} rows in {:.2} s; CPU user {:.2} s + system {:.2} s",
         t.elapsed().as_secs_f64(),

@@ -13,6 +13,8 @@
 //!
 //! Run: `cargo bench --bench lookup` (release). Under the test runner a 2,000-row smoke run.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -106,19 +108,7 @@ fn setup(n: u64) -> Bench {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("lookup.db");
     let mut store = Store::open(&path).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "bench",
-            now,
-        },
-    )
-    .expect("init");
+    let admin = common::office(&mut store, now);
     let admin_ctx = Ctx {
         staff_id: admin,
         staff_name: "admin".into(),

@@ -10,12 +10,14 @@
 //! tallies (schema v17) against the count on the submissions (the old code, `count_sql`) in
 //! the same run, with the process's CPU time beside the wall time (the machine is shared).
 
+mod common;
+
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use madoguchi::clock;
 use madoguchi::domain::queue::{Queue, Sort};
-use madoguchi::service::{self, Ctx, queue};
+use madoguchi::service::{Ctx, queue};
 use madoguchi::storage::Store;
 
 struct Bench {
@@ -50,19 +52,7 @@ fn build() -> Bench {
     }
     let path = kept.unwrap_or_else(|| dir.path().join("bench.db"));
     let mut store = Store::open(&path).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "bench",
-            now,
-        },
-    )
-    .expect("init");
+    let admin = common::office(&mut store, now);
     let t0 = Instant::now();
     madoguchi::r#gen::bench_fill(&mut store, n_est, n_jobs, now).expect("fill");
     eprintln!(

@@ -7,6 +7,8 @@
 //! PgDn, p99 < 5 ms. Run: `cargo bench --bench screen` (release). Under the test runner a small
 //! smoke size runs instead.
 
+mod common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -42,19 +44,7 @@ fn build(dir: &tempfile::TempDir) -> Store {
     }
     let path = kept.unwrap_or_else(|| dir.path().join("bench.db"));
     let mut store = Store::open(&path).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "bench",
-            now,
-        },
-    )
-    .expect("init");
+    let admin = common::office(&mut store, now);
     let admin = Ctx {
         staff_id: admin,
         staff_name: "admin".into(),

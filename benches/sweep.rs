@@ -14,13 +14,15 @@
 //! at PATH for the next run (each run sweeps a copy). Under the test runner a small smoke size
 //! runs instead.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use madoguchi::clock;
 use madoguchi::config::Config;
-use madoguchi::service::{self, sweep};
+use madoguchi::service::sweep;
 use madoguchi::storage::Store;
 
 fn main() {
@@ -49,19 +51,7 @@ fn main() {
     if !template.exists() {
         let t0 = Instant::now();
         let mut store = Store::open(&template).expect("open");
-        service::setup::init(
-            &mut store,
-            &service::setup::InitInput {
-                office_code: "13010",
-                office_name: "飯田橋",
-                admin_name: "admin",
-                admin_display_name: "管理 太郎",
-                admin_password: "kanri-sha-2026-pass",
-                terminal: "bench",
-                now: filled,
-            },
-        )
-        .expect("init");
+        common::office(&mut store, filled);
         madoguchi::r#gen::bench_fill(&mut store, n_est, n_jobs, filled).expect("fill");
         drop(store);
         println!(

@@ -8,6 +8,8 @@
 //! under 64 MB. Run: `cargo bench --bench wal` (release; builds the binary too). Under the
 //! test runner a small smoke size runs instead.
 
+mod common;
+
 use std::io::BufReader;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -17,24 +19,10 @@ use std::time::Instant;
 use madoguchi::clock;
 use madoguchi::config::Config;
 use madoguchi::r#gen::{GenOptions, generate, prepare_accounts};
-use madoguchi::service::{self, import};
+use madoguchi::service::import;
 use madoguchi::storage::Store;
 
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
-const PW: &str = "kanri-sha-2026-pass";
-
-fn cpu_seconds() -> (f64, f64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<f64> = rest
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    (
-        f.get(11).copied().unwrap_or(0.0) / 100.0,
-        f.get(12).copied().unwrap_or(0.0) / 100.0,
-    )
-}
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -58,7 +46,7 @@ fn reader(db: &std::path::Path, i: u64, stop: &AtomicBool, ok: &AtomicU64, faile
             .arg(db)
             .args(["--as", "admin"])
             .args(&args)
-            .env("MADOGUCHI_PASSWORD", PW)
+            .env("MADOGUCHI_PASSWORD", common::ADMIN_PW)
             .env("MADOGUCHI_CONFIG", db.with_extension("toml"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -82,19 +70,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("wal.db");
     let mut store = Store::open(&db).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: PW,
-            terminal: "bench",
-            now: start,
-        },
-    )
-    .expect("init");
+    let admin = common::office(&mut store, start);
     madoguchi::storage::staff::set_roles(
         store.conn(),
         admin,
@@ -183,7 +159,7 @@ fn main() {
         )),
         size: Some(size),
     }];
-    let (u0, s0) = cpu_seconds();
+    let (u0, s0) = common::cpu_seconds();
     let t = Instant::now();
     let s = import::import_events(
         &mut store,
@@ -195,7 +171,7 @@ fn main() {
     )
     .expect("import");
     let secs = t.elapsed().as_secs_f64();
-    let (u1, s1) = cpu_seconds();
+    let (u1, s1) = common::cpu_seconds();
     stop.store(true, Ordering::Relaxed);
     for p in procs.into_iter().chain(tight) {
         let _ = p.join();
