@@ -178,6 +178,17 @@ pub fn sign_in(
     };
     storage::audit::append(&tx, &entry)?;
     tx.commit()?;
+    if let Err(f) = &outcome {
+        // Where an operator looks first (issue 19 item 6): the same subject as the audit row
+        // (never what was typed when it looks like a password), the terminal and why.
+        tracing::warn!(
+            subject = entry.subject.as_deref().unwrap_or(""),
+            terminal,
+            reason = f.code(),
+            detail = entry.detail.as_deref().unwrap_or(""),
+            "sign-in refused"
+        );
+    }
     let r = outcome.map_err(SignInError::Refused)?;
     Ok(Session {
         ctx: Ctx {
