@@ -8,8 +8,8 @@
 //! runs only that).
 #![allow(clippy::unwrap_used)]
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::time::Instant;
 
@@ -54,11 +54,11 @@ fn watch_process() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(300);
-    let server = support::TrickleServer::start(0.05);
+    let server = common::smtp::TrickleServer::start(0.05);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.db");
     let mut store = Store::open(&db).unwrap();
-    support::queue(&mut store, 1, madoguchi::clock::now());
+    common::smtp::queue(&mut store, 1, madoguchi::clock::now());
     let cfg = dir.path().join("madoguchi.toml");
     std::fs::write(
         &cfg,
@@ -117,7 +117,7 @@ fn watch_process() {
 }
 
 fn compare() {
-    let server = support::SmtpServer::start("accept", &[]);
+    let server = common::smtp::SmtpServer::start("accept", &[]);
     let py = std::process::Command::new("python3")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -139,28 +139,28 @@ fn compare() {
 /// after 0.1 s: threads and sockets of the process before, at the most, and after.
 fn trickle_hour() {
     const PASSES: i64 = 600;
-    let server = support::TrickleServer::start(0.05);
+    let server = common::smtp::TrickleServer::start(0.05);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("t.db")).unwrap();
-    let mut cfg = support::smtp_config(server.port);
+    let mut cfg = common::smtp::smtp_config(server.port);
     cfg.mail.retry_first_seconds = 1;
     cfg.mail.retry_max_seconds = 1;
     let tr = Transport::from_config(&cfg, None, dir.path())
         .unwrap()
         .with_deadline(std::time::Duration::from_millis(100));
     let start = madoguchi::clock::now();
-    support::queue(&mut store, 1, start);
-    let before = (support::mail_threads(), support::sockets());
+    common::smtp::queue(&mut store, 1, start);
+    let before = (common::smtp::mail_threads(), common::smtp::sockets());
     let mut most = before;
     let t0 = Instant::now();
     for pass in 0..PASSES {
         let now = start + chrono::Duration::seconds(6 * pass);
         run_once(&mut store, &tr, &cfg, "bench", now).unwrap();
-        let here = (support::mail_threads(), support::sockets());
+        let here = (common::smtp::mail_threads(), common::smtp::sockets());
         most = (most.0.max(here.0), most.1.max(here.1));
     }
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let after = (support::mail_threads(), support::sockets());
+    let after = (common::smtp::mail_threads(), common::smtp::sockets());
     println!(
         "trickling server, {PASSES} passes (an hour of --watch) in {:.0} s: mail threads {} -> at most {} -> {}, sockets {} -> at most {} -> {}",
         t0.elapsed().as_secs_f64(),
@@ -183,10 +183,10 @@ fn setup(
 ) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("b.db")).unwrap();
-    let mut cfg = support::smtp_config(port);
+    let mut cfg = common::smtp::smtp_config(port);
     cfg.mail.batch_size = u32::try_from(N).unwrap();
     cfg.mail.lease_seconds = 600;
-    support::queue(&mut store, N, madoguchi::clock::now());
+    common::smtp::queue(&mut store, N, madoguchi::clock::now());
     let tr = Transport::from_config(&cfg, None, dir.path()).unwrap();
     (dir, store, tr, cfg)
 }
@@ -204,7 +204,7 @@ fn pass_rate(port: u16) -> f64 {
 /// One pass of `N` mails (divan reports the time per pass; mails/s = N / time).
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn worker_pass(b: divan::Bencher) {
-    let server = support::SmtpServer::start("accept", &[]);
+    let server = common::smtp::SmtpServer::start("accept", &[]);
     b.with_inputs(|| setup(server.port))
         .bench_local_values(|(_d, mut store, tr, cfg)| {
             run_once(&mut store, &tr, &cfg, "bench", madoguchi::clock::now()).unwrap()

@@ -4,16 +4,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::smtp::{SmtpServer, TrickleServer, mail_threads, queue, smtp_config, sockets};
 use madoguchi::mail::transport::Transport;
 use madoguchi::mail::worker::run_once;
 use madoguchi::storage::Store;
-use support::{SmtpServer, TrickleServer, mail_threads, queue, smtp_config, sockets};
 
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
 
@@ -32,7 +32,7 @@ fn r_mail_3_a_trickling_server_leaves_no_thread_or_socket_behind() {
     cfg.mail.retry_first_seconds = 1;
     cfg.mail.retry_max_seconds = 30;
     let transport = Transport::from_config(&cfg, None, dir.path()).unwrap();
-    let start = support::t("2026-12-07T01:00:00Z");
+    let start = common::smtp::t("2026-12-07T01:00:00Z");
     queue(&mut store, 1, start);
     let (sockets_before, threads_before) = (sockets(), mail_threads());
     let mut seen = Vec::new();

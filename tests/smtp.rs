@@ -1,12 +1,14 @@
-//! Notification mail against a real SMTP server process (aiosmtpd, `tests/support/smtp_server.py`):
+//! Notification mail against a real SMTP server process (aiosmtpd, `tests/common/smtp_server.py`):
 //! R-MAIL-1..7, R-KEY-2. Time is moved through the `now` the worker is given, never slept.
 #![allow(clippy::unwrap_used)]
 
-mod support;
+mod common;
 
 use std::time::{Duration, Instant};
 
 use chrono::Duration as D;
+use common::smtp::{SmtpServer, queue, smtp_config, state_of, t};
+use common::tools::free_port;
 use madoguchi::config::{Config, Security};
 use madoguchi::mail::template::{self, Footer, Template};
 use madoguchi::mail::transport::Transport;
@@ -14,7 +16,6 @@ use madoguchi::mail::worker::{self, run_once};
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::Store;
 use madoguchi::storage::outbox::{self, MailState, NewMail};
-use support::{SmtpServer, free_port, queue, smtp_config, state_of, t};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();

@@ -3,17 +3,17 @@
 //! `madoguchi mail sync --watch` is wired in later, in `src/cli/`).
 #![allow(clippy::unwrap_used)]
 
-mod support;
+mod common;
 
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Duration as D;
+use common::smtp::{SmtpServer, queue, smtp_config};
 use madoguchi::mail::transport::Transport;
 use madoguchi::mail::worker::{self, run_once};
 use madoguchi::storage::Store;
-use support::{SmtpServer, queue, smtp_config};
 
 const CHILD: &str = "MADOGUCHI_CRASH_CHILD";
 const N: usize = 500;

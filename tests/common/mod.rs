@@ -6,6 +6,7 @@ pub mod pty;
 pub mod race;
 pub mod review;
 pub mod screen;
+pub mod smtp;
 pub mod sshd;
 pub mod tools;
 

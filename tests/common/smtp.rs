@@ -1,6 +1,6 @@
 //! Shared by the mail tests and the mail benchmark: a real SMTP server process
 //! (`smtp_server.py`, aiosmtpd) and helpers to fill the outbox.
-#![allow(dead_code, clippy::unwrap_used, clippy::missing_panics_doc)]
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -35,7 +35,7 @@ pub struct SmtpServer {
 }
 
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_server.py")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/common/smtp_server.py")
 }
 
 /// The aiosmtpd release the mail tests install when the machine's `python3` lacks it.
@@ -43,10 +43,7 @@ const AIOSMTPD: &str = "aiosmtpd==1.4.6";
 
 /// Where `smtp_server.py` finds aiosmtpd: `None` when the machine's `python3` already has it,
 /// else a folder for `PYTHONPATH` under cargo's target tmp dir, filled once by
-/// `pip install --target` (a fresh machine has Python 3 with pip, not aiosmtpd). Test
-/// processes run side by side (nextest), so each installs into a folder of its own and renames
-/// it into place: the first rename wins, the others drop theirs; none sees half an install.
-/// Nothing outside the target dir is touched.
+/// [`super::tools::pip_target`] (a fresh machine has Python 3 with pip, not aiosmtpd).
 fn python_path() -> Option<PathBuf> {
     static PATH: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     PATH.get_or_init(|| {
@@ -65,53 +62,10 @@ fn python_path() -> Option<PathBuf> {
             return None;
         }
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-aiosmtpd");
-        if has(Some(&dir)) {
-            return Some(dir);
-        }
-        let tmp = dir.with_extension(format!("installing-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let out = Command::new("python3")
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(["--no-input", "--target"])
-            .arg(&tmp)
-            .arg(AIOSMTPD)
-            .stdin(Stdio::null())
-            .output()
-            .expect("python3 -m pip");
-        assert!(
-            out.status.success(),
-            "pip install --target {} {AIOSMTPD}: {}",
-            tmp.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        if std::fs::rename(&tmp, &dir).is_err() {
-            // Another test process got there first; or a broken folder is in the way: replace it.
-            if !has(Some(&dir)) {
-                let _ = std::fs::remove_dir_all(&dir);
-                let _ = std::fs::rename(&tmp, &dir);
-            }
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        assert!(
-            has(Some(&dir)),
-            "aiosmtpd not importable from {}",
-            dir.display()
-        );
+        super::tools::pip_target(AIOSMTPD, &dir, || has(Some(&dir)));
         Some(dir)
     })
     .clone()
-}
-
-/// A loopback port nobody listens on (bound, then released).
-pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
 }
 
 impl SmtpServer {
@@ -256,7 +210,7 @@ pub fn state_of(store: &Store, id: i64) -> outbox::MailRow {
     outbox::by_id(store.conn(), id).unwrap().unwrap()
 }
 
-/// The trickling server (`support/trickle_server.py`): one byte every `interval` seconds,
+/// The trickling server (`common/trickle_server.py`): one byte every `interval` seconds,
 /// never a whole reply.
 pub struct TrickleServer {
     child: Child,
@@ -269,7 +223,7 @@ impl TrickleServer {
         let dir = tempfile::tempdir().unwrap();
         let port_file = dir.path().join("port");
         let mut child = Command::new("python3")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/trickle_server.py"))
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/common/trickle_server.py"))
             .arg("--port-file")
             .arg(&port_file)
             .args(["--interval", &interval.to_string()])
