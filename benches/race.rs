@@ -6,7 +6,8 @@
 //! One database holds every item.
 //!
 //! Run: `cargo bench --bench race` (`RACE_ROUNDS`, default 1000; `RACE_CLI_ROUNDS`, default
-//! 100: 6,600 rounds of two processes take about ten minutes on two cores).
+//! 100: 6,600 rounds of two processes take about ten minutes on two cores; `RACE_PAIRS=a,b,…`
+//! only the pairs of those actions, e.g. the decisions `Check,Return,Reject,Approve`).
 #![allow(clippy::unwrap_used)]
 
 #[path = "../tests/common/mod.rs"]
@@ -37,6 +38,14 @@ fn main() {
     }
     let rounds = env_or("RACE_ROUNDS", 1000);
     let cli_rounds = env_or("RACE_CLI_ROUNDS", 100);
+    // `RACE_PAIRS=Check,Return,Reject,Approve`: only the pairs of these actions (both sides).
+    let only = std::env::var("RACE_PAIRS").unwrap_or_default();
+    let chosen = |(x, y): &(_, _)| {
+        only.is_empty()
+            || [format!("{x:?}"), format!("{y:?}")]
+                .iter()
+                .all(|a| only.split(',').any(|o| o == a))
+    };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");
     let mut setup = office(&db);
@@ -50,7 +59,7 @@ fn main() {
     let (mut all, mut all_doubles) = (0, 0);
     let t0 = Instant::now();
     println!("R-REV-5 threads (service layer, as the TUI calls it), {rounds} rounds per pair:");
-    for (x, y) in pairs() {
+    for (x, y) in pairs().into_iter().filter(chosen) {
         let (start, mut doubles) = (Instant::now(), Vec::new());
         for round in 0..rounds {
             n += 1;
@@ -87,7 +96,7 @@ fn main() {
     let t0 = Instant::now();
     let (mut cli_all, mut cli_doubles) = (0, 0);
     println!("R-REV-5 CLI processes, {cli_rounds} rounds per pair:");
-    for (x, y) in pairs() {
+    for (x, y) in pairs().into_iter().filter(chosen) {
         let (start, mut doubles) = (Instant::now(), Vec::new());
         for round in 0..cli_rounds {
             n += 1;
