@@ -12,6 +12,7 @@ pub mod interchange;
 pub mod job;
 pub mod kana;
 pub mod lookup;
+pub mod mail;
 pub mod mask;
 pub mod minwage;
 pub mod numbers;

@@ -4,9 +4,9 @@
 
 use super::Lang;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
+use crate::domain::mail::MailState;
 use crate::domain::staff::Role;
 use crate::service::{FieldIssue, ServiceError, Severity};
-use crate::storage::outbox::MailState;
 
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {

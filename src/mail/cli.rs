@@ -12,10 +12,10 @@ use anyhow::Context as _;
 use super::transport::Transport;
 use super::worker::{self, PassReport};
 use crate::config::Config;
+use crate::domain::mail::MailState;
 use crate::service::mail::{self as svc, MailAction, MailLine};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
-use crate::storage::outbox::MailState;
 
 /// `println!` through the terminal boundary (`cli::out::line`, SPEC §5): no control sequence
 /// from data reaches the terminal; a stdout whose reader left is noted there and ends the

@@ -10,10 +10,10 @@ use crate::app::App;
 use crate::app::account::Account;
 use crate::clock;
 use crate::domain::account::{AccountKind, AccountOrigin};
+use crate::domain::mail::MailState;
 use crate::domain::text::sanitize;
 use crate::i18n::ui::Msg;
 use crate::service::accounts::{AccountStatus, AccountView};
-use crate::storage::outbox::MailState;
 use crate::ui::{theme, widgets};
 
 /// 「認証キー発行済（14:50まで有効）」 and its colour: [`AccountView::status`] in words.

@@ -12,6 +12,7 @@ use crate::app::form::Form;
 use crate::app::review::{DashboardView, DetailView, Dialog, Picker, QueueView};
 use crate::domain::deadline::Urgency;
 use crate::domain::job::{JobCategoryKind, JobSection};
+use crate::domain::mail::MailState;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::domain::text::sanitize;
 use crate::domain::validate::Severity;
@@ -20,7 +21,6 @@ use crate::i18n::findings::{
 };
 use crate::i18n::ui::Msg;
 use crate::service::review::Detail;
-use crate::storage::outbox::MailState;
 use crate::storage::review::{Queue, Sort};
 use crate::ui::screens::account::mail_state_label;
 use crate::ui::{theme, widgets};
