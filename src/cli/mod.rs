@@ -406,7 +406,7 @@ pub fn tui(s: Settings, banner: Option<String>) -> anyhow::Result<i32> {
 #[must_use]
 pub fn service_code(e: &ServiceError) -> i32 {
     match e {
-        ServiceError::Invalid(_) | ServiceError::EmailInUse { .. } | ServiceError::State(_) => {
+        ServiceError::Invalid(_) | ServiceError::EmailInUse { .. } | ServiceError::Refused(_) => {
             code::REFUSED
         }
         ServiceError::Denied | ServiceError::NotFound => code::DENIED,
@@ -418,7 +418,7 @@ fn service_error_kind(e: &ServiceError) -> &'static str {
     match e {
         ServiceError::Invalid(_) => "invalid",
         ServiceError::EmailInUse { .. } => "email_in_use",
-        ServiceError::State(_) => "state",
+        ServiceError::Refused(_) => "state",
         ServiceError::Denied => "denied",
         ServiceError::NotFound => "not_found",
         ServiceError::Storage(_) | ServiceError::Internal(_) => "internal",

@@ -338,7 +338,7 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             match r {
                 Ok(o) => print_outcome(ctx, &o)?,
                 Err(
-                    e @ (crate::service::ServiceError::State(_)
+                    e @ (crate::service::ServiceError::Refused(_)
                     | crate::service::ServiceError::NotFound),
                 ) => {
                     refused += 1;

@@ -17,6 +17,7 @@ pub mod mask;
 pub mod minwage;
 pub mod numbers;
 pub mod password;
+pub mod refusal;
 pub mod review;
 pub mod staff;
 pub mod submission;

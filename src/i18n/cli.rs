@@ -454,97 +454,6 @@ pub fn role_label(lang: Lang, r: Role) -> &'static str {
     }
 }
 
-/// R-REV-1, R-REV-4, R-VISIT-1 refusals of review actions.
-fn review_refusal_text(lang: Lang, code: &str) -> Option<String> {
-    let (ja, en) = match code {
-        "four_eyes_checker" => (
-            "確認した職員は本登録できません（二者確認）",
-            "the person who checked cannot approve (four-eyes)",
-        ),
-        "four_eyes_enterer" => (
-            "入力した職員は本登録できません（二者確認）",
-            "the person who entered it cannot approve (four-eyes)",
-        ),
-        "visit_required" => (
-            "窓口来所が必要です。来所を記録してから本登録してください",
-            "a counter visit is required: record it before approving",
-        ),
-        "establishment_not_registered" => (
-            "事業所が本登録されていません（事業所と同時の本登録もできません）",
-            "the establishment is not registered (nor can it be approved with this)",
-        ),
-        "not_assigned_to_you" => ("担当者ではありません", "not assigned to you"),
-        "colleague_cannot_review" => (
-            "引き継ぎ先の職員は審査できません",
-            "that colleague cannot review",
-        ),
-        _ => return None,
-    };
-    Some(pick(lang, ja, en).to_string())
-}
-
-fn state_change_text(lang: Lang, what: &str) -> String {
-    if let Some(s) = AccountState::parse(what) {
-        return match lang {
-            Lang::Ja => format!(
-                "アカウントが「{}」のため実行できません",
-                account_state_label(lang, s)
-            ),
-            Lang::En => format!(
-                "not possible: the account is {}",
-                account_state_label(lang, s)
-            ),
-        };
-    }
-    if let Some(rest) = what.strip_prefix("acted_first|") {
-        // R-REV-5: who acted first and the state now.
-        let (who, state) = rest.split_once('|').unwrap_or((rest, ""));
-        let st: String = crate::domain::submission::SubmissionState::parse(state)
-            .map_or_else(|| state.to_string(), |s| s.label_ja().to_string());
-        return match lang {
-            // No staff member: the employer's resubmission, the sweep.
-            Lang::Ja if who == "システム" => {
-                format!("システムが先に更新しました（現在の状態: {st}）")
-            }
-            Lang::Ja => format!("{who}さんが先に処理しました（現在の状態: {st}）"),
-            Lang::En => format!("{who} acted first (now: {state})"),
-        };
-    }
-    if let Some(t) = review_refusal_text(lang, what) {
-        return t;
-    }
-    match what {
-        "already initialised" => pick(
-            lang,
-            "このデータベースは既に初期化されています",
-            "this database is already initialised",
-        )
-        .to_string(),
-        "cannot disable yourself" => pick(
-            lang,
-            "自分自身を無効にすることはできません",
-            "you cannot disable yourself",
-        )
-        .to_string(),
-        "change_pending" => pick(
-            lang,
-            "このアカウントには承認待ちのID変更があります",
-            "an ID change for this account is already waiting for approval",
-        )
-        .to_string(),
-        "decided" => pick(
-            lang,
-            "このID変更は既に承認または却下されています",
-            "this ID change has already been decided",
-        )
-        .to_string(),
-        other => match lang {
-            Lang::Ja => format!("状態が変わったため実行できません（{other}）"),
-            Lang::En => format!("the state has changed ({other})"),
-        },
-    }
-}
-
 /// One short message for a refused use case; `Invalid` gives one line per issue.
 #[must_use]
 pub fn error_message(lang: Lang, e: &ServiceError) -> String {
@@ -576,7 +485,7 @@ pub fn error_message(lang: Lang, e: &ServiceError) -> String {
             .map(|i| issue_message(lang, i))
             .collect::<Vec<_>>()
             .join("\n"),
-        ServiceError::State(s) => state_change_text(lang, s),
+        ServiceError::Refused(r) => super::refusal::refusal_text(lang, r),
         ServiceError::Storage(s) if crate::storage::is_disk_full(s) => {
             label(lang, Label::DiskFull).to_string()
         }

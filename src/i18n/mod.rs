@@ -5,6 +5,7 @@ pub mod cli;
 pub mod delivery;
 pub mod findings;
 pub mod ops;
+pub mod refusal;
 pub mod ui;
 
 use crate::config::Language;

@@ -96,6 +96,14 @@ impl Out {
         if self.en { en } else { ja }
     }
 
+    fn lang(self) -> crate::i18n::Lang {
+        if self.en {
+            crate::i18n::Lang::En
+        } else {
+            crate::i18n::Lang::Ja
+        }
+    }
+
     fn json<T: serde::Serialize>(self, v: &T) -> anyhow::Result<()> {
         say!(
             "{}",
@@ -122,11 +130,7 @@ fn sync(
         print_report(&r, transport.describe(), out)?;
         let waiting = r.deferred + r.untried;
         if r.sent == 0 && waiting > 0 {
-            let lang = if out.en {
-                crate::i18n::Lang::En
-            } else {
-                crate::i18n::Lang::Ja
-            };
+            let lang = out.lang();
             let why = r.last_error.as_deref().map_or_else(
                 || out.t("不明", "unknown").to_string(),
                 |e| crate::i18n::delivery::explain(lang, e),
@@ -331,16 +335,7 @@ fn refused(e: &ServiceError, out: Out) -> anyhow::Result<i32> {
     let msg = match e {
         ServiceError::Denied => out.t("権限がありません", "not permitted").to_string(),
         ServiceError::NotFound => out.t("そのメールはありません", "no such mail").to_string(),
-        ServiceError::State(s) if s == "key_expired" => out
-            .t(
-                "認証キーの有効期限が切れています。認証キーを再発行してください",
-                "the auth key has expired: re-issue the key",
-            )
-            .to_string(),
-        ServiceError::State(s) => format!(
-            "{}: {s}",
-            out.t("この状態ではできません", "not possible in state")
-        ),
+        ServiceError::Refused(r) => crate::i18n::refusal::refusal_text(out.lang(), r),
         other => return Err(anyhow::anyhow!("{other}")),
     };
     if out.json {

@@ -13,6 +13,7 @@ use crate::domain::account::{
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::email::{self, Email, EmailError};
 use crate::domain::mask::mask_email;
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::Permission;
 use crate::domain::{deadline, kana, numbers};
 use crate::mail::template::Template;
@@ -486,7 +487,7 @@ pub struct Reissued {
 /// key of the same purpose dies and its unsent mail is cancelled (R-MAIL-6).
 ///
 /// # Errors
-/// `NotFound`, `State` when the account is past key entry, `Denied`.
+/// `NotFound`, `Refused` when the account is past key entry, `Denied`.
 pub fn reissue_key(
     store: &mut Store,
     cfg: &Config,
@@ -498,7 +499,7 @@ pub fn reissue_key(
     let roles = require(&tx, ctx, Permission::ReissueKey)?;
     let acc = storage::accounts::by_id(&tx, account_id)?.ok_or(ServiceError::NotFound)?;
     if acc.state != AccountState::KeyPending {
-        return Err(ServiceError::State(acc.state.code().to_string()));
+        return Err(Refusal::Account(acc.state).into());
     }
     let issued = issue_key(
         &tx,
@@ -566,7 +567,7 @@ pub struct KeyRequested {
 /// with the same rule and the same [`issue_key`]). For tools and tests that hold no file.
 ///
 /// # Errors
-/// `NotFound` for an unknown address; `State` with the refusal's code.
+/// `NotFound` for an unknown address; `Refused(KeyRequest)` with the refusal.
 pub fn request_key(
     store: &mut Store,
     cfg: &Config,
@@ -579,7 +580,7 @@ pub fn request_key(
     let tx = store.immediate()?;
     let acc = storage::accounts::live_by_email_key(&tx, &key_key)?.ok_or(ServiceError::NotFound)?;
     crate::domain::account::judge_key_request(key_request_subject(&acc), birth_date)
-        .map_err(|r| ServiceError::State(r.code().to_string()))?;
+        .map_err(Refusal::KeyRequest)?;
     let ctx = Ctx {
         staff_id: 0,
         staff_name: "internet-service".into(),

@@ -27,6 +27,7 @@ use rusqlite::Connection;
 
 use crate::clock::to_db;
 use crate::config::Config;
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Permission, Roles};
 use crate::mail::template::{self, Footer, Template};
 use crate::storage::audit::AuditEntry;
@@ -70,9 +71,10 @@ pub enum ServiceError {
     /// Field errors (red) or unconfirmed warnings (orange): the form keeps what was typed.
     #[error("input has {} problem(s)", .0.len())]
     Invalid(Vec<FieldIssue>),
-    /// The item is not in a state that allows this any more.
-    #[error("state changed: {0}")]
-    State(String),
+    /// The item, account, mail or database is not in a state that allows this, or a rule says
+    /// no: typed, put into words by `i18n::refusal`.
+    #[error("refused: {0}")]
+    Refused(#[from] Refusal),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("internal: {0}")]
