@@ -147,13 +147,12 @@ fn sync(
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
     let interval = Duration::from_secs(cfg.mail.poll_seconds.max(1));
-    let sweep_every = Duration::from_secs(u64::from(cfg.review.sweep_interval_minutes.max(1)) * 60);
+    let sweep_every = crate::service::maintenance::sweep_every(cfg);
     let mut backoff = Duration::ZERO;
     while !stop.load(Ordering::Relaxed) {
-        // R-DL-3: the deadline sweep, at most once per interval across all processes.
-        let _ = crate::service::sweep::maybe_run(store, cfg, crate::clock::now(), sweep_every);
-        // The queue filter's search index follows imports and changes (R-REV-6).
-        let _ = crate::service::queue::maintain_search(store);
+        // R-DL-3: the deadline sweep, at most once per interval across all processes; the
+        // search index follows imports (R-REV-6). What failed is logged there.
+        crate::service::maintenance::tick(store, cfg, crate::clock::now(), sweep_every);
         let mut full = false;
         match worker::run_once(store, &transport, cfg, &worker_id, crate::clock::now()) {
             Ok(r) => {

@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod lookup;
 pub mod mail;
+pub mod maintenance;
 pub mod queue;
 pub mod queue_counts;
 pub mod review;
