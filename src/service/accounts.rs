@@ -575,7 +575,7 @@ pub fn request_key(
     email_input: &str,
     birth_date: Option<NaiveDate>,
 ) -> Result<KeyRequested> {
-    let key_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
+    let key_key = email::key_of_input(email_input).ok_or(ServiceError::NotFound)?;
     let key = new_key(store.secret(), now);
     let tx = store.immediate()?;
     let acc = storage::accounts::live_by_email_key(&tx, &key_key)?.ok_or(ServiceError::NotFound)?;
@@ -660,7 +660,7 @@ pub fn activate(
     email_input: &str,
     key_input: &str,
 ) -> Result<(ActivationOutcome, Activation)> {
-    let email_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
+    let email_key = email::key_of_input(email_input).ok_or(ServiceError::NotFound)?;
     let typed = authkey::normalize_input(key_input);
     let acc = storage::accounts::live_by_email_key(store.conn(), &email_key)?
         .ok_or(ServiceError::NotFound)?;
@@ -829,7 +829,7 @@ impl AccountView {
 /// # Errors
 /// `NotFound`, `Denied`.
 pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> Result<AccountView> {
-    let key = email_key(email_input).ok_or(ServiceError::NotFound)?;
+    let key = email::key_of_input(email_input).ok_or(ServiceError::NotFound)?;
     // A read: one snapshot, no write lock. Its audit row (R-AUD-1) is written as soon as the
     // lock is free (`Store::audit_soon`), so a view never fails because another process writes.
     let (roles, acc, view) = {
@@ -870,7 +870,7 @@ pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> R
 /// `Denied`, storage failures.
 pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<i64>> {
     require(store.conn(), ctx, Permission::ViewAccount)?;
-    let Some(key) = email_key(email_input) else {
+    let Some(key) = email::key_of_input(email_input) else {
         return Ok(None);
     };
     Ok(pick(store.conn(), &key)?.map(|a| a.id))
@@ -894,11 +894,6 @@ pub fn email_case_conflicts(
             c
         })
         .collect())
-}
-
-/// The comparison key of a typed email (full-width input converted), if it reads as one.
-fn email_key(email_input: &str) -> Option<String> {
-    email::key_of_input(email_input)
 }
 
 /// The live account for an email key, else the newest.

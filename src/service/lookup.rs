@@ -659,7 +659,7 @@ fn parse_new_email(input: &str) -> Result<Email> {
 
 /// R-REG-2 for the new address: not the same, not held by another live account.
 fn check_new_email(conn: &rusqlite::Connection, acc: &AccountRow, new: &Email) -> Result<()> {
-    if new.key() == acc.email_key() {
+    if new.key() == crate::domain::email::key_of_stored(&acc.email) {
         return Err(invalid("new_email", "email_same"));
     }
     if let Some(h) = storage::accounts::live_by_email_key(conn, &new.key())?
@@ -671,16 +671,6 @@ fn check_new_email(conn: &rusqlite::Connection, acc: &AccountRow, new: &Email) -
         });
     }
     Ok(())
-}
-
-trait EmailKey {
-    fn email_key(&self) -> String;
-}
-
-impl EmailKey for AccountRow {
-    fn email_key(&self) -> String {
-        crate::domain::email::key_of_stored(&self.email)
-    }
 }
 
 /// R-ID-4: changes the login email after the identity check. With `[id_change]
