@@ -340,7 +340,10 @@ fn now_refused(s: &Settings) -> anyhow::Error {
     tracing::error!(db = %path, "MADOGUCHI_NOW refused on a live database");
     Exit::new(
         code::USAGE,
-        crate::i18n::cli::msg(s.lang, &crate::i18n::cli::Msg::NowRefused { path: &path }),
+        crate::i18n::cli::msg(
+            s.lang,
+            &crate::i18n::cli::CliMsg::NowRefused { path: &path },
+        ),
     )
     .into()
 }
@@ -391,7 +394,10 @@ pub fn tui(s: Settings, banner: Option<String>) -> anyhow::Result<i32> {
             let names = names.join(", ");
             return Exit::new(
                 code::TAMPERED,
-                crate::i18n::cli::msg(lang, &crate::i18n::cli::Msg::AuditGuard { names: &names }),
+                crate::i18n::cli::msg(
+                    lang,
+                    &crate::i18n::cli::CliMsg::AuditGuard { names: &names },
+                ),
             );
         }
         Exit::new(

@@ -475,7 +475,7 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
             "{}",
             crate::i18n::cli::msg(
                 ctx.lang,
-                &crate::i18n::cli::Msg::AuditTrimmed {
+                &crate::i18n::cli::CliMsg::AuditTrimmed {
                     removed: t.removed,
                     first_kept: t.first_kept
                 }

@@ -642,7 +642,7 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
 
 /// Messages with values in them.
 #[derive(Debug, Clone)]
-pub enum Msg<'a> {
+pub enum CliMsg<'a> {
     MustChangePassword {
         name: &'a str,
     },
@@ -804,10 +804,10 @@ pub fn audit_reason(lang: Lang, code: &str) -> String {
 /// Fills a message.
 #[must_use]
 #[allow(clippy::too_many_lines)]
-pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
+pub fn msg(lang: Lang, m: &CliMsg<'_>) -> String {
     let ja = lang == Lang::Ja;
     match *m {
-        Msg::MustChangePassword { name } => {
+        CliMsg::MustChangePassword { name } => {
             if ja {
                 format!(
                     "初回サインインのためパスワードの変更が必要です: madoguchi --as {name} passwd"
@@ -816,21 +816,21 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("You must change your password first: madoguchi --as {name} passwd")
             }
         }
-        Msg::NoDatabase { path } => {
+        CliMsg::NoDatabase { path } => {
             if ja {
                 format!("データベース {path} がありません。先に madoguchi init を実行してください")
             } else {
                 format!("No database at {path}; run `madoguchi init` first")
             }
         }
-        Msg::Initialised { code, name, admin } => {
+        CliMsg::Initialised { code, name, admin } => {
             if ja {
                 format!("初期化しました: 安定所 {code} {name}、システム管理者 {admin}")
             } else {
                 format!("Initialised: office {code} {name}, admin {admin}")
             }
         }
-        Msg::StaffAdded { name, password } => {
+        CliMsg::StaffAdded { name, password } => {
             if ja {
                 format!(
                     "職員 {name} を追加しました。\n仮パスワード（この一度だけ表示します）: {password}\n初回サインイン時に変更が必要です。"
@@ -841,28 +841,28 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::StaffDisabled { name } => {
+        CliMsg::StaffDisabled { name } => {
             if ja {
                 format!("職員 {name} を無効にしました")
             } else {
                 format!("Staff {name} disabled")
             }
         }
-        Msg::StaffEnabled { name } => {
+        CliMsg::StaffEnabled { name } => {
             if ja {
                 format!("職員 {name} を有効にしました")
             } else {
                 format!("Staff {name} enabled")
             }
         }
-        Msg::StaffUnlocked { name } => {
+        CliMsg::StaffUnlocked { name } => {
             if ja {
                 format!("職員 {name} のロックを解除しました")
             } else {
                 format!("Staff {name} unlocked")
             }
         }
-        Msg::PasswordReset { name, password } => {
+        CliMsg::PasswordReset { name, password } => {
             if ja {
                 format!(
                     "職員 {name} のパスワードをリセットしました。\n仮パスワード（この一度だけ表示します）: {password}\n次回サインイン時に変更が必要です。"
@@ -873,7 +873,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::Registered { id, kind } => {
+        CliMsg::Registered { id, kind } => {
             let k = kind_label(lang, kind);
             if ja {
                 format!("登録しました: {k}アカウント #{id}")
@@ -881,7 +881,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Registered: {k} account #{id}")
             }
         }
-        Msg::AccountHeading { id, kind } => {
+        CliMsg::AccountHeading { id, kind } => {
             let k = kind_label(lang, kind);
             if ja {
                 format!("アカウント #{id}（{k}）")
@@ -889,21 +889,21 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Account #{id} ({k})")
             }
         }
-        Msg::QueuedMail { subject, id } => {
+        CliMsg::QueuedMail { subject, id } => {
             if ja {
                 format!("送信待ちメール: {subject}（#{id}）")
             } else {
                 format!("Mail queued: {subject} (#{id})")
             }
         }
-        Msg::KeyValidUntil { at } => {
+        CliMsg::KeyValidUntil { at } => {
             if ja {
                 format!("認証キーの有効期限: {at}（日本時間）")
             } else {
                 format!("Auth key valid until: {at} (JST)")
             }
         }
-        Msg::Reissued { cancelled } => {
+        CliMsg::Reissued { cancelled } => {
             if ja {
                 format!(
                     "認証キーを再発行しました。前のキーは無効です（未送信メール {cancelled} 通を取消）"
@@ -914,26 +914,26 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::KeyPending { until } => {
+        CliMsg::KeyPending { until } => {
             if ja {
                 format!("認証キー発行済（{until} まで有効）")
             } else {
                 format!("auth key mailed (valid until {until})")
             }
         }
-        Msg::AwaitingRequest => pick(
+        CliMsg::AwaitingRequest => pick(
             lang,
             "お客様のパスワード登録待ち: インターネットサービスの「パスワード登録」から申し込むと、認証キーがメールで届きます（50分間有効）",
             "waiting for the customer: applying for password registration online mails the auth key (valid 50 minutes)",
         )
         .to_string(),
-        Msg::KeyLocked => pick(
+        CliMsg::KeyLocked => pick(
             lang,
             "認証キー無効（10回誤り）。お客様の再申込か、窓口の再発行で新しいキーになります",
             "auth key locked after 10 wrong tries; the customer asks again, or re-issue it",
         )
         .to_string(),
-        Msg::KeyExpired { at } => {
+        CliMsg::KeyExpired { at } => {
             if ja {
                 format!(
                     "認証キー期限切れ（{at} に失効）。お客様の再申込か、窓口の再発行で新しいキーになります"
@@ -942,25 +942,25 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("auth key expired (at {at}); the customer asks again, or re-issue it")
             }
         }
-        Msg::ActivatedOn { at, deadline } => match (ja, deadline) {
+        CliMsg::ActivatedOn { at, deadline } => match (ja, deadline) {
             (true, Some(d)) => format!("アカウント登録完了 {at}（仮登録期限 {d}）"),
             (true, None) => format!("アカウント登録完了 {at}"),
             (false, Some(d)) => format!("account registered {at} (provisional deadline {d})"),
             (false, None) => format!("account registered {at}"),
         },
-        Msg::Activation {
+        CliMsg::Activation {
             outcome,
             tries_left,
             deadline,
         } => activation_text(lang, outcome, tries_left, deadline),
-        Msg::AuditOk { rows } => {
+        CliMsg::AuditOk { rows } => {
             if ja {
                 format!("監査ログの連鎖は正常です（{rows} 行）")
             } else {
                 format!("The audit log chain is intact ({rows} rows)")
             }
         }
-        Msg::AuditBroken { id, reason } => {
+        CliMsg::AuditBroken { id, reason } => {
             if ja {
                 format!(
                     "監査ログが改ざんされています: 行 #{id}（{}）",
@@ -973,7 +973,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::NowRefused { path } => {
+        CliMsg::NowRefused { path } => {
             if ja {
                 format!(
                     "MADOGUCHI_NOW（時刻の差し替え）は研修用データベースでしか使えません。本番のデータベース {path} では監査ログの時刻を偽ることになるため、実行しません。MADOGUCHI_NOW を外すか、`madoguchi demo` または `madoguchi init --training` で作った研修用データベースを使ってください"
@@ -984,7 +984,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::AuditGuard { names } => {
+        CliMsg::AuditGuard { names } => {
             if ja {
                 format!(
                     "監査ログを守るトリガー（{names}）がありません、または書き換えられています。改ざんのおそれがあるため起動しません。`madoguchi audit verify` で確かめ、システム管理者に連絡してください"
@@ -995,7 +995,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::AuditAnchored { head, recorded } => {
+        CliMsg::AuditAnchored { head, recorded } => {
             let before = recorded.map_or_else(|| "-".to_string(), |r| format!("#{r}"));
             if ja {
                 format!(
@@ -1005,7 +1005,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Audit log head recorded anew (row #{head}; previously recorded: {before}); the act is logged")
             }
         }
-        Msg::AuditTrimmed {
+        CliMsg::AuditTrimmed {
             removed,
             first_kept,
         } => match (ja, first_kept) {
@@ -1018,7 +1018,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
             ),
             (false, None) => "No audit rows past retention".to_string(),
         },
-        Msg::NowInvalid { value } => {
+        CliMsg::NowInvalid { value } => {
             if ja {
                 format!(
                     "注意: MADOGUCHI_NOW「{value}」は RFC 3339 の日時ではないため無視し、実際の時刻を使います"
@@ -1027,20 +1027,20 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Note: MADOGUCHI_NOW \"{value}\" is not RFC 3339; using the real clock")
             }
         }
-        Msg::DemoCreated { path } => {
+        CliMsg::DemoCreated { path } => {
             if ja {
                 format!("デモ用データベースを作りました: {path}")
             } else {
                 format!("Demo database created: {path}")
             }
         }
-        Msg::EmailCaseConflicts { accounts: 0 } => pick(
+        CliMsg::EmailCaseConflicts { accounts: 0 } => pick(
             lang,
             "大文字・小文字だけが違うメールアドレスの有効なアカウントはありません",
             "No live accounts whose addresses differ only in letter case",
         )
         .to_string(),
-        Msg::EmailCaseConflicts { accounts } => {
+        CliMsg::EmailCaseConflicts { accounts } => {
             if ja {
                 format!(
                     "大文字・小文字だけが違うメールアドレスの有効なアカウントが{accounts}件あります（統合していません）。同じ人かどうかを確かめ、不要なアカウントを退会にしてください。「保持」のアカウントがそのアドレスでの照会・重複確認に使われます"
