@@ -3,10 +3,12 @@
 //! name the field and the rule, in Japanese).
 
 use super::Lang;
+/// 「エラー」 or 「警告」: one table, with the stored findings' words.
+pub use super::findings::severity_label;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
 use crate::domain::mail::MailState;
 use crate::domain::staff::Role;
-use crate::service::{FieldIssue, ServiceError, Severity};
+use crate::service::{FieldIssue, ServiceError};
 
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -318,15 +320,6 @@ pub fn issue_message(lang: Lang, issue: &FieldIssue) -> String {
         field_label(lang, field),
         rule_text(lang, issue.field, issue.code, issue.param.as_deref())
     )
-}
-
-/// 「エラー」 (red, must fix) or 「警告」 (orange, confirm to accept).
-#[must_use]
-pub fn severity_label(lang: Lang, s: Severity) -> &'static str {
-    match s {
-        Severity::Error => pick(lang, "エラー", "error"),
-        Severity::Warning => pick(lang, "警告", "warning"),
-    }
 }
 
 #[must_use]

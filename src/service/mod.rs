@@ -90,13 +90,15 @@ impl From<rusqlite::Error> for ServiceError {
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// 赤: must be fixed.
-    Error,
-    /// 橙: may be accepted after the clerk confirms.
-    Warning,
+/// 赤 (must be fixed) or 橙 (may be accepted after the clerk confirms): the one severity, of
+/// form issues and of stored findings alike.
+pub use crate::domain::validate::Severity;
+
+/// `"error"` or `"warning"` in the command line's JSON.
+impl serde::Serialize for Severity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
 }
 
 /// One problem with one field; `code` is stable and mapped to words by `i18n`.
