@@ -4,6 +4,7 @@ pub mod audit;
 pub mod cli;
 pub mod delivery;
 pub mod findings;
+pub mod labels;
 pub mod ops;
 pub mod refusal;
 pub mod ui;

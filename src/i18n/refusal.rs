@@ -18,7 +18,7 @@ fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
 /// The name of a submission state in a refusal.
 fn state_word(lang: Lang, s: SubmissionState) -> &'static str {
     match lang {
-        Lang::Ja => s.label_ja(),
+        Lang::Ja => super::labels::submission_state_label(lang, s),
         Lang::En => s.code(),
     }
 }
@@ -64,7 +64,10 @@ fn review_text(lang: Lang, r: ReviewRefusal) -> String {
     let (ja, en) = match r {
         ReviewRefusal::State(_, s) => {
             return match lang {
-                Lang::Ja => format!("現在の状態（{}）ではこの操作はできません", s.label_ja()),
+                Lang::Ja => format!(
+                    "現在の状態（{}）ではこの操作はできません",
+                    state_word(lang, s)
+                ),
                 Lang::En => format!("not possible while the item is {}", s.code()),
             };
         }

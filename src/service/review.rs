@@ -507,7 +507,8 @@ fn employer_mail(
 fn item_label(f: &Facts) -> String {
     format!(
         "{}「{}」",
-        f.kind.label_ja(),
+        // The mail is in Japanese (its templates are).
+        crate::i18n::labels::submission_kind_label(crate::i18n::Lang::Ja, f.kind),
         sanitize(&f.display_name, false)
     )
 }

@@ -216,9 +216,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
             Span::raw(format!(
                 "{} #{id} {} {} [{}] {}",
                 i + 1,
-                kind.label_ja(),
+                crate::i18n::labels::submission_kind_label(app.lang, *kind),
                 widgets::fit(name, 24),
-                state.label_ja(),
+                crate::i18n::labels::submission_state_label(app.lang, *state),
                 deadline.as_deref().unwrap_or("")
             )),
         ]));
