@@ -14,6 +14,7 @@ use super::CliCtx;
 use crate::config::Config;
 use crate::domain::mail::MailState;
 use crate::i18n::Lang;
+use crate::i18n::cli::Label;
 use crate::mail::transport::Transport;
 use crate::mail::worker::{self, PassReport};
 use crate::service::mail::{self as svc, MailAction, MailLine};
@@ -100,10 +101,7 @@ pub fn run_cmd(
     match cmd {
         MailCmd::Sync { watch, spool } => sync(store, cfg, *watch, spool.as_deref(), out),
         other => {
-            let ctx = ctx.context(out.t(
-                "このコマンドにはサインインが必要です",
-                "this command needs a signed-in staff member",
-            ))?;
+            let ctx = ctx.context(out.t(Label::MailNeedsSignIn))?;
             let ctx = ctx.at(crate::clock::now());
             operator(other, store, &ctx, out)
         }
@@ -117,8 +115,8 @@ struct Out {
 }
 
 impl Out {
-    fn t(self, ja: &'static str, en: &'static str) -> &'static str {
-        if self.en { en } else { ja }
+    fn t(self, l: Label) -> &'static str {
+        crate::i18n::cli::label(self.lang(), l)
     }
 
     fn lang(self) -> crate::i18n::Lang {
@@ -157,7 +155,7 @@ fn sync(
         if r.sent == 0 && waiting > 0 {
             let lang = out.lang();
             let why = r.last_error.as_deref().map_or_else(
-                || out.t("不明", "unknown").to_string(),
+                || out.t(Label::MailUnknownReason).to_string(),
                 |e| crate::i18n::delivery::explain(lang, e),
             );
             let text = crate::i18n::cli::mail_nothing_delivered(lang, waiting, &why);
@@ -196,10 +194,7 @@ fn sync(
                 tracing::error!("mail sync pass: {e}; next try in {backoff:?}");
                 eprintln!(
                     "{}: {}",
-                    out.t(
-                        "送信処理に失敗しました。再試行します",
-                        "mail pass failed; retrying"
-                    ),
+                    out.t(Label::MailPassFailed),
                     crate::domain::text::sanitize(&e.to_string(), false)
                 );
             }
@@ -231,38 +226,19 @@ fn print_report(r: &PassReport, via: &str, out: Out) -> anyhow::Result<()> {
     if out.json {
         return out.json(r);
     }
-    if out.en {
-        say!(
-            "sent {} / deferred {} / failed {} / expired {} ({via})",
-            r.sent,
-            r.deferred,
-            r.failed,
-            r.expired
-        );
-    } else {
-        say!(
-            "送信 {} 件 / 再送待ち {} 件 / 失敗 {} 件 / 期限切れ {} 件（{via}）",
-            r.sent,
-            r.deferred,
-            r.failed,
-            r.expired
-        );
-    }
+    say!(
+        "{}",
+        crate::i18n::cli::mail_pass_report(
+            out.lang(),
+            [r.sent, r.deferred, r.failed, r.expired],
+            via
+        )
+    );
     if let Some(e) = &r.last_error {
         say!(
             "{}: {}",
-            out.t("最後のエラー", "last error"),
-            crate::domain::text::sanitize(
-                &crate::i18n::delivery::explain(
-                    if out.en {
-                        crate::i18n::Lang::En
-                    } else {
-                        crate::i18n::Lang::Ja
-                    },
-                    e
-                ),
-                false
-            )
+            out.t(Label::MailLastError),
+            crate::domain::text::sanitize(&crate::i18n::delivery::explain(out.lang(), e), false)
         );
     }
     Ok(())
@@ -279,7 +255,7 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
                 say!("{:<10} {n:>6}", state.code());
             }
             if let Some(a) = s.oldest_waiting_age_seconds {
-                say!("{}: {}", out.t("最古の待ち", "oldest waiting"), fmt_age(a));
+                say!("{}: {}", out.t(Label::MailOldestWaiting), fmt_age(a));
             }
             Ok(())
         }),
@@ -290,7 +266,7 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
                 Some((s, None)) => {
                     eprintln!(
                         "{}: {}",
-                        out.t("不明な状態", "unknown state"),
+                        out.t(Label::MailUnknownState),
                         crate::domain::text::sanitize(s, false)
                     );
                     return Ok(1);
@@ -322,9 +298,9 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
             match &d.body {
                 Some(b) => say!("\n{}", crate::domain::text::sanitize(b, true)),
                 None if d.body_scrubbed => {
-                    say!("{}", out.t("（本文は消去済み）", "(body scrubbed)"))
+                    say!("{}", out.t(Label::MailBodyScrubbed))
                 }
-                None => say!("{}", out.t("（本文は表示できません）", "(body not shown)")),
+                None => say!("{}", out.t(Label::MailBodyNotShown)),
             }
             Ok(())
         }),
@@ -357,8 +333,8 @@ fn act(
 
 fn refused(e: &ServiceError, out: Out) -> anyhow::Result<i32> {
     let msg = match e {
-        ServiceError::Denied => out.t("権限がありません", "not permitted").to_string(),
-        ServiceError::NotFound => out.t("そのメールはありません", "no such mail").to_string(),
+        ServiceError::Denied => out.t(Label::MailNotPermitted).to_string(),
+        ServiceError::NotFound => out.t(Label::MailNotFound).to_string(),
         ServiceError::Refused(r) => crate::i18n::refusal::refusal_text(out.lang(), r),
         other => return Err(anyhow::anyhow!("{other}")),
     };

@@ -532,6 +532,20 @@ pub enum Label {
     InternalError,
     DemoRefusesExisting,
     DemoStaffHeader,
+    /// `mail …` operator actions without `--as`.
+    MailNeedsSignIn,
+    /// A delivery failure without a reason.
+    MailUnknownReason,
+    /// `mail sync --watch`: a pass failed, the service goes on.
+    MailPassFailed,
+    MailLastError,
+    MailOldestWaiting,
+    /// `mail list --state` with a state that does not exist.
+    MailUnknownState,
+    MailBodyScrubbed,
+    MailBodyNotShown,
+    MailNotPermitted,
+    MailNotFound,
 }
 
 #[must_use]
@@ -630,6 +644,24 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
             "デモ用の職員（職員ID / パスワード / 氏名・役割）:",
             "Demo staff (ID / password / name, role):",
         ),
+        L::MailNeedsSignIn => pick(
+            lang,
+            "このコマンドにはサインインが必要です",
+            "this command needs a signed-in staff member",
+        ),
+        L::MailUnknownReason => pick(lang, "不明", "unknown"),
+        L::MailPassFailed => pick(
+            lang,
+            "送信処理に失敗しました。再試行します",
+            "mail pass failed; retrying",
+        ),
+        L::MailLastError => pick(lang, "最後のエラー", "last error"),
+        L::MailOldestWaiting => pick(lang, "最古の待ち", "oldest waiting"),
+        L::MailUnknownState => pick(lang, "不明な状態", "unknown state"),
+        L::MailBodyScrubbed => pick(lang, "（本文は消去済み）", "(body scrubbed)"),
+        L::MailBodyNotShown => pick(lang, "（本文は表示できません）", "(body not shown)"),
+        L::MailNotPermitted => pick(lang, "権限がありません", "not permitted"),
+        L::MailNotFound => pick(lang, "そのメールはありません", "no such mail"),
     }
 }
 
@@ -1163,6 +1195,25 @@ pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
         "report_after_hours" => pick(lang, "時間外・閉庁日のアクセス", "After-hours access"),
         "none" => pick(lang, "（なし）", "(none)"),
         _ => "",
+    }
+}
+
+/// What one `mail sync` pass did: sent, deferred, failed and expired mails, and the way out.
+#[must_use]
+pub fn mail_pass_report(
+    lang: Lang,
+    [sent, deferred, failed, expired]: [usize; 4],
+    via: &str,
+) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "送信 {sent} 件 / 再送待ち {deferred} 件 / 失敗 {failed} 件 / 期限切れ {expired} 件（{via}）"
+        ),
+        Lang::En => {
+            format!(
+                "sent {sent} / deferred {deferred} / failed {failed} / expired {expired} ({via})"
+            )
+        }
     }
 }
 
