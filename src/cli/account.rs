@@ -299,7 +299,11 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     ];
     for (f, val) in fields {
         if let Some(x) = val {
-            outln!("{}: {}", crate::i18n::cli::field_label(lang, f), safe(x))?;
+            outln!(
+                "{}: {}",
+                crate::i18n::fields::field_label(lang, crate::i18n::fields::FieldSet::Form, f),
+                safe(x)
+            )?;
         }
     }
     outln!("{}:", l(Label::Mails))?;

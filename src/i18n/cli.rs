@@ -1,8 +1,9 @@
-//! Messages of the command line, and the field/rule/error words the TUI reuses
-//! (`issue_message`, `error_message`, `field_label`). Japanese is the default (SPEC §5: errors
-//! name the field and the rule, in Japanese).
+//! Messages of the command line, and the rule/error words the TUI reuses (`issue_message`,
+//! `error_message`; field names are `i18n::fields`, refusals `i18n::refusal`). Japanese is the
+//! default (SPEC §5: errors name the field and the rule, in Japanese).
 
 use super::Lang;
+pub use super::fields::{FieldSet, field_label};
 /// 「エラー」 or 「警告」: one table, with the stored findings' words.
 pub use super::findings::severity_label;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
@@ -14,49 +15,6 @@ fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Ja => ja,
         Lang::En => en,
-    }
-}
-
-/// The name of a form field as the clerk knows it.
-#[must_use]
-pub fn field_label(lang: Lang, field: &str) -> &'static str {
-    match field {
-        "email" => pick(lang, "メールアドレス", "Email"),
-        "email_confirm" => pick(lang, "メールアドレス（確認）", "Email (again)"),
-        "establishment_number" => pick(lang, "事業所番号", "Establishment number"),
-        "corporate_number" => pick(lang, "法人番号", "Corporate number"),
-        "birth_date" => pick(lang, "生年月日", "Date of birth"),
-        "name" => pick(lang, "氏名", "Name"),
-        "name_kana" => pick(lang, "氏名（カナ）", "Name (katakana)"),
-        "seeker_number" => pick(lang, "求職番号", "Job-seeker number"),
-        "kind" => pick(lang, "種別", "Account type"),
-        "office_code" => pick(lang, "安定所コード", "Office code"),
-        "office_name" => pick(lang, "安定所名", "Office name"),
-        "staff_name" => pick(lang, "職員ID", "Staff ID"),
-        "display_name" => pick(lang, "表示名", "Display name"),
-        "roles" => pick(lang, "役割", "Roles"),
-        "password" => pick(lang, "パスワード", "Password"),
-        "current" => pick(lang, "現在のパスワード", "Current password"),
-        "new" => pick(lang, "新しいパスワード", "New password"),
-        "confirm" => pick(lang, "新しいパスワード（確認）", "New password (again)"),
-        "auth_key" => pick(lang, "認証キー", "Auth key"),
-        "purpose" => pick(lang, "目的", "Purpose"),
-        "query" => pick(lang, "検索語", "Search text"),
-        "new_email" => pick(lang, "新しいメールアドレス", "New email"),
-        "new_email_confirm" => pick(lang, "新しいメールアドレス（確認）", "New email (again)"),
-        "document" => pick(lang, "本人確認書類", "Identity document"),
-        "note" => pick(lang, "確認内容メモ", "Check note"),
-        "path" => pick(lang, "保存先ファイル", "File path"),
-        "other" => pick(lang, "その他の目的", "Other purpose"),
-        "since" => pick(lang, "開始日", "From"),
-        "until" => pick(lang, "終了日", "Until"),
-        "date" => pick(lang, "日付", "Date"),
-        "reason" => pick(lang, "理由", "Reason"),
-        "comment" => pick(lang, "コメント", "Comment"),
-        "follow_up" => pick(lang, "フォロー日", "Follow-up date"),
-        "checklist" => pick(lang, "確認項目", "Checklist"),
-        "seen" => pick(lang, "更新番号（--seen）", "Version (--seen)"),
-        _ => pick(lang, "入力", "Input"),
     }
 }
 
@@ -317,7 +275,7 @@ pub fn issue_message(lang: Lang, issue: &FieldIssue) -> String {
     };
     format!(
         "{}: {}",
-        field_label(lang, field),
+        field_label(lang, FieldSet::Form, field),
         rule_text(lang, issue.field, issue.code, issue.param.as_deref())
     )
 }

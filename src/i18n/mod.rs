@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cli;
 pub mod delivery;
+pub mod fields;
 pub mod findings;
 pub mod labels;
 pub mod ops;

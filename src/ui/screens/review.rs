@@ -17,7 +17,7 @@ use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::domain::text::sanitize;
 use crate::domain::validate::Severity;
 use crate::i18n::findings::{
-    field_label, job_section_heading, severity_label, stored_finding_message,
+    FieldSet, field_label, job_section_heading, severity_label, stored_finding_message,
 };
 use crate::i18n::ui::Msg;
 use crate::service::review::Detail;
@@ -558,7 +558,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         }
         l.push(Line::from(format!(
             "  {}: {}",
-            field_label(app.lang, k),
+            field_label(app.lang, FieldSet::Submission, k),
             val.replace('\n', " ")
         )));
     }
@@ -571,7 +571,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         for (f, old, new) in &d.diff {
             l.push(Line::from(format!(
                 "  {}: {old} → {new}",
-                field_label(app.lang, f)
+                field_label(app.lang, FieldSet::Submission, f)
             )));
         }
     }
