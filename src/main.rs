@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use madoguchi::cli::{self, Cli};
-use madoguchi::i18n::cli::{Msg, msg};
+use madoguchi::i18n::cli::{CliMsg, msg};
 
 fn main() -> ExitCode {
     // Every file this process creates (database, -wal, log, spool) is owner-only.
@@ -107,6 +107,6 @@ fn warn_bad_now(lang: madoguchi::i18n::Lang) {
     {
         let value = madoguchi::cli::safe(&v);
         tracing::warn!("MADOGUCHI_NOW ignored: {value}");
-        eprintln!("{}", msg(lang, &Msg::NowInvalid { value: &value }));
+        eprintln!("{}", msg(lang, &CliMsg::NowInvalid { value: &value }));
     }
 }

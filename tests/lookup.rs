@@ -5,6 +5,7 @@ use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::lookup::IdentityCheck;
+use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::lookup::{self, ChangeOutcome, SearchKey};
 use madoguchi::service::{Ctx, ServiceError, audit, setup, staff};
@@ -509,7 +510,7 @@ fn r_id_4_supervisor_approval_when_configured_four_eyes() {
             "x@newco.jp",
             &id_check()
         ),
-        Err(ServiceError::State(_))
+        Err(ServiceError::Refused(Refusal::ChangePending))
     ));
     // The requester cannot approve; a counter clerk cannot either.
     let clerk = e.clerk.clone();
@@ -539,7 +540,7 @@ fn r_id_4_supervisor_approval_when_configured_four_eyes() {
     );
     assert!(matches!(
         lookup::decide_change(&mut e.store, &cfg, &boss2, request_id, true),
-        Err(ServiceError::State(_))
+        Err(ServiceError::Refused(Refusal::ChangeDecided))
     ));
 }
 

@@ -11,7 +11,8 @@ use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::queue::{Queue, Sort};
-use madoguchi::domain::review::CHECKLIST;
+use madoguchi::domain::refusal::Refusal;
+use madoguchi::domain::review::{CHECKLIST, ReviewRefusal};
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::domain::submission::{SubmissionKind, SubmissionState};
 use madoguchi::service::queue_counts::{Answer, Ask, Counter};
@@ -181,7 +182,10 @@ fn r_rev_1_four_eyes_and_approval_of_establishment_with_jobs() {
     review::check(&mut store, &w.boss, es, &ticks(), None).unwrap();
     let e = review::approve(&mut store, &cfg, &w.boss, es, None).unwrap_err();
     assert!(
-        matches!(e, ServiceError::State(ref s) if s == "four_eyes_checker"),
+        matches!(
+            e,
+            ServiceError::Refused(Refusal::Review(ReviewRefusal::ApproverChecked))
+        ),
         "{e:?}"
     );
     // A counter clerk may not approve at all; an admin neither.
@@ -197,7 +201,10 @@ fn r_rev_1_four_eyes_and_approval_of_establishment_with_jobs() {
     review::check(&mut store, &w.clerk, js[0], &ticks(), None).unwrap();
     let e = review::approve(&mut store, &cfg, &w.boss, js[0], None).unwrap_err();
     assert!(
-        matches!(e, ServiceError::State(ref s) if s == "establishment_not_registered"),
+        matches!(
+            e,
+            ServiceError::Refused(Refusal::Review(ReviewRefusal::EstablishmentNotRegistered))
+        ),
         "{e:?}"
     );
     // Incomplete checklist refused.
@@ -253,7 +260,10 @@ fn r_rev_4_approving_a_job_registers_its_checked_establishment_in_the_same_actio
     review::check(&mut store, &w.boss2, js[0], &ticks(), None).unwrap();
     let e = review::approve(&mut store, &cfg, &w.boss2, js[0], None).unwrap_err();
     assert!(
-        matches!(e, ServiceError::State(ref s) if s == "four_eyes_checker"),
+        matches!(
+            e,
+            ServiceError::Refused(Refusal::Review(ReviewRefusal::ApproverChecked))
+        ),
         "{e:?}"
     );
     let state = |store: &Store, id: i64| {
@@ -306,7 +316,10 @@ fn r_visit_1_approval_waits_for_the_recorded_visit() {
     assert_eq!(counts.iter().find(|c| c.0 == Queue::Visit).unwrap().1, 1);
     review::check(&mut store, &w.clerk, es, &ticks(), None).unwrap();
     let e = review::approve(&mut store, &cfg, &w.boss, es, None).unwrap_err();
-    assert!(matches!(e, ServiceError::State(ref s) if s == "visit_required"));
+    assert!(matches!(
+        e,
+        ServiceError::Refused(Refusal::Review(ReviewRefusal::VisitRequired))
+    ));
     review::record_visit(&mut store, &w.clerk, es, now.date_naive(), None).unwrap();
     review::approve(&mut store, &cfg, &w.boss, es, None).unwrap();
 }

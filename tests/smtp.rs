@@ -10,6 +10,7 @@ use chrono::Duration as D;
 use common::smtp::{SmtpServer, queue, smtp_config, state_of, t};
 use common::tools::free_port;
 use madoguchi::config::{Config, Security};
+use madoguchi::domain::refusal::Refusal;
 use madoguchi::mail::template::{self, Footer, Template};
 use madoguchi::mail::transport::Transport;
 use madoguchi::mail::worker::{self, run_once};
@@ -249,7 +250,9 @@ fn r_mail_3_r_mail_7_550_fails_visibly_and_can_be_retried_by_hand() {
     assert_eq!(l.state, MailState::Cancelled);
     assert!(matches!(
         service::mail::release(&mut store, &ctx, 1),
-        Err(service::ServiceError::State(s)) if s == "cancelled"
+        Err(service::ServiceError::Refused(Refusal::Mail(
+            MailState::Cancelled
+        )))
     ));
     let actions: i64 = store
         .conn()
@@ -301,7 +304,9 @@ fn r_mail_6_a_key_mail_is_not_sent_after_its_key_expired() {
     let ctx = admin_ctx(&mut store, later);
     assert!(matches!(
         service::mail::retry(&mut store, &ctx, id),
-        Err(service::ServiceError::State(_))
+        Err(service::ServiceError::Refused(Refusal::Mail(
+            MailState::Expired
+        )))
     ));
 }
 

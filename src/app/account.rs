@@ -90,7 +90,7 @@ impl Account {
     /// is still at the counter.
     #[must_use]
     pub fn mail_alert(&self, now: chrono::DateTime<chrono::Utc>) -> Option<Msg> {
-        use crate::storage::outbox::MailState;
+        use crate::domain::mail::MailState;
         let v = self.view.as_ref()?;
         let newest = v.mails.first()?;
         match newest.state {

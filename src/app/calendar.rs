@@ -9,6 +9,7 @@ use super::keymap::Action;
 use super::{App, Pending, Screen, Tone};
 use crate::clock;
 use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR, parse_typed_date};
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Permission, Role};
 use crate::i18n::ui::Msg;
 use crate::service::calendar;
@@ -240,7 +241,7 @@ fn submit_add(app: &mut App) {
             }
         }
         Err(ServiceError::Invalid(issues)) => show_issues(app, issues),
-        Err(ServiceError::State(_)) => {
+        Err(ServiceError::Refused(Refusal::AlreadyClosed(_))) => {
             show_issues(app, vec![FieldIssue::error("date", "already_closed")]);
         }
         Err(e) => app.flash_error(&e),

@@ -418,7 +418,7 @@ fn ask_reveal(app: &mut App) {
         format!(
             "{}: {}（{}）",
             app.t(Msg::LkDocument),
-            check.document.label_ja(),
+            crate::i18n::labels::document_label(app.lang, check.document),
             check.note
         ),
         format!("{}: {}", app.t(Msg::LkPurpose), purpose_for(app, id)),

@@ -8,11 +8,11 @@
 
 use super::keymap::Action;
 use super::{App, Pending, Screen, Tone};
+use crate::domain::mail::MailState;
 use crate::i18n::ui::Msg;
 use crate::service::mail::{self as mail_service, MailAction, MailLine, QueueStatus};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
-use crate::storage::outbox::MailState;
 
 /// The filter cycle of `f`: everything, then the states an operator acts on.
 const FILTERS: [Option<MailState>; 5] = [

@@ -23,6 +23,7 @@ use tui_input::InputRequest;
 
 use crate::clock;
 use crate::config::Config;
+use crate::domain::mail::MailState;
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 use crate::i18n::{Lang, cli as msgs};
@@ -30,7 +31,6 @@ use crate::service::auth::Session;
 use crate::service::queue_counts::{Answer, Counter};
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
-use crate::storage::outbox::MailState;
 
 use form::{Edit, Form};
 use keymap::{Action, Binding};

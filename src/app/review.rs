@@ -15,6 +15,7 @@ use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Overlay, Pending, Screen, Tone, purpose};
 use crate::domain::queue::{Queue, Sort};
+use crate::domain::refusal::Refusal;
 use crate::i18n::ui::Msg;
 use crate::service::queue::{self, Dashboard, QueueLine, Resume};
 use crate::service::queue_counts::{Ask, Counter};
@@ -778,23 +779,15 @@ pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<i64>) {
                 app.mail_was_queued();
             }
         }
-        Err(ServiceError::State(s)) if s.starts_with(review::ACTED_FIRST) => {
+        Err(ServiceError::Refused(Refusal::ActedFirst { by, now })) => {
             // The item moved on: its checklist no longer applies.
             if let (Screen::Detail(d), ReviewKey::Check(_)) = (&mut app.screen, &key) {
                 d.dialog = None;
             }
-            let msg = crate::i18n::cli::error_message(app.lang, &ServiceError::State(s));
             app.overlay = Some(Overlay::Notice {
                 title: app.t(Msg::ActedFirstTitle).to_string(),
                 // Who first, then the new state, on its own line (fits 80 columns).
-                lines: msg
-                    .split_inclusive("た")
-                    .map(|p| {
-                        p.trim_start_matches('（')
-                            .trim_end_matches('）')
-                            .to_string()
-                    })
-                    .collect(),
+                lines: crate::i18n::refusal::acted_first_lines(app.lang, by.as_deref(), now).into(),
             });
         }
         // Unticked items: named in the checklist, the ticks kept.

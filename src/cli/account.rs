@@ -10,7 +10,7 @@ use crate::domain::account::AccountKind;
 use crate::domain::authkey::ActivationOutcome;
 use crate::domain::staff::Permission;
 use crate::i18n::Lang;
-use crate::i18n::cli::{Label, Msg, account_state_label, label, mail_state_label, msg};
+use crate::i18n::cli::{CliMsg, Label, account_state_label, label, mail_state_label, msg};
 use crate::service::accounts::{self, AccountStatus, AccountView, RegisterInput};
 use crate::service::cli_support;
 
@@ -129,7 +129,7 @@ fn case_conflicts(ctx: &CliCtx) -> anyhow::Result<i32> {
         "{}",
         msg(
             ctx.lang,
-            &Msg::EmailCaseConflicts {
+            &CliMsg::EmailCaseConflicts {
                 accounts: list.len()
             }
         )
@@ -191,19 +191,19 @@ fn register(a: &RegisterArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
             "{}",
             msg(
                 ctx.lang,
-                &Msg::Registered {
+                &CliMsg::Registered {
                     id: r.account_id,
                     kind: r.kind
                 }
             )
         )?;
         outln!("{}: {}", label(ctx.lang, Label::Email), safe(&r.email))?;
-        outln!("{}", msg(ctx.lang, &Msg::AwaitingRequest))?;
+        outln!("{}", msg(ctx.lang, &CliMsg::AwaitingRequest))?;
         outln!(
             "{}",
             msg(
                 ctx.lang,
-                &Msg::QueuedMail {
+                &CliMsg::QueuedMail {
                     subject: &r.mail.subject,
                     id: r.mail.outbox_id
                 }
@@ -222,23 +222,23 @@ fn state_line(ctx: &CliCtx, v: &AccountView, now: DateTime<Utc>) -> String {
     let lang = ctx.lang;
     let at = |t: &Option<String>| t.as_deref().map(jst_text);
     match v.status() {
-        AccountStatus::AwaitingRequest => msg(lang, &Msg::AwaitingRequest),
+        AccountStatus::AwaitingRequest => msg(lang, &CliMsg::AwaitingRequest),
         AccountStatus::KeyLive { until } => {
             let until = if jst_date(until) == jst_date(now) {
                 fmt_jst_hm(until)
             } else {
                 fmt_jst(until)
             };
-            msg(lang, &Msg::KeyPending { until: &until })
+            msg(lang, &CliMsg::KeyPending { until: &until })
         }
-        AccountStatus::KeyExpired { at } => msg(lang, &Msg::KeyExpired { at: &fmt_jst(at) }),
-        AccountStatus::KeyLocked => msg(lang, &Msg::KeyLocked),
+        AccountStatus::KeyExpired { at } => msg(lang, &CliMsg::KeyExpired { at: &fmt_jst(at) }),
+        AccountStatus::KeyLocked => msg(lang, &CliMsg::KeyLocked),
         AccountStatus::Provisional {
             completed,
             deadline,
         } => msg(
             lang,
-            &Msg::ActivatedOn {
+            &CliMsg::ActivatedOn {
                 at: &at(&completed).unwrap_or_default(),
                 deadline: deadline.as_deref(),
             },
@@ -277,7 +277,7 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
         "{}",
         msg(
             lang,
-            &Msg::AccountHeading {
+            &CliMsg::AccountHeading {
                 id: a.id,
                 kind: a.kind
             }
@@ -299,7 +299,11 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
     ];
     for (f, val) in fields {
         if let Some(x) = val {
-            outln!("{}: {}", crate::i18n::cli::field_label(lang, f), safe(x))?;
+            outln!(
+                "{}: {}",
+                crate::i18n::fields::field_label(lang, crate::i18n::fields::FieldSet::Form, f),
+                safe(x)
+            )?;
         }
     }
     outln!("{}:", l(Label::Mails))?;
@@ -343,17 +347,17 @@ fn reissue(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
             "{}",
             msg(
                 ctx.lang,
-                &Msg::Reissued {
+                &CliMsg::Reissued {
                     cancelled: r.cancelled_mails
                 }
             )
         )?;
-        outln!("{}", msg(ctx.lang, &Msg::KeyValidUntil { at: &expires }))?;
+        outln!("{}", msg(ctx.lang, &CliMsg::KeyValidUntil { at: &expires }))?;
         outln!(
             "{}",
             msg(
                 ctx.lang,
-                &Msg::QueuedMail {
+                &CliMsg::QueuedMail {
                     subject: &r.mail.subject,
                     id: r.mail.outbox_id
                 }
@@ -374,7 +378,7 @@ fn activate(ctx: &CliCtx, email: &str) -> anyhow::Result<i32> {
             "{}",
             msg(
                 ctx.lang,
-                &Msg::Activation {
+                &CliMsg::Activation {
                     outcome: &r.outcome,
                     tries_left: r.tries_left,
                     deadline: r.provisional_deadline.as_deref(),

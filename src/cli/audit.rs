@@ -3,7 +3,7 @@
 use super::{CliCtx, code, safe};
 use crate::cli::out::outln;
 use crate::clock::{fmt_jst, from_db};
-use crate::i18n::cli::{Label, Msg, label, msg};
+use crate::i18n::cli::{CliMsg, Label, label, msg};
 use crate::service::audit;
 
 #[derive(Debug, clap::Subcommand)]
@@ -79,7 +79,7 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             }
             match &r.first_bad {
                 None if !ctx.json => {
-                    outln!("{}", msg(ctx.lang, &Msg::AuditOk { rows: r.rows }))?;
+                    outln!("{}", msg(ctx.lang, &CliMsg::AuditOk { rows: r.rows }))?;
                     // Kept elsewhere, the head lets a later check notice rows cut off the end.
                     if let Some((id, hash)) = &r.head {
                         outln!("head: #{id} {hash}")?;
@@ -92,7 +92,7 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                         "{}",
                         msg(
                             ctx.lang,
-                            &Msg::AuditBroken {
+                            &CliMsg::AuditBroken {
                                 id: *id,
                                 reason: why
                             }
@@ -130,7 +130,7 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     "{}",
                     msg(
                         ctx.lang,
-                        &Msg::AuditAnchored {
+                        &CliMsg::AuditAnchored {
                             head: a.head,
                             recorded: a.recorded
                         }
@@ -157,7 +157,7 @@ pub fn run(cmd: &AuditCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     "{}",
                     msg(
                         ctx.lang,
-                        &Msg::AuditTrimmed {
+                        &CliMsg::AuditTrimmed {
                             removed: t.removed,
                             first_kept: t.first_kept
                         }

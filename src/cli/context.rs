@@ -11,7 +11,7 @@ use super::prompt;
 use super::{Exit, code};
 use crate::config::Config;
 use crate::i18n::Lang;
-use crate::i18n::cli::{Label, Msg, label, msg};
+use crate::i18n::cli::{CliMsg, Label, label, msg};
 use crate::service::auth::{self, Session, SignInError};
 use crate::storage::Store;
 
@@ -61,7 +61,7 @@ impl CliCtx {
             let path = s.db_path.display().to_string();
             return Err(Exit::new(
                 code::NOT_FOUND,
-                msg(s.lang, &Msg::NoDatabase { path: &path }),
+                msg(s.lang, &CliMsg::NoDatabase { path: &path }),
             )
             .into());
         }
@@ -76,7 +76,7 @@ impl CliCtx {
                 let names = names.join(", ");
                 return Err(Exit::new(
                     code::TAMPERED,
-                    msg(s.lang, &Msg::AuditGuard { names: &names }),
+                    msg(s.lang, &CliMsg::AuditGuard { names: &names }),
                 )
                 .into());
             }
@@ -118,7 +118,7 @@ impl CliCtx {
                 code::REFUSED,
                 msg(
                     self.lang,
-                    &Msg::MustChangePassword {
+                    &CliMsg::MustChangePassword {
                         name: &s.ctx.staff_name,
                     },
                 ),

@@ -10,7 +10,7 @@ use super::{CliCtx, Exit, Settings, code};
 use crate::config::Config;
 use crate::domain::account::AccountKind;
 use crate::domain::staff::{Role, Roles};
-use crate::i18n::cli::{Label, Msg, label, msg};
+use crate::i18n::cli::{CliMsg, Label, label, msg};
 use crate::service::accounts::{self, RegisterInput};
 use crate::service::{Ctx, auth, setup, staff};
 use crate::storage::{self, Store};
@@ -70,7 +70,7 @@ pub fn run(args: &DemoArgs, s: Settings) -> anyhow::Result<i32> {
             .collect();
         ctx.print_json(&serde_json::json!({"ok": true, "db": path, "staff": staff}))?;
     } else {
-        outln!("{}", msg(ctx.lang, &Msg::DemoCreated { path: &path }))?;
+        outln!("{}", msg(ctx.lang, &CliMsg::DemoCreated { path: &path }))?;
         outln!("{banner}")?;
     }
     drop(ctx);

@@ -3,7 +3,7 @@
 use super::prompt::{self, NEW_PASSWORD_ENV, PASSWORD_ENV};
 use super::{CliCtx, code};
 use crate::cli::out::outln;
-use crate::i18n::cli::{Label, Msg, label, msg};
+use crate::i18n::cli::{CliMsg, Label, label, msg};
 use crate::service::{auth, setup};
 
 #[derive(Debug, clap::Args)]
@@ -62,7 +62,7 @@ pub fn run(a: &InitArgs, ctx: &CliCtx) -> anyhow::Result<i32> {
             "{}",
             msg(
                 ctx.lang,
-                &Msg::Initialised {
+                &CliMsg::Initialised {
                     code: a.office_code.trim(),
                     name: a.office_name.trim(),
                     admin: a.admin.trim(),

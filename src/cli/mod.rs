@@ -340,7 +340,10 @@ fn now_refused(s: &Settings) -> anyhow::Error {
     tracing::error!(db = %path, "MADOGUCHI_NOW refused on a live database");
     Exit::new(
         code::USAGE,
-        crate::i18n::cli::msg(s.lang, &crate::i18n::cli::Msg::NowRefused { path: &path }),
+        crate::i18n::cli::msg(
+            s.lang,
+            &crate::i18n::cli::CliMsg::NowRefused { path: &path },
+        ),
     )
     .into()
 }
@@ -391,7 +394,10 @@ pub fn tui(s: Settings, banner: Option<String>) -> anyhow::Result<i32> {
             let names = names.join(", ");
             return Exit::new(
                 code::TAMPERED,
-                crate::i18n::cli::msg(lang, &crate::i18n::cli::Msg::AuditGuard { names: &names }),
+                crate::i18n::cli::msg(
+                    lang,
+                    &crate::i18n::cli::CliMsg::AuditGuard { names: &names },
+                ),
             );
         }
         Exit::new(
@@ -406,7 +412,7 @@ pub fn tui(s: Settings, banner: Option<String>) -> anyhow::Result<i32> {
 #[must_use]
 pub fn service_code(e: &ServiceError) -> i32 {
     match e {
-        ServiceError::Invalid(_) | ServiceError::EmailInUse { .. } | ServiceError::State(_) => {
+        ServiceError::Invalid(_) | ServiceError::EmailInUse { .. } | ServiceError::Refused(_) => {
             code::REFUSED
         }
         ServiceError::Denied | ServiceError::NotFound => code::DENIED,
@@ -418,7 +424,7 @@ fn service_error_kind(e: &ServiceError) -> &'static str {
     match e {
         ServiceError::Invalid(_) => "invalid",
         ServiceError::EmailInUse { .. } => "email_in_use",
-        ServiceError::State(_) => "state",
+        ServiceError::Refused(_) => "state",
         ServiceError::Denied => "denied",
         ServiceError::NotFound => "not_found",
         ServiceError::Storage(_) | ServiceError::Internal(_) => "internal",

@@ -229,8 +229,8 @@ pub fn run_queue(cmd: &QueueCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     outln!(
                         "{:>6}  {:<13} {:<6} {:<10} {:>4}  {}  {}",
                         r.id,
-                        r.kind.label_ja(),
-                        r.state.label_ja(),
+                        crate::i18n::labels::submission_kind_label(ctx.lang, r.kind),
+                        crate::i18n::labels::submission_state_label(ctx.lang, r.state),
                         r.deadline.as_deref().unwrap_or("-"),
                         l.days_left.map_or("-".into(), |d| d.to_string()),
                         safe(&r.display_name),
@@ -274,9 +274,19 @@ fn print_outcome(ctx: &CliCtx, o: &Outcome) -> anyhow::Result<()> {
     if ctx.json {
         return ctx.print_json(o);
     }
-    outln!("#{} {} -> {}", o.id, o.action, o.state.label_ja())?;
+    outln!(
+        "#{} {} -> {}",
+        o.id,
+        o.action,
+        crate::i18n::labels::submission_state_label(ctx.lang, o.state)
+    )?;
     for r in &o.registered {
-        outln!("  #{} {} {}", r.id, r.kind.label_ja(), r.number)?;
+        outln!(
+            "  #{} {} {}",
+            r.id,
+            crate::i18n::labels::submission_kind_label(ctx.lang, r.kind),
+            r.number
+        )?;
     }
     for (id, why) in &o.skipped {
         outln!("  #{id} skipped: {why}")?;
@@ -338,7 +348,7 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             match r {
                 Ok(o) => print_outcome(ctx, &o)?,
                 Err(
-                    e @ (crate::service::ServiceError::State(_)
+                    e @ (crate::service::ServiceError::Refused(_)
                     | crate::service::ServiceError::NotFound),
                 ) => {
                     refused += 1;
@@ -386,8 +396,8 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 outln!(
                     "#{} {} {} {}",
                     d.id,
-                    d.kind.label_ja(),
-                    d.state.label_ja(),
+                    crate::i18n::labels::submission_kind_label(ctx.lang, d.kind),
+                    crate::i18n::labels::submission_state_label(ctx.lang, d.state),
                     safe(&d.display_name)
                 )?;
                 let t = |m: crate::i18n::ui::Msg| m.text(ctx.lang);
@@ -475,7 +485,7 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
             "{}",
             crate::i18n::cli::msg(
                 ctx.lang,
-                &crate::i18n::cli::Msg::AuditTrimmed {
+                &crate::i18n::cli::CliMsg::AuditTrimmed {
                     removed: t.removed,
                     first_kept: t.first_kept
                 }

@@ -3,7 +3,7 @@
 use super::{CliCtx, code, safe};
 use crate::cli::out::outln;
 use crate::domain::staff::{Role, Roles};
-use crate::i18n::cli::{Label, Msg, label, msg, role_label};
+use crate::i18n::cli::{CliMsg, Label, label, msg, role_label};
 use crate::service::staff;
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -65,7 +65,7 @@ pub fn run(cmd: &StaffCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 serde_json::json!({"ok": true, "name": name, "temporary_password": pw}),
                 msg(
                     lang,
-                    &Msg::StaffAdded {
+                    &CliMsg::StaffAdded {
                         name,
                         password: &pw,
                     },
@@ -109,21 +109,21 @@ pub fn run(cmd: &StaffCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             staff::disable(&mut ctx.store(), &sctx, name)?;
             done(
                 serde_json::json!({"ok": true}),
-                msg(lang, &Msg::StaffDisabled { name }),
+                msg(lang, &CliMsg::StaffDisabled { name }),
             )
         }
         StaffCmd::Enable { name } => {
             staff::enable(&mut ctx.store(), &sctx, name)?;
             done(
                 serde_json::json!({"ok": true}),
-                msg(lang, &Msg::StaffEnabled { name }),
+                msg(lang, &CliMsg::StaffEnabled { name }),
             )
         }
         StaffCmd::Unlock { name } => {
             staff::unlock(&mut ctx.store(), &sctx, name)?;
             done(
                 serde_json::json!({"ok": true}),
-                msg(lang, &Msg::StaffUnlocked { name }),
+                msg(lang, &CliMsg::StaffUnlocked { name }),
             )
         }
         StaffCmd::ResetPassword { name } => {
@@ -132,7 +132,7 @@ pub fn run(cmd: &StaffCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 serde_json::json!({"ok": true, "name": name, "temporary_password": pw}),
                 msg(
                     lang,
-                    &Msg::PasswordReset {
+                    &CliMsg::PasswordReset {
                         name,
                         password: &pw,
                     },

@@ -59,19 +59,6 @@ pub enum ClosedReason {
     Office(String),
 }
 
-impl ClosedReason {
-    /// Japanese label for screens: 「土日」「祝日（海の日）」「年末年始」「閉庁（…）」.
-    #[must_use]
-    pub fn label_ja(&self) -> String {
-        match self {
-            Self::Weekend => "土日".to_string(),
-            Self::Holiday(name) => format!("祝日（{name}）"),
-            Self::YearEnd => "年末年始".to_string(),
-            Self::Office(reason) => format!("閉庁（{reason}）"),
-        }
-    }
-}
-
 /// A malformed holiday CSV. `line` is 1-based, counting the header.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -364,10 +351,6 @@ mod tests {
         assert!(c.is_open(d(2025, 6, 12)));
         assert!(c.is_open(d(2025, 12, 26)));
         assert!(c.is_open(d(2026, 1, 5)));
-        assert_eq!(
-            ClosedReason::Holiday("海の日".into()).label_ja(),
-            "祝日（海の日）"
-        );
     }
 
     #[test]

@@ -114,16 +114,6 @@ impl Urgency {
             Self::Normal => "normal",
         }
     }
-
-    /// Japanese label.
-    #[must_use]
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Overdue => "期限超過",
-            Self::Soon => "期限間近",
-            Self::Normal => "通常",
-        }
-    }
 }
 
 /// Urgency of an item from its [`DaysLeft`].

@@ -114,7 +114,7 @@ pub fn allowed_actions(state: SubmissionState) -> Vec<ReviewAction> {
 
 /// Why an approval (or another action) is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
+pub enum ReviewRefusal {
     #[error("cannot {} when {}", .0.code(), .1.code())]
     State(ReviewAction, SubmissionState),
     /// R-REV-1: the approver checked it.
@@ -134,7 +134,7 @@ pub enum Refusal {
     EstablishmentNotRegistered,
 }
 
-impl Refusal {
+impl ReviewRefusal {
     /// Stable code (CLI JSON, i18n).
     #[must_use]
     pub fn code(self) -> &'static str {
@@ -153,17 +153,17 @@ impl Refusal {
 /// entered the item. Holding the supervisor role changes nothing.
 ///
 /// # Errors
-/// [`Refusal::ApproverChecked`] or [`Refusal::ApproverEntered`].
+/// [`ReviewRefusal::ApproverChecked`] or [`ReviewRefusal::ApproverEntered`].
 pub fn four_eyes(
     approver: i64,
     checked_by: Option<i64>,
     entered_by: Option<i64>,
-) -> Result<(), Refusal> {
+) -> Result<(), ReviewRefusal> {
     if checked_by == Some(approver) {
-        return Err(Refusal::ApproverChecked);
+        return Err(ReviewRefusal::ApproverChecked);
     }
     if entered_by == Some(approver) {
-        return Err(Refusal::ApproverEntered);
+        return Err(ReviewRefusal::ApproverEntered);
     }
     Ok(())
 }
@@ -188,19 +188,19 @@ pub struct ApprovalFacts {
 ///
 /// # Errors
 /// The first rule that refuses.
-pub fn may_approve(f: &ApprovalFacts) -> Result<(), Refusal> {
+pub fn may_approve(f: &ApprovalFacts) -> Result<(), ReviewRefusal> {
     if !allows(f.state, ReviewAction::Approve) {
-        return Err(Refusal::State(ReviewAction::Approve, f.state));
+        return Err(ReviewRefusal::State(ReviewAction::Approve, f.state));
     }
     if !f.approver_is_supervisor {
-        return Err(Refusal::NotSupervisor);
+        return Err(ReviewRefusal::NotSupervisor);
     }
     four_eyes(f.approver, f.checked_by, f.entered_by)?;
     if f.visit_needed && !f.visit_recorded {
-        return Err(Refusal::VisitRequired);
+        return Err(ReviewRefusal::VisitRequired);
     }
     if f.kind == SubmissionKind::Job && !f.establishment_registered_or_in_action {
-        return Err(Refusal::EstablishmentNotRegistered);
+        return Err(ReviewRefusal::EstablishmentNotRegistered);
     }
     Ok(())
 }
@@ -346,8 +346,11 @@ mod tests {
             checked_by: Some(2),
             ..facts()
         };
-        assert_eq!(may_approve(&f), Err(Refusal::ApproverChecked));
-        assert_eq!(four_eyes(2, Some(2), None), Err(Refusal::ApproverChecked));
+        assert_eq!(may_approve(&f), Err(ReviewRefusal::ApproverChecked));
+        assert_eq!(
+            four_eyes(2, Some(2), None),
+            Err(ReviewRefusal::ApproverChecked)
+        );
     }
 
     #[test]
@@ -356,7 +359,7 @@ mod tests {
             entered_by: Some(2),
             ..facts()
         };
-        assert_eq!(may_approve(&f), Err(Refusal::ApproverEntered));
+        assert_eq!(may_approve(&f), Err(ReviewRefusal::ApproverEntered));
         assert_eq!(four_eyes(2, Some(1), Some(3)), Ok(()));
     }
 
@@ -366,14 +369,14 @@ mod tests {
             approver_is_supervisor: false,
             ..facts()
         };
-        assert_eq!(may_approve(&f), Err(Refusal::NotSupervisor));
+        assert_eq!(may_approve(&f), Err(ReviewRefusal::NotSupervisor));
         let f = ApprovalFacts {
             state: S::Received,
             ..facts()
         };
         assert_eq!(
             may_approve(&f),
-            Err(Refusal::State(ReviewAction::Approve, S::Received))
+            Err(ReviewRefusal::State(ReviewAction::Approve, S::Received))
         );
         assert_eq!(may_approve(&facts()), Ok(()));
     }
@@ -384,7 +387,7 @@ mod tests {
             visit_needed: true,
             ..facts()
         };
-        assert_eq!(may_approve(&f), Err(Refusal::VisitRequired));
+        assert_eq!(may_approve(&f), Err(ReviewRefusal::VisitRequired));
         let f = ApprovalFacts {
             visit_needed: true,
             visit_recorded: true,
@@ -399,7 +402,10 @@ mod tests {
             establishment_registered_or_in_action: false,
             ..facts()
         };
-        assert_eq!(may_approve(&f), Err(Refusal::EstablishmentNotRegistered));
+        assert_eq!(
+            may_approve(&f),
+            Err(ReviewRefusal::EstablishmentNotRegistered)
+        );
         let f = ApprovalFacts {
             kind: SubmissionKind::Establishment,
             establishment_registered_or_in_action: false,

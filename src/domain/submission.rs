@@ -64,21 +64,6 @@ impl SubmissionState {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// Japanese label for screens.
-    #[must_use]
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Received => "仮登録",
-            Self::Checked => "確認済",
-            Self::Registered => "本登録",
-            Self::Returned => "差戻し",
-            Self::Rejected => "不受理",
-            Self::Expired => "期限切れ",
-            Self::Purged => "消去済",
-            Self::Withdrawn => "取下げ",
-        }
-    }
-
     /// Still under review: received, checked or returned. Only these have a running deadline.
     #[must_use]
     pub fn is_pending(self) -> bool {
@@ -126,15 +111,6 @@ impl SubmissionKind {
             "establishment" => Some(Self::Establishment),
             "job" => Some(Self::Job),
             _ => None,
-        }
-    }
-
-    /// Japanese label.
-    #[must_use]
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Establishment => "事業所情報",
-            Self::Job => "求人情報",
         }
     }
 }
@@ -192,21 +168,6 @@ impl SubmissionEvent {
     #[must_use]
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|e| e.code() == code)
-    }
-
-    /// Japanese label.
-    #[must_use]
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Self::Check => "確認",
-            Self::Approve => "本登録",
-            Self::Return => "差戻し",
-            Self::Reject => "不受理",
-            Self::Resubmit => "再提出",
-            Self::DeadlinePassed => "期限切れ",
-            Self::Purge => "消去",
-            Self::Withdraw => "取下げ",
-        }
     }
 }
 
@@ -384,7 +345,6 @@ mod tests {
         }
         assert_eq!(S::parse("Received"), None);
         assert_eq!(S::parse(""), None);
-        assert_eq!(S::Returned.label_ja(), "差戻し");
         assert_eq!(
             TransitionError {
                 state: S::Registered,

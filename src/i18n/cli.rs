@@ -1,60 +1,20 @@
-//! Messages of the command line, and the field/rule/error words the TUI reuses
-//! (`issue_message`, `error_message`, `field_label`). Japanese is the default (SPEC §5: errors
-//! name the field and the rule, in Japanese).
+//! Messages of the command line, and the rule/error words the TUI reuses (`issue_message`,
+//! `error_message`; field names are `i18n::fields`, refusals `i18n::refusal`). Japanese is the
+//! default (SPEC §5: errors name the field and the rule, in Japanese).
 
 use super::Lang;
+pub use super::fields::{FieldSet, field_label};
+/// 「エラー」 or 「警告」: one table, with the stored findings' words.
+pub use super::findings::severity_label;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
+use crate::domain::mail::MailState;
 use crate::domain::staff::Role;
-use crate::service::{FieldIssue, ServiceError, Severity};
-use crate::storage::outbox::MailState;
+use crate::service::{FieldIssue, ServiceError};
 
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Ja => ja,
         Lang::En => en,
-    }
-}
-
-/// The name of a form field as the clerk knows it.
-#[must_use]
-pub fn field_label(lang: Lang, field: &str) -> &'static str {
-    match field {
-        "email" => pick(lang, "メールアドレス", "Email"),
-        "email_confirm" => pick(lang, "メールアドレス（確認）", "Email (again)"),
-        "establishment_number" => pick(lang, "事業所番号", "Establishment number"),
-        "corporate_number" => pick(lang, "法人番号", "Corporate number"),
-        "birth_date" => pick(lang, "生年月日", "Date of birth"),
-        "name" => pick(lang, "氏名", "Name"),
-        "name_kana" => pick(lang, "氏名（カナ）", "Name (katakana)"),
-        "seeker_number" => pick(lang, "求職番号", "Job-seeker number"),
-        "kind" => pick(lang, "種別", "Account type"),
-        "office_code" => pick(lang, "安定所コード", "Office code"),
-        "office_name" => pick(lang, "安定所名", "Office name"),
-        "staff_name" => pick(lang, "職員ID", "Staff ID"),
-        "display_name" => pick(lang, "表示名", "Display name"),
-        "roles" => pick(lang, "役割", "Roles"),
-        "password" => pick(lang, "パスワード", "Password"),
-        "current" => pick(lang, "現在のパスワード", "Current password"),
-        "new" => pick(lang, "新しいパスワード", "New password"),
-        "confirm" => pick(lang, "新しいパスワード（確認）", "New password (again)"),
-        "auth_key" => pick(lang, "認証キー", "Auth key"),
-        "purpose" => pick(lang, "目的", "Purpose"),
-        "query" => pick(lang, "検索語", "Search text"),
-        "new_email" => pick(lang, "新しいメールアドレス", "New email"),
-        "new_email_confirm" => pick(lang, "新しいメールアドレス（確認）", "New email (again)"),
-        "document" => pick(lang, "本人確認書類", "Identity document"),
-        "note" => pick(lang, "確認内容メモ", "Check note"),
-        "path" => pick(lang, "保存先ファイル", "File path"),
-        "other" => pick(lang, "その他の目的", "Other purpose"),
-        "since" => pick(lang, "開始日", "From"),
-        "until" => pick(lang, "終了日", "Until"),
-        "date" => pick(lang, "日付", "Date"),
-        "reason" => pick(lang, "理由", "Reason"),
-        "comment" => pick(lang, "コメント", "Comment"),
-        "follow_up" => pick(lang, "フォロー日", "Follow-up date"),
-        "checklist" => pick(lang, "確認項目", "Checklist"),
-        "seen" => pick(lang, "更新番号（--seen）", "Version (--seen)"),
-        _ => pick(lang, "入力", "Input"),
     }
 }
 
@@ -315,18 +275,9 @@ pub fn issue_message(lang: Lang, issue: &FieldIssue) -> String {
     };
     format!(
         "{}: {}",
-        field_label(lang, field),
+        field_label(lang, FieldSet::Form, field),
         rule_text(lang, issue.field, issue.code, issue.param.as_deref())
     )
-}
-
-/// 「エラー」 (red, must fix) or 「警告」 (orange, confirm to accept).
-#[must_use]
-pub fn severity_label(lang: Lang, s: Severity) -> &'static str {
-    match s {
-        Severity::Error => pick(lang, "エラー", "error"),
-        Severity::Warning => pick(lang, "警告", "warning"),
-    }
 }
 
 #[must_use]
@@ -454,97 +405,6 @@ pub fn role_label(lang: Lang, r: Role) -> &'static str {
     }
 }
 
-/// R-REV-1, R-REV-4, R-VISIT-1 refusals of review actions.
-fn review_refusal_text(lang: Lang, code: &str) -> Option<String> {
-    let (ja, en) = match code {
-        "four_eyes_checker" => (
-            "確認した職員は本登録できません（二者確認）",
-            "the person who checked cannot approve (four-eyes)",
-        ),
-        "four_eyes_enterer" => (
-            "入力した職員は本登録できません（二者確認）",
-            "the person who entered it cannot approve (four-eyes)",
-        ),
-        "visit_required" => (
-            "窓口来所が必要です。来所を記録してから本登録してください",
-            "a counter visit is required: record it before approving",
-        ),
-        "establishment_not_registered" => (
-            "事業所が本登録されていません（事業所と同時の本登録もできません）",
-            "the establishment is not registered (nor can it be approved with this)",
-        ),
-        "not_assigned_to_you" => ("担当者ではありません", "not assigned to you"),
-        "colleague_cannot_review" => (
-            "引き継ぎ先の職員は審査できません",
-            "that colleague cannot review",
-        ),
-        _ => return None,
-    };
-    Some(pick(lang, ja, en).to_string())
-}
-
-fn state_change_text(lang: Lang, what: &str) -> String {
-    if let Some(s) = AccountState::parse(what) {
-        return match lang {
-            Lang::Ja => format!(
-                "アカウントが「{}」のため実行できません",
-                account_state_label(lang, s)
-            ),
-            Lang::En => format!(
-                "not possible: the account is {}",
-                account_state_label(lang, s)
-            ),
-        };
-    }
-    if let Some(rest) = what.strip_prefix("acted_first|") {
-        // R-REV-5: who acted first and the state now.
-        let (who, state) = rest.split_once('|').unwrap_or((rest, ""));
-        let st: String = crate::domain::submission::SubmissionState::parse(state)
-            .map_or_else(|| state.to_string(), |s| s.label_ja().to_string());
-        return match lang {
-            // No staff member: the employer's resubmission, the sweep.
-            Lang::Ja if who == "システム" => {
-                format!("システムが先に更新しました（現在の状態: {st}）")
-            }
-            Lang::Ja => format!("{who}さんが先に処理しました（現在の状態: {st}）"),
-            Lang::En => format!("{who} acted first (now: {state})"),
-        };
-    }
-    if let Some(t) = review_refusal_text(lang, what) {
-        return t;
-    }
-    match what {
-        "already initialised" => pick(
-            lang,
-            "このデータベースは既に初期化されています",
-            "this database is already initialised",
-        )
-        .to_string(),
-        "cannot disable yourself" => pick(
-            lang,
-            "自分自身を無効にすることはできません",
-            "you cannot disable yourself",
-        )
-        .to_string(),
-        "change_pending" => pick(
-            lang,
-            "このアカウントには承認待ちのID変更があります",
-            "an ID change for this account is already waiting for approval",
-        )
-        .to_string(),
-        "decided" => pick(
-            lang,
-            "このID変更は既に承認または却下されています",
-            "this ID change has already been decided",
-        )
-        .to_string(),
-        other => match lang {
-            Lang::Ja => format!("状態が変わったため実行できません（{other}）"),
-            Lang::En => format!("the state has changed ({other})"),
-        },
-    }
-}
-
 /// One short message for a refused use case; `Invalid` gives one line per issue.
 #[must_use]
 pub fn error_message(lang: Lang, e: &ServiceError) -> String {
@@ -576,7 +436,7 @@ pub fn error_message(lang: Lang, e: &ServiceError) -> String {
             .map(|i| issue_message(lang, i))
             .collect::<Vec<_>>()
             .join("\n"),
-        ServiceError::State(s) => state_change_text(lang, s),
+        ServiceError::Refused(r) => super::refusal::refusal_text(lang, r),
         ServiceError::Storage(s) if crate::storage::is_disk_full(s) => {
             label(lang, Label::DiskFull).to_string()
         }
@@ -630,6 +490,20 @@ pub enum Label {
     InternalError,
     DemoRefusesExisting,
     DemoStaffHeader,
+    /// `mail …` operator actions without `--as`.
+    MailNeedsSignIn,
+    /// A delivery failure without a reason.
+    MailUnknownReason,
+    /// `mail sync --watch`: a pass failed, the service goes on.
+    MailPassFailed,
+    MailLastError,
+    MailOldestWaiting,
+    /// `mail list --state` with a state that does not exist.
+    MailUnknownState,
+    MailBodyScrubbed,
+    MailBodyNotShown,
+    MailNotPermitted,
+    MailNotFound,
 }
 
 #[must_use]
@@ -728,12 +602,30 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
             "デモ用の職員（職員ID / パスワード / 氏名・役割）:",
             "Demo staff (ID / password / name, role):",
         ),
+        L::MailNeedsSignIn => pick(
+            lang,
+            "このコマンドにはサインインが必要です",
+            "this command needs a signed-in staff member",
+        ),
+        L::MailUnknownReason => pick(lang, "不明", "unknown"),
+        L::MailPassFailed => pick(
+            lang,
+            "送信処理に失敗しました。再試行します",
+            "mail pass failed; retrying",
+        ),
+        L::MailLastError => pick(lang, "最後のエラー", "last error"),
+        L::MailOldestWaiting => pick(lang, "最古の待ち", "oldest waiting"),
+        L::MailUnknownState => pick(lang, "不明な状態", "unknown state"),
+        L::MailBodyScrubbed => pick(lang, "（本文は消去済み）", "(body scrubbed)"),
+        L::MailBodyNotShown => pick(lang, "（本文は表示できません）", "(body not shown)"),
+        L::MailNotPermitted => pick(lang, "権限がありません", "not permitted"),
+        L::MailNotFound => pick(lang, "そのメールはありません", "no such mail"),
     }
 }
 
 /// Messages with values in them.
 #[derive(Debug, Clone)]
-pub enum Msg<'a> {
+pub enum CliMsg<'a> {
     MustChangePassword {
         name: &'a str,
     },
@@ -895,10 +787,10 @@ pub fn audit_reason(lang: Lang, code: &str) -> String {
 /// Fills a message.
 #[must_use]
 #[allow(clippy::too_many_lines)]
-pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
+pub fn msg(lang: Lang, m: &CliMsg<'_>) -> String {
     let ja = lang == Lang::Ja;
     match *m {
-        Msg::MustChangePassword { name } => {
+        CliMsg::MustChangePassword { name } => {
             if ja {
                 format!(
                     "初回サインインのためパスワードの変更が必要です: madoguchi --as {name} passwd"
@@ -907,21 +799,21 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("You must change your password first: madoguchi --as {name} passwd")
             }
         }
-        Msg::NoDatabase { path } => {
+        CliMsg::NoDatabase { path } => {
             if ja {
                 format!("データベース {path} がありません。先に madoguchi init を実行してください")
             } else {
                 format!("No database at {path}; run `madoguchi init` first")
             }
         }
-        Msg::Initialised { code, name, admin } => {
+        CliMsg::Initialised { code, name, admin } => {
             if ja {
                 format!("初期化しました: 安定所 {code} {name}、システム管理者 {admin}")
             } else {
                 format!("Initialised: office {code} {name}, admin {admin}")
             }
         }
-        Msg::StaffAdded { name, password } => {
+        CliMsg::StaffAdded { name, password } => {
             if ja {
                 format!(
                     "職員 {name} を追加しました。\n仮パスワード（この一度だけ表示します）: {password}\n初回サインイン時に変更が必要です。"
@@ -932,28 +824,28 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::StaffDisabled { name } => {
+        CliMsg::StaffDisabled { name } => {
             if ja {
                 format!("職員 {name} を無効にしました")
             } else {
                 format!("Staff {name} disabled")
             }
         }
-        Msg::StaffEnabled { name } => {
+        CliMsg::StaffEnabled { name } => {
             if ja {
                 format!("職員 {name} を有効にしました")
             } else {
                 format!("Staff {name} enabled")
             }
         }
-        Msg::StaffUnlocked { name } => {
+        CliMsg::StaffUnlocked { name } => {
             if ja {
                 format!("職員 {name} のロックを解除しました")
             } else {
                 format!("Staff {name} unlocked")
             }
         }
-        Msg::PasswordReset { name, password } => {
+        CliMsg::PasswordReset { name, password } => {
             if ja {
                 format!(
                     "職員 {name} のパスワードをリセットしました。\n仮パスワード（この一度だけ表示します）: {password}\n次回サインイン時に変更が必要です。"
@@ -964,7 +856,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::Registered { id, kind } => {
+        CliMsg::Registered { id, kind } => {
             let k = kind_label(lang, kind);
             if ja {
                 format!("登録しました: {k}アカウント #{id}")
@@ -972,7 +864,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Registered: {k} account #{id}")
             }
         }
-        Msg::AccountHeading { id, kind } => {
+        CliMsg::AccountHeading { id, kind } => {
             let k = kind_label(lang, kind);
             if ja {
                 format!("アカウント #{id}（{k}）")
@@ -980,21 +872,21 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Account #{id} ({k})")
             }
         }
-        Msg::QueuedMail { subject, id } => {
+        CliMsg::QueuedMail { subject, id } => {
             if ja {
                 format!("送信待ちメール: {subject}（#{id}）")
             } else {
                 format!("Mail queued: {subject} (#{id})")
             }
         }
-        Msg::KeyValidUntil { at } => {
+        CliMsg::KeyValidUntil { at } => {
             if ja {
                 format!("認証キーの有効期限: {at}（日本時間）")
             } else {
                 format!("Auth key valid until: {at} (JST)")
             }
         }
-        Msg::Reissued { cancelled } => {
+        CliMsg::Reissued { cancelled } => {
             if ja {
                 format!(
                     "認証キーを再発行しました。前のキーは無効です（未送信メール {cancelled} 通を取消）"
@@ -1005,26 +897,26 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::KeyPending { until } => {
+        CliMsg::KeyPending { until } => {
             if ja {
                 format!("認証キー発行済（{until} まで有効）")
             } else {
                 format!("auth key mailed (valid until {until})")
             }
         }
-        Msg::AwaitingRequest => pick(
+        CliMsg::AwaitingRequest => pick(
             lang,
             "お客様のパスワード登録待ち: インターネットサービスの「パスワード登録」から申し込むと、認証キーがメールで届きます（50分間有効）",
             "waiting for the customer: applying for password registration online mails the auth key (valid 50 minutes)",
         )
         .to_string(),
-        Msg::KeyLocked => pick(
+        CliMsg::KeyLocked => pick(
             lang,
             "認証キー無効（10回誤り）。お客様の再申込か、窓口の再発行で新しいキーになります",
             "auth key locked after 10 wrong tries; the customer asks again, or re-issue it",
         )
         .to_string(),
-        Msg::KeyExpired { at } => {
+        CliMsg::KeyExpired { at } => {
             if ja {
                 format!(
                     "認証キー期限切れ（{at} に失効）。お客様の再申込か、窓口の再発行で新しいキーになります"
@@ -1033,25 +925,25 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("auth key expired (at {at}); the customer asks again, or re-issue it")
             }
         }
-        Msg::ActivatedOn { at, deadline } => match (ja, deadline) {
+        CliMsg::ActivatedOn { at, deadline } => match (ja, deadline) {
             (true, Some(d)) => format!("アカウント登録完了 {at}（仮登録期限 {d}）"),
             (true, None) => format!("アカウント登録完了 {at}"),
             (false, Some(d)) => format!("account registered {at} (provisional deadline {d})"),
             (false, None) => format!("account registered {at}"),
         },
-        Msg::Activation {
+        CliMsg::Activation {
             outcome,
             tries_left,
             deadline,
         } => activation_text(lang, outcome, tries_left, deadline),
-        Msg::AuditOk { rows } => {
+        CliMsg::AuditOk { rows } => {
             if ja {
                 format!("監査ログの連鎖は正常です（{rows} 行）")
             } else {
                 format!("The audit log chain is intact ({rows} rows)")
             }
         }
-        Msg::AuditBroken { id, reason } => {
+        CliMsg::AuditBroken { id, reason } => {
             if ja {
                 format!(
                     "監査ログが改ざんされています: 行 #{id}（{}）",
@@ -1064,7 +956,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::NowRefused { path } => {
+        CliMsg::NowRefused { path } => {
             if ja {
                 format!(
                     "MADOGUCHI_NOW（時刻の差し替え）は研修用データベースでしか使えません。本番のデータベース {path} では監査ログの時刻を偽ることになるため、実行しません。MADOGUCHI_NOW を外すか、`madoguchi demo` または `madoguchi init --training` で作った研修用データベースを使ってください"
@@ -1075,7 +967,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::AuditGuard { names } => {
+        CliMsg::AuditGuard { names } => {
             if ja {
                 format!(
                     "監査ログを守るトリガー（{names}）がありません、または書き換えられています。改ざんのおそれがあるため起動しません。`madoguchi audit verify` で確かめ、システム管理者に連絡してください"
@@ -1086,7 +978,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 )
             }
         }
-        Msg::AuditAnchored { head, recorded } => {
+        CliMsg::AuditAnchored { head, recorded } => {
             let before = recorded.map_or_else(|| "-".to_string(), |r| format!("#{r}"));
             if ja {
                 format!(
@@ -1096,7 +988,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Audit log head recorded anew (row #{head}; previously recorded: {before}); the act is logged")
             }
         }
-        Msg::AuditTrimmed {
+        CliMsg::AuditTrimmed {
             removed,
             first_kept,
         } => match (ja, first_kept) {
@@ -1109,7 +1001,7 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
             ),
             (false, None) => "No audit rows past retention".to_string(),
         },
-        Msg::NowInvalid { value } => {
+        CliMsg::NowInvalid { value } => {
             if ja {
                 format!(
                     "注意: MADOGUCHI_NOW「{value}」は RFC 3339 の日時ではないため無視し、実際の時刻を使います"
@@ -1118,20 +1010,20 @@ pub fn msg(lang: Lang, m: &Msg<'_>) -> String {
                 format!("Note: MADOGUCHI_NOW \"{value}\" is not RFC 3339; using the real clock")
             }
         }
-        Msg::DemoCreated { path } => {
+        CliMsg::DemoCreated { path } => {
             if ja {
                 format!("デモ用データベースを作りました: {path}")
             } else {
                 format!("Demo database created: {path}")
             }
         }
-        Msg::EmailCaseConflicts { accounts: 0 } => pick(
+        CliMsg::EmailCaseConflicts { accounts: 0 } => pick(
             lang,
             "大文字・小文字だけが違うメールアドレスの有効なアカウントはありません",
             "No live accounts whose addresses differ only in letter case",
         )
         .to_string(),
-        Msg::EmailCaseConflicts { accounts } => {
+        CliMsg::EmailCaseConflicts { accounts } => {
             if ja {
                 format!(
                     "大文字・小文字だけが違うメールアドレスの有効なアカウントが{accounts}件あります（統合していません）。同じ人かどうかを確かめ、不要なアカウントを退会にしてください。「保持」のアカウントがそのアドレスでの照会・重複確認に使われます"
@@ -1261,6 +1153,25 @@ pub fn lookup_word(lang: Lang, key: &str) -> &'static str {
         "report_after_hours" => pick(lang, "時間外・閉庁日のアクセス", "After-hours access"),
         "none" => pick(lang, "（なし）", "(none)"),
         _ => "",
+    }
+}
+
+/// What one `mail sync` pass did: sent, deferred, failed and expired mails, and the way out.
+#[must_use]
+pub fn mail_pass_report(
+    lang: Lang,
+    [sent, deferred, failed, expired]: [usize; 4],
+    via: &str,
+) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "送信 {sent} 件 / 再送待ち {deferred} 件 / 失敗 {failed} 件 / 期限切れ {expired} 件（{via}）"
+        ),
+        Lang::En => {
+            format!(
+                "sent {sent} / deferred {deferred} / failed {failed} / expired {expired} ({via})"
+            )
+        }
     }
 }
 

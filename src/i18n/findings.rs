@@ -4,75 +4,9 @@
 //! for `kana`, from the data; callers still pass the message through the terminal sanitiser.
 
 use super::Lang;
+pub use super::fields::{FieldSet, field_label};
 use crate::domain::job::JobSection;
 use crate::domain::validate::{Finding, Severity, rules};
-
-/// The field's label; an unknown path is returned as it is.
-#[must_use]
-pub fn field_label(lang: Lang, field: &str) -> &str {
-    let (ja, en) = match field {
-        "establishment_number" => ("事業所番号", "Establishment number"),
-        "corporate_number" => ("法人番号", "Corporate number"),
-        "name" => ("事業所名", "Establishment name"),
-        "name_kana" => ("事業所名（カナ）", "Establishment name (kana)"),
-        "representative_title" => ("代表者役職", "Representative's title"),
-        "representative_name" => ("代表者名", "Representative's name"),
-        "postal_code" => ("郵便番号", "Postal code"),
-        "address" => ("所在地", "Address"),
-        "phone" => ("電話番号", "Phone"),
-        "dispatch_licence" => ("労働者派遣事業の許可", "Dispatch licence"),
-        "employment_insurance" => ("雇用保険適用", "Employment insurance"),
-        "category.kind" => ("求人区分", "Job category"),
-        "category.part_time" => ("求人区分（パート）", "Job category (part-time)"),
-        "category.trial_employment" => ("トライアル雇用求人", "Trial employment"),
-        "category.dispatch_or_contract" => ("派遣・請負", "Dispatch or contracting"),
-        "category.disability_short_time_trial" => (
-            "障害者（短時間）トライアル雇用求人",
-            "Disability short-time trial employment",
-        ),
-        "publication_scope" => ("公開範囲", "Publication scope"),
-        "online_opt_out.private_placement" => (
-            "オンライン提供不可（民間人材ビジネス）",
-            "No online provision (private placement)",
-        ),
-        "online_opt_out.local_government" => (
-            "オンライン提供不可（地方自治体）",
-            "No online provision (local government)",
-        ),
-        "establishment" => ("事業所", "Establishment"),
-        "title" => ("職種", "Job title"),
-        "occupation_code" => ("職業分類", "Occupation code"),
-        "licences" => ("必要な免許・資格", "Required licences"),
-        "employment_type" => ("雇用形態", "Employment type"),
-        "work_location.postal_code" => ("就業場所（郵便番号）", "Work location (postal code)"),
-        "work_location.address" => ("就業場所（住所）", "Work location (address)"),
-        "wage.kind" => ("賃金形態", "Wage type"),
-        "wage.other_text" => ("賃金形態（その他の内容）", "Wage type (other)"),
-        "wage.min" => ("賃金（下限）", "Wage (minimum)"),
-        "wage.max" => ("賃金（上限）", "Wage (maximum)"),
-        "bonus.has_bonus" => ("賞与", "Bonus"),
-        "bonus.months" => ("賞与月数", "Bonus months"),
-        "bonus.amount_min" => ("賞与金額（下限）", "Bonus amount (minimum)"),
-        "bonus.amount_max" => ("賞与金額（上限）", "Bonus amount (maximum)"),
-        "hours.kind" => ("労働時間制", "Working-time system"),
-        "hours.start" => ("就業時間（始業）", "Working hours (start)"),
-        "hours.end" => ("就業時間（終業）", "Working hours (end)"),
-        "hours.paid_leave_days" => ("6ヶ月経過後の年次有給休暇日数", "Paid leave after 6 months"),
-        "hours.annual_holidays" => ("年間休日数", "Annual holidays"),
-        "insurance.kinds" => ("加入保険等", "Insurance"),
-        "insurance.other_text" => ("その他の加入保険等", "Insurance (other)"),
-        "work_rules.full_time" => ("就業規則（フルタイム）", "Work rules (full-time)"),
-        "work_rules.part_time" => ("就業規則（パートタイム）", "Work rules (part-time)"),
-        "pr_message" => ("事業所からのメッセージ", "Message from the establishment"),
-        "hires" => ("採用人数", "Number of hires"),
-        "note_to_hello_work" => ("ハローワークへの連絡事項", "Note to Hello Work"),
-        _ => return field,
-    };
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
 
 /// The heading of a job offer's section in the detail: 「1. 求人区分等」, or the bare label for
 /// the unnumbered work location / employment type section.
@@ -128,7 +62,7 @@ pub fn rule_message(lang: Lang, f: &Finding) -> String {
 #[must_use]
 pub fn stored_finding_message(lang: Lang, field: &str, rule: &str, param: Option<&str>) -> String {
     let text = rule_text(lang, rule, param).unwrap_or_else(|| rule.to_string());
-    format!("{}: {text}", field_label(lang, field))
+    format!("{}: {text}", field_label(lang, FieldSet::Submission, field))
 }
 
 /// The detail of a `validation` reject (`field:rule=param,…`) in words, one finding a line:
@@ -354,7 +288,11 @@ fn rule_text(lang: Lang, rule: &str, param: Option<&str>) -> Option<String> {
 /// The full message: 「賃金（下限）: 上限より大きい値です」.
 #[must_use]
 pub fn finding_message(lang: Lang, f: &Finding) -> String {
-    format!("{}: {}", field_label(lang, f.field), rule_message(lang, f))
+    format!(
+        "{}: {}",
+        field_label(lang, FieldSet::Submission, f.field),
+        rule_message(lang, f)
+    )
 }
 
 fn pick(ja: bool, ja_text: &str, en_text: &str) -> String {
@@ -428,7 +366,10 @@ mod tests {
             ),
             "事業所番号: 4桁-6桁-1桁の数字で入力してください"
         );
-        assert_eq!(field_label(Lang::Ja, "no.such.field"), "no.such.field");
+        assert_eq!(
+            field_label(Lang::Ja, FieldSet::Submission, "no.such.field"),
+            "no.such.field"
+        );
         assert_eq!(severity_label(Lang::Ja, Severity::Warning), "警告");
         assert_eq!(yen("1200000"), "1,200,000");
         assert_eq!(yen("900"), "900");

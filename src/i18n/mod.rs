@@ -3,8 +3,11 @@
 pub mod audit;
 pub mod cli;
 pub mod delivery;
+pub mod fields;
 pub mod findings;
+pub mod labels;
 pub mod ops;
+pub mod refusal;
 pub mod ui;
 
 use crate::config::Language;

@@ -303,7 +303,7 @@ fn background_loop(
 ) {
     let worker_id = new_worker_id("tui");
     let interval = Duration::from_secs(cfg.mail.poll_seconds.max(1));
-    let sweep_every = Duration::from_secs(u64::from(cfg.review.sweep_interval_minutes.max(1)) * 60);
+    let sweep_every = crate::service::maintenance::sweep_every(cfg);
     let mut store: Option<Store> = None;
     let mut transport: Option<Transport> = None;
     let mut last_error: Option<String> = None;
@@ -327,10 +327,9 @@ fn background_loop(
         };
         if let Some(s) = store.as_mut() {
             // R-DL-3: the deadline sweep also runs from every TUI's background, at most once
-            // per interval across all processes (the last run is kept in the database).
-            let _ = crate::service::sweep::maybe_run(s, cfg, crate::clock::now(), sweep_every);
-            // The queue filter's search index follows imports and changes (R-REV-6).
-            let _ = crate::service::queue::maintain_search(s);
+            // per interval across all processes; the search index follows imports (R-REV-6).
+            // What failed is logged there; the TUI goes on.
+            crate::service::maintenance::tick(s, cfg, crate::clock::now(), sweep_every);
             if let Some(t) = &transport {
                 match run_once(s, t, cfg, &worker_id, crate::clock::now()) {
                     Ok(r) => {

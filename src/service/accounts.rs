@@ -13,6 +13,7 @@ use crate::domain::account::{
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::email::{self, Email, EmailError};
 use crate::domain::mask::mask_email;
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::Permission;
 use crate::domain::{deadline, kana, numbers};
 use crate::mail::template::Template;
@@ -486,7 +487,7 @@ pub struct Reissued {
 /// key of the same purpose dies and its unsent mail is cancelled (R-MAIL-6).
 ///
 /// # Errors
-/// `NotFound`, `State` when the account is past key entry, `Denied`.
+/// `NotFound`, `Refused` when the account is past key entry, `Denied`.
 pub fn reissue_key(
     store: &mut Store,
     cfg: &Config,
@@ -498,7 +499,7 @@ pub fn reissue_key(
     let roles = require(&tx, ctx, Permission::ReissueKey)?;
     let acc = storage::accounts::by_id(&tx, account_id)?.ok_or(ServiceError::NotFound)?;
     if acc.state != AccountState::KeyPending {
-        return Err(ServiceError::State(acc.state.code().to_string()));
+        return Err(Refusal::Account(acc.state).into());
     }
     let issued = issue_key(
         &tx,
@@ -566,7 +567,7 @@ pub struct KeyRequested {
 /// with the same rule and the same [`issue_key`]). For tools and tests that hold no file.
 ///
 /// # Errors
-/// `NotFound` for an unknown address; `State` with the refusal's code.
+/// `NotFound` for an unknown address; `Refused(KeyRequest)` with the refusal.
 pub fn request_key(
     store: &mut Store,
     cfg: &Config,
@@ -574,12 +575,12 @@ pub fn request_key(
     email_input: &str,
     birth_date: Option<NaiveDate>,
 ) -> Result<KeyRequested> {
-    let key_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
+    let key_key = email::key_of_input(email_input).ok_or(ServiceError::NotFound)?;
     let key = new_key(store.secret(), now);
     let tx = store.immediate()?;
     let acc = storage::accounts::live_by_email_key(&tx, &key_key)?.ok_or(ServiceError::NotFound)?;
     crate::domain::account::judge_key_request(key_request_subject(&acc), birth_date)
-        .map_err(|r| ServiceError::State(r.code().to_string()))?;
+        .map_err(Refusal::KeyRequest)?;
     let ctx = Ctx {
         staff_id: 0,
         staff_name: "internet-service".into(),
@@ -659,7 +660,7 @@ pub fn activate(
     email_input: &str,
     key_input: &str,
 ) -> Result<(ActivationOutcome, Activation)> {
-    let email_key = email_key(email_input).ok_or(ServiceError::NotFound)?;
+    let email_key = email::key_of_input(email_input).ok_or(ServiceError::NotFound)?;
     let typed = authkey::normalize_input(key_input);
     let acc = storage::accounts::live_by_email_key(store.conn(), &email_key)?
         .ok_or(ServiceError::NotFound)?;
@@ -828,7 +829,7 @@ impl AccountView {
 /// # Errors
 /// `NotFound`, `Denied`.
 pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> Result<AccountView> {
-    let key = email_key(email_input).ok_or(ServiceError::NotFound)?;
+    let key = email::key_of_input(email_input).ok_or(ServiceError::NotFound)?;
     // A read: one snapshot, no write lock. Its audit row (R-AUD-1) is written as soon as the
     // lock is free (`Store::audit_soon`), so a view never fails because another process writes.
     let (roles, acc, view) = {
@@ -869,7 +870,7 @@ pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> R
 /// `Denied`, storage failures.
 pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<i64>> {
     require(store.conn(), ctx, Permission::ViewAccount)?;
-    let Some(key) = email_key(email_input) else {
+    let Some(key) = email::key_of_input(email_input) else {
         return Ok(None);
     };
     Ok(pick(store.conn(), &key)?.map(|a| a.id))
@@ -893,11 +894,6 @@ pub fn email_case_conflicts(
             c
         })
         .collect())
-}
-
-/// The comparison key of a typed email (full-width input converted), if it reads as one.
-fn email_key(email_input: &str) -> Option<String> {
-    email::key_of_input(email_input)
 }
 
 /// The live account for an email key, else the newest.

@@ -1,5 +1,6 @@
 //! Reading the audit log (R-AUD-2 verify).
 
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::Permission;
 use crate::storage::Store;
 use crate::storage::audit::{self, AuditRow, VerifyReport};
@@ -34,13 +35,13 @@ pub struct Anchored {
 /// the old recorded head. A chain broken anywhere else is refused. Admin only.
 ///
 /// # Errors
-/// `Denied`; `State` when the chain itself does not verify; storage failure.
+/// `Denied`; `Refused` when the chain itself does not verify; storage failure.
 pub fn anchor(store: &mut Store, ctx: &Ctx) -> Result<Anchored> {
     let v = verify(store)?;
     if let Some((_, why)) = &v.first_bad
         && !matches!(why.as_str(), "head_file_missing" | "rows_cut_off")
     {
-        return Err(ServiceError::State(format!("audit chain: {why}")));
+        return Err(Refusal::AuditChainBroken(why.clone()).into());
     }
     let recorded = store
         .audit_head_path()

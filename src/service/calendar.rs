@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::domain::calendar::{Calendar, Closure};
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::Permission;
 use crate::storage::{self, Store};
 
@@ -43,7 +44,7 @@ pub struct ClosureAdded {
 /// Adds an office closure. Admin only; one audit row.
 ///
 /// # Errors
-/// `Denied`, `Invalid` (empty or long reason), `State` when the date already is a closure.
+/// `Denied`, `Invalid` (empty or long reason), `Refused` when the date already is a closure.
 pub fn add_closure(
     store: &mut Store,
     ctx: &Ctx,
@@ -57,7 +58,7 @@ pub fn add_closure(
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ManageStaff)?;
     if !storage::closures::add(&tx, date, &reason, Some(ctx.staff_id), ctx.now)? {
-        return Err(ServiceError::State(format!("{date} is already closed")));
+        return Err(Refusal::AlreadyClosed(date).into());
     }
     audit(
         &tx,

@@ -13,6 +13,7 @@ use crate::domain::kana::{kana_search_key, search_key};
 use crate::domain::lookup::{self, IdentityCheck};
 use crate::domain::mask::{mask_digits, mask_email, mask_name, mask_phone};
 use crate::domain::numbers;
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::Permission;
 use crate::mail::template::Template;
 use crate::storage::accounts::AccountRow;
@@ -581,7 +582,7 @@ pub fn reveal(
 /// clerk never sees it. One audit row `lookup.mail_id`.
 ///
 /// # Errors
-/// `NotFound`, `State` (the account is not live), `Denied`.
+/// `NotFound`, `Refused` (the account is not live), `Denied`.
 pub fn mail_id(
     store: &mut Store,
     cfg: &Config,
@@ -594,7 +595,7 @@ pub fn mail_id(
     let roles = require(&tx, ctx, Permission::RevealId)?;
     let acc = live_account(&tx, account_id)?;
     if !acc.state.is_live() {
-        return Err(ServiceError::State(acc.state.code().to_string()));
+        return Err(Refusal::Account(acc.state).into());
     }
     let mail = queue_mail(
         &tx,
@@ -658,7 +659,7 @@ fn parse_new_email(input: &str) -> Result<Email> {
 
 /// R-REG-2 for the new address: not the same, not held by another live account.
 fn check_new_email(conn: &rusqlite::Connection, acc: &AccountRow, new: &Email) -> Result<()> {
-    if new.key() == acc.email_key() {
+    if new.key() == crate::domain::email::key_of_stored(&acc.email) {
         return Err(invalid("new_email", "email_same"));
     }
     if let Some(h) = storage::accounts::live_by_email_key(conn, &new.key())?
@@ -672,22 +673,12 @@ fn check_new_email(conn: &rusqlite::Connection, acc: &AccountRow, new: &Email) -
     Ok(())
 }
 
-trait EmailKey {
-    fn email_key(&self) -> String;
-}
-
-impl EmailKey for AccountRow {
-    fn email_key(&self) -> String {
-        crate::domain::email::key_of_stored(&self.email)
-    }
-}
-
 /// R-ID-4: changes the login email after the identity check. With `[id_change]
 /// needs_supervisor` the change waits for a supervisor (another staff member) instead. One
 /// audit row either way.
 ///
 /// # Errors
-/// `Invalid` (address, purpose), `EmailInUse` (R-REG-2), `NotFound`, `State` (account not
+/// `Invalid` (address, purpose), `EmailInUse` (R-REG-2), `NotFound`, `Refused` (account not
 /// live, a change already pending), `Denied`.
 pub fn change_email(
     store: &mut Store,
@@ -705,7 +696,7 @@ pub fn change_email(
         let roles = require(&tx, ctx, Permission::ChangeId)?;
         let acc = live_account(&tx, account_id)?;
         if !acc.state.is_live() {
-            return Err(ServiceError::State(acc.state.code().to_string()));
+            return Err(Refusal::Account(acc.state).into());
         }
         check_new_email(&tx, &acc, &new)?;
         let request_id = q::insert_request(
@@ -723,7 +714,7 @@ pub fn change_email(
         )
         .map_err(|e| match &e {
             storage::StorageError::Sqlite(s) if is_unique_violation(s) => {
-                ServiceError::State("change_pending".into())
+                ServiceError::Refused(Refusal::ChangePending)
             }
             _ => e.into(),
         })?;
@@ -793,12 +784,12 @@ fn apply_change(
             return Err(ServiceError::Denied);
         }
         if !q::decide_request(&tx, request_id, true, ctx.staff_id, ctx.now)? {
-            return Err(ServiceError::State("decided".into()));
+            return Err(Refusal::ChangeDecided.into());
         }
     }
     let acc = live_account(&tx, account_id)?;
     if !acc.state.is_live() {
-        return Err(ServiceError::State(acc.state.code().to_string()));
+        return Err(Refusal::Account(acc.state).into());
     }
     check_new_email(&tx, &acc, new)?;
     q::set_email(&tx, account_id, new.as_str(), &new.key(), ctx.now).map_err(|e| match &e {
@@ -904,7 +895,7 @@ pub fn pending_changes(store: &Store, ctx: &Ctx) -> Result<Vec<q::ChangeRequest>
 /// R-ID-4: a supervisor other than the requester approves (the change applies now) or rejects.
 ///
 /// # Errors
-/// `NotFound`, `Denied` (not a supervisor, or the requester), `State` (decided already, the
+/// `NotFound`, `Denied` (not a supervisor, or the requester), `Refused` (decided already, the
 /// account changed), `EmailInUse`.
 pub fn decide_change(
     store: &mut Store,
@@ -932,7 +923,7 @@ pub fn decide_change(
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ApproveIdChange)?;
     if !q::decide_request(&tx, request_id, false, ctx.staff_id, ctx.now)? {
-        return Err(ServiceError::State("decided".into()));
+        return Err(Refusal::ChangeDecided.into());
     }
     audit(
         &tx,

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::{from_db, to_db};
 use crate::domain::mask::mask_email;
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Permission, Roles};
 use crate::storage::Store;
 use crate::storage::outbox::{self, MailRow, MailState};
@@ -273,11 +274,12 @@ impl MailAction {
 }
 
 /// Applies `action` to mail `id` and returns it as it is now. Two operators at once: exactly
-/// one applies, the other gets `State` with the state the first left.
+/// one applies, the other gets `Refused` with the state the first left.
 ///
 /// # Errors
-/// `NotFound`; `State(current state)` when the action does not apply (or `key_expired` for a
-/// retry of a key mail past its key); `Denied`.
+/// `NotFound`; `Refused(Refusal::Mail(current state))` when the action does not apply
+/// (`KeyExpired` for a retry of a key mail past its key, `MailWithoutBody` when its body is
+/// gone); `Denied`.
 pub fn act(store: &mut Store, ctx: &Ctx, id: i64, action: MailAction) -> Result<MailLine> {
     outbox::secure_delete_on(store.conn())?;
     let tx = store.immediate()?;
@@ -289,13 +291,14 @@ pub fn act(store: &mut Store, ctx: &Ctx, id: i64, action: MailAction) -> Result<
         .as_deref()
         .and_then(from_db)
         .is_some_and(|k| k <= ctx.now);
+    // The audit row names the refusal by code: the mail state, `key_expired` or `no_body`.
     let refusal = if !from.contains(&row.state) {
-        Some(row.state.code().to_string())
+        Some((Refusal::Mail(row.state), row.state.code()))
     } else if matches!(action, MailAction::Retry | MailAction::Release) && key_dead {
         // R-MAIL-6: useless after the key expired; the clerk re-issues the key instead.
-        Some("key_expired".to_string())
+        Some((Refusal::KeyExpired, "key_expired"))
     } else if matches!(action, MailAction::Retry | MailAction::Release) && !row.has_body {
-        Some("no_body".to_string())
+        Some((Refusal::MailWithoutBody, "no_body"))
     } else {
         None
     };
@@ -317,8 +320,8 @@ pub fn act(store: &mut Store, ctx: &Ctx, id: i64, action: MailAction) -> Result<
                 if applied { to.code() } else { row.state.code() },
                 to_db(ctx.now),
                 refusal
-                    .as_deref()
-                    .map_or(String::new(), |r| format!(" reason={r}"))
+                    .as_ref()
+                    .map_or(String::new(), |(_, r)| format!(" reason={r}"))
             )),
         },
     )?;
@@ -328,9 +331,9 @@ pub fn act(store: &mut Store, ctx: &Ctx, id: i64, action: MailAction) -> Result<
         outbox::checkpoint_truncate(store.conn())?; // R-KEY-2
     }
     if !applied {
-        return Err(ServiceError::State(
-            refusal.unwrap_or_else(|| after.state.code().to_string()),
-        ));
+        return Err(refusal
+            .map_or(Refusal::Mail(after.state), |(r, _)| r)
+            .into());
     }
     Ok(line(after, sees_clear(&roles), ctx.now))
 }

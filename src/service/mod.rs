@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod lookup;
 pub mod mail;
+pub mod maintenance;
 pub mod queue;
 pub mod queue_counts;
 pub mod review;
@@ -27,6 +28,7 @@ use rusqlite::Connection;
 
 use crate::clock::to_db;
 use crate::config::Config;
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Permission, Roles};
 use crate::mail::template::{self, Footer, Template};
 use crate::storage::audit::AuditEntry;
@@ -70,9 +72,10 @@ pub enum ServiceError {
     /// Field errors (red) or unconfirmed warnings (orange): the form keeps what was typed.
     #[error("input has {} problem(s)", .0.len())]
     Invalid(Vec<FieldIssue>),
-    /// The item is not in a state that allows this any more.
-    #[error("state changed: {0}")]
-    State(String),
+    /// The item, account, mail or database is not in a state that allows this, or a rule says
+    /// no: typed, put into words by `i18n::refusal`.
+    #[error("refused: {0}")]
+    Refused(#[from] Refusal),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("internal: {0}")]
@@ -87,13 +90,15 @@ impl From<rusqlite::Error> for ServiceError {
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// 赤: must be fixed.
-    Error,
-    /// 橙: may be accepted after the clerk confirms.
-    Warning,
+/// 赤 (must be fixed) or 橙 (may be accepted after the clerk confirms): the one severity, of
+/// form issues and of stored findings alike.
+pub use crate::domain::validate::Severity;
+
+/// `"error"` or `"warning"` in the command line's JSON.
+impl serde::Serialize for Severity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
 }
 
 /// One problem with one field; `code` is stable and mapped to words by `i18n`.

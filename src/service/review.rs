@@ -6,7 +6,7 @@
 //! R-REV-5: every action carries the item's version its user saw (`seen`, the `rev` of
 //! [`Detail`] or of a queue line): when anything changed the item since (another action of any
 //! kind, a resubmission, the sweep), the action is refused with
-//! `ServiceError::State("acted_first|<name>|<state>")`, which `i18n` turns into
+//! `Refusal::ActedFirst { by, now }`, which `i18n::refusal` turns into
 //! 「〇〇さんが先に処理しました」, even when it would still be legal from the new state (a return
 //! and a reject racing never both apply). The check is made on the row read inside the action's
 //! IMMEDIATE transaction, and the version moves on with a compare-and-set in it. `None` is for
@@ -21,7 +21,8 @@ use rusqlite::Connection;
 use crate::clock::{fmt_jst, from_db, jst_date};
 use crate::config::Config;
 use crate::domain::deadline::{DaysLeft, Urgency, days_left, urgency};
-use crate::domain::review::{self, ApprovalFacts, Refusal, ReviewAction};
+use crate::domain::refusal::Refusal;
+use crate::domain::review::{self, ApprovalFacts, ReviewAction, ReviewRefusal};
 use crate::domain::staff::{Permission, Role};
 use crate::domain::submission::{SubmissionKind, SubmissionState, transition};
 use crate::domain::text::sanitize;
@@ -33,9 +34,6 @@ use super::{Audit, Ctx, FieldIssue, QueuedMail, Result, ServiceError, audit, que
 
 /// Longest free text of a reason or comment, in characters.
 pub const TEXT_MAX: usize = 400;
-
-/// The prefix of the R-REV-5 state error.
-pub const ACTED_FIRST: &str = "acted_first";
 
 /// What an action did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -58,10 +56,10 @@ pub struct Registered {
     pub number: String,
 }
 
-fn refusal(r: Refusal) -> ServiceError {
+fn refusal(r: ReviewRefusal) -> ServiceError {
     match r {
-        Refusal::NotSupervisor => ServiceError::Denied,
-        other => ServiceError::State(other.code().to_string()),
+        ReviewRefusal::NotSupervisor => ServiceError::Denied,
+        other => Refusal::Review(other).into(),
     }
 }
 
@@ -73,14 +71,13 @@ fn acted_first_by(conn: &Connection, f: &Facts, any: bool) -> Result<ServiceErro
     } else {
         rs::last_state_change(conn, f.id)?
     };
-    let who = last
-        .and_then(|h| h.staff_name)
-        .unwrap_or_else(|| "システム".into());
-    Ok(ServiceError::State(format!(
-        "{ACTED_FIRST}|{}|{}",
-        sanitize(&who, false),
-        f.state.code()
-    )))
+    Ok(Refusal::ActedFirst {
+        by: last
+            .and_then(|h| h.staff_name)
+            .map(|who| sanitize(&who, false)),
+        now: f.state,
+    }
+    .into())
 }
 
 fn acted_first(conn: &Connection, f: &Facts) -> Result<ServiceError> {
@@ -110,7 +107,7 @@ fn guard(conn: &Connection, f: &Facts, action: ReviewAction, seen: Option<i64>) 
         if rs::last_state_change(conn, f.id)?.is_some() {
             return Err(acted_first(conn, f)?);
         }
-        return Err(ServiceError::State(f.state.code().to_string()));
+        return Err(Refusal::Review(ReviewRefusal::State(action, f.state)).into());
     }
     take_version(conn, f, seen)
 }
@@ -189,7 +186,7 @@ pub fn clean_text(s: &str) -> Result<String> {
 /// 担当する (R-REV-6). Refused when a colleague holds it (use hand over).
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `State` (not pending, or someone else claimed it first).
+/// `Denied`, `NotFound`, `Refused` (not pending, or someone else claimed it first).
 pub fn claim(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
@@ -199,11 +196,11 @@ pub fn claim(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result
         let name = storage::staff::by_id(&tx, other)?
             .map(|s| s.display_name)
             .unwrap_or_default();
-        return Err(ServiceError::State(format!(
-            "{ACTED_FIRST}|{}|{}",
-            sanitize(&name, false),
-            f.state.code()
-        )));
+        return Err(Refusal::ActedFirst {
+            by: Some(sanitize(&name, false)),
+            now: f.state,
+        }
+        .into());
     }
     rs::set_assigned(&tx, id, Some(ctx.staff_id), ctx.now)?;
     history(&tx, ctx, id, "claim", None, None)?;
@@ -226,14 +223,14 @@ fn simple(id: i64, action: &'static str, state: SubmissionState) -> Outcome {
 /// 担当を外す: only the holder (or a supervisor) releases.
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `State`.
+/// `Denied`, `NotFound`, `Refused`.
 pub fn release(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
     guard(&tx, &f, ReviewAction::Release, seen)?;
     if f.assigned_staff != Some(ctx.staff_id) && !roles.has(Role::Supervisor) {
-        return Err(ServiceError::State("not_assigned_to_you".into()));
+        return Err(Refusal::NotAssignedToYou.into());
     }
     rs::set_assigned(&tx, id, None, ctx.now)?;
     history(&tx, ctx, id, "release", None, None)?;
@@ -245,7 +242,7 @@ pub fn release(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Resu
 /// 引き継ぎ: hands the item to a colleague who may review (by sign-in name).
 ///
 /// # Errors
-/// `Denied`, `NotFound` (item or colleague), `State`.
+/// `Denied`, `NotFound` (item or colleague), `Refused`.
 pub fn hand_over(
     store: &mut Store,
     ctx: &Ctx,
@@ -259,10 +256,10 @@ pub fn hand_over(
     guard(&tx, &f, ReviewAction::HandOver, seen)?;
     let to = storage::staff::by_name(&tx, to_name.trim())?.ok_or(ServiceError::NotFound)?;
     if to.disabled || !to.roles.may(Permission::Review) {
-        return Err(ServiceError::State("colleague_cannot_review".into()));
+        return Err(Refusal::ColleagueCannotReview.into());
     }
     if f.assigned_staff.is_some_and(|s| s != ctx.staff_id) && !roles.has(Role::Supervisor) {
-        return Err(ServiceError::State("not_assigned_to_you".into()));
+        return Err(Refusal::NotAssignedToYou.into());
     }
     rs::set_assigned(&tx, id, Some(to.id), ctx.now)?;
     let detail = format!("to:{}", to.name);
@@ -275,7 +272,7 @@ pub fn hand_over(
 /// 確認 with the ticked checklist (codes of `domain::review::CHECKLIST`; all must be ticked).
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `Invalid` (unknown or missing ticks), `State`.
+/// `Denied`, `NotFound`, `Invalid` (unknown or missing ticks), `Refused`.
 pub fn check(
     store: &mut Store,
     ctx: &Ctx,
@@ -300,7 +297,7 @@ pub fn check(
         return Err(ServiceError::Invalid(missing));
     }
     let to = transition(f.state, crate::domain::submission::SubmissionEvent::Check)
-        .map_err(|_| ServiceError::State(f.state.code().into()))?;
+        .map_err(|_| Refusal::Review(ReviewRefusal::State(ReviewAction::Check, f.state)))?;
     if !rs::move_state(&tx, id, f.state, to, Some(ctx.staff_id), ctx.now)? {
         return Err(acted_first(&tx, &f)?);
     }
@@ -316,7 +313,7 @@ pub fn check(
 /// R-VISIT-1: records the counter visit (date, who).
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `State`.
+/// `Denied`, `NotFound`, `Refused`.
 pub fn record_visit(
     store: &mut Store,
     ctx: &Ctx,
@@ -339,7 +336,7 @@ pub fn record_visit(
 /// R-VISIT-1 "staff flagged it": the item needs a visit.
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `State`.
+/// `Denied`, `NotFound`, `Refused`.
 pub fn flag_visit(
     store: &mut Store,
     ctx: &Ctx,
@@ -362,7 +359,7 @@ pub fn flag_visit(
 /// A comment on the item.
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `Invalid` (empty, long), `State`.
+/// `Denied`, `NotFound`, `Invalid` (empty, long), `Refused`.
 pub fn comment(
     store: &mut Store,
     ctx: &Ctx,
@@ -391,7 +388,7 @@ pub fn comment(
 /// フォロー日 (None clears it).
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `State`.
+/// `Denied`, `NotFound`, `Refused`.
 pub fn follow_up(
     store: &mut Store,
     ctx: &Ctx,
@@ -510,7 +507,8 @@ fn employer_mail(
 fn item_label(f: &Facts) -> String {
     format!(
         "{}「{}」",
-        f.kind.label_ja(),
+        // The mail is in Japanese (its templates are).
+        crate::i18n::labels::submission_kind_label(crate::i18n::Lang::Ja, f.kind),
         sanitize(&f.display_name, false)
     )
 }
@@ -518,7 +516,7 @@ fn item_label(f: &Facts) -> String {
 /// 差戻し (R-REV-2): a listed reason plus free text; the employer is mailed.
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `Invalid` (reason not listed, long text), `State`.
+/// `Denied`, `NotFound`, `Invalid` (reason not listed, long text), `Refused`.
 pub fn return_item(
     store: &mut Store,
     cfg: &Config,
@@ -546,7 +544,7 @@ pub fn return_item(
 /// 不受理 (R-REV-2, supervisor): a listed reason plus free text; the employer is mailed.
 ///
 /// # Errors
-/// `Denied`, `NotFound`, `Invalid`, `State`.
+/// `Denied`, `NotFound`, `Invalid`, `Refused`.
 pub fn reject(
     store: &mut Store,
     cfg: &Config,
@@ -590,7 +588,8 @@ fn decide(
     let event = action
         .event()
         .ok_or(ServiceError::Internal("no event".into()))?;
-    let to = transition(f.state, event).map_err(|_| ServiceError::State(f.state.code().into()))?;
+    let to = transition(f.state, event)
+        .map_err(|_| Refusal::Review(ReviewRefusal::State(action, f.state)))?;
     if !rs::move_state(&tx, id, f.state, to, Some(ctx.staff_id), ctx.now)? {
         return Err(acted_first(&tx, &f)?);
     }
@@ -726,7 +725,7 @@ fn register_one(conn: &Connection, ctx: &Ctx, f: &Facts, office_code: &str) -> R
 /// passes. Assigns the numbers, opens the employer's My Page, mails 「本登録完了のお知らせ」.
 ///
 /// # Errors
-/// `Denied` (not a supervisor), `NotFound`, `State` (four-eyes, visit, establishment, state).
+/// `Denied` (not a supervisor), `NotFound`, `Refused` (four-eyes, visit, establishment, state).
 pub fn approve(
     store: &mut Store,
     cfg: &Config,
@@ -770,14 +769,14 @@ pub fn approve(
             if !registered {
                 // Approve the establishment in the same action when it can be.
                 let Some(e) = est else {
-                    return Err(refusal(Refusal::EstablishmentNotRegistered));
+                    return Err(refusal(ReviewRefusal::EstablishmentNotRegistered));
                 };
                 let Some((esid, _)) = rs::establishment_submission(&tx, e)? else {
-                    return Err(refusal(Refusal::EstablishmentNotRegistered));
+                    return Err(refusal(ReviewRefusal::EstablishmentNotRegistered));
                 };
                 let ef = load(&tx, esid)?;
                 review::may_approve(&facts_for(&ef, ctx.staff_id, supervisor, true))
-                    .map_err(|_| refusal(Refusal::EstablishmentNotRegistered))?;
+                    .map_err(|_| refusal(ReviewRefusal::EstablishmentNotRegistered))?;
                 review::may_approve(&facts_for(&f, ctx.staff_id, supervisor, true))
                     .map_err(refusal)?;
                 items.push(ef);

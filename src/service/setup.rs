@@ -2,6 +2,7 @@
 
 use crate::clock::to_db;
 use crate::domain::password;
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Role, Roles};
 use crate::secret;
 use crate::storage::audit::AuditEntry;
@@ -42,7 +43,7 @@ pub fn needs_first_admin(store: &Store) -> Result<bool> {
 /// Refused once the database holds more than the first admin (a live database stays live).
 ///
 /// # Errors
-/// `State` when other staff exist already; storage failure.
+/// `Refused` when other staff exist already; storage failure.
 pub fn mark_training(
     store: &mut Store,
     terminal: &str,
@@ -50,9 +51,7 @@ pub fn mark_training(
 ) -> Result<()> {
     let tx = store.immediate()?;
     if storage::staff::count(&tx)? > 1 {
-        return Err(ServiceError::State(
-            "a database in use cannot become a training one".into(),
-        ));
+        return Err(Refusal::TrainingNeedsNewDatabase.into());
     }
     settings::set(&tx, settings::TRAINING, "1")?;
     storage::audit::append(
@@ -98,7 +97,7 @@ pub fn init(store: &mut Store, i: &InitInput<'_>) -> Result<i64> {
     let hash = secret::hash(i.admin_password).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let tx = store.immediate()?;
     if storage::staff::count(&tx)? > 0 {
-        return Err(ServiceError::State("already initialised".into()));
+        return Err(Refusal::AlreadyInitialised.into());
     }
     settings::set(&tx, "office_code", i.office_code)?;
     settings::set(&tx, "office_name", i.office_name.trim())?;

@@ -1,5 +1,6 @@
 //! Staff management by admins (SPEC §1, R-AUTH-2 unlock, R-AUTH-4 reset).
 
+use crate::domain::refusal::Refusal;
 use crate::domain::staff::{LockState, Permission, Roles};
 use crate::secret;
 use crate::storage::{self, Store};
@@ -152,7 +153,7 @@ fn change(store: &mut Store, ctx: &Ctx, name: &str, c: &Change) -> Result<()> {
     let (action, detail) = match c {
         Change::Disable => {
             if target.id == ctx.staff_id {
-                return Err(ServiceError::State("cannot disable yourself".into()));
+                return Err(Refusal::CannotDisableSelf.into());
             }
             storage::staff::set_disabled(&tx, target.id, true, ctx.now)?;
             ("staff.disable", None)

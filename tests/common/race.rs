@@ -225,7 +225,7 @@ pub fn race_threads(
     for r in [&ra, &rb] {
         if let Err(e) = r {
             assert!(
-                matches!(e, ServiceError::State(_)),
+                matches!(e, ServiceError::Refused(_)),
                 "{first:?} / {second:?}: refused otherwise than by state: {e:?}"
             );
         }

@@ -10,10 +10,10 @@ use crate::app::App;
 use crate::app::account::Account;
 use crate::clock;
 use crate::domain::account::{AccountKind, AccountOrigin};
+use crate::domain::mail::MailState;
 use crate::domain::text::sanitize;
 use crate::i18n::ui::Msg;
 use crate::service::accounts::{AccountStatus, AccountView};
-use crate::storage::outbox::MailState;
 use crate::ui::{theme, widgets};
 
 /// 「認証キー発行済（14:50まで有効）」 and its colour: [`AccountView::status`] in words.
@@ -216,9 +216,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
             Span::raw(format!(
                 "{} #{id} {} {} [{}] {}",
                 i + 1,
-                kind.label_ja(),
+                crate::i18n::labels::submission_kind_label(app.lang, *kind),
                 widgets::fit(name, 24),
-                state.label_ja(),
+                crate::i18n::labels::submission_state_label(app.lang, *state),
                 deadline.as_deref().unwrap_or("")
             )),
         ]));

@@ -8,9 +8,9 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use crate::app::App;
 use crate::app::mailq::MailQueue;
 use crate::clock;
+use crate::domain::mail::MailState;
 use crate::domain::text::sanitize;
 use crate::i18n::ui::Msg;
-use crate::storage::outbox::MailState;
 use crate::ui::screens::account::{mail_state_label, mail_style};
 use crate::ui::{theme, widgets};
 

@@ -37,7 +37,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Ask, area: Rect) {
             0,
             Line::from(vec![
                 Span::styled(format!("#{} ", s.id), theme::title()),
-                Span::raw(format!("{}  {}", s.kind.label_ja(), s.display_name)),
+                Span::raw(format!(
+                    "{}  {}",
+                    crate::i18n::labels::submission_kind_label(app.lang, s.kind),
+                    s.display_name
+                )),
             ]),
         ),
         Target::Account { email } => (

@@ -12,16 +12,16 @@ use crate::app::form::Form;
 use crate::app::review::{DashboardView, DetailView, Dialog, Picker, QueueView};
 use crate::domain::deadline::Urgency;
 use crate::domain::job::{JobCategoryKind, JobSection};
+use crate::domain::mail::MailState;
 use crate::domain::queue::{Queue, Sort};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::domain::text::sanitize;
 use crate::domain::validate::Severity;
 use crate::i18n::findings::{
-    field_label, job_section_heading, severity_label, stored_finding_message,
+    FieldSet, field_label, job_section_heading, severity_label, stored_finding_message,
 };
 use crate::i18n::ui::Msg;
 use crate::service::review::Detail;
-use crate::storage::outbox::MailState;
 use crate::ui::screens::account::mail_state_label;
 use crate::ui::{theme, widgets};
 
@@ -195,8 +195,8 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
             };
             let mut cells = vec![
                 r.id.to_string(),
-                r.kind.label_ja().replace("情報", ""),
-                r.state.label_ja().to_string(),
+                crate::i18n::labels::submission_kind_short(app.lang, r.kind).to_string(),
+                crate::i18n::labels::submission_state_label(app.lang, r.state).to_string(),
                 deadline,
                 left,
                 widgets::ellipsize(&r.display_name, name_w),
@@ -396,10 +396,15 @@ fn history_line(app: &App, h: &crate::storage::review::HistoryRow) -> String {
         .to_state
         .as_deref()
         .and_then(crate::domain::submission::SubmissionState::parse)
-        .map_or(String::new(), |s| format!(" → {}", s.label_ja()));
+        .map_or(String::new(), |s| {
+            format!(
+                " → {}",
+                crate::i18n::labels::submission_state_label(app.lang, s)
+            )
+        });
     format!(
         "  {at} {} {what}{detail}{to}",
-        h.staff_name.as_deref().unwrap_or("システム")
+        h.staff_name.as_deref().unwrap_or(app.t(Msg::LabelSystem))
     )
 }
 
@@ -409,9 +414,9 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         Span::styled(format!("#{} ", d.id), theme::title()),
         Span::raw(format!(
             "{}  {}  [{}]",
-            d.kind.label_ja(),
+            crate::i18n::labels::submission_kind_label(app.lang, d.kind),
             d.display_name,
-            d.state.label_ja()
+            crate::i18n::labels::submission_state_label(app.lang, d.state)
         )),
     ]));
     let dl_style = match d.urgency {
@@ -532,7 +537,9 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
             )));
         }
     }
-    l.push(heading(d.kind.label_ja()));
+    l.push(heading(crate::i18n::labels::submission_kind_label(
+        app.lang, d.kind,
+    )));
     // A job offer's fields under the headings of the Internet Service's input screens; the
     // service lists them in screen order, so a heading goes where the section changes.
     let mut section = None;
@@ -551,7 +558,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         }
         l.push(Line::from(format!(
             "  {}: {}",
-            field_label(app.lang, k),
+            field_label(app.lang, FieldSet::Submission, k),
             val.replace('\n', " ")
         )));
     }
@@ -564,7 +571,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         for (f, old, new) in &d.diff {
             l.push(Line::from(format!(
                 "  {}: {old} → {new}",
-                field_label(app.lang, f)
+                field_label(app.lang, FieldSet::Submission, f)
             )));
         }
     }

@@ -1,0 +1,161 @@
+//! The names of the domain's coded states and kinds, Japanese and English: a submission's
+//! state, kind and events, a deadline's urgency, an identity document, a closed day. The
+//! screens and the command line name them here, so English mode shows no Japanese label.
+
+use super::Lang;
+use crate::domain::calendar::ClosedReason;
+use crate::domain::deadline::Urgency;
+use crate::domain::lookup::Document;
+use crate::domain::submission::{SubmissionEvent, SubmissionKind, SubmissionState};
+
+fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// 「仮登録」「確認済」「本登録」…
+#[must_use]
+pub fn submission_state_label(lang: Lang, s: SubmissionState) -> &'static str {
+    use SubmissionState as S;
+    match s {
+        S::Received => pick(lang, "仮登録", "received"),
+        S::Checked => pick(lang, "確認済", "checked"),
+        S::Registered => pick(lang, "本登録", "registered"),
+        S::Returned => pick(lang, "差戻し", "returned"),
+        S::Rejected => pick(lang, "不受理", "rejected"),
+        S::Expired => pick(lang, "期限切れ", "expired"),
+        S::Purged => pick(lang, "消去済", "purged"),
+        S::Withdrawn => pick(lang, "取下げ", "withdrawn"),
+    }
+}
+
+/// 「事業所情報」「求人情報」.
+#[must_use]
+pub fn submission_kind_label(lang: Lang, k: SubmissionKind) -> &'static str {
+    match k {
+        SubmissionKind::Establishment => pick(lang, "事業所情報", "Establishment"),
+        SubmissionKind::Job => pick(lang, "求人情報", "Job offer"),
+    }
+}
+
+/// The kind in a queue's narrow column: 「事業所」「求人」.
+#[must_use]
+pub fn submission_kind_short(lang: Lang, k: SubmissionKind) -> &'static str {
+    match k {
+        SubmissionKind::Establishment => pick(lang, "事業所", "Est."),
+        SubmissionKind::Job => pick(lang, "求人", "Job"),
+    }
+}
+
+/// 「確認」「本登録」「差戻し」…
+#[must_use]
+pub fn submission_event_label(lang: Lang, e: SubmissionEvent) -> &'static str {
+    use SubmissionEvent as E;
+    match e {
+        E::Check => pick(lang, "確認", "check"),
+        E::Approve => pick(lang, "本登録", "approve"),
+        E::Return => pick(lang, "差戻し", "return"),
+        E::Reject => pick(lang, "不受理", "reject"),
+        E::Resubmit => pick(lang, "再提出", "resubmit"),
+        E::DeadlinePassed => pick(lang, "期限切れ", "deadline passed"),
+        E::Purge => pick(lang, "消去", "purge"),
+        E::Withdraw => pick(lang, "取下げ", "withdraw"),
+    }
+}
+
+/// 「期限超過」「期限間近」「通常」.
+#[must_use]
+pub fn urgency_label(lang: Lang, u: Urgency) -> &'static str {
+    match u {
+        Urgency::Overdue => pick(lang, "期限超過", "overdue"),
+        Urgency::Soon => pick(lang, "期限間近", "due soon"),
+        Urgency::Normal => pick(lang, "通常", "normal"),
+    }
+}
+
+/// The identity document of a reveal or an ID change (R-ID-2, R-ID-4).
+#[must_use]
+pub fn document_label(lang: Lang, d: Document) -> &'static str {
+    match lang {
+        // The Japanese names are also what `Document::parse` accepts.
+        Lang::Ja => d.label_ja(),
+        Lang::En => match d {
+            Document::DriversLicence => "driver's licence",
+            Document::MyNumberCard => "My Number card",
+            Document::HealthInsurance => "health insurance card",
+            Document::ResidenceCard => "residence card",
+            Document::StaffIdAndCard => "staff ID and business card",
+            Document::Other => "other",
+        },
+    }
+}
+
+/// Why the office is closed on a day: 「土日」「祝日（海の日）」「年末年始」「閉庁（…）」.
+#[must_use]
+pub fn closed_reason_label(lang: Lang, r: &ClosedReason) -> String {
+    match (lang, r) {
+        (Lang::Ja, ClosedReason::Weekend) => "土日".to_string(),
+        (Lang::Ja, ClosedReason::Holiday(name)) => format!("祝日（{name}）"),
+        (Lang::Ja, ClosedReason::YearEnd) => "年末年始".to_string(),
+        (Lang::Ja, ClosedReason::Office(reason)) => format!("閉庁（{reason}）"),
+        (Lang::En, ClosedReason::Weekend) => "weekend".to_string(),
+        (Lang::En, ClosedReason::Holiday(name)) => format!("holiday ({name})"),
+        (Lang::En, ClosedReason::YearEnd) => "year-end closure".to_string(),
+        (Lang::En, ClosedReason::Office(reason)) => format!("office closed ({reason})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_has_both_languages_and_english_is_ascii() {
+        for s in SubmissionState::ALL {
+            assert!(!submission_state_label(Lang::Ja, s).is_ascii(), "{s:?}");
+            assert!(submission_state_label(Lang::En, s).is_ascii(), "{s:?}");
+        }
+        for e in SubmissionEvent::ALL {
+            assert!(!submission_event_label(Lang::Ja, e).is_ascii(), "{e:?}");
+            assert!(submission_event_label(Lang::En, e).is_ascii(), "{e:?}");
+        }
+        for k in [SubmissionKind::Establishment, SubmissionKind::Job] {
+            assert!(submission_kind_label(Lang::En, k).is_ascii());
+            assert!(submission_kind_short(Lang::En, k).is_ascii());
+        }
+        for u in [Urgency::Overdue, Urgency::Soon, Urgency::Normal] {
+            assert!(urgency_label(Lang::En, u).is_ascii());
+        }
+        for d in Document::ALL {
+            assert!(document_label(Lang::En, d).is_ascii(), "{d:?}");
+            assert_eq!(Document::parse(document_label(Lang::Ja, d)), Some(d));
+        }
+    }
+
+    #[test]
+    fn the_japanese_labels_the_screens_show() {
+        assert_eq!(
+            submission_state_label(Lang::Ja, SubmissionState::Returned),
+            "差戻し"
+        );
+        assert_eq!(
+            submission_kind_label(Lang::Ja, SubmissionKind::Job),
+            "求人情報"
+        );
+        assert_eq!(
+            submission_kind_short(Lang::Ja, SubmissionKind::Establishment),
+            "事業所"
+        );
+        assert_eq!(urgency_label(Lang::Ja, Urgency::Soon), "期限間近");
+        assert_eq!(
+            closed_reason_label(Lang::Ja, &ClosedReason::Holiday("海の日".into())),
+            "祝日（海の日）"
+        );
+        assert_eq!(
+            closed_reason_label(Lang::En, &ClosedReason::Office("inspection".into())),
+            "office closed (inspection)"
+        );
+    }
+}
