@@ -19,19 +19,23 @@ pub fn last_change(conn: &Connection, submission_id: i64) -> Result<Option<Histo
              FROM submission_history h LEFT JOIN staff s ON s.id = h.staff_id
              WHERE h.submission_id = ?1 ORDER BY h.id DESC LIMIT 1",
         )?
-        .query_row([submission_id], |r| {
-            Ok(HistoryRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                staff_id: r.get(2)?,
-                staff_name: r.get(3)?,
-                action: r.get(4)?,
-                from_state: r.get(5)?,
-                to_state: r.get(6)?,
-                detail: r.get(7)?,
-            })
-        })
+        .query_row([submission_id], history_row)
         .optional()?)
+}
+
+/// A [`HistoryRow`] from the columns every history query selects, in this order:
+/// `h.id, h.at, h.staff_id, s.display_name, h.action, h.from_state, h.to_state, h.detail`.
+fn history_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
+    Ok(HistoryRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        staff_id: r.get(2)?,
+        staff_name: r.get(3)?,
+        action: r.get(4)?,
+        from_state: r.get(5)?,
+        to_state: r.get(6)?,
+        detail: r.get(7)?,
+    })
 }
 
 /// One history line.
@@ -87,18 +91,7 @@ pub fn history(conn: &Connection, submission_id: i64) -> Result<Vec<HistoryRow>>
          WHERE h.submission_id = ?1 ORDER BY h.id",
     )?;
     let rows = stmt
-        .query_map([submission_id], |r| {
-            Ok(HistoryRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                staff_id: r.get(2)?,
-                staff_name: r.get(3)?,
-                action: r.get(4)?,
-                from_state: r.get(5)?,
-                to_state: r.get(6)?,
-                detail: r.get(7)?,
-            })
-        })?
+        .query_map([submission_id], history_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -114,18 +107,7 @@ pub fn last_state_change(conn: &Connection, submission_id: i64) -> Result<Option
              FROM submission_history h LEFT JOIN staff s ON s.id = h.staff_id
              WHERE h.submission_id = ?1 AND h.to_state IS NOT NULL ORDER BY h.id DESC LIMIT 1",
         )?
-        .query_row([submission_id], |r| {
-            Ok(HistoryRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                staff_id: r.get(2)?,
-                staff_name: r.get(3)?,
-                action: r.get(4)?,
-                from_state: r.get(5)?,
-                to_state: r.get(6)?,
-                detail: r.get(7)?,
-            })
-        })
+        .query_row([submission_id], history_row)
         .optional()?)
 }
 
