@@ -104,7 +104,9 @@ pub fn list_from(
         // lock is free. Otherwise the page is still right, only slower.
         let t = storage::queue::Tuning::default();
         if storage::queue::backlog(conn, t.backlog_max)?.rows() > t.backlog_max {
-            catch_up_search(store)?;
+            // One step only, and no pause: this may be the screen's own thread; the background
+            // upkeep (`maintain_search`) takes the rest in steps with gaps for the clerks.
+            storage::queue::try_catch_up(conn, SEARCH_CATCH_UP_ROWS)?;
         }
     }
     let cal = super::calendar::effective(conn)?;
@@ -158,8 +160,9 @@ pub fn list_from(
 pub const SEARCH_CATCH_UP_ROWS: usize = 2_000;
 
 /// Brings the queue filter's search index up to date (storage::queue) if the write lock
-/// is free now; a filtered page with a large backlog calls it. Returns the rows indexed. Not a
-/// staff action: no audit.
+/// is free now, in a few steps with a pause for the clerks after each: background work only
+/// (the TUI's background thread, `mail sync --watch`, `sweep`, after an import). Returns the
+/// rows indexed. Not a staff action: no audit.
 ///
 /// # Errors
 /// Storage failures other than the lock being taken.
