@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::io::BufReader;
 use std::time::Instant;
 
 use madoguchi::clock;
@@ -89,14 +88,7 @@ fn main() {
                 )
                 .expect("drop the tally triggers");
         }
-        let mut inputs = vec![import::Input {
-            name: "events.jsonl".into(),
-            reader: Box::new(BufReader::with_capacity(
-                1 << 16,
-                std::fs::File::open(&path).expect("open"),
-            )),
-            size: Some(size),
-        }];
+        let mut inputs = vec![common::file_input(&path)];
         let (u0, s0) = common::cpu_seconds();
         let t = Instant::now();
         let s = import::import_events(

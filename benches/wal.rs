@@ -10,7 +10,6 @@
 
 mod common;
 
-use std::io::BufReader;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -90,7 +89,6 @@ fn main() {
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
     let n = generate(&opts, &keys, &mut f).expect("gen");
     drop(f);
-    let size = std::fs::metadata(&path).expect("meta").len();
 
     let stop = Arc::new(AtomicBool::new(false));
     let (ok, failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
@@ -151,14 +149,7 @@ fn main() {
         .collect();
     // The readers are running before the import starts.
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let mut inputs = vec![import::Input {
-        name: "events.jsonl".into(),
-        reader: Box::new(BufReader::with_capacity(
-            1 << 16,
-            std::fs::File::open(&path).expect("open"),
-        )),
-        size: Some(size),
-    }];
+    let mut inputs = vec![common::file_input(&path)];
     let (u0, s0) = common::cpu_seconds();
     let t = Instant::now();
     let s = import::import_events(

@@ -26,6 +26,17 @@ pub fn office(store: &mut Store, now: DateTime<Utc>) -> i64 {
     .expect("init")
 }
 
+/// The import's input for a generated file, read as `madoguchi import` reads it.
+pub fn file_input(path: &std::path::Path) -> madoguchi::service::import::Input<'static> {
+    let file = std::fs::File::open(path).expect("open");
+    let size = file.metadata().ok().map(|m| m.len());
+    madoguchi::service::import::Input {
+        name: "events.jsonl".into(),
+        reader: Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+        size,
+    }
+}
+
 /// CPU seconds (user, system) this process used so far, from `/proc/self/stat` (Linux; zero
 /// elsewhere).
 pub fn cpu_seconds() -> (f64, f64) {
