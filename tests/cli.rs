@@ -1207,7 +1207,7 @@ fn spec_5_a_full_disk_refuses_a_registration_keeps_nothing_and_recovers() {
 /// Issue 16 item 5: `import` leaves the queue filter's search index current: nothing is left
 /// for the first filtered list to catch up.
 #[test]
-fn issue_16_import_leaves_the_search_index_current() {
+fn r_rev_6_import_leaves_the_search_index_current() {
     let r = ready();
     let (code, v, err) = import_json(&r, &stream_paying_hourly(&r, 1250));
     assert_eq!(code, 0, "{v} {err}");

@@ -172,7 +172,7 @@ fn clerk_command(dir: &Path, args: &[&str]) -> Done {
 /// clerk processes register accounts and look them up; none of them sees the database locked
 /// or fails, and the WAL stays bounded.
 #[test]
-fn issue_16_clerks_never_see_a_lock_while_a_sweep_and_an_import_run() {
+fn spec_1_clerks_never_see_a_lock_while_a_sweep_and_an_import_run() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 

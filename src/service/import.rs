@@ -2017,7 +2017,7 @@ mod tests {
     /// split wherever the budget runs out, their matched keys moved along), and the outcome is
     /// that of one transaction for everything.
     #[test]
-    fn issue_16_a_transaction_per_line_matches_the_whole_batch() {
+    fn r_io_2_a_transaction_per_line_matches_the_whole_batch() {
         let now = t("2026-04-07T00:00:00Z");
         let cfg = crate::config::Config::default();
         let names = vec!["f.jsonl".to_string()];
@@ -2077,7 +2077,7 @@ mod tests {
     /// the ready ones for the next transaction; with chunks still being parsed (the channel
     /// open and empty) it commits what it has at once.
     #[test]
-    fn issue_16_a_batch_commits_within_its_budget_and_never_waits_for_the_reader() {
+    fn r_io_2_a_batch_commits_within_its_budget_and_never_waits_for_the_reader() {
         let now = t("2026-04-07T00:00:00Z");
         let (mut store, raw) = fixture();
         let cal = super::super::calendar::effective(store.conn()).unwrap();
