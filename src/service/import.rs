@@ -994,10 +994,13 @@ fn write_batch(
                     };
                     if matches!(out, Outcome::Rejected { keep: false, .. }) {
                         tx.execute_batch("ROLLBACK TO import_line; RELEASE import_line")?;
+                        // This line's counts only: each kept line's were written before.
+                        st.forget_tally();
                         run.clear();
                         // Only this line's: the others' were written when they were kept.
                         run.search_rows.clear();
                     } else {
+                        st.flush_tally()?;
                         tx.execute_batch("RELEASE import_line")?;
                         // Written at once, so that a later line's rollback cannot take them along.
                         storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
@@ -1032,6 +1035,7 @@ fn write_batch(
             break;
         }
     }
+    st.flush_tally()?;
     drop(st);
     storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
     run.search_rows.clear();
@@ -1174,6 +1178,8 @@ fn judge_and_write(
             Ok(out)
         }
         Body::Withdrawn => {
+            // The count triggers take the withdrawn items from counts the batch may hold.
+            st.flush_tally()?;
             storage::imports::withdraw_account(conn, acc.id, ev.occurred_at)?;
             storage::submissions::withdraw_pending(conn, acc.id, ev.occurred_at)?;
             run.forget(key);
@@ -1472,6 +1478,9 @@ fn add_version(
     };
     let version = head.current_version + 1;
     st.insert_version(&v.row(head.id, version))?;
+    // The row update below may change what the item counts towards (its triggers take one
+    // from the counts the batch's inserts hold).
+    st.flush_tally()?;
     storage::submissions::set_new_version(
         conn,
         head.id,
@@ -2166,5 +2175,79 @@ mod tests {
         assert_eq!(*applied, 36);
         assert_eq!(reasons[0], (4, "bad_json".to_string()));
         assert_eq!(reasons[1].1, "unknown_establishment");
+    }
+
+    type Counts = Vec<(String, String, i64)>;
+
+    /// The queue counts as kept, and as counted afresh from the rows.
+    fn kept_and_fresh_counts(store: &mut Store) -> (Counts, Counts) {
+        let read = |conn: &Connection| -> Counts {
+            conn.prepare("SELECT kind, k, n FROM queue_tally WHERE n != 0 ORDER BY kind, k")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let kept = read(store.conn());
+        let tx = store.immediate().unwrap();
+        storage::queue::recount_tally(&tx).unwrap();
+        let fresh = read(&tx);
+        drop(tx);
+        (kept, fresh)
+    }
+
+    /// R-REV-6 (issue 16): the import sums its inserts' queue counts and writes them once per
+    /// transaction; resubmissions and withdrawals in the same transaction (whose triggers take
+    /// from those counts) and lines rolled back in a careful batch leave the counts equal to
+    /// a fresh count.
+    #[test]
+    fn r_rev_6_queue_counts_after_an_import_equal_a_fresh_count() {
+        let now = t("2026-04-07T00:00:00Z");
+        for careful in [false, true] {
+            let mut store = Store::open_in_memory().unwrap();
+            let admin = office(&mut store);
+            let o = GenOptions {
+                establishments: 20,
+                jobs: 160,
+                accounts: 20,
+                seed: 11,
+                start: t("2026-04-06T00:30:00Z"),
+            };
+            let keys = prepare_accounts(&mut store, admin, &o).unwrap();
+            let mut out = Vec::new();
+            generate(&o, &keys, &mut out).unwrap();
+            let mut lines: Vec<String> = String::from_utf8(out)
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect();
+            assert!(lines.iter().any(|l| l.contains("\"account.withdrawn\"")));
+            assert!(lines.iter().any(|l| l.contains("\"job.resubmitted\"")));
+            // A line refused after its claim (a job for an unknown establishment): rolled back
+            // in a careful batch.
+            let job = lines
+                .iter()
+                .find(|l| l.contains("\"job.submitted\""))
+                .unwrap()
+                .replace("gen-11-", "x-gen-11-")
+                .replace("job-11-", "x-job-11-")
+                .replace("\"submission_id\":\"est-11-", "\"submission_id\":\"nope-");
+            lines.insert(lines.len() / 2, job);
+            let mut batch = whole_batch(raw_lines(&lines, 1));
+            let cal = super::super::calendar::effective(store.conn()).unwrap();
+            let cfg = crate::config::Config::default();
+            let mut run = Run::new(now, &cal, &cfg);
+            run.budget = std::time::Duration::MAX;
+            let names = vec!["f.jsonl".to_string()];
+            let done = committed(write_batch(
+                &mut store, None, &mut run, &names, &mut batch, None, careful, 100,
+            ));
+            assert_eq!(done.rejected, 1, "{:?}", done.rejects);
+            assert!(done.applied > 150);
+            let (kept, fresh) = kept_and_fresh_counts(&mut store);
+            assert!(kept.iter().any(|(kind, _, n)| kind == "visit" && *n > 0));
+            assert_eq!(kept, fresh, "careful: {careful}");
+        }
     }
 }

@@ -70,6 +70,8 @@ pub struct LineStatements<'c> {
     insert_submission: Statement<'c>,
     insert_version: Statement<'c>,
     tally: Statement<'c>,
+    /// The inserted rows' queue counts, written by [`Self::flush_tally`].
+    pending: super::submissions::PendingTally,
 }
 
 impl<'c> LineStatements<'c> {
@@ -80,7 +82,8 @@ impl<'c> LineStatements<'c> {
             claim: conn.prepare(SQL_CLAIM)?,
             insert_submission: conn.prepare(super::submissions::SQL_INSERT)?,
             insert_version: conn.prepare(super::submissions::SQL_INSERT_VERSION)?,
-            tally: conn.prepare(super::submissions::SQL_TALLY_ADD)?,
+            tally: conn.prepare(super::submissions::SQL_TALLY_ADD_N)?,
+            pending: super::submissions::PendingTally::default(),
         })
     }
 
@@ -98,7 +101,7 @@ impl<'c> LineStatements<'c> {
         claim_with(&mut self.claim, event_id, applied_at, file, line)
     }
 
-    /// [`super::submissions::insert`].
+    /// [`super::submissions::insert`], its queue counts kept for [`Self::flush_tally`].
     ///
     /// # Errors
     /// On SQLite failure.
@@ -109,12 +112,24 @@ impl<'c> LineStatements<'c> {
     ) -> Result<Option<i64>> {
         let id = super::submissions::insert_with(&mut self.insert_submission, s, received_at)?;
         if id.is_some() {
-            super::submissions::tally_inserted(
-                &mut self.tally,
-                &super::submissions::Tallied::new(s),
-            )?;
+            self.pending.add(&super::submissions::Tallied::new(s));
         }
         Ok(id)
+    }
+
+    /// Writes the queue counts of the rows inserted so far. Must run before the transaction
+    /// changes or deletes a submission (the count triggers take one from the counts it
+    /// finds) and before it commits.
+    ///
+    /// # Errors
+    /// On SQLite failure.
+    pub fn flush_tally(&mut self) -> Result<()> {
+        self.pending.flush(&mut self.tally)
+    }
+
+    /// Forgets the counts of rows a rollback took back.
+    pub fn forget_tally(&mut self) {
+        self.pending.clear();
     }
 
     /// [`super::submissions::insert_version`].

@@ -10,6 +10,9 @@ use super::{Result, StorageError};
 use crate::clock::to_db;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
+mod tally;
+pub use tally::{PendingTally, SQL_TALLY_ADD, SQL_TALLY_ADD_N, Tallied, tally_inserted};
+
 pub const SQL_BY_EXTERNAL: &str = "SELECT id, kind, account_id, establishment_id, state, current_version, \
      display_name, job_category FROM submissions WHERE external_id = ?1";
 pub const SQL_INSERT: &str = "INSERT INTO submissions (external_id, kind, account_id, establishment_id, state, \
@@ -145,60 +148,6 @@ pub fn insert(
         tally_inserted(&mut *conn.prepare_cached(SQL_TALLY_ADD)?, &Tallied::new(s))?;
     }
     Ok(id)
-}
-
-/// Adds one to a queue count (`queue_tally`, schema v18), creating it at one.
-pub const SQL_TALLY_ADD: &str = "INSERT INTO queue_tally (kind, k, n) VALUES (?1, ?2, 1) \
-     ON CONFLICT (kind, k) DO UPDATE SET n = n + 1";
-
-/// What a new submission row counts towards in the queue counts.
-pub struct Tallied<'a> {
-    /// A pending state (received, checked, returned); other states count nowhere.
-    pub state: &'a str,
-    pub assigned_staff: Option<i64>,
-    pub deadline: Option<&'a str>,
-    /// A counter visit is due (needed, not yet made).
-    pub visit_due: bool,
-}
-
-impl<'a> Tallied<'a> {
-    /// A row as [`SQL_INSERT`] stores it: received, nobody's.
-    #[must_use]
-    pub fn new(s: &NewSubmission<'a>) -> Tallied<'a> {
-        Tallied {
-            state: SubmissionState::Received.code(),
-            assigned_staff: None,
-            deadline: s.deadline,
-            visit_due: !s.visit_reasons.is_empty(),
-        }
-    }
-}
-
-/// Counts a newly inserted submission in `queue_tally`, in the inserting transaction (schema
-/// v19: the counterpart of the update and delete triggers, done by the code that inserts, as a
-/// trigger on INSERT made every insert write a statement journal). `stmt` is prepared from
-/// [`SQL_TALLY_ADD`]. Every insert into `submissions` must call this.
-///
-/// # Errors
-/// On SQLite failure.
-pub fn tally_inserted(stmt: &mut Statement<'_>, t: &Tallied<'_>) -> Result<()> {
-    if !matches!(t.state, "received" | "checked" | "returned") {
-        return Ok(());
-    }
-    stmt.execute(params!["state", t.state])?;
-    let staff = t.assigned_staff.map_or_else(String::new, |s| s.to_string());
-    stmt.execute(params!["staff", staff])?;
-    if t.state == "received" && t.assigned_staff.is_none() {
-        // 未担当 (schema v20).
-        stmt.execute(params!["unclaimed", ""])?;
-    }
-    if let Some(d) = t.deadline {
-        stmt.execute(params!["deadline", d])?;
-    }
-    if t.visit_due {
-        stmt.execute(params!["visit", ""])?;
-    }
-    Ok(())
 }
 
 /// [`insert`] through a statement the caller holds (prepared from [`SQL_INSERT`]; the import
