@@ -4,10 +4,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use madoguchi::domain::account::AccountKind;
-use madoguchi::domain::staff::{Role, Roles};
-use madoguchi::service::{self, Ctx};
+use madoguchi::domain::staff::Role;
 use madoguchi::storage::Store;
 use madoguchi::storage::accounts::NewAccount;
+
+use crate::common::office::Office;
 
 const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
 const NOW: &str = "2026-11-24T01:30:00Z";
@@ -15,41 +16,15 @@ const PW: &str = "madoguchi-cli-lookup-pw";
 
 fn prepare(path: &Path) {
     let now = madoguchi::clock::parse_rfc3339(NOW).expect("time");
-    let mut store = Store::open(path).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now,
-        },
-    )
-    .expect("init");
     // SPEC §6: the binary runs at MADOGUCHI_NOW, which only a training database allows.
-    service::setup::mark_training(&mut store, "test", now).expect("training");
-    let ctx = Ctx {
-        staff_id: admin,
-        staff_name: "admin".into(),
-        terminal: "test".into(),
-        now,
-    };
-    let hash = madoguchi::secret::hash(PW).expect("hash");
-    for (name, role) in [
-        ("tanaka", Role::Counter),
-        ("suzuki", Role::Supervisor),
-        ("sato", Role::Auditor),
-    ] {
-        service::staff::add(&mut store, &ctx, name, name, &Roles::new(vec![role])).expect("add");
-        let id = madoguchi::storage::staff::by_name(store.conn(), name)
-            .expect("q")
-            .expect("row")
-            .id;
-        madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, now).expect("pw");
-    }
+    let office = Office::builder()
+        .now(NOW)
+        .training()
+        .staff("tanaka", "tanaka", &[Role::Counter], PW)
+        .staff("suzuki", "suzuki", &[Role::Supervisor], PW)
+        .staff("sato", "sato", &[Role::Auditor], PW)
+        .build_at(path);
+    let (store, admin) = (office.store, office.admin.staff_id);
     madoguchi::storage::accounts::insert(
         store.conn(),
         &NewAccount {

@@ -9,6 +9,8 @@ use madoguchi::r#gen::{GenAccount, GenOptions, generate, prepare_accounts};
 use madoguchi::service::{self, Ctx, import};
 use madoguchi::storage::{self, Store};
 
+use crate::common;
+
 fn t(s: &str) -> DateTime<Utc> {
     clock::parse_rfc3339(s).expect("time")
 }
@@ -21,20 +23,10 @@ struct Fx {
 
 fn fixture() -> Fx {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("m.db")).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now: t("2026-01-05T00:00:00Z"),
-        },
-    )
-    .expect("init");
+    let office = common::office::Office::builder()
+        .now("2026-01-05T00:00:00Z")
+        .build_at(&dir.path().join("m.db"));
+    let (store, admin) = (office.store, office.admin.staff_id);
     Fx {
         _dir: dir,
         store,

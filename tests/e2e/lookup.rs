@@ -6,12 +6,14 @@ use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
 use madoguchi::domain::lookup::IdentityCheck;
 use madoguchi::domain::refusal::Refusal;
-use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::domain::staff::Role;
 use madoguchi::service::lookup::{self, ChangeOutcome, SearchKey};
-use madoguchi::service::{Ctx, ServiceError, audit, setup, staff};
+use madoguchi::service::{Ctx, ServiceError, audit};
 use madoguchi::storage::accounts::NewAccount;
 use madoguchi::storage::audit::AuditRow;
 use madoguchi::storage::{self, Store};
+
+use crate::common::office::Office;
 
 fn t0() -> DateTime<Utc> {
     // Tuesday 2026-11-24 10:30 JST: office hours.
@@ -32,13 +34,9 @@ struct Env {
     seeker: i64,
 }
 
-fn staff_ctx(store: &mut Store, admin: &Ctx, name: &str, role: Role, hash: &str) -> Ctx {
-    staff::add(store, admin, name, name, &Roles::new(vec![role])).expect("add");
-    let id = storage::staff::by_name(store.conn(), name)
-        .expect("q")
-        .expect("row")
-        .id;
-    storage::staff::set_password(store.conn(), id, hash, false, t0()).expect("pw");
+/// Staff member `name`'s context, on a terminal of their own.
+fn staff_ctx(office: &Office, name: &str) -> Ctx {
+    let id = office.ctx(name).staff_id;
     Ctx {
         staff_id: id,
         staff_name: name.into(),
@@ -107,31 +105,19 @@ fn establishment(
 
 fn env_with(cfg: Config) -> Env {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("m.db")).expect("open");
-    let admin_id = setup::init(
-        &mut store,
-        &setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now: t0(),
-        },
-    )
-    .expect("init");
-    let admin = Ctx {
-        staff_id: admin_id,
-        staff_name: "admin".into(),
-        terminal: "test".into(),
-        now: t0(),
-    };
-    let hash = madoguchi::secret::hash("madoguchi-test-pass").expect("hash");
-    let clerk = staff_ctx(&mut store, &admin, "tanaka", Role::Counter, &hash);
-    let boss = staff_ctx(&mut store, &admin, "suzuki", Role::Supervisor, &hash);
-    let boss2 = staff_ctx(&mut store, &admin, "kato", Role::Supervisor, &hash);
-    let auditor = staff_ctx(&mut store, &admin, "sato", Role::Auditor, &hash);
+    let pw = "madoguchi-test-pass";
+    let office = Office::builder()
+        .now("2026-11-24T01:30:00Z")
+        .staff("tanaka", "tanaka", &[Role::Counter], pw)
+        .staff("suzuki", "suzuki", &[Role::Supervisor], pw)
+        .staff("kato", "kato", &[Role::Supervisor], pw)
+        .staff("sato", "sato", &[Role::Auditor], pw)
+        .build_at(&dir.path().join("m.db"));
+    let clerk = staff_ctx(&office, "tanaka");
+    let boss = staff_ctx(&office, "suzuki");
+    let boss2 = staff_ctx(&office, "kato");
+    let auditor = staff_ctx(&office, "sato");
+    let store = office.store;
     let employer = account(&store, AccountKind::Employer, "tanaka@example.co.jp", None);
     establishment(
         &store,

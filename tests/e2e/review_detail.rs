@@ -8,7 +8,7 @@ use madoguchi::app::review::Dialog;
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::Clock;
 use madoguchi::config::Config;
-use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::domain::staff::Role;
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage;
 use ratatui::Terminal;
@@ -49,15 +49,12 @@ fn id_of(app: &App, name: &str) -> i64 {
 fn fixture(who: &str) -> Fixture {
     let now = madoguchi::clock::parse_rfc3339(common::NOW).expect("time");
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
-    for (name, display, role) in [
-        ("yamada", "山田 太郎", Role::Counter),
-        ("sato", "佐藤 恵", Role::Auditor),
-        ("kimura", "木村 次郎", Role::Counter),
-    ] {
-        service::staff::add(&mut store, &admin, name, display, &Roles::new(vec![role]))
-            .expect("add");
-    }
+    let (mut store, admin) = common::office_builder(true)
+        .staff_without_password("yamada", "山田 太郎", &[Role::Counter])
+        .staff_without_password("sato", "佐藤 恵", &[Role::Auditor])
+        .staff_without_password("kimura", "木村 次郎", &[Role::Counter])
+        .build_at(&dir.path().join("m.db"))
+        .into_parts();
     service::staff::disable(&mut store, &admin, "kimura").expect("disable");
     let clerk = admin.staff_id;
     let acc = common::review::account(&mut store, 0, "2026-12-08", clerk);

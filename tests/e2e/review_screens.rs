@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
-use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::domain::staff::Role;
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::{self, Store};
 use ratatui::Terminal;
@@ -29,22 +29,6 @@ struct Fixture {
     items: Vec<i64>,
 }
 
-fn staff(store: &mut Store, admin: &Ctx, name: &str, display: &str, roles: Vec<Role>) -> Ctx {
-    service::staff::add(store, admin, name, display, &Roles::new(roles)).unwrap();
-    let hash = madoguchi::secret::hash(PW).unwrap();
-    let id = storage::staff::by_name(store.conn(), name)
-        .unwrap()
-        .unwrap()
-        .id;
-    storage::staff::set_password(store.conn(), id, &hash, false, t0()).unwrap();
-    Ctx {
-        staff_id: id,
-        staff_name: name.into(),
-        terminal: "test".into(),
-        now: t0(),
-    }
-}
-
 const PHONE_WARNING: &str = r#"[{"field":"phone","severity":"warning","rule":"phone_mobile"}]"#;
 
 fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
@@ -58,40 +42,13 @@ fn fixture() -> Fixture {
 /// The office, signed in as `user` (tanaka the counter clerk, suzuki the supervisor).
 fn fixture_as(user: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("m.db")).unwrap();
-    let admin_id = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now: t0(),
-        },
-    )
-    .unwrap();
-    let admin = Ctx {
-        staff_id: admin_id,
-        staff_name: "admin".into(),
-        terminal: "test".into(),
-        now: t0(),
-    };
-    let clerk = staff(
-        &mut store,
-        &admin,
-        "tanaka",
-        "田中 花子",
-        vec![Role::Counter],
-    );
-    let boss = staff(
-        &mut store,
-        &admin,
-        "suzuki",
-        "鈴木 一郎",
-        vec![Role::Supervisor],
-    );
+    let office = common::office::Office::builder()
+        .now("2026-11-24T01:30:00Z")
+        .staff("tanaka", "田中 花子", &[Role::Counter], PW)
+        .staff("suzuki", "鈴木 一郎", &[Role::Supervisor], PW)
+        .build_at(&dir.path().join("m.db"));
+    let (clerk, boss) = (office.ctx("tanaka"), office.ctx("suzuki"));
+    let mut store = office.store;
     // Tue 2026-11-24: overdue, due soon, normal; then checked, returned, visit, mine.
     let items = vec![
         submission(&mut store, 0, "2026-11-20", clerk.staff_id),

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
-use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::domain::staff::Role;
 use madoguchi::service;
 
 use crate::common;
@@ -31,21 +31,12 @@ struct Fixture {
 /// The office with the usual staff and three more under long Japanese names.
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
-    let hash = madoguchi::secret::hash(PW).expect("hash");
-    for (name, role) in [
-        ("teshigawara", Role::Counter),
-        ("teshigawara.s", Role::Supervisor),
-        ("teshigawara.a", Role::Admin),
-    ] {
-        service::staff::add(&mut store, &admin, name, LONG_NAME, &Roles::new(vec![role]))
-            .expect("add");
-        let id = madoguchi::storage::staff::by_name(store.conn(), name)
-            .expect("q")
-            .expect("row")
-            .id;
-        madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, t0()).expect("pw");
-    }
+    let store = common::office_builder(true)
+        .staff("teshigawara", LONG_NAME, &[Role::Counter], PW)
+        .staff("teshigawara.s", LONG_NAME, &[Role::Supervisor], PW)
+        .staff("teshigawara.a", LONG_NAME, &[Role::Admin], PW)
+        .build_at(&dir.path().join("m.db"))
+        .store;
     let app = App::with_clock(
         store,
         Config::default(),

@@ -12,10 +12,9 @@ use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
-use madoguchi::domain::staff::{Role, Roles};
-use madoguchi::service::{self, Ctx};
+use madoguchi::domain::staff::Role;
+use madoguchi::storage;
 use madoguchi::storage::accounts::NewAccount;
-use madoguchi::storage::{self, Store};
 
 const PW: &str = "madoguchi-screen-pw";
 
@@ -30,39 +29,13 @@ struct Fixture {
 
 fn fixture(cfg: Config) -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(&dir.path().join("m.db")).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now: t0(),
-        },
-    )
-    .expect("init");
-    let ctx = Ctx {
-        staff_id: admin,
-        staff_name: "admin".into(),
-        terminal: "test".into(),
-        now: t0(),
-    };
-    let hash = madoguchi::secret::hash(PW).expect("hash");
-    for (name, display, role) in [
-        ("tanaka", "田中 花子", Role::Counter),
-        ("sato", "佐藤 恵", Role::Auditor),
-        ("suzuki", "鈴木 一郎", Role::Supervisor),
-    ] {
-        service::staff::add(&mut store, &ctx, name, display, &Roles::new(vec![role])).expect("add");
-        let id = storage::staff::by_name(store.conn(), name)
-            .expect("q")
-            .expect("row")
-            .id;
-        storage::staff::set_password(store.conn(), id, &hash, false, t0()).expect("pw");
-    }
+    let office = common::office::Office::builder()
+        .now("2026-11-24T01:30:00Z")
+        .staff("tanaka", "田中 花子", &[Role::Counter], PW)
+        .staff("sato", "佐藤 恵", &[Role::Auditor], PW)
+        .staff("suzuki", "鈴木 一郎", &[Role::Supervisor], PW)
+        .build_at(&dir.path().join("m.db"));
+    let (admin, store) = (office.admin.staff_id, office.store);
     let acc = storage::accounts::insert(
         store.conn(),
         &NewAccount {

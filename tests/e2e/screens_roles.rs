@@ -18,8 +18,7 @@ use madoguchi::app::home::MenuItem;
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
-use madoguchi::domain::staff::{Role, Roles};
-use madoguchi::service;
+use madoguchi::domain::staff::Role;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -38,22 +37,14 @@ struct Fixture {
 /// `who` (teshigawara.c counter, .s supervisor, .a admin, .k auditor).
 fn signed_in(who: &str) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
-    let now = clock::parse_rfc3339(common::NOW).unwrap();
-    let hash = madoguchi::secret::hash(PW).unwrap();
-    for (name, role) in [
-        ("teshigawara.c", Role::Counter),
-        ("teshigawara.s", Role::Supervisor),
-        ("teshigawara.a", Role::Admin),
-        ("teshigawara.k", Role::Auditor),
-    ] {
-        service::staff::add(&mut store, &admin, name, LONG_NAME, &Roles::new(vec![role])).unwrap();
-        let id = madoguchi::storage::staff::by_name(store.conn(), name)
-            .unwrap()
-            .unwrap()
-            .id;
-        madoguchi::storage::staff::set_password(store.conn(), id, &hash, false, now).unwrap();
-    }
+    let office = common::office_builder(true)
+        .staff("teshigawara.c", LONG_NAME, &[Role::Counter], PW)
+        .staff("teshigawara.s", LONG_NAME, &[Role::Supervisor], PW)
+        .staff("teshigawara.a", LONG_NAME, &[Role::Admin], PW)
+        .staff("teshigawara.k", LONG_NAME, &[Role::Auditor], PW)
+        .build_at(&dir.path().join("m.db"));
+    let (now, admin) = (office.now, office.admin);
+    let mut store = office.store;
     let cfg = Config::default();
     common::review::submission(&mut store, 0, "2026-11-20", admin.staff_id, "[]");
     common::review::submission(&mut store, 1, "2026-11-26", admin.staff_id, "[]");

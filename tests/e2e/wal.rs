@@ -11,10 +11,12 @@ use madoguchi::clock;
 use madoguchi::config::Config;
 use madoguchi::domain::queue::Queue;
 use madoguchi::r#gen::{GenOptions, generate, prepare_accounts};
-use madoguchi::service::{self, import};
+use madoguchi::service::import;
 use madoguchi::storage::lookup::ExactKey;
 use madoguchi::storage::queue::{QueueArgs, queue_count};
 use madoguchi::storage::{self, Store};
+
+use crate::common;
 
 fn pragma(store: &Store, name: &str) -> i64 {
     store
@@ -44,20 +46,10 @@ fn issue_16_wal_stays_bounded_during_an_import_with_readers() {
     let start = clock::parse_rfc3339("2026-04-06T00:30:00Z").expect("time");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("m.db");
-    let mut store = Store::open(&path).expect("open");
-    let admin = service::setup::init(
-        &mut store,
-        &service::setup::InitInput {
-            office_code: "13010",
-            office_name: "飯田橋",
-            admin_name: "admin",
-            admin_display_name: "管理 太郎",
-            admin_password: "kanri-sha-2026-pass",
-            terminal: "test",
-            now: start,
-        },
-    )
-    .expect("init");
+    let office = common::office::Office::builder()
+        .now("2026-04-06T00:30:00Z")
+        .build_at(&path);
+    let (mut store, admin) = (office.store, office.admin.staff_id);
     let events = 4_000;
     let opts = GenOptions {
         establishments: events / 10,
