@@ -117,7 +117,7 @@ fn every_migration_file_is_pinned() {
         .collect();
     assert_eq!(
         files, pinned,
-        "pin every migration file (name and SHA-256) in tests/migrations.rs"
+        "pin every migration file (name and SHA-256) in tests/e2e/migrations.rs"
     );
     assert_eq!(
         files.len() + 1,

@@ -1,5 +1,5 @@
 //! Screen tests: the real App on a real database file, drawn on ratatui's TestBackend, at
-//! 80×24 and 120×40, with Japanese names. Snapshots live in tests/snapshots/.
+//! 80×24 and 120×40, with Japanese names. Snapshots live in tests/e2e/snapshots/.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
