@@ -11,7 +11,7 @@ use std::sync::Barrier;
 
 use madoguchi::config::Config;
 use madoguchi::domain::review::CHECKLIST;
-use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::domain::staff::Role;
 use madoguchi::service::{self, Ctx, ServiceError, review};
 use madoguchi::storage::{self, Store};
 
@@ -69,22 +69,15 @@ pub fn ctx_of(store: &Store, name: &str) -> Ctx {
 
 /// Office 13010: tanaka (counter), suzuki and yamada (supervisors: either may take any action).
 pub fn office(db: &Path) -> Store {
-    let (mut store, admin) = super::office(db, true);
-    service::staff::add(
-        &mut store,
-        &admin,
-        "yamada",
-        "山田 次郎",
-        &Roles::new(vec![Role::Supervisor, Role::Counter]),
-    )
-    .unwrap();
-    let id = storage::staff::by_name(store.conn(), "yamada")
-        .unwrap()
-        .unwrap()
-        .id;
-    let hash = madoguchi::secret::hash(YAMADA_PW).unwrap();
-    storage::staff::set_password(store.conn(), id, &hash, false, now()).unwrap();
-    store
+    super::office_builder(true)
+        .staff(
+            "yamada",
+            "山田 次郎",
+            &[Role::Supervisor, Role::Counter],
+            YAMADA_PW,
+        )
+        .build_at(db)
+        .store
 }
 
 pub fn act(
