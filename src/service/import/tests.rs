@@ -481,3 +481,25 @@ fn r_rev_6_queue_counts_after_an_import_equal_a_fresh_count() {
         assert_eq!(kept, fresh, "careful: {careful}");
     }
 }
+
+/// Issue 16 item 2: a transaction stops taking lines early enough for its end (counts,
+/// search rows, audit row, commit) to fit in the budget, by what the last ends took: a slow
+/// commit is learnt at once and forgotten slowly.
+#[test]
+fn r_io_2_lines_stop_early_enough_for_the_commit_to_fit() {
+    let cal = Calendar::default();
+    let cfg = crate::config::Config::default();
+    let mut run = Run::new(t("2026-04-07T00:00:00Z"), &cal, &cfg);
+    let ms = std::time::Duration::from_millis;
+    assert_eq!(run.budget, TX_BUDGET);
+    assert!(run.within_budget(ms(30)));
+    run.took_tail(ms(20));
+    assert!(!run.within_budget(ms(30)), "30 ms of lines + a 20 ms commit > 45 ms");
+    assert!(run.within_budget(ms(20)));
+    // Shorter ends after it lower the estimate step by step.
+    for _ in 0..20 {
+        run.took_tail(ms(2));
+    }
+    assert!(run.within_budget(ms(30)));
+    assert!(run.tail >= ms(2));
+}

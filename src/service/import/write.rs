@@ -45,7 +45,6 @@ pub(super) fn run_batch(
     summary: &mut ImportSummary,
 ) -> Result<Option<Chunk>> {
     let listed = REJECTS_LISTED.saturating_sub(summary.rejects.len());
-    let started = std::time::Instant::now();
     let done = match write_batch(store, ctx, run, names, batch, Some(more), false, listed)? {
         Written::Committed(done) => done,
         Written::Refused => {
@@ -64,7 +63,7 @@ pub(super) fn run_batch(
     summary.rejected += done.rejected;
     summary.rejects.extend(done.rejects);
     summary.batches += 1;
-    summary.longest_batch = summary.longest_batch.max(started.elapsed());
+    summary.longest_batch = summary.longest_batch.max(done.held);
     run.calendar_warnings += done.calendar_warnings;
     Ok(done.rest)
 }
@@ -91,6 +90,7 @@ pub(super) fn write_batch(
     let warnings_before = run.calendar_warnings;
     let secret = store.secret().clone();
     let tx = store.immediate()?;
+    let started = std::time::Instant::now();
     let version = run.revalidate(&tx)?;
     let roles = match ctx {
         Some(c) => Some(require(&tx, c, Permission::ActivateAccount)?),
@@ -98,9 +98,8 @@ pub(super) fn write_batch(
     };
     let mut done = BatchDone::default();
     let mut st = storage::imports::LineStatements::prepare(&tx)?;
-    let started = std::time::Instant::now();
     let mut next = 0;
-    while next_chunk(batch, next, more, started.elapsed() < run.budget) {
+    while next_chunk(batch, next, more, run.within_budget(started.elapsed())) {
         let chunk = &mut batch[next];
         next += 1;
         if chunk.matched.is_none() {
@@ -168,7 +167,8 @@ pub(super) fn write_batch(
                 },
             };
             count(&tx, &mut done, l, file, outcome, run.now, listed)?;
-            if more.is_some() && i + 1 < chunk.lines.len() && started.elapsed() >= run.budget {
+            if more.is_some() && i + 1 < chunk.lines.len() && !run.within_budget(started.elapsed())
+            {
                 cut = Some(i + 1);
                 break;
             }
@@ -178,6 +178,7 @@ pub(super) fn write_batch(
             break;
         }
     }
+    let lines_done = started.elapsed();
     st.flush_tally()?;
     drop(st);
     storage::establishments::insert_search_rows(&tx, &run.search_rows)?;
@@ -209,6 +210,8 @@ pub(super) fn write_batch(
         },
     )?;
     tx.commit()?;
+    done.held = started.elapsed();
+    run.took_tail(done.held.saturating_sub(lines_done));
     run.valid_for = Some(version);
     done.calendar_warnings = run.calendar_warnings - warnings_before;
     run.calendar_warnings = warnings_before;
