@@ -301,6 +301,21 @@ pub(crate) fn queue_mail(
         },
         ctx.now,
     )?;
+    // Logged as the row is written: the caller's transaction commits it (a rollback is logged
+    // as the caller's error).
+    crate::mail::log::state_change(
+        crate::mail::log::Level::Info,
+        &crate::mail::log::Change {
+            id,
+            template: m.template.code(),
+            from: None,
+            to: outbox::MailState::Queued,
+            attempt: 0,
+            next_attempt: Some(ctx.now),
+            reply: None,
+            why: "queued",
+        },
+    );
     Ok(QueuedInfo {
         outbox_id: id,
         subject: r.subject,

@@ -366,7 +366,15 @@ fn purge_account_data(
         )?;
         rep.purged_accounts += 1;
     }
-    rep.cancelled_mails += rs::cancel_account_mail(conn, account_id, keep_mail, now)?;
+    let cancelled = rs::cancel_account_mail(conn, account_id, keep_mail, now)?;
+    for m in &cancelled {
+        m.log_to(
+            crate::storage::outbox::MailState::Cancelled,
+            crate::mail::log::Level::Info,
+            "cancelled: the account's data was erased",
+        );
+    }
+    rep.cancelled_mails += cancelled.len();
     Ok(())
 }
 
