@@ -240,7 +240,14 @@ pub fn calendar() -> &'static crate::domain::calendar::Calendar {
 /// Office identity: config first, else what `init` stored.
 #[must_use]
 pub fn office(conn: &Connection, cfg: &Config) -> (String, String) {
-    let get = |k: &str| settings::get(conn, k).ok().flatten().unwrap_or_default();
+    let get = |k: &str| match settings::get(conn, k) {
+        Ok(v) => v.unwrap_or_default(),
+        // The mail goes out with an empty office line rather than not at all.
+        Err(e) => {
+            tracing::error!(setting = k, "office identity not read: {e}");
+            String::new()
+        }
+    };
     let code = if cfg.office.code.is_empty() {
         get("office_code")
     } else {
