@@ -550,3 +550,30 @@ fn r_mail_6_a_key_mail_expired_unsent_and_a_server_down_are_logged() {
         "{log}"
     );
 }
+
+#[test]
+fn r_mail_1_the_tui_background_worker_logs_a_fault_once_not_every_poll() {
+    let log = common::logs::global();
+    let dir = tempfile::tempdir().unwrap();
+    // A database that cannot be opened: where its folder should be is a file.
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    let path = dir.path().join("file").join("m.db");
+    let mut cfg = smtp_config(free_port());
+    cfg.mail.poll_seconds = 1;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = worker::spawn_background(&path, &cfg, tx);
+    let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(first.last_error.is_some(), "{first:?}");
+    // Three more polls with the same fault.
+    std::thread::sleep(Duration::from_millis(3200));
+    h.stop();
+    let text = log.text();
+    let faults: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("mail worker (background): open the database"))
+        .collect();
+    assert_eq!(faults.len(), 1, "{text}");
+    assert!(faults[0].contains(" ERROR "), "{}", faults[0]);
+    assert!(text.contains("mail worker started"), "{text}");
+    assert!(text.contains("mail worker stopped"), "{text}");
+}

@@ -46,3 +46,21 @@ pub fn capture<T>(f: impl FnOnce(&Buffer) -> T) -> T {
         .finish();
     tracing::subscriber::with_default(subscriber, || f(&buf))
 }
+
+/// A subscriber for every thread of this test process (a background thread's events), set
+/// once; its buffer collects from every test that runs in the process, so a test looks for
+/// its own lines.
+pub fn global() -> &'static Buffer {
+    static BUF: std::sync::OnceLock<Buffer> = std::sync::OnceLock::new();
+    BUF.get_or_init(|| {
+        let buf = Buffer::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        buf
+    })
+}
