@@ -328,7 +328,9 @@ fn samples(store: &mut Store, cfg: &Config, clerk: &Ctx) -> anyhow::Result<()> {
             Ok(r) => r,
             Err(e) => {
                 // Sample data only: a rule tightened later must not stop the demo.
-                tracing::warn!(email = %input.email, "demo sample refused: {e}");
+                // Masked like every address in the log, sample or not.
+                let email = crate::domain::mask::mask_email(&input.email);
+                tracing::warn!(%email, "demo sample refused: {e}");
                 continue;
             }
         };
