@@ -19,6 +19,8 @@ fn main() -> ExitCode {
     };
     let status = match cli::settings(&args) {
         Ok(s) => {
+            // Without a log file the command still runs: there is nowhere to log that to, and
+            // the terminal is not the place (the TUI owns it; stderr is the command's answer).
             let _ = start_logging(&madoguchi::paths::log_file_for(&s.db_path));
             warn_bad_now(s.lang);
             tracing::info!(command = ?args.command.as_ref().map(command_name), "start");

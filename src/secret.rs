@@ -62,7 +62,9 @@ impl InstallSecret {
             f.sync_all()?;
         }
         let linked = std::fs::hard_link(&tmp, &path);
-        let _ = std::fs::remove_file(&tmp);
+        if let Err(e) = std::fs::remove_file(&tmp) {
+            tracing::warn!(path = %tmp.display(), "temporary secret file not removed: {e}");
+        }
         match linked {
             Ok(()) => {
                 tracing::info!(path = %path.display(), "install secret created");

@@ -134,3 +134,55 @@ fn r_mail_1_sync_watch_outlives_a_locked_database_and_then_sends() {
     // timing; when the pass did, it said so and backed off.
     eprintln!("stderr of the watch: {err}");
 }
+
+/// Issue 19 item 6: what `mail sync --watch` did is in `madoguchi.log` beside the database:
+/// its start and stop, the upkeep's runs, every state change of the mail it sent (by outbox
+/// id); never the address or the body.
+#[test]
+fn r_mail_1_sync_watch_writes_its_runs_and_each_delivery_to_the_log_file() {
+    let server = SmtpServer::start("accept", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let mut store = Store::open(&db).unwrap();
+    queue(&mut store, 1, madoguchi::clock::now());
+    drop(store);
+    let child = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["mail", "sync", "--watch"])
+        .env("MADOGUCHI_CONFIG", config_file(dir.path(), server.port))
+        .env_remove("MADOGUCHI_NOW")
+        .env_remove("MADOGUCHI_AS")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while server.received_count() == 0 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SIGTERM: the watch ends its loop and says so.
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let log = std::fs::read_to_string(dir.path().join("madoguchi.log")).unwrap();
+    for want in [
+        "mail sync watch started",
+        "sweep done",
+        "mail queued -> sending",
+        "mail sending -> sent",
+        "outbox_id=1 ",
+        "reply_code=250",
+        "mail pass done",
+        "mail sync watch stopped",
+    ] {
+        assert!(log.contains(want), "{want} missing in:\n{log}");
+    }
+    assert!(!log.contains("user0@"), "{log}");
+    assert!(!log.contains("登録ID"), "{log}");
+}

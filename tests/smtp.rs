@@ -417,3 +417,163 @@ fn background_worker_posts_status_and_stops() {
     h.stop();
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+// ---- the operator's log (issue 19 item 6) ----------------------------------------------------
+
+/// The one log line of a move, by outbox id and states (`mail::log`).
+fn line_of<'a>(log: &'a str, id: i64, from: &str, to: &str) -> &'a str {
+    let want = format!("outbox_id={id} ");
+    let moved = format!("from=\"{from}\" to=\"{to}\"");
+    let alt = format!("from={from} to={to}");
+    log.lines()
+        .find(|l| l.contains(&want) && (l.contains(&moved) || l.contains(&alt)))
+        .unwrap_or_else(|| panic!("no {from} -> {to} line for {id} in:\n{log}"))
+}
+
+#[test]
+fn r_mail_3_every_delivery_state_change_is_logged_without_address_body_or_key() {
+    let server = SmtpServer::start("tempfail", &["--count", "1"]);
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    let (id, subject, body) = queue_key_mail(&mut store, now);
+    let cfg = smtp_config(server.port);
+    let tr = transport(&cfg);
+    let log = common::logs::capture(|buf| {
+        let r = run_once(&mut store, &tr, &cfg, "w1", now).unwrap();
+        assert_eq!(r.deferred, 1, "{r:?}");
+        // The 451: queued again, WARN, with the attempt, the next try and the reply code.
+        let first = buf.text();
+        let claimed = line_of(&first, id, "queued", "sending");
+        assert!(
+            claimed.contains(" INFO ") && claimed.contains("attempt=1"),
+            "{claimed}"
+        );
+        let deferred = line_of(&first, id, "sending", "queued");
+        assert!(deferred.contains(" WARN "), "{deferred}");
+        for field in [
+            "template=\"password_requested\"",
+            "attempt=1",
+            "next_attempt=\"2026-11-23T05:01:00",
+            "reply_code=451",
+            "reply_status=\"4.3.0\"",
+            "reply_class=\"temporary\"",
+        ] {
+            assert!(
+                deferred.contains(field) || deferred.contains(&field.replace('"', "")),
+                "{field} missing: {deferred}"
+            );
+        }
+        let next = madoguchi::clock::from_db(&state_of(&store, id).next_attempt_at).unwrap();
+        let r = run_once(&mut store, &tr, &cfg, "w1", next).unwrap();
+        assert_eq!(r.sent, 1, "{r:?}");
+        buf.text()
+    });
+    let sent = line_of(&log, id, "sending", "sent");
+    assert!(
+        sent.contains(" INFO ") && sent.contains("attempt=2"),
+        "{sent}"
+    );
+    assert!(sent.contains("reply_code=250"), "{sent}");
+    assert!(log.contains("mail pass done"), "{log}");
+    // Never the recipient, the key, the subject or a line of the body.
+    assert!(!log.contains("tanaka@example.co.jp"), "{log}");
+    assert!(
+        !log.contains(KEY) && !log.contains(&KEY.replace('-', "")),
+        "{log}"
+    );
+    assert!(!log.contains(&subject), "{log}");
+    for l in body.lines().filter(|l| l.chars().count() > 4) {
+        assert!(!log.contains(l), "body line {l} in {log}");
+    }
+}
+
+#[test]
+fn r_mail_3_r_mail_7_a_refusal_and_the_operators_moves_are_logged_with_the_address_masked() {
+    let server = SmtpServer::start("reject", &[]);
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    queue(&mut store, 1, now);
+    let cfg = smtp_config(server.port);
+    let ctx = admin_ctx(&mut store, now);
+    let log = common::logs::capture(|buf| {
+        let r = run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+        assert_eq!(r.failed, 1, "{r:?}");
+        service::mail::hold(&mut store, &ctx, 1).unwrap();
+        service::mail::retry(&mut store, &ctx, 1).unwrap();
+        service::mail::cancel(&mut store, &ctx, 1).unwrap();
+        buf.text()
+    });
+    // The server echoes the recipient in its 550: masked in the log.
+    let failed = line_of(&log, 1, "sending", "failed");
+    assert!(failed.contains(" ERROR "), "{failed}");
+    assert!(failed.contains("reply_code=550"), "{failed}");
+    assert!(failed.contains("unknown_recipient"), "{failed}");
+    assert!(failed.contains("us***@ex*****.co.jp"), "{failed}");
+    assert!(!log.contains("user0@example.co.jp"), "{log}");
+    assert!(!log.contains("user0@"), "{log}");
+    let held = line_of(&log, 1, "failed", "held");
+    assert!(
+        held.contains(" WARN ") && held.contains("hold by staff"),
+        "{held}"
+    );
+    let retried = line_of(&log, 1, "held", "queued");
+    assert!(
+        retried.contains(" INFO ") && retried.contains("next_attempt="),
+        "{retried}"
+    );
+    let cancelled = line_of(&log, 1, "queued", "cancelled");
+    assert!(cancelled.contains(" INFO "), "{cancelled}");
+}
+
+#[test]
+fn r_mail_6_a_key_mail_expired_unsent_and_a_server_down_are_logged() {
+    let (_d, mut store) = store();
+    let now = t("2026-11-23T05:00:00Z");
+    let (id, _, _) = queue_key_mail(&mut store, now);
+    let cfg = smtp_config(free_port()); // nobody listens
+    let later = now + D::minutes(51);
+    let log = common::logs::capture(|buf| {
+        run_once(&mut store, &transport(&cfg), &cfg, "w1", now).unwrap();
+        run_once(&mut store, &transport(&cfg), &cfg, "w1", later).unwrap();
+        buf.text()
+    });
+    let down = line_of(&log, id, "sending", "queued");
+    assert!(down.contains(" WARN "), "{down}");
+    assert!(
+        down.contains("reply_class=\"unreachable\"") || down.contains("reply_class=unreachable"),
+        "{down}"
+    );
+    let expired = line_of(&log, id, "queued", "expired");
+    assert!(expired.contains(" ERROR "), "{expired}");
+    assert!(
+        !log.contains("tanaka@example.co.jp") && !log.contains(KEY),
+        "{log}"
+    );
+}
+
+#[test]
+fn r_mail_1_the_tui_background_worker_logs_a_fault_once_not_every_poll() {
+    let log = common::logs::global();
+    let dir = tempfile::tempdir().unwrap();
+    // A database that cannot be opened: where its folder should be is a file.
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    let path = dir.path().join("file").join("m.db");
+    let mut cfg = smtp_config(free_port());
+    cfg.mail.poll_seconds = 1;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = worker::spawn_background(&path, &cfg, tx);
+    let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(first.last_error.is_some(), "{first:?}");
+    // Three more polls with the same fault.
+    std::thread::sleep(Duration::from_millis(3200));
+    h.stop();
+    let text = log.text();
+    let faults: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("mail worker (background): open the database"))
+        .collect();
+    assert_eq!(faults.len(), 1, "{text}");
+    assert!(faults[0].contains(" ERROR "), "{}", faults[0]);
+    assert!(text.contains("mail worker started"), "{text}");
+    assert!(text.contains("mail worker stopped"), "{text}");
+}

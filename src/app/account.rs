@@ -60,12 +60,15 @@ impl Account {
     #[must_use]
     pub fn opened(store: &Store, ctx: &Ctx, account_id: i64) -> Account {
         let mut a = Account::new();
-        if let Ok(v) = accounts::refresh(store, ctx, account_id) {
-            a.search.set_value("email", &v.account.email);
-            a.submissions =
-                crate::service::review::for_account(store, v.account.id).unwrap_or_default();
-            a.view = Some(v);
-            a.editing = false;
+        match accounts::refresh(store, ctx, account_id) {
+            Ok(v) => {
+                a.search.set_value("email", &v.account.email);
+                a.submissions = submissions_of(store, v.account.id);
+                a.view = Some(v);
+                a.editing = false;
+            }
+            // The screen opens empty, for a search by hand.
+            Err(e) => tracing::warn!(account_id, "account screen: account not read: {e}"),
         }
         a
     }
@@ -76,13 +79,18 @@ impl Account {
     }
 
     pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
-        if let Some(v) = &self.view
-            && let Ok(fresh) = accounts::refresh(store, ctx, v.account.id)
-        {
-            self.mail_cursor = self.mail_cursor.min(fresh.mails.len().saturating_sub(1));
-            self.submissions =
-                crate::service::review::for_account(store, fresh.account.id).unwrap_or_default();
-            self.view = Some(fresh);
+        let Some(v) = &self.view else { return };
+        match accounts::refresh(store, ctx, v.account.id) {
+            Ok(fresh) => {
+                self.mail_cursor = self.mail_cursor.min(fresh.mails.len().saturating_sub(1));
+                self.submissions = submissions_of(store, fresh.account.id);
+                self.view = Some(fresh);
+            }
+            // What is shown stays; the next change reloads it.
+            Err(e) => tracing::warn!(
+                account_id = v.account.id,
+                "account screen: not reloaded: {e}"
+            ),
         }
     }
 
@@ -208,8 +216,7 @@ pub fn show_with_purpose(app: &mut App, email: &str, purpose: &str) {
                 .per_customer
                 .insert(v.account.id, purpose.to_string());
             if let Screen::Account(a) = &mut app.screen {
-                a.submissions = crate::service::review::for_account(&app.store, v.account.id)
-                    .unwrap_or_default();
+                a.submissions = submissions_of(&app.store, v.account.id);
                 a.view = Some(v);
                 a.editing = false;
                 a.mail_cursor = 0;
@@ -284,4 +291,12 @@ pub fn reissue(app: &mut App, account_id: i64) {
         }
         Err(e) => app.flash_error(&e),
     }
+}
+
+/// The account's submissions for its screen; none (and a log line) when they cannot be read.
+fn submissions_of(store: &Store, account_id: i64) -> Vec<Submission> {
+    crate::service::review::for_account(store, account_id).unwrap_or_else(|e| {
+        tracing::warn!(account_id, "account screen: submissions not read: {e}");
+        Vec::new()
+    })
 }

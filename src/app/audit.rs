@@ -65,6 +65,14 @@ fn export_form() -> Form {
     ])
 }
 
+/// The chain's verification for the screen; `None` (shown as not verified) when it could not
+/// be read, which is logged.
+fn verified(store: &Store) -> Option<VerifyReport> {
+    audit_service::verify(store)
+        .map_err(|e| tracing::error!("audit screen: the chain could not be verified: {e}"))
+        .ok()
+}
+
 impl AuditView {
     #[must_use]
     pub fn new() -> AuditView {
@@ -77,15 +85,19 @@ impl AuditView {
 
     /// Rows for the filter; cheap, so it also runs when another session writes.
     pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
-        if let Ok(rows) = audit_service::list(store, ctx, &self.filter, ROWS) {
-            self.rows = rows;
-            self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        match audit_service::list(store, ctx, &self.filter, ROWS) {
+            Ok(rows) => {
+                self.rows = rows;
+                self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+            }
+            // The rows shown stay; the screen is reloaded on the next change.
+            Err(e) => tracing::warn!("audit screen: rows not read: {e}"),
         }
     }
 
     /// Walks the whole chain: on open and on an explicit refresh only.
     pub fn verify_now(&mut self, store: &Store) {
-        self.verify = audit_service::verify(store).ok();
+        self.verify = verified(store);
     }
 
     pub fn form_mut(&mut self) -> Option<&mut Form> {
@@ -166,7 +178,7 @@ pub fn act(app: &mut App, action: Action) {
         (_, Action::Report) => open_report(app),
         (_, Action::Refresh) => {
             app.reload_screen();
-            let v = audit_service::verify(&app.store).ok();
+            let v = verified(&app.store);
             if let Some(a) = view(app) {
                 a.verify = v;
             }

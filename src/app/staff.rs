@@ -19,12 +19,16 @@ pub struct StaffList {
 impl StaffList {
     pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
         let keep = self.rows.get(self.cursor).map(|r| r.id);
-        if let Ok(rows) = staff::list(store, ctx) {
-            self.rows = rows;
-            self.cursor = keep
-                .and_then(|id| self.rows.iter().position(|r| r.id == id))
-                .unwrap_or(self.cursor)
-                .min(self.rows.len().saturating_sub(1));
+        match staff::list(store, ctx) {
+            Ok(rows) => {
+                self.rows = rows;
+                self.cursor = keep
+                    .and_then(|id| self.rows.iter().position(|r| r.id == id))
+                    .unwrap_or(self.cursor)
+                    .min(self.rows.len().saturating_sub(1));
+            }
+            // The rows shown stay.
+            Err(e) => tracing::warn!("staff screen: rows not read: {e}"),
         }
     }
 

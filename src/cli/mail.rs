@@ -172,6 +172,12 @@ fn sync(
     let interval = Duration::from_secs(cfg.mail.poll_seconds.max(1));
     let sweep_every = crate::service::maintenance::sweep_every(cfg);
     let mut backoff = Duration::ZERO;
+    tracing::info!(
+        worker = %worker_id,
+        via = transport.describe(),
+        poll_seconds = cfg.mail.poll_seconds,
+        "mail sync watch started"
+    );
     while !stop.load(Ordering::Relaxed) {
         // R-DL-3: the deadline sweep, at most once per interval across all processes; the
         // search index follows imports (R-REV-6). What failed is logged there.
@@ -203,6 +209,7 @@ fn sync(
             wait_for_work(store, &stop, interval.max(backoff));
         }
     }
+    tracing::info!(worker = %worker_id, "mail sync watch stopped");
     Ok(0)
 }
 
@@ -211,6 +218,8 @@ fn sync(
 /// mail (R-KEY-0), so it must not wait for the next poll.
 fn wait_for_work(store: &Store, stop: &AtomicBool, limit: Duration) {
     const TICK: Duration = Duration::from_millis(50);
+    // Only a wake-up hint: a failing read just sleeps the whole `limit`, and the next pass
+    // meets (and logs) the fault itself.
     let seen = store.data_version().ok();
     let mut slept = Duration::ZERO;
     while slept < limit && !stop.load(Ordering::Relaxed) {

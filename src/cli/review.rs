@@ -468,7 +468,8 @@ pub fn run_sweep(ctx: &CliCtx) -> anyhow::Result<i32> {
     let now = ctx.now();
     let r = sweep::run(&mut ctx.store(), &ctx.config, now)?;
     // Also brings the queue filter's search index up to date (cron-friendly).
-    crate::service::queue::maintain_search(&ctx.store())?;
+    let indexed = crate::service::queue::maintain_search(&ctx.store())?;
+    tracing::info!(items = indexed, "search index caught up");
     crate::storage::settings::set(
         ctx.store().conn(),
         sweep::LAST_RUN_KEY,

@@ -2,6 +2,7 @@
 //! the sync worker (lease, backoff, deadline per send; never on the UI thread). The `mail`
 //! subcommands are `cli::mail`.
 
+pub mod log;
 pub mod template;
 pub mod transport;
 pub mod worker;

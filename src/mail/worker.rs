@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use super::log::Level;
 use super::template::Template;
 use super::transport::{Outcome, Outgoing, Transport};
 use crate::clock::{from_db, to_db};
@@ -78,6 +79,30 @@ fn carries_key(c: &Claimed) -> bool {
     c.key_expires_at.is_some() || Template::from_code(&c.template).is_none_or(Template::carries_key)
 }
 
+/// Logs one move of a claimed row (`mail::log`).
+fn log_change(
+    level: Level,
+    c: &Claimed,
+    (from, to): (MailState, MailState),
+    next: Option<DateTime<Utc>>,
+    reply: Option<&str>,
+    why: &str,
+) {
+    super::log::state_change(
+        level,
+        &super::log::Change {
+            id: c.id,
+            template: &c.template,
+            from: Some(from),
+            to,
+            attempt: c.attempts,
+            next_attempt: next,
+            reply,
+            why,
+        },
+    );
+}
+
 /// One pass. `now` is the caller's clock (`crate::clock::now()`, which honours
 /// `MADOGUCHI_NOW`), so tests can move time.
 ///
@@ -95,16 +120,44 @@ pub fn run_once(
     let mut report = PassReport::default();
     outbox::secure_delete_on(store.conn())?;
     let mut scrubbed = 0;
-    let claimed = {
+    let (expired, recovered, claimed) = {
         let tx = store.immediate()?;
-        report.expired = outbox::expire_key_mails(&tx, now)?;
-        report.lease_recovered = outbox::requeue_expired_leases(&tx, now)?;
+        let expired = outbox::expire_key_mails(&tx, now)?;
+        let recovered = outbox::requeue_expired_leases(&tx, now)?;
         let rows = outbox::claim_due(&tx, worker_id, now, now + lease, m.batch_size)?;
         tx.commit()?;
-        scrubbed += report.expired;
-        rows
+        (expired, recovered, rows)
     };
+    // Logged once committed: the log says what the database holds.
+    for e in &expired {
+        e.log_to(
+            MailState::Expired,
+            Level::Error,
+            "expired unsent: the auth key ran out",
+        );
+    }
+    for r in &recovered {
+        r.log_change(
+            MailState::Queued,
+            Level::Warn,
+            Some(now),
+            "lease ran out (a worker stopped mid-send): queued again",
+        );
+    }
+    report.expired = expired.len();
+    report.lease_recovered = recovered.len();
+    scrubbed += report.expired;
     report.claimed = claimed.len();
+    for c in &claimed {
+        log_change(
+            Level::Info,
+            c,
+            (MailState::Queued, MailState::Sending),
+            None,
+            None,
+            &format!("claimed by {worker_id}"),
+        );
+    }
     let started = Instant::now();
     // No send may start after half the lease: a send then ends (deadline) before the lease does,
     // and no other worker can take the row while it is in flight. `Config` checks the margin.
@@ -117,9 +170,29 @@ pub fn run_once(
         if server_down || started.elapsed() >= send_window {
             let next = if server_down { t + chrono_of(first) } else { t };
             let tx = store.immediate()?;
-            outbox::release_untried(&tx, c.id, worker_id, next, t)?;
+            let recorded = outbox::release_untried(&tx, c.id, worker_id, next, t)?;
             tx.commit()?;
             report.untried += 1;
+            if recorded {
+                let (level, why) = if server_down {
+                    (Level::Warn, "not tried: the server is down")
+                } else {
+                    (Level::Info, "not tried: the pass ran out of lease time")
+                };
+                // The claim's attempt was given back.
+                let back = Claimed {
+                    attempts: (c.attempts - 1).max(0),
+                    ..c.clone()
+                };
+                log_change(
+                    level,
+                    &back,
+                    (MailState::Sending, MailState::Queued),
+                    Some(next),
+                    None,
+                    why,
+                );
+            }
             continue;
         }
         let outcome = match &c.body {
@@ -134,16 +207,31 @@ pub fn run_once(
         };
         let t = now + chrono_of(started.elapsed());
         let tx = store.immediate()?;
-        let recorded = match &outcome {
+        // What to log once the outcome is committed: level, new state, next attempt, reply, why.
+        let (recorded, level, to, next, reply, why) = match &outcome {
             Outcome::Sent(reply) => {
                 report.sent += 1;
                 scrubbed += usize::from(carries_key(c));
-                outbox::mark_sent(&tx, c.id, worker_id, reply, carries_key(c), t)?
+                let done = outbox::mark_sent(&tx, c.id, worker_id, reply, carries_key(c), t)?;
+                (
+                    done,
+                    Level::Info,
+                    MailState::Sent,
+                    None,
+                    reply.as_str(),
+                    "sent",
+                )
             }
             Outcome::Permanent(reply) => {
                 report.failed += 1;
                 report.last_error = Some(reply.clone());
-                outbox::mark_failed(&tx, c.id, worker_id, reply, t)?
+                let done = outbox::mark_failed(&tx, c.id, worker_id, reply, t)?;
+                let (reply, why) = if c.body.is_none() {
+                    ("", "permanent failure: the body is gone")
+                } else {
+                    (reply.as_str(), "permanent failure")
+                };
+                (done, Level::Error, MailState::Failed, None, reply, why)
             }
             Outcome::Temporary { reply, connection } => {
                 report.last_error = Some(reply.clone());
@@ -151,19 +239,40 @@ pub fn run_once(
                 let queued = from_db(&c.created_at).unwrap_or(now);
                 if t - queued >= secs(m.give_up_hours.saturating_mul(3600)) {
                     report.failed += 1;
-                    let reply = format!("{reply}（再送期限を過ぎたため中止）");
-                    outbox::mark_failed(&tx, c.id, worker_id, &reply, t)?
+                    let stored = format!("{reply}（再送期限を過ぎたため中止）");
+                    let done = outbox::mark_failed(&tx, c.id, worker_id, &stored, t)?;
+                    let why = "gave up: temporary failures past mail.give_up_hours";
+                    (
+                        done,
+                        Level::Error,
+                        MailState::Failed,
+                        None,
+                        reply.as_str(),
+                        why,
+                    )
                 } else {
                     report.deferred += 1;
                     let next = t + chrono_of(backoff(c.attempts, first, max));
-                    outbox::mark_deferred(&tx, c.id, worker_id, reply, next, t)?
+                    let done = outbox::mark_deferred(&tx, c.id, worker_id, reply, next, t)?;
+                    let why = "temporary failure: retried later";
+                    (
+                        done,
+                        Level::Warn,
+                        MailState::Queued,
+                        Some(next),
+                        reply.as_str(),
+                        why,
+                    )
                 }
             }
         };
         tx.commit()?;
-        if !recorded {
+        if recorded {
+            let reply = Some(reply).filter(|r| !r.is_empty());
+            log_change(level, c, (MailState::Sending, to), next, reply, why);
+        } else {
             tracing::warn!(
-                id = c.id,
+                outbox_id = c.id,
                 "mail outcome not recorded: the lease was no longer ours"
             );
         }
@@ -172,6 +281,18 @@ pub fn run_once(
         outbox::checkpoint_truncate(store.conn())?;
     }
     if report.did_anything() {
+        tracing::info!(
+            worker = worker_id,
+            claimed = report.claimed,
+            sent = report.sent,
+            deferred = report.deferred,
+            failed = report.failed,
+            expired = report.expired,
+            lease_recovered = report.lease_recovered,
+            untried = report.untried,
+            via = transport.describe(),
+            "mail pass done"
+        );
         let tx = store.immediate()?;
         storage::audit::append(
             &tx,
@@ -256,20 +377,25 @@ pub struct BackgroundHandle {
 impl BackgroundHandle {
     /// Runs a pass now (after a change queued a mail). Never blocks.
     pub fn poke(&self) {
+        // Fails only when the thread has ended, which it logged.
         let _ = self.tx.send(Cmd::Poke);
     }
 
     /// Stops the thread and waits for it (at most one send deadline).
     pub fn stop(mut self) {
+        // A thread already gone has nothing to stop; `join` says how it ended.
         let _ = self.tx.send(Cmd::Stop);
-        if let Some(j) = self.join.take() {
-            let _ = j.join();
+        if let Some(j) = self.join.take()
+            && j.join().is_err()
+        {
+            tracing::error!("mail worker thread panicked");
         }
     }
 }
 
 impl Drop for BackgroundHandle {
     fn drop(&mut self) {
+        // As in `poke`: a thread already gone needs no stop.
         let _ = self.tx.send(Cmd::Stop);
     }
 }
@@ -295,6 +421,35 @@ pub fn spawn_background(
     BackgroundHandle { tx, join }
 }
 
+/// The background loop's failures, logged when they start or change (not once per poll while
+/// the same fault lasts) and when they end.
+#[derive(Default)]
+struct Repeats {
+    last: Option<String>,
+    /// Faults noted so far, logged or not.
+    seen: u64,
+}
+
+impl Repeats {
+    /// Logs `what: error` unless it is the one logged last; returns the error for the status.
+    fn note(&mut self, what: &str, error: String) -> String {
+        self.seen += 1;
+        let line = format!("{what}: {error}");
+        if self.last.as_deref() != Some(line.as_str()) {
+            tracing::error!("mail worker (background): {line}");
+            self.last = Some(line);
+        }
+        error
+    }
+
+    /// A pass without a fault: the next fault is logged again.
+    fn clear(&mut self) {
+        if self.last.take().is_some() {
+            tracing::info!("mail worker (background): working again");
+        }
+    }
+}
+
 fn background_loop(
     db_path: &Path,
     cfg: &Config,
@@ -308,17 +463,20 @@ fn background_loop(
     let mut transport: Option<Transport> = None;
     let mut last_error: Option<String> = None;
     let mut last_posted: Option<MailStatus> = None;
+    let mut logged = Repeats::default();
+    tracing::info!(worker = %worker_id, sends = cfg.mail.worker, "mail worker started");
     loop {
+        let faults_before = logged.seen;
         if store.is_none() {
             match Store::open(db_path) {
                 Ok(s) => store = Some(s),
-                Err(e) => last_error = Some(e.to_string()),
+                Err(e) => last_error = Some(logged.note("open the database", e.to_string())),
             }
         }
         if cfg.mail.worker && transport.is_none() {
             match Transport::from_config(cfg, None, &default_spool_dir(db_path)) {
                 Ok(t) => transport = Some(t),
-                Err(e) => last_error = Some(e.to_string()),
+                Err(e) => last_error = Some(logged.note("mail transport", e.to_string())),
             }
         }
         let mut current = MailStatus {
@@ -340,17 +498,21 @@ fn background_loop(
                             last_error = r.last_error;
                         }
                     }
-                    Err(e) => last_error = Some(e.to_string()),
+                    Err(e) => last_error = Some(logged.note("mail pass", e.to_string())),
                 }
             }
             match status(s) {
                 Ok(st) => current = st,
-                Err(e) => last_error = Some(e.to_string()),
+                Err(e) => last_error = Some(logged.note("mail status", e.to_string())),
             }
             current.last_error.clone_from(&last_error);
+            if logged.seen == faults_before {
+                logged.clear();
+            }
         }
         if last_posted.as_ref() != Some(&current) {
             if status_tx.send(current.clone()).is_err() {
+                tracing::info!(worker = %worker_id, "mail worker stopped: the screen is gone");
                 return; // nobody listens any more
             }
             last_posted = Some(current);
@@ -360,11 +522,15 @@ fn background_loop(
                 // Several pokes in a row need one pass.
                 while let Ok(cmd) = rx.try_recv() {
                     if matches!(cmd, Cmd::Stop) {
+                        tracing::info!(worker = %worker_id, "mail worker stopped");
                         return;
                     }
                 }
             }
-            Ok(Cmd::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            Ok(Cmd::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                tracing::info!(worker = %worker_id, "mail worker stopped");
+                return;
+            }
         }
     }
 }

@@ -150,6 +150,12 @@ fn trim_by(
         },
     )?;
     tx.commit()?;
+    tracing::info!(
+        retention_days = days,
+        removed,
+        first_kept,
+        "audit retention cut done"
+    );
     Ok(Trimmed {
         first_kept,
         removed,

@@ -91,7 +91,11 @@ pub fn sign_in(
         }
     };
     let rehash = match &row {
-        Some(r) if ok && secret::needs_rehash(&r.password_hash) => secret::hash(pw).ok(),
+        // A failed re-hash keeps the old hash, which still verifies: logged, and tried again
+        // at the next sign-in.
+        Some(r) if ok && secret::needs_rehash(&r.password_hash) => secret::hash(pw)
+            .map_err(|e| tracing::warn!(staff_id = r.id, "password re-hash failed: {e}"))
+            .ok(),
         _ => None,
     };
     // A success that changes nothing in the staff row (no failures to reset, no re-hash) needs

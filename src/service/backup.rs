@@ -87,12 +87,22 @@ pub fn check_copy(path: &Path) -> Result<CopyReport, BackupError> {
 }
 
 fn remove_all(db: &Path, companions: &[(PathBuf, PathBuf)]) {
-    let _ = std::fs::remove_file(db);
+    discard(db);
     for side in maintenance::side_files(db) {
-        let _ = std::fs::remove_file(side);
+        discard(&side);
     }
     for (_, to) in companions {
-        let _ = std::fs::remove_file(to);
+        discard(to);
+    }
+}
+
+/// Removes a partial file; one that was never written is fine, one that stays is logged (a
+/// partial copy holds personal data).
+fn discard(p: &Path) {
+    match std::fs::remove_file(p) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::error!(path = %p.display(), "partial file not removed: {e}"),
     }
 }
 
@@ -194,7 +204,7 @@ pub fn backup(store: &Store, dest: &Path) -> Result<Made, BackupError> {
         Err(e) => {
             tracing::error!(dest = %dest.display(), "backup failed: {e}");
             remove_all(dest, &plan);
-            let _ = std::fs::remove_file(&dest_head);
+            discard(&dest_head);
             Err(e)
         }
     }
@@ -279,7 +289,7 @@ pub fn restore(backup: &Path, target: &Path) -> Result<CopyReport, BackupError> 
     if result.is_err() {
         // Companions put in place before the database could not follow: take them back.
         for p in &linked {
-            let _ = std::fs::remove_file(p);
+            discard(p);
         }
     }
     if let Ok(r) = &result {

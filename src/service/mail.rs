@@ -330,6 +330,26 @@ pub fn act(store: &mut Store, ctx: &Ctx, id: i64, action: MailAction) -> Result<
     if applied && action == MailAction::Cancel && after.key_expires_at.is_some() {
         outbox::checkpoint_truncate(store.conn())?; // R-KEY-2
     }
+    if applied {
+        use crate::mail::log::{self, Level};
+        let level = match action {
+            MailAction::Hold => Level::Warn,
+            MailAction::Retry | MailAction::Release | MailAction::Cancel => Level::Info,
+        };
+        log::state_change(
+            level,
+            &log::Change {
+                id,
+                template: &after.template,
+                from: Some(row.state),
+                to,
+                attempt: after.attempts,
+                next_attempt: due_now.then_some(ctx.now),
+                reply: None,
+                why: &format!("{} by staff {}", action.code(), ctx.staff_id),
+            },
+        );
+    }
     if !applied {
         return Err(refusal
             .map_or(Refusal::Mail(after.state), |(r, _)| r)

@@ -33,7 +33,12 @@ pub fn tick(store: &mut Store, cfg: &Config, now: DateTime<Utc>, sweep_every: Du
     // `maybe_run` logs its own failures (the schedule and the run).
     let sweep = sweep::maybe_run(store, cfg, now, sweep_every);
     let indexed = match super::queue::maintain_search(store) {
-        Ok(n) => Some(n),
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(items = n, "search index caught up");
+            }
+            Some(n)
+        }
         Err(e) => {
             tracing::warn!("search index upkeep: {e}");
             None

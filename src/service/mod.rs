@@ -240,7 +240,14 @@ pub fn calendar() -> &'static crate::domain::calendar::Calendar {
 /// Office identity: config first, else what `init` stored.
 #[must_use]
 pub fn office(conn: &Connection, cfg: &Config) -> (String, String) {
-    let get = |k: &str| settings::get(conn, k).ok().flatten().unwrap_or_default();
+    let get = |k: &str| match settings::get(conn, k) {
+        Ok(v) => v.unwrap_or_default(),
+        // The mail goes out with an empty office line rather than not at all.
+        Err(e) => {
+            tracing::error!(setting = k, "office identity not read: {e}");
+            String::new()
+        }
+    };
     let code = if cfg.office.code.is_empty() {
         get("office_code")
     } else {
@@ -301,6 +308,21 @@ pub(crate) fn queue_mail(
         },
         ctx.now,
     )?;
+    // Logged as the row is written: the caller's transaction commits it (a rollback is logged
+    // as the caller's error).
+    crate::mail::log::state_change(
+        crate::mail::log::Level::Info,
+        &crate::mail::log::Change {
+            id,
+            template: m.template.code(),
+            from: None,
+            to: outbox::MailState::Queued,
+            attempt: 0,
+            next_attempt: Some(ctx.now),
+            reply: None,
+            why: "queued",
+        },
+    );
     Ok(QueuedInfo {
         outbox_id: id,
         subject: r.subject,

@@ -73,6 +73,7 @@ impl Counter {
     /// with the latest.
     pub fn request(&self, ask: Ask) {
         if let Some(tx) = &self.ask {
+            // Fails only when the thread has ended (logged by `spawn` or `drop`).
             let _ = tx.send(ask);
         }
     }
@@ -92,8 +93,10 @@ impl Drop for Counter {
     fn drop(&mut self) {
         // Closing the channel ends the thread's loop.
         self.ask.take();
-        if let Some(j) = self.join.take() {
-            let _ = j.join();
+        if let Some(j) = self.join.take()
+            && j.join().is_err()
+        {
+            tracing::error!("queue counts thread panicked");
         }
     }
 }
@@ -112,6 +115,8 @@ fn answer(store: &Store, ask: &Ask) -> Result<Answer> {
 }
 
 fn run(db_path: &Path, asks: &Receiver<Ask>, tell: &Sender<Result<Answer>>, wake: &dyn Fn()) {
+    // A failure here is met again below, at the first request, and answered as an error
+    // (the screen logs it).
     let mut store: Option<Store> = Store::open(db_path).ok();
     while let Ok(first) = asks.recv() {
         // Several requests in a row need one read of each kind, with the latest.

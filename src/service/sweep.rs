@@ -86,25 +86,62 @@ fn system_audit(
 }
 
 /// Runs every step once. `now` is the current time (the JST date decides the deadlines).
+/// Every run is logged: its counts when done, the error when it stopped.
 ///
 /// # Errors
 /// Storage failures (what was committed before stays; the next run continues).
 pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepReport> {
+    let started = std::time::Instant::now();
     let mut rep = SweepReport::default();
+    let result = run_steps(store, cfg, now, &mut rep);
+    let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match &result {
+        Ok(()) => tracing::info!(
+            invalidated_accounts = rep.invalidated_accounts,
+            expired_submissions = rep.expired_submissions,
+            purged_submissions = rep.purged_submissions,
+            purged_establishments = rep.purged_establishments,
+            purged_accounts = rep.purged_accounts,
+            cancelled_mails = rep.cancelled_mails,
+            reminders = rep.reminders,
+            invalidation_mails = rep.invalidation_mails,
+            ms,
+            "sweep done"
+        ),
+        // What was done before the failure is committed; the next run goes on from there.
+        Err(e) => tracing::error!(
+            invalidated_accounts = rep.invalidated_accounts,
+            expired_submissions = rep.expired_submissions,
+            purged_accounts = rep.purged_accounts,
+            cancelled_mails = rep.cancelled_mails,
+            reminders = rep.reminders,
+            ms,
+            "sweep failed: {e}"
+        ),
+    }
+    result.map(|()| rep)
+}
+
+fn run_steps(
+    store: &mut Store,
+    cfg: &Config,
+    now: DateTime<Utc>,
+    rep: &mut SweepReport,
+) -> Result<()> {
     let today = jst_date(now);
     let today_s = today.to_string();
     // 1. Deadlines passed (R-DL-3).
     drain(
         store,
         |c| rs::accounts_past_deadline(c, &today_s, BATCH),
-        |s, id| expire_account(s, cfg, now, &today_s, id, &mut rep),
+        |s, id| expire_account(s, cfg, now, &today_s, id, rep),
     )?;
     // 1b. Offers from an open My Page past their own deadline (R-DL-3): only the offer
     // expires; the account stays open.
     drain(
         store,
         |c| rs::submissions_past_deadline(c, &today_s, BATCH),
-        |s, id| expire_offer(s, now, &today_s, id, &mut rep),
+        |s, id| expire_offer(s, now, &today_s, id, rep),
     )?;
     // 2. Reminders 3 open days before (R-REV-6), once per account and deadline: a
     // self-registered account's provisional deadline, an open account's offers' own.
@@ -118,6 +155,10 @@ pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepR
         .chain(offers.into_iter().map(|c| (c, Due::Offers)));
     for ((account, deadline), due) in due {
         let Ok(d) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else {
+            tracing::warn!(
+                account,
+                "sweep: reminder skipped, the deadline is not a date"
+            );
             continue;
         };
         if reminder_date(d, &cal) > today {
@@ -133,12 +174,12 @@ pub fn run(store: &mut Store, cfg: &Config, now: DateTime<Utc>) -> Result<SweepR
     drain(
         store,
         |c| rs::withdrawn_before(c, &before, BATCH),
-        |s, id| purge_withdrawn(s, now, id, &mut rep),
+        |s, id| purge_withdrawn(s, now, id, rep),
     )?;
     if rep.purged_submissions + rep.purged_establishments + rep.purged_accounts > 0 {
         compact(store)?;
     }
-    Ok(rep)
+    Ok(())
 }
 
 /// Runs `one` on the ids `due` lists, a batch at a time, until none are left or a batch
@@ -366,7 +407,15 @@ fn purge_account_data(
         )?;
         rep.purged_accounts += 1;
     }
-    rep.cancelled_mails += rs::cancel_account_mail(conn, account_id, keep_mail, now)?;
+    let cancelled = rs::cancel_account_mail(conn, account_id, keep_mail, now)?;
+    for m in &cancelled {
+        m.log_to(
+            crate::storage::outbox::MailState::Cancelled,
+            crate::mail::log::Level::Info,
+            "cancelled: the account's data was erased",
+        );
+    }
+    rep.cancelled_mails += cancelled.len();
     Ok(())
 }
 
@@ -533,18 +582,8 @@ pub fn maybe_run(
         Ok(true)
     })();
     match due {
-        Ok(true) => match run(store, cfg, now) {
-            Ok(r) => {
-                if !r.is_empty() {
-                    tracing::info!(?r, "sweep");
-                }
-                Some(r)
-            }
-            Err(e) => {
-                tracing::error!("sweep: {e}");
-                None
-            }
-        },
+        // `run` logs the run: its counts, or what stopped it.
+        Ok(true) => run(store, cfg, now).ok(),
         Ok(false) => None,
         Err(e) => {
             tracing::error!("sweep schedule: {e}");

@@ -112,7 +112,9 @@ pub fn for_account(conn: &Connection, account_id: i64) -> Result<Vec<MailRow>> {
     Ok(rows)
 }
 
-/// R-MAIL-6: a re-issue cancels the unsent mail of the replaced keys. Returns how many.
+/// R-MAIL-6: a re-issue cancels the unsent mail of the replaced keys. Returns how many. Each
+/// mail cancelled is logged here (`mail::log`): the callers are the re-issue and the ID change,
+/// and this is their one common point.
 ///
 /// # Errors
 /// On SQLite failure.
@@ -122,13 +124,89 @@ pub fn cancel_unsent_for_key(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    Ok(conn
+    let moved = unsent_where(conn, "auth_key_id = ?1", auth_key_id, 0)?;
+    let n = conn
         .prepare_cached(
             "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = ?2, updated_at = ?3, lease_owner = NULL,
                     lease_until = NULL
              WHERE auth_key_id = ?1 AND state IN ('queued', 'held', 'failed')",
         )?
-        .execute(params![auth_key_id, reason, to_db(now)])?)
+        .execute(params![auth_key_id, reason, to_db(now)])?;
+    for m in &moved {
+        m.log_to(
+            MailState::Cancelled,
+            crate::mail::log::Level::Info,
+            "cancelled: its key was replaced",
+        );
+    }
+    Ok(n)
+}
+
+/// A row a bulk statement moved: enough to log the move (`mail::log`), nothing personal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub id: i64,
+    pub template: String,
+    pub from: MailState,
+    pub attempts: i64,
+}
+
+impl Moved {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Moved> {
+        let state: String = r.get(2)?;
+        Ok(Moved {
+            id: r.get(0)?,
+            template: r.get(1)?,
+            // An unknown state is not one any statement here moves from; named as queued.
+            from: MailState::parse(&state).unwrap_or(MailState::Queued),
+            attempts: r.get(3)?,
+        })
+    }
+
+    /// Logs this row's move to `to` (no next attempt, no reply).
+    pub fn log_to(&self, to: MailState, level: crate::mail::log::Level, why: &str) {
+        self.log_change(to, level, None, why);
+    }
+
+    /// Logs this row's move to `to`, due again at `next`.
+    pub fn log_change(
+        &self,
+        to: MailState,
+        level: crate::mail::log::Level,
+        next: Option<DateTime<Utc>>,
+        why: &str,
+    ) {
+        crate::mail::log::state_change(
+            level,
+            &crate::mail::log::Change {
+                id: self.id,
+                template: &self.template,
+                from: Some(self.from),
+                to,
+                attempt: self.attempts,
+                next_attempt: next,
+                reply: None,
+                why,
+            },
+        );
+    }
+}
+
+/// The unsent rows (queued, held, failed) matching `cond` on `?1`, except row `?2`: what a
+/// cancel is about to move, read in its transaction before it moves them.
+///
+/// # Errors
+/// On SQLite failure.
+pub fn unsent_where(conn: &Connection, cond: &str, value: i64, except: i64) -> Result<Vec<Moved>> {
+    let sql = format!(
+        "SELECT id, template, state, attempts FROM outbox
+         WHERE {cond} AND id <> ?2 AND state IN ('queued', 'held', 'failed') ORDER BY id"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params![value, except], Moved::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Counts by state, for the header and `mail status`.
@@ -180,35 +258,51 @@ pub struct Claimed {
 
 /// R-MAIL-6: key mails whose key has expired are neither sent nor retried; the body (the key's
 /// only plaintext) goes with them (R-KEY-2). Covers rows in flight whose lease ran out.
+/// Returns the rows expired, as they were before (the caller logs each move).
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn expire_key_mails(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
+pub fn expire_key_mails(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Moved>> {
+    const DUE: &str =
+        "state IN ('queued', 'held', 'failed', 'sending') AND key_expires_at IS NOT NULL
+               AND key_expires_at <= ?1 AND (state <> 'sending' OR lease_until <= ?1)";
     let now = to_db(now);
-    Ok(conn
-        .prepare_cached(
-            "UPDATE outbox SET state = 'expired', body = NULL, lease_owner = NULL, lease_until = NULL,
-                    last_reply = coalesce(last_reply || ' / ', '') || '認証キーの有効期限切れ', updated_at = ?1
-             WHERE state IN ('queued', 'held', 'failed', 'sending') AND key_expires_at IS NOT NULL
-               AND key_expires_at <= ?1 AND (state <> 'sending' OR lease_until <= ?1)",
-        )?
-        .execute([now])?)
+    // Read, then moved, in the caller's IMMEDIATE transaction: the same rows.
+    let moved = conn
+        .prepare_cached(&format!(
+            "SELECT id, template, state, attempts FROM outbox WHERE {DUE} ORDER BY id"
+        ))?
+        .query_map([&now], Moved::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if moved.is_empty() {
+        return Ok(moved);
+    }
+    conn.prepare_cached(&format!(
+        "UPDATE outbox SET state = 'expired', body = NULL, lease_owner = NULL, lease_until = NULL,
+                last_reply = coalesce(last_reply || ' / ', '') || '認証キーの有効期限切れ', updated_at = ?1
+         WHERE {DUE}"
+    ))?
+    .execute([&now])?;
+    Ok(moved)
 }
 
 /// R-MAIL-2: a row left in `sending` past its lease (its worker crashed or hung) is due again:
-/// at-least-once, the same Message-ID.
+/// at-least-once, the same Message-ID. Returns the rows taken back (the caller logs each).
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn requeue_expired_leases(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
+pub fn requeue_expired_leases(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Moved>> {
     let now = to_db(now);
-    Ok(conn
+    let rows = conn
         .prepare_cached(
             "UPDATE outbox SET state = 'queued', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?1,
                     updated_at = ?1
-             WHERE state = 'sending' AND lease_until <= ?1",
+             WHERE state = 'sending' AND lease_until <= ?1
+             RETURNING id, template, 'sending', attempts",
         )?
-        .execute([now])?)
+        .query_map([now], Moved::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// R-MAIL-2: claims up to `limit` due rows for `owner` until `lease_until`. Call inside an

@@ -59,6 +59,7 @@ impl TerminalGuard {
             .context("端末を初期化できません")?;
         // Pastes arrive as one event instead of a burst of keys (a terminal without it sends
         // keys as before).
+        // Best effort: a terminal without it sends keys as before, nothing to log.
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
         Ok(TerminalGuard { terminal })
     }
@@ -66,6 +67,7 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        // Best-effort terminal restore: the process is leaving, nothing else can be done.
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
     }
@@ -81,7 +83,10 @@ fn spawn_input(tx: Sender<LoopEvent>) {
                     Ok(Event::Resize(w, h)) => LoopEvent::Resize(w, h),
                     Ok(Event::Paste(text)) => LoopEvent::Paste(text),
                     Ok(_) => continue,
-                    Err(_) => LoopEvent::InputClosed,
+                    Err(e) => {
+                        tracing::warn!("terminal input closed: {e}");
+                        LoopEvent::InputClosed
+                    }
                 };
                 let closed = matches!(ev, LoopEvent::InputClosed);
                 if tx.send(ev).is_err() || closed {
@@ -124,6 +129,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     app.counter = Some(crate::service::queue_counts::Counter::spawn_with_wake(
         &opts.db_path,
         move || {
+            // The loop has ended (the TUI is quitting): no one to wake.
             let _ = wake.send(LoopEvent::Wake);
         },
     ));

@@ -2,6 +2,7 @@
 //! binary in a pseudo-terminal read back through a VT100 emulator.
 #![allow(dead_code)]
 
+pub mod logs;
 pub mod office;
 pub mod pty;
 pub mod race;

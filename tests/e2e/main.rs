@@ -23,6 +23,7 @@ mod import;
 mod lifecycle;
 mod lookup;
 mod migrations;
+mod oplog;
 mod queue_filter;
 mod queue_paging;
 mod queue_tally;

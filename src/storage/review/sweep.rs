@@ -330,10 +330,11 @@ pub fn cancel_account_mail(
     account_id: i64,
     keep: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<usize> {
+) -> Result<Vec<crate::storage::outbox::Moved>> {
     let now = to_db(now);
     let keep = keep.unwrap_or(0);
-    let n = conn
+    let moved = crate::storage::outbox::unsent_where(conn, "account_id = ?1", account_id, keep)?;
+    conn
         .prepare_cached(
             "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = 'アカウントの消去により取消',
                     lease_owner = NULL, lease_until = NULL, updated_at = ?3
@@ -345,7 +346,7 @@ pub fn cancel_account_mail(
            AND state NOT IN ('sending')",
     )?
     .execute(params![account_id, keep])?;
-    Ok(n)
+    Ok(moved)
 }
 
 /// R-DL-3: one step of merging the segments of the search indexes that hold names (the queue
