@@ -63,6 +63,30 @@ pub enum Screen {
     CalendarAdd(calendar::CalendarAdd),
 }
 
+impl Screen {
+    /// The help page for this screen (its words are `i18n::ui`'s).
+    #[must_use]
+    pub fn help(&self) -> Msg {
+        match self {
+            Screen::SignIn(_) => Msg::HelpSignIn,
+            Screen::FirstRun(_) => Msg::HelpFirstRun,
+            Screen::ChangePassword(_) => Msg::HelpChangePassword,
+            Screen::Home(_) => Msg::HelpHome,
+            Screen::Register(_) => Msg::HelpRegister,
+            Screen::Account(_) => Msg::HelpAccount,
+            Screen::Staff(_) | Screen::StaffAdd(_) => Msg::HelpStaff,
+            Screen::Audit(_) => Msg::HelpAudit,
+            Screen::MailQueue(_) => Msg::HelpMailQueue,
+            Screen::Queue(_) => Msg::HelpQueue,
+            Screen::Detail(_) => Msg::HelpDetail,
+            Screen::Purpose(_) => Msg::HelpPurpose,
+            Screen::Dashboard(_) => Msg::HelpDashboard,
+            Screen::Lookup(_) => Msg::HelpLookup,
+            Screen::Calendar(_) | Screen::CalendarAdd(_) => Msg::HelpCalendar,
+        }
+    }
+}
+
 /// Something to do once the user says yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {

@@ -7,9 +7,10 @@ pub use super::fields::{FieldSet, field_label};
 /// 「エラー」 or 「警告」: one table, with the stored findings' words.
 pub use super::findings::severity_label;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
+use crate::domain::issue::FieldIssue;
 use crate::domain::mail::MailState;
+use crate::domain::refusal::Failure;
 use crate::domain::staff::Role;
-use crate::service::{FieldIssue, ServiceError};
 
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -405,20 +406,21 @@ pub fn role_label(lang: Lang, r: Role) -> &'static str {
     }
 }
 
-/// One short message for a refused use case; `Invalid` gives one line per issue.
+/// One short message for a refused use case; `Invalid` gives one line per issue. Takes a
+/// `&ServiceError` (or any failure seen as a `domain::refusal::Failure`).
 #[must_use]
-pub fn error_message(lang: Lang, e: &ServiceError) -> String {
-    match e {
-        ServiceError::Denied => pick(
+pub fn error_message<'a>(lang: Lang, e: impl Into<Failure<'a>>) -> String {
+    match e.into() {
+        Failure::Denied => pick(
             lang,
             "この操作を行う権限がありません（職員アカウントが無効の場合を含みます）",
             "You are not permitted to do this (or your staff account is disabled)",
         )
         .to_string(),
-        ServiceError::NotFound => pick(lang, "該当するものが見つかりません", "Not found").into(),
-        ServiceError::EmailInUse { account_id, kind } => {
-            let k = kind_label(lang, *kind);
-            match (lang, *account_id) {
+        Failure::NotFound => pick(lang, "該当するものが見つかりません", "Not found").into(),
+        Failure::EmailInUse { account_id, kind } => {
+            let k = kind_label(lang, kind);
+            match (lang, account_id) {
                 (Lang::Ja, 0) => format!(
                     "メールアドレス: 既に使われています（他の端末で同時に{k}アカウントとして登録されました）"
                 ),
@@ -431,16 +433,16 @@ pub fn error_message(lang: Lang, e: &ServiceError) -> String {
                 (Lang::En, id) => format!("Email: already in use by {k} account #{id}"),
             }
         }
-        ServiceError::Invalid(issues) => issues
+        Failure::Invalid(issues) => issues
             .iter()
             .map(|i| issue_message(lang, i))
             .collect::<Vec<_>>()
             .join("\n"),
-        ServiceError::Refused(r) => super::refusal::refusal_text(lang, r),
-        ServiceError::Storage(s) if crate::storage::is_disk_full(s) => {
+        Failure::Refused(r) => super::refusal::refusal_text(lang, r),
+        Failure::DiskFull => {
             label(lang, Label::DiskFull).to_string()
         }
-        ServiceError::Storage(_) | ServiceError::Internal(_) => pick(
+        Failure::Failed => pick(
             lang,
             "データベースの処理に失敗しました。続く場合は管理者に連絡してください（詳細はログファイル）",
             "The database operation failed; if it persists, tell the administrator (details in the log file)",
@@ -1251,11 +1253,11 @@ mod tests {
 
     #[test]
     fn r_reg_2_email_in_use_names_the_holder() {
-        let e = ServiceError::EmailInUse {
+        let e = Failure::EmailInUse {
             account_id: 7,
             kind: AccountKind::Employer,
         };
-        assert!(error_message(Lang::Ja, &e).contains("求人者アカウント #7"));
+        assert!(error_message(Lang::Ja, e).contains("求人者アカウント #7"));
     }
 
     #[test]

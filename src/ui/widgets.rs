@@ -921,7 +921,7 @@ pub fn help_rows(app: &App, cols: usize) -> Vec<Line<'static>> {
             rows.extend(wrap_words(&Line::from(l.to_string()), cols, 2));
         }
     };
-    prose(app.t(crate::i18n::ui::help_for(&app.screen)), &mut rows);
+    prose(app.t(app.screen.help()), &mut rows);
     if app.has_input() {
         prose(app.t(Msg::HelpEditing), &mut rows);
     }
