@@ -6,6 +6,7 @@ use super::Lang;
 pub use super::fields::{FieldSet, field_label};
 /// 「エラー」 or 「警告」: one table, with the stored findings' words.
 pub use super::findings::severity_label;
+use super::rules::rule_text;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
 use crate::domain::issue::FieldIssue;
 use crate::domain::mail::MailState;
@@ -16,251 +17,6 @@ fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Ja => ja,
         Lang::En => en,
-    }
-}
-
-/// A date outside the era it was typed in: the era's days, so the clerk sees the slip
-/// (`平成31年5月1日` is 令和元年).
-fn era_range_text(lang: Lang, era: Option<&crate::domain::date::Era>) -> String {
-    use crate::domain::date::fmt_ja;
-    let Some(e) = era else {
-        return pick(lang, "元号の期間外の日付です", "is outside its era").to_string();
-    };
-    let first = e.first_day();
-    match (lang, e.last_day()) {
-        (Lang::Ja, Some(last)) => format!(
-            "{}は{}〜{}です。元号と年を確かめてください",
-            e.name,
-            fmt_ja(first),
-            fmt_ja(last)
-        ),
-        (Lang::Ja, None) => format!(
-            "{}は{}からです。元号と年を確かめてください",
-            e.name,
-            fmt_ja(first)
-        ),
-        (Lang::En, Some(last)) => format!(
-            "{} ({}) runs from {first} to {last}; check the era and the year",
-            e.name, e.initial
-        ),
-        (Lang::En, None) => format!(
-            "{} ({}) starts on {first}; check the era and the year",
-            e.name, e.initial
-        ),
-    }
-}
-
-/// The rule a field broke, without the field name.
-fn rule_text(lang: Lang, field: &str, code: &str, param: Option<&str>) -> String {
-    let p = param.unwrap_or("");
-    let is_email = matches!(field, "email" | "email_confirm");
-    let s = |ja: &'static str, en: &'static str| pick(lang, ja, en).to_string();
-    match code {
-        // R-REV-1: the check names the item not ticked.
-        "required" if field == "checklist" && !p.is_empty() => {
-            let label = crate::domain::review::CHECKLIST
-                .iter()
-                .find(|(c, _)| *c == p)
-                .map_or(p, |(_, l)| *l);
-            match lang {
-                Lang::Ja => format!("「{label}」にチェックがありません"),
-                Lang::En => format!("\"{p}\" is not ticked"),
-            }
-        }
-        "required" | "empty" => s("入力してください", "is required"),
-        // SPEC §5: refused at entry, the character named.
-        "control_char" if p.is_empty() => s(
-            "制御文字や文字の向きを変える記号は使えません",
-            "must not contain control or bidirectional-override characters",
-        ),
-        "control_char" => match lang {
-            Lang::Ja => format!("制御文字や文字の向きを変える記号（{p}）は使えません"),
-            Lang::En => {
-                format!("must not contain control or bidirectional-override characters ({p})")
-            }
-        },
-        // R-REV-5: one version per item of a batch.
-        "seen_count" => match lang {
-            Lang::Ja => format!(
-                "項目の数（{p}件）だけ、review show の更新番号をカンマ区切りで指定してください"
-            ),
-            Lang::En => format!("give one version per item ({p}), comma separated"),
-        },
-        "email_mismatch" | "mismatch" => s(
-            "1回目の入力と一致しません",
-            "does not match the first entry",
-        ),
-        "email_fullwidth" | "full_width" if p.is_empty() => s(
-            "全角文字が含まれています。半角で入力してください",
-            "contains full-width characters; type it in half-width",
-        ),
-        "email_fullwidth" | "full_width" => match lang {
-            Lang::Ja => {
-                format!("全角文字が含まれています。半角に変換した「{p}」でよければ確認してください")
-            }
-            Lang::En => format!(
-                "contains full-width characters. Confirm if the half-width form \"{p}\" is right"
-            ),
-        },
-        "email_free_mail" => match lang {
-            Lang::Ja => format!(
-                "フリーメール（{p}）です。求人者アカウントには会社のアドレスをお勧めします。このままでよければ確認してください"
-            ),
-            Lang::En => format!(
-                "is a free-mail address ({p}); a company address is recommended for employers. Confirm to keep it"
-            ),
-        },
-        "establishment_unknown" => match lang {
-            Lang::Ja => format!(
-                "事業所番号 {p} はこのデータベースに登録されていません。番号を確かめ、このままでよければ確認してください"
-            ),
-            Lang::En => format!(
-                "establishment number {p} is not registered here. Check it; confirm to keep it"
-            ),
-        },
-        "establishment_accounts_full" => match lang {
-            Lang::Ja => {
-                format!("この事業所のアカウントは上限（代表1件＋追加10件、計{p}件）に達しています")
-            }
-            Lang::En => format!(
-                "this establishment already has the maximum of {p} accounts (1 primary + 10 additional)"
-            ),
-        },
-        "staff_name_format" => s(
-            "2〜32文字の半角英小文字・数字・「.」「_」「-」で、英小文字で始めてください",
-            "use 2-32 characters a-z, 0-9, '.', '_', '-', starting with a letter",
-        ),
-        "staff_name_taken" => s("既に使われています", "is already taken"),
-        "password_wrong" => s(
-            "現在のパスワードが違います",
-            "the current password is wrong",
-        ),
-        "password_mismatch" => s(
-            "確認用の入力と一致しません",
-            "does not match the confirmation",
-        ),
-        "password_unchanged" => s(
-            "現在と同じパスワードは使えません",
-            "must differ from the current password",
-        ),
-        // One parser reads every typed date (domain::date): the examples show its forms.
-        "date_format" if field == "birth_date" => s(
-            "日付として読めません（例: 1990/4/5、平成2年4月5日、H2.4.5）",
-            "is not a date (e.g. 1990-04-05, 1990/4/5, 平成2年4月5日, H2.4.5)",
-        ),
-        "date_format" => s(
-            "日付として読めません（例: 2026/12/1、令和8年12月1日、R8.12.1）",
-            "is not a date (e.g. 2026-12-01, 2026/12/1, 令和8年12月1日, R8.12.1)",
-        ),
-        "date_before_since" => s("開始日より前の日付です", "is before the start date"),
-        "date_no_such_day" => s(
-            "その日はありません（月と日を確かめてください）",
-            "no such day (check the month and the day)",
-        ),
-        "date_year_range" => match lang {
-            Lang::Ja => format!(
-                "{}年〜{}年の日付を入力してください",
-                crate::domain::calendar::FIRST_YEAR,
-                crate::domain::calendar::LAST_YEAR
-            ),
-            Lang::En => format!(
-                "must be in the years {}-{}",
-                crate::domain::calendar::FIRST_YEAR,
-                crate::domain::calendar::LAST_YEAR
-            ),
-        },
-        c if crate::domain::date::era_by_outside_code(c).is_some() => {
-            era_range_text(lang, crate::domain::date::era_by_outside_code(c))
-        }
-        "already_closed" => s(
-            "この日はすでに閉庁日として登録されています",
-            "is already an office closure",
-        ),
-        "birth_date_range" => s(
-            "ありえない日付です（今日より前、120年以内）",
-            "is not a plausible date (before today, within 120 years)",
-        ),
-        "too_long" if is_email => match lang {
-            Lang::Ja => format!("100文字以内で入力してください（{p}文字あります）"),
-            Lang::En => format!("must be at most 100 characters (has {p})"),
-        },
-        "too_long" if !p.is_empty() => match lang {
-            Lang::Ja => format!("{p}文字以内で入力してください"),
-            Lang::En => format!("must be at most {p} characters"),
-        },
-        "too_long" if field == "password" || field == "new" => s(
-            "128文字以内にしてください",
-            "must be at most 128 characters",
-        ),
-        "too_long" => s("長すぎます", "is too long"),
-        "office_code_format" => s("5桁の数字で入力してください", "must be 5 digits"),
-        "non_ascii" => s(
-            "半角の英数字と記号だけが使えます",
-            "may contain half-width ASCII characters only",
-        ),
-        "at_sign" => s(
-            "「@」をちょうど1つ含めてください",
-            "must contain exactly one '@'",
-        ),
-        "local_part" => s(
-            "「@」より前の部分が正しくありません（使えるのは半角の英数字と「. _ - +」などの記号で、64文字までです）",
-            "the part before '@' is not valid (letters, digits and . _ - + and the like, at most 64 characters)",
-        ),
-        // R-REG-2: old carrier addresses (taro..yamada@docomo.ne.jp, hanako.@ezweb.ne.jp).
-        "local_part_dots" => s(
-            "「@」の前で「.」が続いているか、「@」の直前・先頭に「.」があります。このようなアドレスはメールの規格に合わず、メールが届きません。別のメールアドレス（携帯電話会社の設定で変更したアドレスや、パソコン用のアドレスなど）を登録してください",
-            "the part before '@' has two dots in a row, or a dot at its start or right before '@': such an address breaks the mail standard and mail cannot be delivered to it. Please register another address (e.g. one changed in the carrier's settings, or a PC address)",
-        ),
-        "domain" => s(
-            "「@」より後のドメインが正しくありません（「.」を含むドメインが必要です）",
-            "the domain after '@' is not valid (it needs a dot)",
-        ),
-        "format" => match field {
-            "establishment_number" => s(
-                "4桁-6桁-1桁の数字で入力してください（例: 1301-999999-9）",
-                "use 4-6-1 digits (e.g. 1301-999999-9)",
-            ),
-            "seeker_number" | "job_number" => s(
-                "5桁-8桁の数字で入力してください（例: 13010-12345678）",
-                "use 5-8 digits (e.g. 13010-12345678)",
-            ),
-            "corporate_number" => s("13桁の数字で入力してください", "use 13 digits"),
-            _ => s("形式が正しくありません", "has the wrong format"),
-        },
-        "email_same" => s(
-            "今のメールアドレスと同じです",
-            "is the same as the current address",
-        ),
-        "unknown_document" => s(
-            "運転免許証・マイナンバーカード・健康保険証・在留カード・社員証＋名刺・その他 から選んでください",
-            "choose one of the listed identity documents",
-        ),
-        "check_digit" => s(
-            "チェックデジットが合いません。番号を確かめてください",
-            "the check digit does not match; check the number",
-        ),
-        "not_kana" if !p.is_empty() => match lang {
-            Lang::Ja => format!(
-                "全角カタカナで入力してください（「{p}」は使えません。使える記号は長音「ー」・中点「・」・空白です）"
-            ),
-            Lang::En => format!(
-                "use katakana (\"{p}\" is not allowed; the long-vowel mark, the middle dot and spaces are)"
-            ),
-        },
-        "not_kana" => s(
-            "全角カタカナで入力してください（ひらがな・半角カナ・「-」は変換されます。使える記号は長音「ー」・中点「・」・空白です）",
-            "use katakana (hiragana, half-width kana and '-' are converted; the long-vowel mark, the middle dot and spaces are allowed)",
-        ),
-        "too_short" => s("12文字以上にしてください", "must be at least 12 characters"),
-        "common" => s(
-            "よく使われるパスワードのため使えません",
-            "is a commonly used password",
-        ),
-        "same_as_name" => s(
-            "職員IDと同じパスワードは使えません",
-            "must not be the same as the staff ID",
-        ),
-        _ => s("入力内容が正しくありません", "is not valid"),
     }
 }
 
@@ -277,7 +33,8 @@ pub fn issue_message(lang: Lang, issue: &FieldIssue) -> String {
     format!(
         "{}: {}",
         field_label(lang, FieldSet::Form, field),
-        rule_text(lang, issue.field, issue.code, issue.param.as_deref())
+        rule_text(lang, Some(issue.field), issue.code, issue.param.as_deref())
+            .unwrap_or_else(|| pick(lang, "入力内容が正しくありません", "is not valid").to_string())
     )
 }
 
@@ -504,7 +261,6 @@ pub enum Label {
     MailUnknownState,
     MailBodyScrubbed,
     MailBodyNotShown,
-    MailNotPermitted,
     MailNotFound,
 }
 
@@ -620,7 +376,6 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         L::MailUnknownState => pick(lang, "不明な状態", "unknown state"),
         L::MailBodyScrubbed => pick(lang, "（本文は消去済み）", "(body scrubbed)"),
         L::MailBodyNotShown => pick(lang, "（本文は表示できません）", "(body not shown)"),
-        L::MailNotPermitted => pick(lang, "権限がありません", "not permitted"),
         L::MailNotFound => pick(lang, "そのメールはありません", "no such mail"),
     }
 }
@@ -1315,10 +1070,16 @@ mod tests {
             "common",
             "same_as_name",
         ];
-        let fallback = rule_text(Lang::Ja, "x", "no-such-code", None);
+        assert_eq!(rule_text(Lang::Ja, Some("x"), "no-such-code", None), None);
         for c in codes {
-            assert_ne!(rule_text(Lang::Ja, "email", c, Some("9")), fallback, "{c}");
-            assert_ne!(rule_text(Lang::En, "email", c, Some("9")), fallback, "{c}");
+            assert!(
+                rule_text(Lang::Ja, Some("email"), c, Some("9")).is_some(),
+                "{c}"
+            );
+            assert!(
+                rule_text(Lang::En, Some("email"), c, Some("9")).is_some(),
+                "{c}"
+            );
         }
     }
 }

@@ -57,10 +57,7 @@ pub struct Registered {
 }
 
 fn refusal(r: ReviewRefusal) -> ServiceError {
-    match r {
-        ReviewRefusal::NotSupervisor => ServiceError::Denied,
-        other => Refusal::Review(other).into(),
-    }
+    Refusal::Review(r).into()
 }
 
 /// R-REV-5: who changed the state last (or, `any`, made the last change of any kind), and the
@@ -638,12 +635,11 @@ fn decide(
     Ok(o)
 }
 
-fn facts_for(f: &Facts, approver: i64, supervisor: bool, est_ok: bool) -> ApprovalFacts {
+fn facts_for(f: &Facts, approver: i64, est_ok: bool) -> ApprovalFacts {
     ApprovalFacts {
         kind: f.kind,
         state: f.state,
         approver,
-        approver_is_supervisor: supervisor,
         checked_by: f.checked_by,
         entered_by: f.entered_by,
         visit_needed: f.visit_needed,
@@ -734,8 +730,8 @@ pub fn approve(
     seen: Option<i64>,
 ) -> Result<Outcome> {
     let tx = store.immediate()?;
+    // The supervisor's permission (R-REV-1): a clerk is `Denied` here, as for any permission.
     let roles = require(&tx, ctx, Permission::Approve)?;
-    let supervisor = roles.has(Role::Supervisor);
     let f = load(&tx, id)?;
     guard(&tx, &f, ReviewAction::Approve, seen)?;
     let (office_code, _) = super::office(&tx, cfg);
@@ -747,12 +743,12 @@ pub fn approve(
     let mut skipped = Vec::new();
     match f.kind {
         SubmissionKind::Establishment => {
-            review::may_approve(&facts_for(&f, ctx.staff_id, supervisor, true)).map_err(refusal)?;
+            review::may_approve(&facts_for(&f, ctx.staff_id, true)).map_err(refusal)?;
             items.push(f.clone());
             if let Some(est) = f.establishment_id {
                 for jid in rs::checked_jobs_of(&tx, est)? {
                     let j = load(&tx, jid)?;
-                    match review::may_approve(&facts_for(&j, ctx.staff_id, supervisor, true)) {
+                    match review::may_approve(&facts_for(&j, ctx.staff_id, true)) {
                         Ok(()) => items.push(j),
                         Err(r) => skipped.push((jid, r.code())),
                     }
@@ -775,14 +771,12 @@ pub fn approve(
                     return Err(refusal(ReviewRefusal::EstablishmentNotRegistered));
                 };
                 let ef = load(&tx, esid)?;
-                review::may_approve(&facts_for(&ef, ctx.staff_id, supervisor, true))
+                review::may_approve(&facts_for(&ef, ctx.staff_id, true))
                     .map_err(|_| refusal(ReviewRefusal::EstablishmentNotRegistered))?;
-                review::may_approve(&facts_for(&f, ctx.staff_id, supervisor, true))
-                    .map_err(refusal)?;
+                review::may_approve(&facts_for(&f, ctx.staff_id, true)).map_err(refusal)?;
                 items.push(ef);
             } else {
-                review::may_approve(&facts_for(&f, ctx.staff_id, supervisor, true))
-                    .map_err(refusal)?;
+                review::may_approve(&facts_for(&f, ctx.staff_id, true)).map_err(refusal)?;
             }
             items.push(f.clone());
         }
