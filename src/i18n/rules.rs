@@ -26,10 +26,7 @@ pub(super) fn rule_text(
     Some(match code {
         // R-REV-1: the check names the item not ticked.
         "required" if field == Some("checklist") && !p.is_empty() => {
-            let label = crate::domain::review::CHECKLIST
-                .iter()
-                .find(|(c, _)| *c == p)
-                .map_or(p, |(_, l)| *l);
+            let label = super::labels::checklist_label(lang, p);
             match lang {
                 Lang::Ja => format!("「{label}」にチェックがありません"),
                 Lang::En => format!("\"{p}\" is not ticked"),

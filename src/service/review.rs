@@ -869,6 +869,21 @@ pub struct StoredFinding {
     pub param: Option<String>,
 }
 
+/// A stored visit reason (R-VISIT-1): its code, which `i18n::labels::visit_reason` names in
+/// the reader's language, and the label stored with it (the staff's own reason is only there).
+/// The command line's JSON shows the stored label, as before codes were kept beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitReasonLine {
+    pub code: String,
+    pub label: String,
+}
+
+impl serde::Serialize for VisitReasonLine {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.label)
+    }
+}
+
 /// Everything the detail screen shows. Text from outside is sanitised here.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Detail {
@@ -896,7 +911,7 @@ pub struct Detail {
     pub checked_at: Option<String>,
     pub visit_needed: bool,
     pub visit_date: Option<String>,
-    pub visit_reasons: Vec<String>,
+    pub visit_reasons: Vec<VisitReasonLine>,
     pub visit_flag: Option<String>,
     pub checklist: Vec<String>,
     /// (field label path, value) of the current version, all sections.
@@ -1063,7 +1078,10 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         visit_date: f.visit_date.clone(),
         visit_reasons: storage::submissions::visit_reasons(conn, id)?
             .into_iter()
-            .map(|(_, l)| sanitize(&l, false))
+            .map(|(code, l)| VisitReasonLine {
+                code,
+                label: sanitize(&l, false),
+            })
             .collect(),
         visit_flag: visit_flag.map(|v| sanitize(&v, false)),
         checklist,

@@ -473,6 +473,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
     if d.visit_needed || !d.visit_reasons.is_empty() {
         l.push(heading(app.t(Msg::LabelVisitReasons)));
         for r in &d.visit_reasons {
+            let r = crate::i18n::labels::visit_reason(app.lang, &r.code, &r.label);
             l.push(Line::from(Span::styled(
                 format!("  ・{r}"),
                 theme::warning(),
@@ -515,7 +516,8 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
     }
     if !d.checklist.is_empty() {
         l.push(heading(app.t(Msg::LabelChecklist)));
-        for (code, label) in crate::domain::review::CHECKLIST {
+        for (code, _) in crate::domain::review::CHECKLIST {
+            let label = crate::i18n::labels::checklist_label(app.lang, code);
             let mark = if d.checklist.iter().any(|c| c == code) {
                 "x"
             } else {
