@@ -1,6 +1,9 @@
 //! Messages of the command line, and the rule/error words the TUI reuses (`issue_message`,
 //! `error_message`; field names are `i18n::fields`, refusals `i18n::refusal`). Japanese is the
 //! default (SPEC §5: errors name the field and the rule, in Japanese).
+//!
+//! `label.rs` holds the fixed words (`Label`), `msg.rs` the messages with values (`CliMsg`);
+//! this file the error and issue messages and the names of states and kinds.
 
 use super::Lang;
 pub use super::fields::{FieldSet, field_label};

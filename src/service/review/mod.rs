@@ -12,6 +12,9 @@
 //! IMMEDIATE transaction, and the version moves on with a compare-and-set in it. `None` is for
 //! callers that act on what they just read themselves (demo data, fixtures): the CLI and the
 //! TUI always pass the version.
+//!
+//! `decide.rs` holds return, reject and approve; `detail.rs` the detail view; this file the
+//! everyday actions and the guard, history and audit rows they all write.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
