@@ -1,4 +1,8 @@
-//! Pure business rules. Nothing here does I/O or reads the clock: callers pass `now`.
+//! Pure business rules and the vocabulary every layer above speaks (states, kinds, codes,
+//! refusals as data). Nothing here does I/O or reads the clock: callers pass `now`; nothing
+//! here should know a word either: `i18n/` names these types. (Still here: the job offer's
+//! Japanese enum labels, the era names, the checklist's labels and a few purpose strings,
+//! which the tests and the stored data use as they are.)
 //! Rule ids (R-…) refer to `../shared/SPEC.md`.
 
 pub mod account;
