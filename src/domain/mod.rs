@@ -101,4 +101,18 @@ mod layers {
         assert!(found.is_empty(), "{}", found.join("\n"));
         assert!(checked > 5, "{checked} files");
     }
+
+    /// storage/ keeps rows, not words: it names neither the words (`i18n/`) nor anything that
+    /// uses it.
+    #[test]
+    fn storage_imports_neither_words_nor_the_layers_above() {
+        let mut above: Vec<&str> = ABOVE_I18N
+            .into_iter()
+            .filter(|l| *l != "crate::storage")
+            .collect();
+        above.push("crate::i18n");
+        let (found, checked) = uses_of("storage", &above);
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        assert!(checked > 15, "{checked} files");
+    }
 }
