@@ -301,30 +301,6 @@ mod tests {
                 "staff_flagged"
             ]
         );
-        assert_eq!(got[6].label_ja(), "ハローワークが必要と認める");
-    }
-
-    /// A stored code names its label (every reason but the staff's, whose reason is text).
-    #[test]
-    fn r_visit_1_fixed_reasons_are_named_by_their_code_alone() {
-        for r in [
-            V::FirstMyPageOffer,
-            V::FirstDisabilityOnly,
-            V::FirstTrial,
-            V::FirstDisabilityShortTrial,
-            V::NoOfferInPastYear,
-            V::DispatchOrContract,
-        ] {
-            let label = fixed_label(r.code()).unwrap_or_else(|| panic!("{}", r.code()));
-            assert_eq!(r.label_ja(), label);
-            assert!(!label.is_empty());
-        }
-        assert_eq!(fixed_label("staff_flagged"), None);
-        assert_eq!(fixed_label("unknown"), None);
-        assert_eq!(
-            V::StaffFlagged("代表者に確認".into()).label_ja(),
-            "ハローワークが必要と認める（代表者に確認）"
-        );
     }
 
     #[test]
@@ -333,9 +309,5 @@ mod tests {
         // the past year.
         let got = visit_reasons(&job::sample(), &EstablishmentHistory::default(), today());
         assert_eq!(got, vec![V::FirstMyPageOffer, V::NoOfferInPastYear]);
-        assert_eq!(
-            V::StaffFlagged("要確認".into()).label_ja(),
-            "ハローワークが必要と認める（要確認）"
-        );
     }
 }

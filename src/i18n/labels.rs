@@ -289,4 +289,49 @@ mod tests {
             "office closed (inspection)"
         );
     }
+
+    /// A stored code names its label (every reason but the staff's, whose reason is text).
+    #[test]
+    fn r_visit_1_fixed_reasons_are_named_by_their_code_alone() {
+        for r in [
+            VisitReason::FirstMyPageOffer,
+            VisitReason::FirstDisabilityOnly,
+            VisitReason::FirstTrial,
+            VisitReason::FirstDisabilityShortTrial,
+            VisitReason::NoOfferInPastYear,
+            VisitReason::DispatchOrContract,
+        ] {
+            let label = crate::domain::visit::fixed_label(r.code())
+                .unwrap_or_else(|| panic!("{}", r.code()));
+            assert_eq!(r.label_ja(), label);
+            assert!(!label.is_empty());
+        }
+        assert_eq!(crate::domain::visit::fixed_label("staff_flagged"), None);
+        assert_eq!(crate::domain::visit::fixed_label("unknown"), None);
+        assert_eq!(
+            VisitReason::StaffFlagged("代表者に確認".into()).label_ja(),
+            "ハローワークが必要と認める（代表者に確認）"
+        );
+        assert_eq!(
+            VisitReason::StaffFlagged(String::new()).label_ja(),
+            "ハローワークが必要と認める"
+        );
+        // English names them by code; the staff's reason keeps its text.
+        assert_eq!(
+            visit_reason(
+                Lang::En,
+                "no_offer_in_past_year",
+                "過去1年間に求人の申込みがない"
+            ),
+            "no job offer in the past year"
+        );
+        assert_eq!(
+            visit_reason(
+                Lang::En,
+                "staff_flagged",
+                "ハローワークが必要と認める（代表者に確認）"
+            ),
+            "required by Hello Work (代表者に確認)"
+        );
+    }
 }
