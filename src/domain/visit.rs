@@ -64,36 +64,14 @@ impl VisitReason {
             Self::StaffFlagged(_) => "staff_flagged",
         }
     }
-
-    /// Japanese label, as in the Internet Service's notice.
-    #[must_use]
-    pub fn label_ja(&self) -> String {
-        match self {
-            Self::StaffFlagged(reason) if reason.trim().is_empty() => {
-                "ハローワークが必要と認める".to_string()
-            }
-            Self::StaffFlagged(reason) => format!("ハローワークが必要と認める（{reason}）"),
-            fixed => fixed_label(fixed.code()).unwrap_or_default().to_string(),
-        }
-    }
 }
 
 /// The label of a reason that carries nothing but its code (every reason but the staff's),
-/// so that a stored code is enough to show it.
+/// so that a stored code is enough to show it: the words are `i18n::labels`' (the Japanese
+/// ones, as the Internet Service's notice says them; `VisitReason::label_ja` is there too).
 #[must_use]
 pub fn fixed_label(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "first_mypage_offer" => "初めてマイページを通じて求人を申し込む",
-        "first_disability_only" => "2020年1月以降、初めての障害者専用求人",
-        "first_trial" => "2020年1月以降、初めてのトライアル雇用求人",
-        "first_disability_short_trial" => {
-            "2020年1月以降、初めての障害者（短時間）トライアル雇用求人"
-        }
-        "no_offer_in_past_year" => "過去1年間に求人の申込みがない",
-        "dispatch_or_contract" => "派遣・請負求人",
-        "self_registered_establishment" => "オンラインで仮登録した事業所情報（来所して本登録）",
-        _ => return None,
-    })
+    VisitReason::fixed_label_ja(code)
 }
 
 /// R-VISIT-1 for an establishment submission: the provisional establishment of a
@@ -323,30 +301,6 @@ mod tests {
                 "staff_flagged"
             ]
         );
-        assert_eq!(got[6].label_ja(), "ハローワークが必要と認める");
-    }
-
-    /// A stored code names its label (every reason but the staff's, whose reason is text).
-    #[test]
-    fn r_visit_1_fixed_reasons_are_named_by_their_code_alone() {
-        for r in [
-            V::FirstMyPageOffer,
-            V::FirstDisabilityOnly,
-            V::FirstTrial,
-            V::FirstDisabilityShortTrial,
-            V::NoOfferInPastYear,
-            V::DispatchOrContract,
-        ] {
-            let label = fixed_label(r.code()).unwrap_or_else(|| panic!("{}", r.code()));
-            assert_eq!(r.label_ja(), label);
-            assert!(!label.is_empty());
-        }
-        assert_eq!(fixed_label("staff_flagged"), None);
-        assert_eq!(fixed_label("unknown"), None);
-        assert_eq!(
-            V::StaffFlagged("代表者に確認".into()).label_ja(),
-            "ハローワークが必要と認める（代表者に確認）"
-        );
     }
 
     #[test]
@@ -355,9 +309,5 @@ mod tests {
         // the past year.
         let got = visit_reasons(&job::sample(), &EstablishmentHistory::default(), today());
         assert_eq!(got, vec![V::FirstMyPageOffer, V::NoOfferInPastYear]);
-        assert_eq!(
-            V::StaffFlagged("要確認".into()).label_ja(),
-            "ハローワークが必要と認める（要確認）"
-        );
     }
 }

@@ -96,6 +96,15 @@ fn label(lang: Lang, class: ReplyClass) -> Option<&'static str> {
     })
 }
 
+/// The note a mail cancelled by the purge of its account (R-DL-3, R-MAIL-6) keeps as its reply.
+#[must_use]
+pub fn purge_cancel_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "アカウントの消去により取消",
+        Lang::En => "cancelled: the account was purged",
+    }
+}
+
 /// `宛先不明（550 5.1.1 user unknown）`: the meaning, then the raw reply; an operator's note
 /// as `再送（tanaka）`. Text that is not recognised is shown as it is.
 #[must_use]
@@ -105,7 +114,7 @@ pub fn explain(lang: Lang, raw: &str) -> String {
         return String::new();
     }
     // Already in our words: the program's own notes, and replies explained when they were
-    // recorded (issue 17 item 10: `storage::outbox` records them explained).
+    // recorded (issue 17 item 10: the mail worker records them explained).
     if !raw.starts_with(|c: char| c.is_ascii()) {
         return raw.to_string();
     }

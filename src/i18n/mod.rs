@@ -1,4 +1,9 @@
-//! Every user-facing string, Japanese first, with a complete English catalogue.
+//! Every user-facing string, Japanese first, with a complete English catalogue. The words are
+//! keyed on `domain/` types and codes only, never on a screen, a use case or a table
+//! (`domain::layers` checks the imports): the screens' table `ui.rs`, the command line `cli/`,
+//! a broken input rule `rules.rs`, refusals `refusal.rs`, names of states and kinds
+//! `labels.rs`, stored findings `findings.rs`, field names `fields.rs`, mail delivery
+//! `delivery.rs`, the audit log `audit.rs`, backup, restore and doctor `ops/`.
 
 pub mod audit;
 pub mod cli;
@@ -8,6 +13,7 @@ pub mod findings;
 pub mod labels;
 pub mod ops;
 pub mod refusal;
+mod rules;
 pub mod ui;
 
 use crate::config::Language;

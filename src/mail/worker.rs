@@ -74,6 +74,13 @@ pub fn new_worker_id(kind: &str) -> String {
     format!("{kind}:{}:{r:08x}", std::process::id())
 }
 
+/// A failed send's reply as the outbox records it: in Japanese with the raw reply beside it
+/// (issue 17 item 10): a timeout is 「応答なし（タイムアウト）」, never only "Resource
+/// temporarily unavailable (os error 11)".
+fn as_recorded(reply: &str) -> String {
+    crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply)
+}
+
 /// Whether a sent mail's body must go (R-KEY-2): it carried an auth key.
 fn carries_key(c: &Claimed) -> bool {
     c.key_expires_at.is_some() || Template::from_code(&c.template).is_none_or(Template::carries_key)
@@ -225,7 +232,7 @@ pub fn run_once(
             Outcome::Permanent(reply) => {
                 report.failed += 1;
                 report.last_error = Some(reply.clone());
-                let done = outbox::mark_failed(&tx, c.id, worker_id, reply, t)?;
+                let done = outbox::mark_failed(&tx, c.id, worker_id, &as_recorded(reply), t)?;
                 let (reply, why) = if c.body.is_none() {
                     ("", "permanent failure: the body is gone")
                 } else {
@@ -240,7 +247,7 @@ pub fn run_once(
                 if t - queued >= secs(m.give_up_hours.saturating_mul(3600)) {
                     report.failed += 1;
                     let stored = format!("{reply}（再送期限を過ぎたため中止）");
-                    let done = outbox::mark_failed(&tx, c.id, worker_id, &stored, t)?;
+                    let done = outbox::mark_failed(&tx, c.id, worker_id, &as_recorded(&stored), t)?;
                     let why = "gave up: temporary failures past mail.give_up_hours";
                     (
                         done,
@@ -253,7 +260,8 @@ pub fn run_once(
                 } else {
                     report.deferred += 1;
                     let next = t + chrono_of(backoff(c.attempts, first, max));
-                    let done = outbox::mark_deferred(&tx, c.id, worker_id, reply, next, t)?;
+                    let done =
+                        outbox::mark_deferred(&tx, c.id, worker_id, &as_recorded(reply), next, t)?;
                     let why = "temporary failure: retried later";
                     (
                         done,

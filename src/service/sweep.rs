@@ -407,7 +407,9 @@ fn purge_account_data(
         )?;
         rep.purged_accounts += 1;
     }
-    let cancelled = rs::cancel_account_mail(conn, account_id, keep_mail, now)?;
+    // Stored notes are in Japanese (`i18n::delivery::explain` shows them as they are).
+    let note = crate::i18n::delivery::purge_cancel_note(crate::i18n::Lang::Ja);
+    let cancelled = rs::cancel_account_mail(conn, account_id, keep_mail, note, now)?;
     for m in &cancelled {
         m.log_to(
             crate::storage::outbox::MailState::Cancelled,

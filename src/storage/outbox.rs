@@ -373,7 +373,8 @@ pub fn mark_sent(
         == 1)
 }
 
-/// R-MAIL-3 temporary failure: queued again for `next_at`.
+/// R-MAIL-3 temporary failure: queued again for `next_at`, with `reply` as given (the worker
+/// puts it into words first).
 ///
 /// # Errors
 /// On SQLite failure.
@@ -385,9 +386,6 @@ pub fn mark_deferred(
     next_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    // Recorded in Japanese with the raw reply beside it (issue 17 item 10): a timeout is
-    // 「応答なし（タイムアウト）」, never only "Resource temporarily unavailable (os error 11)".
-    let reply = &crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply);
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = 'queued', next_attempt_at = ?4, updated_at = ?5, last_reply = ?3,
@@ -421,7 +419,7 @@ pub fn release_untried(
 }
 
 /// R-MAIL-3 permanent failure (5xx) or retries given up: failed, with the reply, until an
-/// operator retries it by hand.
+/// operator retries it by hand. `reply` is recorded as given.
 ///
 /// # Errors
 /// On SQLite failure.
@@ -432,9 +430,6 @@ pub fn mark_failed(
     reply: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    // Recorded in Japanese with the raw reply beside it (issue 17 item 10): a timeout is
-    // 「応答なし（タイムアウト）」, never only "Resource temporarily unavailable (os error 11)".
-    let reply = &crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply);
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = 'failed', updated_at = ?4, last_reply = ?3, lease_owner = NULL,

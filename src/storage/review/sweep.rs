@@ -321,7 +321,8 @@ pub fn purge_account(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<b
 }
 
 /// R-MAIL-6: the account's unsent mail is cancelled, except `keep` (the invalidation notice);
-/// every other body of the account's mail is erased (it may name the establishment).
+/// every other body of the account's mail is erased (it may name the establishment). `note` is
+/// what the cancelled mails' `last_reply` says (the caller's words).
 ///
 /// # Errors
 /// On SQLite failure.
@@ -329,6 +330,7 @@ pub fn cancel_account_mail(
     conn: &Connection,
     account_id: i64,
     keep: Option<i64>,
+    note: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::storage::outbox::Moved>> {
     let now = to_db(now);
@@ -336,11 +338,11 @@ pub fn cancel_account_mail(
     let moved = crate::storage::outbox::unsent_where(conn, "account_id = ?1", account_id, keep)?;
     conn
         .prepare_cached(
-            "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = 'アカウントの消去により取消',
+            "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = ?4,
                     lease_owner = NULL, lease_until = NULL, updated_at = ?3
              WHERE account_id = ?1 AND id <> ?2 AND state IN ('queued', 'held', 'failed')",
         )?
-        .execute(params![account_id, keep, now])?;
+        .execute(params![account_id, keep, now, note])?;
     conn.prepare_cached(
         "UPDATE outbox SET body = NULL WHERE account_id = ?1 AND id <> ?2 AND body IS NOT NULL
            AND state NOT IN ('sending')",
