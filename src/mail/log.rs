@@ -154,6 +154,30 @@ pub fn safe_reply(raw: &str) -> String {
     clean.chars().take(REPLY_MAX).collect()
 }
 
+/// Logs a row a bulk statement moved to `to` (`storage::outbox::Moved`), due again at
+/// `next` when it was queued again.
+pub fn moved(
+    m: &crate::storage::outbox::Moved,
+    to: MailState,
+    level: Level,
+    next: Option<DateTime<Utc>>,
+    why: &str,
+) {
+    state_change(
+        level,
+        &Change {
+            id: m.id,
+            template: &m.template,
+            from: Some(m.from),
+            to,
+            attempt: m.attempts,
+            next_attempt: next,
+            reply: None,
+            why,
+        },
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

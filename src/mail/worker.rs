@@ -137,14 +137,17 @@ pub fn run_once(
     };
     // Logged once committed: the log says what the database holds.
     for e in &expired {
-        e.log_to(
+        crate::mail::log::moved(
+            e,
             MailState::Expired,
             Level::Error,
+            None,
             "expired unsent: the auth key ran out",
         );
     }
     for r in &recovered {
-        r.log_change(
+        crate::mail::log::moved(
+            r,
             MailState::Queued,
             Level::Warn,
             Some(now),

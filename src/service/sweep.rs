@@ -411,9 +411,11 @@ fn purge_account_data(
     let note = crate::i18n::delivery::purge_cancel_note(crate::i18n::Lang::Ja);
     let cancelled = rs::cancel_account_mail(conn, account_id, keep_mail, note, now)?;
     for m in &cancelled {
-        m.log_to(
+        crate::mail::log::moved(
+            m,
             crate::storage::outbox::MailState::Cancelled,
             crate::mail::log::Level::Info,
+            None,
             "cancelled: the account's data was erased",
         );
     }

@@ -112,9 +112,8 @@ pub fn for_account(conn: &Connection, account_id: i64) -> Result<Vec<MailRow>> {
     Ok(rows)
 }
 
-/// R-MAIL-6: a re-issue cancels the unsent mail of the replaced keys. Returns how many. Each
-/// mail cancelled is logged here (`mail::log`): the callers are the re-issue and the ID change,
-/// and this is their one common point.
+/// R-MAIL-6: a re-issue cancels the unsent mail of the replaced keys. Returns the rows it
+/// cancelled (their callers log them, `mail::log::moved`).
 ///
 /// # Errors
 /// On SQLite failure.
@@ -123,23 +122,15 @@ pub fn cancel_unsent_for_key(
     auth_key_id: i64,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<usize> {
+) -> Result<Vec<Moved>> {
     let moved = unsent_where(conn, "auth_key_id = ?1", auth_key_id, 0)?;
-    let n = conn
-        .prepare_cached(
-            "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = ?2, updated_at = ?3, lease_owner = NULL,
-                    lease_until = NULL
-             WHERE auth_key_id = ?1 AND state IN ('queued', 'held', 'failed')",
-        )?
-        .execute(params![auth_key_id, reason, to_db(now)])?;
-    for m in &moved {
-        m.log_to(
-            MailState::Cancelled,
-            crate::mail::log::Level::Info,
-            "cancelled: its key was replaced",
-        );
-    }
-    Ok(n)
+    conn.prepare_cached(
+        "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = ?2, updated_at = ?3, lease_owner = NULL,
+                lease_until = NULL
+         WHERE auth_key_id = ?1 AND state IN ('queued', 'held', 'failed')",
+    )?
+    .execute(params![auth_key_id, reason, to_db(now)])?;
+    Ok(moved)
 }
 
 /// A row a bulk statement moved: enough to log the move (`mail::log`), nothing personal.
@@ -161,34 +152,6 @@ impl Moved {
             from: MailState::parse(&state).unwrap_or(MailState::Queued),
             attempts: r.get(3)?,
         })
-    }
-
-    /// Logs this row's move to `to` (no next attempt, no reply).
-    pub fn log_to(&self, to: MailState, level: crate::mail::log::Level, why: &str) {
-        self.log_change(to, level, None, why);
-    }
-
-    /// Logs this row's move to `to`, due again at `next`.
-    pub fn log_change(
-        &self,
-        to: MailState,
-        level: crate::mail::log::Level,
-        next: Option<DateTime<Utc>>,
-        why: &str,
-    ) {
-        crate::mail::log::state_change(
-            level,
-            &crate::mail::log::Change {
-                id: self.id,
-                template: &self.template,
-                from: Some(self.from),
-                to,
-                attempt: self.attempts,
-                next_attempt: next,
-                reply: None,
-                why,
-            },
-        );
     }
 }
 

@@ -77,8 +77,10 @@ pub(super) fn issue_key(
     let old = storage::keys::replace_live(conn, account_id, KeyPurpose::Registration)?;
     let mut cancelled_mails = 0;
     for k in &old {
-        cancelled_mails +=
+        let moved =
             storage::outbox::cancel_unsent_for_key(conn, *k, "認証キー再発行により取消", ctx.now)?;
+        cancelled_mails += moved.len();
+        log_cancelled(&moved, "cancelled: its key was replaced");
     }
     let issued_by = (ctx.staff_id != 0).then_some(ctx.staff_id);
     let key_id = storage::keys::insert(
@@ -108,4 +110,17 @@ pub(super) fn issue_key(
         replaced: old.len(),
         cancelled_mails,
     })
+}
+
+/// Logs the unsent mail a replaced key took with it (R-MAIL-6).
+pub(super) fn log_cancelled(moved: &[storage::outbox::Moved], why: &str) {
+    for m in moved {
+        crate::mail::log::moved(
+            m,
+            crate::domain::mail::MailState::Cancelled,
+            crate::mail::log::Level::Info,
+            None,
+            why,
+        );
+    }
 }

@@ -494,7 +494,10 @@ fn r_io_2_lines_stop_early_enough_for_the_commit_to_fit() {
     assert_eq!(run.budget, TX_BUDGET);
     assert!(run.within_budget(ms(30)));
     run.took_tail(ms(20));
-    assert!(!run.within_budget(ms(30)), "30 ms of lines + a 20 ms commit > 45 ms");
+    assert!(
+        !run.within_budget(ms(30)),
+        "30 ms of lines + a 20 ms commit > 45 ms"
+    );
     assert!(run.within_budget(ms(20)));
     // Shorter ends after it lower the estimate step by step.
     for _ in 0..20 {

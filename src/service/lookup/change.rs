@@ -194,7 +194,12 @@ fn apply_change(
     }
     let mut cancelled = 0;
     for k in &replaced {
-        cancelled += storage::outbox::cancel_unsent_for_key(&tx, *k, "ID変更により取消", ctx.now)?;
+        let moved = storage::outbox::cancel_unsent_for_key(&tx, *k, "ID変更により取消", ctx.now)?;
+        cancelled += moved.len();
+        crate::service::accounts::log_cancelled(
+            &moved,
+            "cancelled: its key was replaced (ID change)",
+        );
     }
     let key_id = storage::keys::insert(
         &tx,

@@ -336,13 +336,12 @@ pub fn cancel_account_mail(
     let now = to_db(now);
     let keep = keep.unwrap_or(0);
     let moved = crate::storage::outbox::unsent_where(conn, "account_id = ?1", account_id, keep)?;
-    conn
-        .prepare_cached(
-            "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = ?4,
+    conn.prepare_cached(
+        "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = ?4,
                     lease_owner = NULL, lease_until = NULL, updated_at = ?3
              WHERE account_id = ?1 AND id <> ?2 AND state IN ('queued', 'held', 'failed')",
-        )?
-        .execute(params![account_id, keep, now, note])?;
+    )?
+    .execute(params![account_id, keep, now, note])?;
     conn.prepare_cached(
         "UPDATE outbox SET body = NULL WHERE account_id = ?1 AND id <> ?2 AND body IS NOT NULL
            AND state NOT IN ('sending')",
