@@ -1,6 +1,10 @@
 //! Application state and what every key does to it. No terminal here: `tui/` feeds key events
 //! and ticks in, `ui/` draws `&App`. Use cases are called through `service/`, so the TUI and
 //! the CLI share every rule.
+//!
+//! This file holds the `App` (its state, the screens' stack, sign-in and sign-out); `input.rs`
+//! what a key or a paste does, `background.rs` what the clock and the background threads do;
+//! each screen's own state and keys are in its file (`register.rs`, `review.rs`, …).
 
 pub mod account;
 pub mod audit;
@@ -16,23 +20,22 @@ pub mod review;
 pub mod signin;
 pub mod staff;
 
-use std::time::{Duration, Instant};
+mod background;
+mod input;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_input::InputRequest;
+use std::time::Instant;
 
 use crate::clock;
 use crate::config::Config;
-use crate::domain::mail::MailState;
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 use crate::i18n::{Lang, cli as msgs};
 use crate::service::auth::Session;
-use crate::service::queue_counts::{Answer, Counter};
+use crate::service::queue_counts::Counter;
 use crate::service::{Ctx, ServiceError};
 use crate::storage::Store;
 
-use form::{Edit, Form};
+use form::Form;
 use keymap::{Action, Binding};
 
 /// Below this the screen asks to be made larger.
@@ -61,6 +64,30 @@ pub enum Screen {
     Lookup(Box<lookup::Lookup>),
     Calendar(calendar::CalendarView),
     CalendarAdd(calendar::CalendarAdd),
+}
+
+impl Screen {
+    /// The help page for this screen (its words are `i18n::ui`'s).
+    #[must_use]
+    pub fn help(&self) -> Msg {
+        match self {
+            Screen::SignIn(_) => Msg::HelpSignIn,
+            Screen::FirstRun(_) => Msg::HelpFirstRun,
+            Screen::ChangePassword(_) => Msg::HelpChangePassword,
+            Screen::Home(_) => Msg::HelpHome,
+            Screen::Register(_) => Msg::HelpRegister,
+            Screen::Account(_) => Msg::HelpAccount,
+            Screen::Staff(_) | Screen::StaffAdd(_) => Msg::HelpStaff,
+            Screen::Audit(_) => Msg::HelpAudit,
+            Screen::MailQueue(_) => Msg::HelpMailQueue,
+            Screen::Queue(_) => Msg::HelpQueue,
+            Screen::Detail(_) => Msg::HelpDetail,
+            Screen::Purpose(_) => Msg::HelpPurpose,
+            Screen::Dashboard(_) => Msg::HelpDashboard,
+            Screen::Lookup(_) => Msg::HelpLookup,
+            Screen::Calendar(_) | Screen::CalendarAdd(_) => Msg::HelpCalendar,
+        }
+    }
 }
 
 /// Something to do once the user says yes.
@@ -395,39 +422,6 @@ impl App {
         }
     }
 
-    /// How far the help can scroll at the terminal's size (no further than its last page, so
-    /// ↑ answers at once after the end). Unbounded when the size is not known.
-    fn help_scroll_max(&self) -> u16 {
-        self.viewport.map_or(u16::MAX, |size| {
-            crate::ui::widgets::help_max_scroll(self, size)
-        })
-    }
-
-    /// The form whose focused field gets typed characters, if any.
-    fn active_form(&mut self) -> Option<&mut Form> {
-        if let Some(f) = self.lock.as_mut() {
-            return Some(f);
-        }
-        if self.overlay.is_some() {
-            return None;
-        }
-        match &mut self.screen {
-            Screen::SignIn(s) => Some(&mut s.form),
-            Screen::FirstRun(s) => Some(&mut s.form),
-            Screen::ChangePassword(s) => Some(&mut s.form),
-            Screen::Register(r) if r.result.is_none() => Some(&mut r.form),
-            Screen::Account(a) if a.searching() => Some(&mut a.search),
-            Screen::StaffAdd(s) => Some(&mut s.form),
-            Screen::Queue(q) => q.filter_form.as_mut(),
-            Screen::Detail(d) => d.form_mut(),
-            Screen::Purpose(p) => Some(&mut p.form),
-            Screen::Lookup(l) => l.form_mut(),
-            Screen::Audit(a) => a.form_mut(),
-            Screen::CalendarAdd(c) => Some(&mut c.form),
-            _ => None,
-        }
-    }
-
     /// Whether the terminal is too small to show anything but a request to enlarge it.
     #[must_use]
     pub fn too_small(&self) -> bool {
@@ -445,201 +439,6 @@ impl App {
                 ..
             })
         )
-    }
-
-    /// Pasted text goes into the focused field as if typed, on one line; a retype field
-    /// (`…_confirm`: the address typed twice, R-REG-1) refuses it, since pasting the first entry
-    /// into the second defeats the check.
-    pub fn on_paste(&mut self, text: &str) -> bool {
-        self.last_activity = Instant::now();
-        if self.too_small() {
-            return false;
-        }
-        let refuse = self
-            .active_form()
-            .and_then(|f| f.focused())
-            .is_some_and(|f| f.id.ends_with("_confirm"));
-        if refuse {
-            let msg = self.t(Msg::PasteRefusedInConfirm).to_string();
-            self.flash(Tone::Warning, msg);
-            return true;
-        }
-        let Some(form) = self.active_form() else {
-            return false;
-        };
-        // A copied line usually ends with its line break: that is not part of the value.
-        let one = text
-            .trim_end_matches(['\r', '\n'])
-            .replace(['\r', '\n'], " ");
-        let line = crate::domain::text::sanitize(&one, false);
-        for c in line.chars() {
-            form.edit(form::Edit::Input(tui_input::InputRequest::InsertChar(c)));
-        }
-        true
-    }
-
-    /// Handles one key press. Returns whether anything changed (and so must be redrawn).
-    pub fn on_key(&mut self, ev: KeyEvent) -> bool {
-        self.last_activity = Instant::now();
-        if self.too_small() {
-            // Nothing the clerk cannot see may happen: only quitting (and answering its
-            // question, which the small screen shows) goes through.
-            return match keymap::resolve(self.bindings(), &ev) {
-                Some(Action::Quit) if !self.asking_quit() => {
-                    self.ask_quit();
-                    true
-                }
-                Some(a @ (Action::Yes | Action::No | Action::Back)) if self.asking_quit() => {
-                    self.act(a);
-                    true
-                }
-                _ => false,
-            };
-        }
-        if let Some(action) = keymap::resolve(self.bindings(), &ev) {
-            if self.overlay.is_none() && self.lock.is_none() && !self.may_act(action) {
-                // Not offered to these roles: nothing happens but a word on why.
-                let text = self.t(Msg::NotForYourRoles).to_string();
-                self.flash(Tone::Warning, text);
-                return true;
-            }
-            self.flash_clear_on_action(action);
-            self.act(action);
-            return true;
-        }
-        // Not a command: editing keys for the focused field.
-        if let Some(edit) = edit_request(&ev)
-            && let Some(form) = self.active_form()
-        {
-            let r = form.edit(edit);
-            if r == form::EditResult::ChoiceChanged
-                && let Screen::Register(reg) = &mut self.screen
-            {
-                reg.rebuild_for_kind();
-            }
-            return r != form::EditResult::Ignored;
-        }
-        false
-    }
-
-    fn flash_clear_on_action(&mut self, action: Action) {
-        if !matches!(action, Action::Help) {
-            self.flash = None;
-        }
-    }
-
-    fn act(&mut self, action: Action) {
-        if self.lock.is_some() {
-            self.act_locked(action);
-            return;
-        }
-        if let Some(ov) = self.overlay.clone() {
-            self.act_overlay(&ov, action);
-            return;
-        }
-        match action {
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
-            Action::Quit => self.ask_quit(),
-            Action::Lock if self.session.is_some() => {
-                self.lock_now();
-                self.locked_by_hand = true;
-            }
-            Action::Cancel => self.go_home(),
-            _ => self.act_screen(action),
-        }
-    }
-
-    fn act_screen(&mut self, action: Action) {
-        match &self.screen {
-            Screen::SignIn(_) | Screen::FirstRun(_) | Screen::ChangePassword(_) => {
-                signin::act(self, action)
-            }
-            Screen::Home(_) => home::act(self, action),
-            Screen::Register(_) => register::act(self, action),
-            Screen::Account(_) => account::act(self, action),
-            Screen::Staff(_) | Screen::StaffAdd(_) => staff::act(self, action),
-            Screen::Audit(_) => audit::act(self, action),
-            Screen::MailQueue(_) => mailq::act(self, action),
-            Screen::Queue(_) => review::act_queue(self, action),
-            Screen::Detail(_) => review::act_detail(self, action),
-            Screen::Purpose(_) => purpose::act(self, action),
-            Screen::Dashboard(_) => review::act_dashboard(self, action),
-            Screen::Lookup(_) => lookup::act(self, action),
-            Screen::Calendar(_) | Screen::CalendarAdd(_) => calendar::act(self, action),
-        }
-    }
-
-    fn act_overlay(&mut self, ov: &Overlay, action: Action) {
-        match (ov, action) {
-            (Overlay::Help { scroll }, Action::Up) => {
-                self.overlay = Some(Overlay::Help {
-                    scroll: scroll.saturating_sub(1),
-                })
-            }
-            (Overlay::Help { scroll }, Action::Down) => {
-                self.overlay = Some(Overlay::Help {
-                    scroll: scroll.saturating_add(1).min(self.help_scroll_max()),
-                })
-            }
-            (Overlay::Help { scroll }, Action::PageUp) => {
-                self.overlay = Some(Overlay::Help {
-                    scroll: scroll.saturating_sub(10),
-                })
-            }
-            (Overlay::Help { scroll }, Action::PageDown) => {
-                self.overlay = Some(Overlay::Help {
-                    scroll: scroll.saturating_add(10).min(self.help_scroll_max()),
-                })
-            }
-            (Overlay::Confirm { pending, .. }, Action::Yes) => {
-                let p = pending.clone();
-                self.overlay = None;
-                self.run_pending(p);
-            }
-            (_, Action::No | Action::Back) => self.overlay = None,
-            _ => {}
-        }
-    }
-
-    fn run_pending(&mut self, p: Pending) {
-        match p {
-            Pending::Quit => self.quit = true,
-            Pending::SignOut => self.sign_out(None),
-            Pending::RegisterAcceptingWarnings => register::submit(self, true),
-            Pending::Reissue(id) => account::reissue(self, id),
-            Pending::Mail(id, a) => mailq::run_pending(self, id, a),
-            Pending::Review(id, k, seen) => review::run_pending(self, id, k, seen),
-            Pending::CalendarRemove(date) => calendar::run_pending(self, date),
-            Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
-                staff::run_pending(self, p)
-            }
-            Pending::LookupReveal(_)
-            | Pending::LookupMailId(_)
-            | Pending::LookupChange(_)
-            | Pending::LookupDecide(..) => lookup::run_pending(self, &p),
-            Pending::AuditExport(job) => audit::run_export(self, &job),
-        }
-    }
-
-    pub fn confirm(&mut self, title: impl Into<String>, lines: Vec<String>, pending: Pending) {
-        self.overlay = Some(Overlay::Confirm {
-            title: title.into(),
-            lines,
-            pending,
-        });
-    }
-
-    /// Quitting always asks first, at sign-in too: under an SSH forced command a stray Esc
-    /// would otherwise end the connection (issue 15 item 13).
-    fn ask_quit(&mut self) {
-        let title = self
-            .t(if self.session.is_some() {
-                Msg::ConfirmQuit
-            } else {
-                Msg::ConfirmQuitSignedOut
-            })
-            .to_string();
-        self.confirm(title, Vec::new(), Pending::Quit);
     }
 
     /// Opens a screen, remembering the current one for Back.
@@ -689,222 +488,4 @@ impl App {
             self.flash(Tone::Warning, w);
         }
     }
-
-    fn lock_now(&mut self) {
-        self.locked_by_hand = false;
-        self.lock = Some(Form::new(vec![form::Field::password(
-            "password",
-            Msg::FieldPassword,
-        )]));
-    }
-
-    fn act_locked(&mut self, action: Action) {
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Submit => {
-                let pw = self
-                    .lock
-                    .as_ref()
-                    .map(|f| f.value("password"))
-                    .unwrap_or_default();
-                let Some(ctx) = self.ctx() else { return };
-                match crate::service::auth::unlock(&mut self.store, &ctx, &pw) {
-                    Ok(()) => {
-                        self.lock = None;
-                        self.flash = None;
-                    }
-                    Err(ServiceError::Denied) => {
-                        if let Some(f) = self.lock.as_mut() {
-                            f.set_value("password", "");
-                        }
-                        let text = self.t(Msg::UnlockFailed).to_string();
-                        self.flash(Tone::Error, text);
-                        // A disabled account cannot come back (R-AUTH-3).
-                        if self.staff_disabled() {
-                            let why = self.t(Msg::SignedOutDisabled).to_string();
-                            self.sign_out(Some(why));
-                        }
-                    }
-                    Err(e) => self.flash_error(&e),
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn staff_disabled(&self) -> bool {
-        self.session.as_ref().is_some_and(|s| {
-            crate::storage::staff::by_id(self.store.conn(), s.ctx.staff_id)
-                .ok()
-                .flatten()
-                .is_none_or(|r| r.disabled)
-        })
-    }
-
-    /// Time passes: idle lock (R-AUTH-3), the header clock, other sessions' changes.
-    /// Returns whether anything changed.
-    pub fn on_tick(&mut self, now: Instant) -> bool {
-        let mut changed = false;
-        let idle = Duration::from_secs(u64::from(self.cfg.session.idle_lock_minutes) * 60);
-        if self.session.is_some()
-            && self.lock.is_none()
-            && now.duration_since(self.last_activity) >= idle
-        {
-            self.lock_now();
-            changed = true;
-        }
-        // Audit rows of reads that found the write lock taken (issue 17 item 11): written as
-        // soon as it is free, without making the screen wait.
-        if self.store.audit_waiting() > 0 {
-            let _ = self.store.flush_audit(Duration::ZERO);
-        }
-        let c = self.clock_now();
-        if c != self.clock_text {
-            self.clock_text = c;
-            // The mail queue's ages move with the clock.
-            if matches!(self.screen, Screen::MailQueue(_)) {
-                self.reload_screen();
-            }
-            changed = true;
-        }
-        if let Ok(v) = self.store.data_version()
-            && v != self.data_version
-        {
-            self.data_version = v;
-            if self.session.is_some() && self.staff_disabled() {
-                let why = self.t(Msg::SignedOutDisabled).to_string();
-                self.sign_out(Some(why));
-            }
-            self.reload_screen();
-            self.refresh_mail_counts();
-            changed = true;
-        }
-        changed
-    }
-
-    /// Queue counts or a dashboard arrived from the counting thread: they go to the screens
-    /// that show them, whether on screen or waiting under a detail, when they are the
-    /// signed-in staff member's. Returns whether anything changed.
-    pub fn on_counts(&mut self) -> bool {
-        let Some(answers) = self.counter.as_ref().map(Counter::answers) else {
-            return false;
-        };
-        let me = self.session.as_ref().map(|s| s.ctx.staff_id);
-        let mut changed = false;
-        for answer in answers {
-            let answer = match answer {
-                Ok(a) => a,
-                Err(e) => {
-                    tracing::warn!("queue counts: {e}");
-                    continue;
-                }
-            };
-            for screen in std::iter::once(&mut self.screen).chain(self.back.iter_mut()) {
-                match (screen, &answer) {
-                    (Screen::Queue(q), Answer::Counts { staff_id, counts })
-                        if Some(*staff_id) == me =>
-                    {
-                        q.counts.clone_from(counts);
-                        changed = true;
-                    }
-                    (
-                        Screen::Dashboard(d),
-                        Answer::Dashboard {
-                            staff_id,
-                            dashboard,
-                        },
-                    ) if Some(*staff_id) == me => {
-                        d.data = Some((**dashboard).clone());
-                        changed = true;
-                    }
-                    _ => {}
-                }
-            }
-        }
-        changed
-    }
-
-    /// For tests: pretend the last key was pressed at `t`.
-    pub fn set_last_activity(&mut self, t: Instant) {
-        self.last_activity = t;
-    }
-
-    /// Re-reads what the current screen shows, keeping its cursor (another session changed
-    /// the data).
-    pub fn reload_screen(&mut self) {
-        let Some(ctx) = self.ctx() else { return };
-        match &mut self.screen {
-            Screen::Account(a) => a.reload(&self.store, &ctx),
-            Screen::Staff(s) => s.reload(&self.store, &ctx),
-            Screen::Audit(a) => a.reload(&self.store, &ctx),
-            Screen::Queue(q) => {
-                let _ = q.reload(&self.store, &ctx, self.counter.as_ref());
-            }
-            Screen::Detail(d) => d.reload(&self.store, &ctx),
-            Screen::Dashboard(d) => d.reload(&self.store, &ctx, self.counter.as_ref()),
-            Screen::Calendar(c) => c.reload(&self.store),
-            Screen::MailQueue(q) => {
-                let _ = q.follow(&self.store, &ctx);
-            }
-            _ => {}
-        }
-    }
-
-    pub fn refresh_mail_counts(&mut self) {
-        if let Ok(counts) = crate::storage::outbox::counts(self.store.conn()) {
-            let get = |s: MailState| counts.iter().find(|c| c.0 == s).map_or(0, |c| c.1);
-            self.mail.waiting = get(MailState::Queued) + get(MailState::Sending);
-            self.mail.failed = get(MailState::Failed);
-        }
-    }
-
-    /// The background delivery worker reports. Returns whether the header changed.
-    pub fn on_mail_status(&mut self, s: &crate::mail::worker::MailStatus) -> bool {
-        let next = MailCounts {
-            waiting: s.queued + s.sending,
-            failed: s.failed,
-            last_error: s
-                .last_error
-                .as_deref()
-                .map(|e| crate::domain::text::sanitize(e, false)),
-        };
-        let changed = next != self.mail;
-        self.mail = next;
-        // The worker sent, deferred or failed a mail: the queue screen shows it at once.
-        if changed && matches!(self.screen, Screen::MailQueue(_)) {
-            self.reload_screen();
-        }
-        changed
-    }
-
-    /// An action queued mail: ask the worker to send it now, and show it in the header.
-    pub fn mail_was_queued(&mut self) {
-        self.mail_queued = true;
-        self.refresh_mail_counts();
-    }
-}
-
-/// Keys that edit the focused field (never commands).
-fn edit_request(ev: &KeyEvent) -> Option<Edit> {
-    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = ev.modifiers.contains(KeyModifiers::ALT);
-    Some(match ev.code {
-        KeyCode::Char(' ') if !ctrl && !alt => Edit::Toggle,
-        KeyCode::Char('a') if ctrl => Edit::Input(InputRequest::GoToStart),
-        KeyCode::Char('e') if ctrl => Edit::Input(InputRequest::GoToEnd),
-        KeyCode::Char('u') if ctrl => Edit::Input(InputRequest::DeleteLine),
-        KeyCode::Char('k') if ctrl => Edit::Input(InputRequest::DeleteTillEnd),
-        KeyCode::Char('w') if ctrl => Edit::Input(InputRequest::DeletePrevWord),
-        KeyCode::Char('h') if ctrl => Edit::Input(InputRequest::DeletePrevChar),
-        KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => {
-            Edit::Input(InputRequest::InsertChar(c))
-        }
-        KeyCode::Backspace => Edit::Input(InputRequest::DeletePrevChar),
-        KeyCode::Delete => Edit::Input(InputRequest::DeleteNextChar),
-        KeyCode::Left => Edit::Left,
-        KeyCode::Right => Edit::Right,
-        KeyCode::Home => Edit::Input(InputRequest::GoToStart),
-        KeyCode::End => Edit::Input(InputRequest::GoToEnd),
-        _ => return None,
-    })
 }

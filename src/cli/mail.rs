@@ -342,7 +342,8 @@ fn act(
 
 fn refused(e: &ServiceError, out: Out) -> anyhow::Result<i32> {
     let msg = match e {
-        ServiceError::Denied => out.t(Label::MailNotPermitted).to_string(),
+        // The one wording of a missing permission, as every other command.
+        ServiceError::Denied => crate::i18n::cli::error_message(out.lang(), e),
         ServiceError::NotFound => out.t(Label::MailNotFound).to_string(),
         ServiceError::Refused(r) => crate::i18n::refusal::refusal_text(out.lang(), r),
         other => return Err(anyhow::anyhow!("{other}")),

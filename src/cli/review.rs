@@ -413,7 +413,12 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     d.deadline.as_deref().unwrap_or("-"),
                 )?;
                 for r in &d.visit_reasons {
-                    outln!("{}: {}", t(crate::i18n::ui::Msg::LabelVisitReason), safe(r))?;
+                    let r = crate::i18n::labels::visit_reason(ctx.lang, &r.code, &r.label);
+                    outln!(
+                        "{}: {}",
+                        t(crate::i18n::ui::Msg::LabelVisitReason),
+                        safe(&r)
+                    )?;
                 }
                 for (k, v) in &d.fields {
                     outln!("  {k}: {}", safe(v))?;

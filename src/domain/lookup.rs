@@ -70,27 +70,6 @@ impl Document {
             Document::Other => "other",
         }
     }
-
-    #[must_use]
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Document::DriversLicence => "運転免許証",
-            Document::MyNumberCard => "マイナンバーカード",
-            Document::HealthInsurance => "健康保険証",
-            Document::ResidenceCard => "在留カード",
-            Document::StaffIdAndCard => "社員証＋名刺",
-            Document::Other => "その他",
-        }
-    }
-
-    /// By code or by its Japanese name.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Document> {
-        let s = s.trim();
-        Document::ALL
-            .into_iter()
-            .find(|d| d.code() == s || d.label_ja() == s)
-    }
 }
 
 /// The identity check recorded with a reveal or an ID change (R-ID-2, R-ID-4).

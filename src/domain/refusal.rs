@@ -10,7 +10,8 @@ use super::review::ReviewRefusal;
 use super::submission::SubmissionState;
 
 /// A refusal of a use case: the item, account, mail or database is not in a state that allows
-/// the action, or a rule says no. (Missing permissions are `ServiceError::Denied`.)
+/// the action, or a rule says no. (A role that may not act is [`Failure::Denied`], never a
+/// refusal: one way to say it, with one wording.)
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// R-REV-5: someone changed the item since its user saw it. `by` is the display name of the
@@ -67,4 +68,29 @@ pub enum Refusal {
     /// A database in use (more staff than the first admin) cannot become a training one.
     #[error("a database in use cannot become a training one")]
     TrainingNeedsNewDatabase,
+}
+
+/// Why a use case failed, as its words need it: the service's error seen from below, so that
+/// `i18n` can put it into words without knowing `service/` (which turns its `ServiceError`
+/// into this). Nothing here is stored or parsed.
+#[derive(Debug, Clone, Copy)]
+pub enum Failure<'a> {
+    /// The acting staff member's roles do not allow the action, or the staff account is
+    /// disabled (R-AUTH-3): the one way to say "your role may not do this".
+    Denied,
+    NotFound,
+    /// R-REG-2: the address belongs to a live account (`account_id` 0: one registered at the
+    /// same moment elsewhere).
+    EmailInUse {
+        account_id: i64,
+        kind: super::account::AccountKind,
+    },
+    /// Field errors and unconfirmed warnings.
+    Invalid(&'a [super::issue::FieldIssue]),
+    /// A rule or a state said no.
+    Refused(&'a Refusal),
+    /// The disk is full.
+    DiskFull,
+    /// The database or something inside failed (details go to the log).
+    Failed,
 }

@@ -1,5 +1,5 @@
 //! Review and approval rules (SPEC §2.3): which actions each state allows, four-eyes
-//! (R-REV-1), the supervisor-only approval, the establishment-first rule (R-REV-4), the visit
+//! (R-REV-1), the establishment-first rule (R-REV-4), the visit
 //! rule (R-VISIT-1) and how establishment and job numbers are made (R-REV-3).
 //!
 //! Pure: the service loads the facts inside its transaction and asks here.
@@ -123,9 +123,6 @@ pub enum ReviewRefusal {
     /// R-REV-1: the approver entered it.
     #[error("four-eyes: the approver entered this item")]
     ApproverEntered,
-    /// R-REV-1: approve is supervisor-only.
-    #[error("approval needs the supervisor role")]
-    NotSupervisor,
     /// R-VISIT-1: visit reasons and no visit recorded.
     #[error("a counter visit must be recorded first")]
     VisitRequired,
@@ -142,7 +139,6 @@ impl ReviewRefusal {
             Self::State(..) => "state",
             Self::ApproverChecked => "four_eyes_checker",
             Self::ApproverEntered => "four_eyes_enterer",
-            Self::NotSupervisor => "not_supervisor",
             Self::VisitRequired => "visit_required",
             Self::EstablishmentNotRegistered => "establishment_not_registered",
         }
@@ -174,7 +170,6 @@ pub struct ApprovalFacts {
     pub kind: SubmissionKind,
     pub state: SubmissionState,
     pub approver: i64,
-    pub approver_is_supervisor: bool,
     pub checked_by: Option<i64>,
     pub entered_by: Option<i64>,
     /// R-VISIT-1: reasons exist (or staff flagged it).
@@ -191,9 +186,6 @@ pub struct ApprovalFacts {
 pub fn may_approve(f: &ApprovalFacts) -> Result<(), ReviewRefusal> {
     if !allows(f.state, ReviewAction::Approve) {
         return Err(ReviewRefusal::State(ReviewAction::Approve, f.state));
-    }
-    if !f.approver_is_supervisor {
-        return Err(ReviewRefusal::NotSupervisor);
     }
     four_eyes(f.approver, f.checked_by, f.entered_by)?;
     if f.visit_needed && !f.visit_recorded {
@@ -287,7 +279,6 @@ mod tests {
             kind: SubmissionKind::Job,
             state: S::Checked,
             approver: 2,
-            approver_is_supervisor: true,
             checked_by: Some(1),
             entered_by: None,
             visit_needed: false,
@@ -365,11 +356,13 @@ mod tests {
 
     #[test]
     fn r_rev_1_approve_needs_supervisor_and_a_check() {
-        let f = ApprovalFacts {
-            approver_is_supervisor: false,
-            ..facts()
-        };
-        assert_eq!(may_approve(&f), Err(ReviewRefusal::NotSupervisor));
+        // Approval is the supervisor's permission (a role that lacks it is refused before
+        // the facts are looked at, as any other missing permission).
+        use crate::domain::staff::{Permission, Role, Roles};
+        assert!(Roles::new(vec![Role::Supervisor]).may(Permission::Approve));
+        for r in [Role::Counter, Role::Admin, Role::Auditor] {
+            assert!(!Roles::new(vec![r]).may(Permission::Approve), "{r:?}");
+        }
         let f = ApprovalFacts {
             state: S::Received,
             ..facts()

@@ -64,36 +64,14 @@ impl VisitReason {
             Self::StaffFlagged(_) => "staff_flagged",
         }
     }
-
-    /// Japanese label, as in the Internet Service's notice.
-    #[must_use]
-    pub fn label_ja(&self) -> String {
-        match self {
-            Self::StaffFlagged(reason) if reason.trim().is_empty() => {
-                "ハローワークが必要と認める".to_string()
-            }
-            Self::StaffFlagged(reason) => format!("ハローワークが必要と認める（{reason}）"),
-            fixed => fixed_label(fixed.code()).unwrap_or_default().to_string(),
-        }
-    }
 }
 
 /// The label of a reason that carries nothing but its code (every reason but the staff's),
-/// so that a stored code is enough to show it.
+/// so that a stored code is enough to show it: the words are `i18n::labels`' (the Japanese
+/// ones, as the Internet Service's notice says them; `VisitReason::label_ja` is there too).
 #[must_use]
 pub fn fixed_label(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "first_mypage_offer" => "初めてマイページを通じて求人を申し込む",
-        "first_disability_only" => "2020年1月以降、初めての障害者専用求人",
-        "first_trial" => "2020年1月以降、初めてのトライアル雇用求人",
-        "first_disability_short_trial" => {
-            "2020年1月以降、初めての障害者（短時間）トライアル雇用求人"
-        }
-        "no_offer_in_past_year" => "過去1年間に求人の申込みがない",
-        "dispatch_or_contract" => "派遣・請負求人",
-        "self_registered_establishment" => "オンラインで仮登録した事業所情報（来所して本登録）",
-        _ => return None,
-    })
+    VisitReason::fixed_label_ja(code)
 }
 
 /// R-VISIT-1 for an establishment submission: the provisional establishment of a

@@ -5,8 +5,9 @@
 
 use super::Lang;
 pub use super::fields::{FieldSet, field_label};
+use super::rules::rule_text;
 use crate::domain::job::JobSection;
-use crate::domain::validate::{Finding, Severity, rules};
+use crate::domain::validate::{Finding, Severity};
 
 /// The heading of a job offer's section in the detail: 「1. 求人区分等」, or the bare label for
 /// the unnumbered work location / employment type section.
@@ -46,7 +47,7 @@ pub fn severity_label(lang: Lang, severity: Severity) -> &'static str {
 /// What the rule says, without the field.
 #[must_use]
 pub fn rule_message(lang: Lang, f: &Finding) -> String {
-    rule_text(lang, f.rule, f.param.as_deref()).unwrap_or_else(|| {
+    rule_text(lang, None, f.rule, f.param.as_deref()).unwrap_or_else(|| {
         let other = f.rule;
         if lang == Lang::Ja {
             format!("入力内容を確認してください（{other}）")
@@ -61,7 +62,7 @@ pub fn rule_message(lang: Lang, f: &Finding) -> String {
 /// shown by its code: 「電話番号: phone_mobile」.
 #[must_use]
 pub fn stored_finding_message(lang: Lang, field: &str, rule: &str, param: Option<&str>) -> String {
-    let text = rule_text(lang, rule, param).unwrap_or_else(|| rule.to_string());
+    let text = rule_text(lang, None, rule, param).unwrap_or_else(|| rule.to_string());
     format!("{}: {text}", field_label(lang, FieldSet::Submission, field))
 }
 
@@ -84,207 +85,6 @@ pub fn validation_detail(lang: Lang, detail: &str) -> String {
         .join(" / ")
 }
 
-/// The rule's text, or None for a rule code not in `rules`.
-fn rule_text(lang: Lang, rule: &str, param: Option<&str>) -> Option<String> {
-    let p = param.unwrap_or("");
-    let range = p.split_once('-');
-    let ja = lang == Lang::Ja;
-    Some(match rule {
-        rules::REQUIRED => pick(ja, "入力してください", "is required"),
-        rules::FORMAT => match p {
-            "4-6-1" => pick(
-                ja,
-                "4桁-6桁-1桁の数字で入力してください",
-                "must be 4-6-1 digits",
-            ),
-            "3-4" => pick(ja, "3桁-4桁の数字で入力してください", "must be 3-4 digits"),
-            "10-11" => pick(
-                ja,
-                "10桁または11桁の数字で入力してください",
-                "must have 10 or 11 digits",
-            ),
-            "13" => pick(ja, "13桁の数字で入力してください", "must be 13 digits"),
-            _ => pick(ja, "数字で入力してください", "must be digits"),
-        },
-        rules::CHECK_DIGIT => pick(
-            ja,
-            "チェックデジットが正しくありません",
-            "has a wrong check digit",
-        ),
-        rules::KANA => {
-            if ja {
-                format!("全角カタカナで入力してください（「{p}」は使えません）")
-            } else {
-                format!("must be full-width katakana (\"{p}\" is not allowed)")
-            }
-        }
-        rules::CONTROL_CHAR => {
-            if ja {
-                format!("制御文字や文字の向きを変える記号（{p}）は使えません")
-            } else {
-                format!("must not contain control or bidirectional-override characters ({p})")
-            }
-        }
-        rules::TOO_MANY => {
-            if ja {
-                format!("{p}件以内にしてください")
-            } else {
-                format!("must have at most {p} entries")
-            }
-        }
-        rules::TOO_LONG => {
-            if ja {
-                format!("{p}文字以内で入力してください")
-            } else {
-                format!("must be at most {p} characters")
-            }
-        }
-        rules::OUT_OF_RANGE => {
-            let (lo, hi) = range.unwrap_or((p, p));
-            if ja {
-                format!("{lo}～{hi}の範囲で入力してください")
-            } else {
-                format!("must be between {lo} and {hi}")
-            }
-        }
-        rules::NOT_POSITIVE => pick(ja, "1円以上で入力してください", "must be at least 1 yen"),
-        rules::WAGE_MIN_GT_MAX => pick(ja, "上限より大きい値です", "is above the maximum"),
-        rules::WAGE_UNUSUAL => {
-            let (lo, hi) = range.unwrap_or((p, p));
-            if ja {
-                format!(
-                    "通常の範囲（{}円～{}円）を外れています。確認してください",
-                    yen(lo),
-                    yen(hi)
-                )
-            } else {
-                format!(
-                    "is outside the usual range ({} to {} yen); please confirm",
-                    yen(lo),
-                    yen(hi)
-                )
-            }
-        }
-        rules::BONUS_MIN_GT_MAX => pick(ja, "上限より大きい値です", "is above the maximum"),
-        rules::NOT_A_NUMBER => pick(ja, "数値で入力してください", "must be a number"),
-        rules::DECIMALS => {
-            if ja {
-                format!("小数点以下{p}桁までで入力してください")
-            } else {
-                format!("must have at most {p} decimals")
-            }
-        }
-        rules::BONUS_WITHOUT_FLAG => pick(
-            ja,
-            "賞与「なし」ですが月数・金額が入力されています",
-            "is \"none\" but months or amounts are given",
-        ),
-        rules::INSURANCE_NONE => pick(
-            ja,
-            "1つ以上選択してください",
-            "needs at least one selection",
-        ),
-        rules::OTHER_TEXT_REQUIRED => pick(
-            ja,
-            "「その他」を選んだときは内容を入力してください",
-            "is required when \"other\" is selected",
-        ),
-        rules::OTHER_TEXT_UNUSED => pick(
-            ja,
-            "「その他」が選ばれていないため使われません",
-            "is ignored because \"other\" is not selected",
-        ),
-        rules::SAME_START_END => pick(ja, "始業と同じ時刻です", "is the same as the start time"),
-        rules::PR_TOO_MANY_LINES => {
-            if ja {
-                format!("1行30文字で{p}行を超えます")
-            } else {
-                format!("needs more than {p} lines of 30 characters")
-            }
-        }
-        rules::PR_NEAR_LIMIT => {
-            if ja {
-                format!("上限（{p}文字）に近づいています")
-            } else {
-                format!("is close to its limit of {p} characters")
-            }
-        }
-        rules::PART_TIME_MISMATCH => pick(
-            ja,
-            "雇用形態（パートかどうか）と一致しません",
-            "does not match the employment type (part-time or not)",
-        ),
-        rules::DISPATCH_MISMATCH => pick(
-            ja,
-            "雇用形態が派遣ですが「派遣・請負」が選ばれていません",
-            "is not set although the employment type is dispatch",
-        ),
-        rules::DISABILITY_TRIAL_MISMATCH => pick(
-            ja,
-            "求人区分が「障害者」ではありません",
-            "requires the category \"disabled\"",
-        ),
-        rules::MIN_WAGE => {
-            let mut it = p.split('|');
-            let (pref, amount) = (it.next().unwrap_or(""), yen(it.next().unwrap_or("")));
-            if ja {
-                format!(
-                    "{pref}の最低賃金（時間額{amount}円）を下回っています。最低賃金法に違反する求人は受理できません"
-                )
-            } else {
-                format!(
-                    "is below the minimum wage of {pref} ({amount} yen per hour); an offer that breaks the Minimum Wage Act cannot be accepted"
-                )
-            }
-        }
-        rules::MIN_WAGE_CONVERTED => {
-            let mut it = p.split('|');
-            let pref = it.next().unwrap_or("");
-            let amount = yen(it.next().unwrap_or(""));
-            let per_hour = yen(it.next().unwrap_or(""));
-            if ja {
-                format!(
-                    "就業時間で割ると時間額約{per_hour}円で、{pref}の最低賃金（{amount}円）を下回ります。労働時間と賃金を確認してください"
-                )
-            } else {
-                format!(
-                    "comes to about {per_hour} yen per hour over the stated working hours, below the minimum wage of {pref} ({amount} yen); check hours and wage"
-                )
-            }
-        }
-        rules::MIN_WAGE_UNKNOWN if p.is_empty() => pick(
-            ja,
-            "就業場所の都道府県が分からないため最低賃金を確認できません。就業場所と安定所コードを確認してください",
-            "the minimum wage cannot be checked: the work location's prefecture is not known (check the work location and the office code)",
-        ),
-        rules::MIN_WAGE_UNKNOWN => {
-            if ja {
-                format!(
-                    "この日の{p}の最低賃金が最低賃金表にありません。最新の最低賃金を確認してください"
-                )
-            } else {
-                format!(
-                    "the minimum wage table has no amount for {p} on this day; check the current minimum wage"
-                )
-            }
-        }
-        rules::MIN_WAGE_TABLE_OLD => {
-            let year: i32 = p.parse().unwrap_or(0);
-            if ja {
-                format!(
-                    "最低賃金表は{}（{year}年度）までで、新しい年度の最低賃金が入っていません。最新の最低賃金を確認し、表を更新してください",
-                    crate::domain::minwage::fiscal_year_ja(year)
-                )
-            } else {
-                format!(
-                    "the minimum wage table ends with fiscal year {year} and lacks the newer amounts; check the current minimum wage and update the table"
-                )
-            }
-        }
-        _ => return None,
-    })
-}
-
 /// The full message: 「賃金（下限）: 上限より大きい値です」.
 #[must_use]
 pub fn finding_message(lang: Lang, f: &Finding) -> String {
@@ -295,32 +95,13 @@ pub fn finding_message(lang: Lang, f: &Finding) -> String {
     )
 }
 
-fn pick(ja: bool, ja_text: &str, en_text: &str) -> String {
-    if ja { ja_text } else { en_text }.to_string()
-}
-
-/// `2000000` → `2,000,000`; anything else unchanged.
-fn yen(digits: &str) -> String {
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return digits.to_string();
-    }
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::establishment::Establishment;
     use crate::domain::job::{self, JobOffer};
     use crate::domain::minwage::MinimumWageTable;
-    use crate::domain::validate::{JobCheck, validate_establishment, validate_job};
+    use crate::domain::validate::{JobCheck, rules, validate_establishment, validate_job};
 
     fn finding(field: &'static str, rule: &'static str, param: Option<&str>) -> Finding {
         Finding {
@@ -371,8 +152,6 @@ mod tests {
             "no.such.field"
         );
         assert_eq!(severity_label(Lang::Ja, Severity::Warning), "警告");
-        assert_eq!(yen("1200000"), "1,200,000");
-        assert_eq!(yen("900"), "900");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The names of the domain's coded states and kinds, Japanese and English: a submission's
-//! state, kind and events, a deadline's urgency, an identity document, a closed day. The
-//! screens and the command line name them here, so English mode shows no Japanese label.
+//! state, kind and events, a deadline's urgency, an identity document, a visit reason, a
+//! checklist item, a closed day. The screens and the command line name them here, so English
+//! mode shows no Japanese label, and domain/ and storage/ keep codes, not words.
 
 use super::Lang;
 use crate::domain::calendar::ClosedReason;
 use crate::domain::deadline::Urgency;
 use crate::domain::lookup::Document;
 use crate::domain::submission::{SubmissionEvent, SubmissionKind, SubmissionState};
+use crate::domain::visit::VisitReason;
 
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -80,7 +82,14 @@ pub fn urgency_label(lang: Lang, u: Urgency) -> &'static str {
 pub fn document_label(lang: Lang, d: Document) -> &'static str {
     match lang {
         // The Japanese names are also what `Document::parse` accepts.
-        Lang::Ja => d.label_ja(),
+        Lang::Ja => match d {
+            Document::DriversLicence => "運転免許証",
+            Document::MyNumberCard => "マイナンバーカード",
+            Document::HealthInsurance => "健康保険証",
+            Document::ResidenceCard => "在留カード",
+            Document::StaffIdAndCard => "社員証＋名刺",
+            Document::Other => "その他",
+        },
         Lang::En => match d {
             Document::DriversLicence => "driver's licence",
             Document::MyNumberCard => "My Number card",
@@ -88,6 +97,128 @@ pub fn document_label(lang: Lang, d: Document) -> &'static str {
             Document::ResidenceCard => "residence card",
             Document::StaffIdAndCard => "staff ID and business card",
             Document::Other => "other",
+        },
+    }
+}
+
+/// A document typed by its name: what `domain::lookup::IdentityCheck::new` reads, here
+/// because the names are words.
+impl Document {
+    /// By code or by its Japanese name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Document> {
+        let s = s.trim();
+        Document::ALL
+            .into_iter()
+            .find(|d| d.code() == s || document_label(Lang::Ja, *d) == s)
+    }
+}
+
+/// R-VISIT-1: the Japanese words of a reason a visit is needed, as the Internet Service's
+/// notice says them (what the import stores beside the code, `storage::submissions`).
+impl VisitReason {
+    /// The reason in Japanese; a staff member's reason in brackets.
+    #[must_use]
+    pub fn label_ja(&self) -> String {
+        match self {
+            Self::StaffFlagged(reason) if reason.trim().is_empty() => STAFF_FLAGGED_JA.to_string(),
+            Self::StaffFlagged(reason) => format!("{STAFF_FLAGGED_JA}（{reason}）"),
+            fixed => Self::fixed_label_ja(fixed.code())
+                .unwrap_or_default()
+                .to_string(),
+        }
+    }
+
+    /// The Japanese label of a reason that carries nothing but its code (every reason but the
+    /// staff's).
+    #[must_use]
+    pub fn fixed_label_ja(code: &str) -> Option<&'static str> {
+        visit_reason_fixed(Lang::Ja, code)
+    }
+}
+
+/// その他、ハローワークが必要と認める: the staff's reason, in brackets after it.
+const STAFF_FLAGGED_JA: &str = "ハローワークが必要と認める";
+
+/// The label of a visit reason named by its code alone, or None for the staff's own reason
+/// (stored as text) and unknown codes.
+#[must_use]
+pub fn visit_reason_fixed(lang: Lang, code: &str) -> Option<&'static str> {
+    Some(match code {
+        "first_mypage_offer" => pick(
+            lang,
+            "初めてマイページを通じて求人を申し込む",
+            "first job offer through My Page",
+        ),
+        "first_disability_only" => pick(
+            lang,
+            "2020年1月以降、初めての障害者専用求人",
+            "first offer for persons with disabilities only since January 2020",
+        ),
+        "first_trial" => pick(
+            lang,
+            "2020年1月以降、初めてのトライアル雇用求人",
+            "first trial-employment offer since January 2020",
+        ),
+        "first_disability_short_trial" => pick(
+            lang,
+            "2020年1月以降、初めての障害者（短時間）トライアル雇用求人",
+            "first disability (short-time) trial-employment offer since January 2020",
+        ),
+        "no_offer_in_past_year" => pick(
+            lang,
+            "過去1年間に求人の申込みがない",
+            "no job offer in the past year",
+        ),
+        "dispatch_or_contract" => pick(lang, "派遣・請負求人", "dispatch or contract work"),
+        "self_registered_establishment" => pick(
+            lang,
+            "オンラインで仮登録した事業所情報（来所して本登録）",
+            "establishment registered online (registered at the office on a visit)",
+        ),
+        _ => return None,
+    })
+}
+
+/// A stored visit reason (code and the label stored with it) in `lang`: a coded reason by its
+/// code; the staff's reason keeps their text (in English, after "required by Hello Work").
+#[must_use]
+pub fn visit_reason(lang: Lang, code: &str, stored: &str) -> String {
+    if let Some(l) = visit_reason_fixed(lang, code) {
+        return l.to_string();
+    }
+    match lang {
+        Lang::Ja => stored.to_string(),
+        Lang::En => match stored.strip_prefix(STAFF_FLAGGED_JA) {
+            Some("") => "required by Hello Work".to_string(),
+            Some(rest) => {
+                let reason = rest
+                    .strip_prefix('（')
+                    .and_then(|r| r.strip_suffix('）'))
+                    .unwrap_or(rest);
+                format!("required by Hello Work ({reason})")
+            }
+            None => stored.to_string(),
+        },
+    }
+}
+
+/// R-REV-1: the item of the check's checklist a code names (`domain::review::CHECKLIST`,
+/// which holds the Japanese words beside the codes); an unknown code is shown as it is.
+#[must_use]
+pub fn checklist_label(lang: Lang, code: &str) -> &str {
+    match lang {
+        Lang::Ja => crate::domain::review::CHECKLIST
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or(code, |(_, l)| *l),
+        Lang::En => match code {
+            "identity" => "the establishment exists at its address",
+            "conditions" => "the working conditions (wage, hours, holidays) are stated",
+            "lawful" => "nothing unlawful, nothing that is not employment",
+            "findings" => "the validation warnings were looked at",
+            "contact" => "the contact (phone, person) was checked",
+            other => other,
         },
     }
 }

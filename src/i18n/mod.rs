@@ -8,6 +8,7 @@ pub mod findings;
 pub mod labels;
 pub mod ops;
 pub mod refusal;
+mod rules;
 pub mod ui;
 
 use crate::config::Language;

@@ -79,10 +79,6 @@ fn review_text(lang: Lang, r: ReviewRefusal) -> String {
             "入力した職員は本登録できません（二者確認）",
             "the person who entered it cannot approve (four-eyes)",
         ),
-        ReviewRefusal::NotSupervisor => (
-            "本登録は統括・承認者のみが行えます",
-            "only a supervisor may approve",
-        ),
         ReviewRefusal::VisitRequired => (
             "窓口来所が必要です。来所を記録してから本登録してください",
             "a counter visit is required: record it before approving",
@@ -241,11 +237,6 @@ mod tests {
                 ReviewRefusal::ApproverEntered,
                 "入力した職員は本登録できません（二者確認）",
                 "the person who entered it cannot approve (four-eyes)",
-            ),
-            (
-                ReviewRefusal::NotSupervisor,
-                "本登録は統括・承認者のみが行えます",
-                "only a supervisor may approve",
             ),
             (
                 ReviewRefusal::VisitRequired,

@@ -2,7 +2,6 @@
 //! The macro makes a missing translation a compile error.
 
 use super::Lang;
-use crate::app::Screen;
 
 macro_rules! messages {
     ($($name:ident => $ja:expr, $en:expr;)*) => {
@@ -538,28 +537,6 @@ messages! {
     HelpStaff => "a 追加、d 無効化・有効化、u ロック解除、p パスワード再設定。\n仮パスワードは一度だけ表示されます。本人に直接伝えてください。\nすべての操作は監査ログに残ります。", "a add, d disable/enable, u unlock, p reset password.\nA temporary password is shown once; tell the person directly.\nEvery change is recorded in the audit log.";
     HelpAudit => "新しい順に操作記録を表示します。上部の検査結果が「不整合あり」の場合は、記録が書き換えられた可能性があります。システム管理者に連絡してください。\nf: 職員・対象・操作・期間で絞込み。r: 照会レポート（職員別・日別の件数、手続のない照会、時間外アクセス）。x: CSVに書出し。g: 再読込と改ざん検査。\nEnter: 選んだ1件のすべての項目（日本時間とUTCの日時、職員、役割、端末、操作、対象、目的、結果、詳細）を表示。Esc で一覧に戻ります。", "The newest actions first. If the check at the top says broken, the log may have been altered: tell the system administrator.\nf: filter by staff, subject, action, dates. r: the lookup report. x: export CSV. g: reload and verify.\nEnter: the chosen row in full (time in JST and UTC, staff, roles, terminal, action, subject, purpose, outcome, detail). Esc goes back to the list.";
     HelpCalendar => "仮登録の期限（R-DL-2）の計算に使う閉庁日です。期限が閉庁日に当たると、前の開庁日に繰り上がります。\n祝日は同梱の祝日データ、年末年始は 12/29〜1/3、土日は毎週閉庁です。\n管理者は a で庁舎の閉庁日を追加、d で削除できます（確認あり、監査ログに残ります）。p 前年、n 翌年。\n祝日の公式データがない年は、上部に注意が出ます。", "Closed days move provisional deadlines (R-DL-2) back to the previous open day.\nHolidays come from the bundled list; the year-end closure is 12/29-1/3; weekends are always closed.\nAdmins add an office closure with a and remove one with d (confirmed, audited). p previous year, n next year.\nA year without official holiday data shows a warning at the top.";
-}
-
-/// The help page for a screen.
-#[must_use]
-pub fn help_for(screen: &Screen) -> Msg {
-    match screen {
-        Screen::SignIn(_) => Msg::HelpSignIn,
-        Screen::FirstRun(_) => Msg::HelpFirstRun,
-        Screen::ChangePassword(_) => Msg::HelpChangePassword,
-        Screen::Home(_) => Msg::HelpHome,
-        Screen::Register(_) => Msg::HelpRegister,
-        Screen::Account(_) => Msg::HelpAccount,
-        Screen::Staff(_) | Screen::StaffAdd(_) => Msg::HelpStaff,
-        Screen::Audit(_) => Msg::HelpAudit,
-        Screen::MailQueue(_) => Msg::HelpMailQueue,
-        Screen::Queue(_) => Msg::HelpQueue,
-        Screen::Detail(_) => Msg::HelpDetail,
-        Screen::Purpose(_) => Msg::HelpPurpose,
-        Screen::Dashboard(_) => Msg::HelpDashboard,
-        Screen::Lookup(_) => Msg::HelpLookup,
-        Screen::Calendar(_) | Screen::CalendarAdd(_) => Msg::HelpCalendar,
-    }
 }
 
 /// What the history of a submission calls each stored action (screen and CLI alike).

@@ -88,74 +88,33 @@ impl From<rusqlite::Error> for ServiceError {
     }
 }
 
+/// The failure as its words need it (`i18n::cli::error_message`), below this layer.
+impl<'a> From<&'a ServiceError> for crate::domain::refusal::Failure<'a> {
+    fn from(e: &'a ServiceError) -> Self {
+        use crate::domain::refusal::Failure;
+        match e {
+            ServiceError::Denied => Failure::Denied,
+            ServiceError::NotFound => Failure::NotFound,
+            ServiceError::EmailInUse { account_id, kind } => Failure::EmailInUse {
+                account_id: *account_id,
+                kind: *kind,
+            },
+            ServiceError::Invalid(issues) => Failure::Invalid(issues),
+            ServiceError::Refused(r) => Failure::Refused(r),
+            ServiceError::Storage(s) if storage::is_disk_full(s) => Failure::DiskFull,
+            ServiceError::Storage(_) | ServiceError::Internal(_) => Failure::Failed,
+        }
+    }
+}
+
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
 /// 赤 (must be fixed) or 橙 (may be accepted after the clerk confirms): the one severity, of
 /// form issues and of stored findings alike.
-pub use crate::domain::validate::Severity;
+pub use crate::domain::issue::Severity;
 
-/// `"error"` or `"warning"` in the command line's JSON.
-impl serde::Serialize for Severity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
-
-/// One problem with one field; `code` is stable and mapped to words by `i18n`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FieldIssue {
-    pub field: &'static str,
-    pub severity: Severity,
-    pub code: &'static str,
-    /// A value the message shows (a converted address, a count, …).
-    pub param: Option<String>,
-}
-
-impl FieldIssue {
-    #[must_use]
-    pub fn error(field: &'static str, code: &'static str) -> FieldIssue {
-        FieldIssue {
-            field,
-            severity: Severity::Error,
-            code,
-            param: None,
-        }
-    }
-
-    #[must_use]
-    pub fn warning(field: &'static str, code: &'static str) -> FieldIssue {
-        FieldIssue {
-            field,
-            severity: Severity::Warning,
-            code,
-            param: None,
-        }
-    }
-
-    #[must_use]
-    pub fn with(mut self, param: impl Into<String>) -> FieldIssue {
-        self.param = Some(param.into());
-        self
-    }
-
-    /// SPEC §5 at entry, for a free-text field typed by staff: a control character or a bidi
-    /// override is refused with the character named (`control_char`, `U+001B`), and the text
-    /// (trimmed) is capped at `max` characters (`too_long`). `None` when it may be stored.
-    #[must_use]
-    pub fn of_text(
-        field: &'static str,
-        text: &str,
-        multiline: bool,
-        max: usize,
-    ) -> Option<FieldIssue> {
-        use crate::domain::text::{char_code, forbidden_char};
-        if let Some(c) = forbidden_char(text, multiline) {
-            return Some(FieldIssue::error(field, "control_char").with(char_code(c)));
-        }
-        (text.trim().chars().count() > max)
-            .then(|| FieldIssue::error(field, "too_long").with(max.to_string()))
-    }
-}
+/// One problem with one field (`domain::issue`, so that `i18n` can name it).
+pub use crate::domain::issue::FieldIssue;
 
 /// Loads the acting staff member inside the transaction and checks the permission, so a staff
 /// member disabled by an admin cannot act even in a session that was already open (R-AUTH-3).

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::app::App;
 use crate::app::review::Checklist;
 use crate::domain::review::CHECKLIST;
+use crate::i18n::labels::checklist_label;
 use crate::i18n::ui::Msg;
 use crate::ui::{theme, widgets};
 
@@ -23,7 +24,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, item: &str, c: &Checklist, area: R
         Line::from(Span::styled(app.t(Msg::CheckEffect), theme::dim())),
         Line::default(),
     ];
-    for (i, ((code, label), ticked)) in CHECKLIST.iter().zip(&c.ticked).enumerate() {
+    for (i, ((code, _), ticked)) in CHECKLIST.iter().zip(&c.ticked).enumerate() {
+        let label = checklist_label(app.lang, code);
         let mark = if *ticked { "x" } else { " " };
         let cursor = if i == c.cursor { ">" } else { " " };
         let mut style = if !*ticked && c.missing.iter().any(|m| m == code) {
@@ -45,9 +47,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, item: &str, c: &Checklist, area: R
             app.t(Msg::CheckMissing),
             theme::error(),
         )));
-        for (_, label) in CHECKLIST
+        for label in CHECKLIST
             .iter()
             .filter(|(code, _)| c.missing.iter().any(|m| m == code))
+            .map(|(code, _)| checklist_label(app.lang, code))
         {
             lines.push(Line::from(Span::styled(
                 format!("  ・{label}"),
