@@ -2,6 +2,7 @@
 //! passwords, no forced change) and sample accounts in several states, then the TUI.
 
 use crate::cli::out::outln;
+use crate::domain::ids::StaffId;
 use std::path::PathBuf;
 
 use chrono::{Duration, NaiveDate};
@@ -154,7 +155,7 @@ fn review_samples(
     store: &mut Store,
     cfg: &Config,
     terminal: &str,
-    admin_id: i64,
+    admin_id: StaffId,
 ) -> anyhow::Result<()> {
     use crate::r#gen::{GenOptions, generate, prepare_accounts};
     use crate::service::{import, review};

@@ -28,6 +28,7 @@ use rusqlite::Connection;
 
 use crate::clock::to_db;
 use crate::config::Config;
+use crate::domain::ids::StaffId;
 use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Permission, Roles};
 use crate::mail::template::{self, Footer, Template};
@@ -38,7 +39,7 @@ use crate::storage::{self, StorageError, outbox, settings};
 /// per action by the caller.
 #[derive(Debug, Clone)]
 pub struct Ctx {
-    pub staff_id: i64,
+    pub staff_id: StaffId,
     pub staff_name: String,
     pub terminal: String,
     pub now: DateTime<Utc>,

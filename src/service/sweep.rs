@@ -16,6 +16,7 @@ use rusqlite::Connection;
 use crate::clock::{from_db, jst_date, to_db};
 use crate::config::Config;
 use crate::domain::deadline::{days_left, reminder_date};
+use crate::domain::ids::StaffId;
 use crate::domain::submission::{SubmissionEvent, SubmissionState, transition};
 use crate::mail::template::Template;
 use crate::storage::audit::AuditEntry;
@@ -53,7 +54,7 @@ impl SweepReport {
 
 fn system_ctx(now: DateTime<Utc>) -> Ctx {
     Ctx {
-        staff_id: 0,
+        staff_id: StaffId(0),
         staff_name: "sweep".into(),
         terminal: "sweep".into(),
         now,

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{Result, StorageError};
 use crate::clock::to_db;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
+use crate::domain::ids::StaffId;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AccountRow {
@@ -79,7 +80,7 @@ pub struct NewAccount<'a> {
     pub name_kana: Option<&'a str>,
     pub birth_date: Option<&'a str>,
     /// The clerk, for a counter-opened account; `None` for a self-registered one.
-    pub registered_by: Option<i64>,
+    pub registered_by: Option<StaffId>,
     pub origin: AccountOrigin,
 }
 

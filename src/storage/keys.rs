@@ -7,6 +7,7 @@ use rusqlite::{Connection, Row, params};
 use super::Result;
 use crate::clock::{from_db, to_db};
 use crate::domain::authkey::KeyState;
+use crate::domain::ids::StaffId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyPurpose {
@@ -68,7 +69,7 @@ pub fn insert(
     key_hash: &str,
     issued_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-    issued_by: Option<i64>,
+    issued_by: Option<StaffId>,
 ) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO auth_keys (account_id, purpose, key_hash, state, issued_at, expires_at, issued_by)

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Result;
 use crate::clock::to_db;
+use crate::domain::ids::StaffId;
 
 /// One establishment with its primary account (if any), as the lookup lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,7 +280,7 @@ pub struct ChangeRequest {
     pub note: String,
     pub purpose: String,
     pub state: String,
-    pub requested_by: i64,
+    pub requested_by: StaffId,
     pub requested_at: String,
 }
 
@@ -290,7 +291,7 @@ pub struct NewChangeRequest<'a> {
     pub document: &'a str,
     pub note: &'a str,
     pub purpose: &'a str,
-    pub requested_by: i64,
+    pub requested_by: StaffId,
 }
 
 /// # Errors
@@ -368,7 +369,7 @@ pub fn decide_request(
     conn: &Connection,
     id: i64,
     approved: bool,
-    by: i64,
+    by: StaffId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let n = conn.execute(

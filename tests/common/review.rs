@@ -3,6 +3,7 @@
 
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
 use madoguchi::storage::{self, Store};
@@ -19,7 +20,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// An activated employer account `jigyosho{n}@example.co.jp`, registered by `clerk`.
-pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
+pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: StaffId) -> i64 {
     let tx = store.immediate().expect("tx");
     let acc = activated_employer(
         &tx,
@@ -38,7 +39,7 @@ pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
 pub fn activated_employer(
     conn: &rusqlite::Connection,
     email: &str,
-    clerk: i64,
+    clerk: StaffId,
     deadline: &str,
     at: chrono::DateTime<chrono::Utc>,
 ) -> i64 {
@@ -127,7 +128,13 @@ pub fn establishment(
 }
 
 /// One account with one provisional establishment.
-pub fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64, findings: &str) -> i64 {
+pub fn submission(
+    store: &mut Store,
+    n: usize,
+    deadline: &str,
+    clerk: StaffId,
+    findings: &str,
+) -> i64 {
     let acc = account(store, n, deadline, clerk);
     establishment(store, acc, n, deadline, findings)
 }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::submission::SubmissionState;
 use madoguchi::storage::{self, Store};
@@ -102,7 +103,7 @@ impl Office {
             .expect("row")
     }
 
-    fn staff_id(&self, name: &str) -> i64 {
+    fn staff_id(&self, name: &str) -> StaffId {
         storage::staff::by_name(self.store().conn(), name)
             .expect("q")
             .expect("row")

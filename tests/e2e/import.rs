@@ -5,6 +5,7 @@ use std::io::Cursor;
 use chrono::{DateTime, Utc};
 use madoguchi::clock;
 use madoguchi::config::Config;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::r#gen::{GenAccount, GenOptions, generate, prepare_accounts};
 use madoguchi::service::{self, Ctx, import};
 use madoguchi::storage::{self, Store};
@@ -18,7 +19,7 @@ fn t(s: &str) -> DateTime<Utc> {
 struct Fx {
     _dir: tempfile::TempDir,
     store: Store,
-    admin: i64,
+    admin: StaffId,
 }
 
 fn fixture() -> Fx {

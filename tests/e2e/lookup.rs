@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::lookup::IdentityCheck;
 use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::staff::Role;
@@ -63,7 +64,7 @@ fn account(
             name: seeker.map(|s| s.1),
             name_kana: seeker.map(|s| s.2),
             birth_date: seeker.map(|s| s.3),
-            registered_by: Some(1),
+            registered_by: Some(StaffId(1)),
             origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t0(),
@@ -847,7 +848,7 @@ fn r_id_1_job_number_finds_the_offers_establishment_and_its_accounts() {
                 name: None,
                 name_kana: None,
                 birth_date: None,
-                registered_by: Some(1),
+                registered_by: Some(StaffId(1)),
                 origin: madoguchi::domain::account::AccountOrigin::Counter,
             },
             t0(),

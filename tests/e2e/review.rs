@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::review::{CHECKLIST, ReviewRefusal};
@@ -817,7 +818,7 @@ fn r_rev_6_the_counting_thread_answers_what_counts_would() {
     );
     // Somebody who is not staff.
     let nobody = Ctx {
-        staff_id: 9_999,
+        staff_id: StaffId(9_999),
         ..boss.clone()
     };
     counter.request(Ask::Counts(nobody));

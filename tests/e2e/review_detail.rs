@@ -8,6 +8,7 @@ use madoguchi::app::review::Dialog;
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::Clock;
 use madoguchi::config::Config;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::staff::Role;
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage;
@@ -37,7 +38,7 @@ struct Fixture {
     c: i64,
 }
 
-fn id_of(app: &App, name: &str) -> i64 {
+fn id_of(app: &App, name: &str) -> StaffId {
     storage::staff::by_name(app.store.conn(), name)
         .expect("q")
         .expect("row")

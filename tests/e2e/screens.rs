@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::Store;
@@ -455,7 +456,7 @@ fn r_auth_3_disabled_staff_is_signed_out_of_an_open_session() {
     let dir = f._dir.path().join("m.db");
     let mut other = Store::open(&dir).expect("second connection");
     let ctx = Ctx {
-        staff_id: 1,
+        staff_id: StaffId(1),
         staff_name: "admin".into(),
         terminal: "t2".into(),
         now: t0(),

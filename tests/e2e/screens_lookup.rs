@@ -12,6 +12,7 @@ use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::staff::Role;
 use madoguchi::storage;
 use madoguchi::storage::accounts::NewAccount;
@@ -583,7 +584,7 @@ fn audit_viewer_at_80_columns_keeps_ids_whole_names_actions_and_opens_a_row() {
             f.app.store.conn(),
             &storage::audit::AuditEntry {
                 at_utc: format!("2026-11-24T01:2{i}:00Z"),
-                staff_id: Some(4),
+                staff_id: Some(StaffId(4)),
                 staff_name: Some("suzuki".into()),
                 staff_roles: Some("supervisor".into()),
                 terminal: "pts/12 (192.168.10.21)".into(),

@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::service::{queue, sweep};
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
@@ -22,7 +23,7 @@ fn t(s: &str) -> DateTime<Utc> {
 }
 
 /// The counter clerk of `common::office`.
-fn clerk(store: &Store) -> i64 {
+fn clerk(store: &Store) -> StaffId {
     storage::staff::by_name(store.conn(), "tanaka")
         .expect("q")
         .expect("tanaka")
@@ -35,7 +36,7 @@ fn clerk(store: &Store) -> i64 {
 #[allow(clippy::too_many_arguments)]
 fn employer(
     store: &mut Store,
-    clerk: i64,
+    clerk: StaffId,
     n: usize,
     name: &str,
     job: &str,

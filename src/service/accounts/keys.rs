@@ -12,6 +12,7 @@ use crate::domain::account::{AccountOrigin, AccountState, KeyRequestSubject};
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::deadline;
 use crate::domain::email::{self};
+use crate::domain::ids::StaffId;
 use crate::domain::refusal::Refusal;
 use crate::domain::staff::Permission;
 use crate::mail::template::Template;
@@ -168,7 +169,7 @@ pub fn request_key(
     crate::domain::account::judge_key_request(key_request_subject(&acc), birth_date)
         .map_err(Refusal::KeyRequest)?;
     let ctx = Ctx {
-        staff_id: 0,
+        staff_id: StaffId(0),
         staff_name: "internet-service".into(),
         terminal: "interchange".into(),
         now,

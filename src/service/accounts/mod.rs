@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::domain::ids::StaffId;
 use crate::mail::template::Template;
 use crate::storage::accounts::NewAccount;
 use crate::storage::keys::KeyPurpose;
@@ -80,7 +81,7 @@ pub(super) fn issue_key(
         cancelled_mails +=
             storage::outbox::cancel_unsent_for_key(conn, *k, "認証キー再発行により取消", ctx.now)?;
     }
-    let issued_by = (ctx.staff_id != 0).then_some(ctx.staff_id);
+    let issued_by = (ctx.staff_id != StaffId(0)).then_some(ctx.staff_id);
     let key_id = storage::keys::insert(
         conn,
         account_id,

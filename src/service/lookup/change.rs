@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::clock::fmt_jst;
 use crate::config::Config;
 use crate::domain::email::{Email, EmailError};
+use crate::domain::ids::StaffId;
 use crate::domain::lookup::IdentityCheck;
 use crate::domain::mask::mask_email;
 use crate::domain::refusal::Refusal;
@@ -160,7 +161,7 @@ fn apply_change(
     account_id: i64,
     new: &Email,
     evidence: &str,
-    request: Option<(i64, i64)>,
+    request: Option<(i64, StaffId)>,
 ) -> Result<ChangeOutcome> {
     let key = crate::domain::authkey::generate(&mut rand::rng());
     let key_hash = store.secret().key_hash(&key);

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 
 use crate::config::Config;
+use crate::domain::ids::StaffId;
 use crate::domain::refusal::Refusal;
 use crate::domain::review::{self, ApprovalFacts, ReviewAction, ReviewRefusal};
 use crate::domain::staff::Permission;
@@ -201,7 +202,7 @@ fn decide(
     Ok(o)
 }
 
-fn facts_for(f: &Facts, approver: i64, est_ok: bool) -> ApprovalFacts {
+fn facts_for(f: &Facts, approver: StaffId, est_ok: bool) -> ApprovalFacts {
     ApprovalFacts {
         kind: f.kind,
         state: f.state,

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use crate::clock::{fmt_jst, from_db, jst_date};
 use crate::domain::deadline::{DaysLeft, Urgency, days_left, urgency};
+use crate::domain::ids::StaffId;
 use crate::domain::review::{self, ReviewAction};
 use crate::domain::staff::Permission;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
@@ -59,7 +60,7 @@ pub struct Detail {
     pub deadline_unofficial: bool,
     pub received_at: String,
     pub assigned: Option<String>,
-    pub assigned_staff: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
     pub follow_up_date: Option<String>,
     pub job_number: Option<String>,
     pub establishment_number: Option<String>,
@@ -195,7 +196,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .filter(|_| row.state.is_pending());
     let dl = pending_deadline.map(|d| days_left(d, today, &cal));
-    let staff_name = |sid: Option<i64>| -> Result<Option<String>> {
+    let staff_name = |sid: Option<StaffId>| -> Result<Option<String>> {
         Ok(match sid {
             Some(s) => storage::staff::by_id(conn, s)?.map(|r| r.display_name),
             None => None,

@@ -19,6 +19,7 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
+use crate::domain::ids::StaffId;
 use crate::domain::refusal::Refusal;
 use crate::domain::review::{self, ReviewAction, ReviewRefusal};
 use crate::domain::staff::{Permission, Role};
@@ -410,7 +411,7 @@ pub fn follow_up(
 /// A colleague an item can be handed to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Colleague {
-    pub id: i64,
+    pub id: StaffId,
     /// The sign-in name `hand_over` takes.
     pub name: String,
     pub display_name: String,

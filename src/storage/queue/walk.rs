@@ -26,7 +26,7 @@ impl Binds {
 
     pub(super) fn base(a: &QueueArgs, upto: i64) -> Binds {
         let mut b = Binds::default();
-        b.set(":me", Value::Integer(a.me));
+        b.set(":me", Value::Integer(a.me.get()));
         b.set(":today", Value::Text(a.today.clone()));
         b.set(":soon", Value::Text(a.soon.clone()));
         b.set(":upto", Value::Integer(upto));

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{kind_of, state_of};
 use crate::clock::to_db;
+use crate::domain::ids::StaffId;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::storage::Result;
 
@@ -22,12 +23,12 @@ pub struct Facts {
     pub display_name: String,
     pub deadline: Option<String>,
     pub current_version: i64,
-    pub assigned_staff: Option<i64>,
-    pub checked_by: Option<i64>,
-    pub entered_by: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
+    pub checked_by: Option<StaffId>,
+    pub entered_by: Option<StaffId>,
     pub visit_needed: bool,
     pub visit_date: Option<String>,
-    pub last_actor: Option<i64>,
+    pub last_actor: Option<StaffId>,
     pub job_number: Option<String>,
     /// The item's version (R-REV-5): one more at every change.
     pub rev: i64,
@@ -75,7 +76,7 @@ pub fn move_state(
     id: i64,
     from: SubmissionState,
     to: SubmissionState,
-    actor: Option<i64>,
+    actor: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let n = conn
@@ -114,7 +115,12 @@ pub fn rev(conn: &Connection, id: i64) -> Result<Option<i64>> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_checked_by(conn: &Connection, id: i64, staff: i64, now: DateTime<Utc>) -> Result<()> {
+pub fn set_checked_by(
+    conn: &Connection,
+    id: i64,
+    staff: StaffId,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE submissions SET checked_by = ?2, checked_at = ?3, rev = rev + 1 WHERE id = ?1",
     )?
@@ -130,7 +136,7 @@ pub fn set_registered(
     conn: &Connection,
     id: i64,
     job_number: Option<&str>,
-    actor: i64,
+    actor: StaffId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let n = conn
@@ -150,7 +156,7 @@ pub fn set_registered(
 pub fn set_assigned(
     conn: &Connection,
     id: i64,
-    staff: Option<i64>,
+    staff: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
@@ -183,7 +189,7 @@ pub fn set_visit(
     conn: &Connection,
     id: i64,
     date: &str,
-    staff: i64,
+    staff: StaffId,
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
@@ -211,7 +217,7 @@ pub fn set_visit_flag(conn: &Connection, id: i64, note: &str, now: DateTime<Utc>
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_entered_by(conn: &Connection, id: i64, staff: i64) -> Result<()> {
+pub fn set_entered_by(conn: &Connection, id: i64, staff: StaffId) -> Result<()> {
     conn.prepare_cached("UPDATE submissions SET entered_by = ?2 WHERE id = ?1")?
         .execute(params![id, staff])?;
     Ok(())

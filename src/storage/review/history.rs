@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, named_params, params};
 
 use crate::clock::to_db;
+use crate::domain::ids::StaffId;
 use crate::domain::submission::SubmissionState;
 use crate::storage::Result;
 
@@ -43,7 +44,7 @@ fn history_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
 pub struct HistoryRow {
     pub id: i64,
     pub at: String,
-    pub staff_id: Option<i64>,
+    pub staff_id: Option<StaffId>,
     pub staff_name: Option<String>,
     pub action: String,
     pub from_state: Option<String>,
@@ -54,7 +55,7 @@ pub struct HistoryRow {
 /// A history line to write.
 pub struct NewHistory<'a> {
     pub submission_id: i64,
-    pub staff_id: Option<i64>,
+    pub staff_id: Option<StaffId>,
     pub action: &'a str,
     pub from_state: Option<SubmissionState>,
     pub to_state: Option<SubmissionState>,
@@ -125,7 +126,7 @@ pub struct CommentRow {
 pub fn add_comment(
     conn: &Connection,
     submission_id: i64,
-    staff: i64,
+    staff: StaffId,
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
@@ -164,7 +165,7 @@ pub fn save_check(
     conn: &Connection,
     submission_id: i64,
     version: i64,
-    staff: i64,
+    staff: StaffId,
     items_json: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::{Result, StorageError};
 use crate::clock::to_db;
+use crate::domain::ids::StaffId;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 mod tally;
@@ -455,7 +456,7 @@ pub struct SubmissionRow {
     pub deadline: Option<String>,
     pub received_at: String,
     pub current_version: i64,
-    pub assigned_staff: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
     pub follow_up_date: Option<String>,
     pub job_number: Option<String>,
     pub registered_at: Option<String>,
