@@ -16,7 +16,7 @@ use rusqlite::Connection;
 use crate::clock::{from_db, jst_date, to_db};
 use crate::config::Config;
 use crate::domain::deadline::{days_left, reminder_date};
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::submission::{SubmissionEvent, SubmissionState, transition};
 use crate::mail::template::Template;
 use crate::storage::audit::AuditEntry;
@@ -157,7 +157,7 @@ fn run_steps(
     for ((account, deadline), due) in due {
         let Ok(d) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else {
             tracing::warn!(
-                account,
+                account = account.get(),
                 "sweep: reminder skipped, the deadline is not a date"
             );
             continue;
@@ -185,10 +185,10 @@ fn run_steps(
 
 /// Runs `one` on the ids `due` lists, a batch at a time, until none are left or a batch
 /// changed nothing (the ids left are another step's, or another process got there first).
-fn drain(
+fn drain<Id>(
     store: &mut Store,
-    due: impl Fn(&Connection) -> crate::storage::Result<Vec<i64>>,
-    mut one: impl FnMut(&mut Store, i64) -> Result<bool>,
+    due: impl Fn(&Connection) -> crate::storage::Result<Vec<Id>>,
+    mut one: impl FnMut(&mut Store, Id) -> Result<bool>,
 ) -> Result<()> {
     loop {
         let ids = due(store.conn())?;
@@ -211,7 +211,7 @@ fn drain(
 fn purge_withdrawn(
     store: &mut Store,
     now: DateTime<Utc>,
-    id: i64,
+    id: AccountId,
     rep: &mut SweepReport,
 ) -> Result<bool> {
     let tx = store.immediate()?;
@@ -266,7 +266,7 @@ fn expire_account(
     cfg: &Config,
     now: DateTime<Utc>,
     today: &str,
-    id: i64,
+    id: AccountId,
     rep: &mut SweepReport,
 ) -> Result<bool> {
     let tx = store.immediate()?;
@@ -319,7 +319,7 @@ fn expire_account(
 fn purge_account_data(
     conn: &Connection,
     now: DateTime<Utc>,
-    account_id: i64,
+    account_id: AccountId,
     reason: &str,
     keep_mail: Option<i64>,
     rep: &mut SweepReport,
@@ -394,7 +394,7 @@ fn purge_account_data(
             conn,
             &Tombstone {
                 what: "account",
-                subject_id: account_id,
+                subject_id: account_id.get(),
                 account_id: Some(account_id),
                 establishment_id: None,
                 kind: None,
@@ -501,7 +501,7 @@ fn remind(
     store: &mut Store,
     cfg: &Config,
     now: DateTime<Utc>,
-    (account, deadline, due): (i64, &str, Due),
+    (account, deadline, due): (AccountId, &str, Due),
     left: i64,
 ) -> Result<bool> {
     let tx = store.immediate()?;

@@ -3,7 +3,7 @@
 
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
-use madoguchi::domain::ids::StaffId;
+use madoguchi::domain::ids::{AccountId, StaffId};
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
 use madoguchi::storage::{self, Store};
@@ -20,7 +20,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// An activated employer account `jigyosho{n}@example.co.jp`, registered by `clerk`.
-pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: StaffId) -> i64 {
+pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: StaffId) -> AccountId {
     let tx = store.immediate().expect("tx");
     let acc = activated_employer(
         &tx,
@@ -42,7 +42,7 @@ pub fn activated_employer(
     clerk: StaffId,
     deadline: &str,
     at: chrono::DateTime<chrono::Utc>,
-) -> i64 {
+) -> AccountId {
     let acc = storage::accounts::insert(
         conn,
         &storage::accounts::NewAccount {
@@ -76,7 +76,7 @@ pub fn activated_employer(
 /// `findings` (the stored JSON).
 pub fn establishment(
     store: &mut Store,
-    account: i64,
+    account: AccountId,
     n: usize,
     deadline: &str,
     findings: &str,

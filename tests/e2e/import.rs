@@ -5,7 +5,7 @@ use std::io::Cursor;
 use chrono::{DateTime, Utc};
 use madoguchi::clock;
 use madoguchi::config::Config;
-use madoguchi::domain::ids::StaffId;
+use madoguchi::domain::ids::{AccountId, StaffId};
 use madoguchi::r#gen::{GenAccount, GenOptions, generate, prepare_accounts};
 use madoguchi::service::{self, Ctx, import};
 use madoguchi::storage::{self, Store};
@@ -655,7 +655,7 @@ fn r_id_1_imported_establishments_are_in_the_search_index() {
 }
 
 /// An employer account written straight into the store (no key, no mail).
-fn employer_account(fx: &Fx, email: &str) -> i64 {
+fn employer_account(fx: &Fx, email: &str) -> AccountId {
     storage::accounts::insert(
         fx.store.conn(),
         &storage::accounts::NewAccount {
@@ -1218,7 +1218,7 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
     }
     let mut store = Store::open(&path).expect("upgrade to the current version");
     let acc = |s: &Store, id: i64| {
-        storage::accounts::by_id(s.conn(), id)
+        storage::accounts::by_id(s.conn(), AccountId(id))
             .expect("read")
             .expect("account")
     };
@@ -1232,8 +1232,12 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
         b.state,
         madoguchi::domain::account::AccountState::KeyPending
     );
-    let keys = storage::keys::for_account(store.conn(), 2, storage::keys::KeyPurpose::Registration)
-        .expect("ok");
+    let keys = storage::keys::for_account(
+        store.conn(),
+        AccountId(2),
+        storage::keys::KeyPurpose::Registration,
+    )
+    .expect("ok");
     assert_eq!(keys[0].state, madoguchi::domain::authkey::KeyState::Live);
     let deadline = |id: i64| -> Option<String> {
         store

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
-use madoguchi::domain::ids::StaffId;
+use madoguchi::domain::ids::{AccountId, StaffId};
 use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::review::{CHECKLIST, ReviewRefusal};
@@ -101,7 +101,7 @@ fn employer(
     deadline: &str,
     jobs: usize,
     now: DateTime<Utc>,
-) -> (i64, i64, Vec<i64>) {
+) -> (AccountId, i64, Vec<i64>) {
     let tx = store.immediate().unwrap();
     let email = format!("himitsu{n}@example.co.jp");
     let acc = storage::accounts::insert(
@@ -713,7 +713,7 @@ fn r_dl_3_sweep_purges_personal_data_keeps_tombstone_and_reminds_once() {
             .all(|m| m.state.code() == "cancelled")
     );
     let tombs = storage::review::tombstones(store.conn()).unwrap();
-    assert!(tombs.iter().any(|t| t.0 == "account" && t.1 == acc1));
+    assert!(tombs.iter().any(|t| t.0 == "account" && t.1 == acc1.0));
     assert!(tombs.iter().any(|t| t.0 == "establishment"));
     // Personal data gone from the file, -wal included, after a checkpoint.
     storage::outbox::checkpoint_truncate(store.conn()).unwrap();

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::establishment::Establishment;
-use madoguchi::domain::ids::StaffId;
+use madoguchi::domain::ids::{AccountId, StaffId};
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::service::{queue, sweep};
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
@@ -43,7 +43,7 @@ fn employer(
     deadline: &str,
     jobs: usize,
     now: DateTime<Utc>,
-) -> (i64, Vec<i64>) {
+) -> (AccountId, Vec<i64>) {
     let tx = store.immediate().expect("tx");
     let acc = common::review::activated_employer(
         &tx,
@@ -283,7 +283,7 @@ fn r_dl_3_purged_names_leave_no_trace_in_the_search_index() {
         storage::outbox::checkpoint_truncate(store.conn()).expect("checkpoint");
         let tombs = storage::review::tombstones(store.conn()).expect("tombstones");
         assert!(
-            tombs.iter().any(|t| t.0 == "account" && t.1 == acc),
+            tombs.iter().any(|t| t.0 == "account" && t.1 == acc.0),
             "{when}"
         );
         for id in &ids {
@@ -351,7 +351,7 @@ fn n(v: &serde_json::Value, k: &str) -> i64 {
 }
 
 /// Mails of a template queued to an account.
-fn mails(store: &Store, acc: i64, template: &str) -> usize {
+fn mails(store: &Store, acc: AccountId, template: &str) -> usize {
     storage::outbox::for_account(store.conn(), acc)
         .expect("outbox")
         .iter()
@@ -359,7 +359,7 @@ fn mails(store: &Store, acc: i64, template: &str) -> usize {
         .count()
 }
 
-fn account_state(store: &Store, acc: i64) -> String {
+fn account_state(store: &Store, acc: AccountId) -> String {
     storage::accounts::by_id(store.conn(), acc)
         .expect("q")
         .expect("account")
@@ -552,7 +552,7 @@ fn r_dl_3_withdrawn_accounts_are_purged_after_31_days_not_30() {
     assert!(
         tombs
             .iter()
-            .any(|t| t.0 == "account" && t.1 == acc && t.3 == "withdrawn_31_days")
+            .any(|t| t.0 == "account" && t.1 == acc.0 && t.3 == "withdrawn_31_days")
     );
     for id in &ids {
         assert_eq!(

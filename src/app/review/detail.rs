@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::app::form::{Field, Form};
 use crate::app::keymap::Action;
 use crate::app::{App, Overlay, Pending, Screen, Tone, purpose};
+use crate::domain::ids::AccountId;
 use crate::domain::refusal::Refusal;
 use crate::i18n::ui::Msg;
 use crate::service::review::{self, Detail};
@@ -104,7 +105,7 @@ pub fn open_detail(app: &mut App, id: i64, suggested: &str) {
 
 /// The purpose was given: the view is audited with it, remembered for the customer, and the
 /// detail takes the prompt's place (Back returns to where the item was chosen).
-pub fn open_with_purpose(app: &mut App, id: i64, account_id: i64, purpose: &str) {
+pub fn open_with_purpose(app: &mut App, id: i64, account_id: AccountId, purpose: &str) {
     if let Some(v) = view(app, id, purpose) {
         app.visit
             .per_customer_review

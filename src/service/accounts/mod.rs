@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::mail::template::Template;
 use crate::storage::accounts::NewAccount;
 use crate::storage::keys::KeyPurpose;
@@ -33,7 +33,7 @@ pub(super) fn insert_account(
     conn: &rusqlite::Connection,
     a: &NewAccount<'_>,
     now: DateTime<Utc>,
-) -> Result<i64> {
+) -> Result<AccountId> {
     storage::accounts::insert(conn, a, now).map_err(|e| match &e {
         storage::StorageError::Sqlite(s) if is_unique_violation(s) => {
             match storage::accounts::live_by_email_key(conn, a.email_key) {
@@ -42,7 +42,7 @@ pub(super) fn insert_account(
                     kind: h.kind,
                 },
                 _ => ServiceError::EmailInUse {
-                    account_id: 0,
+                    account_id: AccountId(0),
                     kind: a.kind,
                 },
             }
@@ -70,7 +70,7 @@ pub(super) fn issue_key(
     conn: &rusqlite::Connection,
     cfg: &Config,
     ctx: &Ctx,
-    account: (i64, &str),
+    account: (AccountId, &str),
     template: Template,
     key: &NewKey,
 ) -> Result<IssuedKey> {

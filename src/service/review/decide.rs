@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 
 use crate::config::Config;
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::refusal::Refusal;
 use crate::domain::review::{self, ApprovalFacts, ReviewAction, ReviewRefusal};
 use crate::domain::staff::Permission;
@@ -46,7 +46,7 @@ fn employer_mail(
     conn: &Connection,
     cfg: &Config,
     ctx: &Ctx,
-    account_id: i64,
+    account_id: AccountId,
     template: Template,
     vars: BTreeMap<&str, String>,
 ) -> Result<Option<String>> {

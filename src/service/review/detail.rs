@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use crate::clock::{fmt_jst, from_db, jst_date};
 use crate::domain::deadline::{DaysLeft, Urgency, days_left, urgency};
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::review::{self, ReviewAction};
 use crate::domain::staff::Permission;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
@@ -51,7 +51,7 @@ pub struct Detail {
     pub kind: SubmissionKind,
     pub state: SubmissionState,
     pub display_name: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub deadline: Option<String>,
     pub days_left: Option<i64>,
     pub urgency: Option<&'static str>,
@@ -285,7 +285,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
 #[allow(clippy::type_complexity)]
 pub fn for_account(
     store: &Store,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
     Ok(rs::for_account(store.conn(), account_id)?
         .into_iter()

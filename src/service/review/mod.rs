@@ -19,7 +19,7 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::refusal::Refusal;
 use crate::domain::review::{self, ReviewAction, ReviewRefusal};
 use crate::domain::staff::{Permission, Role};
@@ -440,7 +440,7 @@ pub fn colleagues(store: &Store, ctx: &Ctx) -> Result<Vec<Colleague>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Brief {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub kind: SubmissionKind,
     pub display_name: String,
 }

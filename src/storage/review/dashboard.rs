@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::{kind_of, state_of};
 use crate::clock::to_db;
+use crate::domain::ids::AccountId;
 use crate::domain::job::JobCategoryKind;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::storage::Result;
@@ -109,7 +110,7 @@ pub const SQL_FOR_ACCOUNT: &str = "SELECT id, kind, state, display_name, deadlin
 #[allow(clippy::type_complexity)]
 pub fn for_account(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
     let mut stmt = conn.prepare_cached(SQL_FOR_ACCOUNT)?;
     let rows = stmt

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{kind_of, state_of};
 use crate::clock::to_db;
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::storage::Result;
 
@@ -18,7 +18,7 @@ pub struct Facts {
     pub id: i64,
     pub kind: SubmissionKind,
     pub state: SubmissionState,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub display_name: String,
     pub deadline: Option<String>,
@@ -292,7 +292,7 @@ pub fn establishment_brief(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn open_account(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub fn open_account(conn: &Connection, account_id: AccountId, now: DateTime<Utc>) -> Result<bool> {
     let now = to_db(now);
     let n = conn
         .prepare_cached(
@@ -331,7 +331,7 @@ pub fn visit_flag(conn: &Connection, id: i64) -> Result<Option<String>> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn account_email(conn: &Connection, account_id: i64) -> Result<Option<String>> {
+pub fn account_email(conn: &Connection, account_id: AccountId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT email FROM accounts WHERE id = ?1 AND email <> ''")?
         .query_row([account_id], |r| r.get(0))

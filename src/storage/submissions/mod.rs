@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::{Result, StorageError};
 use crate::clock::to_db;
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 mod tally;
@@ -63,7 +63,7 @@ pub const SQL_JOBS_REGISTERED_SINCE: &str = "SELECT s.id, s.job_number, s.regist
 pub struct SubmissionHead {
     pub id: i64,
     pub kind: SubmissionKind,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub state: SubmissionState,
     pub current_version: i64,
@@ -122,7 +122,7 @@ pub struct JobFlags {
 pub struct NewSubmission<'a> {
     pub external_id: &'a str,
     pub kind: SubmissionKind,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub display_name: &'a str,
     pub deadline: Option<&'a str>,
@@ -385,7 +385,11 @@ pub fn history(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn withdraw_pending(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<usize> {
+pub fn withdraw_pending(
+    conn: &Connection,
+    account_id: AccountId,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     Ok(conn
         .prepare_cached(SQL_WITHDRAW_PENDING)?
         .execute(params![account_id, to_db(now)])?)
@@ -449,7 +453,7 @@ pub struct SubmissionRow {
     pub id: i64,
     pub external_id: String,
     pub kind: SubmissionKind,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub state: SubmissionState,
     pub display_name: String,
