@@ -8,7 +8,7 @@ use super::keymap::Action;
 use super::purpose::{Ask, Target};
 use super::{App, Pending, Screen, Tone, register};
 use crate::clock;
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::lookup::{PURPOSES, REGISTER_PURPOSE};
 use crate::i18n::ui::Msg;
 use crate::service::accounts::{self, AccountView};
@@ -32,7 +32,7 @@ pub struct Account {
 }
 
 pub type Submission = (
-    i64,
+    SubmissionId,
     crate::domain::submission::SubmissionKind,
     crate::domain::submission::SubmissionState,
     String,

@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use crate::clock;
 use crate::config::Config;
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 use crate::i18n::{Lang, cli as msgs};
@@ -106,7 +106,7 @@ pub enum Pending {
     Quit,
     Mail(i64, crate::service::mail::MailAction),
     /// The item, the action, and the item's version its user saw (R-REV-5).
-    Review(i64, review::ReviewKey, Option<i64>),
+    Review(SubmissionId, review::ReviewKey, Option<i64>),
     LookupReveal(AccountId),
     LookupMailId(AccountId),
     LookupChange(AccountId),

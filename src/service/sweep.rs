@@ -16,7 +16,7 @@ use rusqlite::Connection;
 use crate::clock::{from_db, jst_date, to_db};
 use crate::config::Config;
 use crate::domain::deadline::{days_left, reminder_date};
-use crate::domain::ids::{AccountId, StaffId};
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::submission::{SubmissionEvent, SubmissionState, transition};
 use crate::mail::template::Template;
 use crate::storage::audit::AuditEntry;
@@ -327,7 +327,7 @@ fn purge_account_data(
     let mut establishments = Vec::new();
     let items = rs::purgeable_of_account(conn, account_id)?;
     // What the queue filter's search index holds of them, read before it is overwritten.
-    let ids: Vec<i64> = items.iter().map(|i| i.0).collect();
+    let ids: Vec<i64> = items.iter().map(|i| i.0.get()).collect();
     let search = storage::queue::before_purge(conn, &ids)?;
     for (sid, kind, state, est, deadline, received) in items {
         let mut before = state;
@@ -346,7 +346,7 @@ fn purge_account_data(
             conn,
             &Tombstone {
                 what: "submission",
-                subject_id: sid,
+                subject_id: sid.get(),
                 account_id: Some(account_id),
                 establishment_id: est,
                 kind: Some(&kind),
@@ -427,7 +427,7 @@ fn expire_offer(
     store: &mut Store,
     now: DateTime<Utc>,
     today: &str,
-    id: i64,
+    id: SubmissionId,
     rep: &mut SweepReport,
 ) -> Result<bool> {
     let tx = store.immediate()?;
@@ -468,7 +468,7 @@ fn expire_offer(
 fn history(
     conn: &Connection,
     now: DateTime<Utc>,
-    id: i64,
+    id: SubmissionId,
     action: &str,
     from: SubmissionState,
     to: SubmissionState,

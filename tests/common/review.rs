@@ -3,7 +3,7 @@
 
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
-use madoguchi::domain::ids::{AccountId, StaffId};
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
 use madoguchi::storage::{self, Store};
@@ -80,7 +80,7 @@ pub fn establishment(
     n: usize,
     deadline: &str,
     findings: &str,
-) -> i64 {
+) -> SubmissionId {
     let tx = store.immediate().expect("tx");
     let e = Establishment {
         establishment_number: None,
@@ -134,7 +134,7 @@ pub fn submission(
     deadline: &str,
     clerk: StaffId,
     findings: &str,
-) -> i64 {
+) -> SubmissionId {
     let acc = account(store, n, deadline, clerk);
     establishment(store, acc, n, deadline, findings)
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
-use madoguchi::domain::ids::{AccountId, StaffId};
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::domain::lookup::IdentityCheck;
 use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::staff::Role;
@@ -792,7 +792,12 @@ fn r_id_1_seeker_birth_date_in_every_form_a_clerk_types() {
 }
 
 /// A job offer of `account` at `establishment`, registered under `job_number`.
-fn registered_job(store: &Store, account: AccountId, establishment: i64, job_number: &str) -> i64 {
+fn registered_job(
+    store: &Store,
+    account: AccountId,
+    establishment: i64,
+    job_number: &str,
+) -> SubmissionId {
     let id = storage::submissions::insert(
         store.conn(),
         &storage::submissions::NewSubmission {

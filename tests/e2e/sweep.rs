@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::establishment::Establishment;
-use madoguchi::domain::ids::{AccountId, StaffId};
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::service::{queue, sweep};
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
@@ -43,7 +43,7 @@ fn employer(
     deadline: &str,
     jobs: usize,
     now: DateTime<Utc>,
-) -> (AccountId, Vec<i64>) {
+) -> (AccountId, Vec<SubmissionId>) {
     let tx = store.immediate().expect("tx");
     let acc = common::review::activated_employer(
         &tx,
@@ -288,7 +288,7 @@ fn r_dl_3_purged_names_leave_no_trace_in_the_search_index() {
         );
         for id in &ids {
             assert!(
-                tombs.iter().any(|t| t.0 == "submission" && t.1 == *id),
+                tombs.iter().any(|t| t.0 == "submission" && t.1 == id.0),
                 "{when}"
             );
         }
@@ -558,7 +558,7 @@ fn r_dl_3_withdrawn_accounts_are_purged_after_31_days_not_30() {
         assert_eq!(
             tombs
                 .iter()
-                .filter(|t| t.0 == "submission" && t.1 == *id)
+                .filter(|t| t.0 == "submission" && t.1 == id.0)
                 .count(),
             1
         );

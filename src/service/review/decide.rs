@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 
 use crate::config::Config;
-use crate::domain::ids::{AccountId, StaffId};
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::refusal::Refusal;
 use crate::domain::review::{self, ApprovalFacts, ReviewAction, ReviewRefusal};
 use crate::domain::staff::Permission;
@@ -85,7 +85,7 @@ pub fn return_item(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     reason: &str,
     text: &str,
     seen: Option<i64>,
@@ -113,7 +113,7 @@ pub fn reject(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     reason: &str,
     text: &str,
     seen: Option<i64>,
@@ -138,7 +138,7 @@ fn decide(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     action: ReviewAction,
     perm: Permission,
     reason: &str,
@@ -293,7 +293,7 @@ pub fn approve(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     seen: Option<i64>,
 ) -> Result<Outcome> {
     let tx = store.immediate()?;

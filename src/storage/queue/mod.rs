@@ -58,7 +58,7 @@ pub use upkeep::{
     try_catch_up, try_merge_step,
 };
 
-use crate::domain::ids::StaffId;
+use crate::domain::ids::{StaffId, SubmissionId};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 fn bad(what: &str, v: &str) -> rusqlite::Error {
@@ -85,7 +85,7 @@ pub struct QueueArgs {
 /// One queue line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QueueRow {
-    pub id: i64,
+    pub id: SubmissionId,
     pub kind: SubmissionKind,
     pub state: SubmissionState,
     pub display_name: String,

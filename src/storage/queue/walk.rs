@@ -142,7 +142,7 @@ pub(super) fn walk(
         out.sort_by(order);
         out.truncate(need);
         if let Some(last) = out.last().filter(|_| out.len() == need) {
-            span = span.before(last.key.as_deref(), last.row.id);
+            span = span.before(last.key.as_deref(), last.row.id.get());
         }
     }
     Ok(out)

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::{kind_of, state_of};
 use crate::clock::to_db;
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::job::JobCategoryKind;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::storage::Result;
@@ -111,7 +111,15 @@ pub const SQL_FOR_ACCOUNT: &str = "SELECT id, kind, state, display_name, deadlin
 pub fn for_account(
     conn: &Connection,
     account_id: AccountId,
-) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
+) -> Result<
+    Vec<(
+        SubmissionId,
+        SubmissionKind,
+        SubmissionState,
+        String,
+        Option<String>,
+    )>,
+> {
     let mut stmt = conn.prepare_cached(SQL_FOR_ACCOUNT)?;
     let rows = stmt
         .query_map([account_id], |r| {

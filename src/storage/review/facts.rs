@@ -8,14 +8,14 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{kind_of, state_of};
 use crate::clock::to_db;
-use crate::domain::ids::{AccountId, StaffId};
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::storage::Result;
 
 /// What a review action is decided on, read inside its transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
-    pub id: i64,
+    pub id: SubmissionId,
     pub kind: SubmissionKind,
     pub state: SubmissionState,
     pub account_id: AccountId,
@@ -40,7 +40,7 @@ const FACTS: &str = "SELECT id, kind, state, account_id, establishment_id, displ
 
 /// # Errors
 /// On SQLite failure.
-pub fn facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
+pub fn facts(conn: &Connection, id: SubmissionId) -> Result<Option<Facts>> {
     Ok(conn
         .prepare_cached(FACTS)?
         .query_row([id], |r| {
@@ -73,7 +73,7 @@ pub fn facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
 /// On SQLite failure.
 pub fn move_state(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     from: SubmissionState,
     to: SubmissionState,
     actor: Option<StaffId>,
@@ -93,7 +93,7 @@ pub fn move_state(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn bump_rev(conn: &Connection, id: i64, seen: i64) -> Result<bool> {
+pub fn bump_rev(conn: &Connection, id: SubmissionId, seen: i64) -> Result<bool> {
     let n = conn
         .prepare_cached("UPDATE submissions SET rev = rev + 1 WHERE id = ?1 AND rev = ?2")?
         .execute(params![id, seen])?;
@@ -104,7 +104,7 @@ pub fn bump_rev(conn: &Connection, id: i64, seen: i64) -> Result<bool> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn rev(conn: &Connection, id: i64) -> Result<Option<i64>> {
+pub fn rev(conn: &Connection, id: SubmissionId) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT rev FROM submissions WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -117,7 +117,7 @@ pub fn rev(conn: &Connection, id: i64) -> Result<Option<i64>> {
 /// On SQLite failure.
 pub fn set_checked_by(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     staff: StaffId,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -134,7 +134,7 @@ pub fn set_checked_by(
 /// On SQLite failure (a job number taken: UNIQUE violation).
 pub fn set_registered(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     job_number: Option<&str>,
     actor: StaffId,
     now: DateTime<Utc>,
@@ -155,7 +155,7 @@ pub fn set_registered(
 /// On SQLite failure.
 pub fn set_assigned(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     staff: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -170,7 +170,7 @@ pub fn set_assigned(
 /// On SQLite failure.
 pub fn set_follow_up(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     date: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -187,7 +187,7 @@ pub fn set_follow_up(
 /// On SQLite failure.
 pub fn set_visit(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     date: &str,
     staff: StaffId,
     now: DateTime<Utc>,
@@ -204,7 +204,12 @@ pub fn set_visit(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_visit_flag(conn: &Connection, id: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn set_visit_flag(
+    conn: &Connection,
+    id: SubmissionId,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE submissions SET visit_flag = ?2, visit_needed = 1, updated_at = ?3, rev = rev + 1
          WHERE id = ?1",
@@ -217,7 +222,7 @@ pub fn set_visit_flag(conn: &Connection, id: i64, note: &str, now: DateTime<Utc>
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_entered_by(conn: &Connection, id: i64, staff: StaffId) -> Result<()> {
+pub fn set_entered_by(conn: &Connection, id: SubmissionId, staff: StaffId) -> Result<()> {
     conn.prepare_cached("UPDATE submissions SET entered_by = ?2 WHERE id = ?1")?
         .execute(params![id, staff])?;
     Ok(())
@@ -248,11 +253,11 @@ pub const SQL_ESTABLISHMENT_SUBMISSION: &str = "SELECT id, state FROM submission
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<i64>> {
+pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<SubmissionId>> {
     let mut stmt = conn.prepare_cached(SQL_CHECKED_JOBS_OF)?;
     let rows = stmt
         .query_map([establishment_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<SubmissionId>>>()?;
     Ok(rows)
 }
 
@@ -263,7 +268,7 @@ pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<i
 pub fn establishment_submission(
     conn: &Connection,
     establishment_id: i64,
-) -> Result<Option<(i64, SubmissionState)>> {
+) -> Result<Option<(SubmissionId, SubmissionState)>> {
     Ok(conn
         .prepare_cached(SQL_ESTABLISHMENT_SUBMISSION)?
         .query_row([establishment_id], |r| {
@@ -319,7 +324,7 @@ pub fn job_number_taken(conn: &Connection, number: &str) -> Result<bool> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn visit_flag(conn: &Connection, id: i64) -> Result<Option<String>> {
+pub fn visit_flag(conn: &Connection, id: SubmissionId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT visit_flag FROM submissions WHERE id = ?1")?
         .query_row([id], |r| r.get(0))

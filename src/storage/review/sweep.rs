@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::state_of;
 use crate::clock::to_db;
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::submission::SubmissionState;
 use crate::storage::Result;
 
@@ -34,7 +34,11 @@ pub fn accounts_past_deadline(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> Result<Vec<i64>> {
+pub fn submissions_past_deadline(
+    conn: &Connection,
+    today: &str,
+    limit: u32,
+) -> Result<Vec<SubmissionId>> {
     // Per state off (state, deadline, id), merged: one range each, no sort of every overdue row.
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM (
@@ -48,7 +52,7 @@ pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> 
     )?;
     let rows = stmt
         .query_map(params![today, limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<SubmissionId>>>()?;
     Ok(rows)
 }
 
@@ -64,7 +68,7 @@ pub struct OfferBrief {
 
 /// # Errors
 /// On SQLite failure.
-pub fn offer_deadline_brief(conn: &Connection, id: i64) -> Result<Option<OfferBrief>> {
+pub fn offer_deadline_brief(conn: &Connection, id: SubmissionId) -> Result<Option<OfferBrief>> {
     Ok(conn
         .prepare_cached(
             "SELECT s.state, s.deadline, s.account_id, a.state
@@ -248,7 +252,7 @@ pub fn purgeable_of_account(
     account_id: AccountId,
 ) -> Result<
     Vec<(
-        i64,
+        SubmissionId,
         String,
         SubmissionState,
         Option<i64>,
@@ -277,7 +281,7 @@ pub fn purgeable_of_account(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn purge_submission(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
+pub fn purge_submission(conn: &Connection, id: SubmissionId, now: DateTime<Utc>) -> Result<()> {
     let now = to_db(now);
     conn.prepare_cached("UPDATE submission_versions SET payload = NULL WHERE submission_id = ?1")?
         .execute([id])?;
