@@ -65,7 +65,7 @@ fn build() -> Bench {
 fn bench_of(
     dir: tempfile::TempDir,
     store: Store,
-    admin: i64,
+    admin: madoguchi::domain::ids::StaffId,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Bench {
     let ctx = Ctx {

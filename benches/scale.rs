@@ -118,7 +118,7 @@ impl Scale {
     }
 
     fn ctx(&self, store: &Store, now: DateTime<Utc>) -> Ctx {
-        let admin: i64 = store
+        let admin: madoguchi::domain::ids::StaffId = store
             .conn()
             .query_row("SELECT min(id) FROM staff", [], |r| r.get(0))
             .expect("admin");

@@ -236,7 +236,7 @@ fn litestream_replica_survives_sigkill_of_the_primary_with_every_registration_up
         unanchored.first_bad.as_ref().map(|b| b.1.as_str()),
         Some("head_file_missing")
     );
-    let admin: i64 = store
+    let admin: madoguchi::domain::ids::StaffId = store
         .conn()
         .query_row("SELECT id FROM staff WHERE name = 'admin'", [], |r| {
             r.get(0)

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each bench uses part of it
 
 use chrono::{DateTime, Utc};
+use madoguchi::domain::ids::StaffId;
 use madoguchi::service;
 use madoguchi::storage::Store;
 
@@ -10,7 +11,7 @@ use madoguchi::storage::Store;
 pub const ADMIN_PW: &str = "kanri-sha-2026-pass";
 
 /// `init` of the office 13010 飯田橋 with its admin `admin` (管理 太郎) at `now`; the admin's id.
-pub fn office(store: &mut Store, now: DateTime<Utc>) -> i64 {
+pub fn office(store: &mut Store, now: DateTime<Utc>) -> StaffId {
     service::setup::init(
         store,
         &service::setup::InitInput {

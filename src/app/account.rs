@@ -8,6 +8,7 @@ use super::keymap::Action;
 use super::purpose::{Ask, Target};
 use super::{App, Pending, Screen, Tone, register};
 use crate::clock;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::lookup::{PURPOSES, REGISTER_PURPOSE};
 use crate::i18n::ui::Msg;
 use crate::service::accounts::{self, AccountView};
@@ -31,7 +32,7 @@ pub struct Account {
 }
 
 pub type Submission = (
-    i64,
+    SubmissionId,
     crate::domain::submission::SubmissionKind,
     crate::domain::submission::SubmissionState,
     String,
@@ -58,7 +59,7 @@ impl Account {
     /// Opened straight after a registration: the clerk just saw the account, no search needed
     /// (the registration itself is the audit row). See [`open_registered`].
     #[must_use]
-    pub fn opened(store: &Store, ctx: &Ctx, account_id: i64) -> Account {
+    pub fn opened(store: &Store, ctx: &Ctx, account_id: AccountId) -> Account {
         let mut a = Account::new();
         match accounts::refresh(store, ctx, account_id) {
             Ok(v) => {
@@ -68,7 +69,10 @@ impl Account {
                 a.editing = false;
             }
             // The screen opens empty, for a search by hand.
-            Err(e) => tracing::warn!(account_id, "account screen: account not read: {e}"),
+            Err(e) => tracing::warn!(
+                account_id = account_id.get(),
+                "account screen: account not read: {e}"
+            ),
         }
         a
     }
@@ -88,7 +92,7 @@ impl Account {
             }
             // What is shown stays; the next change reloads it.
             Err(e) => tracing::warn!(
-                account_id = v.account.id,
+                account_id = v.account.id.get(),
                 "account screen: not reloaded: {e}"
             ),
         }
@@ -239,7 +243,7 @@ pub fn show_with_purpose(app: &mut App, email: &str, purpose: &str) {
 /// registered; a separate `account.view` row would count in R-AUD-3 as a lookup not followed by
 /// business). It is remembered for the customer, so later views of them this session (here, at
 /// the lookup, their submissions) are not asked.
-pub fn open_registered(app: &mut App, account_id: i64) {
+pub fn open_registered(app: &mut App, account_id: AccountId) {
     let Some(ctx) = app.ctx() else { return };
     app.visit
         .per_customer
@@ -273,7 +277,7 @@ fn ask_reissue(app: &mut App) {
     app.confirm(title, lines, Pending::Reissue(id));
 }
 
-pub fn reissue(app: &mut App, account_id: i64) {
+pub fn reissue(app: &mut App, account_id: AccountId) {
     let Some(ctx) = app.ctx() else { return };
     let cfg = app.cfg.clone();
     match accounts::reissue_key(&mut app.store, &cfg, &ctx, account_id) {
@@ -294,9 +298,12 @@ pub fn reissue(app: &mut App, account_id: i64) {
 }
 
 /// The account's submissions for its screen; none (and a log line) when they cannot be read.
-fn submissions_of(store: &Store, account_id: i64) -> Vec<Submission> {
+fn submissions_of(store: &Store, account_id: AccountId) -> Vec<Submission> {
     crate::service::review::for_account(store, account_id).unwrap_or_else(|e| {
-        tracing::warn!(account_id, "account screen: submissions not read: {e}");
+        tracing::warn!(
+            account_id = account_id.get(),
+            "account screen: submissions not read: {e}"
+        );
         Vec::new()
     })
 }

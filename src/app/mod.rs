@@ -27,6 +27,7 @@ use std::time::Instant;
 
 use crate::clock;
 use crate::config::Config;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::staff::Permission;
 use crate::i18n::ui::Msg;
 use crate::i18n::{Lang, cli as msgs};
@@ -94,7 +95,7 @@ impl Screen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
     RegisterAcceptingWarnings,
-    Reissue(i64),
+    Reissue(AccountId),
     StaffDisable {
         name: String,
         disable: bool,
@@ -105,10 +106,10 @@ pub enum Pending {
     Quit,
     Mail(i64, crate::service::mail::MailAction),
     /// The item, the action, and the item's version its user saw (R-REV-5).
-    Review(i64, review::ReviewKey, Option<i64>),
-    LookupReveal(i64),
-    LookupMailId(i64),
-    LookupChange(i64),
+    Review(SubmissionId, review::ReviewKey, Option<i64>),
+    LookupReveal(AccountId),
+    LookupMailId(AccountId),
+    LookupChange(AccountId),
     LookupDecide(i64, bool),
     AuditExport(audit::ExportJob),
     CalendarRemove(chrono::NaiveDate),

@@ -2,6 +2,7 @@
 //! passwords, no forced change) and sample accounts in several states, then the TUI.
 
 use crate::cli::out::outln;
+use crate::domain::ids::{StaffId, SubmissionId};
 use std::path::PathBuf;
 
 use chrono::{Duration, NaiveDate};
@@ -154,7 +155,7 @@ fn review_samples(
     store: &mut Store,
     cfg: &Config,
     terminal: &str,
-    admin_id: i64,
+    admin_id: StaffId,
 ) -> anyhow::Result<()> {
     use crate::r#gen::{GenOptions, generate, prepare_accounts};
     use crate::service::{import, review};
@@ -183,7 +184,7 @@ fn review_samples(
         .iter()
         .map(|(c, _)| (*c).to_string())
         .collect();
-    let ids: Vec<i64> = (1..=40).collect();
+    let ids: Vec<SubmissionId> = (1..=40).map(SubmissionId).collect();
     // Refusals (a visit still required, …) are part of the picture: the step is left out
     // and the sample goes on; what was left out is logged.
     for id in ids.iter().take(12) {
@@ -202,7 +203,7 @@ fn review_samples(
             store,
             cfg,
             &clerk,
-            13,
+            SubmissionId(13),
             "1",
             "職種名を具体的にしてください",
             None,
@@ -210,13 +211,25 @@ fn review_samples(
     );
     sample(
         "reject",
-        review::reject(store, cfg, &boss, 14, "2", "", None),
+        review::reject(store, cfg, &boss, SubmissionId(14), "2", "", None),
     );
-    sample("claim", review::claim(store, &clerk, 15, None));
-    sample("claim", review::claim(store, &clerk, 16, None));
+    sample(
+        "claim",
+        review::claim(store, &clerk, SubmissionId(15), None),
+    );
+    sample(
+        "claim",
+        review::claim(store, &clerk, SubmissionId(16), None),
+    );
     sample(
         "comment",
-        review::comment(store, &clerk, 15, "事業所に電話で確認予定", None),
+        review::comment(
+            store,
+            &clerk,
+            SubmissionId(15),
+            "事業所に電話で確認予定",
+            None,
+        ),
     );
     Ok(())
 }

@@ -3,6 +3,7 @@
 use super::{CliCtx, code, safe};
 use crate::cli::out::outln;
 use crate::domain::account::AccountKind;
+use crate::domain::ids::AccountId;
 use crate::domain::lookup::IdentityCheck;
 use crate::i18n::Lang;
 use crate::i18n::cli::{account_state_label, kind_label, lookup_word};
@@ -52,7 +53,7 @@ pub struct LookupArgs {
     pub purpose: String,
     /// Show this account's login ID in clear after the identity check (R-ID-2)
     #[arg(long, value_name = "ACCOUNT_ID", requires_all = ["document", "note"])]
-    pub reveal: Option<i64>,
+    pub reveal: Option<AccountId>,
     /// Identity document: 運転免許証, マイナンバーカード, 健康保険証, 在留カード, 社員証＋名刺, その他
     #[arg(long)]
     pub document: Option<String>,
@@ -65,7 +66,7 @@ pub struct LookupArgs {
 pub enum LookupCmd {
     /// Mail 「登録ID（メールアドレス）のお知らせ」 to the account's registered address
     MailId {
-        account_id: i64,
+        account_id: AccountId,
         #[arg(long, default_value = "ID照会")]
         purpose: String,
     },

@@ -2,6 +2,7 @@
 //! (SPEC §2.3, R-REV-1..6, R-VISIT-1, R-DL-3). The same service functions as the TUI.
 
 use crate::cli::out::outln;
+use crate::domain::ids::SubmissionId;
 use chrono::NaiveDate;
 
 use super::{CliCtx, code, safe};
@@ -75,7 +76,7 @@ pub enum QueueCmd {
 pub enum ReviewCmd {
     /// 確認 with the checklist ticked (all items; see `--tick help`)
     Check {
-        id: i64,
+        id: SubmissionId,
         /// Checklist codes, comma separated: identity,conditions,lawful,findings,contact
         #[arg(
             long,
@@ -91,7 +92,7 @@ pub enum ReviewCmd {
     /// 本登録 (supervisor; not the checker); several IDs are done one by one
     Approve {
         #[arg(required = true)]
-        ids: Vec<i64>,
+        ids: Vec<SubmissionId>,
         /// Each item's version (更新番号, R-REV-5) from `review show`, in the order of the IDs,
         /// comma separated: an item changed since is refused
         #[arg(long, value_name = "N,..", value_delimiter = ',', required = true)]
@@ -100,7 +101,7 @@ pub enum ReviewCmd {
     /// 差戻し with a listed reason (number or text) and free text; several IDs one by one
     Return {
         #[arg(required = true)]
-        ids: Vec<i64>,
+        ids: Vec<SubmissionId>,
         #[arg(long)]
         reason: String,
         #[arg(long, default_value = "")]
@@ -112,7 +113,7 @@ pub enum ReviewCmd {
     },
     /// 不受理 (supervisor) with a listed reason and free text
     Reject {
-        id: i64,
+        id: SubmissionId,
         #[arg(long)]
         reason: String,
         #[arg(long, default_value = "")]
@@ -124,7 +125,7 @@ pub enum ReviewCmd {
     },
     /// 担当する
     Claim {
-        id: i64,
+        id: SubmissionId,
         /// The item's version as `review show` (更新番号) or `queue list --json` gave it
         /// (R-REV-5): refused when the item changed since
         #[arg(long, value_name = "N")]
@@ -132,7 +133,7 @@ pub enum ReviewCmd {
     },
     /// 担当を外す
     Release {
-        id: i64,
+        id: SubmissionId,
         /// The item's version as `review show` (更新番号) or `queue list --json` gave it
         /// (R-REV-5): refused when the item changed since
         #[arg(long, value_name = "N")]
@@ -140,7 +141,7 @@ pub enum ReviewCmd {
     },
     /// Hand the item to a colleague
     Handover {
-        id: i64,
+        id: SubmissionId,
         #[arg(long)]
         to: String,
         /// The item's version as `review show` (更新番号) or `queue list --json` gave it
@@ -150,7 +151,7 @@ pub enum ReviewCmd {
     },
     /// Add a comment
     Comment {
-        id: i64,
+        id: SubmissionId,
         text: String,
         /// The item's version as `review show` (更新番号) or `queue list --json` gave it
         /// (R-REV-5): refused when the item changed since
@@ -159,7 +160,7 @@ pub enum ReviewCmd {
     },
     /// Set (or clear without --date) the follow-up date
     FollowUp {
-        id: i64,
+        id: SubmissionId,
         #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
         /// The item's version as `review show` (更新番号) or `queue list --json` gave it
@@ -169,7 +170,7 @@ pub enum ReviewCmd {
     },
     /// The item in full (audited with its purpose)
     Show {
-        id: i64,
+        id: SubmissionId,
         #[arg(long, default_value = "本登録審査")]
         purpose: String,
     },
@@ -181,7 +182,7 @@ pub enum ReviewCmd {
 pub enum VisitCmd {
     /// Record the counter visit (R-VISIT-1); today unless --date
     Record {
-        id: i64,
+        id: SubmissionId,
         #[arg(long, value_parser = super::date_arg)]
         date: Option<NaiveDate>,
         /// The item's version as `review show` (更新番号) or `queue list --json` gave it
@@ -191,7 +192,7 @@ pub enum VisitCmd {
     },
     /// Staff flag: the item needs a visit
     Flag {
-        id: i64,
+        id: SubmissionId,
         note: String,
         /// The item's version as `review show` (更新番号) or `queue list --json` gave it
         /// (R-REV-5): refused when the item changed since
@@ -321,7 +322,7 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
     let cfg = &ctx.config;
     let mut store = ctx.store();
     // Several items: each its own transaction; a refusal is reported and the rest go on.
-    let batch: Option<(&Vec<i64>, &Vec<i64>, bool)> = match cmd {
+    let batch: Option<(&Vec<SubmissionId>, &Vec<i64>, bool)> = match cmd {
         ReviewCmd::Approve { ids, seen } => Some((ids, seen, true)),
         ReviewCmd::Return { ids, seen, .. } => Some((ids, seen, false)),
         _ => None,

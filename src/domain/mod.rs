@@ -12,6 +12,7 @@ pub mod date;
 pub mod deadline;
 pub mod email;
 pub mod establishment;
+pub mod ids;
 pub mod interchange;
 pub mod issue;
 pub mod job;

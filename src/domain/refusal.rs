@@ -8,6 +8,7 @@ use super::account::{AccountState, KeyRequestRefusal};
 use super::mail::MailState;
 use super::review::ReviewRefusal;
 use super::submission::SubmissionState;
+use crate::domain::ids::AccountId;
 
 /// A refusal of a use case: the item, account, mail or database is not in a state that allows
 /// the action, or a rule says no. (A role that may not act is [`Failure::Denied`], never a
@@ -82,7 +83,7 @@ pub enum Failure<'a> {
     /// R-REG-2: the address belongs to a live account (`account_id` 0: one registered at the
     /// same moment elsewhere).
     EmailInUse {
-        account_id: i64,
+        account_id: AccountId,
         kind: super::account::AccountKind,
     },
     /// Field errors and unconfirmed warnings.

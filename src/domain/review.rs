@@ -5,6 +5,7 @@
 //! Pure: the service loads the facts inside its transaction and asks here.
 
 use super::submission::{SubmissionEvent, SubmissionKind, SubmissionState, transition};
+use crate::domain::ids::StaffId;
 
 impl serde::Serialize for SubmissionState {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -151,9 +152,9 @@ impl ReviewRefusal {
 /// # Errors
 /// [`ReviewRefusal::ApproverChecked`] or [`ReviewRefusal::ApproverEntered`].
 pub fn four_eyes(
-    approver: i64,
-    checked_by: Option<i64>,
-    entered_by: Option<i64>,
+    approver: StaffId,
+    checked_by: Option<StaffId>,
+    entered_by: Option<StaffId>,
 ) -> Result<(), ReviewRefusal> {
     if checked_by == Some(approver) {
         return Err(ReviewRefusal::ApproverChecked);
@@ -169,9 +170,9 @@ pub fn four_eyes(
 pub struct ApprovalFacts {
     pub kind: SubmissionKind,
     pub state: SubmissionState,
-    pub approver: i64,
-    pub checked_by: Option<i64>,
-    pub entered_by: Option<i64>,
+    pub approver: StaffId,
+    pub checked_by: Option<StaffId>,
+    pub entered_by: Option<StaffId>,
     /// R-VISIT-1: reasons exist (or staff flagged it).
     pub visit_needed: bool,
     pub visit_recorded: bool,
@@ -278,8 +279,8 @@ mod tests {
         ApprovalFacts {
             kind: SubmissionKind::Job,
             state: S::Checked,
-            approver: 2,
-            checked_by: Some(1),
+            approver: StaffId(2),
+            checked_by: Some(StaffId(1)),
             entered_by: None,
             visit_needed: false,
             visit_recorded: false,
@@ -334,12 +335,12 @@ mod tests {
     #[test]
     fn r_rev_1_four_eyes_checker_cannot_approve_even_as_supervisor() {
         let f = ApprovalFacts {
-            checked_by: Some(2),
+            checked_by: Some(StaffId(2)),
             ..facts()
         };
         assert_eq!(may_approve(&f), Err(ReviewRefusal::ApproverChecked));
         assert_eq!(
-            four_eyes(2, Some(2), None),
+            four_eyes(StaffId(2), Some(StaffId(2)), None),
             Err(ReviewRefusal::ApproverChecked)
         );
     }
@@ -347,11 +348,14 @@ mod tests {
     #[test]
     fn r_rev_1_four_eyes_enterer_cannot_approve() {
         let f = ApprovalFacts {
-            entered_by: Some(2),
+            entered_by: Some(StaffId(2)),
             ..facts()
         };
         assert_eq!(may_approve(&f), Err(ReviewRefusal::ApproverEntered));
-        assert_eq!(four_eyes(2, Some(1), Some(3)), Ok(()));
+        assert_eq!(
+            four_eyes(StaffId(2), Some(StaffId(1)), Some(StaffId(3))),
+            Ok(())
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ use rand::{Rng, SeedableRng};
 use crate::domain::account::{AccountKind, AccountOrigin};
 use crate::domain::authkey;
 use crate::domain::establishment::Establishment;
+use crate::domain::ids::StaffId;
 use crate::domain::interchange::{Event, EventBody};
 use crate::domain::job::{
     Bonus, Category, EmploymentType, EstablishmentLink, Insurance, InsuranceKind, JobCategoryKind,
@@ -296,7 +297,7 @@ fn email(seed: u64, i: u64) -> String {
 /// `EmailInUse` when the seed was prepared in this database already; on SQLite failure.
 pub fn prepare_accounts(
     store: &mut Store,
-    staff_id: i64,
+    staff_id: StaffId,
     opts: &GenOptions,
 ) -> Result<Vec<GenAccount>> {
     let mut rng = StdRng::seed_from_u64(opts.seed ^ 0x6b65_7973);

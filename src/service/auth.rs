@@ -94,7 +94,7 @@ pub fn sign_in(
         // A failed re-hash keeps the old hash, which still verifies: logged, and tried again
         // at the next sign-in.
         Some(r) if ok && secret::needs_rehash(&r.password_hash) => secret::hash(pw)
-            .map_err(|e| tracing::warn!(staff_id = r.id, "password re-hash failed: {e}"))
+            .map_err(|e| tracing::warn!(staff_id = r.id.get(), "password re-hash failed: {e}"))
             .ok(),
         _ => None,
     };

@@ -1,6 +1,7 @@
 //! Small look-ups the command line needs on top of the use cases.
 
 use crate::domain::email;
+use crate::domain::ids::AccountId;
 use crate::domain::staff::Permission;
 use crate::storage::{self, Store};
 
@@ -12,7 +13,7 @@ use super::{Ctx, Result, ServiceError, require};
 ///
 /// # Errors
 /// `Denied`, `NotFound`.
-pub fn live_account_id(store: &Store, ctx: &Ctx, p: Permission, email: &str) -> Result<i64> {
+pub fn live_account_id(store: &Store, ctx: &Ctx, p: Permission, email: &str) -> Result<AccountId> {
     require(store.conn(), ctx, p)?;
     let key = email::key_of_input(email).ok_or(ServiceError::NotFound)?;
     storage::accounts::live_by_email_key(store.conn(), &key)?

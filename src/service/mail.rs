@@ -11,6 +11,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::clock::{from_db, to_db};
+use crate::domain::ids::AccountId;
 use crate::domain::mask::mask_email;
 use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Permission, Roles};
@@ -39,7 +40,7 @@ pub struct MailLine {
     /// Masked unless the staff member may view accounts.
     pub to: String,
     pub subject: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub age_seconds: i64,
     pub attempts: i64,
     pub next_attempt_at: Option<String>,

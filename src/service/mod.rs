@@ -28,6 +28,7 @@ use rusqlite::Connection;
 
 use crate::clock::to_db;
 use crate::config::Config;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Permission, Roles};
 use crate::mail::template::{self, Footer, Template};
@@ -38,7 +39,7 @@ use crate::storage::{self, StorageError, outbox, settings};
 /// per action by the caller.
 #[derive(Debug, Clone)]
 pub struct Ctx {
-    pub staff_id: i64,
+    pub staff_id: StaffId,
     pub staff_name: String,
     pub terminal: String,
     pub now: DateTime<Utc>,
@@ -66,7 +67,7 @@ pub enum ServiceError {
     /// R-REG-2: the address belongs to a live account.
     #[error("email in use by account {account_id}")]
     EmailInUse {
-        account_id: i64,
+        account_id: AccountId,
         kind: crate::domain::account::AccountKind,
     },
     /// Field errors (red) or unconfirmed warnings (orange): the form keeps what was typed.
@@ -224,7 +225,7 @@ pub fn office(conn: &Connection, cfg: &Config) -> (String, String) {
 pub(crate) struct QueuedMail<'a> {
     pub template: Template,
     pub to: &'a str,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub vars: BTreeMap<&'a str, String>,
     pub auth_key: Option<(i64, DateTime<Utc>)>,
 }

@@ -132,7 +132,10 @@ pub fn list_from(
             };
             Some(Resume::Offset(done.saturating_add(limit)))
         }
-        Some(last) => Some(Resume::After(storage::queue::sort_key(sort, last), last.id)),
+        Some(last) => Some(Resume::After(
+            storage::queue::sort_key(sort, last),
+            last.id.get(),
+        )),
     };
     let lines = rows
         .into_iter()

@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 
 use super::queue::{self, Dashboard};
 use super::{Ctx, Result, ServiceError};
+use crate::domain::ids::StaffId;
 use crate::domain::queue::Queue;
 use crate::storage::Store;
 
@@ -25,11 +26,11 @@ pub enum Ask {
 pub enum Answer {
     /// Every queue's count, in `Queue::ALL` order.
     Counts {
-        staff_id: i64,
+        staff_id: StaffId,
         counts: Vec<(Queue, i64)>,
     },
     Dashboard {
-        staff_id: i64,
+        staff_id: StaffId,
         dashboard: Box<Dashboard>,
     },
 }

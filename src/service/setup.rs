@@ -1,6 +1,7 @@
 //! `madoguchi init`: the office identity and the first admin.
 
 use crate::clock::to_db;
+use crate::domain::ids::StaffId;
 use crate::domain::password;
 use crate::domain::refusal::Refusal;
 use crate::domain::staff::{Role, Roles};
@@ -74,7 +75,7 @@ pub fn mark_training(
 ///
 /// # Errors
 /// Invalid input, or the database already has staff.
-pub fn init(store: &mut Store, i: &InitInput<'_>) -> Result<i64> {
+pub fn init(store: &mut Store, i: &InitInput<'_>) -> Result<StaffId> {
     let mut issues = Vec::new();
     if !(i.office_code.len() == 5 && i.office_code.chars().all(|c| c.is_ascii_digit())) {
         issues.push(FieldIssue::error("office_code", "office_code_format"));

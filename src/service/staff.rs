@@ -1,5 +1,6 @@
 //! Staff management by admins (SPEC §1, R-AUTH-2 unlock, R-AUTH-4 reset).
 
+use crate::domain::ids::StaffId;
 use crate::domain::refusal::Refusal;
 use crate::domain::staff::{LockState, Permission, Roles};
 use crate::secret;
@@ -46,7 +47,7 @@ pub fn temporary_password() -> String {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct StaffSummary {
-    pub id: i64,
+    pub id: StaffId,
     pub name: String,
     pub display_name: String,
     pub roles: Vec<String>,

@@ -16,6 +16,7 @@ use rusqlite::Connection;
 use crate::clock::{from_db, jst_date, to_db};
 use crate::config::Config;
 use crate::domain::deadline::{days_left, reminder_date};
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::submission::{SubmissionEvent, SubmissionState, transition};
 use crate::mail::template::Template;
 use crate::storage::audit::AuditEntry;
@@ -53,7 +54,7 @@ impl SweepReport {
 
 fn system_ctx(now: DateTime<Utc>) -> Ctx {
     Ctx {
-        staff_id: 0,
+        staff_id: StaffId(0),
         staff_name: "sweep".into(),
         terminal: "sweep".into(),
         now,
@@ -156,7 +157,7 @@ fn run_steps(
     for ((account, deadline), due) in due {
         let Ok(d) = NaiveDate::parse_from_str(&deadline, "%Y-%m-%d") else {
             tracing::warn!(
-                account,
+                account = account.get(),
                 "sweep: reminder skipped, the deadline is not a date"
             );
             continue;
@@ -184,10 +185,10 @@ fn run_steps(
 
 /// Runs `one` on the ids `due` lists, a batch at a time, until none are left or a batch
 /// changed nothing (the ids left are another step's, or another process got there first).
-fn drain(
+fn drain<Id>(
     store: &mut Store,
-    due: impl Fn(&Connection) -> crate::storage::Result<Vec<i64>>,
-    mut one: impl FnMut(&mut Store, i64) -> Result<bool>,
+    due: impl Fn(&Connection) -> crate::storage::Result<Vec<Id>>,
+    mut one: impl FnMut(&mut Store, Id) -> Result<bool>,
 ) -> Result<()> {
     loop {
         let ids = due(store.conn())?;
@@ -210,7 +211,7 @@ fn drain(
 fn purge_withdrawn(
     store: &mut Store,
     now: DateTime<Utc>,
-    id: i64,
+    id: AccountId,
     rep: &mut SweepReport,
 ) -> Result<bool> {
     let tx = store.immediate()?;
@@ -265,7 +266,7 @@ fn expire_account(
     cfg: &Config,
     now: DateTime<Utc>,
     today: &str,
-    id: i64,
+    id: AccountId,
     rep: &mut SweepReport,
 ) -> Result<bool> {
     let tx = store.immediate()?;
@@ -318,7 +319,7 @@ fn expire_account(
 fn purge_account_data(
     conn: &Connection,
     now: DateTime<Utc>,
-    account_id: i64,
+    account_id: AccountId,
     reason: &str,
     keep_mail: Option<i64>,
     rep: &mut SweepReport,
@@ -326,7 +327,7 @@ fn purge_account_data(
     let mut establishments = Vec::new();
     let items = rs::purgeable_of_account(conn, account_id)?;
     // What the queue filter's search index holds of them, read before it is overwritten.
-    let ids: Vec<i64> = items.iter().map(|i| i.0).collect();
+    let ids: Vec<i64> = items.iter().map(|i| i.0.get()).collect();
     let search = storage::queue::before_purge(conn, &ids)?;
     for (sid, kind, state, est, deadline, received) in items {
         let mut before = state;
@@ -345,7 +346,7 @@ fn purge_account_data(
             conn,
             &Tombstone {
                 what: "submission",
-                subject_id: sid,
+                subject_id: sid.get(),
                 account_id: Some(account_id),
                 establishment_id: est,
                 kind: Some(&kind),
@@ -393,7 +394,7 @@ fn purge_account_data(
             conn,
             &Tombstone {
                 what: "account",
-                subject_id: account_id,
+                subject_id: account_id.get(),
                 account_id: Some(account_id),
                 establishment_id: None,
                 kind: None,
@@ -430,7 +431,7 @@ fn expire_offer(
     store: &mut Store,
     now: DateTime<Utc>,
     today: &str,
-    id: i64,
+    id: SubmissionId,
     rep: &mut SweepReport,
 ) -> Result<bool> {
     let tx = store.immediate()?;
@@ -471,7 +472,7 @@ fn expire_offer(
 fn history(
     conn: &Connection,
     now: DateTime<Utc>,
-    id: i64,
+    id: SubmissionId,
     action: &str,
     from: SubmissionState,
     to: SubmissionState,
@@ -504,7 +505,7 @@ fn remind(
     store: &mut Store,
     cfg: &Config,
     now: DateTime<Utc>,
-    (account, deadline, due): (i64, &str, Due),
+    (account, deadline, due): (AccountId, &str, Due),
     left: i64,
 ) -> Result<bool> {
     let tx = store.immediate()?;

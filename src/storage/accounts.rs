@@ -6,10 +6,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{Result, StorageError};
 use crate::clock::to_db;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
+use crate::domain::ids::{AccountId, StaffId};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AccountRow {
-    pub id: i64,
+    pub id: AccountId,
     pub kind: AccountKind,
     pub email: String,
     pub state: AccountState,
@@ -79,7 +80,7 @@ pub struct NewAccount<'a> {
     pub name_kana: Option<&'a str>,
     pub birth_date: Option<&'a str>,
     /// The clerk, for a counter-opened account; `None` for a self-registered one.
-    pub registered_by: Option<i64>,
+    pub registered_by: Option<StaffId>,
     pub origin: AccountOrigin,
 }
 
@@ -88,7 +89,7 @@ pub struct NewAccount<'a> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Result<i64> {
+pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Result<AccountId> {
     let now = to_db(now);
     conn.prepare_cached(
         "INSERT INTO accounts (kind, email, email_key, state, establishment_number, seeker_number, name,
@@ -108,7 +109,7 @@ pub fn insert(conn: &Connection, a: &NewAccount<'_>, now: DateTime<Utc>) -> Resu
         now,
         a.origin.code()
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(AccountId(conn.last_insert_rowid()))
 }
 
 /// The live account holding this email key, if any (R-REG-2): the one with the key itself,
@@ -174,12 +175,12 @@ pub fn all_by_email_key(conn: &Connection, email_key: &str) -> Result<Vec<Accoun
 /// with another live account (R-REG-2 as corrected): both were kept, for staff to settle.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EmailCaseConflict {
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// As stored (as typed).
     pub email: String,
     /// The account holding the lower-cased address as its key (the oldest of them); the others
     /// have `<address>#<id>`, found by lookups by address all the same.
-    pub holder_id: i64,
+    pub holder_id: AccountId,
     /// The account's state now.
     pub state: AccountState,
     pub found_at: String,
@@ -219,7 +220,7 @@ pub fn email_case_conflicts(conn: &Connection) -> Result<Vec<EmailCaseConflict>>
 
 /// # Errors
 /// On SQLite failure.
-pub fn by_id(conn: &Connection, id: i64) -> Result<Option<AccountRow>> {
+pub fn by_id(conn: &Connection, id: AccountId) -> Result<Option<AccountRow>> {
     let sql = format!("SELECT {COLS} FROM accounts WHERE id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -248,7 +249,7 @@ pub fn live_count_for_establishment(conn: &Connection, number: &str) -> Result<i
 /// On SQLite failure, or when the account is not key-pending any more.
 pub fn mark_activated(
     conn: &Connection,
-    id: i64,
+    id: AccountId,
     now: DateTime<Utc>,
     state: AccountState,
     deadline: Option<&str>,

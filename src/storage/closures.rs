@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 use super::Result;
 use crate::clock::to_db;
 use crate::domain::calendar::Closure;
+use crate::domain::ids::StaffId;
 
 pub const SQL_ALL: &str = "SELECT date, reason FROM office_closures ORDER BY date";
 pub const SQL_RANGE: &str =
@@ -54,7 +55,7 @@ pub fn add(
     conn: &Connection,
     date: NaiveDate,
     reason: &str,
-    created_by: Option<i64>,
+    created_by: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     Ok(conn.execute(

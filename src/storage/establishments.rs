@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::Result;
 use crate::clock::to_db;
 use crate::domain::establishment::Establishment;
+use crate::domain::ids::AccountId;
 use crate::domain::kana::{kana_search_key, search_key};
 
 /// Looks an establishment up by 事業所番号.
@@ -50,7 +51,7 @@ pub fn id_by_number(conn: &Connection, number: &str) -> Result<Option<i64>> {
 pub fn insert(
     conn: &Connection,
     e: &Establishment,
-    account_id: i64,
+    account_id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let (id, search) = insert_without_search(conn, e, account_id, now)?;
@@ -81,7 +82,7 @@ pub struct SearchRow {
 pub fn insert_without_search(
     conn: &Connection,
     e: &Establishment,
-    account_id: i64,
+    account_id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<(i64, SearchRow)> {
     let (name_key, kana_key) = (search_key(&e.name), kana_search_key(&e.name_kana));

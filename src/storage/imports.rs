@@ -7,6 +7,7 @@ use rusqlite::{Connection, Statement, params};
 
 use super::Result;
 use crate::clock::to_db;
+use crate::domain::ids::{AccountId, SubmissionId};
 
 pub const SQL_IS_IMPORTED: &str = "SELECT 1 FROM imported_events WHERE event_id = ?1";
 const SQL_CLAIM: &str = "INSERT INTO imported_events (event_id, applied_at, file, line) VALUES (?1, ?2, ?3, ?4) \
@@ -109,7 +110,7 @@ impl<'c> LineStatements<'c> {
         &mut self,
         s: &super::submissions::NewSubmission<'_>,
         received_at: DateTime<Utc>,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<SubmissionId>> {
         let id = super::submissions::insert_with(&mut self.insert_submission, s, received_at)?;
         if id.is_some() {
             self.pending.add(&super::submissions::Tallied::new(s));
@@ -205,7 +206,11 @@ pub fn recent_rejects(conn: &Connection, since: DateTime<Utc>, limit: i64) -> Re
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn withdraw_account(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub fn withdraw_account(
+    conn: &Connection,
+    account_id: AccountId,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     Ok(conn
         .prepare_cached(SQL_WITHDRAW_ACCOUNT)?
         .execute(params![account_id, to_db(now)])?

@@ -7,6 +7,7 @@ use rusqlite::{Connection, Row, params};
 use super::Result;
 use crate::clock::{from_db, to_db};
 use crate::domain::authkey::KeyState;
+use crate::domain::ids::{AccountId, StaffId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyPurpose {
@@ -27,7 +28,7 @@ impl KeyPurpose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyRow {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub key_hash: String,
     pub state: KeyState,
     pub wrong_tries: i64,
@@ -63,12 +64,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
 /// On SQLite failure.
 pub fn insert(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
     purpose: KeyPurpose,
     key_hash: &str,
     issued_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-    issued_by: Option<i64>,
+    issued_by: Option<StaffId>,
 ) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO auth_keys (account_id, purpose, key_hash, state, issued_at, expires_at, issued_by)
@@ -82,7 +83,11 @@ pub fn insert(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn for_account(conn: &Connection, account_id: i64, purpose: KeyPurpose) -> Result<Vec<KeyRow>> {
+pub fn for_account(
+    conn: &Connection,
+    account_id: AccountId,
+    purpose: KeyPurpose,
+) -> Result<Vec<KeyRow>> {
     let mut rows = conn
         .prepare_cached(SQL_FOR_ACCOUNT)?
         .query_map(params![account_id, purpose.code()], from_row)?
@@ -102,7 +107,11 @@ pub const SQL_FOR_ACCOUNT: &str =
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn replace_live(conn: &Connection, account_id: i64, purpose: KeyPurpose) -> Result<Vec<i64>> {
+pub fn replace_live(
+    conn: &Connection,
+    account_id: AccountId,
+    purpose: KeyPurpose,
+) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "UPDATE auth_keys SET state = 'replaced' WHERE account_id = ?1 AND purpose = ?2 AND state = 'live'
          RETURNING id",

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Result;
 use crate::clock::to_db;
+use crate::domain::ids::{AccountId, StaffId};
 
 /// One establishment with its primary account (if any), as the lookup lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,7 @@ pub struct EstablishmentHit {
     pub kana_key: String,
     pub phone: String,
     pub postal_code: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub state: String,
 }
 
@@ -117,7 +118,7 @@ pub fn establishments_of_job(conn: &Connection, job_number: &str) -> Result<Vec<
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn account_of_job(conn: &Connection, job_number: &str) -> Result<Option<i64>> {
+pub fn account_of_job(conn: &Connection, job_number: &str) -> Result<Option<AccountId>> {
     Ok(conn
         .prepare_cached(SQL_ACCOUNT_OF_JOB)?
         .query_row([job_number], |r| r.get(0))
@@ -182,13 +183,16 @@ pub fn establishments_containing(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn account_ids_for_establishment_number(conn: &Connection, number: &str) -> Result<Vec<i64>> {
+pub fn account_ids_for_establishment_number(
+    conn: &Connection,
+    number: &str,
+) -> Result<Vec<AccountId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM accounts WHERE establishment_number = ?1 ORDER BY id LIMIT 50",
     )?;
     let ids = stmt
         .query_map([number], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<AccountId>>>()?;
     Ok(ids)
 }
 
@@ -196,13 +200,13 @@ pub fn account_ids_for_establishment_number(conn: &Connection, number: &str) -> 
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn seeker_ids_by_number(conn: &Connection, number: &str) -> Result<Vec<i64>> {
+pub fn seeker_ids_by_number(conn: &Connection, number: &str) -> Result<Vec<AccountId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM accounts WHERE seeker_number = ?1 AND kind = 'seeker' ORDER BY id DESC LIMIT 50",
     )?;
     let ids = stmt
         .query_map([number], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<AccountId>>>()?;
     Ok(ids)
 }
 
@@ -210,7 +214,7 @@ pub fn seeker_ids_by_number(conn: &Connection, number: &str) -> Result<Vec<i64>>
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn seekers_born_on(conn: &Connection, birth_date: &str) -> Result<Vec<(i64, String)>> {
+pub fn seekers_born_on(conn: &Connection, birth_date: &str) -> Result<Vec<(AccountId, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, coalesce(name_kana, '') FROM accounts WHERE birth_date = ?1 AND kind = 'seeker'
          ORDER BY id DESC LIMIT 500",
@@ -225,7 +229,7 @@ pub fn seekers_born_on(conn: &Connection, birth_date: &str) -> Result<Vec<(i64, 
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn account_ids_by_email_key(conn: &Connection, email_key: &str) -> Result<Vec<i64>> {
+pub fn account_ids_by_email_key(conn: &Connection, email_key: &str) -> Result<Vec<AccountId>> {
     let sql = format!(
         "SELECT id FROM accounts WHERE {} ORDER BY id DESC LIMIT 50",
         super::accounts::EMAIL_KEY_OR_KEPT_APART
@@ -233,7 +237,7 @@ pub fn account_ids_by_email_key(conn: &Connection, email_key: &str) -> Result<Ve
     let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt
         .query_map([email_key], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<AccountId>>>()?;
     Ok(ids)
 }
 
@@ -243,7 +247,7 @@ pub fn account_ids_by_email_key(conn: &Connection, email_key: &str) -> Result<Ve
 /// On SQLite failure.
 pub fn establishment_of_account(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Option<EstablishmentHit>> {
     let sql = format!(
         "SELECT {EST_COLS} FROM establishments e WHERE e.account_id = ?1 ORDER BY e.id DESC LIMIT 1"
@@ -257,7 +261,7 @@ pub fn establishment_of_account(
 /// On SQLite failure (UNIQUE violation when the address is taken).
 pub fn set_email(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
     email: &str,
     email_key: &str,
     now: DateTime<Utc>,
@@ -273,24 +277,24 @@ pub fn set_email(
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChangeRequest {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub new_email: String,
     pub document: String,
     pub note: String,
     pub purpose: String,
     pub state: String,
-    pub requested_by: i64,
+    pub requested_by: StaffId,
     pub requested_at: String,
 }
 
 pub struct NewChangeRequest<'a> {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub new_email: &'a str,
     pub new_email_key: &'a str,
     pub document: &'a str,
     pub note: &'a str,
     pub purpose: &'a str,
-    pub requested_by: i64,
+    pub requested_by: StaffId,
 }
 
 /// # Errors
@@ -368,7 +372,7 @@ pub fn decide_request(
     conn: &Connection,
     id: i64,
     approved: bool,
-    by: i64,
+    by: StaffId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let n = conn.execute(

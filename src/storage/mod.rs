@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod closures;
 pub mod establishments;
+pub mod ids;
 pub mod imports;
 pub mod keys;
 pub mod lookup;

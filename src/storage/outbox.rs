@@ -6,13 +6,14 @@ use rusqlite::{Connection, Row, params};
 
 use super::Result;
 use crate::clock::to_db;
+use crate::domain::ids::AccountId;
 
 /// Where a mail stands; the vocabulary lives in `domain::mail`.
 pub use crate::domain::mail::MailState;
 
 pub struct NewMail<'a> {
     pub message_id: &'a str,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub template: &'a str,
     pub to_addr: &'a str,
     pub subject: &'a str,
@@ -48,7 +49,7 @@ pub fn insert(conn: &Connection, m: &NewMail<'_>, now: DateTime<Utc>) -> Result<
 pub struct MailRow {
     pub id: i64,
     pub message_id: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub template: String,
     pub to_addr: String,
     pub subject: String,
@@ -101,7 +102,7 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<MailRow> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn for_account(conn: &Connection, account_id: i64) -> Result<Vec<MailRow>> {
+pub fn for_account(conn: &Connection, account_id: AccountId) -> Result<Vec<MailRow>> {
     let sql = format!(
         "SELECT {COLS} FROM outbox WHERE account_id = ?1 ORDER BY created_at DESC, id DESC"
     );

@@ -5,11 +5,12 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Result;
 use crate::clock::{from_db, to_db};
+use crate::domain::ids::StaffId;
 use crate::domain::staff::{LockState, Roles};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffRow {
-    pub id: i64,
+    pub id: StaffId,
     pub name: String,
     pub display_name: String,
     pub roles: Roles,
@@ -53,7 +54,7 @@ pub fn by_name(conn: &Connection, name: &str) -> Result<Option<StaffRow>> {
 
 /// # Errors
 /// On SQLite failure.
-pub fn by_id(conn: &Connection, id: i64) -> Result<Option<StaffRow>> {
+pub fn by_id(conn: &Connection, id: StaffId) -> Result<Option<StaffRow>> {
     let sql = format!("SELECT {COLS} FROM staff WHERE id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -88,19 +89,24 @@ pub struct NewStaff<'a> {
 
 /// # Errors
 /// On SQLite failure, including a duplicate name (UNIQUE).
-pub fn insert(conn: &Connection, s: &NewStaff<'_>, now: DateTime<Utc>) -> Result<i64> {
+pub fn insert(conn: &Connection, s: &NewStaff<'_>, now: DateTime<Utc>) -> Result<StaffId> {
     let now = to_db(now);
     conn.execute(
         "INSERT INTO staff (name, display_name, roles, password_hash, must_change_password, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         params![s.name, s.display_name, s.roles.to_list(), s.password_hash, s.must_change_password, now],
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(StaffId(conn.last_insert_rowid()))
 }
 
 /// # Errors
 /// On SQLite failure.
-pub fn set_lock(conn: &Connection, id: i64, lock: &LockState, now: DateTime<Utc>) -> Result<()> {
+pub fn set_lock(
+    conn: &Connection,
+    id: StaffId,
+    lock: &LockState,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.execute(
         "UPDATE staff SET failed_count = ?2, locked_until = ?3, updated_at = ?4 WHERE id = ?1",
         params![
@@ -117,7 +123,7 @@ pub fn set_lock(conn: &Connection, id: i64, lock: &LockState, now: DateTime<Utc>
 /// On SQLite failure.
 pub fn set_password(
     conn: &Connection,
-    id: i64,
+    id: StaffId,
     hash: &str,
     must_change: bool,
     now: DateTime<Utc>,
@@ -131,7 +137,12 @@ pub fn set_password(
 
 /// # Errors
 /// On SQLite failure.
-pub fn set_disabled(conn: &Connection, id: i64, disabled: bool, now: DateTime<Utc>) -> Result<()> {
+pub fn set_disabled(
+    conn: &Connection,
+    id: StaffId,
+    disabled: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.execute(
         "UPDATE staff SET disabled = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, disabled, to_db(now)],
@@ -141,7 +152,7 @@ pub fn set_disabled(conn: &Connection, id: i64, disabled: bool, now: DateTime<Ut
 
 /// # Errors
 /// On SQLite failure.
-pub fn set_roles(conn: &Connection, id: i64, roles: &Roles, now: DateTime<Utc>) -> Result<()> {
+pub fn set_roles(conn: &Connection, id: StaffId, roles: &Roles, now: DateTime<Utc>) -> Result<()> {
     conn.execute(
         "UPDATE staff SET roles = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, roles.to_list(), to_db(now)],

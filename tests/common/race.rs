@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::Barrier;
 
 use madoguchi::config::Config;
+use madoguchi::domain::ids::SubmissionId;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::staff::Role;
 use madoguchi::service::{self, Ctx, ServiceError, review};
@@ -85,7 +86,7 @@ pub fn act(
     cfg: &Config,
     who: &Ctx,
     a: Act,
-    id: i64,
+    id: SubmissionId,
     seen: i64,
 ) -> service::Result<()> {
     let seen = Some(seen);
@@ -108,7 +109,7 @@ pub fn act(
 
 /// A new item where both actions can apply as far as may be: checked by tanaka (received when
 /// one of them is the check), held by tanaka when one of them releases or hands over.
-pub fn item(store: &mut Store, n: usize, pair: (Act, Act), tanaka: &Ctx) -> i64 {
+pub fn item(store: &mut Store, n: usize, pair: (Act, Act), tanaka: &Ctx) -> SubmissionId {
     let id = super::review::submission(store, n, DEADLINE, tanaka.staff_id, "[]");
     let has = |a: Act| pair.0 == a || pair.1 == a;
     if !has(Act::Check) {
@@ -120,14 +121,14 @@ pub fn item(store: &mut Store, n: usize, pair: (Act, Act), tanaka: &Ctx) -> i64 
     id
 }
 
-pub fn history_len(store: &Store, id: i64) -> usize {
+pub fn history_len(store: &Store, id: SubmissionId) -> usize {
     storage::review::history(store.conn(), id).unwrap().len()
 }
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_madoguchi");
 
 /// The command line of an action on `id` at version `seen`, as staff type it.
-pub fn cli_args(a: Act, id: i64, seen: i64) -> Vec<String> {
+pub fn cli_args(a: Act, id: SubmissionId, seen: i64) -> Vec<String> {
     let id = id.to_string();
     let mut v: Vec<&str> = match a {
         Act::Claim => vec!["review", "claim", &id],
@@ -194,7 +195,7 @@ pub fn race_threads(
     who: (&Ctx, &Ctx),
     first: Act,
     second: Act,
-    id: i64,
+    id: SubmissionId,
 ) -> Round {
     let seen = storage::review::rev(setup.conn(), id).unwrap().unwrap();
     let before = history_len(setup, id);
@@ -236,7 +237,7 @@ pub fn race_threads(
 
 /// Two processes of the real binary on `id` at the version `setup` reads: yamada runs `x`,
 /// suzuki `y`. A refusal must say so (exit 3), never "database is locked".
-pub fn race_processes(dir: &Path, setup: &Store, x: Act, y: Act, id: i64) -> Round {
+pub fn race_processes(dir: &Path, setup: &Store, x: Act, y: Act, id: SubmissionId) -> Round {
     let seen = storage::review::rev(setup.conn(), id).unwrap().unwrap();
     let before = history_len(setup, id);
     let a = spawn(dir, "yamada", &cli_args(x, id, seen));

@@ -3,6 +3,7 @@
 
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
 use madoguchi::storage::{self, Store};
@@ -19,7 +20,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// An activated employer account `jigyosho{n}@example.co.jp`, registered by `clerk`.
-pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
+pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: StaffId) -> AccountId {
     let tx = store.immediate().expect("tx");
     let acc = activated_employer(
         &tx,
@@ -38,10 +39,10 @@ pub fn account(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
 pub fn activated_employer(
     conn: &rusqlite::Connection,
     email: &str,
-    clerk: i64,
+    clerk: StaffId,
     deadline: &str,
     at: chrono::DateTime<chrono::Utc>,
-) -> i64 {
+) -> AccountId {
     let acc = storage::accounts::insert(
         conn,
         &storage::accounts::NewAccount {
@@ -75,11 +76,11 @@ pub fn activated_employer(
 /// `findings` (the stored JSON).
 pub fn establishment(
     store: &mut Store,
-    account: i64,
+    account: AccountId,
     n: usize,
     deadline: &str,
     findings: &str,
-) -> i64 {
+) -> SubmissionId {
     let tx = store.immediate().expect("tx");
     let e = Establishment {
         establishment_number: None,
@@ -127,7 +128,13 @@ pub fn establishment(
 }
 
 /// One account with one provisional establishment.
-pub fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64, findings: &str) -> i64 {
+pub fn submission(
+    store: &mut Store,
+    n: usize,
+    deadline: &str,
+    clerk: StaffId,
+    findings: &str,
+) -> SubmissionId {
     let acc = account(store, n, deadline, clerk);
     establishment(store, acc, n, deadline, findings)
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::staff::Role;
 use madoguchi::storage::Store;
 use madoguchi::storage::accounts::NewAccount;
@@ -204,7 +205,7 @@ fn r_id_1_cli_lookup_by_job_number() {
                 name: None,
                 name_kana: None,
                 birth_date: None,
-                registered_by: Some(1),
+                registered_by: Some(StaffId(1)),
                 origin: madoguchi::domain::account::AccountOrigin::Counter,
             },
             now,

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use madoguchi::domain::ids::{StaffId, SubmissionId};
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::submission::SubmissionState;
 use madoguchi::storage::{self, Store};
@@ -21,9 +22,9 @@ const DENIED: i32 = 4;
 struct Office {
     dir: tempfile::TempDir,
     /// Tue 2026-11-24: overdue (11-20), due in 2 open days (11-26), in time (12-10).
-    overdue: i64,
-    soon: i64,
-    later: i64,
+    overdue: SubmissionId,
+    soon: SubmissionId,
+    later: SubmissionId,
 }
 
 struct Out {
@@ -49,7 +50,7 @@ impl Office {
             let seen: Vec<String> = args[2..]
                 .iter()
                 .take_while(|a| !a.starts_with("--"))
-                .filter_map(|a| a.parse::<i64>().ok())
+                .filter_map(|a| a.parse::<SubmissionId>().ok())
                 .map(|id| {
                     storage::review::rev(store.conn(), id)
                         .expect("rev")
@@ -96,13 +97,13 @@ impl Office {
         Store::open(&self.db()).expect("open")
     }
 
-    fn facts(&self, id: i64) -> storage::review::Facts {
+    fn facts(&self, id: SubmissionId) -> storage::review::Facts {
         storage::review::facts(self.store().conn(), id)
             .expect("q")
             .expect("row")
     }
 
-    fn staff_id(&self, name: &str) -> i64 {
+    fn staff_id(&self, name: &str) -> StaffId {
         storage::staff::by_name(self.store().conn(), name)
             .expect("q")
             .expect("row")
@@ -132,14 +133,14 @@ fn queue(o: &Office, who: &str, q: &str) -> Vec<serde_json::Value> {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
-fn ids(lines: &[serde_json::Value]) -> Vec<i64> {
+fn ids(lines: &[serde_json::Value]) -> Vec<SubmissionId> {
     lines
         .iter()
-        .map(|l| l["id"].as_i64().expect("id"))
+        .map(|l| SubmissionId(l["id"].as_i64().expect("id")))
         .collect()
 }
 
-fn check_items(db: &Path, id: i64) -> Option<Vec<String>> {
+fn check_items(db: &Path, id: SubmissionId) -> Option<Vec<String>> {
     let store = Store::open(db).expect("open");
     let version = storage::submissions::by_id(store.conn(), id)
         .expect("q")

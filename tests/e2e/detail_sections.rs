@@ -11,6 +11,7 @@ use madoguchi::app::{App, Screen};
 use madoguchi::clock::Clock;
 use madoguchi::config::Config;
 use madoguchi::domain::authkey;
+use madoguchi::domain::ids::SubmissionId;
 use madoguchi::domain::interchange::{Event, EventBody};
 use madoguchi::r#gen::{GenAccount, GenOptions, prepare_accounts};
 use madoguchi::service::{self, Ctx, import};
@@ -249,7 +250,7 @@ fn full_text(app: &App, w: u16) -> String {
 
 /// The queue (menu 4, 未担当) with the cursor on submission `id`, then Enter and the suggested
 /// purpose (本登録審査, R-ID-5).
-fn open_from_queue(app: &mut App, id: i64) {
+fn open_from_queue(app: &mut App, id: SubmissionId) {
     press(app, KeyCode::Char('4'));
     press(app, KeyCode::Char('1'));
     for _ in 0..10 {
@@ -267,7 +268,7 @@ fn open_from_queue(app: &mut App, id: i64) {
     assert!(matches!(app.screen, Screen::Detail(_)), "{:?}", app.flash);
 }
 
-fn submission_id(store: &Store, external: &str) -> i64 {
+fn submission_id(store: &Store, external: &str) -> SubmissionId {
     store
         .conn()
         .query_row(
@@ -298,7 +299,7 @@ const HEADINGS: [&str; 9] = [
 ];
 
 /// One imported employer with its establishment and a job offer, opened from the queue.
-fn imported_job_detail(now: &str) -> (tempfile::TempDir, App, i64) {
+fn imported_job_detail(now: &str) -> (tempfile::TempDir, App, SubmissionId) {
     let mut fx = office(now);
     let lines = [
         fx.activation(),
@@ -600,7 +601,7 @@ fn spec_5_escape_sequences_in_imported_names_are_refused_and_never_drawn_raw() {
     ]);
     let est = submission_id(&fx.store, "est-1");
     let jid = submission_id(&fx.store, "job-1");
-    let stored = |id: i64| {
+    let stored = |id: SubmissionId| {
         storage::submissions::by_id(fx.store.conn(), id)
             .expect("q")
             .expect("row")
@@ -608,7 +609,7 @@ fn spec_5_escape_sequences_in_imported_names_are_refused_and_never_drawn_raw() {
     };
     assert_eq!(stored(est), est_stored);
     assert_eq!(stored(jid), job_stored);
-    let payload = |id: i64| -> Value {
+    let payload = |id: SubmissionId| -> Value {
         let p: String = fx
             .store
             .conn()

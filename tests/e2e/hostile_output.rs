@@ -19,6 +19,7 @@ use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
+use madoguchi::domain::ids::SubmissionId;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::r#gen::{GenOptions, generate, prepare_accounts};
@@ -66,7 +67,7 @@ const SEEKER: &str = "yamada.taro@example.ne.jp";
 struct Office {
     dir: tempfile::TempDir,
     /// A submission of each kind, the registered establishment among them.
-    items: Vec<i64>,
+    items: Vec<SubmissionId>,
     mails: Vec<i64>,
 }
 
@@ -161,7 +162,7 @@ fn office() -> Office {
     let s =
         import::import_events(&mut store, &cfg, None, t0(), &mut inputs, |_| {}).expect("import");
     assert_eq!(s.rejected, 1, "{:?}", s.rejects);
-    let ids = |store: &Store, kind: &str| -> Vec<i64> {
+    let ids = |store: &Store, kind: &str| -> Vec<SubmissionId> {
         let mut st = store
             .conn()
             .prepare("SELECT id FROM submissions WHERE kind = ?1 ORDER BY id")

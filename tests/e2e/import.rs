@@ -5,6 +5,7 @@ use std::io::Cursor;
 use chrono::{DateTime, Utc};
 use madoguchi::clock;
 use madoguchi::config::Config;
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::r#gen::{GenAccount, GenOptions, generate, prepare_accounts};
 use madoguchi::service::{self, Ctx, import};
 use madoguchi::storage::{self, Store};
@@ -18,7 +19,7 @@ fn t(s: &str) -> DateTime<Utc> {
 struct Fx {
     _dir: tempfile::TempDir,
     store: Store,
-    admin: i64,
+    admin: StaffId,
 }
 
 fn fixture() -> Fx {
@@ -275,7 +276,7 @@ fn r_dl_2_deadlines_through_import() {
             .expect("q")
             .remove(0);
         assert_eq!(acc.provisional_deadline.as_deref(), Some(want), "{start}");
-        let sub = storage::submissions::by_id(fx.store.conn(), 1)
+        let sub = storage::submissions::by_id(fx.store.conn(), SubmissionId(1))
             .expect("q")
             .expect("row");
         assert_eq!(sub.deadline.as_deref(), Some(want), "submission carries it");
@@ -654,7 +655,7 @@ fn r_id_1_imported_establishments_are_in_the_search_index() {
 }
 
 /// An employer account written straight into the store (no key, no mail).
-fn employer_account(fx: &Fx, email: &str) -> i64 {
+fn employer_account(fx: &Fx, email: &str) -> AccountId {
     storage::accounts::insert(
         fx.store.conn(),
         &storage::accounts::NewAccount {
@@ -775,7 +776,7 @@ fn storage_visit_reasons_on_the_row() {
         .expect("column");
     assert_eq!(stored, None);
     assert_eq!(
-        storage::submissions::visit_reasons(conn, id + 99).expect("none"),
+        storage::submissions::visit_reasons(conn, SubmissionId(id.0 + 99)).expect("none"),
         vec![]
     );
 }
@@ -827,7 +828,7 @@ fn storage_new_version_with_visit_reasons_matches_set_visit_reasons() {
         ("dispatch_or_contract", "派遣・請負".to_string()),
         ("first_trial", "初めてトライアル雇用".to_string()),
     ];
-    let new_job = |sid: &str| -> i64 {
+    let new_job = |sid: &str| -> SubmissionId {
         storage::submissions::insert(
             conn,
             &NewSubmission {
@@ -847,7 +848,7 @@ fn storage_new_version_with_visit_reasons_matches_set_visit_reasons() {
         .expect("new id")
     };
     let row =
-        |id: i64| -> (i64, bool, bool, bool, Option<String>, String) {
+        |id: SubmissionId| -> (i64, bool, bool, bool, Option<String>, String) {
             conn.query_row(
             "SELECT current_version, has_warnings, trial, visit_needed, visit_reasons, updated_at \
              FROM submissions WHERE id = ?1",
@@ -908,14 +909,14 @@ fn storage_v8_moves_the_visit_reasons_onto_the_rows() {
         .expect("version");
     assert!(v >= 8);
     assert_eq!(
-        storage::submissions::visit_reasons(conn, 1).expect("reasons"),
+        storage::submissions::visit_reasons(conn, SubmissionId(1)).expect("reasons"),
         vec![
             ("first_mypage_offer".to_string(), "初めて".to_string()),
             ("no_offer_in_past_year".to_string(), "過去1年".to_string()),
         ]
     );
     assert!(
-        storage::submissions::visit_reasons(conn, 2)
+        storage::submissions::visit_reasons(conn, SubmissionId(2))
             .expect("none")
             .is_empty()
     );
@@ -1060,7 +1061,7 @@ fn r_io_1_imported_payloads_are_stored_compressed_and_read_back_as_json() {
     assert!(total > 10);
     assert_eq!(blobs, total);
     let mut read_back = 0usize;
-    let ids: Vec<i64> = conn
+    let ids: Vec<SubmissionId> = conn
         .prepare("SELECT id FROM submissions ORDER BY id")
         .expect("prepare")
         .query_map([], |r| r.get(0))
@@ -1112,7 +1113,7 @@ fn storage_v11_keeps_text_payloads_readable_beside_compressed_ones() {
     let conn = store.conn();
     storage::submissions::insert_version(
         conn,
-        1,
+        SubmissionId(1),
         2,
         r#"{"category":{"kind":"student"},"title":"看護助手"}"#,
         "[]",
@@ -1128,7 +1129,7 @@ fn storage_v11_keeps_text_payloads_readable_beside_compressed_ones() {
         .collect::<rusqlite::Result<_>>()
         .expect("types");
     assert_eq!(kinds, ["text", "blob"]);
-    let v = storage::submissions::versions(conn, 1).expect("versions");
+    let v = storage::submissions::versions(conn, SubmissionId(1)).expect("versions");
     assert_eq!(v[0].payload, old);
     assert_eq!(
         v[1].payload,
@@ -1217,7 +1218,7 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
     }
     let mut store = Store::open(&path).expect("upgrade to the current version");
     let acc = |s: &Store, id: i64| {
-        storage::accounts::by_id(s.conn(), id)
+        storage::accounts::by_id(s.conn(), AccountId(id))
             .expect("read")
             .expect("account")
     };
@@ -1231,8 +1232,12 @@ fn storage_v14_counter_accounts_open_keep_their_keys_and_offers_get_their_own_de
         b.state,
         madoguchi::domain::account::AccountState::KeyPending
     );
-    let keys = storage::keys::for_account(store.conn(), 2, storage::keys::KeyPurpose::Registration)
-        .expect("ok");
+    let keys = storage::keys::for_account(
+        store.conn(),
+        AccountId(2),
+        storage::keys::KeyPurpose::Registration,
+    )
+    .expect("ok");
     assert_eq!(keys[0].state, madoguchi::domain::authkey::KeyState::Live);
     let deadline = |id: i64| -> Option<String> {
         store

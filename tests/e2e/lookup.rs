@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::domain::lookup::IdentityCheck;
 use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::staff::Role;
@@ -29,9 +30,9 @@ struct Env {
     boss2: Ctx,
     auditor: Ctx,
     /// Employer account of 株式会社ハローワーク飯田橋 (tanaka@example.co.jp).
-    employer: i64,
+    employer: AccountId,
     /// Seeker 山田 太郎.
-    seeker: i64,
+    seeker: AccountId,
 }
 
 /// Staff member `name`'s context, on a terminal of their own.
@@ -50,7 +51,7 @@ fn account(
     kind: AccountKind,
     email: &str,
     seeker: Option<(&str, &str, &str, &str)>,
-) -> i64 {
+) -> AccountId {
     let e = madoguchi::domain::email::Email::parse(email).expect("email");
     storage::accounts::insert(
         store.conn(),
@@ -63,7 +64,7 @@ fn account(
             name: seeker.map(|s| s.1),
             name_kana: seeker.map(|s| s.2),
             birth_date: seeker.map(|s| s.3),
-            registered_by: Some(1),
+            registered_by: Some(StaffId(1)),
             origin: madoguchi::domain::account::AccountOrigin::Counter,
         },
         t0(),
@@ -80,7 +81,7 @@ fn establishment(
     kana: &str,
     phone: &str,
     postal: &str,
-    acc: i64,
+    acc: AccountId,
 ) -> i64 {
     storage::establishments::insert(
         store.conn(),
@@ -197,7 +198,7 @@ fn id_check() -> IdentityCheck {
 fn r_id_1_search_by_every_key_including_width_kana_kind_and_short_names() {
     let mut e = env();
     let emp = Some(e.employer);
-    let cases: Vec<(SearchKey, Option<i64>)> = vec![
+    let cases: Vec<(SearchKey, Option<AccountId>)> = vec![
         (
             SearchKey::EstablishmentNumber("１３０１－１２３４５６－７".into()),
             emp,
@@ -791,7 +792,12 @@ fn r_id_1_seeker_birth_date_in_every_form_a_clerk_types() {
 }
 
 /// A job offer of `account` at `establishment`, registered under `job_number`.
-fn registered_job(store: &Store, account: i64, establishment: i64, job_number: &str) -> i64 {
+fn registered_job(
+    store: &Store,
+    account: AccountId,
+    establishment: i64,
+    job_number: &str,
+) -> SubmissionId {
     let id = storage::submissions::insert(
         store.conn(),
         &storage::submissions::NewSubmission {
@@ -847,7 +853,7 @@ fn r_id_1_job_number_finds_the_offers_establishment_and_its_accounts() {
                 name: None,
                 name_kana: None,
                 birth_date: None,
-                registered_by: Some(1),
+                registered_by: Some(StaffId(1)),
                 origin: madoguchi::domain::account::AccountOrigin::Counter,
             },
             t0(),
@@ -862,7 +868,7 @@ fn r_id_1_job_number_finds_the_offers_establishment_and_its_accounts() {
         "13010ー00000123",
     ] {
         let hits = find(&mut e, SearchKey::JobNumber(typed.into()));
-        let ids: Vec<Option<i64>> = hits.iter().map(|h| h.account_id).collect();
+        let ids: Vec<Option<AccountId>> = hits.iter().map(|h| h.account_id).collect();
         assert_eq!(ids, [Some(e.employer), Some(extra)], "{typed}");
         for h in &hits {
             assert_eq!(h.establishment_id, Some(est), "{typed}");

@@ -6,6 +6,7 @@ use crate::common;
 
 use chrono::Duration;
 use madoguchi::config::Config;
+use madoguchi::domain::ids::AccountId;
 use madoguchi::service::{self, maintenance, sweep};
 use madoguchi::storage::outbox::{self, NewMail};
 use madoguchi::storage::{self, Store};
@@ -23,7 +24,7 @@ fn read_only(store: &Store, on: bool) {
 
 /// An office with one self-registered employer whose provisional deadline has passed, and
 /// one mail still queued to it.
-fn office_past_deadline(dir: &std::path::Path) -> (Store, i64, i64) {
+fn office_past_deadline(dir: &std::path::Path) -> (Store, AccountId, i64) {
     let (mut store, _admin) = common::office(&dir.join("madoguchi.db"), false);
     let clerk = storage::staff::by_name(store.conn(), "tanaka")
         .expect("q")

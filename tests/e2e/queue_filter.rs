@@ -9,6 +9,7 @@
 
 use crate::common;
 
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::kana::search_key;
 use madoguchi::domain::text::sanitize;
 use madoguchi::storage::Store;
@@ -185,7 +186,7 @@ fn add_submission(c: &rusqlite::Connection, rng: &mut StdRng, s: i64, establishm
 fn args(filter: &str, limit: u32) -> QueueArgs {
     let plain = sanitize(filter.trim(), false);
     QueueArgs {
-        me: 1,
+        me: StaffId(1),
         today: "2026-11-24".into(),
         soon: "2026-11-27".into(),
         filter: (!plain.is_empty()).then(|| {

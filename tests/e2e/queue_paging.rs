@@ -12,6 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
+use madoguchi::domain::ids::SubmissionId;
 use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::service::queue::{self, Resume};
 use madoguchi::storage::Store;
@@ -49,7 +50,7 @@ fn office() -> (tempfile::TempDir, Store, madoguchi::service::Ctx) {
     (dir, store, ctx)
 }
 
-fn ids(lines: &[queue::QueueLine]) -> Vec<i64> {
+fn ids(lines: &[queue::QueueLine]) -> Vec<SubmissionId> {
     lines.iter().map(|l| l.row.id).collect()
 }
 
@@ -74,7 +75,7 @@ fn issue15_l_scale_keyset_pages_walk_every_queue_to_its_end_in_order() {
                     }
                 }
                 let a = queue::args(store.conn(), &ctx, filter, 100_000).unwrap();
-                let want: Vec<i64> = reference_page(store.conn(), q, sort, &a)
+                let want: Vec<SubmissionId> = reference_page(store.conn(), q, sort, &a)
                     .unwrap()
                     .iter()
                     .map(|r| r.id)

@@ -4,6 +4,7 @@
 //! queue's kept count equals the count on the submissions themselves, for any staff member
 //! and any "today".
 
+use madoguchi::domain::ids::StaffId;
 use madoguchi::domain::queue::Queue;
 use madoguchi::storage::Store;
 use madoguchi::storage::queue::{QueueArgs, explain, queue_count, queue_count_counted, tally_sql};
@@ -162,7 +163,7 @@ fn apply(c: &rusqlite::Connection, op: &Op, n: &mut i64) {
                     .expect("prepare"),
                 &madoguchi::storage::submissions::Tallied {
                     state: STATES[*state],
-                    assigned_staff: *staff,
+                    assigned_staff: staff.map(StaffId),
                     deadline: d(deadline),
                     visit_due: *visit && !*visit_done,
                 },
@@ -242,7 +243,7 @@ fn check_counts(c: &rusqlite::Connection) -> Result<(), TestCaseError> {
             ("2026-01-01", "2026-01-06"),
         ] {
             let a = QueueArgs {
-                me,
+                me: StaffId(me),
                 today: today.into(),
                 soon: soon.into(),
                 filter: None,

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::domain::queue::{Queue, Sort};
 use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::review::{CHECKLIST, ReviewRefusal};
@@ -100,7 +101,7 @@ fn employer(
     deadline: &str,
     jobs: usize,
     now: DateTime<Utc>,
-) -> (i64, i64, Vec<i64>) {
+) -> (AccountId, SubmissionId, Vec<SubmissionId>) {
     let tx = store.immediate().unwrap();
     let email = format!("himitsu{n}@example.co.jp");
     let acc = storage::accounts::insert(
@@ -266,7 +267,7 @@ fn r_rev_4_approving_a_job_registers_its_checked_establishment_in_the_same_actio
         ),
         "{e:?}"
     );
-    let state = |store: &Store, id: i64| {
+    let state = |store: &Store, id: SubmissionId| {
         storage::submissions::by_id(store.conn(), id)
             .unwrap()
             .unwrap()
@@ -334,7 +335,7 @@ fn r_rev_6_queues_counts_sort_filter_and_claims() {
     let (_, b, _) = employer(&mut store, &w, 2, "2026-03-12", 0, now); // soon
     let (_, c, _) = employer(&mut store, &w, 3, "2026-03-30", 0, now);
     let ctx = w.clerk.at(now);
-    let ids = |store: &Store, q, s, f: &str| -> Vec<i64> {
+    let ids = |store: &Store, q, s, f: &str| -> Vec<SubmissionId> {
         queue::list(store, &ctx, q, s, f, 50)
             .unwrap()
             .iter()
@@ -401,7 +402,7 @@ fn issue15_item14_unassigned_lists_neither_checked_nor_returned_items() {
     let (_, b, _) = employer(&mut store, &w, 2, "2026-03-23", 0, now);
     let (_, c, _) = employer(&mut store, &w, 3, "2026-03-24", 0, now);
     let ctx = w.clerk.at(now);
-    let ids = |store: &Store, q| -> Vec<i64> {
+    let ids = |store: &Store, q| -> Vec<SubmissionId> {
         queue::list(store, &ctx, q, Sort::Deadline, "", 50)
             .unwrap()
             .iter()
@@ -510,7 +511,7 @@ fn r_rev_5_eight_processes_race_on_200_items() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("madoguchi.db");
     let now = madoguchi::clock::now();
-    let ids: Vec<i64> = {
+    let ids: Vec<SubmissionId> = {
         let mut store = Store::open(&db).unwrap();
         let w = world(&mut store, now);
         let mut ids = Vec::new();
@@ -539,7 +540,7 @@ fn r_rev_5_eight_processes_race_on_200_items() {
     };
     assert_eq!(ids.len(), 200);
     // R-REV-5: every process acts on the versions it read before the race.
-    let revs: std::collections::HashMap<i64, i64> = {
+    let revs: std::collections::HashMap<SubmissionId, i64> = {
         let store = Store::open(&db).unwrap();
         ids.iter()
             .map(|id| {
@@ -565,7 +566,7 @@ fn r_rev_5_eight_processes_race_on_200_items() {
             };
             let mut c = Command::new(BIN);
             c.arg("--db").arg(&db).args(["--as", who, "review", verb]);
-            c.args(order.iter().map(i64::to_string));
+            c.args(order.iter().map(SubmissionId::to_string));
             let seen: Vec<String> = order.iter().map(|id| revs[id].to_string()).collect();
             c.args(["--seen", &seen.join(",")]);
             if verb == "return" {
@@ -712,7 +713,7 @@ fn r_dl_3_sweep_purges_personal_data_keeps_tombstone_and_reminds_once() {
             .all(|m| m.state.code() == "cancelled")
     );
     let tombs = storage::review::tombstones(store.conn()).unwrap();
-    assert!(tombs.iter().any(|t| t.0 == "account" && t.1 == acc1));
+    assert!(tombs.iter().any(|t| t.0 == "account" && t.1 == acc1.0));
     assert!(tombs.iter().any(|t| t.0 == "establishment"));
     // Personal data gone from the file, -wal included, after a checkpoint.
     storage::outbox::checkpoint_truncate(store.conn()).unwrap();
@@ -751,7 +752,7 @@ fn r_visit_1_flag_follows_the_reasons_and_the_staff_request() {
     let mut store = Store::open_in_memory().unwrap();
     let w = world(&mut store, now);
     let (_, _, js) = employer(&mut store, &w, 1, "2026-03-16", 2, now);
-    let needed = |store: &Store, id: i64| -> bool {
+    let needed = |store: &Store, id: SubmissionId| -> bool {
         store
             .conn()
             .query_row(
@@ -817,7 +818,7 @@ fn r_rev_6_the_counting_thread_answers_what_counts_would() {
     );
     // Somebody who is not staff.
     let nobody = Ctx {
-        staff_id: 9_999,
+        staff_id: StaffId(9_999),
         ..boss.clone()
     };
     counter.request(Ask::Counts(nobody));

@@ -10,6 +10,7 @@ use madoguchi::app::review::{Checklist, Dialog};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::Clock;
 use madoguchi::config::Config;
+use madoguchi::domain::ids::SubmissionId;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::submission::SubmissionState;
 use madoguchi::service::{self, Ctx};
@@ -28,9 +29,9 @@ struct Fixture {
     app: App,
     /// Tue 2026-11-24: overdue (11-20), due in 2 open days (11-26), in time (12-10); three
     /// customers, in deadline order.
-    overdue: i64,
-    soon: i64,
-    later: i64,
+    overdue: SubmissionId,
+    soon: SubmissionId,
+    later: SubmissionId,
 }
 
 impl Fixture {
@@ -133,13 +134,13 @@ fn checklist(app: &App) -> Option<&Checklist> {
     }
 }
 
-fn row(app: &App, id: i64) -> storage::submissions::SubmissionRow {
+fn row(app: &App, id: SubmissionId) -> storage::submissions::SubmissionRow {
     storage::submissions::by_id(app.store.conn(), id)
         .expect("q")
         .expect("row")
 }
 
-fn check_items(app: &App, id: i64) -> Option<Vec<String>> {
+fn check_items(app: &App, id: SubmissionId) -> Option<Vec<String>> {
     let version = row(app, id).current_version;
     storage::review::check_items(app.store.conn(), id, version)
         .expect("q")

@@ -8,6 +8,7 @@ use madoguchi::app::review::Dialog;
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::Clock;
 use madoguchi::config::Config;
+use madoguchi::domain::ids::{StaffId, SubmissionId};
 use madoguchi::domain::staff::Role;
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage;
@@ -32,12 +33,12 @@ struct Fixture {
     app: App,
     admin: Ctx,
     /// Two establishments of one employer (deadline order a, b), then another employer's (c).
-    a: i64,
-    b: i64,
-    c: i64,
+    a: SubmissionId,
+    b: SubmissionId,
+    c: SubmissionId,
 }
 
-fn id_of(app: &App, name: &str) -> i64 {
+fn id_of(app: &App, name: &str) -> StaffId {
     storage::staff::by_name(app.store.conn(), name)
         .expect("q")
         .expect("row")
@@ -151,7 +152,7 @@ fn dialog(app: &App) -> Option<&Dialog> {
     }
 }
 
-fn detail(app: &App, id: i64) -> storage::submissions::SubmissionRow {
+fn detail(app: &App, id: SubmissionId) -> storage::submissions::SubmissionRow {
     storage::submissions::by_id(app.store.conn(), id)
         .expect("q")
         .expect("row")

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
+use madoguchi::domain::ids::{StaffId, SubmissionId};
 use madoguchi::domain::staff::Role;
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::{self, Store};
@@ -26,12 +27,12 @@ struct Fixture {
     _dir: tempfile::TempDir,
     app: App,
     boss: Ctx,
-    items: Vec<i64>,
+    items: Vec<SubmissionId>,
 }
 
 const PHONE_WARNING: &str = r#"[{"field":"phone","severity":"warning","rule":"phone_mobile"}]"#;
 
-fn submission(store: &mut Store, n: usize, deadline: &str, clerk: i64) -> i64 {
+fn submission(store: &mut Store, n: usize, deadline: &str, clerk: StaffId) -> SubmissionId {
     common::review::submission(store, n, deadline, clerk, PHONE_WARNING)
 }
 

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
+use madoguchi::domain::ids::{AccountId, StaffId};
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::Store;
@@ -242,7 +243,7 @@ fn account_screen_not_found_and_found() {
 }
 
 /// Registers an employer account as the clerk (no screen involved); its id.
-fn registered(f: &mut Fixture, email: &str) -> i64 {
+fn registered(f: &mut Fixture, email: &str) -> AccountId {
     let id = madoguchi::storage::staff::by_name(f.app.store.conn(), "tanaka")
         .expect("q")
         .expect("row")
@@ -276,7 +277,7 @@ fn account_views(app: &App) -> Vec<(Option<String>, Option<String>, String)> {
 }
 
 /// The account on the account screen, if one is shown.
-fn shown_account(app: &App) -> Option<i64> {
+fn shown_account(app: &App) -> Option<AccountId> {
     match &app.screen {
         Screen::Account(a) => a.view.as_ref().map(|v| v.account.id),
         _ => None,
@@ -455,7 +456,7 @@ fn r_auth_3_disabled_staff_is_signed_out_of_an_open_session() {
     let dir = f._dir.path().join("m.db");
     let mut other = Store::open(&dir).expect("second connection");
     let ctx = Ctx {
-        staff_id: 1,
+        staff_id: StaffId(1),
         staff_name: "admin".into(),
         terminal: "t2".into(),
         now: t0(),

@@ -12,6 +12,7 @@ use madoguchi::clock::{self, Clock};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::{AccountId, StaffId};
 use madoguchi::domain::staff::Role;
 use madoguchi::storage;
 use madoguchi::storage::accounts::NewAccount;
@@ -271,7 +272,7 @@ fn r_id_4_id_change_form_confirm_and_result() {
     snap("lookup_change_confirm", &f.app);
     press(&mut f.app, KeyCode::Char('y'));
     snap("lookup_changed", &f.app);
-    let email = storage::accounts::by_id(f.app.store.conn(), 1)
+    let email = storage::accounts::by_id(f.app.store.conn(), AccountId(1))
         .expect("q")
         .expect("row")
         .email;
@@ -325,7 +326,7 @@ fn r_id_4_change_waits_for_a_supervisor_who_approves_on_the_record() {
     assert!(screen_text(&f.app, 80, 24).contains("統括の承認があるまで変更されません"));
     press(&mut f.app, KeyCode::Char('y'));
     let email = |app: &App| {
-        storage::accounts::by_id(app.store.conn(), 1)
+        storage::accounts::by_id(app.store.conn(), AccountId(1))
             .expect("q")
             .expect("row")
             .email
@@ -513,7 +514,7 @@ fn r_id_1_job_number_is_the_tenth_method() {
     let mut f = fixture(Config::default());
     {
         let conn = f.app.store.conn();
-        let (acc, est): (i64, i64) = conn
+        let (acc, est): (AccountId, i64) = conn
             .query_row("SELECT account_id, id FROM establishments", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
@@ -583,7 +584,7 @@ fn audit_viewer_at_80_columns_keeps_ids_whole_names_actions_and_opens_a_row() {
             f.app.store.conn(),
             &storage::audit::AuditEntry {
                 at_utc: format!("2026-11-24T01:2{i}:00Z"),
-                staff_id: Some(4),
+                staff_id: Some(StaffId(4)),
                 staff_name: Some("suzuki".into()),
                 staff_roles: Some("supervisor".into()),
                 terminal: "pts/12 (192.168.10.21)".into(),

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::account::AccountKind;
 use madoguchi::domain::authkey::{self, ActivationOutcome};
+use madoguchi::domain::ids::AccountId;
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::service::accounts::{self, RegisterInput};
 use madoguchi::service::auth::{self, SignInError, SignInFailure};
@@ -848,7 +849,7 @@ fn r_reg_2_v15_upgrade_keeps_and_reports_live_accounts_differing_only_in_case() 
     let conflicts = storage::accounts::email_case_conflicts(conn).expect("conflicts");
     let listed: Vec<(i64, i64, &str)> = conflicts
         .iter()
-        .map(|c| (c.account_id, c.holder_id, c.email.as_str()))
+        .map(|c| (c.account_id.0, c.holder_id.0, c.email.as_str()))
         .collect();
     assert_eq!(
         listed,
@@ -862,11 +863,11 @@ fn r_reg_2_v15_upgrade_keeps_and_reports_live_accounts_differing_only_in_case() 
     let holder = storage::accounts::live_by_email_key(conn, "taro@gmail.com")
         .expect("q")
         .expect("holder");
-    assert_eq!(holder.id, 2);
+    assert_eq!(holder.id, AccountId(2));
     let all: Vec<i64> = storage::accounts::all_by_email_key(conn, "taro@gmail.com")
         .expect("q")
         .iter()
-        .map(|a| a.id)
+        .map(|a| a.id.0)
         .collect();
     assert_eq!(all, vec![4, 3, 2, 1]);
 }
@@ -900,10 +901,11 @@ fn r_reg_2_case_conflicts_are_listed_masked_for_supervisors_only() {
     let admin = e.admin.clone();
     let boss = add_staff(&mut e.store, &admin, "suzuki", Role::Supervisor, CLERK_PW);
     let list = accounts::email_case_conflicts(&e.store, &boss).expect("list");
-    let seen: Vec<(i64, i64)> = list.iter().map(|c| (c.account_id, c.holder_id)).collect();
+    let seen: Vec<(AccountId, AccountId)> =
+        list.iter().map(|c| (c.account_id, c.holder_id)).collect();
     assert_eq!(
         seen,
-        vec![(a.account_id, a.account_id), (900, a.account_id)]
+        vec![(a.account_id, a.account_id), (AccountId(900), a.account_id)]
     );
     for c in &list {
         assert!(c.email.contains('*'), "masked: {}", c.email);
@@ -922,9 +924,9 @@ fn r_reg_2_case_conflicts_are_listed_masked_for_supervisors_only() {
     )
     .expect("search")
     .hits;
-    let mut ids: Vec<Option<i64>> = hits.iter().map(|h| h.account_id).collect();
+    let mut ids: Vec<Option<AccountId>> = hits.iter().map(|h| h.account_id).collect();
     ids.sort();
-    assert_eq!(ids, vec![Some(a.account_id), Some(900)]);
+    assert_eq!(ids, vec![Some(a.account_id), Some(AccountId(900))]);
     // While any of them is live the address stays taken, in any letter case.
     e.store
         .conn()
@@ -944,7 +946,7 @@ fn r_reg_2_case_conflicts_are_listed_masked_for_supervisors_only() {
         matches!(
             err,
             ServiceError::EmailInUse {
-                account_id: 900,
+                account_id: AccountId(900),
                 ..
             }
         ),
@@ -965,7 +967,7 @@ fn r_reg_2_an_old_carrier_account_registered_before_the_rule_is_still_found() {
         .expect("row");
     assert_eq!(
         accounts::find(&e.store, &e.clerk, "taro..yamada@docomo.ne.jp").expect("find"),
-        Some(700)
+        Some(AccountId(700))
     );
     let hits = madoguchi::service::lookup::search(
         &mut e.store,

@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use chrono::{DateTime, Utc};
 use madoguchi::config::Config;
 use madoguchi::domain::establishment::Establishment;
+use madoguchi::domain::ids::{AccountId, StaffId, SubmissionId};
 use madoguchi::domain::submission::SubmissionKind;
 use madoguchi::service::{queue, sweep};
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
@@ -22,7 +23,7 @@ fn t(s: &str) -> DateTime<Utc> {
 }
 
 /// The counter clerk of `common::office`.
-fn clerk(store: &Store) -> i64 {
+fn clerk(store: &Store) -> StaffId {
     storage::staff::by_name(store.conn(), "tanaka")
         .expect("q")
         .expect("tanaka")
@@ -35,14 +36,14 @@ fn clerk(store: &Store) -> i64 {
 #[allow(clippy::too_many_arguments)]
 fn employer(
     store: &mut Store,
-    clerk: i64,
+    clerk: StaffId,
     n: usize,
     name: &str,
     job: &str,
     deadline: &str,
     jobs: usize,
     now: DateTime<Utc>,
-) -> (i64, Vec<i64>) {
+) -> (AccountId, Vec<SubmissionId>) {
     let tx = store.immediate().expect("tx");
     let acc = common::review::activated_employer(
         &tx,
@@ -282,12 +283,12 @@ fn r_dl_3_purged_names_leave_no_trace_in_the_search_index() {
         storage::outbox::checkpoint_truncate(store.conn()).expect("checkpoint");
         let tombs = storage::review::tombstones(store.conn()).expect("tombstones");
         assert!(
-            tombs.iter().any(|t| t.0 == "account" && t.1 == acc),
+            tombs.iter().any(|t| t.0 == "account" && t.1 == acc.0),
             "{when}"
         );
         for id in &ids {
             assert!(
-                tombs.iter().any(|t| t.0 == "submission" && t.1 == *id),
+                tombs.iter().any(|t| t.0 == "submission" && t.1 == id.0),
                 "{when}"
             );
         }
@@ -350,7 +351,7 @@ fn n(v: &serde_json::Value, k: &str) -> i64 {
 }
 
 /// Mails of a template queued to an account.
-fn mails(store: &Store, acc: i64, template: &str) -> usize {
+fn mails(store: &Store, acc: AccountId, template: &str) -> usize {
     storage::outbox::for_account(store.conn(), acc)
         .expect("outbox")
         .iter()
@@ -358,7 +359,7 @@ fn mails(store: &Store, acc: i64, template: &str) -> usize {
         .count()
 }
 
-fn account_state(store: &Store, acc: i64) -> String {
+fn account_state(store: &Store, acc: AccountId) -> String {
     storage::accounts::by_id(store.conn(), acc)
         .expect("q")
         .expect("account")
@@ -551,13 +552,13 @@ fn r_dl_3_withdrawn_accounts_are_purged_after_31_days_not_30() {
     assert!(
         tombs
             .iter()
-            .any(|t| t.0 == "account" && t.1 == acc && t.3 == "withdrawn_31_days")
+            .any(|t| t.0 == "account" && t.1 == acc.0 && t.3 == "withdrawn_31_days")
     );
     for id in &ids {
         assert_eq!(
             tombs
                 .iter()
-                .filter(|t| t.0 == "submission" && t.1 == *id)
+                .filter(|t| t.0 == "submission" && t.1 == id.0)
                 .count(),
             1
         );

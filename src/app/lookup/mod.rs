@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::form::{Field, Form};
 use super::keymap::Action;
 use super::{App, Screen, Tone};
+use crate::domain::ids::AccountId;
 use crate::i18n::ui::Msg;
 use crate::service::lookup::{self, CustomerView, SearchKey, SearchResult};
 use crate::service::{FieldIssue, ServiceError};
@@ -24,10 +25,10 @@ use confirm::{ask_change, ask_decide, ask_mail, ask_reveal};
 pub struct Visit {
     pub purpose: Option<String>,
     /// Given at ID照会 or the account screen; covers both.
-    pub per_customer: BTreeMap<i64, String>,
+    pub per_customer: BTreeMap<AccountId, String>,
     /// Given when opening a customer's submission (本登録審査…). Kept apart: a purpose given
     /// to look up a forgotten ID does not cover reading their job offers (issue 15 item 12).
-    pub per_customer_review: BTreeMap<i64, String>,
+    pub per_customer_review: BTreeMap<AccountId, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +159,7 @@ impl Lookup {
         }
     }
 
-    fn account_id(&self) -> Option<i64> {
+    fn account_id(&self) -> Option<AccountId> {
         self.detail.as_ref().and_then(|d| d.hit.account_id)
     }
 }
@@ -395,7 +396,7 @@ fn open_selected(app: &mut App) {
     }
 }
 
-fn purpose_for(app: &App, id: i64) -> String {
+fn purpose_for(app: &App, id: AccountId) -> String {
     app.visit
         .per_customer
         .get(&id)

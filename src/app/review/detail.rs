@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::app::form::{Field, Form};
 use crate::app::keymap::Action;
 use crate::app::{App, Overlay, Pending, Screen, Tone, purpose};
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::refusal::Refusal;
 use crate::i18n::ui::Msg;
 use crate::service::review::{self, Detail};
@@ -79,7 +80,7 @@ impl DetailView {
 
 /// Opens a submission's detail. R-ID-5: the first record of a customer (account) this session
 /// asks for the purpose first, with `suggested` selected; later ones reuse the answer.
-pub fn open_detail(app: &mut App, id: i64, suggested: &str) {
+pub fn open_detail(app: &mut App, id: SubmissionId, suggested: &str) {
     let Some(ctx) = app.ctx() else { return };
     let brief = match review::brief(&app.store, &ctx, id) {
         Ok(b) => b,
@@ -104,7 +105,7 @@ pub fn open_detail(app: &mut App, id: i64, suggested: &str) {
 
 /// The purpose was given: the view is audited with it, remembered for the customer, and the
 /// detail takes the prompt's place (Back returns to where the item was chosen).
-pub fn open_with_purpose(app: &mut App, id: i64, account_id: i64, purpose: &str) {
+pub fn open_with_purpose(app: &mut App, id: SubmissionId, account_id: AccountId, purpose: &str) {
     if let Some(v) = view(app, id, purpose) {
         app.visit
             .per_customer_review
@@ -114,7 +115,7 @@ pub fn open_with_purpose(app: &mut App, id: i64, account_id: i64, purpose: &str)
 }
 
 /// One audit row `submission.view` with the purpose (R-ID-5).
-fn view(app: &mut App, id: i64, purpose: &str) -> Option<Box<DetailView>> {
+fn view(app: &mut App, id: SubmissionId, purpose: &str) -> Option<Box<DetailView>> {
     let ctx = app.ctx()?;
     match review::detail(&mut app.store, &ctx, id, purpose) {
         Ok(detail) => Some(Box::new(DetailView::new(detail))),
@@ -298,7 +299,7 @@ pub fn act_detail(app: &mut App, action: Action) {
 }
 
 /// Runs a confirmed review action; someone acting first is shown as a notice (R-REV-5).
-pub fn run_pending(app: &mut App, id: i64, key: ReviewKey, seen: Option<i64>) {
+pub fn run_pending(app: &mut App, id: SubmissionId, key: ReviewKey, seen: Option<i64>) {
     let Some(ctx) = app.ctx() else { return };
     let cfg = app.cfg.clone();
     let store = &mut app.store;

@@ -11,6 +11,7 @@ pub use super::fields::{FieldSet, field_label};
 pub use super::findings::severity_label;
 use super::rules::rule_text;
 use crate::domain::account::{AccountKind, AccountOrigin, AccountState};
+use crate::domain::ids::AccountId;
 use crate::domain::issue::FieldIssue;
 use crate::domain::mail::MailState;
 use crate::domain::refusal::Failure;
@@ -186,10 +187,10 @@ pub fn error_message<'a>(lang: Lang, e: impl Into<Failure<'a>>) -> String {
         Failure::EmailInUse { account_id, kind } => {
             let k = kind_label(lang, kind);
             match (lang, account_id) {
-                (Lang::Ja, 0) => format!(
+                (Lang::Ja, AccountId(0)) => format!(
                     "メールアドレス: 既に使われています（他の端末で同時に{k}アカウントとして登録されました）"
                 ),
-                (Lang::En, 0) => {
+                (Lang::En, AccountId(0)) => {
                     format!("Email: already in use (just registered as a {k} account elsewhere)")
                 }
                 (Lang::Ja, id) => {

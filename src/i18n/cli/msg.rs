@@ -3,6 +3,7 @@
 //! because each one formats its values.
 
 use crate::domain::account::AccountKind;
+use crate::domain::ids::AccountId;
 use crate::i18n::Lang;
 
 use super::{audit_reason, kind_label, pick};
@@ -39,11 +40,11 @@ pub enum CliMsg<'a> {
         password: &'a str,
     },
     AccountHeading {
-        id: i64,
+        id: AccountId,
         kind: AccountKind,
     },
     Registered {
-        id: i64,
+        id: AccountId,
         kind: AccountKind,
     },
     QueuedMail {

@@ -2,6 +2,7 @@
 //! the field and the rule.
 
 use super::*;
+use crate::domain::ids::AccountId;
 
 #[test]
 fn r_reg_2_fullwidth_hint_names_field_and_converted_form() {
@@ -35,7 +36,7 @@ fn r_reg_2_old_carrier_address_told_why_and_what_to_do() {
 #[test]
 fn r_reg_2_email_in_use_names_the_holder() {
     let e = Failure::EmailInUse {
-        account_id: 7,
+        account_id: AccountId(7),
         kind: AccountKind::Employer,
     };
     assert!(error_message(Lang::Ja, e).contains("求人者アカウント #7"));

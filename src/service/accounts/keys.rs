@@ -12,6 +12,7 @@ use crate::domain::account::{AccountOrigin, AccountState, KeyRequestSubject};
 use crate::domain::authkey::{self, ActivationOutcome, KeyState};
 use crate::domain::deadline;
 use crate::domain::email::{self};
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::refusal::Refusal;
 use crate::domain::staff::Permission;
 use crate::mail::template::Template;
@@ -62,7 +63,7 @@ pub(super) fn key_vars<'a>(key: &str, expires: DateTime<Utc>) -> BTreeMap<&'a st
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Reissued {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub key_expires_at: DateTime<Utc>,
     pub mail: QueuedInfo,
     /// Unsent mails of the old key that were cancelled (R-MAIL-6).
@@ -78,7 +79,7 @@ pub fn reissue_key(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Reissued> {
     let key = new_key(store.secret(), ctx.now);
     let tx = store.immediate()?;
@@ -143,7 +144,7 @@ pub fn key_request_subject(acc: &AccountRow) -> KeyRequestSubject {
 /// What a granted key request did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct KeyRequested {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub key_expires_at: DateTime<Utc>,
     pub mail: QueuedInfo,
 }
@@ -168,7 +169,7 @@ pub fn request_key(
     crate::domain::account::judge_key_request(key_request_subject(&acc), birth_date)
         .map_err(Refusal::KeyRequest)?;
     let ctx = Ctx {
-        staff_id: 0,
+        staff_id: StaffId(0),
         staff_name: "internet-service".into(),
         terminal: "interchange".into(),
         now,
@@ -209,7 +210,7 @@ const KEYS_COMPARED: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Activation {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub outcome: String,
     pub tries_left: Option<i64>,
     pub provisional_deadline: Option<String>,

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::domain::ids::{AccountId, StaffId};
 use crate::mail::template::Template;
 use crate::storage::accounts::NewAccount;
 use crate::storage::keys::KeyPurpose;
@@ -32,7 +33,7 @@ pub(super) fn insert_account(
     conn: &rusqlite::Connection,
     a: &NewAccount<'_>,
     now: DateTime<Utc>,
-) -> Result<i64> {
+) -> Result<AccountId> {
     storage::accounts::insert(conn, a, now).map_err(|e| match &e {
         storage::StorageError::Sqlite(s) if is_unique_violation(s) => {
             match storage::accounts::live_by_email_key(conn, a.email_key) {
@@ -41,7 +42,7 @@ pub(super) fn insert_account(
                     kind: h.kind,
                 },
                 _ => ServiceError::EmailInUse {
-                    account_id: 0,
+                    account_id: AccountId(0),
                     kind: a.kind,
                 },
             }
@@ -69,7 +70,7 @@ pub(super) fn issue_key(
     conn: &rusqlite::Connection,
     cfg: &Config,
     ctx: &Ctx,
-    account: (i64, &str),
+    account: (AccountId, &str),
     template: Template,
     key: &NewKey,
 ) -> Result<IssuedKey> {
@@ -82,7 +83,7 @@ pub(super) fn issue_key(
         cancelled_mails += moved.len();
         log_cancelled(&moved, "cancelled: its key was replaced");
     }
-    let issued_by = (ctx.staff_id != 0).then_some(ctx.staff_id);
+    let issued_by = (ctx.staff_id != StaffId(0)).then_some(ctx.staff_id);
     let key_id = storage::keys::insert(
         conn,
         account_id,

@@ -10,6 +10,7 @@ use crate::clock::jst_date;
 use crate::config::Config;
 use crate::domain::account::{AccountKind, AccountOrigin, MAX_ADDITIONAL_ACCOUNTS};
 use crate::domain::email::{self, Email, EmailError};
+use crate::domain::ids::AccountId;
 use crate::domain::mask::mask_email;
 use crate::domain::staff::Permission;
 use crate::domain::{kana, numbers};
@@ -53,7 +54,7 @@ struct Valid {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Registered {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub kind: AccountKind,
     pub email: String,
     /// 「メールアドレス登録のお知らせ」 (no key: the customer asks for it online, R-KEY-0).

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::clock::to_db;
 use crate::domain::account::AccountState;
 use crate::domain::email::{self};
+use crate::domain::ids::AccountId;
 use crate::domain::mask::mask_email;
 use crate::domain::staff::Permission;
 use crate::service::{Audit, Ctx, Result, ServiceError, require};
@@ -146,7 +147,7 @@ pub fn show(store: &mut Store, ctx: &Ctx, email_input: &str, purpose: &str) -> R
 ///
 /// # Errors
 /// `Denied`, storage failures.
-pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<i64>> {
+pub fn find(store: &Store, ctx: &Ctx, email_input: &str) -> Result<Option<AccountId>> {
     require(store.conn(), ctx, Permission::ViewAccount)?;
     let Some(key) = email::key_of_input(email_input) else {
         return Ok(None);
@@ -194,7 +195,7 @@ fn pick(conn: &rusqlite::Connection, key: &str) -> Result<Option<AccountRow>> {
 ///
 /// # Errors
 /// `NotFound`, `Denied`.
-pub fn refresh(store: &Store, ctx: &Ctx, account_id: i64) -> Result<AccountView> {
+pub fn refresh(store: &Store, ctx: &Ctx, account_id: AccountId) -> Result<AccountView> {
     require(store.conn(), ctx, Permission::ViewAccount)?;
     let acc = storage::accounts::by_id(store.conn(), account_id)?.ok_or(ServiceError::NotFound)?;
     load_view(store.conn(), acc, ctx.now)

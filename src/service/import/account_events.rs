@@ -2,12 +2,13 @@
 //! and the rule that only an account in its provisional period or opened may submit.
 
 use super::*;
+use crate::domain::ids::StaffId;
 
 /// The import's own context for the mails it queues: the system, at the import's time (a key
 /// the customer asked for is issued by nobody at the office).
 pub(super) fn system_ctx(run: &Run<'_>) -> Ctx {
     Ctx {
-        staff_id: 0,
+        staff_id: StaffId(0),
         staff_name: "import".into(),
         terminal: "import".into(),
         now: run.now,

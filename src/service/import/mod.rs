@@ -24,6 +24,7 @@
 //! `account_events` / `submission_events` are what each kind of event does.
 
 use crate::domain::email::Email;
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::rc::Rc;
@@ -328,7 +329,7 @@ struct Run<'c> {
     /// comparing the database's `data_version` with [`Run::valid_for`].
     accounts: HashMap<String, Option<Rc<AccountRow>>>,
     /// (account, establishment submission id) → its establishment, when found.
-    links: HashMap<(i64, String), i64>,
+    links: HashMap<(AccountId, String), i64>,
     /// Establishment → its R-VISIT-1 history, as a new offer of it sees it (a new offer is
     /// not registered, and nothing the import writes is either: it stays right all import).
     histories: HashMap<i64, storage::submissions::HistoryCounts>,

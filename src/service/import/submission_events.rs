@@ -2,6 +2,7 @@
 //! submission or its next version, its deadline and visit reasons.
 
 use super::*;
+use crate::domain::ids::SubmissionId;
 
 /// Which state a new version leaves the submission in: received stays received (the employer
 /// corrected it before review), returned goes back to received (resubmit); others refuse.
@@ -32,7 +33,11 @@ impl<'a> NewVersion<'a> {
     }
 
     /// Its row as version `version` of submission `submission_id`.
-    fn row(&self, submission_id: i64, version: i64) -> storage::submissions::NewVersion<'a> {
+    fn row(
+        &self,
+        submission_id: SubmissionId,
+        version: i64,
+    ) -> storage::submissions::NewVersion<'a> {
         storage::submissions::NewVersion {
             submission_id,
             version,
@@ -241,7 +246,7 @@ pub(super) fn visit_reasons_for(
     run: &mut Run<'_>,
     acc: &AccountRow,
     establishment_id: i64,
-    exclude: Option<i64>,
+    exclude: Option<SubmissionId>,
     job: &JobOffer,
     at: DateTime<Utc>,
 ) -> Result<Vec<(&'static str, String)>> {
@@ -250,7 +255,12 @@ pub(super) fn visit_reasons_for(
         None => match run.histories.get(&establishment_id) {
             Some(h) => h.clone(),
             None => {
-                let h = storage::submissions::history(conn, establishment_id, 0, VISIT_SINCE)?;
+                let h = storage::submissions::history(
+                    conn,
+                    establishment_id,
+                    SubmissionId(0),
+                    VISIT_SINCE,
+                )?;
                 run.histories.insert(establishment_id, h.clone());
                 h
             }

@@ -1,5 +1,6 @@
 //! The import's unit tests (R-IO-2 transactions and chunks, R-VISIT-1 history, R-REV-6 counts).
 use super::*;
+use crate::domain::ids::StaffId;
 use crate::r#gen::{GenOptions, generate, prepare_accounts};
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -19,7 +20,7 @@ fn committed(w: Result<Written>) -> BatchDone {
 }
 
 /// The office and its admin (the id).
-fn office(store: &mut Store) -> i64 {
+fn office(store: &mut Store) -> StaffId {
     crate::service::setup::init(
         store,
         &crate::service::setup::InitInput {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::clock::fmt_jst;
 use crate::config::Config;
 use crate::domain::email::{Email, EmailError};
+use crate::domain::ids::{AccountId, StaffId};
 use crate::domain::lookup::IdentityCheck;
 use crate::domain::mask::mask_email;
 use crate::domain::refusal::Refusal;
@@ -27,14 +28,17 @@ use super::{checked_purpose, invalid, live_account};
 pub enum ChangeOutcome {
     /// Changed: the new address got a key, both addresses a notice.
     Changed {
-        account_id: i64,
+        account_id: AccountId,
         new_email_masked: String,
         key_expires_at: chrono::DateTime<chrono::Utc>,
         replaced_keys: usize,
         cancelled_mails: usize,
     },
     /// Waiting for a supervisor (`[id_change] needs_supervisor`).
-    Pending { request_id: i64, account_id: i64 },
+    Pending {
+        request_id: i64,
+        account_id: AccountId,
+    },
 }
 
 fn parse_new_email(input: &str) -> Result<Email> {
@@ -74,7 +78,7 @@ pub fn change_email(
     cfg: &Config,
     ctx: &Ctx,
     purpose: &str,
-    account_id: i64,
+    account_id: AccountId,
     new_email: &str,
     id_check: &IdentityCheck,
 ) -> Result<ChangeOutcome> {
@@ -157,10 +161,10 @@ fn apply_change(
     ctx: &Ctx,
     permission: Permission,
     purpose: &str,
-    account_id: i64,
+    account_id: AccountId,
     new: &Email,
     evidence: &str,
-    request: Option<(i64, i64)>,
+    request: Option<(i64, StaffId)>,
 ) -> Result<ChangeOutcome> {
     let key = crate::domain::authkey::generate(&mut rand::rng());
     let key_hash = store.secret().key_hash(&key);
@@ -183,7 +187,7 @@ fn apply_change(
     check_new_email(&tx, &acc, new)?;
     q::set_email(&tx, account_id, new.as_str(), &new.key(), ctx.now).map_err(|e| match &e {
         storage::StorageError::Sqlite(s) if is_unique_violation(s) => ServiceError::EmailInUse {
-            account_id: 0,
+            account_id: AccountId(0),
             kind: acc.kind,
         },
         _ => e.into(),

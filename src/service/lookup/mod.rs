@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
+use crate::domain::ids::AccountId;
 use crate::domain::lookup::{self, IdentityCheck};
 use crate::domain::mask::{mask_digits, mask_email};
 use crate::domain::refusal::Refusal;
@@ -48,7 +49,7 @@ pub struct CustomerView {
     pub pending_change: Option<i64>,
 }
 
-fn live_account(conn: &rusqlite::Connection, account_id: i64) -> Result<AccountRow> {
+fn live_account(conn: &rusqlite::Connection, account_id: AccountId) -> Result<AccountRow> {
     storage::accounts::by_id(conn, account_id)?.ok_or(ServiceError::NotFound)
 }
 
@@ -56,7 +57,12 @@ fn live_account(conn: &rusqlite::Connection, account_id: i64) -> Result<AccountR
 ///
 /// # Errors
 /// `NotFound`, `Invalid` purpose, `Denied`.
-pub fn view(store: &mut Store, ctx: &Ctx, purpose: &str, account_id: i64) -> Result<CustomerView> {
+pub fn view(
+    store: &mut Store,
+    ctx: &Ctx,
+    purpose: &str,
+    account_id: AccountId,
+) -> Result<CustomerView> {
     let purpose = checked_purpose(purpose)?;
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Lookup)?;
@@ -101,7 +107,7 @@ pub fn reveal(
     store: &mut Store,
     ctx: &Ctx,
     purpose: &str,
-    account_id: i64,
+    account_id: AccountId,
     id_check: &IdentityCheck,
 ) -> Result<String> {
     let purpose = checked_purpose(purpose)?;
@@ -139,7 +145,7 @@ pub fn mail_id(
     cfg: &Config,
     ctx: &Ctx,
     purpose: &str,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<QueuedInfo> {
     let purpose = checked_purpose(purpose)?;
     let tx = store.immediate()?;
@@ -187,7 +193,7 @@ pub fn mail_id(
 ///
 /// # Errors
 /// `NotFound`.
-pub fn live_account_id(store: &Store, email: &str) -> Result<i64> {
+pub fn live_account_id(store: &Store, email: &str) -> Result<AccountId> {
     let key = crate::domain::email::key_of_input(email).ok_or(ServiceError::NotFound)?;
     storage::accounts::live_by_email_key(store.conn(), &key)?
         .map(|a| a.id)

@@ -3,6 +3,7 @@
 //! Apart from the record and the change because it reads many rows and changes none.
 
 use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::ids::AccountId;
 use crate::domain::kana::{kana_search_key, search_key};
 use crate::domain::mask::{mask_digits, mask_email, mask_name, mask_phone};
 use crate::domain::numbers;
@@ -60,7 +61,7 @@ impl SearchKey {
 /// One result line: a customer account (with its establishment for employers), masked.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Hit {
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub kind: AccountKind,
     /// `None` when the establishment has no account yet.
     pub state: Option<AccountState>,
@@ -270,7 +271,7 @@ pub(super) fn account_hit(conn: &rusqlite::Connection, a: &AccountRow, rank: u8)
     })
 }
 
-fn hits_for_accounts(conn: &rusqlite::Connection, ids: &[i64], rank: u8) -> Result<Vec<Hit>> {
+fn hits_for_accounts(conn: &rusqlite::Connection, ids: &[AccountId], rank: u8) -> Result<Vec<Hit>> {
     let mut out = Vec::new();
     for id in ids {
         if let Some(a) = storage::accounts::by_id(conn, *id)? {
@@ -301,10 +302,10 @@ fn hits_for_establishments(
 fn add_accounts(
     conn: &rusqlite::Connection,
     hits: &mut Vec<Hit>,
-    ids: Vec<i64>,
+    ids: Vec<AccountId>,
     est: Option<&EstablishmentHit>,
 ) -> Result<()> {
-    let extra: Vec<i64> = ids
+    let extra: Vec<AccountId> = ids
         .into_iter()
         .filter(|id| !hits.iter().any(|h| h.account_id == Some(*id)))
         .collect();
@@ -418,7 +419,7 @@ fn order(hits: &mut [Hit]) {
             !h.state.is_some_and(AccountState::is_live),
             h.account_id.is_none(),
             h.establishment_id.unwrap_or(i64::MAX),
-            h.account_id.unwrap_or(i64::MAX),
+            h.account_id.map_or(i64::MAX, AccountId::get),
         )
     });
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use rusqlite::Connection;
 
 use crate::config::Config;
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::refusal::Refusal;
 use crate::domain::review::{self, ApprovalFacts, ReviewAction, ReviewRefusal};
 use crate::domain::staff::Permission;
@@ -45,7 +46,7 @@ fn employer_mail(
     conn: &Connection,
     cfg: &Config,
     ctx: &Ctx,
-    account_id: i64,
+    account_id: AccountId,
     template: Template,
     vars: BTreeMap<&str, String>,
 ) -> Result<Option<String>> {
@@ -84,7 +85,7 @@ pub fn return_item(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     reason: &str,
     text: &str,
     seen: Option<i64>,
@@ -112,7 +113,7 @@ pub fn reject(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     reason: &str,
     text: &str,
     seen: Option<i64>,
@@ -137,7 +138,7 @@ fn decide(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     action: ReviewAction,
     perm: Permission,
     reason: &str,
@@ -201,7 +202,7 @@ fn decide(
     Ok(o)
 }
 
-fn facts_for(f: &Facts, approver: i64, est_ok: bool) -> ApprovalFacts {
+fn facts_for(f: &Facts, approver: StaffId, est_ok: bool) -> ApprovalFacts {
     ApprovalFacts {
         kind: f.kind,
         state: f.state,
@@ -292,7 +293,7 @@ pub fn approve(
     store: &mut Store,
     cfg: &Config,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     seen: Option<i64>,
 ) -> Result<Outcome> {
     let tx = store.immediate()?;

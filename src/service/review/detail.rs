@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use crate::clock::{fmt_jst, from_db, jst_date};
 use crate::domain::deadline::{DaysLeft, Urgency, days_left, urgency};
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::review::{self, ReviewAction};
 use crate::domain::staff::Permission;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
@@ -45,12 +46,12 @@ impl serde::Serialize for VisitReasonLine {
 /// Everything the detail screen shows. Text from outside is sanitised here.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Detail {
-    pub id: i64,
+    pub id: SubmissionId,
     pub external_id: String,
     pub kind: SubmissionKind,
     pub state: SubmissionState,
     pub display_name: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub deadline: Option<String>,
     pub days_left: Option<i64>,
     pub urgency: Option<&'static str>,
@@ -59,7 +60,7 @@ pub struct Detail {
     pub deadline_unofficial: bool,
     pub received_at: String,
     pub assigned: Option<String>,
-    pub assigned_staff: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
     pub follow_up_date: Option<String>,
     pub job_number: Option<String>,
     pub establishment_number: Option<String>,
@@ -138,7 +139,7 @@ fn diff_of(kind: SubmissionKind, old: &str, new: &str) -> Vec<(String, String, S
 ///
 /// # Errors
 /// `Denied`, `NotFound`, storage failures.
-pub fn detail(store: &mut Store, ctx: &Ctx, id: i64, purpose: &str) -> Result<Detail> {
+pub fn detail(store: &mut Store, ctx: &Ctx, id: SubmissionId, purpose: &str) -> Result<Detail> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ViewSubmission)?;
     let d = read_detail(&tx, ctx, id)?;
@@ -163,13 +164,13 @@ pub fn detail(store: &mut Store, ctx: &Ctx, id: i64, purpose: &str) -> Result<De
 ///
 /// # Errors
 /// `Denied`, `NotFound`, storage failures.
-pub fn reread(store: &Store, ctx: &Ctx, id: i64) -> Result<Detail> {
+pub fn reread(store: &Store, ctx: &Ctx, id: SubmissionId) -> Result<Detail> {
     let conn = store.conn();
     require(conn, ctx, Permission::ViewSubmission)?;
     read_detail(conn, ctx, id)
 }
 
-fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
+fn read_detail(conn: &Connection, ctx: &Ctx, id: SubmissionId) -> Result<Detail> {
     let row = storage::submissions::by_id(conn, id)?.ok_or(ServiceError::NotFound)?;
     let f = load(conn, id)?;
     let versions = storage::submissions::versions(conn, id)?;
@@ -195,7 +196,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .filter(|_| row.state.is_pending());
     let dl = pending_deadline.map(|d| days_left(d, today, &cal));
-    let staff_name = |sid: Option<i64>| -> Result<Option<String>> {
+    let staff_name = |sid: Option<StaffId>| -> Result<Option<String>> {
         Ok(match sid {
             Some(s) => storage::staff::by_id(conn, s)?.map(|r| r.display_name),
             None => None,
@@ -284,8 +285,16 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: i64) -> Result<Detail> {
 #[allow(clippy::type_complexity)]
 pub fn for_account(
     store: &Store,
-    account_id: i64,
-) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
+    account_id: AccountId,
+) -> Result<
+    Vec<(
+        SubmissionId,
+        SubmissionKind,
+        SubmissionState,
+        String,
+        Option<String>,
+    )>,
+> {
     Ok(rs::for_account(store.conn(), account_id)?
         .into_iter()
         .map(|(a, b, c, d, e)| (a, b, c, sanitize(&d, false), e))

@@ -19,6 +19,7 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::refusal::Refusal;
 use crate::domain::review::{self, ReviewAction, ReviewRefusal};
 use crate::domain::staff::{Permission, Role};
@@ -40,7 +41,7 @@ pub const TEXT_MAX: usize = 400;
 /// What an action did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Outcome {
-    pub id: i64,
+    pub id: SubmissionId,
     pub action: &'static str,
     pub state: SubmissionState,
     /// Mails queued (subject).
@@ -48,12 +49,12 @@ pub struct Outcome {
     /// Items approved with it (R-REV-4 establishment + jobs), with their numbers.
     pub registered: Vec<Registered>,
     /// Checked jobs of the establishment left for later, with the reason code.
-    pub skipped: Vec<(i64, &'static str)>,
+    pub skipped: Vec<(SubmissionId, &'static str)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Registered {
-    pub id: i64,
+    pub id: SubmissionId,
     pub kind: SubmissionKind,
     pub number: String,
 }
@@ -83,7 +84,7 @@ fn acted_first(conn: &Connection, f: &Facts) -> Result<ServiceError> {
     acted_first_by(conn, f, false)
 }
 
-fn load(conn: &Connection, id: i64) -> Result<Facts> {
+fn load(conn: &Connection, id: SubmissionId) -> Result<Facts> {
     rs::facts(conn, id)?.ok_or(ServiceError::NotFound)
 }
 
@@ -111,14 +112,14 @@ fn guard(conn: &Connection, f: &Facts, action: ReviewAction, seen: Option<i64>) 
     take_version(conn, f, seen)
 }
 
-fn subject(id: i64) -> String {
+fn subject(id: SubmissionId) -> String {
     format!("submission:{id}")
 }
 
 fn history(
     conn: &Connection,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     action: &str,
     states: Option<(SubmissionState, SubmissionState)>,
     detail: Option<&str>,
@@ -143,7 +144,7 @@ fn audit_ok(
     ctx: &Ctx,
     roles: &crate::domain::staff::Roles,
     action: &str,
-    id: i64,
+    id: SubmissionId,
     detail: Option<String>,
 ) -> Result<()> {
     audit(
@@ -186,7 +187,7 @@ pub fn clean_text(s: &str) -> Result<String> {
 ///
 /// # Errors
 /// `Denied`, `NotFound`, `Refused` (not pending, or someone else claimed it first).
-pub fn claim(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result<Outcome> {
+pub fn claim(store: &mut Store, ctx: &Ctx, id: SubmissionId, seen: Option<i64>) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
@@ -208,7 +209,7 @@ pub fn claim(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result
     Ok(simple(id, "claim", f.state))
 }
 
-fn simple(id: i64, action: &'static str, state: SubmissionState) -> Outcome {
+fn simple(id: SubmissionId, action: &'static str, state: SubmissionState) -> Outcome {
     Outcome {
         id,
         action,
@@ -223,7 +224,12 @@ fn simple(id: i64, action: &'static str, state: SubmissionState) -> Outcome {
 ///
 /// # Errors
 /// `Denied`, `NotFound`, `Refused`.
-pub fn release(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Result<Outcome> {
+pub fn release(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: SubmissionId,
+    seen: Option<i64>,
+) -> Result<Outcome> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::Review)?;
     let f = load(&tx, id)?;
@@ -245,7 +251,7 @@ pub fn release(store: &mut Store, ctx: &Ctx, id: i64, seen: Option<i64>) -> Resu
 pub fn hand_over(
     store: &mut Store,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     to_name: &str,
     seen: Option<i64>,
 ) -> Result<Outcome> {
@@ -275,7 +281,7 @@ pub fn hand_over(
 pub fn check(
     store: &mut Store,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     ticks: &[String],
     seen: Option<i64>,
 ) -> Result<Outcome> {
@@ -316,7 +322,7 @@ pub fn check(
 pub fn record_visit(
     store: &mut Store,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     date: NaiveDate,
     seen: Option<i64>,
 ) -> Result<Outcome> {
@@ -339,7 +345,7 @@ pub fn record_visit(
 pub fn flag_visit(
     store: &mut Store,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     note: &str,
     seen: Option<i64>,
 ) -> Result<Outcome> {
@@ -362,7 +368,7 @@ pub fn flag_visit(
 pub fn comment(
     store: &mut Store,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     text: &str,
     seen: Option<i64>,
 ) -> Result<Outcome> {
@@ -391,7 +397,7 @@ pub fn comment(
 pub fn follow_up(
     store: &mut Store,
     ctx: &Ctx,
-    id: i64,
+    id: SubmissionId,
     date: Option<NaiveDate>,
     seen: Option<i64>,
 ) -> Result<Outcome> {
@@ -410,7 +416,7 @@ pub fn follow_up(
 /// A colleague an item can be handed to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Colleague {
-    pub id: i64,
+    pub id: StaffId,
     /// The sign-in name `hand_over` takes.
     pub name: String,
     pub display_name: String,
@@ -438,15 +444,15 @@ pub fn colleagues(store: &Store, ctx: &Ctx) -> Result<Vec<Colleague>> {
 /// purpose before the item is opened (R-ID-5). Not audited: the queues show the same.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Brief {
-    pub id: i64,
-    pub account_id: i64,
+    pub id: SubmissionId,
+    pub account_id: AccountId,
     pub kind: SubmissionKind,
     pub display_name: String,
 }
 
 /// # Errors
 /// `Denied`, `NotFound`, storage failures.
-pub fn brief(store: &Store, ctx: &Ctx, id: i64) -> Result<Brief> {
+pub fn brief(store: &Store, ctx: &Ctx, id: SubmissionId) -> Result<Brief> {
     let conn = store.conn();
     require(conn, ctx, Permission::ViewSubmission)?;
     let row = storage::submissions::by_id(conn, id)?.ok_or(ServiceError::NotFound)?;

@@ -20,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::Result;
+use crate::domain::ids::StaffId;
 use crate::secret::InstallSecret;
 
 mod verify;
@@ -75,7 +76,7 @@ END",
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {
     pub at_utc: String,
-    pub staff_id: Option<i64>,
+    pub staff_id: Option<StaffId>,
     pub staff_name: Option<String>,
     pub staff_roles: Option<String>,
     pub terminal: String,
@@ -356,7 +357,7 @@ pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<AuditRow>> {
 /// What the audit viewer filters on; every part is optional. Times are RFC 3339 UTC text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
-    pub staff_id: Option<i64>,
+    pub staff_id: Option<StaffId>,
     /// An action, or a prefix of one ending in `.` (`lookup.`).
     pub action: Option<String>,
     pub subject: Option<String>,
@@ -378,7 +379,7 @@ pub fn query(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditRow>> {
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
     if let Some(id) = q.staff_id {
-        arg(&mut sql, " AND staff_id = ?", id.into());
+        arg(&mut sql, " AND staff_id = ?", id.get().into());
     }
     if let Some(a) = &q.action {
         if a.ends_with('.') {

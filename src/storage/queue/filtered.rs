@@ -151,7 +151,10 @@ fn soon_page(
     // All of them and the backlog, to see whether any of the list fails.
     let mut hits = direct(conn, q, sort, &b, usize::MAX)?;
     let ids: HashSet<i64> = ids.into_iter().collect();
-    let kept = hits.iter().filter(|h| ids.contains(&h.row.id)).count();
+    let kept = hits
+        .iter()
+        .filter(|h| ids.contains(&h.row.id.get()))
+        .count();
     if ids.len() >= need && kept < ids.len() {
         return Ok(None);
     }
@@ -255,7 +258,7 @@ fn ordered(conn: &Connection, q: Queue, sort: Sort, b: &Binds, r: &Read) -> Resu
                 },
             };
             if let Some(k) = key {
-                hi = hi.min(rowid::bound(p, k, last.row.id));
+                hi = hi.min(rowid::bound(p, k, last.row.id.get()));
             }
         }
         if hi <= lo {

@@ -58,6 +58,7 @@ pub use upkeep::{
     try_catch_up, try_merge_step,
 };
 
+use crate::domain::ids::{StaffId, SubmissionId};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 fn bad(what: &str, v: &str) -> rusqlite::Error {
@@ -69,9 +70,9 @@ fn bad(what: &str, v: &str) -> rusqlite::Error {
 }
 
 /// The values a queue query binds.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct QueueArgs {
-    pub me: i64,
+    pub me: StaffId,
     pub today: String,
     /// Last day of "due within 3 open days".
     pub soon: String,
@@ -84,13 +85,13 @@ pub struct QueueArgs {
 /// One queue line.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QueueRow {
-    pub id: i64,
+    pub id: SubmissionId,
     pub kind: SubmissionKind,
     pub state: SubmissionState,
     pub display_name: String,
     pub deadline: Option<String>,
     pub received_at: String,
-    pub assigned_staff: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
     pub assigned_name: Option<String>,
     pub establishment_name: Option<String>,
     pub establishment_number: Option<String>,

@@ -26,7 +26,7 @@ impl Binds {
 
     pub(super) fn base(a: &QueueArgs, upto: i64) -> Binds {
         let mut b = Binds::default();
-        b.set(":me", Value::Integer(a.me));
+        b.set(":me", Value::Integer(a.me.get()));
         b.set(":today", Value::Text(a.today.clone()));
         b.set(":soon", Value::Text(a.soon.clone()));
         b.set(":upto", Value::Integer(upto));
@@ -142,7 +142,7 @@ pub(super) fn walk(
         out.sort_by(order);
         out.truncate(need);
         if let Some(last) = out.last().filter(|_| out.len() == need) {
-            span = span.before(last.key.as_deref(), last.row.id);
+            span = span.before(last.key.as_deref(), last.row.id.get());
         }
     }
     Ok(out)

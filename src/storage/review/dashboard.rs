@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::{kind_of, state_of};
 use crate::clock::to_db;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::job::JobCategoryKind;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::storage::Result;
@@ -109,8 +110,16 @@ pub const SQL_FOR_ACCOUNT: &str = "SELECT id, kind, state, display_name, deadlin
 #[allow(clippy::type_complexity)]
 pub fn for_account(
     conn: &Connection,
-    account_id: i64,
-) -> Result<Vec<(i64, SubmissionKind, SubmissionState, String, Option<String>)>> {
+    account_id: AccountId,
+) -> Result<
+    Vec<(
+        SubmissionId,
+        SubmissionKind,
+        SubmissionState,
+        String,
+        Option<String>,
+    )>,
+> {
     let mut stmt = conn.prepare_cached(SQL_FOR_ACCOUNT)?;
     let rows = stmt
         .query_map([account_id], |r| {

@@ -8,26 +8,27 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{kind_of, state_of};
 use crate::clock::to_db;
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::storage::Result;
 
 /// What a review action is decided on, read inside its transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
-    pub id: i64,
+    pub id: SubmissionId,
     pub kind: SubmissionKind,
     pub state: SubmissionState,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub display_name: String,
     pub deadline: Option<String>,
     pub current_version: i64,
-    pub assigned_staff: Option<i64>,
-    pub checked_by: Option<i64>,
-    pub entered_by: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
+    pub checked_by: Option<StaffId>,
+    pub entered_by: Option<StaffId>,
     pub visit_needed: bool,
     pub visit_date: Option<String>,
-    pub last_actor: Option<i64>,
+    pub last_actor: Option<StaffId>,
     pub job_number: Option<String>,
     /// The item's version (R-REV-5): one more at every change.
     pub rev: i64,
@@ -39,7 +40,7 @@ const FACTS: &str = "SELECT id, kind, state, account_id, establishment_id, displ
 
 /// # Errors
 /// On SQLite failure.
-pub fn facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
+pub fn facts(conn: &Connection, id: SubmissionId) -> Result<Option<Facts>> {
     Ok(conn
         .prepare_cached(FACTS)?
         .query_row([id], |r| {
@@ -72,10 +73,10 @@ pub fn facts(conn: &Connection, id: i64) -> Result<Option<Facts>> {
 /// On SQLite failure.
 pub fn move_state(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     from: SubmissionState,
     to: SubmissionState,
-    actor: Option<i64>,
+    actor: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let n = conn
@@ -92,7 +93,7 @@ pub fn move_state(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn bump_rev(conn: &Connection, id: i64, seen: i64) -> Result<bool> {
+pub fn bump_rev(conn: &Connection, id: SubmissionId, seen: i64) -> Result<bool> {
     let n = conn
         .prepare_cached("UPDATE submissions SET rev = rev + 1 WHERE id = ?1 AND rev = ?2")?
         .execute(params![id, seen])?;
@@ -103,7 +104,7 @@ pub fn bump_rev(conn: &Connection, id: i64, seen: i64) -> Result<bool> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn rev(conn: &Connection, id: i64) -> Result<Option<i64>> {
+pub fn rev(conn: &Connection, id: SubmissionId) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT rev FROM submissions WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -114,7 +115,12 @@ pub fn rev(conn: &Connection, id: i64) -> Result<Option<i64>> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_checked_by(conn: &Connection, id: i64, staff: i64, now: DateTime<Utc>) -> Result<()> {
+pub fn set_checked_by(
+    conn: &Connection,
+    id: SubmissionId,
+    staff: StaffId,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE submissions SET checked_by = ?2, checked_at = ?3, rev = rev + 1 WHERE id = ?1",
     )?
@@ -128,9 +134,9 @@ pub fn set_checked_by(conn: &Connection, id: i64, staff: i64, now: DateTime<Utc>
 /// On SQLite failure (a job number taken: UNIQUE violation).
 pub fn set_registered(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     job_number: Option<&str>,
-    actor: i64,
+    actor: StaffId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let n = conn
@@ -149,8 +155,8 @@ pub fn set_registered(
 /// On SQLite failure.
 pub fn set_assigned(
     conn: &Connection,
-    id: i64,
-    staff: Option<i64>,
+    id: SubmissionId,
+    staff: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
@@ -164,7 +170,7 @@ pub fn set_assigned(
 /// On SQLite failure.
 pub fn set_follow_up(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     date: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -181,9 +187,9 @@ pub fn set_follow_up(
 /// On SQLite failure.
 pub fn set_visit(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     date: &str,
-    staff: i64,
+    staff: StaffId,
     now: DateTime<Utc>,
 ) -> Result<()> {
     conn.prepare_cached(
@@ -198,7 +204,12 @@ pub fn set_visit(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_visit_flag(conn: &Connection, id: i64, note: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn set_visit_flag(
+    conn: &Connection,
+    id: SubmissionId,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.prepare_cached(
         "UPDATE submissions SET visit_flag = ?2, visit_needed = 1, updated_at = ?3, rev = rev + 1
          WHERE id = ?1",
@@ -211,7 +222,7 @@ pub fn set_visit_flag(conn: &Connection, id: i64, note: &str, now: DateTime<Utc>
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_entered_by(conn: &Connection, id: i64, staff: i64) -> Result<()> {
+pub fn set_entered_by(conn: &Connection, id: SubmissionId, staff: StaffId) -> Result<()> {
     conn.prepare_cached("UPDATE submissions SET entered_by = ?2 WHERE id = ?1")?
         .execute(params![id, staff])?;
     Ok(())
@@ -242,11 +253,11 @@ pub const SQL_ESTABLISHMENT_SUBMISSION: &str = "SELECT id, state FROM submission
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<i64>> {
+pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<SubmissionId>> {
     let mut stmt = conn.prepare_cached(SQL_CHECKED_JOBS_OF)?;
     let rows = stmt
         .query_map([establishment_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<SubmissionId>>>()?;
     Ok(rows)
 }
 
@@ -257,7 +268,7 @@ pub fn checked_jobs_of(conn: &Connection, establishment_id: i64) -> Result<Vec<i
 pub fn establishment_submission(
     conn: &Connection,
     establishment_id: i64,
-) -> Result<Option<(i64, SubmissionState)>> {
+) -> Result<Option<(SubmissionId, SubmissionState)>> {
     Ok(conn
         .prepare_cached(SQL_ESTABLISHMENT_SUBMISSION)?
         .query_row([establishment_id], |r| {
@@ -286,7 +297,7 @@ pub fn establishment_brief(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn open_account(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub fn open_account(conn: &Connection, account_id: AccountId, now: DateTime<Utc>) -> Result<bool> {
     let now = to_db(now);
     let n = conn
         .prepare_cached(
@@ -313,7 +324,7 @@ pub fn job_number_taken(conn: &Connection, number: &str) -> Result<bool> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn visit_flag(conn: &Connection, id: i64) -> Result<Option<String>> {
+pub fn visit_flag(conn: &Connection, id: SubmissionId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT visit_flag FROM submissions WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -325,7 +336,7 @@ pub fn visit_flag(conn: &Connection, id: i64) -> Result<Option<String>> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn account_email(conn: &Connection, account_id: i64) -> Result<Option<String>> {
+pub fn account_email(conn: &Connection, account_id: AccountId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT email FROM accounts WHERE id = ?1 AND email <> ''")?
         .query_row([account_id], |r| r.get(0))

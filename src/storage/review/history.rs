@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, named_params, params};
 
 use crate::clock::to_db;
+use crate::domain::ids::{StaffId, SubmissionId};
 use crate::domain::submission::SubmissionState;
 use crate::storage::Result;
 
@@ -12,7 +13,7 @@ use crate::storage::Result;
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn last_change(conn: &Connection, submission_id: i64) -> Result<Option<HistoryRow>> {
+pub fn last_change(conn: &Connection, submission_id: SubmissionId) -> Result<Option<HistoryRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT h.id, h.at, h.staff_id, s.display_name, h.action, h.from_state, h.to_state, h.detail
@@ -43,7 +44,7 @@ fn history_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
 pub struct HistoryRow {
     pub id: i64,
     pub at: String,
-    pub staff_id: Option<i64>,
+    pub staff_id: Option<StaffId>,
     pub staff_name: Option<String>,
     pub action: String,
     pub from_state: Option<String>,
@@ -53,8 +54,8 @@ pub struct HistoryRow {
 
 /// A history line to write.
 pub struct NewHistory<'a> {
-    pub submission_id: i64,
-    pub staff_id: Option<i64>,
+    pub submission_id: SubmissionId,
+    pub staff_id: Option<StaffId>,
     pub action: &'a str,
     pub from_state: Option<SubmissionState>,
     pub to_state: Option<SubmissionState>,
@@ -84,7 +85,7 @@ pub fn add_history(conn: &Connection, h: &NewHistory<'_>, now: DateTime<Utc>) ->
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn history(conn: &Connection, submission_id: i64) -> Result<Vec<HistoryRow>> {
+pub fn history(conn: &Connection, submission_id: SubmissionId) -> Result<Vec<HistoryRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT h.id, h.at, h.staff_id, s.display_name, h.action, h.from_state, h.to_state, h.detail
          FROM submission_history h LEFT JOIN staff s ON s.id = h.staff_id
@@ -100,7 +101,10 @@ pub fn history(conn: &Connection, submission_id: i64) -> Result<Vec<HistoryRow>>
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn last_state_change(conn: &Connection, submission_id: i64) -> Result<Option<HistoryRow>> {
+pub fn last_state_change(
+    conn: &Connection,
+    submission_id: SubmissionId,
+) -> Result<Option<HistoryRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT h.id, h.at, h.staff_id, s.display_name, h.action, h.from_state, h.to_state, h.detail
@@ -124,8 +128,8 @@ pub struct CommentRow {
 /// On SQLite failure.
 pub fn add_comment(
     conn: &Connection,
-    submission_id: i64,
-    staff: i64,
+    submission_id: SubmissionId,
+    staff: StaffId,
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
@@ -138,7 +142,7 @@ pub fn add_comment(
 
 /// # Errors
 /// On SQLite failure.
-pub fn comments(conn: &Connection, submission_id: i64) -> Result<Vec<CommentRow>> {
+pub fn comments(conn: &Connection, submission_id: SubmissionId) -> Result<Vec<CommentRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.at, coalesce(s.display_name, ''), c.body FROM submission_comments c
          LEFT JOIN staff s ON s.id = c.staff_id WHERE c.submission_id = ?1 ORDER BY c.id",
@@ -162,9 +166,9 @@ pub fn comments(conn: &Connection, submission_id: i64) -> Result<Vec<CommentRow>
 /// On SQLite failure.
 pub fn save_check(
     conn: &Connection,
-    submission_id: i64,
+    submission_id: SubmissionId,
     version: i64,
-    staff: i64,
+    staff: StaffId,
     items_json: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -180,7 +184,11 @@ pub fn save_check(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn check_items(conn: &Connection, submission_id: i64, version: i64) -> Result<Option<String>> {
+pub fn check_items(
+    conn: &Connection,
+    submission_id: SubmissionId,
+    version: i64,
+) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
             "SELECT items FROM submission_checks WHERE submission_id = ?1 AND version = ?2",

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::state_of;
 use crate::clock::to_db;
+use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::submission::SubmissionState;
 use crate::storage::Result;
 
@@ -14,14 +15,18 @@ use crate::storage::Result;
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn accounts_past_deadline(conn: &Connection, today: &str, limit: u32) -> Result<Vec<i64>> {
+pub fn accounts_past_deadline(
+    conn: &Connection,
+    today: &str,
+    limit: u32,
+) -> Result<Vec<AccountId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM accounts WHERE state = 'activated' AND provisional_deadline IS NOT NULL
            AND provisional_deadline < ?1 ORDER BY provisional_deadline, id LIMIT ?2",
     )?;
     let rows = stmt
         .query_map(params![today, limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<AccountId>>>()?;
     Ok(rows)
 }
 
@@ -29,7 +34,11 @@ pub fn accounts_past_deadline(conn: &Connection, today: &str, limit: u32) -> Res
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> Result<Vec<i64>> {
+pub fn submissions_past_deadline(
+    conn: &Connection,
+    today: &str,
+    limit: u32,
+) -> Result<Vec<SubmissionId>> {
     // Per state off (state, deadline, id), merged: one range each, no sort of every overdue row.
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM (
@@ -43,7 +52,7 @@ pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> 
     )?;
     let rows = stmt
         .query_map(params![today, limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<SubmissionId>>>()?;
     Ok(rows)
 }
 
@@ -52,14 +61,14 @@ pub fn submissions_past_deadline(conn: &Connection, today: &str, limit: u32) -> 
 pub struct OfferBrief {
     pub state: SubmissionState,
     pub deadline: Option<String>,
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The account's state code.
     pub account_state: String,
 }
 
 /// # Errors
 /// On SQLite failure.
-pub fn offer_deadline_brief(conn: &Connection, id: i64) -> Result<Option<OfferBrief>> {
+pub fn offer_deadline_brief(conn: &Connection, id: SubmissionId) -> Result<Option<OfferBrief>> {
     Ok(conn
         .prepare_cached(
             "SELECT s.state, s.deadline, s.account_id, a.state
@@ -85,7 +94,7 @@ pub fn offer_reminder_candidates(
     conn: &Connection,
     today: &str,
     until: &str,
-) -> Result<Vec<(i64, String)>> {
+) -> Result<Vec<(AccountId, String)>> {
     let mut stmt = conn.prepare_cached(SQL_OFFER_REMINDER_CANDIDATES)?;
     let rows = stmt
         .query_map(params![today, until], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -108,7 +117,7 @@ pub const SQL_OFFER_REMINDER_CANDIDATES: &str = "SELECT DISTINCT s.account_id, s
 /// On SQLite failure.
 pub fn pending_names_due(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
     deadline: &str,
 ) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
@@ -130,7 +139,7 @@ pub fn reminder_candidates(
     conn: &Connection,
     today: &str,
     until: &str,
-) -> Result<Vec<(i64, String)>> {
+) -> Result<Vec<(AccountId, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.provisional_deadline FROM accounts a
          WHERE a.state = 'activated' AND a.provisional_deadline IS NOT NULL
@@ -151,7 +160,7 @@ pub fn reminder_candidates(
 /// On SQLite failure.
 pub fn record_reminder(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
     deadline: &str,
     outbox_id: Option<i64>,
     now: DateTime<Utc>,
@@ -177,7 +186,7 @@ pub const SQL_PURGEABLE_OF_ACCOUNT: &str = "SELECT id, kind, state, establishmen
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn pending_names(conn: &Connection, account_id: i64) -> Result<Vec<String>> {
+pub fn pending_names(conn: &Connection, account_id: AccountId) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(SQL_PENDING_NAMES)?;
     let rows = stmt
         .query_map([account_id], |r| r.get(0))?
@@ -189,14 +198,14 @@ pub fn pending_names(conn: &Connection, account_id: i64) -> Result<Vec<String>> 
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn withdrawn_before(conn: &Connection, before: &str, limit: u32) -> Result<Vec<i64>> {
+pub fn withdrawn_before(conn: &Connection, before: &str, limit: u32) -> Result<Vec<AccountId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM accounts WHERE state = 'withdrawn' AND purged_at IS NULL AND withdrawn_at < ?1
          ORDER BY withdrawn_at, id LIMIT ?2",
     )?;
     let rows = stmt
         .query_map(params![before, limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
+        .collect::<rusqlite::Result<Vec<AccountId>>>()?;
     Ok(rows)
 }
 
@@ -207,7 +216,7 @@ pub fn withdrawn_before(conn: &Connection, before: &str, limit: u32) -> Result<V
 #[allow(clippy::type_complexity)]
 pub fn account_brief(
     conn: &Connection,
-    id: i64,
+    id: AccountId,
 ) -> Result<Option<(String, String, Option<String>, bool)>> {
     Ok(conn
         .prepare_cached(
@@ -221,7 +230,7 @@ pub fn account_brief(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn invalidate_account(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub fn invalidate_account(conn: &Connection, id: AccountId, now: DateTime<Utc>) -> Result<bool> {
     let now = to_db(now);
     let n = conn
         .prepare_cached(
@@ -240,10 +249,10 @@ pub fn invalidate_account(conn: &Connection, id: i64, now: DateTime<Utc>) -> Res
 #[allow(clippy::type_complexity)]
 pub fn purgeable_of_account(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<
     Vec<(
-        i64,
+        SubmissionId,
         String,
         SubmissionState,
         Option<i64>,
@@ -272,7 +281,7 @@ pub fn purgeable_of_account(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn purge_submission(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
+pub fn purge_submission(conn: &Connection, id: SubmissionId, now: DateTime<Utc>) -> Result<()> {
     let now = to_db(now);
     conn.prepare_cached("UPDATE submission_versions SET payload = NULL WHERE submission_id = ?1")?
         .execute([id])?;
@@ -308,7 +317,7 @@ pub fn purge_establishment(conn: &Connection, id: i64, now: DateTime<Utc>) -> Re
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn purge_account(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub fn purge_account(conn: &Connection, id: AccountId, now: DateTime<Utc>) -> Result<bool> {
     let now = to_db(now);
     let n = conn
         .prepare_cached(
@@ -328,14 +337,15 @@ pub fn purge_account(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<b
 /// On SQLite failure.
 pub fn cancel_account_mail(
     conn: &Connection,
-    account_id: i64,
+    account_id: AccountId,
     keep: Option<i64>,
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::storage::outbox::Moved>> {
     let now = to_db(now);
     let keep = keep.unwrap_or(0);
-    let moved = crate::storage::outbox::unsent_where(conn, "account_id = ?1", account_id, keep)?;
+    let moved =
+        crate::storage::outbox::unsent_where(conn, "account_id = ?1", account_id.get(), keep)?;
     conn.prepare_cached(
         "UPDATE outbox SET state = 'cancelled', body = NULL, last_reply = ?4,
                     lease_owner = NULL, lease_until = NULL, updated_at = ?3
@@ -387,7 +397,7 @@ pub fn search_index_rows(conn: &Connection) -> Result<i64> {
 pub struct Tombstone<'a> {
     pub what: &'a str,
     pub subject_id: i64,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub establishment_id: Option<i64>,
     pub kind: Option<&'a str>,
     pub state_before: &'a str,

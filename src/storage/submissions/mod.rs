@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::{Result, StorageError};
 use crate::clock::to_db;
+use crate::domain::ids::{AccountId, StaffId, SubmissionId};
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 
 mod tally;
@@ -60,9 +61,9 @@ pub const SQL_JOBS_REGISTERED_SINCE: &str = "SELECT s.id, s.job_number, s.regist
 /// What the import needs to know about an existing submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionHead {
-    pub id: i64,
+    pub id: SubmissionId,
     pub kind: SubmissionKind,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub state: SubmissionState,
     pub current_version: i64,
@@ -121,7 +122,7 @@ pub struct JobFlags {
 pub struct NewSubmission<'a> {
     pub external_id: &'a str,
     pub kind: SubmissionKind,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub display_name: &'a str,
     pub deadline: Option<&'a str>,
@@ -142,7 +143,7 @@ pub fn insert(
     conn: &Connection,
     s: &NewSubmission<'_>,
     received_at: DateTime<Utc>,
-) -> Result<Option<i64>> {
+) -> Result<Option<SubmissionId>> {
     let id = insert_with(&mut *conn.prepare_cached(SQL_INSERT)?, s, received_at)?;
     if id.is_some() {
         tally_inserted(&mut *conn.prepare_cached(SQL_TALLY_ADD)?, &Tallied::new(s))?;
@@ -160,7 +161,7 @@ pub(super) fn insert_with(
     stmt: &mut Statement<'_>,
     s: &NewSubmission<'_>,
     received_at: DateTime<Utc>,
-) -> Result<Option<i64>> {
+) -> Result<Option<SubmissionId>> {
     match stmt.insert(params![
         s.external_id,
         s.kind.code(),
@@ -177,7 +178,7 @@ pub(super) fn insert_with(
         visit_reasons_json(s.visit_reasons),
         s.flags.category,
     ]) {
-        Ok(id) => Ok(Some(id)),
+        Ok(id) => Ok(Some(SubmissionId(id))),
         // ON CONFLICT DO NOTHING: the external id is taken.
         Err(rusqlite::Error::StatementChangedRows(0)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -206,7 +207,7 @@ pub struct NewVersionRow<'a> {
 /// On SQLite failure.
 pub fn set_new_version(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     v: &NewVersionRow<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -246,7 +247,7 @@ pub fn set_new_version(
 /// On SQLite failure.
 pub fn insert_version(
     conn: &Connection,
-    submission_id: i64,
+    submission_id: SubmissionId,
     version: i64,
     payload: &str,
     findings: &str,
@@ -270,7 +271,7 @@ pub fn insert_version(
 
 /// A version row as [`insert_version`] writes it.
 pub struct NewVersion<'a> {
-    pub submission_id: i64,
+    pub submission_id: SubmissionId,
     pub version: i64,
     /// The payload's stored form ([`super::payload::encode`]).
     pub payload: &'a [u8],
@@ -301,7 +302,11 @@ pub fn insert_version_with(stmt: &mut Statement<'_>, v: &NewVersion<'_>) -> Resu
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn set_visit_reasons(conn: &Connection, id: i64, reasons: &[(&str, String)]) -> Result<()> {
+pub fn set_visit_reasons(
+    conn: &Connection,
+    id: SubmissionId,
+    reasons: &[(&str, String)],
+) -> Result<()> {
     conn.prepare_cached(SQL_SET_VISIT_REASONS)?
         .execute(params![id, visit_reasons_json(reasons)])?;
     conn.prepare_cached(SQL_SET_VISIT_NEEDED)?
@@ -362,7 +367,7 @@ pub struct HistoryCounts {
 pub fn history(
     conn: &Connection,
     establishment_id: i64,
-    exclude_id: i64,
+    exclude_id: SubmissionId,
     since: &str,
 ) -> Result<HistoryCounts> {
     Ok(conn.prepare_cached(SQL_HISTORY)?.query_row(
@@ -384,7 +389,11 @@ pub fn history(
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn withdraw_pending(conn: &Connection, account_id: i64, now: DateTime<Utc>) -> Result<usize> {
+pub fn withdraw_pending(
+    conn: &Connection,
+    account_id: AccountId,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     Ok(conn
         .prepare_cached(SQL_WITHDRAW_PENDING)?
         .execute(params![account_id, to_db(now)])?)
@@ -397,7 +406,7 @@ pub fn withdraw_pending(conn: &Connection, account_id: i64, now: DateTime<Utc>) 
 /// On SQLite failure (job number taken: UNIQUE violation).
 pub fn set_registered(
     conn: &Connection,
-    id: i64,
+    id: SubmissionId,
     job_number: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
@@ -414,7 +423,7 @@ pub fn set_registered(
 /// A registered job offer as exported (R-IO-3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisteredJob {
-    pub id: i64,
+    pub id: SubmissionId,
     pub job_number: Option<String>,
     pub registered_at: String,
     pub establishment_number: Option<String>,
@@ -445,17 +454,17 @@ pub fn for_each_registered_job_since(
 /// A whole submission row, for the detail screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionRow {
-    pub id: i64,
+    pub id: SubmissionId,
     pub external_id: String,
     pub kind: SubmissionKind,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub establishment_id: Option<i64>,
     pub state: SubmissionState,
     pub display_name: String,
     pub deadline: Option<String>,
     pub received_at: String,
     pub current_version: i64,
-    pub assigned_staff: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
     pub follow_up_date: Option<String>,
     pub job_number: Option<String>,
     pub registered_at: Option<String>,
@@ -482,7 +491,7 @@ fn row_from(r: &Row<'_>) -> rusqlite::Result<SubmissionRow> {
 
 /// # Errors
 /// On SQLite failure.
-pub fn by_id(conn: &Connection, id: i64) -> Result<Option<SubmissionRow>> {
+pub fn by_id(conn: &Connection, id: SubmissionId) -> Result<Option<SubmissionRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, external_id, kind, account_id, establishment_id, state, display_name, deadline,
@@ -508,7 +517,7 @@ pub struct VersionRow {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>> {
+pub fn versions(conn: &Connection, submission_id: SubmissionId) -> Result<Vec<VersionRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT version, payload, findings, received_at, event_id FROM submission_versions
          WHERE submission_id = ?1 ORDER BY version",
@@ -531,7 +540,7 @@ pub fn versions(conn: &Connection, submission_id: i64) -> Result<Vec<VersionRow>
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn checked_at(conn: &Connection, submission_id: i64) -> Result<Option<String>> {
+pub fn checked_at(conn: &Connection, submission_id: SubmissionId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT checked_at FROM submissions WHERE id = ?1")?
         .query_row([submission_id], |r| r.get(0))
@@ -543,7 +552,10 @@ pub fn checked_at(conn: &Connection, submission_id: i64) -> Result<Option<String
 ///
 /// # Errors
 /// On SQLite failure, or a stored value that is not a list of [code, label] pairs.
-pub fn visit_reasons(conn: &Connection, submission_id: i64) -> Result<Vec<(String, String)>> {
+pub fn visit_reasons(
+    conn: &Connection,
+    submission_id: SubmissionId,
+) -> Result<Vec<(String, String)>> {
     let stored: Option<String> = conn
         .prepare_cached(SQL_VISIT_REASONS)?
         .query_row([submission_id], |r| r.get(0))

@@ -6,6 +6,7 @@
 use rusqlite::{Statement, params};
 
 use super::NewSubmission;
+use crate::domain::ids::StaffId;
 use crate::domain::submission::SubmissionState;
 use crate::storage::Result;
 
@@ -21,7 +22,7 @@ pub const SQL_TALLY_ADD_N: &str = "INSERT INTO queue_tally (kind, k, n) VALUES (
 pub struct Tallied<'a> {
     /// A pending state (received, checked, returned); other states count nowhere.
     pub state: &'a str,
-    pub assigned_staff: Option<i64>,
+    pub assigned_staff: Option<StaffId>,
     pub deadline: Option<&'a str>,
     /// A counter visit is due (needed, not yet made).
     pub visit_due: bool,

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use crate::app::App;
 use crate::app::lookup::{Lookup, Mode};
 use crate::domain::account::{AccountKind, AccountState};
+use crate::domain::ids::AccountId;
 use crate::i18n::ui::Msg;
 use crate::service::lookup::Hit;
 use crate::ui::{theme, widgets};
@@ -159,7 +160,7 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, l: &Lookup, area: Rect) {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(
-                format!("#{} ", h.account_id.unwrap_or_default()),
+                format!("#{} ", h.account_id.map_or(0, AccountId::get)),
                 theme::title(),
             ),
             Span::raw(format!("{}  {}", kind(app, h.kind), h.name)),
