@@ -81,7 +81,7 @@ use self::write::*;
 /// writer stops taking lines when what it has spent plus what its last commits took
 /// ([`Run::tail`]) reaches the budget, and also whenever the next chunk is not parsed yet: it
 /// never holds the lock while waiting for the reader.
-pub const TX_BUDGET: std::time::Duration = std::time::Duration::from_millis(45);
+pub const TX_BUDGET: std::time::Duration = std::time::Duration::from_millis(40);
 /// What the end of a transaction (its queue counts, search rows, audit row and commit) is
 /// expected to take before one has been measured.
 const FIRST_TAIL: std::time::Duration = std::time::Duration::from_millis(10);
