@@ -577,7 +577,7 @@ fn bare_sql_replay(fresh: &Path, imported: &Path) -> f64 {
     use rusqlite::types::Value;
     let conn = rusqlite::Connection::open(fresh).expect("open");
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;",
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;",
     )
     .expect("pragmas");
     conn.execute("ATTACH ?1 AS src", [imported.to_string_lossy()])

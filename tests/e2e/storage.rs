@@ -1097,3 +1097,26 @@ fn spec_5_establishment_kana_lookup_follows_the_one_kana_rule() {
         );
     }
 }
+
+/// R-ID-3 / SPEC §1 (issue 16 item 9): every connection commits with `synchronous = FULL` in
+/// WAL mode, so an audit row of a look at personal data is synced to disk before the data is
+/// shown, and a confirmed action survives a power cut (NORMAL syncs only at checkpoints).
+#[test]
+fn r_id_3_commits_are_synced_before_the_caller_goes_on() {
+    let e = env();
+    let conn = e.store.conn();
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal_mode");
+    let sync: i64 = conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("synchronous");
+    assert_eq!(journal, "wal");
+    assert_eq!(sync, 2, "FULL (2), not NORMAL (1)");
+    let other = Store::open_existing(e.store.path().expect("a file")).expect("second connection");
+    let sync: i64 = other
+        .conn()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("synchronous");
+    assert_eq!(sync, 2);
+}
