@@ -415,7 +415,7 @@ fn import_into_db(b: &[u8]) {
         let mut cell = cell.borrow_mut();
         if cell
             .as_ref()
-            .is_none_or(|d| d.made.elapsed() > Duration::from_secs(60))
+            .is_none_or(|d| d.made.elapsed() > Duration::from_mins(1))
         {
             *cell = Some(fresh_import_db());
         }

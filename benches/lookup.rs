@@ -168,7 +168,7 @@ fn setup(n: u64) -> Bench {
                     representative_name: "飯田 一郎".into(),
                     postal_code: format!("{:03}-{:04}", 100 + i % 800, i % 10_000),
                     address: "東京都文京区後楽1-9-20".into(),
-                    phone: format!("03{:08}", i),
+                    phone: format!("03{i:08}"),
                     dispatch_licence: false,
                     employment_insurance: true,
                 },

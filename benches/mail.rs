@@ -35,11 +35,7 @@ fn main() {
 
 /// Threads and open descriptors of process `pid` (`/proc/PID/task`, `/proc/PID/fd`).
 fn tasks_and_fds(pid: u32) -> (usize, usize) {
-    let count = |d: &str| {
-        std::fs::read_dir(format!("/proc/{pid}/{d}"))
-            .map(Iterator::count)
-            .unwrap_or(0)
-    };
+    let count = |d: &str| std::fs::read_dir(format!("/proc/{pid}/{d}")).map_or(0, Iterator::count);
     (count("task"), count("fd"))
 }
 

@@ -50,7 +50,7 @@ fn reader(db: &std::path::Path, i: u64, stop: &AtomicBool, ok: &AtomicU64, faile
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn();
-        match child.and_then(|c| c.wait_with_output()) {
+        match child.and_then(std::process::Child::wait_with_output) {
             Ok(o) if o.status.success() => ok.fetch_add(1, Ordering::Relaxed),
             _ => failed.fetch_add(1, Ordering::Relaxed),
         };

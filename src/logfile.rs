@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 /// The largest a log file grows to.
 pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
-/// Rotated files kept (`.1` … `.KEEP`): at most (KEEP + 1) × MAX_BYTES on disk.
+/// Rotated files kept (`.1` … `.KEEP`): at most (KEEP + 1) × `MAX_BYTES` on disk.
 pub const KEEP: usize = 3;
 
 /// The `n`-th rotated file of `log` (0: the log itself).

@@ -95,11 +95,7 @@ fn r_mail_2_kill_9_mid_batch_loses_nothing() {
     // Duplicates: at most the one in flight when the child died (sent, not yet recorded), and
     // it carries the same Message-ID (that is how it is counted here).
     let dups: usize = seen.values().map(|n| n - 1).sum();
-    assert!(
-        dups <= 1,
-        "{dups} duplicates (received {} at kill)",
-        at_kill
-    );
+    assert!(dups <= 1, "{dups} duplicates (received {at_kill} at kill)");
     let st = worker::status(&store).unwrap();
     assert_eq!((st.queued, st.sending, st.failed), (0, 0, 0));
 }

@@ -192,21 +192,20 @@ fn search(app: &mut App) {
         Ok(id) => id.and_then(|id| app.visit.per_customer.get(&id).cloned()),
         Err(e) => return app.flash_error(&e),
     };
-    match known {
-        Some(p) => show_with_purpose(app, &email, &p),
-        None => {
-            // Another customer: whoever was on screen goes now, so that a prompt left with
-            // Esc never leaves them shown under the newly typed address.
-            if let Screen::Account(a) = &mut app.screen {
-                a.view = None;
-                a.submissions.clear();
-                a.mail_cursor = 0;
-            }
-            app.push(Screen::Purpose(Box::new(Ask::new(
-                Target::Account { email },
-                ACCOUNT_PURPOSE,
-            ))));
+    if let Some(p) = known {
+        show_with_purpose(app, &email, &p);
+    } else {
+        // Another customer: whoever was on screen goes now, so that a prompt left with
+        // Esc never leaves them shown under the newly typed address.
+        if let Screen::Account(a) = &mut app.screen {
+            a.view = None;
+            a.submissions.clear();
+            a.mail_cursor = 0;
         }
+        app.push(Screen::Purpose(Box::new(Ask::new(
+            Target::Account { email },
+            ACCOUNT_PURPOSE,
+        ))));
     }
 }
 

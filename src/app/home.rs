@@ -94,7 +94,7 @@ pub fn act(app: &mut App, action: Action) {
             h.selected = h
                 .selected
                 .checked_sub(1)
-                .unwrap_or(items.len().saturating_sub(1))
+                .unwrap_or(items.len().saturating_sub(1));
         }
         Action::Down => h.selected = (h.selected + 1) % items.len().max(1),
         Action::Select => {

@@ -157,7 +157,7 @@ impl App {
     fn act_screen(&mut self, action: Action) {
         match &self.screen {
             Screen::SignIn(_) | Screen::FirstRun(_) | Screen::ChangePassword(_) => {
-                signin::act(self, action)
+                signin::act(self, action);
             }
             Screen::Home(_) => home::act(self, action),
             Screen::Register(_) => register::act(self, action),
@@ -179,22 +179,22 @@ impl App {
             (Overlay::Help { scroll }, Action::Up) => {
                 self.overlay = Some(Overlay::Help {
                     scroll: scroll.saturating_sub(1),
-                })
+                });
             }
             (Overlay::Help { scroll }, Action::Down) => {
                 self.overlay = Some(Overlay::Help {
                     scroll: scroll.saturating_add(1).min(self.help_scroll_max()),
-                })
+                });
             }
             (Overlay::Help { scroll }, Action::PageUp) => {
                 self.overlay = Some(Overlay::Help {
                     scroll: scroll.saturating_sub(10),
-                })
+                });
             }
             (Overlay::Help { scroll }, Action::PageDown) => {
                 self.overlay = Some(Overlay::Help {
                     scroll: scroll.saturating_add(10).min(self.help_scroll_max()),
-                })
+                });
             }
             (Overlay::Confirm { pending, .. }, Action::Yes) => {
                 let p = pending.clone();
@@ -213,10 +213,10 @@ impl App {
             Pending::RegisterAcceptingWarnings => register::submit(self, true),
             Pending::Reissue(id) => account::reissue(self, id),
             Pending::Mail(id, a) => mailq::run_pending(self, id, a),
-            Pending::Review(id, k, seen) => review::run_pending(self, id, k, seen),
+            Pending::Review(id, k, seen) => review::run_pending(self, id, &k, seen),
             Pending::CalendarRemove(date) => calendar::run_pending(self, date),
             Pending::StaffDisable { .. } | Pending::StaffUnlock(_) | Pending::StaffReset(_) => {
-                staff::run_pending(self, p)
+                staff::run_pending(self, &p);
             }
             Pending::LookupReveal(_)
             | Pending::LookupMailId(_)

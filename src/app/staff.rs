@@ -161,9 +161,9 @@ fn submit_add(app: &mut App) {
     }
 }
 
-pub fn run_pending(app: &mut App, p: Pending) {
+pub fn run_pending(app: &mut App, p: &Pending) {
     let Some(ctx) = app.ctx() else { return };
-    let result = match &p {
+    let result = match p {
         Pending::StaffDisable {
             name,
             disable: true,

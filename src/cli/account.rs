@@ -3,6 +3,7 @@
 
 use crate::cli::out::outln;
 use chrono::{DateTime, Utc};
+use std::fmt::Write as _;
 
 use super::{CliCtx, code, safe};
 use crate::clock::{fmt_jst, fmt_jst_hm, from_db, jst_date};
@@ -319,10 +320,11 @@ fn show(ctx: &CliCtx, email: &str, purpose: &str) -> anyhow::Result<i32> {
             safe(&m.subject)
         );
         if let Some(r) = &m.last_reply {
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 " — {}",
                 safe(&crate::i18n::delivery::explain(lang, r))
-            ));
+            );
         }
         outln!("{line}")?;
     }

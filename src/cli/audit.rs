@@ -40,10 +40,10 @@ pub enum AuditCmd {
     /// After a restore from a replica: record the audit log's head anew (admin), when the chain
     /// is whole but its head file is missing or ahead of this database
     Anchor,
-    /// Remove the rows older than [audit] retention_days (admin); the chain still verifies
+    /// Remove the rows older than [audit] `retention_days` (admin); the chain still verifies
     /// from the signed cut point
     Trim {
-        /// Days to keep instead of the configured retention_days
+        /// Days to keep instead of the configured `retention_days`
         #[arg(long)]
         days: Option<u32>,
     },

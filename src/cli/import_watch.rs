@@ -113,6 +113,8 @@ fn free_name(dir: &Path, name: &str) -> PathBuf {
     if !first.exists() {
         return first;
     }
+    // Ends at the first free name: a directory holds finitely many files.
+    #[allow(clippy::maybe_infinite_iter)]
     (1..)
         .map(|n| dir.join(format!("{name}.{n}")))
         .find(|p| !p.exists())

@@ -20,7 +20,7 @@ pub struct InitArgs {
     /// The admin's name as shown on screens
     #[arg(long, default_value = "")]
     pub display_name: String,
-    /// A training database: MADOGUCHI_NOW may replace the clock (SPEC §6); never for live use
+    /// A training database: `MADOGUCHI_NOW` may replace the clock (SPEC §6); never for live use
     #[arg(long)]
     pub training: bool,
 }

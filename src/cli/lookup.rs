@@ -264,11 +264,10 @@ pub fn decide(ctx: &CliCtx, request: Option<(i64, bool)>) -> anyhow::Result<i32>
         }
         return Ok(code::OK);
     };
-    match lookup::decide_change(&mut ctx.store(), &ctx.config, &me, id, approve)? {
-        Some(out) => print_change(ctx, &out),
-        None => {
-            outln!("{}", lookup_word(ctx.lang, "rejected"))?;
-            Ok(code::OK)
-        }
+    if let Some(out) = lookup::decide_change(&mut ctx.store(), &ctx.config, &me, id, approve)? {
+        print_change(ctx, &out)
+    } else {
+        outln!("{}", lookup_word(ctx.lang, "rejected"))?;
+        Ok(code::OK)
     }
 }

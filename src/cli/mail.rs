@@ -37,7 +37,7 @@ pub enum MailCmd {
         /// Keep running: a pass every `mail.poll_seconds`.
         #[arg(long)]
         watch: bool,
-        /// Write .eml files to DIR instead of sending (overrides [smtp] and mail.spool_dir).
+        /// Write .eml files to DIR instead of sending (overrides [smtp] and `mail.spool_dir`).
         #[arg(long, value_name = "DIR")]
         spool: Option<PathBuf>,
     },
@@ -127,6 +127,8 @@ impl Out {
         }
     }
 
+    // A method like `t`, so that every output goes through `out` (JSON has no language).
+    #[allow(clippy::unused_self)]
     fn json<T: serde::Serialize>(self, v: &T) -> anyhow::Result<()> {
         say!(
             "{}",
@@ -307,7 +309,7 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
             match &d.body {
                 Some(b) => say!("\n{}", crate::domain::text::sanitize(b, true)),
                 None if d.body_scrubbed => {
-                    say!("{}", out.t(Label::MailBodyScrubbed))
+                    say!("{}", out.t(Label::MailBodyScrubbed));
                 }
                 None => say!("{}", out.t(Label::MailBodyNotShown)),
             }

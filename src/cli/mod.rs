@@ -94,16 +94,16 @@ pub static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 #[derive(Debug, Parser)]
 #[command(name = "madoguchi", version = VERSION.as_str())]
 pub struct Cli {
-    /// Database file [env: MADOGUCHI_DB] (default: the data dir's madoguchi.db)
+    /// Database file [env: `MADOGUCHI_DB`] (default: the data dir's madoguchi.db)
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Configuration file [env: MADOGUCHI_CONFIG] (default: the config dir's madoguchi.toml)
+    /// Configuration file [env: `MADOGUCHI_CONFIG`] (default: the config dir's madoguchi.toml)
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// Language of messages (default: config ui.language, else ja)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<LangArg>,
-    /// Staff member acting; the password comes from MADOGUCHI_PASSWORD or a prompt
+    /// Staff member acting; the password comes from `MADOGUCHI_PASSWORD` or a prompt
     #[arg(long = "as", global = true, value_name = "NAME", env = "MADOGUCHI_AS")]
     pub as_name: Option<String>,
     /// Print data as JSON on stdout

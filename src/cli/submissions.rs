@@ -228,17 +228,14 @@ pub fn run_export(
     ctx: Option<&Ctx>,
     lang: Lang,
 ) -> anyhow::Result<i32> {
-    let s = match &args.out {
-        Some(p) => {
-            let mut f = std::io::BufWriter::new(
-                std::fs::File::create(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
-            );
-            service::export::export_registered(store, ctx, clock::now(), args.since, &mut f)?
-        }
-        None => {
-            let mut out = crate::cli::out::Stdout;
-            service::export::export_registered(store, ctx, clock::now(), args.since, &mut out)?
-        }
+    let s = if let Some(p) = &args.out {
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+        );
+        service::export::export_registered(store, ctx, clock::now(), args.since, &mut f)?
+    } else {
+        let mut out = crate::cli::out::Stdout;
+        service::export::export_registered(store, ctx, clock::now(), args.since, &mut out)?
     };
     eprintln!(
         "{} {}  {} {}",

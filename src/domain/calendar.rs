@@ -19,6 +19,9 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 /// Japan Standard Time, UTC+9 without daylight saving: the one definition (dates shown to
 /// people and every deadline are in it).
+///
+/// # Panics
+/// Never: UTC+9 is a valid offset.
 #[must_use]
 pub fn jst() -> chrono::FixedOffset {
     const JST_SECONDS: i32 = 9 * 3600;

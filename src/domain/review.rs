@@ -212,10 +212,10 @@ pub fn office_prefix(office_code: &str) -> Option<&str> {
 /// 10 and 11 give 0. Catches every single-digit error and most adjacent swaps.
 #[must_use]
 pub fn establishment_check_digit(ten: &str) -> Option<u8> {
+    const W: [u32; 6] = [2, 3, 4, 5, 6, 7];
     if ten.len() != 10 || !ten.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    const W: [u32; 6] = [2, 3, 4, 5, 6, 7];
     let sum: u32 = ten
         .bytes()
         .rev()

@@ -5,6 +5,7 @@
 //! except `\n` when line breaks are kept: nothing it returns can move the cursor, change colours,
 //! set the window title or talk to the terminal.
 
+use std::fmt::Write as _;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
@@ -215,7 +216,7 @@ pub fn terminal_line(line: &str) -> String {
 /// JSON text made safe for the terminal without changing what it says (SPEC §5): every control
 /// character but the line break, DEL, the C1 controls and the invisible characters [`sanitize`]
 /// removes (bidi overrides, isolates, marks, zero-width characters) are written as `\uXXXX`
-/// escapes. serde_json escapes C0 controls inside strings but writes C1 controls and bidi
+/// escapes. `serde_json` escapes C0 controls inside strings but writes C1 controls and bidi
 /// overrides as they are; the JSON reads back to the same value. For JSON this program wrote
 /// (outside strings it holds no such character).
 #[must_use]
@@ -223,7 +224,7 @@ pub fn json_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         if (c.is_control() && c != '\n') || is_invisible_format(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
         }

@@ -59,7 +59,7 @@ pub fn rule_message(lang: Lang, f: &Finding) -> String {
 
 /// A finding as stored with a submission version (field, rule and parameter as text), as
 /// 「電話番号: 10桁または11桁の数字で入力してください」. A rule this version does not know is
-/// shown by its code: 「電話番号: phone_mobile」.
+/// shown by its code: 「電話番号: `phone_mobile`」.
 #[must_use]
 pub fn stored_finding_message(lang: Lang, field: &str, rule: &str, param: Option<&str>) -> String {
     let text = rule_text(lang, None, rule, param).unwrap_or_else(|| rule.to_string());

@@ -552,8 +552,8 @@ mod tests {
 
     #[test]
     fn r_mail_3_backoff_doubles_from_a_minute_to_an_hour() {
-        let f = Duration::from_secs(60);
-        let m = Duration::from_secs(3600);
+        let f = Duration::from_mins(1);
+        let m = Duration::from_hours(1);
         let got: Vec<u64> = (1..=8).map(|n| backoff(n, f, m).as_secs()).collect();
         assert_eq!(got, [60, 120, 240, 480, 960, 1920, 3600, 3600]);
         assert_eq!(backoff(1000, f, m).as_secs(), 3600);

@@ -234,7 +234,7 @@ fn csv_field(s: &str) -> String {
     let s = if s.len() > 1 && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
-        s.to_string()
+        s.clone()
     };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -246,7 +246,7 @@ fn csv_field(s: &str) -> String {
 pub const CSV_HEADER: &str = "id,at_utc,at_jst,staff_id,staff_name,staff_roles,terminal,action,subject,purpose,outcome,detail,prev_hash,hash";
 
 /// The byte-order mark that starts every CSV file: without it Japanese Excel reads the file as
-/// Shift_JIS and shows mojibake.
+/// `Shift_JIS` and shows mojibake.
 pub const CSV_BOM: &str = "\u{feff}";
 
 /// Line end of the CSV files (RFC 4180, what Excel writes).

@@ -82,13 +82,12 @@ pub fn sign_in(
 ) -> std::result::Result<Session, SignInError> {
     let row = storage::staff::by_name(store.conn(), name)?;
     // argon2 runs before the write lock is taken: other terminals never wait for it.
-    let ok = match &row {
-        Some(r) => secret::verify(pw, &r.password_hash),
-        None => {
-            // Same work as a real check; the answer is always "no".
-            let _ = secret::verify(pw, DUMMY_HASH);
-            false
-        }
+    let ok = if let Some(r) = &row {
+        secret::verify(pw, &r.password_hash)
+    } else {
+        // Same work as a real check; the answer is always "no".
+        let _ = secret::verify(pw, DUMMY_HASH);
+        false
     };
     let rehash = match &row {
         // A failed re-hash keeps the old hash, which still verifies: logged, and tried again

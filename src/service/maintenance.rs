@@ -56,7 +56,7 @@ mod tests {
         let mut store = Store::open_in_memory().expect("store");
         let cfg = Config::default();
         let every = sweep_every(&cfg);
-        assert_eq!(every, Duration::from_secs(600));
+        assert_eq!(every, Duration::from_mins(10));
         let now = chrono::DateTime::parse_from_rfc3339("2026-03-02T01:00:00Z")
             .expect("time")
             .with_timezone(&Utc);

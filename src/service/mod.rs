@@ -241,7 +241,7 @@ pub(crate) fn queue_mail(
     conn: &Connection,
     cfg: &Config,
     ctx: &Ctx,
-    m: QueuedMail<'_>,
+    m: &QueuedMail<'_>,
 ) -> Result<QueuedInfo> {
     let (code, name) = office(conn, cfg);
     let footer = Footer {

@@ -162,7 +162,7 @@ pub fn list_from(
 /// the lock (issue 16 item 2); the next pass continues.
 pub const SEARCH_CATCH_UP_ROWS: usize = 2_000;
 
-/// Brings the queue filter's search index up to date (storage::queue) if the write lock
+/// Brings the queue filter's search index up to date (`storage::queue`) if the write lock
 /// is free now, in a few steps with a pause for the clerks after each: background work only
 /// (the TUI's background thread, `mail sync --watch`, `sweep`, after an import). Returns the
 /// rows indexed. Not a staff action: no audit.
@@ -212,7 +212,7 @@ pub fn catch_up_search_all(store: &Store) -> Result<usize> {
 pub const SEARCH_MERGE_PAGES: i64 = 200;
 
 /// The background upkeep of the queue filter's search index: [`catch_up_search`], then one
-/// step of merging its segments (storage::queue::merge_step). The TUI's background
+/// step of merging its segments (`storage::queue::merge_step`). The TUI's background
 /// thread, `mail sync --watch` and `sweep` call it. Returns the rows indexed.
 ///
 /// # Errors

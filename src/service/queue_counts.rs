@@ -80,11 +80,13 @@ impl Counter {
     }
 
     /// The answers that arrived since the last call, oldest first.
+    #[must_use]
     pub fn answers(&self) -> Vec<Result<Answer>> {
         self.answers.try_iter().collect()
     }
 
     /// Waits up to `timeout` for the next answer.
+    #[must_use]
     pub fn wait(&self, timeout: std::time::Duration) -> Option<Result<Answer>> {
         self.answers.recv_timeout(timeout).ok()
     }

@@ -291,7 +291,7 @@ fn expire_account(
             &tx,
             cfg,
             &system_ctx(now),
-            QueuedMail {
+            &QueuedMail {
                 template: Template::Invalidated,
                 to: &email,
                 account_id: Some(id),
@@ -547,7 +547,7 @@ fn remind(
         &tx,
         cfg,
         &system_ctx(now),
-        QueuedMail {
+        &QueuedMail {
             template: Template::ProvisionalReminder,
             to: &email,
             account_id: Some(account),

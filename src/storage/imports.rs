@@ -235,6 +235,7 @@ pub fn tune_for_bulk(conn: &Connection) -> Result<()> {
 }
 
 /// The connection's settings that an import changes, for [`bulk_end`].
+#[derive(Debug, Clone, Copy)]
 pub struct BulkSettings {
     autocheckpoint_pages: i64,
     foreign_keys: bool,

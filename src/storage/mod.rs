@@ -113,7 +113,7 @@ pub fn give_way() {
 pub const AUDIT_SOON: Duration = Duration::from_millis(200);
 
 /// How long the audit rows kept for later wait at the end of a command.
-pub const AUDIT_LATER: Duration = Duration::from_secs(300);
+pub const AUDIT_LATER: Duration = Duration::from_mins(5);
 
 /// `PRAGMA cache_size` of every connection: negative is KiB, here 32 MiB (see
 /// [`Store::tune_io`]).
@@ -332,7 +332,7 @@ impl Store {
     }
 
     /// `BEGIN IMMEDIATE`: takes the write lock at the start, so a use case that reads and then
-    /// writes never fails half-way with SQLITE_BUSY (busy_timeout waits for the lock instead).
+    /// writes never fails half-way with `SQLITE_BUSY` (`busy_timeout` waits for the lock instead).
     ///
     /// # Errors
     /// The lock could not be had within the busy timeout.

@@ -494,21 +494,18 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<MailRow>> {
 /// # Errors
 /// On SQLite failure.
 pub fn list(conn: &Connection, state: Option<MailState>, limit: u32) -> Result<Vec<MailRow>> {
-    let rows = match state {
-        Some(s) => {
-            let sql = format!(
-                "SELECT {COLS} FROM outbox WHERE state = ?1 ORDER BY next_attempt_at, id LIMIT ?2"
-            );
-            conn.prepare_cached(&sql)?
-                .query_map(params![s.code(), limit], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        }
-        None => {
-            let sql = format!("SELECT {COLS} FROM outbox ORDER BY id DESC LIMIT ?1");
-            conn.prepare_cached(&sql)?
-                .query_map([limit], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        }
+    let rows = if let Some(s) = state {
+        let sql = format!(
+            "SELECT {COLS} FROM outbox WHERE state = ?1 ORDER BY next_attempt_at, id LIMIT ?2"
+        );
+        conn.prepare_cached(&sql)?
+            .query_map(params![s.code(), limit], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    } else {
+        let sql = format!("SELECT {COLS} FROM outbox ORDER BY id DESC LIMIT ?1");
+        conn.prepare_cached(&sql)?
+            .query_map([limit], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
     };
     Ok(rows)
 }

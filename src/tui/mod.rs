@@ -94,8 +94,7 @@ fn spawn_input(tx: Sender<LoopEvent>) {
                 }
             }
         })
-        .map(|_| ())
-        .unwrap_or_else(|e| tracing::error!("input thread: {e}"));
+        .map_or_else(|e| tracing::error!("input thread: {e}"), |_| ());
 }
 
 /// SIGTERM, SIGHUP and SIGINT end the loop so the guard restores the terminal.

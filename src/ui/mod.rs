@@ -58,10 +58,10 @@ fn draw_screen(frame: &mut Frame<'_>, app: &App) {
         match &app.overlay {
             Some(Overlay::Help { scroll }) => widgets::help(frame, app, *scroll, body),
             Some(Overlay::Confirm { title, lines, .. }) => {
-                widgets::confirm(frame, app, title, lines, body)
+                widgets::confirm(frame, app, title, lines, body);
             }
             Some(Overlay::Notice { title, lines }) => {
-                widgets::notice(frame, app, title, lines, body)
+                widgets::notice(frame, app, title, lines, body);
             }
             None => {}
         }

@@ -1,4 +1,4 @@
-//! R-REV-5 racing rounds, shared by tests/review_race.rs and benches/race.rs: the eleven
+//! R-REV-5 racing rounds, shared by `tests/review_race.rs` and benches/race.rs: the eleven
 //! review actions, an office where two supervisors may take any of them, an item on which both
 //! actions of a pair can apply as far as may be, and one round: both actions started together
 //! on the version both saw, in two threads (the service layer, as the TUI calls it) or in two

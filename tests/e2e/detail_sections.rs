@@ -3,7 +3,7 @@
 //! deadline with its open days left (R-DL-1/2), the changes from the previous version after a
 //! 差戻し and a `job.resubmitted`, and outside text with escape sequences drawn safely (SPEC §5).
 //! Every submission arrives through the real import (`service::import::import_events`); the
-//! screens are the real App drawn on ratatui's TestBackend.
+//! screens are the real App drawn on ratatui's `TestBackend`.
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

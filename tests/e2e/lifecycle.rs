@@ -71,7 +71,11 @@ impl Office {
     /// The Internet Service's events at `now`, imported as the system.
     fn import(&self, now: &str, name: &str, events: &[serde_json::Value]) -> Out {
         let f = self.dir.path().join(name);
-        let text: String = events.iter().map(|e| format!("{e}\n")).collect();
+        let text = events
+            .iter()
+            .map(|e| format!("{e}\n"))
+            .collect::<Vec<_>>()
+            .concat();
         std::fs::write(&f, text).expect("events");
         self.run(now, None, &["import", f.to_str().expect("utf-8")])
     }

@@ -738,7 +738,7 @@ fn r_dl_3_maybe_run_at_most_once_per_interval() {
     let now = t("2026-03-02T01:00:00Z");
     let _w = world(&mut store, now);
     let cfg = Config::default();
-    let i = std::time::Duration::from_secs(600);
+    let i = std::time::Duration::from_mins(10);
     assert!(sweep::maybe_run(&mut store, &cfg, now, i).is_some());
     assert!(sweep::maybe_run(&mut store, &cfg, now + chrono::Duration::minutes(5), i).is_none());
     assert!(sweep::maybe_run(&mut store, &cfg, now + chrono::Duration::minutes(11), i).is_some());

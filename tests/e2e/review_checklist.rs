@@ -1,7 +1,7 @@
 //! The review queues' audit gaps (SPEC §2.3): the check's checklist really ticked by the clerk
 //! (R-REV-1), the reject reason form and its confirm (R-REV-2), the queue following another
 //! session's change with the cursor on the same item (R-REV-6), and the days-left colours
-//! (R-DL-3). Keys go into the real App on a real database file (TestBackend, 80×24).
+//! (R-DL-3). Keys go into the real App on a real database file (`TestBackend`, 80×24).
 
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! The submission detail's own actions (SPEC §2.3, R-REV-5/6, R-ID-5): a comment, the hand-over
 //! to a colleague, the follow-up date, the findings as messages, and the purpose asked once per
 //! customer. Keys go into the real App on a real database file; the database is checked, and
-//! the screens are snapshots of their text (TestBackend, 80×24).
+//! the screens are snapshots of their text (`TestBackend`, 80×24).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use madoguchi::app::review::Dialog;

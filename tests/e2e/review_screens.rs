@@ -1,5 +1,5 @@
 //! Review screens (SPEC §2.3, R-REV-5/6, R-VISIT-1): every queue, the detail view with visit
-//! reasons, the confirm dialogs, and the "someone acted first" notice. TestBackend + insta.
+//! reasons, the confirm dialogs, and the "someone acted first" notice. `TestBackend` + insta.
 
 #![allow(clippy::unwrap_used)]
 

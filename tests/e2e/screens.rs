@@ -1,4 +1,4 @@
-//! Screen tests: the real App on a real database file, drawn on ratatui's TestBackend, at
+//! Screen tests: the real App on a real database file, drawn on ratatui's `TestBackend`, at
 //! 80×24 and 120×40, with Japanese names. Snapshots live in tests/e2e/snapshots/.
 
 use chrono::{DateTime, Utc};

@@ -387,7 +387,7 @@ fn menus_notes_lock_dialogs_and_header_are_whole_at_80x24() {
     }
 
     // The idle lock's box.
-    let later = std::time::Instant::now() + std::time::Duration::from_secs(60 * 60);
+    let later = std::time::Instant::now() + std::time::Duration::from_hours(1);
     f.app.on_tick(later);
     let text = screen(&f.app);
     for m in [

@@ -1,5 +1,5 @@
 //! Screen tests of the ID lookup and the audit viewer (SPEC §2.4, R-AUD-3): the real App on a
-//! real database file, drawn on ratatui's TestBackend; snapshots are the screen's text.
+//! real database file, drawn on ratatui's `TestBackend`; snapshots are the screen's text.
 
 use crate::common;
 

@@ -1,15 +1,15 @@
 //! Issue 15, how it is checked: a snapshot at 80×24 of every screen and dialog that the other
-//! snapshot files (screens, screens80, review_*, detail_*, screens_lookup) did not yet draw, in
+//! snapshot files (screens, screens80, review_*, detail_*, `screens_lookup`) did not yet draw, in
 //! the roles that see it, with long Japanese staff names: the menus of the supervisor, the
 //! admin and the auditor, the first start, the password change, the staff form and its three
 //! confirmations (disable, unlock, reset), the quit and sign-out questions, the ID lookup's
 //! search form, the audit log's filter and export forms, the queue and the dashboard as the
 //! auditor sees them, and the too-small screen.
 //!
-//! Screen variants (src/app/mod.rs `Screen`) and where each is drawn: SignIn, Home, Register,
-//! Account, Staff, Calendar(+Add), MailQueue, Queue, Detail, Purpose, Dashboard (screens.rs,
-//! review_screens.rs, detail_sections.rs, review_detail.rs, review_checklist.rs), Lookup and
-//! Audit (screens_lookup.rs), FirstRun, ChangePassword, StaffAdd (here).
+//! Screen variants (src/app/mod.rs `Screen`) and where each is drawn: `SignIn`, Home, Register,
+//! Account, Staff, Calendar(+Add), `MailQueue`, Queue, Detail, Purpose, Dashboard (screens.rs,
+//! `review_screens.rs`, `detail_sections.rs`, `review_detail.rs`, `review_checklist.rs`), Lookup and
+//! Audit (`screens_lookup.rs`), `FirstRun`, `ChangePassword`, `StaffAdd` (here).
 
 #![allow(clippy::unwrap_used)]
 

@@ -345,7 +345,7 @@ fn r_reg_5_twelfth_live_account_of_one_establishment_refused() {
                 issues.iter().any(|i| i.field == "establishment_number"
                     && i.code == "establishment_accounts_full"),
                 "{issues:?}"
-            )
+            );
         }
         other => panic!("expected the 12th to be refused, got {other:?}"),
     }

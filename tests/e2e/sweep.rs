@@ -318,7 +318,7 @@ fn r_dl_3_purged_names_leave_no_trace_in_the_search_index() {
     assert_eq!(found(&store), 0);
 }
 
-/// `madoguchi --json sweep` at `now` (MADOGUCHI_NOW), as cron runs it: its report.
+/// `madoguchi --json sweep` at `now` (`MADOGUCHI_NOW`), as cron runs it: its report.
 fn sweep_cli(db: &Path, now: &str) -> serde_json::Value {
     let out = sweep_cmd(db, now).output().expect("run");
     assert!(
@@ -368,7 +368,7 @@ fn account_state(store: &Store, acc: AccountId) -> String {
         .to_string()
 }
 
-/// R-DL-3 / R-REV-6 through the real binary: `madoguchi sweep` with MADOGUCHI_NOW moved day by
+/// R-DL-3 / R-REV-6 through the real binary: `madoguchi sweep` with `MADOGUCHI_NOW` moved day by
 /// day across a deadline just before the year-end closure (12/29–1/3), one right after New
 /// Year, and one behind a holiday (2026-02-11): the reminder goes once, 3 open days before; the
 /// account expires the day after its deadline (closed days too), not on it; the report says

@@ -3,6 +3,7 @@
 //! clerk saw; the dialogs themselves are `dialog.rs`.
 
 use std::cell::Cell;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
@@ -299,11 +300,11 @@ pub fn act_detail(app: &mut App, action: Action) {
 }
 
 /// Runs a confirmed review action; someone acting first is shown as a notice (R-REV-5).
-pub fn run_pending(app: &mut App, id: SubmissionId, key: ReviewKey, seen: Option<i64>) {
+pub fn run_pending(app: &mut App, id: SubmissionId, key: &ReviewKey, seen: Option<i64>) {
     let Some(ctx) = app.ctx() else { return };
     let cfg = app.cfg.clone();
     let store = &mut app.store;
-    let r = match &key {
+    let r = match key {
         ReviewKey::Claim => review::claim(store, &ctx, id, seen),
         ReviewKey::Release => review::release(store, &ctx, id, seen),
         ReviewKey::Check(ticks) => review::check(store, &ctx, id, ticks, seen),
@@ -322,7 +323,7 @@ pub fn run_pending(app: &mut App, id: SubmissionId, key: ReviewKey, seen: Option
             if let Screen::Detail(d) = &mut app.screen {
                 d.dialog = None;
             }
-            let mut text = match &key {
+            let mut text = match key {
                 ReviewKey::Comment(_) => app.t(Msg::CommentSaved).to_string(),
                 ReviewKey::HandOver(_, who) => {
                     format!("#{} {who}{}", o.id, app.t(Msg::HandedOver))
@@ -342,7 +343,8 @@ pub fn run_pending(app: &mut App, id: SubmissionId, key: ReviewKey, seen: Option
                 text.push_str(app.t(Msg::ResultMailQueued));
             }
             if !o.skipped.is_empty() {
-                text.push_str(&format!(
+                let _ = write!(
+                    text,
                     "{}{}",
                     app.t(Msg::ResultSkipped),
                     o.skipped
@@ -350,10 +352,10 @@ pub fn run_pending(app: &mut App, id: SubmissionId, key: ReviewKey, seen: Option
                         .map(|(id, _)| format!("#{id}"))
                         .collect::<Vec<_>>()
                         .join(" ")
-                ));
+                );
             }
             for reg in &o.registered {
-                text.push_str(&format!("  {}", reg.number));
+                let _ = write!(text, "  {}", reg.number);
             }
             app.flash(Tone::Success, text);
             if !o.mails.is_empty() {

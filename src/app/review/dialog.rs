@@ -15,7 +15,7 @@ use crate::service::review::{self, Colleague};
 /// What the detail is asking for.
 #[derive(Debug)]
 pub enum Dialog {
-    /// A return / reject reason: (is_reject, form).
+    /// A return / reject reason: (`is_reject`, form).
     Reason(bool, Form),
     /// コメント: one line of text.
     Comment(Form),
@@ -133,7 +133,7 @@ pub(super) fn act_input(app: &mut App, action: Action) {
         }
         _ => return,
     };
-    run_pending(app, id, key, Some(seen));
+    run_pending(app, id, &key, Some(seen));
 }
 
 /// 引継ぎ: the colleagues who may review, but not the one who holds the item now.
@@ -217,7 +217,7 @@ pub(super) fn act_checklist(app: &mut App, action: Action) {
         Action::Back => d.dialog = None,
         Action::Select | Action::Submit => {
             let ticks = c.codes();
-            run_pending(app, id, ReviewKey::Check(ticks), Some(seen));
+            run_pending(app, id, &ReviewKey::Check(ticks), Some(seen));
         }
         _ => {}
     }

@@ -6,7 +6,7 @@
 //!
 //! Every field has a default so that a payload missing a field still parses and validation
 //! (`domain::validate`) reports it field by field; unknown fields are ignored. Enums serialize as
-//! stable snake_case codes; `label()` gives the Japanese label.
+//! stable `snake_case` codes; `label()` gives the Japanese label.
 
 use std::collections::BTreeSet;
 
@@ -237,6 +237,7 @@ impl JobSection {
 /// Section 1: 求人区分.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[allow(clippy::struct_excessive_bools)] // the form's check boxes, one field each
 pub struct Category {
     /// 一般・学生・障害者 (required).
     pub kind: Option<JobCategoryKind>,
@@ -499,7 +500,10 @@ impl JobOffer {
     /// A dispatch or contracting offer (派遣・請負): flagged, or a dispatch employment type.
     #[must_use]
     pub fn is_dispatch_or_contract(&self) -> bool {
-        self.category.dispatch_or_contract || self.employment_type.is_some_and(|t| t.is_dispatch())
+        self.category.dispatch_or_contract
+            || self
+                .employment_type
+                .is_some_and(EmploymentType::is_dispatch)
     }
 }
 

@@ -192,7 +192,7 @@ pub(super) fn check_corporate_number(out: &mut Vec<Finding>, field: &'static str
     match numbers::corporate_number(value) {
         Ok(_) => {}
         Err(numbers::NumberError::CheckDigit) => {
-            out.push(Finding::error(field, rules::CHECK_DIGIT, None))
+            out.push(Finding::error(field, rules::CHECK_DIGIT, None));
         }
         Err(_) => out.push(Finding::error(field, rules::FORMAT, Some("13".into()))),
     }

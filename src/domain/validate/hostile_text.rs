@@ -39,7 +39,7 @@ fn refused(findings: &[Finding], field: &str, c: char) -> bool {
 type EstEdit = fn(&mut Establishment, String);
 const EST_FIELDS: [(&str, EstEdit); 9] = [
     ("establishment_number", |e, v| {
-        e.establishment_number = Some(v)
+        e.establishment_number = Some(v);
     }),
     ("corporate_number", |e, v| e.corporate_number = Some(v)),
     ("name", |e, v| e.name = v),

@@ -85,7 +85,7 @@ pub enum CliMsg<'a> {
     NowInvalid {
         value: &'a str,
     },
-    /// SPEC §6: MADOGUCHI_NOW on a live database.
+    /// SPEC §6: `MADOGUCHI_NOW` on a live database.
     NowRefused {
         path: &'a str,
     },

@@ -168,16 +168,13 @@ fn connect(s: &Settings, flight: &FlightSlot) -> Result<Kept, SendError> {
     let opened = SmtpConnection::connect(local_addr, Some(s.timeout), &s.hello, wrapper, None);
     // lettre's TCP connect is accepted at once (loopback); the relay then hands its sockets
     // over. When lettre could not even connect, the relay is woken to end.
-    let guard = match ready_rx.recv_timeout(s.timeout) {
-        Ok(g) => g,
-        Err(_) => {
-            let _ = server.shutdown(Shutdown::Both);
-            let _ = TcpStream::connect(local_addr);
-            return Err(opened.err().map_or_else(
-                || std::io::Error::other("relay not ready").into(),
-                SendError::Smtp,
-            ));
-        }
+    let Ok(guard) = ready_rx.recv_timeout(s.timeout) else {
+        let _ = server.shutdown(Shutdown::Both);
+        let _ = TcpStream::connect(local_addr);
+        return Err(opened.err().map_or_else(
+            || std::io::Error::other("relay not ready").into(),
+            SendError::Smtp,
+        ));
     };
     let mut kept = match opened {
         Ok(conn) => Kept { conn, guard },

@@ -97,7 +97,7 @@ pub(super) fn issue_key(
         conn,
         cfg,
         ctx,
-        QueuedMail {
+        &QueuedMail {
             template,
             to: email,
             account_id: Some(account_id),

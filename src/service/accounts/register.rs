@@ -318,7 +318,7 @@ pub fn register(
         &tx,
         cfg,
         ctx,
-        QueuedMail {
+        &QueuedMail {
             template,
             to: v.email.as_str(),
             account_id: Some(account_id),

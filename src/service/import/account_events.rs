@@ -1,7 +1,11 @@
 //! What account events do: activation (R-KEY-0..4), self-registration, a password request,
 //! and the rule that only an account in its provisional period or opened may submit.
 
-use super::*;
+use super::{
+    AccountKind, AccountOrigin, AccountRow, AccountState, ActivationOutcome, Connection, Ctx,
+    DateTime, Email, KeyPurpose, KeyState, NewAccount, NewKey, Outcome, Result, Run, Template, Utc,
+    account, accounts, authkey, deadline, jst_date, reasons, reject, storage,
+};
 use crate::domain::ids::StaffId;
 
 /// The import's own context for the mails it queues: the system, at the import's time (a key

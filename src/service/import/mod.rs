@@ -68,13 +68,13 @@ mod submission_events;
 mod tests;
 mod write;
 
-use self::account_events::*;
-use self::pipeline::*;
+use self::account_events::{activate, may_submit, password_requested, self_register};
+use self::pipeline::{CACHED_MAX, preverify};
 pub use self::pipeline::{WAL_CUT_BYTES, import_events};
 pub use self::prepare::findings_json;
-use self::prepare::*;
-use self::submission_events::*;
-use self::write::*;
+use self::prepare::{prepare_batch, read_bounded};
+use self::submission_events::{submit_establishment, submit_job};
+use self::write::run_batch;
 
 /// How long one transaction of the import may hold the write lock, its commit included (issue
 /// 16 item 2: at most 50 ms): a clerk's action waits at most about this long behind it. The
@@ -256,6 +256,7 @@ struct Ready {
 /// One line as the writer gets it. Everything that needs no database (UTF-8, JSON, the
 /// envelope, field normalisation and validation, the payload's JSON) is done by
 /// [`prepare_batch`] on other threads while the writer applies the previous batch.
+#[allow(clippy::struct_field_names)] // `line` is the line's number in its file, as rejects name it
 struct Line {
     file: usize,
     line: u64,

@@ -2,7 +2,12 @@
 //! writes them in short transactions; a checkpointer copies committed pages behind it. Keys
 //! are checked against an older snapshot before the writer needs them ([`preverify`]).
 
-use super::*;
+use super::{
+    Body, CHUNK_LINES, CHUNKS_AHEAD, Checking, Chunk, Config, Connection, Ctx, DateTime,
+    HashMap, ImportSummary, Input, InstallSecret, KEYS_COMPARED, KeyPurpose, Line, MAX_LINE_BYTES,
+    Progress, RawLine, Ready, Result, Run, ServiceError, Store, Utc, jst_date,
+    prefecture_of_office_code, prepare_batch, read_bounded, run_batch, sanitize, storage,
+};
 
 /// Least time between two checkpoints of the import's checkpointer thread.
 pub(super) const CHECKPOINT_SPACING: std::time::Duration = std::time::Duration::from_millis(250);

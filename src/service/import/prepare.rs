@@ -1,7 +1,11 @@
 //! Reading and preparing lines, off the write lock: bounded line reads, parsing, checking
 //! and serialising each event ([`Ready`]) on threads at a lower priority than the writer.
 
-use super::*;
+use super::{
+    Body, BufRead, Checked, Checking, Email, Event, EventBody, Finding, Line, MAX_LINE_BYTES,
+    ParseError, RawLine, Ready, Result, ServiceError, Validated, authkey, email_key, interchange,
+    new_key, reasons, storage, validate,
+};
 
 /// Reads one line of at most `max` bytes into `buf` (the rest of a longer line is skipped).
 /// Returns `None` at the end of input, else (complete, oversize, bytes consumed).

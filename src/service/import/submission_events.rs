@@ -1,7 +1,13 @@
 //! What establishment and job-offer events do (R-IO-1, R-VISIT-1, R-DL-1): a new
 //! submission or its next version, its deadline and visit reasons.
 
-use super::*;
+use super::{
+    AccountOrigin, AccountRow, AccountState, Checked, Connection, DateTime, Establishment,
+    EstablishmentLink, JobCategoryKind, JobFlags, JobOffer, LineStatements, NewSubmission,
+    NewVersionRow, Outcome, Ready, Result, Run, ServiceError, SubmissionEvent, SubmissionHead,
+    SubmissionKind, SubmissionState, Utc, VISIT_SINCE, deadline, from_db, jst_date, reasons,
+    reject, storage, submission, visit,
+};
 use crate::domain::ids::SubmissionId;
 
 /// Which state a new version leaves the submission in: received stays received (the employer
@@ -107,20 +113,19 @@ pub(super) fn submit_establishment(
     let at = ev.occurred_at;
     match storage::submissions::by_external_id(conn, submission_id)? {
         None => {
-            let est_id = match n
+            let est_id = if let Some(id) = n
                 .establishment_number
                 .as_deref()
                 .map(|num| storage::establishments::id_by_number(conn, num))
                 .transpose()?
                 .flatten()
             {
-                Some(id) => id,
-                None => {
-                    let (id, search) =
-                        storage::establishments::insert_without_search(conn, n, acc.id, at)?;
-                    run.search_rows.push(search);
-                    id
-                }
+                id
+            } else {
+                let (id, search) =
+                    storage::establishments::insert_without_search(conn, n, acc.id, at)?;
+                run.search_rows.push(search);
+                id
             };
             // What `resolve_establishment` would find for this account's offers that name it.
             run.links
@@ -252,9 +257,10 @@ pub(super) fn visit_reasons_for(
 ) -> Result<Vec<(&'static str, String)>> {
     let h = match exclude {
         Some(id) => storage::submissions::history(conn, establishment_id, id, VISIT_SINCE)?,
-        None => match run.histories.get(&establishment_id) {
-            Some(h) => h.clone(),
-            None => {
+        None => {
+            if let Some(h) = run.histories.get(&establishment_id) {
+                h.clone()
+            } else {
                 let h = storage::submissions::history(
                     conn,
                     establishment_id,
@@ -264,7 +270,7 @@ pub(super) fn visit_reasons_for(
                 run.histories.insert(establishment_id, h.clone());
                 h
             }
-        },
+        }
     };
     let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
     let history = visit::EstablishmentHistory {

@@ -1,4 +1,6 @@
 //! The import's unit tests (R-IO-2 transactions and chunks, R-VISIT-1 history, R-REV-6 counts).
+use super::prepare::{PARSER_NICE, yield_to_the_writer};
+use super::write::write_batch;
 use super::*;
 use crate::domain::ids::StaffId;
 use crate::r#gen::{GenOptions, generate, prepare_accounts};

@@ -1,7 +1,13 @@
 //! One transaction of the import: the chunks it takes, each line applied and counted, the
 //! batch's audit row, and the careful rewrite (a savepoint per line) after a constraint.
 
-use super::*;
+use super::{
+    AuditEntry, BatchDone, Body, Chunk, Connection, Ctx, DateTime, Duration,
+    FUTURE_SLACK_MINUTES, ImportSummary, Line, LineStatements, Outcome, Permission, RAW_MAX,
+    REJECTS_LISTED, Ready, Receiver, Reject, RejectLine, Result, Run, ServiceError, StorageError,
+    Store, Utc, Written, activate, interchange, may_submit, password_requested, preverify, reasons,
+    reject, require, sanitize, self_register, storage, submit_establishment, submit_job, to_db,
+};
 
 pub(super) fn is_constraint(e: &ServiceError) -> bool {
     matches!(e, ServiceError::Storage(StorageError::Sqlite(rusqlite::Error::SqliteFailure(f, _)))
@@ -54,7 +60,9 @@ pub(super) fn run_batch(
             tracing::warn!("import: a constraint refused a line; batch written line by line");
             match write_batch(store, ctx, run, names, batch, None, true, listed)? {
                 Written::Committed(done) => done,
-                _ => return Err(ServiceError::Internal("import batch refused twice".into())),
+                Written::Refused => {
+                    return Err(ServiceError::Internal("import batch refused twice".into()));
+                }
             }
         }
     };

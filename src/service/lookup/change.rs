@@ -218,7 +218,7 @@ fn apply_change(
         &tx,
         cfg,
         ctx,
-        QueuedMail {
+        &QueuedMail {
             template: Template::EmailChangedNew,
             to: new.as_str(),
             account_id: Some(account_id),
@@ -234,7 +234,7 @@ fn apply_change(
         &tx,
         cfg,
         ctx,
-        QueuedMail {
+        &QueuedMail {
             template: Template::EmailChangedOld,
             to: &acc.email,
             account_id: Some(account_id),

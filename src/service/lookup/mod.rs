@@ -158,7 +158,7 @@ pub fn mail_id(
         &tx,
         cfg,
         ctx,
-        QueuedMail {
+        &QueuedMail {
             template: Template::IdNotice,
             to: &acc.email,
             account_id: Some(account_id),

@@ -57,7 +57,7 @@ fn employer_mail(
         conn,
         cfg,
         ctx,
-        QueuedMail {
+        &QueuedMail {
             template,
             to: &email,
             account_id: Some(account_id),
@@ -329,7 +329,9 @@ pub fn approve(
                 None => None,
             };
             let registered = est_state.as_deref() == Some("registered");
-            if !registered {
+            if registered {
+                review::may_approve(&facts_for(&f, ctx.staff_id, true)).map_err(refusal)?;
+            } else {
                 // Approve the establishment in the same action when it can be.
                 let Some(e) = est else {
                     return Err(refusal(ReviewRefusal::EstablishmentNotRegistered));
@@ -342,8 +344,6 @@ pub fn approve(
                     .map_err(|_| refusal(ReviewRefusal::EstablishmentNotRegistered))?;
                 review::may_approve(&facts_for(&f, ctx.staff_id, true)).map_err(refusal)?;
                 items.push(ef);
-            } else {
-                review::may_approve(&facts_for(&f, ctx.staff_id, true)).map_err(refusal)?;
             }
             items.push(f.clone());
         }
@@ -391,7 +391,8 @@ pub fn approve(
                 sanitize(&it.display_name, false)
             )
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .concat();
     let mut vars = BTreeMap::new();
     vars.insert("establishment_name", sanitize(&est_name, false));
     vars.insert("establishment_number", est_number);

@@ -74,6 +74,7 @@ pub fn mail_state_label(s: MailState) -> Msg {
     }
 }
 
+#[must_use]
 pub fn mail_style(s: MailState) -> Style {
     match s {
         MailState::Failed => theme::error(),

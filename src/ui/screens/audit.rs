@@ -74,6 +74,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
     draw_table(frame, app, a, table_area);
 }
 
+/// One audit row as the table shows it.
+struct Cells {
+    time: String,
+    staff: String,
+    action: String,
+    subject: String,
+    purpose: String,
+    outcome: String,
+    terminal: String,
+}
+
 /// The rows at any width: actions and outcomes in words; the id column as wide as its
 /// longest id, so `submission:19` is never shown as `submission:1`; the free text (purpose,
 /// terminal) gives way and is marked with … where cut. Enter opens a row in full.
@@ -89,15 +100,6 @@ fn draw_table(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
             t.get(5..).map(str::to_string).unwrap_or(t)
         }
     };
-    struct Cells {
-        time: String,
-        staff: String,
-        action: String,
-        subject: String,
-        purpose: String,
-        outcome: String,
-        terminal: String,
-    }
     let cells: Vec<Cells> = a
         .rows
         .iter()

@@ -6,6 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
+use std::fmt::Write as _;
 
 use super::theme;
 use crate::app::keymap::{self, Binding};
@@ -51,16 +52,12 @@ pub fn header(frame: &mut Frame<'_>, app: &App, area: Rect) {
     };
     let mut tail = format!("{clock} JST");
     if app.session.is_some() {
-        tail.push_str(&format!(
-            "  {} {}",
-            app.t(Msg::MailWaiting),
-            app.mail.waiting
-        ));
+        let _ = write!(tail, "  {} {}", app.t(Msg::MailWaiting), app.mail.waiting);
         if app.mail.failed > 0 {
-            tail.push_str(&format!(" {} {}", app.t(Msg::MailFailed), app.mail.failed));
+            let _ = write!(tail, " {} {}", app.t(Msg::MailFailed), app.mail.failed);
         }
         if app.mail.last_error.is_some() {
-            tail.push_str(&format!(" {}", app.t(Msg::MailWorkerError)));
+            let _ = write!(tail, " {}", app.t(Msg::MailWorkerError));
         }
     }
     tail.push(' ');

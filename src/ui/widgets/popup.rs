@@ -51,7 +51,7 @@ fn dialog(
     app: &App,
     title: &str,
     lines: &[Line<'_>],
-    answer: Line<'_>,
+    answer: &Line<'_>,
     area: Rect,
 ) {
     const MIN_W: usize = 64;
@@ -73,7 +73,7 @@ fn dialog(
         rows.extend(wrap_words(l, inner_w, 2));
     }
     let mut tail = vec![Line::from("")];
-    tail.extend(wrap_words(&answer, inner_w, 0));
+    tail.extend(wrap_words(answer, inner_w, 0));
     let room = usize::from(area.height.saturating_sub(4)).saturating_sub(tail.len());
     if rows.len() > room {
         rows.truncate(room.max(1));
@@ -110,7 +110,7 @@ pub fn confirm(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], 
         Span::styled(" N ", theme::key()),
         Span::raw(format!(" {}", app.t(Msg::KeyNo))),
     ]);
-    dialog(frame, app, title, &ls, answer, area);
+    dialog(frame, app, title, &ls, &answer, area);
 }
 
 pub fn notice(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], area: Rect) {
@@ -119,7 +119,7 @@ pub fn notice(frame: &mut Frame<'_>, app: &App, title: &str, lines: &[String], a
         Span::styled(" Enter ", theme::key()),
         Span::raw(format!(" {}", app.t(Msg::KeyClose))),
     ]);
-    dialog(frame, app, title, &ls, answer, area);
+    dialog(frame, app, title, &ls, &answer, area);
 }
 
 /// The help box: as tall as the body, 76 columns (inside its border, 74).

@@ -309,7 +309,8 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
                 let c = JobCategoryKind::parse(c).map_or(c.as_str(), |k| k.label());
                 format!("  {c} {n}")
             })
-            .collect::<String>(),
+            .collect::<Vec<_>>()
+            .concat(),
     ));
     l.push(heading(app.t(Msg::DashMail)));
     l.push(Line::from(
@@ -319,7 +320,8 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
                 let s = MailState::parse(s).map_or(s.as_str(), |m| app.t(mail_state_label(m)));
                 format!("  {s} {n}")
             })
-            .collect::<String>(),
+            .collect::<Vec<_>>()
+            .concat(),
     ));
     l.push(heading(app.t(Msg::DashLocked)));
     l.push(Line::from(format!("  {}", d.locked_staff.join("、"))));
