@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use madoguchi::domain::mask;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
@@ -884,7 +885,6 @@ fn mail_text(b: &[u8]) {
             }
         }
     }
-    use madoguchi::domain::mask;
     let _ = mask::mask_email(s);
     let _ = mask::mask_name(s);
     let _ = mask::mask_digits(s, 4);

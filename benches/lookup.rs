@@ -81,6 +81,14 @@ struct Bench {
     n: u64,
 }
 
+type Exact<'a> = (
+    &'a str,
+    Box<dyn Fn(u64) -> String>,
+    Box<dyn Fn(&str) -> String>,
+);
+/// A search key for the i-th row.
+type KeyOf = Box<dyn Fn(u64) -> SearchKey>;
+
 fn email(i: u64) -> String {
     format!("jinji{i:06}@company{:04}.co.jp", i % 9973)
 }
@@ -264,11 +272,6 @@ fn report(b: &mut Bench, samples: usize) {
             us(mean)
         );
     };
-    type Exact<'a> = (
-        &'a str,
-        Box<dyn Fn(u64) -> String>,
-        Box<dyn Fn(&str) -> String>,
-    );
     let exact: Vec<Exact<'_>> = vec![
         (
             "email",
@@ -323,7 +326,6 @@ fn report(b: &mut Bench, samples: usize) {
         line(&format!("storage exact: {what}"), times, shell);
     }
     // The whole use case: search + audit row + commit.
-    type KeyOf = Box<dyn Fn(u64) -> SearchKey>;
     let searches: Vec<(&str, KeyOf)> = vec![
         ("search email", Box::new(|i| SearchKey::Email(email(i)))),
         (

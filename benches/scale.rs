@@ -117,7 +117,8 @@ impl Scale {
         }
     }
 
-    fn ctx(&self, store: &Store, now: DateTime<Utc>) -> Ctx {
+    /// The admin as a supervisor and counter clerk too, at `now`.
+    fn ctx(store: &Store, now: DateTime<Utc>) -> Ctx {
         let admin: madoguchi::domain::ids::StaffId = store
             .conn()
             .query_row("SELECT min(id) FROM staff", [], |r| r.get(0))
@@ -686,7 +687,7 @@ fn read_items(s: &mut Scale) {
     let iters = if s.full { 300 } else { 20 };
     let db = s.copy("reads.db");
     let mut store = Store::open(&db).expect("open copy");
-    let ctx = s.ctx(&store, s.filled);
+    let ctx = Scale::ctx(&store, s.filled);
     let args = queue::args(store.conn(), &ctx, "", 50).expect("args");
     // Item 6: the kept counts against counting the rows (the old code).
     let mut kept = times(iters, || {

@@ -278,9 +278,9 @@ fn litestream_replica_survives_sigkill_of_the_primary_with_every_registration_up
         RUN.as_secs_f64(),
         missing.len(),
         lost_window.as_secs_f64(),
-        size as f64 / 1048576.0,
+        size as f64 / 1_048_576.0,
         restore_time.as_secs_f64(),
-        wal_max as f64 / 1048576.0,
+        wal_max as f64 / 1_048_576.0,
         checkpoints
             .iter()
             .map(|(b, a, d)| format!("{}K→{}K {}ms", b / 1024, a / 1024, d.as_millis()))

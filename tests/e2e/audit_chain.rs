@@ -3,6 +3,7 @@
 //! checked at every start and by `verify`, and retention trims from a signed cut point. One
 //! test per tampering.
 
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -102,7 +103,6 @@ fn r_aud_2_rows_are_keyed_under_the_install_secret_and_the_head_file_follows() {
         storage::audit::recorded_head(&head_file).expect("read"),
         Some((id, hash))
     );
-    use std::os::unix::fs::PermissionsExt as _;
     let mode = std::fs::metadata(&head_file)
         .expect("file")
         .permissions()

@@ -106,7 +106,7 @@ impl Fx {
     }
 
     /// One event line as the Internet Service writes it (JSON text, not our types).
-    fn event(&self, id: &str, kind: &str, minutes_ago: i64, payload: Value) -> String {
+    fn event(&self, id: &str, kind: &str, minutes_ago: i64, payload: &Value) -> String {
         let mut v = json!({
             "event_id": id,
             "occurred_at": (self.now - Duration::minutes(minutes_ago)).to_rfc3339(),
@@ -183,7 +183,7 @@ fn job(title: &str, wage_min: i64, wage_max: i64) -> Value {
             "employment_type": "regular",
             "work_location": {"postal_code": "162-0825", "address": "東京都新宿区神楽坂2-1"},
             "wage": {"kind": "monthly", "min": wage_min, "max": wage_max},
-            "bonus": {"has_bonus": true, "months": "2.50", "amount_min": 300000, "amount_max": 600000},
+            "bonus": {"has_bonus": true, "months": "2.50", "amount_min": 300_000, "amount_max": 600_000},
             "hours": {"kind": "shift", "start": "08:30", "end": "17:15",
                       "paid_leave_days": 10, "annual_holidays": 120},
             "insurance": {"kinds": ["employment", "workers_compensation", "health", "pension"]},
@@ -307,13 +307,13 @@ fn imported_job_detail(now: &str) -> (tempfile::TempDir, App, SubmissionId) {
             "ev-est",
             "establishment.submitted",
             90,
-            establishment("株式会社若葉商事", "ワカバショウジ"),
+            &establishment("株式会社若葉商事", "ワカバショウジ"),
         ),
         fx.event(
             "ev-job",
             "job.submitted",
             60,
-            job("介護職員", 90_000, 280_000),
+            &job("介護職員", 90_000, 280_000),
         ),
     ];
     fx.import(&lines);
@@ -429,13 +429,13 @@ fn spec_2_3_resubmitted_job_shows_the_changes_from_the_returned_version() {
             "ev-est",
             "establishment.submitted",
             90,
-            establishment("株式会社若葉商事", "ワカバショウジ"),
+            &establishment("株式会社若葉商事", "ワカバショウジ"),
         ),
         fx.event(
             "ev-job",
             "job.submitted",
             60,
-            job("介護職員", 220_000, 280_000),
+            &job("介護職員", 220_000, 280_000),
         ),
     ];
     fx.import(&lines);
@@ -462,7 +462,7 @@ fn spec_2_3_resubmitted_job_shows_the_changes_from_the_returned_version() {
         "ev-job-2",
         "job.resubmitted",
         10,
-        job("介護職員（夜勤なし）", 240_000, 300_000),
+        &job("介護職員（夜勤なし）", 240_000, 300_000),
     );
     fx.import(&[again]);
     let row = storage::submissions::by_id(fx.store.conn(), id)
@@ -553,13 +553,13 @@ fn spec_5_escape_sequences_in_imported_names_are_refused_and_never_drawn_raw() {
             "ev-est-hostile",
             "establishment.submitted",
             95,
-            establishment(est_name, "ワカバショウジ"),
+            &establishment(est_name, "ワカバショウジ"),
         ),
         fx.event(
             "ev-job-hostile",
             "job.submitted",
             65,
-            job(job_title, 220_000, 280_000),
+            &job(job_title, 220_000, 280_000),
         ),
     ];
     // The lines are JSON text with the escapes written as JSON escapes (or raw, for C1 and
@@ -590,13 +590,13 @@ fn spec_5_escape_sequences_in_imported_names_are_refused_and_never_drawn_raw() {
             "ev-est",
             "establishment.submitted",
             90,
-            establishment(est_stored, "ワカバショウジ"),
+            &establishment(est_stored, "ワカバショウジ"),
         ),
         fx.event(
             "ev-job",
             "job.submitted",
             60,
-            job(job_stored, 220_000, 280_000),
+            &job(job_stored, 220_000, 280_000),
         ),
     ]);
     let est = submission_id(&fx.store, "est-1");

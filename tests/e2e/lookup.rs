@@ -183,9 +183,9 @@ fn rows_written<T>(e: &mut Env, f: impl FnOnce(&mut Env) -> T) -> (T, Vec<AuditR
     (r, after[before..].to_vec())
 }
 
-fn find(e: &mut Env, key: SearchKey) -> Vec<lookup::Hit> {
+fn find(e: &mut Env, key: &SearchKey) -> Vec<lookup::Hit> {
     let clerk = e.clerk.clone();
-    lookup::search(&mut e.store, &clerk, "ID照会", &key)
+    lookup::search(&mut e.store, &clerk, "ID照会", key)
         .expect("search")
         .hits
 }
@@ -226,7 +226,7 @@ fn r_id_1_search_by_every_key_including_width_kana_kind_and_short_names() {
         (SearchKey::Email("ｔａｎａｋａ@EXAMPLE.CO.JP".into()), emp),
     ];
     for (key, want) in cases {
-        let hits = find(&mut e, key.clone());
+        let hits = find(&mut e, &key);
         assert_eq!(hits.first().and_then(|h| h.account_id), want, "{key:?}");
         // R-ID-2: emails are masked in results.
         for h in &hits {
@@ -235,27 +235,27 @@ fn r_id_1_search_by_every_key_including_width_kana_kind_and_short_names() {
         }
     }
     // 2-character names: prefix on the indexed key (ＡＢ → ab), kana 2 characters.
-    let ab = find(&mut e, SearchKey::Name("ab".into()));
+    let ab = find(&mut e, &SearchKey::Name("ab".into()));
     assert_eq!(ab.len(), 1);
     assert_eq!(ab[0].name, "ＡＢ商事");
-    assert_eq!(find(&mut e, SearchKey::Kana("えー".into())).len(), 1);
+    assert_eq!(find(&mut e, &SearchKey::Kana("えー".into())).len(), 1);
     // …and after a legal form: 株式会社ハローワーク… for ハロ, カブシキガイシャ　ハロ… for ﾊﾛ.
     assert_eq!(
-        find(&mut e, SearchKey::Name("ハロ".into()))[0].account_id,
+        find(&mut e, &SearchKey::Name("ハロ".into()))[0].account_id,
         emp
     );
     assert_eq!(
-        find(&mut e, SearchKey::Kana("ﾊﾛ".into()))[0].account_id,
+        find(&mut e, &SearchKey::Kana("ﾊﾛ".into()))[0].account_id,
         emp
     );
     // The masked form of the spec.
-    let h = &find(&mut e, SearchKey::CorporateNumber("7000012050002".into()))[0];
+    let h = &find(&mut e, &SearchKey::CorporateNumber("7000012050002".into()))[0];
     assert_eq!(h.email_masked.as_deref(), Some("ta****@ex*****.co.jp"));
     // A seeker's wrong birth date finds nobody.
     assert!(
         find(
             &mut e,
-            SearchKey::SeekerKana {
+            &SearchKey::SeekerKana {
                 kana: "ヤマダ".into(),
                 birth_date: "1990-04-02".into()
             }
@@ -276,8 +276,8 @@ fn r_id_1_injection_shaped_input_simply_finds_nothing() {
         "%",
         "_",
     ] {
-        assert!(find(&mut e, SearchKey::Name(s.into())).is_empty(), "{s}");
-        assert!(find(&mut e, SearchKey::Kana(s.into())).is_empty(), "{s}");
+        assert!(find(&mut e, &SearchKey::Name(s.into())).is_empty(), "{s}");
+        assert!(find(&mut e, &SearchKey::Kana(s.into())).is_empty(), "{s}");
     }
     assert_eq!(storage::accounts::count(e.store.conn()).expect("count"), 3);
 }
@@ -586,7 +586,7 @@ fn r_aud_2_tampered_row_is_detected() {
     let mut e = env();
     let clerk = e.clerk.clone();
     for _ in 0..3 {
-        find(&mut e, SearchKey::Name("ハローワーク".into()));
+        find(&mut e, &SearchKey::Name("ハローワーク".into()));
     }
     let _ = &clerk;
     assert!(audit::verify(&e.store).expect("verify").first_bad.is_none());
@@ -720,7 +720,7 @@ fn r_id_1_seeker_birth_date_in_every_form_a_clerk_types() {
     ] {
         let hits = find(
             &mut e,
-            SearchKey::SeekerKana {
+            &SearchKey::SeekerKana {
                 kana: "ヤマダ".into(),
                 birth_date: typed.into(),
             },
@@ -867,7 +867,7 @@ fn r_id_1_job_number_finds_the_offers_establishment_and_its_accounts() {
         "１３０１０－０００００１２３",
         "13010ー00000123",
     ] {
-        let hits = find(&mut e, SearchKey::JobNumber(typed.into()));
+        let hits = find(&mut e, &SearchKey::JobNumber(typed.into()));
         let ids: Vec<Option<AccountId>> = hits.iter().map(|h| h.account_id).collect();
         assert_eq!(ids, [Some(e.employer), Some(extra)], "{typed}");
         for h in &hits {

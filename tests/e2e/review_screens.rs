@@ -24,7 +24,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 struct Fixture {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     app: App,
     boss: Ctx,
     items: Vec<SubmissionId>,
@@ -73,7 +73,7 @@ fn fixture_as(user: &str) -> Fixture {
     .unwrap();
     let app = App::with_clock(store, cfg, "pts/1".into(), None, Clock::Fixed(t0())).unwrap();
     let mut f = Fixture {
-        _dir: dir,
+        dir,
         app,
         boss,
         items,
@@ -299,7 +299,7 @@ fn counts_arrive(app: &mut App) {
 #[test]
 fn r_rev_6_counts_come_from_their_own_thread_and_follow_other_sessions() {
     let mut f = fixture();
-    let db = f._dir.path().join("m.db");
+    let db = f.dir.path().join("m.db");
     f.app.counter = Some(service::queue_counts::Counter::spawn(&db));
     open_queues(&mut f);
     // Asked for, not counted on the UI thread: "…" until the answer, the lines at once.
@@ -323,7 +323,7 @@ fn r_rev_6_counts_come_from_their_own_thread_and_follow_other_sessions() {
 #[test]
 fn supervisor_dashboard_comes_from_the_counting_thread() {
     let mut f = fixture_as("suzuki");
-    let db = f._dir.path().join("m.db");
+    let db = f.dir.path().join("m.db");
     f.app.counter = Some(service::queue_counts::Counter::spawn(&db));
     madoguchi::app::home::open(&mut f.app, madoguchi::app::home::MenuItem::Dashboard);
     assert!(matches!(f.app.screen, Screen::Dashboard(_)));

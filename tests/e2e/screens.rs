@@ -22,7 +22,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 struct Fixture {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     app: App,
 }
 
@@ -38,7 +38,7 @@ fn fixture() -> Fixture {
         Clock::Fixed(t0()),
     )
     .expect("app");
-    Fixture { _dir: dir, app }
+    Fixture { dir, app }
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -453,7 +453,7 @@ fn r_auth_3_idle_lock_keeps_the_half_filled_form() {
 fn r_auth_3_disabled_staff_is_signed_out_of_an_open_session() {
     let mut f = fixture();
     sign_in(&mut f.app, "tanaka", CLERK_PW);
-    let dir = f._dir.path().join("m.db");
+    let dir = f.dir.path().join("m.db");
     let mut other = Store::open(&dir).expect("second connection");
     let ctx = Ctx {
         staff_id: StaffId(1),
@@ -774,7 +774,7 @@ fn mail_queue_follows_the_worker_live_without_an_audit_row_per_refresh() {
     assert_eq!((lists, statuses), (1, 1), "the opening is audited");
 
     // The worker, on its own connection, tries the mail and the server refuses it for good.
-    let worker = Store::open(&f._dir.path().join("m.db")).expect("worker connection");
+    let worker = Store::open(&f.dir.path().join("m.db")).expect("worker connection");
     let later = t0() + chrono::Duration::minutes(1);
     let claimed = madoguchi::storage::outbox::claim_due(
         worker.conn(),

@@ -24,7 +24,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 struct Fixture {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     app: App,
 }
 
@@ -74,7 +74,7 @@ fn fixture(cfg: Config) -> Fixture {
     )
     .expect("establishment");
     let app = App::with_clock(store, cfg, "pts/1".into(), None, Clock::Fixed(t0())).expect("app");
-    Fixture { _dir: dir, app }
+    Fixture { dir, app }
 }
 
 fn press(app: &mut App, code: KeyCode) {
@@ -429,7 +429,7 @@ fn r_aud_1_audit_filter_and_export_read_typed_dates() {
     press(&mut f.app, KeyCode::Esc);
 
     // `x` export with typed dates: confirmed, then the CSV for Excel (BOM) is written.
-    let path = f._dir.path().join("audit-2026-12.csv");
+    let path = f.dir.path().join("audit-2026-12.csv");
     press(&mut f.app, KeyCode::Char('x'));
     type_text(&mut f.app, &path.display().to_string());
     press(&mut f.app, KeyCode::Tab);

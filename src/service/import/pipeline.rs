@@ -3,10 +3,10 @@
 //! are checked against an older snapshot before the writer needs them ([`preverify`]).
 
 use super::{
-    Body, CHUNK_LINES, CHUNKS_AHEAD, Checking, Chunk, Config, Connection, Ctx, DateTime,
-    HashMap, ImportSummary, Input, InstallSecret, KEYS_COMPARED, KeyPurpose, Line, MAX_LINE_BYTES,
-    Progress, RawLine, Ready, Result, Run, ServiceError, Store, Utc, jst_date,
-    prefecture_of_office_code, prepare_batch, read_bounded, run_batch, sanitize, storage,
+    Body, CHUNK_LINES, CHUNKS_AHEAD, Checking, Chunk, Config, Connection, Ctx, DateTime, HashMap,
+    ImportSummary, Input, InstallSecret, KEYS_COMPARED, KeyPurpose, Line, MAX_LINE_BYTES, Progress,
+    RawLine, Ready, Result, Run, ServiceError, Store, Utc, jst_date, prefecture_of_office_code,
+    prepare_batch, read_bounded, run_batch, sanitize, storage,
 };
 
 /// Least time between two checkpoints of the import's checkpointer thread.

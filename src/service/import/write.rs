@@ -2,11 +2,11 @@
 //! batch's audit row, and the careful rewrite (a savepoint per line) after a constraint.
 
 use super::{
-    AuditEntry, BatchDone, Body, Chunk, Connection, Ctx, DateTime, Duration,
-    FUTURE_SLACK_MINUTES, ImportSummary, Line, LineStatements, Outcome, Permission, RAW_MAX,
-    REJECTS_LISTED, Ready, Receiver, Reject, RejectLine, Result, Run, ServiceError, StorageError,
-    Store, Utc, Written, activate, interchange, may_submit, password_requested, preverify, reasons,
-    reject, require, sanitize, self_register, storage, submit_establishment, submit_job, to_db,
+    AuditEntry, BatchDone, Body, Chunk, Connection, Ctx, DateTime, Duration, FUTURE_SLACK_MINUTES,
+    ImportSummary, Line, LineStatements, Outcome, Permission, RAW_MAX, REJECTS_LISTED, Ready,
+    Receiver, Reject, RejectLine, Result, Run, ServiceError, StorageError, Store, Utc, Written,
+    activate, interchange, may_submit, password_requested, preverify, reasons, reject, require,
+    sanitize, self_register, storage, submit_establishment, submit_job, to_db,
 };
 
 pub(super) fn is_constraint(e: &ServiceError) -> bool {
