@@ -277,12 +277,6 @@ pub fn parse_optional(input: &str) -> Result<Option<NaiveDate>, DateError> {
     }
 }
 
-/// `1989年1月8日`: how the messages write a day.
-#[must_use]
-pub fn fmt_ja(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -461,6 +455,5 @@ mod tests {
                 Some(w[1].first_day())
             );
         }
-        assert_eq!(fmt_ja(d(1989, 1, 8)), "1989年1月8日");
     }
 }

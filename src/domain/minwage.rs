@@ -300,16 +300,6 @@ pub fn prefecture_of_office_code(code: &str) -> Option<u8> {
         .filter(|c| (1..=47).contains(c) && two.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// `fiscal_year` in the Japanese era as staff read it: 2025 → 「令和7年度」.
-#[must_use]
-pub fn fiscal_year_ja(fiscal_year: i32) -> String {
-    if fiscal_year >= 2019 {
-        format!("令和{}年度", fiscal_year - 2018)
-    } else {
-        format!("{fiscal_year}年度")
-    }
-}
-
 /// The year of a date's fiscal year (April to March).
 #[must_use]
 pub fn fiscal_year_of(date: NaiveDate) -> i32 {
@@ -451,7 +441,6 @@ mod tests {
         assert_eq!(prefecture_of_office_code("48010"), None);
         assert_eq!(prefecture_of_office_code(""), None);
         assert_eq!(prefecture_of_office_code("1"), None);
-        assert_eq!(fiscal_year_ja(2025), "令和7年度");
         assert_eq!(fiscal_year_of(d("2026-03-31")), 2025);
         assert_eq!(fiscal_year_of(d("2026-04-01")), 2026);
     }

@@ -238,9 +238,34 @@ pub fn closed_reason_label(lang: Lang, r: &ClosedReason) -> String {
     }
 }
 
+/// `1989年1月8日`: how the messages write a day.
+#[must_use]
+pub fn date_ja(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike as _;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// `fiscal_year` in the Japanese era as staff read it: 2025 → 「令和7年度」.
+#[must_use]
+pub fn fiscal_year_ja(fiscal_year: i32) -> String {
+    if fiscal_year >= 2019 {
+        format!("令和{}年度", fiscal_year - 2018)
+    } else {
+        format!("{fiscal_year}年度")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_fiscal_years_as_staff_read_them() {
+        let d = chrono::NaiveDate::from_ymd_opt(1989, 1, 8).expect("date");
+        assert_eq!(date_ja(d), "1989年1月8日");
+        assert_eq!(fiscal_year_ja(2025), "令和7年度");
+        assert_eq!(fiscal_year_ja(2018), "2018年度");
+    }
 
     #[test]
     fn every_label_has_both_languages_and_english_is_ascii() {

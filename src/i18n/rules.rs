@@ -401,7 +401,7 @@ pub(super) fn rule_text(
             if ja {
                 format!(
                     "最低賃金表は{}（{year}年度）までで、新しい年度の最低賃金が入っていません。最新の最低賃金を確認し、表を更新してください",
-                    crate::domain::minwage::fiscal_year_ja(year)
+                    super::labels::fiscal_year_ja(year)
                 )
             } else {
                 format!(
@@ -420,7 +420,7 @@ fn pick(ja: bool, ja_text: &str, en_text: &str) -> String {
 /// A date outside the era it was typed in: the era's days, so the clerk sees the slip
 /// (`平成31年5月1日` is 令和元年).
 fn era_range_text(lang: Lang, era: Option<&crate::domain::date::Era>) -> String {
-    use crate::domain::date::fmt_ja;
+    use super::labels::date_ja as fmt_ja;
     let Some(e) = era else {
         return pick(
             lang == Lang::Ja,
