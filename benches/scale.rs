@@ -350,7 +350,7 @@ fn sweep_run(s: &Scale, name: &str, accounts: u64, change: Option<&str>, clerk: 
         store.conn().execute_batch(sql).expect("change");
     }
     let idle = if clerk {
-        clerk_loop(&db, None, 200).0
+        common::clerk_writes(&db, None, 200).0
     } else {
         Vec::new()
     };
@@ -359,7 +359,7 @@ fn sweep_run(s: &Scale, name: &str, accounts: u64, change: Option<&str>, clerk: 
     let watcher = wal_watcher(&db, &stop, &wal_max);
     let clerk = clerk.then(|| {
         let (db, stop) = (db.clone(), Arc::clone(&stop));
-        std::thread::spawn(move || clerk_loop(&db, Some(&stop), usize::MAX))
+        std::thread::spawn(move || common::clerk_writes(&db, Some(&stop), usize::MAX))
     });
     let t = Instant::now();
     let rep = sweep::run(&mut store, &Config::default(), now).expect("sweep");
@@ -379,31 +379,6 @@ fn sweep_run(s: &Scale, name: &str, accounts: u64, change: Option<&str>, clerk: 
         clerk,
         wal_max: wal_max.load(Ordering::Relaxed),
     }
-}
-
-/// A clerk's short write every 5 ms on its own connection, until `stop` or `n` writes: the
-/// waits and the failures.
-fn clerk_loop(db: &Path, stop: Option<&AtomicBool>, n: usize) -> (Vec<Duration>, u32) {
-    let mut store = Store::open_existing(db).expect("clerk's connection");
-    let (mut waits, mut failures) = (Vec::new(), 0u32);
-    while waits.len() < n && !stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
-        let t = Instant::now();
-        let ok = store.immediate().and_then(|tx| {
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES ('bench.clerk', '1')
-                 ON CONFLICT (key) DO UPDATE SET value = value + 1",
-                [],
-            )?;
-            tx.commit()?;
-            Ok(())
-        });
-        match ok {
-            Ok(()) => waits.push(t.elapsed()),
-            Err(_) => failures += 1,
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    (waits, failures)
 }
 
 /// Samples the size of `db`'s WAL every 20 ms into `max` until `stop`.
@@ -606,15 +581,11 @@ fn bare_sql_replay(fresh: &Path, imported: &Path) -> f64 {
     ];
     let mut work: Vec<(String, Vec<Vec<Value>>)> = Vec::new();
     for (table, cond) in &tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM src.{table} WHERE {cond}"))
-            .expect("read");
-        let cols = stmt.column_count();
-        let rows: Vec<Vec<Value>> = stmt
-            .query_map([], |r| (0..cols).map(|i| r.get::<_, Value>(i)).collect())
-            .expect("rows")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows");
+        let rows = read_rows(&conn, &format!("SELECT * FROM src.{table} WHERE {cond}"));
+        let cols = conn
+            .prepare(&format!("SELECT * FROM src.{table}"))
+            .expect("columns")
+            .column_count();
         let marks = vec!["?"; cols].join(", ");
         work.push((format!("INSERT INTO main.{table} VALUES ({marks})"), rows));
     }
@@ -636,14 +607,7 @@ fn bare_sql_replay(fresh: &Path, imported: &Path) -> f64 {
              WHERE id > (SELECT coalesce(max(id), 0) FROM main.establishments)",
         ),
     ] {
-        let mut stmt = conn.prepare(read).expect("read");
-        let cols = stmt.column_count();
-        let rows: Vec<Vec<Value>> = stmt
-            .query_map([], |r| (0..cols).map(|i| r.get::<_, Value>(i)).collect())
-            .expect("rows")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows");
-        work.push((sql.to_string(), rows));
+        work.push((sql.to_string(), read_rows(&conn, read)));
     }
     // The search rows go with their establishments: written after them here.
     let fts = work.pop().expect("fts");
@@ -862,4 +826,14 @@ fn fsync_floor(db: &Path) -> Vec<Duration> {
     drop(f);
     let _ = std::fs::remove_file(&path);
     t
+}
+
+/// Every row `sql` returns, each as its column values.
+fn read_rows(conn: &rusqlite::Connection, sql: &str) -> Vec<Vec<rusqlite::types::Value>> {
+    let mut stmt = conn.prepare(sql).expect("read");
+    let cols = stmt.column_count();
+    stmt.query_map([], |r| (0..cols).map(|i| r.get(i)).collect())
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
 }

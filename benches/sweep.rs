@@ -101,28 +101,7 @@ fn main() {
     let clerk = {
         let stop = Arc::clone(&stop);
         let db = db.clone();
-        std::thread::spawn(move || {
-            let mut store = Store::open_existing(&db).expect("clerk's connection");
-            let (mut waits, mut failures) = (Vec::new(), 0u32);
-            while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
-                let ok = store.immediate().and_then(|tx| {
-                    tx.execute(
-                        "INSERT INTO settings (key, value) VALUES ('bench.clerk', '1')
-                         ON CONFLICT (key) DO UPDATE SET value = value + 1",
-                        [],
-                    )?;
-                    tx.commit()?;
-                    Ok(())
-                });
-                match ok {
-                    Ok(()) => waits.push(t.elapsed()),
-                    Err(_) => failures += 1,
-                }
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            (waits, failures)
-        })
+        std::thread::spawn(move || common::clerk_writes(&db, Some(&stop), usize::MAX))
     };
     let t = Instant::now();
     let rep = sweep::run(&mut store, &Config::default(), now).expect("sweep");

@@ -55,3 +55,33 @@ pub fn cpu_seconds() -> (f64, f64) {
         f.get(12).copied().unwrap_or(0.0) / tick,
     )
 }
+
+/// A clerk's short write every 5 ms on its own connection to `db`, until `stop` is set or
+/// `n` writes succeeded: each write's wait (lock included) and how many failed (a clerk
+/// seeing "database is locked").
+pub fn clerk_writes(
+    db: &std::path::Path,
+    stop: Option<&std::sync::atomic::AtomicBool>,
+    n: usize,
+) -> (Vec<std::time::Duration>, u32) {
+    let mut store = Store::open_existing(db).expect("clerk's connection");
+    let (mut waits, mut failures) = (Vec::new(), 0u32);
+    while waits.len() < n && !stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
+        let t = std::time::Instant::now();
+        let ok = store.immediate().and_then(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('bench.clerk', '1')
+                 ON CONFLICT (key) DO UPDATE SET value = value + 1",
+                [],
+            )?;
+            tx.commit()?;
+            Ok(())
+        });
+        match ok {
+            Ok(()) => waits.push(t.elapsed()),
+            Err(_) => failures += 1,
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    (waits, failures)
+}
