@@ -66,12 +66,20 @@ impl VisitReason {
     }
 }
 
-/// The label of a reason that carries nothing but its code (every reason but the staff's),
-/// so that a stored code is enough to show it: the words are `i18n::labels`' (the Japanese
-/// ones, as the Internet Service's notice says them; `VisitReason::label_ja` is there too).
+/// Whether `code` is a reason that carries nothing but its code (every reason but the
+/// staff's), so that a stored code is enough to show it (its words are `i18n::labels`').
 #[must_use]
-pub fn fixed_label(code: &str) -> Option<&'static str> {
-    VisitReason::fixed_label_ja(code)
+pub fn is_fixed_code(code: &str) -> bool {
+    matches!(
+        code,
+        "first_mypage_offer"
+            | "first_disability_only"
+            | "first_trial"
+            | "first_disability_short_trial"
+            | "no_offer_in_past_year"
+            | "dispatch_or_contract"
+            | "self_registered_establishment"
+    )
 }
 
 /// R-VISIT-1 for an establishment submission: the provisional establishment of a
@@ -166,10 +174,11 @@ mod tests {
             vec![V::SelfRegisteredEstablishment]
         );
         assert!(establishment_visit_reasons(false).is_empty());
-        assert!(
-            fixed_label("self_registered_establishment")
-                .is_some_and(|l| l.contains("来所して本登録"))
-        );
+        assert!(is_fixed_code("self_registered_establishment"));
+        assert!(!is_fixed_code("staff_flagged"));
+        for r in [V::FirstMyPageOffer, V::FirstTrial, V::DispatchOrContract] {
+            assert!(is_fixed_code(r.code()), "{r:?}");
+        }
     }
 
     #[test]

@@ -325,14 +325,21 @@ mod tests {
             VisitReason::FirstDisabilityShortTrial,
             VisitReason::NoOfferInPastYear,
             VisitReason::DispatchOrContract,
+            VisitReason::SelfRegisteredEstablishment,
         ] {
-            let label = crate::domain::visit::fixed_label(r.code())
+            assert!(crate::domain::visit::is_fixed_code(r.code()), "{r:?}");
+            let label = visit_reason_fixed(Lang::Ja, r.code())
                 .unwrap_or_else(|| panic!("{}", r.code()));
             assert_eq!(r.label_ja(), label);
             assert!(!label.is_empty());
+            assert!(visit_reason_fixed(Lang::En, r.code()).is_some_and(str::is_ascii));
         }
-        assert_eq!(crate::domain::visit::fixed_label("staff_flagged"), None);
-        assert_eq!(crate::domain::visit::fixed_label("unknown"), None);
+        assert_eq!(visit_reason_fixed(Lang::Ja, "staff_flagged"), None);
+        assert_eq!(visit_reason_fixed(Lang::Ja, "unknown"), None);
+        assert!(
+            visit_reason_fixed(Lang::Ja, "self_registered_establishment")
+                .is_some_and(|l| l.contains("来所して本登録"))
+        );
         assert_eq!(
             VisitReason::StaffFlagged("代表者に確認".into()).label_ja(),
             "ハローワークが必要と認める（代表者に確認）"

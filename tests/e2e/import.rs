@@ -717,7 +717,7 @@ fn storage_visit_reasons_on_the_row() {
         )
         .expect("flag")
     };
-    let read = || storage::submissions::visit_reasons(conn, id).expect("reasons");
+    let read = || madoguchi::service::review::visit_reasons(conn, id).expect("reasons");
     let column = || -> Option<String> {
         conn.query_row(
             "SELECT visit_reasons FROM submissions WHERE id = ?1",
@@ -776,7 +776,7 @@ fn storage_visit_reasons_on_the_row() {
         .expect("column");
     assert_eq!(stored, None);
     assert_eq!(
-        storage::submissions::visit_reasons(conn, SubmissionId(id.0 + 99)).expect("none"),
+        madoguchi::service::review::visit_reasons(conn, SubmissionId(id.0 + 99)).expect("none"),
         vec![]
     );
 }
@@ -878,8 +878,8 @@ fn storage_new_version_with_visit_reasons_matches_set_visit_reasons() {
         assert_eq!(row(one), row(two), "version {version}");
         assert_eq!(row(one).3, !reasons.is_empty());
         assert_eq!(
-            storage::submissions::visit_reasons(conn, one).expect("one"),
-            storage::submissions::visit_reasons(conn, two).expect("two")
+            madoguchi::service::review::visit_reasons(conn, one).expect("one"),
+            madoguchi::service::review::visit_reasons(conn, two).expect("two")
         );
     }
 }
@@ -909,14 +909,14 @@ fn storage_v8_moves_the_visit_reasons_onto_the_rows() {
         .expect("version");
     assert!(v >= 8);
     assert_eq!(
-        storage::submissions::visit_reasons(conn, SubmissionId(1)).expect("reasons"),
+        madoguchi::service::review::visit_reasons(conn, SubmissionId(1)).expect("reasons"),
         vec![
             ("first_mypage_offer".to_string(), "初めて".to_string()),
             ("no_offer_in_past_year".to_string(), "過去1年".to_string()),
         ]
     );
     assert!(
-        storage::submissions::visit_reasons(conn, SubmissionId(2))
+        madoguchi::service::review::visit_reasons(conn, SubmissionId(2))
             .expect("none")
             .is_empty()
     );

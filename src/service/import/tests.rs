@@ -144,7 +144,7 @@ fn r_visit_1_history_cached_across_batches_sees_other_sessions() {
             .unwrap()
             .unwrap()
             .id;
-        storage::submissions::visit_reasons(store.conn(), id)
+        crate::service::review::visit_reasons(store.conn(), id)
             .unwrap()
             .into_iter()
             .map(|(code, _)| code)

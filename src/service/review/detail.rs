@@ -135,6 +135,30 @@ fn diff_of(kind: SubmissionKind, old: &str, new: &str) -> Vec<(String, String, S
         .collect()
 }
 
+/// A submission's R-VISIT-1 reasons as (code, words), sorted: a fixed reason's words are
+/// `i18n::labels`' (in Japanese, as the notice to the employer says them), a staff member's
+/// reason is stored with its own.
+///
+/// # Errors
+/// On SQLite failure, or a stored code no reason has.
+pub fn visit_reasons(conn: &Connection, id: SubmissionId) -> Result<Vec<(String, String)>> {
+    let mut reasons = storage::submissions::stored_visit_reasons(conn, id)?
+        .into_iter()
+        .map(|(code, label)| match label {
+            Some(l) => Ok((code, l)),
+            None => crate::i18n::labels::visit_reason_fixed(crate::i18n::Lang::Ja, &code)
+                .map(|l| (code.clone(), l.to_string()))
+                .ok_or_else(|| {
+                    ServiceError::Storage(storage::StorageError::Corrupt(format!(
+                        "visit_reasons: unknown code {code}"
+                    )))
+                }),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    reasons.sort();
+    Ok(reasons)
+}
+
 /// Opens a submission (R-ID-5: with a purpose; one audit row `submission.view`).
 ///
 /// # Errors
@@ -235,7 +259,7 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: SubmissionId) -> Result<Detail>
             .map(|at| from_db(&at).map_or(at, fmt_jst)),
         visit_needed: f.visit_needed,
         visit_date: f.visit_date.clone(),
-        visit_reasons: storage::submissions::visit_reasons(conn, id)?
+        visit_reasons: visit_reasons(conn, id)?
             .into_iter()
             .map(|(code, l)| VisitReasonLine {
                 code,

@@ -33,7 +33,9 @@ use super::{Audit, Ctx, FieldIssue, Result, ServiceError, audit, require};
 mod decide;
 mod detail;
 pub use decide::{approve, pick_reason, reject, return_item};
-pub use detail::{Detail, StoredFinding, VisitReasonLine, detail, for_account, reread};
+pub use detail::{
+    Detail, StoredFinding, VisitReasonLine, detail, for_account, reread, visit_reasons,
+};
 
 /// Longest free text of a reason or comment, in characters.
 pub const TEXT_MAX: usize = 400;

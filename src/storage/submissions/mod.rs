@@ -322,9 +322,9 @@ enum StoredReasonOwned {
     Labelled(String, String),
 }
 
-/// One reason in the `visit_reasons` column: its code alone when the label is the code's own
-/// (`domain::visit::fixed_label`, every reason the import finds), else [code, label] (a
-/// staff member's reason, and rows written before codes were stored alone).
+/// One reason in the `visit_reasons` column: its code alone for a reason whose words are the
+/// code's own (`domain::visit::is_fixed_code`, every reason the import finds), else [code,
+/// label] (a staff member's reason, and rows written before codes were stored alone).
 #[derive(serde::Serialize)]
 #[serde(untagged)]
 enum StoredReason<'a> {
@@ -339,9 +339,12 @@ fn visit_reasons_json(reasons: &[(&str, String)]) -> Option<String> {
     }
     let stored: Vec<StoredReason<'_>> = reasons
         .iter()
-        .map(|(c, l)| match crate::domain::visit::fixed_label(c) {
-            Some(own) if own == l => StoredReason::Code(c),
-            _ => StoredReason::Labelled(c, l),
+        .map(|(c, l)| {
+            if crate::domain::visit::is_fixed_code(c) {
+                StoredReason::Code(c)
+            } else {
+                StoredReason::Labelled(c, l)
+            }
         })
         .collect();
     // Strings only: serialising cannot fail.
@@ -548,14 +551,15 @@ pub fn checked_at(conn: &Connection, submission_id: SubmissionId) -> Result<Opti
         .flatten())
 }
 
-/// The stored visit reasons (code, label), in code order.
+/// A submission's R-VISIT-1 reasons as stored, by code: the label only where the row holds
+/// one (a staff member's reason, older rows); the words of the others are `i18n::labels`'.
 ///
 /// # Errors
-/// On SQLite failure, or a stored value that is not a list of [code, label] pairs.
-pub fn visit_reasons(
+/// On SQLite failure, or a column that does not parse.
+pub fn stored_visit_reasons(
     conn: &Connection,
     submission_id: SubmissionId,
-) -> Result<Vec<(String, String)>> {
+) -> Result<Vec<(String, Option<String>)>> {
     let stored: Option<String> = conn
         .prepare_cached(SQL_VISIT_REASONS)?
         .query_row([submission_id], |r| r.get(0))
@@ -566,17 +570,13 @@ pub fn visit_reasons(
     };
     let stored: Vec<StoredReasonOwned> =
         serde_json::from_str(&text).map_err(|e| corrupt("visit_reasons", &e))?;
-    let mut reasons = stored
+    Ok(stored
         .into_iter()
         .map(|r| match r {
-            StoredReasonOwned::Code(c) => crate::domain::visit::fixed_label(&c)
-                .map(|l| (c.clone(), l.to_string()))
-                .ok_or_else(|| StorageError::Corrupt(format!("visit_reasons: unknown code {c}"))),
-            StoredReasonOwned::Labelled(c, l) => Ok((c, l)),
+            StoredReasonOwned::Code(c) => (c, None),
+            StoredReasonOwned::Labelled(c, l) => (c, Some(l)),
         })
-        .collect::<Result<Vec<(String, String)>>>()?;
-    reasons.sort();
-    Ok(reasons)
+        .collect())
 }
 
 /// # Errors
