@@ -96,6 +96,15 @@ fn label(lang: Lang, class: ReplyClass) -> Option<&'static str> {
     })
 }
 
+/// The note a key mail left unsent past its key's expiry keeps as its reply (R-MAIL-6).
+#[must_use]
+pub fn key_expired_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "認証キーの有効期限切れ",
+        Lang::En => "expired: the auth key ran out",
+    }
+}
+
 /// The note a mail cancelled by the purge of its account (R-DL-3, R-MAIL-6) keeps as its reply.
 #[must_use]
 pub fn purge_cancel_note(lang: Lang) -> &'static str {

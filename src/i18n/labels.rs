@@ -328,8 +328,8 @@ mod tests {
             VisitReason::SelfRegisteredEstablishment,
         ] {
             assert!(crate::domain::visit::is_fixed_code(r.code()), "{r:?}");
-            let label = visit_reason_fixed(Lang::Ja, r.code())
-                .unwrap_or_else(|| panic!("{}", r.code()));
+            let label =
+                visit_reason_fixed(Lang::Ja, r.code()).unwrap_or_else(|| panic!("{}", r.code()));
             assert_eq!(r.label_ja(), label);
             assert!(!label.is_empty());
             assert!(visit_reason_fixed(Lang::En, r.code()).is_some_and(str::is_ascii));

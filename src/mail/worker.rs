@@ -129,7 +129,8 @@ pub fn run_once(
     let mut scrubbed = 0;
     let (expired, recovered, claimed) = {
         let tx = store.immediate()?;
-        let expired = outbox::expire_key_mails(&tx, now)?;
+        let note = crate::i18n::delivery::key_expired_note(crate::i18n::Lang::Ja);
+        let expired = outbox::expire_key_mails(&tx, note, now)?;
         let recovered = outbox::requeue_expired_leases(&tx, now)?;
         let rows = outbox::claim_due(&tx, worker_id, now, now + lease, m.batch_size)?;
         tx.commit()?;

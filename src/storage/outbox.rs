@@ -226,7 +226,7 @@ pub struct Claimed {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn expire_key_mails(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Moved>> {
+pub fn expire_key_mails(conn: &Connection, note: &str, now: DateTime<Utc>) -> Result<Vec<Moved>> {
     const DUE: &str =
         "state IN ('queued', 'held', 'failed', 'sending') AND key_expires_at IS NOT NULL
                AND key_expires_at <= ?1 AND (state <> 'sending' OR lease_until <= ?1)";
@@ -243,10 +243,10 @@ pub fn expire_key_mails(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Mov
     }
     conn.prepare_cached(&format!(
         "UPDATE outbox SET state = 'expired', body = NULL, lease_owner = NULL, lease_until = NULL,
-                last_reply = coalesce(last_reply || ' / ', '') || '認証キーの有効期限切れ', updated_at = ?1
+                last_reply = coalesce(last_reply || ' / ', '') || ?2, updated_at = ?1
          WHERE {DUE}"
     ))?
-    .execute([&now])?;
+    .execute(params![&now, note])?;
     Ok(moved)
 }
 
