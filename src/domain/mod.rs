@@ -116,4 +116,37 @@ mod layers {
         assert!(found.is_empty(), "{}", found.join("\n"));
         assert!(checked > 15, "{checked} files");
     }
+
+    /// Issue 19: nothing in storage/ knows a word either: outside its tests and comments, no
+    /// Japanese text (notes it stores come from `i18n/` through its callers).
+    #[test]
+    fn storage_holds_no_japanese_text_outside_tests_and_comments() {
+        let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff01}'..='\u{ff9f}');
+        let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/storage")];
+        let (mut found, mut checked) = (Vec::new(), 0);
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                for e in std::fs::read_dir(&p).expect("read_dir") {
+                    files.push(e.expect("entry").path());
+                }
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("read");
+            for (n, line) in text.lines().enumerate() {
+                if line.trim_start().starts_with("#[cfg(test)]") {
+                    break;
+                }
+                let code = line.split("//").next().unwrap_or_default();
+                if code.chars().any(japanese) {
+                    found.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
+                }
+            }
+            checked += 1;
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        assert!(checked > 15, "{checked} files");
+    }
 }
