@@ -341,6 +341,8 @@ fn storage_import_export_queries_use_indexes() {
         storage::submissions::SQL_SET_STATE,
         storage::submissions::SQL_SET_NAME,
         storage::submissions::SQL_SET_VISIT_NEEDED,
+        // The import's summed queue counts, once per count and transaction (issue 16).
+        storage::submissions::SQL_TALLY_ADD_N,
         storage::imports::SQL_IS_IMPORTED,
         storage::imports::SQL_UNCLAIM,
         storage::imports::SQL_WITHDRAW_ACCOUNT,
