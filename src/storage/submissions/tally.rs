@@ -110,12 +110,6 @@ impl PendingTally {
         });
     }
 
-    /// Whether nothing waits to be written.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
-    }
-
     /// Writes the summed counts through `stmt` (prepared from [`SQL_TALLY_ADD_N`]).
     ///
     /// # Errors
