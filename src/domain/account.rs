@@ -2,64 +2,36 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AccountKind {
-    /// 求人者
-    Employer,
-    /// 求職者
-    Seeker,
-}
+use super::coded::coded_enum;
 
-impl AccountKind {
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            AccountKind::Employer => "employer",
-            AccountKind::Seeker => "seeker",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<AccountKind> {
-        match s {
-            "employer" => Some(AccountKind::Employer),
-            "seeker" => Some(AccountKind::Seeker),
-            _ => None,
-        }
+coded_enum! {
+    /// Whose account it is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum AccountKind {
+        /// 求人者
+        Employer = "employer",
+        /// 求職者
+        Seeker = "seeker",
     }
 }
 
-/// How the account came to be (R-REG-4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AccountOrigin {
-    /// 窓口でメールアドレスを登録: open once the customer sets a password; no deadline, no purge.
-    Counter,
-    /// The employer registered online (seed 000): provisional until its establishment is
-    /// registered at the office, within the deadline of R-DL-1 (a).
-    #[serde(rename = "self")]
-    SelfRegistered,
+coded_enum! {
+    /// How the account came to be (R-REG-4).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum AccountOrigin {
+        /// 窓口でメールアドレスを登録: open once the customer sets a password; no deadline, no
+        /// purge.
+        Counter = "counter",
+        /// The employer registered online (seed 000): provisional until its establishment is
+        /// registered at the office, within the deadline of R-DL-1 (a).
+        #[serde(rename = "self")]
+        SelfRegistered = "self",
+    }
 }
 
 impl AccountOrigin {
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            AccountOrigin::Counter => "counter",
-            AccountOrigin::SelfRegistered => "self",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<AccountOrigin> {
-        match s {
-            "counter" => Some(AccountOrigin::Counter),
-            "self" => Some(AccountOrigin::SelfRegistered),
-            _ => None,
-        }
-    }
-
     /// The state an account of this origin enters when the customer sets a password with the
     /// key (R-KEY-4): a counter-opened My Page opens at once (seed 001 ⑥ 「マイページ開設完了」);
     /// a self-registered one starts its provisional period.
@@ -78,49 +50,27 @@ impl AccountOrigin {
     }
 }
 
-/// Stored account state. "Key expired" is not stored: it is `KeyPending` with a dead key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountState {
-    /// Waiting for the customer: a counter-opened account until the customer asks for a key
-    /// online and sets a password with it; a self-registered one until its key is used.
-    KeyPending,
-    /// A self-registered account whose customer set a password (R-KEY-4): provisional, the
-    /// deadline of R-DL-1 (a) runs.
-    Activated,
-    /// My Page open (開設): a counter-opened account from its activation, a self-registered one
-    /// once its establishment is registered (R-REV-3).
-    Opened,
-    /// Deadline passed, or otherwise invalidated (R-DL-3).
-    Invalid,
-    Withdrawn,
+coded_enum! {
+    /// Stored account state. "Key expired" is not stored: it is `KeyPending` with a dead key.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AccountState {
+        /// Waiting for the customer: a counter-opened account until the customer asks for a
+        /// key online and sets a password with it; a self-registered one until its key is used.
+        KeyPending = "key_pending",
+        /// A self-registered account whose customer set a password (R-KEY-4): provisional, the
+        /// deadline of R-DL-1 (a) runs.
+        Activated = "activated",
+        /// My Page open (開設): a counter-opened account from its activation, a self-registered
+        /// one once its establishment is registered (R-REV-3).
+        Opened = "opened",
+        /// Deadline passed, or otherwise invalidated (R-DL-3).
+        Invalid = "invalid",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl AccountState {
-    pub const ALL: [AccountState; 5] = [
-        AccountState::KeyPending,
-        AccountState::Activated,
-        AccountState::Opened,
-        AccountState::Invalid,
-        AccountState::Withdrawn,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            AccountState::KeyPending => "key_pending",
-            AccountState::Activated => "activated",
-            AccountState::Opened => "opened",
-            AccountState::Invalid => "invalid",
-            AccountState::Withdrawn => "withdrawn",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<AccountState> {
-        AccountState::ALL.into_iter().find(|a| a.code() == s)
-    }
-
     /// R-REG-2: an email held by a live account cannot be registered again.
     #[must_use]
     pub fn is_live(self) -> bool {

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::domain::coded::coded_enum;
 use crate::domain::numbers::is_hyphen_like;
 
 /// R-KEY-1: a key is valid this many minutes from issue.
@@ -105,40 +106,17 @@ pub fn expires_at(issued_at: DateTime<Utc>) -> DateTime<Utc> {
     issued_at + Duration::minutes(VALIDITY_MINUTES)
 }
 
-/// Stored state of one key row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyState {
-    Live,
-    /// Activation succeeded with it (single use).
-    Used,
-    /// A re-issue replaced it (R-KEY-3).
-    Replaced,
-    /// The 10th wrong try locked it (R-KEY-1).
-    Locked,
-}
-
-impl KeyState {
-    pub const ALL: [KeyState; 4] = [
-        KeyState::Live,
-        KeyState::Used,
-        KeyState::Replaced,
-        KeyState::Locked,
-    ];
-
-    /// Stable `snake_case` code for storage and logs.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            KeyState::Live => "live",
-            KeyState::Used => "used",
-            KeyState::Replaced => "replaced",
-            KeyState::Locked => "locked",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<KeyState> {
-        KeyState::ALL.into_iter().find(|k| k.code() == s)
+coded_enum! {
+    /// Stored state of one key row; its code is stored and logged.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum KeyState {
+        Live = "live",
+        /// Activation succeeded with it (single use).
+        Used = "used",
+        /// A re-issue replaced it (R-KEY-3).
+        Replaced = "replaced",
+        /// The 10th wrong try locked it (R-KEY-1).
+        Locked = "locked",
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod authkey;
 pub mod calendar;
+pub mod coded;
 pub mod date;
 pub mod deadline;
 pub mod email;

@@ -4,6 +4,7 @@
 //!
 //! Pure: the service loads the facts inside its transaction and asks here.
 
+use super::coded::coded_enum;
 use super::submission::{SubmissionEvent, SubmissionKind, SubmissionState, transition};
 use crate::domain::ids::StaffId;
 
@@ -13,68 +14,35 @@ impl serde::Serialize for SubmissionState {
     }
 }
 
-impl serde::Serialize for SubmissionKind {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
+coded_enum! {
+    /// Everything staff can do to a queue item, in key order; the code is in history rows and
+    /// the audit log (`review.<code>`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ReviewAction {
+        /// 担当する
+        Claim = "claim",
+        /// 担当を外す
+        Release = "release",
+        /// 引き継ぐ (to a colleague)
+        HandOver = "handover",
+        /// 確認
+        Check = "check",
+        /// 差戻し
+        Return = "return",
+        /// 不受理
+        Reject = "reject",
+        /// 本登録
+        Approve = "approve",
+        /// 窓口来所の記録 (R-VISIT-1)
+        RecordVisit = "visit",
+        /// コメント
+        Comment = "comment",
+        /// フォロー日
+        FollowUp = "follow_up",
     }
-}
-
-/// Everything staff can do to a queue item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ReviewAction {
-    /// 担当する
-    Claim,
-    /// 担当を外す
-    Release,
-    /// 引き継ぐ (to a colleague)
-    HandOver,
-    /// 確認
-    Check,
-    /// 差戻し
-    Return,
-    /// 不受理
-    Reject,
-    /// 本登録
-    Approve,
-    /// 窓口来所の記録 (R-VISIT-1)
-    RecordVisit,
-    /// コメント
-    Comment,
-    /// フォロー日
-    FollowUp,
 }
 
 impl ReviewAction {
-    pub const ALL: [ReviewAction; 10] = [
-        Self::Claim,
-        Self::Release,
-        Self::HandOver,
-        Self::Check,
-        Self::Return,
-        Self::Reject,
-        Self::Approve,
-        Self::RecordVisit,
-        Self::Comment,
-        Self::FollowUp,
-    ];
-
-    /// Stable code (history rows, audit log `review.<code>`).
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Claim => "claim",
-            Self::Release => "release",
-            Self::HandOver => "handover",
-            Self::Check => "check",
-            Self::Return => "return",
-            Self::Reject => "reject",
-            Self::Approve => "approve",
-            Self::RecordVisit => "visit",
-            Self::Comment => "comment",
-            Self::FollowUp => "follow_up",
-        }
-    }
-
     /// The state-machine event behind the action, when it changes the state.
     #[must_use]
     pub fn event(self) -> Option<SubmissionEvent> {

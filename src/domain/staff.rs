@@ -3,31 +3,17 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Counter,
-    Supervisor,
-    Admin,
-    Auditor,
-}
+use super::coded::coded_enum;
 
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Counter, Role::Supervisor, Role::Admin, Role::Auditor];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Counter => "counter",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s.trim())
+coded_enum! {
+    /// A staff role (SPEC §1).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Role {
+        Counter = "counter",
+        Supervisor = "supervisor",
+        Admin = "admin",
+        Auditor = "auditor",
     }
 }
 
@@ -46,7 +32,7 @@ impl Roles {
     /// Parses the stored comma list; unknown names are dropped.
     #[must_use]
     pub fn parse_list(s: &str) -> Roles {
-        Roles::new(s.split(',').filter_map(Role::parse).collect())
+        Roles::new(s.split(',').filter_map(|r| Role::parse(r.trim())).collect())
     }
 
     #[must_use]

@@ -17,53 +17,24 @@
 
 use std::fmt;
 
-/// State of a submission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SubmissionState {
-    Received,
-    Checked,
-    Registered,
-    Returned,
-    Rejected,
-    Expired,
-    Purged,
-    Withdrawn,
+use super::coded::coded_enum;
+
+coded_enum! {
+    /// State of a submission; `ALL` in diagram order.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum SubmissionState {
+        Received = "received",
+        Checked = "checked",
+        Registered = "registered",
+        Returned = "returned",
+        Rejected = "rejected",
+        Expired = "expired",
+        Purged = "purged",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl SubmissionState {
-    /// Every state, in diagram order.
-    pub const ALL: [Self; 8] = [
-        Self::Received,
-        Self::Checked,
-        Self::Registered,
-        Self::Returned,
-        Self::Rejected,
-        Self::Expired,
-        Self::Purged,
-        Self::Withdrawn,
-    ];
-
-    /// Stable code stored in the database and the interchange.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Checked => "checked",
-            Self::Registered => "registered",
-            Self::Returned => "returned",
-            Self::Rejected => "rejected",
-            Self::Expired => "expired",
-            Self::Purged => "purged",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// The state for a stored code.
-    #[must_use]
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
     /// Still under review: received, checked or returned. Only these have a running deadline.
     #[must_use]
     pub fn is_pending(self) -> bool {
@@ -85,89 +56,38 @@ impl fmt::Display for SubmissionState {
     }
 }
 
-/// What is being submitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SubmissionKind {
-    /// 事業所情報
-    Establishment,
-    /// 求人情報
-    Job,
-}
-
-impl SubmissionKind {
-    /// Stable code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Establishment => "establishment",
-            Self::Job => "job",
-        }
-    }
-
-    /// The kind for a stored code.
-    #[must_use]
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "establishment" => Some(Self::Establishment),
-            "job" => Some(Self::Job),
-            _ => None,
-        }
+coded_enum! {
+    serde;
+    /// What is being submitted (serialized as its code).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum SubmissionKind {
+        /// 事業所情報
+        Establishment = "establishment",
+        /// 求人情報
+        Job = "job",
     }
 }
 
-/// Something that happens to a submission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SubmissionEvent {
-    /// 確認 by counter staff.
-    Check,
-    /// 本登録 by a supervisor (R-REV-1).
-    Approve,
-    /// 差戻し (R-REV-2).
-    Return,
-    /// 不受理 (R-REV-2).
-    Reject,
-    /// The employer sent a corrected version (`job.resubmitted`).
-    Resubmit,
-    /// R-DL-3.
-    DeadlinePassed,
-    /// R-DL-3: personal data removed, tombstone kept.
-    Purge,
-    /// 取下げ by the employer (`account.withdrawn`).
-    Withdraw,
-}
-
-impl SubmissionEvent {
-    /// Every event.
-    pub const ALL: [Self; 8] = [
-        Self::Check,
-        Self::Approve,
-        Self::Return,
-        Self::Reject,
-        Self::Resubmit,
-        Self::DeadlinePassed,
-        Self::Purge,
-        Self::Withdraw,
-    ];
-
-    /// Stable code (history rows, audit log).
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Check => "check",
-            Self::Approve => "approve",
-            Self::Return => "return",
-            Self::Reject => "reject",
-            Self::Resubmit => "resubmit",
-            Self::DeadlinePassed => "deadline_passed",
-            Self::Purge => "purge",
-            Self::Withdraw => "withdraw",
-        }
-    }
-
-    /// The event for a stored code.
-    #[must_use]
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|e| e.code() == code)
+coded_enum! {
+    /// Something that happens to a submission; its code is in history rows and the audit log.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum SubmissionEvent {
+        /// 確認 by counter staff.
+        Check = "check",
+        /// 本登録 by a supervisor (R-REV-1).
+        Approve = "approve",
+        /// 差戻し (R-REV-2).
+        Return = "return",
+        /// 不受理 (R-REV-2).
+        Reject = "reject",
+        /// The employer sent a corrected version (`job.resubmitted`).
+        Resubmit = "resubmit",
+        /// R-DL-3.
+        DeadlinePassed = "deadline_passed",
+        /// R-DL-3: personal data removed, tombstone kept.
+        Purge = "purge",
+        /// 取下げ by the employer (`account.withdrawn`).
+        Withdraw = "withdraw",
     }
 }
 
