@@ -5,6 +5,7 @@
 use chrono::{Datelike, Days, NaiveDate};
 
 use super::calendar::Calendar;
+use super::coded::coded_enum;
 
 /// R-DL-1: days from the account registration completion date to the deadline.
 pub const DEADLINE_DAYS: u64 = 14;
@@ -95,24 +96,14 @@ pub fn reminder_date(deadline: NaiveDate, cal: &Calendar) -> NaiveDate {
         .unwrap_or(deadline)
 }
 
-/// Queue flag for an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Urgency {
-    Overdue,
-    /// At most [`SOON_OPEN_DAYS`] open days left.
-    Soon,
-    Normal,
-}
-
-impl Urgency {
-    /// Stable code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Overdue => "overdue",
-            Self::Soon => "soon",
-            Self::Normal => "normal",
-        }
+coded_enum! {
+    /// Queue flag for an item.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Urgency {
+        Overdue = "overdue",
+        /// At most [`SOON_OPEN_DAYS`] open days left.
+        Soon = "soon",
+        Normal = "normal",
     }
 }
 

@@ -20,6 +20,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::coded::coded_enum;
 use super::establishment::Establishment;
 use super::job::JobOffer;
 
@@ -34,45 +35,17 @@ pub const EMAIL_MAX: usize = 254;
 pub const AUTH_KEY_MAX: usize = 64;
 pub const REASON_MAX: usize = 400;
 
-/// The event types, with their wire names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EventType {
-    AccountSelfRegistered,
-    PasswordRequested,
-    AccountActivated,
-    EstablishmentSubmitted,
-    JobSubmitted,
-    JobResubmitted,
-    AccountWithdrawn,
-}
-
-impl EventType {
-    pub const ALL: [Self; 7] = [
-        Self::AccountSelfRegistered,
-        Self::PasswordRequested,
-        Self::AccountActivated,
-        Self::EstablishmentSubmitted,
-        Self::JobSubmitted,
-        Self::JobResubmitted,
-        Self::AccountWithdrawn,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::AccountSelfRegistered => "account.self_registered",
-            Self::PasswordRequested => "password.requested",
-            Self::AccountActivated => "account.activated",
-            Self::EstablishmentSubmitted => "establishment.submitted",
-            Self::JobSubmitted => "job.submitted",
-            Self::JobResubmitted => "job.resubmitted",
-            Self::AccountWithdrawn => "account.withdrawn",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.code() == s)
+coded_enum! {
+    /// The event types; the code is the wire name.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EventType {
+        AccountSelfRegistered = "account.self_registered",
+        PasswordRequested = "password.requested",
+        AccountActivated = "account.activated",
+        EstablishmentSubmitted = "establishment.submitted",
+        JobSubmitted = "job.submitted",
+        JobResubmitted = "job.resubmitted",
+        AccountWithdrawn = "account.withdrawn",
     }
 }
 

@@ -31,23 +31,15 @@ pub use wage::usual_wage_range;
 
 use chrono::NaiveDate;
 
+use super::coded::coded_enum;
 use super::minwage::MinimumWageTable;
 
-/// Error (赤, must fix) or warning (橙, confirm to accept).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    /// Stable code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-        }
+coded_enum! {
+    /// Error (赤, must fix) or warning (橙, confirm to accept).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Severity {
+        Error = "error",
+        Warning = "warning",
     }
 }
 
