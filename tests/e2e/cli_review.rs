@@ -228,7 +228,7 @@ fn r_rev_1_cli_review_check_needs_every_item_ticked() {
     let f = o.facts(o.overdue);
     assert_eq!(f.state, SubmissionState::Checked);
     assert_eq!(f.checked_by, Some(o.staff_id("tanaka")));
-    let codes: Vec<String> = CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect();
+    let codes: Vec<String> = CHECKLIST.iter().map(|c| c.code().to_string()).collect();
     assert_eq!(check_items(&o.db(), o.overdue), Some(codes));
     assert_eq!(ids(&queue(&o, "tanaka", "checked")), [o.overdue]);
 

@@ -169,7 +169,7 @@ fn employer(
 }
 
 fn ticks() -> Vec<String> {
-    CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect()
+    CHECKLIST.iter().map(|c| c.code().to_string()).collect()
 }
 
 #[test]
