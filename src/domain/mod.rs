@@ -1,8 +1,9 @@
 //! Pure business rules and the vocabulary every layer above speaks (states, kinds, codes,
 //! refusals as data). Nothing here does I/O or reads the clock: callers pass `now`; nothing
-//! here should know a word either: `i18n/` names these types. (Still here: the job offer's
-//! Japanese enum labels, the era names, the checklist's labels and a few purpose strings,
-//! which the tests and the stored data use as they are.)
+//! here should know a word either: `i18n/` names these types; the job offer's coded choices,
+//! the submissions' field values (`field_value`) and the checklist are codes and data, put into
+//! words by `i18n::values` and `i18n::labels`. (Still here: the era names `date` reads and a few
+//! purpose strings `lookup` stores, which the stored data uses as they are.)
 //! Rule ids (R-…) refer to `../shared/SPEC.md`.
 
 pub mod account;
@@ -12,6 +13,7 @@ pub mod date;
 pub mod deadline;
 pub mod email;
 pub mod establishment;
+pub mod field_value;
 pub mod ids;
 pub mod interchange;
 pub mod issue;

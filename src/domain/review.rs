@@ -1,6 +1,7 @@
 //! Review and approval rules (SPEC §2.3): which actions each state allows, four-eyes
 //! (R-REV-1), the establishment-first rule (R-REV-4), the visit
-//! rule (R-VISIT-1) and how establishment and job numbers are made (R-REV-3).
+//! rule (R-VISIT-1) and how establishment and job numbers are made (R-REV-3), and the items
+//! of the check's checklist (codes; `i18n::labels` words them).
 //!
 //! Pure: the service loads the facts inside its transaction and asks here.
 
