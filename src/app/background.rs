@@ -110,7 +110,7 @@ impl App {
             Screen::Queue(q) => {
                 let _ = q.reload(&self.store, &ctx, self.counter.as_ref());
             }
-            Screen::Detail(d) => d.reload(&self.store, &ctx),
+            Screen::Detail(d) => d.reload(&self.store, &ctx, self.lang),
             Screen::Dashboard(d) => d.reload(&self.store, &ctx, self.counter.as_ref()),
             Screen::Calendar(c) => c.reload(&self.store),
             Screen::MailQueue(q) => {

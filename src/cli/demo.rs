@@ -182,7 +182,7 @@ fn review_samples(
     let boss = sign_in(store, boss, boss_pw, terminal)?;
     let ticks: Vec<String> = crate::domain::review::CHECKLIST
         .iter()
-        .map(|(c, _)| (*c).to_string())
+        .map(|c| c.code().to_string())
         .collect();
     let ids: Vec<SubmissionId> = (1..=40).map(SubmissionId).collect();
     // Refusals (a visit still required, …) are part of the picture: the step is left out

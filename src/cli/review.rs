@@ -390,7 +390,7 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
             review::follow_up(&mut store, &a, *id, *date, Some(*seen))?
         }
         ReviewCmd::Show { id, purpose } => {
-            let d = review::detail(&mut store, &a, *id, purpose)?;
+            let d = review::detail(&mut store, &a, *id, purpose, ctx.lang)?;
             if ctx.json {
                 ctx.print_json(&d)?;
             } else {

@@ -2,10 +2,12 @@
 //!
 //! Every field has a default, so a payload missing a field still parses and the missing field
 //! is reported by validation (`domain::validate`), field by field (SPEC §5). Unknown fields are
-//! ignored, so the Internet Service can add fields without breaking the import.
+//! ignored, so the Internet Service can add fields without breaking the import. `fields()`
+//! lists the values as data (`field_value::FieldValue`); `i18n::values` gives their words.
 
 use serde::{Deserialize, Serialize};
 
+use super::field_value::FieldValue;
 use super::submission::{FieldChange, diff_fields};
 
 /// 事業所情報.
@@ -36,42 +38,38 @@ pub struct Establishment {
     pub employment_insurance: bool,
 }
 
-/// Display value of a flag in diffs: 「あり」/「なし」.
-#[must_use]
-pub fn flag_ja(b: bool) -> String {
-    if b { "あり" } else { "なし" }.to_string()
-}
-
 impl Establishment {
-    /// The fields as (stable path, display value) pairs, in screen order. The paths are those
-    /// validation findings use.
+    /// The fields as (stable path, value) pairs, in screen order. The paths are those
+    /// validation findings use; `i18n::values` puts the values into words.
     #[must_use]
-    pub fn fields(&self) -> Vec<(&'static str, String)> {
+    pub fn fields(&self) -> Vec<(&'static str, FieldValue)> {
+        let text = |s: &str| FieldValue::Text(s.to_string());
+        let opt = |s: &Option<String>| FieldValue::Text(s.clone().unwrap_or_default());
         vec![
+            ("establishment_number", opt(&self.establishment_number)),
+            ("corporate_number", opt(&self.corporate_number)),
+            ("name", text(&self.name)),
+            ("name_kana", text(&self.name_kana)),
+            ("representative_title", text(&self.representative_title)),
+            ("representative_name", text(&self.representative_name)),
+            ("postal_code", text(&self.postal_code)),
+            ("address", text(&self.address)),
+            ("phone", text(&self.phone)),
             (
-                "establishment_number",
-                self.establishment_number.clone().unwrap_or_default(),
+                "dispatch_licence",
+                FieldValue::Flag(Some(self.dispatch_licence)),
             ),
             (
-                "corporate_number",
-                self.corporate_number.clone().unwrap_or_default(),
+                "employment_insurance",
+                FieldValue::Flag(Some(self.employment_insurance)),
             ),
-            ("name", self.name.clone()),
-            ("name_kana", self.name_kana.clone()),
-            ("representative_title", self.representative_title.clone()),
-            ("representative_name", self.representative_name.clone()),
-            ("postal_code", self.postal_code.clone()),
-            ("address", self.address.clone()),
-            ("phone", self.phone.clone()),
-            ("dispatch_licence", flag_ja(self.dispatch_licence)),
-            ("employment_insurance", flag_ja(self.employment_insurance)),
         ]
     }
 }
 
 /// What changed between two versions, for the reviewer.
 #[must_use]
-pub fn diff(old: &Establishment, new: &Establishment) -> Vec<FieldChange> {
+pub fn diff(old: &Establishment, new: &Establishment) -> Vec<FieldChange<FieldValue>> {
     diff_fields(&old.fields(), &new.fields())
 }
 
@@ -124,18 +122,18 @@ mod tests {
             vec![
                 FieldChange {
                     field: "establishment_number",
-                    old: "1301-999999-9".into(),
-                    new: String::new()
+                    old: FieldValue::Text("1301-999999-9".into()),
+                    new: FieldValue::Text(String::new())
                 },
                 FieldChange {
                     field: "phone",
-                    old: "03-1234-5678".into(),
-                    new: "03-9999-0000".into()
+                    old: FieldValue::Text("03-1234-5678".into()),
+                    new: FieldValue::Text("03-9999-0000".into())
                 },
                 FieldChange {
                     field: "dispatch_licence",
-                    old: "なし".into(),
-                    new: "あり".into()
+                    old: FieldValue::Flag(Some(false)),
+                    new: FieldValue::Flag(Some(true))
                 },
             ]
         );

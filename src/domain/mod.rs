@@ -1,8 +1,9 @@
 //! Pure business rules and the vocabulary every layer above speaks (states, kinds, codes,
 //! refusals as data). Nothing here does I/O or reads the clock: callers pass `now`; nothing
-//! here should know a word either: `i18n/` names these types. (Still here: the job offer's
-//! Japanese enum labels, the era names, the checklist's labels and a few purpose strings,
-//! which the tests and the stored data use as they are.)
+//! here should know a word either: `i18n/` names these types; the job offer's coded choices,
+//! the submissions' field values (`field_value`) and the checklist are codes and data, put into
+//! words by `i18n::values` and `i18n::labels`. (Still here: the era names `date` reads and a few
+//! purpose strings `lookup` stores, which the stored data uses as they are.)
 //! Rule ids (R-…) refer to `../shared/SPEC.md`.
 
 pub mod account;
@@ -13,6 +14,7 @@ pub mod date;
 pub mod deadline;
 pub mod email;
 pub mod establishment;
+pub mod field_value;
 pub mod ids;
 pub mod interchange;
 pub mod issue;
@@ -118,12 +120,12 @@ mod layers {
         assert!(checked > 15, "{checked} files");
     }
 
-    /// Issue 19: nothing in storage/ knows a word either: outside its tests and comments, no
-    /// Japanese text (notes it stores come from `i18n/` through its callers).
-    #[test]
-    fn storage_holds_no_japanese_text_outside_tests_and_comments() {
+    /// The lines of the `.rs` files under `roots` (files or directories) with Japanese text
+    /// outside their tests and comments, as `path:line: text`, and how many files were read.
+    fn japanese_lines(roots: &[&str]) -> (Vec<String>, usize) {
         let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff01}'..='\u{ff9f}');
-        let mut files = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/storage")];
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files: Vec<_> = roots.iter().map(|r| src.join(r)).collect();
         let (mut found, mut checked) = (Vec::new(), 0);
         while let Some(p) = files.pop() {
             if p.is_dir() {
@@ -147,7 +149,30 @@ mod layers {
             }
             checked += 1;
         }
+        (found, checked)
+    }
+
+    /// Issue 19: nothing in storage/ knows a word either: outside its tests and comments, no
+    /// Japanese text (notes it stores come from `i18n/` through its callers).
+    #[test]
+    fn storage_holds_no_japanese_text_outside_tests_and_comments() {
+        let (found, checked) = japanese_lines(&["storage"]);
         assert!(found.is_empty(), "{}", found.join("\n"));
         assert!(checked > 15, "{checked} files");
+    }
+
+    /// Issue 19 item 2: the job offer's and the establishment's values, the review and its
+    /// checklist are codes and data here; their words are `i18n/`'s (`values`, `labels`).
+    #[test]
+    fn i18n_submission_vocabulary_holds_no_japanese_words() {
+        let (found, checked) = japanese_lines(&[
+            "domain/job/mod.rs",
+            "domain/establishment.rs",
+            "domain/field_value.rs",
+            "domain/review.rs",
+            "domain/submission.rs",
+        ]);
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        assert_eq!(checked, 5);
     }
 }

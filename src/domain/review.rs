@@ -1,6 +1,7 @@
 //! Review and approval rules (SPEC §2.3): which actions each state allows, four-eyes
 //! (R-REV-1), the establishment-first rule (R-REV-4), the visit
-//! rule (R-VISIT-1) and how establishment and job numbers are made (R-REV-3).
+//! rule (R-VISIT-1) and how establishment and job numbers are made (R-REV-3), and the items
+//! of the check's checklist (codes; `i18n::labels` words them).
 //!
 //! Pure: the service loads the facts inside its transaction and asks here.
 
@@ -222,19 +223,55 @@ pub fn job_number(office_code: &str, serial: u32) -> Option<String> {
     Some(format!("{office_code}-{serial:08}"))
 }
 
-/// The checklist a clerk ticks when checking (確認). Codes are stored; labels are shown.
-pub const CHECKLIST: [(&str, &str); 5] = [
-    ("identity", "事業所の実在・所在地を確認した"),
-    ("conditions", "労働条件（賃金・時間・休日）が明示されている"),
-    ("lawful", "法令違反・雇用関係でない内容がない"),
-    ("findings", "入力チェックの警告を確認した"),
-    ("contact", "連絡先（電話・担当者）を確認した"),
+/// An item of the checklist a clerk ticks when checking (確認). The code is stored;
+/// `i18n::labels::check_item_label` gives the words shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckItem {
+    /// The establishment exists at its address.
+    Identity,
+    /// The working conditions (wage, hours, holidays) are stated.
+    Conditions,
+    /// Nothing unlawful, nothing that is not employment.
+    Lawful,
+    /// The validation warnings were looked at.
+    Findings,
+    /// The contact (phone, person) was checked.
+    Contact,
+}
+
+impl CheckItem {
+    /// Stable code (stored with the check, `--tick` on the command line).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Identity => "identity",
+            Self::Conditions => "conditions",
+            Self::Lawful => "lawful",
+            Self::Findings => "findings",
+            Self::Contact => "contact",
+        }
+    }
+
+    /// The item of a stable code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        CHECKLIST.iter().copied().find(|i| i.code() == code)
+    }
+}
+
+/// The checklist a clerk ticks when checking (確認), in the order shown.
+pub const CHECKLIST: [CheckItem; 5] = [
+    CheckItem::Identity,
+    CheckItem::Conditions,
+    CheckItem::Lawful,
+    CheckItem::Findings,
+    CheckItem::Contact,
 ];
 
 /// Whether `code` is a checklist item.
 #[must_use]
 pub fn is_checklist_item(code: &str) -> bool {
-    CHECKLIST.iter().any(|(c, _)| *c == code)
+    CheckItem::parse(code).is_some()
 }
 
 #[cfg(test)]
@@ -254,6 +291,15 @@ mod tests {
             visit_recorded: false,
             establishment_registered_or_in_action: true,
         }
+    }
+
+    #[test]
+    fn r_rev_1_checklist_codes_round_trip() {
+        for item in CHECKLIST {
+            assert_eq!(CheckItem::parse(item.code()), Some(item));
+            assert!(is_checklist_item(item.code()));
+        }
+        assert!(!is_checklist_item("nothing"));
     }
 
     #[test]

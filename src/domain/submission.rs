@@ -124,41 +124,43 @@ pub fn transition(
 }
 
 /// One changed field between two versions of a submission, for the reviewer's diff.
-/// `field` is the same stable path the validation findings use (e.g. `wage.min`).
+/// `field` is the same stable path the validation findings use (e.g. `wage.min`); the values
+/// are what `fields()` lists (`field_value::FieldValue`), or any other comparable value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldChange {
+pub struct FieldChange<V> {
     pub field: &'static str,
-    pub old: String,
-    pub new: String,
+    pub old: V,
+    pub new: V,
 }
 
 /// Compares two flattened field lists (same paths in the same order) and lists the changes.
+/// A field one side lacks counts as the value's default (an empty text).
 #[must_use]
-pub fn diff_fields(
-    old: &[(&'static str, String)],
-    new: &[(&'static str, String)],
-) -> Vec<FieldChange> {
+pub fn diff_fields<V: Clone + Default + PartialEq>(
+    old: &[(&'static str, V)],
+    new: &[(&'static str, V)],
+) -> Vec<FieldChange<V>> {
+    let none = V::default();
     let mut out = Vec::new();
     for (field, new_value) in new {
         let old_value = old
             .iter()
             .find(|(f, _)| f == field)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default();
+            .map_or(&none, |(_, v)| v);
         if old_value != new_value {
             out.push(FieldChange {
                 field,
-                old: old_value.to_string(),
+                old: old_value.clone(),
                 new: new_value.clone(),
             });
         }
     }
     for (field, old_value) in old {
-        if !new.iter().any(|(f, _)| f == field) && !old_value.is_empty() {
+        if !new.iter().any(|(f, _)| f == field) && *old_value != none {
             out.push(FieldChange {
                 field,
                 old: old_value.clone(),
-                new: String::new(),
+                new: none.clone(),
             });
         }
     }

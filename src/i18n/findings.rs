@@ -13,19 +13,20 @@ use crate::domain::validate::{Finding, Severity};
 /// the unnumbered work location / employment type section.
 #[must_use]
 pub fn job_section_heading(lang: Lang, section: JobSection) -> String {
+    let (ja, en) = match section {
+        JobSection::Category => ("求人区分等", "Job category, publication"),
+        JobSection::Establishment => ("事業所情報", "Establishment"),
+        JobSection::Work => ("仕事内容", "Job content"),
+        JobSection::PlaceAndType => ("就業場所・雇用形態", "Work location, employment type"),
+        JobSection::Wage => ("賃金・手当", "Wage, allowances"),
+        JobSection::Hours => ("労働時間", "Working hours"),
+        JobSection::Insurance => ("保険・年金・定年等", "Insurance, pension, retirement"),
+        JobSection::Pr => ("求人PR情報", "Job PR"),
+        JobSection::Selection => ("選考方法", "Selection"),
+    };
     let label = match lang {
-        Lang::Ja => section.label(),
-        Lang::En => match section {
-            JobSection::Category => "Job category, publication",
-            JobSection::Establishment => "Establishment",
-            JobSection::Work => "Job content",
-            JobSection::PlaceAndType => "Work location, employment type",
-            JobSection::Wage => "Wage, allowances",
-            JobSection::Hours => "Working hours",
-            JobSection::Insurance => "Insurance, pension, retirement",
-            JobSection::Pr => "Job PR",
-            JobSection::Selection => "Selection",
-        },
+        Lang::Ja => ja,
+        Lang::En => en,
     };
     match section.number() {
         Some(n) => format!("{n}. {label}"),

@@ -7,6 +7,7 @@ use super::Lang;
 use crate::domain::calendar::ClosedReason;
 use crate::domain::deadline::Urgency;
 use crate::domain::lookup::Document;
+use crate::domain::review::CheckItem;
 use crate::domain::submission::{SubmissionEvent, SubmissionKind, SubmissionState};
 use crate::domain::visit::VisitReason;
 
@@ -203,24 +204,43 @@ pub fn visit_reason(lang: Lang, code: &str, stored: &str) -> String {
     }
 }
 
-/// R-REV-1: the item of the check's checklist a code names (`domain::review::CHECKLIST`,
-/// which holds the Japanese words beside the codes); an unknown code is shown as it is.
+/// R-REV-1: the words of an item of the check's checklist.
+#[must_use]
+pub fn check_item_label(lang: Lang, item: CheckItem) -> &'static str {
+    match item {
+        CheckItem::Identity => pick(
+            lang,
+            "事業所の実在・所在地を確認した",
+            "the establishment exists at its address",
+        ),
+        CheckItem::Conditions => pick(
+            lang,
+            "労働条件（賃金・時間・休日）が明示されている",
+            "the working conditions (wage, hours, holidays) are stated",
+        ),
+        CheckItem::Lawful => pick(
+            lang,
+            "法令違反・雇用関係でない内容がない",
+            "nothing unlawful, nothing that is not employment",
+        ),
+        CheckItem::Findings => pick(
+            lang,
+            "入力チェックの警告を確認した",
+            "the validation warnings were looked at",
+        ),
+        CheckItem::Contact => pick(
+            lang,
+            "連絡先（電話・担当者）を確認した",
+            "the contact (phone, person) was checked",
+        ),
+    }
+}
+
+/// R-REV-1: the item of the check's checklist a stored code names; an unknown code is shown
+/// as it is.
 #[must_use]
 pub fn checklist_label(lang: Lang, code: &str) -> &str {
-    match lang {
-        Lang::Ja => crate::domain::review::CHECKLIST
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map_or(code, |(_, l)| *l),
-        Lang::En => match code {
-            "identity" => "the establishment exists at its address",
-            "conditions" => "the working conditions (wage, hours, holidays) are stated",
-            "lawful" => "nothing unlawful, nothing that is not employment",
-            "findings" => "the validation warnings were looked at",
-            "contact" => "the contact (phone, person) was checked",
-            other => other,
-        },
-    }
+    CheckItem::parse(code).map_or(code, |i| check_item_label(lang, i))
 }
 
 /// Why the office is closed on a day: 「土日」「祝日（海の日）」「年末年始」「閉庁（…）」.

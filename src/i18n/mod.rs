@@ -2,7 +2,8 @@
 //! keyed on `domain/` types and codes only, never on a screen, a use case or a table
 //! (`domain::layers` checks the imports): the screens' table `ui.rs`, the command line `cli/`,
 //! a broken input rule `rules.rs`, refusals `refusal.rs`, names of states and kinds
-//! `labels.rs`, stored findings `findings.rs`, field names `fields.rs`, mail delivery
+//! `labels.rs`, a submission's field values (the job offer form's choices) `values.rs`, stored
+//! findings `findings.rs`, field names `fields.rs`, mail delivery
 //! `delivery.rs`, the audit log `audit.rs`, backup, restore and doctor `ops/`.
 
 pub mod audit;
@@ -15,6 +16,7 @@ pub mod ops;
 pub mod refusal;
 mod rules;
 pub mod ui;
+pub mod values;
 
 use crate::config::Language;
 

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::app::App;
 use crate::app::review::Checklist;
 use crate::domain::review::CHECKLIST;
-use crate::i18n::labels::checklist_label;
+use crate::i18n::labels::check_item_label;
 use crate::i18n::ui::Msg;
 use crate::ui::{theme, widgets};
 
@@ -24,11 +24,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, item: &str, c: &Checklist, area: R
         Line::from(Span::styled(app.t(Msg::CheckEffect), theme::dim())),
         Line::default(),
     ];
-    for (i, ((code, _), ticked)) in CHECKLIST.iter().zip(&c.ticked).enumerate() {
-        let label = checklist_label(app.lang, code);
+    for (i, (item, ticked)) in CHECKLIST.iter().zip(&c.ticked).enumerate() {
+        let label = check_item_label(app.lang, *item);
         let mark = if *ticked { "x" } else { " " };
         let cursor = if i == c.cursor { ">" } else { " " };
-        let mut style = if !*ticked && c.missing.iter().any(|m| m == code) {
+        let mut style = if !*ticked && c.missing.iter().any(|m| m == item.code()) {
             theme::error()
         } else {
             ratatui::style::Style::new()
@@ -49,8 +49,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, item: &str, c: &Checklist, area: R
         )));
         for label in CHECKLIST
             .iter()
-            .filter(|(code, _)| c.missing.iter().any(|m| m == code))
-            .map(|(code, _)| checklist_label(app.lang, code))
+            .filter(|item| c.missing.iter().any(|m| m == item.code()))
+            .map(|item| check_item_label(app.lang, *item))
         {
             lines.push(Line::from(Span::styled(
                 format!("  ・{label}"),

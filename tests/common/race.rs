@@ -49,7 +49,7 @@ pub const ALL: [Act; 11] = [
 ];
 
 pub fn ticks() -> Vec<String> {
-    CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect()
+    CHECKLIST.iter().map(|c| c.code().to_string()).collect()
 }
 
 pub fn now() -> chrono::DateTime<chrono::Utc> {

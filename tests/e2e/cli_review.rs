@@ -228,7 +228,7 @@ fn r_rev_1_cli_review_check_needs_every_item_ticked() {
     let f = o.facts(o.overdue);
     assert_eq!(f.state, SubmissionState::Checked);
     assert_eq!(f.checked_by, Some(o.staff_id("tanaka")));
-    let codes: Vec<String> = CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect();
+    let codes: Vec<String> = CHECKLIST.iter().map(|c| c.code().to_string()).collect();
     assert_eq!(check_items(&o.db(), o.overdue), Some(codes));
     assert_eq!(ids(&queue(&o, "tanaka", "checked")), [o.overdue]);
 
@@ -343,4 +343,19 @@ fn r_visit_1_cli_visit_record_stores_today_in_japan() {
         "{}",
         r.stderr
     );
+}
+
+/// Issue 19 item 2: `review show` in English names an establishment's check boxes in English,
+/// and in Japanese as before.
+#[test]
+fn i18n_cli_review_show_in_english_has_no_japanese_flags() {
+    let o = office();
+    let id = o.soon.to_string();
+    let en = o.ok("tanaka", &["--lang", "en", "review", "show", &id]);
+    assert!(en.contains("  dispatch_licence: no\n"), "{en}");
+    assert!(en.contains("  employment_insurance: yes\n"), "{en}");
+    assert!(!en.contains("あり") && !en.contains("なし"), "{en}");
+    let ja = o.ok("tanaka", &["review", "show", &id]);
+    assert!(ja.contains("  dispatch_licence: なし\n"), "{ja}");
+    assert!(ja.contains("  employment_insurance: あり\n"), "{ja}");
 }

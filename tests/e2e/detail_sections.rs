@@ -33,14 +33,14 @@ fn t(s: &str) -> DateTime<Utc> {
 /// An office (clerk 田中 花子, supervisor 鈴木 一郎) whose clock says `now`, and one employer
 /// account waiting for its key (`prepare_accounts`, as the generator makes them; the key is
 /// issued 131 minutes before `now` and lives 50).
-struct Fx {
+pub(crate) struct Fx {
     dir: tempfile::TempDir,
-    store: Store,
+    pub(crate) store: Store,
     now: DateTime<Utc>,
     account: GenAccount,
 }
 
-fn office(now: &str) -> Fx {
+pub(crate) fn office(now: &str) -> Fx {
     let now = t(now);
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut store, admin) = common::office(&dir.path().join("m.db"), true);
@@ -64,7 +64,7 @@ fn office(now: &str) -> Fx {
 
 impl Fx {
     /// The lines through the real import, at `now`; every line must apply.
-    fn import(&mut self, lines: &[String]) {
+    pub(crate) fn import(&mut self, lines: &[String]) {
         let s = self.try_import(lines);
         assert_eq!(
             (s.applied, s.rejected),
@@ -93,7 +93,7 @@ impl Fx {
     }
 
     /// `account.activated` two hours ago (the deadline counts from today, R-DL-1).
-    fn activation(&self) -> String {
+    pub(crate) fn activation(&self) -> String {
         Event {
             event_id: "ev-activate".into(),
             occurred_at: self.now - Duration::hours(2),
@@ -106,7 +106,7 @@ impl Fx {
     }
 
     /// One event line as the Internet Service writes it (JSON text, not our types).
-    fn event(&self, id: &str, kind: &str, minutes_ago: i64, payload: &Value) -> String {
+    pub(crate) fn event(&self, id: &str, kind: &str, minutes_ago: i64, payload: &Value) -> String {
         let mut v = json!({
             "event_id": id,
             "occurred_at": (self.now - Duration::minutes(minutes_ago)).to_rfc3339(),
@@ -119,7 +119,7 @@ impl Fx {
         v.to_string()
     }
 
-    fn staff(&self, name: &str) -> Ctx {
+    pub(crate) fn staff(&self, name: &str) -> Ctx {
         let id = storage::staff::by_name(self.store.conn(), name)
             .expect("q")
             .expect("row")
@@ -134,9 +134,14 @@ impl Fx {
 
     /// The TUI on this database, signed in as the clerk 田中 花子, on the menu.
     fn app(self) -> (tempfile::TempDir, App) {
+        self.app_with(Config::default())
+    }
+
+    /// The same with the given configuration (English mode, say).
+    pub(crate) fn app_with(self, cfg: Config) -> (tempfile::TempDir, App) {
         let mut app = App::with_clock(
             self.store,
-            Config::default(),
+            cfg,
             "pts/3".into(),
             None,
             Clock::Fixed(self.now),
@@ -150,7 +155,7 @@ impl Fx {
     }
 }
 
-fn establishment(name: &str, kana: &str) -> Value {
+pub(crate) fn establishment(name: &str, kana: &str) -> Value {
     json!({
         "submission_id": "est-1",
         "establishment": {
@@ -169,7 +174,7 @@ fn establishment(name: &str, kana: &str) -> Value {
 
 /// A job offer of `est-1` filling all eight screens; the monthly wage's lower bound is below
 /// the usual range (a warning, SPEC §5), so the offer carries a finding.
-fn job(title: &str, wage_min: i64, wage_max: i64) -> Value {
+pub(crate) fn job(title: &str, wage_min: i64, wage_max: i64) -> Value {
     json!({
         "submission_id": "job-1",
         "job": {
@@ -211,7 +216,7 @@ fn terminal(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     t
 }
 
-fn screen_text(app: &App, w: u16, h: u16) -> String {
+pub(crate) fn screen_text(app: &App, w: u16, h: u16) -> String {
     buffer_text(&terminal(app, w, h))
 }
 
@@ -250,7 +255,7 @@ fn full_text(app: &App, w: u16) -> String {
 
 /// The queue (menu 4, 未担当) with the cursor on submission `id`, then Enter and the suggested
 /// purpose (本登録審査, R-ID-5).
-fn open_from_queue(app: &mut App, id: SubmissionId) {
+pub(crate) fn open_from_queue(app: &mut App, id: SubmissionId) {
     press(app, KeyCode::Char('4'));
     press(app, KeyCode::Char('1'));
     for _ in 0..10 {
@@ -268,7 +273,7 @@ fn open_from_queue(app: &mut App, id: SubmissionId) {
     assert!(matches!(app.screen, Screen::Detail(_)), "{:?}", app.flash);
 }
 
-fn submission_id(store: &Store, external: &str) -> SubmissionId {
+pub(crate) fn submission_id(store: &Store, external: &str) -> SubmissionId {
     store
         .conn()
         .query_row(

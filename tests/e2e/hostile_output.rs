@@ -176,7 +176,7 @@ fn office() -> Office {
     let jobs = ids(&store, "job");
     assert!(ests.len() >= 3 && jobs.len() >= 3, "{ests:?} {jobs:?}");
     // One establishment registered (checked, visited, approved), one returned, comments.
-    let ticks: Vec<String> = CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect();
+    let ticks: Vec<String> = CHECKLIST.iter().map(|c| c.code().to_string()).collect();
     let day = clock::jst_date(t0());
     review::check(&mut store, &tanaka, ests[0], &ticks, None).expect("check");
     review::record_visit(&mut store, &tanaka, ests[0], day, None).expect("visit");

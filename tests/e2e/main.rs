@@ -15,6 +15,7 @@ mod cli;
 mod cli_lookup;
 mod cli_output;
 mod cli_review;
+mod detail_english;
 mod detail_sections;
 mod doctor;
 mod halfwidth_kana;

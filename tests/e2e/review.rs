@@ -16,6 +16,7 @@ use madoguchi::domain::refusal::Refusal;
 use madoguchi::domain::review::{CHECKLIST, ReviewRefusal};
 use madoguchi::domain::staff::{Role, Roles};
 use madoguchi::domain::submission::{SubmissionKind, SubmissionState};
+use madoguchi::i18n::Lang;
 use madoguchi::service::queue_counts::{Answer, Ask, Counter};
 use madoguchi::service::{Ctx, ServiceError, auth, queue, review, setup, staff, sweep};
 use madoguchi::storage::submissions::{JobFlags, NewSubmission};
@@ -169,7 +170,7 @@ fn employer(
 }
 
 fn ticks() -> Vec<String> {
-    CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect()
+    CHECKLIST.iter().map(|c| c.code().to_string()).collect()
 }
 
 #[test]
@@ -236,7 +237,7 @@ fn r_rev_1_four_eyes_and_approval_of_establishment_with_jobs() {
     let o = review::approve(&mut store, &cfg, &w.boss, js[1], None).unwrap();
     assert_eq!(o.registered[0].number, "13010-00000002");
     // History and detail.
-    let d = review::detail(&mut store, &w.clerk, js[1], "本登録審査").unwrap();
+    let d = review::detail(&mut store, &w.clerk, js[1], "本登録審査", Lang::Ja).unwrap();
     assert_eq!(d.state, SubmissionState::Registered);
     assert_eq!(
         d.history

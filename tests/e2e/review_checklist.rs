@@ -13,6 +13,8 @@ use madoguchi::config::Config;
 use madoguchi::domain::ids::SubmissionId;
 use madoguchi::domain::review::CHECKLIST;
 use madoguchi::domain::submission::SubmissionState;
+use madoguchi::i18n::Lang;
+use madoguchi::i18n::labels::check_item_label;
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::{self, Store};
 use ratatui::Terminal;
@@ -156,7 +158,7 @@ fn r_rev_1_checklist_is_ticked_by_the_clerk_missing_items_are_named_and_the_tick
     assert_eq!(c.ticked, [false; CHECKLIST.len()], "nothing ticked yet");
     assert_eq!(c.cursor, 0);
     let t = text(&f.app);
-    for (_, label) in CHECKLIST {
+    for label in CHECKLIST.map(|i| check_item_label(Lang::Ja, i)) {
         assert!(t.contains(&format!("[ ] {label}")), "{t}");
     }
     snap("checklist_unticked", &f.app);
@@ -217,10 +219,10 @@ fn r_rev_1_checklist_is_ticked_by_the_clerk_missing_items_are_named_and_the_tick
         buf[(x, u16::try_from(y).expect("row"))].fg
     };
     let red = madoguchi::ui::theme::error().fg.expect("red");
-    assert_eq!(fg_of(CHECKLIST[1].1), red);
-    assert_eq!(fg_of(CHECKLIST[4].1), red);
-    assert_ne!(fg_of(CHECKLIST[0].1), red);
-    assert_ne!(fg_of(CHECKLIST[2].1), red);
+    assert_eq!(fg_of(check_item_label(Lang::Ja, CHECKLIST[1])), red);
+    assert_eq!(fg_of(check_item_label(Lang::Ja, CHECKLIST[4])), red);
+    assert_ne!(fg_of(check_item_label(Lang::Ja, CHECKLIST[0])), red);
+    assert_ne!(fg_of(check_item_label(Lang::Ja, CHECKLIST[2])), red);
     snap("checklist_missing", &f.app);
 
     // Space on a ticked item unticks it, and again ticks it.
@@ -238,7 +240,7 @@ fn r_rev_1_checklist_is_ticked_by_the_clerk_missing_items_are_named_and_the_tick
     press(&mut f.app, KeyCode::Enter);
     assert!(checklist(&f.app).is_none(), "{:?}", f.app.flash);
     assert_eq!(row(&f.app, f.overdue).state, SubmissionState::Checked);
-    let codes: Vec<String> = CHECKLIST.iter().map(|(c, _)| (*c).to_string()).collect();
+    let codes: Vec<String> = CHECKLIST.iter().map(|c| c.code().to_string()).collect();
     assert_eq!(check_items(&f.app, f.overdue), Some(codes));
     assert!(text(&f.app).contains("[確認済]"));
 }

@@ -60,7 +60,7 @@ fn fixture_as(user: &str) -> Fixture {
     let cfg = Config::default();
     let ticks: Vec<String> = madoguchi::domain::review::CHECKLIST
         .iter()
-        .map(|(c, _)| (*c).to_string())
+        .map(|c| c.code().to_string())
         .collect();
     service::review::check(&mut store, &clerk, items[2], &ticks, None).unwrap();
     service::review::return_item(&mut store, &cfg, &clerk, items[3], "2", "", None).unwrap();

@@ -12,6 +12,7 @@ use crate::app::keymap::Action;
 use crate::app::{App, Overlay, Pending, Screen, Tone, purpose};
 use crate::domain::ids::{AccountId, SubmissionId};
 use crate::domain::refusal::Refusal;
+use crate::i18n::Lang;
 use crate::i18n::ui::Msg;
 use crate::service::review::{self, Detail};
 use crate::service::{Ctx, ServiceError};
@@ -45,8 +46,8 @@ impl DetailView {
         }
     }
 
-    pub fn reload(&mut self, store: &Store, ctx: &Ctx) {
-        if let Ok(d) = review::reread(store, ctx, self.detail.id) {
+    pub fn reload(&mut self, store: &Store, ctx: &Ctx, lang: Lang) {
+        if let Ok(d) = review::reread(store, ctx, self.detail.id, lang) {
             self.detail = d;
         }
     }
@@ -118,7 +119,7 @@ pub fn open_with_purpose(app: &mut App, id: SubmissionId, account_id: AccountId,
 /// One audit row `submission.view` with the purpose (R-ID-5).
 fn view(app: &mut App, id: SubmissionId, purpose: &str) -> Option<Box<DetailView>> {
     let ctx = app.ctx()?;
-    match review::detail(&mut app.store, &ctx, id, purpose) {
+    match review::detail(&mut app.store, &ctx, id, purpose, app.lang) {
         Ok(detail) => Some(Box::new(DetailView::new(detail))),
         Err(e) => {
             app.flash_error(&e);
@@ -228,7 +229,7 @@ pub fn act_detail(app: &mut App, action: Action) {
         Action::Refresh => {
             let Some(ctx) = app.ctx() else { return };
             if let Screen::Detail(d) = &mut app.screen {
-                d.reload(&app.store, &ctx);
+                d.reload(&app.store, &ctx, app.lang);
             }
         }
         Action::ReviewReturn | Action::ReviewReject => {

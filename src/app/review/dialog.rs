@@ -75,7 +75,7 @@ impl Checklist {
             .iter()
             .zip(&self.ticked)
             .filter(|(_, t)| **t)
-            .map(|((c, _), _)| (*c).to_string())
+            .map(|(c, _)| c.code().to_string())
             .collect()
     }
 }

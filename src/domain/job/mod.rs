@@ -6,14 +6,15 @@
 //!
 //! Every field has a default so that a payload missing a field still parses and validation
 //! (`domain::validate`) reports it field by field; unknown fields are ignored. Enums serialize as
-//! stable `snake_case` codes; `label()` gives the Japanese label.
+//! stable `snake_case` codes and hold no words: `i18n::values` names them, and `fields()` lists
+//! the offer as data (`field_value::FieldValue`) for the detail and the diff.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
-use super::establishment::flag_ja;
+use super::field_value::{Coded, FieldValue};
 use super::submission::{FieldChange, diff_fields};
 
 #[cfg(test)]
@@ -21,12 +22,12 @@ mod sample;
 #[cfg(test)]
 pub(crate) use sample::sample;
 
-/// Defines a fieldless enum with a stable serde code and a Japanese label per variant.
+/// Defines a fieldless enum with a stable serde code per variant (`i18n::values` names them).
 macro_rules! coded_enum {
     (
         $(#[$meta:meta])*
         $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal; )+
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal; )+
         }
     ) => {
         $(#[$meta])*
@@ -45,12 +46,6 @@ macro_rules! coded_enum {
                 match self { $(Self::$variant => $code),+ }
             }
 
-            /// Japanese label as on the Internet Service's form.
-            #[must_use]
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
-            }
-
             /// The value for a stable code.
             #[must_use]
             pub fn parse(code: &str) -> Option<Self> {
@@ -63,20 +58,19 @@ macro_rules! coded_enum {
 coded_enum! {
     /// 求人区分.
     JobCategoryKind {
-        General = "general", "一般";
-        Student = "student", "学生";
-        Disabled = "disabled", "障害者";
+        General = "general";
+        Student = "student";
+        Disabled = "disabled";
     }
 }
 
 coded_enum! {
     /// 求人情報・事業所名の公開範囲 (1–4).
     PublicationScope {
-        WithName = "with_name", "事業所名等を含む求人情報を公開する";
-        HelloWorkSeekersOnly = "hello_work_seekers_only",
-            "ハローワークの求職者に限定し、事業所名等を含む求人情報を公開する";
-        WithoutName = "without_name", "事業所名等を含まない求人情報を公開する";
-        NotPublished = "not_published", "求人情報を公開しない";
+        WithName = "with_name";
+        HelloWorkSeekersOnly = "hello_work_seekers_only";
+        WithoutName = "without_name";
+        NotPublished = "not_published";
     }
 }
 
@@ -102,13 +96,13 @@ impl PublicationScope {
 coded_enum! {
     /// 雇用形態.
     EmploymentType {
-        Regular = "regular", "正社員";
-        NonRegular = "non_regular", "正社員以外";
-        FixedTermDispatch = "fixed_term_dispatch", "有期雇用派遣労働者";
-        IndefiniteDispatch = "indefinite_dispatch", "無期雇用派遣労働者";
-        PartTime = "part_time", "パート労働者";
-        FixedTermDispatchPartTime = "fixed_term_dispatch_part_time", "有期雇用派遣パート";
-        IndefiniteDispatchPartTime = "indefinite_dispatch_part_time", "無期雇用派遣パート";
+        Regular = "regular";
+        NonRegular = "non_regular";
+        FixedTermDispatch = "fixed_term_dispatch";
+        IndefiniteDispatch = "indefinite_dispatch";
+        PartTime = "part_time";
+        FixedTermDispatchPartTime = "fixed_term_dispatch_part_time";
+        IndefiniteDispatchPartTime = "indefinite_dispatch_part_time";
     }
 }
 
@@ -138,22 +132,22 @@ impl EmploymentType {
 coded_enum! {
     /// 賃金形態.
     WageKind {
-        Monthly = "monthly", "月給";
-        Daily = "daily", "日給";
-        Hourly = "hourly", "時給";
-        Annual = "annual", "年俸制";
-        Other = "other", "その他";
+        Monthly = "monthly";
+        Daily = "daily";
+        Hourly = "hourly";
+        Annual = "annual";
+        Other = "other";
     }
 }
 
 coded_enum! {
     /// 交替制（シフト制）・フレックスタイム制・裁量労働制・変形労働時間制.
     WorkingTimeKind {
-        Normal = "normal", "なし（通常）";
-        Shift = "shift", "交替制（シフト制）";
-        Flex = "flex", "フレックスタイム制";
-        Discretionary = "discretionary", "裁量労働制";
-        Variable = "variable", "変形労働時間制";
+        Normal = "normal";
+        Shift = "shift";
+        Flex = "flex";
+        Discretionary = "discretionary";
+        Variable = "variable";
     }
 }
 
@@ -168,13 +162,13 @@ impl Default for WorkingTimeKind {
 coded_enum! {
     /// 加入保険等.
     InsuranceKind {
-        Employment = "employment", "雇用保険";
-        WorkersCompensation = "workers_compensation", "労災保険";
-        PublicServiceCompensation = "public_service_compensation", "公務災害補償";
-        Health = "health", "健康保険";
-        Pension = "pension", "厚生年金";
-        Zaikei = "zaikei", "財形";
-        Other = "other", "その他";
+        Employment = "employment";
+        WorkersCompensation = "workers_compensation";
+        PublicServiceCompensation = "public_service_compensation";
+        Health = "health";
+        Pension = "pension";
+        Zaikei = "zaikei";
+        Other = "other";
     }
 }
 
@@ -185,15 +179,15 @@ coded_enum! {
     /// manual does not place on a screen (「職種別・就業場所別・雇用形態別にお申し込みください」):
     /// shown as an unnumbered section after 仕事内容.
     JobSection {
-        Category = "category", "求人区分等";
-        Establishment = "establishment", "事業所情報";
-        Work = "work", "仕事内容";
-        PlaceAndType = "place_and_type", "就業場所・雇用形態";
-        Wage = "wage", "賃金・手当";
-        Hours = "hours", "労働時間";
-        Insurance = "insurance", "保険・年金・定年等";
-        Pr = "pr", "求人PR情報";
-        Selection = "selection", "選考方法";
+        Category = "category";
+        Establishment = "establishment";
+        Work = "work";
+        PlaceAndType = "place_and_type";
+        Wage = "wage";
+        Hours = "hours";
+        Insurance = "insurance";
+        Pr = "pr";
+        Selection = "selection";
     }
 }
 
@@ -269,17 +263,6 @@ pub enum EstablishmentLink {
     EstablishmentNumber(String),
     /// A new establishment, by the id of its own (provisional) submission (R-REV-4).
     SubmissionId(String),
-}
-
-impl EstablishmentLink {
-    /// Display value: 「事業所番号 1301-999999-9」 / 「事業所仮登録 …」.
-    #[must_use]
-    pub fn display_ja(&self) -> String {
-        match self {
-            Self::EstablishmentNumber(n) => format!("事業所番号 {n}"),
-            Self::SubmissionId(id) => format!("事業所仮登録 {id}"),
-        }
-    }
 }
 
 /// 就業場所. `None` on the offer means "same as the establishment".
@@ -393,107 +376,114 @@ pub struct JobOffer {
     pub note_to_hello_work: String,
 }
 
-fn opt_label<T>(v: Option<T>, label: impl Fn(T) -> &'static str) -> String {
-    v.map(label).unwrap_or_default().to_string()
+fn opt_num(v: Option<i64>) -> FieldValue {
+    FieldValue::Text(v.map(|n| n.to_string()).unwrap_or_default())
 }
 
-fn opt_num(v: Option<i64>) -> String {
-    v.map(|n| n.to_string()).unwrap_or_default()
+fn opt_time(v: Option<NaiveTime>) -> FieldValue {
+    FieldValue::Text(v.map(|t| t.format("%H:%M").to_string()).unwrap_or_default())
 }
 
-fn opt_time(v: Option<NaiveTime>) -> String {
-    v.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
+fn flag(b: bool) -> FieldValue {
+    FieldValue::Flag(Some(b))
+}
+
+fn text(s: &str) -> FieldValue {
+    FieldValue::Text(s.to_string())
 }
 
 impl JobOffer {
-    /// The fields as (stable path, display value) pairs, in screen order. The paths are those
-    /// validation findings use.
+    /// The fields as (stable path, value) pairs, in screen order. The paths are those
+    /// validation findings use; `i18n::values` puts the values into words.
     #[must_use]
-    pub fn fields(&self) -> Vec<(&'static str, String)> {
+    pub fn fields(&self) -> Vec<(&'static str, FieldValue)> {
         let c = &self.category;
         let (loc_postal, loc_address) = match &self.work_location {
-            Some(l) => (l.postal_code.clone(), l.address.clone()),
-            None => (String::new(), "（事業所所在地と同じ）".to_string()),
+            Some(l) => (text(&l.postal_code), text(&l.address)),
+            None => (text(""), FieldValue::SameAsEstablishment),
         };
         vec![
-            ("category.kind", opt_label(c.kind, JobCategoryKind::label)),
-            ("category.part_time", flag_ja(c.part_time)),
-            ("category.trial_employment", flag_ja(c.trial_employment)),
+            (
+                "category.kind",
+                FieldValue::Coded(c.kind.map(Coded::Category)),
+            ),
+            ("category.part_time", flag(c.part_time)),
+            ("category.trial_employment", flag(c.trial_employment)),
             (
                 "category.dispatch_or_contract",
-                flag_ja(c.dispatch_or_contract),
+                flag(c.dispatch_or_contract),
             ),
             (
                 "category.disability_short_time_trial",
-                flag_ja(c.disability_short_time_trial),
+                flag(c.disability_short_time_trial),
             ),
             (
                 "publication_scope",
-                self.publication_scope
-                    .map(|s| format!("{}. {}", s.number(), s.label()))
-                    .unwrap_or_default(),
+                FieldValue::Scope(self.publication_scope),
             ),
             (
                 "online_opt_out.private_placement",
-                flag_ja(self.online_opt_out.private_placement),
+                flag(self.online_opt_out.private_placement),
             ),
             (
                 "online_opt_out.local_government",
-                flag_ja(self.online_opt_out.local_government),
+                flag(self.online_opt_out.local_government),
             ),
             (
                 "establishment",
-                self.establishment
-                    .as_ref()
-                    .map(EstablishmentLink::display_ja)
-                    .unwrap_or_default(),
+                FieldValue::Establishment(self.establishment.clone()),
             ),
-            ("title", self.title.clone()),
+            ("title", text(&self.title)),
             (
                 "occupation_code",
-                self.occupation_code.clone().unwrap_or_default(),
+                text(self.occupation_code.as_deref().unwrap_or_default()),
             ),
-            ("licences", self.licences.join("、")),
+            ("licences", FieldValue::List(self.licences.clone())),
             (
                 "employment_type",
-                opt_label(self.employment_type, EmploymentType::label),
+                FieldValue::Coded(self.employment_type.map(Coded::Employment)),
             ),
             ("work_location.postal_code", loc_postal),
             ("work_location.address", loc_address),
-            ("wage.kind", opt_label(self.wage.kind, WageKind::label)),
-            ("wage.other_text", self.wage.other_text.clone()),
+            (
+                "wage.kind",
+                FieldValue::Coded(self.wage.kind.map(Coded::Wage)),
+            ),
+            ("wage.other_text", text(&self.wage.other_text)),
             ("wage.min", opt_num(self.wage.min)),
             ("wage.max", opt_num(self.wage.max)),
-            (
-                "bonus.has_bonus",
-                self.bonus.has_bonus.map(flag_ja).unwrap_or_default(),
-            ),
+            ("bonus.has_bonus", FieldValue::Flag(self.bonus.has_bonus)),
             (
                 "bonus.months",
-                self.bonus.months.clone().unwrap_or_default(),
+                text(self.bonus.months.as_deref().unwrap_or_default()),
             ),
             ("bonus.amount_min", opt_num(self.bonus.amount_min)),
             ("bonus.amount_max", opt_num(self.bonus.amount_max)),
-            ("hours.kind", self.hours.kind.label().to_string()),
+            (
+                "hours.kind",
+                FieldValue::Coded(Some(Coded::WorkingTime(self.hours.kind))),
+            ),
             ("hours.start", opt_time(self.hours.start)),
             ("hours.end", opt_time(self.hours.end)),
             ("hours.paid_leave_days", opt_num(self.hours.paid_leave_days)),
             ("hours.annual_holidays", opt_num(self.hours.annual_holidays)),
             (
                 "insurance.kinds",
-                self.insurance
-                    .kinds
-                    .iter()
-                    .map(|k| k.label())
-                    .collect::<Vec<_>>()
-                    .join("・"),
+                FieldValue::CodedList(
+                    self.insurance
+                        .kinds
+                        .iter()
+                        .copied()
+                        .map(Coded::Insurance)
+                        .collect(),
+                ),
             ),
-            ("insurance.other_text", self.insurance.other_text.clone()),
-            ("work_rules.full_time", flag_ja(self.work_rules.full_time)),
-            ("work_rules.part_time", flag_ja(self.work_rules.part_time)),
-            ("pr_message", self.pr_message.clone()),
+            ("insurance.other_text", text(&self.insurance.other_text)),
+            ("work_rules.full_time", flag(self.work_rules.full_time)),
+            ("work_rules.part_time", flag(self.work_rules.part_time)),
+            ("pr_message", text(&self.pr_message)),
             ("hires", opt_num(self.hires)),
-            ("note_to_hello_work", self.note_to_hello_work.clone()),
+            ("note_to_hello_work", text(&self.note_to_hello_work)),
         ]
     }
 
@@ -509,7 +499,7 @@ impl JobOffer {
 
 /// What changed between two versions of an offer, for the reviewer.
 #[must_use]
-pub fn diff(old: &JobOffer, new: &JobOffer) -> Vec<FieldChange> {
+pub fn diff(old: &JobOffer, new: &JobOffer) -> Vec<FieldChange<FieldValue>> {
     diff_fields(&old.fields(), &new.fields())
 }
 

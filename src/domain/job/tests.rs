@@ -47,19 +47,14 @@ fn r_io_1_job_json_lenient_fields() {
 }
 
 #[test]
-fn spec_5_enum_codes_and_labels() {
-    assert_eq!(WageKind::Annual.label(), "年俸制");
+fn spec_5_enum_codes() {
     assert_eq!(WageKind::parse("other"), Some(WageKind::Other));
-    assert_eq!(JobCategoryKind::Disabled.label(), "障害者");
-    assert_eq!(InsuranceKind::Zaikei.label(), "財形");
+    assert_eq!(WageKind::Annual.code(), "annual");
+    assert_eq!(InsuranceKind::parse("zaikei"), Some(InsuranceKind::Zaikei));
     for n in 1..=4 {
         assert_eq!(PublicationScope::from_number(n).unwrap().number(), n);
     }
     assert_eq!(PublicationScope::from_number(5), None);
-    assert_eq!(
-        PublicationScope::NotPublished.label(),
-        "求人情報を公開しない"
-    );
     for t in EmploymentType::ALL {
         assert_eq!(EmploymentType::parse(t.code()), Some(*t));
         let json = serde_json::to_string(t).unwrap();
@@ -71,7 +66,7 @@ fn spec_5_enum_codes_and_labels() {
 }
 
 #[test]
-fn spec_2_3_job_diff_shows_labels() {
+fn spec_2_3_job_diff_lists_changed_values_as_data() {
     let old = sample();
     let mut new = sample();
     new.wage.min = Some(230_000);
@@ -93,11 +88,28 @@ fn spec_2_3_job_diff_shows_labels() {
             "insurance.kinds"
         ]
     );
-    assert_eq!(changes[2].old, "月給");
-    assert_eq!(changes[2].new, "時給");
+    assert_eq!(changes[1].old, FieldValue::SameAsEstablishment);
+    assert_eq!(
+        changes[2].old,
+        FieldValue::Coded(Some(Coded::Wage(WageKind::Monthly)))
+    );
+    assert_eq!(
+        changes[2].new,
+        FieldValue::Coded(Some(Coded::Wage(WageKind::Hourly)))
+    );
     assert_eq!(
         changes[4].new,
-        "雇用保険・労災保険・健康保険・厚生年金・財形"
+        FieldValue::CodedList(
+            [
+                InsuranceKind::Employment,
+                InsuranceKind::WorkersCompensation,
+                InsuranceKind::Health,
+                InsuranceKind::Pension,
+                InsuranceKind::Zaikei
+            ]
+            .map(Coded::Insurance)
+            .to_vec()
+        )
     );
     assert!(diff(&old, &old).is_empty());
 }
@@ -127,7 +139,6 @@ fn spec_2_3_every_job_field_has_a_section_in_screen_order() {
     let numbered: Vec<u8> = JobSection::ALL.iter().filter_map(|s| s.number()).collect();
     assert_eq!(numbered, (1..=8).collect::<Vec<u8>>());
     assert_eq!(JobSection::PlaceAndType.number(), None);
-    assert_eq!(JobSection::Insurance.label(), "保険・年金・定年等");
 }
 
 #[test]

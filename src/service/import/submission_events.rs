@@ -334,7 +334,7 @@ pub(super) fn submit_job(
             reasons::UNKNOWN_ESTABLISHMENT,
             n.establishment
                 .as_ref()
-                .map(EstablishmentLink::display_ja)
+                .map(|l| crate::i18n::values::establishment_link(crate::i18n::Lang::Ja, l))
                 .unwrap_or_default(),
         ));
     };

@@ -1,17 +1,23 @@
 //! The detail view of one submission (SPEC §2.3): the fields of its newest version, what
 //! changed since the last one, its findings, visit reasons, checklist, history and comments, and
 //! an account's submissions. Reads only (and the R-ID-5 audit of a look), apart from the actions.
+//! The fields and changes come in the reader's language: the offer's and the establishment's
+//! values are data (`domain::field_value`), put into words by `i18n::values`.
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::clock::{fmt_jst, from_db, jst_date};
 use crate::domain::deadline::{DaysLeft, Urgency, days_left, urgency};
+use crate::domain::establishment::Establishment;
 use crate::domain::ids::{AccountId, StaffId, SubmissionId};
+use crate::domain::job::JobOffer;
 use crate::domain::review::{self, ReviewAction};
 use crate::domain::staff::Permission;
 use crate::domain::submission::{SubmissionKind, SubmissionState};
 use crate::domain::text::sanitize;
+use crate::i18n::Lang;
+use crate::i18n::values::{value, values};
 use crate::service::{Audit, Ctx, Result, ServiceError, audit, require};
 use crate::storage::review::{self as rs};
 use crate::storage::{self, Store};
@@ -73,10 +79,10 @@ pub struct Detail {
     pub visit_reasons: Vec<VisitReasonLine>,
     pub visit_flag: Option<String>,
     pub checklist: Vec<String>,
-    /// (field label path, value) of the current version, all sections.
+    /// (field path, value in the reader's words) of the current version, all sections.
     pub fields: Vec<(String, String)>,
     pub findings: Vec<StoredFinding>,
-    /// Changes from the previous version: (field, old, new).
+    /// Changes from the previous version: (field, old, new), in the reader's words.
     pub diff: Vec<(String, String, String)>,
     pub versions: i64,
     /// The item's version (R-REV-5): every action on this item carries it.
@@ -86,28 +92,33 @@ pub struct Detail {
     pub allowed: Vec<&'static str>,
 }
 
-fn flatten(kind: SubmissionKind, payload: &str) -> Option<Vec<(&'static str, String)>> {
+/// The current version's fields in the reader's words (`i18n::values`); `None` when there is
+/// no payload or it does not parse.
+fn flatten(lang: Lang, kind: SubmissionKind, payload: &str) -> Option<Vec<(&'static str, String)>> {
     if payload.is_empty() {
         return None;
     }
-    match kind {
-        SubmissionKind::Job => serde_json::from_str::<crate::domain::job::JobOffer>(payload)
-            .ok()
-            .map(|j| j.fields()),
-        SubmissionKind::Establishment => {
-            serde_json::from_str::<crate::domain::establishment::Establishment>(payload)
-                .ok()
-                .map(|e| e.fields())
-        }
-    }
+    let fields = match kind {
+        SubmissionKind::Job => serde_json::from_str::<JobOffer>(payload).ok()?.fields(),
+        SubmissionKind::Establishment => serde_json::from_str::<Establishment>(payload)
+            .ok()?
+            .fields(),
+    };
+    Some(values(lang, &fields))
 }
 
-fn diff_of(kind: SubmissionKind, old: &str, new: &str) -> Vec<(String, String, String)> {
+/// What changed from `old` to `new`: the values compared as data, shown in the reader's words.
+fn diff_of(
+    lang: Lang,
+    kind: SubmissionKind,
+    old: &str,
+    new: &str,
+) -> Vec<(String, String, String)> {
     let changes = match kind {
         SubmissionKind::Job => {
             match (
-                serde_json::from_str::<crate::domain::job::JobOffer>(old),
-                serde_json::from_str::<crate::domain::job::JobOffer>(new),
+                serde_json::from_str::<JobOffer>(old),
+                serde_json::from_str::<JobOffer>(new),
             ) {
                 (Ok(a), Ok(b)) => crate::domain::job::diff(&a, &b),
                 _ => Vec::new(),
@@ -115,8 +126,8 @@ fn diff_of(kind: SubmissionKind, old: &str, new: &str) -> Vec<(String, String, S
         }
         SubmissionKind::Establishment => {
             match (
-                serde_json::from_str::<crate::domain::establishment::Establishment>(old),
-                serde_json::from_str::<crate::domain::establishment::Establishment>(new),
+                serde_json::from_str::<Establishment>(old),
+                serde_json::from_str::<Establishment>(new),
             ) {
                 (Ok(a), Ok(b)) => crate::domain::establishment::diff(&a, &b),
                 _ => Vec::new(),
@@ -128,8 +139,8 @@ fn diff_of(kind: SubmissionKind, old: &str, new: &str) -> Vec<(String, String, S
         .map(|c| {
             (
                 c.field.to_string(),
-                sanitize(&c.old, false),
-                sanitize(&c.new, false),
+                sanitize(&value(lang, &c.old), false),
+                sanitize(&value(lang, &c.new), false),
             )
         })
         .collect()
@@ -146,7 +157,7 @@ pub fn visit_reasons(conn: &Connection, id: SubmissionId) -> Result<Vec<(String,
         .into_iter()
         .map(|(code, label)| match label {
             Some(l) => Ok((code, l)),
-            None => crate::i18n::labels::visit_reason_fixed(crate::i18n::Lang::Ja, &code)
+            None => crate::i18n::labels::visit_reason_fixed(Lang::Ja, &code)
                 .map(|l| (code.clone(), l.to_string()))
                 .ok_or_else(|| {
                     ServiceError::Storage(storage::StorageError::Corrupt(format!(
@@ -159,14 +170,21 @@ pub fn visit_reasons(conn: &Connection, id: SubmissionId) -> Result<Vec<(String,
     Ok(reasons)
 }
 
-/// Opens a submission (R-ID-5: with a purpose; one audit row `submission.view`).
+/// Opens a submission (R-ID-5: with a purpose; one audit row `submission.view`). The fields
+/// and the changes are in the reader's language `lang`.
 ///
 /// # Errors
 /// `Denied`, `NotFound`, storage failures.
-pub fn detail(store: &mut Store, ctx: &Ctx, id: SubmissionId, purpose: &str) -> Result<Detail> {
+pub fn detail(
+    store: &mut Store,
+    ctx: &Ctx,
+    id: SubmissionId,
+    purpose: &str,
+    lang: Lang,
+) -> Result<Detail> {
     let tx = store.immediate()?;
     let roles = require(&tx, ctx, Permission::ViewSubmission)?;
-    let d = read_detail(&tx, ctx, id)?;
+    let d = read_detail(&tx, ctx, id, lang)?;
     audit(
         &tx,
         ctx,
@@ -188,19 +206,19 @@ pub fn detail(store: &mut Store, ctx: &Ctx, id: SubmissionId, purpose: &str) -> 
 ///
 /// # Errors
 /// `Denied`, `NotFound`, storage failures.
-pub fn reread(store: &Store, ctx: &Ctx, id: SubmissionId) -> Result<Detail> {
+pub fn reread(store: &Store, ctx: &Ctx, id: SubmissionId, lang: Lang) -> Result<Detail> {
     let conn = store.conn();
     require(conn, ctx, Permission::ViewSubmission)?;
-    read_detail(conn, ctx, id)
+    read_detail(conn, ctx, id, lang)
 }
 
-fn read_detail(conn: &Connection, ctx: &Ctx, id: SubmissionId) -> Result<Detail> {
+fn read_detail(conn: &Connection, ctx: &Ctx, id: SubmissionId, lang: Lang) -> Result<Detail> {
     let row = storage::submissions::by_id(conn, id)?.ok_or(ServiceError::NotFound)?;
     let f = load(conn, id)?;
     let versions = storage::submissions::versions(conn, id)?;
     let current = versions.iter().find(|v| v.version == row.current_version);
     let fields = current
-        .and_then(|v| flatten(row.kind, &v.payload))
+        .and_then(|v| flatten(lang, row.kind, &v.payload))
         .unwrap_or_default()
         .into_iter()
         .map(|(k, v)| (k.to_string(), sanitize(&v, true)))
@@ -209,7 +227,12 @@ fn read_detail(conn: &Connection, ctx: &Ctx, id: SubmissionId) -> Result<Detail>
         .and_then(|v| serde_json::from_str(&v.findings).ok())
         .unwrap_or_default();
     let diff = match versions.len() {
-        n if n >= 2 => diff_of(row.kind, &versions[n - 2].payload, &versions[n - 1].payload),
+        n if n >= 2 => diff_of(
+            lang,
+            row.kind,
+            &versions[n - 2].payload,
+            &versions[n - 1].payload,
+        ),
         _ => Vec::new(),
     };
     let cal = crate::service::calendar::effective(conn)?;

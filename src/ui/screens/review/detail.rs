@@ -263,9 +263,9 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
     }
     if !d.checklist.is_empty() {
         l.push(heading(app.t(Msg::LabelChecklist)));
-        for (code, _) in crate::domain::review::CHECKLIST {
-            let label = crate::i18n::labels::checklist_label(app.lang, code);
-            let mark = if d.checklist.iter().any(|c| c == code) {
+        for item in crate::domain::review::CHECKLIST {
+            let label = crate::i18n::labels::check_item_label(app.lang, item);
+            let mark = if d.checklist.iter().any(|c| c == item.code()) {
                 "x"
             } else {
                 " "

@@ -306,7 +306,9 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
             .iter()
             .map(|(c, n)| {
                 // Codes as the job offer's form names them ('?' for none given).
-                let c = JobCategoryKind::parse(c).map_or(c.as_str(), |k| k.label());
+                let c = JobCategoryKind::parse(c).map_or(c.as_str(), |k| {
+                    crate::i18n::values::category_label(app.lang, k)
+                });
                 format!("  {c} {n}")
             })
             .collect::<Vec<_>>()
