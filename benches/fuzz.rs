@@ -732,7 +732,10 @@ fn counter_form(b: &[u8]) {
         issues.extend(v);
     }
     let _ = madoguchi::domain::lookup::purpose(f[3]);
-    let _ = madoguchi::domain::lookup::IdentityCheck::new(f[4], f[5]);
+    let _ = madoguchi::domain::lookup::IdentityCheck::new(
+        madoguchi::i18n::labels::document_named(f[4]),
+        f[5],
+    );
     let _ = madoguchi::domain::email::parse_confirmed(f[6], f[6]);
     let reasons = madoguchi::config::Config::default().review.return_reasons;
     if let Err(ServiceError::Invalid(v)) = review::pick_reason(&reasons, f[7]) {

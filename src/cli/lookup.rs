@@ -7,6 +7,7 @@ use crate::domain::ids::AccountId;
 use crate::domain::lookup::IdentityCheck;
 use crate::i18n::Lang;
 use crate::i18n::cli::{account_state_label, kind_label, lookup_word};
+use crate::i18n::labels::document_named;
 use crate::service::lookup::{self, ChangeOutcome, Hit, SearchKey};
 use crate::service::{FieldIssue, ServiceError};
 
@@ -115,7 +116,7 @@ pub(crate) fn identity(
     document: Option<&str>,
     note: Option<&str>,
 ) -> anyhow::Result<IdentityCheck> {
-    IdentityCheck::new(document.unwrap_or(""), note.unwrap_or(""))
+    IdentityCheck::new(document_named(document.unwrap_or("")), note.unwrap_or(""))
         .map_err(|(field, c)| ServiceError::Invalid(vec![FieldIssue::error(field, c)]).into())
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
 use super::calendar::Calendar;
+use super::coded::coded_enum;
 
 /// Purposes offered by the prompt (R-ID-5); any other text up to [`PURPOSE_MAX`] is accepted.
 pub const PURPOSES: [&str; 4] = ["ID照会", "本登録審査", "問合せ対応", "その他"];
@@ -37,38 +38,18 @@ pub fn purpose(input: &str) -> Result<String, &'static str> {
     }
 }
 
-/// Identity documents accepted at the counter (R-ID-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Document {
-    DriversLicence,
-    MyNumberCard,
-    HealthInsurance,
-    ResidenceCard,
-    StaffIdAndCard,
-    Other,
-}
-
-impl Document {
-    pub const ALL: [Document; 6] = [
-        Document::DriversLicence,
-        Document::MyNumberCard,
-        Document::HealthInsurance,
-        Document::ResidenceCard,
-        Document::StaffIdAndCard,
-        Document::Other,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Document::DriversLicence => "drivers_licence",
-            Document::MyNumberCard => "my_number_card",
-            Document::HealthInsurance => "health_insurance",
-            Document::ResidenceCard => "residence_card",
-            Document::StaffIdAndCard => "staff_id_and_card",
-            Document::Other => "other",
-        }
+coded_enum! {
+    /// Identity documents accepted at the counter (R-ID-2). `i18n::labels` names them and
+    /// reads a typed name (`document_named`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Document {
+        DriversLicence = "drivers_licence",
+        MyNumberCard = "my_number_card",
+        HealthInsurance = "health_insurance",
+        ResidenceCard = "residence_card",
+        StaffIdAndCard = "staff_id_and_card",
+        Other = "other",
     }
 }
 
@@ -82,9 +63,13 @@ pub struct IdentityCheck {
 
 impl IdentityCheck {
     /// # Errors
-    /// `(field, code)`: `document` unknown, `note` required or too long.
-    pub fn new(document: &str, note: &str) -> Result<IdentityCheck, (&'static str, &'static str)> {
-        let document = Document::parse(document).ok_or(("document", "unknown_document"))?;
+    /// `(field, code)`: `document` unknown (`None`: what was typed names no document),
+    /// `note` required or too long.
+    pub fn new(
+        document: Option<Document>,
+        note: &str,
+    ) -> Result<IdentityCheck, (&'static str, &'static str)> {
+        let document = document.ok_or(("document", "unknown_document"))?;
         // SPEC §5: refused at entry, not stored cleaned.
         if super::text::forbidden_char(note, false).is_some() {
             return Err(("note", "control_char"));
@@ -248,17 +233,18 @@ mod tests {
     }
 
     #[test]
-    fn r_id_2_documents_parse_by_code_and_name() {
-        assert_eq!(
-            Document::parse("運転免許証"),
-            Some(Document::DriversLicence)
-        );
+    fn r_id_2_documents_parse_by_code_and_a_note_is_required() {
         assert_eq!(Document::parse("other"), Some(Document::Other));
         assert_eq!(Document::parse("passport"), None);
-        assert!(IdentityCheck::new("在留カード", "  ").is_err());
-        assert!(IdentityCheck::new("在留カード", &"x".repeat(101)).is_err());
+        let card = Some(Document::ResidenceCard);
         assert_eq!(
-            IdentityCheck::new("在留カード", "番号末尾 12").map(|c| c.document),
+            IdentityCheck::new(None, "番号末尾 12"),
+            Err(("document", "unknown_document"))
+        );
+        assert!(IdentityCheck::new(card, "  ").is_err());
+        assert!(IdentityCheck::new(card, &"x".repeat(101)).is_err());
+        assert_eq!(
+            IdentityCheck::new(card, "番号末尾 12").map(|c| c.document),
             Ok(Document::ResidenceCard)
         );
     }
@@ -272,7 +258,7 @@ mod tests {
         for c in ['\u{0}', '\u{1B}', '\u{85}', '\u{202E}', '\u{2066}'] {
             assert_eq!(purpose(&format!("ID{c}照会")), Err("control_char"), "{c:?}");
             assert_eq!(
-                IdentityCheck::new("drivers_licence", &format!("末尾{c}1234")),
+                IdentityCheck::new(Some(Document::DriversLicence), &format!("末尾{c}1234")),
                 Err(("note", "control_char")),
                 "{c:?}"
             );

@@ -223,50 +223,26 @@ pub fn job_number(office_code: &str, serial: u32) -> Option<String> {
     Some(format!("{office_code}-{serial:08}"))
 }
 
-/// An item of the checklist a clerk ticks when checking (確認). The code is stored;
-/// `i18n::labels::check_item_label` gives the words shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CheckItem {
-    /// The establishment exists at its address.
-    Identity,
-    /// The working conditions (wage, hours, holidays) are stated.
-    Conditions,
-    /// Nothing unlawful, nothing that is not employment.
-    Lawful,
-    /// The validation warnings were looked at.
-    Findings,
-    /// The contact (phone, person) was checked.
-    Contact,
-}
-
-impl CheckItem {
-    /// Stable code (stored with the check, `--tick` on the command line).
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Identity => "identity",
-            Self::Conditions => "conditions",
-            Self::Lawful => "lawful",
-            Self::Findings => "findings",
-            Self::Contact => "contact",
-        }
-    }
-
-    /// The item of a stable code.
-    #[must_use]
-    pub fn parse(code: &str) -> Option<Self> {
-        CHECKLIST.iter().copied().find(|i| i.code() == code)
+coded_enum! {
+    /// One item of the checklist a clerk ticks when checking (確認); the code is stored with
+    /// the check and typed as `--tick` on the command line. Its words are in `i18n::labels`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum CheckItem {
+        /// The establishment exists at its address.
+        Identity = "identity",
+        /// The working conditions (wage, hours, holidays) are stated.
+        Conditions = "conditions",
+        /// Nothing unlawful, nothing that is not employment.
+        Lawful = "lawful",
+        /// The validation warnings were looked at.
+        Findings = "findings",
+        /// The contact (phone, person) was checked.
+        Contact = "contact",
     }
 }
 
 /// The checklist a clerk ticks when checking (確認), in the order shown.
-pub const CHECKLIST: [CheckItem; 5] = [
-    CheckItem::Identity,
-    CheckItem::Conditions,
-    CheckItem::Lawful,
-    CheckItem::Findings,
-    CheckItem::Contact,
-];
+pub const CHECKLIST: [CheckItem; 5] = CheckItem::ALL;
 
 /// Whether `code` is a checklist item.
 #[must_use]

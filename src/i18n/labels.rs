@@ -82,7 +82,7 @@ pub fn urgency_label(lang: Lang, u: Urgency) -> &'static str {
 #[must_use]
 pub fn document_label(lang: Lang, d: Document) -> &'static str {
     match lang {
-        // The Japanese names are also what `Document::parse` accepts.
+        // The Japanese names are also what `document_named` accepts.
         Lang::Ja => match d {
             Document::DriversLicence => "運転免許証",
             Document::MyNumberCard => "マイナンバーカード",
@@ -102,17 +102,14 @@ pub fn document_label(lang: Lang, d: Document) -> &'static str {
     }
 }
 
-/// A document typed by its name: what `domain::lookup::IdentityCheck::new` reads, here
-/// because the names are words.
-impl Document {
-    /// By code or by its Japanese name.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Document> {
-        let s = s.trim();
-        Document::ALL
-            .into_iter()
-            .find(|d| d.code() == s || document_label(Lang::Ja, *d) == s)
-    }
+/// The document a clerk typed or picked, by its code or its Japanese name (R-ID-2): what
+/// `domain::lookup::IdentityCheck::new` is given.
+#[must_use]
+pub fn document_named(s: &str) -> Option<Document> {
+    let s = s.trim();
+    Document::ALL
+        .into_iter()
+        .find(|d| d.code() == s || document_label(Lang::Ja, *d) == s)
 }
 
 /// R-VISIT-1: the Japanese words of a reason a visit is needed, as the Internet Service's
@@ -306,7 +303,8 @@ mod tests {
         }
         for d in Document::ALL {
             assert!(document_label(Lang::En, d).is_ascii(), "{d:?}");
-            assert_eq!(Document::parse(document_label(Lang::Ja, d)), Some(d));
+            assert_eq!(document_named(document_label(Lang::Ja, d)), Some(d));
+            assert_eq!(document_named(&format!(" {} ", d.code())), Some(d));
         }
     }
 

@@ -198,8 +198,11 @@ fn office() -> Office {
     let mut four_eyes = Config::default();
     four_eyes.id_change.needs_supervisor = true;
     let employer = service::lookup::live_account_id(&store, EMPLOYER).expect("account");
-    let check = madoguchi::domain::lookup::IdentityCheck::new("運転免許証", "末尾1234 一致")
-        .expect("check");
+    let check = madoguchi::domain::lookup::IdentityCheck::new(
+        Some(madoguchi::domain::lookup::Document::DriversLicence),
+        "末尾1234 一致",
+    )
+    .expect("check");
     service::lookup::change_email(
         &mut store,
         &four_eyes,

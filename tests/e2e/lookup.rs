@@ -191,7 +191,11 @@ fn find(e: &mut Env, key: &SearchKey) -> Vec<lookup::Hit> {
 }
 
 fn id_check() -> IdentityCheck {
-    IdentityCheck::new("運転免許証", "番号末尾 1234、氏名・生年月日一致").expect("check")
+    IdentityCheck::new(
+        madoguchi::i18n::labels::document_named("運転免許証"),
+        "番号末尾 1234、氏名・生年月日一致",
+    )
+    .expect("check")
 }
 
 #[test]

@@ -6,6 +6,7 @@
 use crate::app::form::{Field, Form};
 use crate::app::{App, Pending, Tone};
 use crate::domain::lookup::IdentityCheck;
+use crate::i18n::labels::document_named;
 use crate::i18n::ui::Msg;
 use crate::service::FieldIssue;
 use crate::service::lookup::{self, ChangeOutcome};
@@ -17,7 +18,8 @@ fn identity_from(form: &Form) -> Result<IdentityCheck, FieldIssue> {
         .get("document")
         .map(Field::choice_code)
         .unwrap_or_default();
-    IdentityCheck::new(&doc, &form.value("note")).map_err(|(f, c)| FieldIssue::error(f, c))
+    IdentityCheck::new(document_named(&doc), &form.value("note"))
+        .map_err(|(f, c)| FieldIssue::error(f, c))
 }
 
 pub(super) fn ask_reveal(app: &mut App) {

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
+use super::coded::coded_enum;
 use super::field_value::{Coded, FieldValue};
 use super::submission::{FieldChange, diff_fields};
 
@@ -22,55 +23,26 @@ mod sample;
 #[cfg(test)]
 pub(crate) use sample::sample;
 
-/// Defines a fieldless enum with a stable serde code per variant (`i18n::values` names them).
-macro_rules! coded_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal; )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in screen order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            /// Stable code (serde, database).
-            #[must_use]
-            pub fn code(self) -> &'static str {
-                match self { $(Self::$variant => $code),+ }
-            }
-
-            /// The value for a stable code.
-            #[must_use]
-            pub fn parse(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-        }
-    };
-}
-
 coded_enum! {
+    serde;
     /// 求人区分.
-    JobCategoryKind {
-        General = "general";
-        Student = "student";
-        Disabled = "disabled";
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum JobCategoryKind {
+        General = "general",
+        Student = "student",
+        Disabled = "disabled",
     }
 }
 
 coded_enum! {
+    serde;
     /// 求人情報・事業所名の公開範囲 (1–4).
-    PublicationScope {
-        WithName = "with_name";
-        HelloWorkSeekersOnly = "hello_work_seekers_only";
-        WithoutName = "without_name";
-        NotPublished = "not_published";
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum PublicationScope {
+        WithName = "with_name",
+        HelloWorkSeekersOnly = "hello_work_seekers_only",
+        WithoutName = "without_name",
+        NotPublished = "not_published",
     }
 }
 
@@ -94,15 +66,17 @@ impl PublicationScope {
 }
 
 coded_enum! {
+    serde;
     /// 雇用形態.
-    EmploymentType {
-        Regular = "regular";
-        NonRegular = "non_regular";
-        FixedTermDispatch = "fixed_term_dispatch";
-        IndefiniteDispatch = "indefinite_dispatch";
-        PartTime = "part_time";
-        FixedTermDispatchPartTime = "fixed_term_dispatch_part_time";
-        IndefiniteDispatchPartTime = "indefinite_dispatch_part_time";
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum EmploymentType {
+        Regular = "regular",
+        NonRegular = "non_regular",
+        FixedTermDispatch = "fixed_term_dispatch",
+        IndefiniteDispatch = "indefinite_dispatch",
+        PartTime = "part_time",
+        FixedTermDispatchPartTime = "fixed_term_dispatch_part_time",
+        IndefiniteDispatchPartTime = "indefinite_dispatch_part_time",
     }
 }
 
@@ -130,24 +104,28 @@ impl EmploymentType {
 }
 
 coded_enum! {
+    serde;
     /// 賃金形態.
-    WageKind {
-        Monthly = "monthly";
-        Daily = "daily";
-        Hourly = "hourly";
-        Annual = "annual";
-        Other = "other";
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum WageKind {
+        Monthly = "monthly",
+        Daily = "daily",
+        Hourly = "hourly",
+        Annual = "annual",
+        Other = "other",
     }
 }
 
 coded_enum! {
+    serde;
     /// 交替制（シフト制）・フレックスタイム制・裁量労働制・変形労働時間制.
-    WorkingTimeKind {
-        Normal = "normal";
-        Shift = "shift";
-        Flex = "flex";
-        Discretionary = "discretionary";
-        Variable = "variable";
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum WorkingTimeKind {
+        Normal = "normal",
+        Shift = "shift",
+        Flex = "flex",
+        Discretionary = "discretionary",
+        Variable = "variable",
     }
 }
 
@@ -160,34 +138,38 @@ impl Default for WorkingTimeKind {
 }
 
 coded_enum! {
+    serde;
     /// 加入保険等.
-    InsuranceKind {
-        Employment = "employment";
-        WorkersCompensation = "workers_compensation";
-        PublicServiceCompensation = "public_service_compensation";
-        Health = "health";
-        Pension = "pension";
-        Zaikei = "zaikei";
-        Other = "other";
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum InsuranceKind {
+        Employment = "employment",
+        WorkersCompensation = "workers_compensation",
+        PublicServiceCompensation = "public_service_compensation",
+        Health = "health",
+        Pension = "pension",
+        Zaikei = "zaikei",
+        Other = "other",
     }
 }
 
 coded_enum! {
+    serde;
     /// The detail's headings: the eight input screens of 求人仮登録 as the seed names them
     /// (「1. 求人区分等 2. 事業所情報 3. 仕事内容 4. 賃金・手当 5. 労働時間 6. 保険・年金・定年等
     /// 7. 求人PR情報 8. 選考方法」), plus the work location and employment type, which the
     /// manual does not place on a screen (「職種別・就業場所別・雇用形態別にお申し込みください」):
     /// shown as an unnumbered section after 仕事内容.
-    JobSection {
-        Category = "category";
-        Establishment = "establishment";
-        Work = "work";
-        PlaceAndType = "place_and_type";
-        Wage = "wage";
-        Hours = "hours";
-        Insurance = "insurance";
-        Pr = "pr";
-        Selection = "selection";
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum JobSection {
+        Category = "category",
+        Establishment = "establishment",
+        Work = "work",
+        PlaceAndType = "place_and_type",
+        Wage = "wage",
+        Hours = "hours",
+        Insurance = "insurance",
+        Pr = "pr",
+        Selection = "selection",
     }
 }
 

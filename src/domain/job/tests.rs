@@ -56,8 +56,8 @@ fn spec_5_enum_codes() {
     }
     assert_eq!(PublicationScope::from_number(5), None);
     for t in EmploymentType::ALL {
-        assert_eq!(EmploymentType::parse(t.code()), Some(*t));
-        let json = serde_json::to_string(t).unwrap();
+        assert_eq!(EmploymentType::parse(t.code()), Some(t));
+        let json = serde_json::to_string(&t).unwrap();
         assert_eq!(json, format!("\"{}\"", t.code()));
     }
     assert!(EmploymentType::IndefiniteDispatchPartTime.is_part_time());
