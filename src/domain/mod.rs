@@ -106,6 +106,51 @@ mod layers {
         assert!(checked > 5, "{checked} files");
     }
 
+    /// i18n/ names domain/'s types with functions of its own, never with methods on them: a
+    /// method on a domain type defined in i18n/ (as `Document::parse` by name once was) lets
+    /// domain/ call into the words without a `use` line showing it.
+    #[test]
+    fn i18n_adds_no_methods_to_other_types() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n");
+        let mut files = vec![dir];
+        let mut texts = Vec::new();
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                for e in std::fs::read_dir(&p).expect("read_dir") {
+                    files.push(e.expect("entry").path());
+                }
+                continue;
+            }
+            texts.push((p.clone(), std::fs::read_to_string(&p).expect("read")));
+        }
+        let all: String = texts.iter().map(|(_, t)| t.as_str()).collect();
+        let own = |name: &str| {
+            ["enum ", "struct "].iter().any(|k| {
+                all.contains(&format!("{k}{name} ")) || all.contains(&format!("{k}{name}<"))
+            })
+        };
+        let mut found = Vec::new();
+        for (p, text) in &texts {
+            for (n, line) in text.lines().enumerate() {
+                let l = line.trim_start();
+                // Trait impls (`impl From<Language> for Lang`) are fine, and so are methods of
+                // i18n's own types.
+                let Some(rest) = l.strip_prefix("impl ") else {
+                    continue;
+                };
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !l.contains(" for ") && !own(&name) {
+                    found.push(format!("{}:{}: {l}", p.display(), n + 1));
+                }
+            }
+        }
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        assert!(texts.len() > 5, "{} files", texts.len());
+    }
+
     /// storage/ keeps rows, not words: it names neither the words (`i18n/`) nor anything that
     /// uses it.
     #[test]

@@ -113,25 +113,18 @@ pub fn document_named(s: &str) -> Option<Document> {
 }
 
 /// R-VISIT-1: the Japanese words of a reason a visit is needed, as the Internet Service's
-/// notice says them (what the import stores beside the code, `storage::submissions`).
-impl VisitReason {
-    /// The reason in Japanese; a staff member's reason in brackets.
-    #[must_use]
-    pub fn label_ja(&self) -> String {
-        match self {
-            Self::StaffFlagged(reason) if reason.trim().is_empty() => STAFF_FLAGGED_JA.to_string(),
-            Self::StaffFlagged(reason) => format!("{STAFF_FLAGGED_JA}（{reason}）"),
-            fixed => Self::fixed_label_ja(fixed.code())
-                .unwrap_or_default()
-                .to_string(),
+/// notice says them (what the import stores beside the code, `storage::submissions`); a staff
+/// member's reason in brackets.
+#[must_use]
+pub fn visit_reason_ja(r: &VisitReason) -> String {
+    match r {
+        VisitReason::StaffFlagged(reason) if reason.trim().is_empty() => {
+            STAFF_FLAGGED_JA.to_string()
         }
-    }
-
-    /// The Japanese label of a reason that carries nothing but its code (every reason but the
-    /// staff's).
-    #[must_use]
-    pub fn fixed_label_ja(code: &str) -> Option<&'static str> {
-        visit_reason_fixed(Lang::Ja, code)
+        VisitReason::StaffFlagged(reason) => format!("{STAFF_FLAGGED_JA}（{reason}）"),
+        fixed => visit_reason_fixed(Lang::Ja, fixed.code())
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 
@@ -348,7 +341,7 @@ mod tests {
             assert!(crate::domain::visit::is_fixed_code(r.code()), "{r:?}");
             let label =
                 visit_reason_fixed(Lang::Ja, r.code()).unwrap_or_else(|| panic!("{}", r.code()));
-            assert_eq!(r.label_ja(), label);
+            assert_eq!(visit_reason_ja(&r), label);
             assert!(!label.is_empty());
             assert!(visit_reason_fixed(Lang::En, r.code()).is_some_and(str::is_ascii));
         }
@@ -359,11 +352,11 @@ mod tests {
                 .is_some_and(|l| l.contains("来所して本登録"))
         );
         assert_eq!(
-            VisitReason::StaffFlagged("代表者に確認".into()).label_ja(),
+            visit_reason_ja(&VisitReason::StaffFlagged("代表者に確認".into())),
             "ハローワークが必要と認める（代表者に確認）"
         );
         assert_eq!(
-            VisitReason::StaffFlagged(String::new()).label_ja(),
+            visit_reason_ja(&VisitReason::StaffFlagged(String::new())),
             "ハローワークが必要と認める"
         );
         // English names them by code; the staff's reason keeps its text.

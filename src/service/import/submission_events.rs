@@ -9,6 +9,7 @@ use super::{
     reject, storage, submission, visit,
 };
 use crate::domain::ids::SubmissionId;
+use crate::i18n::labels::visit_reason_ja;
 
 /// Which state a new version leaves the submission in: received stays received (the employer
 /// corrected it before review), returned goes back to received (resubmit); others refuse.
@@ -135,7 +136,7 @@ pub(super) fn submit_establishment(
             let reasons: Vec<(&str, String)> =
                 visit::establishment_visit_reasons(in_provisional_period(acc))
                     .iter()
-                    .map(|r| (r.code(), r.label_ja()))
+                    .map(|r| (r.code(), visit_reason_ja(r)))
                     .collect();
             let deadline = submission_deadline(run, acc, !reasons.is_empty(), at);
             // Looked up just above in this transaction: the id is free.
@@ -289,7 +290,7 @@ pub(super) fn visit_reasons_for(
     };
     Ok(visit::visit_reasons(job, &history, jst_date(at))
         .iter()
-        .map(|r| (r.code(), r.label_ja()))
+        .map(|r| (r.code(), visit_reason_ja(r)))
         .collect())
 }
 
