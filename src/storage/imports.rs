@@ -234,16 +234,29 @@ pub fn tune_for_bulk(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The connection's settings that an import changes, for [`bulk_end`].
-#[derive(Debug, Clone, Copy)]
+/// The connection's settings that an import changes, for [`bulk_end`], and what it counts
+/// meanwhile.
+#[derive(Debug, Clone)]
 pub struct BulkSettings {
     autocheckpoint_pages: i64,
     foreign_keys: bool,
+    wal_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl BulkSettings {
+    /// Bytes of WAL frames after the connection's last commit, as SQLite's WAL hook reports
+    /// them: what the WAL holds (it falls to one transaction's frames when the WAL has started
+    /// over), unlike the `-wal` file's size, which a restart leaves as it was.
+    #[must_use]
+    pub fn wal_bytes(&self) -> u64 {
+        self.wal_bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Settings for an import's batches, on its writing connection only:
 /// - it checkpoints once at the end instead of every ~4 MiB of WAL (the automatic checkpoint
-///   would copy the same hot index pages to the database file again after every batch);
+///   would copy the same hot index pages to the database file again after every batch); a
+///   WAL hook counts the WAL's frames instead ([`BulkSettings::wal_bytes`]);
 /// - SQLite does not look up each row's parents again: the import has found every account,
 ///   establishment and submission it refers to in the same transaction before writing a row
 ///   (or wrote it itself), and those look-ups were a twenty-fifth of its writer's work
@@ -252,15 +265,30 @@ pub struct BulkSettings {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn bulk_begin(conn: &Connection) -> Result<BulkSettings> {
+pub fn bulk_begin(store: &mut super::Store) -> Result<BulkSettings> {
+    let conn = &mut store.conn;
     let autocheckpoint_pages: i64 =
         conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
     let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let page_size = u64::try_from(page_size).unwrap_or(4096);
+    // Turning the automatic checkpoint off removes SQLite's own WAL hook: this one takes its
+    // place until `bulk_end` turns it on again.
     conn.query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
     conn.pragma_update(None, "foreign_keys", false)?;
+    let wal_bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counted = std::sync::Arc::clone(&wal_bytes);
+    conn.wal_hook(Some(
+        move |_: &mut rusqlite::hooks::Wal, frames: std::ffi::c_int| {
+            let frames = u64::try_from(frames).unwrap_or(0);
+            counted.store(frames * page_size, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        },
+    ))?;
     Ok(BulkSettings {
         autocheckpoint_pages,
         foreign_keys,
+        wal_bytes,
     })
 }
 
@@ -269,7 +297,9 @@ pub fn bulk_begin(conn: &Connection) -> Result<BulkSettings> {
 ///
 /// # Errors
 /// On SQLite failure.
-pub fn bulk_end(conn: &Connection, settings: BulkSettings) -> Result<()> {
+pub fn bulk_end(store: &mut super::Store, settings: &BulkSettings) -> Result<()> {
+    let conn = &mut store.conn;
+    conn.wal_hook(None::<fn(&mut rusqlite::hooks::Wal, std::ffi::c_int) -> rusqlite::Result<()>>)?;
     conn.pragma_update(None, "foreign_keys", settings.foreign_keys)?;
     conn.query_row(
         &format!(

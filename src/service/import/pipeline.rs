@@ -17,23 +17,22 @@ pub(super) const CHECKPOINT_SPACING: std::time::Duration = std::time::Duration::
 /// item 8): about 20 MB; the next lines look their rows up again.
 pub(super) const CACHED_MAX: usize = 50_000;
 
-/// WAL size above which the import's writer truncates the WAL between batches (issue 16
+/// WAL content above which the import's writer has the WAL start over between batches (issue 16
 /// item 3): its own checkpointer copies pages while the writer goes on, so the WAL is never
 /// fully copied when the next batch starts and would otherwise grow by every batch (153 MiB
 /// for 100,000 events with 8 readers). Below [`crate::storage::JOURNAL_SIZE_LIMIT`] so that
 /// with one more batch the file stays under it.
 pub const WAL_CUT_BYTES: u64 = 24 * 1024 * 1024;
 
-/// Between batches: a WAL above [`WAL_CUT_BYTES`] is checkpointed and truncated. It gives up
-/// at once when a reader of an older snapshot is in the way (a replicator's read is never
-/// waited for: `storage::outbox::checkpoint_truncate`); the next batch tries again.
-pub(super) fn cut_wal(store: &Store) -> Result<()> {
-    let Some(path) = store.path() else {
-        return Ok(());
-    };
-    let wal = storage::maintenance::side_files(path)[0].clone();
-    if std::fs::metadata(&wal).map_or(0, |m| m.len()) > WAL_CUT_BYTES {
-        storage::outbox::checkpoint_truncate(store.conn())?;
+/// Between batches: a WAL above [`WAL_CUT_BYTES`] is checkpointed and starts over from its
+/// beginning, the file keeping its size (`storage::outbox::checkpoint_restart`: writing over
+/// the file's blocks is cheaper than growing a truncated file again). A reader of an older
+/// snapshot in the way is never waited for while the write lock is held (a replicator's read
+/// transaction stays open by design); the tries stop after `TRUNCATE_PATIENCE`, and the next
+/// batch tries again.
+pub(super) fn cut_wal(store: &Store, wal: &storage::imports::BulkSettings) -> Result<()> {
+    if store.path().is_some() && wal.wal_bytes() > WAL_CUT_BYTES {
+        storage::outbox::checkpoint_restart(store.conn())?;
     }
     Ok(())
 }
@@ -125,7 +124,7 @@ pub fn import_events(
         let writer = s.spawn(move || -> Result<ImportSummary> {
             let mut run = Run::new(now, cal, cfg);
             let mut summary = ImportSummary::default();
-            let settings = storage::imports::bulk_begin(store.conn())?;
+            let settings = storage::imports::bulk_begin(store)?;
             let mut written: Result<()> = Ok(());
             // Lines of a chunk that the previous transaction left when its time ran out.
             let mut carry: Option<Chunk> = None;
@@ -151,7 +150,7 @@ pub fn import_events(
                 // Clerks waiting for the write lock get it before the next batch.
                 storage::give_way();
                 // Not fatal: the closing checkpoint copies what is left.
-                if let Err(e) = cut_wal(store) {
+                if let Err(e) = cut_wal(store, &settings) {
                     tracing::warn!("import: WAL checkpoint between batches: {e}");
                 }
             }
@@ -160,7 +159,7 @@ pub fn import_events(
                 .join()
                 .map_err(|_| ServiceError::Internal("import checkpointer panicked".into()));
             // Always: the connection gets its own settings back.
-            let ended = storage::imports::bulk_end(store.conn(), settings);
+            let ended = storage::imports::bulk_end(store, &settings);
             written?;
             checkpointed??;
             ended?;

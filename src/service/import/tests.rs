@@ -509,3 +509,60 @@ fn r_io_2_lines_stop_early_enough_for_the_commit_to_fit() {
     assert!(run.within_budget(ms(30)));
     assert!(run.tail >= ms(2));
 }
+
+/// Issue 16 item 3: between batches the writer has the WAL start over once it holds more than
+/// `WAL_CUT_BYTES`, judged by the frames SQLite reports after each commit (the file keeps its
+/// size after a restart, so its size says nothing); the file is overwritten, not regrown.
+#[test]
+fn r_wal_the_writer_restarts_the_wal_by_what_it_holds_and_keeps_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    office(&mut store);
+    let autocheckpoint: i64 = store
+        .conn()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    store
+        .conn()
+        .execute_batch("CREATE TABLE scratch (x BLOB)")
+        .unwrap();
+    let settings = storage::imports::bulk_begin(&mut store).unwrap();
+    let wal_file = || {
+        std::fs::metadata(path.with_extension("sqlite-wal"))
+            .unwrap()
+            .len()
+    };
+    let commit_rows = |store: &mut Store, n: usize| {
+        let tx = store.immediate().unwrap();
+        for _ in 0..n {
+            tx.execute("INSERT INTO scratch VALUES (randomblob(3000))", [])
+                .unwrap();
+        }
+        tx.commit().unwrap();
+    };
+    while settings.wal_bytes() <= WAL_CUT_BYTES {
+        // Below the cut the writer leaves the WAL as it is: the next commit adds to it.
+        let held = settings.wal_bytes();
+        pipeline::cut_wal(&store, &settings).unwrap();
+        commit_rows(&mut store, 500);
+        assert!(settings.wal_bytes() > held, "{held}");
+    }
+    let grown = wal_file();
+    assert!(grown > WAL_CUT_BYTES, "{grown}");
+    pipeline::cut_wal(&store, &settings).unwrap();
+    commit_rows(&mut store, 1);
+    let after = settings.wal_bytes();
+    assert!(after < 64 * 1024, "the WAL started over: {after} bytes");
+    assert_eq!(wal_file(), grown, "the file keeps its blocks");
+    // The file is still larger than the cut, but what it holds is not: no restart again.
+    pipeline::cut_wal(&store, &settings).unwrap();
+    commit_rows(&mut store, 1);
+    assert!(settings.wal_bytes() > after, "{after}");
+    storage::imports::bulk_end(&mut store, &settings).unwrap();
+    let restored: i64 = store
+        .conn()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(restored, autocheckpoint);
+}
