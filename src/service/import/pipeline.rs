@@ -163,6 +163,13 @@ pub fn import_events(
             written?;
             checkpointed??;
             ended?;
+            // The restarts between batches leave the `-wal` file at its largest (up to
+            // `JOURNAL_SIZE_LIMIT`): at the end it is emptied, when no reader is in the way.
+            if store.path().is_some()
+                && let Err(e) = storage::outbox::checkpoint_truncate(store.conn())
+            {
+                tracing::warn!("import: closing WAL truncation: {e}");
+            }
             Ok(summary)
         });
         let read = (|| -> Result<()> {

@@ -566,3 +566,35 @@ fn r_wal_the_writer_restarts_the_wal_by_what_it_holds_and_keeps_the_file() {
         .unwrap();
     assert_eq!(restored, autocheckpoint);
 }
+
+/// Issue 16 item 3: an import leaves no WAL behind when nobody reads: the restarts between
+/// batches keep the file's blocks, and the end of the import empties it.
+#[test]
+fn r_wal_an_import_ends_with_an_empty_wal_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    let lines = office_stream(&mut store, 3, 40);
+    let text = lines.join("\n") + "\n";
+    let mut inputs = vec![Input {
+        name: "f.jsonl".into(),
+        reader: Box::new(text.as_bytes()),
+        size: None,
+    }];
+    let cfg = crate::config::Config::default();
+    let s = import_events(
+        &mut store,
+        &cfg,
+        None,
+        t("2026-04-07T00:00:00Z"),
+        &mut inputs,
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(s.rejected, 0, "{:?}", s.rejects.first());
+    assert!(s.applied > 40);
+    let wal = std::fs::metadata(path.with_extension("sqlite-wal"))
+        .unwrap()
+        .len();
+    assert_eq!(wal, 0);
+}
