@@ -4,7 +4,7 @@
 use madoguchi::domain::ids::SubmissionId;
 use madoguchi::r#gen::{GenAccount, GenOptions, prepare_accounts};
 use madoguchi::service::{self, Ctx};
-use madoguchi::storage::{self};
+use madoguchi::storage;
 
 use super::{fixture, opts, run, stream, t};
 

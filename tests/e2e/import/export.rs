@@ -1,8 +1,8 @@
 //! The export (R-IO-3) and the query plans of import and export.
 
 use madoguchi::r#gen::prepare_accounts;
-use madoguchi::service::{self};
-use madoguchi::storage::{self};
+use madoguchi::service;
+use madoguchi::storage;
 
 use super::{fixture, opts, run, stream, t};
 

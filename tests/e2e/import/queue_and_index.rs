@@ -1,7 +1,8 @@
-//! Imported rows in the dashboard categories, the queue counts (R-REV-6) and the search index (R-ID-1).
+//! Imported rows in the dashboard categories, the queue counts (R-REV-6) and the search index
+//! (R-ID-1).
 
 use madoguchi::r#gen::{GenOptions, prepare_accounts};
-use madoguchi::storage::{self};
+use madoguchi::storage;
 
 use super::{fixture, opts, run, stream, t};
 

@@ -1,4 +1,5 @@
-//! Visit reasons of imported submissions: the flag, the rows that hold them and their upgrade (R-VISIT-1).
+//! Visit reasons of imported submissions: the flag, the rows that hold them and their upgrade
+//! (R-VISIT-1).
 
 use madoguchi::domain::ids::{AccountId, SubmissionId};
 use madoguchi::r#gen::prepare_accounts;
