@@ -10,6 +10,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::Value;
 
+use crate::common;
 use crate::pieces::{PIECES, input, near};
 
 /// Valid event lines: the example file and a `gen` stream (set up in `main`).
@@ -262,19 +263,7 @@ pub(crate) fn prepare() -> tempfile::TempDir {
         .collect();
     {
         let mut store = madoguchi::storage::Store::open(&path).unwrap();
-        let admin = madoguchi::service::setup::init(
-            &mut store,
-            &madoguchi::service::setup::InitInput {
-                office_code: "13010",
-                office_name: "飯田橋",
-                admin_name: "admin",
-                admin_display_name: "管理 太郎",
-                admin_password: "kanri-sha-2026-pass",
-                terminal: "fuzz",
-                now: start,
-            },
-        )
-        .unwrap();
+        let admin = common::office(&mut store, start);
         let o = GenOptions {
             establishments: 30,
             jobs: 120,

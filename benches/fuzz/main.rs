@@ -17,6 +17,9 @@
 //! Run: `FUZZ_SECONDS=600 cargo bench --bench fuzz`.
 #![allow(clippy::unwrap_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod events;
 mod forms;
 mod outside;
