@@ -17,6 +17,7 @@ mod cli_output;
 mod cli_review;
 mod detail_english;
 mod detail_sections;
+mod detail_sections_support;
 mod doctor;
 mod halfwidth_kana;
 mod hostile_output;
