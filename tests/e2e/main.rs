@@ -36,6 +36,7 @@ mod review_screens;
 mod screens;
 mod screens80;
 mod screens_lookup;
+mod screens_lookup_support;
 mod screens_roles;
 mod storage;
 mod sweep;
