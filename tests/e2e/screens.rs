@@ -1,76 +1,20 @@
 //! Screen tests: the real App on a real database file, drawn on ratatui's `TestBackend`, at
 //! 80×24 and 120×40, with Japanese names. Snapshots live in tests/e2e/snapshots/.
 
-use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use madoguchi::app::{App, Screen};
-use madoguchi::clock::{self, Clock};
-use madoguchi::config::Config;
-use madoguchi::domain::ids::{AccountId, StaffId};
-use madoguchi::domain::staff::{Role, Roles};
+use madoguchi::domain::ids::StaffId;
 use madoguchi::service::{self, Ctx};
 use madoguchi::storage::Store;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use crate::common;
+use crate::screens_support::{
+    account_views, add_supervisor, ctrl, fixture, help_rows_at, open_calendar_as_admin,
+    open_register, press, registered, render, screen_text, search_account, shown_account, sign_in,
+    t0, type_text,
+};
 
 use common::{ADMIN_PW, CLERK_PW};
-
-fn t0() -> DateTime<Utc> {
-    clock::parse_rfc3339(common::NOW).expect("time")
-}
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    app: App,
-}
-
-/// A database with the office, an admin and a counter clerk 田中 花子 (password set, not forced).
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (store, _admin) = common::office(&dir.path().join("m.db"), false);
-    let app = App::with_clock(
-        store,
-        Config::default(),
-        "pts/1".into(),
-        None,
-        Clock::Fixed(t0()),
-    )
-    .expect("app");
-    Fixture { dir, app }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-fn type_text(app: &mut App, s: &str) {
-    for c in s.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn sign_in(app: &mut App, name: &str, pw: &str) {
-    type_text(app, name);
-    press(app, KeyCode::Tab);
-    type_text(app, pw);
-    press(app, KeyCode::Enter);
-}
-
-fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    t.draw(|f| madoguchi::ui::draw(f, app)).expect("draw");
-    t
-}
-
-fn screen_text(app: &App, w: u16, h: u16) -> String {
-    common::screen::buffer_text(&render(app, w, h))
-}
 
 fn snap(name: &str, app: &App) {
     insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24).backend());
@@ -112,12 +56,6 @@ fn home_for_counter_clerk() {
         "a counter clerk does not manage staff"
     );
     snap("home_counter", &f.app);
-}
-
-fn open_register(f: &mut Fixture) {
-    sign_in(&mut f.app, "tanaka", CLERK_PW);
-    press(&mut f.app, KeyCode::Char('1'));
-    assert!(matches!(f.app.screen, Screen::Register(_)));
 }
 
 #[test]
@@ -240,54 +178,6 @@ fn account_screen_not_found_and_found() {
             "not_found".into()
         )]
     );
-}
-
-/// Registers an employer account as the clerk (no screen involved); its id.
-fn registered(f: &mut Fixture, email: &str) -> AccountId {
-    let id = madoguchi::storage::staff::by_name(f.app.store.conn(), "tanaka")
-        .expect("q")
-        .expect("row")
-        .id;
-    let ctx = Ctx {
-        staff_id: id,
-        staff_name: "tanaka".into(),
-        terminal: "test".into(),
-        now: t0(),
-    };
-    let input = service::accounts::RegisterInput {
-        kind: Some(madoguchi::domain::account::AccountKind::Employer),
-        email: email.into(),
-        email_confirm: email.into(),
-        accept_warnings: true,
-        ..Default::default()
-    };
-    service::accounts::register(&mut f.app.store, &Config::default(), &ctx, &input)
-        .expect("register")
-        .account_id
-}
-
-/// (subject, purpose, outcome) of every `account.view` audit row, oldest first.
-fn account_views(app: &App) -> Vec<(Option<String>, Option<String>, String)> {
-    let mut rows = madoguchi::storage::audit::recent(app.store.conn(), 1000).expect("audit");
-    rows.reverse();
-    rows.into_iter()
-        .filter(|r| r.entry.action == "account.view")
-        .map(|r| (r.entry.subject, r.entry.purpose, r.entry.outcome))
-        .collect()
-}
-
-/// The account on the account screen, if one is shown.
-fn shown_account(app: &App) -> Option<AccountId> {
-    match &app.screen {
-        Screen::Account(a) => a.view.as_ref().map(|v| v.account.id),
-        _ => None,
-    }
-}
-
-fn search_account(app: &mut App, email: &str) {
-    press(app, KeyCode::Char('/'));
-    type_text(app, email);
-    press(app, KeyCode::Enter);
 }
 
 #[test]
@@ -505,48 +395,6 @@ fn r_mail_7_mail_queue_shows_counts_and_acts_after_confirm() {
     assert!(text.contains("保留 1"), "{text}");
 }
 
-/// A supervisor 鈴木 一郎 with a set password.
-fn add_supervisor(f: &mut Fixture) {
-    let admin = madoguchi::storage::staff::by_name(f.app.store.conn(), "admin")
-        .expect("q")
-        .expect("row")
-        .id;
-    let ctx = Ctx {
-        staff_id: admin,
-        staff_name: "admin".into(),
-        terminal: "test".into(),
-        now: t0(),
-    };
-    service::staff::add(
-        &mut f.app.store,
-        &ctx,
-        "suzuki",
-        "鈴木 一郎",
-        &Roles::new(vec![Role::Supervisor]),
-    )
-    .expect("add");
-    let hash = madoguchi::secret::hash(CLERK_PW).expect("hash");
-    let id = madoguchi::storage::staff::by_name(f.app.store.conn(), "suzuki")
-        .expect("q")
-        .expect("row")
-        .id;
-    madoguchi::storage::staff::set_password(f.app.store.conn(), id, &hash, false, t0())
-        .expect("pw");
-}
-
-fn open_calendar_as_admin(f: &mut Fixture) {
-    sign_in(&mut f.app, "admin", ADMIN_PW);
-    let text = screen_text(&f.app, 80, 24);
-    assert!(text.contains("閉庁日カレンダー"), "{text}");
-    // Admin menu: 職員管理, メール送信状況, 閉庁日カレンダー, …
-    press(&mut f.app, KeyCode::Char('3'));
-    assert!(
-        matches!(f.app.screen, Screen::Calendar(_)),
-        "{:?}",
-        f.app.screen
-    );
-}
-
 #[test]
 fn r_dl_2_calendar_lists_holidays_year_end_and_warns_without_official_data() {
     let mut f = fixture();
@@ -658,170 +506,6 @@ fn counter_clerk_has_no_calendar() {
     let mut f = fixture();
     sign_in(&mut f.app, "tanaka", CLERK_PW);
     assert!(!screen_text(&f.app, 80, 24).contains("閉庁日カレンダー"));
-}
-
-/// Issue 15 item 2: below 80×24 the screen asks to be enlarged and no key acts on the form
-/// underneath (^S registered an account nobody could see); only quitting goes through, with
-/// its question shown on the small screen.
-#[test]
-fn a_too_small_screen_swallows_every_key_but_quit() {
-    let mut f = fixture();
-    open_register(&mut f);
-    press(&mut f.app, KeyCode::Tab);
-    type_text(&mut f.app, "hidden@yamada-kensetsu.co.jp");
-    press(&mut f.app, KeyCode::Tab);
-    type_text(&mut f.app, "hidden@yamada-kensetsu.co.jp");
-    f.app.viewport = Some((70, 20));
-    ctrl(&mut f.app, 's');
-    press(&mut f.app, KeyCode::Enter);
-    type_text(&mut f.app, "y");
-    let text = screen_text(&f.app, 70, 20);
-    assert!(text.contains("画面を広げてください"), "{text}");
-    assert!(text.contains("q 終了 以外のキーは効きません"), "{text}");
-    let n: i64 = f
-        .app
-        .store
-        .conn()
-        .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
-        .expect("count");
-    assert_eq!(n, 0, "nothing registered behind the notice");
-    // Quit asks, on the small screen, and the answer works.
-    ctrl(&mut f.app, 'q');
-    assert!(screen_text(&f.app, 70, 20).contains("終了しますか？ Y はい  N いいえ"));
-    press(&mut f.app, KeyCode::Char('n'));
-    assert!(!f.app.quit && !f.app.asking_quit());
-    // Enlarged again: the form is as it was, and ^S now registers.
-    f.app.viewport = Some((80, 24));
-    ctrl(&mut f.app, 's');
-    assert!(screen_text(&f.app, 80, 24).contains("登録しました"));
-}
-
-/// Issue 15 item 13: Esc at sign-in (under an SSH forced command, the end of the session)
-/// asks first, like quitting anywhere else.
-#[test]
-fn esc_at_sign_in_asks_before_quitting() {
-    let mut f = fixture();
-    press(&mut f.app, KeyCode::Esc);
-    assert!(!f.app.quit, "not at once");
-    assert!(screen_text(&f.app, 80, 24).contains("終了しますか？"));
-    press(&mut f.app, KeyCode::Char('n'));
-    assert!(!f.app.quit);
-    type_text(&mut f.app, "tanaka");
-    press(&mut f.app, KeyCode::Esc);
-    press(&mut f.app, KeyCode::Char('y'));
-    assert!(f.app.quit);
-}
-
-/// Issue 15 item 14: a lock asked for with ^L does not claim the clerk was idle.
-#[test]
-fn r_auth_3_a_lock_by_hand_says_so() {
-    let mut f = fixture();
-    sign_in(&mut f.app, "tanaka", CLERK_PW);
-    ctrl(&mut f.app, 'l');
-    let text = screen_text(&f.app, 80, 24);
-    assert!(text.contains("画面をロックしました"), "{text}");
-    assert!(!text.contains("一定時間操作がなかった"), "{text}");
-}
-
-/// Issue 15 item 14: a paste goes into a field as typed, but never into the retype field of
-/// the address (the check of R-REG-1 is that the clerk types it twice).
-#[test]
-fn r_reg_1_a_paste_is_typed_but_refused_in_the_retype_field() {
-    let mut f = fixture();
-    open_register(&mut f);
-    press(&mut f.app, KeyCode::Tab);
-    assert!(f.app.on_paste("saiyou@yamada-kensetsu.co.jp\n"));
-    press(&mut f.app, KeyCode::Tab);
-    assert!(f.app.on_paste("saiyou@yamada-kensetsu.co.jp"));
-    let Screen::Register(r) = &f.app.screen else {
-        panic!("register")
-    };
-    assert_eq!(r.form.value("email"), "saiyou@yamada-kensetsu.co.jp");
-    assert_eq!(r.form.value("email_confirm"), "", "nothing pasted there");
-    assert!(screen_text(&f.app, 80, 24).contains("確認欄には貼り付けできません"));
-}
-
-fn audit_count(app: &App, action: &str) -> i64 {
-    app.store
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM audit_log WHERE action = ?1",
-            [action],
-            |r| r.get(0),
-        )
-        .expect("count")
-}
-
-/// Issue 15 item 3: the mail queue follows the queue live (another connection — the delivery
-/// worker — fails the mail) and refreshes without an audit row each; the opening is audited.
-#[test]
-fn mail_queue_follows_the_worker_live_without_an_audit_row_per_refresh() {
-    let mut f = fixture();
-    open_register(&mut f);
-    press(&mut f.app, KeyCode::Tab);
-    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
-    press(&mut f.app, KeyCode::Tab);
-    type_text(&mut f.app, "saiyou@yamada-kensetsu.co.jp");
-    ctrl(&mut f.app, 's');
-    press(&mut f.app, KeyCode::Esc);
-    press(&mut f.app, KeyCode::Char('5'));
-    assert!(matches!(f.app.screen, Screen::MailQueue(_)));
-    assert!(screen_text(&f.app, 80, 24).contains("送信待ち 1"));
-    let (lists, statuses) = (
-        audit_count(&f.app, "mail.list"),
-        audit_count(&f.app, "mail.status"),
-    );
-    assert_eq!((lists, statuses), (1, 1), "the opening is audited");
-
-    // The worker, on its own connection, tries the mail and the server refuses it for good.
-    let worker = Store::open(&f.dir.path().join("m.db")).expect("worker connection");
-    let later = t0() + chrono::Duration::minutes(1);
-    let claimed = madoguchi::storage::outbox::claim_due(
-        worker.conn(),
-        "worker-1",
-        later,
-        later + chrono::Duration::minutes(5),
-        10,
-    )
-    .expect("claim");
-    assert_eq!(claimed.len(), 1);
-    assert!(
-        madoguchi::storage::outbox::mark_failed(
-            worker.conn(),
-            claimed[0].id,
-            "worker-1",
-            "permanent error (550): 5.1.1 user unknown",
-            later,
-        )
-        .expect("fail")
-    );
-    f.app.on_tick(std::time::Instant::now());
-    let text = screen_text(&f.app, 80, 24);
-    assert!(text.contains("送信失敗 1"), "live: {text}");
-    assert!(text.contains("送信待ち 0"), "live: {text}");
-
-    // g and f refresh too; none of it writes another audit row.
-    press(&mut f.app, KeyCode::Char('g'));
-    press(&mut f.app, KeyCode::Char('f'));
-    press(&mut f.app, KeyCode::Char('f'));
-    f.app.on_tick(std::time::Instant::now());
-    assert_eq!(
-        audit_count(&f.app, "mail.list"),
-        lists,
-        "no mail.list per refresh"
-    );
-    assert_eq!(
-        audit_count(&f.app, "mail.status"),
-        statuses,
-        "no mail.status per refresh"
-    );
-}
-
-fn help_rows_at(app: &App) -> Vec<String> {
-    screen_text(app, 80, 24)
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 /// Issue 15 item 11: at 80×24 the help says that it scrolls, stops at its last page (so ↑
