@@ -274,7 +274,7 @@ impl Store {
         // FULL: a commit is on disk (the WAL synced) before the caller goes on, so an audit
         // row of a look at personal data is durable before the data is on screen, and a
         // clerk's confirmed action survives a power cut (issue 16 item 9). In WAL mode it costs
-        // one fsync per commit (`benches/scale.rs` prints the machine's).
+        // one fsync per commit (`benches/scale/` prints the machine's).
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         // Deleted and overwritten content (scrubbed mail bodies, purged personal data) is
