@@ -82,7 +82,7 @@ pub fn act(app: &mut App, action: Action) {
                 if let Some(r) = list.selected() {
                     let (name, disable) = (r.name.clone(), !r.disabled);
                     // Whom it is about, by sign-in ID and name (ids differ by one letter).
-                    let who = format!("{}（{}）", r.name, r.display_name);
+                    let who = crate::i18n::labels::with_paren(app.lang, &r.name, &r.display_name);
                     let title = app
                         .t(if disable {
                             Msg::ConfirmDisable
@@ -96,7 +96,7 @@ pub fn act(app: &mut App, action: Action) {
             Action::UnlockStaff => {
                 if let Some(r) = list.selected() {
                     let name = r.name.clone();
-                    let who = format!("{}（{}）", r.name, r.display_name);
+                    let who = crate::i18n::labels::with_paren(app.lang, &r.name, &r.display_name);
                     let title = app.t(Msg::ConfirmUnlock).to_string();
                     app.confirm(title, vec![who], Pending::StaffUnlock(name));
                 }
@@ -104,7 +104,7 @@ pub fn act(app: &mut App, action: Action) {
             Action::ResetPassword => {
                 if let Some(r) = list.selected() {
                     let name = r.name.clone();
-                    let who = format!("{}（{}）", r.name, r.display_name);
+                    let who = crate::i18n::labels::with_paren(app.lang, &r.name, &r.display_name);
                     let title = app.t(Msg::ConfirmReset).to_string();
                     let lines = vec![who, app.t(Msg::ConfirmResetEffect).to_string()];
                     app.confirm(title, lines, Pending::StaffReset(name));

@@ -10,7 +10,6 @@ use crate::clock::{fmt_jst, fmt_jst_hm, from_db, jst_date};
 use crate::domain::account::AccountKind;
 use crate::domain::authkey::ActivationOutcome;
 use crate::domain::staff::Permission;
-use crate::i18n::Lang;
 use crate::i18n::cli::{CliMsg, Label, account_state_label, label, mail_state_label, msg};
 use crate::service::accounts::{self, AccountStatus, AccountView, RegisterInput};
 use crate::service::cli_support;
@@ -135,13 +134,16 @@ fn case_conflicts(ctx: &CliCtx) -> anyhow::Result<i32> {
             }
         )
     )?;
-    let ja = ctx.lang == Lang::Ja;
     for c in list {
-        let role = match (c.account_id == c.holder_id, ja) {
-            (true, true) => "保持".to_string(),
-            (true, false) => "holder".to_string(),
-            (false, true) => format!("別扱い（保持: account:{}）", c.holder_id),
-            (false, false) => format!("kept apart (holder: account:{})", c.holder_id),
+        let role = if c.account_id == c.holder_id {
+            label(ctx.lang, Label::CaseHolder).to_string()
+        } else {
+            msg(
+                ctx.lang,
+                &CliMsg::CaseKeptApart {
+                    holder: c.holder_id,
+                },
+            )
         };
         outln!(
             "account:{}\t{}\t{}\t{}",

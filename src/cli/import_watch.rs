@@ -15,6 +15,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::domain::text::sanitize;
 use crate::i18n::Lang;
+use crate::i18n::cli::{Label, label};
 use crate::service::{Ctx, ServiceError, import};
 use crate::storage::{StorageError, Store};
 
@@ -121,13 +122,6 @@ fn free_name(dir: &Path, name: &str) -> PathBuf {
         .unwrap_or(first)
 }
 
-fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
-
 /// Watches DIR until SIGTERM / Ctrl-C. Exit status 0 when stopped by a signal.
 ///
 /// # Errors
@@ -164,13 +158,13 @@ pub fn run(
                     );
                     println!(
                         "{} {}: {} {}  {} {}  {} {}",
-                        pick(lang, "取込", "imported"),
+                        label(lang, Label::ImportedFile),
                         sanitize(&path.display().to_string(), false),
-                        pick(lang, "適用", "applied"),
+                        label(lang, Label::Applied),
                         s.applied,
-                        pick(lang, "重複", "duplicate"),
+                        label(lang, Label::Duplicate),
                         s.duplicate,
-                        pick(lang, "不採用", "rejected"),
+                        label(lang, Label::Rejected),
                         s.rejected
                     );
                 }
@@ -178,11 +172,7 @@ pub fn run(
                     tracing::error!(file = %path.display(), "import failed: {why}");
                     println!(
                         "{} {}: {}",
-                        pick(
-                            lang,
-                            "取込失敗（failed/ に移動）",
-                            "failed (moved to failed/)"
-                        ),
+                        label(lang, Label::ImportFailedMoved),
                         sanitize(&path.display().to_string(), false),
                         sanitize(&why, false)
                     );

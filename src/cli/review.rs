@@ -405,14 +405,15 @@ pub fn run_review(cmd: &ReviewCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                 // SPEC §9: words and Japan time only, never a debug form.
                 // R-REV-5: what every action on the item carries (`--seen`).
                 outln!("{}: {}", t(crate::i18n::ui::Msg::LabelItemRev), d.rev)?;
-                let left = d.days_left.map_or(String::new(), |n| {
-                    format!("（{} {n}）", t(crate::i18n::ui::Msg::LabelOpenDaysLeft))
+                let deadline = d.deadline.as_deref().unwrap_or("-");
+                let deadline = d.days_left.map_or(deadline.to_string(), |n| {
+                    crate::i18n::labels::with_paren(
+                        ctx.lang,
+                        deadline,
+                        format!("{} {n}", t(crate::i18n::ui::Msg::LabelOpenDaysLeft)),
+                    )
                 });
-                outln!(
-                    "{}: {}{left}",
-                    t(crate::i18n::ui::Msg::LabelItemDeadline),
-                    d.deadline.as_deref().unwrap_or("-"),
-                )?;
+                outln!("{}: {deadline}", t(crate::i18n::ui::Msg::LabelItemDeadline),)?;
                 for r in &d.visit_reasons {
                     let r = crate::i18n::labels::visit_reason(ctx.lang, &r.code, &r.label);
                     outln!(

@@ -99,8 +99,8 @@ pub fn run(cmd: &StaffCmd, ctx: &CliCtx) -> anyhow::Result<i32> {
                     "{}\t{}\t{}\t{}",
                     safe(&s.name),
                     safe(&s.display_name),
-                    roles.join("・"),
-                    status.join("・")
+                    crate::i18n::labels::join_list(lang, &roles),
+                    crate::i18n::labels::join_list(lang, &status)
                 )?;
             }
             Ok(code::OK)

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::domain::text::sanitize;
 use crate::r#gen::{GenOptions, generate, prepare_accounts};
 use crate::i18n::Lang;
+use crate::i18n::cli::{CliMsg, Label, label, msg};
 use crate::service::{self, Ctx, import};
 use crate::storage::Store;
 
@@ -78,13 +79,6 @@ pub enum CalendarCmd {
     },
 }
 
-fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
-
 /// `madoguchi import FILE…`.
 ///
 /// # Errors
@@ -140,11 +134,7 @@ pub fn run_import(
                 .filter(|t| *t > 0)
                 .map(|t| format!(" {:>3}%", p.bytes.saturating_mul(100) / t))
                 .unwrap_or_default();
-            eprint!(
-                "\r{}{pct} {} lines",
-                pick(lang, "取込中", "importing"),
-                p.lines
-            );
+            eprint!("\r{}{pct} {} lines", label(lang, Label::Importing), p.lines);
             shown = true;
         }
     })?;
@@ -166,11 +156,11 @@ pub fn run_import(
         writeln!(
             out,
             "{} {}  {} {}  {} {}",
-            pick(lang, "適用", "applied"),
+            label(lang, Label::Applied),
             summary.applied,
-            pick(lang, "重複", "duplicate"),
+            label(lang, Label::Duplicate),
             summary.duplicate,
-            pick(lang, "不採用", "rejected"),
+            label(lang, Label::Rejected),
             summary.rejected
         )?;
         for r in &summary.rejects {
@@ -182,30 +172,26 @@ pub fn run_import(
             };
             writeln!(
                 out,
-                "{}:{} {}（{}） {}",
+                "{}:{} {} {}",
                 sanitize(&r.file, false),
                 r.line,
-                crate::i18n::cli::reject_reason(lang, &r.reason),
-                r.reason,
+                crate::i18n::labels::with_paren(
+                    lang,
+                    crate::i18n::cli::reject_reason(lang, &r.reason),
+                    &r.reason
+                ),
                 sanitize(&detail, false)
             )?;
         }
         if summary.rejected > summary.rejects.len() as u64 {
             let more = summary.rejected - summary.rejects.len() as u64;
-            match lang {
-                Lang::Ja => writeln!(out, "… ほか {more} 行（すべて import_rejects に記録）")?,
-                Lang::En => writeln!(out, "… {more} more (all in import_rejects)")?,
-            }
+            writeln!(out, "{}", msg(lang, &CliMsg::MoreRejects { more }))?;
         }
         if summary.calendar_warnings > 0 {
             writeln!(
                 out,
                 "{}: {}",
-                pick(
-                    lang,
-                    "祝日の公式データがない年の期限",
-                    "deadlines in a year without official holiday data"
-                ),
+                label(lang, Label::NoOfficialDataDeadlines),
                 summary.calendar_warnings
             )?;
         }
@@ -239,9 +225,9 @@ pub fn run_export(
     };
     eprintln!(
         "{} {}  {} {}",
-        pick(lang, "事業所", "establishments"),
+        label(lang, Label::Establishments),
         s.establishments,
-        pick(lang, "求人", "jobs"),
+        label(lang, Label::Jobs),
         s.jobs
     );
     Ok(0)
@@ -302,19 +288,9 @@ pub fn run_calendar(
         CalendarCmd::Add { date, reason } => {
             let r =
                 service::calendar::add_closure(store, &need()?.at(clock::now()), *date, reason)?;
-            outln!(
-                "{date} {}",
-                pick(lang, "閉庁日を追加しました", "closure added")
-            )?;
+            outln!("{date} {}", label(lang, Label::ClosureAdded))?;
             if r.no_official_data {
-                eprintln!(
-                    "{}",
-                    pick(
-                        lang,
-                        "注意: この年の祝日は公式データがありません",
-                        "warning: no official holiday data for this year"
-                    )
-                );
+                eprintln!("{}", label(lang, Label::NoOfficialHolidayData));
             }
         }
         CalendarCmd::Remove { date } => {
@@ -322,7 +298,7 @@ pub fn run_calendar(
                 service::calendar::remove_closure(store, &need()?.at(clock::now()), *date)?;
             outln!(
                 "{date} {} ({})",
-                pick(lang, "閉庁日を削除しました", "closure removed"),
+                label(lang, Label::ClosureRemoved),
                 sanitize(&reason, false)
             )?;
         }
@@ -330,26 +306,19 @@ pub fn run_calendar(
             let year = year.unwrap_or_else(|| clock::jst_date(clock::now()).year());
             let v = service::calendar::list(store, year)?;
             if !v.official_data {
-                eprintln!(
-                    "{}",
-                    pick(
-                        lang,
-                        "注意: この年の祝日は公式データがありません",
-                        "warning: no official holiday data for this year"
-                    )
-                );
+                eprintln!("{}", label(lang, Label::NoOfficialHolidayData));
             }
             for (d, name) in &v.holidays {
                 outln!(
                     "{d} {} {}",
-                    pick(lang, "祝日", "holiday"),
+                    label(lang, Label::Holiday),
                     sanitize(name, false)
                 )?;
             }
             for (d, reason) in &v.closures {
                 outln!(
                     "{d} {} {}",
-                    pick(lang, "閉庁", "closure"),
+                    label(lang, Label::Closure),
                     sanitize(reason, false)
                 )?;
             }

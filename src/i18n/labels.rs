@@ -265,6 +265,57 @@ pub fn fiscal_year_ja(fiscal_year: i32) -> String {
     }
 }
 
+/// Brackets around a note: 「（note）」, or "(note)" in English.
+#[must_use]
+pub fn paren(lang: Lang, inner: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("（{inner}）"),
+        Lang::En => format!("({inner})"),
+    }
+}
+
+/// A thing with its note: 「head（note）」, or "head (note)" in English.
+#[must_use]
+pub fn with_paren(
+    lang: Lang,
+    head: impl std::fmt::Display,
+    inner: impl std::fmt::Display,
+) -> String {
+    match lang {
+        Lang::Ja => format!("{head}（{inner}）"),
+        Lang::En => format!("{head} ({inner})"),
+    }
+}
+
+/// Names in a row: 「A・B」, or "A, B" in English.
+#[must_use]
+pub fn join_list<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
+    let sep = pick(lang, "・", ", ");
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// An item of a list on its own line: 「  ・item」, or "  - item" in English.
+#[must_use]
+pub fn bullet(lang: Lang, item: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("  ・{item}"),
+        Lang::En => format!("  - {item}"),
+    }
+}
+
+/// A section's heading inside a text: 「［heading］」, or "[heading]" in English.
+#[must_use]
+pub fn section(lang: Lang, heading: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("［{heading}］"),
+        Lang::En => format!("[{heading}]"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,6 +161,9 @@ messages! {
     HistPurge => "保存期間終了", "purged";
     FieldReason => "理由（番号）", "Reason (number)";
     FieldReasonText => "補足（任意）", "Note (optional)";
+    // The return/reject confirmation: the reason chosen and the note typed
+    ConfirmReason => "理由", "Reason";
+    ConfirmNote => "補足", "Note";
     HintReason => "一覧の番号を入力", "Type the number from the list";
     ActedFirstTitle => "他の職員が先に処理しました", "Someone acted first";
     DashThroughput => "本日の処理（職員別）", "Today's throughput per staff";
@@ -558,6 +561,40 @@ pub fn history_action(action: &str) -> Option<Msg> {
         "purge" => Msg::HistPurge,
         _ => return None,
     })
+}
+
+/// A weekday's short name: 「月」 or "Mon".
+#[must_use]
+pub fn weekday_short(lang: Lang, w: chrono::Weekday) -> &'static str {
+    let i = w.num_days_from_monday() as usize;
+    match lang {
+        Lang::Ja => ["月", "火", "水", "木", "金", "土", "日"][i],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+/// A year in a heading: 「2026年」 or "2026".
+#[must_use]
+pub fn year(lang: Lang, year: i32) -> String {
+    match lang {
+        Lang::Ja => format!("{year}年"),
+        Lang::En => year.to_string(),
+    }
+}
+
+/// How long ago, in its largest unit: `3分`, `2時間`, `5日` (or `3m`, `2h`, `5d`).
+#[must_use]
+pub fn age(lang: Lang, secs: i64) -> String {
+    let (n, ja, en) = match secs {
+        s if s < 60 => (s, "秒", "s"),
+        s if s < 3600 => (s / 60, "分", "m"),
+        s if s < 86_400 => (s / 3600, "時間", "h"),
+        s => (s / 86_400, "日", "d"),
+    };
+    match lang {
+        Lang::Ja => format!("{n}{ja}"),
+        Lang::En => format!("{n}{en}"),
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ pub mod lean;
 
 use crate::app::App;
 use crate::config::Config;
+use crate::i18n::Lang;
+use crate::i18n::cli::{CliMsg, Label, label, msg};
 use crate::storage::Store;
 use crate::ui;
 
@@ -51,12 +53,13 @@ struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    fn enter() -> anyhow::Result<TerminalGuard> {
+    fn enter(lang: Lang) -> anyhow::Result<TerminalGuard> {
+        let failed = label(lang, Label::TerminalInitFailed);
         // ratatui's init: raw mode, the alternate screen and the restoring panic hook; its
         // terminal is replaced by one that sends fewer bytes per frame (tui::lean).
-        drop(ratatui::try_init().context("端末を初期化できません")?);
-        let terminal = ratatui::Terminal::new(lean::Lean::new(std::io::stdout()))
-            .context("端末を初期化できません")?;
+        drop(ratatui::try_init().context(failed)?);
+        let terminal =
+            ratatui::Terminal::new(lean::Lean::new(std::io::stdout())).context(failed)?;
         // Pastes arrive as one event instead of a burst of keys (a terminal without it sends
         // keys as before).
         // Best effort: a terminal without it sends keys as before, nothing to log.
@@ -117,8 +120,15 @@ fn stop_flag() -> Arc<AtomicBool> {
 /// # Errors
 /// The terminal cannot be set up, or the database cannot be opened.
 pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
-    let store = Store::open(&opts.db_path)
-        .with_context(|| format!("データベース {} を開けません", opts.db_path.display()))?;
+    let lang = Lang::from(opts.config.ui.language);
+    let store = Store::open(&opts.db_path).with_context(|| {
+        msg(
+            lang,
+            &CliMsg::DatabaseOpenFailed {
+                path: &opts.db_path.display().to_string(),
+            },
+        )
+    })?;
     let mut app = App::new(store, opts.config, opts.terminal, opts.banner)?;
     crate::ui::theme::init_from_env();
     let stop = stop_flag();
@@ -136,7 +146,7 @@ pub fn run(opts: TuiOptions) -> anyhow::Result<()> {
     let (mail_tx, mail_rx) = mpsc::channel();
     // With `mail.worker = false` it only reports the queue and runs the deadline sweep.
     let worker = crate::mail::worker::spawn_background(&opts.db_path, &app.cfg, mail_tx);
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(lang)?;
     let size = guard.terminal.size()?;
     app.viewport = Some((size.width, size.height));
     spawn_input(tx);

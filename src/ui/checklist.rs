@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, item: &str, c: &Checklist, area: R
             .map(|item| check_item_label(app.lang, *item))
         {
             lines.push(Line::from(Span::styled(
-                format!("  ・{label}"),
+                crate::i18n::labels::bullet(app.lang, label),
                 theme::error(),
             )));
         }

@@ -31,10 +31,13 @@ pub(super) fn ask_reveal(app: &mut App) {
     };
     let lines = vec![
         format!(
-            "{}: {}（{}）",
+            "{}: {}",
             app.t(Msg::LkDocument),
-            crate::i18n::labels::document_label(app.lang, check.document),
-            check.note
+            crate::i18n::labels::with_paren(
+                app.lang,
+                crate::i18n::labels::document_label(app.lang, check.document),
+                &check.note
+            )
         ),
         format!("{}: {}", app.t(Msg::LkPurpose), purpose_for(app, id)),
         app.t(Msg::LkConfirmAudited).to_string(),

@@ -198,11 +198,12 @@ pub fn act_detail(app: &mut App, action: Action) {
                         };
                         let mut lines = vec![
                             format!("#{id} {}", d.detail.display_name),
-                            format!("理由: {r}"),
+                            format!("{}: {r}", app.t(Msg::ConfirmReason)),
                         ];
                         if !text.is_empty() {
                             lines.push(format!(
-                                "補足: {}",
+                                "{}: {}",
+                                app.t(Msg::ConfirmNote),
                                 crate::domain::text::sanitize(&text, false)
                             ));
                         }

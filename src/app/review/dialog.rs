@@ -182,10 +182,9 @@ pub(super) fn act_picker(app: &mut App, action: Action) {
             let lines = vec![
                 item,
                 format!(
-                    "{}: {now} → {}（{}）",
+                    "{}: {now} → {}",
                     app.t(Msg::LabelAssigned),
-                    c.display_name,
-                    c.name
+                    crate::i18n::labels::with_paren(app.lang, &c.display_name, &c.name)
                 ),
                 app.t(Msg::HandOverEffect).to_string(),
             ];

@@ -59,6 +59,31 @@ pub enum Label {
     MailBodyScrubbed,
     MailBodyNotShown,
     MailNotFound,
+    /// `import`: the counts of a file's lines.
+    Applied,
+    Duplicate,
+    Rejected,
+    /// `import`: the progress line.
+    Importing,
+    /// `import watch`: a file imported.
+    ImportedFile,
+    /// `import watch`: a file that could not be read, moved aside.
+    ImportFailedMoved,
+    /// `import`: how many deadlines fell in a year without official holiday data (R-DL-2).
+    NoOfficialDataDeadlines,
+    /// `export`: the counts written.
+    Establishments,
+    Jobs,
+    /// `calendar add|remove|list`.
+    ClosureAdded,
+    ClosureRemoved,
+    NoOfficialHolidayData,
+    Holiday,
+    Closure,
+    /// `account case-conflicts` (R-REG-2): the account that keeps the address.
+    CaseHolder,
+    /// The TUI: the terminal could not be put into raw mode or the alternate screen.
+    TerminalInitFailed,
 }
 
 #[must_use]
@@ -174,5 +199,33 @@ pub fn label(lang: Lang, l: Label) -> &'static str {
         L::MailBodyScrubbed => pick(lang, "（本文は消去済み）", "(body scrubbed)"),
         L::MailBodyNotShown => pick(lang, "（本文は表示できません）", "(body not shown)"),
         L::MailNotFound => pick(lang, "そのメールはありません", "no such mail"),
+        L::Applied => pick(lang, "適用", "applied"),
+        L::Duplicate => pick(lang, "重複", "duplicate"),
+        L::Rejected => pick(lang, "不採用", "rejected"),
+        L::Importing => pick(lang, "取込中", "importing"),
+        L::ImportedFile => pick(lang, "取込", "imported"),
+        L::ImportFailedMoved => pick(
+            lang,
+            "取込失敗（failed/ に移動）",
+            "failed (moved to failed/)",
+        ),
+        L::NoOfficialDataDeadlines => pick(
+            lang,
+            "祝日の公式データがない年の期限",
+            "deadlines in a year without official holiday data",
+        ),
+        L::Establishments => pick(lang, "事業所", "establishments"),
+        L::Jobs => pick(lang, "求人", "jobs"),
+        L::ClosureAdded => pick(lang, "閉庁日を追加しました", "closure added"),
+        L::ClosureRemoved => pick(lang, "閉庁日を削除しました", "closure removed"),
+        L::NoOfficialHolidayData => pick(
+            lang,
+            "注意: この年の祝日は公式データがありません",
+            "warning: no official holiday data for this year",
+        ),
+        L::Holiday => pick(lang, "祝日", "holiday"),
+        L::Closure => pick(lang, "閉庁", "closure"),
+        L::CaseHolder => pick(lang, "保持", "holder"),
+        L::TerminalInitFailed => pick(lang, "端末を初期化できません", "cannot set up the terminal"),
     }
 }

@@ -109,6 +109,18 @@ pub enum CliMsg<'a> {
     EmailCaseConflicts {
         accounts: usize,
     },
+    /// R-REG-2: an account whose address another account keeps.
+    CaseKeptApart {
+        holder: AccountId,
+    },
+    /// `import`: rejected lines beyond those printed.
+    MoreRejects {
+        more: u64,
+    },
+    /// The TUI: the database file cannot be opened.
+    DatabaseOpenFailed {
+        path: &'a str,
+    },
 }
 
 /// Fills a message.
@@ -359,6 +371,27 @@ pub fn msg(lang: Lang, m: &CliMsg<'_>) -> String {
                 format!(
                     "{accounts} live accounts have addresses that differ only in letter case (not merged). Check whether they are the same customer and withdraw the ones not needed; the \"holder\" answers for the address"
                 )
+            }
+        }
+        CliMsg::CaseKeptApart { holder } => {
+            if ja {
+                format!("別扱い（保持: account:{holder}）")
+            } else {
+                format!("kept apart (holder: account:{holder})")
+            }
+        }
+        CliMsg::MoreRejects { more } => {
+            if ja {
+                format!("… ほか {more} 行（すべて import_rejects に記録）")
+            } else {
+                format!("… {more} more (all in import_rejects)")
+            }
+        }
+        CliMsg::DatabaseOpenFailed { path } => {
+            if ja {
+                format!("データベース {path} を開けません")
+            } else {
+                format!("cannot open the database {path}")
             }
         }
     }

@@ -30,11 +30,10 @@ pub fn state_line(app: &App, v: &AccountView) -> (String, Style) {
             (app.t(Msg::StateAwaitingRequest).to_string(), Style::new())
         }
         AccountStatus::KeyLive { until } => (
-            format!(
-                "{}（{} {}）",
+            crate::i18n::labels::with_paren(
+                app.lang,
                 app.t(Msg::StateKeyPending),
-                clock::fmt_jst_hm(until),
-                app.t(Msg::ValidUntil)
+                format!("{} {}", clock::fmt_jst_hm(until), app.t(Msg::ValidUntil)),
             ),
             Style::new(),
         ),
@@ -173,10 +172,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
             lines.push(row(Msg::FieldEstablishmentNumber, n, Style::new()));
         }
         AccountKind::Seeker => {
-            let name = format!(
-                "{}（{}）",
+            let name = crate::i18n::labels::with_paren(
+                app.lang,
                 sanitize(v.account.name.as_deref().unwrap_or(""), false),
-                sanitize(v.account.name_kana.as_deref().unwrap_or(""), false)
+                sanitize(v.account.name_kana.as_deref().unwrap_or(""), false),
             );
             lines.push(row(Msg::FieldName, name, Style::new()));
             lines.push(row(

@@ -222,7 +222,11 @@ fn draw_row(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
                         .iter()
                         .map(|r| app.t(crate::app::staff::role_label(r)))
                         .collect();
-                    format!("{} ({})", named.join("・"), sanitize(list, false))
+                    format!(
+                        "{} ({})",
+                        crate::i18n::labels::join_list(app.lang, &named),
+                        sanitize(list, false)
+                    )
                 },
             ),
         ),

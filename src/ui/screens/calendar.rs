@@ -10,23 +10,19 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState};
 use crate::app::App;
 use crate::app::calendar::{CalendarAdd, CalendarView, DayKind};
 use crate::domain::text::sanitize;
-use crate::i18n::Lang;
 use crate::i18n::ui::Msg;
 use crate::ui::{theme, widgets};
 
 fn weekday(app: &App, w: Weekday) -> &'static str {
-    let i = w.num_days_from_monday() as usize;
-    match app.lang {
-        Lang::Ja => ["月", "火", "水", "木", "金", "土", "日"][i],
-        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
-    }
+    crate::i18n::ui::weekday_short(app.lang, w)
 }
 
 pub fn draw_list(frame: &mut Frame<'_>, app: &App, v: &CalendarView, area: Rect) {
-    let title = match app.lang {
-        Lang::Ja => format!("{}  {}年", app.t(Msg::CalendarTitle), v.year),
-        Lang::En => format!("{}  {}", app.t(Msg::CalendarTitle), v.year),
-    };
+    let title = format!(
+        "{}  {}",
+        app.t(Msg::CalendarTitle),
+        crate::i18n::ui::year(app.lang, v.year)
+    );
     let b = widgets::block(app, &title);
     let inner = b.inner(area).inner(ratatui::layout::Margin::new(1, 0));
     frame.render_widget(b, area);

@@ -16,14 +16,7 @@ use crate::ui::{theme, widgets};
 
 /// `3分`, `2時間`, `5日` (or `3m`, `2h`, `5d`).
 fn age(app: &App, secs: i64) -> String {
-    let en = app.lang == crate::i18n::Lang::En;
-    let (n, ja, e) = match secs {
-        s if s < 60 => (s, "秒", "s"),
-        s if s < 3600 => (s / 60, "分", "m"),
-        s if s < 86_400 => (s / 3600, "時間", "h"),
-        s => (s / 86_400, "日", "d"),
-    };
-    format!("{n}{}", if en { e } else { ja })
+    crate::i18n::ui::age(app.lang, secs)
 }
 
 pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {

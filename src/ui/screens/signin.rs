@@ -103,7 +103,7 @@ pub fn draw_locked(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let who = app
         .session
         .as_ref()
-        .map(|s| format!("{}（{}）", s.display_name, s.ctx.staff_name))
+        .map(|s| crate::i18n::labels::with_paren(app.lang, &s.display_name, &s.ctx.staff_name))
         .unwrap_or_default();
     form_box(
         frame,

@@ -45,7 +45,7 @@ pub fn draw_list(frame: &mut Frame<'_>, app: &App, s: &StaffList, area: Rect) {
             Row::new(vec![
                 widgets::ellipsize(&r.name, 14),
                 widgets::ellipsize(&r.display_name, 16),
-                roles.join("・"),
+                crate::i18n::labels::join_list(app.lang, &roles),
                 state.join(" "),
             ])
             .style(style)

@@ -69,7 +69,10 @@ pub fn header(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 .iter()
                 .map(|r| app.t(staff::role_label(r)))
                 .collect();
-            (s.display_name.clone(), format!("（{}）", roles.join("・")))
+            (
+                s.display_name.clone(),
+                crate::i18n::labels::join_list(app.lang, &roles),
+            )
         },
     );
     let office = |with_name: bool, product: bool| {
@@ -88,7 +91,10 @@ pub fn header(frame: &mut Frame<'_>, app: &App, area: Rect) {
         if name.is_empty() {
             String::new()
         } else if roles_too {
-            format!("{name}{roles}  ")
+            format!(
+                "{}  ",
+                crate::i18n::labels::with_paren(app.lang, &name, &roles)
+            )
         } else {
             format!("{name}  ")
         }

@@ -114,7 +114,7 @@ fn picker(frame: &mut Frame<'_>, app: &App, p: &Picker, area: Rect) {
         .iter()
         .map(|c| {
             let mine = if Some(c.id) == me {
-                format!("（{}）", app.t(Msg::Myself))
+                crate::i18n::labels::paren(app.lang, app.t(Msg::Myself))
             } else {
                 String::new()
             };
@@ -132,10 +132,14 @@ fn history_line(app: &App, h: &crate::storage::review::HistoryRow) -> String {
     let at = crate::clock::from_db(&h.at).map_or(h.at.clone(), crate::clock::fmt_jst);
     let what = crate::i18n::ui::history_action(&h.action).map_or(h.action.as_str(), |m| app.t(m));
     let detail = match (h.action.as_str(), h.detail.as_deref()) {
-        ("handover", Some(d)) => format!("（→ {}）", d.trim_start_matches("to:")),
-        ("follow_up", None) => format!("（{}）", app.t(Msg::HistFollowUpCleared)),
+        ("handover", Some(d)) => {
+            crate::i18n::labels::paren(app.lang, format!("→ {}", d.trim_start_matches("to:")))
+        }
+        ("follow_up", None) => {
+            crate::i18n::labels::paren(app.lang, app.t(Msg::HistFollowUpCleared))
+        }
         ("follow_up" | "visit" | "return" | "reject" | "approve" | "visit_flag", Some(d)) => {
-            format!("（{d}）")
+            crate::i18n::labels::paren(app.lang, d)
         }
         _ => String::new(),
     };
@@ -222,13 +226,13 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         for r in &d.visit_reasons {
             let r = crate::i18n::labels::visit_reason(app.lang, &r.code, &r.label);
             l.push(Line::from(Span::styled(
-                format!("  ・{r}"),
+                crate::i18n::labels::bullet(app.lang, r),
                 theme::warning(),
             )));
         }
         if let Some(f) = &d.visit_flag {
             l.push(Line::from(Span::styled(
-                format!("  ・{f}"),
+                crate::i18n::labels::bullet(app.lang, f),
                 theme::warning(),
             )));
         }
@@ -299,7 +303,13 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
                 section = s;
                 if let Some(s) = s {
                     l.push(Line::from(Span::styled(
-                        format!(" ［{}］", job_section_heading(app.lang, s)),
+                        format!(
+                            " {}",
+                            crate::i18n::labels::section(
+                                app.lang,
+                                job_section_heading(app.lang, s)
+                            )
+                        ),
                         theme::title(),
                     )));
                 }
