@@ -88,10 +88,12 @@ fn banner(lang: crate::i18n::Lang) -> String {
             .iter()
             .map(|x| crate::i18n::cli::role_label(lang, *x))
             .collect();
-        out.push(format!(
-            "  {name:<8} {pw:<18} {display}（{}）",
-            r.join("・")
-        ));
+        let display = crate::i18n::labels::with_paren(
+            lang,
+            display,
+            crate::i18n::labels::join_list(lang, &r),
+        );
+        out.push(format!("  {name:<8} {pw:<18} {display}"));
     }
     out.join("\n")
 }

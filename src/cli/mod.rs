@@ -463,6 +463,10 @@ fn report(lang: Lang, json: bool, e: &anyhow::Error) -> i32 {
             label(lang, Label::DiskFull).to_string(),
             Vec::new(),
         )
+    } else if let Some(te) = e.downcast_ref::<crate::mail::transport::TransportError>() {
+        // The configuration is wrong, not the program: said in the operator's language.
+        tracing::error!("mail transport: {te}");
+        (code::ERROR, "config", te.describe(lang), Vec::new())
     } else {
         tracing::error!("{e:#}");
         let message = format!("{}: {e}", label(lang, Label::InternalError));

@@ -96,6 +96,80 @@ fn label(lang: Lang, class: ReplyClass) -> Option<&'static str> {
     })
 }
 
+/// What kept the mail transport from being set up, or a mail from being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupProblem {
+    /// `mail.from` or `mail.reply_to` is not an address.
+    Address,
+    /// The SMTP password file or variable cannot be read.
+    Password,
+    /// `smtp.ca_file` cannot be read or is not a certificate.
+    CaFile,
+    /// The TLS settings were refused.
+    Tls,
+    /// The spool folder cannot be made.
+    Spool,
+    /// A mail could not be put together (stored as its reply, R-MAIL-3).
+    Build,
+}
+
+/// The words for a [`SetupProblem`]; the detail from the system follows them.
+#[must_use]
+pub fn setup_problem(lang: Lang, p: SetupProblem) -> &'static str {
+    match (lang, p) {
+        (Lang::Ja, SetupProblem::Address) => {
+            "mail.from / mail.reply_to のアドレスが正しくありません"
+        }
+        (Lang::En, SetupProblem::Address) => "mail.from / mail.reply_to is not a valid address",
+        (Lang::Ja, SetupProblem::Password) => "SMTP のパスワードを読めません",
+        (Lang::En, SetupProblem::Password) => "cannot read the SMTP password",
+        (Lang::Ja, SetupProblem::CaFile) => "smtp.ca_file を読めません",
+        (Lang::En, SetupProblem::CaFile) => "cannot read smtp.ca_file",
+        (Lang::Ja, SetupProblem::Tls) => "SMTP の TLS 設定",
+        (Lang::En, SetupProblem::Tls) => "SMTP TLS settings",
+        (Lang::Ja, SetupProblem::Spool) => "スプールフォルダを作れません",
+        (Lang::En, SetupProblem::Spool) => "cannot make the spool folder",
+        (Lang::Ja, SetupProblem::Build) => "メールを組み立てられません",
+        (Lang::En, SetupProblem::Build) => "cannot build the mail",
+    }
+}
+
+/// The note a mail cancelled because a new auth key was issued keeps as its reply (R-KEY-3).
+#[must_use]
+pub fn key_reissue_cancel_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "認証キー再発行により取消",
+        Lang::En => "cancelled: a new auth key was issued",
+    }
+}
+
+/// The note a mail cancelled by a change of the account's login ID keeps as its reply.
+#[must_use]
+pub fn id_change_cancel_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "ID変更により取消",
+        Lang::En => "cancelled: the login ID was changed",
+    }
+}
+
+/// The reply of a mail whose body was already erased when its turn came.
+#[must_use]
+pub fn body_gone_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "本文がありません（消去済み）",
+        Lang::En => "no body (already erased)",
+    }
+}
+
+/// The last temporary reply of a mail given up after `mail.give_up_hours` (R-MAIL-3).
+#[must_use]
+pub fn gave_up_note(lang: Lang, reply: &str) -> String {
+    match lang {
+        Lang::Ja => format!("{reply}（再送期限を過ぎたため中止）"),
+        Lang::En => format!("{reply} (given up: past the retry deadline)"),
+    }
+}
+
 /// The note a key mail left unsent past its key's expiry keeps as its reply (R-MAIL-6).
 #[must_use]
 pub fn key_expired_note(lang: Lang) -> &'static str {

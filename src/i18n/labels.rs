@@ -316,6 +316,53 @@ pub fn section(lang: Lang, heading: impl std::fmt::Display) -> String {
     }
 }
 
+/// People named in a row: 「A、B」, or "A, B" in English.
+#[must_use]
+pub fn join_names<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
+    let sep = pick(lang, "、", ", ");
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// A heading inside a text: 「【heading】」, or "[heading]" in English.
+#[must_use]
+pub fn heading(lang: Lang, text: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("【{text}】"),
+        Lang::En => format!("[{text}]"),
+    }
+}
+
+/// A span of numbers or keys: 「1〜9」, or "1-9" in English.
+#[must_use]
+pub fn span(lang: Lang, from: impl std::fmt::Display, to: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("{from}〜{to}"),
+        Lang::En => format!("{from}-{to}"),
+    }
+}
+
+/// An open start of a span of days: 「2026-12-01〜」, or "from 2026-12-01" in English.
+#[must_use]
+pub fn since(lang: Lang, day: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("{day}〜"),
+        Lang::En => format!("from {day}"),
+    }
+}
+
+/// An open end of a span of days: 「〜2026-12-31」, or "until 2026-12-31" in English.
+#[must_use]
+pub fn until(lang: Lang, day: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("〜{day}"),
+        Lang::En => format!("until {day}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

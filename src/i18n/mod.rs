@@ -4,7 +4,7 @@
 //! a broken input rule `rules.rs`, refusals `refusal.rs`, names of states and kinds
 //! `labels.rs`, a submission's field values (the job offer form's choices) `values.rs`, stored
 //! findings `findings.rs`, field names `fields.rs`, mail delivery
-//! `delivery.rs`, the audit log `audit.rs`, backup, restore and doctor `ops/`.
+//! `delivery.rs`, pieces filled into the (Japanese) mails `mail_words.rs`, the audit log `audit.rs`, backup, restore and doctor `ops/`.
 
 pub mod audit;
 pub mod cli;
@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod fields;
 pub mod findings;
 pub mod labels;
+pub mod mail_words;
 pub mod ops;
 pub mod refusal;
 mod rules;

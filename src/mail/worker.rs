@@ -214,7 +214,9 @@ pub fn run_once(
                 body,
                 date: t,
             }),
-            None => Outcome::Permanent("本文がありません（消去済み）".into()),
+            None => Outcome::Permanent(
+                crate::i18n::delivery::body_gone_note(crate::i18n::Lang::Ja).into(),
+            ),
         };
         let t = now + chrono_of(started.elapsed());
         let tx = store.immediate()?;
@@ -250,7 +252,7 @@ pub fn run_once(
                 let queued = from_db(&c.created_at).unwrap_or(now);
                 if t - queued >= secs(m.give_up_hours.saturating_mul(3600)) {
                     report.failed += 1;
-                    let stored = format!("{reply}（再送期限を過ぎたため中止）");
+                    let stored = crate::i18n::delivery::gave_up_note(crate::i18n::Lang::Ja, reply);
                     let done = outbox::mark_failed(&tx, c.id, worker_id, &as_recorded(&stored), t)?;
                     let why = "gave up: temporary failures past mail.give_up_hours";
                     (
@@ -488,7 +490,10 @@ fn background_loop(
         if cfg.mail.worker && transport.is_none() {
             match Transport::from_config(cfg, None, &default_spool_dir(db_path)) {
                 Ok(t) => transport = Some(t),
-                Err(e) => last_error = Some(logged.note("mail transport", e.to_string())),
+                Err(e) => {
+                    let said = e.describe(cfg.ui.language.into());
+                    last_error = Some(logged.note("mail transport", said));
+                }
             }
         }
         let mut current = MailStatus {

@@ -531,13 +531,13 @@ fn remind(
         return Ok(false);
     }
     let item = if names.is_empty() {
-        "事業所情報・求人情報".to_string()
+        crate::i18n::mail_words::WHOLE_REGISTRATION.to_string()
     } else {
-        names
+        let clean: Vec<String> = names
             .iter()
             .map(|n| crate::domain::text::sanitize(n, false))
-            .collect::<Vec<_>>()
-            .join("、")
+            .collect();
+        crate::i18n::mail_words::names(&clean)
     };
     let mut vars = BTreeMap::new();
     vars.insert("deadline", deadline.to_string());

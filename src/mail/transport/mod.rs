@@ -27,6 +27,7 @@ use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 
 use crate::config::{Config, Security};
+use crate::i18n::delivery::SetupProblem;
 
 mod smtp;
 use smtp::{FlightSlot, Kept, SendError, abandon, classify, deliver, dot_stuffed, hold};
@@ -54,22 +55,40 @@ pub enum Outcome {
     Permanent(String),
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum TransportError {
-    #[error("mail.from / mail.reply_to のアドレスが正しくありません: {0}")]
-    Address(String),
-    #[error("SMTP のパスワードを読めません: {0}")]
-    Password(String),
-    #[error("smtp.ca_file {path}: {message}")]
-    Ca { path: String, message: String },
-    #[error("SMTP の TLS 設定: {0}")]
-    Tls(String),
-    #[error("スプールフォルダ {path}: {source}")]
-    Spool {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+/// The transport could not be set up from the configuration: what is wrong (its words are
+/// `i18n::delivery::setup_problem`'s) and the detail from the system.
+#[derive(Debug)]
+pub struct TransportError {
+    pub problem: SetupProblem,
+    pub detail: String,
 }
+
+impl TransportError {
+    fn new(problem: SetupProblem, detail: impl std::fmt::Display) -> Self {
+        Self {
+            problem,
+            detail: detail.to_string(),
+        }
+    }
+
+    /// In the operator's language (the CLI's `--lang`, the TUI's `ui.language`).
+    #[must_use]
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        format!(
+            "{}: {}",
+            crate::i18n::delivery::setup_problem(lang, self.problem),
+            self.detail
+        )
+    }
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(crate::i18n::Lang::Ja))
+    }
+}
+
+impl std::error::Error for TransportError {}
 
 /// How to reach the server; shared with the send threads.
 struct Settings {
@@ -153,19 +172,17 @@ impl Transport {
         if s.security != Security::None {
             let mut tls = TlsParameters::builder(host.clone());
             if !s.ca_file.is_empty() {
-                let pem = std::fs::read(&s.ca_file).map_err(|e| TransportError::Ca {
-                    path: s.ca_file.clone(),
-                    message: e.to_string(),
+                let pem = std::fs::read(&s.ca_file).map_err(|e| {
+                    TransportError::new(SetupProblem::CaFile, format!("{}: {e}", s.ca_file))
                 })?;
-                let cert = Certificate::from_pem(&pem).map_err(|e| TransportError::Ca {
-                    path: s.ca_file.clone(),
-                    message: e.to_string(),
+                let cert = Certificate::from_pem(&pem).map_err(|e| {
+                    TransportError::new(SetupProblem::CaFile, format!("{}: {e}", s.ca_file))
                 })?;
                 tls = tls.add_root_certificate(cert);
             }
             let params = tls
                 .build_rustls()
-                .map_err(|e| TransportError::Tls(e.to_string()))?;
+                .map_err(|e| TransportError::new(SetupProblem::Tls, e))?;
             tls_params = Some((params, s.security == Security::Tls));
         }
         let credentials = if s.username.is_empty() {
@@ -199,9 +216,8 @@ impl Transport {
     /// # Errors
     /// A bad sender address or a folder that cannot be made.
     pub fn spool(cfg: &Config, dir: &Path) -> Result<Transport, TransportError> {
-        make_private_dir(dir).map_err(|source| TransportError::Spool {
-            path: dir.to_path_buf(),
-            source,
+        make_private_dir(dir).map_err(|e| {
+            TransportError::new(SetupProblem::Spool, format!("{}: {e}", dir.display()))
         })?;
         let (from, reply_to) = senders(cfg)?;
         Ok(Transport {
@@ -231,7 +247,13 @@ impl Transport {
     pub fn send(&self, m: &Outgoing<'_>) -> Outcome {
         let message = match self.build(m) {
             Ok(msg) => msg,
-            Err(e) => return Outcome::Permanent(format!("メールを組み立てられません: {e}")),
+            Err(e) => {
+                let what = crate::i18n::delivery::setup_problem(
+                    crate::i18n::Lang::Ja,
+                    SetupProblem::Build,
+                );
+                return Outcome::Permanent(format!("{what}: {e}"));
+            }
         };
         match &self.kind {
             Kind::Spool(dir) => match write_spool(dir, m.message_id, &message.formatted()) {
@@ -330,32 +352,32 @@ impl Transport {
 }
 
 fn senders(cfg: &Config) -> Result<(Mailbox, Option<Mailbox>), TransportError> {
-    let from: Mailbox = cfg
-        .mail
-        .from
-        .parse()
-        .map_err(|e| TransportError::Address(format!("{}: {e}", cfg.mail.from)))?;
+    let from: Mailbox = cfg.mail.from.parse().map_err(|e| {
+        TransportError::new(SetupProblem::Address, format!("{}: {e}", cfg.mail.from))
+    })?;
     let reply_to = if cfg.mail.reply_to.is_empty() {
         None
     } else {
-        Some(
-            cfg.mail
-                .reply_to
-                .parse()
-                .map_err(|e| TransportError::Address(format!("{}: {e}", cfg.mail.reply_to)))?,
-        )
+        Some(cfg.mail.reply_to.parse().map_err(|e| {
+            TransportError::new(SetupProblem::Address, format!("{}: {e}", cfg.mail.reply_to))
+        })?)
     };
     Ok((from, reply_to))
 }
 
 fn password(s: &crate::config::Smtp) -> Result<String, TransportError> {
     if !s.password_file.is_empty() {
-        let text = std::fs::read_to_string(&s.password_file)
-            .map_err(|e| TransportError::Password(format!("{}: {e}", s.password_file)))?;
+        let text = std::fs::read_to_string(&s.password_file).map_err(|e| {
+            TransportError::new(SetupProblem::Password, format!("{}: {e}", s.password_file))
+        })?;
         return Ok(text.lines().next().unwrap_or_default().to_string());
     }
-    std::env::var(&s.password_env)
-        .map_err(|_| TransportError::Password(format!("${} is not set", s.password_env)))
+    std::env::var(&s.password_env).map_err(|_| {
+        TransportError::new(
+            SetupProblem::Password,
+            format!("${} is not set", s.password_env),
+        )
+    })
 }
 
 fn make_private_dir(dir: &Path) -> std::io::Result<()> {

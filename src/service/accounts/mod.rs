@@ -78,8 +78,12 @@ pub(super) fn issue_key(
     let old = storage::keys::replace_live(conn, account_id, KeyPurpose::Registration)?;
     let mut cancelled_mails = 0;
     for k in &old {
-        let moved =
-            storage::outbox::cancel_unsent_for_key(conn, *k, "認証キー再発行により取消", ctx.now)?;
+        let moved = storage::outbox::cancel_unsent_for_key(
+            conn,
+            *k,
+            crate::i18n::delivery::key_reissue_cancel_note(crate::i18n::Lang::Ja),
+            ctx.now,
+        )?;
         cancelled_mails += moved.len();
         log_cancelled(&moved, "cancelled: its key was replaced");
     }

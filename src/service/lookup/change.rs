@@ -198,7 +198,12 @@ fn apply_change(
     }
     let mut cancelled = 0;
     for k in &replaced {
-        let moved = storage::outbox::cancel_unsent_for_key(&tx, *k, "ID変更により取消", ctx.now)?;
+        let moved = storage::outbox::cancel_unsent_for_key(
+            &tx,
+            *k,
+            crate::i18n::delivery::id_change_cancel_note(crate::i18n::Lang::Ja),
+            ctx.now,
+        )?;
         cancelled += moved.len();
         crate::service::accounts::log_cancelled(
             &moved,

@@ -69,11 +69,10 @@ fn employer_mail(
 }
 
 fn item_label(f: &Facts) -> String {
-    format!(
-        "{}「{}」",
-        // The mail is in Japanese (its templates are).
+    // The mail is in Japanese (its templates are).
+    crate::i18n::mail_words::item(
         crate::i18n::labels::submission_kind_label(crate::i18n::Lang::Ja, f.kind),
-        sanitize(&f.display_name, false)
+        &sanitize(&f.display_name, false),
     )
 }
 
@@ -178,7 +177,7 @@ fn decide(
         if text.is_empty() {
             String::new()
         } else {
-            format!("  補足： {text}\n")
+            crate::i18n::mail_words::comment_line(text)
         },
     );
     let template = if action == ReviewAction::Return {
@@ -385,11 +384,7 @@ pub fn approve(
         .zip(&registered)
         .filter(|(it, _)| it.kind == SubmissionKind::Job)
         .map(|(it, r)| {
-            format!(
-                "  求人番号： {}（{}）\n",
-                r.number,
-                sanitize(&it.display_name, false)
-            )
+            crate::i18n::mail_words::job_number_line(&r.number, &sanitize(&it.display_name, false))
         })
         .collect::<Vec<_>>()
         .concat();
@@ -400,7 +395,7 @@ pub fn approve(
     vars.insert(
         "opened_line",
         if opened {
-            "求人者マイページが開設されました。".to_string()
+            crate::i18n::mail_words::MY_PAGE_OPENED.to_string()
         } else {
             String::new()
         },

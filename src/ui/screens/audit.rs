@@ -58,8 +58,8 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
             f.staff.clone(),
             f.subject.clone(),
             f.action.clone(),
-            f.since.map(|d| format!("{d}〜")),
-            f.until.map(|d| format!("〜{d}")),
+            f.since.map(|d| crate::i18n::labels::since(app.lang, d)),
+            f.until.map(|d| crate::i18n::labels::until(app.lang, d)),
         ]
         .into_iter()
         .flatten()

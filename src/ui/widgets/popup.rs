@@ -152,7 +152,7 @@ pub fn help_rows(app: &App, cols: usize) -> Vec<Line<'static>> {
             }
             menu_done = true;
             if menu > 1 {
-                format!("1〜{menu}")
+                crate::i18n::labels::span(app.lang, 1, menu)
             } else {
                 "1".to_string()
             }

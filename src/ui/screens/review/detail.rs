@@ -222,7 +222,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         d.follow_up_date.as_deref().unwrap_or("-")
     )));
     if d.visit_needed || !d.visit_reasons.is_empty() {
-        l.push(heading(app.t(Msg::LabelVisitReasons)));
+        l.push(heading(app.lang, app.t(Msg::LabelVisitReasons)));
         for r in &d.visit_reasons {
             let r = crate::i18n::labels::visit_reason(app.lang, &r.code, &r.label);
             l.push(Line::from(Span::styled(
@@ -243,7 +243,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         )));
     }
     if !d.findings.is_empty() {
-        l.push(heading(app.t(Msg::LabelFindings)));
+        l.push(heading(app.lang, app.t(Msg::LabelFindings)));
         for f in &d.findings {
             let severity = if f.severity == "error" {
                 Severity::Error
@@ -266,7 +266,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         }
     }
     if !d.checklist.is_empty() {
-        l.push(heading(app.t(Msg::LabelChecklist)));
+        l.push(heading(app.lang, app.t(Msg::LabelChecklist)));
         for item in crate::domain::review::CHECKLIST {
             let label = crate::i18n::labels::check_item_label(app.lang, item);
             let mark = if d.checklist.iter().any(|c| c == item.code()) {
@@ -280,7 +280,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
     // Comments are the reviewers' notes to each other: above the long list of fields, so a
     // comment just added is in view.
     if !d.comments.is_empty() {
-        l.push(heading(app.t(Msg::LabelComments)));
+        l.push(heading(app.lang, app.t(Msg::LabelComments)));
         for c in &d.comments {
             let at = crate::clock::from_db(&c.at).map_or(c.at.clone(), crate::clock::fmt_jst);
             l.push(Line::from(format!(
@@ -290,9 +290,10 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
             )));
         }
     }
-    l.push(heading(crate::i18n::labels::submission_kind_label(
-        app.lang, d.kind,
-    )));
+    l.push(heading(
+        app.lang,
+        crate::i18n::labels::submission_kind_label(app.lang, d.kind),
+    ));
     // A job offer's fields under the headings of the Internet Service's input screens; the
     // service lists them in screen order, so a heading goes where the section changes.
     let mut section = None;
@@ -322,11 +323,10 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
         )));
     }
     if !d.diff.is_empty() {
-        l.push(heading(&format!(
-            "{} (v{})",
-            app.t(Msg::LabelDiff),
-            d.versions
-        )));
+        l.push(heading(
+            app.lang,
+            &format!("{} (v{})", app.t(Msg::LabelDiff), d.versions),
+        ));
         for (f, old, new) in &d.diff {
             l.push(Line::from(format!(
                 "  {}: {old} → {new}",
@@ -334,7 +334,7 @@ fn detail_lines<'a>(app: &App, d: &'a Detail) -> Vec<Line<'a>> {
             )));
         }
     }
-    l.push(heading(app.t(Msg::LabelHistory)));
+    l.push(heading(app.lang, app.t(Msg::LabelHistory)));
     for h in &d.history {
         l.push(Line::from(history_line(app, h)));
     }

@@ -288,19 +288,19 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
         .map(|(q, n)| Span::raw(format!("{} {n}  ", app.t(queue_label(*q)))))
         .collect();
     l.push(Line::from(counts));
-    l.push(heading(app.t(Msg::DashThroughput)));
+    l.push(heading(app.lang, app.t(Msg::DashThroughput)));
     for (who, a, n) in &d.throughput {
         let a = crate::i18n::ui::history_action(a).map_or(a.as_str(), |m| app.t(m));
         l.push(Line::from(format!("  {who}  {a} {n}")));
     }
-    l.push(heading(app.t(Msg::DashOldest)));
+    l.push(heading(app.lang, app.t(Msg::DashOldest)));
     if let Some((id, name, dl)) = &d.oldest {
         l.push(Line::from(format!(
             "  #{id} {name}  {}",
             dl.as_deref().unwrap_or("-")
         )));
     }
-    l.push(heading(app.t(Msg::DashCategory)));
+    l.push(heading(app.lang, app.t(Msg::DashCategory)));
     l.push(Line::from(
         d.by_category
             .iter()
@@ -314,7 +314,7 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
             .collect::<Vec<_>>()
             .concat(),
     ));
-    l.push(heading(app.t(Msg::DashMail)));
+    l.push(heading(app.lang, app.t(Msg::DashMail)));
     l.push(Line::from(
         d.mail
             .iter()
@@ -325,11 +325,17 @@ pub fn draw_dashboard(frame: &mut Frame<'_>, app: &App, v: &DashboardView, area:
             .collect::<Vec<_>>()
             .concat(),
     ));
-    l.push(heading(app.t(Msg::DashLocked)));
-    l.push(Line::from(format!("  {}", d.locked_staff.join("、"))));
+    l.push(heading(app.lang, app.t(Msg::DashLocked)));
+    l.push(Line::from(format!(
+        "  {}",
+        crate::i18n::labels::join_names(app.lang, &d.locked_staff)
+    )));
     frame.render_widget(Paragraph::new(l).wrap(Wrap { trim: false }), inner);
 }
 
-fn heading(text: &str) -> Line<'static> {
-    Line::from(Span::styled(format!("【{text}】"), theme::title()))
+fn heading(lang: crate::i18n::Lang, text: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        crate::i18n::labels::heading(lang, text),
+        theme::title(),
+    ))
 }
