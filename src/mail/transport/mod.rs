@@ -451,6 +451,22 @@ mod tests {
         assert!(text.contains("Content-Transfer-Encoding: base64"));
     }
 
+    /// Issue 19: a configuration the transport cannot use is said in the operator's language.
+    #[test]
+    fn a_bad_sender_is_said_in_the_operators_language() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut cfg = Config::default();
+        cfg.mail.from = "not an address".into();
+        let Err(e) = Transport::spool(&cfg, dir.path()) else {
+            panic!("a bad sender was taken");
+        };
+        assert_eq!(e.problem, SetupProblem::Address);
+        let en = e.describe(crate::i18n::Lang::En);
+        assert!(en.starts_with("mail.from / mail.reply_to is not a valid address: not an address"));
+        assert!(en.is_ascii(), "{en}");
+        assert!(e.to_string().contains("正しくありません"), "{e}");
+    }
+
     #[test]
     fn a_bad_recipient_is_permanent() {
         let dir = tempfile::tempdir().expect("dir");
