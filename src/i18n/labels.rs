@@ -265,13 +265,30 @@ pub fn fiscal_year_ja(fiscal_year: i32) -> String {
     }
 }
 
+/// `inner` between the marks of the language: `ja` or `en` as (before, after).
+fn around(
+    lang: Lang,
+    ja: (&'static str, &'static str),
+    en: (&'static str, &'static str),
+    inner: impl std::fmt::Display,
+) -> String {
+    let (before, after) = match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    };
+    format!("{before}{inner}{after}")
+}
+
+/// `items` joined by the language's separator.
+fn joined<S: AsRef<str>>(lang: Lang, ja: &'static str, en: &'static str, items: &[S]) -> String {
+    let parts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    parts.join(pick(lang, ja, en))
+}
+
 /// Brackets around a note: 「（note）」, or "(note)" in English.
 #[must_use]
 pub fn paren(lang: Lang, inner: impl std::fmt::Display) -> String {
-    match lang {
-        Lang::Ja => format!("（{inner}）"),
-        Lang::En => format!("({inner})"),
-    }
+    around(lang, ("（", "）"), ("(", ")"), inner)
 }
 
 /// A thing with its note: 「head（note）」, or "head (note)" in English.
@@ -281,91 +298,75 @@ pub fn with_paren(
     head: impl std::fmt::Display,
     inner: impl std::fmt::Display,
 ) -> String {
-    match lang {
-        Lang::Ja => format!("{head}（{inner}）"),
-        Lang::En => format!("{head} ({inner})"),
-    }
+    format!("{head}{}{}", pick(lang, "", " "), paren(lang, inner))
 }
 
 /// Names in a row: 「A・B」, or "A, B" in English.
 #[must_use]
 pub fn join_list<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
-    let sep = pick(lang, "・", ", ");
-    items
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-/// An item of a list on its own line: 「  ・item」, or "  - item" in English.
-#[must_use]
-pub fn bullet(lang: Lang, item: impl std::fmt::Display) -> String {
-    match lang {
-        Lang::Ja => format!("  ・{item}"),
-        Lang::En => format!("  - {item}"),
-    }
-}
-
-/// A section's heading inside a text: 「［heading］」, or "[heading]" in English.
-#[must_use]
-pub fn section(lang: Lang, heading: impl std::fmt::Display) -> String {
-    match lang {
-        Lang::Ja => format!("［{heading}］"),
-        Lang::En => format!("[{heading}]"),
-    }
+    joined(lang, "・", ", ", items)
 }
 
 /// People named in a row: 「A、B」, or "A, B" in English.
 #[must_use]
 pub fn join_names<S: AsRef<str>>(lang: Lang, items: &[S]) -> String {
-    let sep = pick(lang, "、", ", ");
-    items
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<_>>()
-        .join(sep)
+    joined(lang, "、", ", ", items)
+}
+
+/// An item of a list on its own line: 「  ・item」, or "  - item" in English.
+#[must_use]
+pub fn bullet(lang: Lang, item: impl std::fmt::Display) -> String {
+    around(lang, ("  ・", ""), ("  - ", ""), item)
+}
+
+/// A section's heading inside a text: 「［heading］」, or "[heading]" in English.
+#[must_use]
+pub fn section(lang: Lang, heading: impl std::fmt::Display) -> String {
+    around(lang, ("［", "］"), ("[", "]"), heading)
 }
 
 /// A heading inside a text: 「【heading】」, or "[heading]" in English.
 #[must_use]
 pub fn heading(lang: Lang, text: impl std::fmt::Display) -> String {
-    match lang {
-        Lang::Ja => format!("【{text}】"),
-        Lang::En => format!("[{text}]"),
-    }
+    around(lang, ("【", "】"), ("[", "]"), text)
 }
 
 /// A span of numbers or keys: 「1〜9」, or "1-9" in English.
 #[must_use]
 pub fn span(lang: Lang, from: impl std::fmt::Display, to: impl std::fmt::Display) -> String {
-    match lang {
-        Lang::Ja => format!("{from}〜{to}"),
-        Lang::En => format!("{from}-{to}"),
-    }
+    format!("{from}{}{to}", pick(lang, "〜", "-"))
 }
 
 /// An open start of a span of days: 「2026-12-01〜」, or "from 2026-12-01" in English.
 #[must_use]
 pub fn since(lang: Lang, day: impl std::fmt::Display) -> String {
-    match lang {
-        Lang::Ja => format!("{day}〜"),
-        Lang::En => format!("from {day}"),
-    }
+    around(lang, ("", "〜"), ("from ", ""), day)
 }
 
 /// An open end of a span of days: 「〜2026-12-31」, or "until 2026-12-31" in English.
 #[must_use]
 pub fn until(lang: Lang, day: impl std::fmt::Display) -> String {
-    match lang {
-        Lang::Ja => format!("〜{day}"),
-        Lang::En => format!("until {day}"),
-    }
+    around(lang, ("〜", ""), ("until ", ""), day)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_around_words_follow_the_language() {
+        let (ja, en) = (Lang::Ja, Lang::En);
+        assert_eq!(with_paren(ja, "田中", "tanaka"), "田中（tanaka）");
+        assert_eq!(with_paren(en, "Tanaka", "tanaka"), "Tanaka (tanaka)");
+        assert_eq!(join_list(ja, &["窓口", "監査"]), "窓口・監査");
+        assert_eq!(join_names(en, &["a", "b"]), "a, b");
+        assert_eq!(bullet(ja, "x"), "  ・x");
+        assert_eq!(heading(ja, "メール"), "【メール】");
+        assert_eq!(section(en, "Wages"), "[Wages]");
+        assert_eq!(span(ja, 1, 9), "1〜9");
+        assert_eq!(since(en, "2026-12-01"), "from 2026-12-01");
+        assert_eq!(until(ja, "2026-12-31"), "〜2026-12-31");
+    }
 
     #[test]
     fn dates_and_fiscal_years_as_staff_read_them() {
