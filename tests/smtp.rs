@@ -281,9 +281,13 @@ fn a_stalled_server_times_out_within_the_deadline_and_is_deferred() {
     assert_eq!((r.deferred, r.untried), (1, 1), "{r:?}");
     let row = state_of(&store, 1);
     assert_eq!(row.state, MailState::Queued);
-    // Issue 17 item 10: recorded in Japanese, not in the system's words.
+    // Issue 17 item 10: said in Japanese, not only in the system's words; the outbox keeps the
+    // reply as it came, so each reader is told it in their own language (issue 19).
     let reply = row.last_reply.unwrap();
-    assert!(reply.starts_with("応答なし（タイムアウト）"), "{reply}");
+    let said = madoguchi::i18n::delivery::explain(madoguchi::i18n::Lang::Ja, &reply);
+    assert!(said.starts_with("応答なし（タイムアウト）"), "{said}");
+    let en = madoguchi::i18n::delivery::explain(madoguchi::i18n::Lang::En, &reply);
+    assert!(en.starts_with("no answer (timeout) ("), "{en}");
 }
 
 #[test]

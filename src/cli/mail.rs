@@ -288,7 +288,7 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
                     return out.json(&rows);
                 }
                 for r in &rows {
-                    print_line(r);
+                    print_line(r, out.lang());
                 }
                 Ok(())
             })
@@ -297,7 +297,7 @@ fn operator(cmd: &MailCmd, store: &mut Store, ctx: &Ctx, out: Out) -> anyhow::Re
             if out.json {
                 return out.json(&d);
             }
-            print_line(&d.line);
+            print_line(&d.line, out.lang());
             say!(
                 "Message-ID: {}",
                 crate::domain::text::sanitize(&d.line.message_id, false)
@@ -337,7 +337,7 @@ fn act(
         if out.json {
             return out.json(&l);
         }
-        print_line(&l);
+        print_line(&l, out.lang());
         Ok(())
     })
 }
@@ -368,7 +368,7 @@ fn fmt_age(s: i64) -> String {
     }
 }
 
-fn print_line(l: &MailLine) {
+fn print_line(l: &MailLine, lang: crate::i18n::Lang) {
     let clean = |s: &str| crate::domain::text::sanitize(s, false);
     say!(
         "{:>6} {:<9} {:>7} try={} next={} {} {} | {}",
@@ -380,7 +380,7 @@ fn print_line(l: &MailLine) {
         clean(&l.to),
         clean(&l.subject),
         clean(&crate::i18n::delivery::explain(
-            crate::i18n::Lang::Ja,
+            lang,
             l.last_reply.as_deref().unwrap_or("")
         )),
     );

@@ -3,6 +3,8 @@
 //! it means first, the raw text beside it for the expert (R-MAIL-3, R-MAIL-7, SPEC §9).
 
 use super::Lang;
+use super::labels::with_paren;
+use crate::domain::mail::DeliveryNote;
 
 /// What a stored reply means, by SMTP reply class and the transport's own failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +98,7 @@ fn label(lang: Lang, class: ReplyClass) -> Option<&'static str> {
     })
 }
 
-/// What kept the mail transport from being set up, or a mail from being built.
+/// What kept the mail transport from being set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetupProblem {
     /// `mail.from` or `mail.reply_to` is not an address.
@@ -109,8 +111,6 @@ pub enum SetupProblem {
     Tls,
     /// The spool folder cannot be made.
     Spool,
-    /// A mail could not be put together (stored as its reply, R-MAIL-3).
-    Build,
 }
 
 /// The words for a [`SetupProblem`]; the detail from the system follows them.
@@ -129,63 +129,31 @@ pub fn setup_problem(lang: Lang, p: SetupProblem) -> &'static str {
         (Lang::En, SetupProblem::Tls) => "SMTP TLS settings",
         (Lang::Ja, SetupProblem::Spool) => "スプールフォルダを作れません",
         (Lang::En, SetupProblem::Spool) => "cannot make the spool folder",
-        (Lang::Ja, SetupProblem::Build) => "メールを組み立てられません",
-        (Lang::En, SetupProblem::Build) => "cannot build the mail",
     }
 }
 
-/// The note a mail cancelled because a new auth key was issued keeps as its reply (R-KEY-3).
+/// The words for the program's own note on a mail (`DeliveryNote`).
 #[must_use]
-pub fn key_reissue_cancel_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "認証キー再発行により取消",
-        Lang::En => "cancelled: a new auth key was issued",
-    }
-}
-
-/// The note a mail cancelled by a change of the account's login ID keeps as its reply.
-#[must_use]
-pub fn id_change_cancel_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "ID変更により取消",
-        Lang::En => "cancelled: the login ID was changed",
-    }
-}
-
-/// The reply of a mail whose body was already erased when its turn came.
-#[must_use]
-pub fn body_gone_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "本文がありません（消去済み）",
-        Lang::En => "no body (already erased)",
-    }
-}
-
-/// The last temporary reply of a mail given up after `mail.give_up_hours` (R-MAIL-3).
-#[must_use]
-pub fn gave_up_note(lang: Lang, reply: &str) -> String {
-    match lang {
-        Lang::Ja => format!("{reply}（再送期限を過ぎたため中止）"),
-        Lang::En => format!("{reply} (given up: past the retry deadline)"),
-    }
-}
-
-/// The note a key mail left unsent past its key's expiry keeps as its reply (R-MAIL-6).
-#[must_use]
-pub fn key_expired_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "認証キーの有効期限切れ",
-        Lang::En => "expired: the auth key ran out",
-    }
-}
-
-/// The note a mail cancelled by the purge of its account (R-DL-3, R-MAIL-6) keeps as its reply.
-#[must_use]
-pub fn purge_cancel_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => "アカウントの消去により取消",
-        Lang::En => "cancelled: the account was purged",
-    }
+pub fn note_label(lang: Lang, note: DeliveryNote) -> &'static str {
+    let (ja, en) = match note {
+        DeliveryNote::KeyExpired => ("認証キーの有効期限切れ", "expired: the auth key ran out"),
+        DeliveryNote::AccountPurged => (
+            "アカウントの消去により取消",
+            "cancelled: the account was purged",
+        ),
+        DeliveryNote::KeyReissued => (
+            "認証キー再発行により取消",
+            "cancelled: a new auth key was issued",
+        ),
+        DeliveryNote::IdChanged => ("ID変更により取消", "cancelled: the login ID was changed"),
+        DeliveryNote::BodyGone => ("本文がありません（消去済み）", "no body (already erased)"),
+        DeliveryNote::GaveUp => (
+            "再送期限を過ぎたため中止",
+            "given up: past the retry deadline",
+        ),
+        DeliveryNote::Unbuildable => ("メールを組み立てられません", "cannot build the mail"),
+    };
+    super::pick(lang, ja, en)
 }
 
 /// `宛先不明（550 5.1.1 user unknown）`: the meaning, then the raw reply; an operator's note
@@ -196,10 +164,18 @@ pub fn explain(lang: Lang, raw: &str) -> String {
     if raw.is_empty() {
         return String::new();
     }
-    // Already in our words: the program's own notes, and replies explained when they were
-    // recorded (issue 17 item 10: the mail worker records them explained).
+    // Recorded in Japanese by earlier versions (the program's notes, explained replies).
     if !raw.starts_with(|c: char| c.is_ascii()) {
         return raw.to_string();
+    }
+    if let Some((note, detail)) = DeliveryNote::read(raw) {
+        let words = note_label(lang, note);
+        return match (note, detail) {
+            (_, "") => words.to_string(),
+            // The last reply of a mail given up: explained in turn.
+            (DeliveryNote::GaveUp, d) => with_paren(lang, explain(lang, d), words),
+            (_, d) => format!("{words}: {d}"),
+        };
     }
     let class = classify(raw);
     if class == ReplyClass::Operator {
@@ -211,14 +187,14 @@ pub fn explain(lang: Lang, raw: &str) -> String {
             (Lang::Ja, "cancel") => "取消",
             (_, a) => a,
         };
-        return format!("{act}（{who}）");
+        return with_paren(lang, act, who);
     }
     if class == ReplyClass::Spooled {
         let path = raw.get("spooled ".len()..).unwrap_or("");
-        return format!("{}（{path}）", label(lang, class).unwrap_or_default());
+        return with_paren(lang, label(lang, class).unwrap_or_default(), path);
     }
     match label(lang, class) {
-        Some(l) => format!("{l}（{raw}）"),
+        Some(l) => with_paren(lang, l, raw),
         None => raw.to_string(),
     }
 }
@@ -272,10 +248,50 @@ mod tests {
             assert_eq!(explain(Lang::Ja, raw), want, "{raw}");
         }
         assert_eq!(explain(Lang::Ja, ""), "");
+        let given_up = DeliveryNote::GaveUp.stored(Some("transient error (451): try later"));
+        assert_eq!(
+            explain(Lang::Ja, &given_up),
+            "一時的な障害（自動で再送）（transient error (451): try later）（再送期限を過ぎたため中止）"
+        );
         // Recorded explained (issue 17 item 10): shown as it is, not explained twice.
         let once = explain(Lang::Ja, "Resource temporarily unavailable (os error 11)");
         assert_eq!(explain(Lang::Ja, &once), once);
         assert_eq!(explain(Lang::En, &once), once);
         assert!(explain(Lang::En, "permanent error (550): x").starts_with("unknown recipient"));
+    }
+
+    /// Issue 19: what the outbox stores is told in the reader's language: an English screen
+    /// shows no Japanese for any reply or note the program writes.
+    #[test]
+    fn r_mail_3_stored_replies_and_notes_read_in_english_without_japanese() {
+        let japanese = |s: &str| !s.is_ascii();
+        let mut raws: Vec<String> = DeliveryNote::ALL
+            .iter()
+            .map(|n| n.stored(Some("permanent error (550): user unknown")))
+            .collect();
+        raws.extend(DeliveryNote::ALL.iter().map(|n| n.stored(None)));
+        raws.extend(
+            [
+                "spooled /srv/spool/a.eml",
+                "retry by tanaka",
+                "250 2.0.0 Ok",
+                "Resource temporarily unavailable (os error 11)",
+            ]
+            .map(String::from),
+        );
+        for raw in &raws {
+            let en = explain(Lang::En, raw);
+            assert!(!japanese(&en), "{raw} -> {en}");
+            assert_ne!(&en, raw, "{raw} is explained");
+            assert!(japanese(&explain(Lang::Ja, raw)), "{raw}");
+        }
+        assert_eq!(
+            explain(Lang::En, "spooled /srv/spool/a.eml"),
+            "written to the spool folder (/srv/spool/a.eml)"
+        );
+        assert_eq!(
+            explain(Lang::En, &DeliveryNote::KeyExpired.stored(None)),
+            "expired: the auth key ran out"
+        );
     }
 }

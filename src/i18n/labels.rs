@@ -11,12 +11,7 @@ use crate::domain::review::CheckItem;
 use crate::domain::submission::{SubmissionEvent, SubmissionKind, SubmissionState};
 use crate::domain::visit::VisitReason;
 
-fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
+use super::pick;
 
 /// 「仮登録」「確認済」「本登録」…
 #[must_use]

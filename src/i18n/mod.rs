@@ -28,6 +28,14 @@ pub enum Lang {
     En,
 }
 
+/// The word of the language: every table here picks with it.
+fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
 impl From<Language> for Lang {
     fn from(l: Language) -> Self {
         match l {

@@ -8,12 +8,7 @@ use crate::domain::refusal::Refusal;
 use crate::domain::review::ReviewRefusal;
 use crate::domain::submission::SubmissionState;
 
-fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
+use super::pick;
 
 /// The name of a submission state in a refusal.
 fn state_word(lang: Lang, s: SubmissionState) -> &'static str {

@@ -11,12 +11,7 @@ use crate::domain::job::{
     WorkingTimeKind,
 };
 
-fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
+use super::pick;
 
 /// 求人区分: 「一般」「学生」「障害者」.
 #[must_use]

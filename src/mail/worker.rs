@@ -17,6 +17,7 @@ use super::template::Template;
 use super::transport::{Outcome, Outgoing, Transport};
 use crate::clock::{from_db, to_db};
 use crate::config::Config;
+use crate::domain::mail::DeliveryNote;
 use crate::storage::audit::AuditEntry;
 use crate::storage::outbox::{self, Claimed, MailState};
 use crate::storage::{self, StorageError, Store};
@@ -74,13 +75,6 @@ pub fn new_worker_id(kind: &str) -> String {
     format!("{kind}:{}:{r:08x}", std::process::id())
 }
 
-/// A failed send's reply as the outbox records it: in Japanese with the raw reply beside it
-/// (issue 17 item 10): a timeout is 「応答なし（タイムアウト）」, never only "Resource
-/// temporarily unavailable (os error 11)".
-fn as_recorded(reply: &str) -> String {
-    crate::i18n::delivery::explain(crate::i18n::Lang::Ja, reply)
-}
-
 /// Whether a sent mail's body must go (R-KEY-2): it carried an auth key.
 fn carries_key(c: &Claimed) -> bool {
     c.key_expires_at.is_some() || Template::from_code(&c.template).is_none_or(Template::carries_key)
@@ -129,8 +123,8 @@ pub fn run_once(
     let mut scrubbed = 0;
     let (expired, recovered, claimed) = {
         let tx = store.immediate()?;
-        let note = crate::i18n::delivery::key_expired_note(crate::i18n::Lang::Ja);
-        let expired = outbox::expire_key_mails(&tx, note, now)?;
+        let note = DeliveryNote::KeyExpired.stored(None);
+        let expired = outbox::expire_key_mails(&tx, &note, now)?;
         let recovered = outbox::requeue_expired_leases(&tx, now)?;
         let rows = outbox::claim_due(&tx, worker_id, now, now + lease, m.batch_size)?;
         tx.commit()?;
@@ -214,9 +208,7 @@ pub fn run_once(
                 body,
                 date: t,
             }),
-            None => Outcome::Permanent(
-                crate::i18n::delivery::body_gone_note(crate::i18n::Lang::Ja).into(),
-            ),
+            None => Outcome::Permanent(DeliveryNote::BodyGone.stored(None)),
         };
         let t = now + chrono_of(started.elapsed());
         let tx = store.immediate()?;
@@ -238,7 +230,7 @@ pub fn run_once(
             Outcome::Permanent(reply) => {
                 report.failed += 1;
                 report.last_error = Some(reply.clone());
-                let done = outbox::mark_failed(&tx, c.id, worker_id, &as_recorded(reply), t)?;
+                let done = outbox::mark_failed(&tx, c.id, worker_id, reply, t)?;
                 let (reply, why) = if c.body.is_none() {
                     ("", "permanent failure: the body is gone")
                 } else {
@@ -252,8 +244,8 @@ pub fn run_once(
                 let queued = from_db(&c.created_at).unwrap_or(now);
                 if t - queued >= secs(m.give_up_hours.saturating_mul(3600)) {
                     report.failed += 1;
-                    let stored = crate::i18n::delivery::gave_up_note(crate::i18n::Lang::Ja, reply);
-                    let done = outbox::mark_failed(&tx, c.id, worker_id, &as_recorded(&stored), t)?;
+                    let stored = DeliveryNote::GaveUp.stored(Some(reply));
+                    let done = outbox::mark_failed(&tx, c.id, worker_id, &stored, t)?;
                     let why = "gave up: temporary failures past mail.give_up_hours";
                     (
                         done,
@@ -266,8 +258,7 @@ pub fn run_once(
                 } else {
                     report.deferred += 1;
                     let next = t + chrono_of(backoff(c.attempts, first, max));
-                    let done =
-                        outbox::mark_deferred(&tx, c.id, worker_id, &as_recorded(reply), next, t)?;
+                    let done = outbox::mark_deferred(&tx, c.id, worker_id, reply, next, t)?;
                     let why = "temporary failure: retried later";
                     (
                         done,

@@ -408,9 +408,9 @@ fn purge_account_data(
         )?;
         rep.purged_accounts += 1;
     }
-    // Stored notes are in Japanese (`i18n::delivery::explain` shows them as they are).
-    let note = crate::i18n::delivery::purge_cancel_note(crate::i18n::Lang::Ja);
-    let cancelled = rs::cancel_account_mail(conn, account_id, keep_mail, note, now)?;
+    // A note's code, told in the reader's language by `i18n::delivery::explain`.
+    let note = crate::domain::mail::DeliveryNote::AccountPurged.stored(None);
+    let cancelled = rs::cancel_account_mail(conn, account_id, keep_mail, &note, now)?;
     for m in &cancelled {
         crate::mail::log::moved(
             m,

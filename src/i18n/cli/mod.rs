@@ -22,12 +22,7 @@ mod msg;
 pub use label::{Label, label};
 pub use msg::{CliMsg, msg};
 
-fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-}
+use super::pick;
 
 /// One line naming the field and the rule, e.g.
 /// 「メールアドレス: 全角文字が含まれています。半角に変換した「taro@example.jp」でよければ確認してください」.

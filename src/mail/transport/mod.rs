@@ -27,6 +27,7 @@ use lettre::transport::smtp::client::{Certificate, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 
 use crate::config::{Config, Security};
+use crate::domain::mail::DeliveryNote;
 use crate::i18n::delivery::SetupProblem;
 
 mod smtp;
@@ -247,13 +248,7 @@ impl Transport {
     pub fn send(&self, m: &Outgoing<'_>) -> Outcome {
         let message = match self.build(m) {
             Ok(msg) => msg,
-            Err(e) => {
-                let what = crate::i18n::delivery::setup_problem(
-                    crate::i18n::Lang::Ja,
-                    SetupProblem::Build,
-                );
-                return Outcome::Permanent(format!("{what}: {e}"));
-            }
+            Err(e) => return Outcome::Permanent(DeliveryNote::Unbuildable.stored(Some(&e))),
         };
         match &self.kind {
             Kind::Spool(dir) => match write_spool(dir, m.message_id, &message.formatted()) {

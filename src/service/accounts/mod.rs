@@ -81,7 +81,7 @@ pub(super) fn issue_key(
         let moved = storage::outbox::cancel_unsent_for_key(
             conn,
             *k,
-            crate::i18n::delivery::key_reissue_cancel_note(crate::i18n::Lang::Ja),
+            &crate::domain::mail::DeliveryNote::KeyReissued.stored(None),
             ctx.now,
         )?;
         cancelled_mails += moved.len();

@@ -201,7 +201,7 @@ fn apply_change(
         let moved = storage::outbox::cancel_unsent_for_key(
             &tx,
             *k,
-            crate::i18n::delivery::id_change_cancel_note(crate::i18n::Lang::Ja),
+            &crate::domain::mail::DeliveryNote::IdChanged.stored(None),
             ctx.now,
         )?;
         cancelled += moved.len();

@@ -46,7 +46,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
     }
     if let Some(e) = &app.mail.last_error {
         second.push(Span::styled(
-            format!("   {}: {e}", app.t(Msg::MailWorkerError)),
+            format!(
+                "   {}: {}",
+                app.t(Msg::MailWorkerError),
+                crate::i18n::delivery::explain(app.lang, e)
+            ),
             theme::error(),
         ));
     }
