@@ -176,7 +176,7 @@ pub enum Command {
     /// Restore a checked backup to --db, which must not exist (never over a live database)
     Restore(ops::RestoreArgs),
     /// Check the installation: database, triggers, audit chain, file modes, config, SMTP, spool,
-    /// WAL, unsent mail, calendar and minimum wage tables (exit 0 正常, 1 注意, 2 異常)
+    /// WAL, unsent mail, calendar and minimum wage tables (exit 0 ok, 1 warning, 2 error)
     Doctor,
     /// Print a shell completion script (bash, zsh, fish)
     Completions(ops::CompletionsArgs),
