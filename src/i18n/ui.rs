@@ -332,7 +332,6 @@ messages! {
     StateAwaitingRequest => "お客様のパスワード登録待ち（認証キーは未申込）", "Waiting for the customer to ask for a key online";
     StateKeyPending => "認証キー発行済", "Key mailed";
     StateWaiting => "パスワード登録待ち", "Waiting for password registration";
-    ValidUntil => "まで有効", "valid until";
     StateKeyExpired => "認証キー期限切れ（再申込か再発行で新しいキー）", "Key expired (ask again online, or re-issue)";
     StateKeyLocked => "認証キー無効（10回誤り。再申込か再発行）", "Key locked (10 wrong tries; ask again or re-issue)";
     StateActivated => "アカウント登録完了（仮登録期間中）", "Account registered (provisional period)";
@@ -424,7 +423,7 @@ messages! {
     LabelSystem => "システム", "system";
     LabelRegisteredAt => "窓口登録日時", "Registered at";
     Issued => "発行", "issued";
-    ExpiresAt => "有効期限", "valid until";
+    ExpiresAt => "有効期限", "expires";
     WrongTries => "誤入力", "wrong tries";
     NotGiven => "（未入力）", "(not given)";
     ColTime => "日時", "Time";
@@ -570,6 +569,15 @@ pub fn weekday_short(lang: Lang, w: chrono::Weekday) -> &'static str {
     match lang {
         Lang::Ja => ["月", "火", "水", "木", "金", "土", "日"][i],
         Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+/// Until when something holds: 「13:09 まで有効」 or "valid until 13:09".
+#[must_use]
+pub fn valid_until(lang: Lang, when: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Ja => format!("{when} まで有効"),
+        Lang::En => format!("valid until {when}"),
     }
 }
 

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod account_english;
 mod admin_text;
 mod audit_chain;
 mod cli;

@@ -33,7 +33,7 @@ pub fn state_line(app: &App, v: &AccountView) -> (String, Style) {
             crate::i18n::labels::with_paren(
                 app.lang,
                 app.t(Msg::StateKeyPending),
-                format!("{} {}", clock::fmt_jst_hm(until), app.t(Msg::ValidUntil)),
+                crate::i18n::ui::valid_until(app.lang, clock::fmt_jst_hm(until)),
             ),
             Style::new(),
         ),
@@ -226,6 +226,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, a: &Account, area: Rect) {
     if let Some(alert) = a.mail_alert(app.now()) {
         lines.push(Line::from(Span::styled(app.t(alert), theme::error())));
     }
+    // A value longer than the row goes on under the value column, not off the screen (an
+    // English key line at 80 columns).
+    let lines: Vec<Line<'static>> = lines
+        .iter()
+        .flat_map(|l| widgets::wrap_words(l, usize::from(details.width), 20))
+        .collect();
     let h = u16::try_from(lines.len()).unwrap_or(10);
     let [top, _, mails] = Layout::vertical([
         Constraint::Length(h),

@@ -1,0 +1,60 @@
+//! The account screen in English at 80×24 (issue 19): the state and the auth key's line read in
+//! English word order, and a value longer than its row goes on under the value column instead
+//! of running off the screen.
+
+use crossterm::event::KeyCode;
+use madoguchi::app::{App, Screen};
+use madoguchi::clock::Clock;
+use madoguchi::config::{Config, Language};
+use madoguchi::service;
+
+use crate::common::CLERK_PW;
+use crate::screens_support::{
+    Fixture, fixture, press, registered, screen_text, sign_in, t0, type_text,
+};
+
+/// The office of `fixture`, its App now in English.
+fn in_english(f: Fixture) -> Fixture {
+    let mut cfg = Config::default();
+    cfg.ui.language = Language::En;
+    let Fixture { dir, app } = f;
+    let app =
+        App::with_clock(app.store, cfg, "pts/1".into(), None, Clock::Fixed(t0())).expect("app");
+    Fixture { dir, app }
+}
+
+#[test]
+fn i18n_english_account_screen_keeps_the_key_line_on_screen_at_80x24() {
+    let mut f = fixture();
+    let email = "saiyou.tantou@yamada-kensetsu-kogyo.example.co.jp";
+    registered(&mut f, email);
+    // R-KEY-0: the customer asked online for the password registration: a live key.
+    service::accounts::request_key(&mut f.app.store, &Config::default(), t0(), email, None)
+        .expect("key");
+    let mut f = in_english(f);
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    press(&mut f.app, KeyCode::Char('2'));
+    type_text(&mut f.app, email);
+    press(&mut f.app, KeyCode::Enter);
+    press(&mut f.app, KeyCode::Enter); // the purpose prompt's preselected answer
+    assert!(
+        matches!(f.app.screen, Screen::Account(_)),
+        "{:?}",
+        f.app.flash
+    );
+    let text = screen_text(&f.app, 80, 24);
+    let state = text
+        .lines()
+        .find(|l| l.contains("State "))
+        .unwrap_or_else(|| panic!("no state row:\n{text}"));
+    assert!(state.contains("(valid until "), "{state}");
+    let key = text
+        .lines()
+        .find(|l| l.contains("Auth key"))
+        .unwrap_or_else(|| panic!("no key row:\n{text}"));
+    assert!(
+        key.contains("wrong tries 0"),
+        "the count is on the row: {key}\n{text}"
+    );
+    assert!(!text.contains("まで有効"), "{text}");
+}
