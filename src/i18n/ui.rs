@@ -94,7 +94,7 @@ messages! {
     ColKind => "種別", "Kind";
     ColName => "名称", "Name";
     ColEstablishment => "事業所", "Establishment";
-    ColDeadline => "期限", "Deadline";
+    ColDeadline => "期限", "Due";
     ColDaysLeft => "残り", "Left";
     ColAssigned => "担当", "Assigned";
     ColCheckedBy => "確認者", "Checked by";

@@ -9,7 +9,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-mod account_english;
 mod admin_text;
 mod audit_chain;
 mod cli;
@@ -36,6 +35,7 @@ mod review_detail;
 mod review_screens;
 mod screens;
 mod screens80;
+mod screens_english;
 mod screens_input;
 mod screens_lookup;
 mod screens_lookup_support;

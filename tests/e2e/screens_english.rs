@@ -1,12 +1,13 @@
-//! The account screen in English at 80×24 (issue 19): the state and the auth key's line read in
-//! English word order, and a value longer than its row goes on under the value column instead
-//! of running off the screen.
+//! Screens in English at 80×24 (issue 19): words sized for Japanese must not be cut. The
+//! account's state and auth key line read in English word order, and a value longer than its
+//! row goes on under the value column; the queue's state column fits the English states.
 
 use crossterm::event::KeyCode;
 use madoguchi::app::{App, Screen};
 use madoguchi::clock::Clock;
 use madoguchi::config::{Config, Language};
 use madoguchi::service;
+use madoguchi::storage::staff;
 
 use crate::common::CLERK_PW;
 use crate::screens_support::{
@@ -57,4 +58,33 @@ fn i18n_english_account_screen_keeps_the_key_line_on_screen_at_80x24() {
         "the count is on the row: {key}\n{text}"
     );
     assert!(!text.contains("まで有効"), "{text}");
+}
+
+#[test]
+fn i18n_english_queue_shows_each_state_whole_at_80x24() {
+    let mut f = fixture();
+    let clerk = staff::by_name(f.app.store.conn(), "tanaka")
+        .expect("q")
+        .expect("row")
+        .id;
+    crate::common::review::submission(&mut f.app.store, 0, "2026-12-20", clerk, "[]");
+    let mut f = in_english(f);
+    sign_in(&mut f.app, "tanaka", CLERK_PW);
+    let pos = madoguchi::app::home::items(&f.app)
+        .iter()
+        .position(|i| matches!(i, madoguchi::app::home::MenuItem::Queue))
+        .expect("queue menu");
+    let digit = char::from_digit(u32::try_from(pos + 1).expect("n"), 10).expect("d");
+    press(&mut f.app, KeyCode::Char(digit));
+    assert!(
+        matches!(f.app.screen, Screen::Queue(_)),
+        "{:?}",
+        f.app.screen
+    );
+    let text = screen_text(&f.app, 80, 24);
+    assert!(
+        text.lines().any(|l| l.contains(" received ")),
+        "the state whole:\n{text}"
+    );
+    assert!(text.contains(" State "), "{text}");
 }
