@@ -4,6 +4,7 @@
 //! shown as stored.
 
 use super::Lang;
+use crate::domain::lookup::{PURPOSES as PURPOSES_OFFERED, REGISTER_PURPOSE};
 
 /// Every audited action: stored code, Japanese, English.
 pub const ACTIONS: &[(&str, &str, &str)] = &[
@@ -116,9 +117,40 @@ pub fn outcome(lang: Lang, code: &str) -> String {
     look(OUTCOMES, lang, code).map_or_else(|| code.to_string(), str::to_string)
 }
 
+/// The purposes the program offers or records itself (R-ID-5, R-REG-1): stored as chosen, in
+/// Japanese; named in the reader's language. Free text typed for その他 is shown as typed.
+const PURPOSES: &[(&str, &str, &str)] = &[
+    (PURPOSES_OFFERED[0], PURPOSES_OFFERED[0], "ID lookup"),
+    (
+        PURPOSES_OFFERED[1],
+        PURPOSES_OFFERED[1],
+        "Registration review",
+    ),
+    (PURPOSES_OFFERED[2], PURPOSES_OFFERED[2], "Inquiry"),
+    (PURPOSES_OFFERED[3], PURPOSES_OFFERED[3], "Other"),
+    (REGISTER_PURPOSE, REGISTER_PURPOSE, "Counter registration"),
+];
+
+/// The purpose of a look, in the reader's language when it is one the program offers.
+#[must_use]
+pub fn purpose(lang: Lang, stored: &str) -> String {
+    look(PURPOSES, lang, stored).map_or_else(|| stored.to_string(), str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn r_id_5_offered_purposes_read_in_english_and_typed_ones_as_typed() {
+        assert_eq!(purpose(Lang::En, "問合せ対応"), "Inquiry");
+        assert_eq!(purpose(Lang::En, "窓口登録"), "Counter registration");
+        assert_eq!(purpose(Lang::Ja, "問合せ対応"), "問合せ対応");
+        assert_eq!(purpose(Lang::En, "電話での確認"), "電話での確認");
+        for p in PURPOSES_OFFERED {
+            assert!(purpose(Lang::En, p).is_ascii(), "{p}");
+        }
+    }
 
     #[test]
     fn every_code_is_named_once_and_unknown_codes_show_as_stored() {

@@ -110,7 +110,10 @@ fn draw_table(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
                 staff: sanitize(e.staff_name.as_deref().unwrap_or("-"), false),
                 action: crate::i18n::audit::action(app.lang, &e.action),
                 subject: sanitize(e.subject.as_deref().unwrap_or(""), false),
-                purpose: sanitize(e.purpose.as_deref().unwrap_or(""), false),
+                purpose: sanitize(
+                    &crate::i18n::audit::purpose(app.lang, e.purpose.as_deref().unwrap_or("")),
+                    false,
+                ),
                 outcome: crate::i18n::audit::outcome(app.lang, &e.outcome),
                 terminal: sanitize(e.terminal.as_str(), false),
             }
@@ -237,7 +240,14 @@ fn draw_row(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
         ),
         field(Msg::AuRowCode, sanitize(&e.action, false)),
         field(Msg::ColSubject, opt(e.subject.as_deref())),
-        field(Msg::ColPurpose, opt(e.purpose.as_deref())),
+        field(
+            Msg::ColPurpose,
+            opt(e
+                .purpose
+                .as_deref()
+                .map(|p| crate::i18n::audit::purpose(app.lang, p))
+                .as_deref()),
+        ),
         field(
             Msg::ColOutcome,
             format!(
@@ -303,7 +313,10 @@ fn draw_report(frame: &mut Frame<'_>, app: &App, a: &AuditView, area: Rect) {
                 sanitize(&l.staff, false),
                 crate::i18n::audit::action(app.lang, &l.action),
                 sanitize(l.subject.as_deref().unwrap_or("-"), false),
-                sanitize(l.purpose.as_deref().unwrap_or(""), false),
+                sanitize(
+                    &crate::i18n::audit::purpose(app.lang, l.purpose.as_deref().unwrap_or("")),
+                    false
+                ),
             )));
         }
     }
