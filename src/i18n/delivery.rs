@@ -1,6 +1,7 @@
 //! The outbox's stored replies (`outbox.last_reply`: the SMTP server's reply, lettre's error
-//! text, the spool path, an operator's action) in Japanese for the screens and the CLI: what
-//! it means first, the raw text beside it for the expert (R-MAIL-3, R-MAIL-7, SPEC §9).
+//! text, the spool path, an operator's action, the program's own `note:` codes) in the reader's
+//! language for the screens and the CLI: what it means first, the raw text beside it for the
+//! expert (R-MAIL-3, R-MAIL-7, SPEC §9); and the words for a mail transport that cannot be set up.
 
 use super::Lang;
 use super::labels::with_paren;
