@@ -9,7 +9,7 @@ use madoguchi::config::{Config, Language};
 use madoguchi::service;
 use madoguchi::storage::staff;
 
-use crate::common::CLERK_PW;
+use crate::common::{ADMIN_PW, CLERK_PW};
 use crate::screens_support::{
     Fixture, fixture, press, registered, screen_text, sign_in, t0, type_text,
 };
@@ -87,4 +87,60 @@ fn i18n_english_queue_shows_each_state_whole_at_80x24() {
         "the state whole:\n{text}"
     );
     assert!(text.contains(" State "), "{text}");
+}
+
+#[test]
+fn i18n_english_mail_queue_shows_each_state_whole_at_80x24() {
+    let f = fixture();
+    let mut f = in_english(f);
+    let id = madoguchi::storage::outbox::insert(
+        f.app.store.conn(),
+        &madoguchi::storage::outbox::NewMail {
+            message_id: "<c@test>",
+            account_id: None,
+            template: "guidance",
+            to_addr: "jinji@example.co.jp",
+            subject: "【ハローワーク】メールアドレス登録のお知らせ",
+            body: "本文",
+            auth_key_id: None,
+            key_expires_at: None,
+        },
+        t0(),
+    )
+    .expect("mail");
+    let admin = staff::by_name(f.app.store.conn(), "admin")
+        .expect("q")
+        .expect("row")
+        .id;
+    let ctx = service::Ctx {
+        staff_id: admin,
+        staff_name: "admin".into(),
+        terminal: "test".into(),
+        now: t0(),
+    };
+    service::mail::act(
+        &mut f.app.store,
+        &ctx,
+        id,
+        service::mail::MailAction::Cancel,
+    )
+    .expect("cancel");
+    sign_in(&mut f.app, "admin", ADMIN_PW);
+    let pos = madoguchi::app::home::items(&f.app)
+        .iter()
+        .position(|i| matches!(i, madoguchi::app::home::MenuItem::Mail))
+        .expect("mail menu");
+    let digit = char::from_digit(u32::try_from(pos + 1).expect("n"), 10).expect("d");
+    press(&mut f.app, KeyCode::Char(digit));
+    assert!(
+        matches!(f.app.screen, Screen::MailQueue(_)),
+        "{:?}",
+        f.app.screen
+    );
+    let text = screen_text(&f.app, 80, 24);
+    assert!(
+        text.lines()
+            .any(|l| l.contains(" Cancelled ") && l.contains("ji***@")),
+        "the state whole:\n{text}"
+    );
 }

@@ -118,9 +118,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, q: &MailQueue, area: Rect) {
             Row::new(cells).style(mail_style(l.state))
         })
         .collect();
+    // Every state's name whole in either language ("Cancelled" is nine cells).
+    let state_w = widgets::column_for(
+        MailState::ALL.iter().map(|s| app.t(mail_state_label(*s))),
+        8,
+    );
     let mut widths = vec![
         Constraint::Length(4),
-        Constraint::Length(8),
+        Constraint::Length(state_w),
         Constraint::Length(6),
     ];
     let mut header = vec!["ID", app.t(Msg::ColState), app.t(Msg::ColAge)];

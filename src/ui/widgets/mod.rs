@@ -20,8 +20,8 @@ pub use form::{form, form_height};
 pub use popup::{centered, clear_popup, confirm, help, help_max_scroll, help_rows, notice};
 use text::width_of;
 pub use text::{
-    drawable, ellipsize, fit, max_scroll, pack, scrolled, settle_sound_marks, width, wrap_lines,
-    wrap_words,
+    column_for, drawable, ellipsize, fit, max_scroll, pack, scrolled, settle_sound_marks, width,
+    wrap_lines, wrap_words,
 };
 
 /// Marks before an error (must fix) and a warning (confirm to accept), beside their colours.
@@ -188,6 +188,13 @@ pub fn hint_bar(frame: &mut Frame<'_>, app: &App, area: Rect) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_for_coded_words_fits_the_widest_in_cells() {
+        assert_eq!(column_for(["Sent", "Cancelled"], 8), 9);
+        assert_eq!(column_for(["送信待ち", "取消"], 6), 8);
+        assert_eq!(column_for(["ok"], 6), 6);
+    }
 
     fn texts(lines: &[Line<'_>]) -> Vec<String> {
         lines.iter().map(ToString::to_string).collect()

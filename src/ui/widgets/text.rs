@@ -68,6 +68,14 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// A table column for coded words (states, kinds): as wide as the widest of them in the
+/// language on screen, and never narrower than `at_least`, so no word is cut in either language.
+#[must_use]
+pub fn column_for<'a>(words: impl IntoIterator<Item = &'a str>, at_least: u16) -> u16 {
+    let widest = words.into_iter().map(width).max().unwrap_or(0);
+    u16::try_from(widest).unwrap_or(u16::MAX).max(at_least)
+}
+
 /// Pads (or cuts) `s` to exactly `w` columns without splitting a double-width character.
 #[must_use]
 pub fn fit(s: &str, w: usize) -> String {

@@ -138,16 +138,17 @@ pub fn draw_queue(frame: &mut Frame<'_>, app: &App, q: &QueueView, area: Rect) {
     let checks = wide || q.queue == Queue::Checked;
     let est_col = q.queue != Queue::Checked || wide;
     // The state column fits the longest name a listed (pending) state has in this language.
-    let state_w = SubmissionState::ALL
-        .into_iter()
-        .filter(|s| s.is_pending())
-        .map(|s| widgets::width(crate::i18n::labels::submission_state_label(app.lang, s)))
-        .max()
-        .unwrap_or(6);
+    let state_w = widgets::column_for(
+        SubmissionState::ALL
+            .into_iter()
+            .filter(|s| s.is_pending())
+            .map(|s| crate::i18n::labels::submission_state_label(app.lang, s)),
+        6,
+    );
     let mut widths = vec![
         Constraint::Length(5),
         Constraint::Length(6),
-        Constraint::Length(u16::try_from(state_w).unwrap_or(6)),
+        Constraint::Length(state_w),
         Constraint::Length(if wide { 10 } else { 5 }),
         Constraint::Length(4),
     ];
