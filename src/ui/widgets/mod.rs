@@ -190,6 +190,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn two_opening_brackets_in_a_row_never_end_a_row() {
+        let w = wrap_words(&Line::from("入力してください（「1」は使えません"), 20, 0);
+        let rows = texts(&w);
+        assert!(rows.iter().all(|r| !r.ends_with(['（', '「'])), "{rows:?}");
+        assert_eq!(rows.concat(), "入力してください（「1」は使えません");
+    }
+
+    #[test]
     fn a_column_for_coded_words_fits_the_widest_in_cells() {
         assert_eq!(column_for(["Sent", "Cancelled"], 8), 9);
         assert_eq!(column_for(["送信待ち", "取消"], 6), 8);

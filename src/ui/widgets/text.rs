@@ -273,8 +273,9 @@ pub fn wrap_words(line: &Line<'_>, width: usize, indent: usize) -> Vec<Line<'sta
             if NO_LINE_START.contains(&cells[cut].0) && cut > start + 1 {
                 cut -= 1;
             }
-            // An opening bracket never ends one.
-            if matches!(cells[cut - 1].0, "「" | "（" | "『" | "【" | "(") && cut > start + 1 {
+            // An opening bracket never ends one, nor two in a row (「（「1」…」).
+            while matches!(cells[cut - 1].0, "「" | "（" | "『" | "【" | "(") && cut > start + 1
+            {
                 cut -= 1;
             }
             end = cut;
